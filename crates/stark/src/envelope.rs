@@ -1,0 +1,48 @@
+//! The self-describing proof file: magic, format version, AIR name, public input, proof.
+//!
+//! ```text
+//! "WPSTARK\0" | format version (u16) | AIR name (u32 len + UTF-8) |
+//! public input (u32 len + bytes) | StarkProof (see `proof`)
+//! ```
+
+use crate::codec::{ByteReader, ByteWriter, DecodeError};
+use crate::proof::StarkProof;
+
+pub const MAGIC: [u8; 8] = *b"WPSTARK\0";
+pub const FORMAT_VERSION: u16 = 1;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProofEnvelope {
+    pub air_name: String,
+    pub public_input: Vec<u8>,
+    pub proof: StarkProof,
+}
+
+impl ProofEnvelope {
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut w = ByteWriter::new();
+        w.raw(&MAGIC);
+        w.u16(FORMAT_VERSION);
+        w.bytes(self.air_name.as_bytes());
+        w.bytes(&self.public_input);
+        self.proof.write(&mut w);
+        w.into_bytes()
+    }
+
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, DecodeError> {
+        let mut r = ByteReader::new(bytes);
+        if r.take(MAGIC.len(), "magic").ok() != Some(&MAGIC[..]) {
+            return Err(DecodeError("not a watcher-prover proof (bad magic)".into()));
+        }
+        let version = r.u16("format version")?;
+        if version != FORMAT_VERSION {
+            return Err(DecodeError(format!("unsupported proof format version {version}")));
+        }
+        let air_name = String::from_utf8(r.bytes("AIR name")?.to_vec())
+            .map_err(|_| DecodeError("AIR name is not UTF-8".into()))?;
+        let public_input = r.bytes("public input")?.to_vec();
+        let proof = StarkProof::read(&mut r)?;
+        r.finish()?;
+        Ok(Self { air_name, public_input, proof })
+    }
+}

@@ -1,0 +1,139 @@
+//! The Stark252 field and its canonical byte encoding.
+
+use lambdaworks_math::field::element::FieldElement;
+use lambdaworks_math::field::fields::fft_friendly::stark_252_prime_field::Stark252PrimeField;
+use lambdaworks_math::field::traits::IsFFTField;
+use lambdaworks_math::unsigned_integer::element::UnsignedInteger;
+
+/// An element of the Stark252 field, `p = 2^251 + 17 * 2^192 + 1`.
+pub type Felt = FieldElement<Stark252PrimeField>;
+
+/// Bytes in the canonical encoding of a field element.
+pub const FELT_BYTES: usize = 32;
+
+/// The modulus, most significant limb first (lambdaworks' limb order).
+const MODULUS_LIMBS: [u64; 4] = [0x0800_0000_0000_0011, 0, 0, 1];
+
+/// Canonical 32-byte big-endian encoding of `x` (its integer representative in `[0, p)`).
+pub fn felt_to_bytes(x: &Felt) -> [u8; FELT_BYTES] {
+    let limbs = x.representative().limbs;
+    let mut out = [0u8; FELT_BYTES];
+    for (chunk, limb) in out.chunks_exact_mut(8).zip(limbs.iter()) {
+        chunk.copy_from_slice(&limb.to_be_bytes());
+    }
+    out
+}
+
+/// Decodes a canonical big-endian encoding; `None` for values `>= p`, so every element has
+/// exactly one encoding (a flipped byte can never decode to the same element).
+pub fn felt_from_bytes(bytes: &[u8; FELT_BYTES]) -> Option<Felt> {
+    let mut limbs = [0u64; 4];
+    for (limb, chunk) in limbs.iter_mut().zip(bytes.chunks_exact(8)) {
+        *limb = u64::from_be_bytes(chunk.try_into().expect("chunks of 8"));
+    }
+    if limbs >= MODULUS_LIMBS {
+        return None;
+    }
+    Some(Felt::new(UnsignedInteger { limbs }))
+}
+
+/// Appends the internal (Montgomery) limbs of `x` to `out`. The map is a bijection onto
+/// `[0, p)`, so hashing these bytes binds the element exactly, without a conversion.
+#[inline]
+pub fn felt_hash_bytes(x: &Felt, out: &mut Vec<u8>) {
+    for limb in x.value().limbs.iter() {
+        out.extend_from_slice(&limb.to_le_bytes());
+    }
+}
+
+/// A primitive `2^log_size`-th root of unity.
+pub fn root_of_unity(log_size: u32) -> Felt {
+    assert!(log_size as u64 <= Stark252PrimeField::TWO_ADICITY, "domain too large");
+    let generator = Felt::new(Stark252PrimeField::TWO_ADIC_PRIMITVE_ROOT_OF_UNITY);
+    let mut root = generator;
+    for _ in log_size as u64..Stark252PrimeField::TWO_ADICITY {
+        root = root.square();
+    }
+    root
+}
+
+/// Offset of the low-degree-extension coset. 3 generates the multiplicative group, so it lies
+/// outside every subgroup of power-of-two order: the coset never meets the trace domain.
+pub fn coset_offset() -> Felt {
+    Felt::from(3u64)
+}
+
+/// Inverts every element in place; zeros stay zero (callers rule them out where it matters).
+pub fn batch_inverse(values: &mut [Felt]) {
+    if values.is_empty() {
+        return;
+    }
+    let mut prefix = Vec::with_capacity(values.len());
+    let mut acc = Felt::one();
+    for v in values.iter() {
+        prefix.push(acc.clone());
+        if *v != Felt::zero() {
+            acc = &acc * v;
+        }
+    }
+    let mut inv = acc.inv().expect("product of non-zero elements is non-zero");
+    for (v, before) in values.iter_mut().zip(prefix.iter()).rev() {
+        if *v == Felt::zero() {
+            continue;
+        }
+        let original = v.clone();
+        *v = &inv * before;
+        inv = &inv * &original;
+    }
+}
+
+/// Powers `1, x, x^2, ..., x^(count-1)`.
+pub fn powers(x: &Felt, count: usize) -> Vec<Felt> {
+    let mut out = Vec::with_capacity(count);
+    let mut acc = Felt::one();
+    for _ in 0..count {
+        out.push(acc.clone());
+        acc = &acc * x;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn modulus_is_rejected_and_p_minus_one_accepted() {
+        let mut p = [0u8; 32];
+        for (chunk, limb) in p.chunks_exact_mut(8).zip(MODULUS_LIMBS.iter()) {
+            chunk.copy_from_slice(&limb.to_be_bytes());
+        }
+        assert!(felt_from_bytes(&p).is_none());
+        p[31] -= 1;
+        assert_eq!(felt_from_bytes(&p).unwrap(), -Felt::one());
+    }
+
+    #[test]
+    fn roots_have_exact_order() {
+        let w = root_of_unity(10);
+        assert_eq!(w.pow(1024u64), Felt::one());
+        assert_ne!(w.pow(512u64), Felt::one());
+    }
+
+    proptest! {
+        #[test]
+        fn bytes_round_trip(a in any::<u64>(), b in any::<u64>()) {
+            let x = Felt::from(a) * Felt::from(b) + Felt::from(b);
+            prop_assert_eq!(felt_from_bytes(&felt_to_bytes(&x)).unwrap(), x);
+        }
+
+        #[test]
+        fn batch_inverse_matches_single(values in proptest::collection::vec(any::<u64>(), 1..40)) {
+            let mut xs: Vec<Felt> = values.iter().map(|v| Felt::from(*v)).collect();
+            let expected: Vec<Felt> = xs.iter().map(|x| x.inv().unwrap_or(Felt::zero())).collect();
+            batch_inverse(&mut xs);
+            prop_assert_eq!(xs, expected);
+        }
+    }
+}

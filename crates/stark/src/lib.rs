@@ -1,0 +1,99 @@
+//! A STARK engine over the Stark252 field: DEEP-ALI with FRI, Blake3 commitments and a
+//! Fiat-Shamir transcript, built on `lambdaworks-math`.
+//!
+//! The engine knows nothing of Cairo: a computation describes itself with the [`Air`] trait
+//! (trace shape, constraints with their zerofier kinds, public input), and [`prove`] /
+//! [`verify`] do the rest.
+//!
+//! * Constraints have degree at most 2, so the composition polynomial has degree below the
+//!   trace length and is evaluated on a single coset of the trace size.
+//! * Traces are extended to `blowup * n` points on the coset `3 * <w>`; rows are committed in
+//!   Merkle trees, one per table (main, auxiliary, composition).
+//! * The DEEP quotient of every column at `z` and `g z` plus the composition at `z` is proven
+//!   low-degree by FRI (folding by 2, pairs in one leaf, final polynomial in the clear),
+//!   after a proof-of-work.
+//! * [`ProofOptions`] carry the parameters; the verifier recomputes the conjectured security
+//!   from them and checks it against an [`AcceptancePolicy`].
+//!
+//! Features: `parallel` (default) spreads LDE, hashing, constraint evaluation, DEEP and FRI
+//! over rayon's threads.
+//!
+//! # Example: the Fibonacci AIR
+//!
+//! ```
+//! use stark::{Air, ConstraintKind, Felt, Frame, TraceTable, AcceptancePolicy, SecurityPreset};
+//!
+//! /// Two columns (a, b); each row steps (a, b) -> (b, a + b); row 0 is (1, 1) and the last
+//! /// row's b is the public result.
+//! struct Fibonacci { log_n: u32, result: Felt }
+//!
+//! const KINDS: [ConstraintKind; 4] = [
+//!     ConstraintKind::Transition, ConstraintKind::Transition,
+//!     ConstraintKind::FirstRow, ConstraintKind::LastRow,
+//! ];
+//!
+//! impl Air for Fibonacci {
+//!     fn name(&self) -> &str { "fibonacci/doc" }
+//!     fn log_trace_length(&self) -> u32 { self.log_n }
+//!     fn main_width(&self) -> usize { 2 }
+//!     fn constraint_kinds(&self) -> &[ConstraintKind] { &KINDS }
+//!     fn evaluate(&self, f: &Frame<'_>, _: &[Felt], out: &mut [Felt]) {
+//!         let (a, b) = (&f.main_current[0], &f.main_current[1]);
+//!         out[0] = &f.main_next[0] - b;
+//!         out[1] = &f.main_next[1] - (a + b);
+//!         out[2] = (a - Felt::one()) + (b - Felt::one()) * Felt::from(7u64);
+//!         out[3] = b - &self.result;
+//!     }
+//!     fn public_input_bytes(&self) -> Vec<u8> { stark::felt_to_bytes(&self.result).to_vec() }
+//! }
+//!
+//! let log_n = 5;
+//! let (mut a, mut b) = (vec![Felt::one()], vec![Felt::one()]);
+//! for i in 1..(1 << log_n) {
+//!     let (pa, pb) = (a[i - 1].clone(), b[i - 1].clone());
+//!     a.push(pb.clone());
+//!     b.push(pa + pb);
+//! }
+//! let air = Fibonacci { log_n, result: b.last().unwrap().clone() };
+//! let trace = TraceTable::new(vec![a, b], 1 << log_n);
+//! let options = SecurityPreset::Test.options();
+//! let proof = stark::prove(&air, trace, &options).unwrap();
+//! stark::verify(&air, &proof, &AcceptancePolicy::insecure()).unwrap();
+//! // A claim about another result is rejected.
+//! let liar = Fibonacci { log_n, result: Felt::from(42u64) };
+//! assert!(stark::verify(&liar, &proof, &AcceptancePolicy::insecure()).is_err());
+//! ```
+
+mod air;
+mod codec;
+mod composition;
+mod debug;
+mod domain;
+mod envelope;
+mod error;
+pub mod fft;
+mod field;
+mod fri;
+pub mod merkle;
+mod options;
+pub mod parallel;
+mod proof;
+mod protocol;
+mod prover;
+mod trace;
+mod transcript;
+mod verifier;
+
+pub use air::{Air, ConstraintKind, Frame, MAX_CONSTRAINT_DEGREE};
+pub use codec::{ByteReader, ByteWriter, DecodeError};
+pub use debug::{ConstraintViolation, validate_trace};
+pub use envelope::{FORMAT_VERSION, MAGIC, ProofEnvelope};
+pub use error::{ProverError, VerifierError};
+pub use field::{
+    FELT_BYTES, Felt, batch_inverse, felt_from_bytes, felt_to_bytes, powers, root_of_unity,
+};
+pub use options::{AcceptancePolicy, ProofOptions, SecurityPreset};
+pub use proof::{Opening, StarkProof};
+pub use prover::{MAX_LOG_TRACE_LENGTH, MIN_LOG_TRACE_LENGTH, prove, prove_unchecked};
+pub use trace::TraceTable;
+pub use verifier::verify;

@@ -1,0 +1,116 @@
+//! Transcript steps shared by prover and verifier, so both derive the same challenges from
+//! the same messages in the same order.
+
+use crate::air::Air;
+use crate::domain::Domain;
+use crate::field::Felt;
+use crate::options::ProofOptions;
+use crate::transcript::Transcript;
+
+/// Protocol label; bump on any change to the transcript or proof layout.
+pub const PROTOCOL: &[u8] = b"watcher-prover/stark/v1";
+
+/// Seeds the transcript with the whole statement: AIR name, options, trace shape and public
+/// input. Nothing is drawn before this.
+pub fn seed_transcript<A: Air + ?Sized>(air: &A, options: &ProofOptions) -> Transcript {
+    let mut t = Transcript::new(PROTOCOL);
+    t.absorb(b"air", air.name().as_bytes());
+    t.absorb(b"options", &options.to_bytes());
+    let mut shape = Vec::new();
+    shape.extend_from_slice(&air.log_trace_length().to_le_bytes());
+    shape.extend_from_slice(&(air.main_width() as u32).to_le_bytes());
+    shape.extend_from_slice(&(air.aux_width() as u32).to_le_bytes());
+    shape.extend_from_slice(&(air.constraint_kinds().len() as u32).to_le_bytes());
+    t.absorb(b"shape", &shape);
+    t.absorb(b"public input", &air.public_input_bytes());
+    t
+}
+
+/// Draws the out-of-domain point, resampling in the negligible event that it (or `g z`) falls
+/// in the trace domain or the evaluation coset.
+pub fn draw_ood_point(t: &mut Transcript, domain: &Domain) -> Felt {
+    loop {
+        let z = t.challenge_felt();
+        let in_trace = z.pow(domain.trace_length() as u64) == Felt::one();
+        let shifted = &z * domain.offset.inv().expect("non-zero");
+        let in_lde = shifted.pow(domain.lde_size() as u64) == Felt::one();
+        if !in_trace && !in_lde && z != Felt::zero() {
+            return z;
+        }
+    }
+}
+
+/// Out-of-domain values, in the order they are absorbed.
+pub struct OodValues<'a> {
+    pub main_current: &'a [Felt],
+    pub main_next: &'a [Felt],
+    pub aux_current: &'a [Felt],
+    pub aux_next: &'a [Felt],
+    pub composition: &'a Felt,
+}
+
+pub fn absorb_ood(t: &mut Transcript, ood: &OodValues<'_>) {
+    t.absorb_felts(b"ood main", ood.main_current);
+    t.absorb_felts(b"ood main next", ood.main_next);
+    t.absorb_felts(b"ood aux", ood.aux_current);
+    t.absorb_felts(b"ood aux next", ood.aux_next);
+    t.absorb_felts(b"ood composition", std::slice::from_ref(ood.composition));
+}
+
+/// Query positions in the evaluation domain, sorted and without repeats.
+pub fn draw_queries(t: &mut Transcript, count: usize, lde_size: usize) -> Vec<usize> {
+    let mut q: Vec<usize> = (0..count).map(|_| t.challenge_index(lde_size)).collect();
+    q.sort_unstable();
+    q.dedup();
+    q
+}
+
+/// DEEP coefficients: for each column (main then aux) one for `z` and one for `g z`, then one
+/// for the composition polynomial.
+pub struct DeepCoefficients {
+    pub at_z: Vec<Felt>,
+    pub at_gz: Vec<Felt>,
+    pub composition: Felt,
+}
+
+pub fn draw_deep_coefficients(t: &mut Transcript, columns: usize) -> DeepCoefficients {
+    let gamma = t.challenge_felt();
+    let p = crate::field::powers(&gamma, 2 * columns + 1);
+    DeepCoefficients {
+        at_z: p[..columns].to_vec(),
+        at_gz: p[columns..2 * columns].to_vec(),
+        composition: p[2 * columns].clone(),
+    }
+}
+
+/// The DEEP quotient at one point from the row values there (main then aux), the composition
+/// value, and `1/(x - z)`, `1/(x - g z)`.
+pub struct DeepPoint<'a> {
+    pub row: &'a [Felt],
+    pub composition: &'a Felt,
+    pub inv_x_minus_z: &'a Felt,
+    pub inv_x_minus_gz: &'a Felt,
+}
+
+/// `sum_c a_c (t_c(x) - t_c(z)) / (x - z) + b_c (t_c(x) - t_c(gz)) / (x - gz)` plus the
+/// composition term; `claims = (A, B)` are the precomputed sums `sum a_c t_c(z) + c H(z)` and
+/// `sum b_c t_c(gz)`.
+pub fn deep_value(coefficients: &DeepCoefficients, claims: &(Felt, Felt), p: &DeepPoint<'_>) -> Felt {
+    let mut first = &coefficients.composition * p.composition;
+    let mut second = Felt::zero();
+    for ((t, a), b) in p.row.iter().zip(&coefficients.at_z).zip(&coefficients.at_gz) {
+        first = first + a * t;
+        second = second + b * t;
+    }
+    (first - &claims.0) * p.inv_x_minus_z + (second - &claims.1) * p.inv_x_minus_gz
+}
+
+/// The constants `(A, B)` of [`deep_value`].
+pub fn deep_claims(coefficients: &DeepCoefficients, at_z: &[Felt], at_gz: &[Felt], composition_z: &Felt) -> (Felt, Felt) {
+    let a = at_z
+        .iter()
+        .zip(&coefficients.at_z)
+        .fold(&coefficients.composition * composition_z, |acc, (t, c)| acc + t * c);
+    let b = at_gz.iter().zip(&coefficients.at_gz).fold(Felt::zero(), |acc, (t, c)| acc + t * c);
+    (a, b)
+}

@@ -7,7 +7,10 @@
 //!    the order `evaluate` writes them.
 //! 3. Write `evaluate`: given a [`Frame`] (two consecutive rows), write each constraint's value
 //!    into `out`; zero means satisfied. Every constraint must be a polynomial of degree at most
-//!    [`MAX_CONSTRAINT_DEGREE`] in the frame's cells: the composition polynomial is built for it.
+//!    [`MAX_CONSTRAINT_DEGREE`] in the frame's cells, and first/last-row constraints must be
+//!    linear: then every quotient `C / Z` has degree below the trace length, which is the
+//!    bound the composition polynomial is built for. (A quadratic first-row constraint would
+//!    give a quotient of degree `2n - 3`.) Debug builds of the prover report a violation.
 //! 4. Bind the statement: `public_input_bytes` returns every public value the constraints
 //!    depend on; it seeds the transcript.
 //! 5. If there are auxiliary columns, `build_aux_trace` computes them from the main trace and
@@ -27,9 +30,9 @@ pub enum ConstraintKind {
     EveryRow,
     /// Every row but the last (zerofier `(x^n - 1) / (x - g^(n-1))`). May read the next row.
     Transition,
-    /// The first row only (zerofier `x - 1`). Must not read the next row.
+    /// The first row only (zerofier `x - 1`). Must be linear and not read the next row.
     FirstRow,
-    /// The last row only (zerofier `x - g^(n-1)`). Must not read the next row.
+    /// The last row only (zerofier `x - g^(n-1)`). Must be linear and not read the next row.
     LastRow,
 }
 

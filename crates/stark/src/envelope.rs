@@ -5,7 +5,10 @@
 //! public input (u32 len + bytes) | StarkProof (see `proof`)
 //! ```
 
+use crate::air::Air;
 use crate::codec::{ByteReader, ByteWriter, DecodeError};
+use crate::error::VerifierError;
+use crate::options::AcceptancePolicy;
 use crate::proof::StarkProof;
 
 pub const MAGIC: [u8; 8] = *b"WPSTARK\0";
@@ -45,4 +48,24 @@ impl ProofEnvelope {
         r.finish()?;
         Ok(Self { air_name, public_input, proof })
     }
+}
+
+/// Verifies an envelope against `air`: the envelope must name this AIR and carry exactly its
+/// public input, then the proof must verify under `policy`.
+pub fn verify_envelope<A: Air>(
+    air: &A,
+    envelope: &ProofEnvelope,
+    policy: &AcceptancePolicy,
+) -> Result<(), VerifierError> {
+    if envelope.air_name != air.name() {
+        return Err(VerifierError::Malformed(format!(
+            "proof is for AIR {:?}, expected {:?}",
+            envelope.air_name,
+            air.name()
+        )));
+    }
+    if envelope.public_input != air.public_input_bytes() {
+        return Err(VerifierError::Malformed("public input does not match the statement".into()));
+    }
+    crate::verifier::verify(air, &envelope.proof, policy)
 }

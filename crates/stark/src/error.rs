@@ -15,6 +15,11 @@ pub enum ProverError {
     BadOptions(crate::ProofOptions),
     #[error("the FRI input is not of low degree (a constraint of too high degree, or a bug)")]
     NotLowDegree,
+    #[error(
+        "the composition polynomial does not match the constraints: a constraint exceeds \
+         degree 2, or a first/last-row constraint is not linear"
+    )]
+    DegreeTooHigh,
     #[error("the trace does not satisfy the AIR: {0}")]
     ConstraintViolation(crate::debug::ConstraintViolation),
 }

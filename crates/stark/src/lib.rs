@@ -87,7 +87,7 @@ mod verifier;
 pub use air::{Air, ConstraintKind, Frame, MAX_CONSTRAINT_DEGREE};
 pub use codec::{ByteReader, ByteWriter, DecodeError};
 pub use debug::{ConstraintViolation, validate_trace};
-pub use envelope::{FORMAT_VERSION, MAGIC, ProofEnvelope};
+pub use envelope::{FORMAT_VERSION, MAGIC, ProofEnvelope, verify_envelope};
 pub use error::{ProverError, VerifierError};
 pub use field::{
     FELT_BYTES, Felt, batch_inverse, felt_from_bytes, felt_to_bytes, powers, root_of_unity,

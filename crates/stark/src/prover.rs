@@ -142,6 +142,23 @@ fn prove_inner<A: Air>(
     let (ood_main_current, ood_main_next) = (main_at(&z), main_at(&gz));
     let (ood_aux_current, ood_aux_next) = (aux_at(&z), aux_at(&gz));
     let ood_composition = evaluate_at(&composition_coefficients, &z);
+    if check {
+        // With a valid trace this only fails if a constraint breaks the degree rules.
+        let kinds = air.constraint_kinds();
+        let mut values = vec![Felt::zero(); kinds.len()];
+        let frame = Frame {
+            main_current: &ood_main_current,
+            main_next: &ood_main_next,
+            aux_current: &ood_aux_current,
+            aux_next: &ood_aux_next,
+        };
+        air.evaluate(&frame, &challenges, &mut values);
+        let zerofiers = ZerofierInverses::at(&z, n, &domain.last_row_point())
+            .expect("z is outside the trace domain");
+        if combine(kinds, &values, &alpha_powers, &zerofiers) != ood_composition {
+            return Err(ProverError::DegreeTooHigh);
+        }
+    }
     absorb_ood(
         &mut transcript,
         &OodValues {

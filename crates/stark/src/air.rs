@@ -73,7 +73,16 @@ pub trait Air: Sync {
         format!("constraint {index}")
     }
 
+    /// Values the constraints need that depend only on the challenges and the public input
+    /// (a public-memory product, say). Computed once per proof and appended to the challenges
+    /// that `evaluate` and `build_aux_trace` receive.
+    fn challenge_terms(&self, challenges: &[Felt]) -> Vec<Felt> {
+        let _ = challenges;
+        Vec::new()
+    }
+
     /// Writes the value of every constraint at `frame` into `out` (len = constraint count).
+    /// `challenges` holds the drawn challenges followed by the `challenge_terms`.
     fn evaluate(&self, frame: &Frame<'_>, challenges: &[Felt], out: &mut [Felt]);
 
     /// Canonical bytes of the public input.

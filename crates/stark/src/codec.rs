@@ -94,7 +94,8 @@ impl<'a> ByteReader<'a> {
     }
     pub fn felt(&mut self, what: &str) -> Result<Felt, DecodeError> {
         let b: &[u8; FELT_BYTES] = self.take(FELT_BYTES, what)?.try_into().expect("32 bytes");
-        felt_from_bytes(b).ok_or_else(|| DecodeError(format!("{what}: non-canonical field element")))
+        felt_from_bytes(b)
+            .ok_or_else(|| DecodeError(format!("{what}: non-canonical field element")))
     }
     pub fn hash(&mut self, what: &str) -> Result<Hash, DecodeError> {
         Ok(self.take(32, what)?.try_into().expect("32 bytes"))

@@ -53,5 +53,7 @@ pub fn combine(
         ConstraintKind::FirstRow,
         ConstraintKind::LastRow,
     ];
-    order.iter().fold(Felt::zero(), |acc, kind| acc + &sums[*kind as usize] * zerofiers.for_kind(*kind))
+    order
+        .iter()
+        .fold(Felt::zero(), |acc, kind| acc + &sums[*kind as usize] * zerofiers.for_kind(*kind))
 }

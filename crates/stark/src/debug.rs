@@ -39,7 +39,11 @@ pub fn validate_trace<A: Air + ?Sized>(
                 ConstraintKind::LastRow => row + 1 == n,
             };
             if applies && *value != Felt::zero() {
-                return Err(ConstraintViolation { constraint: k, name: air.constraint_name(k), row });
+                return Err(ConstraintViolation {
+                    constraint: k,
+                    name: air.constraint_name(k),
+                    row,
+                });
             }
         }
     }

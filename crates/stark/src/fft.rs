@@ -119,7 +119,12 @@ pub fn evaluate_on_coset(
 }
 
 /// Interpolates values given in natural order on `offset * <w>` into coefficients, in place.
-pub fn interpolate_on_coset(values: &mut [Felt], offset: &Felt, twiddles: &Twiddles, parallel: bool) {
+pub fn interpolate_on_coset(
+    values: &mut [Felt],
+    offset: &Felt,
+    twiddles: &Twiddles,
+    parallel: bool,
+) {
     assert_eq!(values.len(), twiddles.size(), "value count must match FFT size");
     dif(values, &twiddles.inverse, 1, parallel);
     bit_reverse_permute(values);

@@ -111,7 +111,8 @@ impl FriCommitment {
             let mut pairs: Vec<usize> = indices.iter().map(|i| i % half).collect();
             pairs.sort_unstable();
             pairs.dedup();
-            let rows = pairs.iter().map(|&p| vec![values[p].clone(), values[p + half].clone()]).collect();
+            let rows =
+                pairs.iter().map(|&p| vec![values[p].clone(), values[p + half].clone()]).collect();
             out.push(Opening { rows, merkle_proof: tree.prove_batch(&pairs) });
             indices = pairs;
         }

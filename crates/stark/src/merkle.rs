@@ -210,11 +210,23 @@ mod tests {
         let mut proof = t.prove_batch(&idx);
         assert!(verify_batch(&t.root(), 16, &idx, &opened, &proof).is_ok());
         proof.push([0; 32]);
-        assert_eq!(verify_batch(&t.root(), 16, &idx, &opened, &proof), Err(MerkleError::WrongProofLength));
+        assert_eq!(
+            verify_batch(&t.root(), 16, &idx, &opened, &proof),
+            Err(MerkleError::WrongProofLength)
+        );
         proof.pop();
         proof.pop();
-        assert_eq!(verify_batch(&t.root(), 16, &idx, &opened, &proof), Err(MerkleError::WrongProofLength));
-        assert_eq!(verify_batch(&t.root(), 16, &[9, 3], &opened, &proof), Err(MerkleError::BadIndices));
-        assert_eq!(verify_batch(&t.root(), 16, &[3, 16], &opened, &proof), Err(MerkleError::BadIndices));
+        assert_eq!(
+            verify_batch(&t.root(), 16, &idx, &opened, &proof),
+            Err(MerkleError::WrongProofLength)
+        );
+        assert_eq!(
+            verify_batch(&t.root(), 16, &[9, 3], &opened, &proof),
+            Err(MerkleError::BadIndices)
+        );
+        assert_eq!(
+            verify_batch(&t.root(), 16, &[3, 16], &opened, &proof),
+            Err(MerkleError::BadIndices)
+        );
     }
 }

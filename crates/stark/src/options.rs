@@ -158,7 +158,8 @@ mod tests {
 
     #[test]
     fn hash_caps_security() {
-        let o = ProofOptions { log_blowup: 4, num_queries: 100, grinding_bits: 0, log_final_degree: 0 };
+        let o =
+            ProofOptions { log_blowup: 4, num_queries: 100, grinding_bits: 0, log_final_degree: 0 };
         assert_eq!(o.conjectured_security_bits(10), HASH_SECURITY_LIMIT);
     }
 }

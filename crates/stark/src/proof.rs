@@ -95,8 +95,7 @@ impl StarkProof {
     }
 
     pub fn read(r: &mut ByteReader<'_>) -> Result<Self, DecodeError> {
-        let options =
-            ProofOptions::from_bytes(r.take(4, "options")?.try_into().expect("4 bytes"));
+        let options = ProofOptions::from_bytes(r.take(4, "options")?.try_into().expect("4 bytes"));
         let log_trace_length = u32::from(r.u8("trace length")?);
         let main_root = r.hash("main root")?;
         let aux_root = match r.u8("aux flag")? {

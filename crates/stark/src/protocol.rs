@@ -95,7 +95,11 @@ pub struct DeepPoint<'a> {
 /// `sum_c a_c (t_c(x) - t_c(z)) / (x - z) + b_c (t_c(x) - t_c(gz)) / (x - gz)` plus the
 /// composition term; `claims = (A, B)` are the precomputed sums `sum a_c t_c(z) + c H(z)` and
 /// `sum b_c t_c(gz)`.
-pub fn deep_value(coefficients: &DeepCoefficients, claims: &(Felt, Felt), p: &DeepPoint<'_>) -> Felt {
+pub fn deep_value(
+    coefficients: &DeepCoefficients,
+    claims: &(Felt, Felt),
+    p: &DeepPoint<'_>,
+) -> Felt {
     let mut first = &coefficients.composition * p.composition;
     let mut second = Felt::zero();
     for ((t, a), b) in p.row.iter().zip(&coefficients.at_z).zip(&coefficients.at_gz) {
@@ -106,7 +110,12 @@ pub fn deep_value(coefficients: &DeepCoefficients, claims: &(Felt, Felt), p: &De
 }
 
 /// The constants `(A, B)` of [`deep_value`].
-pub fn deep_claims(coefficients: &DeepCoefficients, at_z: &[Felt], at_gz: &[Felt], composition_z: &Felt) -> (Felt, Felt) {
+pub fn deep_claims(
+    coefficients: &DeepCoefficients,
+    at_z: &[Felt],
+    at_gz: &[Felt],
+    composition_z: &Felt,
+) -> (Felt, Felt) {
     let a = at_z
         .iter()
         .zip(&coefficients.at_z)

@@ -40,10 +40,8 @@ impl Committed {
     }
 
     fn open(&self, queries: &[usize]) -> Opening {
-        let rows = queries
-            .iter()
-            .map(|&j| self.columns.iter().map(|c| c[j].clone()).collect())
-            .collect();
+        let rows =
+            queries.iter().map(|&j| self.columns.iter().map(|c| c[j].clone()).collect()).collect();
         Opening { rows, merkle_proof: self.tree.prove_batch(queries) }
     }
 }
@@ -55,7 +53,13 @@ fn extend_columns(columns: &[Vec<Felt>], domain: &Domain, twiddles: &Twiddles) -
     let extend = |c: &Vec<Felt>, inner_parallel: bool| {
         let mut coefficients = c.clone();
         interpolate_on_coset(&mut coefficients, &one, twiddles, inner_parallel);
-        low_degree_extension(&coefficients, domain.log_blowup, &domain.offset, twiddles, inner_parallel)
+        low_degree_extension(
+            &coefficients,
+            domain.log_blowup,
+            &domain.offset,
+            twiddles,
+            inner_parallel,
+        )
     };
     if columns.len() >= 2 * parallel::num_threads() {
         parallel::map_range(columns.len(), |c| extend(&columns[c], false))
@@ -66,13 +70,21 @@ fn extend_columns(columns: &[Vec<Felt>], domain: &Domain, twiddles: &Twiddles) -
 
 /// Proves that `main` satisfies `air`. In debug builds the trace is checked first and a
 /// violation is reported with its row and constraint.
-pub fn prove<A: Air>(air: &A, main: TraceTable, options: &ProofOptions) -> Result<StarkProof, ProverError> {
+pub fn prove<A: Air>(
+    air: &A,
+    main: TraceTable,
+    options: &ProofOptions,
+) -> Result<StarkProof, ProverError> {
     prove_inner(air, main, options, cfg!(debug_assertions))
 }
 
 /// Like [`prove`], without the debug check. Tests use it to show that the verifier, not the
 /// prover, is what rejects a bad trace.
-pub fn prove_unchecked<A: Air>(air: &A, main: TraceTable, options: &ProofOptions) -> Result<StarkProof, ProverError> {
+pub fn prove_unchecked<A: Air>(
+    air: &A,
+    main: TraceTable,
+    options: &ProofOptions,
+) -> Result<StarkProof, ProverError> {
     prove_inner(air, main, options, false)
 }
 
@@ -102,8 +114,10 @@ fn prove_inner<A: Air>(
     // 1. Main trace.
     let main_committed = Committed::new(main.columns(), &domain, &twiddles);
     transcript.absorb(b"main root", &main_committed.tree.root());
-    let challenges: Vec<Felt> =
+    let mut challenges: Vec<Felt> =
         (0..air.num_aux_challenges()).map(|_| transcript.challenge_felt()).collect();
+    let terms = air.challenge_terms(&challenges);
+    challenges.extend(terms);
 
     // 2. Auxiliary trace, built with the challenges.
     let aux = air.build_aux_trace(&main, &challenges);
@@ -115,7 +129,8 @@ fn prove_inner<A: Air>(
             .map_err(ProverError::ConstraintViolation)?;
     }
     drop(main);
-    let aux_committed = (aux.width() > 0).then(|| Committed::new(aux.columns(), &domain, &twiddles));
+    let aux_committed =
+        (aux.width() > 0).then(|| Committed::new(aux.columns(), &domain, &twiddles));
     drop(aux);
     if let Some(c) = &aux_committed {
         transcript.absorb(b"aux root", &c.tree.root());
@@ -127,11 +142,25 @@ fn prove_inner<A: Air>(
     // blowup), where every zerofier is invertible; it has degree < n, so n values determine it.
     let alpha = transcript.challenge_felt();
     let alpha_powers = powers(&alpha, air.constraint_kinds().len());
-    let mut composition = evaluate_composition(air, &domain, &main_committed.columns, aux_columns, &challenges, &alpha_powers);
+    let mut composition = evaluate_composition(
+        air,
+        &domain,
+        &main_committed.columns,
+        aux_columns,
+        &challenges,
+        &alpha_powers,
+    );
     interpolate_on_coset(&mut composition, &domain.offset, &twiddles, true);
     let composition_coefficients = composition;
-    let composition_lde = low_degree_extension(&composition_coefficients, domain.log_blowup, &domain.offset, &twiddles, true);
-    let composition_tree = MerkleTree::from_rows(lde_size, 1, |j, row| row.push(composition_lde[j].clone()));
+    let composition_lde = low_degree_extension(
+        &composition_coefficients,
+        domain.log_blowup,
+        &domain.offset,
+        &twiddles,
+        true,
+    );
+    let composition_tree =
+        MerkleTree::from_rows(lde_size, 1, |j, row| row.push(composition_lde[j].clone()));
     transcript.absorb(b"composition root", &composition_tree.root());
 
     // 4. Out-of-domain values.
@@ -194,11 +223,18 @@ fn prove_inner<A: Air>(
         for (k, v) in out.iter_mut().enumerate() {
             let j = start + k;
             row.clear();
-            row.extend(main_committed.columns.iter().chain(aux_columns.iter()).map(|col| col[j].clone()));
+            row.extend(
+                main_committed.columns.iter().chain(aux_columns.iter()).map(|col| col[j].clone()),
+            );
             *v = deep_value(
                 &coefficients,
                 &claims,
-                &DeepPoint { row: &row, composition: &composition_lde[j], inv_x_minus_z: &inv_z[k], inv_x_minus_gz: &inv_gz[k] },
+                &DeepPoint {
+                    row: &row,
+                    composition: &composition_lde[j],
+                    inv_x_minus_z: &inv_z[k],
+                    inv_x_minus_gz: &inv_gz[k],
+                },
             );
         }
     });
@@ -286,7 +322,8 @@ fn evaluate_composition<A: Air>(
             read(main, j_next, &mut mn);
             read(aux, j, &mut ac);
             read(aux, j_next, &mut an);
-            let frame = Frame { main_current: &mc, main_next: &mn, aux_current: &ac, aux_next: &an };
+            let frame =
+                Frame { main_current: &mc, main_next: &mn, aux_current: &ac, aux_next: &an };
             air.evaluate(&frame, challenges, &mut constraint_values);
             let zerofiers = ZerofierInverses {
                 every_row: every_row.clone(),
@@ -329,7 +366,8 @@ fn evaluate_columns_at(columns: &[Vec<Felt>], domain: &Domain, x: &Felt) -> Vec<
     });
     parallel::map_range(columns.len(), |c| {
         let col = &columns[c];
-        let sum = weights.iter().enumerate().fold(Felt::zero(), |acc, (i, w)| acc + w * &col[i * blowup]);
+        let sum =
+            weights.iter().enumerate().fold(Felt::zero(), |acc, (i, w)| acc + w * &col[i * blowup]);
         sum * &scale
     })
 }

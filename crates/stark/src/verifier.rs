@@ -22,29 +22,41 @@ fn malformed(what: impl Into<String>) -> VerifierError {
 }
 
 /// Verifies `proof` for the statement `air` (built from the public input) under `policy`.
-pub fn verify<A: Air>(air: &A, proof: &StarkProof, policy: &AcceptancePolicy) -> Result<(), VerifierError> {
+pub fn verify<A: Air>(
+    air: &A,
+    proof: &StarkProof,
+    policy: &AcceptancePolicy,
+) -> Result<(), VerifierError> {
     let options = &proof.options;
     if !options.is_well_formed() {
         return Err(VerifierError::BadOptions);
     }
     let log_n = air.log_trace_length();
     if proof.log_trace_length != log_n {
-        return Err(VerifierError::TraceLengthMismatch { expected: log_n, got: proof.log_trace_length });
+        return Err(VerifierError::TraceLengthMismatch {
+            expected: log_n,
+            got: proof.log_trace_length,
+        });
     }
     if !(MIN_LOG_TRACE_LENGTH..=MAX_LOG_TRACE_LENGTH).contains(&log_n) {
         return Err(malformed(format!("trace length 2^{log_n} unsupported")));
     }
     let security = options.conjectured_security_bits(log_n);
     if security < policy.min_security_bits {
-        return Err(VerifierError::InsufficientSecurity { got: security, required: policy.min_security_bits });
+        return Err(VerifierError::InsufficientSecurity {
+            got: security,
+            required: policy.min_security_bits,
+        });
     }
     check_shapes(air, proof)?;
 
     let domain = Domain::new(log_n, u32::from(options.log_blowup));
     let mut transcript = seed_transcript(air, options);
     transcript.absorb(b"main root", &proof.main_root);
-    let challenges: Vec<Felt> =
+    let mut challenges: Vec<Felt> =
         (0..air.num_aux_challenges()).map(|_| transcript.challenge_felt()).collect();
+    let terms = air.challenge_terms(&challenges);
+    challenges.extend(terms);
     if let Some(root) = &proof.aux_root {
         transcript.absorb(b"aux root", root);
     }
@@ -93,15 +105,30 @@ pub fn verify<A: Air>(air: &A, proof: &StarkProof, policy: &AcceptancePolicy) ->
     let lde_size = domain.lde_size();
     let queries = draw_queries(&mut transcript, usize::from(options.num_queries), lde_size);
 
-    check_opening(&proof.main_root, lde_size, &queries, &proof.main_opening, air.main_width(), "main")?;
+    check_opening(
+        &proof.main_root,
+        lde_size,
+        &queries,
+        &proof.main_opening,
+        air.main_width(),
+        "main",
+    )?;
     if let (Some(root), Some(opening)) = (&proof.aux_root, &proof.aux_opening) {
         check_opening(root, lde_size, &queries, opening, air.aux_width(), "aux")?;
     }
-    check_opening(&proof.composition_root, lde_size, &queries, &proof.composition_opening, 1, "composition")?;
+    check_opening(
+        &proof.composition_root,
+        lde_size,
+        &queries,
+        &proof.composition_opening,
+        1,
+        "composition",
+    )?;
 
     // DEEP quotient at each query, from the opened rows.
     let gz = &z * &domain.trace_generator;
-    let at_z: Vec<Felt> = proof.ood_main_current.iter().chain(&proof.ood_aux_current).cloned().collect();
+    let at_z: Vec<Felt> =
+        proof.ood_main_current.iter().chain(&proof.ood_aux_current).cloned().collect();
     let at_gz: Vec<Felt> = proof.ood_main_next.iter().chain(&proof.ood_aux_next).cloned().collect();
     let claims = deep_claims(&coefficients, &at_z, &at_gz, &proof.ood_composition);
     let mut deep_values = Vec::with_capacity(queries.len());

@@ -127,12 +127,16 @@ fn every_flipped_byte_is_rejected() {
     let policy = AcceptancePolicy::insecure();
     // Sample positions across the whole proof (every 7th byte plus the last ones), flip one
     // bit each, and require rejection.
-    let positions: Vec<usize> = (0..bytes.len()).step_by(7).chain(bytes.len() - 8..bytes.len()).collect();
+    let positions: Vec<usize> =
+        (0..bytes.len()).step_by(7).chain(bytes.len() - 8..bytes.len()).collect();
     for &pos in &positions {
         for bit in [0u8, 5] {
             let mut tampered = bytes.clone();
             tampered[pos] ^= 1 << bit;
-            assert!(check(&air, &tampered, &policy).is_err(), "flip at byte {pos} bit {bit} accepted");
+            assert!(
+                check(&air, &tampered, &policy).is_err(),
+                "flip at byte {pos} bit {bit} accepted"
+            );
         }
     }
 }

@@ -1,0 +1,208 @@
+//! Runs a compiled Cairo 0 program in cairo-vm's proof mode and keeps what the prover needs:
+//! the relocated trace and memory, the program and the builtin segments.
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use cairo_vm::cairo_run::{CairoRunConfig, cairo_run_program};
+use cairo_vm::hint_processor::builtin_hint_processor::builtin_hint_processor_definition::{
+    BuiltinHintProcessor, HintFunc,
+};
+use cairo_vm::hint_processor::builtin_hint_processor::hint_utils::insert_value_from_var_name;
+use cairo_vm::types::builtin_name::BuiltinName;
+use cairo_vm::types::layout_name::LayoutName;
+use cairo_vm::types::program::Program;
+use cairo_vm::types::relocatable::MaybeRelocatable;
+use serde_json::Value;
+use stark::Felt;
+use starknet_types_core::felt::Felt as Felt252;
+
+use crate::error::CairoError;
+use crate::public_input::{Builtin, BuiltinSegment, from_vm_felt};
+
+/// A finished proof-mode run.
+#[derive(Clone, Debug)]
+pub struct CairoExecution {
+    /// The program's bytecode.
+    pub program: Vec<Felt>,
+    /// `(pc, ap, fp)` before each executed step, relocated.
+    pub trace: Vec<(u64, u64, u64)>,
+    /// Relocated memory; `None` for cells never written.
+    pub memory: Vec<Option<Felt>>,
+    /// Builtin segments in `%builtins` order.
+    pub builtins: Vec<BuiltinSegment>,
+    /// Contents of the output segment.
+    pub output: Vec<Felt>,
+}
+
+impl CairoExecution {
+    pub fn steps(&self) -> usize {
+        self.trace.len()
+    }
+}
+
+/// Builtins the prover supports so far.
+fn supported(builtin: BuiltinName) -> Option<Builtin> {
+    match builtin {
+        BuiltinName::output => Some(Builtin::Output),
+        _ => None,
+    }
+}
+
+/// Names of the program's builtins that the prover does not support, in program order.
+pub fn unsupported_builtins(program: &Program) -> Vec<&'static str> {
+    program.iter_builtins().filter(|b| supported(**b).is_none()).map(|b| b.to_str()).collect()
+}
+
+/// Hints of the form `ids.NAME = program_input['KEY']` (or `program_input["KEY"]`) read a
+/// value from the JSON program input; `memory[ap] = program_input['KEY']` writes it at `ap`.
+/// Each such hint in the program is registered with its exact code.
+fn register_input_hints(
+    processor: &mut BuiltinHintProcessor,
+    program_json: &Value,
+    input: Option<&Value>,
+) -> Result<(), CairoError> {
+    let Some(hints) = program_json.get("hints").and_then(Value::as_object) else {
+        return Ok(());
+    };
+    for code in hints
+        .values()
+        .flat_map(|list| list.as_array().into_iter().flatten())
+        .filter_map(|h| h.get("code")?.as_str())
+    {
+        let Some((target, key)) = parse_input_hint(code) else { continue };
+        let value =
+            input.and_then(|i| i.get(&key)).ok_or_else(|| CairoError::MissingInput(key.clone()))?;
+        let value = json_to_felt(value)
+            .ok_or_else(|| CairoError::BadInput(format!("{key} is not an integer")))?;
+        let func: HintFunc = match target {
+            InputTarget::Id(name) => HintFunc(Box::new(move |vm, _, ids, ap_tracking, _| {
+                insert_value_from_var_name(&name, value, vm, ids, ap_tracking)
+            })),
+            InputTarget::Ap => HintFunc(Box::new(move |vm, _, _, _, _| {
+                vm.insert_value(vm.get_ap(), MaybeRelocatable::from(value)).map_err(Into::into)
+            })),
+        };
+        processor.add_hint(code.to_string(), Rc::new(func));
+    }
+    Ok(())
+}
+
+enum InputTarget {
+    Id(String),
+    Ap,
+}
+
+fn parse_input_hint(code: &str) -> Option<(InputTarget, String)> {
+    let (lhs, rhs) = code.trim().split_once('=')?;
+    let key = rhs.trim().strip_prefix("program_input[")?.strip_suffix(']')?;
+    let key = key.trim_matches(|c| c == '\'' || c == '"').to_string();
+    let lhs = lhs.trim();
+    let target = if lhs == "memory[ap]" {
+        InputTarget::Ap
+    } else {
+        InputTarget::Id(lhs.strip_prefix("ids.")?.to_string())
+    };
+    Some((target, key))
+}
+
+fn json_to_felt(v: &Value) -> Option<Felt252> {
+    match v {
+        Value::Number(n) => n.as_u64().map(Felt252::from).or_else(|| n.as_i64().map(Felt252::from)),
+        Value::String(s) if s.starts_with("0x") => Felt252::from_hex(s).ok(),
+        Value::String(s) => Felt252::from_dec_str(s).ok(),
+        _ => None,
+    }
+}
+
+/// Runs `program_json` (compiled with `cairo-compile --proof_mode`) with the optional JSON
+/// program input.
+pub fn run_program(
+    program_json: &[u8],
+    input: Option<&Value>,
+) -> Result<CairoExecution, CairoError> {
+    let program = Program::from_bytes(program_json, Some("main"))
+        .map_err(|e| CairoError::BadProgram(e.to_string()))?;
+    let unsupported = unsupported_builtins(&program);
+    if !unsupported.is_empty() {
+        return Err(CairoError::UnsupportedBuiltins(unsupported.join(", ")));
+    }
+    let json: Value =
+        serde_json::from_slice(program_json).map_err(|e| CairoError::BadProgram(e.to_string()))?;
+    let mut processor = BuiltinHintProcessor::new_empty();
+    register_input_hints(&mut processor, &json, input)?;
+    let config = CairoRunConfig {
+        entrypoint: "main",
+        trace_enabled: true,
+        relocate_mem: true,
+        relocate_trace: true,
+        layout: LayoutName::all_cairo,
+        proof_mode: true,
+        // The prover pads the trace itself (repeating the final `jmp rel 0`), which is much
+        // cheaper than running the VM for the padding steps.
+        disable_trace_padding: true,
+        ..CairoRunConfig::default()
+    };
+    let runner = cairo_run_program(&program, &config, &mut processor)
+        .map_err(|e| CairoError::Run(e.to_string()))?;
+
+    let trace: Vec<(u64, u64, u64)> = runner
+        .relocated_trace
+        .as_ref()
+        .ok_or_else(|| CairoError::Run("no relocated trace".into()))?
+        .iter()
+        .map(|e| (e.pc as u64, e.ap as u64, e.fp as u64))
+        .collect();
+    let memory: Vec<Option<Felt>> =
+        runner.relocated_memory.iter().map(|c| c.as_ref().map(from_vm_felt)).collect();
+    let program_words = program
+        .iter_data()
+        .map(|w| match w {
+            MaybeRelocatable::Int(x) => Ok(from_vm_felt(x)),
+            MaybeRelocatable::RelocatableValue(_) => {
+                Err(CairoError::BadProgram("relocatable in program data".into()))
+            }
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+
+    let segments: HashMap<&str, (usize, usize)> =
+        runner.get_memory_segment_addresses().map_err(|e| CairoError::Run(e.to_string()))?;
+    let mut builtins = Vec::new();
+    let mut output = Vec::new();
+    for name in program.iter_builtins() {
+        let builtin = supported(*name).expect("checked above");
+        let (begin, stop) = *segments
+            .get(name.to_str())
+            .ok_or_else(|| CairoError::Run(format!("no segment for builtin {}", name.to_str())))?;
+        if builtin == Builtin::Output {
+            output = (begin..stop)
+                .map(|a| {
+                    memory
+                        .get(a)
+                        .cloned()
+                        .flatten()
+                        .ok_or_else(|| CairoError::Run(format!("output cell {a} is empty")))
+                })
+                .collect::<Result<_, _>>()?;
+        }
+        builtins.push(BuiltinSegment { builtin, begin: begin as u64, stop: stop as u64 });
+    }
+    Ok(CairoExecution { program: program_words, trace, memory, builtins, output })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_input_hints() {
+        assert!(
+            matches!(parse_input_hint("ids.n = program_input['n']"), Some((InputTarget::Id(n), k)) if n == "n" && k == "n")
+        );
+        assert!(
+            matches!(parse_input_hint("memory[ap] = program_input[\"x\"]"), Some((InputTarget::Ap, k)) if k == "x")
+        );
+        assert!(parse_input_hint("ids.n = 5").is_none());
+        assert!(parse_input_hint("memory[ap] = to_felt_or_relocatable(ids.x)").is_none());
+    }
+}

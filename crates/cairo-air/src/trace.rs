@@ -1,0 +1,274 @@
+//! Builds the Cairo trace table from a proof-mode run: decodes every step, pads to a power of
+//! two, places public-memory dummies, memory-hole and range-check-gap fillers, and sorts the
+//! memory and range-check copies. Also builds the auxiliary (permutation) columns.
+
+use std::collections::BTreeSet;
+
+use stark::{Felt, TraceTable, batch_inverse};
+
+use crate::error::CairoError;
+use crate::execution::CairoExecution;
+use crate::layout::*;
+use crate::public_input::{CairoPublicInput, PROGRAM_BASE};
+
+/// One decoded step.
+#[derive(Clone, Debug)]
+struct Step {
+    pc: u64,
+    ap: u64,
+    fp: u64,
+    inst: Felt,
+    flags: [bool; N_FLAGS],
+    offsets: [u64; 3],
+    dst_addr: u64,
+    op0_addr: u64,
+    op1_addr: u64,
+    dst: Felt,
+    op0: Felt,
+    op1: Felt,
+    res: Felt,
+}
+
+/// The integer value of a field element, if it fits in 64 bits.
+pub(crate) fn felt_to_u64(x: &Felt) -> Option<u64> {
+    let limbs = x.representative().limbs;
+    (limbs[0] == 0 && limbs[1] == 0 && limbs[2] == 0).then_some(limbs[3])
+}
+
+fn offset_address(base: u64, biased: u64) -> Result<u64, CairoError> {
+    (base as i64 + biased as i64 - OFFSET_BIAS)
+        .try_into()
+        .map_err(|_| CairoError::BadExecution(format!("address below zero from base {base}")))
+}
+
+fn decode(pc: u64, ap: u64, fp: u64, memory: &Memory<'_>) -> Result<Step, CairoError> {
+    let inst = memory.get(pc);
+    let word = felt_to_u64(&inst)
+        .filter(|w| w >> 63 == 0)
+        .ok_or_else(|| CairoError::BadExecution(format!("no valid instruction at pc {pc}")))?;
+    let offsets = [word & 0xffff, (word >> 16) & 0xffff, (word >> 32) & 0xffff];
+    let mut flags = [false; N_FLAGS];
+    for (i, f) in flags.iter_mut().enumerate() {
+        *f = (word >> (48 + i)) & 1 == 1;
+    }
+    let dst_addr = offset_address(if flags[F_DST_REG] { fp } else { ap }, offsets[0])?;
+    let op0_addr = offset_address(if flags[F_OP0_REG] { fp } else { ap }, offsets[1])?;
+    let op0 = memory.get(op0_addr);
+    let op1_base = if flags[F_OP1_IMM] {
+        pc
+    } else if flags[F_OP1_AP] {
+        ap
+    } else if flags[F_OP1_FP] {
+        fp
+    } else {
+        felt_to_u64(&op0).ok_or_else(|| {
+            CairoError::BadExecution(format!("op0 at {op0_addr} is not an address"))
+        })?
+    };
+    let op1_addr = offset_address(op1_base, offsets[2])?;
+    let dst = memory.get(dst_addr);
+    let op1 = memory.get(op1_addr);
+    let res = if flags[F_PC_JNZ] {
+        dst.inv().unwrap_or(Felt::zero())
+    } else if flags[F_RES_ADD] {
+        &op0 + &op1
+    } else if flags[F_RES_MUL] {
+        &op0 * &op1
+    } else {
+        op1.clone()
+    };
+    Ok(Step { pc, ap, fp, inst, flags, offsets, dst_addr, op0_addr, op1_addr, dst, op0, op1, res })
+}
+
+/// Final memory of the run; a cell never written reads as 0 (nothing else can claim it).
+struct Memory<'a>(&'a [Option<Felt>]);
+
+impl Memory<'_> {
+    fn get(&self, address: u64) -> Felt {
+        self.0.get(address as usize).cloned().flatten().unwrap_or(Felt::zero())
+    }
+}
+
+/// The main trace and the public input of an execution.
+pub fn build_main_trace(
+    execution: &CairoExecution,
+) -> Result<(TraceTable, CairoPublicInput), CairoError> {
+    let memory = Memory(&execution.memory);
+    let steps = execution
+        .trace
+        .iter()
+        .map(|&(pc, ap, fp)| decode(pc, ap, fp, &memory))
+        .collect::<Result<Vec<_>, _>>()?;
+    let last = steps.last().ok_or_else(|| CairoError::BadExecution("empty trace".into()))?.clone();
+    if last.inst != Felt::from(crate::public_input::JMP_REL_0) {
+        return Err(CairoError::BadExecution(
+            "the run does not end on `jmp rel 0` (not proof mode?)".into(),
+        ));
+    }
+
+    let mut public = CairoPublicInput {
+        log_trace_length: 0,
+        program: execution.program.clone(),
+        initial_pc: steps[0].pc,
+        final_pc: last.pc,
+        initial_ap: steps[0].ap,
+        final_ap: last.ap,
+        rc_min: 0,
+        rc_max: 0,
+        builtins: execution.builtins.clone(),
+        output: execution.output.clone(),
+    };
+    let public_memory = public.public_memory();
+    for (address, value) in &public_memory {
+        if memory.get(*address) != *value {
+            return Err(CairoError::BadExecution(format!(
+                "public memory cell {address} disagrees with the run"
+            )));
+        }
+    }
+
+    // Memory holes: addresses up to the highest one used that no access or public cell covers.
+    let mut used: BTreeSet<u64> = public_memory.iter().map(|(a, _)| *a).collect();
+    for s in &steps {
+        used.extend([s.pc, s.dst_addr, s.op0_addr, s.op1_addr]);
+    }
+    let max_address = *used.last().expect("non-empty");
+    if used.first() != Some(&PROGRAM_BASE) {
+        return Err(CairoError::BadExecution(
+            "the smallest address used must be the program base".into(),
+        ));
+    }
+    let holes: Vec<u64> = (PROGRAM_BASE..=max_address).filter(|a| !used.contains(a)).collect();
+
+    // Range-check values: the offsets, and fillers for the gaps between them.
+    let offsets: BTreeSet<u64> = steps.iter().flat_map(|s| s.offsets).collect();
+    let rc_min = *offsets.first().expect("non-empty");
+    let rc_max = *offsets.last().expect("non-empty");
+    let rc_gaps: Vec<u64> = (rc_min..=rc_max).filter(|v| !offsets.contains(v)).collect();
+    public.rc_min = rc_min;
+    public.rc_max = rc_max;
+
+    let needed = steps
+        .len()
+        .max(public_memory.len() + holes.len())
+        .max(1 + rc_gaps.len())
+        .max(1 << stark::MIN_LOG_TRACE_LENGTH);
+    let n = needed.next_power_of_two();
+    public.log_trace_length = n.trailing_zeros();
+    if public.log_trace_length > stark::MAX_LOG_TRACE_LENGTH {
+        return Err(CairoError::TooLarge { steps: steps.len() });
+    }
+
+    let mut columns = vec![vec![Felt::zero(); n]; MAIN_WIDTH];
+    let mut sorted_memory: Vec<(u64, Felt)> = Vec::with_capacity(MEM_SLOTS * n);
+    let mut rc_values: Vec<u64> = Vec::with_capacity(RC_SLOTS * n);
+    for r in 0..n {
+        let s = steps.get(r).unwrap_or(&last);
+        let mut set = |c: usize, v: Felt| columns[c][r] = v;
+        set(PC, Felt::from(s.pc));
+        set(AP, Felt::from(s.ap));
+        set(FP, Felt::from(s.fp));
+        for (i, f) in s.flags.iter().enumerate() {
+            set(flag(i), if *f { Felt::one() } else { Felt::zero() });
+        }
+        set(OFF_DST, Felt::from(s.offsets[0]));
+        set(OFF_OP0, Felt::from(s.offsets[1]));
+        set(OFF_OP1, Felt::from(s.offsets[2]));
+        set(INST, s.inst.clone());
+        set(DST_ADDR, Felt::from(s.dst_addr));
+        set(DST, s.dst.clone());
+        set(OP0_ADDR, Felt::from(s.op0_addr));
+        set(OP0, s.op0.clone());
+        set(OP1_ADDR, Felt::from(s.op1_addr));
+        set(OP1, s.op1.clone());
+        set(RES, s.res.clone());
+        let t0 = if s.flags[F_PC_JNZ] { s.dst.clone() } else { Felt::zero() };
+        set(T1, &t0 * &s.res);
+        set(T0, t0);
+        set(MUL, &s.op0 * &s.op1);
+        sorted_memory.extend([
+            (s.pc, s.inst.clone()),
+            (s.dst_addr, s.dst.clone()),
+            (s.op0_addr, s.op0.clone()),
+            (s.op1_addr, s.op1.clone()),
+        ]);
+        // Extra memory slot: public-memory dummy, hole filler, or a repeat of the fetch.
+        let (extra_trace, extra_sorted) = if r < public_memory.len() {
+            ((0, Felt::zero()), public_memory[r].clone())
+        } else if let Some(hole) = holes.get(r - public_memory.len()) {
+            let cell = (*hole, memory.get(*hole));
+            (cell.clone(), cell)
+        } else {
+            let cell = (s.pc, s.inst.clone());
+            (cell.clone(), cell)
+        };
+        set(MEM_EXTRA_ADDR, Felt::from(extra_trace.0));
+        set(MEM_EXTRA_VALUE, extra_trace.1);
+        sorted_memory.push(extra_sorted);
+        // Extra range-check slot: rc_min first, then the gap fillers, then repeats.
+        let extra_rc = if r == 0 { rc_min } else { rc_gaps.get(r - 1).copied().unwrap_or(rc_min) };
+        set(RC_EXTRA, Felt::from(extra_rc));
+        rc_values.extend([extra_rc, s.offsets[0], s.offsets[1], s.offsets[2]]);
+    }
+
+    sorted_memory.sort_by_key(|(a, _)| *a);
+    rc_values.sort_unstable();
+    for r in 0..n {
+        for k in 0..MEM_SLOTS {
+            let (a, v) = &sorted_memory[MEM_SLOTS * r + k];
+            columns[sorted_addr(k)][r] = Felt::from(*a);
+            columns[sorted_value(k)][r] = v.clone();
+        }
+        for k in 0..RC_SLOTS {
+            columns[SORTED_RC + k][r] = Felt::from(rc_values[RC_SLOTS * r + k]);
+        }
+    }
+    Ok((TraceTable::new(columns, n), public))
+}
+
+/// Running products of the memory and range-check permutations, slot by slot in row-major
+/// order. Row 0's first factor is 1 by construction (see the AIR), so both start at 1.
+pub fn build_aux_trace(main: &TraceTable, challenges: &[Felt]) -> TraceTable {
+    let n = main.length();
+    let (z, alpha) = (&challenges[CHALLENGE_MEM_Z], &challenges[CHALLENGE_MEM_ALPHA]);
+    let z_rc = &challenges[CHALLENGE_RC_Z];
+    let mut columns = vec![vec![Felt::zero(); n]; AUX_WIDTH];
+
+    let mut denominators = Vec::with_capacity(MEM_SLOTS * n);
+    for r in 0..n {
+        for k in 0..MEM_SLOTS {
+            denominators
+                .push(z - (main.get(r, sorted_addr(k)) + alpha * main.get(r, sorted_value(k))));
+        }
+    }
+    batch_inverse(&mut denominators);
+    let mut acc = Felt::one();
+    for r in 0..n {
+        for (k, (a, v)) in MEM_ACCESS.iter().enumerate() {
+            if r > 0 || k > 0 {
+                acc = acc
+                    * (z - (main.get(r, *a) + alpha * main.get(r, *v)))
+                    * &denominators[MEM_SLOTS * r + k];
+            }
+            columns[AUX_MEM_PRODUCT + k][r] = acc.clone();
+        }
+    }
+
+    let mut denominators = Vec::with_capacity(RC_SLOTS * n);
+    for r in 0..n {
+        for k in 0..RC_SLOTS {
+            denominators.push(z_rc - main.get(r, SORTED_RC + k));
+        }
+    }
+    batch_inverse(&mut denominators);
+    let mut acc = Felt::one();
+    for r in 0..n {
+        for (k, c) in RC_ACCESS.iter().enumerate() {
+            if r > 0 || k > 0 {
+                acc = acc * (z_rc - main.get(r, *c)) * &denominators[RC_SLOTS * r + k];
+            }
+            columns[AUX_RC_PRODUCT + k][r] = acc.clone();
+        }
+    }
+    TraceTable::new(columns, n)
+}

@@ -1,0 +1,136 @@
+//! The verifier's acceptance policy and its handling of hostile proof files, on real Cairo
+//! proofs; plus the golden proofs committed under `tests/fixtures/`.
+
+mod common;
+
+use cairo_air::{
+    CairoPolicy, CairoVerifyError, program_hash, prove_execution, run_program, verify_proof,
+};
+use common::{fibonacci, program};
+use stark::{AcceptancePolicy, SecurityPreset, VerifierError};
+use starknet_types_core::felt::Felt;
+
+fn fixture(name: &str) -> String {
+    format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+fn insecure() -> CairoPolicy {
+    CairoPolicy { acceptance: AcceptancePolicy::insecure(), expected_program_hash: None }
+}
+
+fn test_proof() -> Vec<u8> {
+    prove_execution(&fibonacci(10), &SecurityPreset::Test.options()).unwrap()
+}
+
+#[test]
+fn flipped_bytes_across_the_whole_proof_are_rejected() {
+    let proof = test_proof();
+    // About 300 positions spread over the file, header and body alike.
+    let step = (proof.len() / 300).max(1);
+    for pos in (0..proof.len()).step_by(step).chain([proof.len() - 1]) {
+        let mut bad = proof.clone();
+        bad[pos] ^= 0x04;
+        assert!(verify_proof(&bad, &insecure()).is_err(), "flip at {pos}/{} accepted", proof.len());
+    }
+}
+
+#[test]
+fn truncated_empty_and_garbage_inputs_are_rejected_without_panic() {
+    let proof = test_proof();
+    for cut in [0, 1, 8, 10, 64, proof.len() / 3, proof.len() - 1] {
+        assert!(matches!(
+            verify_proof(&proof[..cut], &insecure()),
+            Err(CairoVerifyError::Decode(_))
+        ));
+    }
+    assert!(verify_proof(b"not a proof at all", &insecure()).is_err());
+    let mut trailing = proof.clone();
+    trailing.extend_from_slice(&[0, 0, 0]);
+    assert!(verify_proof(&trailing, &insecure()).is_err());
+}
+
+#[test]
+fn altered_output_is_rejected() {
+    // An honest proof file whose public output is then changed. (A run whose trace does not
+    // produce the claimed output is covered by the soundness tests.)
+    let execution = fibonacci(10);
+    let proof = prove_execution(&execution, &SecurityPreset::Test.options()).unwrap();
+    let mut envelope = stark::ProofEnvelope::from_bytes(&proof).unwrap();
+    let mut public = cairo_air::CairoPublicInput::from_bytes(&envelope.public_input).unwrap();
+    public.output[1] = public.output[1].clone() + stark::Felt::one();
+    envelope.public_input = public.to_bytes();
+    assert!(matches!(
+        verify_proof(&envelope.to_bytes(), &insecure()),
+        Err(CairoVerifyError::Rejected(_))
+    ));
+}
+
+#[test]
+fn another_program_is_rejected() {
+    let execution = fibonacci(10);
+    let proof = prove_execution(&execution, &SecurityPreset::Test.options()).unwrap();
+    let other = run_program(&program("factorial"), None).unwrap();
+    let policy = CairoPolicy {
+        acceptance: AcceptancePolicy::insecure(),
+        expected_program_hash: Some(program_hash(&other.program)),
+    };
+    assert!(matches!(verify_proof(&proof, &policy), Err(CairoVerifyError::ProgramMismatch { .. })));
+    let right = CairoPolicy {
+        acceptance: AcceptancePolicy::insecure(),
+        expected_program_hash: Some(program_hash(&execution.program)),
+    };
+    verify_proof(&proof, &right).unwrap();
+}
+
+#[test]
+fn options_below_policy_are_rejected() {
+    let proof = test_proof();
+    let err = verify_proof(&proof, &CairoPolicy::default()).unwrap_err();
+    assert!(matches!(err, CairoVerifyError::Rejected(VerifierError::InsufficientSecurity { .. })));
+    let strict = CairoPolicy {
+        acceptance: AcceptancePolicy { min_security_bits: 110 },
+        expected_program_hash: None,
+    };
+    let standard = prove_execution(&fibonacci(10), &SecurityPreset::Standard.options()).unwrap();
+    verify_proof(&standard, &CairoPolicy::default()).unwrap();
+    assert!(
+        verify_proof(&standard, &strict).is_err(),
+        "100-bit proof accepted under a 110-bit policy"
+    );
+}
+
+#[test]
+fn proofs_are_deterministic() {
+    assert_eq!(test_proof(), test_proof());
+}
+
+/// Golden proofs: made by `regenerate_golden_proofs`, verified on every run, so a change of
+/// the format or the protocol cannot go unnoticed.
+#[test]
+fn golden_proofs_verify() {
+    for (name, policy, expected_output) in [
+        ("fibonacci-10-test.proof", insecure(), vec![Felt::from(10u64), Felt::from(89u64)]),
+        (
+            "fibonacci-10-standard.proof",
+            CairoPolicy::default(),
+            vec![Felt::from(10u64), Felt::from(89u64)],
+        ),
+    ] {
+        let bytes = std::fs::read(fixture(name)).unwrap();
+        let statement = verify_proof(&bytes, &policy).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(statement.output, expected_output, "{name}");
+    }
+}
+
+#[test]
+#[ignore = "rewrites tests/fixtures; run after an intended format or protocol change"]
+fn regenerate_golden_proofs() {
+    let execution = fibonacci(10);
+    for (name, preset) in [
+        ("fibonacci-10-test.proof", SecurityPreset::Test),
+        ("fibonacci-10-standard.proof", SecurityPreset::Standard),
+    ] {
+        std::fs::write(fixture(name), prove_execution(&execution, &preset.options()).unwrap())
+            .unwrap();
+    }
+}

@@ -1,0 +1,136 @@
+//! The crate's error type: one enum, structured variants, and a transient/permanent split that
+//! drives [`RetryingStore`](crate::RetryingStore).
+
+use std::path::PathBuf;
+
+use crate::job_status::JobStatusKind;
+
+/// Boxed error kept as a `#[source]` where the concrete type belongs to a dependency we do not
+/// want in our public API (the AWS SDK's generic `SdkError<E, R>`).
+pub type BoxedSource = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// Result alias used across the crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong in the proof store and the job index.
+///
+/// Callers decide between retrying and giving up with [`Error::is_transient`]; only network
+/// trouble on the S3 backend is transient. Conflicts, corruption and bad input never are.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A string that should be a 0x-prefixed field element (up to 64 hex digits) is not one.
+    #[error("invalid field element {input:?}: {reason}")]
+    InvalidFelt { input: String, reason: &'static str },
+
+    /// Block numbers are rendered with 12 digits so that lexicographic key order is block order;
+    /// larger numbers would break `list`.
+    #[error("block number {block_number} does not fit the 12-digit key format")]
+    BlockNumberOutOfRange { block_number: u64 },
+
+    /// A `fs:` / `s3://` / `memory:` store URL could not be parsed.
+    #[error("invalid store url {url:?}: {reason}")]
+    InvalidStoreUrl { url: String, reason: String },
+
+    /// The metadata handed to `put` does not describe the key and the proof bytes.
+    #[error("metadata for {key} does not match the proof: {reason}")]
+    InvalidMetadata { key: String, reason: String },
+
+    /// A different proof is already stored (or being stored) under this key. Never overwritten.
+    #[error("conflict at {key}: stored proof has sha256 {existing_sha256}, new proof has {new_sha256}")]
+    Conflict { key: String, existing_sha256: String, new_sha256: String },
+
+    /// Stored objects fail their integrity checks (digest, size, unparsable or mismatched
+    /// metadata, proof object missing behind committed metadata).
+    #[error("corrupt proof object {key}: {reason}")]
+    Corrupt { key: String, reason: String },
+
+    /// Filesystem backend I/O failure.
+    #[error("{operation} {path:?} failed")]
+    Io {
+        operation: &'static str,
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// A blocking task (fsync, sled flush) panicked or was cancelled.
+    #[error("blocking task for {operation} did not complete")]
+    BlockingTask {
+        operation: &'static str,
+        #[source]
+        source: tokio::task::JoinError,
+    },
+
+    /// An S3 request failed. `transient` is decided from the failure class (see `s3.rs`).
+    #[error("s3 {operation} {key} failed (status {status:?}, code {code:?}, transient: {transient}): {message}")]
+    S3 {
+        operation: &'static str,
+        key: String,
+        status: Option<u16>,
+        code: Option<String>,
+        transient: bool,
+        message: String,
+        #[source]
+        source: BoxedSource,
+    },
+
+    /// The retry wrapper gave up; `source` is the last error seen.
+    #[error("{operation} {key} still failing after {attempts} attempts")]
+    RetriesExhausted {
+        operation: &'static str,
+        key: String,
+        attempts: u32,
+        #[source]
+        source: Box<Error>,
+    },
+
+    /// sled reported an error (I/O, corruption of its own files, ...).
+    #[error("job index {operation} failed")]
+    Sled {
+        operation: &'static str,
+        #[source]
+        source: sled::Error,
+    },
+
+    /// A record in the job index does not decode (written by a newer version, or damaged).
+    #[error("job index record {record} does not decode")]
+    JobRecordDecode {
+        record: String,
+        #[source]
+        source: serde_json::Error,
+    },
+
+    /// No job record exists for this block.
+    #[error("no job for block {block_number}")]
+    JobNotFound { block_number: u64 },
+
+    /// The caller names a block hash that is not the one indexed for the height: typically a
+    /// worker finishing a block that a reorg has replaced since.
+    #[error("job for block {block_number} is for hash {indexed}, caller has {given}")]
+    StaleJob { block_number: u64, indexed: String, given: String },
+
+    /// The state machine in [`job_status`](crate::job_status) does not allow this move.
+    #[error("block {block_number}: illegal transition {from} -> {to}")]
+    IllegalTransition { block_number: u64, from: JobStatusKind, to: JobStatusKind },
+}
+
+impl Error {
+    /// Whether retrying the same operation later may succeed.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            Error::S3 { transient, .. } => *transient,
+            Error::RetriesExhausted { source, .. } => source.is_transient(),
+            // Disk full, EIO, permission: an operator has to act; retrying hides it.
+            _ => false,
+        }
+    }
+
+    pub(crate) fn io(operation: &'static str, path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io { operation, path: path.into(), source }
+    }
+
+    pub(crate) fn sled(operation: &'static str, source: sled::Error) -> Self {
+        Error::Sled { operation, source }
+    }
+}

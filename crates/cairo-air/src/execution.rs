@@ -115,6 +115,30 @@ fn json_to_felt(v: &Value) -> Option<Felt252> {
     }
 }
 
+/// Parses a compiled program and returns its bytecode (what [`crate::program_hash`] hashes),
+/// refusing programs whose builtins the prover does not support.
+pub fn load_program(program_json: &[u8]) -> Result<Vec<Felt>, CairoError> {
+    let program = Program::from_bytes(program_json, Some("main"))
+        .map_err(|e| CairoError::BadProgram(e.to_string()))?;
+    let unsupported = unsupported_builtins(&program);
+    if !unsupported.is_empty() {
+        return Err(CairoError::UnsupportedBuiltins(unsupported.join(", ")));
+    }
+    program_data(&program)
+}
+
+fn program_data(program: &Program) -> Result<Vec<Felt>, CairoError> {
+    program
+        .iter_data()
+        .map(|w| match w {
+            MaybeRelocatable::Int(x) => Ok(from_vm_felt(x)),
+            MaybeRelocatable::RelocatableValue(_) => {
+                Err(CairoError::BadProgram("relocatable in program data".into()))
+            }
+        })
+        .collect()
+}
+
 /// Runs `program_json` (compiled with `cairo-compile --proof_mode`) with the optional JSON
 /// program input.
 pub fn run_program(

@@ -23,7 +23,7 @@ pub mod trace;
 
 pub use air::{AIR_NAME, CairoAir};
 pub use error::{CairoError, CairoVerifyError};
-pub use execution::{CairoExecution, run_program, unsupported_builtins};
+pub use execution::{CairoExecution, load_program, run_program, unsupported_builtins};
 pub use public_input::{
     Builtin, BuiltinSegment, CairoPublicInput, JMP_REL_0, PROGRAM_BASE, program_hash,
 };

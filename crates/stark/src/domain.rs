@@ -3,7 +3,6 @@
 //! the trace extends to LDE index `i * blowup` on the coset `h * <g>`, and the next row of LDE
 //! index `j` is `j + blowup`.
 
-use crate::fft::Twiddles;
 use crate::field::{Felt, coset_offset, root_of_unity};
 
 #[derive(Clone, Debug)]
@@ -49,9 +48,5 @@ impl Domain {
     /// `g^(n-1)`, the last row's point.
     pub fn last_row_point(&self) -> Felt {
         self.trace_generator.pow(self.trace_length() as u64 - 1)
-    }
-
-    pub fn trace_twiddles(&self) -> Twiddles {
-        Twiddles::new(self.log_trace_length)
     }
 }

@@ -1,7 +1,11 @@
-//! Radix-2 FFT over power-of-two subgroups and their cosets: the LDE kernel.
+//! Radix-2 FFTs over power-of-two subgroups and their cosets: the LDE kernel.
 //!
-//! lambdaworks' `evaluate_fft` runs on one thread; this one recurses depth-first (cache
-//! friendly) and splits the two halves across threads near the top of the recursion.
+//! Interpolation runs decimation-in-frequency (natural-order values in, bit-reversed
+//! coefficients out) and evaluation runs decimation-in-time (bit-reversed coefficients in,
+//! natural-order values out), so the hot path never performs a bit-reversal permutation, a
+//! cache-hostile pass on large arrays. Both recurse depth-first so sub-FFTs stay in cache, read
+//! per-level contiguous twiddle tables, and split across threads near the top when asked to.
+//! lambdaworks' own `evaluate_fft` runs on one thread and permutes.
 
 use crate::field::{Felt, powers, root_of_unity};
 use crate::parallel;
@@ -9,14 +13,30 @@ use crate::parallel;
 /// Below this size a sub-FFT is not worth a thread.
 const PARALLEL_MIN: usize = 1 << 14;
 
-/// Precomputed twiddle factors for FFTs of one size.
+/// Twiddle factors for FFTs of one size `n`, one contiguous table per level: entries
+/// `m..2m` hold `w_2m^j` for `j < m` (`w_2m` a primitive `2m`-th root of unity).
 #[derive(Clone, Debug)]
 pub struct Twiddles {
     log_size: u32,
-    /// `w^i` for `i < n/2`, `w` a primitive `n`-th root of unity.
     forward: Vec<Felt>,
-    /// `w^-i` for `i < n/2`.
     inverse: Vec<Felt>,
+}
+
+fn level_tables(root: &Felt, n: usize) -> Vec<Felt> {
+    let mut table = vec![Felt::zero(); n.max(2)];
+    if n < 2 {
+        return table;
+    }
+    let top = powers(root, n / 2);
+    table[n / 2..n].clone_from_slice(&top);
+    let mut m = n / 4;
+    while m >= 1 {
+        for j in 0..m {
+            table[m + j] = table[2 * m + 2 * j].clone();
+        }
+        m /= 2;
+    }
+    table
 }
 
 impl Twiddles {
@@ -24,7 +44,7 @@ impl Twiddles {
         let n = 1usize << log_size;
         let w = root_of_unity(log_size);
         let w_inv = w.inv().expect("root of unity is non-zero");
-        Self { log_size, forward: powers(&w, n / 2), inverse: powers(&w_inv, n / 2) }
+        Self { log_size, forward: level_tables(&w, n), inverse: level_tables(&w_inv, n) }
     }
 
     pub fn log_size(&self) -> u32 {
@@ -36,43 +56,73 @@ impl Twiddles {
     }
 }
 
-/// Decimation-in-frequency: natural-order input, bit-reversed output. `twiddles[j * stride]`
-/// is the `j`-th power of this sub-FFT's root.
-fn dif(values: &mut [Felt], twiddles: &[Felt], stride: usize, allow_parallel: bool) {
-    let n = values.len();
-    if n <= 1 {
-        return;
-    }
-    let half = n / 2;
-    let (lo, hi) = values.split_at_mut(half);
-    let butterflies = |offset: usize, lo: &mut [Felt], hi: &mut [Felt]| {
-        for (j, (a, b)) in lo.iter_mut().zip(hi.iter_mut()).enumerate() {
-            let sum = &*a + &*b;
-            let diff = &*a - &*b;
-            *a = sum;
-            let index = (offset + j) * stride;
-            *b = if index == 0 { diff } else { diff * &twiddles[index] };
-        }
-    };
-    if allow_parallel && n >= PARALLEL_MIN && parallel::num_threads() > 1 {
-        // Split the butterfly loop of this level, then the two halves.
-        let chunk = parallel::chunk_size(half, 1 << 10);
+/// Runs `f(offset, lo, hi)` over the butterfly range, split across threads when `parallel`.
+fn butterflies<F>(lo: &mut [Felt], hi: &mut [Felt], parallel: bool, f: F)
+where
+    F: Fn(usize, &mut [Felt], &mut [Felt]) + Sync + Send,
+{
+    if parallel {
+        let chunk = parallel::chunk_size(lo.len(), 1 << 10);
         let mut pairs: Vec<(usize, &mut [Felt], &mut [Felt])> = lo
             .chunks_mut(chunk)
             .zip(hi.chunks_mut(chunk))
             .enumerate()
             .map(|(i, (l, h))| (i * chunk, l, h))
             .collect();
-        parallel::for_each_mut(&mut pairs, |_, (offset, l, h)| butterflies(*offset, l, h));
-        parallel::join(
-            || dif(lo, twiddles, stride * 2, true),
-            || dif(hi, twiddles, stride * 2, true),
-        );
+        parallel::for_each_mut(&mut pairs, |_, (offset, l, h)| f(*offset, l, h));
     } else {
-        butterflies(0, lo, hi);
-        dif(lo, twiddles, stride * 2, false);
-        dif(hi, twiddles, stride * 2, false);
+        f(0, lo, hi);
     }
+}
+
+/// Decimation in frequency: natural-order input, bit-reversed output.
+fn dif(values: &mut [Felt], table: &[Felt], allow_parallel: bool) {
+    let n = values.len();
+    if n <= 1 {
+        return;
+    }
+    let m = n / 2;
+    let parallel = allow_parallel && n >= PARALLEL_MIN && parallel::num_threads() > 1;
+    let twiddles = &table[m..n];
+    let (lo, hi) = values.split_at_mut(m);
+    butterflies(lo, hi, parallel, |offset, lo, hi| {
+        for ((a, b), w) in lo.iter_mut().zip(hi.iter_mut()).zip(&twiddles[offset..]) {
+            let diff = &*a - &*b;
+            *a = &*a + &*b;
+            *b = diff * w;
+        }
+    });
+    if parallel {
+        parallel::join(|| dif(lo, table, true), || dif(hi, table, true));
+    } else {
+        dif(lo, table, false);
+        dif(hi, table, false);
+    }
+}
+
+/// Decimation in time: bit-reversed input, natural-order output.
+fn dit(values: &mut [Felt], table: &[Felt], allow_parallel: bool) {
+    let n = values.len();
+    if n <= 1 {
+        return;
+    }
+    let m = n / 2;
+    let parallel = allow_parallel && n >= PARALLEL_MIN && parallel::num_threads() > 1;
+    let twiddles = &table[m..n];
+    let (lo, hi) = values.split_at_mut(m);
+    if parallel {
+        parallel::join(|| dit(lo, table, true), || dit(hi, table, true));
+    } else {
+        dit(lo, table, false);
+        dit(hi, table, false);
+    }
+    butterflies(lo, hi, parallel, |offset, lo, hi| {
+        for ((a, b), w) in lo.iter_mut().zip(hi.iter_mut()).zip(&twiddles[offset..]) {
+            let t = &*b * w;
+            *b = &*a - &t;
+            *a = &*a + t;
+        }
+    });
 }
 
 /// Reorders `values` by bit-reversing the indices.
@@ -90,9 +140,15 @@ pub fn bit_reverse_permute<T>(values: &mut [T]) {
     }
 }
 
-/// Evaluates the polynomial with `coefficients` (length = twiddle size) on `offset * <w>`, in
-/// natural order: `out[i] = p(offset * w^i)`. `parallel` splits the FFT across threads; leave
-/// it off when the caller already runs one FFT per thread.
+/// `scale * shift^bitrev(i)` for `i < n`: coefficient scales in bit-reversed positions.
+fn bit_reversed_powers(shift: &Felt, scale: &Felt, n: usize) -> Vec<Felt> {
+    let mut p: Vec<Felt> = powers(shift, n).into_iter().map(|x| x * scale).collect();
+    bit_reverse_permute(&mut p);
+    p
+}
+
+/// Evaluates the polynomial with `coefficients` (natural order, length = twiddle size) on
+/// `offset * <w>`, in natural order: `out[i] = p(offset * w^i)`.
 pub fn evaluate_on_coset(
     coefficients: &[Felt],
     offset: &Felt,
@@ -100,25 +156,15 @@ pub fn evaluate_on_coset(
     parallel: bool,
 ) -> Vec<Felt> {
     assert_eq!(coefficients.len(), twiddles.size(), "coefficient count must match FFT size");
-    let mut values: Vec<Felt> = if *offset == Felt::one() {
-        coefficients.to_vec()
-    } else {
-        let mut scale = Felt::one();
-        coefficients
-            .iter()
-            .map(|c| {
-                let v = c * &scale;
-                scale = &scale * offset;
-                v
-            })
-            .collect()
-    };
-    dif(&mut values, &twiddles.forward, 1, parallel);
+    let mut values: Vec<Felt> =
+        powers(offset, coefficients.len()).iter().zip(coefficients).map(|(s, c)| s * c).collect();
     bit_reverse_permute(&mut values);
+    dit(&mut values, &twiddles.forward, parallel);
     values
 }
 
-/// Interpolates values given in natural order on `offset * <w>` into coefficients, in place.
+/// Interpolates values given in natural order on `offset * <w>` into natural-order
+/// coefficients, in place.
 pub fn interpolate_on_coset(
     values: &mut [Felt],
     offset: &Felt,
@@ -126,19 +172,65 @@ pub fn interpolate_on_coset(
     parallel: bool,
 ) {
     assert_eq!(values.len(), twiddles.size(), "value count must match FFT size");
-    dif(values, &twiddles.inverse, 1, parallel);
+    dif(values, &twiddles.inverse, parallel);
     bit_reverse_permute(values);
     let n_inv = Felt::from(values.len() as u64).inv().expect("n is non-zero");
     let offset_inv = offset.inv().expect("offset is non-zero");
-    let mut scale = n_inv;
-    for v in values.iter_mut() {
-        *v = &*v * &scale;
-        scale = &scale * &offset_inv;
+    let scales = powers(&offset_inv, values.len());
+    for (v, s) in values.iter_mut().zip(scales) {
+        *v = &*v * s * &n_inv;
     }
 }
 
-/// Evaluates `coefficients` (degree < n) on the size `n * blowup` coset `offset * <w_N>`, in
-/// natural order, as `blowup` FFTs of size `n` on the cosets `offset * w_N^k * <w_n>`.
+/// Low-degree extension from a trace domain `<g>` of size `n` to the coset `h * <w_N>`,
+/// `N = n * blowup`. Built once per trace size and reused for every column.
+pub struct LdePlan {
+    twiddles: Twiddles,
+    log_blowup: u32,
+    /// For coset `k` (shift `h w_N^k`): `n^-1 (h w_N^k)^bitrev(i)`.
+    coset_scales: Vec<Vec<Felt>>,
+}
+
+impl LdePlan {
+    pub fn new(log_n: u32, log_blowup: u32, offset: &Felt) -> Self {
+        let n = 1usize << log_n;
+        let w_big = root_of_unity(log_n + log_blowup);
+        let n_inv = Felt::from(n as u64).inv().expect("n is non-zero");
+        let coset_scales = (0..1usize << log_blowup)
+            .map(|k| bit_reversed_powers(&(offset * w_big.pow(k as u64)), &n_inv, n))
+            .collect();
+        Self { twiddles: Twiddles::new(log_n), log_blowup, coset_scales }
+    }
+
+    pub fn twiddles(&self) -> &Twiddles {
+        &self.twiddles
+    }
+
+    /// Values of a trace column on `<g>` (natural order) extended to `h * <w_N>` (natural
+    /// order, so LDE index `k + blowup * i` lies on coset `k`).
+    pub fn extend(&self, column: &[Felt], parallel: bool) -> Vec<Felt> {
+        let n = self.twiddles.size();
+        assert_eq!(column.len(), n, "column length must match the plan");
+        let blowup = 1usize << self.log_blowup;
+        let mut coefficients = column.to_vec();
+        // Bit-reversed coefficients, times n.
+        dif(&mut coefficients, &self.twiddles.inverse, parallel);
+        let mut out = vec![Felt::zero(); n * blowup];
+        let mut buffer = vec![Felt::zero(); n];
+        for (k, scales) in self.coset_scales.iter().enumerate() {
+            for ((b, c), s) in buffer.iter_mut().zip(&coefficients).zip(scales) {
+                *b = c * s;
+            }
+            dit(&mut buffer, &self.twiddles.forward, parallel);
+            for (i, v) in buffer.iter().enumerate() {
+                out[k + blowup * i] = v.clone();
+            }
+        }
+        out
+    }
+}
+
+/// Evaluates natural-order `coefficients` (degree < n) on `offset * <w_N>`, `N = n * blowup`.
 pub fn low_degree_extension(
     coefficients: &[Felt],
     log_blowup: u32,
@@ -149,19 +241,10 @@ pub fn low_degree_extension(
     let n = coefficients.len();
     let blowup = 1usize << log_blowup;
     let w_big = root_of_unity(twiddles.log_size() + log_blowup);
-    let cosets: Vec<Vec<Felt>> = if parallel {
-        parallel::map_range(blowup, |k| {
-            evaluate_on_coset(coefficients, &(offset * w_big.pow(k as u64)), twiddles, true)
-        })
-    } else {
-        (0..blowup)
-            .map(|k| {
-                evaluate_on_coset(coefficients, &(offset * w_big.pow(k as u64)), twiddles, false)
-            })
-            .collect()
-    };
     let mut out = vec![Felt::zero(); n * blowup];
-    for (k, coset) in cosets.into_iter().enumerate() {
+    for k in 0..blowup {
+        let coset =
+            evaluate_on_coset(coefficients, &(offset * w_big.pow(k as u64)), twiddles, parallel);
         for (i, v) in coset.into_iter().enumerate() {
             out[k + blowup * i] = v;
         }
@@ -184,12 +267,15 @@ mod tests {
         points.iter().map(|x| evaluate_at(coefficients, x)).collect()
     }
 
+    fn sample(n: usize, seed: u64) -> Vec<Felt> {
+        (0..n as u64).map(|i| Felt::from(seed ^ (i * 7919)) * Felt::from(i + 1)).collect()
+    }
+
     proptest! {
         #[test]
         fn fft_matches_naive(log_n in 0u32..7, seed in any::<u64>(), coset in any::<bool>()) {
             let n = 1usize << log_n;
-            let coefficients: Vec<Felt> =
-                (0..n as u64).map(|i| Felt::from(seed ^ (i * 7919)) * Felt::from(i + 1)).collect();
+            let coefficients = sample(n, seed);
             let twiddles = Twiddles::new(log_n);
             let offset = if coset { coset_offset() } else { Felt::one() };
             let w = root_of_unity(log_n);
@@ -202,26 +288,29 @@ mod tests {
         }
 
         #[test]
-        fn lde_matches_naive(log_n in 0u32..5, log_blowup in 1u32..4, seed in any::<u64>()) {
+        fn lde_plan_matches_naive(log_n in 0u32..6, log_blowup in 1u32..4, seed in any::<u64>()) {
             let n = 1usize << log_n;
-            let coefficients: Vec<Felt> = (0..n as u64).map(|i| Felt::from(seed.wrapping_add(i * i))).collect();
-            let twiddles = Twiddles::new(log_n);
-            let offset = coset_offset();
-            let lde = low_degree_extension(&coefficients, log_blowup, &offset, &twiddles, true);
+            let column = sample(n, seed);
+            let plan = LdePlan::new(log_n, log_blowup, &coset_offset());
+            let lde = plan.extend(&column, false);
+            let mut coefficients = column.clone();
+            interpolate_on_coset(&mut coefficients, &Felt::one(), plan.twiddles(), false);
             let w = root_of_unity(log_n + log_blowup);
-            let points: Vec<Felt> = powers(&w, n << log_blowup).iter().map(|p| p * &offset).collect();
-            prop_assert_eq!(lde, naive(&coefficients, &points));
+            let points: Vec<Felt> = powers(&w, n << log_blowup).iter().map(|p| p * coset_offset()).collect();
+            prop_assert_eq!(&lde, &naive(&coefficients, &points));
+            prop_assert_eq!(lde, low_degree_extension(&coefficients, log_blowup, &coset_offset(), plan.twiddles(), false));
         }
     }
 
     #[test]
     fn parallel_fft_matches_sequential() {
         let log_n = 15;
-        let n = 1usize << log_n;
-        let coefficients: Vec<Felt> = (0..n as u64).map(|i| Felt::from(i * i + 3)).collect();
+        let coefficients = sample(1 << log_n, 3);
         let twiddles = Twiddles::new(log_n);
         let a = evaluate_on_coset(&coefficients, &coset_offset(), &twiddles, false);
         let b = evaluate_on_coset(&coefficients, &coset_offset(), &twiddles, true);
         assert_eq!(a, b);
+        let plan = LdePlan::new(log_n, 2, &coset_offset());
+        assert_eq!(plan.extend(&coefficients, false), plan.extend(&coefficients, true));
     }
 }

@@ -5,7 +5,7 @@ use crate::air::{Air, Frame};
 use crate::composition::{ZerofierInverses, combine};
 use crate::domain::Domain;
 use crate::error::ProverError;
-use crate::fft::{Twiddles, evaluate_at, interpolate_on_coset, low_degree_extension};
+use crate::fft::{LdePlan, evaluate_at, interpolate_on_coset, low_degree_extension};
 use crate::field::{Felt, batch_inverse, powers};
 use crate::fri;
 use crate::merkle::MerkleTree;
@@ -30,12 +30,15 @@ struct Committed {
 }
 
 impl Committed {
-    fn new(columns: &[Vec<Felt>], domain: &Domain, twiddles: &Twiddles) -> Self {
-        let columns = extend_columns(columns, domain, twiddles);
+    fn new(columns: &[Vec<Felt>], domain: &Domain, plan: &LdePlan) -> Self {
+        let t = std::time::Instant::now();
+        let columns = extend_columns(columns, plan);
+        tracing::debug!(target: "stark::prover", ms = t.elapsed().as_millis() as u64, width = columns.len(), "low-degree extension");
         let width = columns.len();
         let tree = MerkleTree::from_rows(domain.lde_size(), width, |j, row| {
             row.extend(columns.iter().map(|c| c[j].clone()));
         });
+        tracing::debug!(target: "stark::prover", ms = t.elapsed().as_millis() as u64, "extension and Merkle tree");
         Self { columns, tree }
     }
 
@@ -48,23 +51,11 @@ impl Committed {
 
 /// Interpolates each column over the trace domain and evaluates it on the evaluation coset.
 /// Columns are spread over threads; a lone column uses threads inside its FFTs instead.
-fn extend_columns(columns: &[Vec<Felt>], domain: &Domain, twiddles: &Twiddles) -> Vec<Vec<Felt>> {
-    let one = Felt::one();
-    let extend = |c: &Vec<Felt>, inner_parallel: bool| {
-        let mut coefficients = c.clone();
-        interpolate_on_coset(&mut coefficients, &one, twiddles, inner_parallel);
-        low_degree_extension(
-            &coefficients,
-            domain.log_blowup,
-            &domain.offset,
-            twiddles,
-            inner_parallel,
-        )
-    };
+fn extend_columns(columns: &[Vec<Felt>], plan: &LdePlan) -> Vec<Vec<Felt>> {
     if columns.len() >= 2 * parallel::num_threads() {
-        parallel::map_range(columns.len(), |c| extend(&columns[c], false))
+        parallel::map_range(columns.len(), |c| plan.extend(&columns[c], false))
     } else {
-        columns.iter().map(|c| extend(c, true)).collect()
+        columns.iter().map(|c| plan.extend(c, true)).collect()
     }
 }
 
@@ -106,19 +97,24 @@ fn prove_inner<A: Air>(
         return Err(ProverError::BadOptions(*options));
     }
     let domain = Domain::new(log_n, u32::from(options.log_blowup));
-    let twiddles = domain.trace_twiddles();
+    let plan = LdePlan::new(log_n, domain.log_blowup, &domain.offset);
+    let twiddles = plan.twiddles();
     let blowup = domain.blowup();
     let lde_size = domain.lde_size();
     let mut transcript = seed_transcript(air, options);
 
+    let started = std::time::Instant::now();
+    let phase = |name: &str| tracing::info!(target: "stark::prover", elapsed_ms = started.elapsed().as_millis() as u64, "{name}");
+    phase("committing the main trace");
     // 1. Main trace.
-    let main_committed = Committed::new(main.columns(), &domain, &twiddles);
+    let main_committed = Committed::new(main.columns(), &domain, &plan);
     transcript.absorb(b"main root", &main_committed.tree.root());
     let mut challenges: Vec<Felt> =
         (0..air.num_aux_challenges()).map(|_| transcript.challenge_felt()).collect();
     let terms = air.challenge_terms(&challenges);
     challenges.extend(terms);
 
+    phase("committing the auxiliary trace");
     // 2. Auxiliary trace, built with the challenges.
     let aux = air.build_aux_trace(&main, &challenges);
     if aux.width() != air.aux_width() || aux.length() != n {
@@ -129,8 +125,7 @@ fn prove_inner<A: Air>(
             .map_err(ProverError::ConstraintViolation)?;
     }
     drop(main);
-    let aux_committed =
-        (aux.width() > 0).then(|| Committed::new(aux.columns(), &domain, &twiddles));
+    let aux_committed = (aux.width() > 0).then(|| Committed::new(aux.columns(), &domain, &plan));
     drop(aux);
     if let Some(c) = &aux_committed {
         transcript.absorb(b"aux root", &c.tree.root());
@@ -140,6 +135,7 @@ fn prove_inner<A: Air>(
 
     // 3. Composition polynomial: evaluated on the coset h<g> (LDE indices multiple of the
     // blowup), where every zerofier is invertible; it has degree < n, so n values determine it.
+    phase("evaluating the composition polynomial");
     let alpha = transcript.challenge_felt();
     let alpha_powers = powers(&alpha, air.constraint_kinds().len());
     let mut composition = evaluate_composition(
@@ -150,7 +146,7 @@ fn prove_inner<A: Air>(
         &challenges,
         &alpha_powers,
     );
-    interpolate_on_coset(&mut composition, &domain.offset, &twiddles, true);
+    interpolate_on_coset(&mut composition, &domain.offset, twiddles, true);
     let composition_coefficients = composition;
     let composition_lde = low_degree_extension(
         &composition_coefficients,
@@ -163,6 +159,7 @@ fn prove_inner<A: Air>(
         MerkleTree::from_rows(lde_size, 1, |j, row| row.push(composition_lde[j].clone()));
     transcript.absorb(b"composition root", &composition_tree.root());
 
+    phase("out-of-domain evaluation");
     // 4. Out-of-domain values.
     let z = draw_ood_point(&mut transcript, &domain);
     let gz = &z * &domain.trace_generator;
@@ -199,6 +196,7 @@ fn prove_inner<A: Air>(
         },
     );
 
+    phase("DEEP composition");
     // 5. DEEP quotient on the whole evaluation domain.
     let width = air.main_width() + air.aux_width();
     let coefficients = draw_deep_coefficients(&mut transcript, width);
@@ -239,6 +237,7 @@ fn prove_inner<A: Air>(
         }
     });
 
+    phase("FRI");
     // 6. FRI.
     let fri = fri::commit(
         deep,
@@ -251,6 +250,7 @@ fn prove_inner<A: Air>(
     )
     .ok_or(ProverError::NotLowDegree)?;
 
+    phase("proof of work and queries");
     // 7. Proof of work, then queries.
     let pow_nonce = transcript.grind(u32::from(options.grinding_bits));
     transcript.absorb(b"pow nonce", &pow_nonce.to_le_bytes());
@@ -260,6 +260,7 @@ fn prove_inner<A: Air>(
         merkle_proof: composition_tree.prove_batch(&queries),
     };
     debug_assert_eq!(blowup * n, lde_size);
+    phase("proof done");
     Ok(StarkProof {
         options: *options,
         log_trace_length: log_n,

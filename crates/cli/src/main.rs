@@ -1,0 +1,53 @@
+//! `watcher-prover`: the command-line entry point. Argument parsing, logging and wiring only;
+//! the work lives in the library crates.
+
+mod exit;
+mod prove;
+mod verify;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use tracing_subscriber::EnvFilter;
+
+#[derive(Parser)]
+#[command(
+    name = "watcher-prover",
+    version,
+    about = "Proving service for Starknet-stack validity chains"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run a Cairo 0 program (compiled with `cairo-compile --proof_mode`) and prove it.
+    Prove(prove::ProveArgs),
+    /// Verify a proof; prints the public output as JSON.
+    Verify(verify::VerifyArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| EnvFilter::new("info,cairo_vm=warn")),
+        )
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .init();
+    let result = match cli.command {
+        Command::Prove(args) => prove::run(args),
+        Command::Verify(args) => verify::run(args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {}", e.message);
+            ExitCode::from(e.code)
+        }
+    }
+}

@@ -1,0 +1,56 @@
+//! `watcher-prover verify`: exit 0 and the public output as JSON when valid, exit 1 and a
+//! one-line reason when invalid, exit 2 when the input is unusable.
+
+use std::path::PathBuf;
+
+use cairo_air::{CairoPolicy, CairoVerifyError, load_program, program_hash, verify_proof};
+use clap::Args;
+use serde_json::json;
+use stark::{AcceptancePolicy, MAGIC};
+
+use crate::exit::{Failure, invalid, read_file, unusable};
+
+#[derive(Args)]
+pub struct VerifyArgs {
+    /// The proof file.
+    proof: PathBuf,
+    /// Require the proof to be about this compiled program.
+    #[arg(long)]
+    program: Option<PathBuf>,
+    /// Minimum conjectured security in bits (100 refuses `test` proofs).
+    #[arg(long, default_value_t = 100)]
+    min_security: u32,
+}
+
+pub fn run(args: VerifyArgs) -> Result<(), Failure> {
+    let bytes = read_file(&args.proof)?;
+    if !bytes.starts_with(&MAGIC) {
+        return Err(unusable(format!("{} is not a watcher-prover proof", args.proof.display())));
+    }
+    let expected_program_hash = match &args.program {
+        Some(path) => Some(program_hash(&load_program(&read_file(path)?).map_err(unusable)?)),
+        None => None,
+    };
+    let policy = CairoPolicy {
+        acceptance: AcceptancePolicy { min_security_bits: args.min_security },
+        expected_program_hash,
+    };
+    let statement = verify_proof(&bytes, &policy).map_err(|e| match e {
+        CairoVerifyError::Decode(why) => invalid(format!("malformed proof: {why}")),
+        other => invalid(other),
+    })?;
+    let p = &statement.public_input;
+    let report = json!({
+        "valid": true,
+        "program_hash": statement.program_hash.to_hex_string(),
+        "output": statement.output.iter().map(|f| f.to_hex_string()).collect::<Vec<_>>(),
+        "security_bits": statement.security_bits,
+        "trace_length": 1u64 << p.log_trace_length,
+        "initial_pc": p.initial_pc,
+        "final_pc": p.final_pc,
+        "initial_ap": p.initial_ap,
+        "final_ap": p.final_ap,
+    });
+    println!("{}", serde_json::to_string_pretty(&report).expect("JSON"));
+    Ok(())
+}

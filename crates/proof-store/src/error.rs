@@ -37,7 +37,9 @@ pub enum Error {
     InvalidMetadata { key: String, reason: String },
 
     /// A different proof is already stored (or being stored) under this key. Never overwritten.
-    #[error("conflict at {key}: stored proof has sha256 {existing_sha256}, new proof has {new_sha256}")]
+    #[error(
+        "conflict at {key}: stored proof has sha256 {existing_sha256}, new proof has {new_sha256}"
+    )]
     Conflict { key: String, existing_sha256: String, new_sha256: String },
 
     /// Stored objects fail their integrity checks (digest, size, unparsable or mismatched
@@ -63,7 +65,9 @@ pub enum Error {
     },
 
     /// An S3 request failed. `transient` is decided from the failure class (see `s3.rs`).
-    #[error("s3 {operation} {key} failed (status {status:?}, code {code:?}, transient: {transient}): {message}")]
+    #[error(
+        "s3 {operation} {key} failed (status {status:?}, code {code:?}, transient: {transient}): {message}"
+    )]
     S3 {
         operation: &'static str,
         key: String,
@@ -126,7 +130,11 @@ impl Error {
         }
     }
 
-    pub(crate) fn io(operation: &'static str, path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+    pub(crate) fn io(
+        operation: &'static str,
+        path: impl Into<PathBuf>,
+        source: std::io::Error,
+    ) -> Self {
         Error::Io { operation, path: path.into(), source }
     }
 

@@ -42,7 +42,8 @@ impl FsProofStore {
     /// Creates the directory tree if needed and removes temp files left by a crash.
     pub async fn open(root: impl Into<PathBuf>) -> Result<Self> {
         let root = root.into();
-        let store = FsProofStore { inner: Arc::new(Inner { root, next_temp_id: AtomicU64::new(0) }) };
+        let store =
+            FsProofStore { inner: Arc::new(Inner { root, next_temp_id: AtomicU64::new(0) }) };
         let inner = store.inner.clone();
         blocking("open proof directory", move || inner.prepare()).await?;
         Ok(store)
@@ -62,7 +63,8 @@ impl FsProofStore {
 impl Inner {
     fn prepare(&self) -> Result<()> {
         let proofs_dir = self.root.join(KEY_PREFIX);
-        fs::create_dir_all(&proofs_dir).map_err(|err| Error::io("create directory", &proofs_dir, err))?;
+        fs::create_dir_all(&proofs_dir)
+            .map_err(|err| Error::io("create directory", &proofs_dir, err))?;
         // Make the directory entries themselves durable, up to the root.
         let mut dir = proofs_dir.as_path();
         while let Some(parent) = dir.parent() {
@@ -72,7 +74,8 @@ impl Inner {
             }
             dir = parent;
         }
-        let entries = fs::read_dir(&proofs_dir).map_err(|err| Error::io("read directory", &proofs_dir, err))?;
+        let entries = fs::read_dir(&proofs_dir)
+            .map_err(|err| Error::io("read directory", &proofs_dir, err))?;
         for entry in entries {
             let entry = entry.map_err(|err| Error::io("read directory", &proofs_dir, err))?;
             if entry.file_name().to_string_lossy().starts_with(TEMP_PREFIX) {
@@ -87,11 +90,14 @@ impl Inner {
     fn create_if_absent(&self, name: &str, bytes: &[u8]) -> Result<CreateOutcome> {
         let target = self.root.join(name);
         let dir = target.parent().unwrap_or(&self.root).to_path_buf();
-        let file_name = target.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
+        let file_name =
+            target.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
+        // pid + counter + random: unique across processes and across handles in one process.
         let temp = dir.join(format!(
-            "{TEMP_PREFIX}{file_name}-{}-{}",
+            "{TEMP_PREFIX}{file_name}-{}-{}-{:016x}",
             std::process::id(),
-            self.next_temp_id.fetch_add(1, Ordering::Relaxed)
+            self.next_temp_id.fetch_add(1, Ordering::Relaxed),
+            fastrand::u64(..)
         ));
 
         let write_temp = || -> Result<()> {
@@ -176,7 +182,12 @@ impl ObjectBackend for FsProofStore {
         blocking("read object", move || inner.read(&name)).await
     }
 
-    async fn list_names(&self, prefix: &str, start_after: &str, limit: usize) -> Result<Vec<String>> {
+    async fn list_names(
+        &self,
+        prefix: &str,
+        start_after: &str,
+        limit: usize,
+    ) -> Result<Vec<String>> {
         let inner = self.inner.clone();
         let (prefix, start_after) = (prefix.to_owned(), start_after.to_owned());
         blocking("list objects", move || inner.list_names(&prefix, &start_after, limit)).await
@@ -198,5 +209,7 @@ async fn blocking<T: Send + 'static>(
     operation: &'static str,
     work: impl FnOnce() -> Result<T> + Send + 'static,
 ) -> Result<T> {
-    tokio::task::spawn_blocking(work).await.map_err(|source| Error::BlockingTask { operation, source })?
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|source| Error::BlockingTask { operation, source })?
 }

@@ -127,11 +127,22 @@ mod tests {
 
     #[test]
     fn transition_table() {
-        let allowed: Vec<_> =
-            ALL.iter().flat_map(|&a| ALL.iter().map(move |&b| (a, b))).filter(|&(a, b)| a.can_move_to(b)).collect();
+        let allowed: Vec<_> = ALL
+            .iter()
+            .flat_map(|&a| ALL.iter().map(move |&b| (a, b)))
+            .filter(|&(a, b)| a.can_move_to(b))
+            .collect();
         assert_eq!(allowed.len(), 12);
-        assert!(Pending.can_move_to(Replayed) && Proven.can_move_to(Stored) && Failed.can_move_to(Pending));
-        assert!(!Stored.can_move_to(Pending) && !Pending.can_move_to(Proving) && !Proving.can_move_to(Stored));
+        assert!(
+            Pending.can_move_to(Replayed)
+                && Proven.can_move_to(Stored)
+                && Failed.can_move_to(Pending)
+        );
+        assert!(
+            !Stored.can_move_to(Pending)
+                && !Pending.can_move_to(Proving)
+                && !Proving.can_move_to(Stored)
+        );
         assert!(ALL.iter().all(|&s| !Stored.can_move_to(s)));
     }
 

@@ -90,14 +90,20 @@ impl JobIndex {
     fn from_config(config: sled::Config) -> Result<Self> {
         let db = config.open().map_err(|err| Error::sled("open", err))?;
         let jobs = db.open_tree(JOBS_TREE).map_err(|err| Error::sled("open tree", err))?;
-        let checkpoints = db.open_tree(CHECKPOINT_TREE).map_err(|err| Error::sled("open tree", err))?;
+        let checkpoints =
+            db.open_tree(CHECKPOINT_TREE).map_err(|err| Error::sled("open tree", err))?;
         Ok(JobIndex { db, jobs, checkpoints, write_lock: Arc::new(Mutex::new(())) })
     }
 
     /// Records block `block_number` as `Pending` if it is new. Idempotent for the same hash.
     /// A different hash is accepted only while the record is `Pending` (e.g. after
     /// [`JobIndex::invalidate_from`]); otherwise [`Error::StaleJob`].
-    pub async fn enqueue(&self, block_number: u64, block_hash: Felt32, parent_hash: Felt32) -> Result<JobRecord> {
+    pub async fn enqueue(
+        &self,
+        block_number: u64,
+        block_hash: Felt32,
+        parent_hash: Felt32,
+    ) -> Result<JobRecord> {
         let record = self.write("enqueue", |jobs, checkpoints| {
             let fresh = JobRecord {
                 block_number,
@@ -134,12 +140,22 @@ impl JobIndex {
     }
 
     /// Moves the job to `to` following the state machine in [`crate::job_status`].
-    pub async fn transition(&self, block_number: u64, block_hash: Felt32, to: JobStatus) -> Result<JobRecord> {
+    pub async fn transition(
+        &self,
+        block_number: u64,
+        block_hash: Felt32,
+        to: JobStatus,
+    ) -> Result<JobRecord> {
         self.apply_transition(block_number, block_hash, to, None).await
     }
 
     /// `Pending -> Replayed`, recording the state root that replay computed.
-    pub async fn mark_replayed(&self, block_number: u64, block_hash: Felt32, state_root: Felt32) -> Result<JobRecord> {
+    pub async fn mark_replayed(
+        &self,
+        block_number: u64,
+        block_hash: Felt32,
+        state_root: Felt32,
+    ) -> Result<JobRecord> {
         self.apply_transition(block_number, block_hash, JobStatus::Replayed, Some(state_root)).await
     }
 
@@ -151,7 +167,9 @@ impl JobIndex {
         state_root: Option<Felt32>,
     ) -> Result<JobRecord> {
         let record = self.write("transition", |jobs, checkpoints| {
-            let mut record = read_record(jobs, block_number)?.ok_or(Error::JobNotFound { block_number }).or_else(abort)?;
+            let mut record = read_record(jobs, block_number)?
+                .ok_or(Error::JobNotFound { block_number })
+                .or_else(abort)?;
             if record.block_hash != block_hash {
                 return abort(Error::StaleJob {
                     block_number,
@@ -244,7 +262,8 @@ impl JobIndex {
 
     /// The record for `block_number`.
     pub fn get(&self, block_number: u64) -> Result<Option<JobRecord>> {
-        let bytes = self.jobs.get(block_number.to_be_bytes()).map_err(|err| Error::sled("get", err))?;
+        let bytes =
+            self.jobs.get(block_number.to_be_bytes()).map_err(|err| Error::sled("get", err))?;
         bytes.map(|bytes| decode_record(block_number, &bytes)).transpose()
     }
 
@@ -265,7 +284,10 @@ impl JobIndex {
         if first > last {
             return Ok(Vec::new()); // sled panics on inverted ranges
         }
-        self.jobs.range(first.to_be_bytes()..=last.to_be_bytes()).map(|entry| decode_entry(entry, "list")).collect()
+        self.jobs
+            .range(first.to_be_bytes()..=last.to_be_bytes())
+            .map(|entry| decode_entry(entry, "list"))
+            .collect()
     }
 
     /// Records whose status is `kind`, ascending (a full scan: the index is small and this is
@@ -294,7 +316,10 @@ impl JobIndex {
 
     /// The current checkpoint.
     pub fn checkpoint(&self) -> Result<Checkpoint> {
-        let bytes = self.checkpoints.get(CHECKPOINT_KEY).map_err(|err| Error::sled("get checkpoint", err))?;
+        let bytes = self
+            .checkpoints
+            .get(CHECKPOINT_KEY)
+            .map_err(|err| Error::sled("get checkpoint", err))?;
         match bytes {
             None => Ok(Checkpoint::default()),
             Some(bytes) => serde_json::from_slice(&bytes)
@@ -315,12 +340,12 @@ impl JobIndex {
         body: impl Fn(&TransactionalTree, &TransactionalTree) -> TxResult<T>,
     ) -> Result<T> {
         let _guard = self.write_lock.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        (&self.jobs, &self.checkpoints).transaction(|(jobs, checkpoints)| body(jobs, checkpoints)).map_err(
-            |err| match err {
+        (&self.jobs, &self.checkpoints)
+            .transaction(|(jobs, checkpoints)| body(jobs, checkpoints))
+            .map_err(|err| match err {
                 TransactionError::Abort(err) => err,
                 TransactionError::Storage(err) => Error::sled(operation, err),
-            },
-        )
+            })
     }
 
     /// Selects records with `select`, then in one transaction rewrites each with `update` and
@@ -362,7 +387,11 @@ impl JobIndex {
 
 /// Block `stored` just became `Stored`: if it extends the contiguous run, extend the run as far
 /// as already-stored successors allow.
-fn advance_checkpoint(jobs: &TransactionalTree, checkpoints: &TransactionalTree, stored: u64) -> TxResult<()> {
+fn advance_checkpoint(
+    jobs: &TransactionalTree,
+    checkpoints: &TransactionalTree,
+    stored: u64,
+) -> TxResult<()> {
     let mut checkpoint = read_checkpoint(checkpoints)?;
     let next_needed = match (checkpoint.stored_through, checkpoint.start_block) {
         (Some(through), _) => through.saturating_add(1),
@@ -396,7 +425,10 @@ fn read_record(jobs: &TransactionalTree, block_number: u64) -> TxResult<Option<J
 
 fn write_record(jobs: &TransactionalTree, record: &JobRecord) -> TxResult<()> {
     let bytes = serde_json::to_vec(record)
-        .map_err(|source| Error::JobRecordDecode { record: record.block_number.to_string(), source })
+        .map_err(|source| Error::JobRecordDecode {
+            record: record.block_number.to_string(),
+            source,
+        })
         .or_else(abort)?;
     jobs.insert(&record.block_number.to_be_bytes()[..], bytes)?;
     Ok(())
@@ -420,11 +452,16 @@ fn write_checkpoint(checkpoints: &TransactionalTree, checkpoint: &Checkpoint) ->
 }
 
 fn decode_record(block_number: u64, bytes: &[u8]) -> Result<JobRecord> {
-    serde_json::from_slice(bytes).map_err(|source| Error::JobRecordDecode { record: block_number.to_string(), source })
+    serde_json::from_slice(bytes)
+        .map_err(|source| Error::JobRecordDecode { record: block_number.to_string(), source })
 }
 
-fn decode_entry(entry: sled::Result<(sled::IVec, sled::IVec)>, operation: &'static str) -> Result<JobRecord> {
+fn decode_entry(
+    entry: sled::Result<(sled::IVec, sled::IVec)>,
+    operation: &'static str,
+) -> Result<JobRecord> {
     let (key, value) = entry.map_err(|err| Error::sled(operation, err))?;
-    let block_number = <[u8; 8]>::try_from(key.as_ref()).map(u64::from_be_bytes).unwrap_or_default();
+    let block_number =
+        <[u8; 8]>::try_from(key.as_ref()).map(u64::from_be_bytes).unwrap_or_default();
     decode_record(block_number, &value)
 }

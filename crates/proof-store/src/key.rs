@@ -85,13 +85,18 @@ impl FromStr for Felt32 {
 }
 
 impl Serialize for Felt32 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
         serializer.collect_str(self)
     }
 }
 
 impl<'de> Deserialize<'de> for Felt32 {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
         let text = String::deserialize(deserializer)?;
         text.parse().map_err(serde::de::Error::custom)
     }
@@ -203,7 +208,9 @@ mod tests {
         let seven = ProofKey::new(7, Felt32([0xff; 32])).unwrap().metadata_object_name();
         let eight = ProofKey::new(8, Felt32::default()).unwrap().metadata_object_name();
         assert!(seven < start && start < eight);
-        assert!(list_start_after(None) < ProofKey::new(0, Felt32::default()).unwrap().object_name());
+        assert!(
+            list_start_after(None) < ProofKey::new(0, Felt32::default()).unwrap().object_name()
+        );
     }
 
     proptest! {

@@ -47,7 +47,12 @@ impl ObjectBackend for MemoryProofStore {
         Ok(self.objects().get(name).cloned())
     }
 
-    async fn list_names(&self, prefix: &str, start_after: &str, limit: usize) -> Result<Vec<String>> {
+    async fn list_names(
+        &self,
+        prefix: &str,
+        start_after: &str,
+        limit: usize,
+    ) -> Result<Vec<String>> {
         let objects = self.objects();
         Ok(objects
             .range::<str, _>((Bound::Excluded(start_after), Bound::Unbounded))

@@ -87,10 +87,18 @@ impl ProofMetadata {
     }
 
     /// Checks key, size and digest of `proof` against this metadata.
-    pub(crate) fn check_proof(&self, key: &ProofKey, proof: &[u8]) -> std::result::Result<(), String> {
+    pub(crate) fn check_proof(
+        &self,
+        key: &ProofKey,
+        proof: &[u8],
+    ) -> std::result::Result<(), String> {
         self.check_key(key)?;
         if self.proof_size != proof.len() as u64 {
-            return Err(format!("size is {} bytes, metadata says {}", proof.len(), self.proof_size));
+            return Err(format!(
+                "size is {} bytes, metadata says {}",
+                proof.len(),
+                self.proof_size
+            ));
         }
         let actual = sha256_hex(proof);
         if actual != self.proof_sha256 {
@@ -105,10 +113,11 @@ impl ProofMetadata {
     }
 
     pub(crate) fn from_json(key: &ProofKey, bytes: &[u8]) -> Result<Self> {
-        let metadata: ProofMetadata = serde_json::from_slice(bytes).map_err(|err| Error::Corrupt {
-            key: key.metadata_object_name(),
-            reason: format!("metadata does not parse: {err}"),
-        })?;
+        let metadata: ProofMetadata =
+            serde_json::from_slice(bytes).map_err(|err| Error::Corrupt {
+                key: key.metadata_object_name(),
+                reason: format!("metadata does not parse: {err}"),
+            })?;
         metadata
             .check_key(key)
             .map_err(|reason| Error::Corrupt { key: key.metadata_object_name(), reason })?;

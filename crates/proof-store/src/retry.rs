@@ -30,7 +30,11 @@ pub struct RetryPolicy {
 impl Default for RetryPolicy {
     /// 10 attempts, 200 ms doubling to at most 30 s: rides out about three minutes of outage.
     fn default() -> Self {
-        RetryPolicy { max_attempts: Some(10), initial_delay: Duration::from_millis(200), max_delay: Duration::from_secs(30) }
+        RetryPolicy {
+            max_attempts: Some(10),
+            initial_delay: Duration::from_millis(200),
+            max_delay: Duration::from_secs(30),
+        }
     }
 }
 
@@ -68,7 +72,12 @@ impl RetryingStore {
         &self.policy
     }
 
-    async fn retry<T, F, Fut>(&self, operation: &'static str, key: String, mut attempt_once: F) -> Result<T>
+    async fn retry<T, F, Fut>(
+        &self,
+        operation: &'static str,
+        key: String,
+        mut attempt_once: F,
+    ) -> Result<T>
     where
         F: FnMut() -> Fut + Send,
         Fut: Future<Output = Result<T>> + Send,
@@ -86,7 +95,12 @@ impl RetryingStore {
                 Err(err) if !err.is_transient() => return Err(err),
                 Err(err) => {
                     if self.policy.max_attempts.is_some_and(|max| attempt >= max) {
-                        return Err(Error::RetriesExhausted { operation, key, attempts: attempt, source: Box::new(err) });
+                        return Err(Error::RetriesExhausted {
+                            operation,
+                            key,
+                            attempts: attempt,
+                            source: Box::new(err),
+                        });
                     }
                     let delay = self.policy.delay_after(attempt);
                     tracing::warn!(
@@ -108,7 +122,12 @@ impl RetryingStore {
 
 #[async_trait]
 impl ProofStore for RetryingStore {
-    async fn put(&self, key: &ProofKey, proof: &[u8], metadata: &ProofMetadata) -> Result<PutOutcome> {
+    async fn put(
+        &self,
+        key: &ProofKey,
+        proof: &[u8],
+        metadata: &ProofMetadata,
+    ) -> Result<PutOutcome> {
         self.retry("put", key.to_string(), || self.inner.put(key, proof, metadata)).await
     }
 
@@ -142,11 +161,20 @@ mod tests {
         };
         for _ in 0..100 {
             let first = policy.delay_after(1);
-            assert!(first >= Duration::from_millis(50) && first <= Duration::from_millis(100), "{first:?}");
+            assert!(
+                first >= Duration::from_millis(50) && first <= Duration::from_millis(100),
+                "{first:?}"
+            );
             let third = policy.delay_after(3);
-            assert!(third >= Duration::from_millis(200) && third <= Duration::from_millis(400), "{third:?}");
+            assert!(
+                third >= Duration::from_millis(200) && third <= Duration::from_millis(400),
+                "{third:?}"
+            );
             let late = policy.delay_after(40);
-            assert!(late >= Duration::from_millis(500) && late <= Duration::from_millis(1000), "{late:?}");
+            assert!(
+                late >= Duration::from_millis(500) && late <= Duration::from_millis(1000),
+                "{late:?}"
+            );
         }
     }
 }

@@ -15,7 +15,6 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use aws_config::BehaviorVersion;
-use aws_config::meta::region::RegionProviderChain;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_sdk_s3::Client;
@@ -41,7 +40,9 @@ pub struct StaticCredentials {
 impl std::fmt::Debug for StaticCredentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         // Never print secrets into logs.
-        f.debug_struct("StaticCredentials").field("access_key_id", &self.access_key_id).finish_non_exhaustive()
+        f.debug_struct("StaticCredentials")
+            .field("access_key_id", &self.access_key_id)
+            .finish_non_exhaustive()
     }
 }
 
@@ -101,9 +102,6 @@ impl S3ProofStore {
     /// Builds the client. Makes no request: an unreachable endpoint shows up on first use, where
     /// it is a transient error.
     pub async fn connect(config: S3Config) -> Result<Self> {
-        let region = RegionProviderChain::first_try(config.region.clone().map(Region::new))
-            .or_default_provider()
-            .or_else(Region::from_static(DEFAULT_REGION));
         // rustls with ring: the SDK's default client would pull in aws-lc (a large C build).
         let http_client = aws_smithy_http_client::Builder::new()
             .tls_provider(aws_smithy_http_client::tls::Provider::Rustls(
@@ -111,7 +109,6 @@ impl S3ProofStore {
             ))
             .build_https();
         let mut loader = aws_config::defaults(BehaviorVersion::latest())
-            .region(region)
             .http_client(http_client)
             .retry_config(RetryConfig::standard().with_max_attempts(config.sdk_max_attempts.max(1)))
             .timeout_config(
@@ -120,6 +117,11 @@ impl S3ProofStore {
                     .operation_attempt_timeout(config.attempt_timeout)
                     .build(),
             );
+        // Without an explicit region the loader runs the standard region chain (environment,
+        // profile, instance metadata) with the HTTP client above; `us-east-1` if all are silent.
+        if let Some(region) = &config.region {
+            loader = loader.region(Region::new(region.clone()));
+        }
         if let Some(endpoint) = &config.endpoint_url {
             loader = loader.endpoint_url(endpoint);
         }
@@ -133,13 +135,21 @@ impl S3ProofStore {
             ));
         }
         let shared = loader.load().await;
-        let s3_config =
-            aws_sdk_s3::config::Builder::from(&shared).force_path_style(config.force_path_style).build();
+        let mut s3_config =
+            aws_sdk_s3::config::Builder::from(&shared).force_path_style(config.force_path_style);
+        if shared.region().is_none() {
+            s3_config = s3_config.region(Region::from_static(DEFAULT_REGION));
+        }
+        let s3_config = s3_config.build();
         Ok(Self::from_client(Client::from_conf(s3_config), config.bucket, config.prefix))
     }
 
     /// Wraps an existing client (for callers that build their own SDK configuration).
-    pub fn from_client(client: Client, bucket: impl Into<String>, prefix: impl Into<String>) -> Self {
+    pub fn from_client(
+        client: Client,
+        bucket: impl Into<String>,
+        prefix: impl Into<String>,
+    ) -> Self {
         S3ProofStore {
             client,
             bucket: bucket.into(),
@@ -148,7 +158,19 @@ impl S3ProofStore {
         }
     }
 
-    /// The underlying SDK client (tests use it to create the bucket).
+    /// Checks that the bucket exists and the credentials reach it (`HeadBucket`). Call it at
+    /// startup to fail fast on configuration mistakes, which are permanent errors.
+    pub async fn check_bucket(&self) -> Result<()> {
+        self.client
+            .head_bucket()
+            .bucket(&self.bucket)
+            .send()
+            .await
+            .map_err(|err| s3_error("head bucket", &self.bucket, err))?;
+        Ok(())
+    }
+
+    /// The underlying SDK client.
     pub fn client(&self) -> &Client {
         &self.client
     }
@@ -190,26 +212,45 @@ impl ObjectBackend for S3ProofStore {
         let key = self.object_key(name);
         let output = match self.client.get_object().bucket(&self.bucket).key(&key).send().await {
             Ok(output) => output,
-            Err(SdkError::ServiceError(service)) if matches!(service.err(), GetObjectError::NoSuchKey(_)) => {
+            Err(SdkError::ServiceError(service))
+                if matches!(service.err(), GetObjectError::NoSuchKey(_)) =>
+            {
                 return Ok(None);
             }
-            Err(err) if http_status(&err) == Some(404) && !is_no_such_bucket(&err) => return Ok(None),
+            Err(err) if http_status(&err) == Some(404) && !is_no_such_bucket(&err) => {
+                return Ok(None);
+            }
             Err(err) => return Err(s3_error("get object", &key, err)),
         };
-        let body = output.body.collect().await.map_err(|err| Error::S3 {
-            operation: "read object body",
-            key: key.clone(),
-            status: None,
-            code: None,
-            // The connection broke mid-body: the same as a dropped connection.
-            transient: true,
-            message: err.to_string(),
-            source: Box::new(err),
+        let body = output.body.collect().await.map_err(|err| {
+            if let Some(mismatch) = checksum_mismatch(&err) {
+                // The SDK checks the body against the checksum S3 stored at upload: the object
+                // changed at rest. Retrying would read the same bytes.
+                return Error::Corrupt {
+                    key: key.clone(),
+                    reason: format!("S3 object fails its stored checksum: {mismatch}"),
+                };
+            }
+            Error::S3 {
+                operation: "read object body",
+                key: key.clone(),
+                status: None,
+                code: None,
+                // The connection broke mid-body: the same as a dropped connection.
+                transient: true,
+                message: err.to_string(),
+                source: Box::new(err),
+            }
         })?;
         Ok(Some(body.into_bytes().to_vec()))
     }
 
-    async fn list_names(&self, prefix: &str, start_after: &str, limit: usize) -> Result<Vec<String>> {
+    async fn list_names(
+        &self,
+        prefix: &str,
+        start_after: &str,
+        limit: usize,
+    ) -> Result<Vec<String>> {
         let full_prefix = self.object_key(prefix);
         let strip = self.object_key("");
         let mut names = Vec::new();
@@ -225,7 +266,8 @@ impl ObjectBackend for S3ProofStore {
                 Some(token) => request.continuation_token(token),
                 None => request.start_after(self.object_key(start_after)),
             };
-            let output = request.send().await.map_err(|err| s3_error("list objects", &full_prefix, err))?;
+            let output =
+                request.send().await.map_err(|err| s3_error("list objects", &full_prefix, err))?;
             for object in output.contents() {
                 if let Some(name) = object.key().and_then(|key| key.strip_prefix(strip.as_str()))
                     && name > start_after
@@ -234,7 +276,9 @@ impl ObjectBackend for S3ProofStore {
                 }
             }
             match output.next_continuation_token() {
-                Some(token) if output.is_truncated() == Some(true) => continuation = Some(token.to_owned()),
+                Some(token) if output.is_truncated() == Some(true) => {
+                    continuation = Some(token.to_owned())
+                }
                 _ => break,
             }
         }
@@ -245,6 +289,18 @@ impl ObjectBackend for S3ProofStore {
     fn location(&self) -> String {
         format!("s3://{}/{}", self.bucket, self.prefix)
     }
+}
+
+/// The SDK's response-checksum failure, if that is what ended a body read.
+fn checksum_mismatch(err: &(dyn std::error::Error + 'static)) -> Option<String> {
+    let mut current = Some(err);
+    while let Some(err) = current {
+        if let Some(mismatch) = err.downcast_ref::<aws_smithy_checksums::body::validate::Error>() {
+            return Some(mismatch.to_string());
+        }
+        current = err.source();
+    }
+    None
 }
 
 fn http_status<E, R: HasStatus>(err: &SdkError<E, R>) -> Option<u16> {
@@ -284,7 +340,11 @@ const TRANSIENT_CODES: &[&str] = &[
 
 /// Classifies an SDK failure: no response / timeouts / 5xx / 429 / throttling are transient;
 /// everything else (4xx auth, missing bucket, bad request) is permanent.
-fn s3_error<E>(operation: &'static str, key: &str, err: SdkError<E, aws_sdk_s3::config::http::HttpResponse>) -> Error
+fn s3_error<E>(
+    operation: &'static str,
+    key: &str,
+    err: SdkError<E, aws_sdk_s3::config::http::HttpResponse>,
+) -> Error
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
 {

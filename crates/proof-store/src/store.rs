@@ -57,7 +57,12 @@ pub trait ProofStore: Send + Sync + fmt::Debug {
     ///
     /// Errors: [`Error::InvalidMetadata`] if `metadata` does not describe `key` and `proof`,
     /// [`Error::Conflict`] if a different proof holds the key, backend errors otherwise.
-    async fn put(&self, key: &ProofKey, proof: &[u8], metadata: &ProofMetadata) -> Result<PutOutcome>;
+    async fn put(
+        &self,
+        key: &ProofKey,
+        proof: &[u8],
+        metadata: &ProofMetadata,
+    ) -> Result<PutOutcome>;
 
     /// The proof under `key`, `Ok(None)` if absent; [`Error::Corrupt`] if it fails its checks.
     async fn get(&self, key: &ProofKey) -> Result<Option<StoredProof>>;
@@ -94,7 +99,12 @@ pub trait ObjectBackend: Send + Sync + fmt::Debug {
 
     /// Up to `limit` names that start with `prefix` and sort strictly after `start_after`, in
     /// ascending byte order.
-    async fn list_names(&self, prefix: &str, start_after: &str, limit: usize) -> Result<Vec<String>>;
+    async fn list_names(
+        &self,
+        prefix: &str,
+        start_after: &str,
+        limit: usize,
+    ) -> Result<Vec<String>>;
 
     /// See [`ProofStore::location`].
     fn location(&self) -> String;
@@ -102,7 +112,12 @@ pub trait ObjectBackend: Send + Sync + fmt::Debug {
 
 #[async_trait]
 impl<B: ObjectBackend> ProofStore for B {
-    async fn put(&self, key: &ProofKey, proof: &[u8], metadata: &ProofMetadata) -> Result<PutOutcome> {
+    async fn put(
+        &self,
+        key: &ProofKey,
+        proof: &[u8],
+        metadata: &ProofMetadata,
+    ) -> Result<PutOutcome> {
         metadata
             .check_proof(key, proof)
             .map_err(|reason| Error::InvalidMetadata { key: key.to_string(), reason })?;
@@ -181,14 +196,21 @@ impl<B: ObjectBackend> ProofStore for B {
     }
 }
 
-async fn read_metadata<B: ObjectBackend + ?Sized>(backend: &B, key: &ProofKey) -> Result<Option<ProofMetadata>> {
+async fn read_metadata<B: ObjectBackend + ?Sized>(
+    backend: &B,
+    key: &ProofKey,
+) -> Result<Option<ProofMetadata>> {
     match backend.read(&key.metadata_object_name()).await? {
         None => Ok(None),
         Some(bytes) => ProofMetadata::from_json(key, &bytes).map(Some),
     }
 }
 
-fn same_proof_or_conflict(key: &ProofKey, existing_sha256: &str, new: &ProofMetadata) -> Result<PutOutcome> {
+fn same_proof_or_conflict(
+    key: &ProofKey,
+    existing_sha256: &str,
+    new: &ProofMetadata,
+) -> Result<PutOutcome> {
     if existing_sha256 == new.proof_sha256 {
         Ok(PutOutcome::AlreadyStored)
     } else {

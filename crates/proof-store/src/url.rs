@@ -28,7 +28,10 @@ impl FromStr for StoreUrl {
     type Err = Error;
 
     fn from_str(url: &str) -> Result<Self> {
-        let invalid = |reason: &str| Error::InvalidStoreUrl { url: url.to_owned(), reason: reason.to_owned() };
+        let invalid = |reason: &str| Error::InvalidStoreUrl {
+            url: url.to_owned(),
+            reason: reason.to_owned(),
+        };
         if let Some(rest) = url.strip_prefix("s3://") {
             let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
             check_bucket_name(bucket).map_err(invalid)?;
@@ -107,7 +110,10 @@ fn check_bucket_name(bucket: &str) -> std::result::Result<(), &'static str> {
     if !(3..=63).contains(&bucket.len()) {
         return Err("bucket name must be 3 to 63 characters");
     }
-    if !bucket.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-') {
+    if !bucket
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-')
+    {
         return Err("bucket name may only hold lowercase letters, digits, `.` and `-`");
     }
     let edges_ok = |b: Option<u8>| b.is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
@@ -123,8 +129,14 @@ mod tests {
 
     #[test]
     fn parses_supported_forms() {
-        assert_eq!("fs:data/proofs".parse::<StoreUrl>().unwrap(), StoreUrl::Filesystem { dir: "data/proofs".into() });
-        assert_eq!("fs:///var/p".parse::<StoreUrl>().unwrap(), StoreUrl::Filesystem { dir: "/var/p".into() });
+        assert_eq!(
+            "fs:data/proofs".parse::<StoreUrl>().unwrap(),
+            StoreUrl::Filesystem { dir: "data/proofs".into() }
+        );
+        assert_eq!(
+            "fs:///var/p".parse::<StoreUrl>().unwrap(),
+            StoreUrl::Filesystem { dir: "/var/p".into() }
+        );
         assert_eq!(
             "s3://my-bucket/chain/a/".parse::<StoreUrl>().unwrap(),
             StoreUrl::S3 { bucket: "my-bucket".into(), prefix: "chain/a".into() }
@@ -155,7 +167,9 @@ mod tests {
             ("s3://bucket/a/../b", "`..`"),
         ] {
             match url.parse::<StoreUrl>() {
-                Err(Error::InvalidStoreUrl { reason: got, .. }) => assert!(got.contains(reason), "{url}: {got}"),
+                Err(Error::InvalidStoreUrl { reason: got, .. }) => {
+                    assert!(got.contains(reason), "{url}: {got}")
+                }
                 other => panic!("{url}: expected InvalidStoreUrl, got {other:?}"),
             }
         }

@@ -54,7 +54,10 @@ async fn conformance(store: Arc<dyn ProofStore>) {
         store.put(&k9, &proof9, &metadata(&k9, b"something else")).await,
         Err(Error::InvalidMetadata { .. })
     ));
-    assert!(matches!(store.put(&k9, &proof9, &metadata(&k5, &proof9)).await, Err(Error::InvalidMetadata { .. })));
+    assert!(matches!(
+        store.put(&k9, &proof9, &metadata(&k5, &proof9)).await,
+        Err(Error::InvalidMetadata { .. })
+    ));
     assert_eq!(store.get(&k9).await.unwrap(), None);
 
     // Empty proofs are legal bytes.
@@ -100,8 +103,13 @@ async fn conformance(store: Arc<dyn ProofStore>) {
         let (store, proof7, meta7) = (store.clone(), proof7.clone(), meta7.clone());
         tasks.spawn(async move { store.put(&k7, &proof7, &meta7).await });
     }
-    let outcomes: Vec<PutOutcome> = tasks.join_all().await.into_iter().map(Result::unwrap).collect();
-    assert_eq!(outcomes.iter().filter(|outcome| **outcome == PutOutcome::Stored).count(), 1, "{outcomes:?}");
+    let outcomes: Vec<PutOutcome> =
+        tasks.join_all().await.into_iter().map(Result::unwrap).collect();
+    assert_eq!(
+        outcomes.iter().filter(|outcome| **outcome == PutOutcome::Stored).count(),
+        1,
+        "{outcomes:?}"
+    );
     assert_eq!(store.get(&k7).await.unwrap().unwrap().bytes, proof7);
 
     // Concurrent puts of the same key with different bytes: one wins, the rest conflict, and
@@ -119,7 +127,12 @@ async fn conformance(store: Arc<dyn ProofStore>) {
     let results = tasks.join_all().await;
     let winners: Vec<_> = results.iter().filter(|(_, result)| result.is_ok()).collect();
     assert_eq!(winners.len(), 1, "{results:?}");
-    assert!(results.iter().filter(|(_, result)| result.is_err()).all(|(_, r)| matches!(r, Err(Error::Conflict { .. }))));
+    assert!(
+        results
+            .iter()
+            .filter(|(_, result)| result.is_err())
+            .all(|(_, r)| matches!(r, Err(Error::Conflict { .. })))
+    );
     assert_eq!(store.get(&k8).await.unwrap().unwrap().bytes, winners[0].0);
 }
 
@@ -171,7 +184,7 @@ async fn store_urls_open_working_stores() {
     let s3 = S3Fixture::start().await;
     let options = S3Options {
         endpoint_url: Some(s3.endpoint()),
-        region: None,
+        region: Some("us-east-1".into()),
         credentials: Some(StaticCredentials {
             access_key_id: ACCESS_KEY.into(),
             secret_access_key: SECRET_KEY.into(),

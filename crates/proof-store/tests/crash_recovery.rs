@@ -18,7 +18,7 @@ const CHILD_ENV: &str = "PROOF_STORE_CRASH_CHILD_DIR";
 const BLOCKS: u64 = 120;
 
 fn hash(n: u64) -> Felt32 {
-    Felt32::from_u64(0xb10c_0000 + n)
+    Felt32::from_u64(n.wrapping_add(0xb10c_0000))
 }
 
 fn proof_key(n: u64) -> ProofKey {
@@ -39,7 +39,8 @@ fn rank(kind: JobStatusKind) -> u8 {
 /// step on stdout. Run only as the child.
 async fn worker(dir: &Path) {
     let index = JobIndex::open(dir.join("jobs")).unwrap();
-    let store: Arc<dyn ProofStore> = Arc::new(FsProofStore::open(dir.join("proofs")).await.unwrap());
+    let store: Arc<dyn ProofStore> =
+        Arc::new(FsProofStore::open(dir.join("proofs")).await.unwrap());
     index.reset_in_flight().await.unwrap();
     let mut out = std::io::stdout().lock();
     let mut ack = |n: u64, kind: JobStatusKind| {
@@ -80,20 +81,33 @@ async fn crash_child() {
 /// Checks the on-disk state against what the killed child acknowledged.
 async fn check_consistent(dir: &Path, acknowledged: &[(u64, JobStatusKind)]) {
     let index = JobIndex::open(dir.join("jobs")).unwrap();
-    let store: Arc<dyn ProofStore> = Arc::new(FsProofStore::open(dir.join("proofs")).await.unwrap());
+    let store: Arc<dyn ProofStore> =
+        Arc::new(FsProofStore::open(dir.join("proofs")).await.unwrap());
     let records = index.list(..).unwrap(); // every record decodes
     for &(n, kind) in acknowledged {
         let record = index.get(n).unwrap().unwrap_or_else(|| panic!("acknowledged block {n} lost"));
-        assert!(rank(record.status.kind()) >= rank(kind), "block {n}: acknowledged {kind}, found {:?}", record.status);
+        assert!(
+            rank(record.status.kind()) >= rank(kind),
+            "block {n}: acknowledged {kind}, found {:?}",
+            record.status
+        );
     }
     let checkpoint = index.checkpoint().unwrap();
     if let Some(through) = checkpoint.stored_through {
         for n in 0..=through {
-            assert_eq!(index.get(n).unwrap().unwrap().status, JobStatus::Stored, "checkpoint {through} but {n}");
+            assert_eq!(
+                index.get(n).unwrap().unwrap().status,
+                JobStatus::Stored,
+                "checkpoint {through} but {n}"
+            );
         }
     }
     let next = checkpoint.stored_through.map_or(0, |through| through + 1);
-    assert_ne!(index.get(next).unwrap().map(|r| r.status), Some(JobStatus::Stored), "checkpoint lags");
+    assert_ne!(
+        index.get(next).unwrap().map(|r| r.status),
+        Some(JobStatus::Stored),
+        "checkpoint lags"
+    );
     // Every Stored block has an intact proof; no proof exists for a block that was never replayed.
     for record in &records {
         let stored = store.get(&proof_key(record.block_number)).await.unwrap();
@@ -101,7 +115,11 @@ async fn check_consistent(dir: &Path, acknowledged: &[(u64, JobStatusKind)]) {
             assert!(stored.is_some(), "block {} Stored without proof", record.block_number);
         }
         if stored.is_some() {
-            assert!(rank(record.status.kind()) >= rank(JobStatusKind::Replayed), "block {}", record.block_number);
+            assert!(
+                rank(record.status.kind()) >= rank(JobStatusKind::Replayed),
+                "block {}",
+                record.block_number
+            );
         }
     }
     let proofs_dir = dir.join("proofs/proofs/v1");

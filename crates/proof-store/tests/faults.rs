@@ -12,7 +12,11 @@ use common::*;
 use proof_store::*;
 
 fn fast_retries(max_attempts: Option<u32>) -> RetryPolicy {
-    RetryPolicy { max_attempts, initial_delay: Duration::from_millis(50), max_delay: Duration::from_millis(400) }
+    RetryPolicy {
+        max_attempts,
+        initial_delay: Duration::from_millis(50),
+        max_delay: Duration::from_millis(400),
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -102,6 +106,7 @@ async fn bad_credentials_are_permanent_and_not_retried() {
     let s3 = S3Fixture::start().await;
     let mut config = S3Config::new(BUCKET, "");
     config.endpoint_url = Some(s3.endpoint());
+    config.region = Some("us-east-1".into());
     config.credentials = Some(StaticCredentials {
         access_key_id: ACCESS_KEY.into(),
         secret_access_key: "wrong-secret".into(),
@@ -109,7 +114,11 @@ async fn bad_credentials_are_permanent_and_not_retried() {
     });
     let inner: Arc<dyn ProofStore> = Arc::new(S3ProofStore::connect(config).await.unwrap());
     // A retry would take >= 10 s with this policy: a quick answer proves there was none.
-    let slow = RetryPolicy { max_attempts: None, initial_delay: Duration::from_secs(20), max_delay: Duration::from_secs(20) };
+    let slow = RetryPolicy {
+        max_attempts: None,
+        initial_delay: Duration::from_secs(20),
+        max_delay: Duration::from_secs(20),
+    };
     let store = RetryingStore::new(inner, slow);
     let k = key(1, 1);
     let proof = proof_bytes(&k, 0, 10);
@@ -122,18 +131,22 @@ async fn bad_credentials_are_permanent_and_not_retried() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn missing_bucket_is_a_permanent_error_not_an_absent_proof() {
+async fn missing_bucket_fails_the_startup_check() {
     let s3 = S3Fixture::start().await;
+    assert!(s3.store("").await.check_bucket().await.is_ok());
     let mut config = S3Config::new("no-such-bucket", "");
     config.endpoint_url = Some(s3.endpoint());
+    config.region = Some("us-east-1".into());
     config.credentials = Some(StaticCredentials {
         access_key_id: ACCESS_KEY.into(),
         secret_access_key: SECRET_KEY.into(),
         session_token: None,
     });
     let store = S3ProofStore::connect(config).await.unwrap();
-    let error = ProofStore::get(&store, &key(1, 1)).await.unwrap_err();
-    assert!(matches!(error, Error::S3 { transient: false, .. }), "{error:?}");
+    let error = store.check_bucket().await.unwrap_err();
+    assert!(matches!(error, Error::S3 { status: Some(404), transient: false, .. }), "{error:?}");
+    // (Object calls are not checked here: s3s-fs answers NoSuchKey for a missing bucket and
+    // creates the bucket on PutObject, unlike AWS. The startup check is what catches it.)
     s3.server.stop().await;
 }
 
@@ -156,7 +169,10 @@ async fn corrupt_file_on_disk_is_detected_on_get() {
     // Metadata alone still reads (it is intact). A put of the original bytes trusts the
     // committed metadata and reports the proof as present: repair is an operator's job.
     assert!(store.get_metadata(&k).await.unwrap().is_some());
-    assert_eq!(store.put(&k, &proof, &metadata(&k, &proof)).await.unwrap(), PutOutcome::AlreadyStored);
+    assert_eq!(
+        store.put(&k, &proof, &metadata(&k, &proof)).await.unwrap(),
+        PutOutcome::AlreadyStored
+    );
 
     // Truncation.
     std::fs::write(fs.path_of(&k.object_name()), &proof[..100]).unwrap();
@@ -182,7 +198,12 @@ async fn corrupt_object_in_the_bucket_is_detected_on_get() {
     let mut proof = put_sample(&store, &k, 8192).await;
     proof[0] ^= 1;
     std::fs::write(s3.object_path("rot", &k.object_name()), &proof).unwrap();
-    assert!(matches!(bounded(10, store.get(&k)).await, Err(Error::Corrupt { .. })));
+    let result = bounded(10, store.get(&k)).await;
+    assert!(
+        matches!(result, Err(Error::Corrupt { .. })),
+        "{:?}",
+        result.map(|p| p.map(|p| p.bytes.len()))
+    );
     s3.server.stop().await;
 }
 
@@ -209,7 +230,8 @@ async fn crash_leftovers_are_ignored_cleaned_and_completed() {
     }
     let proofs_dir = dir.path().join("proofs/v1");
     // A crash mid-write leaves: a temp file, and proof objects whose metadata was never written.
-    let temp = proofs_dir.join(format!(".tmp-{}-999-0", k_half.object_name().rsplit('/').next().unwrap()));
+    let temp =
+        proofs_dir.join(format!(".tmp-{}-999-0", k_half.object_name().rsplit('/').next().unwrap()));
     std::fs::write(&temp, b"partial").unwrap();
     let half_proof = proof_bytes(&k_half, 0, 2000);
     std::fs::write(dir.path().join(k_half.object_name()), &half_proof).unwrap();
@@ -222,11 +244,17 @@ async fn crash_leftovers_are_ignored_cleaned_and_completed() {
     assert_eq!(store.list(None, 10).await.unwrap(), vec![k_done]);
     assert_eq!(store.get(&k_half).await.unwrap(), None);
     // Retrying the interrupted put (same deterministic bytes) completes it.
-    assert_eq!(store.put(&k_half, &half_proof, &metadata(&k_half, &half_proof)).await.unwrap(), PutOutcome::Stored);
+    assert_eq!(
+        store.put(&k_half, &half_proof, &metadata(&k_half, &half_proof)).await.unwrap(),
+        PutOutcome::Stored
+    );
     assert_eq!(store.get(&k_half).await.unwrap().unwrap().bytes, half_proof);
     // An orphan with different bytes is a conflict, not an overwrite.
     let new = proof_bytes(&k_orphan_other, 0, 2000);
-    assert!(matches!(store.put(&k_orphan_other, &new, &metadata(&k_orphan_other, &new)).await, Err(Error::Conflict { .. })));
+    assert!(matches!(
+        store.put(&k_orphan_other, &new, &metadata(&k_orphan_other, &new)).await,
+        Err(Error::Conflict { .. })
+    ));
     assert_eq!(std::fs::read(dir.path().join(k_orphan_other.object_name())).unwrap(), orphan);
     assert_eq!(store.list(None, 10).await.unwrap(), vec![k_done, k_half]);
 }
@@ -253,7 +281,14 @@ async fn concurrent_puts_from_two_store_instances_on_one_directory() {
         let k = key(n, n);
         let for_key: Vec<_> = results.iter().filter(|(rk, _, _)| *rk == k).collect();
         let winners: Vec<_> = for_key.iter().filter(|(_, _, result)| result.is_ok()).collect();
-        assert_eq!(winners.len(), 1, "block {n}: {for_key:?}");
+        let outcomes: Vec<_> = for_key.iter().map(|(_, _, result)| result).collect();
+        assert_eq!(winners.len(), 1, "block {n}: {outcomes:?}");
+        assert!(
+            outcomes
+                .iter()
+                .all(|r| matches!(r, Ok(PutOutcome::Stored) | Err(Error::Conflict { .. }))),
+            "{outcomes:?}"
+        );
         assert_eq!(a.get(&k).await.unwrap().unwrap().bytes, winners[0].1);
     }
 }
@@ -269,9 +304,18 @@ struct Flaky {
 
 #[async_trait]
 impl ProofStore for Flaky {
-    async fn put(&self, key: &ProofKey, proof: &[u8], metadata: &ProofMetadata) -> Result<PutOutcome> {
+    async fn put(
+        &self,
+        key: &ProofKey,
+        proof: &[u8],
+        metadata: &ProofMetadata,
+    ) -> Result<PutOutcome> {
         self.calls.fetch_add(1, Ordering::SeqCst);
-        if self.failures_left.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1)).is_ok() {
+        if self
+            .failures_left
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+            .is_ok()
+        {
             return Err(Error::S3 {
                 operation: "put object",
                 key: key.to_string(),
@@ -300,8 +344,11 @@ impl ProofStore for Flaky {
 
 #[tokio::test]
 async fn retry_policy_retries_transient_and_stops_on_permanent() {
-    let policy =
-        RetryPolicy { max_attempts: Some(6), initial_delay: Duration::from_millis(20), max_delay: Duration::from_millis(160) };
+    let policy = RetryPolicy {
+        max_attempts: Some(6),
+        initial_delay: Duration::from_millis(20),
+        max_delay: Duration::from_millis(160),
+    };
     let k = key(1, 1);
     let proof = proof_bytes(&k, 0, 10);
     let meta = metadata(&k, &proof);
@@ -328,7 +375,8 @@ async fn retry_policy_retries_transient_and_stops_on_permanent() {
         transient: true,
         calls: AtomicU32::new(0),
     });
-    let error = RetryingStore::new(flaky.clone(), policy.clone()).put(&k, &proof, &meta).await.unwrap_err();
+    let error =
+        RetryingStore::new(flaky.clone(), policy.clone()).put(&k, &proof, &meta).await.unwrap_err();
     assert!(matches!(error, Error::RetriesExhausted { attempts: 6, .. }), "{error:?}");
     assert!(error.is_transient());
     assert_eq!(flaky.calls.load(Ordering::SeqCst), 6);

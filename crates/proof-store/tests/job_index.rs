@@ -3,7 +3,7 @@
 use proof_store::*;
 
 fn hash(n: u64) -> Felt32 {
-    Felt32::from_u64(0x1000 + n)
+    Felt32::from_u64(n.wrapping_add(0x1000))
 }
 
 /// Drives block `n` from Pending to Stored.
@@ -47,7 +47,11 @@ async fn illegal_transitions_are_rejected_and_leave_the_record_alone() {
     index.enqueue(1, hash(1), hash(0)).await.unwrap();
     for to in [JobStatus::Proving, JobStatus::Proven, JobStatus::Stored] {
         match index.transition(1, hash(1), to.clone()).await {
-            Err(Error::IllegalTransition { block_number: 1, from: JobStatusKind::Pending, to: kind }) => {
+            Err(Error::IllegalTransition {
+                block_number: 1,
+                from: JobStatusKind::Pending,
+                to: kind,
+            }) => {
                 assert_eq!(kind, to.kind())
             }
             other => panic!("expected IllegalTransition, got {other:?}"),
@@ -58,7 +62,10 @@ async fn illegal_transitions_are_rejected_and_leave_the_record_alone() {
     // Stored is terminal.
     let stored = prove_fully(&index, 2).await;
     for to in [JobStatus::Pending, JobStatus::Proving, JobStatus::Failed { reason: "x".into() }] {
-        assert!(matches!(index.transition(2, hash(2), to).await, Err(Error::IllegalTransition { .. })));
+        assert!(matches!(
+            index.transition(2, hash(2), to).await,
+            Err(Error::IllegalTransition { .. })
+        ));
     }
     assert_eq!(index.get(2).unwrap().unwrap(), stored);
 
@@ -72,8 +79,14 @@ async fn illegal_transitions_are_rejected_and_leave_the_record_alone() {
     assert_eq!(index.get(3).unwrap().unwrap().state_root, Some(Felt32::from_u64(1)));
 
     // Unknown block, and a worker holding a stale hash.
-    assert!(matches!(index.transition(99, hash(99), JobStatus::Replayed).await, Err(Error::JobNotFound { .. })));
-    assert!(matches!(index.transition(3, hash(33), JobStatus::Proving).await, Err(Error::StaleJob { .. })));
+    assert!(matches!(
+        index.transition(99, hash(99), JobStatus::Replayed).await,
+        Err(Error::JobNotFound { .. })
+    ));
+    assert!(matches!(
+        index.transition(3, hash(33), JobStatus::Proving).await,
+        Err(Error::StaleJob { .. })
+    ));
 }
 
 #[tokio::test]
@@ -82,7 +95,10 @@ async fn failure_and_divergence_then_retry() {
     index.enqueue(5, hash(5), hash(4)).await.unwrap();
     index.mark_replayed(5, hash(5), Felt32::from_u64(1)).await.unwrap();
     index.transition(5, hash(5), JobStatus::Proving).await.unwrap();
-    let failed = index.transition(5, hash(5), JobStatus::Failed { reason: "out of memory".into() }).await.unwrap();
+    let failed = index
+        .transition(5, hash(5), JobStatus::Failed { reason: "out of memory".into() })
+        .await
+        .unwrap();
     assert_eq!(failed.last_error.as_deref(), Some("out of memory"));
     assert_eq!(index.by_status(JobStatusKind::Failed).unwrap(), vec![failed]);
     let retried = index.transition(5, hash(5), JobStatus::Pending).await.unwrap();
@@ -91,9 +107,15 @@ async fn failure_and_divergence_then_retry() {
 
     index.enqueue(6, hash(6), hash(5)).await.unwrap();
     let evidence = r#"{"expected_root":"0x1","computed_root":"0x2"}"#.to_owned();
-    let divergent = index.transition(6, hash(6), JobStatus::Divergent { evidence: evidence.clone() }).await.unwrap();
+    let divergent = index
+        .transition(6, hash(6), JobStatus::Divergent { evidence: evidence.clone() })
+        .await
+        .unwrap();
     assert_eq!(divergent.status, JobStatus::Divergent { evidence });
-    assert!(matches!(index.transition(6, hash(6), JobStatus::Proving).await, Err(Error::IllegalTransition { .. })));
+    assert!(matches!(
+        index.transition(6, hash(6), JobStatus::Proving).await,
+        Err(Error::IllegalTransition { .. })
+    ));
     assert_eq!(index.by_status(JobStatusKind::Divergent).unwrap().len(), 1);
 }
 
@@ -119,7 +141,11 @@ async fn checkpoint_advances_only_over_contiguous_stored_blocks() {
 
     let head = index.set_last_seen_head(20).await.unwrap();
     assert_eq!(head.last_seen_head, Some(20));
-    assert_eq!(index.set_last_seen_head(18).await.unwrap().last_seen_head, Some(20), "never backwards");
+    assert_eq!(
+        index.set_last_seen_head(18).await.unwrap().last_seen_head,
+        Some(20),
+        "never backwards"
+    );
 }
 
 #[tokio::test]
@@ -140,7 +166,11 @@ async fn reset_in_flight_returns_proving_and_proven_to_replayed() {
     let statuses: Vec<_> = index.list(..).unwrap().into_iter().map(|r| r.status.kind()).collect();
     use JobStatusKind::*;
     assert_eq!(statuses, vec![Stored, Replayed, Replayed, Replayed, Pending]);
-    assert_eq!(index.get(3).unwrap().unwrap().state_root, Some(Felt32::from_u64(3)), "replay result kept");
+    assert_eq!(
+        index.get(3).unwrap().unwrap().state_root,
+        Some(Felt32::from_u64(3)),
+        "replay result kept"
+    );
     assert_eq!(index.reset_in_flight().await.unwrap(), Vec::<u64>::new());
     // Proving again counts a second attempt.
     assert_eq!(index.transition(2, hash(2), JobStatus::Proving).await.unwrap().attempts, 2);
@@ -159,11 +189,17 @@ async fn invalidate_from_handles_a_reorg() {
     assert_eq!((record.status, record.state_root, record.attempts), (JobStatus::Pending, None, 0));
 
     // A Stored block cannot take a new hash; a Pending one can (the watcher re-enqueues the fork).
-    assert!(matches!(index.enqueue(2, Felt32::from_u64(0xf2), hash(1)).await, Err(Error::StaleJob { .. })));
+    assert!(matches!(
+        index.enqueue(2, Felt32::from_u64(0xf2), hash(1)).await,
+        Err(Error::StaleJob { .. })
+    ));
     let forked = index.enqueue(4, Felt32::from_u64(0xf4), Felt32::from_u64(0xf3)).await.unwrap();
     assert_eq!(forked.block_hash, Felt32::from_u64(0xf4));
     // Workers still holding the old hash are refused.
-    assert!(matches!(index.mark_replayed(4, hash(4), Felt32::default()).await, Err(Error::StaleJob { .. })));
+    assert!(matches!(
+        index.mark_replayed(4, hash(4), Felt32::default()).await,
+        Err(Error::StaleJob { .. })
+    ));
     index.mark_replayed(4, Felt32::from_u64(0xf4), Felt32::from_u64(9)).await.unwrap();
 
     assert_eq!(index.invalidate_from(0).await.unwrap(), vec![0, 1, 2, 3, 4, 5]);
@@ -177,7 +213,8 @@ async fn list_and_queries() {
     for n in [3, 1, 2, 8] {
         index.enqueue(n, hash(n), hash(n - 1)).await.unwrap();
     }
-    let numbers = |records: Vec<JobRecord>| records.into_iter().map(|r| r.block_number).collect::<Vec<_>>();
+    let numbers =
+        |records: Vec<JobRecord>| records.into_iter().map(|r| r.block_number).collect::<Vec<_>>();
     assert_eq!(numbers(index.list(..).unwrap()), vec![1, 2, 3, 8]);
     assert_eq!(numbers(index.list(2..=3).unwrap()), vec![2, 3]);
     assert_eq!(numbers(index.list(3..).unwrap()), vec![3, 8]);

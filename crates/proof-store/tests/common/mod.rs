@@ -9,7 +9,10 @@ use std::time::Duration;
 
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use hyper_util::server::conn::auto::Builder as ConnectionBuilder;
-use proof_store::{Felt32, ProofKey, ProofMetadata, ProofStore, ProvingReport, S3Config, S3ProofStore, StaticCredentials};
+use proof_store::{
+    Felt32, ProofKey, ProofMetadata, ProofStore, ProvingReport, S3Config, S3ProofStore,
+    StaticCredentials,
+};
 use tokio::net::TcpSocket;
 use tokio::task::{JoinHandle, JoinSet};
 
@@ -26,7 +29,8 @@ pub struct S3TestServer {
 impl S3TestServer {
     /// Starts on `addr` (`127.0.0.1:0` for a fresh port, or a port used before: SO_REUSEADDR).
     pub async fn start(root: &Path, addr: SocketAddr) -> std::io::Result<Self> {
-        let file_system = s3s_fs::FileSystem::new(root).map_err(|err| std::io::Error::other(format!("{err:?}")))?;
+        let file_system = s3s_fs::FileSystem::new(root)
+            .map_err(|err| std::io::Error::other(format!("{err:?}")))?;
         let mut builder = s3s::service::S3ServiceBuilder::new(file_system);
         builder.set_auth(s3s::auth::SimpleAuth::from_single(ACCESS_KEY, SECRET_KEY));
         let service = builder.build();
@@ -71,7 +75,8 @@ impl S3Fixture {
     pub async fn start() -> Self {
         let data = tempfile::tempdir().unwrap();
         std::fs::create_dir(data.path().join(BUCKET)).unwrap(); // an s3s-fs bucket is a directory
-        let server = S3TestServer::start(data.path(), "127.0.0.1:0".parse().unwrap()).await.unwrap();
+        let server =
+            S3TestServer::start(data.path(), "127.0.0.1:0".parse().unwrap()).await.unwrap();
         S3Fixture { data, server }
     }
 
@@ -93,6 +98,8 @@ impl S3Fixture {
 pub async fn s3_store(endpoint: &str, prefix: &str) -> S3ProofStore {
     let mut config = S3Config::new(BUCKET, prefix);
     config.endpoint_url = Some(endpoint.to_owned());
+    // Explicit, so that no test consults the instance-metadata endpoint for a region.
+    config.region = Some("us-east-1".into());
     config.credentials = Some(StaticCredentials {
         access_key_id: ACCESS_KEY.into(),
         secret_access_key: SECRET_KEY.into(),

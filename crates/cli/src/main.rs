@@ -1,6 +1,7 @@
 //! `watcher-prover`: the command-line entry point. Argument parsing, logging and wiring only;
 //! the work lives in the library crates.
 
+mod bench;
 mod exit;
 mod prove;
 mod verify;
@@ -27,6 +28,8 @@ enum Command {
     Prove(prove::ProveArgs),
     /// Verify a proof; prints the public output as JSON.
     Verify(verify::VerifyArgs),
+    /// Measure the prover on a fibonacci run filling 2^k trace rows.
+    Bench(bench::BenchArgs),
 }
 
 fn main() -> ExitCode {
@@ -42,6 +45,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Prove(args) => prove::run(args),
         Command::Verify(args) => verify::run(args),
+        Command::Bench(args) => bench::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -87,9 +87,10 @@ fn dif(values: &mut [Felt], table: &[Felt], allow_parallel: bool) {
     let (lo, hi) = values.split_at_mut(m);
     butterflies(lo, hi, parallel, |offset, lo, hi| {
         for ((a, b), w) in lo.iter_mut().zip(hi.iter_mut()).zip(&twiddles[offset..]) {
+            let sum = &*a + &*b;
             let diff = &*a - &*b;
-            *a = &*a + &*b;
-            *b = diff * w;
+            *a = sum;
+            *b = &diff * w;
         }
     });
     if parallel {
@@ -119,8 +120,10 @@ fn dit(values: &mut [Felt], table: &[Felt], allow_parallel: bool) {
     butterflies(lo, hi, parallel, |offset, lo, hi| {
         for ((a, b), w) in lo.iter_mut().zip(hi.iter_mut()).zip(&twiddles[offset..]) {
             let t = &*b * w;
-            *b = &*a - &t;
-            *a = &*a + t;
+            let sum = &*a + &t;
+            let diff = &*a - &t;
+            *a = sum;
+            *b = diff;
         }
     });
 }

@@ -1,9 +1,11 @@
 //! FRI: proves that committed evaluations on `h * <w>` come from a polynomial of low degree.
 //!
-//! Layer `l` holds evaluations on `h^(2^l) * <w^(2^l)>` (size `N_l = N >> l`). Its leaf `p` is
-//! the pair `(f(x_p), f(-x_p))` with `-x_p = x_(p + N_l/2)`, so one opening serves a fold:
-//! `f'(x^2) = (f(x) + f(-x))/2 + beta (f(x) - f(-x)) / (2x)`, stored at index `p` of layer
-//! `l + 1`. After the last fold the polynomial is sent as coefficients.
+//! Each fold halves the domain: `f'(x^2) = (f(x) + f(-x))/2 + beta (f(x) - f(-x)) / (2x)`,
+//! with a fresh `beta` per fold. Two folds share one commitment: a layer on a domain of size
+//! `N_l` has leaves `p < N_l/4` holding `f` at indices `p, p + N_l/4, p + N_l/2, p + 3N_l/4`
+//! (the points `x, ix, -x, -ix`), which is exactly what the verifier needs to fold twice. With
+//! an odd number of folds the last layer folds once (leaves of 2). After the last fold the
+//! polynomial is sent as coefficients.
 
 use crate::error::VerifierError;
 use crate::fft::{Twiddles, interpolate_on_coset};
@@ -18,6 +20,16 @@ pub fn num_folds(log_n: u32, log_final_degree: u32) -> u32 {
     log_n.saturating_sub(log_final_degree)
 }
 
+/// Folds per committed layer, layer by layer (4-ary layers fold twice).
+pub fn layer_folds(log_n: u32, log_final_degree: u32) -> Vec<u32> {
+    let folds = num_folds(log_n, log_final_degree);
+    let mut layers = vec![2; (folds / 2) as usize];
+    if folds % 2 == 1 {
+        layers.push(1);
+    }
+    layers
+}
+
 /// Folds one pair. `x_inv` is the inverse of the pair's first point.
 pub fn fold_pair(f_x: &Felt, f_minus_x: &Felt, beta: &Felt, x_inv: &Felt, half: &Felt) -> Felt {
     let sum = f_x + f_minus_x;
@@ -25,7 +37,7 @@ pub fn fold_pair(f_x: &Felt, f_minus_x: &Felt, beta: &Felt, x_inv: &Felt, half: 
     (sum + beta * x_inv * diff) * half
 }
 
-fn fold_layer(values: &[Felt], beta: &Felt, offset: &Felt, generator: &Felt) -> Vec<Felt> {
+fn fold_once(values: &[Felt], beta: &Felt, offset: &Felt, generator: &Felt) -> Vec<Felt> {
     let half_len = values.len() / 2;
     let half = Felt::from(2u64).inv().expect("2 is invertible");
     let offset_inv = offset.inv().expect("non-zero");
@@ -44,21 +56,26 @@ fn fold_layer(values: &[Felt], beta: &Felt, offset: &Felt, generator: &Felt) -> 
     out
 }
 
-fn commit_layer(values: &[Felt]) -> MerkleTree {
-    let half = values.len() / 2;
-    MerkleTree::from_rows(half, 2, |p, row| {
-        row.push(values[p].clone());
-        row.push(values[p + half].clone());
+/// Leaf `p` of a layer folding `folds` times: indices `p + j N / 2^folds`.
+fn leaf_indices(p: usize, len: usize, folds: u32) -> impl Iterator<Item = usize> {
+    let arity = 1usize << folds;
+    (0..arity).map(move |j| p + j * (len / arity))
+}
+
+fn commit_layer(values: &[Felt], folds: u32) -> MerkleTree {
+    let leaves = values.len() >> folds;
+    MerkleTree::from_rows(leaves, 1 << folds, |p, row| {
+        row.extend(leaf_indices(p, values.len(), folds).map(|i| values[i].clone()));
     })
 }
 
 /// The prover's committed layers.
 pub struct FriCommitment {
-    layers: Vec<(Vec<Felt>, MerkleTree)>,
+    layers: Vec<(Vec<Felt>, u32, MerkleTree)>,
     pub final_coefficients: Vec<Felt>,
 }
 
-/// Commits to the layers, drawing one folding challenge per layer from the transcript.
+/// Commits to the layers, drawing one folding challenge per fold from the transcript.
 /// `None` if the last layer is not of the claimed degree (the input was not low-degree).
 pub fn commit(
     evaluations: Vec<Felt>,
@@ -69,26 +86,31 @@ pub fn commit(
     generator: &Felt,
     transcript: &mut Transcript,
 ) -> Option<FriCommitment> {
-    let folds = num_folds(log_n, log_final_degree);
-    let mut layers = Vec::with_capacity(folds as usize);
+    let plan = layer_folds(log_n, log_final_degree);
+    let mut layers = Vec::with_capacity(plan.len());
     let mut values = evaluations;
     let mut offset = offset.clone();
     let mut generator = generator.clone();
-    for _ in 0..folds {
-        let tree = commit_layer(&values);
+    for folds in plan {
+        let tree = commit_layer(&values, folds);
         transcript.absorb(b"fri layer", &tree.root());
-        let beta = transcript.challenge_felt();
-        let next = fold_layer(&values, &beta, &offset, &generator);
-        layers.push((values, tree));
-        values = next;
-        offset = offset.square();
-        generator = generator.square();
+        let mut next = None;
+        for _ in 0..folds {
+            let beta = transcript.challenge_felt();
+            let source = next.as_ref().unwrap_or(&values);
+            let folded = fold_once(source, &beta, &offset, &generator);
+            next = Some(folded);
+            offset = offset.square();
+            generator = generator.square();
+        }
+        layers.push((values, folds, tree));
+        values = next.expect("a layer folds at least once");
     }
     // The remaining polynomial has degree < 2^(log_n - folds); send its coefficients.
-    let log_size = log_n - folds + log_blowup;
-    let twiddles = Twiddles::new(log_size);
+    let remaining = log_n - num_folds(log_n, log_final_degree);
+    let twiddles = Twiddles::new(remaining + log_blowup);
     interpolate_on_coset(&mut values, &offset, &twiddles, false);
-    let degree_bound = 1usize << (log_n - folds);
+    let degree_bound = 1usize << remaining;
     if values[degree_bound..].iter().any(|c| *c != Felt::zero()) {
         return None;
     }
@@ -99,22 +121,26 @@ pub fn commit(
 
 impl FriCommitment {
     pub fn roots(&self) -> Vec<Hash> {
-        self.layers.iter().map(|(_, t)| t.root()).collect()
+        self.layers.iter().map(|(_, _, t)| t.root()).collect()
     }
 
     /// Openings for the queried LDE indices (sorted, unique), one per layer.
     pub fn open(&self, queries: &[usize]) -> Vec<Opening> {
         let mut indices = queries.to_vec();
         let mut out = Vec::with_capacity(self.layers.len());
-        for (values, tree) in &self.layers {
-            let half = values.len() / 2;
-            let mut pairs: Vec<usize> = indices.iter().map(|i| i % half).collect();
-            pairs.sort_unstable();
-            pairs.dedup();
-            let rows =
-                pairs.iter().map(|&p| vec![values[p].clone(), values[p + half].clone()]).collect();
-            out.push(Opening { rows, merkle_proof: tree.prove_batch(&pairs) });
-            indices = pairs;
+        for (values, folds, tree) in &self.layers {
+            let leaves = values.len() >> folds;
+            let mut positions: Vec<usize> = indices.iter().map(|i| i % leaves).collect();
+            positions.sort_unstable();
+            positions.dedup();
+            let rows = positions
+                .iter()
+                .map(|&p| {
+                    leaf_indices(p, values.len(), *folds).map(|i| values[i].clone()).collect()
+                })
+                .collect();
+            out.push(Opening { rows, merkle_proof: tree.prove_batch(&positions) });
+            indices = positions;
         }
         out
     }
@@ -124,8 +150,10 @@ impl FriCommitment {
 pub struct FriParameters<'a> {
     pub log_n: u32,
     pub log_blowup: u32,
+    pub log_final_degree: u32,
     pub offset: &'a Felt,
     pub generator: &'a Felt,
+    /// One challenge per fold.
     pub betas: &'a [Felt],
     pub roots: &'a [Hash],
     pub final_coefficients: &'a [Felt],
@@ -140,41 +168,74 @@ pub fn verify(
     openings: &[Opening],
 ) -> Result<(), VerifierError> {
     let half_inv = Felt::from(2u64).inv().expect("2 is invertible");
+    let plan = layer_folds(params.log_n, params.log_final_degree);
+    if openings.len() != plan.len() || params.roots.len() != plan.len() {
+        return Err(VerifierError::Malformed("number of FRI layers".into()));
+    }
     let mut size = 1usize << (params.log_n + params.log_blowup);
     let mut offset = params.offset.clone();
     let mut generator = params.generator.clone();
+    let mut betas = params.betas.iter();
     let mut current: Vec<(usize, Felt)> =
         queries.iter().cloned().zip(values.iter().cloned()).collect();
-    for (layer, opening) in openings.iter().enumerate() {
-        let half = size / 2;
-        let mut pairs: Vec<usize> = current.iter().map(|(i, _)| i % half).collect();
-        pairs.sort_unstable();
-        pairs.dedup();
-        if opening.rows.len() != pairs.len() || opening.rows.iter().any(|r| r.len() != 2) {
+    for (layer, (opening, folds)) in openings.iter().zip(plan).enumerate() {
+        let arity = 1usize << folds;
+        let leaves = size / arity;
+        let mut positions: Vec<usize> = current.iter().map(|(i, _)| i % leaves).collect();
+        positions.sort_unstable();
+        positions.dedup();
+        if opening.rows.len() != positions.len() || opening.rows.iter().any(|r| r.len() != arity) {
             return Err(VerifierError::Malformed(format!("FRI layer {layer} opening shape")));
         }
-        let leaves: Vec<Hash> = opening.rows.iter().map(|r| hash_leaf(r)).collect();
-        verify_batch(&params.roots[layer], half, &pairs, &leaves, &opening.merkle_proof)
+        let hashes: Vec<Hash> = opening.rows.iter().map(|r| hash_leaf(r)).collect();
+        verify_batch(&params.roots[layer], leaves, &positions, &hashes, &opening.merkle_proof)
             .map_err(|_| VerifierError::MerkleMismatch("FRI layer"))?;
-        // Each queried value must sit in its slot of the opened pair.
+        // Each queried value must sit in its slot of the opened leaf.
         for (index, value) in &current {
-            let k = pairs.binary_search(&(index % half)).expect("pair was derived from index");
-            let slot = usize::from(*index >= half);
-            if opening.rows[k][slot] != *value {
+            let k =
+                positions.binary_search(&(index % leaves)).expect("position derived from index");
+            if opening.rows[k][index / leaves] != *value {
                 return Err(VerifierError::FriMismatch(layer));
             }
         }
-        let beta = &params.betas[layer];
-        let mut next = Vec::with_capacity(pairs.len());
-        for (p, row) in pairs.iter().zip(opening.rows.iter()) {
-            let x = &offset * generator.pow(*p as u64);
-            let x_inv = x.inv().map_err(|_| VerifierError::Malformed("zero point".into()))?;
-            next.push((*p, fold_pair(&row[0], &row[1], beta, &x_inv, &half_inv)));
+        // Fold each leaf `folds` times. Slot j of leaf p is the point x_p * w^(j * leaves).
+        let mut next = Vec::with_capacity(positions.len());
+        let layer_betas: Vec<&Felt> = (0..folds)
+            .map(|_| betas.next())
+            .collect::<Option<_>>()
+            .ok_or_else(|| VerifierError::Malformed("FRI challenges".into()))?;
+        for (p, row) in positions.iter().zip(opening.rows.iter()) {
+            let mut slots = row.clone();
+            let mut fold_offset = offset.clone();
+            let mut fold_generator = generator.clone();
+            let mut fold_size = size;
+            for beta in &layer_betas {
+                let half = slots.len() / 2;
+                let mut folded = Vec::with_capacity(half);
+                for j in 0..half {
+                    // Slot j is at index p + j * leaves of a domain of fold_size points.
+                    let x = &fold_offset * fold_generator.pow((p + j * leaves) as u64);
+                    let x_inv =
+                        x.inv().map_err(|_| VerifierError::Malformed("zero point".into()))?;
+                    folded.push(fold_pair(&slots[j], &slots[j + half], beta, &x_inv, &half_inv));
+                }
+                slots = folded;
+                fold_offset = fold_offset.square();
+                fold_generator = fold_generator.square();
+                fold_size /= 2;
+            }
+            debug_assert_eq!(fold_size, leaves);
+            next.push((*p, slots.pop().expect("one value left")));
+        }
+        for _ in 0..folds {
+            offset = offset.square();
+            generator = generator.square();
         }
         current = next;
-        size = half;
-        offset = offset.square();
-        generator = generator.square();
+        size = leaves;
+    }
+    if betas.next().is_some() {
+        return Err(VerifierError::Malformed("FRI challenges".into()));
     }
     for (index, value) in &current {
         let x = &offset * generator.pow(*index as u64);

@@ -92,10 +92,11 @@ pub fn verify<A: Air>(
 
     let width = air.main_width() + air.aux_width();
     let coefficients = draw_deep_coefficients(&mut transcript, width);
-    let mut betas = Vec::with_capacity(proof.fri_roots.len());
-    for root in &proof.fri_roots {
+    let log_final_degree = u32::from(options.log_final_degree);
+    let mut betas = Vec::new();
+    for (root, folds) in proof.fri_roots.iter().zip(fri::layer_folds(log_n, log_final_degree)) {
         transcript.absorb(b"fri layer", root);
-        betas.push(transcript.challenge_felt());
+        betas.extend((0..folds).map(|_| transcript.challenge_felt()));
     }
     transcript.absorb_felts(b"fri final", &proof.fri_final);
     if !transcript.pow_ok(proof.pow_nonce, u32::from(options.grinding_bits)) {
@@ -157,6 +158,7 @@ pub fn verify<A: Air>(
         &FriParameters {
             log_n,
             log_blowup: domain.log_blowup,
+            log_final_degree,
             offset: &domain.offset,
             generator: &domain.lde_generator,
             betas: &betas,
@@ -182,10 +184,12 @@ fn check_shapes<A: Air>(air: &A, proof: &StarkProof) -> Result<(), VerifierError
         return Err(malformed("aux commitment presence"));
     }
     let log_n = proof.log_trace_length;
-    let folds = fri::num_folds(log_n, u32::from(proof.options.log_final_degree)) as usize;
-    if proof.fri_roots.len() != folds || proof.fri_openings.len() != folds {
+    let log_final_degree = u32::from(proof.options.log_final_degree);
+    let layers = fri::layer_folds(log_n, log_final_degree).len();
+    if proof.fri_roots.len() != layers || proof.fri_openings.len() != layers {
         return Err(malformed("number of FRI layers"));
     }
+    let folds = fri::num_folds(log_n, log_final_degree) as usize;
     if proof.fri_final.len() != 1 << (log_n as usize - folds) {
         return Err(malformed("FRI final polynomial length"));
     }

@@ -1,0 +1,47 @@
+//! Criterion benches of the Cairo prover at `standard` security: proving and verifying
+//! fibonacci runs that fill traces of 2^12 to 2^16 rows (throughput in Cairo steps). Larger
+//! traces are measured by `watcher-prover bench` (one process per size, with peak memory);
+//! see benches/RESULTS.md.
+
+use cairo_air::{CairoPolicy, prove_execution, run_program, verify_proof};
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use serde_json::json;
+use stark::SecurityPreset;
+
+const FIBONACCI: &[u8] = include_bytes!("../programs/fibonacci.json");
+
+/// The fibonacci input whose run nearly fills 2^log_rows rows (about 6 steps per element).
+fn input_for(log_rows: u32) -> u64 {
+    ((1u64 << log_rows) - 128) / 6
+}
+
+fn prover(c: &mut Criterion) {
+    let options = SecurityPreset::Standard.options();
+    let mut group = c.benchmark_group("prove_fibonacci_standard");
+    group.sample_size(10);
+    for log_rows in [12u32, 14, 16] {
+        let execution = run_program(FIBONACCI, Some(&json!({ "n": input_for(log_rows) }))).unwrap();
+        group.throughput(Throughput::Elements(execution.steps() as u64));
+        group.bench_with_input(
+            BenchmarkId::from_parameter(format!("2^{log_rows}")),
+            &execution,
+            |b, e| b.iter(|| prove_execution(e, &options).unwrap()),
+        );
+    }
+    group.finish();
+
+    let mut group = c.benchmark_group("verify_fibonacci_standard");
+    for log_rows in [12u32, 16] {
+        let execution = run_program(FIBONACCI, Some(&json!({ "n": input_for(log_rows) }))).unwrap();
+        let proof = prove_execution(&execution, &options).unwrap();
+        group.bench_with_input(
+            BenchmarkId::from_parameter(format!("2^{log_rows}")),
+            &proof,
+            |b, p| b.iter(|| verify_proof(p, &CairoPolicy::default()).unwrap()),
+        );
+    }
+    group.finish();
+}
+
+criterion_group!(benches, prover);
+criterion_main!(benches);

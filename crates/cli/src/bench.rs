@@ -1,0 +1,80 @@
+//! `watcher-prover bench`: proves one fibonacci run that fills a trace of 2^k rows and
+//! reports what it measured as JSON: steps, prove time, steps/s, peak memory, verify time,
+//! proof size. Run one size per process so the peak memory belongs to that size
+//! (`benches/prover-sizes.sh` does).
+
+use std::time::Instant;
+
+use cairo_air::{CairoPolicy, prove_execution, run_program, verify_proof};
+use clap::Args;
+use serde_json::json;
+use stark::SecurityPreset;
+
+use crate::exit::{Failure, invalid, unusable};
+
+const FIBONACCI: &[u8] = include_bytes!("../../cairo-air/programs/fibonacci.json");
+
+#[derive(Args)]
+pub struct BenchArgs {
+    /// log2 of the trace length to fill.
+    #[arg(long, default_value_t = 16)]
+    log_rows: u32,
+    #[arg(long, default_value = "standard")]
+    security: SecurityPreset,
+    /// Verifications to time (the median is reported).
+    #[arg(long, default_value_t = 10)]
+    verify_runs: usize,
+}
+
+/// Peak resident set size of this process, from /proc (Linux).
+fn peak_rss_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
+}
+
+pub fn run(args: BenchArgs) -> Result<(), Failure> {
+    if !(10..=22).contains(&args.log_rows) {
+        return Err(unusable("--log-rows must be between 10 and 22"));
+    }
+    let n = ((1u64 << args.log_rows) - 128) / 6;
+    let started = Instant::now();
+    let execution = run_program(FIBONACCI, Some(&json!({ "n": n }))).map_err(unusable)?;
+    let run_seconds = started.elapsed().as_secs_f64();
+    let started = Instant::now();
+    let proof = prove_execution(&execution, &args.security.options()).map_err(invalid)?;
+    let prove_seconds = started.elapsed().as_secs_f64();
+    let steps = execution.steps();
+    drop(execution);
+    let peak = peak_rss_bytes();
+    let policy = CairoPolicy {
+        acceptance: stark::AcceptancePolicy::insecure(),
+        expected_program_hash: None,
+    };
+    let mut verify_ms: Vec<f64> = (0..args.verify_runs.max(1))
+        .map(|_| {
+            let t = Instant::now();
+            verify_proof(&proof, &policy).map(|_| t.elapsed().as_secs_f64() * 1e3)
+        })
+        .collect::<Result<_, _>>()
+        .map_err(invalid)?;
+    verify_ms.sort_by(f64::total_cmp);
+    let report = json!({
+        "program": "fibonacci",
+        "fib_n": n,
+        "steps": steps,
+        "trace_rows": 1u64 << args.log_rows,
+        "security": args.security.to_string(),
+        "threads": stark::parallel::num_threads(),
+        "vm_run_seconds": run_seconds,
+        "prove_seconds": prove_seconds,
+        "steps_per_second": steps as f64 / prove_seconds,
+        "peak_rss_bytes": peak,
+        "peak_rss_kib_per_step": peak.map(|p| p as f64 / 1024.0 / steps as f64),
+        "verify_ms_median": verify_ms[verify_ms.len() / 2],
+        "proof_bytes": proof.len(),
+    });
+    println!("{}", serde_json::to_string(&report).expect("JSON"));
+    Ok(())
+}

@@ -201,118 +201,115 @@ impl Air for CairoAir {
         // 1. Decoding.
         for i in 0..N_FLAGS {
             let b = f(i);
-            sink.push(b * (b - &one));
+            sink.push(b * (b - one));
         }
         let flag_sum = (0..N_FLAGS).rev().fold(Felt::zero(), |acc, i| acc.double() + f(i));
         let two16 = Felt::from(1u64 << 16);
         let two32 = Felt::from(1u64 << 32);
         let two48 = Felt::from(1u64 << 48);
         sink.push(
-            &c[INST]
-                - (&c[OFF_DST] + &two16 * &c[OFF_OP0] + &two32 * &c[OFF_OP1] + &two48 * flag_sum),
+            c[INST] - (c[OFF_DST] + two16 * c[OFF_OP0] + two32 * c[OFF_OP1] + two48 * flag_sum),
         );
 
         // 2. Operands.
         let (pc, ap, fp) = (&c[PC], &c[AP], &c[FP]);
         let (dst, op0, op1, res) = (&c[DST], &c[OP0], &c[OP1], &c[RES]);
-        let dst_base = f(F_DST_REG) * fp + (&one - f(F_DST_REG)) * ap;
-        sink.push(&c[DST_ADDR] - (dst_base + &c[OFF_DST] - &bias));
-        let op0_base = f(F_OP0_REG) * fp + (&one - f(F_OP0_REG)) * ap;
-        sink.push(&c[OP0_ADDR] - (op0_base + &c[OFF_OP0] - &bias));
-        let op1_src_none = &one - f(F_OP1_IMM) - f(F_OP1_AP) - f(F_OP1_FP);
+        let dst_base = f(F_DST_REG) * fp + (one - f(F_DST_REG)) * ap;
+        sink.push(c[DST_ADDR] - (dst_base + c[OFF_DST] - bias));
+        let op0_base = f(F_OP0_REG) * fp + (one - f(F_OP0_REG)) * ap;
+        sink.push(c[OP0_ADDR] - (op0_base + c[OFF_OP0] - bias));
+        let op1_src_none = one - f(F_OP1_IMM) - f(F_OP1_AP) - f(F_OP1_FP);
         let op1_base = f(F_OP1_IMM) * pc + f(F_OP1_AP) * ap + f(F_OP1_FP) * fp + op1_src_none * op0;
-        sink.push(&c[OP1_ADDR] - (op1_base + &c[OFF_OP1] - &bias));
-        sink.push(&c[MUL] - op0 * op1);
+        sink.push(c[OP1_ADDR] - (op1_base + c[OFF_OP1] - bias));
+        sink.push(c[MUL] - op0 * op1);
         let jnz = f(F_PC_JNZ);
-        let res_op1 = &one - f(F_RES_ADD) - f(F_RES_MUL) - jnz;
+        let res_op1 = one - f(F_RES_ADD) - f(F_RES_MUL) - jnz;
         sink.push(
-            (&one - jnz) * res
-                - (f(F_RES_ADD) * (op0 + op1) + f(F_RES_MUL) * &c[MUL] + res_op1 * op1),
+            (one - jnz) * res
+                - (f(F_RES_ADD) * (op0 + op1) + f(F_RES_MUL) * c[MUL] + res_op1 * op1),
         );
-        sink.push(&c[T0] - jnz * dst);
-        sink.push(&c[T1] - &c[T0] * res);
+        sink.push(c[T0] - jnz * dst);
+        sink.push(c[T1] - c[T0] * res);
         let call = f(F_OPCODE_CALL);
-        let size = f(F_OP1_IMM) + &one;
+        let size = f(F_OP1_IMM) + one;
         sink.push(call * (dst - fp));
-        sink.push(call * (op0 - (pc + &size)));
+        sink.push(call * (op0 - (pc + size)));
         sink.push(f(F_OPCODE_ASSERT_EQ) * (dst - res));
 
         // 3. Register updates.
         let next_pc = &nx[PC];
-        sink.push((&c[T1] - jnz) * (next_pc - (pc + &size)));
-        let regular = &one - f(F_PC_JUMP_ABS) - f(F_PC_JUMP_REL) - jnz;
+        sink.push((c[T1] - jnz) * (next_pc - (pc + size)));
+        let regular = one - f(F_PC_JUMP_ABS) - f(F_PC_JUMP_REL) - jnz;
         sink.push(
-            &c[T0] * (next_pc - (pc + op1)) + (&one - jnz) * next_pc
-                - (regular * (pc + &size) + f(F_PC_JUMP_ABS) * res + f(F_PC_JUMP_REL) * (pc + res)),
+            c[T0] * (next_pc - (pc + op1)) + (one - jnz) * next_pc
+                - (regular * (pc + size) + f(F_PC_JUMP_ABS) * res + f(F_PC_JUMP_REL) * (pc + res)),
         );
-        sink.push(&nx[AP] - (ap + f(F_AP_ADD) * res + f(F_AP_ADD1) + call.double()));
+        sink.push(nx[AP] - (ap + f(F_AP_ADD) * res + f(F_AP_ADD1) + call.double()));
         let ret = f(F_OPCODE_RET);
-        sink.push(
-            &nx[FP] - (ret * dst + call * (ap + Felt::from(2u64)) + (&one - ret - call) * fp),
-        );
+        sink.push(nx[FP] - (ret * dst + call * (ap + Felt::from(2u64)) + (one - ret - call) * fp));
 
         // 4. Memory.
         let (z, alpha) = (&challenges[CHALLENGE_MEM_Z], &challenges[CHALLENGE_MEM_ALPHA]);
         let public_quotient = &challenges[N_CHALLENGES];
         let sorted_factor =
-            |row: &[Felt], k: usize| z - (&row[sorted_addr(k)] + alpha * &row[sorted_value(k)]);
+            |row: &[Felt], k: usize| z - (row[sorted_addr(k)] + alpha * row[sorted_value(k)]);
         let access_factor = |row: &[Felt], k: usize| {
             let (a, v) = MEM_ACCESS[k];
-            z - (&row[a] + alpha * &row[v])
+            z - (row[a] + alpha * row[v])
         };
         for k in 0..MEM_SLOTS - 1 {
-            let da = &c[sorted_addr(k + 1)] - &c[sorted_addr(k)];
-            let dv = &c[sorted_value(k + 1)] - &c[sorted_value(k)];
-            sink.push(&da * (&da - &one));
-            sink.push(dv * (da - &one));
+            let da = c[sorted_addr(k + 1)] - c[sorted_addr(k)];
+            let dv = c[sorted_value(k + 1)] - c[sorted_value(k)];
+            sink.push(da * (da - one));
+            sink.push(dv * (da - one));
             sink.push(
-                &aux[AUX_MEM_PRODUCT + k + 1] * sorted_factor(c, k + 1)
-                    - &aux[AUX_MEM_PRODUCT + k] * access_factor(c, k + 1),
+                aux[AUX_MEM_PRODUCT + k + 1] * sorted_factor(c, k + 1)
+                    - aux[AUX_MEM_PRODUCT + k] * access_factor(c, k + 1),
             );
         }
         let last = MEM_SLOTS - 1;
-        let da = &nx[sorted_addr(0)] - &c[sorted_addr(last)];
-        let dv = &nx[sorted_value(0)] - &c[sorted_value(last)];
-        sink.push(&da * (&da - &one));
-        sink.push(dv * (da - &one));
+        let da = nx[sorted_addr(0)] - c[sorted_addr(last)];
+        let dv = nx[sorted_value(0)] - c[sorted_value(last)];
+        sink.push(da * (da - one));
+        sink.push(dv * (da - one));
         sink.push(
-            &aux_next[AUX_MEM_PRODUCT] * sorted_factor(nx, 0)
-                - &aux[AUX_MEM_PRODUCT + last] * access_factor(nx, 0),
+            aux_next[AUX_MEM_PRODUCT] * sorted_factor(nx, 0)
+                - aux[AUX_MEM_PRODUCT + last] * access_factor(nx, 0),
         );
 
         // 5. Range checks.
         let z_rc = &challenges[CHALLENGE_RC_Z];
         for k in 0..RC_SLOTS - 1 {
-            let ds = &c[SORTED_RC + k + 1] - &c[SORTED_RC + k];
-            sink.push(&ds * (ds - &one));
+            let ds = c[SORTED_RC + k + 1] - c[SORTED_RC + k];
+            sink.push(ds * (ds - one));
             sink.push(
-                &aux[AUX_RC_PRODUCT + k + 1] * (z_rc - &c[SORTED_RC + k + 1])
-                    - &aux[AUX_RC_PRODUCT + k] * (z_rc - &c[RC_ACCESS[k + 1]]),
+                aux[AUX_RC_PRODUCT + k + 1] * (z_rc - c[SORTED_RC + k + 1])
+                    - aux[AUX_RC_PRODUCT + k] * (z_rc - c[RC_ACCESS[k + 1]]),
             );
         }
         let rc_last = RC_SLOTS - 1;
-        let ds = &nx[SORTED_RC] - &c[SORTED_RC + rc_last];
-        sink.push(&ds * (ds - &one));
+        let ds = nx[SORTED_RC] - c[SORTED_RC + rc_last];
+        sink.push(ds * (ds - one));
         sink.push(
-            &aux_next[AUX_RC_PRODUCT] * (z_rc - &nx[SORTED_RC])
-                - &aux[AUX_RC_PRODUCT + rc_last] * (z_rc - &nx[RC_ACCESS[0]]),
+            aux_next[AUX_RC_PRODUCT] * (z_rc - nx[SORTED_RC])
+                - aux[AUX_RC_PRODUCT + rc_last] * (z_rc - nx[RC_ACCESS[0]]),
         );
 
         // 6. Boundary (linear).
-        sink.push(pc - &self.initial_pc);
-        sink.push(ap - &self.initial_ap);
-        sink.push(fp - &self.initial_ap);
-        sink.push(&aux[AUX_MEM_PRODUCT] - &one);
-        sink.push(&c[sorted_addr(0)] - pc);
-        sink.push(&c[sorted_value(0)] - &c[INST]);
-        sink.push(&aux[AUX_RC_PRODUCT] - &one);
-        sink.push(&c[RC_EXTRA] - &self.rc_min);
-        sink.push(&c[SORTED_RC] - &self.rc_min);
-        sink.push(pc - &self.final_pc);
-        sink.push(ap - &self.final_ap);
-        sink.push(&aux[AUX_MEM_PRODUCT + last] - public_quotient);
-        sink.push(&aux[AUX_RC_PRODUCT + rc_last] - &one);
-        sink.push(&c[SORTED_RC + rc_last] - &self.rc_max);
+        sink.push(pc - self.initial_pc);
+        sink.push(ap - self.initial_ap);
+        sink.push(fp - self.initial_ap);
+        sink.push(aux[AUX_MEM_PRODUCT] - one);
+        sink.push(c[sorted_addr(0)] - pc);
+        sink.push(c[sorted_value(0)] - c[INST]);
+        sink.push(aux[AUX_RC_PRODUCT] - one);
+        sink.push(c[RC_EXTRA] - self.rc_min);
+        sink.push(c[SORTED_RC] - self.rc_min);
+        sink.push(pc - self.final_pc);
+        sink.push(ap - self.final_ap);
+        sink.push(aux[AUX_MEM_PRODUCT + last] - public_quotient);
+        sink.push(aux[AUX_RC_PRODUCT + rc_last] - one);
+        sink.push(c[SORTED_RC + rc_last] - self.rc_max);
         debug_assert_eq!(sink.next, self.kinds.len(), "constraint list and evaluation disagree");
     }
 }

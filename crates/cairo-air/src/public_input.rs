@@ -97,7 +97,7 @@ impl CairoPublicInput {
             self.program.len() + 2 + 2 * self.builtins.len() + self.output.len(),
         );
         for (i, word) in self.program.iter().enumerate() {
-            cells.push((PROGRAM_BASE + i as u64, word.clone()));
+            cells.push((PROGRAM_BASE + i as u64, *word));
         }
         cells.push((self.initial_ap - 2, Felt::from(self.initial_ap)));
         cells.push((self.initial_ap - 1, Felt::zero()));
@@ -107,7 +107,7 @@ impl CairoPublicInput {
         }
         if let Some(output) = self.output_segment() {
             for (i, value) in self.output.iter().enumerate() {
-                cells.push((output.begin + i as u64, value.clone()));
+                cells.push((output.begin + i as u64, *value));
             }
         }
         cells

@@ -71,11 +71,11 @@ fn decode(pc: u64, ap: u64, fp: u64, memory: &Memory<'_>) -> Result<Step, CairoE
     let res = if flags[F_PC_JNZ] {
         dst.inv().unwrap_or(Felt::zero())
     } else if flags[F_RES_ADD] {
-        &op0 + &op1
+        op0 + op1
     } else if flags[F_RES_MUL] {
-        &op0 * &op1
+        op0 * op1
     } else {
-        op1.clone()
+        op1
     };
     Ok(Step { pc, ap, fp, inst, flags, offsets, dst_addr, op0_addr, op1_addr, dst, op0, op1, res })
 }
@@ -174,33 +174,33 @@ pub fn build_main_trace(
         set(OFF_DST, Felt::from(s.offsets[0]));
         set(OFF_OP0, Felt::from(s.offsets[1]));
         set(OFF_OP1, Felt::from(s.offsets[2]));
-        set(INST, s.inst.clone());
+        set(INST, s.inst);
         set(DST_ADDR, Felt::from(s.dst_addr));
-        set(DST, s.dst.clone());
+        set(DST, s.dst);
         set(OP0_ADDR, Felt::from(s.op0_addr));
-        set(OP0, s.op0.clone());
+        set(OP0, s.op0);
         set(OP1_ADDR, Felt::from(s.op1_addr));
-        set(OP1, s.op1.clone());
-        set(RES, s.res.clone());
-        let t0 = if s.flags[F_PC_JNZ] { s.dst.clone() } else { Felt::zero() };
-        set(T1, &t0 * &s.res);
+        set(OP1, s.op1);
+        set(RES, s.res);
+        let t0 = if s.flags[F_PC_JNZ] { s.dst } else { Felt::zero() };
+        set(T1, t0 * s.res);
         set(T0, t0);
-        set(MUL, &s.op0 * &s.op1);
+        set(MUL, s.op0 * s.op1);
         sorted_memory.extend([
-            (s.pc, s.inst.clone()),
-            (s.dst_addr, s.dst.clone()),
-            (s.op0_addr, s.op0.clone()),
-            (s.op1_addr, s.op1.clone()),
+            (s.pc, s.inst),
+            (s.dst_addr, s.dst),
+            (s.op0_addr, s.op0),
+            (s.op1_addr, s.op1),
         ]);
         // Extra memory slot: public-memory dummy, hole filler, or a repeat of the fetch.
         let (extra_trace, extra_sorted) = if r < public_memory.len() {
-            ((0, Felt::zero()), public_memory[r].clone())
+            ((0, Felt::zero()), public_memory[r])
         } else if let Some(hole) = holes.get(r - public_memory.len()) {
             let cell = (*hole, memory.get(*hole));
-            (cell.clone(), cell)
+            (cell, cell)
         } else {
-            let cell = (s.pc, s.inst.clone());
-            (cell.clone(), cell)
+            let cell = (s.pc, s.inst);
+            (cell, cell)
         };
         set(MEM_EXTRA_ADDR, Felt::from(extra_trace.0));
         set(MEM_EXTRA_VALUE, extra_trace.1);
@@ -217,7 +217,7 @@ pub fn build_main_trace(
         for k in 0..MEM_SLOTS {
             let (a, v) = &sorted_memory[MEM_SLOTS * r + k];
             columns[sorted_addr(k)][r] = Felt::from(*a);
-            columns[sorted_value(k)][r] = v.clone();
+            columns[sorted_value(k)][r] = *v;
         }
         for k in 0..RC_SLOTS {
             columns[SORTED_RC + k][r] = Felt::from(rc_values[RC_SLOTS * r + k]);
@@ -248,9 +248,9 @@ pub fn build_aux_trace(main: &TraceTable, challenges: &[Felt]) -> TraceTable {
             if r > 0 || k > 0 {
                 acc = acc
                     * (z - (main.get(r, *a) + alpha * main.get(r, *v)))
-                    * &denominators[MEM_SLOTS * r + k];
+                    * denominators[MEM_SLOTS * r + k];
             }
-            columns[AUX_MEM_PRODUCT + k][r] = acc.clone();
+            columns[AUX_MEM_PRODUCT + k][r] = acc;
         }
     }
 
@@ -265,9 +265,9 @@ pub fn build_aux_trace(main: &TraceTable, challenges: &[Felt]) -> TraceTable {
     for r in 0..n {
         for (k, c) in RC_ACCESS.iter().enumerate() {
             if r > 0 || k > 0 {
-                acc = acc * (z_rc - main.get(r, *c)) * &denominators[RC_SLOTS * r + k];
+                acc = acc * (z_rc - main.get(r, *c)) * denominators[RC_SLOTS * r + k];
             }
-            columns[AUX_RC_PRODUCT + k][r] = acc.clone();
+            columns[AUX_RC_PRODUCT + k][r] = acc;
         }
     }
     TraceTable::new(columns, n)

@@ -73,7 +73,7 @@ fn instruction_that_does_not_decode() {
 fn wrong_operand_address() {
     let (mut t, p) = honest();
     let r = 3;
-    let a = t.get(r, OP1_ADDR).clone();
+    let a = *t.get(r, OP1_ADDR);
     t.set(r, OP1_ADDR, a + Felt::one());
     assert_rejected(t, p, "operands: op1_addr");
 }
@@ -82,7 +82,7 @@ fn wrong_operand_address() {
 fn wrong_res() {
     let (mut t, p) = honest();
     let r = row_with(&t, flag(F_RES_ADD), 1);
-    let v = t.get(r, RES).clone();
+    let v = *t.get(r, RES);
     t.set(r, RES, v + Felt::one());
     assert_rejected(t, p, "operands: res");
 }
@@ -90,7 +90,7 @@ fn wrong_res() {
 #[test]
 fn wrong_ap_update() {
     let (mut t, p) = honest();
-    let v = t.get(6, AP).clone();
+    let v = *t.get(6, AP);
     t.set(6, AP, v + Felt::one());
     assert_rejected(t, p, "update: ap");
 }
@@ -98,7 +98,7 @@ fn wrong_ap_update() {
 #[test]
 fn wrong_fp_update() {
     let (mut t, p) = honest();
-    let v = t.get(6, FP).clone();
+    let v = *t.get(6, FP);
     t.set(6, FP, v + Felt::one());
     assert_rejected(t, p, "update: fp");
 }
@@ -106,7 +106,7 @@ fn wrong_fp_update() {
 #[test]
 fn wrong_pc_update() {
     let (mut t, p) = honest();
-    let v = t.get(6, PC).clone();
+    let v = *t.get(6, PC);
     t.set(6, PC, v + Felt::one());
     assert_rejected(t, p, "update: pc");
 }
@@ -116,7 +116,7 @@ fn inconsistent_memory_read() {
     // An access whose value differs from memory: the permutation no longer matches.
     let (mut t, p) = honest();
     let r = t.length() - 2;
-    let v = t.get(r, MEM_EXTRA_VALUE).clone();
+    let v = *t.get(r, MEM_EXTRA_VALUE);
     t.set(r, MEM_EXTRA_VALUE, v + Felt::one());
     assert_rejected(t, p, "memory: product ends");
 }
@@ -127,9 +127,9 @@ fn two_values_at_one_address() {
     // now has two values.
     let (mut t, p) = honest();
     let r = t.length() - 2;
-    let (addr, value) = (t.get(r, MEM_EXTRA_ADDR).clone(), t.get(r, MEM_EXTRA_VALUE).clone());
-    let tampered = &value + Felt::from(5u64);
-    t.set(r, MEM_EXTRA_VALUE, tampered.clone());
+    let (addr, value) = (*t.get(r, MEM_EXTRA_ADDR), *t.get(r, MEM_EXTRA_VALUE));
+    let tampered = value + Felt::from(5u64);
+    t.set(r, MEM_EXTRA_VALUE, tampered);
     let (row, k) = (0..t.length())
         .flat_map(|row| (0..MEM_SLOTS).map(move |k| (row, k)))
         .find(|&(row, k)| {
@@ -147,7 +147,7 @@ fn gap_in_sorted_memory() {
     let (mut t, p) = honest();
     let r = t.length() / 2;
     for k in 2..MEM_SLOTS {
-        let v = t.get(r, sorted_addr(k)).clone();
+        let v = *t.get(r, sorted_addr(k));
         t.set(r, sorted_addr(k), v + Felt::from(3u64));
     }
     assert_rejected(t, p, "memory: continuity");
@@ -162,7 +162,7 @@ fn out_of_range_value() {
     let n = t.length();
     let mut values: Vec<Felt> = (0..n)
         .flat_map(|row| RC_ACCESS.iter().map(move |c| (row, *c)))
-        .map(|(row, c)| t.get(row, c).clone())
+        .map(|(row, c)| *t.get(row, c))
         .collect();
     values.sort_by_key(|v| v.representative());
     for (i, v) in values.into_iter().enumerate() {
@@ -174,14 +174,14 @@ fn out_of_range_value() {
 #[test]
 fn wrong_public_memory_cell() {
     let (t, mut p) = honest();
-    p.output[1] = p.output[1].clone() + Felt::one();
+    p.output[1] += Felt::one();
     assert_rejected(t, p, "memory: product ends at the public-memory quotient");
 }
 
 #[test]
 fn wrong_program_word() {
     let (t, mut p) = honest();
-    p.program[3] = p.program[3].clone() + Felt::one();
+    p.program[3] += Felt::one();
     assert_rejected(t, p, "memory: product ends at the public-memory quotient");
 }
 

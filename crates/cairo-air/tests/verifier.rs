@@ -57,7 +57,7 @@ fn altered_output_is_rejected() {
     let proof = prove_execution(&execution, &SecurityPreset::Test.options()).unwrap();
     let mut envelope = stark::ProofEnvelope::from_bytes(&proof).unwrap();
     let mut public = cairo_air::CairoPublicInput::from_bytes(&envelope.public_input).unwrap();
-    public.output[1] = public.output[1].clone() + stark::Felt::one();
+    public.output[1] += stark::Felt::one();
     envelope.public_input = public.to_bytes();
     assert!(matches!(
         verify_proof(&envelope.to_bytes(), &insecure()),

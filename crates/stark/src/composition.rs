@@ -20,7 +20,7 @@ impl ZerofierInverses {
         let every_row = vanishing.inv().ok()?;
         let first_row = (x - Felt::one()).inv().ok()?;
         let last_row = (x - last_row_point).inv().ok()?;
-        let transition = (x - last_row_point) * &every_row;
+        let transition = (x - last_row_point) * every_row;
         Some(Self { every_row, transition, first_row, last_row })
     }
 
@@ -45,7 +45,7 @@ pub fn combine(
     let mut sums = [Felt::zero(), Felt::zero(), Felt::zero(), Felt::zero()];
     for ((kind, value), alpha) in kinds.iter().zip(values).zip(alpha_powers) {
         let slot = *kind as usize;
-        sums[slot] = &sums[slot] + value * alpha;
+        sums[slot] += value * alpha;
     }
     let order = [
         ConstraintKind::EveryRow,
@@ -55,5 +55,5 @@ pub fn combine(
     ];
     order
         .iter()
-        .fold(Felt::zero(), |acc, kind| acc + &sums[*kind as usize] * zerofiers.for_kind(*kind))
+        .fold(Felt::zero(), |acc, kind| acc + sums[*kind as usize] * zerofiers.for_kind(*kind))
 }

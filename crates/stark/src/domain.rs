@@ -42,7 +42,7 @@ impl Domain {
 
     /// `h * w^j`.
     pub fn lde_point(&self, j: usize) -> Felt {
-        &self.offset * self.lde_generator.pow(j as u64)
+        self.offset * self.lde_generator.pow(j as u64)
     }
 
     /// `g^(n-1)`, the last row's point.

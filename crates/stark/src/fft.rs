@@ -32,7 +32,7 @@ fn level_tables(root: &Felt, n: usize) -> Vec<Felt> {
     let mut m = n / 4;
     while m >= 1 {
         for j in 0..m {
-            table[m + j] = table[2 * m + 2 * j].clone();
+            table[m + j] = table[2 * m + 2 * j];
         }
         m /= 2;
     }
@@ -87,10 +87,10 @@ fn dif(values: &mut [Felt], table: &[Felt], allow_parallel: bool) {
     let (lo, hi) = values.split_at_mut(m);
     butterflies(lo, hi, parallel, |offset, lo, hi| {
         for ((a, b), w) in lo.iter_mut().zip(hi.iter_mut()).zip(&twiddles[offset..]) {
-            let sum = &*a + &*b;
-            let diff = &*a - &*b;
+            let sum = *a + *b;
+            let diff = *a - *b;
             *a = sum;
-            *b = &diff * w;
+            *b = diff * w;
         }
     });
     if parallel {
@@ -119,9 +119,9 @@ fn dit(values: &mut [Felt], table: &[Felt], allow_parallel: bool) {
     }
     butterflies(lo, hi, parallel, |offset, lo, hi| {
         for ((a, b), w) in lo.iter_mut().zip(hi.iter_mut()).zip(&twiddles[offset..]) {
-            let t = &*b * w;
-            let sum = &*a + &t;
-            let diff = &*a - &t;
+            let t = *b * w;
+            let sum = *a + t;
+            let diff = *a - t;
             *a = sum;
             *b = diff;
         }
@@ -181,7 +181,7 @@ pub fn interpolate_on_coset(
     let offset_inv = offset.inv().expect("offset is non-zero");
     let scales = powers(&offset_inv, values.len());
     for (v, s) in values.iter_mut().zip(scales) {
-        *v = &*v * s * &n_inv;
+        *v = *v * s * n_inv;
     }
 }
 
@@ -226,7 +226,7 @@ impl LdePlan {
             }
             dit(&mut buffer, &self.twiddles.forward, parallel);
             for (i, v) in buffer.iter().enumerate() {
-                out[k + blowup * i] = v.clone();
+                out[k + blowup * i] = *v;
             }
         }
         out
@@ -257,7 +257,7 @@ pub fn low_degree_extension(
 
 /// Horner evaluation at one point.
 pub fn evaluate_at(coefficients: &[Felt], x: &Felt) -> Felt {
-    coefficients.iter().rev().fold(Felt::zero(), |acc, c| &acc * x + c)
+    coefficients.iter().rev().fold(Felt::zero(), |acc, c| acc * x + c)
 }
 
 #[cfg(test)]
@@ -282,7 +282,7 @@ mod tests {
             let twiddles = Twiddles::new(log_n);
             let offset = if coset { coset_offset() } else { Felt::one() };
             let w = root_of_unity(log_n);
-            let points: Vec<Felt> = powers(&w, n).iter().map(|p| p * &offset).collect();
+            let points: Vec<Felt> = powers(&w, n).iter().map(|p| p * offset).collect();
             let evals = evaluate_on_coset(&coefficients, &offset, &twiddles, false);
             prop_assert_eq!(&evals, &naive(&coefficients, &points));
             let mut back = evals.clone();

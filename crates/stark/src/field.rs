@@ -71,9 +71,9 @@ pub fn batch_inverse(values: &mut [Felt]) {
     let mut prefix = Vec::with_capacity(values.len());
     let mut acc = Felt::one();
     for v in values.iter() {
-        prefix.push(acc.clone());
+        prefix.push(acc);
         if *v != Felt::zero() {
-            acc = &acc * v;
+            acc *= v;
         }
     }
     let mut inv = acc.inv().expect("product of non-zero elements is non-zero");
@@ -81,9 +81,9 @@ pub fn batch_inverse(values: &mut [Felt]) {
         if *v == Felt::zero() {
             continue;
         }
-        let original = v.clone();
-        *v = &inv * before;
-        inv = &inv * &original;
+        let original = *v;
+        *v = inv * before;
+        inv *= original;
     }
 }
 
@@ -92,8 +92,8 @@ pub fn powers(x: &Felt, count: usize) -> Vec<Felt> {
     let mut out = Vec::with_capacity(count);
     let mut acc = Felt::one();
     for _ in 0..count {
-        out.push(acc.clone());
-        acc = &acc * x;
+        out.push(acc);
+        acc *= x;
     }
     out
 }

@@ -46,11 +46,11 @@ fn fold_once(values: &[Felt], beta: &Felt, offset: &Felt, generator: &Felt) -> V
     let chunk = parallel::chunk_size(half_len, 1 << 10);
     parallel::for_each_chunk_mut(&mut out, chunk, |c, slice| {
         let start = c * chunk;
-        let mut x_inv = &offset_inv * generator_inv.pow(start as u64);
+        let mut x_inv = offset_inv * generator_inv.pow(start as u64);
         for (k, v) in slice.iter_mut().enumerate() {
             let p = start + k;
             *v = fold_pair(&values[p], &values[p + half_len], beta, &x_inv, &half);
-            x_inv = &x_inv * &generator_inv;
+            x_inv *= generator_inv;
         }
     });
     out
@@ -65,7 +65,7 @@ fn leaf_indices(p: usize, len: usize, folds: u32) -> impl Iterator<Item = usize>
 fn commit_layer(values: &[Felt], folds: u32) -> MerkleTree {
     let leaves = values.len() >> folds;
     MerkleTree::from_rows(leaves, 1 << folds, |p, row| {
-        row.extend(leaf_indices(p, values.len(), folds).map(|i| values[i].clone()));
+        row.extend(leaf_indices(p, values.len(), folds).map(|i| values[i]));
     })
 }
 
@@ -89,8 +89,8 @@ pub fn commit(
     let plan = layer_folds(log_n, log_final_degree);
     let mut layers = Vec::with_capacity(plan.len());
     let mut values = evaluations;
-    let mut offset = offset.clone();
-    let mut generator = generator.clone();
+    let mut offset = *offset;
+    let mut generator = *generator;
     for folds in plan {
         let tree = commit_layer(&values, folds);
         transcript.absorb(b"fri layer", &tree.root());
@@ -135,9 +135,7 @@ impl FriCommitment {
             positions.dedup();
             let rows = positions
                 .iter()
-                .map(|&p| {
-                    leaf_indices(p, values.len(), *folds).map(|i| values[i].clone()).collect()
-                })
+                .map(|&p| leaf_indices(p, values.len(), *folds).map(|i| values[i]).collect())
                 .collect();
             out.push(Opening { rows, merkle_proof: tree.prove_batch(&positions) });
             indices = positions;
@@ -173,8 +171,8 @@ pub fn verify(
         return Err(VerifierError::Malformed("number of FRI layers".into()));
     }
     let mut size = 1usize << (params.log_n + params.log_blowup);
-    let mut offset = params.offset.clone();
-    let mut generator = params.generator.clone();
+    let mut offset = *params.offset;
+    let mut generator = *params.generator;
     let mut betas = params.betas.iter();
     let mut current: Vec<(usize, Felt)> =
         queries.iter().cloned().zip(values.iter().cloned()).collect();
@@ -206,15 +204,15 @@ pub fn verify(
             .ok_or_else(|| VerifierError::Malformed("FRI challenges".into()))?;
         for (p, row) in positions.iter().zip(opening.rows.iter()) {
             let mut slots = row.clone();
-            let mut fold_offset = offset.clone();
-            let mut fold_generator = generator.clone();
+            let mut fold_offset = offset;
+            let mut fold_generator = generator;
             let mut fold_size = size;
             for beta in &layer_betas {
                 let half = slots.len() / 2;
                 let mut folded = Vec::with_capacity(half);
                 for j in 0..half {
                     // Slot j is at index p + j * leaves of a domain of fold_size points.
-                    let x = &fold_offset * fold_generator.pow((p + j * leaves) as u64);
+                    let x = fold_offset * fold_generator.pow((p + j * leaves) as u64);
                     let x_inv =
                         x.inv().map_err(|_| VerifierError::Malformed("zero point".into()))?;
                     folded.push(fold_pair(&slots[j], &slots[j + half], beta, &x_inv, &half_inv));
@@ -238,7 +236,7 @@ pub fn verify(
         return Err(VerifierError::Malformed("FRI challenges".into()));
     }
     for (index, value) in &current {
-        let x = &offset * generator.pow(*index as u64);
+        let x = offset * generator.pow(*index as u64);
         if crate::fft::evaluate_at(params.final_coefficients, &x) != *value {
             return Err(VerifierError::FriFinalMismatch);
         }

@@ -97,7 +97,7 @@ impl MerkleTree {
             let mut k = 0;
             while k < level.len() {
                 let i = level[k];
-                if i % 2 == 0 && level.get(k + 1) == Some(&(i + 1)) {
+                if i.is_multiple_of(2) && level.get(k + 1) == Some(&(i + 1)) {
                     k += 2;
                 } else {
                     proof.push(self.nodes[i ^ 1]);

@@ -32,7 +32,7 @@ pub fn draw_ood_point(t: &mut Transcript, domain: &Domain) -> Felt {
     loop {
         let z = t.challenge_felt();
         let in_trace = z.pow(domain.trace_length() as u64) == Felt::one();
-        let shifted = &z * domain.offset.inv().expect("non-zero");
+        let shifted = z * domain.offset.inv().expect("non-zero");
         let in_lde = shifted.pow(domain.lde_size() as u64) == Felt::one();
         if !in_trace && !in_lde && z != Felt::zero() {
             return z;
@@ -79,7 +79,7 @@ pub fn draw_deep_coefficients(t: &mut Transcript, columns: usize) -> DeepCoeffic
     DeepCoefficients {
         at_z: p[..columns].to_vec(),
         at_gz: p[columns..2 * columns].to_vec(),
-        composition: p[2 * columns].clone(),
+        composition: p[2 * columns],
     }
 }
 
@@ -100,13 +100,13 @@ pub fn deep_value(
     claims: &(Felt, Felt),
     p: &DeepPoint<'_>,
 ) -> Felt {
-    let mut first = &coefficients.composition * p.composition;
+    let mut first = coefficients.composition * p.composition;
     let mut second = Felt::zero();
     for ((t, a), b) in p.row.iter().zip(&coefficients.at_z).zip(&coefficients.at_gz) {
-        first = first + a * t;
-        second = second + b * t;
+        first += a * t;
+        second += b * t;
     }
-    (first - &claims.0) * p.inv_x_minus_z + (second - &claims.1) * p.inv_x_minus_gz
+    (first - claims.0) * p.inv_x_minus_z + (second - claims.1) * p.inv_x_minus_gz
 }
 
 /// The constants `(A, B)` of [`deep_value`].
@@ -119,7 +119,7 @@ pub fn deep_claims(
     let a = at_z
         .iter()
         .zip(&coefficients.at_z)
-        .fold(&coefficients.composition * composition_z, |acc, (t, c)| acc + t * c);
+        .fold(coefficients.composition * composition_z, |acc, (t, c)| acc + t * c);
     let b = at_gz.iter().zip(&coefficients.at_gz).fold(Felt::zero(), |acc, (t, c)| acc + t * c);
     (a, b)
 }

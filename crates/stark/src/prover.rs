@@ -36,15 +36,14 @@ impl Committed {
         tracing::debug!(target: "stark::prover", ms = t.elapsed().as_millis() as u64, width = columns.len(), "low-degree extension");
         let width = columns.len();
         let tree = MerkleTree::from_rows(domain.lde_size(), width, |j, row| {
-            row.extend(columns.iter().map(|c| c[j].clone()));
+            row.extend(columns.iter().map(|c| c[j]));
         });
         tracing::debug!(target: "stark::prover", ms = t.elapsed().as_millis() as u64, "extension and Merkle tree");
         Self { columns, tree }
     }
 
     fn open(&self, queries: &[usize]) -> Opening {
-        let rows =
-            queries.iter().map(|&j| self.columns.iter().map(|c| c[j].clone()).collect()).collect();
+        let rows = queries.iter().map(|&j| self.columns.iter().map(|c| c[j]).collect()).collect();
         Opening { rows, merkle_proof: self.tree.prove_batch(queries) }
     }
 }
@@ -152,17 +151,17 @@ fn prove_inner<A: Air>(
         &composition_coefficients,
         domain.log_blowup,
         &domain.offset,
-        &twiddles,
+        twiddles,
         true,
     );
     let composition_tree =
-        MerkleTree::from_rows(lde_size, 1, |j, row| row.push(composition_lde[j].clone()));
+        MerkleTree::from_rows(lde_size, 1, |j, row| row.push(composition_lde[j]));
     transcript.absorb(b"composition root", &composition_tree.root());
 
     phase("out-of-domain evaluation");
     // 4. Out-of-domain values.
     let z = draw_ood_point(&mut transcript, &domain);
-    let gz = &z * &domain.trace_generator;
+    let gz = z * domain.trace_generator;
     let main_at = |x: &Felt| evaluate_columns_at(&main_committed.columns, &domain, x);
     let aux_at = |x: &Felt| evaluate_columns_at(aux_columns, &domain, x);
     let (ood_main_current, ood_main_next) = (main_at(&z), main_at(&gz));
@@ -211,9 +210,9 @@ fn prove_inner<A: Air>(
         let mut inv_z = Vec::with_capacity(out.len());
         let mut inv_gz = Vec::with_capacity(out.len());
         for _ in 0..out.len() {
-            inv_z.push(&x - &z);
-            inv_gz.push(&x - &gz);
-            x = &x * &domain.lde_generator;
+            inv_z.push(x - z);
+            inv_gz.push(x - gz);
+            x *= domain.lde_generator;
         }
         batch_inverse(&mut inv_z);
         batch_inverse(&mut inv_gz);
@@ -221,9 +220,7 @@ fn prove_inner<A: Air>(
         for (k, v) in out.iter_mut().enumerate() {
             let j = start + k;
             row.clear();
-            row.extend(
-                main_committed.columns.iter().chain(aux_columns.iter()).map(|col| col[j].clone()),
-            );
+            row.extend(main_committed.columns.iter().chain(aux_columns.iter()).map(|col| col[j]));
             *v = deep_value(
                 &coefficients,
                 &claims,
@@ -256,7 +253,7 @@ fn prove_inner<A: Air>(
     transcript.absorb(b"pow nonce", &pow_nonce.to_le_bytes());
     let queries = draw_queries(&mut transcript, usize::from(options.num_queries), lde_size);
     let composition_opening = Opening {
-        rows: queries.iter().map(|&j| vec![composition_lde[j].clone()]).collect(),
+        rows: queries.iter().map(|&j| vec![composition_lde[j]]).collect(),
         merkle_proof: composition_tree.prove_batch(&queries),
     };
     debug_assert_eq!(blowup * n, lde_size);
@@ -301,13 +298,13 @@ fn evaluate_composition<A: Air>(
     parallel::for_each_chunk_mut(&mut out, chunk, |c, values| {
         let start = c * chunk;
         let mut xs = Vec::with_capacity(values.len());
-        let mut x = &domain.offset * domain.trace_generator.pow(start as u64);
+        let mut x = domain.offset * domain.trace_generator.pow(start as u64);
         for _ in 0..values.len() {
-            xs.push(x.clone());
-            x = &x * &domain.trace_generator;
+            xs.push(x);
+            x *= domain.trace_generator;
         }
         let mut first: Vec<Felt> = xs.iter().map(|x| x - Felt::one()).collect();
-        let mut last_inv: Vec<Felt> = xs.iter().map(|x| x - &last).collect();
+        let mut last_inv: Vec<Felt> = xs.iter().map(|x| x - last).collect();
         batch_inverse(&mut first);
         batch_inverse(&mut last_inv);
         let (mut mc, mut mn, mut ac, mut an) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
@@ -317,7 +314,7 @@ fn evaluate_composition<A: Air>(
             let (j, j_next) = (i * blowup, ((i + 1) % n) * blowup);
             let read = |cols: &[Vec<Felt>], j: usize, out: &mut Vec<Felt>| {
                 out.clear();
-                out.extend(cols.iter().map(|col| col[j].clone()));
+                out.extend(cols.iter().map(|col| col[j]));
             };
             read(main, j, &mut mc);
             read(main, j_next, &mut mn);
@@ -327,10 +324,10 @@ fn evaluate_composition<A: Air>(
                 Frame { main_current: &mc, main_next: &mn, aux_current: &ac, aux_next: &an };
             air.evaluate(&frame, challenges, &mut constraint_values);
             let zerofiers = ZerofierInverses {
-                every_row: every_row.clone(),
-                transition: (&xs[k] - &last) * &every_row,
-                first_row: first[k].clone(),
-                last_row: last_inv[k].clone(),
+                every_row,
+                transition: (xs[k] - last) * every_row,
+                first_row: first[k],
+                last_row: last_inv[k],
             };
             *v = combine(kinds, &constraint_values, alpha_powers, &zerofiers);
         }
@@ -348,27 +345,27 @@ fn evaluate_columns_at(columns: &[Vec<Felt>], domain: &Domain, x: &Felt) -> Vec<
     let n = domain.trace_length();
     let blowup = domain.blowup();
     let h_n = domain.offset.pow(n as u64);
-    let scale = (x.pow(n as u64) - &h_n) * (Felt::from(n as u64) * &h_n).inv().expect("non-zero");
+    let scale = (x.pow(n as u64) - h_n) * (Felt::from(n as u64) * h_n).inv().expect("non-zero");
     let mut weights = vec![Felt::zero(); n];
     let chunk = parallel::chunk_size(n, 1 << 10);
     parallel::for_each_chunk_mut(&mut weights, chunk, |c, out| {
         let start = c * chunk;
-        let mut xi = &domain.offset * domain.trace_generator.pow(start as u64);
+        let mut xi = domain.offset * domain.trace_generator.pow(start as u64);
         let mut points = Vec::with_capacity(out.len());
         for w in out.iter_mut() {
-            *w = x - &xi;
-            points.push(xi.clone());
-            xi = &xi * &domain.trace_generator;
+            *w = x - xi;
+            points.push(xi);
+            xi *= domain.trace_generator;
         }
         batch_inverse(out);
         for (w, p) in out.iter_mut().zip(points) {
-            *w = &*w * p;
+            *w *= p;
         }
     });
     parallel::map_range(columns.len(), |c| {
         let col = &columns[c];
         let sum =
-            weights.iter().enumerate().fold(Felt::zero(), |acc, (i, w)| acc + w * &col[i * blowup]);
-        sum * &scale
+            weights.iter().enumerate().fold(Felt::zero(), |acc, (i, w)| acc + w * col[i * blowup]);
+        sum * scale
     })
 }

@@ -56,6 +56,6 @@ impl TraceTable {
     /// Copies row `row` into `out`.
     pub fn read_row(&self, row: usize, out: &mut Vec<Felt>) {
         out.clear();
-        out.extend(self.columns.iter().map(|c| c[row].clone()));
+        out.extend(self.columns.iter().map(|c| c[row]));
     }
 }

@@ -127,7 +127,7 @@ pub fn verify<A: Air>(
     )?;
 
     // DEEP quotient at each query, from the opened rows.
-    let gz = &z * &domain.trace_generator;
+    let gz = z * domain.trace_generator;
     let at_z: Vec<Felt> =
         proof.ood_main_current.iter().chain(&proof.ood_aux_current).cloned().collect();
     let at_gz: Vec<Felt> = proof.ood_main_next.iter().chain(&proof.ood_aux_next).cloned().collect();
@@ -136,8 +136,8 @@ pub fn verify<A: Air>(
     let mut row = Vec::with_capacity(width);
     for (k, &j) in queries.iter().enumerate() {
         let x = domain.lde_point(j);
-        let inv_z = (&x - &z).inv().map_err(|_| malformed("query at z"))?;
-        let inv_gz = (&x - &gz).inv().map_err(|_| malformed("query at gz"))?;
+        let inv_z = (x - z).inv().map_err(|_| malformed("query at z"))?;
+        let inv_gz = (x - gz).inv().map_err(|_| malformed("query at gz"))?;
         row.clear();
         row.extend(proof.main_opening.rows[k].iter().cloned());
         if let Some(aux) = &proof.aux_opening {

@@ -48,15 +48,15 @@ impl Air for ShuffledFibonacci {
     fn evaluate(&self, f: &Frame<'_>, ch: &[Felt], out: &mut [Felt]) {
         let (a, b, s) = (&f.main_current[0], &f.main_current[1], &f.main_current[2]);
         let r = &ch[0];
-        out[0] = &f.main_next[0] - b;
-        out[1] = &f.main_next[1] - (a + b);
+        out[0] = f.main_next[0] - b;
+        out[1] = f.main_next[1] - (a + b);
         out[2] = a - Felt::one();
-        out[3] = b - &self.result;
+        out[3] = b - self.result;
         // p' (r - s') = p (r - a')
-        out[4] = &f.aux_next[0] * (r - &f.main_next[2]) - &f.aux_current[0] * (r - &f.main_next[0]);
-        out[5] = &f.aux_current[0] - Felt::one();
+        out[4] = f.aux_next[0] * (r - f.main_next[2]) - f.aux_current[0] * (r - f.main_next[0]);
+        out[5] = f.aux_current[0] - Felt::one();
         out[6] = s - a;
-        out[7] = &f.aux_current[0] - Felt::one();
+        out[7] = f.aux_current[0] - Felt::one();
     }
     fn public_input_bytes(&self) -> Vec<u8> {
         stark::felt_to_bytes(&self.result).to_vec()
@@ -66,10 +66,10 @@ impl Air for ShuffledFibonacci {
         let r = &ch[0];
         let mut p = Vec::with_capacity(n);
         let mut acc = Felt::one();
-        p.push(acc.clone());
+        p.push(acc);
         for i in 1..n {
             acc = acc * (r - main.get(i, 0)) * (r - main.get(i, 2)).inv().unwrap();
-            p.push(acc.clone());
+            p.push(acc);
         }
         TraceTable::new(vec![p], n)
     }
@@ -79,13 +79,13 @@ fn trace(log_n: u32) -> (TraceTable, Felt) {
     let n = 1usize << log_n;
     let (mut a, mut b) = (vec![Felt::one()], vec![Felt::one()]);
     for i in 1..n {
-        let (pa, pb) = (a[i - 1].clone(), b[i - 1].clone());
-        a.push(pb.clone());
+        let (pa, pb) = (a[i - 1], b[i - 1]);
+        a.push(pb);
         b.push(pa + pb);
     }
     let mut s = a.clone();
     s[1..].reverse();
-    let result = b[n - 1].clone();
+    let result = b[n - 1];
     (TraceTable::new(vec![a, b, s], n), result)
 }
 

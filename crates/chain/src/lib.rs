@@ -1,0 +1,44 @@
+//! Data model of the watcher-prover chain, a Starknet-stack validity chain.
+//!
+//! This crate has no prover or service dependencies. It defines:
+//!
+//! * [`Felt`], the Starknet field element (`starknet_types_core::felt::Felt` 0.2, the type cairo-vm
+//!   uses), and short-string helpers ([`short_string`]);
+//! * transactions ([`Transaction`]: INVOKE v1/v3, DEPLOY_ACCOUNT v1/v3, DECLARE v1 for
+//!   deprecated Cairo 0 classes) with their hashes exactly as the Starknet protocol defines them
+//!   ([`tx_hash`]), contract addresses ([`address`]) and Stark-curve signatures ([`signature`]);
+//! * blocks ([`BlockHeader`]) with this chain's own Poseidon block hash, the transaction
+//!   commitment and the state-diff commitment ([`block`], [`StateDiff`]), which the Cairo OS
+//!   recomputes and must agree with;
+//! * receipts and events ([`receipt`]);
+//! * the Starknet JSON-RPC wire types ([`rpc`]) in spec version [`rpc::SPEC_VERSION`], with
+//!   conversions from this model.
+//!
+//! Which hashes are Starknet's and which are this chain's own conventions is written next to each
+//! formula: transaction hashes and contract addresses are Starknet's (checked against vectors from
+//! cairo-lang); block hash, transaction commitment and state-diff commitment are ours.
+
+pub mod address;
+pub mod block;
+pub mod chain_id;
+mod error;
+pub mod receipt;
+pub mod resource;
+pub mod rpc;
+pub mod short_string;
+pub mod signature;
+pub mod state_diff;
+pub mod transaction;
+pub mod tx_hash;
+
+pub use address::calculate_contract_address;
+pub use block::{BlockHeader, GasPrices, transaction_commitment};
+pub use chain_id::ChainId;
+pub use error::ChainError;
+pub use receipt::{Event, ExecutionResources, ExecutionStatus, MessageToL1, Receipt};
+pub use resource::{DataAvailabilityMode, ResourceBounds, ResourceBoundsMapping};
+pub use starknet_types_core::felt::Felt;
+pub use state_diff::StateDiff;
+pub use transaction::{
+    DeclareV1, DeployAccountV1, DeployAccountV3, InvokeV1, InvokeV3, Transaction, TransactionKind,
+};

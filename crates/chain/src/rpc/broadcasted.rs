@@ -1,0 +1,209 @@
+//! Transactions as clients submit them (`BROADCASTED_TXN`): the v3 shapes of spec 0.9 (parsed
+//! with `starknet-core`) and the v1 shapes of spec 0.7 (INVOKE, DEPLOY_ACCOUNT, and DECLARE with a
+//! deprecated class), which 0.9 clients no longer send but older tools do.
+//!
+//! The version field may carry the query flag (`0x100000000000000000000000000000001` for a v1
+//! query): such transactions are for `estimateFee`/`simulate` only.
+
+use serde::Deserialize;
+use serde_json::Value;
+use starknet_core::types as wire;
+
+use super::convert::resource_bounds_from_rpc;
+use crate::transaction::version_felt;
+use crate::{
+    ChainError, DataAvailabilityMode, DeclareV1, DeployAccountV1, DeployAccountV3, Felt, InvokeV1,
+    InvokeV3, Transaction,
+};
+
+/// A submitted transaction, parsed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BroadcastedTransaction {
+    /// An INVOKE or DEPLOY_ACCOUNT (v1 or v3), ready to hash and execute.
+    Transaction(Transaction),
+    /// A DECLARE v1 with its deprecated class, whose hash the caller computes from the class
+    /// (the executor parses the program anyway) before calling
+    /// [`BroadcastedDeclareV1::into_transaction`].
+    DeclareV1(BroadcastedDeclareV1),
+}
+
+/// DECLARE v1 as submitted: the transaction fields and the compressed Cairo 0 class.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct BroadcastedDeclareV1 {
+    /// The declaring account.
+    pub sender_address: Felt,
+    /// Maximum fee in wei.
+    pub max_fee: Felt,
+    /// Signature.
+    pub signature: Vec<Felt>,
+    /// Nonce.
+    pub nonce: Felt,
+    /// The deprecated class (gzipped, base64 program).
+    pub contract_class: wire::CompressedLegacyContractClass,
+    /// Signed as a query only (set from the version field).
+    #[serde(skip)]
+    pub is_query: bool,
+}
+
+impl BroadcastedDeclareV1 {
+    /// The transaction, given the class hash computed from [`Self::contract_class`].
+    pub fn into_transaction(&self, class_hash: Felt) -> Transaction {
+        Transaction::DeclareV1(DeclareV1 {
+            sender_address: self.sender_address,
+            class_hash,
+            max_fee: self.max_fee,
+            signature: self.signature.clone(),
+            nonce: self.nonce,
+            is_query: self.is_query,
+        })
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct InvokeV1Wire {
+    #[serde(rename = "type")]
+    _kind: String,
+    #[serde(rename = "version")]
+    _version: String,
+    sender_address: Felt,
+    calldata: Vec<Felt>,
+    max_fee: Felt,
+    signature: Vec<Felt>,
+    nonce: Felt,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DeployAccountV1Wire {
+    #[serde(rename = "type")]
+    _kind: String,
+    #[serde(rename = "version")]
+    _version: String,
+    max_fee: Felt,
+    signature: Vec<Felt>,
+    nonce: Felt,
+    contract_address_salt: Felt,
+    constructor_calldata: Vec<Felt>,
+    class_hash: Felt,
+}
+
+fn json_error(error: serde_json::Error) -> ChainError {
+    ChainError::Json(error.to_string())
+}
+
+/// Parses a `BROADCASTED_TXN` JSON object.
+pub fn parse_broadcasted(value: &Value) -> Result<BroadcastedTransaction, ChainError> {
+    let field = |name: &str| {
+        value
+            .get(name)
+            .and_then(Value::as_str)
+            .ok_or_else(|| ChainError::Json(format!("missing string field `{name}`")))
+    };
+    let kind = field("type")?;
+    let version_text = field("version")?;
+    let version = Felt::from_hex(version_text)
+        .map_err(|_| ChainError::Json(format!("invalid version {version_text:?}")))?;
+    let (number, is_query) = if version == version_felt(1, false) {
+        (1, false)
+    } else if version == version_felt(1, true) {
+        (1, true)
+    } else if version == version_felt(3, false) || version == version_felt(3, true) {
+        (3, version == version_felt(3, true))
+    } else {
+        let kind = match kind {
+            "INVOKE" => "INVOKE",
+            "DEPLOY_ACCOUNT" => "DEPLOY_ACCOUNT",
+            "DECLARE" => "DECLARE",
+            _ => "unknown",
+        };
+        return Err(ChainError::UnsupportedVersion { kind, version });
+    };
+    match (kind, number) {
+        ("INVOKE", 1) => {
+            let tx: InvokeV1Wire = serde_json::from_value(value.clone()).map_err(json_error)?;
+            Ok(BroadcastedTransaction::Transaction(Transaction::InvokeV1(InvokeV1 {
+                sender_address: tx.sender_address,
+                calldata: tx.calldata,
+                max_fee: tx.max_fee,
+                signature: tx.signature,
+                nonce: tx.nonce,
+                is_query,
+            })))
+        }
+        ("DEPLOY_ACCOUNT", 1) => {
+            let tx: DeployAccountV1Wire =
+                serde_json::from_value(value.clone()).map_err(json_error)?;
+            Ok(BroadcastedTransaction::Transaction(Transaction::DeployAccountV1(DeployAccountV1 {
+                class_hash: tx.class_hash,
+                contract_address_salt: tx.contract_address_salt,
+                constructor_calldata: tx.constructor_calldata,
+                max_fee: tx.max_fee,
+                signature: tx.signature,
+                nonce: tx.nonce,
+                is_query,
+            })))
+        }
+        ("DECLARE", 1) => {
+            let mut tx: BroadcastedDeclareV1 =
+                serde_json::from_value(value.clone()).map_err(json_error)?;
+            tx.is_query = is_query;
+            Ok(BroadcastedTransaction::DeclareV1(tx))
+        }
+        ("INVOKE" | "DEPLOY_ACCOUNT", 3) => {
+            let tx: wire::BroadcastedTransaction =
+                serde_json::from_value(value.clone()).map_err(json_error)?;
+            from_v3(tx).map(BroadcastedTransaction::Transaction)
+        }
+        (kind, _) => Err(ChainError::UnsupportedVersion {
+            kind: if kind == "DECLARE" { "DECLARE" } else { "unknown" },
+            version,
+        }),
+    }
+}
+
+fn da(mode: wire::DataAvailabilityMode) -> DataAvailabilityMode {
+    match mode {
+        wire::DataAvailabilityMode::L1 => DataAvailabilityMode::L1,
+        wire::DataAvailabilityMode::L2 => DataAvailabilityMode::L2,
+    }
+}
+
+/// Converts a v3 `BROADCASTED_TXN` of spec 0.9 (as starknet-rs sends it). DECLARE v3 (Sierra
+/// classes) is not supported by this chain.
+pub fn from_v3(tx: wire::BroadcastedTransaction) -> Result<Transaction, ChainError> {
+    match tx {
+        wire::BroadcastedTransaction::Invoke(tx) => Ok(Transaction::InvokeV3(InvokeV3 {
+            sender_address: tx.sender_address,
+            calldata: tx.calldata,
+            signature: tx.signature,
+            nonce: tx.nonce,
+            resource_bounds: resource_bounds_from_rpc(&tx.resource_bounds),
+            tip: tx.tip,
+            paymaster_data: tx.paymaster_data,
+            account_deployment_data: tx.account_deployment_data,
+            nonce_data_availability_mode: da(tx.nonce_data_availability_mode),
+            fee_data_availability_mode: da(tx.fee_data_availability_mode),
+            is_query: tx.is_query,
+        })),
+        wire::BroadcastedTransaction::DeployAccount(tx) => {
+            Ok(Transaction::DeployAccountV3(DeployAccountV3 {
+                class_hash: tx.class_hash,
+                contract_address_salt: tx.contract_address_salt,
+                constructor_calldata: tx.constructor_calldata,
+                signature: tx.signature,
+                nonce: tx.nonce,
+                resource_bounds: resource_bounds_from_rpc(&tx.resource_bounds),
+                tip: tx.tip,
+                paymaster_data: tx.paymaster_data,
+                nonce_data_availability_mode: da(tx.nonce_data_availability_mode),
+                fee_data_availability_mode: da(tx.fee_data_availability_mode),
+                is_query: tx.is_query,
+            }))
+        }
+        wire::BroadcastedTransaction::Declare(tx) => Err(ChainError::UnsupportedVersion {
+            kind: "DECLARE",
+            version: version_felt(3, tx.is_query),
+        }),
+    }
+}

@@ -1,0 +1,85 @@
+//! The binary's contract: `prove` writes a proof that `verify` accepts with exit 0 and JSON
+//! output; invalid proofs exit 1 with a one-line reason; unusable input exits 2.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_watcher-prover"));
+    c.env("RUST_LOG", "warn");
+    c
+}
+
+fn program(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../cairo-air/programs/{name}.json"))
+}
+
+fn run(c: &mut Command) -> Output {
+    c.output().expect("binary runs")
+}
+
+fn prove(dir: &Path, security: &str) -> PathBuf {
+    let input = dir.join("input.json");
+    std::fs::write(&input, r#"{"n": 20}"#).unwrap();
+    let out = dir.join(format!("fib-{security}.proof"));
+    let o = run(bin()
+        .args(["prove", "--program"])
+        .arg(program("fibonacci"))
+        .arg("--input")
+        .arg(&input)
+        .args(["--security", security, "--out"])
+        .arg(&out));
+    assert!(o.status.success(), "prove failed: {}", String::from_utf8_lossy(&o.stderr));
+    out
+}
+
+#[test]
+fn prove_then_verify_prints_the_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let proof = prove(dir.path(), "standard");
+    let o = run(bin().arg("verify").arg(&proof).arg("--program").arg(program("fibonacci")));
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(report["valid"], true);
+    // fib(1, 1, 20) = 10946 = 0x2ac2.
+    assert_eq!(report["output"], serde_json::json!(["0x14", "0x2ac2"]));
+    assert_eq!(report["security_bits"], 100);
+}
+
+#[test]
+fn invalid_proofs_exit_1_with_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let proof = prove(dir.path(), "standard");
+    // Another program.
+    let o = run(bin().arg("verify").arg(&proof).arg("--program").arg(program("factorial")));
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(String::from_utf8_lossy(&o.stderr).trim().lines().count(), 1);
+    // A flipped byte in the body.
+    let mut bytes = std::fs::read(&proof).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 1;
+    let bad = dir.path().join("bad.proof");
+    std::fs::write(&bad, &bytes).unwrap();
+    assert_eq!(run(bin().arg("verify").arg(&bad)).status.code(), Some(1));
+    // A test proof under the default policy, then accepted when the policy allows it.
+    let weak = prove(dir.path(), "test");
+    assert_eq!(run(bin().arg("verify").arg(&weak)).status.code(), Some(1));
+    assert_eq!(run(bin().arg("verify").arg(&weak).args(["--min-security", "0"])).status.code(), Some(0));
+}
+
+#[test]
+fn unusable_input_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    assert_eq!(run(bin().arg("verify").arg(dir.path().join("missing.proof"))).status.code(), Some(2));
+    let junk = dir.path().join("junk.proof");
+    std::fs::write(&junk, b"hello").unwrap();
+    assert_eq!(run(bin().arg("verify").arg(&junk)).status.code(), Some(2));
+    // A program using a builtin the prover does not support is refused, naming it.
+    let mut json: serde_json::Value = serde_json::from_slice(&std::fs::read(program("fibonacci")).unwrap()).unwrap();
+    json["builtins"] = serde_json::json!(["output", "ecdsa"]);
+    let ecdsa = dir.path().join("ecdsa.json");
+    std::fs::write(&ecdsa, serde_json::to_vec(&json).unwrap()).unwrap();
+    let o = run(bin().args(["prove", "--program"]).arg(&ecdsa).arg("--out").arg(dir.path().join("x.proof")));
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("ecdsa"));
+}

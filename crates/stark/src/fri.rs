@@ -243,3 +243,98 @@ pub fn verify(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fft::{evaluate_at, low_degree_extension};
+    use crate::field::{coset_offset, root_of_unity};
+    use proptest::prelude::*;
+
+    fn polynomial(degree_bound: usize, seed: u64) -> Vec<Felt> {
+        (0..degree_bound as u64)
+            .map(|i| Felt::from(seed.wrapping_mul(i + 1) ^ (i << 7)) + Felt::from(i))
+            .collect()
+    }
+
+    fn evaluations(coefficients: &[Felt], log_blowup: u32) -> Vec<Felt> {
+        let log_n = coefficients.len().trailing_zeros();
+        low_degree_extension(
+            coefficients,
+            log_blowup,
+            &coset_offset(),
+            &Twiddles::new(log_n),
+            false,
+        )
+    }
+
+    proptest! {
+        /// Folding evaluations of p = pe(x^2) + x po(x^2) gives evaluations of pe + beta po
+        /// on the squared domain: the degree halves.
+        #[test]
+        fn folding_halves_the_degree(log_n in 1u32..7, seed in any::<u64>(), beta in any::<u64>()) {
+            let n = 1usize << log_n;
+            let p = polynomial(n, seed);
+            let values = evaluations(&p, 1);
+            let beta = Felt::from(beta);
+            let generator = root_of_unity(log_n + 1);
+            let folded = fold_once(&values, &beta, &coset_offset(), &generator);
+            let even: Vec<Felt> = p.iter().step_by(2).cloned().collect();
+            let odd: Vec<Felt> = p.iter().skip(1).step_by(2).cloned().collect();
+            let expected: Vec<Felt> = even.iter().zip(&odd).map(|(e, o)| e + beta * o).collect();
+            let offset2 = coset_offset().square();
+            let generator2 = generator.square();
+            for (i, v) in folded.iter().enumerate() {
+                let x = offset2 * generator2.pow(i as u64);
+                prop_assert_eq!(*v, evaluate_at(&expected, &x));
+            }
+        }
+
+        /// Low-degree inputs commit and verify at any query set.
+        #[test]
+        fn low_degree_inputs_verify(log_n in 2u32..8, log_final in 0u32..4, seed in any::<u64>(), picks in proptest::collection::btree_set(0usize..512, 1..12)) {
+            let log_blowup = 1;
+            let p = polynomial(1 << log_n, seed);
+            let values = evaluations(&p, log_blowup);
+            let generator = root_of_unity(log_n + log_blowup);
+            let mut transcript = Transcript::new(b"fri test");
+            let commitment = commit(values.clone(), log_n, log_blowup, log_final, &coset_offset(), &generator, &mut transcript)
+                .expect("low-degree input");
+            let queries: Vec<usize> = picks.into_iter().map(|q| q % values.len()).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
+            let openings = commitment.open(&queries);
+            // Replay the verifier's challenges.
+            let mut replay = Transcript::new(b"fri test");
+            let mut betas = Vec::new();
+            for (root, folds) in commitment.roots().iter().zip(layer_folds(log_n, log_final)) {
+                replay.absorb(b"fri layer", root);
+                betas.extend((0..folds).map(|_| replay.challenge_felt()));
+            }
+            let roots = commitment.roots();
+            let params = FriParameters {
+                log_n, log_blowup, log_final_degree: log_final, offset: &coset_offset(), generator: &generator,
+                betas: &betas, roots: &roots, final_coefficients: &commitment.final_coefficients,
+            };
+            let queried: Vec<Felt> = queries.iter().map(|&q| values[q]).collect();
+            prop_assert_eq!(verify(&params, &queries, &queried, &openings), Ok(()));
+            // A wrong queried value is caught.
+            let mut wrong = queried.clone();
+            wrong[0] += Felt::one();
+            prop_assert!(verify(&params, &queries, &wrong, &openings).is_err());
+        }
+    }
+
+    /// Evaluations of a polynomial of too high degree cannot end in a low-degree final layer.
+    #[test]
+    fn high_degree_input_is_refused() {
+        let (log_n, log_blowup) = (6u32, 1u32);
+        // Degree 2n - 1 on a domain of 2n points: twice the claimed bound.
+        let p = polynomial(2 << log_n, 11);
+        let values = low_degree_extension(&p, 0, &coset_offset(), &Twiddles::new(log_n + 1), false);
+        let generator = root_of_unity(log_n + log_blowup);
+        let mut transcript = Transcript::new(b"fri test");
+        assert!(
+            commit(values, log_n, log_blowup, 2, &coset_offset(), &generator, &mut transcript)
+                .is_none()
+        );
+    }
+}

@@ -13,11 +13,17 @@ const NODE_TAG: u8 = 1;
 /// Hash of one leaf: a row of field elements.
 pub fn hash_leaf(row: &[Felt]) -> Hash {
     let mut bytes = Vec::with_capacity(1 + row.len() * 32);
+    hash_leaf_with(row, &mut bytes)
+}
+
+/// [`hash_leaf`] with a caller-owned buffer, so hashing many rows allocates once.
+pub fn hash_leaf_with(row: &[Felt], bytes: &mut Vec<u8>) -> Hash {
+    bytes.clear();
     bytes.push(LEAF_TAG);
     for x in row {
-        felt_hash_bytes(x, &mut bytes);
+        felt_hash_bytes(x, bytes);
     }
-    *blake3::hash(&bytes).as_bytes()
+    *blake3::hash(bytes).as_bytes()
 }
 
 pub fn hash_node(left: &Hash, right: &Hash) -> Hash {
@@ -69,10 +75,11 @@ impl MerkleTree {
         let chunk = parallel::chunk_size(count, 256);
         parallel::for_each_chunk_mut(&mut leaves, chunk, |c, out| {
             let mut buffer = Vec::with_capacity(width);
+            let mut bytes = Vec::with_capacity(1 + width * 32);
             for (k, leaf) in out.iter_mut().enumerate() {
                 buffer.clear();
                 row(c * chunk + k, &mut buffer);
-                *leaf = hash_leaf(&buffer);
+                *leaf = hash_leaf_with(&buffer, &mut bytes);
             }
         });
         Self::from_leaf_hashes(leaves)

@@ -134,3 +134,36 @@ fn regenerate_golden_proofs() {
             .unwrap();
     }
 }
+
+mod hostile_bytes {
+    use super::*;
+    use proptest::prelude::*;
+    use std::sync::OnceLock;
+
+    fn proof() -> &'static [u8] {
+        static PROOF: OnceLock<Vec<u8>> = OnceLock::new();
+        PROOF.get_or_init(test_proof)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        /// Random multi-byte corruption and truncation: always rejected, never a panic.
+        #[test]
+        fn random_corruption_is_rejected(
+            edits in proptest::collection::vec((any::<usize>(), 1u8..=255), 1..6),
+            cut in proptest::option::of(any::<usize>()),
+        ) {
+            let mut bytes = proof().to_vec();
+            for (pos, mask) in edits {
+                let i = pos % bytes.len();
+                bytes[i] ^= mask;
+            }
+            if let Some(c) = cut {
+                bytes.truncate(c % bytes.len());
+            }
+            let outcome = std::panic::catch_unwind(|| verify_proof(&bytes, &insecure()));
+            prop_assert!(outcome.is_ok(), "the verifier panicked");
+            prop_assert!(outcome.unwrap().is_err(), "a corrupted proof verified");
+        }
+    }
+}

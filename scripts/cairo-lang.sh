@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Compiles the Cairo 0 sources of the repository with cairo-lang (PyPI), or checks that the
-# committed JSON matches them.
+# committed JSON matches them: the proof-mode programs of the prover (cairo-compile) and the
+# bundled Starknet contracts (starknet-compile-deprecated, deprecated class JSON).
 #
 #   scripts/cairo-lang.sh compile   # rewrite the committed JSON
 #   scripts/cairo-lang.sh check     # fail if any committed JSON differs from a fresh compile
@@ -29,6 +30,35 @@ for src in "${proof_mode_programs[@]}"; do
   json="${src%.cairo}.json"
   fresh="$out_dir/$(basename "$json")"
   "$VENV/bin/cairo-compile" --proof_mode --no_debug_info "$src" --output "$fresh"
+  case "$mode" in
+    compile) cp "$fresh" "$json"; echo "compiled $json" ;;
+    check)
+      if ! cmp -s "$fresh" "$json"; then
+        echo "MISMATCH: $json does not match $src (run scripts/cairo-lang.sh compile)" >&2
+        status=1
+      else
+        echo "ok $json"
+      fi ;;
+    *) echo "usage: $0 compile|check" >&2; exit 2 ;;
+  esac
+done
+
+# Bundled contracts of the devnet, in Starknet's deprecated (Cairo 0) class format; their class
+# hashes are computed from this JSON (program, ABI, entry points). account.cairo is compiled with
+# --account_contract, which checks the __validate__/__execute__/__validate_declare__ signatures.
+# --no_debug_info keeps machine paths out of the JSON.
+contracts=(os-program/contracts/*.cairo)
+
+for src in "${contracts[@]}"; do
+  json="${src%.cairo}.json"
+  fresh="$out_dir/contract-$(basename "$json")"
+  account_flag=()
+  if [ "$(basename "$src")" = account.cairo ]; then
+    account_flag=(--account_contract)
+  fi
+  # The ${a[@]+...} form expands an empty array under `set -u` on bash 3 (macOS) too.
+  "$VENV/bin/starknet-compile-deprecated" ${account_flag[@]+"${account_flag[@]}"} \
+    --no_debug_info "$src" --output "$fresh"
   case "$mode" in
     compile) cp "$fresh" "$json"; echo "compiled $json" ;;
     check)

@@ -249,7 +249,8 @@ mod tests {
     fn every_field_changes_the_hash() {
         let base = header();
         let base_hash = base.hash();
-        let mutations: Vec<Box<dyn Fn(&mut BlockHeader)>> = vec![
+        type Mutation = Box<dyn Fn(&mut BlockHeader)>;
+        let mutations: Vec<Mutation> = vec![
             Box::new(|h| h.block_number += 1),
             Box::new(|h| h.parent_hash += Felt::ONE),
             Box::new(|h| h.timestamp += 1),

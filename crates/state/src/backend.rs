@@ -1,0 +1,170 @@
+//! Storage backends: four key-value tables behind one small trait.
+//!
+//! Every table except `Roots` is content-addressed (the key is a hash of the value), so writes
+//! are idempotent and never overwrite. [`Backend::write`] stores those entries first and the
+//! `Roots` entry of the block last, so a crash in between leaves only unreferenced entries, never
+//! a root whose nodes are missing.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::RwLock;
+
+use crate::error::StateError;
+
+/// The tables of the state store.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Table {
+    /// Trie node hash → encoded [`Node`](crate::Node).
+    Nodes,
+    /// Contract leaf hash → class hash, storage root, nonce.
+    ContractStates,
+    /// Class leaf hash → compiled class hash.
+    ClassLeaves,
+    /// Block number (8 bytes big-endian) → contracts root, classes root.
+    Roots,
+}
+
+impl Table {
+    const ALL: [Table; 4] = [Table::Nodes, Table::ContractStates, Table::ClassLeaves, Table::Roots];
+
+    fn name(self) -> &'static str {
+        match self {
+            Table::Nodes => "nodes",
+            Table::ContractStates => "contract_states",
+            Table::ClassLeaves => "class_leaves",
+            Table::Roots => "roots",
+        }
+    }
+
+    fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// Entries to store together.
+#[derive(Clone, Debug, Default)]
+pub struct WriteBatch {
+    /// `(table, key, value)`, written in order, `Roots` entries last.
+    pub entries: Vec<(Table, Vec<u8>, Vec<u8>)>,
+}
+
+impl WriteBatch {
+    /// Adds an entry.
+    pub fn put(&mut self, table: Table, key: Vec<u8>, value: Vec<u8>) {
+        self.entries.push((table, key, value));
+    }
+}
+
+/// A key and its value.
+pub type Entry = (Vec<u8>, Vec<u8>);
+
+/// A store of the four tables. Implementations must make [`Backend::write`] durable before it
+/// returns and write `Roots` entries after all others.
+pub trait Backend: Send + Sync {
+    /// The value under `key`, if any.
+    fn get(&self, table: Table, key: &[u8]) -> Result<Option<Vec<u8>>, StateError>;
+    /// The greatest key of a table and its value (the latest block for `Roots`).
+    fn last(&self, table: Table) -> Result<Option<Entry>, StateError>;
+    /// Stores a batch (see the trait docs for the order).
+    fn write(&self, batch: WriteBatch) -> Result<(), StateError>;
+}
+
+fn roots_last(batch: WriteBatch) -> impl Iterator<Item = (Table, Vec<u8>, Vec<u8>)> {
+    let (roots, others): (Vec<_>, Vec<_>) =
+        batch.entries.into_iter().partition(|(table, _, _)| *table == Table::Roots);
+    others.into_iter().chain(roots)
+}
+
+/// An in-memory backend, for tests and short-lived tools.
+#[derive(Debug, Default)]
+pub struct MemoryBackend {
+    tables: RwLock<[BTreeMap<Vec<u8>, Vec<u8>>; 4]>,
+}
+
+impl MemoryBackend {
+    /// An empty store.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn poisoned() -> StateError {
+        StateError::Corrupt { table: "memory", detail: "lock poisoned by a panicked writer".into() }
+    }
+}
+
+impl Backend for MemoryBackend {
+    fn get(&self, table: Table, key: &[u8]) -> Result<Option<Vec<u8>>, StateError> {
+        let tables = self.tables.read().map_err(|_| Self::poisoned())?;
+        Ok(tables[table.index()].get(key).cloned())
+    }
+
+    fn last(&self, table: Table) -> Result<Option<Entry>, StateError> {
+        let tables = self.tables.read().map_err(|_| Self::poisoned())?;
+        Ok(tables[table.index()].iter().next_back().map(|(k, v)| (k.clone(), v.clone())))
+    }
+
+    fn write(&self, batch: WriteBatch) -> Result<(), StateError> {
+        let mut tables = self.tables.write().map_err(|_| Self::poisoned())?;
+        for (table, key, value) in roots_last(batch) {
+            tables[table.index()].insert(key, value);
+        }
+        Ok(())
+    }
+}
+
+/// A sled 0.34 backend: one sled tree per table.
+#[derive(Debug, Clone)]
+pub struct SledBackend {
+    db: sled::Db,
+    trees: [sled::Tree; 4],
+}
+
+impl SledBackend {
+    /// Opens (or creates) the store in directory `path`.
+    pub fn open(path: impl AsRef<Path>) -> Result<Self, StateError> {
+        Self::from_db(sled::open(path)?)
+    }
+
+    /// Uses an already open sled database (e.g. one shared with other components; the trees are
+    /// prefixed `state/`).
+    pub fn from_db(db: sled::Db) -> Result<Self, StateError> {
+        let open = |table: Table| db.open_tree(format!("state/{}", table.name()));
+        let trees = [
+            open(Table::ALL[0])?,
+            open(Table::ALL[1])?,
+            open(Table::ALL[2])?,
+            open(Table::ALL[3])?,
+        ];
+        Ok(SledBackend { db, trees })
+    }
+}
+
+impl Backend for SledBackend {
+    fn get(&self, table: Table, key: &[u8]) -> Result<Option<Vec<u8>>, StateError> {
+        Ok(self.trees[table.index()].get(key)?.map(|value| value.to_vec()))
+    }
+
+    fn last(&self, table: Table) -> Result<Option<Entry>, StateError> {
+        Ok(self.trees[table.index()].last()?.map(|(k, v)| (k.to_vec(), v.to_vec())))
+    }
+
+    fn write(&self, batch: WriteBatch) -> Result<(), StateError> {
+        let mut batches: [sled::Batch; 4] = Default::default();
+        let mut roots = sled::Batch::default();
+        for (table, key, value) in batch.entries {
+            if table == Table::Roots {
+                roots.insert(key, value);
+            } else {
+                batches[table.index()].insert(key, value);
+            }
+        }
+        for (tree, batch) in self.trees.iter().zip(batches) {
+            tree.apply_batch(batch)?;
+        }
+        // Content first, durably; then the root that makes it reachable.
+        self.db.flush()?;
+        self.trees[Table::Roots.index()].apply_batch(roots)?;
+        self.db.flush()?;
+        Ok(())
+    }
+}

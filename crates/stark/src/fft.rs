@@ -192,6 +192,8 @@ pub struct LdePlan {
     log_blowup: u32,
     /// For coset `k` (shift `h w_N^k`): `n^-1 (h w_N^k)^bitrev(i)`.
     coset_scales: Vec<Vec<Felt>>,
+    /// With `h = 1`, coset 0 is the trace domain and is copied, not computed.
+    offset_is_one: bool,
 }
 
 impl LdePlan {
@@ -199,10 +201,17 @@ impl LdePlan {
         let n = 1usize << log_n;
         let w_big = root_of_unity(log_n + log_blowup);
         let n_inv = Felt::from(n as u64).inv().expect("n is non-zero");
+        let offset_is_one = *offset == Felt::one();
         let coset_scales = (0..1usize << log_blowup)
-            .map(|k| bit_reversed_powers(&(offset * w_big.pow(k as u64)), &n_inv, n))
+            .map(|k| {
+                if k == 0 && offset_is_one {
+                    Vec::new()
+                } else {
+                    bit_reversed_powers(&(offset * w_big.pow(k as u64)), &n_inv, n)
+                }
+            })
             .collect();
-        Self { twiddles: Twiddles::new(log_n), log_blowup, coset_scales }
+        Self { twiddles: Twiddles::new(log_n), log_blowup, coset_scales, offset_is_one }
     }
 
     pub fn twiddles(&self) -> &Twiddles {
@@ -221,10 +230,15 @@ impl LdePlan {
         let mut out = vec![Felt::zero(); n * blowup];
         let mut buffer = vec![Felt::zero(); n];
         for (k, scales) in self.coset_scales.iter().enumerate() {
-            for ((b, c), s) in buffer.iter_mut().zip(&coefficients).zip(scales) {
-                *b = c * s;
+            if k == 0 && self.offset_is_one {
+                // Coset 0 is the trace domain itself: its evaluations are the column.
+                buffer.copy_from_slice(column);
+            } else {
+                for ((b, c), s) in buffer.iter_mut().zip(&coefficients).zip(scales) {
+                    *b = c * s;
+                }
+                dit(&mut buffer, &self.twiddles.forward, parallel);
             }
-            dit(&mut buffer, &self.twiddles.forward, parallel);
             for (i, v) in buffer.iter().enumerate() {
                 out[k + blowup * i] = *v;
             }
@@ -291,17 +305,18 @@ mod tests {
         }
 
         #[test]
-        fn lde_plan_matches_naive(log_n in 0u32..6, log_blowup in 1u32..4, seed in any::<u64>()) {
+        fn lde_plan_matches_naive(log_n in 0u32..6, log_blowup in 1u32..4, seed in any::<u64>(), subgroup in any::<bool>()) {
             let n = 1usize << log_n;
             let column = sample(n, seed);
-            let plan = LdePlan::new(log_n, log_blowup, &coset_offset());
+            let offset = if subgroup { Felt::one() } else { coset_offset() };
+            let plan = LdePlan::new(log_n, log_blowup, &offset);
             let lde = plan.extend(&column, false);
             let mut coefficients = column.clone();
             interpolate_on_coset(&mut coefficients, &Felt::one(), plan.twiddles(), false);
             let w = root_of_unity(log_n + log_blowup);
-            let points: Vec<Felt> = powers(&w, n << log_blowup).iter().map(|p| p * coset_offset()).collect();
+            let points: Vec<Felt> = powers(&w, n << log_blowup).iter().map(|p| p * offset).collect();
             prop_assert_eq!(&lde, &naive(&coefficients, &points));
-            prop_assert_eq!(lde, low_degree_extension(&coefficients, log_blowup, &coset_offset(), plan.twiddles(), false));
+            prop_assert_eq!(lde, low_degree_extension(&coefficients, log_blowup, &offset, plan.twiddles(), false));
         }
     }
 

@@ -57,8 +57,8 @@ pub fn root_of_unity(log_size: u32) -> Felt {
     root
 }
 
-/// Offset of the low-degree-extension coset. 3 generates the multiplicative group, so it lies
-/// outside every subgroup of power-of-two order: the coset never meets the trace domain.
+/// A coset offset outside every subgroup of power-of-two order (3 generates the multiplicative
+/// group). The prover's evaluation domain is the subgroup itself; FFT helpers take any offset.
 pub fn coset_offset() -> Felt {
     Felt::from(3u64)
 }

@@ -7,11 +7,12 @@
 //!
 //! * Constraints have degree at most 2, so the composition polynomial has degree below the
 //!   trace length and is evaluated on a single coset of the trace size.
-//! * Traces are extended to `blowup * n` points on the coset `3 * <w>`; rows are committed in
-//!   Merkle trees, one per table (main, auxiliary, composition).
+//! * Traces are extended to the `blowup * n`-th roots of unity (the trace domain is its coset
+//!   0 and needs no FFT; see `domain`); rows are committed in Merkle trees, one per table
+//!   (main, auxiliary, composition).
 //! * The DEEP quotient of every column at `z` and `g z` plus the composition at `z` is proven
-//!   low-degree by FRI (folding by 2, pairs in one leaf, final polynomial in the clear),
-//!   after a proof-of-work.
+//!   low-degree by FRI (two folds per committed layer, four values per leaf, final polynomial
+//!   in the clear), after a proof-of-work.
 //! * [`ProofOptions`] carry the parameters; the verifier recomputes the conjectured security
 //!   from them and checks it against an [`AcceptancePolicy`].
 //!

@@ -132,8 +132,8 @@ fn prove_inner<A: Air>(
     let empty: Vec<Vec<Felt>> = Vec::new();
     let aux_columns = aux_committed.as_ref().map_or(&empty, |c| &c.columns);
 
-    // 3. Composition polynomial: evaluated on the coset h<g> (LDE indices multiple of the
-    // blowup), where every zerofier is invertible; it has degree < n, so n values determine it.
+    // 3. Composition polynomial: evaluated on coset 1, where every zerofier is invertible; it
+    // has degree < n, so n values determine it.
     phase("evaluating the composition polynomial");
     let alpha = transcript.challenge_felt();
     let alpha_powers = powers(&alpha, air.constraint_kinds().len());
@@ -145,7 +145,7 @@ fn prove_inner<A: Air>(
         &challenges,
         &alpha_powers,
     );
-    interpolate_on_coset(&mut composition, &domain.offset, twiddles, true);
+    interpolate_on_coset(&mut composition, &domain.composition_shift(), twiddles, true);
     let composition_coefficients = composition;
     let composition_lde = low_degree_extension(
         &composition_coefficients,
@@ -279,7 +279,7 @@ fn prove_inner<A: Air>(
     })
 }
 
-/// Composition values at `h g^i`, `i < n`.
+/// Composition values at `s g^i`, `i < n`, on coset 1 (`s = h w`, LDE indices `i * blowup + 1`).
 fn evaluate_composition<A: Air>(
     air: &A,
     domain: &Domain,
@@ -292,13 +292,14 @@ fn evaluate_composition<A: Air>(
     let blowup = domain.blowup();
     let kinds = air.constraint_kinds();
     let last = domain.last_row_point();
-    let every_row = (domain.offset.pow(n as u64) - Felt::one()).inv().expect("coset misses <g>");
+    let shift = domain.composition_shift();
+    let every_row = (shift.pow(n as u64) - Felt::one()).inv().expect("coset 1 misses <g>");
     let mut out = vec![Felt::zero(); n];
     let chunk = parallel::chunk_size(n, 256);
     parallel::for_each_chunk_mut(&mut out, chunk, |c, values| {
         let start = c * chunk;
         let mut xs = Vec::with_capacity(values.len());
-        let mut x = domain.offset * domain.trace_generator.pow(start as u64);
+        let mut x = shift * domain.trace_generator.pow(start as u64);
         for _ in 0..values.len() {
             xs.push(x);
             x *= domain.trace_generator;
@@ -311,7 +312,7 @@ fn evaluate_composition<A: Air>(
         let mut constraint_values = vec![Felt::zero(); kinds.len()];
         for (k, v) in values.iter_mut().enumerate() {
             let i = start + k;
-            let (j, j_next) = (i * blowup, ((i + 1) % n) * blowup);
+            let (j, j_next) = (i * blowup + 1, ((i + 1) % n) * blowup + 1);
             let read = |cols: &[Vec<Felt>], j: usize, out: &mut Vec<Felt>| {
                 out.clear();
                 out.extend(cols.iter().map(|col| col[j]));

@@ -93,11 +93,22 @@ fn dif(values: &mut [Felt], table: &[Felt], allow_parallel: bool) {
             *b = diff * w;
         }
     });
+    on_halves(dif, lo, hi, table, parallel);
+}
+
+/// Runs a recursive FFT step on both halves, on two threads when `parallel`.
+fn on_halves(
+    step: fn(&mut [Felt], &[Felt], bool),
+    lo: &mut [Felt],
+    hi: &mut [Felt],
+    table: &[Felt],
+    parallel: bool,
+) {
     if parallel {
-        parallel::join(|| dif(lo, table, true), || dif(hi, table, true));
+        parallel::join(|| step(lo, table, true), || step(hi, table, true));
     } else {
-        dif(lo, table, false);
-        dif(hi, table, false);
+        step(lo, table, false);
+        step(hi, table, false);
     }
 }
 
@@ -111,12 +122,7 @@ fn dit(values: &mut [Felt], table: &[Felt], allow_parallel: bool) {
     let parallel = allow_parallel && n >= PARALLEL_MIN && parallel::num_threads() > 1;
     let twiddles = &table[m..n];
     let (lo, hi) = values.split_at_mut(m);
-    if parallel {
-        parallel::join(|| dit(lo, table, true), || dit(hi, table, true));
-    } else {
-        dit(lo, table, false);
-        dit(hi, table, false);
-    }
+    on_halves(dit, lo, hi, table, parallel);
     butterflies(lo, hi, parallel, |offset, lo, hi| {
         for ((a, b), w) in lo.iter_mut().zip(hi.iter_mut()).zip(&twiddles[offset..]) {
             let t = *b * w;

@@ -64,22 +64,33 @@ fn invalid_proofs_exit_1_with_one_line() {
     // A test proof under the default policy, then accepted when the policy allows it.
     let weak = prove(dir.path(), "test");
     assert_eq!(run(bin().arg("verify").arg(&weak)).status.code(), Some(1));
-    assert_eq!(run(bin().arg("verify").arg(&weak).args(["--min-security", "0"])).status.code(), Some(0));
+    assert_eq!(
+        run(bin().arg("verify").arg(&weak).args(["--min-security", "0"])).status.code(),
+        Some(0)
+    );
 }
 
 #[test]
 fn unusable_input_exits_2() {
     let dir = tempfile::tempdir().unwrap();
-    assert_eq!(run(bin().arg("verify").arg(dir.path().join("missing.proof"))).status.code(), Some(2));
+    assert_eq!(
+        run(bin().arg("verify").arg(dir.path().join("missing.proof"))).status.code(),
+        Some(2)
+    );
     let junk = dir.path().join("junk.proof");
     std::fs::write(&junk, b"hello").unwrap();
     assert_eq!(run(bin().arg("verify").arg(&junk)).status.code(), Some(2));
     // A program using a builtin the prover does not support is refused, naming it.
-    let mut json: serde_json::Value = serde_json::from_slice(&std::fs::read(program("fibonacci")).unwrap()).unwrap();
+    let mut json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(program("fibonacci")).unwrap()).unwrap();
     json["builtins"] = serde_json::json!(["output", "ecdsa"]);
     let ecdsa = dir.path().join("ecdsa.json");
     std::fs::write(&ecdsa, serde_json::to_vec(&json).unwrap()).unwrap();
-    let o = run(bin().args(["prove", "--program"]).arg(&ecdsa).arg("--out").arg(dir.path().join("x.proof")));
+    let o = run(bin()
+        .args(["prove", "--program"])
+        .arg(&ecdsa)
+        .arg("--out")
+        .arg(dir.path().join("x.proof")));
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("ecdsa"));
 }

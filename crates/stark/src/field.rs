@@ -58,8 +58,10 @@ pub fn root_of_unity(log_size: u32) -> Felt {
 }
 
 /// A coset offset outside every subgroup of power-of-two order (3 generates the multiplicative
-/// group). The prover's evaluation domain is the subgroup itself; FFT helpers take any offset.
-pub fn coset_offset() -> Felt {
+/// group), for testing the FFT helpers on proper cosets. The prover's evaluation domain is the
+/// subgroup itself.
+#[cfg(test)]
+pub(crate) fn coset_offset() -> Felt {
     Felt::from(3u64)
 }
 

@@ -1,0 +1,2 @@
+//! Placeholder until the executor bench lands.
+fn main() {}

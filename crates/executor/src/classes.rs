@@ -1,0 +1,67 @@
+//! Where the executor finds class definitions: the [`ClassProvider`] trait and an in-memory
+//! [`ClassCache`].
+//!
+//! The state commitment stores only class hashes; the definitions live wherever the node keeps
+//! them (the sequencer's store, the watcher's RPC fetches). The executor asks a provider for
+//! the definition of every class it runs, and separately asks the state whether the class is
+//! declared.
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+use chain::Felt;
+
+use crate::{BundledClasses, DeprecatedClass, ExecutorError};
+
+/// Definitions of classes by class hash.
+pub trait ClassProvider {
+    /// The class with hash `class_hash`, or `None` if the provider does not know it.
+    fn class(&self, class_hash: Felt) -> Result<Option<Arc<DeprecatedClass>>, ExecutorError>;
+}
+
+/// A thread-safe in-memory map of classes, e.g. the bundled ones plus every class declared since.
+#[derive(Debug, Default)]
+pub struct ClassCache {
+    classes: RwLock<HashMap<Felt, Arc<DeprecatedClass>>>,
+}
+
+impl ClassCache {
+    /// An empty cache.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A cache holding the four bundled classes.
+    pub fn with_bundled(bundled: &BundledClasses) -> Self {
+        let cache = Self::new();
+        for class in bundled.all() {
+            cache.insert(Arc::clone(class));
+        }
+        cache
+    }
+
+    /// Adds a class (keyed by its hash).
+    pub fn insert(&self, class: Arc<DeprecatedClass>) {
+        // A poisoned lock only means another thread panicked mid-insert of a whole `Arc`; the map
+        // itself is still consistent.
+        let mut classes = self.classes.write().unwrap_or_else(|poisoned| poisoned.into_inner());
+        classes.insert(class.class_hash(), class);
+    }
+
+    /// Number of classes held.
+    pub fn len(&self) -> usize {
+        self.classes.read().unwrap_or_else(|poisoned| poisoned.into_inner()).len()
+    }
+
+    /// Whether the cache is empty.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl ClassProvider for ClassCache {
+    fn class(&self, class_hash: Felt) -> Result<Option<Arc<DeprecatedClass>>, ExecutorError> {
+        let classes = self.classes.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+        Ok(classes.get(&class_hash).cloned())
+    }
+}

@@ -1,0 +1,74 @@
+//! What a transaction executes in: the block ([`BlockContext`]), the executor's limits
+//! ([`ExecutorConfig`]), and the transaction fields the `get_tx_info` syscall returns.
+
+use chain::{ChainId, Felt, GasPrices};
+
+/// The block under construction, as the `get_block_*` syscalls and fee estimates see it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BlockContext {
+    /// Block number (`get_block_number`).
+    pub block_number: u64,
+    /// Unix timestamp in seconds (`get_block_timestamp`).
+    pub timestamp: u64,
+    /// The sequencer's address (`get_sequencer_address`).
+    pub sequencer_address: Felt,
+    /// The chain id every transaction hash commits to (`get_tx_info().chain_id`).
+    pub chain_id: ChainId,
+    /// Gas prices, for fee estimates.
+    pub gas_prices: GasPrices,
+}
+
+impl BlockContext {
+    /// A block on `chain_id` with zero gas prices and sequencer address 0.
+    pub fn new(chain_id: ChainId, block_number: u64, timestamp: u64) -> Self {
+        BlockContext {
+            block_number,
+            timestamp,
+            sequencer_address: Felt::ZERO,
+            chain_id,
+            gas_prices: GasPrices::default(),
+        }
+    }
+}
+
+/// Limits of the executor.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExecutorConfig {
+    /// Cairo steps allowed to the validation phase of a transaction (`__validate*__`, and the
+    /// constructor of a DEPLOY_ACCOUNT); exceeding them rejects the transaction. Starknet: 10^6.
+    pub validate_max_steps: usize,
+    /// Cairo steps allowed to the execution phase (`__execute__`); exceeding them reverts the
+    /// transaction. Also the limit of a read-only call. Starknet: 10^7.
+    pub execute_max_steps: usize,
+    /// Deepest chain of nested `call_contract`s (Starknet: 50).
+    pub max_call_depth: usize,
+}
+
+impl Default for ExecutorConfig {
+    fn default() -> Self {
+        ExecutorConfig {
+            validate_max_steps: 1_000_000,
+            execute_max_steps: 10_000_000,
+            max_call_depth: 50,
+        }
+    }
+}
+
+/// The fields of the Cairo 0 `TxInfo` struct (`get_tx_info`), in struct order.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct TxInfo {
+    /// The signed version: `v`, or `2^128 + v` for a query.
+    pub version: Felt,
+    /// The account (sender, or the account being deployed).
+    pub account_contract_address: Felt,
+    /// `max_fee` for v1; 0 for v3, as Starknet reports it to Cairo 0 contracts.
+    pub max_fee: Felt,
+    /// The signature.
+    pub signature: Vec<Felt>,
+    /// The transaction hash (what the account checks the signature against).
+    pub transaction_hash: Felt,
+    /// The chain id.
+    pub chain_id: Felt,
+    /// The transaction's nonce.
+    pub nonce: Felt,
+}

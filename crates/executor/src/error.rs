@@ -1,0 +1,63 @@
+//! The error type of the `executor` crate.
+//!
+//! Two families share one enum: **rejections** ([`ExecutorError::is_rejection`]), which are the
+//! transaction's fault and leave the state untouched (the transaction is not included in a
+//! block), and **failures** of the executor's environment (a state read failed, a class could
+//! not be loaded), which are nobody's verdict on the transaction.
+
+use chain::Felt;
+use state::StateError;
+
+/// Everything that can go wrong while executing transactions or calls.
+#[derive(Debug, thiserror::Error)]
+pub enum ExecutorError {
+    /// The transaction's nonce is not the account's current nonce.
+    #[error("invalid nonce of {address:#x}: expected {expected:#x}, got {got:#x}")]
+    InvalidNonce { address: Felt, expected: Felt, got: Felt },
+    /// No contract is deployed at the address.
+    #[error("no contract is deployed at {address:#x}")]
+    UnknownContract { address: Felt },
+    /// The class is not declared (or its definition is not available to the executor).
+    #[error("class {class_hash:#x} is not declared")]
+    UndeclaredClass { class_hash: Felt },
+    /// A DECLARE of a class that is already declared (Cairo 0 redeclaration is refused, as on
+    /// Starknet since 0.13).
+    #[error("class {class_hash:#x} is already declared")]
+    ClassAlreadyDeclared { class_hash: Felt },
+    /// A DECLARE whose class definition is missing (`actual: None`) or hashes to another class
+    /// hash.
+    #[error("DECLARE of {declared:#x} carries {}", match actual {
+        Some(actual) => format!("a class that hashes to {actual:#x}"),
+        None => "no class definition".to_owned(),
+    })]
+    DeclaredClassMismatch { declared: Felt, actual: Option<Felt> },
+    /// A DEPLOY_ACCOUNT to an address where a contract already lives.
+    #[error("a contract is already deployed at {address:#x}")]
+    ContractAlreadyDeployed { address: Felt },
+    /// A query-only transaction (version `2^128 + v`) submitted for execution in a block.
+    #[error("query-only transaction {hash:#x} cannot be executed in a block")]
+    QueryTransaction { hash: Felt },
+    /// `__validate__`, `__validate_deploy__`, `__validate_declare__` or (for DEPLOY_ACCOUNT,
+    /// whose constructor cannot revert) the constructor failed: the signature is bad or the
+    /// account refused the transaction.
+    #[error("validation failed: {reason}")]
+    ValidationFailed { reason: String },
+    /// A read-only call, or a fee estimate of a transaction, failed in Cairo.
+    #[error("execution failed: {reason}")]
+    ExecutionFailed { reason: String },
+    /// A class file that is not a usable Cairo 0 class.
+    #[error("invalid class: {0}")]
+    InvalidClass(String),
+    /// The state store failed.
+    #[error("state: {0}")]
+    State(#[from] StateError),
+}
+
+impl ExecutorError {
+    /// Whether this error rejects the transaction itself (bad nonce, bad signature, unknown
+    /// contract or class, ...), as opposed to a failure of the executor's environment. A rejected
+    /// transaction changes nothing and is not included in a block.
+    pub fn is_rejection(&self) -> bool {
+        !matches!(self, ExecutorError::State(_) | ExecutorError::InvalidClass(_))
+    }
+}

@@ -1,0 +1,105 @@
+//! [`Executor`], the entry point of the crate: one value holding the limits, with a method per
+//! job (block, single transaction, call, fee estimate, mempool validation).
+
+use chain::Felt;
+use state::StateReader;
+
+use crate::block::{self, BlockExecution, BlockExecutor};
+use crate::overlay::StateOverlay;
+use crate::query::{self, FeeEstimate};
+use crate::transaction::{self, Options};
+use crate::{
+    BlockContext, ClassProvider, ExecutableTransaction, ExecutorConfig, ExecutorError,
+    TransactionExecution,
+};
+
+/// Executes transactions and calls of this chain. Cheap to clone; stateless between calls (all
+/// state comes in as a [`StateReader`] snapshot and a [`ClassProvider`]).
+#[derive(Clone, Debug, Default)]
+pub struct Executor {
+    config: ExecutorConfig,
+}
+
+impl Executor {
+    /// An executor with `config`'s limits.
+    pub fn new(config: ExecutorConfig) -> Self {
+        Executor { config }
+    }
+
+    /// The limits.
+    pub fn config(&self) -> &ExecutorConfig {
+        &self.config
+    }
+
+    /// Starts a block on top of `state`, to add transactions one at a time.
+    pub fn begin_block<'a>(
+        &'a self,
+        block: BlockContext,
+        state: &'a dyn StateReader,
+        classes: &'a dyn ClassProvider,
+    ) -> BlockExecutor<'a> {
+        BlockExecutor::new(&self.config, block, state, classes)
+    }
+
+    /// Executes `transactions` in order as one block on top of `state`.
+    pub fn execute_block(
+        &self,
+        block: BlockContext,
+        state: &dyn StateReader,
+        classes: &dyn ClassProvider,
+        transactions: &[ExecutableTransaction],
+    ) -> Result<BlockExecution, ExecutorError> {
+        block::execute_block(&self.config, block, state, classes, transactions)
+    }
+
+    /// Executes one transaction on top of `state` (which already holds the effects of earlier
+    /// transactions of the block, if any) and returns its receipt and state diff. Rejections
+    /// are errors ([`ExecutorError::is_rejection`]).
+    pub fn execute_transaction(
+        &self,
+        block: &BlockContext,
+        state: &dyn StateReader,
+        classes: &dyn ClassProvider,
+        tx: &ExecutableTransaction,
+    ) -> Result<TransactionExecution, ExecutorError> {
+        let mut overlay = StateOverlay::new(state, classes);
+        transaction::execute(&mut overlay, block, &self.config, tx, Options::default())
+    }
+
+    /// `starknet_call`: runs `selector` of `contract_address` read-only and returns its data.
+    pub fn call(
+        &self,
+        block: &BlockContext,
+        state: &dyn StateReader,
+        classes: &dyn ClassProvider,
+        contract_address: Felt,
+        selector: Felt,
+        calldata: &[Felt],
+    ) -> Result<Vec<Felt>, ExecutorError> {
+        query::call(&self.config, block, state, classes, contract_address, selector, calldata)
+    }
+
+    /// `starknet_estimateFee` for one transaction (see [`FeeEstimate`]).
+    pub fn estimate_fee(
+        &self,
+        block: &BlockContext,
+        state: &dyn StateReader,
+        classes: &dyn ClassProvider,
+        tx: &ExecutableTransaction,
+        skip_validate: bool,
+    ) -> Result<FeeEstimate, ExecutorError> {
+        query::estimate_fee(&self.config, block, state, classes, tx, skip_validate)
+    }
+
+    /// Mempool admission: pre-checks and validation only, nonce may be ahead (see
+    /// [`query::validate`]).
+    pub fn validate(
+        &self,
+        block: &BlockContext,
+        state: &dyn StateReader,
+        classes: &dyn ClassProvider,
+        tx: &ExecutableTransaction,
+    ) -> Result<(), ExecutorError> {
+        query::validate(&self.config, block, state, classes, tx)
+    }
+}

@@ -1,0 +1,83 @@
+//! Executes transactions of the watcher-prover chain with cairo-vm on Cairo 0 contracts in
+//! Starknet's deprecated class format, producing receipts and state diffs.
+//!
+//! Used by the devnet sequencer (block building, `starknet_call`, `starknet_estimateFee`,
+//! mempool validation) and by the watcher's replay. It implements Starknet's semantics for
+//! INVOKE v1/v3, DEPLOY_ACCOUNT v1/v3 and DECLARE v1 ([`transaction`] module docs: which
+//! failures reject and which revert), the deprecated syscalls ([`syscalls`]), cairo-lang's
+//! entry-point calling convention ([`call`]), and this chain's gas accounting ([`resources`]).
+//!
+//! The pieces:
+//!
+//! * [`DeprecatedClass`]: a parsed class with its class hash (`starknet-core`'s
+//!   `LegacyContractClass::class_hash`, cairo-lang's `compute_deprecated_class_hash`), and
+//!   [`BundledClasses`], the four classes of `os-program/contracts/`.
+//! * [`ClassProvider`]: where definitions come from (the state only commits to class hashes);
+//!   [`ClassCache`] is an in-memory one.
+//! * [`Executor`]: the limits ([`ExecutorConfig`]) and one method per job; [`BlockExecutor`] adds
+//!   transactions to a block one at a time over a write overlay on a [`state::StateReader`]
+//!   snapshot, and yields the block's [`chain::StateDiff`] for `state::State::commit_block`.
+//! * [`ExecutorError`]: rejections ([`ExecutorError::is_rejection`]) and environment failures.
+//!
+//! Not implemented yet: fee charging (the chain is zero-fee; receipts carry a zero fee in the
+//! version's unit), L1 handlers, and the `deploy`, `delegate_call`, `replace_class` and
+//! `library_call_l1_handler` syscalls (a contract using them fails with an unknown-hint error).
+//! Reverted transactions report the resources of their validation phase only.
+//!
+//! # Example
+//!
+//! Declare the bundled classes and deploy fibonacci at genesis, commit the state, then call it:
+//!
+//! ```
+//! use chain::{ChainId, Felt};
+//! use executor::{BlockContext, BundledClasses, ClassCache, Executor};
+//! use state::{MemoryBackend, State};
+//!
+//! let bundled = BundledClasses::load()?;
+//! let classes = ClassCache::with_bundled(&bundled);
+//! let state = State::new(MemoryBackend::new());
+//! let executor = Executor::default();
+//!
+//! // Block 0 (genesis): declare fibonacci and deploy it with salt 2, no constructor arguments.
+//! let genesis = state.latest_snapshot()?;
+//! let context = BlockContext::new(ChainId::DEVNET, 0, 1_700_000_000);
+//! let mut block = executor.begin_block(context.clone(), &genesis, &classes);
+//! block.declare_system_class(bundled.fibonacci.clone())?;
+//! let fibonacci = block.deploy_system_contract(bundled.fibonacci.class_hash(), Felt::TWO, &[])?;
+//! let (diff, _declared) = block.finish()?;
+//! let roots = state.commit_block(0, &diff)?;
+//! assert_ne!(roots.contracts_root, Felt::ZERO);
+//!
+//! // `fibonacci(10)` on the committed state: the call returns fib(10) = 55.
+//! let snapshot = state.latest_snapshot()?;
+//! let selector = starknet_core::utils::get_selector_from_name("fibonacci").unwrap();
+//! let result = executor.call(&context, &snapshot, &classes, fibonacci.address, selector, &[Felt::from(10)])?;
+//! assert_eq!(result, vec![Felt::from(55)]);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod block;
+pub mod call;
+mod class;
+mod classes;
+mod context;
+mod error;
+mod executor;
+mod overlay;
+pub mod query;
+pub mod resources;
+pub mod syscalls;
+pub mod transaction;
+
+pub use block::{BlockExecution, BlockExecutor, execute_block};
+pub use class::{
+    ACCOUNT_JSON, BundledClasses, DeprecatedClass, ERC20_JSON, EntryPointType, FACTORIAL_JSON,
+    FIBONACCI_JSON,
+};
+pub use classes::{ClassCache, ClassProvider};
+pub use context::{BlockContext, ExecutorConfig};
+pub use error::ExecutorError;
+pub use executor::Executor;
+pub use query::FeeEstimate;
+pub use resources::Resources;
+pub use transaction::{ExecutableTransaction, SystemDeployment, TransactionExecution};

@@ -1,0 +1,146 @@
+//! Read-only work on a snapshot: `starknet_call`, fee estimates and mempool validation. Nothing
+//! here changes the state; every write goes to an overlay that is dropped.
+
+use chain::receipt::FeeUnit;
+use chain::{Felt, Transaction};
+use state::StateReader;
+
+use crate::call::{CallError, CallFrame, TxRun, execute_call};
+use crate::class::EntryPointType;
+use crate::context::TxInfo;
+use crate::overlay::StateOverlay;
+use crate::resources::Resources;
+use crate::transaction::{self, Options};
+use crate::{BlockContext, ClassProvider, ExecutableTransaction, ExecutorConfig, ExecutorError};
+
+/// Calls `selector` on `contract_address` with caller 0 and returns its return data
+/// (`starknet_call`). Writes are discarded; `get_tx_info` sees an empty transaction.
+pub fn call(
+    config: &ExecutorConfig,
+    block: &BlockContext,
+    state: &dyn StateReader,
+    classes: &dyn ClassProvider,
+    contract_address: Felt,
+    selector: Felt,
+    calldata: &[Felt],
+) -> Result<Vec<Felt>, ExecutorError> {
+    let mut overlay = StateOverlay::new(state, classes);
+    let class_hash = overlay.class_hash_at(contract_address)?;
+    if class_hash == Felt::ZERO {
+        return Err(ExecutorError::UnknownContract { address: contract_address });
+    }
+    let tx_info = TxInfo { chain_id: block.chain_id.as_felt(), ..TxInfo::default() };
+    let mut run = TxRun {
+        state: &mut overlay,
+        block,
+        tx_info: &tx_info,
+        max_call_depth: config.max_call_depth,
+        remaining_steps: config.execute_max_steps,
+        events: Vec::new(),
+        messages: Vec::new(),
+        resources: Resources::default(),
+        depth: 0,
+        fatal: None,
+    };
+    let frame = CallFrame {
+        contract_address,
+        class_hash,
+        selector,
+        kind: EntryPointType::External,
+        calldata: calldata.to_vec(),
+        caller_address: Felt::ZERO,
+    };
+    match execute_call(&mut run, &frame) {
+        Ok(retdata) => Ok(retdata),
+        Err(CallError::Cairo(reason)) => Err(ExecutorError::ExecutionFailed { reason }),
+        Err(CallError::Fatal(error)) => Err(error),
+    }
+}
+
+/// A fee estimate: the resources a transaction used and their gas, priced at the block's gas
+/// prices in the unit of the transaction's version (the chain charges nothing; this is what a
+/// client should expect to pay where fees are on).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FeeEstimate {
+    /// Cairo resources of all phases.
+    pub resources: Resources,
+    /// L1 gas (0: see [`crate::resources`]).
+    pub l1_gas: u64,
+    /// L1 data gas (0).
+    pub l1_data_gas: u64,
+    /// L2 gas of the resources.
+    pub l2_gas: u64,
+    /// L1 gas price used.
+    pub l1_gas_price: u128,
+    /// L1 data gas price used.
+    pub l1_data_gas_price: u128,
+    /// L2 gas price used.
+    pub l2_gas_price: u128,
+    /// `l1_gas * l1_gas_price + l1_data_gas * l1_data_gas_price + l2_gas * l2_gas_price`.
+    pub overall_fee: u128,
+    /// Wei for v1 transactions, fri for v3.
+    pub unit: FeeUnit,
+}
+
+/// Estimates the fee of `tx` on top of `state` (query versions accepted; `skip_validate` skips
+/// `__validate*__`). A transaction that would revert is an [`ExecutorError::ExecutionFailed`].
+pub fn estimate_fee(
+    config: &ExecutorConfig,
+    block: &BlockContext,
+    state: &dyn StateReader,
+    classes: &dyn ClassProvider,
+    tx: &ExecutableTransaction,
+    skip_validate: bool,
+) -> Result<FeeEstimate, ExecutorError> {
+    let mut overlay = StateOverlay::new(state, classes);
+    let options = Options { skip_validate, allow_query: true, validate_only: false };
+    let execution = transaction::execute(&mut overlay, block, config, tx, options)?;
+    if let chain::ExecutionStatus::Reverted { reason } = &execution.receipt.execution_status {
+        return Err(ExecutorError::ExecutionFailed { reason: reason.clone() });
+    }
+    let resources = execution.resources;
+    let l2_gas = resources.l2_gas();
+    let prices = &block.gas_prices;
+    let (unit, l1_gas_price, l1_data_gas_price, l2_gas_price) = match tx.transaction {
+        Transaction::InvokeV3(_) | Transaction::DeployAccountV3(_) => (
+            FeeUnit::Fri,
+            prices.l1_gas_price_fri,
+            prices.l1_data_gas_price_fri,
+            prices.l2_gas_price_fri,
+        ),
+        _ => (
+            FeeUnit::Wei,
+            prices.l1_gas_price_wei,
+            prices.l1_data_gas_price_wei,
+            prices.l2_gas_price_wei,
+        ),
+    };
+    let overall_fee = u128::from(l2_gas).saturating_mul(l2_gas_price);
+    Ok(FeeEstimate {
+        resources,
+        l1_gas: 0,
+        l1_data_gas: 0,
+        l2_gas,
+        l1_gas_price,
+        l1_data_gas_price,
+        l2_gas_price,
+        overall_fee,
+        unit,
+    })
+}
+
+/// Checks a transaction for mempool admission against `state`: the same pre-checks and
+/// validation phase as execution (for DEPLOY_ACCOUNT, the constructor too), except that the
+/// nonce may be ahead of the account's (a later transaction of the same account). Nothing is
+/// written.
+pub fn validate(
+    config: &ExecutorConfig,
+    block: &BlockContext,
+    state: &dyn StateReader,
+    classes: &dyn ClassProvider,
+    tx: &ExecutableTransaction,
+) -> Result<(), ExecutorError> {
+    let mut overlay = StateOverlay::new(state, classes);
+    let options = Options { skip_validate: false, allow_query: false, validate_only: true };
+    transaction::execute(&mut overlay, block, config, tx, options).map(|_| ())
+}

@@ -1,0 +1,389 @@
+//! Starknet's deprecated (Cairo 0) syscalls, served as hints.
+//!
+//! Cairo 0 contracts call a syscall by writing a request struct at `syscall_ptr` and running a
+//! hint `syscall_handler.<name>(segments=segments, syscall_ptr=ids.syscall_ptr)`, which must write
+//! the response right after the request. [`SyscallHintProcessor`] matches those exact hint
+//! strings and hands every other hint to cairo-vm's [`BuiltinHintProcessor`] (the common library:
+//! `alloc`, `memcpy`, math, `verify_ecdsa_signature`, ...). It is a wrapper rather than a set of
+//! `add_hint` closures because a syscall needs the transaction's state overlay, which those
+//! `'static` closures cannot borrow.
+//!
+//! Layouts (`starkware/starknet/common/syscalls.cairo`; selectors are short strings):
+//! `StorageRead [selector, address | value]`, `StorageWrite [selector, address, value]`,
+//! `CallContract` / `LibraryCall [selector, address_or_class, function_selector, calldata_size,
+//! calldata | retdata_size, retdata]`, `EmitEvent [selector, keys_len, keys, data_len, data]`,
+//! `SendMessageToL1 [selector, to_address, payload_size, payload]`, `GetTxInfo [selector |
+//! tx_info*]`, `GetTxSignature [selector | signature_len, signature]`, and `[selector | value]` for
+//! the caller, contract and sequencer addresses, the block number and the block timestamp.
+//!
+//! The processor also counts steps against the transaction's budget ([`ResourceTracker`]).
+
+use std::any::Any;
+
+use cairo_vm::hint_processor::builtin_hint_processor::builtin_hint_processor_definition::{
+    BuiltinHintProcessor, HintProcessorData,
+};
+use cairo_vm::hint_processor::builtin_hint_processor::hint_utils::get_ptr_from_var_name;
+use cairo_vm::hint_processor::hint_processor_definition::HintProcessorLogic;
+use cairo_vm::types::exec_scope::ExecutionScopes;
+use cairo_vm::types::relocatable::{MaybeRelocatable, Relocatable};
+use cairo_vm::vm::errors::hint_errors::HintError;
+use cairo_vm::vm::runners::cairo_runner::ResourceTracker;
+use cairo_vm::vm::vm_core::VirtualMachine;
+use chain::{Event, Felt, MessageToL1, short_string};
+
+use crate::call::{CallError, CallFrame, TxRun, execute_call};
+use crate::class::EntryPointType;
+
+/// Most keys one event may have (Starknet's limit).
+const MAX_EVENT_KEYS: usize = 50;
+/// Most data felts one event may have (Starknet's limit).
+const MAX_EVENT_DATA: usize = 300;
+/// Most events one transaction may emit (Starknet's limit).
+const MAX_EVENTS: usize = 1_000;
+/// Most felts of calldata, return data or payload a syscall may pass (hostile sizes must not
+/// make the executor allocate without bound).
+const MAX_ARRAY_LEN: usize = 1 << 20;
+
+/// The deprecated syscalls, by the exact hint code that calls them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Syscall {
+    StorageRead,
+    StorageWrite,
+    CallContract,
+    LibraryCall,
+    GetCallerAddress,
+    GetContractAddress,
+    GetSequencerAddress,
+    GetTxInfo,
+    GetTxSignature,
+    EmitEvent,
+    SendMessageToL1,
+    GetBlockNumber,
+    GetBlockTimestamp,
+}
+
+impl Syscall {
+    fn from_hint(code: &str) -> Option<Syscall> {
+        let name = code
+            .strip_prefix("syscall_handler.")?
+            .strip_suffix("(segments=segments, syscall_ptr=ids.syscall_ptr)")?;
+        Some(match name {
+            "storage_read" => Syscall::StorageRead,
+            "storage_write" => Syscall::StorageWrite,
+            "call_contract" => Syscall::CallContract,
+            "library_call" => Syscall::LibraryCall,
+            "get_caller_address" => Syscall::GetCallerAddress,
+            "get_contract_address" => Syscall::GetContractAddress,
+            "get_sequencer_address" => Syscall::GetSequencerAddress,
+            "get_tx_info" => Syscall::GetTxInfo,
+            "get_tx_signature" => Syscall::GetTxSignature,
+            "emit_event" => Syscall::EmitEvent,
+            "send_message_to_l1" => Syscall::SendMessageToL1,
+            "get_block_number" => Syscall::GetBlockNumber,
+            "get_block_timestamp" => Syscall::GetBlockTimestamp,
+            _ => return None,
+        })
+    }
+
+    /// The request selector (a short string) and the size of the whole struct.
+    fn selector_and_size(self) -> (&'static str, usize) {
+        match self {
+            Syscall::StorageRead => ("StorageRead", 3),
+            Syscall::StorageWrite => ("StorageWrite", 3),
+            Syscall::CallContract => ("CallContract", 7),
+            Syscall::LibraryCall => ("LibraryCall", 7),
+            Syscall::GetCallerAddress => ("GetCallerAddress", 2),
+            Syscall::GetContractAddress => ("GetContractAddress", 2),
+            Syscall::GetSequencerAddress => ("GetSequencerAddress", 2),
+            Syscall::GetTxInfo => ("GetTxInfo", 2),
+            Syscall::GetTxSignature => ("GetTxSignature", 3),
+            Syscall::EmitEvent => ("EmitEvent", 5),
+            Syscall::SendMessageToL1 => ("SendMessageToL1", 4),
+            Syscall::GetBlockNumber => ("GetBlockNumber", 2),
+            Syscall::GetBlockTimestamp => ("GetBlockTimestamp", 2),
+        }
+    }
+}
+
+/// The hint processor of one entry-point run.
+pub(crate) struct SyscallHintProcessor<'r, 'o, 'a> {
+    builtin: BuiltinHintProcessor,
+    run: &'r mut TxRun<'o, 'a>,
+    call: &'r CallFrame,
+    /// Where the next syscall request must start.
+    syscall_ptr: Relocatable,
+    /// The `TxInfo` struct, written on the first `get_tx_info` of this run.
+    tx_info_ptr: Option<Relocatable>,
+}
+
+impl<'r, 'o, 'a> SyscallHintProcessor<'r, 'o, 'a> {
+    pub(crate) fn new(
+        run: &'r mut TxRun<'o, 'a>,
+        call: &'r CallFrame,
+        syscall_ptr: Relocatable,
+    ) -> Self {
+        SyscallHintProcessor {
+            builtin: BuiltinHintProcessor::new_empty(),
+            run,
+            call,
+            syscall_ptr,
+            tx_info_ptr: None,
+        }
+    }
+
+    /// The syscall pointer after the last syscall served.
+    pub(crate) fn syscall_ptr(&self) -> Relocatable {
+        self.syscall_ptr
+    }
+
+    fn serve(
+        &mut self,
+        syscall: Syscall,
+        vm: &mut VirtualMachine,
+        hint: &HintProcessorData,
+    ) -> Result<(), HintError> {
+        let ptr = get_ptr_from_var_name("syscall_ptr", vm, &hint.ids_data, &hint.ap_tracking)?;
+        if ptr != self.syscall_ptr {
+            return Err(custom(format!("bad syscall_ptr {ptr}, expected {}", self.syscall_ptr)));
+        }
+        let (selector, size) = syscall.selector_and_size();
+        let found = felt_at(vm, ptr)?;
+        if found != short_string::encode_const(selector) {
+            return Err(custom(format!("bad syscall selector {found:#x}, expected '{selector}'")));
+        }
+        let at = |offset: usize| (ptr + offset).map_err(HintError::from);
+        match syscall {
+            Syscall::StorageRead => {
+                let key = storage_key(felt_at(vm, at(1)?)?)?;
+                let value = self.state(|state, address| state.storage_at(address, key))?;
+                vm.insert_value(at(2)?, value)?;
+            }
+            Syscall::StorageWrite => {
+                let key = storage_key(felt_at(vm, at(1)?)?)?;
+                let value = felt_at(vm, at(2)?)?;
+                let address = self.call.contract_address;
+                self.run.state.set_storage(address, key, value);
+            }
+            Syscall::CallContract | Syscall::LibraryCall => {
+                let target = felt_at(vm, at(1)?)?;
+                let selector = felt_at(vm, at(2)?)?;
+                let calldata = array_at(vm, at(3)?, at(4)?)?;
+                let frame = if syscall == Syscall::CallContract {
+                    let class_hash = self.state(|state, _| state.class_hash_at(target))?;
+                    if class_hash == Felt::ZERO {
+                        return Err(custom(format!("no contract is deployed at {target:#x}")));
+                    }
+                    CallFrame {
+                        contract_address: target,
+                        class_hash,
+                        selector,
+                        kind: EntryPointType::External,
+                        calldata,
+                        caller_address: self.call.contract_address,
+                    }
+                } else {
+                    CallFrame { class_hash: target, selector, calldata, ..self.call.clone() }
+                };
+                let retdata = match execute_call(self.run, &frame) {
+                    Ok(retdata) => retdata,
+                    Err(CallError::Cairo(reason)) => return Err(custom(reason)),
+                    Err(CallError::Fatal(error)) => {
+                        self.run.fatal = Some(error);
+                        return Err(custom("executor failure".into()));
+                    }
+                };
+                let retdata_ptr = write_segment(vm, &retdata)?;
+                vm.insert_value(at(5)?, Felt::from(retdata.len()))?;
+                vm.insert_value(at(6)?, retdata_ptr)?;
+            }
+            Syscall::GetCallerAddress => vm.insert_value(at(1)?, self.call.caller_address)?,
+            Syscall::GetContractAddress => vm.insert_value(at(1)?, self.call.contract_address)?,
+            Syscall::GetSequencerAddress => {
+                vm.insert_value(at(1)?, self.run.block.sequencer_address)?
+            }
+            Syscall::GetBlockNumber => {
+                vm.insert_value(at(1)?, Felt::from(self.run.block.block_number))?
+            }
+            Syscall::GetBlockTimestamp => {
+                vm.insert_value(at(1)?, Felt::from(self.run.block.timestamp))?
+            }
+            Syscall::GetTxInfo => {
+                let tx_info_ptr = self.tx_info(vm)?;
+                vm.insert_value(at(1)?, tx_info_ptr)?;
+            }
+            Syscall::GetTxSignature => {
+                let signature = &self.run.tx_info.signature;
+                let signature_ptr = write_segment(vm, signature)?;
+                vm.insert_value(at(1)?, Felt::from(signature.len()))?;
+                vm.insert_value(at(2)?, signature_ptr)?;
+            }
+            Syscall::EmitEvent => {
+                let keys = array_at(vm, at(1)?, at(2)?)?;
+                let data = array_at(vm, at(3)?, at(4)?)?;
+                if keys.len() > MAX_EVENT_KEYS || data.len() > MAX_EVENT_DATA {
+                    return Err(custom(format!(
+                        "event too large: {} keys (max {MAX_EVENT_KEYS}), {} data (max {MAX_EVENT_DATA})",
+                        keys.len(),
+                        data.len()
+                    )));
+                }
+                if self.run.events.len() >= MAX_EVENTS {
+                    return Err(custom(format!("more than {MAX_EVENTS} events")));
+                }
+                self.run.events.push(Event {
+                    from_address: self.call.contract_address,
+                    keys,
+                    data,
+                });
+            }
+            Syscall::SendMessageToL1 => {
+                let to_address = felt_at(vm, at(1)?)?;
+                let payload = array_at(vm, at(2)?, at(3)?)?;
+                let from_address = self.call.contract_address;
+                self.run.messages.push(MessageToL1 { from_address, to_address, payload });
+            }
+        }
+        self.syscall_ptr = at(size)?;
+        Ok(())
+    }
+
+    /// Runs a state read, turning a state failure into a fatal error.
+    fn state<T>(
+        &mut self,
+        read: impl FnOnce(
+            &mut crate::overlay::StateOverlay<'a>,
+            Felt,
+        ) -> Result<T, crate::ExecutorError>,
+    ) -> Result<T, HintError> {
+        match read(self.run.state, self.call.contract_address) {
+            Ok(value) => Ok(value),
+            Err(error) => {
+                self.run.fatal = Some(error);
+                Err(custom("executor failure".into()))
+            }
+        }
+    }
+
+    fn tx_info(&mut self, vm: &mut VirtualMachine) -> Result<Relocatable, HintError> {
+        if let Some(ptr) = self.tx_info_ptr {
+            return Ok(ptr);
+        }
+        let info = self.run.tx_info;
+        let signature_ptr = write_segment(vm, &info.signature)?;
+        let fields: Vec<MaybeRelocatable> = vec![
+            info.version.into(),
+            info.account_contract_address.into(),
+            info.max_fee.into(),
+            Felt::from(info.signature.len()).into(),
+            signature_ptr.into(),
+            info.transaction_hash.into(),
+            info.chain_id.into(),
+            info.nonce.into(),
+        ];
+        let ptr = vm.add_memory_segment();
+        vm.load_data(ptr, &fields)?;
+        self.tx_info_ptr = Some(ptr);
+        Ok(ptr)
+    }
+}
+
+impl HintProcessorLogic for SyscallHintProcessor<'_, '_, '_> {
+    fn execute_hint(
+        &mut self,
+        vm: &mut VirtualMachine,
+        exec_scopes: &mut ExecutionScopes,
+        hint_data: &Box<dyn Any>,
+    ) -> Result<(), HintError> {
+        let hint = hint_data.downcast_ref::<HintProcessorData>().ok_or(HintError::WrongHintData)?;
+        match Syscall::from_hint(&hint.code) {
+            Some(syscall) => self.serve(syscall, vm, hint),
+            None => self.builtin.execute_hint(vm, exec_scopes, hint_data),
+        }
+    }
+}
+
+impl ResourceTracker for SyscallHintProcessor<'_, '_, '_> {
+    fn consumed(&self) -> bool {
+        self.run.remaining_steps == 0
+    }
+
+    fn consume_step(&mut self) {
+        self.run.remaining_steps = self.run.remaining_steps.saturating_sub(1);
+    }
+
+    fn get_n_steps(&self) -> Option<usize> {
+        Some(self.run.remaining_steps)
+    }
+}
+
+fn custom(message: String) -> HintError {
+    HintError::CustomHint(message.into_boxed_str())
+}
+
+fn felt_at(vm: &VirtualMachine, address: Relocatable) -> Result<Felt, HintError> {
+    Ok(*vm.get_integer(address)?)
+}
+
+/// Storage keys are below `2^251` (the trie's height); cairo-lang's `storage_read` refuses others.
+fn storage_key(key: Felt) -> Result<Felt, HintError> {
+    if key.bits() > 251 {
+        return Err(custom(format!("storage key {key:#x} is out of range (at least 2^251)")));
+    }
+    Ok(key)
+}
+
+/// Reads a `(len, ptr)` array whose length is at `len_at` and pointer at `ptr_at`.
+fn array_at(
+    vm: &VirtualMachine,
+    len_at: Relocatable,
+    ptr_at: Relocatable,
+) -> Result<Vec<Felt>, HintError> {
+    let len = felt_at(vm, len_at)?;
+    let len = usize::try_from(len)
+        .ok()
+        .filter(|len| *len <= MAX_ARRAY_LEN)
+        .ok_or_else(|| custom(format!("array length {len:#x} is out of range")))?;
+    let ptr = vm.get_relocatable(ptr_at)?;
+    Ok(vm.get_integer_range(ptr, len)?.into_iter().map(|value| *value).collect())
+}
+
+/// Writes `values` to a new segment and returns its start.
+fn write_segment(vm: &mut VirtualMachine, values: &[Felt]) -> Result<Relocatable, HintError> {
+    let ptr = vm.add_memory_segment();
+    let values: Vec<MaybeRelocatable> = values.iter().map(MaybeRelocatable::from).collect();
+    vm.load_data(ptr, &values)?;
+    Ok(ptr)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hint_strings_map_to_syscalls() {
+        let code = "syscall_handler.storage_read(segments=segments, syscall_ptr=ids.syscall_ptr)";
+        assert_eq!(Syscall::from_hint(code), Some(Syscall::StorageRead));
+        assert_eq!(
+            Syscall::from_hint(
+                "syscall_handler.call_contract(segments=segments, syscall_ptr=ids.syscall_ptr)"
+            ),
+            Some(Syscall::CallContract)
+        );
+        assert_eq!(Syscall::from_hint("syscall_handler.storage_read(segments=segments)"), None);
+        assert_eq!(Syscall::from_hint("memory[ap] = segments.add()"), None);
+        assert_eq!(
+            Syscall::from_hint(
+                "syscall_handler.deploy(segments=segments, syscall_ptr=ids.syscall_ptr)"
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn storage_keys_must_fit_the_trie() {
+        assert!(storage_key(Felt::TWO.pow(251u32) - Felt::ONE).is_ok());
+        assert!(storage_key(Felt::TWO.pow(251u32)).is_err());
+        assert!(storage_key(Felt::ZERO - Felt::ONE).is_err());
+    }
+}

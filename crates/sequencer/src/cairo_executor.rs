@@ -1,0 +1,212 @@
+//! The adapter from this crate's [`BlockExecutor`] trait to the real executor (the `executor`
+//! crate: cairo-vm on Cairo 0 classes).
+//!
+//! It translates the node's [`StateView`] into the executor's `state::StateReader` and
+//! `ClassProvider`, keeps the loaded (cairo-vm parsed) classes in a cache, and sorts the
+//! executor's errors into rejections (the transaction's fault) and failures of the node.
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+use chain::Felt;
+use executor::{BlockContext, ClassProvider, DeprecatedClass, Executor, ExecutorError};
+use state::{StateError, StateReader};
+
+use crate::SequencerError;
+use crate::executor::{
+    BlockExecutor, BlockInfo, ExecutableTransaction, ExecutionFailure, FeeEstimate, StateView,
+    TransactionOutcome,
+};
+
+/// [`BlockExecutor`] backed by [`executor::Executor`].
+#[derive(Default)]
+pub struct CairoExecutor {
+    executor: Executor,
+    /// Classes parsed for cairo-vm, by hash (parsing a program takes milliseconds).
+    loaded: RwLock<HashMap<Felt, Arc<DeprecatedClass>>>,
+}
+
+impl CairoExecutor {
+    /// An executor with the default limits.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn load(
+        &self,
+        class_hash: Felt,
+        definition: Arc<starknet_core::types::contract::legacy::LegacyContractClass>,
+    ) -> Result<Arc<DeprecatedClass>, ExecutorError> {
+        if let Some(class) = self.loaded.read().unwrap_or_else(|p| p.into_inner()).get(&class_hash)
+        {
+            return Ok(class.clone());
+        }
+        let class = Arc::new(DeprecatedClass::from_legacy_with_hash(definition, class_hash)?);
+        self.loaded.write().unwrap_or_else(|p| p.into_inner()).insert(class_hash, class.clone());
+        Ok(class)
+    }
+
+    fn transaction(
+        &self,
+        tx: &ExecutableTransaction,
+    ) -> Result<executor::ExecutableTransaction, SequencerError> {
+        let declared_class = match (&tx.declared_class, &tx.transaction) {
+            (Some(definition), chain::Transaction::DeclareV1(declare)) => Some(
+                self.load(declare.class_hash, definition.clone())
+                    .map_err(|error| SequencerError::InvalidClass(error.to_string()))?,
+            ),
+            _ => None,
+        };
+        Ok(executor::ExecutableTransaction {
+            transaction: tx.transaction.clone(),
+            transaction_hash: tx.transaction_hash,
+            declared_class,
+        })
+    }
+}
+
+/// The node's state as the executor reads it.
+struct Reader<'a> {
+    view: &'a dyn StateView,
+    executor: &'a CairoExecutor,
+    /// DECLARE's class: known to the provider, declared only once the transaction runs.
+    declaring: Option<Arc<DeprecatedClass>>,
+}
+
+fn state_error(error: SequencerError) -> StateError {
+    StateError::Corrupt { table: "sequencer", detail: error.to_string() }
+}
+
+impl StateReader for Reader<'_> {
+    fn storage_at(&self, address: Felt, key: Felt) -> Result<Felt, StateError> {
+        self.view.storage_at(address, key).map_err(state_error)
+    }
+
+    fn nonce_at(&self, address: Felt) -> Result<Felt, StateError> {
+        self.view.nonce_at(address).map_err(state_error)
+    }
+
+    fn class_hash_at(&self, address: Felt) -> Result<Felt, StateError> {
+        self.view.class_hash_at(address).map_err(state_error)
+    }
+
+    fn compiled_class_hash(&self, class_hash: Felt) -> Result<Option<Felt>, StateError> {
+        // Deprecated classes are their own compiled class hash (see the `state` crate).
+        Ok(self.view.class(class_hash).map_err(state_error)?.map(|_| class_hash))
+    }
+}
+
+impl ClassProvider for Reader<'_> {
+    fn class(&self, class_hash: Felt) -> Result<Option<Arc<DeprecatedClass>>, ExecutorError> {
+        if let Some(class) = self.declaring.as_ref().filter(|c| c.class_hash() == class_hash) {
+            return Ok(Some(class.clone()));
+        }
+        match self.view.class(class_hash).map_err(|e| ExecutorError::State(state_error(e)))? {
+            Some(definition) => self.executor.load(class_hash, definition).map(Some),
+            None => Ok(None),
+        }
+    }
+}
+
+fn context(block: &BlockInfo) -> BlockContext {
+    BlockContext {
+        block_number: block.block_number,
+        timestamp: block.timestamp,
+        sequencer_address: block.sequencer_address,
+        chain_id: block.chain_id,
+        gas_prices: block.gas_prices,
+    }
+}
+
+/// Splits an executor error into the transaction's fault (`Ok(reason)`) and the node's.
+fn verdict(error: ExecutorError) -> Result<ExecutionFailure, SequencerError> {
+    match error {
+        ExecutorError::InvalidClass(reason) => Err(SequencerError::InvalidClass(reason)),
+        error if error.is_rejection() => Ok(ExecutionFailure { reason: error.to_string() }),
+        error => Err(SequencerError::Executor(error.to_string())),
+    }
+}
+
+impl BlockExecutor for CairoExecutor {
+    fn validate(
+        &self,
+        state: &dyn StateView,
+        block: &BlockInfo,
+        transaction: &ExecutableTransaction,
+    ) -> Result<Result<(), ExecutionFailure>, SequencerError> {
+        let tx = self.transaction(transaction)?;
+        let reader = Reader { view: state, executor: self, declaring: tx.declared_class.clone() };
+        match self.executor.validate(&context(block), &reader, &reader, &tx) {
+            Ok(()) => Ok(Ok(())),
+            Err(error) => verdict(error).map(Err),
+        }
+    }
+
+    fn execute(
+        &self,
+        state: &dyn StateView,
+        block: &BlockInfo,
+        transaction: &ExecutableTransaction,
+    ) -> Result<TransactionOutcome, SequencerError> {
+        let tx = match self.transaction(transaction) {
+            Ok(tx) => tx,
+            Err(SequencerError::InvalidClass(reason)) => {
+                return Ok(TransactionOutcome::Rejected { reason });
+            }
+            Err(error) => return Err(error),
+        };
+        let reader = Reader { view: state, executor: self, declaring: tx.declared_class.clone() };
+        match self.executor.execute_transaction(&context(block), &reader, &reader, &tx) {
+            Ok(execution) => Ok(TransactionOutcome::Included {
+                receipt: execution.receipt,
+                state_diff: execution.state_diff,
+            }),
+            Err(error) => match verdict(error) {
+                Ok(failure) => Ok(TransactionOutcome::Rejected { reason: failure.reason }),
+                Err(SequencerError::InvalidClass(reason)) => {
+                    Ok(TransactionOutcome::Rejected { reason })
+                }
+                Err(error) => Err(error),
+            },
+        }
+    }
+
+    fn call(
+        &self,
+        state: &dyn StateView,
+        block: &BlockInfo,
+        contract_address: Felt,
+        selector: Felt,
+        calldata: &[Felt],
+    ) -> Result<Result<Vec<Felt>, ExecutionFailure>, SequencerError> {
+        let reader = Reader { view: state, executor: self, declaring: None };
+        let ctx = context(block);
+        match self.executor.call(&ctx, &reader, &reader, contract_address, selector, calldata) {
+            Ok(data) => Ok(Ok(data)),
+            Err(ExecutorError::UnknownContract { address }) => {
+                Err(SequencerError::ContractNotFound(address))
+            }
+            Err(error) => verdict(error).map(Err),
+        }
+    }
+
+    fn estimate_fee(
+        &self,
+        state: &dyn StateView,
+        block: &BlockInfo,
+        transaction: &ExecutableTransaction,
+        skip_validate: bool,
+    ) -> Result<Result<FeeEstimate, ExecutionFailure>, SequencerError> {
+        let tx = self.transaction(transaction)?;
+        let reader = Reader { view: state, executor: self, declaring: tx.declared_class.clone() };
+        match self.executor.estimate_fee(&context(block), &reader, &reader, &tx, skip_validate) {
+            Ok(estimate) => Ok(Ok(FeeEstimate {
+                l1_gas_consumed: estimate.l1_gas,
+                l1_data_gas_consumed: estimate.l1_data_gas,
+                l2_gas_consumed: estimate.l2_gas,
+                overall_fee: estimate.overall_fee,
+            })),
+            Err(error) => verdict(error).map(Err),
+        }
+    }
+}

@@ -1,0 +1,69 @@
+//! The error type of the `sequencer` crate.
+
+use chain::Felt;
+
+/// Everything that can go wrong inside the node. The JSON-RPC layer maps these to the spec's
+/// error codes ([`crate::rpc::errors`]); internal details go to the logs.
+#[derive(Debug, thiserror::Error)]
+pub enum SequencerError {
+    /// The sled database failed.
+    #[error("sled: {0}")]
+    Sled(#[from] sled::Error),
+    /// The state commitment store failed.
+    #[error("state: {0}")]
+    State(#[from] state::StateError),
+    /// A stored value that does not decode.
+    #[error("corrupt {table} entry: {detail}")]
+    Corrupt { table: &'static str, detail: String },
+    /// A block that does not exist.
+    #[error("block not found")]
+    BlockNotFound,
+    /// A transaction that does not exist.
+    #[error("transaction {0:#x} not found")]
+    TransactionNotFound(Felt),
+    /// No contract is deployed at the address.
+    #[error("contract {0:#x} not found")]
+    ContractNotFound(Felt),
+    /// The class is not declared.
+    #[error("class {0:#x} not found")]
+    ClassNotFound(Felt),
+    /// The nonce of a submitted transaction is already used (or the account's nonce is ahead).
+    #[error("invalid transaction nonce: {0}")]
+    InvalidNonce(String),
+    /// A transaction with the same hash is already known.
+    #[error("duplicate transaction {0:#x}")]
+    DuplicateTransaction(Felt),
+    /// The transaction's validation (`__validate__*`, signature, shape) failed.
+    #[error("validation failure: {0}")]
+    ValidationFailure(String),
+    /// A class that cannot be used (bad JSON, bad compression, unsupported shape).
+    #[error("invalid contract class: {0}")]
+    InvalidClass(String),
+    /// The class is already declared.
+    #[error("class {0:#x} is already declared")]
+    ClassAlreadyDeclared(Felt),
+    /// A transaction type or version this node does not accept.
+    #[error("unsupported transaction: {0}")]
+    UnsupportedTransaction(String),
+    /// A read-only call failed inside the contract.
+    #[error("contract error: {0}")]
+    ContractError(String),
+    /// A transaction failed while estimating its fee.
+    #[error("transaction {index} failed: {reason}")]
+    TransactionExecution { index: usize, reason: String },
+    /// Storage proofs need the state commitment, which is switched off.
+    #[error("storage proofs are not available: the state commitment is off")]
+    StorageProofNotSupported,
+    /// The executor failed for a reason that is not the transaction's fault.
+    #[error("executor: {0}")]
+    Executor(String),
+    /// The node is shutting down or its block producer stopped.
+    #[error("node stopped: {0}")]
+    Stopped(String),
+}
+
+impl SequencerError {
+    pub(crate) fn corrupt(table: &'static str, detail: impl std::fmt::Display) -> Self {
+        SequencerError::Corrupt { table, detail: detail.to_string() }
+    }
+}

@@ -1,0 +1,131 @@
+//! What the node needs from a transaction executor, as a small trait ([`BlockExecutor`]).
+//!
+//! The node owns state, mempool and blocks; the executor only runs Cairo. Keeping the boundary
+//! this narrow lets the node be tested with a scripted executor and lets the real one (the
+//! `executor` crate, cairo-vm on Cairo 0 classes) be plugged in by one adapter.
+//! Every method is CPU work: callers run it on blocking threads, never on tokio workers.
+
+use std::sync::Arc;
+
+use chain::{ChainId, Felt, GasPrices, Receipt, StateDiff, Transaction};
+use starknet_core::types::contract::legacy::LegacyContractClass;
+
+use crate::SequencerError;
+
+/// The state a transaction executes against: the parent block's state plus whatever earlier
+/// transactions of the block under construction changed.
+pub trait StateView: Send + Sync {
+    /// Storage value of `address` at `key` (0 if unset).
+    fn storage_at(&self, address: Felt, key: Felt) -> Result<Felt, SequencerError>;
+    /// Nonce of `address` (0 if never used).
+    fn nonce_at(&self, address: Felt) -> Result<Felt, SequencerError>;
+    /// Class hash of the contract at `address` (0 if none is deployed).
+    fn class_hash_at(&self, address: Felt) -> Result<Felt, SequencerError>;
+    /// The definition of a declared class, or `None` if it is not declared.
+    fn class(&self, class_hash: Felt) -> Result<Option<Arc<LegacyContractClass>>, SequencerError>;
+}
+
+/// The block a transaction executes in (what the `get_block_*` syscalls and fees see).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BlockInfo {
+    /// Number of the block under construction.
+    pub block_number: u64,
+    /// Its timestamp (Unix seconds).
+    pub timestamp: u64,
+    /// Address that receives fees.
+    pub sequencer_address: Felt,
+    /// Chain id every transaction hash commits to.
+    pub chain_id: ChainId,
+    /// Gas prices of the block.
+    pub gas_prices: GasPrices,
+}
+
+/// A transaction ready to execute: its hash, and for DECLARE the class it declares.
+#[derive(Clone, Debug)]
+pub struct ExecutableTransaction {
+    /// The transaction.
+    pub transaction: Transaction,
+    /// Its hash on this chain.
+    pub transaction_hash: Felt,
+    /// For DECLARE v1: the class being declared (its hash is the transaction's `class_hash`).
+    pub declared_class: Option<Arc<LegacyContractClass>>,
+}
+
+/// What executing one transaction gave.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TransactionOutcome {
+    /// Included in the block: succeeded or reverted (a reverted transaction still consumes its
+    /// nonce; its diff then holds only that, and the receipt says why it reverted).
+    Included {
+        /// The receipt.
+        receipt: Receipt,
+        /// Everything the transaction changed (nonce included).
+        state_diff: StateDiff,
+    },
+    /// Not includable: validation (`__validate__*`, signature, nonce) failed.
+    Rejected {
+        /// Why.
+        reason: String,
+    },
+}
+
+/// A fee estimate of one transaction, in the unit of its version (wei for v1, fri for v3).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FeeEstimate {
+    /// L1 gas consumed.
+    pub l1_gas_consumed: u64,
+    /// L1 data gas consumed.
+    pub l1_data_gas_consumed: u64,
+    /// L2 gas consumed.
+    pub l2_gas_consumed: u64,
+    /// Overall fee at the block's prices.
+    pub overall_fee: u128,
+}
+
+/// A failed read-only call or estimate, with the contract's reason.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{reason}")]
+pub struct ExecutionFailure {
+    /// Why it failed, as the executor reports it.
+    pub reason: String,
+}
+
+/// Runs transactions and calls. Implementations must be deterministic: the same state, block
+/// and transaction give the same outcome (the prover replays blocks with the same semantics).
+pub trait BlockExecutor: Send + Sync {
+    /// Checks a submitted transaction before it enters the mempool: its `__validate__*` entry
+    /// point against `state` (the latest block). `Err` carries the reason the client sees.
+    fn validate(
+        &self,
+        state: &dyn StateView,
+        block: &BlockInfo,
+        transaction: &ExecutableTransaction,
+    ) -> Result<Result<(), ExecutionFailure>, SequencerError>;
+
+    /// Executes a transaction on top of `state`.
+    fn execute(
+        &self,
+        state: &dyn StateView,
+        block: &BlockInfo,
+        transaction: &ExecutableTransaction,
+    ) -> Result<TransactionOutcome, SequencerError>;
+
+    /// A read-only call of `selector` on `contract_address`; returns the return data.
+    fn call(
+        &self,
+        state: &dyn StateView,
+        block: &BlockInfo,
+        contract_address: Felt,
+        selector: Felt,
+        calldata: &[Felt],
+    ) -> Result<Result<Vec<Felt>, ExecutionFailure>, SequencerError>;
+
+    /// Estimates the fee of a transaction (`skip_validate` skips `__validate__*`).
+    fn estimate_fee(
+        &self,
+        state: &dyn StateView,
+        block: &BlockInfo,
+        transaction: &ExecutableTransaction,
+        skip_validate: bool,
+    ) -> Result<Result<FeeEstimate, ExecutionFailure>, SequencerError>;
+}

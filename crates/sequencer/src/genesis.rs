@@ -1,0 +1,185 @@
+//! Genesis: the bundled classes declared, N prefunded accounts with deterministic keys, a
+//! funded ERC-20, and fibonacci and factorial deployed.
+//!
+//! Genesis is block 0 with no transactions: its state diff writes the contracts' storage
+//! directly (what the constructors would have written), as Starknet devnets predeploy their
+//! contracts. So the ERC-20 has no `Transfer` events for the initial balances.
+//!
+//! * account `i` (from 0): private key `k_i = poseidon_hash_many(["WP_DEVNET_ACCOUNT", seed, i])`
+//!   (rehashed while not a valid Stark-curve key), public key `K_i`, address
+//!   `calculate_contract_address(salt = K_i, account class, [K_i], deployer 0)`, i.e. where a
+//!   DEPLOY_ACCOUNT with salt `K_i` would put it; storage `Account_public_key = K_i`;
+//! * ERC-20 "Watcher Token" (`WTK`, 18 decimals) at salt 1 with constructor calldata
+//!   `[name, symbol, 18, supply.low, supply.high, account_0]`; each account holds
+//!   [`ACCOUNT_BALANCE`] and the total supply is their sum;
+//! * fibonacci at salt 2 and factorial at salt 3, no calldata (the addresses of
+//!   `os-program/contracts/README.md`).
+
+use chain::{Felt, StateDiff, calculate_contract_address, short_string};
+use starknet_core::utils::get_storage_var_address;
+use starknet_crypto::poseidon_hash_many;
+
+use crate::SequencerError;
+use crate::classes::BundledClasses;
+
+/// Token balance of every prefunded account: 10^24 base units (a million tokens).
+pub const ACCOUNT_BALANCE: u128 = 1_000_000_000_000_000_000_000_000;
+
+/// The order of the Stark curve: private keys are in `[1, order)`.
+const CURVE_ORDER: Felt =
+    Felt::from_hex_unchecked("0x800000000000010ffffffffffffffffb781126dcae7b2321e66a241adc64d2f");
+
+/// A prefunded account.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DevAccount {
+    /// Address.
+    pub address: Felt,
+    /// Private key (worth nothing: printed at start, derived from a public seed).
+    pub private_key: Felt,
+    /// Public key.
+    pub public_key: Felt,
+}
+
+/// Where genesis put things.
+#[derive(Clone, Debug)]
+pub struct Genesis {
+    /// Prefunded accounts, index order.
+    pub accounts: Vec<DevAccount>,
+    /// The ERC-20.
+    pub erc20_address: Felt,
+    /// The fibonacci contract.
+    pub fibonacci_address: Felt,
+    /// The factorial contract.
+    pub factorial_address: Felt,
+    /// Class hash of the bundled account.
+    pub account_class_hash: Felt,
+    /// The block-0 state diff.
+    pub state_diff: StateDiff,
+}
+
+/// The private key of devnet account `index` for `seed` (see the module docs).
+pub fn account_private_key(seed: u64, index: u64) -> Felt {
+    let domain = short_string::encode_const("WP_DEVNET_ACCOUNT");
+    let mut key = poseidon_hash_many(&[domain, Felt::from(seed), Felt::from(index)]);
+    while key == Felt::ZERO || key >= CURVE_ORDER {
+        key = poseidon_hash_many(&[domain, key]);
+    }
+    key
+}
+
+/// Devnet account `index` for `seed`.
+pub fn dev_account(seed: u64, index: u64, account_class_hash: Felt) -> DevAccount {
+    let private_key = account_private_key(seed, index);
+    let public_key = chain::signature::public_key(&private_key);
+    let address =
+        calculate_contract_address(public_key, account_class_hash, &[public_key], Felt::ZERO);
+    DevAccount { address, private_key, public_key }
+}
+
+fn storage_var(name: &str, keys: &[Felt]) -> Result<Felt, SequencerError> {
+    get_storage_var_address(name, keys)
+        .map_err(|error| SequencerError::Executor(format!("storage var {name}: {error}")))
+}
+
+/// Writes a `Uint256` storage variable (low at `key`, high at `key + 1`).
+fn set_uint256(diff: &mut StateDiff, address: Felt, key: Felt, value: u128) {
+    diff.set_storage(address, key, Felt::from(value));
+    diff.set_storage(address, key + Felt::ONE, Felt::ZERO);
+}
+
+/// Builds genesis for `account_count` accounts from `seed`.
+pub fn build(
+    classes: &BundledClasses,
+    account_count: u64,
+    seed: u64,
+) -> Result<Genesis, SequencerError> {
+    let mut diff = StateDiff::default();
+    for class in classes.all() {
+        diff.deprecated_declared_classes.insert(class.class_hash);
+    }
+    let account_class_hash = classes.account.class_hash;
+    let accounts: Vec<DevAccount> =
+        (0..account_count).map(|index| dev_account(seed, index, account_class_hash)).collect();
+    let public_key_key = storage_var("Account_public_key", &[])?;
+    for account in &accounts {
+        diff.deployed_contracts.insert(account.address, account_class_hash);
+        diff.set_storage(account.address, public_key_key, account.public_key);
+    }
+
+    let name = short_string::encode_const("Watcher Token");
+    let symbol = short_string::encode_const("WTK");
+    let total_supply = ACCOUNT_BALANCE * u128::from(account_count);
+    let first = accounts.first().map(|account| account.address).unwrap_or_default();
+    let erc20_calldata =
+        [name, symbol, Felt::from(18u64), Felt::from(total_supply), Felt::ZERO, first];
+    let erc20_address = calculate_contract_address(
+        Felt::ONE,
+        classes.erc20.class_hash,
+        &erc20_calldata,
+        Felt::ZERO,
+    );
+    diff.deployed_contracts.insert(erc20_address, classes.erc20.class_hash);
+    diff.set_storage(erc20_address, storage_var("ERC20_name", &[])?, name);
+    diff.set_storage(erc20_address, storage_var("ERC20_symbol", &[])?, symbol);
+    diff.set_storage(erc20_address, storage_var("ERC20_decimals", &[])?, Felt::from(18u64));
+    set_uint256(&mut diff, erc20_address, storage_var("ERC20_total_supply", &[])?, total_supply);
+    for account in &accounts {
+        let key = storage_var("ERC20_balances", &[account.address])?;
+        set_uint256(&mut diff, erc20_address, key, ACCOUNT_BALANCE);
+    }
+
+    let fibonacci_address =
+        calculate_contract_address(Felt::TWO, classes.fibonacci.class_hash, &[], Felt::ZERO);
+    let factorial_address =
+        calculate_contract_address(Felt::THREE, classes.factorial.class_hash, &[], Felt::ZERO);
+    diff.deployed_contracts.insert(fibonacci_address, classes.fibonacci.class_hash);
+    diff.deployed_contracts.insert(factorial_address, classes.factorial.class_hash);
+
+    Ok(Genesis {
+        accounts,
+        erc20_address,
+        fibonacci_address,
+        factorial_address,
+        account_class_hash,
+        state_diff: diff,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn genesis_matches_the_documented_addresses_and_keys() {
+        let classes = BundledClasses::load().unwrap();
+        let genesis = build(&classes, 3, 0).unwrap();
+        // os-program/contracts/README.md, computed by cairo-lang.
+        assert_eq!(
+            genesis.fibonacci_address,
+            Felt::from_hex_unchecked(
+                "0x798fd757c6f936bcea2800a557c220fa2a6e9c2c537e4494aeff0e852824429"
+            )
+        );
+        assert_eq!(
+            genesis.factorial_address,
+            Felt::from_hex_unchecked(
+                "0x225ee7f795877ce72cdb34c29b8771c0d164e5616ad0ea431dd9dc3fec516e"
+            )
+        );
+        assert_eq!(genesis.accounts.len(), 3);
+        let again = build(&classes, 3, 0).unwrap();
+        assert_eq!(again.accounts, genesis.accounts, "keys are deterministic");
+        assert_ne!(build(&classes, 3, 1).unwrap().accounts[0], genesis.accounts[0]);
+        for account in &genesis.accounts {
+            assert!(account.private_key < CURVE_ORDER && account.private_key != Felt::ZERO);
+            assert_eq!(account.public_key, chain::signature::public_key(&account.private_key));
+            let balance_key = storage_var("ERC20_balances", &[account.address]).unwrap();
+            assert_eq!(
+                genesis.state_diff.storage_diffs[&genesis.erc20_address][&balance_key],
+                Felt::from(ACCOUNT_BALANCE)
+            );
+        }
+        assert_eq!(genesis.state_diff.deprecated_declared_classes.len(), 4);
+        assert_eq!(genesis.state_diff.deployed_contracts.len(), 6);
+    }
+}

@@ -1,0 +1,38 @@
+//! The bundled devnet of watcher-prover: a single-node Starknet-stack sequencer that runs real
+//! Cairo 0 contracts and speaks Starknet JSON-RPC 0.9.
+//!
+//! * [`node::Node`]: the sled [`store`], the optional state commitment (`state` crate, Poseidon
+//!   tries; off with `commitment: false`, then blocks report `new_root = 0`), the [`mempool`]
+//!   and an executor behind the [`executor::BlockExecutor`] trait ([`cairo_executor`] plugs in
+//!   the `executor` crate).
+//! * [`genesis`]: the bundled classes ([`classes`]) declared, prefunded accounts with
+//!   deterministic keys, a funded ERC-20, fibonacci and factorial deployed, as block 0.
+//! * Transactions are admitted by [`node::Node::submit`] (nonce checks, `__validate__` by the
+//!   executor, durable mempool write) and executed when the next block is produced
+//!   ([`node::Node::produce_block`], on a timer, empty blocks too).
+//! * [`rpc`]: the JSON-RPC methods; [`server::run`] serves them on a listener and produces
+//!   blocks until a shutdown future completes.
+//!
+//! Not done yet: fee charging (fees are zero; bounds and `max_fee` are stored and returned),
+//! `estimateFee` of dependent transaction sequences, `simulateTransactions`, traces,
+//! subscriptions (WebSocket), and an L1 (nothing is ever `ACCEPTED_ON_L1`).
+
+pub mod cairo_executor;
+pub mod classes;
+pub mod config;
+mod error;
+pub mod executor;
+pub mod genesis;
+pub mod mempool;
+pub mod node;
+pub mod overlay;
+mod producer;
+pub mod rpc;
+pub mod server;
+pub mod store;
+mod submit;
+
+pub use cairo_executor::CairoExecutor;
+pub use config::NodeConfig;
+pub use error::SequencerError;
+pub use node::Node;

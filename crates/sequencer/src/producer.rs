@@ -1,0 +1,135 @@
+//! Block production: take ready mempool transactions in nonce order, execute them on top of the
+//! latest state, commit the state, write the block. CPU work: call it from a blocking thread.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use chain::{Felt, Receipt, Transaction};
+use starknet_core::types::contract::legacy::LegacyContractClass;
+use tracing::{debug, info, warn};
+
+use crate::SequencerError;
+use crate::executor::{ExecutableTransaction, StateView, TransactionOutcome};
+use crate::node::{Node, now_seconds};
+use crate::overlay::OverlayState;
+use crate::store::{BlockCommit, BlockRecord, StateUpdateRecord};
+
+impl Node {
+    /// The executable form of a mempool transaction (DECLARE needs its class).
+    pub(crate) fn executable(
+        &self,
+        transaction: Transaction,
+        transaction_hash: Felt,
+    ) -> Result<ExecutableTransaction, SequencerError> {
+        let declared_class = match &transaction {
+            Transaction::DeclareV1(declare) => Some(
+                self.store
+                    .class(&declare.class_hash, true)?
+                    .ok_or(SequencerError::ClassNotFound(declare.class_hash))?,
+            ),
+            _ => None,
+        };
+        Ok(ExecutableTransaction { transaction, transaction_hash, declared_class })
+    }
+
+    /// Produces the next block from the mempool (possibly empty) and returns it once it is
+    /// durably written.
+    pub fn produce_block(&self) -> Result<BlockRecord, SequencerError> {
+        let _producing = self
+            .production
+            .lock()
+            .map_err(|_| SequencerError::Stopped("block producer lock poisoned".into()))?;
+        let parent = self.latest_block()?;
+        let number = parent.header.block_number + 1;
+        let block = self.block_info(number, now_seconds().max(parent.header.timestamp));
+        // Work on a copy so submissions are not blocked while the block executes.
+        let mempool = self.mempool()?.clone();
+
+        let mut overlay = OverlayState::new(&self.store, parent.header.block_number);
+        let mut included: Vec<(Transaction, Receipt)> = Vec::new();
+        let mut declared: Vec<(Felt, Arc<LegacyContractClass>)> = Vec::new();
+        let mut rejected: Vec<(Felt, String)> = Vec::new();
+        let mut taken: HashSet<Felt> = HashSet::new();
+        while included.len() < self.config.max_block_transactions {
+            let (stale, next) = mempool.next_ready(|account| overlay.nonce_at(*account), &taken)?;
+            for hash in stale {
+                taken.insert(hash);
+                rejected.push((hash, "invalid transaction nonce: already used".into()));
+            }
+            let Some(hash) = next else { break };
+            taken.insert(hash);
+            let record = mempool.get(&hash).ok_or(SequencerError::TransactionNotFound(hash))?;
+            let executable = match self.executable(record.transaction.clone(), hash) {
+                Ok(executable) => executable,
+                Err(error) => {
+                    rejected.push((hash, error.to_string()));
+                    continue;
+                }
+            };
+            match self.executor.execute(&overlay, &block, &executable)? {
+                TransactionOutcome::Included { receipt, state_diff } => {
+                    if let (Some(class), Transaction::DeclareV1(declare)) =
+                        (&executable.declared_class, &executable.transaction)
+                    {
+                        if state_diff.deprecated_declared_classes.contains(&declare.class_hash) {
+                            overlay.pending_classes.insert(declare.class_hash, class.clone());
+                            declared.push((declare.class_hash, class.clone()));
+                        }
+                    }
+                    overlay.pending.merge(&state_diff);
+                    included.push((executable.transaction, receipt));
+                }
+                TransactionOutcome::Rejected { reason } => {
+                    debug!(transaction = %format!("{hash:#x}"), %reason, "rejected");
+                    rejected.push((hash, reason));
+                }
+            }
+        }
+
+        let diff = overlay.pending;
+        let (old_root, new_root) = match &self.commitment {
+            Some(commitment) => {
+                let roots = commitment.commit_block(number, &diff)?;
+                (parent.header.state_root, roots.global_root())
+            }
+            None => (Felt::ZERO, Felt::ZERO),
+        };
+        let hashes: Vec<Felt> = included.iter().map(|(_, r)| r.transaction_hash).collect();
+        let receipts: Vec<Receipt> = included.iter().map(|(_, r)| r.clone()).collect();
+        let header = self.header(
+            number,
+            parent.block_hash,
+            block.timestamp,
+            new_root,
+            &hashes,
+            &receipts,
+            &diff,
+        );
+        let record = BlockRecord { block_hash: header.hash(), header, transaction_hashes: hashes };
+        let update = StateUpdateRecord { old_root, new_root, state_diff: diff };
+        self.store.commit_block(&BlockCommit {
+            record: &record,
+            transactions: &included,
+            state_update: &update,
+            declared_classes: &declared,
+            rejected: &rejected,
+        })?;
+        let mut mempool = self.mempool()?;
+        for hash in record.transaction_hashes.iter().chain(rejected.iter().map(|(h, _)| h)) {
+            mempool.remove(hash);
+        }
+        let waiting = mempool.len();
+        drop(mempool);
+        if !rejected.is_empty() {
+            warn!(block = number, count = rejected.len(), "dropped invalid transactions");
+        }
+        info!(
+            block = number,
+            transactions = record.transaction_hashes.len(),
+            waiting,
+            hash = %format!("{:#x}", record.block_hash),
+            "block produced"
+        );
+        Ok(record)
+    }
+}

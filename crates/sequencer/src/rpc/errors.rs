@@ -1,0 +1,58 @@
+//! Mapping node errors to JSON-RPC error objects with the spec's codes (BLOCK_NOT_FOUND 24,
+//! TXN_HASH_NOT_FOUND 29, CONTRACT_NOT_FOUND 20, INVALID_TRANSACTION_NONCE 52,
+//! VALIDATION_FAILURE 55, ...), as `chain::rpc::error` builds them so starknet-rs maps them back
+//! to its `StarknetError` variants. Internal failures become -32603 and go to the logs.
+
+use chain::rpc::error::{RpcError, StarknetError};
+use chain::rpc::types::{ContractErrorData, ContractExecutionError, TransactionExecutionErrorData};
+use jsonrpsee::types::ErrorObjectOwned;
+use tracing::error;
+
+use crate::SequencerError;
+
+/// A JSON-RPC error object from the chain crate's `{code, message, data}`.
+pub fn object(error: RpcError) -> ErrorObjectOwned {
+    ErrorObjectOwned::owned(error.code as i32, error.message, error.data)
+}
+
+/// -32602 Invalid params.
+pub fn invalid_params(details: impl Into<String>) -> ErrorObjectOwned {
+    object(RpcError::invalid_params(details))
+}
+
+/// The spec error of a Starknet failure.
+pub fn starknet(error: StarknetError) -> ErrorObjectOwned {
+    object(RpcError::from(error))
+}
+
+/// Maps a node error to what the client sees.
+pub fn from_node(error: SequencerError) -> ErrorObjectOwned {
+    use SequencerError as E;
+    let spec = match error {
+        E::BlockNotFound => StarknetError::BlockNotFound,
+        E::TransactionNotFound(_) => StarknetError::TransactionHashNotFound,
+        E::ContractNotFound(_) => StarknetError::ContractNotFound,
+        E::ClassNotFound(_) => StarknetError::ClassHashNotFound,
+        E::InvalidNonce(reason) => StarknetError::InvalidTransactionNonce(reason),
+        E::DuplicateTransaction(_) => StarknetError::DuplicateTx,
+        E::ValidationFailure(reason) => StarknetError::ValidationFailure(reason),
+        E::InvalidClass(reason) => StarknetError::CompilationFailed(reason),
+        E::ClassAlreadyDeclared(_) => StarknetError::ClassAlreadyDeclared,
+        E::UnsupportedTransaction(_) => StarknetError::UnsupportedTxVersion,
+        E::StorageProofNotSupported => StarknetError::StorageProofNotSupported,
+        E::ContractError(reason) => StarknetError::ContractError(ContractErrorData {
+            revert_error: ContractExecutionError::Message(reason),
+        }),
+        E::TransactionExecution { index, reason } => {
+            StarknetError::TransactionExecutionError(TransactionExecutionErrorData {
+                transaction_index: index as u64,
+                execution_error: ContractExecutionError::Message(reason),
+            })
+        }
+        other => {
+            error!(error = %other, "internal error answering a JSON-RPC request");
+            return ErrorObjectOwned::owned(-32603, "Internal error", Some(other.to_string()));
+        }
+    };
+    starknet(spec)
+}

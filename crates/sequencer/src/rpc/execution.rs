@@ -1,0 +1,135 @@
+//! `starknet_call` and `starknet_estimateFee`: read-only runs of the executor on blocking
+//! threads.
+//!
+//! Each transaction of an `estimateFee` request is estimated on the state of the requested
+//! block, independently of the others (a sequence whose later transactions depend on earlier
+//! ones, e.g. deploy then invoke, is not supported yet).
+
+use chain::rpc::broadcasted::{BroadcastedTransaction, parse_broadcasted};
+use chain::rpc::types::requests::CallRequest;
+use chain::rpc::types::{BlockId, SimulationFlagForEstimateFee};
+use chain::{Felt, Transaction};
+use jsonrpsee::types::{ErrorObjectOwned, Params};
+use serde_json::Value;
+
+use super::blocks::{Resolved, committed, json, resolve, state_block};
+use super::errors::{from_node, invalid_params};
+use super::params::{parse, values};
+use crate::SequencerError;
+use crate::classes::decompress;
+use crate::executor::{BlockInfo, ExecutableTransaction};
+use crate::node::Node;
+use crate::overlay::OverlayState;
+
+/// The block a call at `id` executes in: the committed block itself, or the pending one.
+fn block_info(node: &Node, id: &BlockId) -> Result<BlockInfo, SequencerError> {
+    match resolve(node, id)? {
+        Resolved::Committed(number) => {
+            let block = committed(node, number)?;
+            Ok(node.block_info(number, block.header.timestamp))
+        }
+        Resolved::PreConfirmed => node.pending_block_info(),
+    }
+}
+
+/// `starknet_call`.
+pub fn call(node: &Node, params: &Params<'_>) -> Result<Value, ErrorObjectOwned> {
+    let request = parse::<CallRequest>(params)?;
+    let number = state_block(node, &request.block_id).map_err(from_node)?;
+    let block = block_info(node, &request.block_id).map_err(from_node)?;
+    let call = request.request;
+    if node.store().class_hash_at(&call.contract_address, number).map_err(from_node)? == Felt::ZERO
+    {
+        return Err(from_node(SequencerError::ContractNotFound(call.contract_address)));
+    }
+    let state = OverlayState::new(node.store(), number);
+    let result = node
+        .executor()
+        .call(&state, &block, call.contract_address, call.entry_point_selector, &call.calldata)
+        .map_err(from_node)?;
+    match result {
+        Ok(data) => json(data),
+        Err(failure) => Err(from_node(SequencerError::ContractError(failure.reason))),
+    }
+}
+
+/// A submitted (or estimated) transaction in executable form: hash and, for DECLARE v1, the
+/// rebuilt class.
+pub fn executable_from_json(
+    node: &Node,
+    value: &Value,
+) -> Result<(ExecutableTransaction, Option<crate::classes::DeclaredClass>), SequencerError> {
+    let parsed = parse_broadcasted(value).map_err(|error| match error {
+        chain::ChainError::UnsupportedVersion { kind, version } => {
+            SequencerError::UnsupportedTransaction(format!("{kind} version {version:#x}"))
+        }
+        other => SequencerError::ValidationFailure(format!("malformed transaction: {other}")),
+    })?;
+    let (transaction, class): (Transaction, _) = match parsed {
+        BroadcastedTransaction::Transaction(transaction) => (transaction, None),
+        BroadcastedTransaction::DeclareV1(declare) => {
+            let class = decompress(&declare.contract_class)?;
+            (declare.into_transaction(class.class_hash), Some(class))
+        }
+    };
+    let transaction_hash = transaction.hash(node.config().chain_id);
+    let declared_class = class.as_ref().map(|class| class.class.clone());
+    Ok((ExecutableTransaction { transaction, transaction_hash, declared_class }, class))
+}
+
+/// `starknet_estimateFee`.
+pub fn estimate_fee(node: &Node, params: &Params<'_>) -> Result<Value, ErrorObjectOwned> {
+    let [request, flags, block_id] =
+        <[Value; 3]>::try_from(values(params, &["request", "simulation_flags", "block_id"])?)
+            .map_err(|_| invalid_params("three params expected"))?;
+    let Value::Array(transactions) = request else {
+        return Err(invalid_params("`request` must be a list of transactions"));
+    };
+    let flags: Vec<SimulationFlagForEstimateFee> = if flags.is_null() {
+        vec![]
+    } else {
+        serde_json::from_value(flags).map_err(|e| invalid_params(e.to_string()))?
+    };
+    let skip_validate = flags.contains(&SimulationFlagForEstimateFee::SkipValidate);
+    let block_id: BlockId =
+        serde_json::from_value(block_id).map_err(|e| invalid_params(e.to_string()))?;
+    let number = state_block(node, &block_id).map_err(from_node)?;
+    let block = block_info(node, &block_id).map_err(from_node)?;
+    let mut estimates = Vec::with_capacity(transactions.len());
+    for (index, value) in transactions.iter().enumerate() {
+        let failed =
+            |reason: String| from_node(SequencerError::TransactionExecution { index, reason });
+        let (tx, _) = executable_from_json(node, value).map_err(|e| failed(e.to_string()))?;
+        let mut state = OverlayState::new(node.store(), number);
+        // A client estimating its next transaction while earlier ones wait in the mempool signs
+        // a nonce ahead of the block's: estimate as if those had executed.
+        let sender = tx.transaction.sender_address();
+        let nonce = tx.transaction.nonce();
+        if nonce > node.store().nonce_at(&sender, number).map_err(from_node)? {
+            state.pending.nonces.insert(sender, nonce);
+        }
+        let estimate = node
+            .executor()
+            .estimate_fee(&state, &block, &tx, skip_validate)
+            .map_err(from_node)?
+            .map_err(|failure| failed(failure.reason))?;
+        let prices = &block.gas_prices;
+        let v3 =
+            matches!(tx.transaction, Transaction::InvokeV3(_) | Transaction::DeployAccountV3(_));
+        let (l1, l1_data, l2) = if v3 {
+            (prices.l1_gas_price_fri, prices.l1_data_gas_price_fri, prices.l2_gas_price_fri)
+        } else {
+            (prices.l1_gas_price_wei, prices.l1_data_gas_price_wei, prices.l2_gas_price_wei)
+        };
+        estimates.push(chain::rpc::types::FeeEstimate {
+            l1_gas_consumed: estimate.l1_gas_consumed,
+            l1_gas_price: l1,
+            l2_gas_consumed: estimate.l2_gas_consumed,
+            l2_gas_price: l2,
+            l1_data_gas_consumed: estimate.l1_data_gas_consumed,
+            l1_data_gas_price: l1_data,
+            overall_fee: estimate.overall_fee,
+        });
+    }
+    json(estimates)
+}

@@ -1,0 +1,114 @@
+//! State reads: `getStorageAt`, `getNonce`, `getClassHashAt`, `getClass`, `getClassAt`,
+//! `getStorageProof`. Reads at `pre_confirmed` see the latest block, except `getNonce`, which
+//! also counts the account's transactions waiting in the mempool (see [`Node::next_nonce`]).
+
+use chain::Felt;
+use chain::rpc::types::requests::{
+    GetClassAtRequest, GetClassHashAtRequest, GetClassRequest, GetNonceRequest,
+    GetStorageAtRequest, GetStorageProofRequest,
+};
+use chain::rpc::types::{BlockId, BlockTag, ContractClass};
+use jsonrpsee::types::{ErrorObjectOwned, Params};
+use serde_json::Value;
+
+use super::blocks::{committed, confirmed_block, json, state_block};
+use super::errors::from_node;
+use super::params::parse;
+use crate::SequencerError;
+use crate::classes::compress;
+use crate::node::Node;
+
+/// The class hash at `address` after `block`, or CONTRACT_NOT_FOUND.
+fn deployed(node: &Node, address: &Felt, block: u64) -> Result<Felt, SequencerError> {
+    let class_hash = node.store().class_hash_at(address, block)?;
+    if class_hash == Felt::ZERO {
+        return Err(SequencerError::ContractNotFound(*address));
+    }
+    Ok(class_hash)
+}
+
+/// `starknet_getStorageAt`.
+pub fn storage_at(node: &Node, params: &Params<'_>) -> Result<Value, ErrorObjectOwned> {
+    let request = parse::<GetStorageAtRequest>(params)?;
+    let block = state_block(node, &request.block_id).map_err(from_node)?;
+    deployed(node, &request.contract_address, block).map_err(from_node)?;
+    let value = node
+        .store()
+        .storage_at(&request.contract_address, &request.key, block)
+        .map_err(from_node)?;
+    json(value)
+}
+
+/// `starknet_getNonce`.
+pub fn nonce(node: &Node, params: &Params<'_>) -> Result<Value, ErrorObjectOwned> {
+    let request = parse::<GetNonceRequest>(params)?;
+    let block = state_block(node, &request.block_id).map_err(from_node)?;
+    deployed(node, &request.contract_address, block).map_err(from_node)?;
+    let nonce = if request.block_id == BlockId::Tag(BlockTag::PreConfirmed) {
+        node.next_nonce(&request.contract_address)
+    } else {
+        node.store().nonce_at(&request.contract_address, block)
+    };
+    json(nonce.map_err(from_node)?)
+}
+
+/// `starknet_getClassHashAt`.
+pub fn class_hash_at(node: &Node, params: &Params<'_>) -> Result<Value, ErrorObjectOwned> {
+    let request = parse::<GetClassHashAtRequest>(params)?;
+    let block = state_block(node, &request.block_id).map_err(from_node)?;
+    json(deployed(node, &request.contract_address, block).map_err(from_node)?)
+}
+
+fn class_at_block(node: &Node, class_hash: Felt, block: u64) -> Result<Value, ErrorObjectOwned> {
+    let declared_at = node.store().class_declared_at(&class_hash).map_err(from_node)?;
+    if declared_at.is_none_or(|declared| declared > block) {
+        return Err(from_node(SequencerError::ClassNotFound(class_hash)));
+    }
+    let class = node
+        .store()
+        .class(&class_hash, false)
+        .map_err(from_node)?
+        .ok_or_else(|| from_node(SequencerError::ClassNotFound(class_hash)))?;
+    json(ContractClass::Legacy(compress(&class).map_err(from_node)?))
+}
+
+/// `starknet_getClass`.
+pub fn class(node: &Node, params: &Params<'_>) -> Result<Value, ErrorObjectOwned> {
+    let request = parse::<GetClassRequest>(params)?;
+    let block = state_block(node, &request.block_id).map_err(from_node)?;
+    class_at_block(node, request.class_hash, block)
+}
+
+/// `starknet_getClassAt`.
+pub fn class_at(node: &Node, params: &Params<'_>) -> Result<Value, ErrorObjectOwned> {
+    let request = parse::<GetClassAtRequest>(params)?;
+    let block = state_block(node, &request.block_id).map_err(from_node)?;
+    let class_hash = deployed(node, &request.contract_address, block).map_err(from_node)?;
+    class_at_block(node, class_hash, block)
+}
+
+/// `starknet_getStorageProof` (needs the state commitment: STORAGE_PROOF_NOT_SUPPORTED when
+/// it is off).
+pub fn storage_proof(node: &Node, params: &Params<'_>) -> Result<Value, ErrorObjectOwned> {
+    let request = parse::<GetStorageProofRequest>(params)?;
+    let commitment =
+        node.commitment().ok_or_else(|| from_node(SequencerError::StorageProofNotSupported))?;
+    let number = confirmed_block(node, &request.block_id).map_err(from_node)?;
+    let block = committed(node, number).map_err(from_node)?;
+    let storage_keys: Vec<(Felt, Vec<Felt>)> = request
+        .contracts_storage_keys
+        .unwrap_or_default()
+        .into_iter()
+        .map(|keys| (keys.contract_address, keys.storage_keys))
+        .collect();
+    let proof = commitment
+        .storage_proof(
+            number,
+            block.block_hash,
+            &request.class_hashes.unwrap_or_default(),
+            &request.contract_addresses.unwrap_or_default(),
+            &storage_keys,
+        )
+        .map_err(|error| from_node(error.into()))?;
+    json(proof)
+}

@@ -1,0 +1,65 @@
+//! The flat, versioned state the executor reads: every write is kept under its block number,
+//! so the state at any block is one reverse range scan away, with or without the commitment.
+//!
+//! Keys (big-endian, so sled's byte order is (address, key, block) order):
+//! `storage`: `address ‖ key ‖ block`; `nonces` and `class_hashes`: `address ‖ block`.
+//! A read at block `b` takes the last entry at or below `b` for the prefix.
+
+use chain::{Felt, StateDiff};
+use sled::transaction::TransactionalTree;
+
+use super::codec::{felt_key, key, u64_key};
+
+/// The value of the last entry with `prefix` at or below `block`, if any.
+pub fn read_at(tree: &sled::Tree, prefix: &[u8], block: u64) -> Result<Option<Felt>, sled::Error> {
+    let start = key(&[prefix, &u64_key(0)]);
+    let end = key(&[prefix, &u64_key(block)]);
+    match tree.range(start..=end).next_back() {
+        Some(entry) => {
+            let (_, value) = entry?;
+            Ok(Some(Felt::from_bytes_be_slice(&value)))
+        }
+        None => Ok(None),
+    }
+}
+
+/// Prefix of a storage cell.
+pub fn storage_prefix(address: &Felt, storage_key: &Felt) -> Vec<u8> {
+    key(&[&felt_key(address), &felt_key(storage_key)])
+}
+
+/// The trees a block's diff goes to, inside the block's sled transaction.
+pub struct FlatStateWriter<'a> {
+    /// `storage` tree.
+    pub storage: &'a TransactionalTree,
+    /// `nonces` tree.
+    pub nonces: &'a TransactionalTree,
+    /// `class_hashes` tree.
+    pub class_hashes: &'a TransactionalTree,
+}
+
+impl FlatStateWriter<'_> {
+    /// Writes `diff` as the state change of `block`.
+    pub fn write(
+        &self,
+        block: u64,
+        diff: &StateDiff,
+    ) -> Result<(), sled::transaction::UnabortableTransactionError> {
+        let block_key = u64_key(block);
+        for (address, entries) in &diff.storage_diffs {
+            for (storage_key, value) in entries {
+                let k = key(&[&storage_prefix(address, storage_key), &block_key]);
+                self.storage.insert(k, &felt_key(value)[..])?;
+            }
+        }
+        for (address, nonce) in &diff.nonces {
+            self.nonces.insert(key(&[&felt_key(address), &block_key]), &felt_key(nonce)[..])?;
+        }
+        let classes = diff.deployed_contracts.iter().chain(&diff.replaced_classes);
+        for (address, class_hash) in classes {
+            let k = key(&[&felt_key(address), &block_key]);
+            self.class_hashes.insert(k, &felt_key(class_hash)[..])?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,248 @@
+//! Persistence in sled 0.34: blocks, transactions, receipts, state updates, classes, the flat
+//! versioned state and the mempool, in one database (the state commitment's trees live in the
+//! same database under `state/`, see [`state::SledBackend::from_db`]).
+//!
+//! A block is written in one sled transaction over every tree it touches (block, hash index,
+//! transactions, receipts, state update, flat state, classes, mempool removals) and flushed
+//! before the block is announced, so a crash leaves either the whole block or none of it. A
+//! submitted transaction is flushed to the `mempool` tree before the RPC answers.
+
+pub mod codec;
+pub mod flat_state;
+pub mod records;
+mod write;
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Arc, RwLock};
+
+use chain::{Felt, Receipt};
+use starknet_core::types::contract::legacy::LegacyContractClass;
+
+use crate::SequencerError;
+pub use records::{
+    BlockRecord, ChainSettings, MempoolRecord, StateUpdateRecord, TransactionRecord,
+};
+pub use write::BlockCommit;
+
+use codec::{decode, felt_key, key, u64_key};
+
+/// The node's sled database.
+pub struct Store {
+    db: sled::Db,
+    trees: Trees,
+    /// Parsed classes by hash: the executor needs them on every call and parsing a class's JSON
+    /// takes milliseconds. Classes never change once declared, so the cache never goes stale.
+    class_cache: RwLock<HashMap<Felt, Arc<LegacyContractClass>>>,
+}
+
+/// Every tree, by name.
+#[derive(Clone)]
+pub(crate) struct Trees {
+    meta: sled::Tree,
+    blocks: sled::Tree,
+    block_hashes: sled::Tree,
+    transactions: sled::Tree,
+    receipts: sled::Tree,
+    state_updates: sled::Tree,
+    classes: sled::Tree,
+    class_blocks: sled::Tree,
+    storage: sled::Tree,
+    nonces: sled::Tree,
+    class_hashes: sled::Tree,
+    mempool: sled::Tree,
+    mempool_classes: sled::Tree,
+    rejected: sled::Tree,
+}
+
+const SETTINGS_KEY: &[u8] = b"settings";
+
+impl Store {
+    /// Opens (or creates) the database in directory `path`.
+    pub fn open(path: impl AsRef<Path>) -> Result<Self, SequencerError> {
+        Self::from_db(sled::open(path)?)
+    }
+
+    /// A throwaway in-memory database (tests, `--data-dir` not given).
+    pub fn temporary() -> Result<Self, SequencerError> {
+        Self::from_db(sled::Config::new().temporary(true).open()?)
+    }
+
+    fn from_db(db: sled::Db) -> Result<Self, SequencerError> {
+        let open = |name: &str| db.open_tree(name);
+        let trees = Trees {
+            meta: open("meta")?,
+            blocks: open("blocks")?,
+            block_hashes: open("block_hashes")?,
+            transactions: open("transactions")?,
+            receipts: open("receipts")?,
+            state_updates: open("state_updates")?,
+            classes: open("classes")?,
+            class_blocks: open("class_blocks")?,
+            storage: open("storage")?,
+            nonces: open("nonces")?,
+            class_hashes: open("class_hashes")?,
+            mempool: open("mempool")?,
+            mempool_classes: open("mempool_classes")?,
+            rejected: open("rejected")?,
+        };
+        Ok(Store { db, trees, class_cache: RwLock::default() })
+    }
+
+    /// The sled database (shared with the state commitment).
+    pub fn db(&self) -> &sled::Db {
+        &self.db
+    }
+
+    /// The settings this data directory was created with, if any.
+    pub fn settings(&self) -> Result<Option<ChainSettings>, SequencerError> {
+        self.trees.meta.get(SETTINGS_KEY)?.map(|bytes| decode("meta", &bytes)).transpose()
+    }
+
+    /// Records the settings of a new chain.
+    pub fn put_settings(&self, settings: &ChainSettings) -> Result<(), SequencerError> {
+        self.trees.meta.insert(SETTINGS_KEY, codec::encode(settings))?;
+        self.db.flush()?;
+        Ok(())
+    }
+
+    /// The number of the latest block, `None` before genesis.
+    pub fn latest_block_number(&self) -> Result<Option<u64>, SequencerError> {
+        match self.trees.blocks.last()? {
+            Some((k, _)) => Ok(Some(codec::u64_from_key("blocks", &k)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Block `number`.
+    pub fn block(&self, number: u64) -> Result<Option<BlockRecord>, SequencerError> {
+        self.trees.blocks.get(u64_key(number))?.map(|b| decode("blocks", &b)).transpose()
+    }
+
+    /// The number of the block with hash `hash`.
+    pub fn block_number_by_hash(&self, hash: &Felt) -> Result<Option<u64>, SequencerError> {
+        match self.trees.block_hashes.get(felt_key(hash))? {
+            Some(bytes) => Ok(Some(codec::u64_from_key("block_hashes", &bytes)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// An included transaction.
+    pub fn transaction(&self, hash: &Felt) -> Result<Option<TransactionRecord>, SequencerError> {
+        self.trees.transactions.get(felt_key(hash))?.map(|b| decode("transactions", &b)).transpose()
+    }
+
+    /// The receipt of an included transaction.
+    pub fn receipt(&self, hash: &Felt) -> Result<Option<Receipt>, SequencerError> {
+        self.trees.receipts.get(felt_key(hash))?.map(|b| decode("receipts", &b)).transpose()
+    }
+
+    /// Why a transaction was dropped from the mempool, if it was.
+    pub fn rejection(&self, hash: &Felt) -> Result<Option<String>, SequencerError> {
+        self.trees.rejected.get(felt_key(hash))?.map(|b| decode("rejected", &b)).transpose()
+    }
+
+    /// The state update of block `number`.
+    pub fn state_update(&self, number: u64) -> Result<Option<StateUpdateRecord>, SequencerError> {
+        self.trees
+            .state_updates
+            .get(u64_key(number))?
+            .map(|b| decode("state_updates", &b))
+            .transpose()
+    }
+
+    /// Storage of `address` at `storage_key` after block `block` (0 if never written).
+    pub fn storage_at(
+        &self,
+        address: &Felt,
+        storage_key: &Felt,
+        block: u64,
+    ) -> Result<Felt, SequencerError> {
+        let prefix = flat_state::storage_prefix(address, storage_key);
+        Ok(flat_state::read_at(&self.trees.storage, &prefix, block)?.unwrap_or_default())
+    }
+
+    /// Nonce of `address` after block `block`.
+    pub fn nonce_at(&self, address: &Felt, block: u64) -> Result<Felt, SequencerError> {
+        Ok(flat_state::read_at(&self.trees.nonces, &felt_key(address), block)?.unwrap_or_default())
+    }
+
+    /// Class hash at `address` after block `block` (0: no contract).
+    pub fn class_hash_at(&self, address: &Felt, block: u64) -> Result<Felt, SequencerError> {
+        let found = flat_state::read_at(&self.trees.class_hashes, &felt_key(address), block)?;
+        Ok(found.unwrap_or_default())
+    }
+
+    /// The block that declared `class_hash`, if it is declared.
+    pub fn class_declared_at(&self, class_hash: &Felt) -> Result<Option<u64>, SequencerError> {
+        match self.trees.class_blocks.get(felt_key(class_hash))? {
+            Some(bytes) => Ok(Some(codec::u64_from_key("class_blocks", &bytes)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// A declared class (whatever block declared it), or one waiting in the mempool when
+    /// `include_pending`.
+    pub fn class(
+        &self,
+        class_hash: &Felt,
+        include_pending: bool,
+    ) -> Result<Option<Arc<LegacyContractClass>>, SequencerError> {
+        let poisoned = || SequencerError::corrupt("classes", "class cache lock poisoned");
+        if let Some(class) = self.class_cache.read().map_err(|_| poisoned())?.get(class_hash) {
+            if include_pending || self.trees.class_blocks.contains_key(felt_key(class_hash))? {
+                return Ok(Some(class.clone()));
+            }
+        }
+        let mut bytes = self.trees.classes.get(felt_key(class_hash))?;
+        if bytes.is_none() && include_pending {
+            bytes = self.trees.mempool_classes.get(felt_key(class_hash))?;
+        }
+        let Some(bytes) = bytes else { return Ok(None) };
+        let class: Arc<LegacyContractClass> = Arc::new(decode("classes", &bytes)?);
+        self.class_cache.write().map_err(|_| poisoned())?.insert(*class_hash, class.clone());
+        Ok(Some(class))
+    }
+
+    /// Every transaction waiting in the mempool, in arrival order.
+    pub fn mempool(&self) -> Result<Vec<MempoolRecord>, SequencerError> {
+        let mut records = Vec::new();
+        for entry in self.trees.mempool.iter() {
+            let (_, value) = entry?;
+            records.push(decode::<MempoolRecord>("mempool", &value)?);
+        }
+        records.sort_by_key(|record| record.sequence);
+        Ok(records)
+    }
+
+    /// Durably adds a transaction (and, for DECLARE, its class) to the mempool.
+    pub fn put_mempool(
+        &self,
+        record: &MempoolRecord,
+        class: Option<(Felt, &LegacyContractClass)>,
+    ) -> Result<(), SequencerError> {
+        if let Some((class_hash, class)) = class {
+            self.trees.mempool_classes.insert(felt_key(&class_hash), codec::encode(class))?;
+        }
+        self.trees.mempool.insert(felt_key(&record.transaction_hash), codec::encode(record))?;
+        self.db.flush()?;
+        Ok(())
+    }
+
+    /// Whether a transaction with this hash is in the mempool.
+    pub fn in_mempool(&self, hash: &Felt) -> Result<bool, SequencerError> {
+        Ok(self.trees.mempool.contains_key(felt_key(hash))?)
+    }
+
+    /// Iterates blocks `from..=to` in order.
+    pub fn blocks(
+        &self,
+        from: u64,
+        to: u64,
+    ) -> impl Iterator<Item = Result<BlockRecord, SequencerError>> + '_ {
+        self.trees.blocks.range(key(&[&u64_key(from)])..=key(&[&u64_key(to)])).map(|entry| {
+            let (_, value) = entry?;
+            decode("blocks", &value)
+        })
+    }
+}

@@ -1,0 +1,94 @@
+//! Admission of submitted transactions: hash, duplicate and nonce checks, validation by the
+//! executor, then a durable write to the mempool before the caller gets the hash back.
+
+use std::sync::Arc;
+
+use chain::{Felt, Transaction};
+use starknet_core::types::contract::legacy::LegacyContractClass;
+use tracing::debug;
+
+use crate::SequencerError;
+use crate::classes::DeclaredClass;
+use crate::executor::ExecutableTransaction;
+use crate::node::Node;
+use crate::overlay::OverlayState;
+
+impl Node {
+    /// Admits a transaction (with its class, for DECLARE) into the mempool and returns its hash
+    /// once it is durably recorded. CPU and disk work: call it from a blocking thread.
+    pub fn submit(
+        &self,
+        transaction: Transaction,
+        class: Option<DeclaredClass>,
+    ) -> Result<Felt, SequencerError> {
+        if transaction.is_query() {
+            return Err(SequencerError::UnsupportedTransaction(
+                "a query-only version cannot be executed".into(),
+            ));
+        }
+        let hash = transaction.hash(self.config.chain_id);
+        if self.mempool()?.contains(&hash) || self.store.transaction(&hash)?.is_some() {
+            return Err(SequencerError::DuplicateTransaction(hash));
+        }
+        let account = transaction.sender_address();
+        let nonce = transaction.nonce();
+        let latest = self.latest_block()?.header.block_number;
+        let current = self.store.nonce_at(&account, latest)?;
+        if nonce < current {
+            return Err(SequencerError::InvalidNonce(format!(
+                "nonce {nonce:#x} is already used: the account's nonce is {current:#x}"
+            )));
+        }
+        if let Transaction::DeclareV1(declare) = &transaction {
+            if self.store.class_declared_at(&declare.class_hash)?.is_some() {
+                return Err(SequencerError::ClassAlreadyDeclared(declare.class_hash));
+            }
+        }
+        let declared: Option<Arc<LegacyContractClass>> = class.map(|class| class.class);
+        let executable = ExecutableTransaction {
+            transaction: transaction.clone(),
+            transaction_hash: hash,
+            declared_class: declared.clone(),
+        };
+        let state = OverlayState::new(&self.store, latest);
+        let block = self.pending_block_info()?;
+        if let Err(failure) = self.executor.validate(&state, &block, &executable)? {
+            return Err(SequencerError::ValidationFailure(failure.reason));
+        }
+
+        let mut mempool = self.mempool()?;
+        if let Some(waiting) = mempool.by_nonce(&account, &nonce) {
+            return Err(if waiting == hash {
+                SequencerError::DuplicateTransaction(hash)
+            } else {
+                SequencerError::InvalidNonce(format!(
+                    "a transaction with nonce {nonce:#x} from {account:#x} is already waiting"
+                ))
+            });
+        }
+        let record = mempool.new_record(hash, transaction);
+        let class_to_store = match (&record.transaction, &declared) {
+            (Transaction::DeclareV1(declare), Some(class)) => {
+                Some((declare.class_hash, class.as_ref()))
+            }
+            _ => None,
+        };
+        self.store.put_mempool(&record, class_to_store)?;
+        mempool.insert(record);
+        debug!(transaction = %format!("{hash:#x}"), "accepted into the mempool");
+        Ok(hash)
+    }
+
+    /// The nonce a new transaction of `account` should use: the latest block's nonce, or one
+    /// past the highest nonce waiting in the mempool (what `getNonce` at `pre_confirmed`
+    /// answers, so a client can send several transactions per block).
+    pub fn next_nonce(&self, account: &Felt) -> Result<Felt, SequencerError> {
+        let latest = self.latest_block()?.header.block_number;
+        let committed = self.store.nonce_at(account, latest)?;
+        let waiting = self.mempool()?.highest_nonce(account);
+        Ok(match waiting {
+            Some(highest) if highest >= committed => highest + Felt::ONE,
+            _ => committed,
+        })
+    }
+}

@@ -20,8 +20,9 @@ if [ ! -x "$VENV/bin/cairo-compile" ]; then
   "$VENV/bin/pip" install --quiet --disable-pip-version-check "cairo-lang==$CAIRO_LANG_VERSION"
 fi
 
-# Proof-mode programs for the prover (run by cairo-vm in proof mode).
-proof_mode_programs=(crates/cairo-air/programs/*.cairo)
+# Proof-mode programs for the prover (run by cairo-vm in proof mode), and the light client's test
+# fixture that stands in for the OS program (writes a block public output from its input).
+proof_mode_programs=(crates/cairo-air/programs/*.cairo crates/light-client/tests/programs/*.cairo)
 
 out_dir=$(mktemp -d)
 trap 'rm -rf "$out_dir"' EXIT

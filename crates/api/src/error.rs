@@ -1,0 +1,85 @@
+//! Errors of the API crate: [`ApiError`] for serving, and [`RequestError`], what one JSON-RPC
+//! call can fail with, mapped to the stable [`codes`](crate::codes).
+
+use jsonrpsee::types::ErrorObjectOwned;
+use proof_store::JobStatusKind;
+
+use crate::codes;
+
+/// Why the server could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// The listener's address could not be read.
+    #[error("listener has no local address")]
+    LocalAddr(#[source] std::io::Error),
+}
+
+/// What a request can fail with. Converts into a JSON-RPC error object; the `Internal` variant
+/// is logged here and answered without its details.
+#[derive(Debug, thiserror::Error)]
+pub enum RequestError {
+    #[error("invalid params: {0}")]
+    InvalidParams(String),
+    #[error("block {block_number} is unknown to the prover")]
+    BlockNotFound { block_number: u64 },
+    #[error("no proof for block {block_number}: status {status}")]
+    ProofNotAvailable { block_number: u64, status: JobStatusKind },
+    #[error("no state root for block {block_number} yet: status {status}")]
+    StateRootNotAvailable { block_number: u64, status: JobStatusKind },
+    #[error("{operation} failed")]
+    Internal {
+        operation: &'static str,
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync + 'static>,
+    },
+}
+
+impl RequestError {
+    /// Wraps an internal failure (store, index, blocking task).
+    pub fn internal(
+        operation: &'static str,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
+        RequestError::Internal { operation, source: Box::new(source) }
+    }
+
+    /// The stable code of this error.
+    pub fn code(&self) -> i32 {
+        match self {
+            RequestError::InvalidParams(_) => codes::INVALID_PARAMS,
+            RequestError::BlockNotFound { .. } => codes::BLOCK_NOT_FOUND,
+            RequestError::ProofNotAvailable { .. } => codes::PROOF_NOT_AVAILABLE,
+            RequestError::StateRootNotAvailable { .. } => codes::STATE_ROOT_NOT_AVAILABLE,
+            RequestError::Internal { .. } => codes::INTERNAL_ERROR,
+        }
+    }
+}
+
+impl From<RequestError> for ErrorObjectOwned {
+    fn from(error: RequestError) -> Self {
+        let code = error.code();
+        match &error {
+            RequestError::Internal { operation, source } => {
+                tracing::error!(operation, error = %error_chain(source.as_ref()), "query API internal error");
+                ErrorObjectOwned::owned(code, "internal error", None::<()>)
+            }
+            RequestError::ProofNotAvailable { status, .. }
+            | RequestError::StateRootNotAvailable { status, .. } => {
+                ErrorObjectOwned::owned(code, error.to_string(), Some(status.as_str()))
+            }
+            _ => ErrorObjectOwned::owned(code, error.to_string(), None::<()>),
+        }
+    }
+}
+
+/// `error: cause: cause`, for logs.
+fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}

@@ -1,0 +1,85 @@
+//! The plain HTTP routes served beside JSON-RPC: `GET /proofs/{block_number}`, `GET /health`,
+//! `GET /metrics`. [`route`] answers them and returns `None` for every other request, which
+//! then goes to the JSON-RPC service.
+
+use hyper::header::{CONTENT_TYPE, HeaderValue};
+use hyper::{Method, Response, StatusCode};
+use jsonrpsee::server::HttpBody;
+use serde_json::json;
+
+use crate::error::RequestError;
+use crate::lookup::canonical_proof;
+use crate::metrics::Metrics;
+use crate::state::ApiState;
+
+/// Answers the HTTP routes; `None` means "not ours" (JSON-RPC handles it).
+pub async fn route(state: &ApiState, method: &Method, path: &str) -> Option<Response<HttpBody>> {
+    let known = path == "/health" || path == "/metrics" || path.starts_with("/proofs/");
+    if !known {
+        return None;
+    }
+    if method != Method::GET && method != Method::HEAD {
+        return Some(text(StatusCode::METHOD_NOT_ALLOWED, "only GET\n"));
+    }
+    Some(match path {
+        "/health" => health(state),
+        "/metrics" => {
+            respond(StatusCode::OK, Metrics::content_type(), state.metrics.render().into_bytes())
+        }
+        _ => proof(state, &path["/proofs/".len()..]).await,
+    })
+}
+
+async fn proof(state: &ApiState, block: &str) -> Response<HttpBody> {
+    // Digits only: `+5`, `05 `, `0x5` are not block numbers here.
+    let Some(block_number) =
+        block.bytes().all(|b| b.is_ascii_digit()).then(|| block.parse::<u64>().ok()).flatten()
+    else {
+        return text(StatusCode::BAD_REQUEST, "block number must be a decimal integer\n");
+    };
+    match canonical_proof(state, block_number).await {
+        Ok(stored) => {
+            let mut response = respond(StatusCode::OK, "application/octet-stream", stored.bytes);
+            if let Ok(hash) = HeaderValue::from_str(&stored.key.block_hash().to_string()) {
+                response.headers_mut().insert("x-block-hash", hash);
+            }
+            response
+        }
+        Err(RequestError::BlockNotFound { .. } | RequestError::ProofNotAvailable { .. }) => {
+            text(StatusCode::NOT_FOUND, "no proof for this block\n")
+        }
+        Err(error) => {
+            // Logs the details; the client gets none.
+            let _ = jsonrpsee::types::ErrorObjectOwned::from(error);
+            text(StatusCode::INTERNAL_SERVER_ERROR, "internal error\n")
+        }
+    }
+}
+
+fn health(state: &ApiState) -> Response<HttpBody> {
+    let checkpoint = match state.jobs.checkpoint() {
+        Ok(checkpoint) => checkpoint,
+        Err(error) => {
+            tracing::error!(%error, "health check: job index unreadable");
+            return text(StatusCode::SERVICE_UNAVAILABLE, "job index unreadable\n");
+        }
+    };
+    let body = json!({
+        "status": "ok",
+        "stored_through": checkpoint.stored_through,
+        "last_seen_head": checkpoint.last_seen_head,
+        "store": state.store.location(),
+    });
+    respond(StatusCode::OK, "application/json", body.to_string().into_bytes())
+}
+
+fn text(status: StatusCode, body: &'static str) -> Response<HttpBody> {
+    respond(status, "text/plain; charset=utf-8", body.as_bytes().to_vec())
+}
+
+fn respond(status: StatusCode, content_type: &'static str, body: Vec<u8>) -> Response<HttpBody> {
+    let mut response = Response::new(HttpBody::from(body));
+    *response.status_mut() = status;
+    response.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+    response
+}

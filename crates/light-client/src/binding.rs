@@ -1,0 +1,193 @@
+//! [`check_binding`]: does a verified block public output describe the block in the
+//! sequencer's headers? Pure: no I/O, one error variant per check.
+
+use chain::rpc::types::BlockWithTxHashes;
+use chain::{BlockPublicOutput, Felt, transaction_commitment};
+
+use crate::error::LightClientError;
+
+/// Checks `output` (from a verified proof) against `header`, its `parent` header (required
+/// above genesis, ignored for block 0) and the sequencer's `chain_id`.
+///
+/// Checked in this order, the first failure is returned: block number, block hash, parent hash,
+/// new state root, chain id, transaction count and commitment (recomputed from the header's
+/// transaction hashes with [`chain::transaction_commitment`]), then, above genesis, that the
+/// parent header is the header's parent and that the previous state root is its `new_root`.
+/// Genesis has no parent header, so its previous state root is not checked.
+pub fn check_binding(
+    output: &BlockPublicOutput,
+    header: &BlockWithTxHashes,
+    parent: Option<&BlockWithTxHashes>,
+    chain_id: Felt,
+) -> Result<(), LightClientError> {
+    if output.block_number != header.block_number {
+        return Err(LightClientError::BlockNumberMismatch {
+            header: header.block_number,
+            proven: output.block_number,
+        });
+    }
+    if output.block_hash != header.block_hash {
+        return Err(LightClientError::BlockHashMismatch {
+            header: header.block_hash,
+            proven: output.block_hash,
+        });
+    }
+    if output.parent_block_hash != header.parent_hash {
+        return Err(LightClientError::ParentHashMismatch {
+            header: header.parent_hash,
+            proven: output.parent_block_hash,
+        });
+    }
+    if output.new_state_root != header.new_root {
+        return Err(LightClientError::NewStateRootMismatch {
+            header: header.new_root,
+            proven: output.new_state_root,
+        });
+    }
+    if output.chain_id.as_felt() != chain_id {
+        return Err(LightClientError::ChainIdMismatch {
+            sequencer: chain_id,
+            proven: output.chain_id.as_felt(),
+        });
+    }
+    let header_count = header.transactions.len() as u64;
+    if output.transaction_count != header_count {
+        return Err(LightClientError::TransactionCountMismatch {
+            header: header_count,
+            proven: output.transaction_count,
+        });
+    }
+    let commitment = transaction_commitment(&header.transactions);
+    if output.transaction_commitment != commitment {
+        return Err(LightClientError::TransactionCommitmentMismatch {
+            header: commitment,
+            proven: output.transaction_commitment,
+        });
+    }
+    if header.block_number > 0 {
+        let Some(parent) = parent else {
+            return Err(LightClientError::MissingParentHeader {
+                block_number: header.block_number,
+            });
+        };
+        if parent.block_number + 1 != header.block_number || parent.block_hash != header.parent_hash
+        {
+            return Err(LightClientError::InconsistentSequencer {
+                parent_number: parent.block_number,
+                parent_hash: parent.block_hash,
+                named: header.parent_hash,
+            });
+        }
+        if output.previous_state_root != parent.new_root {
+            return Err(LightClientError::PreviousStateRootMismatch {
+                parent: parent.new_root,
+                proven: output.previous_state_root,
+            });
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chain::rpc::convert::block_with_tx_hashes;
+    use chain::rpc::types::BlockStatus;
+    use chain::{BlockHeader, ChainId};
+
+    fn header(number: u64, parent_hash: Felt, root: u64, txs: &[Felt]) -> BlockHeader {
+        BlockHeader {
+            block_number: number,
+            parent_hash,
+            timestamp: 1_700_000_000 + number,
+            sequencer_address: Felt::from(0x5eu64),
+            state_root: Felt::from(root),
+            transaction_count: txs.len() as u64,
+            transaction_commitment: transaction_commitment(txs),
+            event_count: 0,
+            event_commitment: Felt::ZERO,
+            state_diff_commitment: Felt::from(0xd1ffu64),
+            gas_prices: Default::default(),
+            l1_da_mode: Default::default(),
+            starknet_version: chain::block::StarknetVersion::current(),
+        }
+    }
+
+    struct Case {
+        output: BlockPublicOutput,
+        header: BlockWithTxHashes,
+        parent: BlockWithTxHashes,
+    }
+
+    fn case() -> Case {
+        let txs = [Felt::from(11u64), Felt::from(12u64)];
+        let parent = header(4, Felt::from(3u64), 100, &[]);
+        let child = header(5, parent.hash(), 200, &txs);
+        let output =
+            BlockPublicOutput::for_header(&child, Felt::ONE, ChainId::DEVNET, parent.state_root);
+        Case {
+            output,
+            header: block_with_tx_hashes(&child, BlockStatus::AcceptedOnL2, txs.to_vec()),
+            parent: block_with_tx_hashes(&parent, BlockStatus::AcceptedOnL2, vec![]),
+        }
+    }
+
+    fn check(case: &Case) -> Result<(), LightClientError> {
+        check_binding(&case.output, &case.header, Some(&case.parent), ChainId::DEVNET.as_felt())
+    }
+
+    #[test]
+    fn matching_output_passes() {
+        check(&case()).unwrap();
+    }
+
+    #[test]
+    fn each_field_has_its_own_error() {
+        use LightClientError as E;
+        type Tamper = fn(&mut Case);
+        let cases: [(Tamper, fn(&LightClientError) -> bool); 9] = [
+            (|c| c.output.block_number += 1, |e| matches!(e, E::BlockNumberMismatch { .. })),
+            (|c| c.output.block_hash += Felt::ONE, |e| matches!(e, E::BlockHashMismatch { .. })),
+            (|c| c.header.parent_hash += Felt::ONE, |e| matches!(e, E::ParentHashMismatch { .. })),
+            (|c| c.header.new_root += Felt::ONE, |e| matches!(e, E::NewStateRootMismatch { .. })),
+            (|c| c.output.chain_id = ChainId::MAINNET, |e| matches!(e, E::ChainIdMismatch { .. })),
+            (
+                |c| c.header.transactions.pop().map(drop).unwrap_or(()),
+                |e| matches!(e, E::TransactionCountMismatch { .. }),
+            ),
+            (
+                |c| c.header.transactions.reverse(),
+                |e| matches!(e, E::TransactionCommitmentMismatch { .. }),
+            ),
+            (
+                |c| c.output.previous_state_root += Felt::ONE,
+                |e| matches!(e, E::PreviousStateRootMismatch { .. }),
+            ),
+            (
+                |c| c.parent.block_hash += Felt::ONE,
+                |e| matches!(e, E::InconsistentSequencer { .. }),
+            ),
+        ];
+        for (index, (tamper, expected)) in cases.iter().enumerate() {
+            let mut case = case();
+            tamper(&mut case);
+            let error = check(&case).unwrap_err();
+            assert!(expected(&error), "case {index}: {error}");
+        }
+    }
+
+    #[test]
+    fn genesis_needs_no_parent() {
+        let genesis = header(0, Felt::ZERO, 7, &[]);
+        let output =
+            BlockPublicOutput::for_header(&genesis, Felt::ONE, ChainId::DEVNET, Felt::ZERO);
+        let rpc = block_with_tx_hashes(&genesis, BlockStatus::AcceptedOnL2, vec![]);
+        check_binding(&output, &rpc, None, ChainId::DEVNET.as_felt()).unwrap();
+        let mut above = case();
+        assert!(
+            check_binding(&above.output, &above.header, None, ChainId::DEVNET.as_felt()).is_err()
+        );
+        above.output.previous_state_root = above.parent.new_root;
+        check(&above).unwrap();
+    }
+}

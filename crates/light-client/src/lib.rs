@@ -1,0 +1,38 @@
+//! The watcher-prover light client: trusts a block's state transition given only the hash of
+//! the OS program and the sequencer's block header.
+//!
+//! [`light_verify`] (the library behind `watcher-prover light-verify`):
+//!
+//! 1. fetches the block's proof from the prover's query API (`prover_getProof`);
+//! 2. fetches the block header from the sequencer (`starknet_getBlockWithTxHashes`), the parent
+//!    header for blocks above genesis, and the chain id (`starknet_chainId`);
+//! 3. verifies the proof with [`cairo_air::verify_proof`] against the pinned OS program hash and
+//!    the minimum security (100 bits by default; see [`LightClientOptions`]), on the blocking
+//!    pool;
+//! 4. decodes the proof's output as a [`chain::BlockPublicOutput`] and checks it against the
+//!    headers ([`check_binding`]): block number, block hash, parent hash, new state root, the
+//!    previous state root against the parent's `new_root`, the chain id, and the transaction
+//!    count and commitment against the header's transaction hashes.
+//!
+//! Every failed check is its own [`LightClientError`] variant; `Ok` means all of them held.
+//!
+//! What is trusted: the pinned OS program hash (the OS proves that the output is the honest
+//! result of executing the block) and the header the sequencer serves; the prover's API is not
+//! trusted at all (a wrong or tampered proof fails verification or the binding checks).
+//!
+//! **Status.** The real OS program does not exist yet. The tests use a stand-in fixture
+//! program (`tests/programs/block_output.cairo`) that copies a block public output from its
+//! input to its output: it exercises every step above but proves nothing about a block. Only
+//! a proof of the real OS gives the guarantees described here.
+//!
+//! Cargo features: none.
+
+pub mod binding;
+pub mod error;
+pub mod prover_api;
+pub mod sequencer;
+pub mod verify;
+
+pub use binding::check_binding;
+pub use error::LightClientError;
+pub use verify::{LightClientOptions, VerifiedBlock, light_verify, light_verify_with};

@@ -1,0 +1,105 @@
+//! [`light_verify`]: fetch, verify, check the binding.
+
+use cairo_air::{CairoPolicy, CairoVerifyError, VerifiedStatement};
+use chain::{BlockPublicOutput, Felt};
+use stark::AcceptancePolicy;
+
+use crate::binding::check_binding;
+use crate::error::LightClientError;
+use crate::prover_api::ProverApiClient;
+use crate::sequencer::SequencerClient;
+
+/// What the light client accepts besides the pinned OS program.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LightClientOptions {
+    /// Minimum conjectured security of the proof. Default 100 (`standard`); 0 accepts `test`
+    /// proofs and is for tests only.
+    pub min_security_bits: u32,
+}
+
+impl Default for LightClientOptions {
+    fn default() -> Self {
+        LightClientOptions { min_security_bits: AcceptancePolicy::default().min_security_bits }
+    }
+}
+
+/// A block whose proof verified and binds to the sequencer's header.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VerifiedBlock {
+    /// The proven public output; every field was checked against the headers.
+    pub output: BlockPublicOutput,
+    /// Hash of the OS program the proof is about (the pinned one).
+    pub os_program_hash: Felt,
+    /// Conjectured security of the proof.
+    pub security_bits: u32,
+    /// Size of the proof file.
+    pub proof_size: usize,
+}
+
+/// [`light_verify_with`] under the default options (at least 100 bits of security).
+pub async fn light_verify(
+    api_url: &str,
+    rpc_url: &str,
+    block_number: u64,
+    pinned_os_hash: Felt,
+) -> Result<VerifiedBlock, LightClientError> {
+    light_verify_with(api_url, rpc_url, block_number, pinned_os_hash, LightClientOptions::default())
+        .await
+}
+
+/// Fetches block `block_number`'s proof from the prover API at `api_url` and its header from
+/// the sequencer at `rpc_url`, verifies the proof against `pinned_os_hash` and checks the
+/// binding (see the crate docs). `Ok` only if everything holds.
+pub async fn light_verify_with(
+    api_url: &str,
+    rpc_url: &str,
+    block_number: u64,
+    pinned_os_hash: Felt,
+    options: LightClientOptions,
+) -> Result<VerifiedBlock, LightClientError> {
+    let api = ProverApiClient::new(api_url)?;
+    let sequencer = SequencerClient::new(rpc_url)?;
+    let proof = api.proof(block_number).await?;
+    let proof_size = proof.len();
+    tracing::debug!(block_number, proof_size, "proof fetched");
+
+    let statement = verify_on_blocking_pool(proof, pinned_os_hash, options).await?;
+    let output = BlockPublicOutput::from_felts(&statement.output)
+        .map_err(LightClientError::MalformedPublicOutput)?;
+
+    let header = sequencer.block_with_tx_hashes(block_number).await?;
+    let parent = match block_number.checked_sub(1) {
+        Some(parent_number) => Some(sequencer.block_with_tx_hashes(parent_number).await?),
+        None => None,
+    };
+    let chain_id = sequencer.chain_id().await?;
+    check_binding(&output, &header, parent.as_ref(), chain_id)?;
+    tracing::info!(block_number, block_hash = %output.block_hash, "block verified");
+    Ok(VerifiedBlock {
+        output,
+        os_program_hash: statement.program_hash,
+        security_bits: statement.security_bits,
+        proof_size,
+    })
+}
+
+/// Verification is CPU work: keep it off the async workers.
+async fn verify_on_blocking_pool(
+    proof: Vec<u8>,
+    pinned_os_hash: Felt,
+    options: LightClientOptions,
+) -> Result<VerifiedStatement, LightClientError> {
+    let policy = CairoPolicy {
+        acceptance: AcceptancePolicy { min_security_bits: options.min_security_bits },
+        expected_program_hash: Some(pinned_os_hash),
+    };
+    let outcome = tokio::task::spawn_blocking(move || cairo_air::verify_proof(&proof, &policy))
+        .await
+        .map_err(LightClientError::VerifierTask)?;
+    outcome.map_err(|error| match error {
+        CairoVerifyError::ProgramMismatch { found, .. } => {
+            LightClientError::OsProgramMismatch { pinned: pinned_os_hash, found }
+        }
+        other => LightClientError::InvalidProof(other),
+    })
+}

@@ -1,9 +1,10 @@
 //! Running one Cairo 0 entry point in cairo-vm, with cairo-lang's calling convention.
 //!
-//! The arguments are `[selector, syscall_ptr, builtin pointers (in the order of the program's
-//! builtins), calldata_len, calldata_ptr]` (cairo-lang `_execute_version0_class`); the entry
-//! point returns its implicit arguments (the advanced syscall and builtin pointers) followed by
-//! `retdata_size, retdata_ptr`. After the run the same checks as cairo-lang's are made: the
+//! The arguments are `[selector, os_context_ptr, calldata_len, calldata_ptr]` where
+//! `os_context_ptr` points to `[syscall_ptr, builtin pointers (in the order of the program's
+//! builtins)]` (cairo-lang `_execute_version0_class`, which passes that list as a nested
+//! argument); the entry point returns the advanced syscall and builtin pointers, flattened,
+//! followed by `retdata_size, retdata_ptr`. After the run the same checks as cairo-lang's are made: the
 //! builtin stop pointers, the syscall pointer matches the syscalls actually served, automatic
 //! deductions, and cairo-vm's secure-run verification.
 
@@ -104,18 +105,26 @@ pub(crate) fn execute_call(
         CairoRunner::new(class.program(), LayoutName::all_cairo, None, false, false, false)
             .map_err(|e| fail("runner", &e))?;
     runner.initialize_function_runner().map_err(|e| fail("builtins", &e))?;
+    // The "OS context" (syscall pointer and builtin pointers) is passed as a pointer to its own
+    // segment; the entry point returns the advanced pointers flattened on the stack.
     let syscall_base = runner.vm.add_memory_segment();
-    let mut stack: Vec<MaybeRelocatable> = vec![call.selector.into(), syscall_base.into()];
+    let mut os_context: Vec<MaybeRelocatable> = vec![syscall_base.into()];
     for builtin in runner.vm.get_builtin_runners() {
-        stack.extend(builtin.initial_stack());
+        os_context.extend(builtin.initial_stack());
     }
-    let n_implicit = stack.len() - 1;
+    let n_implicit = os_context.len();
+    let os_context_base = runner.vm.add_memory_segment();
+    runner.vm.load_data(os_context_base, &os_context).map_err(|e| fail("os context", &e))?;
     let calldata_base = runner.vm.add_memory_segment();
     let calldata: Vec<MaybeRelocatable> =
         call.calldata.iter().map(MaybeRelocatable::from).collect();
     runner.vm.load_data(calldata_base, &calldata).map_err(|e| fail("calldata", &e))?;
-    stack.push(call.calldata.len().into());
-    stack.push(calldata_base.into());
+    let stack: Vec<MaybeRelocatable> = vec![
+        call.selector.into(),
+        os_context_base.into(),
+        call.calldata.len().into(),
+        calldata_base.into(),
+    ];
     let n_args = stack.len();
     let end = runner
         .initialize_function_entrypoint(offset, stack, Felt::ZERO.into())
@@ -157,8 +166,8 @@ pub(crate) fn execute_call(
 fn describe_failure(runner: &CairoRunner, call: &CallFrame, error: VirtualMachineError) -> String {
     let exception = VmException::from_vm_error(runner, error);
     let mut reason = format!(
-        "Error in contract {:#x}, entry point {:#x}:",
-        call.contract_address, call.selector
+        "Error in contract {:#x}, entry point {:#x} (pc {}):",
+        call.contract_address, call.selector, exception.pc
     );
     if let Some(message) = &exception.error_attr_value {
         reason.push(' ');

@@ -11,7 +11,7 @@
 use cairo_vm::types::layout_name::LayoutName;
 use cairo_vm::types::relocatable::{MaybeRelocatable, Relocatable};
 use cairo_vm::vm::errors::vm_errors::VirtualMachineError;
-use cairo_vm::vm::errors::vm_exception::VmException;
+use cairo_vm::vm::errors::vm_exception::{VmException, get_error_attr_value};
 use cairo_vm::vm::runners::cairo_runner::CairoRunner;
 use cairo_vm::vm::security::verify_secure_runner;
 use chain::{Event, Felt, MessageToL1};
@@ -162,16 +162,32 @@ pub(crate) fn execute_call(
 }
 
 /// The revert reason of a failed run: the contract, the entry point, the `with_attr` error
-/// message if any, and cairo-vm's error.
+/// messages of the failing pc and of every frame of the Cairo call stack (innermost first, as
+/// cairo-lang reports them), and cairo-vm's error.
 fn describe_failure(runner: &CairoRunner, call: &CallFrame, error: VirtualMachineError) -> String {
     let exception = VmException::from_vm_error(runner, error);
     let mut reason = format!(
         "Error in contract {:#x}, entry point {:#x} (pc {}):",
         call.contract_address, call.selector, exception.pc
     );
-    if let Some(message) = &exception.error_attr_value {
+    let mut messages: Vec<String> = Vec::new();
+    let frames = runner.vm.get_traceback_entries();
+    let attributes = exception.error_attr_value.iter().cloned().chain(
+        frames
+            .iter()
+            .filter(|(_, pc)| pc.segment_index == 0)
+            .filter_map(|(_, pc)| get_error_attr_value(pc.offset, runner)),
+    );
+    for attribute in attributes {
+        for line in attribute.lines().map(str::trim).filter(|line| !line.is_empty()) {
+            if !messages.iter().any(|seen| seen == line) {
+                messages.push(line.to_owned());
+            }
+        }
+    }
+    for message in messages {
         reason.push(' ');
-        reason.push_str(message.trim());
+        reason.push_str(&message);
     }
     reason.push('\n');
     reason.push_str(&exception.inner_exc.to_string());

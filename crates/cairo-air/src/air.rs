@@ -23,7 +23,7 @@
 //!    row, also the first extra value) to `rc_max` (last row); the product ends at 1.
 //! 6. **Boundary**: initial `pc`, `ap`, `fp`; final `pc`, `ap`.
 
-use stark::{Air, ConstraintKind, Felt, Frame, TraceTable};
+use stark::{Air, Component, ConstraintKind, Felt, Frame, TraceTable};
 
 use crate::layout::*;
 use crate::public_input::CairoPublicInput;
@@ -143,32 +143,16 @@ impl Air for CairoAir {
         AIR_NAME
     }
 
-    fn log_trace_length(&self) -> u32 {
-        self.public.log_trace_length
+    fn public_input_bytes(&self) -> Vec<u8> {
+        self.public_input_bytes.clone()
     }
 
-    fn main_width(&self) -> usize {
-        MAIN_WIDTH
-    }
-
-    fn aux_width(&self) -> usize {
-        AUX_WIDTH
+    fn components(&self) -> Vec<&dyn Component> {
+        vec![self]
     }
 
     fn num_aux_challenges(&self) -> usize {
         N_CHALLENGES
-    }
-
-    fn constraint_kinds(&self) -> &[ConstraintKind] {
-        &self.kinds
-    }
-
-    fn constraint_name(&self, index: usize) -> String {
-        self.names.get(index).cloned().unwrap_or_else(|| format!("constraint {index}"))
-    }
-
-    fn public_input_bytes(&self) -> Vec<u8> {
-        self.public_input_bytes.clone()
     }
 
     /// The public-memory quotient `z^|pub| / prod_pub (z - (a + alpha v))`.
@@ -182,6 +166,32 @@ impl Air for CairoAir {
         let quotient =
             denominator.inv().map(|d| z.pow(cells.len() as u64) * d).unwrap_or(Felt::zero());
         vec![quotient]
+    }
+}
+
+impl Component for CairoAir {
+    fn component_name(&self) -> &str {
+        "cpu"
+    }
+
+    fn log_trace_length(&self) -> u32 {
+        self.public.log_trace_length
+    }
+
+    fn main_width(&self) -> usize {
+        MAIN_WIDTH
+    }
+
+    fn aux_width(&self) -> usize {
+        AUX_WIDTH
+    }
+
+    fn constraint_kinds(&self) -> &[ConstraintKind] {
+        &self.kinds
+    }
+
+    fn constraint_name(&self, index: usize) -> String {
+        self.names.get(index).cloned().unwrap_or_else(|| format!("constraint {index}"))
     }
 
     fn build_aux_trace(&self, main: &TraceTable, challenges: &[Felt]) -> TraceTable {

@@ -40,7 +40,7 @@ pub fn prove_execution(
     let (trace, public) = build_main_trace(execution)?;
     public.validate()?;
     let air = CairoAir::new(public);
-    let proof = stark::prove(&air, trace, options)?;
+    let proof = stark::prove(&air, vec![trace], options)?;
     Ok(ProofEnvelope {
         air_name: AIR_NAME.into(),
         public_input: air.public_input_bytes_owned(),

@@ -25,11 +25,10 @@ fn challenges(air: &CairoAir) -> Vec<Felt> {
 fn assert_rejected(trace: TraceTable, public: CairoPublicInput, family: &str) {
     let air = CairoAir::new(public);
     let c = challenges(&air);
-    let aux = air.build_aux_trace(&trace, &c);
-    let violation =
-        stark::validate_trace(&air, &trace, &aux, &c).expect_err("the checker must catch it");
+    let violation = stark::validate_traces(&air, std::slice::from_ref(&trace), &c)
+        .expect_err("the checker must catch it");
     assert!(violation.name.starts_with(family), "expected a {family:?} violation, got {violation}");
-    let proof = stark::prove_unchecked(&air, trace, &SecurityPreset::Test.options()).unwrap();
+    let proof = stark::prove_unchecked(&air, vec![trace], &SecurityPreset::Test.options()).unwrap();
     assert!(
         stark::verify(&air, &proof, &AcceptancePolicy::insecure()).is_err(),
         "a bad trace verified"
@@ -48,8 +47,7 @@ fn honest_trace_passes_the_checker() {
     let (trace, public) = honest();
     let air = CairoAir::new(public);
     let c = challenges(&air);
-    let aux = air.build_aux_trace(&trace, &c);
-    stark::validate_trace(&air, &trace, &aux, &c).unwrap();
+    stark::validate_traces(&air, &[trace], &c).unwrap();
 }
 
 #[test]

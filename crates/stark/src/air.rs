@@ -1,8 +1,14 @@
-//! The `Air` trait: what a computation must say about its trace for the engine to prove it.
+//! The `Air` and `Component` traits: what a computation must say about its traces for the
+//! engine to prove it.
 //!
-//! To implement an AIR:
-//! 1. Fix the trace shape: `log_trace_length`, `main_width`, and, if the AIR needs verifier
-//!    randomness (permutation arguments), `num_aux_challenges` and `aux_width`.
+//! A statement ([`Air`]) is proven over one or more trace tables ([`Component`]s) that may have
+//! different lengths: a CPU table of `2^20` rows and a hash table of `2^12`, say, so that a
+//! table costs what its own rows cost. Components are tied together by permutation or lookup
+//! arguments whose final values ("claims") the prover sends and the statement checks.
+//!
+//! To implement a component:
+//! 1. Fix the trace shape: `log_trace_length`, `main_width`, and, if it uses verifier
+//!    randomness (permutation arguments), `aux_width`.
 //! 2. List the constraints with `constraint_kinds`, one [`ConstraintKind`] per constraint, in
 //!    the order `evaluate` writes them.
 //! 3. Write `evaluate`: given a [`Frame`] (two consecutive rows), write each constraint's value
@@ -11,10 +17,19 @@
 //!    linear: then every quotient `C / Z` has degree below the trace length, which is the
 //!    bound the composition polynomial is built for. (A quadratic first-row constraint would
 //!    give a quotient of degree `2n - 3`.) Debug builds of the prover report a violation.
-//! 4. Bind the statement: `public_input_bytes` returns every public value the constraints
-//!    depend on; it seeds the transcript.
-//! 5. If there are auxiliary columns, `build_aux_trace` computes them from the main trace and
-//!    the challenges (prover only).
+//! 4. If there are auxiliary columns, `build_aux_trace` computes them from the main trace and
+//!    the challenges (prover only), and `claim_columns` names the auxiliary columns whose
+//!    last-row value the prover must announce. The engine itself adds, for each of them, the
+//!    last-row constraint `column = claim`, so a claim is bound to the committed column.
+//!
+//! To implement the statement:
+//! 1. `name` and `public_input_bytes` bind the statement: they seed the transcript.
+//! 2. `components` lists the tables, in the order the prover receives their traces.
+//! 3. `num_aux_challenges` challenges are drawn after every main trace is committed;
+//!    `challenge_terms` derives constants from them and the public input (a public-memory
+//!    product, say). All components see the same challenges and terms.
+//! 4. `check_claims` checks the claims of all components together (the products of a
+//!    permutation split over several tables must multiply to the public value, say).
 
 use crate::field::Felt;
 use crate::trace::TraceTable;
@@ -36,7 +51,7 @@ pub enum ConstraintKind {
     LastRow,
 }
 
-/// Two consecutive rows of the trace (or their out-of-domain values).
+/// Two consecutive rows of a table (or their out-of-domain values).
 #[derive(Clone, Copy, Debug)]
 pub struct Frame<'a> {
     pub main_current: &'a [Felt],
@@ -45,10 +60,10 @@ pub struct Frame<'a> {
     pub aux_next: &'a [Felt],
 }
 
-/// An algebraic intermediate representation. See the module docs for the recipe.
-pub trait Air: Sync {
-    /// Identifies the AIR and its version; bound into the transcript.
-    fn name(&self) -> &str;
+/// One trace table and its constraints. See the module docs for the recipe.
+pub trait Component: Sync {
+    /// Short name for error messages and the debug checker.
+    fn component_name(&self) -> &str;
 
     /// log2 of the number of rows.
     fn log_trace_length(&self) -> u32;
@@ -56,12 +71,6 @@ pub trait Air: Sync {
     fn main_width(&self) -> usize;
 
     fn aux_width(&self) -> usize {
-        0
-    }
-
-    /// Challenges drawn after the main trace is committed, passed to `build_aux_trace` and
-    /// `evaluate`.
-    fn num_aux_challenges(&self) -> usize {
         0
     }
 
@@ -73,24 +82,91 @@ pub trait Air: Sync {
         format!("constraint {index}")
     }
 
-    /// Values the constraints need that depend only on the challenges and the public input
-    /// (a public-memory product, say). Computed once per proof and appended to the challenges
-    /// that `evaluate` and `build_aux_trace` receive.
-    fn challenge_terms(&self, challenges: &[Felt]) -> Vec<Felt> {
-        let _ = challenges;
-        Vec::new()
+    /// Auxiliary columns whose last-row values are announced as this component's claims.
+    fn claim_columns(&self) -> &[usize] {
+        &[]
     }
 
     /// Writes the value of every constraint at `frame` into `out` (len = constraint count).
-    /// `challenges` holds the drawn challenges followed by the `challenge_terms`.
+    /// `challenges` holds the statement's drawn challenges followed by its `challenge_terms`.
     fn evaluate(&self, frame: &Frame<'_>, challenges: &[Felt], out: &mut [Felt]);
-
-    /// Canonical bytes of the public input.
-    fn public_input_bytes(&self) -> Vec<u8>;
 
     /// Builds the auxiliary columns (prover only).
     fn build_aux_trace(&self, main: &TraceTable, challenges: &[Felt]) -> TraceTable {
         let _ = challenges;
         TraceTable::new(Vec::new(), main.length())
+    }
+}
+
+/// A statement over one or more components. See the module docs for the recipe.
+pub trait Air: Sync {
+    /// Identifies the AIR and its version; bound into the transcript.
+    fn name(&self) -> &str;
+
+    /// Canonical bytes of the public input.
+    fn public_input_bytes(&self) -> Vec<u8>;
+
+    /// The tables of the statement, in order.
+    fn components(&self) -> Vec<&dyn Component>;
+
+    /// Challenges drawn after every main trace is committed.
+    fn num_aux_challenges(&self) -> usize {
+        0
+    }
+
+    /// Values the constraints need that depend only on the challenges and the public input.
+    /// Computed once per proof and appended to the challenges components receive.
+    fn challenge_terms(&self, challenges: &[Felt]) -> Vec<Felt> {
+        let _ = challenges;
+        Vec::new()
+    }
+
+    /// Checks the claims of all components (one vector per component, in order) against each
+    /// other and the public input. `challenges` includes the terms.
+    fn check_claims(&self, challenges: &[Felt], claims: &[Vec<Felt>]) -> bool {
+        let _ = (challenges, claims);
+        true
+    }
+}
+
+/// A component's constraints followed by the engine's claim constraints (`column = claim` on
+/// the last row), as the prover and the verifier both evaluate them.
+pub(crate) struct ClaimedComponent<'a> {
+    pub component: &'a dyn Component,
+    kinds: Vec<ConstraintKind>,
+}
+
+impl<'a> ClaimedComponent<'a> {
+    pub fn new(component: &'a dyn Component) -> Self {
+        let mut kinds = component.constraint_kinds().to_vec();
+        kinds.extend(component.claim_columns().iter().map(|_| ConstraintKind::LastRow));
+        Self { component, kinds }
+    }
+
+    pub fn kinds(&self) -> &[ConstraintKind] {
+        &self.kinds
+    }
+
+    pub fn constraint_name(&self, index: usize) -> String {
+        let own = self.component.constraint_kinds().len();
+        if index < own {
+            self.component.constraint_name(index)
+        } else {
+            format!("claim {} equals the last row of its column", index - own)
+        }
+    }
+
+    pub fn evaluate(
+        &self,
+        frame: &Frame<'_>,
+        challenges: &[Felt],
+        claims: &[Felt],
+        out: &mut [Felt],
+    ) {
+        let own = self.component.constraint_kinds().len();
+        self.component.evaluate(frame, challenges, &mut out[..own]);
+        for (k, (column, claim)) in self.component.claim_columns().iter().zip(claims).enumerate() {
+            out[own + k] = frame.aux_current[*column] - claim;
+        }
     }
 }

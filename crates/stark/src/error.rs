@@ -5,6 +5,10 @@ use thiserror::Error;
 /// Why the prover could not produce a proof.
 #[derive(Debug, Error, PartialEq, Eq)]
 pub enum ProverError {
+    #[error("the AIR has {expected} components, {got} traces were given")]
+    ComponentCount { expected: usize, got: usize },
+    #[error("the components' claims do not satisfy the statement (an inconsistent trace)")]
+    ClaimsRejected,
     #[error("trace length {0} is not a power of two of at least 8")]
     BadTraceLength(usize),
     #[error("trace has {got} main columns, the AIR expects {expected}")]
@@ -33,6 +37,8 @@ pub enum VerifierError {
     BadOptions,
     #[error("proof has {got} bits of conjectured security, the policy requires {required}")]
     InsufficientSecurity { got: u32, required: u32 },
+    #[error("the components' claims do not satisfy the statement")]
+    ClaimsRejected,
     #[error("proof is for a trace of 2^{got} rows, the public input says 2^{expected}")]
     TraceLengthMismatch { expected: u32, got: u32 },
     #[error("out-of-domain check failed: the constraints do not hold")]

@@ -6,6 +6,14 @@
 //! (the points `x, ix, -x, -ix`), which is exactly what the verifier needs to fold twice. With
 //! an odd number of folds the last layer folds once (leaves of 2). After the last fold the
 //! polynomial is sent as coefficients.
+//!
+//! Several inputs of different sizes are proven together (batched FRI): the largest ones form
+//! the first layer, and each smaller input is added to the folded values at the layer whose
+//! domain has its size, so one set of layers and queries covers tables of every length. The
+//! inputs are already random linear combinations (the DEEP coefficients), so their sum is low
+//! degree only if each is, except with negligible probability.
+
+use std::collections::BTreeMap;
 
 use crate::error::VerifierError;
 use crate::fft::{Twiddles, interpolate_on_coset};
@@ -15,17 +23,17 @@ use crate::parallel;
 use crate::proof::Opening;
 use crate::transcript::Transcript;
 
-/// Number of folds for a trace of `2^log_n` rows.
-pub fn num_folds(log_n: u32, log_final_degree: u32) -> u32 {
-    log_n.saturating_sub(log_final_degree)
-}
-
-/// Folds per committed layer, layer by layer (4-ary layers fold twice).
-pub fn layer_folds(log_n: u32, log_final_degree: u32) -> Vec<u32> {
-    let folds = num_folds(log_n, log_final_degree);
-    let mut layers = vec![2; (folds / 2) as usize];
-    if folds % 2 == 1 {
-        layers.push(1);
+/// Folds per committed layer, layer by layer. Layers fold twice (4-ary leaves) except where a
+/// smaller input must join: a layer then starts exactly at that input's degree bound
+/// (`injections` lists their log degree bounds), and the last layer may fold once.
+pub fn layer_folds(log_n: u32, log_final_degree: u32, injections: &[u32]) -> Vec<u32> {
+    let mut layers = Vec::new();
+    let mut log_degree = log_n;
+    while log_degree > log_final_degree {
+        let next = log_degree - 1;
+        let folds = if next > log_final_degree && !injections.contains(&next) { 2 } else { 1 };
+        layers.push(folds);
+        log_degree -= folds;
     }
     layers
 }
@@ -75,22 +83,53 @@ pub struct FriCommitment {
     pub final_coefficients: Vec<Felt>,
 }
 
-/// Commits to the layers, drawing one folding challenge per fold from the transcript.
-/// `None` if the last layer is not of the claimed degree (the input was not low-degree).
+/// Adds `input` into `values` pointwise.
+fn add_into(values: &mut [Felt], input: &[Felt]) {
+    let chunk = parallel::chunk_size(values.len(), 1 << 12);
+    parallel::for_each_chunk_mut(values, chunk, |c, out| {
+        let start = c * chunk;
+        for (k, v) in out.iter_mut().enumerate() {
+            *v += input[start + k];
+        }
+    });
+}
+
+/// One FRI input: evaluations of a function claimed to have degree below `2^log_degree`, on
+/// the domain of size `2^(log_degree + log_blowup)` that the largest input's domain folds to.
+pub struct FriInput {
+    pub log_degree: u32,
+    pub evaluations: Vec<Felt>,
+}
+
+/// Commits to the layers, drawing one folding challenge per fold from the transcript. The
+/// inputs (largest first, all of degree bound at least `2^log_final_degree`) join the folding
+/// where the domain has shrunk to their size: the sum of the largest inputs is the first
+/// layer, and a smaller input is added to the folded values at the start of the layer of its
+/// size (see [`layer_folds`]). `None` if the last layer is not of the claimed degree (an
+/// input was not low-degree).
 pub fn commit(
-    evaluations: Vec<Felt>,
-    log_n: u32,
+    inputs: Vec<FriInput>,
     log_blowup: u32,
     log_final_degree: u32,
     offset: &Felt,
     generator: &Felt,
     transcript: &mut Transcript,
 ) -> Option<FriCommitment> {
-    let plan = layer_folds(log_n, log_final_degree);
+    let log_n = inputs.first()?.log_degree;
+    let injections: Vec<u32> = inputs.iter().map(|i| i.log_degree).collect();
+    let plan = layer_folds(log_n, log_final_degree, &injections);
+    let mut pending = inputs.into_iter().peekable();
+    let mut values = pending.next().expect("checked non-empty").evaluations;
+    let mut inject = |values: &mut Vec<Felt>, log_degree: u32| {
+        while let Some(input) = pending.next_if(|i| i.log_degree == log_degree) {
+            add_into(values, &input.evaluations);
+        }
+    };
+    inject(&mut values, log_n);
     let mut layers = Vec::with_capacity(plan.len());
-    let mut values = evaluations;
     let mut offset = *offset;
     let mut generator = *generator;
+    let mut log_degree = log_n;
     for folds in plan {
         let tree = commit_layer(&values, folds);
         transcript.absorb(b"fri layer", &tree.root());
@@ -105,12 +144,17 @@ pub fn commit(
         }
         layers.push((values, folds, tree));
         values = next.expect("a layer folds at least once");
+        log_degree -= folds;
+        inject(&mut values, log_degree);
     }
-    // The remaining polynomial has degree < 2^(log_n - folds); send its coefficients.
-    let remaining = log_n - num_folds(log_n, log_final_degree);
-    let twiddles = Twiddles::new(remaining + log_blowup);
+    if pending.peek().is_some() {
+        // An input smaller than the final degree bound or out of order: a caller bug.
+        return None;
+    }
+    // The remaining polynomial has degree < 2^log_degree; send its coefficients.
+    let twiddles = Twiddles::new(log_degree + log_blowup);
     interpolate_on_coset(&mut values, &offset, &twiddles, false);
-    let degree_bound = 1usize << remaining;
+    let degree_bound = 1usize << log_degree;
     if values[degree_bound..].iter().any(|c| *c != Felt::zero()) {
         return None;
     }
@@ -146,6 +190,7 @@ impl FriCommitment {
 
 /// Everything the FRI verifier needs besides the openings.
 pub struct FriParameters<'a> {
+    /// log2 of the largest input's degree bound.
     pub log_n: u32,
     pub log_blowup: u32,
     pub log_final_degree: u32,
@@ -157,25 +202,51 @@ pub struct FriParameters<'a> {
     pub final_coefficients: &'a [Felt],
 }
 
-/// Checks the FRI openings for queries at LDE indices `queries` (sorted, unique) whose layer-0
-/// values are `values` (computed by the caller from the trace openings).
+/// The inputs' values at the queried points, computed by the caller from the trace openings:
+/// for each input degree bound (log2), the sum of the inputs of that size at each queried
+/// index of their domain (the query index modulo the domain size).
+pub type QueriedInputs = BTreeMap<u32, BTreeMap<usize, Felt>>;
+
+/// The log degree bounds of the inputs, for [`layer_folds`].
+pub fn input_degrees(inputs: &QueriedInputs) -> Vec<u32> {
+    inputs.keys().rev().cloned().collect()
+}
+
+/// Checks the FRI openings for queries at LDE indices `queries` (sorted, unique) of the
+/// largest domain, given the inputs' values there.
 pub fn verify(
     params: &FriParameters<'_>,
     queries: &[usize],
-    values: &[Felt],
+    inputs: &QueriedInputs,
     openings: &[Opening],
 ) -> Result<(), VerifierError> {
     let half_inv = Felt::from(2u64).inv().expect("2 is invertible");
-    let plan = layer_folds(params.log_n, params.log_final_degree);
+    let plan = layer_folds(params.log_n, params.log_final_degree, &input_degrees(inputs));
     if openings.len() != plan.len() || params.roots.len() != plan.len() {
         return Err(VerifierError::Malformed("number of FRI layers".into()));
     }
+    if inputs.keys().next_back() != Some(&params.log_n)
+        || inputs.keys().next().is_some_and(|d| *d < params.log_final_degree)
+    {
+        return Err(VerifierError::Malformed("FRI input sizes".into()));
+    }
+    let inject = |current: &mut [(usize, Felt)], log_degree: u32| -> Result<(), VerifierError> {
+        if let Some(values) = inputs.get(&log_degree) {
+            for (index, value) in current.iter_mut() {
+                *value += *values
+                    .get(index)
+                    .ok_or_else(|| VerifierError::Malformed("FRI input at a query".into()))?;
+            }
+        }
+        Ok(())
+    };
     let mut size = 1usize << (params.log_n + params.log_blowup);
+    let mut log_degree = params.log_n;
     let mut offset = *params.offset;
     let mut generator = *params.generator;
     let mut betas = params.betas.iter();
-    let mut current: Vec<(usize, Felt)> =
-        queries.iter().cloned().zip(values.iter().cloned()).collect();
+    let mut current: Vec<(usize, Felt)> = queries.iter().map(|q| (*q, Felt::zero())).collect();
+    inject(&mut current, log_degree)?;
     for (layer, (opening, folds)) in openings.iter().zip(plan).enumerate() {
         let arity = 1usize << folds;
         let leaves = size / arity;
@@ -231,6 +302,8 @@ pub fn verify(
         }
         current = next;
         size = leaves;
+        log_degree -= folds;
+        inject(&mut current, log_degree)?;
     }
     if betas.next().is_some() {
         return Err(VerifierError::Malformed("FRI challenges".into()));
@@ -297,30 +370,123 @@ mod tests {
             let p = polynomial(1 << log_n, seed);
             let values = evaluations(&p, log_blowup);
             let generator = root_of_unity(log_n + log_blowup);
-            let mut transcript = Transcript::new(b"fri test");
-            let commitment = commit(values.clone(), log_n, log_blowup, log_final, &coset_offset(), &generator, &mut transcript)
-                .expect("low-degree input");
             let queries: Vec<usize> = picks.into_iter().map(|q| q % values.len()).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
-            let openings = commitment.open(&queries);
-            // Replay the verifier's challenges.
-            let mut replay = Transcript::new(b"fri test");
-            let mut betas = Vec::new();
-            for (root, folds) in commitment.roots().iter().zip(layer_folds(log_n, log_final)) {
-                replay.absorb(b"fri layer", root);
-                betas.extend((0..folds).map(|_| replay.challenge_felt()));
-            }
-            let roots = commitment.roots();
-            let params = FriParameters {
-                log_n, log_blowup, log_final_degree: log_final, offset: &coset_offset(), generator: &generator,
-                betas: &betas, roots: &roots, final_coefficients: &commitment.final_coefficients,
-            };
-            let queried: Vec<Felt> = queries.iter().map(|&q| values[q]).collect();
-            prop_assert_eq!(verify(&params, &queries, &queried, &openings), Ok(()));
-            // A wrong queried value is caught.
-            let mut wrong = queried.clone();
-            wrong[0] += Felt::one();
-            prop_assert!(verify(&params, &queries, &wrong, &openings).is_err());
+            let inputs = vec![FriInput { log_degree: log_n, evaluations: values }];
+            prop_assert_eq!(commit_and_verify(inputs, log_final.min(log_n), &coset_offset(), &generator, &queries, None), Ok(()));
         }
+
+        /// Inputs of several sizes, all low-degree, verify together; making the smallest one
+        /// of too high a degree is caught.
+        #[test]
+        fn mixed_size_inputs_verify(log_n in 3u32..8, drop1 in 1u32..3, drop2 in 0u32..3, seed in any::<u64>(), picks in proptest::collection::btree_set(0usize..512, 1..12)) {
+            let log_blowup = 1;
+            let log_small = log_n - drop1;
+            let log_smaller = log_small.saturating_sub(drop2).max(1);
+            let log_final = 0;
+            let generator = root_of_unity(log_n + log_blowup);
+            let lde = |log: u32, degree_bound: usize, seed: u64| {
+                let mut c = polynomial(degree_bound, seed);
+                c.resize(1 << (log + log_blowup), Felt::zero());
+                low_degree_extension(&c, 0, &Felt::one(), &Twiddles::new(log + log_blowup), false)
+            };
+            let queries: Vec<usize> = picks.into_iter().map(|q| q % (1 << (log_n + log_blowup))).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
+            let inputs = |bad: bool| {
+                let mut v = vec![
+                    FriInput { log_degree: log_n, evaluations: lde(log_n, 1 << log_n, seed) },
+                    FriInput { log_degree: log_small, evaluations: lde(log_small, 1 << log_small, seed ^ 1) },
+                ];
+                let smallest = if bad { 2 << log_smaller } else { 1 << log_smaller };
+                v.push(FriInput { log_degree: log_smaller, evaluations: lde(log_smaller, smallest, seed ^ 2) });
+                v
+            };
+            prop_assert_eq!(commit_and_verify(inputs(false), log_final, &Felt::one(), &generator, &queries, None), Ok(()));
+            // A dishonest prover folds the bad input anyway: the final layer is not low-degree.
+            prop_assert!(commit_and_verify(inputs(true), log_final, &Felt::one(), &generator, &queries, None).is_err());
+        }
+    }
+
+    /// Commits `inputs`, opens at `queries` and runs the verifier on their values (plus
+    /// `tamper` at the first query of the largest input, if given).
+    fn commit_and_verify(
+        inputs: Vec<FriInput>,
+        log_final: u32,
+        offset: &Felt,
+        generator: &Felt,
+        queries: &[usize],
+        tamper: Option<Felt>,
+    ) -> Result<(), String> {
+        let log_blowup = 1;
+        let log_n = inputs[0].log_degree;
+        let mut queried = QueriedInputs::new();
+        for input in &inputs {
+            let size = input.evaluations.len();
+            let entry = queried.entry(input.log_degree).or_default();
+            let positions: std::collections::BTreeSet<usize> =
+                queries.iter().map(|q| q % size).collect();
+            for p in positions {
+                *entry.entry(p).or_insert(Felt::zero()) += input.evaluations[p];
+            }
+        }
+        if let Some(delta) = tamper {
+            *queried.get_mut(&log_n).unwrap().get_mut(&queries[0]).unwrap() += delta;
+        }
+        let degrees = input_degrees(&queried);
+        let mut transcript = Transcript::new(b"fri test");
+        let commitment = commit(inputs, log_blowup, log_final, offset, generator, &mut transcript)
+            .ok_or("not low degree")?;
+        let openings = commitment.open(queries);
+        let mut replay = Transcript::new(b"fri test");
+        let mut betas = Vec::new();
+        for (root, folds) in commitment.roots().iter().zip(layer_folds(log_n, log_final, &degrees))
+        {
+            replay.absorb(b"fri layer", root);
+            betas.extend((0..folds).map(|_| replay.challenge_felt()));
+        }
+        let roots = commitment.roots();
+        let params = FriParameters {
+            log_n,
+            log_blowup,
+            log_final_degree: log_final,
+            offset,
+            generator,
+            betas: &betas,
+            roots: &roots,
+            final_coefficients: &commitment.final_coefficients,
+        };
+        verify(&params, queries, &queried, &openings).map_err(|e| e.to_string())
+    }
+
+    /// A wrong queried value is caught.
+    #[test]
+    fn wrong_queried_value_is_rejected() {
+        let (log_n, log_blowup) = (6u32, 1u32);
+        let values = evaluations(&polynomial(1 << log_n, 5), log_blowup);
+        let generator = root_of_unity(log_n + log_blowup);
+        let inputs = || vec![FriInput { log_degree: log_n, evaluations: values.clone() }];
+        let queries = [3usize, 40, 77];
+        assert_eq!(
+            commit_and_verify(inputs(), 2, &coset_offset(), &generator, &queries, None),
+            Ok(())
+        );
+        assert!(
+            commit_and_verify(
+                inputs(),
+                2,
+                &coset_offset(),
+                &generator,
+                &queries,
+                Some(Felt::one())
+            )
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn layers_start_at_every_input_size() {
+        assert_eq!(layer_folds(10, 2, &[10]), vec![2, 2, 2, 2]);
+        assert_eq!(layer_folds(10, 2, &[10, 7]), vec![2, 1, 2, 2, 1]);
+        assert_eq!(layer_folds(9, 0, &[9, 8, 3]), vec![1, 2, 2, 1, 2, 1]);
+        assert_eq!(layer_folds(5, 5, &[5]), Vec::<u32>::new());
     }
 
     /// Evaluations of a polynomial of too high degree cannot end in a low-degree final layer.
@@ -332,9 +498,9 @@ mod tests {
         let values = low_degree_extension(&p, 0, &coset_offset(), &Twiddles::new(log_n + 1), false);
         let generator = root_of_unity(log_n + log_blowup);
         let mut transcript = Transcript::new(b"fri test");
+        let inputs = vec![FriInput { log_degree: log_n, evaluations: values }];
         assert!(
-            commit(values, log_n, log_blowup, 2, &coset_offset(), &generator, &mut transcript)
-                .is_none()
+            commit(inputs, log_blowup, 2, &coset_offset(), &generator, &mut transcript).is_none()
         );
     }
 }

@@ -2,14 +2,19 @@
 //! Fiat-Shamir transcript, built on `lambdaworks-math`.
 //!
 //! The engine knows nothing of Cairo: a computation describes itself with the [`Air`] trait
-//! (trace shape, constraints with their zerofier kinds, public input), and [`prove`] /
-//! [`verify`] do the rest.
+//! (public input, challenges, cross-table checks) over one or more [`Component`]s (trace
+//! tables of any power-of-two length with their constraints and zerofier kinds), and
+//! [`prove`] / [`verify`] do the rest.
 //!
 //! * Constraints have degree at most 2, so the composition polynomial has degree below the
 //!   trace length and is evaluated on a single coset of the trace size.
 //! * Traces are extended to the `blowup * n`-th roots of unity (the trace domain is its coset
 //!   0 and needs no FFT; see `domain`); rows are committed in Merkle trees, one per table
-//!   (main, auxiliary, composition).
+//!   (main, auxiliary, composition) of each component.
+//! * Components of different lengths share challenges, the out-of-domain point and one FRI
+//!   (each DEEP quotient joins the folding at its own size), so a small table costs what its
+//!   rows cost. Permutation and lookup arguments that span components end in claims (last-row
+//!   values the engine binds to their columns) that the statement checks together.
 //! * The DEEP quotient of every column at `z` and `g z` plus the composition at `z` is proven
 //!   low-degree by FRI (two folds per committed layer, four values per leaf, final polynomial
 //!   in the clear), after a proof-of-work.
@@ -22,7 +27,9 @@
 //! # Example: the Fibonacci AIR
 //!
 //! ```
-//! use stark::{Air, ConstraintKind, Felt, Frame, TraceTable, AcceptancePolicy, SecurityPreset};
+//! use stark::{
+//!     AcceptancePolicy, Air, Component, ConstraintKind, Felt, Frame, SecurityPreset, TraceTable,
+//! };
 //!
 //! /// Two columns (a, b); each row steps (a, b) -> (b, a + b); row 0 is (1, 1) and the last
 //! /// row's b is the public result.
@@ -33,8 +40,16 @@
 //!     ConstraintKind::FirstRow, ConstraintKind::LastRow,
 //! ];
 //!
+//! // The statement: its name, public input and tables (here a single one).
 //! impl Air for Fibonacci {
 //!     fn name(&self) -> &str { "fibonacci/doc" }
+//!     fn public_input_bytes(&self) -> Vec<u8> { stark::felt_to_bytes(&self.result).to_vec() }
+//!     fn components(&self) -> Vec<&dyn Component> { vec![self] }
+//! }
+//!
+//! // The table: its shape and constraints.
+//! impl Component for Fibonacci {
+//!     fn component_name(&self) -> &str { "fibonacci" }
 //!     fn log_trace_length(&self) -> u32 { self.log_n }
 //!     fn main_width(&self) -> usize { 2 }
 //!     fn constraint_kinds(&self) -> &[ConstraintKind] { &KINDS }
@@ -45,7 +60,6 @@
 //!         out[2] = (a - Felt::one()) + (b - Felt::one()) * Felt::from(7u64);
 //!         out[3] = b - &self.result;
 //!     }
-//!     fn public_input_bytes(&self) -> Vec<u8> { stark::felt_to_bytes(&self.result).to_vec() }
 //! }
 //!
 //! let log_n = 5;
@@ -58,7 +72,7 @@
 //! let air = Fibonacci { log_n, result: b.last().unwrap().clone() };
 //! let trace = TraceTable::new(vec![a, b], 1 << log_n);
 //! let options = SecurityPreset::Test.options();
-//! let proof = stark::prove(&air, trace, &options).unwrap();
+//! let proof = stark::prove(&air, vec![trace], &options).unwrap();
 //! stark::verify(&air, &proof, &AcceptancePolicy::insecure()).unwrap();
 //! // A claim about another result is rejected.
 //! let liar = Fibonacci { log_n, result: Felt::from(42u64) };
@@ -85,16 +99,16 @@ mod trace;
 mod transcript;
 mod verifier;
 
-pub use air::{Air, ConstraintKind, Frame, MAX_CONSTRAINT_DEGREE};
+pub use air::{Air, Component, ConstraintKind, Frame, MAX_CONSTRAINT_DEGREE};
 pub use codec::{ByteReader, ByteWriter, DecodeError};
-pub use debug::{ConstraintViolation, validate_trace};
+pub use debug::{ConstraintViolation, validate_traces};
 pub use envelope::{FORMAT_VERSION, MAGIC, ProofEnvelope, verify_envelope};
 pub use error::{ProverError, VerifierError};
 pub use field::{
     FELT_BYTES, Felt, batch_inverse, felt_from_bytes, felt_to_bytes, powers, root_of_unity,
 };
 pub use options::{AcceptancePolicy, ProofOptions, SecurityPreset};
-pub use proof::{Opening, StarkProof};
+pub use proof::{ComponentProof, Opening, StarkProof};
 pub use prover::{MAX_LOG_TRACE_LENGTH, MIN_LOG_TRACE_LENGTH, prove, prove_unchecked};
 pub use trace::TraceTable;
 pub use verifier::verify;

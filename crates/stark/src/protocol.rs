@@ -8,19 +8,24 @@ use crate::options::ProofOptions;
 use crate::transcript::Transcript;
 
 /// Protocol label; bump on any change to the transcript or proof layout.
-pub const PROTOCOL: &[u8] = b"watcher-prover/stark/v1";
+pub const PROTOCOL: &[u8] = b"watcher-prover/stark/v2";
 
-/// Seeds the transcript with the whole statement: AIR name, options, trace shape and public
-/// input. Nothing is drawn before this.
+/// Seeds the transcript with the whole statement: AIR name, options, the shape of every
+/// component and the public input. Nothing is drawn before this.
 pub fn seed_transcript<A: Air + ?Sized>(air: &A, options: &ProofOptions) -> Transcript {
     let mut t = Transcript::new(PROTOCOL);
     t.absorb(b"air", air.name().as_bytes());
     t.absorb(b"options", &options.to_bytes());
+    let components = air.components();
     let mut shape = Vec::new();
-    shape.extend_from_slice(&air.log_trace_length().to_le_bytes());
-    shape.extend_from_slice(&(air.main_width() as u32).to_le_bytes());
-    shape.extend_from_slice(&(air.aux_width() as u32).to_le_bytes());
-    shape.extend_from_slice(&(air.constraint_kinds().len() as u32).to_le_bytes());
+    shape.extend_from_slice(&(components.len() as u32).to_le_bytes());
+    for c in &components {
+        shape.extend_from_slice(&c.log_trace_length().to_le_bytes());
+        shape.extend_from_slice(&(c.main_width() as u32).to_le_bytes());
+        shape.extend_from_slice(&(c.aux_width() as u32).to_le_bytes());
+        shape.extend_from_slice(&(c.constraint_kinds().len() as u32).to_le_bytes());
+        shape.extend_from_slice(&(c.claim_columns().len() as u32).to_le_bytes());
+    }
     t.absorb(b"shape", &shape);
     t.absorb(b"public input", &air.public_input_bytes());
     t
@@ -73,14 +78,25 @@ pub struct DeepCoefficients {
     pub composition: Felt,
 }
 
-pub fn draw_deep_coefficients(t: &mut Transcript, columns: usize) -> DeepCoefficients {
+/// DEEP coefficients of every component (`widths` holds each one's main + aux width), all
+/// powers of one challenge.
+pub fn draw_deep_coefficients(t: &mut Transcript, widths: &[usize]) -> Vec<DeepCoefficients> {
     let gamma = t.challenge_felt();
-    let p = crate::field::powers(&gamma, 2 * columns + 1);
-    DeepCoefficients {
-        at_z: p[..columns].to_vec(),
-        at_gz: p[columns..2 * columns].to_vec(),
-        composition: p[2 * columns],
-    }
+    let total: usize = widths.iter().map(|w| 2 * w + 1).sum();
+    let p = crate::field::powers(&gamma, total);
+    let mut start = 0;
+    widths
+        .iter()
+        .map(|&columns| {
+            let p = &p[start..start + 2 * columns + 1];
+            start += 2 * columns + 1;
+            DeepCoefficients {
+                at_z: p[..columns].to_vec(),
+                at_gz: p[columns..2 * columns].to_vec(),
+                composition: p[2 * columns],
+            }
+        })
+        .collect()
 }
 
 /// The DEEP quotient at one point from the row values there (main then aux), the composition

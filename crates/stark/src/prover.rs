@@ -1,20 +1,20 @@
 //! The prover: commit to the trace, build the composition polynomial, open it out of domain,
 //! and prove the DEEP quotient low-degree with FRI.
 
-use crate::air::{Air, Frame};
+use crate::air::{Air, ClaimedComponent, Frame};
 use crate::composition::{ZerofierInverses, combine};
 use crate::domain::Domain;
 use crate::error::ProverError;
 use crate::fft::{LdePlan, evaluate_at, interpolate_on_coset, low_degree_extension};
 use crate::field::{Felt, batch_inverse, powers};
-use crate::fri;
+use crate::fri::{self, FriInput};
 use crate::merkle::MerkleTree;
 use crate::options::ProofOptions;
 use crate::parallel;
-use crate::proof::{Opening, StarkProof};
+use crate::proof::{ComponentProof, Opening, StarkProof};
 use crate::protocol::{
-    DeepPoint, OodValues, absorb_ood, deep_claims, deep_value, draw_deep_coefficients,
-    draw_ood_point, draw_queries, seed_transcript,
+    DeepCoefficients, DeepPoint, OodValues, absorb_ood, deep_claims, deep_value,
+    draw_deep_coefficients, draw_ood_point, draw_queries, seed_transcript,
 };
 use crate::trace::TraceTable;
 
@@ -58,150 +58,355 @@ fn extend_columns(columns: &[Vec<Felt>], plan: &LdePlan) -> Vec<Vec<Felt>> {
     }
 }
 
-/// Proves that `main` satisfies `air`. In debug builds the trace is checked first and a
-/// violation is reported with its row and constraint.
+/// Proves that `traces` (one main trace per component, in the order of
+/// [`Air::components`]) satisfy `air`. In debug builds every table is checked first and a
+/// violation is reported with its component, row and constraint.
 pub fn prove<A: Air>(
     air: &A,
-    main: TraceTable,
+    traces: Vec<TraceTable>,
     options: &ProofOptions,
 ) -> Result<StarkProof, ProverError> {
-    prove_inner(air, main, options, cfg!(debug_assertions))
+    prove_inner(air, traces, options, cfg!(debug_assertions))
 }
 
 /// Like [`prove`], without the debug check. Tests use it to show that the verifier, not the
 /// prover, is what rejects a bad trace.
 pub fn prove_unchecked<A: Air>(
     air: &A,
-    main: TraceTable,
+    traces: Vec<TraceTable>,
     options: &ProofOptions,
 ) -> Result<StarkProof, ProverError> {
-    prove_inner(air, main, options, false)
+    prove_inner(air, traces, options, false)
+}
+
+/// The prover's state for one component.
+struct ComponentState<'a> {
+    claimed: ClaimedComponent<'a>,
+    domain: Domain,
+    plan: LdePlan,
+    main: Committed,
+    aux: Option<Committed>,
+    claims: Vec<Felt>,
+}
+
+impl ComponentState<'_> {
+    fn aux_columns(&self) -> &[Vec<Felt>] {
+        self.aux.as_ref().map_or(&[], |c| &c.columns)
+    }
+}
+
+/// The smallest FRI degree bound: the options' one, lowered to fit the smallest component.
+pub(crate) fn effective_log_final_degree(options: &ProofOptions, log_sizes: &[u32]) -> u32 {
+    let smallest = log_sizes.iter().cloned().min().unwrap_or(0);
+    u32::from(options.log_final_degree).min(smallest)
 }
 
 fn prove_inner<A: Air>(
     air: &A,
-    main: TraceTable,
+    traces: Vec<TraceTable>,
     options: &ProofOptions,
     check: bool,
 ) -> Result<StarkProof, ProverError> {
-    let log_n = air.log_trace_length();
-    let n = 1usize << log_n;
-    if !(MIN_LOG_TRACE_LENGTH..=MAX_LOG_TRACE_LENGTH).contains(&log_n) || main.length() != n {
-        return Err(ProverError::BadTraceLength(main.length()));
+    let components = air.components();
+    if components.is_empty() || components.len() != traces.len() {
+        return Err(ProverError::ComponentCount { expected: components.len(), got: traces.len() });
     }
-    if main.width() != air.main_width() {
-        return Err(ProverError::MainWidth { expected: air.main_width(), got: main.width() });
+    for (component, trace) in components.iter().zip(&traces) {
+        let log_n = component.log_trace_length();
+        if !(MIN_LOG_TRACE_LENGTH..=MAX_LOG_TRACE_LENGTH).contains(&log_n)
+            || trace.length() != 1 << log_n
+        {
+            return Err(ProverError::BadTraceLength(trace.length()));
+        }
+        if trace.width() != component.main_width() {
+            return Err(ProverError::MainWidth {
+                expected: component.main_width(),
+                got: trace.width(),
+            });
+        }
     }
     if !options.is_well_formed() {
         return Err(ProverError::BadOptions(*options));
     }
-    let domain = Domain::new(log_n, u32::from(options.log_blowup));
-    let plan = LdePlan::new(log_n, domain.log_blowup, &domain.offset);
-    let twiddles = plan.twiddles();
-    let blowup = domain.blowup();
-    let lde_size = domain.lde_size();
+    let log_blowup = u32::from(options.log_blowup);
+    let log_sizes: Vec<u32> = components.iter().map(|c| c.log_trace_length()).collect();
+    let log_max = *log_sizes.iter().max().expect("non-empty");
+    let largest = Domain::new(log_max, log_blowup);
     let mut transcript = seed_transcript(air, options);
 
     let started = std::time::Instant::now();
     let phase = |name: &str| tracing::info!(target: "stark::prover", elapsed_ms = started.elapsed().as_millis() as u64, "{name}");
-    phase("committing the main trace");
-    // 1. Main trace.
-    let main_committed = Committed::new(main.columns(), &domain, &plan);
-    transcript.absorb(b"main root", &main_committed.tree.root());
+    phase("committing the main traces");
+    // 1. Main traces.
+    let mut states = Vec::with_capacity(components.len());
+    for (component, trace) in components.iter().zip(&traces) {
+        let domain = Domain::new(component.log_trace_length(), log_blowup);
+        let plan = LdePlan::new(domain.log_trace_length, log_blowup, &domain.offset);
+        let main = Committed::new(trace.columns(), &domain, &plan);
+        transcript.absorb(b"main root", &main.tree.root());
+        states.push(ComponentState {
+            claimed: ClaimedComponent::new(*component),
+            domain,
+            plan,
+            main,
+            aux: None,
+            claims: Vec::new(),
+        });
+    }
     let mut challenges: Vec<Felt> =
         (0..air.num_aux_challenges()).map(|_| transcript.challenge_felt()).collect();
     let terms = air.challenge_terms(&challenges);
     challenges.extend(terms);
 
-    phase("committing the auxiliary trace");
-    // 2. Auxiliary trace, built with the challenges.
-    let aux = air.build_aux_trace(&main, &challenges);
-    if aux.width() != air.aux_width() || aux.length() != n {
-        return Err(ProverError::AuxWidth { expected: air.aux_width(), got: aux.width() });
-    }
-    if check {
-        crate::debug::validate_trace(air, &main, &aux, &challenges)
+    phase("committing the auxiliary traces");
+    // 2. Auxiliary traces, built with the challenges; their claims.
+    for (state, main) in states.iter_mut().zip(traces) {
+        let component = state.claimed.component;
+        let aux = component.build_aux_trace(&main, &challenges);
+        if aux.width() != component.aux_width() || aux.length() != main.length() {
+            return Err(ProverError::AuxWidth {
+                expected: component.aux_width(),
+                got: aux.width(),
+            });
+        }
+        let last = main.length() - 1;
+        state.claims = component.claim_columns().iter().map(|c| *aux.get(last, *c)).collect();
+        if check {
+            crate::debug::validate_component(
+                &state.claimed,
+                &main,
+                &aux,
+                &challenges,
+                &state.claims,
+            )
             .map_err(ProverError::ConstraintViolation)?;
+        }
+        drop(main);
+        if aux.width() > 0 {
+            let committed = Committed::new(aux.columns(), &state.domain, &state.plan);
+            transcript.absorb(b"aux root", &committed.tree.root());
+            state.aux = Some(committed);
+        }
     }
-    drop(main);
-    let aux_committed = (aux.width() > 0).then(|| Committed::new(aux.columns(), &domain, &plan));
-    drop(aux);
-    if let Some(c) = &aux_committed {
-        transcript.absorb(b"aux root", &c.tree.root());
+    let claims: Vec<Vec<Felt>> = states.iter().map(|s| s.claims.clone()).collect();
+    for c in &claims {
+        transcript.absorb_felts(b"claims", c);
     }
-    let empty: Vec<Vec<Felt>> = Vec::new();
-    let aux_columns = aux_committed.as_ref().map_or(&empty, |c| &c.columns);
+    if !air.check_claims(&challenges, &claims) {
+        return Err(ProverError::ClaimsRejected);
+    }
 
-    // 3. Composition polynomial: evaluated on coset 1, where every zerofier is invertible; it
-    // has degree < n, so n values determine it.
-    phase("evaluating the composition polynomial");
+    // 3. Composition polynomials, one per component: evaluated on coset 1, where every
+    // zerofier is invertible; each has degree < n, so n values determine it.
+    phase("evaluating the composition polynomials");
     let alpha = transcript.challenge_felt();
-    let alpha_powers = powers(&alpha, air.constraint_kinds().len());
-    let mut composition = evaluate_composition(
-        air,
-        &domain,
-        &main_committed.columns,
-        aux_columns,
-        &challenges,
-        &alpha_powers,
-    );
-    interpolate_on_coset(&mut composition, &domain.composition_shift(), twiddles, true);
-    let composition_coefficients = composition;
-    let composition_lde = low_degree_extension(
-        &composition_coefficients,
-        domain.log_blowup,
-        &domain.offset,
-        twiddles,
-        true,
-    );
-    let composition_tree =
-        MerkleTree::from_rows(lde_size, 1, |j, row| row.push(composition_lde[j]));
-    transcript.absorb(b"composition root", &composition_tree.root());
+    let total_constraints: usize = states.iter().map(|s| s.claimed.kinds().len()).sum();
+    let alpha_powers = powers(&alpha, total_constraints);
+    let mut compositions = Vec::with_capacity(states.len());
+    let mut first_power = 0;
+    for state in &states {
+        let count = state.claimed.kinds().len();
+        let powers = &alpha_powers[first_power..first_power + count];
+        first_power += count;
+        let mut values = evaluate_composition(state, &challenges, powers);
+        let twiddles = state.plan.twiddles();
+        interpolate_on_coset(&mut values, &state.domain.composition_shift(), twiddles, true);
+        let lde = low_degree_extension(
+            &values,
+            state.domain.log_blowup,
+            &state.domain.offset,
+            twiddles,
+            true,
+        );
+        let tree = MerkleTree::from_rows(state.domain.lde_size(), 1, |j, row| row.push(lde[j]));
+        transcript.absorb(b"composition root", &tree.root());
+        compositions.push((values, lde, tree));
+    }
 
     phase("out-of-domain evaluation");
     // 4. Out-of-domain values.
-    let z = draw_ood_point(&mut transcript, &domain);
-    let gz = z * domain.trace_generator;
-    let main_at = |x: &Felt| evaluate_columns_at(&main_committed.columns, &domain, x);
-    let aux_at = |x: &Felt| evaluate_columns_at(aux_columns, &domain, x);
-    let (ood_main_current, ood_main_next) = (main_at(&z), main_at(&gz));
-    let (ood_aux_current, ood_aux_next) = (aux_at(&z), aux_at(&gz));
-    let ood_composition = evaluate_at(&composition_coefficients, &z);
-    if check {
-        // With a valid trace this only fails if a constraint breaks the degree rules.
-        let kinds = air.constraint_kinds();
-        let mut values = vec![Felt::zero(); kinds.len()];
-        let frame = Frame {
-            main_current: &ood_main_current,
-            main_next: &ood_main_next,
-            aux_current: &ood_aux_current,
-            aux_next: &ood_aux_next,
+    let z = draw_ood_point(&mut transcript, &largest);
+    let mut oods = Vec::with_capacity(states.len());
+    let mut first_power = 0;
+    for (state, (coefficients, _, _)) in states.iter().zip(&compositions) {
+        let gz = z * state.domain.trace_generator;
+        let main_at = |x: &Felt| evaluate_columns_at(&state.main.columns, &state.domain, x);
+        let aux_at = |x: &Felt| evaluate_columns_at(state.aux_columns(), &state.domain, x);
+        let ood = Ood {
+            main_current: main_at(&z),
+            main_next: main_at(&gz),
+            aux_current: aux_at(&z),
+            aux_next: aux_at(&gz),
+            composition: evaluate_at(coefficients, &z),
         };
-        air.evaluate(&frame, &challenges, &mut values);
-        let zerofiers = ZerofierInverses::at(&z, n, &domain.last_row_point())
-            .expect("z is outside the trace domain");
-        if combine(kinds, &values, &alpha_powers, &zerofiers) != ood_composition {
-            return Err(ProverError::DegreeTooHigh);
+        let count = state.claimed.kinds().len();
+        if check {
+            // With a valid trace this only fails if a constraint breaks the degree rules.
+            let powers = &alpha_powers[first_power..first_power + count];
+            if ood_composition(
+                &state.claimed,
+                &state.domain,
+                &z,
+                &ood.values(),
+                &challenges,
+                &state.claims,
+                powers,
+            ) != Some(ood.composition)
+            {
+                return Err(ProverError::DegreeTooHigh);
+            }
         }
+        first_power += count;
+        absorb_ood(&mut transcript, &ood.values());
+        oods.push(ood);
     }
-    absorb_ood(
-        &mut transcript,
-        &OodValues {
-            main_current: &ood_main_current,
-            main_next: &ood_main_next,
-            aux_current: &ood_aux_current,
-            aux_next: &ood_aux_next,
-            composition: &ood_composition,
-        },
-    );
 
     phase("DEEP composition");
-    // 5. DEEP quotient on the whole evaluation domain.
-    let width = air.main_width() + air.aux_width();
-    let coefficients = draw_deep_coefficients(&mut transcript, width);
-    let at_z: Vec<Felt> = ood_main_current.iter().chain(&ood_aux_current).cloned().collect();
-    let at_gz: Vec<Felt> = ood_main_next.iter().chain(&ood_aux_next).cloned().collect();
-    let claims = deep_claims(&coefficients, &at_z, &at_gz, &ood_composition);
+    // 5. DEEP quotient of each component on its evaluation domain.
+    let widths: Vec<usize> =
+        states.iter().map(|s| s.main.columns.len() + s.aux_columns().len()).collect();
+    let coefficients = draw_deep_coefficients(&mut transcript, &widths);
+    let mut fri_inputs: Vec<FriInput> = states
+        .iter()
+        .zip(&oods)
+        .zip(&compositions)
+        .zip(&coefficients)
+        .map(|(((state, ood), (_, composition_lde, _)), coefficients)| FriInput {
+            log_degree: state.domain.log_trace_length,
+            evaluations: deep_quotient(state, ood, composition_lde, coefficients, &z),
+        })
+        .collect();
+    // Largest first; a stable sort keeps the component order within a size.
+    fri_inputs.sort_by_key(|input| std::cmp::Reverse(input.log_degree));
+
+    phase("FRI");
+    // 6. FRI.
+    let log_final_degree = effective_log_final_degree(options, &log_sizes);
+    let fri = fri::commit(
+        fri_inputs,
+        log_blowup,
+        log_final_degree,
+        &largest.offset,
+        &largest.lde_generator,
+        &mut transcript,
+    )
+    .ok_or(ProverError::NotLowDegree)?;
+
+    phase("proof of work and queries");
+    // 7. Proof of work, then queries in the largest domain; a component is opened at the
+    // query index modulo its domain size (the point the FRI folding maps the query to).
+    let pow_nonce = transcript.grind(u32::from(options.grinding_bits));
+    transcript.absorb(b"pow nonce", &pow_nonce.to_le_bytes());
+    let queries =
+        draw_queries(&mut transcript, usize::from(options.num_queries), largest.lde_size());
+    let component_proofs = states
+        .iter()
+        .zip(oods)
+        .zip(&compositions)
+        .map(|((state, ood), (_, composition_lde, composition_tree))| {
+            let positions = component_positions(&queries, state.domain.lde_size());
+            ComponentProof {
+                log_trace_length: state.domain.log_trace_length,
+                main_root: state.main.tree.root(),
+                aux_root: state.aux.as_ref().map(|c| c.tree.root()),
+                composition_root: composition_tree.root(),
+                claims: state.claims.clone(),
+                ood_main_current: ood.main_current,
+                ood_main_next: ood.main_next,
+                ood_aux_current: ood.aux_current,
+                ood_aux_next: ood.aux_next,
+                ood_composition: ood.composition,
+                main_opening: state.main.open(&positions),
+                aux_opening: state.aux.as_ref().map(|c| c.open(&positions)),
+                composition_opening: Opening {
+                    rows: positions.iter().map(|&j| vec![composition_lde[j]]).collect(),
+                    merkle_proof: composition_tree.prove_batch(&positions),
+                },
+            }
+        })
+        .collect();
+    phase("proof done");
+    Ok(StarkProof {
+        options: *options,
+        components: component_proofs,
+        fri_roots: fri.roots(),
+        fri_final: fri.final_coefficients.clone(),
+        pow_nonce,
+        fri_openings: fri.open(&queries),
+    })
+}
+
+/// Query indices of the largest domain mapped to a domain of `lde_size` points: sorted,
+/// without repeats.
+pub(crate) fn component_positions(queries: &[usize], lde_size: usize) -> Vec<usize> {
+    let mut positions: Vec<usize> = queries.iter().map(|q| q % lde_size).collect();
+    positions.sort_unstable();
+    positions.dedup();
+    positions
+}
+
+/// A component's out-of-domain values.
+struct Ood {
+    main_current: Vec<Felt>,
+    main_next: Vec<Felt>,
+    aux_current: Vec<Felt>,
+    aux_next: Vec<Felt>,
+    composition: Felt,
+}
+
+impl Ood {
+    fn values(&self) -> OodValues<'_> {
+        OodValues {
+            main_current: &self.main_current,
+            main_next: &self.main_next,
+            aux_current: &self.aux_current,
+            aux_next: &self.aux_next,
+            composition: &self.composition,
+        }
+    }
+}
+
+/// The composition value a component's constraints give at the out-of-domain point `z`
+/// from its out-of-domain row values; `None` if `z` is in the trace domain. The verifier's
+/// check, also run by debug provers.
+pub(crate) fn ood_composition(
+    claimed: &ClaimedComponent<'_>,
+    domain: &Domain,
+    z: &Felt,
+    ood: &OodValues<'_>,
+    challenges: &[Felt],
+    claims: &[Felt],
+    alpha_powers: &[Felt],
+) -> Option<Felt> {
+    let kinds = claimed.kinds();
+    let mut values = vec![Felt::zero(); kinds.len()];
+    let frame = Frame {
+        main_current: ood.main_current,
+        main_next: ood.main_next,
+        aux_current: ood.aux_current,
+        aux_next: ood.aux_next,
+    };
+    claimed.evaluate(&frame, challenges, claims, &mut values);
+    let zerofiers = ZerofierInverses::at(z, domain.trace_length(), &domain.last_row_point())?;
+    Some(combine(kinds, &values, alpha_powers, &zerofiers))
+}
+
+/// The DEEP quotient of one component on its whole evaluation domain.
+fn deep_quotient(
+    state: &ComponentState<'_>,
+    ood: &Ood,
+    composition_lde: &[Felt],
+    coefficients: &DeepCoefficients,
+    z: &Felt,
+) -> Vec<Felt> {
+    let domain = &state.domain;
+    let gz = *z * domain.trace_generator;
+    let at_z: Vec<Felt> = ood.main_current.iter().chain(&ood.aux_current).cloned().collect();
+    let at_gz: Vec<Felt> = ood.main_next.iter().chain(&ood.aux_next).cloned().collect();
+    let claims = deep_claims(coefficients, &at_z, &at_gz, &ood.composition);
+    let columns: Vec<&Vec<Felt>> =
+        state.main.columns.iter().chain(state.aux_columns().iter()).collect();
+    let lde_size = domain.lde_size();
     let mut deep = vec![Felt::zero(); lde_size];
     let chunk = parallel::chunk_size(lde_size, 1 << 10);
     parallel::for_each_chunk_mut(&mut deep, chunk, |c, out| {
@@ -216,13 +421,13 @@ fn prove_inner<A: Air>(
         }
         batch_inverse(&mut inv_z);
         batch_inverse(&mut inv_gz);
-        let mut row = Vec::with_capacity(width);
+        let mut row = Vec::with_capacity(columns.len());
         for (k, v) in out.iter_mut().enumerate() {
             let j = start + k;
             row.clear();
-            row.extend(main_committed.columns.iter().chain(aux_columns.iter()).map(|col| col[j]));
+            row.extend(columns.iter().map(|col| col[j]));
             *v = deep_value(
-                &coefficients,
+                coefficients,
                 &claims,
                 &DeepPoint {
                     row: &row,
@@ -233,64 +438,20 @@ fn prove_inner<A: Air>(
             );
         }
     });
-
-    phase("FRI");
-    // 6. FRI.
-    let fri = fri::commit(
-        deep,
-        log_n,
-        domain.log_blowup,
-        u32::from(options.log_final_degree),
-        &domain.offset,
-        &domain.lde_generator,
-        &mut transcript,
-    )
-    .ok_or(ProverError::NotLowDegree)?;
-
-    phase("proof of work and queries");
-    // 7. Proof of work, then queries.
-    let pow_nonce = transcript.grind(u32::from(options.grinding_bits));
-    transcript.absorb(b"pow nonce", &pow_nonce.to_le_bytes());
-    let queries = draw_queries(&mut transcript, usize::from(options.num_queries), lde_size);
-    let composition_opening = Opening {
-        rows: queries.iter().map(|&j| vec![composition_lde[j]]).collect(),
-        merkle_proof: composition_tree.prove_batch(&queries),
-    };
-    debug_assert_eq!(blowup * n, lde_size);
-    phase("proof done");
-    Ok(StarkProof {
-        options: *options,
-        log_trace_length: log_n,
-        main_root: main_committed.tree.root(),
-        aux_root: aux_committed.as_ref().map(|c| c.tree.root()),
-        composition_root: composition_tree.root(),
-        ood_main_current,
-        ood_main_next,
-        ood_aux_current,
-        ood_aux_next,
-        ood_composition,
-        fri_roots: fri.roots(),
-        fri_final: fri.final_coefficients.clone(),
-        pow_nonce,
-        main_opening: main_committed.open(&queries),
-        aux_opening: aux_committed.as_ref().map(|c| c.open(&queries)),
-        composition_opening,
-        fri_openings: fri.open(&queries),
-    })
+    deep
 }
 
 /// Composition values at `s g^i`, `i < n`, on coset 1 (`s = h w`, LDE indices `i * blowup + 1`).
-fn evaluate_composition<A: Air>(
-    air: &A,
-    domain: &Domain,
-    main: &[Vec<Felt>],
-    aux: &[Vec<Felt>],
+fn evaluate_composition(
+    state: &ComponentState<'_>,
     challenges: &[Felt],
     alpha_powers: &[Felt],
 ) -> Vec<Felt> {
+    let domain = &state.domain;
+    let (main, aux) = (&state.main.columns, state.aux_columns());
     let n = domain.trace_length();
     let blowup = domain.blowup();
-    let kinds = air.constraint_kinds();
+    let kinds = state.claimed.kinds();
     let last = domain.last_row_point();
     let shift = domain.composition_shift();
     let every_row = (shift.pow(n as u64) - Felt::one()).inv().expect("coset 1 misses <g>");
@@ -323,7 +484,7 @@ fn evaluate_composition<A: Air>(
             read(aux, j_next, &mut an);
             let frame =
                 Frame { main_current: &mc, main_next: &mn, aux_current: &ac, aux_next: &an };
-            air.evaluate(&frame, challenges, &mut constraint_values);
+            state.claimed.evaluate(&frame, challenges, &state.claims, &mut constraint_values);
             let zerofiers = ZerofierInverses {
                 every_row,
                 transition: (xs[k] - last) * every_row,

@@ -1,24 +1,37 @@
-//! The verifier: replays the transcript, checks the out-of-domain equation, the Merkle
-//! openings, the DEEP quotient at every query and FRI. Its cost is polylogarithmic in the trace
-//! length: it never builds a domain, it only evaluates at the queried points.
+//! The verifier: replays the transcript, checks the claims, the out-of-domain equation of every
+//! component, the Merkle openings, the DEEP quotients at every query and FRI. Its cost is
+//! polylogarithmic in the trace lengths: it never builds a domain, it only evaluates at the
+//! queried points.
 
-use crate::air::{Air, Frame};
-use crate::composition::{ZerofierInverses, combine};
+use crate::air::{Air, ClaimedComponent, Component};
 use crate::domain::Domain;
 use crate::error::VerifierError;
 use crate::field::{Felt, powers};
-use crate::fri::{self, FriParameters};
+use crate::fri::{self, FriParameters, QueriedInputs};
 use crate::merkle::{Hash, hash_leaf, verify_batch};
 use crate::options::AcceptancePolicy;
-use crate::proof::{Opening, StarkProof};
+use crate::proof::{ComponentProof, Opening, StarkProof};
 use crate::protocol::{
-    DeepPoint, OodValues, absorb_ood, deep_claims, deep_value, draw_deep_coefficients,
-    draw_ood_point, draw_queries, seed_transcript,
+    DeepCoefficients, DeepPoint, OodValues, absorb_ood, deep_claims, deep_value,
+    draw_deep_coefficients, draw_ood_point, draw_queries, seed_transcript,
 };
-use crate::prover::{MAX_LOG_TRACE_LENGTH, MIN_LOG_TRACE_LENGTH};
+use crate::prover::{
+    MAX_LOG_TRACE_LENGTH, MIN_LOG_TRACE_LENGTH, component_positions, effective_log_final_degree,
+    ood_composition,
+};
 
 fn malformed(what: impl Into<String>) -> VerifierError {
     VerifierError::Malformed(what.into())
+}
+
+fn ood_values(c: &ComponentProof) -> OodValues<'_> {
+    OodValues {
+        main_current: &c.ood_main_current,
+        main_next: &c.ood_main_next,
+        aux_current: &c.ood_aux_current,
+        aux_next: &c.ood_aux_next,
+        composition: &c.ood_composition,
+    }
 }
 
 /// Verifies `proof` for the statement `air` (built from the public input) under `policy`.
@@ -31,70 +44,97 @@ pub fn verify<A: Air>(
     if !options.is_well_formed() {
         return Err(VerifierError::BadOptions);
     }
-    let log_n = air.log_trace_length();
-    if proof.log_trace_length != log_n {
-        return Err(VerifierError::TraceLengthMismatch {
-            expected: log_n,
-            got: proof.log_trace_length,
-        });
+    let components = air.components();
+    if components.is_empty() || proof.components.len() != components.len() {
+        return Err(malformed("number of components"));
     }
-    if !(MIN_LOG_TRACE_LENGTH..=MAX_LOG_TRACE_LENGTH).contains(&log_n) {
-        return Err(malformed(format!("trace length 2^{log_n} unsupported")));
+    let mut log_sizes = Vec::with_capacity(components.len());
+    for (component, p) in components.iter().zip(&proof.components) {
+        let expected = component.log_trace_length();
+        if p.log_trace_length != expected {
+            return Err(VerifierError::TraceLengthMismatch { expected, got: p.log_trace_length });
+        }
+        if !(MIN_LOG_TRACE_LENGTH..=MAX_LOG_TRACE_LENGTH).contains(&expected) {
+            return Err(malformed(format!("trace length 2^{expected} unsupported")));
+        }
+        check_shapes(*component, p)?;
+        log_sizes.push(expected);
     }
-    let security = options.conjectured_security_bits(log_n);
+    let log_max = *log_sizes.iter().max().expect("non-empty");
+    let security = options.conjectured_security_bits(log_max);
     if security < policy.min_security_bits {
         return Err(VerifierError::InsufficientSecurity {
             got: security,
             required: policy.min_security_bits,
         });
     }
-    check_shapes(air, proof)?;
+    let log_blowup = u32::from(options.log_blowup);
+    let log_final_degree = effective_log_final_degree(options, &log_sizes);
+    check_fri_shapes(proof, log_max, log_final_degree, &log_sizes)?;
+    let largest = Domain::new(log_max, log_blowup);
+    let domains: Vec<Domain> = log_sizes.iter().map(|l| Domain::new(*l, log_blowup)).collect();
 
-    let domain = Domain::new(log_n, u32::from(options.log_blowup));
     let mut transcript = seed_transcript(air, options);
-    transcript.absorb(b"main root", &proof.main_root);
+    for p in &proof.components {
+        transcript.absorb(b"main root", &p.main_root);
+    }
     let mut challenges: Vec<Felt> =
         (0..air.num_aux_challenges()).map(|_| transcript.challenge_felt()).collect();
     let terms = air.challenge_terms(&challenges);
     challenges.extend(terms);
-    if let Some(root) = &proof.aux_root {
-        transcript.absorb(b"aux root", root);
+    for p in &proof.components {
+        if let Some(root) = &p.aux_root {
+            transcript.absorb(b"aux root", root);
+        }
+    }
+    let claims: Vec<Vec<Felt>> = proof.components.iter().map(|p| p.claims.clone()).collect();
+    for c in &claims {
+        transcript.absorb_felts(b"claims", c);
+    }
+    if !air.check_claims(&challenges, &claims) {
+        return Err(VerifierError::ClaimsRejected);
     }
     let alpha = transcript.challenge_felt();
-    transcript.absorb(b"composition root", &proof.composition_root);
-    let z = draw_ood_point(&mut transcript, &domain);
-    absorb_ood(
-        &mut transcript,
-        &OodValues {
-            main_current: &proof.ood_main_current,
-            main_next: &proof.ood_main_next,
-            aux_current: &proof.ood_aux_current,
-            aux_next: &proof.ood_aux_next,
-            composition: &proof.ood_composition,
-        },
-    );
+    for p in &proof.components {
+        transcript.absorb(b"composition root", &p.composition_root);
+    }
+    let z = draw_ood_point(&mut transcript, &largest);
 
-    // The constraints, combined exactly as the prover combined them, must match H(z).
-    let kinds = air.constraint_kinds();
-    let mut values = vec![Felt::zero(); kinds.len()];
-    let frame = Frame {
-        main_current: &proof.ood_main_current,
-        main_next: &proof.ood_main_next,
-        aux_current: &proof.ood_aux_current,
-        aux_next: &proof.ood_aux_next,
-    };
-    air.evaluate(&frame, &challenges, &mut values);
-    let zerofiers = ZerofierInverses::at(&z, domain.trace_length(), &domain.last_row_point())
+    // Each component's constraints, combined exactly as the prover combined them, must match
+    // its composition value at z.
+    let claimed: Vec<ClaimedComponent<'_>> =
+        components.iter().map(|c| ClaimedComponent::new(*c)).collect();
+    let total_constraints: usize = claimed.iter().map(|c| c.kinds().len()).sum();
+    let alpha_powers = powers(&alpha, total_constraints);
+    let mut first_power = 0;
+    for ((c, p), domain) in claimed.iter().zip(&proof.components).zip(&domains) {
+        let count = c.kinds().len();
+        let expected = ood_composition(
+            c,
+            domain,
+            &z,
+            &ood_values(p),
+            &challenges,
+            &p.claims,
+            &alpha_powers[first_power..first_power + count],
+        )
         .ok_or_else(|| malformed("out-of-domain point in the trace domain"))?;
-    if combine(kinds, &values, &powers(&alpha, kinds.len()), &zerofiers) != proof.ood_composition {
-        return Err(VerifierError::OodMismatch);
+        if expected != p.ood_composition {
+            return Err(VerifierError::OodMismatch);
+        }
+        first_power += count;
+        absorb_ood(&mut transcript, &ood_values(p));
     }
 
-    let width = air.main_width() + air.aux_width();
-    let coefficients = draw_deep_coefficients(&mut transcript, width);
-    let log_final_degree = u32::from(options.log_final_degree);
+    let widths: Vec<usize> = components.iter().map(|c| c.main_width() + c.aux_width()).collect();
+    let coefficients = draw_deep_coefficients(&mut transcript, &widths);
+    let mut degrees: Vec<u32> = log_sizes.clone();
+    degrees.sort_unstable_by(|a, b| b.cmp(a));
+    degrees.dedup();
     let mut betas = Vec::new();
-    for (root, folds) in proof.fri_roots.iter().zip(fri::layer_folds(log_n, log_final_degree)) {
+    for (root, folds) in
+        proof.fri_roots.iter().zip(fri::layer_folds(log_max, log_final_degree, &degrees))
+    {
         transcript.absorb(b"fri layer", root);
         betas.extend((0..folds).map(|_| transcript.challenge_felt()));
     }
@@ -103,111 +143,149 @@ pub fn verify<A: Air>(
         return Err(VerifierError::BadProofOfWork);
     }
     transcript.absorb(b"pow nonce", &proof.pow_nonce.to_le_bytes());
-    let lde_size = domain.lde_size();
-    let queries = draw_queries(&mut transcript, usize::from(options.num_queries), lde_size);
+    let queries =
+        draw_queries(&mut transcript, usize::from(options.num_queries), largest.lde_size());
 
-    check_opening(
-        &proof.main_root,
-        lde_size,
-        &queries,
-        &proof.main_opening,
-        air.main_width(),
-        "main",
-    )?;
-    if let (Some(root), Some(opening)) = (&proof.aux_root, &proof.aux_opening) {
-        check_opening(root, lde_size, &queries, opening, air.aux_width(), "aux")?;
-    }
-    check_opening(
-        &proof.composition_root,
-        lde_size,
-        &queries,
-        &proof.composition_opening,
-        1,
-        "composition",
-    )?;
-
-    // DEEP quotient at each query, from the opened rows.
-    let gz = z * domain.trace_generator;
-    let at_z: Vec<Felt> =
-        proof.ood_main_current.iter().chain(&proof.ood_aux_current).cloned().collect();
-    let at_gz: Vec<Felt> = proof.ood_main_next.iter().chain(&proof.ood_aux_next).cloned().collect();
-    let claims = deep_claims(&coefficients, &at_z, &at_gz, &proof.ood_composition);
-    let mut deep_values = Vec::with_capacity(queries.len());
-    let mut row = Vec::with_capacity(width);
-    for (k, &j) in queries.iter().enumerate() {
-        let x = domain.lde_point(j);
-        let inv_z = (x - z).inv().map_err(|_| malformed("query at z"))?;
-        let inv_gz = (x - gz).inv().map_err(|_| malformed("query at gz"))?;
-        row.clear();
-        row.extend(proof.main_opening.rows[k].iter().cloned());
-        if let Some(aux) = &proof.aux_opening {
-            row.extend(aux.rows[k].iter().cloned());
+    // DEEP quotient of each component at its query positions, from the opened rows.
+    let mut inputs = QueriedInputs::new();
+    for (((component, p), domain), coefficients) in
+        components.iter().zip(&proof.components).zip(&domains).zip(&coefficients)
+    {
+        let positions = component_positions(&queries, domain.lde_size());
+        check_openings(*component, p, domain.lde_size(), &positions)?;
+        let values = inputs.entry(domain.log_trace_length).or_default();
+        let deep = deep_at_positions(p, domain, coefficients, &z, &positions)?;
+        for (position, value) in positions.iter().zip(deep) {
+            *values.entry(*position).or_insert(Felt::zero()) += value;
         }
-        deep_values.push(deep_value(
-            &coefficients,
-            &claims,
-            &DeepPoint {
-                row: &row,
-                composition: &proof.composition_opening.rows[k][0],
-                inv_x_minus_z: &inv_z,
-                inv_x_minus_gz: &inv_gz,
-            },
-        ));
     }
     fri::verify(
         &FriParameters {
-            log_n,
-            log_blowup: domain.log_blowup,
+            log_n: log_max,
+            log_blowup,
             log_final_degree,
-            offset: &domain.offset,
-            generator: &domain.lde_generator,
+            offset: &largest.offset,
+            generator: &largest.lde_generator,
             betas: &betas,
             roots: &proof.fri_roots,
             final_coefficients: &proof.fri_final,
         },
         &queries,
-        &deep_values,
+        &inputs,
         &proof.fri_openings,
     )
 }
 
-/// Vector lengths must match the AIR and the options before any of them is indexed.
-fn check_shapes<A: Air>(air: &A, proof: &StarkProof) -> Result<(), VerifierError> {
-    let (mw, aw) = (air.main_width(), air.aux_width());
-    if proof.ood_main_current.len() != mw || proof.ood_main_next.len() != mw {
+/// The DEEP quotient of one component at its query positions.
+fn deep_at_positions(
+    p: &ComponentProof,
+    domain: &Domain,
+    coefficients: &DeepCoefficients,
+    z: &Felt,
+    positions: &[usize],
+) -> Result<Vec<Felt>, VerifierError> {
+    let gz = *z * domain.trace_generator;
+    let at_z: Vec<Felt> = p.ood_main_current.iter().chain(&p.ood_aux_current).cloned().collect();
+    let at_gz: Vec<Felt> = p.ood_main_next.iter().chain(&p.ood_aux_next).cloned().collect();
+    let claims = deep_claims(coefficients, &at_z, &at_gz, &p.ood_composition);
+    let mut row = Vec::with_capacity(at_z.len());
+    let mut out = Vec::with_capacity(positions.len());
+    for (k, &j) in positions.iter().enumerate() {
+        let x = domain.lde_point(j);
+        let inv_z = (x - z).inv().map_err(|_| malformed("query at z"))?;
+        let inv_gz = (x - gz).inv().map_err(|_| malformed("query at gz"))?;
+        row.clear();
+        row.extend(p.main_opening.rows[k].iter().cloned());
+        if let Some(aux) = &p.aux_opening {
+            row.extend(aux.rows[k].iter().cloned());
+        }
+        out.push(deep_value(
+            coefficients,
+            &claims,
+            &DeepPoint {
+                row: &row,
+                composition: &p.composition_opening.rows[k][0],
+                inv_x_minus_z: &inv_z,
+                inv_x_minus_gz: &inv_gz,
+            },
+        ));
+    }
+    Ok(out)
+}
+
+/// Vector lengths must match the component before any of them is indexed.
+fn check_shapes(component: &dyn Component, p: &ComponentProof) -> Result<(), VerifierError> {
+    let (mw, aw) = (component.main_width(), component.aux_width());
+    if p.ood_main_current.len() != mw || p.ood_main_next.len() != mw {
         return Err(malformed("out-of-domain main values"));
     }
-    if proof.ood_aux_current.len() != aw || proof.ood_aux_next.len() != aw {
+    if p.ood_aux_current.len() != aw || p.ood_aux_next.len() != aw {
         return Err(malformed("out-of-domain aux values"));
     }
-    if proof.aux_root.is_some() != (aw > 0) || proof.aux_opening.is_some() != (aw > 0) {
+    if p.aux_root.is_some() != (aw > 0) || p.aux_opening.is_some() != (aw > 0) {
         return Err(malformed("aux commitment presence"));
     }
-    let log_n = proof.log_trace_length;
-    let log_final_degree = u32::from(proof.options.log_final_degree);
-    let layers = fri::layer_folds(log_n, log_final_degree).len();
+    if p.claims.len() != component.claim_columns().len() {
+        return Err(malformed("number of claims"));
+    }
+    Ok(())
+}
+
+fn check_fri_shapes(
+    proof: &StarkProof,
+    log_max: u32,
+    log_final_degree: u32,
+    log_sizes: &[u32],
+) -> Result<(), VerifierError> {
+    let layers = fri::layer_folds(log_max, log_final_degree, log_sizes).len();
     if proof.fri_roots.len() != layers || proof.fri_openings.len() != layers {
         return Err(malformed("number of FRI layers"));
     }
-    let folds = fri::num_folds(log_n, log_final_degree) as usize;
-    if proof.fri_final.len() != 1 << (log_n as usize - folds) {
+    if proof.fri_final.len() != 1 << log_final_degree {
         return Err(malformed("FRI final polynomial length"));
     }
     Ok(())
 }
 
+fn check_openings(
+    component: &dyn Component,
+    p: &ComponentProof,
+    leaf_count: usize,
+    positions: &[usize],
+) -> Result<(), VerifierError> {
+    check_opening(
+        &p.main_root,
+        leaf_count,
+        positions,
+        &p.main_opening,
+        component.main_width(),
+        "main",
+    )?;
+    if let (Some(root), Some(opening)) = (&p.aux_root, &p.aux_opening) {
+        check_opening(root, leaf_count, positions, opening, component.aux_width(), "aux")?;
+    }
+    check_opening(
+        &p.composition_root,
+        leaf_count,
+        positions,
+        &p.composition_opening,
+        1,
+        "composition",
+    )
+}
+
 fn check_opening(
     root: &Hash,
     leaf_count: usize,
-    queries: &[usize],
+    positions: &[usize],
     opening: &Opening,
     width: usize,
     what: &'static str,
 ) -> Result<(), VerifierError> {
-    if opening.rows.len() != queries.len() || opening.rows.iter().any(|r| r.len() != width) {
+    if opening.rows.len() != positions.len() || opening.rows.iter().any(|r| r.len() != width) {
         return Err(malformed(format!("{what} opening shape")));
     }
     let leaves: Vec<Hash> = opening.rows.iter().map(|r| hash_leaf(r)).collect();
-    verify_batch(root, leaf_count, queries, &leaves, &opening.merkle_proof)
+    verify_batch(root, leaf_count, positions, &leaves, &opening.merkle_proof)
         .map_err(|_| VerifierError::MerkleMismatch(what))
 }

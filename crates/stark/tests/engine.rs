@@ -3,7 +3,7 @@
 //! rejected; bad traces are caught by the checker and yield no verifying proof.
 
 use stark::{
-    AcceptancePolicy, Air, ConstraintKind, Felt, Frame, ProofEnvelope, ProofOptions,
+    AcceptancePolicy, Air, Component, ConstraintKind, Felt, Frame, ProofEnvelope, ProofOptions,
     SecurityPreset, TraceTable, VerifierError,
 };
 
@@ -30,6 +30,21 @@ impl Air for ShuffledFibonacci {
     fn name(&self) -> &str {
         "shuffled-fibonacci/test"
     }
+    fn public_input_bytes(&self) -> Vec<u8> {
+        stark::felt_to_bytes(&self.result).to_vec()
+    }
+    fn components(&self) -> Vec<&dyn Component> {
+        vec![self]
+    }
+    fn num_aux_challenges(&self) -> usize {
+        1
+    }
+}
+
+impl Component for ShuffledFibonacci {
+    fn component_name(&self) -> &str {
+        "table"
+    }
     fn log_trace_length(&self) -> u32 {
         self.log_n
     }
@@ -37,9 +52,6 @@ impl Air for ShuffledFibonacci {
         3
     }
     fn aux_width(&self) -> usize {
-        1
-    }
-    fn num_aux_challenges(&self) -> usize {
         1
     }
     fn constraint_kinds(&self) -> &[ConstraintKind] {
@@ -57,9 +69,6 @@ impl Air for ShuffledFibonacci {
         out[5] = f.aux_current[0] - Felt::one();
         out[6] = s - a;
         out[7] = f.aux_current[0] - Felt::one();
-    }
-    fn public_input_bytes(&self) -> Vec<u8> {
-        stark::felt_to_bytes(&self.result).to_vec()
     }
     fn build_aux_trace(&self, main: &TraceTable, ch: &[Felt]) -> TraceTable {
         let n = main.length();
@@ -92,7 +101,7 @@ fn trace(log_n: u32) -> (TraceTable, Felt) {
 fn proof_bytes(options: &ProofOptions) -> (ShuffledFibonacci, Vec<u8>) {
     let (t, result) = trace(6);
     let air = ShuffledFibonacci { log_n: 6, result };
-    let proof = stark::prove(&air, t, options).expect("honest trace proves");
+    let proof = stark::prove(&air, vec![t], options).expect("honest trace proves");
     let envelope = ProofEnvelope {
         air_name: air.name().into(),
         public_input: air.public_input_bytes(),
@@ -189,11 +198,11 @@ fn bad_trace_is_caught_by_the_checker_and_never_verifies() {
     t.set(10, 2, Felt::from(999u64));
     let air = ShuffledFibonacci { log_n: 6, result };
     let challenges = [Felt::from(77u64)];
-    let aux = air.build_aux_trace(&t, &challenges);
-    let violation = stark::validate_trace(&air, &t, &aux, &challenges).unwrap_err();
+    let violation =
+        stark::validate_traces(&air, std::slice::from_ref(&t), &challenges).unwrap_err();
     assert_eq!(violation.constraint, 7, "only the permutation's final product breaks");
     assert_eq!(violation.row, 63);
-    let proof = stark::prove_unchecked(&air, t, &SecurityPreset::Test.options()).unwrap();
+    let proof = stark::prove_unchecked(&air, vec![t], &SecurityPreset::Test.options()).unwrap();
     assert_eq!(
         stark::verify(&air, &proof, &AcceptancePolicy::insecure()),
         Err(VerifierError::OodMismatch)

@@ -29,6 +29,7 @@ pub mod overlay;
 mod producer;
 pub mod rpc;
 pub mod server;
+pub mod signing;
 pub mod store;
 mod submit;
 

@@ -67,14 +67,15 @@ impl Node {
                 }
             };
             match self.executor.execute(&overlay, &block, &executable)? {
-                TransactionOutcome::Included { receipt, state_diff } => {
-                    if let (Some(class), Transaction::DeclareV1(declare)) =
-                        (&executable.declared_class, &executable.transaction)
+                TransactionOutcome::Included { receipt, mut state_diff } => {
+                    if let (Some(class), Transaction::DeclareV1(declare), true) =
+                        (&executable.declared_class, &executable.transaction, receipt.succeeded())
                     {
-                        if state_diff.deprecated_declared_classes.contains(&declare.class_hash) {
-                            overlay.pending_classes.insert(declare.class_hash, class.clone());
-                            declared.push((declare.class_hash, class.clone()));
-                        }
+                        // A succeeded DECLARE declares its class, whether or not the executor
+                        // lists it in the transaction's diff.
+                        state_diff.deprecated_declared_classes.insert(declare.class_hash);
+                        overlay.pending_classes.insert(declare.class_hash, class.clone());
+                        declared.push((declare.class_hash, class.clone()));
                     }
                     overlay.pending.merge(&state_diff);
                     included.push((executable.transaction, receipt));

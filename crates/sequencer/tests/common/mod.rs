@@ -1,0 +1,102 @@
+//! Starting a devnet on 127.0.0.1:0 for tests, and client helpers.
+
+#![allow(dead_code)]
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use sequencer::store::Store;
+use sequencer::{CairoExecutor, Node, NodeConfig};
+use starknet_accounts::{ExecutionEncoding, SingleOwnerAccount};
+use starknet_core::types::{Felt, TransactionReceiptWithBlockInfo};
+use starknet_providers::jsonrpc::{HttpTransport, JsonRpcClient};
+use starknet_providers::{Provider, ProviderError};
+use starknet_signers::{LocalWallet, SigningKey};
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+pub type Client = JsonRpcClient<HttpTransport>;
+
+/// A running devnet.
+pub struct Devnet {
+    pub node: Arc<Node>,
+    pub url: String,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<()>>,
+}
+
+/// A small, fast devnet configuration.
+pub fn test_config(block_time: Duration, commitment: bool) -> NodeConfig {
+    NodeConfig { block_time, commitment, account_count: 3, ..NodeConfig::default() }
+}
+
+impl Devnet {
+    /// Opens a node on `dir` (or a temporary store) and serves it.
+    pub async fn start(dir: Option<&Path>, config: NodeConfig) -> Devnet {
+        let store = match dir {
+            Some(dir) => Store::open(dir).unwrap(),
+            None => Store::temporary().unwrap(),
+        };
+        let node = Arc::new(Node::open(store, config, Arc::new(CairoExecutor::new())).unwrap());
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let (stop, stopped) = oneshot::channel::<()>();
+        let served = node.clone();
+        let task = tokio::spawn(async move {
+            let shutdown = async {
+                let _ = stopped.await;
+            };
+            sequencer::server::run(served, listener, shutdown).await.unwrap();
+        });
+        Devnet { node, url, stop: Some(stop), task: Some(task) }
+    }
+
+    /// A starknet-rs client.
+    pub fn client(&self) -> Client {
+        JsonRpcClient::new(HttpTransport::new(url::Url::parse(&self.url).unwrap()))
+    }
+
+    /// Prefunded account `index` as a starknet-rs account (legacy Cairo 0 calldata).
+    pub fn account(&self, index: usize) -> SingleOwnerAccount<Client, LocalWallet> {
+        let dev = &self.node.genesis().accounts[index];
+        let signer = LocalWallet::from(SigningKey::from_secret_scalar(dev.private_key));
+        SingleOwnerAccount::new(
+            self.client(),
+            signer,
+            dev.address,
+            self.node.config().chain_id.as_felt(),
+            ExecutionEncoding::Legacy,
+        )
+    }
+
+    /// Stops the server and the producer, and waits for them.
+    pub async fn stop(mut self) -> Arc<Node> {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            task.await.unwrap();
+        }
+        self.node.clone()
+    }
+}
+
+/// Polls until the transaction has a receipt (at most ~20 s).
+pub async fn wait_for_receipt(client: &Client, hash: Felt) -> TransactionReceiptWithBlockInfo {
+    for _ in 0..200 {
+        match client.get_transaction_receipt(hash).await {
+            Ok(receipt) => return receipt,
+            Err(ProviderError::StarknetError(
+                starknet_core::types::StarknetError::TransactionHashNotFound,
+            )) => tokio::time::sleep(Duration::from_millis(100)).await,
+            Err(error) => panic!("receipt of {hash:#x}: {error}"),
+        }
+    }
+    panic!("no receipt for {hash:#x}");
+}
+
+/// `get_selector_from_name`.
+pub fn selector(name: &str) -> Felt {
+    starknet_core::utils::get_selector_from_name(name).unwrap()
+}

@@ -145,7 +145,8 @@ mod tests {
     fn each_field_has_its_own_error() {
         use LightClientError as E;
         type Tamper = fn(&mut Case);
-        let cases: [(Tamper, fn(&LightClientError) -> bool); 9] = [
+        type Expected = fn(&LightClientError) -> bool;
+        let cases: [(Tamper, Expected); 9] = [
             (|c| c.output.block_number += 1, |e| matches!(e, E::BlockNumberMismatch { .. })),
             (|c| c.output.block_hash += Felt::ONE, |e| matches!(e, E::BlockHashMismatch { .. })),
             (|c| c.header.parent_hash += Felt::ONE, |e| matches!(e, E::ParentHashMismatch { .. })),

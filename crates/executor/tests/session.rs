@@ -163,7 +163,6 @@ fn vectors_session_replays_identically() {
     let (final_diff, declared) = block.finish().unwrap();
     assert_eq!(final_diff, diff);
     assert_eq!(declared.len(), 4);
-    drop(snapshot);
     let roots = state.commit_block(7, &final_diff).unwrap();
     assert_ne!(roots.contracts_root, Felt::ZERO);
     assert_ne!(roots.classes_root, Felt::ZERO);

@@ -129,7 +129,7 @@ fn bad_signature_is_rejected_and_changes_nothing() {
     signature[1] += Felt::ONE;
     tx.transaction.set_signature(signature);
     let root = devnet.root();
-    let block = devnet.execute(&[tx.clone()]);
+    let block = devnet.execute(std::slice::from_ref(&tx));
     match &block.outcomes[0] {
         Err(error @ ExecutorError::ValidationFailed { reason }) => {
             assert!(error.is_rejection());
@@ -152,7 +152,7 @@ fn bad_signature_is_rejected_and_changes_nothing() {
 fn bad_nonce_is_rejected_and_changes_nothing() {
     let mut devnet = Devnet::new(true);
     let tx = transfer(&devnet, Felt::from(7u64), 1, 5);
-    let block = devnet.execute(&[tx.clone()]);
+    let block = devnet.execute(std::slice::from_ref(&tx));
     assert!(matches!(
         block.outcomes[0],
         Err(ExecutorError::InvalidNonce { expected, got, .. }) if expected == Felt::ONE && got == Felt::from(5u64)
@@ -203,7 +203,6 @@ fn declare_of_a_bundled_class_registers_it_once() {
 
     let snapshot = devnet.state.latest_snapshot().unwrap();
     assert_eq!(snapshot.compiled_class_hash(class.class_hash()).unwrap(), None);
-    drop(snapshot);
     let Transaction::DeclareV1(tx) = declare(1, class.class_hash()) else { unreachable!() };
     let mismatched = ExecutableTransaction::declare(
         tx.clone(),
@@ -219,7 +218,6 @@ fn declare_of_a_bundled_class_registers_it_once() {
     assert_eq!(block.declared_classes.len(), 1);
     let snapshot = devnet.state.latest_snapshot().unwrap();
     assert_eq!(snapshot.compiled_class_hash(class.class_hash()).unwrap(), Some(class.class_hash()));
-    drop(snapshot);
 
     // A second DECLARE of the same class is refused.
     let Transaction::DeclareV1(again) = declare(2, class.class_hash()) else { unreachable!() };
@@ -276,7 +274,6 @@ fn query_versions_are_estimated_but_never_executed_in_blocks() {
     let unvalidated =
         devnet.executor.estimate_fee(&context, &snapshot, &devnet.classes, &tx, true).unwrap();
     assert!(unvalidated.resources.steps < estimate.resources.steps);
-    drop(snapshot);
     assert_eq!(devnet.nonce(), Felt::ONE, "estimates change nothing");
 
     let block = devnet.execute(&[tx]);
@@ -348,7 +345,6 @@ fn hostile_calls_fail_cleanly() {
     assert!(
         matches!(&n_too_big, Err(ExecutorError::ExecutionFailed { reason }) if reason.contains("n exceeds 10000"))
     );
-    drop(snapshot);
     // `__execute__` with a call array pointing outside its calldata, and with a huge length.
     let bad_slice = vec![
         Felt::ONE,

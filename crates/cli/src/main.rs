@@ -2,7 +2,11 @@
 //! the work lives in the library crates.
 
 mod bench;
+mod declare;
+mod devnet;
+mod devnet_client;
 mod exit;
+mod load;
 mod prove;
 mod verify;
 
@@ -30,6 +34,12 @@ enum Command {
     Verify(verify::VerifyArgs),
     /// Measure the prover on a fibonacci run filling 2^k trace rows.
     Bench(bench::BenchArgs),
+    /// Run the bundled devnet (Starknet JSON-RPC 0.9) until Ctrl-C.
+    Devnet(devnet::DevnetArgs),
+    /// Send signed transactions to a devnet at a target rate and report throughput.
+    Load(load::LoadArgs),
+    /// Declare a Cairo 0 class (starknet-compile-deprecated JSON) on a devnet.
+    Declare(declare::DeclareArgs),
 }
 
 fn main() -> ExitCode {
@@ -46,6 +56,9 @@ fn main() -> ExitCode {
         Command::Prove(args) => prove::run(args),
         Command::Verify(args) => verify::run(args),
         Command::Bench(args) => bench::run(args),
+        Command::Devnet(args) => devnet::run(args),
+        Command::Load(args) => load::run(args),
+        Command::Declare(args) => declare::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -52,6 +52,8 @@ pub struct ExecutableTransaction {
 }
 
 /// What executing one transaction gave.
+// The included variant is large, but each outcome is built once and moved into the block.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq)]
 pub enum TransactionOutcome {
     /// Included in the block: succeeded or reverted (a reverted transaction still consumes its

@@ -39,10 +39,10 @@ impl Node {
                 "nonce {nonce:#x} is already used: the account's nonce is {current:#x}"
             )));
         }
-        if let Transaction::DeclareV1(declare) = &transaction {
-            if self.store.class_declared_at(&declare.class_hash)?.is_some() {
-                return Err(SequencerError::ClassAlreadyDeclared(declare.class_hash));
-            }
+        if let Transaction::DeclareV1(declare) = &transaction
+            && self.store.class_declared_at(&declare.class_hash)?.is_some()
+        {
+            return Err(SequencerError::ClassAlreadyDeclared(declare.class_hash));
         }
         let declared: Option<Arc<LegacyContractClass>> = class.map(|class| class.class);
         let executable = ExecutableTransaction {

@@ -189,10 +189,11 @@ impl Store {
         include_pending: bool,
     ) -> Result<Option<Arc<LegacyContractClass>>, SequencerError> {
         let poisoned = || SequencerError::corrupt("classes", "class cache lock poisoned");
-        if let Some(class) = self.class_cache.read().map_err(|_| poisoned())?.get(class_hash) {
-            if include_pending || self.trees.class_blocks.contains_key(felt_key(class_hash))? {
-                return Ok(Some(class.clone()));
-            }
+        let cached = self.class_cache.read().map_err(|_| poisoned())?.get(class_hash).cloned();
+        if let Some(class) = cached
+            && (include_pending || self.trees.class_blocks.contains_key(felt_key(class_hash))?)
+        {
+            return Ok(Some(class));
         }
         let mut bytes = self.trees.classes.get(felt_key(class_hash))?;
         if bytes.is_none() && include_pending {

@@ -1,0 +1,92 @@
+//! `watcher-prover declare CLASS.json`: declares a Cairo 0 class (compiler output of
+//! `starknet-compile-deprecated`) on a devnet with a DECLARE v1 signed by a prefunded account.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+use clap::Args;
+use jsonrpsee::core::client::ClientT;
+use jsonrpsee::rpc_params;
+use sequencer::classes::{BundledClasses, parse_class_json};
+use sequencer::genesis::dev_account;
+use serde_json::{Value, json};
+
+use crate::devnet_client::{DevnetClient, error_text, field};
+use crate::exit::{Failure, unusable};
+
+#[derive(Args)]
+pub struct DeclareArgs {
+    /// The class: JSON written by `starknet-compile-deprecated`.
+    class: PathBuf,
+    /// The devnet's JSON-RPC URL.
+    #[arg(long)]
+    rpc_url: String,
+    /// Which prefunded account signs (index printed by `devnet`).
+    #[arg(long, default_value_t = 0)]
+    account_index: u64,
+    /// The devnet's `--seed`.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Return as soon as the devnet accepted the transaction, without waiting for its block.
+    #[arg(long)]
+    no_wait: bool,
+}
+
+pub fn run(args: DeclareArgs) -> Result<(), Failure> {
+    let runtime = tokio::runtime::Runtime::new().map_err(unusable)?;
+    runtime.block_on(declare(args)).map_err(|e| unusable(format!("{e:#}")))
+}
+
+async fn declare(args: DeclareArgs) -> Result<()> {
+    let json = std::fs::read_to_string(&args.class)
+        .with_context(|| format!("cannot read {}", args.class.display()))?;
+    let class = parse_class_json(&json)?;
+    let devnet = DevnetClient::connect(&args.rpc_url).await?;
+    let account_class = BundledClasses::load()?.account.class_hash;
+    let account = dev_account(args.seed, args.account_index, account_class);
+    let nonce = devnet.next_nonce(account.address).await?;
+    let (hash, transaction) = sequencer::signing::declare_v1(
+        devnet.chain_id,
+        account.address,
+        &account.private_key,
+        nonce,
+        &class,
+    )?;
+    let answer: Value = devnet
+        .client
+        .request("starknet_addDeclareTransaction", rpc_params![transaction])
+        .await
+        .map_err(|e| anyhow::anyhow!("declare refused: {}", error_text(e)))?;
+    let class_hash = field(&answer, "class_hash")?;
+    tracing::info!(transaction = %format!("{hash:#x}"), class_hash = %class_hash, "declare sent");
+    let mut summary = json!({
+        "transaction_hash": format!("{hash:#x}"),
+        "class_hash": class_hash,
+        "sender_address": format!("{:#x}", account.address),
+    });
+    if !args.no_wait {
+        summary["status"] = wait_for_block(&devnet, hash).await?;
+    }
+    println!("{}", serde_json::to_string_pretty(&summary)?);
+    Ok(())
+}
+
+/// Polls the receipt (up to a minute) and returns its execution status.
+async fn wait_for_block(devnet: &DevnetClient, hash: chain::Felt) -> Result<Value> {
+    for _ in 0..600 {
+        let receipt: Result<Value, _> =
+            devnet.client.request("starknet_getTransactionReceipt", rpc_params![hash]).await;
+        if let Ok(receipt) = receipt {
+            let status = field(&receipt, "execution_status")?.clone();
+            if status != "SUCCEEDED" {
+                bail!("declare reverted: {receipt}");
+            }
+            return Ok(
+                json!({"execution_status": status, "block_number": receipt["block_number"]}),
+            );
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    bail!("declare {hash:#x} was not included within a minute")
+}

@@ -1,0 +1,156 @@
+//! `watcher-prover devnet`: runs the bundled devnet (sequencer crate) until Ctrl-C or SIGTERM,
+//! printing the prefunded accounts and contract addresses at start.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use clap::{Args, ValueEnum};
+use sequencer::store::Store;
+use sequencer::{CairoExecutor, Node, NodeConfig};
+
+use crate::exit::{Failure, unusable};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum OnOff {
+    On,
+    Off,
+}
+
+#[derive(Args)]
+pub struct DevnetArgs {
+    /// Address of the JSON-RPC server.
+    #[arg(long, default_value = "127.0.0.1:5050")]
+    rpc_addr: SocketAddr,
+    /// Directory of the chain's sled database (kept across restarts). Without it the chain
+    /// lives in memory and is lost at exit.
+    #[arg(long)]
+    data_dir: Option<PathBuf>,
+    /// Time between blocks (`500ms`, `2s`, `1m`); empty blocks are produced too.
+    #[arg(long, default_value = "2s", value_parser = parse_duration)]
+    block_time: Duration,
+    /// State commitment: `off` reports `new_root = 0` and leaves the root to the prover.
+    #[arg(long, default_value = "on")]
+    commitment: OnOff,
+    /// Number of prefunded accounts.
+    #[arg(long, default_value_t = 10)]
+    accounts: u64,
+    /// Seed of the prefunded accounts' keys (public: the keys are for testing only).
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Most transactions per block.
+    #[arg(long, default_value_t = 1000)]
+    max_block_transactions: usize,
+}
+
+/// Parses `250ms`, `2s`, `1m` or a number of seconds.
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    let (number, unit) = match text.find(|c: char| !c.is_ascii_digit() && c != '.') {
+        Some(index) => text.split_at(index),
+        None => (text, "s"),
+    };
+    let value: f64 = number.parse().map_err(|_| format!("invalid duration {text:?}"))?;
+    let seconds = match unit {
+        "ms" => value / 1000.0,
+        "s" => value,
+        "m" => value * 60.0,
+        _ => return Err(format!("invalid duration unit in {text:?} (use ms, s or m)")),
+    };
+    if !(seconds.is_finite() && seconds > 0.0) {
+        return Err(format!("duration must be positive: {text:?}"));
+    }
+    Ok(Duration::from_secs_f64(seconds))
+}
+
+pub fn run(args: DevnetArgs) -> Result<(), Failure> {
+    let runtime = tokio::runtime::Runtime::new().map_err(unusable)?;
+    runtime.block_on(serve(args)).map_err(|e| unusable(format!("{e:#}")))
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = terminate => {}
+    }
+}
+
+async fn serve(args: DevnetArgs) -> Result<()> {
+    let config = NodeConfig {
+        block_time: args.block_time,
+        commitment: args.commitment == OnOff::On,
+        account_count: args.accounts,
+        seed: args.seed,
+        max_block_transactions: args.max_block_transactions,
+        ..NodeConfig::default()
+    };
+    let store = match &args.data_dir {
+        Some(dir) => {
+            Store::open(dir).with_context(|| format!("cannot open data dir {}", dir.display()))?
+        }
+        None => {
+            tracing::warn!("no --data-dir: the chain lives in memory and is lost at exit");
+            Store::temporary()?
+        }
+    };
+    let node = tokio::task::spawn_blocking(move || {
+        Node::open(store, config, Arc::new(CairoExecutor::new()))
+    })
+    .await??;
+    let node = Arc::new(node);
+    print_genesis(&node);
+    let listener = std::net::TcpListener::bind(args.rpc_addr)
+        .with_context(|| format!("cannot listen on {}", args.rpc_addr))?;
+    println!("JSON-RPC (spec {}) on http://{}", chain::rpc::SPEC_VERSION, listener.local_addr()?);
+    sequencer::server::run(node, listener, shutdown_signal()).await?;
+    Ok(())
+}
+
+fn print_genesis(node: &Node) {
+    let genesis = node.genesis();
+    let chain = node.config().chain_id;
+    println!("chain id: {:#x} ({})", chain.as_felt(), chain.name().unwrap_or_default());
+    println!("prefunded accounts (test keys, worth nothing):");
+    for (index, account) in genesis.accounts.iter().enumerate() {
+        println!(
+            "  [{index}] address {:#x}\n      private key {:#x}\n      public key {:#x}",
+            account.address, account.private_key, account.public_key
+        );
+    }
+    println!("account class:      {:#x}", genesis.account_class_hash);
+    println!("ERC-20 (WTK):       {:#x}", genesis.erc20_address);
+    println!("fibonacci:          {:#x}", genesis.fibonacci_address);
+    println!("factorial:          {:#x}", genesis.factorial_address);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("2s").unwrap(), Duration::from_secs(2));
+        assert_eq!(parse_duration("250ms").unwrap(), Duration::from_millis(250));
+        assert_eq!(parse_duration("1m").unwrap(), Duration::from_secs(60));
+        assert_eq!(parse_duration("3").unwrap(), Duration::from_secs(3));
+        assert!(parse_duration("0s").is_err());
+        assert!(parse_duration("2h").is_err());
+        assert!(parse_duration("abc").is_err());
+    }
+}

@@ -231,12 +231,15 @@ fn finish(
     runner.vm.verify_auto_deductions().map_err(|e| e.to_string())?;
     verify_secure_runner(runner, false, None).map_err(|e| format!("security check: {e}"))?;
 
-    let size = match &returned[0] {
+    let [size, ptr] = returned.as_slice() else {
+        return Err("the entry point returned fewer than two values".into());
+    };
+    let size = match size {
         MaybeRelocatable::Int(size) => usize::try_from(*size).ok(),
         MaybeRelocatable::RelocatableValue(_) => None,
     }
     .ok_or("return data size is not a small integer")?;
-    let MaybeRelocatable::RelocatableValue(ptr) = returned[1] else {
+    let MaybeRelocatable::RelocatableValue(ptr) = *ptr else {
         return Err("return data pointer is not a pointer".into());
     };
     let values = runner.vm.get_integer_range(ptr, size).map_err(|e| format!("return data: {e}"))?;

@@ -19,6 +19,17 @@ pub trait ClassProvider {
     fn class(&self, class_hash: Felt) -> Result<Option<Arc<DeprecatedClass>>, ExecutorError>;
 }
 
+/// Any closure from class hash to class is a provider (e.g. a node's own class store with a
+/// cache in front of [`DeprecatedClass::from_legacy_with_hash`]).
+impl<F> ClassProvider for F
+where
+    F: Fn(Felt) -> Result<Option<Arc<DeprecatedClass>>, ExecutorError>,
+{
+    fn class(&self, class_hash: Felt) -> Result<Option<Arc<DeprecatedClass>>, ExecutorError> {
+        self(class_hash)
+    }
+}
+
 /// A thread-safe in-memory map of classes, e.g. the bundled ones plus every class declared since.
 #[derive(Debug, Default)]
 pub struct ClassCache {

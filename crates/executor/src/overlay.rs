@@ -240,3 +240,90 @@ impl<'a> StateOverlay<'a> {
         self.layers.get(index).map(|l| l.declared.values().cloned().collect()).unwrap_or_default()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use state::StateError;
+
+    use super::*;
+    use crate::ClassCache;
+
+    /// A snapshot with one contract (class 7, nonce 1, storage 5 → 50).
+    struct Fixed;
+
+    impl StateReader for Fixed {
+        fn storage_at(&self, address: Felt, key: Felt) -> Result<Felt, StateError> {
+            let map: HashMap<_, _> = [((Felt::ONE, Felt::from(5u64)), Felt::from(50u64))].into();
+            Ok(map.get(&(address, key)).copied().unwrap_or_default())
+        }
+        fn nonce_at(&self, address: Felt) -> Result<Felt, StateError> {
+            Ok(if address == Felt::ONE { Felt::ONE } else { Felt::ZERO })
+        }
+        fn class_hash_at(&self, address: Felt) -> Result<Felt, StateError> {
+            Ok(if address == Felt::ONE { Felt::from(7u64) } else { Felt::ZERO })
+        }
+        fn compiled_class_hash(&self, class_hash: Felt) -> Result<Option<Felt>, StateError> {
+            Ok((class_hash == Felt::from(7u64)).then_some(class_hash))
+        }
+    }
+
+    #[test]
+    fn layers_commit_and_roll_back() {
+        let classes = ClassCache::new();
+        let mut overlay = StateOverlay::new(&Fixed, &classes);
+        let (one, five) = (Felt::ONE, Felt::from(5u64));
+        overlay.checkpoint();
+        overlay.set_storage(one, five, Felt::from(51u64));
+        overlay.checkpoint();
+        overlay.set_storage(one, five, Felt::from(52u64));
+        overlay.set_nonce(one, Felt::TWO);
+        assert_eq!(overlay.storage_at(one, five).unwrap(), Felt::from(52u64));
+        overlay.rollback();
+        assert_eq!(overlay.storage_at(one, five).unwrap(), Felt::from(51u64));
+        assert_eq!(overlay.nonce_at(one).unwrap(), Felt::ONE);
+        overlay.commit();
+        assert_eq!(overlay.depth(), 1);
+        assert_eq!(overlay.storage_at(one, five).unwrap(), Felt::from(51u64));
+        // Rolling back the base layer is a no-op, never a panic.
+        overlay.rollback();
+        overlay.commit();
+        assert_eq!(overlay.storage_at(one, five).unwrap(), Felt::from(51u64));
+    }
+
+    #[test]
+    fn diff_leaves_out_writes_that_change_nothing() {
+        let classes = ClassCache::new();
+        let mut overlay = StateOverlay::new(&Fixed, &classes);
+        let (one, two) = (Felt::ONE, Felt::TWO);
+        overlay.set_storage(one, Felt::from(5u64), Felt::from(50u64)); // unchanged
+        overlay.set_storage(one, Felt::from(6u64), Felt::from(60u64));
+        overlay.set_nonce(one, Felt::ONE); // unchanged
+        overlay.set_nonce(two, Felt::ONE);
+        overlay.set_class_hash(two, Felt::from(7u64)); // deployed
+        overlay.set_class_hash(one, Felt::from(8u64)); // replaced
+        let diff = overlay.layer_diff(0).unwrap();
+        assert_eq!(diff.storage_diffs[&one].len(), 1);
+        assert_eq!(diff.storage_diffs[&one][&Felt::from(6u64)], Felt::from(60u64));
+        assert_eq!(diff.nonces.len(), 1);
+        assert_eq!(diff.deployed_contracts[&two], Felt::from(7u64));
+        assert_eq!(diff.replaced_classes[&one], Felt::from(8u64));
+    }
+
+    #[test]
+    fn undeclared_or_unknown_classes_are_errors() {
+        let classes = ClassCache::new();
+        let mut overlay = StateOverlay::new(&Fixed, &classes);
+        assert!(overlay.is_declared(Felt::from(7u64)).unwrap());
+        // Declared in the state but unknown to the provider.
+        assert!(matches!(
+            overlay.class(Felt::from(7u64)),
+            Err(ExecutorError::UndeclaredClass { .. })
+        ));
+        assert!(matches!(
+            overlay.class(Felt::from(9u64)),
+            Err(ExecutorError::UndeclaredClass { .. })
+        ));
+    }
+}

@@ -20,7 +20,8 @@ use std::sync::Arc;
 use chain::receipt::{Fee, FeeUnit};
 use chain::transaction::version_felt;
 use chain::{
-    ChainId, DeclareV1, Event, ExecutionStatus, Felt, MessageToL1, Receipt, StateDiff, Transaction,
+    ChainId, DeclareV1, DeployAccountV1, DeployAccountV3, Event, ExecutionStatus, Felt, InvokeV1,
+    InvokeV3, MessageToL1, Receipt, StateDiff, Transaction,
 };
 
 use crate::call::{CallError, CallFrame, TxRun, execute_call};
@@ -163,12 +164,8 @@ fn execute_layer(
     let mut contract_address = None;
 
     match transaction {
-        Transaction::InvokeV1(_) | Transaction::InvokeV3(_) => {
-            let calldata = match transaction {
-                Transaction::InvokeV1(t) => &t.calldata,
-                Transaction::InvokeV3(t) => &t.calldata,
-                _ => unreachable!("matched above"),
-            };
+        Transaction::InvokeV1(InvokeV1 { calldata, .. })
+        | Transaction::InvokeV3(InvokeV3 { calldata, .. }) => {
             let class_hash = phases.existing_account(sender)?;
             phases.bump_nonce(sender, transaction.nonce(), options)?;
             let frame = account_frame(sender, class_hash, VALIDATE_SELECTOR, calldata.clone());
@@ -183,16 +180,19 @@ fn execute_layer(
                 }
             }
         }
-        Transaction::DeployAccountV1(_) | Transaction::DeployAccountV3(_) => {
-            let (class_hash, salt, constructor_calldata) = match transaction {
-                Transaction::DeployAccountV1(t) => {
-                    (t.class_hash, t.contract_address_salt, &t.constructor_calldata)
-                }
-                Transaction::DeployAccountV3(t) => {
-                    (t.class_hash, t.contract_address_salt, &t.constructor_calldata)
-                }
-                _ => unreachable!("matched above"),
-            };
+        Transaction::DeployAccountV1(DeployAccountV1 {
+            class_hash,
+            contract_address_salt: salt,
+            constructor_calldata,
+            ..
+        })
+        | Transaction::DeployAccountV3(DeployAccountV3 {
+            class_hash,
+            contract_address_salt: salt,
+            constructor_calldata,
+            ..
+        }) => {
+            let (class_hash, salt) = (*class_hash, *salt);
             if phases.overlay.class_hash_at(sender)? != Felt::ZERO {
                 return Err(ExecutorError::ContractAlreadyDeployed { address: sender });
             }

@@ -1,5 +1,5 @@
 //! Errors of the API crate: [`ApiError`] for serving, and [`RequestError`], what one JSON-RPC
-//! call can fail with, mapped to the stable [`codes`](crate::codes).
+//! call can fail with, mapped to the stable [`codes`].
 
 use jsonrpsee::types::ErrorObjectOwned;
 use proof_store::JobStatusKind;

@@ -1,6 +1,6 @@
-//! The JSON-RPC methods (`prover_` namespace): the [`ProverApi`] trait, from which jsonrpsee
-//! generates the server trait and a typed client ([`ProverApiClient`]), and its implementation
-//! over an [`ApiState`].
+//! The JSON-RPC methods (`prover_` namespace): the `ProverApi` trait, from which jsonrpsee
+//! generates the server trait [`ProverApiServer`] and a typed client [`ProverApiClient`], and
+//! its implementation [`ProverApiImpl`] over an [`ApiState`].
 
 use jsonrpsee::core::{RpcResult, async_trait};
 use jsonrpsee::proc_macros::rpc;

@@ -2,7 +2,7 @@
 //! completes (mini-redis style: the caller binds, tests bind `127.0.0.1:0`).
 //!
 //! Each connection is served by hyper through jsonrpsee's `serve_with_graceful_shutdown`; every
-//! request first goes through [`http::route`](crate::http::route), and what it does not answer
+//! request first goes through [`http::route`], and what it does not answer
 //! goes to jsonrpsee's tower service. On shutdown the listener closes, connections finish the
 //! requests in flight (up to [`ApiConfig::shutdown_grace`](crate::ApiConfig)) and `run` returns.
 

@@ -1,4 +1,6 @@
-//! The Cairo CPU AIR (Cairo paper, sections 4 and 9) over the layout of [`crate::layout`].
+//! The CPU component of the Cairo AIR (Cairo paper, sections 4 and 9) over the layout of
+//! [`crate::layout`]: one row per step. The statement that ties it to the builtin tables is
+//! [`crate::CairoAir`].
 //!
 //! Every constraint has degree at most 2 and the first/last-row ones are linear, as the
 //! `stark` engine requires. Families, in evaluation order:
@@ -13,24 +15,23 @@
 //! 3. **Register updates** (transition): `pc` (regular, absolute, relative, `jnz`), `ap`, `fp`.
 //! 4. **Memory** (every row and transition): the five accesses of each row and their sorted
 //!    copy; sorted addresses step by 0 or 1, a repeated address repeats its value, and the
-//!    running product of `(z - (a + alpha v)) / (z - (a' + alpha v'))` over all slots ends at
-//!    the public-memory quotient `z^|pub| / prod_pub (z - (a + alpha v))`, because the trace's
-//!    extra slots hold `|pub|` dummy `(0, 0)` accesses where the sorted copy has the public
-//!    cells. Row 0's first access is the first instruction fetch, which is also the smallest
-//!    sorted cell, so its factor is 1 and the product starts at 1 (a linear first-row rule).
+//!    running product of `(z - (a + alpha v)) / (z - (a' + alpha v'))` over all slots is the
+//!    component's claim. The trace's extra slots hold one dummy `(0, 0)` access per public
+//!    cell and per builtin-table access where the sorted copy has those cells, and the
+//!    statement checks the claim against the builtin tables' products and the public memory
+//!    (see [`crate::builtins`]). Row 0's first access is the first instruction fetch, which
+//!    is also the smallest sorted cell, so its factor is 1 and the product starts at 1 (a
+//!    linear first-row rule).
 //! 5. **Range checks** (every row and transition): the four values of each row (extra slot and
 //!    three offsets) and their sorted copy; sorted values step by 0 or 1 from `rc_min` (first
 //!    row, also the first extra value) to `rc_max` (last row); the product ends at 1.
 //! 6. **Boundary**: initial `pc`, `ap`, `fp`; final `pc`, `ap`.
 
-use stark::{Air, Component, ConstraintKind, Felt, Frame, TraceTable};
+use stark::{Component, ConstraintKind, Felt, Frame, TraceTable};
 
 use crate::layout::*;
 use crate::public_input::CairoPublicInput;
 use crate::trace::build_aux_trace;
-
-/// AIR name bound into every proof; bump the version on any change to the constraints.
-pub const AIR_NAME: &str = "watcher-prover/cairo-cpu/v1";
 
 use ConstraintKind::{EveryRow, FirstRow, LastRow, Transition};
 
@@ -81,18 +82,16 @@ fn constraint_list() -> Vec<(ConstraintKind, String)> {
     add(FirstRow, "range check: first sorted value is rc_min".into());
     add(LastRow, "boundary: final pc".into());
     add(LastRow, "boundary: final ap".into());
-    add(LastRow, "memory: product ends at the public-memory quotient".into());
     add(LastRow, "range check: product ends at 1".into());
     add(LastRow, "range check: last sorted value is rc_max".into());
     list
 }
 
-/// The Cairo AIR for one public input.
-pub struct CairoAir {
-    public: CairoPublicInput,
+/// The CPU component for one public input.
+pub struct Cpu {
     kinds: Vec<ConstraintKind>,
     names: Vec<String>,
-    public_input_bytes: Vec<u8>,
+    log_trace_length: u32,
     // Constants of the constraints, converted once.
     initial_pc: Felt,
     initial_ap: Felt,
@@ -102,25 +101,20 @@ pub struct CairoAir {
     rc_max: Felt,
 }
 
-impl CairoAir {
-    pub fn new(public: CairoPublicInput) -> Self {
+impl Cpu {
+    pub fn new(public: &CairoPublicInput) -> Self {
         let (kinds, names) = constraint_list().into_iter().unzip();
         Self {
-            public_input_bytes: public.to_bytes(),
+            log_trace_length: public.log_trace_length,
             initial_pc: Felt::from(public.initial_pc),
             initial_ap: Felt::from(public.initial_ap),
             final_pc: Felt::from(public.final_pc),
             final_ap: Felt::from(public.final_ap),
             rc_min: Felt::from(public.rc_min),
             rc_max: Felt::from(public.rc_max),
-            public,
             kinds,
             names,
         }
-    }
-
-    pub fn public_input(&self) -> &CairoPublicInput {
-        &self.public
     }
 }
 
@@ -138,44 +132,13 @@ impl Sink<'_> {
     }
 }
 
-impl Air for CairoAir {
-    fn name(&self) -> &str {
-        AIR_NAME
-    }
-
-    fn public_input_bytes(&self) -> Vec<u8> {
-        self.public_input_bytes.clone()
-    }
-
-    fn components(&self) -> Vec<&dyn Component> {
-        vec![self]
-    }
-
-    fn num_aux_challenges(&self) -> usize {
-        N_CHALLENGES
-    }
-
-    /// The public-memory quotient `z^|pub| / prod_pub (z - (a + alpha v))`.
-    fn challenge_terms(&self, challenges: &[Felt]) -> Vec<Felt> {
-        let (z, alpha) = (&challenges[CHALLENGE_MEM_Z], &challenges[CHALLENGE_MEM_ALPHA]);
-        let cells = self.public.public_memory();
-        let denominator =
-            cells.iter().fold(Felt::one(), |acc, (a, v)| acc * (z - (Felt::from(*a) + alpha * v)));
-        // A zero denominator has negligible probability; the quotient is then taken as 0 and
-        // no proof can match it.
-        let quotient =
-            denominator.inv().map(|d| z.pow(cells.len() as u64) * d).unwrap_or(Felt::zero());
-        vec![quotient]
-    }
-}
-
-impl Component for CairoAir {
+impl Component for Cpu {
     fn component_name(&self) -> &str {
         "cpu"
     }
 
     fn log_trace_length(&self) -> u32 {
-        self.public.log_trace_length
+        self.log_trace_length
     }
 
     fn main_width(&self) -> usize {
@@ -192,6 +155,10 @@ impl Component for CairoAir {
 
     fn constraint_name(&self, index: usize) -> String {
         self.names.get(index).cloned().unwrap_or_else(|| format!("constraint {index}"))
+    }
+
+    fn claim_columns(&self) -> &[usize] {
+        &[AUX_MEM_PRODUCT + MEM_SLOTS - 1]
     }
 
     fn build_aux_trace(&self, main: &TraceTable, challenges: &[Felt]) -> TraceTable {
@@ -260,7 +227,6 @@ impl Component for CairoAir {
 
         // 4. Memory.
         let (z, alpha) = (&challenges[CHALLENGE_MEM_Z], &challenges[CHALLENGE_MEM_ALPHA]);
-        let public_quotient = &challenges[N_CHALLENGES];
         let sorted_factor =
             |row: &[Felt], k: usize| z - (row[sorted_addr(k)] + alpha * row[sorted_value(k)]);
         let access_factor = |row: &[Felt], k: usize| {
@@ -317,7 +283,6 @@ impl Component for CairoAir {
         sink.push(c[SORTED_RC] - self.rc_min);
         sink.push(pc - self.final_pc);
         sink.push(ap - self.final_ap);
-        sink.push(aux[AUX_MEM_PRODUCT + last] - public_quotient);
         sink.push(aux[AUX_RC_PRODUCT + rc_last] - one);
         sink.push(c[SORTED_RC + rc_last] - self.rc_max);
         debug_assert_eq!(sink.next, self.kinds.len(), "constraint list and evaluation disagree");

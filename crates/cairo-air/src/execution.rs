@@ -45,6 +45,7 @@ impl CairoExecution {
 fn supported(builtin: BuiltinName) -> Option<Builtin> {
     match builtin {
         BuiltinName::output => Some(Builtin::Output),
+        BuiltinName::range_check => Some(Builtin::RangeCheck),
         _ => None,
     }
 }

@@ -102,12 +102,13 @@ pub const AUX_MEM_PRODUCT: usize = 0;
 pub const AUX_RC_PRODUCT: usize = 5;
 pub const AUX_WIDTH: usize = 9;
 
-/// Challenges drawn after the main trace: `z` and `alpha` of the memory permutation, `z` of
-/// the range-check permutation.
+/// Challenges drawn after the main traces: `z` and `alpha` of the memory permutation, `z` of
+/// the CPU's range-check permutation, `z` of the 16-bit lookups of builtin tables.
 pub const CHALLENGE_MEM_Z: usize = 0;
 pub const CHALLENGE_MEM_ALPHA: usize = 1;
 pub const CHALLENGE_RC_Z: usize = 2;
-pub const N_CHALLENGES: usize = 3;
+pub const CHALLENGE_LOOKUP_Z: usize = 3;
+pub const N_CHALLENGES: usize = 4;
 
 /// Offsets are biased by 2^15 so they fit in `[0, 2^16)`.
 pub const OFFSET_BIAS: i64 = 1 << 15;

@@ -3,31 +3,34 @@
 //!
 //! * [`run_program`] runs a program (with an optional JSON program input) and returns a
 //!   [`CairoExecution`]: trace, memory, program, builtin segments.
-//! * [`prove_execution`] turns it into a trace ([`trace`]), proves it against [`CairoAir`]
+//! * [`prove_execution`] turns it into traces ([`trace`]), proves them against [`CairoAir`]
 //!   and returns the proof file bytes ([`stark::ProofEnvelope`] with the
 //!   [`CairoPublicInput`]).
 //! * [`verify_proof`] checks a proof file under a [`CairoPolicy`] (minimum security,
 //!   expected program hash) and returns the [`VerifiedStatement`]: program hash and output.
 //!
-//! Builtins: `output` only for now; a program declaring another builtin is refused with
-//! [`CairoError::UnsupportedBuiltins`], naming it.
+//! Builtins: `output` and `range_check` (its own table, see [`builtins`]); a program
+//! declaring another builtin is refused with [`CairoError::UnsupportedBuiltins`], naming it.
 //!
 //! Features: `parallel` (default) forwards to `stark/parallel`.
 
 mod air;
+pub mod builtins;
 mod error;
 mod execution;
 pub mod layout;
 mod public_input;
+mod statement;
 pub mod trace;
 
-pub use air::{AIR_NAME, CairoAir};
+pub use air::Cpu;
 pub use error::{CairoError, CairoVerifyError};
 pub use execution::{CairoExecution, load_program, run_program, unsupported_builtins};
 pub use public_input::{
     Builtin, BuiltinSegment, CairoPublicInput, JMP_REL_0, PROGRAM_BASE, program_hash,
 };
-pub use trace::build_main_trace;
+pub use statement::{AIR_NAME, CairoAir};
+pub use trace::build_traces;
 
 use stark::{AcceptancePolicy, ProofEnvelope, ProofOptions};
 use starknet_types_core::felt::Felt as Felt252;
@@ -37,10 +40,10 @@ pub fn prove_execution(
     execution: &CairoExecution,
     options: &ProofOptions,
 ) -> Result<Vec<u8>, CairoError> {
-    let (trace, public) = build_main_trace(execution)?;
+    let (traces, public) = build_traces(execution)?;
     public.validate()?;
     let air = CairoAir::new(public);
-    let proof = stark::prove(&air, vec![trace], options)?;
+    let proof = stark::prove(&air, traces, options)?;
     Ok(ProofEnvelope {
         air_name: AIR_NAME.into(),
         public_input: air.public_input_bytes_owned(),

@@ -16,27 +16,31 @@ pub const JMP_REL_0: u64 = 0x0107_8001_7fff_7fff;
 /// Version tag of the public-input encoding.
 const ENCODING_VERSION: u8 = 1;
 
-/// Builtins with a segment in the public input. Only `output` so far.
+/// Builtins the prover supports, with a segment in the public input.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Builtin {
     Output,
+    RangeCheck,
 }
 
 impl Builtin {
     fn id(self) -> u8 {
         match self {
             Builtin::Output => 0,
+            Builtin::RangeCheck => 1,
         }
     }
     fn from_id(id: u8) -> Option<Self> {
         match id {
             0 => Some(Builtin::Output),
+            1 => Some(Builtin::RangeCheck),
             _ => None,
         }
     }
     pub fn name(self) -> &'static str {
         match self {
             Builtin::Output => "output",
+            Builtin::RangeCheck => "range_check",
         }
     }
 }
@@ -144,6 +148,14 @@ impl CairoPublicInput {
         }
         if self.builtins.iter().any(|b| b.stop < b.begin || b.begin < self.final_ap) {
             return bad("builtin segments must lie after the execution segment");
+        }
+        for (i, b) in self.builtins.iter().enumerate() {
+            if self.builtins[..i].iter().any(|other| other.builtin == b.builtin) {
+                return bad("a builtin appears twice");
+            }
+            if b.builtin != Builtin::Output && b.stop - b.begin > 1 << stark::MAX_LOG_TRACE_LENGTH {
+                return bad("a builtin segment is larger than the prover's largest table");
+            }
         }
         let output_len = self.output_segment().map_or(0, |o| o.stop - o.begin);
         if output_len != self.output.len() as u64 {

@@ -1,15 +1,18 @@
-//! Builds the Cairo trace table from a proof-mode run: decodes every step, pads to a power of
-//! two, places public-memory dummies, memory-hole and range-check-gap fillers, and sorts the
-//! memory and range-check copies. Also builds the auxiliary (permutation) columns.
+//! Builds the Cairo trace tables from a proof-mode run: the CPU table (decodes every step, pads
+//! to a power of two, places public-memory and builtin dummies, memory-hole and range-check-gap
+//! fillers, and sorts the memory and range-check copies) and the builtin tables. Also builds
+//! the CPU's auxiliary (permutation) columns.
 
 use std::collections::BTreeSet;
 
 use stark::{Felt, TraceTable, batch_inverse};
 
+use crate::builtins::{range_check, range16};
 use crate::error::CairoError;
 use crate::execution::CairoExecution;
 use crate::layout::*;
-use crate::public_input::{CairoPublicInput, PROGRAM_BASE};
+use crate::public_input::{Builtin, CairoPublicInput, PROGRAM_BASE};
+use crate::statement::{builtin_accesses as builtin_accesses_count, used_segment};
 
 /// One decoded step.
 #[derive(Clone, Debug)]
@@ -85,14 +88,19 @@ struct Memory<'a>(&'a [Option<Felt>]);
 
 impl Memory<'_> {
     fn get(&self, address: u64) -> Felt {
-        self.0.get(address as usize).cloned().flatten().unwrap_or(Felt::zero())
+        self.cell(address).unwrap_or(Felt::zero())
+    }
+
+    fn cell(&self, address: u64) -> Option<Felt> {
+        self.0.get(address as usize).cloned().flatten()
     }
 }
 
-/// The main trace and the public input of an execution.
-pub fn build_main_trace(
+/// The main traces (one per component of [`crate::CairoAir`], in order) and the public input
+/// of an execution.
+pub fn build_traces(
     execution: &CairoExecution,
-) -> Result<(TraceTable, CairoPublicInput), CairoError> {
+) -> Result<(Vec<TraceTable>, CairoPublicInput), CairoError> {
     let memory = Memory(&execution.memory);
     let steps = execution
         .trace
@@ -118,6 +126,27 @@ pub fn build_main_trace(
         builtins: execution.builtins.clone(),
         output: execution.output.clone(),
     };
+    // Builtin tables first: their accesses join the CPU's sorted memory.
+    let mut builtin_traces = Vec::new();
+    let mut builtin_accesses: Vec<(u64, Felt)> = Vec::new();
+    if let Some((begin, stop)) = used_segment(&public, Builtin::RangeCheck) {
+        let cells = (begin..stop)
+            .map(|a| {
+                memory.cell(a).map(|v| (a, v)).ok_or_else(|| {
+                    CairoError::BadExecution(format!("range_check cell {a} was never written"))
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut multiplicities = vec![0u64; 1 << range16::LOG_ROWS];
+        let trace = range_check::build_trace(&cells, &mut multiplicities).map_err(|(a, v)| {
+            CairoError::BadExecution(format!("range_check cell {a} holds {v}, not below 2^128"))
+        })?;
+        builtin_accesses.extend(range_check::accesses(&cells));
+        builtin_traces.push(trace);
+        builtin_traces.push(range16::build_trace(&multiplicities));
+    }
+    debug_assert_eq!(builtin_accesses.len() as u64, builtin_accesses_count(&public));
+
     let public_memory = public.public_memory();
     for (address, value) in &public_memory {
         if memory.get(*address) != *value {
@@ -129,6 +158,7 @@ pub fn build_main_trace(
 
     // Memory holes: addresses up to the highest one used that no access or public cell covers.
     let mut used: BTreeSet<u64> = public_memory.iter().map(|(a, _)| *a).collect();
+    used.extend(builtin_accesses.iter().map(|(a, _)| *a));
     for s in &steps {
         used.extend([s.pc, s.dst_addr, s.op0_addr, s.op1_addr]);
     }
@@ -148,9 +178,12 @@ pub fn build_main_trace(
     public.rc_min = rc_min;
     public.rc_max = rc_max;
 
+    // Cells that only the sorted copy holds, each against a dummy `(0, 0)` access.
+    let sorted_only: Vec<(u64, Felt)> =
+        public_memory.iter().cloned().chain(builtin_accesses).collect();
     let needed = steps
         .len()
-        .max(public_memory.len() + holes.len())
+        .max(sorted_only.len() + holes.len())
         .max(1 + rc_gaps.len())
         .max(1 << stark::MIN_LOG_TRACE_LENGTH);
     let n = needed.next_power_of_two();
@@ -192,10 +225,11 @@ pub fn build_main_trace(
             (s.op0_addr, s.op0),
             (s.op1_addr, s.op1),
         ]);
-        // Extra memory slot: public-memory dummy, hole filler, or a repeat of the fetch.
-        let (extra_trace, extra_sorted) = if r < public_memory.len() {
-            ((0, Felt::zero()), public_memory[r])
-        } else if let Some(hole) = holes.get(r - public_memory.len()) {
+        // Extra memory slot: dummy for a public or builtin cell, hole filler, or a repeat of
+        // the fetch.
+        let (extra_trace, extra_sorted) = if r < sorted_only.len() {
+            ((0, Felt::zero()), sorted_only[r])
+        } else if let Some(hole) = holes.get(r - sorted_only.len()) {
             let cell = (*hole, memory.get(*hole));
             (cell, cell)
         } else {
@@ -223,7 +257,9 @@ pub fn build_main_trace(
             columns[SORTED_RC + k][r] = Felt::from(rc_values[RC_SLOTS * r + k]);
         }
     }
-    Ok((TraceTable::new(columns, n), public))
+    let mut traces = vec![TraceTable::new(columns, n)];
+    traces.extend(builtin_traces);
+    Ok((traces, public))
 }
 
 /// Running products of the memory and range-check permutations, slot by slot in row-major

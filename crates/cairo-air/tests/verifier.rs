@@ -115,6 +115,12 @@ fn golden_proofs_verify() {
             CairoPolicy::default(),
             vec![Felt::from(10u64), Felt::from(89u64)],
         ),
+        // Uses the range_check builtin: three components.
+        (
+            "range_checks-3-standard.proof",
+            CairoPolicy::default(),
+            vec![Felt::from(3u64), Felt::from(62035u64)],
+        ),
     ] {
         let bytes = std::fs::read(fixture(name)).unwrap();
         let statement = verify_proof(&bytes, &policy).unwrap_or_else(|e| panic!("{name}: {e}"));
@@ -133,6 +139,10 @@ fn regenerate_golden_proofs() {
         std::fs::write(fixture(name), prove_execution(&execution, &preset.options()).unwrap())
             .unwrap();
     }
+    let execution = run_program(&program("range_checks"), Some(&serde_json::json!({ "n": 3 })))
+        .expect("range_checks runs");
+    let bytes = prove_execution(&execution, &SecurityPreset::Standard.options()).unwrap();
+    std::fs::write(fixture("range_checks-3-standard.proof"), bytes).unwrap();
 }
 
 mod hostile_bytes {

@@ -164,8 +164,14 @@ fn tables_that_disagree_are_not_proven_and_never_verify() {
     let violation = stark::validate_traces(&air, &traces, &challenges).unwrap_err();
     assert_eq!(violation.component, "claims");
     assert_eq!(
-        stark::prove_unchecked(&air, traces, &SecurityPreset::Test.options()).unwrap_err(),
+        stark::prove(&air, traces.clone(), &SecurityPreset::Test.options()).unwrap_err(),
         ProverError::ClaimsRejected
+    );
+    // A prover that skips the check sends claims that do not fit: the verifier refuses them.
+    let proof = stark::prove_unchecked(&air, traces, &SecurityPreset::Test.options()).unwrap();
+    assert_eq!(
+        stark::verify(&air, &proof, &AcceptancePolicy::insecure()),
+        Err(VerifierError::ClaimsRejected)
     );
 }
 

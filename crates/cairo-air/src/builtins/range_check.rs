@@ -1,0 +1,214 @@
+//! The `range_check` builtin: every cell of its segment holds a value in `[0, 2^128)`
+//! (cairo-vm's `RangeCheckBuiltinRunner`, one cell per instance).
+//!
+//! Main columns: `address`, `value` and its eight 16-bit `limbs` (little-endian).
+//! Auxiliary: `memory` (running product of `z - (address + alpha value)`), one inverse
+//! `w_k = 1 / (z_lookup - limb_k)` per limb, and the lookup sum `u` (before the row) and
+//! `t = u + sum_k w_k`. Constraints:
+//! * `value = sum_k limb_k 2^(16 k)` (every row): with every limb below `2^16` (the lookups)
+//!   the sum is below `2^128 < p`, so the value is in range;
+//! * addresses: first row `begin`, each next row the same or `+1`, last row `stop - 1`
+//!   (see [`crate::builtins`]);
+//! * memory product: first row `z - (a + alpha v)`, then multiplied by each row's factor;
+//!   claim: its last value;
+//! * lookups: `w_k (z_lookup - limb_k) = 1`, `t = u + sum w_k` (every row), `u` starts at 0
+//!   and `u' = t`; claim: the last `t`.
+
+use stark::{Component, ConstraintKind, Felt, Frame, TraceTable, batch_inverse};
+
+use crate::builtins::log_rows;
+use crate::layout::{CHALLENGE_LOOKUP_Z, CHALLENGE_MEM_ALPHA, CHALLENGE_MEM_Z};
+
+pub const N_LIMBS: usize = 8;
+pub const ADDRESS: usize = 0;
+pub const VALUE: usize = 1;
+pub const LIMBS: usize = 2;
+pub const MAIN_WIDTH: usize = LIMBS + N_LIMBS;
+pub const AUX_MEMORY: usize = 0;
+pub const AUX_INVERSES: usize = 1;
+pub const AUX_U: usize = AUX_INVERSES + N_LIMBS;
+pub const AUX_T: usize = AUX_U + 1;
+pub const AUX_WIDTH: usize = AUX_T + 1;
+
+use ConstraintKind::{EveryRow, FirstRow, LastRow, Transition};
+
+/// The component for one run's `range_check` segment `[begin, stop)`.
+pub struct RangeCheck {
+    log_rows: u32,
+    begin: Felt,
+    last: Felt,
+    kinds: Vec<ConstraintKind>,
+    names: Vec<String>,
+}
+
+impl RangeCheck {
+    /// A segment with at least one instance.
+    pub fn new(begin: u64, stop: u64) -> Self {
+        let mut list: Vec<(ConstraintKind, String)> = vec![
+            (EveryRow, "range_check: value is the sum of its limbs".into()),
+            (FirstRow, "range_check: first address is the segment begin".into()),
+            (Transition, "range_check: addresses step by 0 or 1".into()),
+            (LastRow, "range_check: last address is the segment's last cell".into()),
+            (FirstRow, "range_check: memory product starts".into()),
+            (Transition, "range_check: memory product".into()),
+        ];
+        for k in 0..N_LIMBS {
+            list.push((EveryRow, format!("range_check: inverse of limb {k}")));
+        }
+        list.push((EveryRow, "range_check: lookup sum of the row".into()));
+        list.push((FirstRow, "range_check: lookup sum starts at 0".into()));
+        list.push((Transition, "range_check: lookup sum carries to the next row".into()));
+        let (kinds, names) = list.into_iter().unzip();
+        Self {
+            log_rows: log_rows((stop - begin) as usize),
+            begin: Felt::from(begin),
+            last: Felt::from(stop - 1),
+            kinds,
+            names,
+        }
+    }
+}
+
+/// The 16-bit limbs of a value below `2^128`, or `None` if it is not.
+pub fn limbs(value: &Felt) -> Option<[u64; N_LIMBS]> {
+    let words = value.representative().limbs; // big-endian 64-bit words
+    if words[0] != 0 || words[1] != 0 {
+        return None;
+    }
+    let (high, low) = (words[2], words[3]);
+    let mut out = [0u64; N_LIMBS];
+    for (k, limb) in out.iter_mut().enumerate() {
+        let word = if k < 4 { low } else { high };
+        *limb = (word >> (16 * (k % 4))) & 0xffff;
+    }
+    Some(out)
+}
+
+/// The main trace of the segment's cells `(address, value)` (one per instance, at least
+/// one), padded by repeating the last instance. Also counts each limb into `multiplicities`
+/// (the range table's). `Err` names the first cell out of range.
+pub fn build_trace(
+    cells: &[(u64, Felt)],
+    multiplicities: &mut [u64],
+) -> Result<TraceTable, (u64, Felt)> {
+    let n = 1usize << log_rows(cells.len());
+    let mut columns: Vec<Vec<Felt>> = (0..MAIN_WIDTH).map(|_| Vec::with_capacity(n)).collect();
+    for row in 0..n {
+        let (address, value) = cells[row.min(cells.len() - 1)];
+        let limbs = limbs(&value).ok_or((address, value))?;
+        columns[ADDRESS].push(Felt::from(address));
+        columns[VALUE].push(value);
+        for (k, limb) in limbs.iter().enumerate() {
+            columns[LIMBS + k].push(Felt::from(*limb));
+            multiplicities[*limb as usize] += 1;
+        }
+    }
+    Ok(TraceTable::new(columns, n))
+}
+
+/// The memory accesses a table of this segment makes, padding included, in row order.
+pub fn accesses(cells: &[(u64, Felt)]) -> impl Iterator<Item = (u64, Felt)> + '_ {
+    let n = 1usize << log_rows(cells.len());
+    (0..n).map(move |row| cells[row.min(cells.len() - 1)])
+}
+
+impl Component for RangeCheck {
+    fn component_name(&self) -> &str {
+        "range_check"
+    }
+    fn log_trace_length(&self) -> u32 {
+        self.log_rows
+    }
+    fn main_width(&self) -> usize {
+        MAIN_WIDTH
+    }
+    fn aux_width(&self) -> usize {
+        AUX_WIDTH
+    }
+    fn constraint_kinds(&self) -> &[ConstraintKind] {
+        &self.kinds
+    }
+    fn constraint_name(&self, index: usize) -> String {
+        self.names.get(index).cloned().unwrap_or_else(|| format!("constraint {index}"))
+    }
+    fn claim_columns(&self) -> &[usize] {
+        &[AUX_MEMORY, AUX_T]
+    }
+    fn evaluate(&self, f: &Frame<'_>, challenges: &[Felt], out: &mut [Felt]) {
+        let (z, alpha) = (&challenges[CHALLENGE_MEM_Z], &challenges[CHALLENGE_MEM_ALPHA]);
+        let z_lookup = &challenges[CHALLENGE_LOOKUP_Z];
+        let (c, nx, a, an) = (f.main_current, f.main_next, f.aux_current, f.aux_next);
+        let one = Felt::one();
+        let two16 = Felt::from(1u64 << 16);
+        let recomposed = (0..N_LIMBS).rev().fold(Felt::zero(), |acc, k| acc * two16 + c[LIMBS + k]);
+        let step = nx[ADDRESS] - c[ADDRESS];
+        let factor = |row: &[Felt]| z - (row[ADDRESS] + alpha * row[VALUE]);
+        let mut i = 0;
+        let mut push = |v: Felt| {
+            out[i] = v;
+            i += 1;
+        };
+        push(c[VALUE] - recomposed);
+        push(c[ADDRESS] - self.begin);
+        push(step * (step - one));
+        push(c[ADDRESS] - self.last);
+        push(a[AUX_MEMORY] - factor(c));
+        push(an[AUX_MEMORY] - a[AUX_MEMORY] * factor(nx));
+        let mut inverse_sum = Felt::zero();
+        for k in 0..N_LIMBS {
+            let w = a[AUX_INVERSES + k];
+            push(w * (z_lookup - c[LIMBS + k]) - one);
+            inverse_sum += w;
+        }
+        push(a[AUX_T] - a[AUX_U] - inverse_sum);
+        push(a[AUX_U]);
+        push(an[AUX_U] - a[AUX_T]);
+    }
+    fn build_aux_trace(&self, main: &TraceTable, challenges: &[Felt]) -> TraceTable {
+        let (z, alpha) = (&challenges[CHALLENGE_MEM_Z], &challenges[CHALLENGE_MEM_ALPHA]);
+        let z_lookup = &challenges[CHALLENGE_LOOKUP_Z];
+        let n = main.length();
+        let mut columns: Vec<Vec<Felt>> = (0..AUX_WIDTH).map(|_| Vec::with_capacity(n)).collect();
+        let mut product = Felt::one();
+        for row in 0..n {
+            product *= z - (main.get(row, ADDRESS) + alpha * main.get(row, VALUE));
+            columns[AUX_MEMORY].push(product);
+        }
+        for k in 0..N_LIMBS {
+            let mut inverses: Vec<Felt> =
+                main.column(LIMBS + k).iter().map(|limb| z_lookup - limb).collect();
+            batch_inverse(&mut inverses);
+            columns[AUX_INVERSES + k] = inverses;
+        }
+        let mut sum = Felt::zero();
+        for row in 0..n {
+            columns[AUX_U].push(sum);
+            for k in 0..N_LIMBS {
+                sum += columns[AUX_INVERSES + k][row];
+            }
+            columns[AUX_T].push(sum);
+        }
+        TraceTable::new(columns, n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limbs_recompose_and_reject_values_of_128_bits_or_more() {
+        let value =
+            Felt::from(0x1234_5678_9abc_def0_u64) * Felt::from(1u64 << 40) + Felt::from(0xfedc_u64);
+        let l = limbs(&value).unwrap();
+        let back = l
+            .iter()
+            .rev()
+            .fold(Felt::zero(), |acc, x| acc * Felt::from(1u64 << 16) + Felt::from(*x));
+        assert_eq!(back, value);
+        let two128 = Felt::from(2u64).pow(128u64);
+        assert!(limbs(&(two128 - Felt::one())).is_some());
+        assert!(limbs(&two128).is_none());
+        assert!(limbs(&-Felt::one()).is_none());
+    }
+}

@@ -1,0 +1,149 @@
+//! The `range_check` builtin: runs that use it prove and verify with its own table and the
+//! 16-bit range table; a tampered builtin table is caught by the checker and never verifies;
+//! a proof does not verify for another segment.
+
+mod common;
+
+use cairo_air::builtins::range_check::{ADDRESS, LIMBS, VALUE};
+use cairo_air::{
+    Builtin, CairoAir, CairoExecution, CairoPolicy, build_traces, prove_execution, run_program,
+    verify_proof,
+};
+use common::program;
+use serde_json::json;
+use stark::{AcceptancePolicy, Air, Felt, SecurityPreset, TraceTable};
+
+fn range_checks(n: u64) -> CairoExecution {
+    run_program(&program("range_checks"), Some(&json!({ "n": n }))).expect("range_checks runs")
+}
+
+/// What the program outputs for `n`, computed here.
+fn expected_sum(n: u64) -> u64 {
+    (1..=n)
+        .map(|i| {
+            (i * 1_000_003) / 97 + (i * 1_000_003) % 97 + u64::from((i * 1_000_003) % 97 <= 50)
+        })
+        .sum()
+}
+
+fn insecure() -> CairoPolicy {
+    CairoPolicy { acceptance: AcceptancePolicy::insecure(), ..CairoPolicy::default() }
+}
+
+#[test]
+fn range_check_program_proves_and_verifies() {
+    let execution = range_checks(40);
+    let segment = execution.builtins.iter().find(|b| b.builtin == Builtin::RangeCheck).unwrap();
+    // assert_nn, unsigned_div_rem (3 cells) and is_le (1 or 2) per iteration.
+    assert!(segment.stop - segment.begin >= 40 * 4, "the program uses the builtin");
+    let bytes = prove_execution(&execution, &SecurityPreset::Test.options()).unwrap();
+    let statement = verify_proof(&bytes, &insecure()).unwrap();
+    assert_eq!(statement.output, vec![40u64.into(), expected_sum(40).into()]);
+}
+
+#[test]
+fn standard_preset_range_check_proof_verifies() {
+    let bytes = prove_execution(&range_checks(5), &SecurityPreset::Standard.options()).unwrap();
+    let statement = verify_proof(&bytes, &CairoPolicy::default()).unwrap();
+    assert_eq!(statement.output[1], expected_sum(5).into());
+}
+
+fn challenges(air: &CairoAir) -> Vec<Felt> {
+    let c: Vec<Felt> =
+        (1..=air.num_aux_challenges() as u64).map(|i| Felt::from(i * 0x1_0000_0001 + 7)).collect();
+    c
+}
+
+/// The traces of a small run: CPU, range_check, range16.
+fn honest() -> (Vec<TraceTable>, cairo_air::CairoPublicInput) {
+    let (traces, public) = build_traces(&range_checks(6)).unwrap();
+    assert_eq!(traces.len(), 3);
+    (traces, public)
+}
+
+/// The checker names the family (or the claims), and a proof made without the prover's own
+/// checks does not verify.
+fn assert_rejected(traces: Vec<TraceTable>, public: cairo_air::CairoPublicInput, family: &str) {
+    let air = CairoAir::new(public);
+    let violation = stark::validate_traces(&air, &traces, &challenges(&air))
+        .expect_err("the checker must catch it");
+    let matches = violation.name.starts_with(family)
+        || (family == "claims" && violation.component == "claims");
+    assert!(matches, "expected a {family:?} violation, got {violation}");
+    let proof = stark::prove_unchecked(&air, traces, &SecurityPreset::Test.options()).unwrap();
+    assert!(
+        stark::verify(&air, &proof, &AcceptancePolicy::insecure()).is_err(),
+        "a bad trace verified"
+    );
+}
+
+#[test]
+fn honest_traces_pass_the_checker() {
+    let (traces, public) = honest();
+    let air = CairoAir::new(public);
+    stark::validate_traces(&air, &traces, &challenges(&air)).unwrap();
+}
+
+#[test]
+fn value_that_is_not_its_limbs() {
+    let (mut t, p) = honest();
+    let v = *t[1].get(2, LIMBS);
+    t[1].set(2, LIMBS, v + Felt::one());
+    assert_rejected(t, p, "range_check: value is the sum of its limbs");
+}
+
+#[test]
+fn limb_of_17_bits_is_caught_by_the_lookup() {
+    // A value of 2^128 written as limb 7 = 2^16: the recomposition holds, the lookup does not.
+    let (mut t, p) = honest();
+    let row = 1;
+    for k in 0..8 {
+        t[1].set(row, LIMBS + k, Felt::zero());
+    }
+    t[1].set(row, LIMBS + 7, Felt::from(1u64 << 16));
+    t[1].set(row, VALUE, Felt::from(2u64).pow(128u64));
+    assert_rejected(t, p, "claims");
+}
+
+#[test]
+fn builtin_cell_that_disagrees_with_memory() {
+    // The table's value and limbs change together (still in range), memory does not.
+    let (mut t, p) = honest();
+    let row = 0;
+    let v = *t[1].get(row, VALUE);
+    let l = *t[1].get(row, LIMBS);
+    t[1].set(row, VALUE, v + Felt::one());
+    t[1].set(row, LIMBS, l + Felt::one());
+    assert_rejected(t, p, "claims");
+}
+
+#[test]
+fn skipped_instance() {
+    let (mut t, p) = honest();
+    let n = t[1].length();
+    for row in 2..n {
+        let a = *t[1].get(row, ADDRESS);
+        t[1].set(row, ADDRESS, a + Felt::one());
+    }
+    assert_rejected(t, p, "range_check: addresses step by 0 or 1");
+}
+
+#[test]
+fn wrong_range_table() {
+    let (mut t, p) = honest();
+    let m = *t[2].get(5, 1);
+    t[2].set(5, 1, m + Felt::one());
+    assert_rejected(t, p, "claims");
+}
+
+#[test]
+fn proof_does_not_verify_for_another_segment() {
+    let execution = range_checks(6);
+    let bytes = prove_execution(&execution, &SecurityPreset::Test.options()).unwrap();
+    let envelope = stark::ProofEnvelope::from_bytes(&bytes).unwrap();
+    let mut public = cairo_air::CairoPublicInput::from_bytes(&envelope.public_input).unwrap();
+    let segment = public.builtins.iter_mut().find(|b| b.builtin == Builtin::RangeCheck).unwrap();
+    segment.stop -= 1;
+    let air = CairoAir::new(public);
+    assert!(stark::verify(&air, &envelope.proof, &AcceptancePolicy::insecure()).is_err());
+}

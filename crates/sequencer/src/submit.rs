@@ -75,6 +75,10 @@ impl Node {
         };
         self.store.put_mempool(&record, class_to_store)?;
         mempool.insert(record);
+        drop(mempool);
+        // Flushed outside the mempool lock so concurrent submissions share disk syncs; the
+        // caller gets the hash only after this returns.
+        self.store.flush()?;
         debug!(transaction = %format!("{hash:#x}"), "accepted into the mempool");
         Ok(hash)
     }

@@ -185,6 +185,28 @@ async fn invoke_transfer_and_fibonacci_from_a_prefunded_account() {
         .unwrap();
     assert_eq!(events.events.len(), 1);
     assert_eq!(events.events[0].transaction_hash, sent.transaction_hash);
+
+    // All events (Transfer, FibonacciComputed), one page at a time, give the same list.
+    let all_filter = starknet_core::types::EventFilter {
+        from_block: Some(BlockId::Number(0)),
+        to_block: Some(BlockId::Tag(BlockTag::Latest)),
+        address: None,
+        keys: None,
+    };
+    let all = client.get_events(all_filter.clone(), None, 100).await.unwrap();
+    assert_eq!(all.events.len(), 2);
+    assert!(all.continuation_token.is_none());
+    let mut paged = Vec::new();
+    let mut token = None;
+    loop {
+        let page = client.get_events(all_filter.clone(), token, 1).await.unwrap();
+        paged.extend(page.events);
+        token = page.continuation_token;
+        if token.is_none() {
+            break;
+        }
+    }
+    assert_eq!(paged, all.events);
     devnet.stop().await;
 }
 

@@ -216,7 +216,8 @@ impl Store {
         Ok(records)
     }
 
-    /// Durably adds a transaction (and, for DECLARE, its class) to the mempool.
+    /// Adds a transaction (and, for DECLARE, its class) to the mempool; durable once
+    /// [`Store::flush`] returns.
     pub fn put_mempool(
         &self,
         record: &MempoolRecord,
@@ -226,6 +227,11 @@ impl Store {
             self.trees.mempool_classes.insert(felt_key(&class_hash), codec::encode(class))?;
         }
         self.trees.mempool.insert(felt_key(&record.transaction_hash), codec::encode(record))?;
+        Ok(())
+    }
+
+    /// Makes every write so far durable (concurrent callers share one disk sync).
+    pub fn flush(&self) -> Result<(), SequencerError> {
         self.db.flush()?;
         Ok(())
     }

@@ -55,12 +55,26 @@ impl RequestError {
     }
 }
 
+impl RequestError {
+    /// Logs an internal error with its whole cause chain (clients never see it); other errors
+    /// are the client's and are not logged.
+    pub fn log_if_internal(&self) {
+        if let RequestError::Internal { operation, source } = self {
+            tracing::error!(
+                operation,
+                error = %error_chain(source.as_ref()),
+                "query API internal error"
+            );
+        }
+    }
+}
+
 impl From<RequestError> for ErrorObjectOwned {
     fn from(error: RequestError) -> Self {
         let code = error.code();
+        error.log_if_internal();
         match &error {
-            RequestError::Internal { operation, source } => {
-                tracing::error!(operation, error = %error_chain(source.as_ref()), "query API internal error");
+            RequestError::Internal { .. } => {
                 ErrorObjectOwned::owned(code, "internal error", None::<()>)
             }
             RequestError::ProofNotAvailable { status, .. }

@@ -49,8 +49,7 @@ async fn proof(state: &ApiState, block: &str) -> Response<HttpBody> {
             text(StatusCode::NOT_FOUND, "no proof for this block\n")
         }
         Err(error) => {
-            // Logs the details; the client gets none.
-            let _ = jsonrpsee::types::ErrorObjectOwned::from(error);
+            error.log_if_internal();
             text(StatusCode::INTERNAL_SERVER_ERROR, "internal error\n")
         }
     }

@@ -5,7 +5,7 @@
 //!
 //! | method | params | result |
 //! |---|---|---|
-//! | `prover_getProof` | `block_number` | [`ProofResponse`]: proof bytes (`0x` hex) and [`ProofMetadata`](proof_store::ProofMetadata) |
+//! | `prover_getProof` | `block_number`, `block_hash`? | [`ProofResponse`]: proof bytes (`0x` hex) and [`ProofMetadata`](proof_store::ProofMetadata) |
 //! | `prover_getProofStatus` | `block_number` | [`ProofStatusResponse`]: `pending`, `replayed`, `proving`, `proven`, `failed` (+ `reason`), `divergent` (+ `evidence`) |
 //! | `prover_getStateRoot` | `block_number` | [`StateRootResponse`]: the root computed by replay, before the proof exists |
 //! | `prover_latestProvenBlock` | — | [`ProvenBlock`] or `null` |
@@ -32,6 +32,30 @@
 //! [`JobIndex`](proof_store::JobIndex) that the pipeline writes; see [`ApiState`]. Proof
 //! verification runs on tokio's blocking pool, never on a worker thread, with a bounded number
 //! of verifications at once.
+//!
+//! # Example
+//!
+//! How the service wires it (the pipeline keeps a clone of `metrics` and of `jobs`):
+//!
+//! ```no_run
+//! # async fn wire(os_program_hash: chain::Felt) -> Result<(), Box<dyn std::error::Error>> {
+//! use std::sync::Arc;
+//! use api::{ApiState, Metrics, VerifyPolicy};
+//! use proof_store::{FsProofStore, JobIndex};
+//!
+//! let store = FsProofStore::open("data/proofs").await?;
+//! let jobs = JobIndex::open("data/jobs")?;
+//! let metrics = Metrics::new();
+//! let policy = VerifyPolicy { min_security_bits: 100, os_program_hash };
+//! let state = ApiState::new(Arc::new(store), jobs, policy, metrics.clone());
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:8080").await?;
+//! api::run(listener, state, async {
+//!     let _ = tokio::signal::ctrl_c().await;
+//! })
+//! .await?;
+//! # Ok(())
+//! # }
+//! ```
 //!
 //! Cargo features: none.
 

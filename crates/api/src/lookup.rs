@@ -1,7 +1,7 @@
-//! Reads shared by the JSON-RPC methods and the HTTP routes: a block's job record, and the
-//! stored proof of the canonical block at a height.
+//! Reads shared by the JSON-RPC methods and the HTTP routes: a block's job record, the stored
+//! proof of the canonical block at a height, and a stored proof by exact key.
 
-use proof_store::{JobRecord, JobStatus, ProofKey, StoredProof};
+use proof_store::{Felt32, JobRecord, JobStatus, ProofKey, StoredProof};
 
 use crate::error::RequestError;
 use crate::state::ApiState;
@@ -38,4 +38,21 @@ pub async fn canonical_proof(
         }),
         Err(error) => Err(RequestError::internal("proof store read", error)),
     }
+}
+
+/// The stored proof of block `block_number` with hash `block_hash`, canonical or not;
+/// [`RequestError::BlockNotFound`] when the store has none.
+pub async fn proof_by_key(
+    state: &ApiState,
+    block_number: u64,
+    block_hash: Felt32,
+) -> Result<StoredProof, RequestError> {
+    let key = ProofKey::new(block_number, block_hash)
+        .map_err(|error| RequestError::InvalidParams(error.to_string()))?;
+    state
+        .store
+        .get(&key)
+        .await
+        .map_err(|error| RequestError::internal("proof store read", error))?
+        .ok_or(RequestError::BlockNotFound { block_number })
 }

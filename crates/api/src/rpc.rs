@@ -4,12 +4,12 @@
 
 use jsonrpsee::core::{RpcResult, async_trait};
 use jsonrpsee::proc_macros::rpc;
-use proof_store::{JobStatus, ProofKey};
+use proof_store::{Felt32, JobStatus, ProofKey};
 
 use chain::Felt;
 
 use crate::error::RequestError;
-use crate::lookup::{canonical_proof, job};
+use crate::lookup::{canonical_proof, job, proof_by_key};
 use crate::state::ApiState;
 use crate::types::{
     ProofEntry, ProofPage, ProofResponse, ProofStatusResponse, ProvenBlock, StateRootResponse,
@@ -24,9 +24,15 @@ pub const DEFAULT_PAGE_SIZE: u32 = 100;
 /// by name).
 #[rpc(server, client, namespace = "prover")]
 pub trait ProverApi {
-    /// The stored proof of the canonical block at `block_number`, hex-encoded, with its metadata.
+    /// The stored proof of the canonical block at `block_number`, hex-encoded, with its
+    /// metadata; with `block_hash`, the proof of that block even if a reorg replaced it (as
+    /// listed by `prover_listProofs` with `canonical: false`).
     #[method(name = "getProof")]
-    async fn get_proof(&self, block_number: u64) -> RpcResult<ProofResponse>;
+    async fn get_proof(
+        &self,
+        block_number: u64,
+        block_hash: Option<Felt32>,
+    ) -> RpcResult<ProofResponse>;
 
     /// Where the block is in the pipeline.
     #[method(name = "getProofStatus")]
@@ -73,8 +79,15 @@ impl ProverApiImpl {
 
 #[async_trait]
 impl ProverApiServer for ProverApiImpl {
-    async fn get_proof(&self, block_number: u64) -> RpcResult<ProofResponse> {
-        let stored = canonical_proof(&self.state, block_number).await?;
+    async fn get_proof(
+        &self,
+        block_number: u64,
+        block_hash: Option<Felt32>,
+    ) -> RpcResult<ProofResponse> {
+        let stored = match block_hash {
+            None => canonical_proof(&self.state, block_number).await?,
+            Some(block_hash) => proof_by_key(&self.state, block_number, block_hash).await?,
+        };
         Ok(ProofResponse {
             block_number,
             block_hash: stored.key.block_hash(),
@@ -191,7 +204,6 @@ fn decode_hex(text: &str) -> Result<Vec<u8>, RequestError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use proof_store::Felt32;
 
     fn key(number: u64, hash: u64) -> ProofKey {
         ProofKey::new(number, Felt32::from_u64(hash)).unwrap()

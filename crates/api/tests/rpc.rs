@@ -33,7 +33,7 @@ async fn get_proof_returns_the_stored_bytes_and_metadata() {
     let proof = golden_test_proof();
     server.store_proof(3, &proof).await;
 
-    let response = server.client.get_proof(3).await.unwrap();
+    let response = server.client.get_proof(3, None).await.unwrap();
     assert_eq!(response.block_number, 3);
     assert_eq!(response.block_hash, hash(3));
     assert_eq!(response.proof, format!("0x{}", hex::encode(&proof)));
@@ -45,10 +45,10 @@ async fn get_proof_returns_the_stored_bytes_and_metadata() {
 #[tokio::test]
 async fn get_proof_errors() {
     let server = TestServer::start(standard_policy()).await;
-    assert_eq!(code(server.client.get_proof(9).await), codes::BLOCK_NOT_FOUND);
+    assert_eq!(code(server.client.get_proof(9, None).await), codes::BLOCK_NOT_FOUND);
     server.replay(4).await;
-    let not_yet = server.client.get_proof(4).await;
-    assert_eq!(error_data(server.client.get_proof(4).await), "\"replayed\"");
+    let not_yet = server.client.get_proof(4, None).await;
+    assert_eq!(error_data(server.client.get_proof(4, None).await), "\"replayed\"");
     assert_eq!(code(not_yet), codes::PROOF_NOT_AVAILABLE);
     // Wrong parameter types are invalid params, not a crash: the server answers afterwards.
     let bad: Result<Value, _> = server.client.request("prover_getProof", rpc_params!["four"]).await;
@@ -60,7 +60,7 @@ async fn get_proof_errors() {
     assert_eq!(code(missing), codes::INVALID_PARAMS);
     let unknown: Result<Value, _> = server.client.request("prover_nope", rpc_params![]).await;
     assert_eq!(code(unknown), -32601);
-    assert_eq!(code(server.client.get_proof(9).await), codes::BLOCK_NOT_FOUND);
+    assert_eq!(code(server.client.get_proof(9, None).await), codes::BLOCK_NOT_FOUND);
 }
 
 #[tokio::test]
@@ -183,6 +183,12 @@ async fn list_proofs_pages_and_marks_canonical_proofs() {
     expected.sort();
     seen.sort();
     assert_eq!(seen, expected);
+
+    // The replaced block's proof is still served when asked for by hash.
+    let replaced = server.client.get_proof(3, Some(hash(1003))).await.unwrap();
+    assert_eq!((replaced.block_number, replaced.block_hash), (3, hash(1003)));
+    assert_eq!(server.client.get_proof(3, None).await.unwrap().block_hash, hash(3));
+    assert_eq!(code(server.client.get_proof(3, Some(hash(9999))).await), codes::BLOCK_NOT_FOUND);
 
     let all = server.client.list_proofs(None, None).await.unwrap();
     assert_eq!((all.proofs.len(), all.next_after), (6, None));

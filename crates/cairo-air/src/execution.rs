@@ -46,6 +46,7 @@ fn supported(builtin: BuiltinName) -> Option<Builtin> {
     match builtin {
         BuiltinName::output => Some(Builtin::Output),
         BuiltinName::range_check => Some(Builtin::RangeCheck),
+        BuiltinName::poseidon => Some(Builtin::Poseidon),
         _ => None,
     }
 }

@@ -21,6 +21,7 @@ const ENCODING_VERSION: u8 = 1;
 pub enum Builtin {
     Output,
     RangeCheck,
+    Poseidon,
 }
 
 impl Builtin {
@@ -28,12 +29,14 @@ impl Builtin {
         match self {
             Builtin::Output => 0,
             Builtin::RangeCheck => 1,
+            Builtin::Poseidon => 2,
         }
     }
     fn from_id(id: u8) -> Option<Self> {
         match id {
             0 => Some(Builtin::Output),
             1 => Some(Builtin::RangeCheck),
+            2 => Some(Builtin::Poseidon),
             _ => None,
         }
     }
@@ -41,6 +44,7 @@ impl Builtin {
         match self {
             Builtin::Output => "output",
             Builtin::RangeCheck => "range_check",
+            Builtin::Poseidon => "poseidon",
         }
     }
 }

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use stark::{Felt, TraceTable, batch_inverse};
 
-use crate::builtins::{range_check, range16};
+use crate::builtins::{poseidon, range_check, range16};
 use crate::error::CairoError;
 use crate::execution::CairoExecution;
 use crate::layout::*;
@@ -33,7 +33,7 @@ struct Step {
 }
 
 /// The integer value of a field element, if it fits in 64 bits.
-pub(crate) fn felt_to_u64(x: &Felt) -> Option<u64> {
+pub fn felt_to_u64(x: &Felt) -> Option<u64> {
     let limbs = x.representative().limbs;
     (limbs[0] == 0 && limbs[1] == 0 && limbs[2] == 0).then_some(limbs[3])
 }
@@ -129,6 +129,7 @@ pub fn build_traces(
     // Builtin tables first: their accesses join the CPU's sorted memory.
     let mut builtin_traces = Vec::new();
     let mut builtin_accesses: Vec<(u64, Felt)> = Vec::new();
+    let mut range_table = None;
     if let Some((begin, stop)) = used_segment(&public, Builtin::RangeCheck) {
         let cells = (begin..stop)
             .map(|a| {
@@ -143,8 +144,34 @@ pub fn build_traces(
         })?;
         builtin_accesses.extend(range_check::accesses(&cells));
         builtin_traces.push(trace);
-        builtin_traces.push(range16::build_trace(&multiplicities));
+        range_table = Some(range16::build_trace(&multiplicities));
     }
+    if let Some((begin, stop)) = used_segment(&public, Builtin::Poseidon) {
+        let instances = (begin..stop)
+            .step_by(poseidon::CELLS)
+            .map(|a| {
+                let input = [a, a + 1, a + 2].map(|c| memory.cell(c));
+                match input {
+                    [Some(x), Some(y), Some(z)] => Ok((a, [x, y, z])),
+                    _ => Err(CairoError::BadExecution(format!(
+                        "poseidon instance at {a} has an unwritten input"
+                    ))),
+                }
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let (trace, accesses) = poseidon::build_trace(&instances);
+        // Outputs the program read must be the permutation's; unread ones join memory here.
+        for (a, v) in &accesses {
+            if memory.cell(*a).is_some_and(|m| m != *v) {
+                return Err(CairoError::BadExecution(format!(
+                    "poseidon cell {a} disagrees with the permutation"
+                )));
+            }
+        }
+        builtin_accesses.extend(accesses);
+        builtin_traces.push(trace);
+    }
+    builtin_traces.extend(range_table);
     debug_assert_eq!(builtin_accesses.len() as u64, builtin_accesses_count(&public));
 
     let public_memory = public.public_memory();

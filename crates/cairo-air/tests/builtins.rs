@@ -1,6 +1,6 @@
-//! The `range_check` builtin: runs that use it prove and verify with its own table and the
-//! 16-bit range table; a tampered builtin table is caught by the checker and never verifies;
-//! a proof does not verify for another segment.
+//! The `range_check` and `poseidon` builtins: runs that use them prove and verify with their
+//! own tables (and the 16-bit range table); a tampered builtin table is caught by the checker
+//! and never verifies; a proof does not verify for another segment.
 
 mod common;
 
@@ -146,4 +146,79 @@ fn proof_does_not_verify_for_another_segment() {
     segment.stop -= 1;
     let air = CairoAir::new(public);
     assert!(stark::verify(&air, &envelope.proof, &AcceptancePolicy::insecure()).is_err());
+}
+
+mod poseidon {
+    use super::*;
+    use cairo_air::builtins::poseidon::{OUTPUT, SBOXES};
+
+    fn poseidon_hashes(n: u64) -> CairoExecution {
+        run_program(&program("poseidon_hashes"), Some(&json!({ "n": n })))
+            .expect("poseidon_hashes runs")
+    }
+
+    /// What the program outputs for `n`, computed with starknet-crypto.
+    fn expected(n: u64) -> Vec<starknet_crypto::Felt> {
+        use starknet_crypto::{Felt as F, poseidon_hash, poseidon_hash_many};
+        let mut acc = F::ZERO;
+        for i in (1..=n).rev() {
+            acc = poseidon_hash(acc, F::from(i));
+        }
+        let many = poseidon_hash_many(&[F::from(1u64), F::from(2u64), F::from(3u64)]);
+        vec![acc, many]
+    }
+
+    #[test]
+    fn poseidon_program_proves_and_verifies() {
+        let bytes = prove_execution(&poseidon_hashes(9), &SecurityPreset::Test.options()).unwrap();
+        let statement = verify_proof(&bytes, &insecure()).unwrap();
+        assert_eq!(statement.output, expected(9));
+    }
+
+    fn honest() -> (Vec<TraceTable>, cairo_air::CairoPublicInput) {
+        let (traces, public) = build_traces(&poseidon_hashes(3)).unwrap();
+        assert_eq!(traces.len(), 2, "cpu and poseidon");
+        (traces, public)
+    }
+
+    #[test]
+    fn honest_traces_pass_the_checker() {
+        let (traces, public) = honest();
+        let air = CairoAir::new(public);
+        stark::validate_traces(&air, &traces, &challenges(&air)).unwrap();
+    }
+
+    #[test]
+    fn wrong_sbox() {
+        let (mut t, p) = honest();
+        let v = *t[1].get(1, SBOXES + 41);
+        t[1].set(1, SBOXES + 41, v + Felt::one());
+        assert_rejected(t, p, "poseidon: S-box 20 cube");
+    }
+
+    #[test]
+    fn wrong_output() {
+        // The hash output changes in the table only: the table's own constraint breaks.
+        let (mut t, p) = honest();
+        let v = *t[1].get(0, OUTPUT);
+        t[1].set(0, OUTPUT, v + Felt::one());
+        assert_rejected(t, p, "poseidon: output 0");
+    }
+
+    #[test]
+    fn input_that_disagrees_with_memory() {
+        // Recompute a whole consistent row for another input: the table is internally valid,
+        // but its cells are not the program's.
+        let (mut t, p) = honest();
+        let row = 2;
+        let input = [Felt::from(7u64), Felt::from(8u64), Felt::from(9u64)];
+        let (fake, _) = cairo_air::builtins::poseidon::build_trace(&[(
+            cairo_air::trace::felt_to_u64(t[1].get(row, 0)).unwrap(),
+            input,
+        )]);
+        for c in 0..t[1].width() {
+            t[1].set(row, c, *fake.get(0, c));
+        }
+        assert_rejected(t, p, "claims");
+    }
 }

@@ -398,3 +398,37 @@ async fn unavailable_data_is_an_rpc_error() {
         .unwrap_err();
     assert!(matches!(error, LightClientError::Rpc { .. }), "{error:?}");
 }
+
+#[tokio::test]
+async fn proof_of_another_block_fails() {
+    // A lying prover serves block 4's (valid) proof as block 5's.
+    let proof_of_4 = prove(&chain().output(BLOCK - 1), SecurityPreset::Standard);
+    let error = verify_block(&proof_of_4, |_| {}, fixture_hash()).await.unwrap_err();
+    assert!(
+        matches!(error, LightClientError::BlockNumberMismatch { header: 5, proven: 4 }),
+        "{error:?}"
+    );
+}
+
+#[tokio::test]
+async fn proof_without_a_block_output_fails() {
+    // A genuine proof of a program that does not write a block public output (fibonacci).
+    let root = format!("{}/../cairo-air", env!("CARGO_MANIFEST_DIR"));
+    let fibonacci = std::fs::read(format!("{root}/programs/fibonacci.json")).unwrap();
+    let execution = run_program(&fibonacci, Some(&serde_json::json!({ "n": 10 }))).unwrap();
+    let proof = prove_execution(&execution, &SecurityPreset::Standard.options()).unwrap();
+    let pinned = cairo_air::program_hash(&execution.program);
+    let error = verify_block(&proof, |_| {}, pinned).await.unwrap_err();
+    assert!(matches!(error, LightClientError::MalformedPublicOutput(_)), "{error:?}");
+}
+
+#[tokio::test]
+async fn api_verify_proof_decodes_the_block_output() {
+    use api::ProverApiClient;
+    let prover = Prover::start().await;
+    prover.publish(BLOCK, block_proof()).await;
+    let client = jsonrpsee::http_client::HttpClientBuilder::default().build(&prover.url).unwrap();
+    let result = client.verify_proof(Some(BLOCK), None).await.unwrap();
+    assert!(result.valid, "{:?}", result.reason);
+    assert_eq!(result.block, Some(chain().output(BLOCK)));
+}

@@ -69,3 +69,80 @@ async fn declare_v1_of_a_new_class() {
     assert_eq!(object.code(), 51);
     devnet.stop().await;
 }
+
+/// A declared account class (a variant of the bundled account) is deployed by DEPLOY_ACCOUNT v3
+/// and called: the path by which a class declared with `watcher-prover declare` gets an instance
+/// today (the executor has no `deploy` syscall yet).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn declared_account_class_is_deployed_and_called() {
+    use starknet_accounts::SingleOwnerAccount;
+    use starknet_accounts::{
+        Account, AccountFactory, ExecutionEncoding, OpenZeppelinAccountFactory,
+    };
+    use starknet_core::types::{Call, FunctionCall};
+    use starknet_signers::{LocalWallet, SigningKey};
+
+    let devnet = Devnet::start(None, test_config(Duration::from_millis(200), true)).await;
+    let mut json: serde_json::Value =
+        serde_json::from_str(sequencer::classes::ACCOUNT_JSON).unwrap();
+    json["program"]["compiler_version"] = "0.14.0.1+account-variant".into();
+    let class = parse_class_json(&json.to_string()).unwrap();
+    let dev = devnet.node.genesis().accounts[2].clone();
+    let chain_id = devnet.node.config().chain_id;
+    let (hash, transaction) =
+        sequencer::signing::declare_v1(chain_id, dev.address, &dev.private_key, Felt::ZERO, &class)
+            .unwrap();
+    let raw = HttpClientBuilder::default().max_request_size(16 << 20).build(&devnet.url).unwrap();
+    let _: serde_json::Value =
+        raw.request("starknet_addDeclareTransaction", rpc_params![transaction]).await.unwrap();
+    let client = devnet.client();
+    wait_for_receipt(&client, hash).await;
+
+    let key = SigningKey::from_secret_scalar(Felt::from_hex_unchecked("0xabcdef"));
+    let factory = OpenZeppelinAccountFactory::new(
+        class.class_hash,
+        chain_id.as_felt(),
+        LocalWallet::from(key.clone()),
+        devnet.client(),
+    )
+    .await
+    .unwrap();
+    let deployment = factory.deploy_v3(Felt::from(11u64));
+    let address = deployment.address();
+    let sent = deployment.send().await.unwrap();
+    wait_for_receipt(&client, sent.transaction_hash).await;
+    let latest = BlockId::Tag(BlockTag::Latest);
+    assert_eq!(client.get_class_hash_at(latest, address).await.unwrap(), class.class_hash);
+
+    // Called directly (a view) and used as an account.
+    let public_key = client
+        .call(
+            FunctionCall {
+                contract_address: address,
+                entry_point_selector: common::selector("get_public_key"),
+                calldata: vec![],
+            },
+            latest,
+        )
+        .await
+        .unwrap();
+    assert_eq!(public_key, vec![key.verifying_key().scalar()]);
+    let account = SingleOwnerAccount::new(
+        devnet.client(),
+        LocalWallet::from(key),
+        address,
+        chain_id.as_felt(),
+        ExecutionEncoding::Legacy,
+    );
+    let call = Call {
+        to: devnet.node.genesis().fibonacci_address,
+        selector: common::selector("fibonacci"),
+        calldata: vec![Felt::from(20u64)],
+    };
+    let sent = account.execute_v3(vec![call]).send().await.unwrap();
+    let receipt = wait_for_receipt(&client, sent.transaction_hash).await;
+    let TransactionReceipt::Invoke(invoke) = receipt.receipt else { panic!("invoke receipt") };
+    assert_eq!(invoke.execution_result, ExecutionResult::Succeeded);
+    assert_eq!(invoke.events[0].data[..3], [address, Felt::from(20u64), Felt::from(6765u64)]);
+    devnet.stop().await;
+}

@@ -70,3 +70,33 @@ async fn restart_keeps_chain_and_mempool() {
         sequencer::Node::open(store, other, std::sync::Arc::new(sequencer::CairoExecutor::new()));
     assert!(reopened.is_err());
 }
+
+#[test]
+fn a_state_commitment_without_its_block_is_dropped_on_reopen() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = test_config(Duration::from_secs(3600), true);
+    let open = || {
+        let store = sequencer::store::Store::open(dir.path()).unwrap();
+        sequencer::Node::open(
+            store,
+            config.clone(),
+            std::sync::Arc::new(sequencer::CairoExecutor::new()),
+        )
+        .unwrap()
+    };
+    let node = open();
+    let first = node.produce_block().unwrap();
+    // A crash after the state commitment of block 2 but before the block itself was written.
+    let mut diff = chain::StateDiff::default();
+    diff.set_storage(Felt::from(0x1234u64), Felt::ONE, Felt::TWO);
+    node.commitment().unwrap().commit_block(2, &diff).unwrap();
+    drop(node);
+
+    let node = open();
+    assert_eq!(node.commitment().unwrap().latest().unwrap().unwrap().0, 1);
+    let second = node.produce_block().unwrap();
+    assert_eq!(second.header.block_number, 2);
+    assert_eq!(second.header.parent_hash, first.block_hash);
+    // Block 2 is empty, so its root is block 1's, not the one of the abandoned diff.
+    assert_eq!(second.header.state_root, first.header.state_root);
+}

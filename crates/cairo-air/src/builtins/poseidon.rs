@@ -14,16 +14,14 @@
 //! constraints of degree 2: `q = x^2` and `c = q x` with `x` the state element plus its round
 //! constant; the outputs equal the final state (linear).
 //!
-//! Addresses and memory follow [`crate::builtins`]: first `begin`, then steps of 0 or 6, last
-//! `stop - 6`; six running-product columns multiply in `z - (address + k + alpha cell_k)`; the
-//! last one's final value is the claim.
+//! Addresses and memory: [`SegmentRule`] with six cells (six auxiliary product columns).
 
 use lambdaworks_crypto::hash::poseidon::parameters::PermutationParameters;
 use lambdaworks_crypto::hash::poseidon::starknet::PoseidonCairoStark252;
 use stark::{Component, ConstraintKind, Felt, Frame, TraceTable};
 
 use crate::builtins::log_rows;
-use crate::layout::{CHALLENGE_MEM_ALPHA, CHALLENGE_MEM_Z};
+use crate::builtins::segment::SegmentRule;
 
 pub const CELLS: usize = 6;
 const FULL_ROUNDS: usize = 8;
@@ -36,7 +34,7 @@ pub const SBOXES: usize = INPUT + CELLS;
 pub const MAIN_WIDTH: usize = SBOXES + 2 * N_SBOXES;
 pub const AUX_WIDTH: usize = CELLS;
 
-use ConstraintKind::{EveryRow, FirstRow, LastRow, Transition};
+use ConstraintKind::EveryRow;
 
 fn round_constants() -> &'static [Felt] {
     <PoseidonCairoStark252 as PermutationParameters>::ROUND_CONSTANTS
@@ -82,8 +80,7 @@ pub fn hades(input: [Felt; 3]) -> [Felt; 3] {
 /// The component for one run's `poseidon` segment `[begin, stop)`.
 pub struct Poseidon {
     log_rows: u32,
-    begin: Felt,
-    last: Felt,
+    segment: SegmentRule,
     kinds: Vec<ConstraintKind>,
     names: Vec<String>,
 }
@@ -91,6 +88,8 @@ pub struct Poseidon {
 impl Poseidon {
     /// A segment with at least one instance (`stop - begin` a positive multiple of 6).
     pub fn new(begin: u64, stop: u64) -> Self {
+        let values = (INPUT..INPUT + CELLS).collect();
+        let segment = SegmentRule::new("poseidon", begin, stop, ADDRESS, values);
         let mut list: Vec<(ConstraintKind, String)> = Vec::new();
         for k in 0..N_SBOXES {
             list.push((EveryRow, format!("poseidon: S-box {k} square")));
@@ -99,19 +98,11 @@ impl Poseidon {
         for i in 0..3 {
             list.push((EveryRow, format!("poseidon: output {i} is the permutation's")));
         }
-        list.push((FirstRow, "poseidon: first address is the segment begin".into()));
-        list.push((Transition, "poseidon: addresses step by 0 or 6".into()));
-        list.push((LastRow, "poseidon: last address is the segment's last instance".into()));
-        list.push((FirstRow, "poseidon: memory product starts".into()));
-        for k in 1..CELLS {
-            list.push((EveryRow, format!("poseidon: memory product, cell {k}")));
-        }
-        list.push((Transition, "poseidon: memory product across rows".into()));
+        list.extend(segment.constraints());
         let (kinds, names) = list.into_iter().unzip();
         Self {
-            log_rows: log_rows(((stop - begin) / CELLS as u64) as usize),
-            begin: Felt::from(begin),
-            last: Felt::from(stop - CELLS as u64),
+            log_rows: log_rows(SegmentRule::instances(begin, stop, CELLS)),
+            segment,
             kinds,
             names,
         }
@@ -180,7 +171,7 @@ impl Component for Poseidon {
         &[CELLS - 1]
     }
     fn evaluate(&self, f: &Frame<'_>, challenges: &[Felt], out: &mut [Felt]) {
-        let (c, nx, a, an) = (f.main_current, f.main_next, f.aux_current, f.aux_next);
+        let c = f.main_current;
         let mut i = 0;
         let mut sbox = 0;
         let state = permute([c[INPUT], c[INPUT + 1], c[INPUT + 2]], |x| {
@@ -195,33 +186,10 @@ impl Component for Poseidon {
             out[i + k] = c[OUTPUT + k] - s;
         }
         i += 3;
-        let (z, alpha) = (&challenges[CHALLENGE_MEM_Z], &challenges[CHALLENGE_MEM_ALPHA]);
-        let factor = |row: &[Felt], k: usize| {
-            z - (row[ADDRESS] + Felt::from(k as u64) + alpha * row[INPUT + k])
-        };
-        let step = nx[ADDRESS] - c[ADDRESS];
-        out[i] = c[ADDRESS] - self.begin;
-        out[i + 1] = step * (step - Felt::from(CELLS as u64));
-        out[i + 2] = c[ADDRESS] - self.last;
-        out[i + 3] = a[0] - factor(c, 0);
-        for k in 1..CELLS {
-            out[i + 3 + k] = a[k] - a[k - 1] * factor(c, k);
-        }
-        out[i + 3 + CELLS] = an[0] - a[CELLS - 1] * factor(nx, 0);
+        self.segment.evaluate(f, challenges, &mut out[i..]);
     }
     fn build_aux_trace(&self, main: &TraceTable, challenges: &[Felt]) -> TraceTable {
-        let (z, alpha) = (&challenges[CHALLENGE_MEM_Z], &challenges[CHALLENGE_MEM_ALPHA]);
-        let n = main.length();
-        let mut columns: Vec<Vec<Felt>> = (0..AUX_WIDTH).map(|_| Vec::with_capacity(n)).collect();
-        let mut product = Felt::one();
-        for r in 0..n {
-            let address = *main.get(r, ADDRESS);
-            for (k, column) in columns.iter_mut().enumerate() {
-                product *= z - (address + Felt::from(k as u64) + alpha * main.get(r, INPUT + k));
-                column.push(product);
-            }
-        }
-        TraceTable::new(columns, n)
+        TraceTable::new(self.segment.build_aux(main, challenges), main.length())
     }
 }
 

@@ -7,17 +7,16 @@
 //! `t = u + sum_k w_k`. Constraints:
 //! * `value = sum_k limb_k 2^(16 k)` (every row): with every limb below `2^16` (the lookups)
 //!   the sum is below `2^128 < p`, so the value is in range;
-//! * addresses: first row `begin`, each next row the same or `+1`, last row `stop - 1`
-//!   (see [`crate::builtins`]);
-//! * memory product: first row `z - (a + alpha v)`, then multiplied by each row's factor;
-//!   claim: its last value;
+//! * addresses and memory: [`SegmentRule`] with one cell (auxiliary column `memory`, whose
+//!   last value is a claim);
 //! * lookups: `w_k (z_lookup - limb_k) = 1`, `t = u + sum w_k` (every row), `u` starts at 0
 //!   and `u' = t`; claim: the last `t`.
 
 use stark::{Component, ConstraintKind, Felt, Frame, TraceTable, batch_inverse};
 
 use crate::builtins::log_rows;
-use crate::layout::{CHALLENGE_LOOKUP_Z, CHALLENGE_MEM_ALPHA, CHALLENGE_MEM_Z};
+use crate::builtins::segment::SegmentRule;
+use crate::layout::CHALLENGE_LOOKUP_Z;
 
 pub const N_LIMBS: usize = 8;
 pub const ADDRESS: usize = 0;
@@ -30,13 +29,12 @@ pub const AUX_U: usize = AUX_INVERSES + N_LIMBS;
 pub const AUX_T: usize = AUX_U + 1;
 pub const AUX_WIDTH: usize = AUX_T + 1;
 
-use ConstraintKind::{EveryRow, FirstRow, LastRow, Transition};
+use ConstraintKind::{EveryRow, FirstRow, Transition};
 
 /// The component for one run's `range_check` segment `[begin, stop)`.
 pub struct RangeCheck {
     log_rows: u32,
-    begin: Felt,
-    last: Felt,
+    segment: SegmentRule,
     kinds: Vec<ConstraintKind>,
     names: Vec<String>,
 }
@@ -44,14 +42,10 @@ pub struct RangeCheck {
 impl RangeCheck {
     /// A segment with at least one instance.
     pub fn new(begin: u64, stop: u64) -> Self {
-        let mut list: Vec<(ConstraintKind, String)> = vec![
-            (EveryRow, "range_check: value is the sum of its limbs".into()),
-            (FirstRow, "range_check: first address is the segment begin".into()),
-            (Transition, "range_check: addresses step by 0 or 1".into()),
-            (LastRow, "range_check: last address is the segment's last cell".into()),
-            (FirstRow, "range_check: memory product starts".into()),
-            (Transition, "range_check: memory product".into()),
-        ];
+        let segment = SegmentRule::new("range_check", begin, stop, ADDRESS, vec![VALUE]);
+        let mut list: Vec<(ConstraintKind, String)> =
+            vec![(EveryRow, "range_check: value is the sum of its limbs".into())];
+        list.extend(segment.constraints());
         for k in 0..N_LIMBS {
             list.push((EveryRow, format!("range_check: inverse of limb {k}")));
         }
@@ -59,13 +53,7 @@ impl RangeCheck {
         list.push((FirstRow, "range_check: lookup sum starts at 0".into()));
         list.push((Transition, "range_check: lookup sum carries to the next row".into()));
         let (kinds, names) = list.into_iter().unzip();
-        Self {
-            log_rows: log_rows((stop - begin) as usize),
-            begin: Felt::from(begin),
-            last: Felt::from(stop - 1),
-            kinds,
-            names,
-        }
+        Self { log_rows: log_rows((stop - begin) as usize), segment, kinds, names }
     }
 }
 
@@ -135,25 +123,20 @@ impl Component for RangeCheck {
         &[AUX_MEMORY, AUX_T]
     }
     fn evaluate(&self, f: &Frame<'_>, challenges: &[Felt], out: &mut [Felt]) {
-        let (z, alpha) = (&challenges[CHALLENGE_MEM_Z], &challenges[CHALLENGE_MEM_ALPHA]);
         let z_lookup = &challenges[CHALLENGE_LOOKUP_Z];
-        let (c, nx, a, an) = (f.main_current, f.main_next, f.aux_current, f.aux_next);
+        let (c, a, an) = (f.main_current, f.aux_current, f.aux_next);
         let one = Felt::one();
         let two16 = Felt::from(1u64 << 16);
         let recomposed = (0..N_LIMBS).rev().fold(Felt::zero(), |acc, k| acc * two16 + c[LIMBS + k]);
-        let step = nx[ADDRESS] - c[ADDRESS];
-        let factor = |row: &[Felt]| z - (row[ADDRESS] + alpha * row[VALUE]);
-        let mut i = 0;
+        out[0] = c[VALUE] - recomposed;
+        // The segment's shared constraints, then the lookups.
+        let lookups = self.kinds.len() - (N_LIMBS + 3);
+        self.segment.evaluate(f, challenges, &mut out[1..lookups]);
+        let mut i = lookups;
         let mut push = |v: Felt| {
             out[i] = v;
             i += 1;
         };
-        push(c[VALUE] - recomposed);
-        push(c[ADDRESS] - self.begin);
-        push(step * (step - one));
-        push(c[ADDRESS] - self.last);
-        push(a[AUX_MEMORY] - factor(c));
-        push(an[AUX_MEMORY] - a[AUX_MEMORY] * factor(nx));
         let mut inverse_sum = Felt::zero();
         for k in 0..N_LIMBS {
             let w = a[AUX_INVERSES + k];
@@ -165,15 +148,10 @@ impl Component for RangeCheck {
         push(an[AUX_U] - a[AUX_T]);
     }
     fn build_aux_trace(&self, main: &TraceTable, challenges: &[Felt]) -> TraceTable {
-        let (z, alpha) = (&challenges[CHALLENGE_MEM_Z], &challenges[CHALLENGE_MEM_ALPHA]);
         let z_lookup = &challenges[CHALLENGE_LOOKUP_Z];
         let n = main.length();
         let mut columns: Vec<Vec<Felt>> = (0..AUX_WIDTH).map(|_| Vec::with_capacity(n)).collect();
-        let mut product = Felt::one();
-        for row in 0..n {
-            product *= z - (main.get(row, ADDRESS) + alpha * main.get(row, VALUE));
-            columns[AUX_MEMORY].push(product);
-        }
+        columns[AUX_MEMORY] = self.segment.build_aux(main, challenges).remove(0);
         for k in 0..N_LIMBS {
             let mut inverses: Vec<Felt> =
                 main.column(LIMBS + k).iter().map(|limb| z_lookup - limb).collect();

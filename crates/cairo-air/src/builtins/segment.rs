@@ -1,0 +1,111 @@
+//! What every builtin table shares: the rows cover the segment's instances in order, and each
+//! row's cells are memory accesses whose running product is the table's memory claim (see
+//! [`crate::builtins`] for why this ties the table to the run).
+//!
+//! For a segment `[begin, stop)` of instances of `cells` cells, with the row's base address in
+//! column `address` and cell `k`'s value in `values[k]`:
+//! * first address `begin`; each next address the same (padding) or `+cells`; last address
+//!   `stop - cells`;
+//! * auxiliary columns `0..cells` hold the running product of `z - (address + k + alpha v_k)`
+//!   over rows and cells (first row: its first factor; within a row: one factor per column;
+//!   across rows: the previous row's last column times the next row's first factor). The last
+//!   column's final value is the claim.
+
+use stark::{ConstraintKind, Felt, Frame, TraceTable};
+
+use crate::layout::{CHALLENGE_MEM_ALPHA, CHALLENGE_MEM_Z};
+
+use ConstraintKind::{EveryRow, FirstRow, LastRow, Transition};
+
+/// The shared constraints of one builtin table.
+pub struct SegmentRule {
+    name: &'static str,
+    cells: usize,
+    address: usize,
+    values: Vec<usize>,
+    begin: Felt,
+    last: Felt,
+}
+
+impl SegmentRule {
+    /// `values[k]` is the main column of cell `k`; `stop - begin` is a positive multiple of
+    /// `values.len()`.
+    pub fn new(
+        name: &'static str,
+        begin: u64,
+        stop: u64,
+        address: usize,
+        values: Vec<usize>,
+    ) -> Self {
+        let cells = values.len();
+        Self {
+            name,
+            cells,
+            address,
+            values,
+            begin: Felt::from(begin),
+            last: Felt::from(stop - cells as u64),
+        }
+    }
+
+    /// Number of instances of a segment.
+    pub fn instances(begin: u64, stop: u64, cells: usize) -> usize {
+        ((stop - begin) / cells as u64) as usize
+    }
+
+    /// The constraints [`Self::evaluate`] writes, with their names.
+    pub fn constraints(&self) -> Vec<(ConstraintKind, String)> {
+        let n = self.name;
+        let mut list = vec![
+            (FirstRow, format!("{n}: first address is the segment begin")),
+            (Transition, format!("{n}: addresses step by 0 or {}", self.cells)),
+            (LastRow, format!("{n}: last address is the segment's last instance")),
+            (FirstRow, format!("{n}: memory product starts")),
+        ];
+        for k in 1..self.cells {
+            list.push((EveryRow, format!("{n}: memory product, cell {k}")));
+        }
+        list.push((Transition, format!("{n}: memory product across rows")));
+        list
+    }
+
+    fn factor(&self, row: &[Felt], k: usize, challenges: &[Felt]) -> Felt {
+        let (z, alpha) = (&challenges[CHALLENGE_MEM_Z], &challenges[CHALLENGE_MEM_ALPHA]);
+        z - (row[self.address] + Felt::from(k as u64) + alpha * row[self.values[k]])
+    }
+
+    /// Writes the shared constraints into `out` (as many as [`Self::constraints`] lists).
+    pub fn evaluate(&self, f: &Frame<'_>, challenges: &[Felt], out: &mut [Felt]) {
+        let (c, nx, a, an) = (f.main_current, f.main_next, f.aux_current, f.aux_next);
+        let step = nx[self.address] - c[self.address];
+        out[0] = c[self.address] - self.begin;
+        out[1] = step * (step - Felt::from(self.cells as u64));
+        out[2] = c[self.address] - self.last;
+        out[3] = a[0] - self.factor(c, 0, challenges);
+        for k in 1..self.cells {
+            out[3 + k] = a[k] - a[k - 1] * self.factor(c, k, challenges);
+        }
+        out[3 + self.cells] = an[0] - a[self.cells - 1] * self.factor(nx, 0, challenges);
+    }
+
+    /// The auxiliary product columns (`cells` of them).
+    pub fn build_aux(&self, main: &TraceTable, challenges: &[Felt]) -> Vec<Vec<Felt>> {
+        let n = main.length();
+        let mut columns: Vec<Vec<Felt>> = (0..self.cells).map(|_| Vec::with_capacity(n)).collect();
+        let mut product = Felt::one();
+        let mut row = Vec::with_capacity(main.width());
+        for r in 0..n {
+            main.read_row(r, &mut row);
+            for (k, column) in columns.iter_mut().enumerate() {
+                product *= self.factor(&row, k, challenges);
+                column.push(product);
+            }
+        }
+        columns
+    }
+
+    /// The claim column (the last product column).
+    pub fn claim_column(&self) -> usize {
+        self.cells - 1
+    }
+}

@@ -2,7 +2,7 @@
 //!
 //! Cairo 0 contracts call a syscall by writing a request struct at `syscall_ptr` and running a
 //! hint `syscall_handler.<name>(segments=segments, syscall_ptr=ids.syscall_ptr)`, which must write
-//! the response right after the request. [`SyscallHintProcessor`] matches those exact hint
+//! the response right after the request. `SyscallHintProcessor` matches those exact hint
 //! strings and hands every other hint to cairo-vm's [`BuiltinHintProcessor`] (the common library:
 //! `alloc`, `memcpy`, math, `verify_ecdsa_signature`, ...). It is a wrapper rather than a set of
 //! `add_hint` closures because a syscall needs the transaction's state overlay, which those

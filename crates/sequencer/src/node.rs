@@ -89,7 +89,7 @@ impl Node {
 
     /// A state commitment written for a block that the store never received (a crash between
     /// the two writes) is dropped, so that block number can be produced again.
-    fn recover(&self) -> Result<(), SequencerError> {
+    pub(crate) fn recover(&self) -> Result<(), SequencerError> {
         let Some(commitment) = &self.commitment else { return Ok(()) };
         let latest_block = self.store.latest_block_number()?;
         while let Some((committed, _)) = commitment.latest()? {

@@ -108,13 +108,20 @@ impl Node {
         );
         let record = BlockRecord { block_hash: header.hash(), header, transaction_hashes: hashes };
         let update = StateUpdateRecord { old_root, new_root, state_diff: diff };
-        self.store.commit_block(&BlockCommit {
+        let written = self.store.commit_block(&BlockCommit {
             record: &record,
             transactions: &included,
             state_update: &update,
             declared_classes: &declared,
             rejected: &rejected,
-        })?;
+        });
+        if let Err(error) = written {
+            // Drop the state commitment of the unwritten block so the next tick can retry.
+            if let Err(recovery) = self.recover() {
+                warn!(error = %recovery, "cannot drop the state commitment of an unwritten block");
+            }
+            return Err(error);
+        }
         let mut mempool = self.mempool()?;
         for hash in record.transaction_hashes.iter().chain(rejected.iter().map(|(h, _)| h)) {
             mempool.remove(hash);

@@ -47,6 +47,7 @@ fn supported(builtin: BuiltinName) -> Option<Builtin> {
         BuiltinName::output => Some(Builtin::Output),
         BuiltinName::range_check => Some(Builtin::RangeCheck),
         BuiltinName::poseidon => Some(Builtin::Poseidon),
+        BuiltinName::bitwise => Some(Builtin::Bitwise),
         _ => None,
     }
 }

@@ -21,6 +21,7 @@ const ENCODING_VERSION: u8 = 1;
 pub enum Builtin {
     Output,
     RangeCheck,
+    Bitwise,
     Poseidon,
 }
 
@@ -30,6 +31,7 @@ impl Builtin {
             Builtin::Output => 0,
             Builtin::RangeCheck => 1,
             Builtin::Poseidon => 2,
+            Builtin::Bitwise => 3,
         }
     }
     fn from_id(id: u8) -> Option<Self> {
@@ -37,6 +39,7 @@ impl Builtin {
             0 => Some(Builtin::Output),
             1 => Some(Builtin::RangeCheck),
             2 => Some(Builtin::Poseidon),
+            3 => Some(Builtin::Bitwise),
             _ => None,
         }
     }
@@ -45,6 +48,7 @@ impl Builtin {
             Builtin::Output => "output",
             Builtin::RangeCheck => "range_check",
             Builtin::Poseidon => "poseidon",
+            Builtin::Bitwise => "bitwise",
         }
     }
 }

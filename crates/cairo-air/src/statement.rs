@@ -1,8 +1,8 @@
 //! The Cairo statement: the CPU component, one component per used builtin, the 16-bit range
 //! table when a builtin needs range checks, and the checks that tie their claims together.
 //!
-//! Components, in order: `cpu`; `range_check` (if its segment is not empty); `poseidon` (if
-//! its segment is not empty); `range16` (if `range_check` is there). Claims:
+//! Components, in order: `cpu`; `range_check`, `bitwise`, `poseidon` (each if its segment is
+//! not empty); `range16` (if `range_check` is there). Claims:
 //! * memory: `P_cpu * prod_b P_b = z^D / prod_public (z - (a + alpha v))`, where `D` is the
 //!   number of public cells plus the number of builtin-table accesses (padding included),
 //!   all derived from the public input;
@@ -11,6 +11,7 @@
 use stark::{Air, Component, Felt};
 
 use crate::air::Cpu;
+use crate::builtins::bitwise::{self, Bitwise};
 use crate::builtins::log_rows;
 use crate::builtins::poseidon::{self, Poseidon};
 use crate::builtins::range_check::RangeCheck;
@@ -27,6 +28,7 @@ pub struct CairoAir {
     public_input_bytes: Vec<u8>,
     cpu: Cpu,
     range_check: Option<RangeCheck>,
+    bitwise: Option<Bitwise>,
     poseidon: Option<Poseidon>,
     range16: Option<Range16>,
 }
@@ -44,22 +46,28 @@ pub(crate) fn used_segment(public: &CairoPublicInput, builtin: Builtin) -> Optio
 pub(crate) fn builtin_accesses(public: &CairoPublicInput) -> u64 {
     let range_check = used_segment(public, Builtin::RangeCheck)
         .map_or(0, |(begin, stop)| 1u64 << log_rows((stop - begin) as usize));
-    let cells = poseidon::CELLS as u64;
-    let poseidon = used_segment(public, Builtin::Poseidon)
-        .map_or(0, |(begin, stop)| cells << log_rows(((stop - begin) / cells) as usize));
-    range_check + poseidon
+    let table = |builtin, cells: usize| {
+        let cells = cells as u64;
+        used_segment(public, builtin)
+            .map_or(0, |(begin, stop)| cells << log_rows(((stop - begin) / cells) as usize))
+    };
+    range_check
+        + table(Builtin::Bitwise, bitwise::CELLS)
+        + table(Builtin::Poseidon, poseidon::CELLS)
 }
 
 impl CairoAir {
     pub fn new(public: CairoPublicInput) -> Self {
         let range_check =
             used_segment(&public, Builtin::RangeCheck).map(|(b, s)| RangeCheck::new(b, s));
+        let bitwise = used_segment(&public, Builtin::Bitwise).map(|(b, s)| Bitwise::new(b, s));
         let poseidon = used_segment(&public, Builtin::Poseidon).map(|(b, s)| Poseidon::new(b, s));
         let range16 = range_check.as_ref().map(|_| Range16);
         Self {
             public_input_bytes: public.to_bytes(),
             cpu: Cpu::new(&public),
             range_check,
+            bitwise,
             poseidon,
             range16,
             public,
@@ -96,6 +104,9 @@ impl Air for CairoAir {
         if let Some(c) = &self.range_check {
             components.push(c);
         }
+        if let Some(c) = &self.bitwise {
+            components.push(c);
+        }
         if let Some(c) = &self.poseidon {
             components.push(c);
         }
@@ -120,9 +131,11 @@ impl Air for CairoAir {
             lookups += claims[next][1];
             next += 1;
         }
-        if self.poseidon.is_some() {
-            memory_product *= claims[next][0];
-            next += 1;
+        for present in [self.bitwise.is_some(), self.poseidon.is_some()] {
+            if present {
+                memory_product *= claims[next][0];
+                next += 1;
+            }
         }
         if self.range16.is_some() {
             table += claims[next][0];

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use stark::{Felt, TraceTable, batch_inverse};
 
-use crate::builtins::{poseidon, range_check, range16};
+use crate::builtins::{bitwise, poseidon, range_check, range16};
 use crate::error::CairoError;
 use crate::execution::CairoExecution;
 use crate::layout::*;
@@ -96,6 +96,20 @@ impl Memory<'_> {
     }
 }
 
+/// Outputs the program read must be the builtin's; unread ones join memory through the table.
+fn check_deduced(
+    memory: &Memory<'_>,
+    accesses: &[(u64, Felt)],
+    builtin: &str,
+) -> Result<(), CairoError> {
+    match accesses.iter().find(|(a, v)| memory.cell(*a).is_some_and(|m| m != *v)) {
+        Some((a, _)) => Err(CairoError::BadExecution(format!(
+            "{builtin} cell {a} disagrees with the builtin's result"
+        ))),
+        None => Ok(()),
+    }
+}
+
 /// The main traces (one per component of [`crate::CairoAir`], in order) and the public input
 /// of an execution.
 pub fn build_traces(
@@ -146,6 +160,25 @@ pub fn build_traces(
         builtin_traces.push(trace);
         range_table = Some(range16::build_trace(&multiplicities));
     }
+    if let Some((begin, stop)) = used_segment(&public, Builtin::Bitwise) {
+        let instances = (begin..stop)
+            .step_by(bitwise::CELLS)
+            .map(|a| match (memory.cell(a), memory.cell(a + 1)) {
+                (Some(x), Some(y)) => Ok((a, x, y)),
+                _ => Err(CairoError::BadExecution(format!(
+                    "bitwise instance at {a} has an unwritten input"
+                ))),
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let (trace, accesses) = bitwise::build_trace(&instances).map_err(|a| {
+            CairoError::BadExecution(format!(
+                "bitwise instance at {a} has an input of 2^251 or more"
+            ))
+        })?;
+        check_deduced(&memory, &accesses, "bitwise")?;
+        builtin_accesses.extend(accesses);
+        builtin_traces.push(trace);
+    }
     if let Some((begin, stop)) = used_segment(&public, Builtin::Poseidon) {
         let instances = (begin..stop)
             .step_by(poseidon::CELLS)
@@ -160,14 +193,7 @@ pub fn build_traces(
             })
             .collect::<Result<Vec<_>, _>>()?;
         let (trace, accesses) = poseidon::build_trace(&instances);
-        // Outputs the program read must be the permutation's; unread ones join memory here.
-        for (a, v) in &accesses {
-            if memory.cell(*a).is_some_and(|m| m != *v) {
-                return Err(CairoError::BadExecution(format!(
-                    "poseidon cell {a} disagrees with the permutation"
-                )));
-            }
-        }
+        check_deduced(&memory, &accesses, "poseidon")?;
         builtin_accesses.extend(accesses);
         builtin_traces.push(trace);
     }

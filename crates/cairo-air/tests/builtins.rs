@@ -222,3 +222,58 @@ mod poseidon {
         assert_rejected(t, p, "claims");
     }
 }
+
+mod bitwise {
+    use super::*;
+    use cairo_air::builtins::bitwise::{AND, X_BITS};
+
+    fn bitwise_ops(n: u64) -> CairoExecution {
+        run_program(&program("bitwise_ops"), Some(&json!({ "n": n }))).expect("bitwise_ops runs")
+    }
+
+    fn expected(n: u64) -> Vec<starknet_crypto::Felt> {
+        let mut acc: u128 = 0x1234_5678_90ab_cdef;
+        for i in (1..=n as u128).rev() {
+            let a = acc & (i * 40503);
+            let x = acc ^ (i * 7919);
+            acc = (a | x) + i;
+        }
+        let two250 = starknet_crypto::Felt::from(2u64).pow(250u64);
+        vec![acc.into(), two250 + starknet_crypto::Felt::ONE]
+    }
+
+    #[test]
+    fn bitwise_program_proves_and_verifies() {
+        let bytes = prove_execution(&bitwise_ops(12), &SecurityPreset::Test.options()).unwrap();
+        let statement = verify_proof(&bytes, &insecure()).unwrap();
+        assert_eq!(statement.output, expected(12));
+    }
+
+    fn honest() -> (Vec<TraceTable>, cairo_air::CairoPublicInput) {
+        let (traces, public) = build_traces(&bitwise_ops(3)).unwrap();
+        assert_eq!(traces.len(), 2, "cpu and bitwise");
+        (traces, public)
+    }
+
+    #[test]
+    fn honest_traces_pass_the_checker() {
+        let (traces, public) = honest();
+        let air = CairoAir::new(public);
+        stark::validate_traces(&air, &traces, &challenges(&air)).unwrap();
+    }
+
+    #[test]
+    fn bit_that_is_not_a_bit() {
+        let (mut t, p) = honest();
+        t[1].set(1, X_BITS + 3, Felt::from(2u64));
+        assert_rejected(t, p, "bitwise: bit 3 of x is a bit");
+    }
+
+    #[test]
+    fn wrong_and() {
+        let (mut t, p) = honest();
+        let v = *t[1].get(0, AND);
+        t[1].set(0, AND, v + Felt::one());
+        assert_rejected(t, p, "bitwise: and");
+    }
+}

@@ -19,6 +19,7 @@
 //! * **Range checks of limbs** (the `range_check` builtin) are LogUp lookups into the
 //!   [`range16`] table of every 16-bit value with multiplicities.
 
+pub mod bitwise;
 pub mod poseidon;
 pub mod range16;
 pub mod range_check;

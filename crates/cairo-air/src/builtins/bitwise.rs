@@ -1,0 +1,162 @@
+//! The `bitwise` builtin: each instance is five cells `(x, y, x & y, x ^ y, x | y)` with
+//! `x, y < 2^251` (cairo-vm's `BitwiseBuiltinRunner`).
+//!
+//! One row per instance with the bits of `x` and `y` in columns (the plain decomposition;
+//! Stone's "diluted" form or a lookup of byte pairs would be about four times narrower, and is
+//! the next step if bitwise-heavy programs matter). Constraints:
+//! * every bit column is a bit;
+//! * `x = sum_i 2^i x_i` and `y = sum_i 2^i y_i` over 251 bits (linear): below `2^251 < p`,
+//!   so the decomposition is the integer's and `x, y < 2^251`;
+//! * `x & y = sum_i 2^i x_i y_i` (degree 2), `x ^ y = x + y - 2 (x & y)`,
+//!   `x | y = (x & y) + (x ^ y)` (linear);
+//! * addresses and memory: [`SegmentRule`] with five cells.
+
+use stark::{Component, ConstraintKind, Felt, Frame, TraceTable};
+
+use crate::builtins::log_rows;
+use crate::builtins::segment::SegmentRule;
+
+pub const CELLS: usize = 5;
+pub const N_BITS: usize = 251;
+pub const ADDRESS: usize = 0;
+pub const X: usize = 1;
+pub const Y: usize = 2;
+pub const AND: usize = 3;
+pub const XOR: usize = 4;
+pub const OR: usize = 5;
+pub const X_BITS: usize = 6;
+pub const Y_BITS: usize = X_BITS + N_BITS;
+pub const MAIN_WIDTH: usize = Y_BITS + N_BITS;
+pub const AUX_WIDTH: usize = CELLS;
+
+use ConstraintKind::EveryRow;
+
+/// The component for one run's `bitwise` segment `[begin, stop)`.
+pub struct Bitwise {
+    log_rows: u32,
+    segment: SegmentRule,
+    kinds: Vec<ConstraintKind>,
+    names: Vec<String>,
+}
+
+impl Bitwise {
+    /// A segment with at least one instance (`stop - begin` a positive multiple of 5).
+    pub fn new(begin: u64, stop: u64) -> Self {
+        let segment = SegmentRule::new("bitwise", begin, stop, ADDRESS, (X..X + CELLS).collect());
+        let mut list: Vec<(ConstraintKind, String)> = Vec::new();
+        for i in 0..N_BITS {
+            list.push((EveryRow, format!("bitwise: bit {i} of x is a bit")));
+            list.push((EveryRow, format!("bitwise: bit {i} of y is a bit")));
+        }
+        for name in ["x is its bits", "y is its bits", "and", "xor", "or"] {
+            list.push((EveryRow, format!("bitwise: {name}")));
+        }
+        list.extend(segment.constraints());
+        let (kinds, names) = list.into_iter().unzip();
+        Self {
+            log_rows: log_rows(SegmentRule::instances(begin, stop, CELLS)),
+            segment,
+            kinds,
+            names,
+        }
+    }
+}
+
+/// The 251 low bits of a value, or `None` if it is `2^251` or more.
+fn bits(value: &Felt) -> Option<Vec<bool>> {
+    let words = value.representative().limbs; // big-endian 64-bit words
+    if words[0] >> (N_BITS - 192) != 0 {
+        return None;
+    }
+    Some((0..N_BITS).map(|i| (words[3 - i / 64] >> (i % 64)) & 1 == 1).collect())
+}
+
+/// The main trace of the instances `(address, x, y)` (at least one), padded by repeating the
+/// last instance, and the memory accesses it makes in row order. `Err` names an instance
+/// whose input is `2^251` or more.
+pub fn build_trace(instances: &[(u64, Felt, Felt)]) -> Result<(TraceTable, Vec<(u64, Felt)>), u64> {
+    let n = 1usize << log_rows(instances.len());
+    let mut columns: Vec<Vec<Felt>> = (0..MAIN_WIDTH).map(|_| Vec::with_capacity(n)).collect();
+    let mut accesses = Vec::with_capacity(CELLS * n);
+    for r in 0..n {
+        let (address, x, y) = instances[r.min(instances.len() - 1)];
+        let (xb, yb) = (bits(&x).ok_or(address)?, bits(&y).ok_or(address)?);
+        let and = xb.iter().zip(&yb).rev().fold(Felt::zero(), |acc, (a, b)| {
+            acc.double() + if *a && *b { Felt::one() } else { Felt::zero() }
+        });
+        let xor = x + y - and.double();
+        let cells = [x, y, and, xor, and + xor];
+        columns[ADDRESS].push(Felt::from(address));
+        for (k, cell) in cells.iter().enumerate() {
+            columns[X + k].push(*cell);
+            accesses.push((address + k as u64, *cell));
+        }
+        let bit = |b: bool| if b { Felt::one() } else { Felt::zero() };
+        for i in 0..N_BITS {
+            columns[X_BITS + i].push(bit(xb[i]));
+            columns[Y_BITS + i].push(bit(yb[i]));
+        }
+    }
+    Ok((TraceTable::new(columns, n), accesses))
+}
+
+impl Component for Bitwise {
+    fn component_name(&self) -> &str {
+        "bitwise"
+    }
+    fn log_trace_length(&self) -> u32 {
+        self.log_rows
+    }
+    fn main_width(&self) -> usize {
+        MAIN_WIDTH
+    }
+    fn aux_width(&self) -> usize {
+        AUX_WIDTH
+    }
+    fn constraint_kinds(&self) -> &[ConstraintKind] {
+        &self.kinds
+    }
+    fn constraint_name(&self, index: usize) -> String {
+        self.names.get(index).cloned().unwrap_or_else(|| format!("constraint {index}"))
+    }
+    fn claim_columns(&self) -> &[usize] {
+        &[CELLS - 1]
+    }
+    fn evaluate(&self, f: &Frame<'_>, challenges: &[Felt], out: &mut [Felt]) {
+        let c = f.main_current;
+        let one = Felt::one();
+        let (mut x, mut y, mut and) = (Felt::zero(), Felt::zero(), Felt::zero());
+        for i in (0..N_BITS).rev() {
+            let (xi, yi) = (c[X_BITS + i], c[Y_BITS + i]);
+            out[2 * i] = xi * (xi - one);
+            out[2 * i + 1] = yi * (yi - one);
+            x = x.double() + xi;
+            y = y.double() + yi;
+            and = and.double() + xi * yi;
+        }
+        let i = 2 * N_BITS;
+        out[i] = c[X] - x;
+        out[i + 1] = c[Y] - y;
+        out[i + 2] = c[AND] - and;
+        out[i + 3] = c[XOR] - (c[X] + c[Y] - c[AND].double());
+        out[i + 4] = c[OR] - (c[AND] + c[XOR]);
+        self.segment.evaluate(f, challenges, &mut out[i + 5..]);
+    }
+    fn build_aux_trace(&self, main: &TraceTable, challenges: &[Felt]) -> TraceTable {
+        TraceTable::new(self.segment.build_aux(main, challenges), main.length())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bits_of_values_below_and_at_2_to_251() {
+        let two251 = Felt::from(2u64).pow(251u64);
+        let top = bits(&(two251 - Felt::one())).unwrap();
+        assert!(top.iter().all(|b| *b));
+        assert!(bits(&two251).is_none());
+        assert_eq!(bits(&Felt::from(5u64)).unwrap()[..4], [true, false, true, false]);
+    }
+}

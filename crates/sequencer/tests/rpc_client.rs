@@ -168,6 +168,24 @@ async fn invoke_transfer_and_fibonacci_from_a_prefunded_account() {
         client.get_nonce(BlockId::Tag(BlockTag::Latest), account.address()).await.unwrap(),
         Felt::TWO
     );
+    let block = BlockId::Number(block_number);
+    assert!(client.get_block_transaction_count(block).await.unwrap() >= 1);
+    let index = match client.get_block_with_tx_hashes(block).await.unwrap() {
+        MaybePreConfirmedBlockWithTxHashes::Block(b) => {
+            b.transactions.iter().position(|h| *h == sent.transaction_hash).unwrap()
+        }
+        _ => panic!("confirmed block"),
+    };
+    let by_index = client.get_transaction_by_block_id_and_index(block, index as u64).await.unwrap();
+    assert_eq!(*by_index.transaction_hash(), sent.transaction_hash);
+    assert!(matches!(
+        client.get_transaction_by_block_id_and_index(block, 10_000).await,
+        Err(ProviderError::StarknetError(StarknetError::InvalidTransactionIndex))
+    ));
+    assert!(matches!(
+        client.syncing().await.unwrap(),
+        starknet_core::types::SyncStatusType::NotSyncing
+    ));
 
     // The block holds the transaction and its events are found by getEvents.
     let events = client

@@ -254,3 +254,13 @@ pub fn state_update(node: &Node, params: &Params<'_>) -> Result<Value, ErrorObje
         }
     }
 }
+
+/// `starknet_getBlockTransactionCount`.
+pub fn transaction_count(node: &Node, params: &Params<'_>) -> Result<Value, ErrorObjectOwned> {
+    match resolve(node, &block_id(params)?).map_err(from_node)? {
+        Resolved::Committed(number) => {
+            json(committed(node, number).map_err(from_node)?.transaction_hashes.len())
+        }
+        Resolved::PreConfirmed => json(0),
+    }
+}

@@ -40,6 +40,9 @@ const INLINE: &[(&str, Handler)] = &[
     ("starknet_getStorageAt", state::storage_at),
     ("starknet_getNonce", state::nonce),
     ("starknet_getClassHashAt", state::class_hash_at),
+    ("starknet_getBlockTransactionCount", blocks::transaction_count),
+    ("starknet_getTransactionByBlockIdAndIndex", transactions::by_block_and_index),
+    ("starknet_syncing", syncing),
 ];
 
 /// Methods run on the blocking pool (execution, compression, proofs, scans, disk writes).
@@ -64,6 +67,11 @@ pub fn method_names() -> Vec<&'static str> {
 
 fn spec_version(_: &Node, _: &Params<'_>) -> Result<Value, ErrorObjectOwned> {
     Ok(Value::String(chain::rpc::SPEC_VERSION.to_owned()))
+}
+
+/// A single sequencer is never syncing.
+fn syncing(_: &Node, _: &Params<'_>) -> Result<Value, ErrorObjectOwned> {
+    Ok(Value::Bool(false))
 }
 
 fn chain_id(node: &Node, _: &Params<'_>) -> Result<Value, ErrorObjectOwned> {

@@ -77,3 +77,24 @@ pub fn status(node: &Node, params: &Params<'_>) -> Result<Value, ErrorObjectOwne
         None => Err(from_node(SequencerError::TransactionNotFound(hash))),
     }
 }
+
+/// `starknet_getTransactionByBlockIdAndIndex` (the pre-confirmed block has none).
+pub fn by_block_and_index(node: &Node, params: &Params<'_>) -> Result<Value, ErrorObjectOwned> {
+    use chain::rpc::types::requests::GetTransactionByBlockIdAndIndexRequest;
+    let request = parse::<GetTransactionByBlockIdAndIndexRequest>(params)?;
+    let invalid_index =
+        || super::errors::starknet(chain::rpc::error::StarknetError::InvalidTransactionIndex);
+    let number = match super::blocks::resolve(node, &request.block_id).map_err(from_node)? {
+        super::blocks::Resolved::Committed(number) => number,
+        super::blocks::Resolved::PreConfirmed => return Err(invalid_index()),
+    };
+    let block = committed(node, number).map_err(from_node)?;
+    let index = usize::try_from(request.index).map_err(|_| invalid_index())?;
+    let hash = *block.transaction_hashes.get(index).ok_or_else(invalid_index)?;
+    let record = node
+        .store()
+        .transaction(&hash)
+        .map_err(from_node)?
+        .ok_or_else(|| from_node(SequencerError::TransactionNotFound(hash)))?;
+    json(convert::transaction_to_rpc(&record.transaction, hash))
+}

@@ -285,3 +285,25 @@ async fn os_program_hash_is_the_pinned_one() {
     let raw: Value = server.client.request("prover_getOsProgramHash", rpc_params![]).await.unwrap();
     assert_eq!(raw, Value::String(fibonacci_hash().to_hex_string()));
 }
+
+#[tokio::test]
+async fn internal_errors_keep_their_details_to_the_logs() {
+    let server = TestServer::start(standard_policy()).await;
+    // The index says block 2 is stored, but the store has no proof for it.
+    server.replay(2).await;
+    for status in [JobStatus::Proving, JobStatus::Proven, JobStatus::Stored] {
+        server.jobs.transition(2, hash(2), status).await.unwrap();
+    }
+    match server.client.get_proof(2, None).await {
+        Err(ClientError::Call(error)) => {
+            assert_eq!(error.code(), codes::INTERNAL_ERROR);
+            assert_eq!(error.message(), "internal error");
+            assert!(error.data().is_none());
+        }
+        other => panic!("expected an internal error, got {other:?}"),
+    }
+    let reply = server.get("/proofs/2").await;
+    assert_eq!((reply.status, reply.body.as_slice()), (500, &b"internal error\n"[..]));
+    // The server keeps serving.
+    assert_eq!(code(server.client.get_proof(3, None).await), codes::BLOCK_NOT_FOUND);
+}

@@ -73,9 +73,10 @@ pub(crate) enum CallError {
 
 impl From<ExecutorError> for CallError {
     fn from(error: ExecutorError) -> Self {
-        match error {
-            ExecutorError::State(_) | ExecutorError::InvalidClass(_) => CallError::Fatal(error),
-            other => CallError::Cairo(other.to_string()),
+        if error.is_rejection() {
+            CallError::Cairo(error.to_string())
+        } else {
+            CallError::Fatal(error)
         }
     }
 }

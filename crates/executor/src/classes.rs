@@ -76,3 +76,32 @@ impl ClassProvider for ClassCache {
         Ok(classes.get(&class_hash).cloned())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Nodes share classes and the executor across threads (RPC handlers, block production).
+    #[test]
+    fn shared_types_are_send_and_sync() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<DeprecatedClass>();
+        assert_send_sync::<ClassCache>();
+        assert_send_sync::<BundledClasses>();
+        assert_send_sync::<crate::Executor>();
+        assert_send_sync::<crate::ExecutableTransaction>();
+        assert_send_sync::<crate::ExecutorError>();
+    }
+
+    #[test]
+    fn cache_serves_what_it_holds() {
+        let bundled = BundledClasses::load().unwrap();
+        let cache = ClassCache::with_bundled(&bundled);
+        assert_eq!(cache.len(), 4);
+        let hash = bundled.erc20.class_hash();
+        assert!(Arc::ptr_eq(&cache.class(hash).unwrap().unwrap(), &bundled.erc20));
+        assert!(cache.class(Felt::ONE).unwrap().is_none());
+        let closure = |class_hash: Felt| cache.class(class_hash);
+        assert!(closure.class(hash).unwrap().is_some());
+    }
+}

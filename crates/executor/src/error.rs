@@ -45,6 +45,11 @@ pub enum ExecutorError {
     /// A read-only call, or a fee estimate of a transaction, failed in Cairo.
     #[error("execution failed: {reason}")]
     ExecutionFailed { reason: String },
+    /// The state says the class is declared but the [`ClassProvider`](crate::ClassProvider) does
+    /// not have its definition: the node's class store is incomplete (not the transaction's
+    /// fault).
+    #[error("class {class_hash:#x} is declared but its definition is not available")]
+    MissingClassDefinition { class_hash: Felt },
     /// A class file that is not a usable Cairo 0 class.
     #[error("invalid class: {0}")]
     InvalidClass(String),
@@ -58,6 +63,11 @@ impl ExecutorError {
     /// contract or class, ...), as opposed to a failure of the executor's environment. A rejected
     /// transaction changes nothing and is not included in a block.
     pub fn is_rejection(&self) -> bool {
-        !matches!(self, ExecutorError::State(_) | ExecutorError::InvalidClass(_))
+        !matches!(
+            self,
+            ExecutorError::State(_)
+                | ExecutorError::InvalidClass(_)
+                | ExecutorError::MissingClassDefinition { .. }
+        )
     }
 }

@@ -193,8 +193,10 @@ impl<'a> StateOverlay<'a> {
         if !self.is_declared(class_hash)? {
             return Err(ExecutorError::UndeclaredClass { class_hash });
         }
-        let class =
-            self.classes.class(class_hash)?.ok_or(ExecutorError::UndeclaredClass { class_hash })?;
+        let class = self
+            .classes
+            .class(class_hash)?
+            .ok_or(ExecutorError::MissingClassDefinition { class_hash })?;
         self.cache.classes.insert(class_hash, Arc::clone(&class));
         Ok(class)
     }
@@ -316,11 +318,10 @@ mod tests {
         let classes = ClassCache::new();
         let mut overlay = StateOverlay::new(&Fixed, &classes);
         assert!(overlay.is_declared(Felt::from(7u64)).unwrap());
-        // Declared in the state but unknown to the provider.
-        assert!(matches!(
-            overlay.class(Felt::from(7u64)),
-            Err(ExecutorError::UndeclaredClass { .. })
-        ));
+        // Declared in the state but unknown to the provider: the node's fault, not the caller's.
+        let missing = overlay.class(Felt::from(7u64)).unwrap_err();
+        assert!(matches!(missing, ExecutorError::MissingClassDefinition { .. }));
+        assert!(!missing.is_rejection());
         assert!(matches!(
             overlay.class(Felt::from(9u64)),
             Err(ExecutorError::UndeclaredClass { .. })

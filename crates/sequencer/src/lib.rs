@@ -13,9 +13,19 @@
 //! * [`rpc`]: the JSON-RPC methods; [`server::run`] serves them on a listener and produces
 //!   blocks until a shutdown future completes.
 //!
+//! Semantics worth knowing: transactions execute only when a block is produced, so the
+//! `pre_confirmed` block is always empty and a waiting transaction is `RECEIVED` (no receipt
+//! yet); `getNonce` at `pre_confirmed` counts the account's waiting transactions, so a client
+//! can send several per block. A transaction that fails validation is refused by the RPC
+//! (VALIDATION_FAILURE, INVALID_TRANSACTION_NONCE, ...); one that becomes invalid while waiting
+//! is dropped at block time and is then unknown (spec 0.9 has no REJECTED status).
+//!
 //! Not done yet: fee charging (fees are zero; bounds and `max_fee` are stored and returned),
-//! `estimateFee` of dependent transaction sequences, `simulateTransactions`, traces,
-//! subscriptions (WebSocket), and an L1 (nothing is ever `ACCEPTED_ON_L1`).
+//! `estimateFee` of dependent transaction sequences (each is estimated on the block's state),
+//! `simulateTransactions`, traces, subscriptions (WebSocket), and an L1 (nothing is ever
+//! `ACCEPTED_ON_L1`; the `l1_accepted` tag names no block). Contracts cannot deploy other
+//! contracts until the executor has the `deploy` syscall: a declared class gets instances only
+//! through DEPLOY_ACCOUNT (account classes).
 
 pub mod cairo_executor;
 pub mod classes;

@@ -2,8 +2,8 @@
 //! completes (mini-redis style: the caller binds, tests bind `127.0.0.1:0`).
 //!
 //! Each connection is served by hyper through jsonrpsee's `serve_with_graceful_shutdown`; every
-//! request first goes through [`http::route`], and what it does not answer
-//! goes to jsonrpsee's tower service. On shutdown the listener closes, connections finish the
+//! request first goes through [`http::route`], and what it does not answer goes to jsonrpsee's
+//! tower service. On shutdown the listener closes, connections finish the
 //! requests in flight (up to [`ApiConfig::shutdown_grace`](crate::ApiConfig)) and `run` returns.
 
 use std::future::Future;
@@ -93,7 +93,6 @@ pub async fn run(
             () = &mut shutdown => break,
         };
         let rpc = service_builder.clone().build(methods.clone(), stop_handle.clone());
-        let state = state.clone();
         let service = ConnectionService { state: state.clone(), rpc };
         let stopped = stop_handle.clone().shutdown();
         connections.spawn(async move {

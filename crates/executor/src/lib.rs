@@ -30,9 +30,10 @@
 //! * fees are not charged (zero-fee chain): receipts carry a zero fee in the version's unit, and
 //!   `max_fee` / resource bounds are not enforced; gas figures are this chain's approximation
 //!   ([`resources`]), with no L1 or L1-data gas;
-//! * L1 handlers, and the `deploy`, `delegate_call`, `delegate_l1_handler`, `replace_class` and
+//! * L1 handlers, and the `delegate_call`, `delegate_l1_handler`, `replace_class` and
 //!   `library_call_l1_handler` syscalls: a contract using them fails (unknown hint), it does not
-//!   crash the executor;
+//!   crash the executor (the other syscalls, including `deploy`, `library_call` and
+//!   `send_message_to_l1`, are served and tested with `tests/fixtures/syscalls.cairo`);
 //! * reverted transactions report the resources of their validation phase only;
 //! * memory is bounded by the step limit only indirectly: a hostile declared class can jump `ap`
 //!   far ahead and make cairo-vm reserve a large segment (cairo-vm refuses reservations the

@@ -12,7 +12,9 @@
 //! `StorageRead [selector, address | value]`, `StorageWrite [selector, address, value]`,
 //! `CallContract` / `LibraryCall [selector, address_or_class, function_selector, calldata_size,
 //! calldata | retdata_size, retdata]`, `EmitEvent [selector, keys_len, keys, data_len, data]`,
-//! `SendMessageToL1 [selector, to_address, payload_size, payload]`, `GetTxInfo [selector |
+//! `SendMessageToL1 [selector, to_address, payload_size, payload]`, `Deploy [selector,
+//! class_hash, salt, calldata_size, calldata, deploy_from_zero | address, retdata_size,
+//! retdata]`, `GetTxInfo [selector |
 //! tx_info*]`, `GetTxSignature [selector | signature_len, signature]`, and `[selector | value]` for
 //! the caller, contract and sequencer addresses, the block number and the block timestamp.
 //!
@@ -61,6 +63,7 @@ enum Syscall {
     SendMessageToL1,
     GetBlockNumber,
     GetBlockTimestamp,
+    Deploy,
 }
 
 impl Syscall {
@@ -82,6 +85,7 @@ impl Syscall {
             "send_message_to_l1" => Syscall::SendMessageToL1,
             "get_block_number" => Syscall::GetBlockNumber,
             "get_block_timestamp" => Syscall::GetBlockTimestamp,
+            "deploy" => Syscall::Deploy,
             _ => return None,
         })
     }
@@ -102,6 +106,7 @@ impl Syscall {
             Syscall::SendMessageToL1 => ("SendMessageToL1", 4),
             Syscall::GetBlockNumber => ("GetBlockNumber", 2),
             Syscall::GetBlockTimestamp => ("GetBlockTimestamp", 2),
+            Syscall::Deploy => ("Deploy", 9),
         }
     }
 }
@@ -185,14 +190,7 @@ impl<'r, 'o, 'a> SyscallHintProcessor<'r, 'o, 'a> {
                 } else {
                     CallFrame { class_hash: target, selector, calldata, ..self.call.clone() }
                 };
-                let retdata = match execute_call(self.run, &frame) {
-                    Ok(retdata) => retdata,
-                    Err(CallError::Cairo(reason)) => return Err(custom(reason)),
-                    Err(CallError::Fatal(error)) => {
-                        self.run.fatal = Some(error);
-                        return Err(custom("executor failure".into()));
-                    }
-                };
+                let retdata = self.nested_call(&frame)?;
                 let retdata_ptr = write_segment(vm, &retdata)?;
                 vm.insert_value(at(5)?, Felt::from(retdata.len()))?;
                 vm.insert_value(at(6)?, retdata_ptr)?;
@@ -237,6 +235,27 @@ impl<'r, 'o, 'a> SyscallHintProcessor<'r, 'o, 'a> {
                     data,
                 });
             }
+            Syscall::Deploy => {
+                let class_hash = felt_at(vm, at(1)?)?;
+                let salt = felt_at(vm, at(2)?)?;
+                let calldata = array_at(vm, at(3)?, at(4)?)?;
+                let deployer = match felt_at(vm, at(5)?)? {
+                    zero if zero == Felt::ZERO => self.call.contract_address,
+                    one if one == Felt::ONE => Felt::ZERO,
+                    other => {
+                        return Err(custom(format!(
+                            "deploy_from_zero must be 0 or 1, not {other:#x}"
+                        )));
+                    }
+                };
+                let address =
+                    chain::calculate_contract_address(salt, class_hash, &calldata, deployer);
+                let retdata = self.deploy(class_hash, address, calldata)?;
+                let retdata_ptr = write_segment(vm, &retdata)?;
+                vm.insert_value(at(6)?, address)?;
+                vm.insert_value(at(7)?, Felt::from(retdata.len()))?;
+                vm.insert_value(at(8)?, retdata_ptr)?;
+            }
             Syscall::SendMessageToL1 => {
                 let to_address = felt_at(vm, at(1)?)?;
                 let payload = array_at(vm, at(2)?, at(3)?)?;
@@ -248,21 +267,67 @@ impl<'r, 'o, 'a> SyscallHintProcessor<'r, 'o, 'a> {
         Ok(())
     }
 
-    /// Runs a state read, turning a state failure into a fatal error.
+    /// Runs a state access: an error that is the contract's fault (say, an undeclared class)
+    /// fails the call; any other (a state read failed) aborts the transaction.
     fn state<T>(
         &mut self,
-        read: impl FnOnce(
+        access: impl FnOnce(
             &mut crate::overlay::StateOverlay<'a>,
             Felt,
         ) -> Result<T, crate::ExecutorError>,
     ) -> Result<T, HintError> {
-        match read(self.run.state, self.call.contract_address) {
+        match access(self.run.state, self.call.contract_address) {
             Ok(value) => Ok(value),
+            Err(error) if error.is_rejection() => Err(custom(error.to_string())),
             Err(error) => {
                 self.run.fatal = Some(error);
                 Err(custom("executor failure".into()))
             }
         }
+    }
+
+    /// Runs a nested call and returns its return data.
+    fn nested_call(&mut self, frame: &CallFrame) -> Result<Vec<Felt>, HintError> {
+        match execute_call(self.run, frame) {
+            Ok(retdata) => Ok(retdata),
+            Err(CallError::Cairo(reason)) => Err(custom(reason)),
+            Err(CallError::Fatal(error)) => {
+                self.run.fatal = Some(error);
+                Err(custom("executor failure".into()))
+            }
+        }
+    }
+
+    /// The `deploy` syscall: sets the class of `address` and runs its constructor with this
+    /// contract as caller. Returns the constructor's return data.
+    fn deploy(
+        &mut self,
+        class_hash: Felt,
+        address: Felt,
+        calldata: Vec<Felt>,
+    ) -> Result<Vec<Felt>, HintError> {
+        if self.state(|state, _| state.class_hash_at(address))? != Felt::ZERO {
+            return Err(custom(format!("a contract is already deployed at {address:#x}")));
+        }
+        let class = self.state(|state, _| state.class(class_hash))?;
+        self.run.state.set_class_hash(address, class_hash);
+        if !class.has_constructor() {
+            if !calldata.is_empty() {
+                return Err(custom(format!(
+                    "class {class_hash:#x} has no constructor but calldata was given"
+                )));
+            }
+            return Ok(Vec::new());
+        }
+        let frame = CallFrame {
+            contract_address: address,
+            class_hash,
+            selector: crate::transaction::CONSTRUCTOR_SELECTOR,
+            kind: EntryPointType::Constructor,
+            calldata,
+            caller_address: self.call.contract_address,
+        };
+        self.nested_call(&frame)
     }
 
     fn tx_info(&mut self, vm: &mut VirtualMachine) -> Result<Relocatable, HintError> {
@@ -374,7 +439,7 @@ mod tests {
         assert_eq!(Syscall::from_hint("memory[ap] = segments.add()"), None);
         assert_eq!(
             Syscall::from_hint(
-                "syscall_handler.deploy(segments=segments, syscall_ptr=ids.syscall_ptr)"
+                "syscall_handler.replace_class(segments=segments, syscall_ptr=ids.syscall_ptr)"
             ),
             None
         );

@@ -84,7 +84,7 @@ impl<'a> BlockExecutor<'a> {
         salt: Felt,
         constructor_calldata: &[Felt],
     ) -> Result<SystemDeployment, ExecutorError> {
-        transaction::deploy_system_contract(
+        crate::system::deploy_system_contract(
             &mut self.overlay,
             &self.block,
             self.config,

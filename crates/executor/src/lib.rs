@@ -85,7 +85,9 @@ mod executor;
 mod overlay;
 pub mod query;
 pub mod resources;
+mod syscall_table;
 pub mod syscalls;
+pub mod system;
 pub mod transaction;
 
 pub use block::{BlockExecution, BlockExecutor, execute_block};
@@ -99,4 +101,5 @@ pub use error::ExecutorError;
 pub use executor::Executor;
 pub use query::FeeEstimate;
 pub use resources::Resources;
-pub use transaction::{ExecutableTransaction, SystemDeployment, TransactionExecution};
+pub use system::SystemDeployment;
+pub use transaction::{ExecutableTransaction, TransactionExecution};

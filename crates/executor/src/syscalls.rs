@@ -36,6 +36,7 @@ use chain::{Event, Felt, MessageToL1, short_string};
 
 use crate::call::{CallError, CallFrame, TxRun, execute_call};
 use crate::class::EntryPointType;
+use crate::syscall_table::Syscall;
 
 /// Most keys one event may have (Starknet's limit).
 const MAX_EVENT_KEYS: usize = 50;
@@ -46,70 +47,6 @@ const MAX_EVENTS: usize = 1_000;
 /// Most felts of calldata, return data or payload a syscall may pass (hostile sizes must not
 /// make the executor allocate without bound).
 const MAX_ARRAY_LEN: usize = 1 << 20;
-
-/// The deprecated syscalls, by the exact hint code that calls them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Syscall {
-    StorageRead,
-    StorageWrite,
-    CallContract,
-    LibraryCall,
-    GetCallerAddress,
-    GetContractAddress,
-    GetSequencerAddress,
-    GetTxInfo,
-    GetTxSignature,
-    EmitEvent,
-    SendMessageToL1,
-    GetBlockNumber,
-    GetBlockTimestamp,
-    Deploy,
-}
-
-impl Syscall {
-    fn from_hint(code: &str) -> Option<Syscall> {
-        let name = code
-            .strip_prefix("syscall_handler.")?
-            .strip_suffix("(segments=segments, syscall_ptr=ids.syscall_ptr)")?;
-        Some(match name {
-            "storage_read" => Syscall::StorageRead,
-            "storage_write" => Syscall::StorageWrite,
-            "call_contract" => Syscall::CallContract,
-            "library_call" => Syscall::LibraryCall,
-            "get_caller_address" => Syscall::GetCallerAddress,
-            "get_contract_address" => Syscall::GetContractAddress,
-            "get_sequencer_address" => Syscall::GetSequencerAddress,
-            "get_tx_info" => Syscall::GetTxInfo,
-            "get_tx_signature" => Syscall::GetTxSignature,
-            "emit_event" => Syscall::EmitEvent,
-            "send_message_to_l1" => Syscall::SendMessageToL1,
-            "get_block_number" => Syscall::GetBlockNumber,
-            "get_block_timestamp" => Syscall::GetBlockTimestamp,
-            "deploy" => Syscall::Deploy,
-            _ => return None,
-        })
-    }
-
-    /// The request selector (a short string) and the size of the whole struct.
-    fn selector_and_size(self) -> (&'static str, usize) {
-        match self {
-            Syscall::StorageRead => ("StorageRead", 3),
-            Syscall::StorageWrite => ("StorageWrite", 3),
-            Syscall::CallContract => ("CallContract", 7),
-            Syscall::LibraryCall => ("LibraryCall", 7),
-            Syscall::GetCallerAddress => ("GetCallerAddress", 2),
-            Syscall::GetContractAddress => ("GetContractAddress", 2),
-            Syscall::GetSequencerAddress => ("GetSequencerAddress", 2),
-            Syscall::GetTxInfo => ("GetTxInfo", 2),
-            Syscall::GetTxSignature => ("GetTxSignature", 3),
-            Syscall::EmitEvent => ("EmitEvent", 5),
-            Syscall::SendMessageToL1 => ("SendMessageToL1", 4),
-            Syscall::GetBlockNumber => ("GetBlockNumber", 2),
-            Syscall::GetBlockTimestamp => ("GetBlockTimestamp", 2),
-            Syscall::Deploy => ("Deploy", 9),
-        }
-    }
-}
 
 /// The hint processor of one entry-point run.
 pub(crate) struct SyscallHintProcessor<'r, 'o, 'a> {
@@ -424,26 +361,6 @@ fn write_segment(vm: &mut VirtualMachine, values: &[Felt]) -> Result<Relocatable
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn hint_strings_map_to_syscalls() {
-        let code = "syscall_handler.storage_read(segments=segments, syscall_ptr=ids.syscall_ptr)";
-        assert_eq!(Syscall::from_hint(code), Some(Syscall::StorageRead));
-        assert_eq!(
-            Syscall::from_hint(
-                "syscall_handler.call_contract(segments=segments, syscall_ptr=ids.syscall_ptr)"
-            ),
-            Some(Syscall::CallContract)
-        );
-        assert_eq!(Syscall::from_hint("syscall_handler.storage_read(segments=segments)"), None);
-        assert_eq!(Syscall::from_hint("memory[ap] = segments.add()"), None);
-        assert_eq!(
-            Syscall::from_hint(
-                "syscall_handler.replace_class(segments=segments, syscall_ptr=ids.syscall_ptr)"
-            ),
-            None
-        );
-    }
 
     #[test]
     fn storage_keys_must_fit_the_trie() {

@@ -107,10 +107,10 @@ pub(crate) struct Options {
 
 /// Events, messages and resources gathered across the phases of one transaction.
 #[derive(Default)]
-struct Gathered {
-    events: Vec<Event>,
-    messages: Vec<MessageToL1>,
-    resources: Resources,
+pub(crate) struct Gathered {
+    pub events: Vec<Event>,
+    pub messages: Vec<MessageToL1>,
+    pub resources: Resources,
 }
 
 /// Executes `tx` in a new layer of `overlay`. On success the layer is left on top (the caller
@@ -274,7 +274,7 @@ fn execute_layer(
 }
 
 /// A protocol call of an account entry point (caller 0).
-fn account_frame(
+pub(crate) fn account_frame(
     address: Felt,
     class_hash: Felt,
     selector: Felt,
@@ -291,12 +291,12 @@ fn account_frame(
 }
 
 /// The phases of one transaction, sharing its overlay layer and gathered outputs.
-struct Phases<'p, 'a> {
-    overlay: &'p mut StateOverlay<'a>,
-    block: &'p BlockContext,
-    config: &'p ExecutorConfig,
-    tx_info: &'p TxInfo,
-    gathered: Gathered,
+pub(crate) struct Phases<'p, 'a> {
+    pub overlay: &'p mut StateOverlay<'a>,
+    pub block: &'p BlockContext,
+    pub config: &'p ExecutorConfig,
+    pub tx_info: &'p TxInfo,
+    pub gathered: Gathered,
 }
 
 impl Phases<'_, '_> {
@@ -350,7 +350,7 @@ impl Phases<'_, '_> {
         self.validate_with_steps(frame, self.config.validate_max_steps)
     }
 
-    fn validate_with_steps(
+    pub(crate) fn validate_with_steps(
         &mut self,
         frame: &CallFrame,
         max_steps: usize,
@@ -378,70 +378,6 @@ impl Phases<'_, '_> {
                 self.overlay.rollback();
                 Err(error)
             }
-        }
-    }
-}
-
-/// A contract deployed by the chain itself (genesis), not by a transaction.
-#[derive(Clone, Debug)]
-pub struct SystemDeployment {
-    /// The new contract's address (deployer 0).
-    pub address: Felt,
-    /// Events of its constructor.
-    pub events: Vec<Event>,
-    /// Resources of its constructor.
-    pub resources: Resources,
-}
-
-/// Deploys `class_hash` at the deployer-0 address of `(salt, constructor_calldata)` and runs the
-/// constructor with caller 0, in a new layer that is committed on success (cairo-lang's
-/// `InternalDeploy`, used for genesis contracts).
-pub(crate) fn deploy_system_contract(
-    overlay: &mut StateOverlay<'_>,
-    block: &BlockContext,
-    config: &ExecutorConfig,
-    class_hash: Felt,
-    salt: Felt,
-    constructor_calldata: &[Felt],
-) -> Result<SystemDeployment, ExecutorError> {
-    let address =
-        chain::calculate_contract_address(salt, class_hash, constructor_calldata, Felt::ZERO);
-    if overlay.class_hash_at(address)? != Felt::ZERO {
-        return Err(ExecutorError::ContractAlreadyDeployed { address });
-    }
-    let class = overlay.class(class_hash)?;
-    overlay.checkpoint();
-    overlay.set_class_hash(address, class_hash);
-    let tx_info = TxInfo { chain_id: block.chain_id.as_felt(), ..TxInfo::default() };
-    let mut phases =
-        Phases { overlay, block, config, tx_info: &tx_info, gathered: Gathered::default() };
-    let result = if class.has_constructor() {
-        let frame = CallFrame {
-            kind: EntryPointType::Constructor,
-            ..account_frame(
-                address,
-                class_hash,
-                CONSTRUCTOR_SELECTOR,
-                constructor_calldata.to_vec(),
-            )
-        };
-        phases.validate_with_steps(&frame, config.execute_max_steps).map(|_| ())
-    } else if constructor_calldata.is_empty() {
-        Ok(())
-    } else {
-        Err(ExecutorError::ValidationFailed {
-            reason: format!("class {class_hash:#x} has no constructor but calldata was given"),
-        })
-    };
-    let gathered = phases.gathered;
-    match result {
-        Ok(()) => {
-            overlay.commit();
-            Ok(SystemDeployment { address, events: gathered.events, resources: gathered.resources })
-        }
-        Err(error) => {
-            overlay.rollback();
-            Err(error)
         }
     }
 }

@@ -37,6 +37,7 @@ pub mod mempool;
 pub mod node;
 pub mod overlay;
 mod producer;
+pub mod producer_thread;
 pub mod rpc;
 pub mod server;
 pub mod signing;

@@ -11,6 +11,7 @@ use tracing::{error, info};
 
 use crate::SequencerError;
 use crate::node::Node;
+use crate::producer_thread::ProducerThread;
 use crate::rpc;
 
 /// Largest request body accepted (a DECLARE carries a compressed class).
@@ -33,9 +34,17 @@ pub fn serve(
     Ok(server.start(rpc::module(node)))
 }
 
-/// Produces a block every `block_time` until `stop` turns true. Production runs on the blocking
-/// pool; a failed block is logged and retried at the next tick (nothing was written).
+/// Produces a block every `block_time` until `stop` turns true. Production runs on its own
+/// low-priority thread ([`ProducerThread`]); a failed block is logged and retried at the next
+/// tick (nothing was written).
 pub async fn produce_blocks(node: Arc<Node>, mut stop: watch::Receiver<bool>) {
+    let producer = match ProducerThread::spawn(node.clone()) {
+        Ok(producer) => producer,
+        Err(e) => {
+            error!(error = %e, "no block producer");
+            return;
+        }
+    };
     let mut ticks = tokio::time::interval(node.config().block_time);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     ticks.tick().await;
@@ -44,11 +53,11 @@ pub async fn produce_blocks(node: Arc<Node>, mut stop: watch::Receiver<bool>) {
             _ = ticks.tick() => {}
             _ = stop.changed() => break,
         }
-        let producer = node.clone();
-        match tokio::task::spawn_blocking(move || producer.produce_block()).await {
-            Ok(Ok(_)) => {}
-            Ok(Err(e)) => error!(error = %e, "block production failed"),
-            Err(e) => error!(error = %e, "block producer panicked"),
+        if let Err(e) = producer.produce().await {
+            error!(error = %e, "block production failed");
+            if matches!(e, SequencerError::Stopped(_)) {
+                break;
+            }
         }
     }
 }

@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
 use chain::Felt;
+use starknet_core::types::contract::legacy::LegacyContractClass;
 
 use crate::{BundledClasses, DeprecatedClass, ExecutorError};
 
@@ -59,6 +60,23 @@ impl ClassCache {
         classes.insert(class.class_hash(), class);
     }
 
+    /// The class with `class_hash`: from the cache, or else the definition `load` returns (e.g.
+    /// from a node's class store), converted once and cached. The hash is trusted (it is the key
+    /// the definition was stored under).
+    pub fn get_or_load(
+        &self,
+        class_hash: Felt,
+        load: impl FnOnce() -> Result<Option<Arc<LegacyContractClass>>, ExecutorError>,
+    ) -> Result<Option<Arc<DeprecatedClass>>, ExecutorError> {
+        if let Some(class) = self.class(class_hash)? {
+            return Ok(Some(class));
+        }
+        let Some(definition) = load()? else { return Ok(None) };
+        let class = Arc::new(DeprecatedClass::from_legacy_with_hash(definition, class_hash)?);
+        self.insert(Arc::clone(&class));
+        Ok(Some(class))
+    }
+
     /// Number of classes held.
     pub fn len(&self) -> usize {
         self.classes.read().unwrap_or_else(|poisoned| poisoned.into_inner()).len()
@@ -103,5 +121,15 @@ mod tests {
         assert!(cache.class(Felt::ONE).unwrap().is_none());
         let closure = |class_hash: Felt| cache.class(class_hash);
         assert!(closure.class(hash).unwrap().is_some());
+
+        // Loading on a miss converts once, then serves from the cache.
+        let empty = ClassCache::new();
+        let definition = Arc::clone(bundled.fibonacci.definition());
+        let hash = bundled.fibonacci.class_hash();
+        let loaded = empty.get_or_load(hash, || Ok(Some(definition))).unwrap().unwrap();
+        assert_eq!(loaded.class_hash(), hash);
+        let again = empty.get_or_load(hash, || panic!("served from the cache")).unwrap().unwrap();
+        assert!(Arc::ptr_eq(&loaded, &again));
+        assert!(empty.get_or_load(Felt::ONE, || Ok(None)).unwrap().is_none());
     }
 }

@@ -34,7 +34,8 @@
 //!   `library_call_l1_handler` syscalls: a contract using them fails (unknown hint), it does not
 //!   crash the executor (the other syscalls, including `deploy`, `library_call` and
 //!   `send_message_to_l1`, are served and tested with `tests/fixtures/syscalls.cairo`);
-//! * reverted transactions report the resources of their validation phase only;
+//! * a reverted transaction reports its validation phase's resources plus the steps its failed
+//!   execute phase consumed (not that phase's builtins);
 //! * memory is bounded by the step limit only indirectly: a hostile declared class can jump `ap`
 //!   far ahead and make cairo-vm reserve a large segment (cairo-vm refuses reservations the
 //!   allocator refuses, but there is no executor-level memory cap yet).

@@ -324,7 +324,9 @@ impl Phases<'_, '_> {
         Ok(())
     }
 
-    /// Runs `frame` with `max_steps`; its outputs are kept only if it succeeds.
+    /// Runs `frame` with `max_steps`; its events and messages are kept only if it succeeds. A
+    /// failed run still counts the steps it consumed (what Starknet reports for a reverted
+    /// execution); its builtins are not known and not counted.
     fn run(&mut self, frame: &CallFrame, max_steps: usize) -> Result<Vec<Felt>, CallError> {
         let mut run = TxRun {
             state: self.overlay,
@@ -338,7 +340,14 @@ impl Phases<'_, '_> {
             depth: 0,
             fatal: None,
         };
-        let retdata = execute_call(&mut run, frame)?;
+        let retdata = match execute_call(&mut run, frame) {
+            Ok(retdata) => retdata,
+            Err(error) => {
+                let consumed = max_steps.saturating_sub(run.remaining_steps);
+                self.gathered.resources.steps += consumed as u64;
+                return Err(error);
+            }
+        };
         self.gathered.events.append(&mut run.events);
         self.gathered.messages.append(&mut run.messages);
         self.gathered.resources.add(&run.resources);

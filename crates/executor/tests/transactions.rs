@@ -237,6 +237,8 @@ fn exhausting_the_step_limit_reverts() {
         panic!("expected a revert");
     };
     assert!(reason.contains("out of steps"), "{reason}");
+    // The whole execute budget was consumed and is reported, on top of validation's steps.
+    assert!(execution.receipt.execution_resources.steps > 5_000);
     assert_eq!(devnet.nonce(), Felt::TWO);
     assert_eq!(devnet.call(devnet.fibonacci, "get_last", &[]), vec![Felt::ZERO; 3]);
 }

@@ -16,16 +16,17 @@ use crate::store::BlockRecord;
 
 type Reply = oneshot::Sender<Result<BlockRecord, SequencerError>>;
 
-/// A handle to the producer thread; the thread ends when the handle is dropped.
+/// A handle to the producer thread; the thread ends when the handle is dropped or stopped.
 pub struct ProducerThread {
     requests: mpsc::Sender<Reply>,
+    thread: std::thread::JoinHandle<()>,
 }
 
 impl ProducerThread {
     /// Starts the thread.
     pub fn spawn(node: Arc<Node>) -> Result<Self, SequencerError> {
         let (requests, mut incoming) = mpsc::channel::<Reply>(1);
-        std::thread::Builder::new()
+        let thread = std::thread::Builder::new()
             .name("block-producer".into())
             .spawn(move || {
                 lower_priority();
@@ -36,7 +37,17 @@ impl ProducerThread {
             .map_err(|e| {
                 SequencerError::Stopped(format!("cannot start the block producer: {e}"))
             })?;
-        Ok(ProducerThread { requests })
+        Ok(ProducerThread { requests, thread })
+    }
+
+    /// Ends the thread and waits for it, so its reference to the node (and the sled database
+    /// lock) is gone when this returns.
+    pub async fn stop(self) {
+        drop(self.requests);
+        let thread = self.thread;
+        if tokio::task::spawn_blocking(move || thread.join()).await.is_err() {
+            warn!("block producer thread did not end cleanly");
+        }
     }
 
     /// Produces one block on the thread and waits for it.

@@ -60,6 +60,7 @@ pub async fn produce_blocks(node: Arc<Node>, mut stop: watch::Receiver<bool>) {
             }
         }
     }
+    producer.stop().await;
 }
 
 /// Runs `node` (RPC on `listener`, blocks on a timer) until `shutdown` completes, then stops

@@ -23,9 +23,9 @@
 //! Not done yet: fee charging (fees are zero; bounds and `max_fee` are stored and returned),
 //! `estimateFee` of dependent transaction sequences (each is estimated on the block's state),
 //! `simulateTransactions`, traces, subscriptions (WebSocket), and an L1 (nothing is ever
-//! `ACCEPTED_ON_L1`; the `l1_accepted` tag names no block). Contracts cannot deploy other
-//! contracts until the executor has the `deploy` syscall: a declared class gets instances only
-//! through DEPLOY_ACCOUNT (account classes).
+//! `ACCEPTED_ON_L1`; the `l1_accepted` tag names no block). No bundled contract exposes the
+//! `deploy` syscall (a Universal Deployer), so a class declared over RPC gets instances only
+//! through DEPLOY_ACCOUNT (account classes) for now.
 
 pub mod cairo_executor;
 pub mod classes;

@@ -381,3 +381,26 @@ fn hostile_calls_fail_cleanly() {
     assert!(matches!(&block.outcomes[1], Err(ExecutorError::ValidationFailed { .. })));
     assert_eq!(devnet.nonce(), Felt::TWO);
 }
+
+#[test]
+fn per_transaction_diffs_merge_into_the_block_diff() {
+    let mut devnet = Devnet::new(true);
+    let fib = [(devnet.fibonacci, selector("fibonacci"), vec![Felt::from(7u64)])];
+    let txs = [
+        transfer(&devnet, Felt::from(0x77u64), 10, 1),
+        transfer(&devnet, Felt::from(0x77u64), 10u128.pow(25), 2), // reverts
+        devnet.invoke(&fib, 3),
+        transfer(&devnet, Felt::from(0x78u64), 1, 9), // rejected: bad nonce
+    ];
+    let root = devnet.root();
+    let block = devnet.execute(&txs);
+    assert!(block.outcomes[1].as_ref().unwrap().reverted());
+    assert!(block.outcomes[3].is_err());
+    let mut merged = chain::StateDiff::default();
+    for execution in block.included() {
+        merged.merge(&execution.state_diff);
+    }
+    assert_eq!(merged, block.state_diff);
+    assert_eq!(block.state_diff.nonces[&devnet.account], Felt::from(4u64));
+    assert_ne!(devnet.root(), root);
+}

@@ -1,7 +1,8 @@
-//! `watcher-prover bench`: proves one fibonacci run that fills a trace of 2^k rows and
-//! reports what it measured as JSON: steps, prove time, steps/s, peak memory, verify time,
-//! proof size. Run one size per process so the peak memory belongs to that size
-//! (`benches/prover-sizes.sh` does).
+//! `watcher-prover bench`: proves one run and reports what it measured as JSON: steps, builtin
+//! instances, prove time, steps/s, peak memory, verify time, proof size. The default workload
+//! is a fibonacci run that fills a trace of 2^k rows; `--workload` picks a builtin program
+//! (`range_checks`, `poseidon`, `bitwise`, each with `--n` iterations). Run one workload per
+//! process so the peak memory belongs to it (`benches/prover-sizes.sh` does).
 
 use std::time::Instant;
 
@@ -13,6 +14,22 @@ use stark::SecurityPreset;
 use crate::exit::{Failure, invalid, unusable};
 
 const FIBONACCI: &[u8] = include_bytes!("../../cairo-air/programs/fibonacci.json");
+const RANGE_CHECKS: &[u8] = include_bytes!("../../cairo-air/programs/range_checks.json");
+const POSEIDON: &[u8] = include_bytes!("../../cairo-air/programs/poseidon_hashes.json");
+const BITWISE: &[u8] = include_bytes!("../../cairo-air/programs/bitwise_ops.json");
+
+/// What to prove.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+enum Workload {
+    /// fibonacci filling 2^log-rows trace rows (no builtin but output).
+    Fibonacci,
+    /// `n` iterations of assert_nn, unsigned_div_rem and is_le (about 5 range checks each).
+    RangeChecks,
+    /// A chain of `n` Poseidon hashes (one poseidon instance each).
+    Poseidon,
+    /// `n` iterations of and, xor, or (three bitwise instances each).
+    Bitwise,
+}
 
 #[derive(Args)]
 pub struct BenchArgs {
@@ -24,6 +41,11 @@ pub struct BenchArgs {
     /// Verifications to time (the median is reported).
     #[arg(long, default_value_t = 10)]
     verify_runs: usize,
+    #[arg(long, value_enum, default_value = "fibonacci")]
+    workload: Workload,
+    /// Iterations of a builtin workload.
+    #[arg(long, default_value_t = 1000)]
+    n: u64,
 }
 
 /// Peak resident set size of this process, from /proc (Linux).
@@ -38,9 +60,19 @@ pub fn run(args: BenchArgs) -> Result<(), Failure> {
     if !(10..=22).contains(&args.log_rows) {
         return Err(unusable("--log-rows must be between 10 and 22"));
     }
-    let n = ((1u64 << args.log_rows) - 128) / 6;
+    let (program, n) = match args.workload {
+        Workload::Fibonacci => (FIBONACCI, ((1u64 << args.log_rows) - 128) / 6),
+        Workload::RangeChecks => (RANGE_CHECKS, args.n),
+        Workload::Poseidon => (POSEIDON, args.n),
+        Workload::Bitwise => (BITWISE, args.n),
+    };
     let started = Instant::now();
-    let execution = run_program(FIBONACCI, Some(&json!({ "n": n }))).map_err(unusable)?;
+    let execution = run_program(program, Some(&json!({ "n": n }))).map_err(unusable)?;
+    let builtins: serde_json::Map<String, serde_json::Value> = execution
+        .builtins
+        .iter()
+        .map(|b| (b.builtin.name().to_string(), json!(b.stop - b.begin)))
+        .collect();
     let run_seconds = started.elapsed().as_secs_f64();
     let started = Instant::now();
     let proof = prove_execution(&execution, &args.security.options()).map_err(invalid)?;
@@ -61,10 +93,10 @@ pub fn run(args: BenchArgs) -> Result<(), Failure> {
         .map_err(invalid)?;
     verify_ms.sort_by(f64::total_cmp);
     let report = json!({
-        "program": "fibonacci",
-        "fib_n": n,
+        "workload": format!("{:?}", args.workload).to_lowercase(),
+        "n": n,
         "steps": steps,
-        "trace_rows": 1u64 << args.log_rows,
+        "builtin_cells": builtins,
         "security": args.security.to_string(),
         "threads": stark::parallel::num_threads(),
         "vm_run_seconds": run_seconds,

@@ -27,6 +27,7 @@
 //!    row, also the first extra value) to `rc_max` (last row); the product ends at 1.
 //! 6. **Boundary**: initial `pc`, `ap`, `fp`; final `pc`, `ap`.
 
+use crate::constraints::ConstraintList;
 use stark::{Component, ConstraintKind, Felt, Frame, TraceTable};
 
 use crate::layout::*;
@@ -89,8 +90,7 @@ fn constraint_list() -> Vec<(ConstraintKind, String)> {
 
 /// The CPU component for one public input.
 pub struct Cpu {
-    kinds: Vec<ConstraintKind>,
-    names: Vec<String>,
+    constraints: ConstraintList,
     log_trace_length: u32,
     // Constants of the constraints, converted once.
     initial_pc: Felt,
@@ -103,7 +103,6 @@ pub struct Cpu {
 
 impl Cpu {
     pub fn new(public: &CairoPublicInput) -> Self {
-        let (kinds, names) = constraint_list().into_iter().unzip();
         Self {
             log_trace_length: public.log_trace_length,
             initial_pc: Felt::from(public.initial_pc),
@@ -112,8 +111,7 @@ impl Cpu {
             final_ap: Felt::from(public.final_ap),
             rc_min: Felt::from(public.rc_min),
             rc_max: Felt::from(public.rc_max),
-            kinds,
-            names,
+            constraints: ConstraintList::new(constraint_list()),
         }
     }
 }
@@ -150,11 +148,11 @@ impl Component for Cpu {
     }
 
     fn constraint_kinds(&self) -> &[ConstraintKind] {
-        &self.kinds
+        self.constraints.kinds()
     }
 
     fn constraint_name(&self, index: usize) -> String {
-        self.names.get(index).cloned().unwrap_or_else(|| format!("constraint {index}"))
+        self.constraints.name(index)
     }
 
     fn claim_columns(&self) -> &[usize] {
@@ -285,6 +283,10 @@ impl Component for Cpu {
         sink.push(ap - self.final_ap);
         sink.push(aux[AUX_RC_PRODUCT + rc_last] - one);
         sink.push(c[SORTED_RC + rc_last] - self.rc_max);
-        debug_assert_eq!(sink.next, self.kinds.len(), "constraint list and evaluation disagree");
+        debug_assert_eq!(
+            sink.next,
+            self.constraints.kinds().len(),
+            "constraint list and evaluation disagree"
+        );
     }
 }

@@ -16,6 +16,7 @@
 
 mod air;
 pub mod builtins;
+mod constraints;
 mod error;
 mod execution;
 pub mod layout;

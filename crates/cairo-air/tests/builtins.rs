@@ -36,9 +36,7 @@ fn range_check_program_proves_and_verifies() {
     let segment = execution.builtins.iter().find(|b| b.builtin == Builtin::RangeCheck).unwrap();
     // assert_nn, unsigned_div_rem (3 cells) and is_le (1 or 2) per iteration.
     assert!(segment.stop - segment.begin >= 40 * 4, "the program uses the builtin");
-    let bytes = prove_execution(&execution, &SecurityPreset::Test.options()).unwrap();
-    let statement = verify_proof(&bytes, &insecure()).unwrap();
-    assert_eq!(statement.output, vec![40u64.into(), expected_sum(40).into()]);
+    assert_eq!(proven_output(&execution), vec![40u64.into(), expected_sum(40).into()]);
 }
 
 #[test]
@@ -54,11 +52,27 @@ fn challenges(air: &CairoAir) -> Vec<Felt> {
     c
 }
 
+/// The traces of a run, which must have `components` tables and pass the checker.
+fn honest_traces(
+    execution: CairoExecution,
+    components: usize,
+) -> (Vec<TraceTable>, cairo_air::CairoPublicInput) {
+    let (traces, public) = build_traces(&execution).unwrap();
+    assert_eq!(traces.len(), components);
+    let air = CairoAir::new(public.clone());
+    stark::validate_traces(&air, &traces, &challenges(&air)).unwrap();
+    (traces, public)
+}
+
+/// Proves a run with the test preset and returns the verified output.
+fn proven_output(execution: &CairoExecution) -> Vec<starknet_crypto::Felt> {
+    let bytes = prove_execution(execution, &SecurityPreset::Test.options()).unwrap();
+    verify_proof(&bytes, &insecure()).unwrap().output
+}
+
 /// The traces of a small run: CPU, range_check, range16.
 fn honest() -> (Vec<TraceTable>, cairo_air::CairoPublicInput) {
-    let (traces, public) = build_traces(&range_checks(6)).unwrap();
-    assert_eq!(traces.len(), 3);
-    (traces, public)
+    honest_traces(range_checks(6), 3)
 }
 
 /// The checker names the family (or the claims), and a proof made without the prover's own
@@ -79,9 +93,7 @@ fn assert_rejected(traces: Vec<TraceTable>, public: cairo_air::CairoPublicInput,
 
 #[test]
 fn honest_traces_pass_the_checker() {
-    let (traces, public) = honest();
-    let air = CairoAir::new(public);
-    stark::validate_traces(&air, &traces, &challenges(&air)).unwrap();
+    honest();
 }
 
 #[test]
@@ -170,22 +182,12 @@ mod poseidon {
 
     #[test]
     fn poseidon_program_proves_and_verifies() {
-        let bytes = prove_execution(&poseidon_hashes(9), &SecurityPreset::Test.options()).unwrap();
-        let statement = verify_proof(&bytes, &insecure()).unwrap();
-        assert_eq!(statement.output, expected(9));
+        assert_eq!(proven_output(&poseidon_hashes(9)), expected(9));
     }
 
+    /// CPU and poseidon tables.
     fn honest() -> (Vec<TraceTable>, cairo_air::CairoPublicInput) {
-        let (traces, public) = build_traces(&poseidon_hashes(3)).unwrap();
-        assert_eq!(traces.len(), 2, "cpu and poseidon");
-        (traces, public)
-    }
-
-    #[test]
-    fn honest_traces_pass_the_checker() {
-        let (traces, public) = honest();
-        let air = CairoAir::new(public);
-        stark::validate_traces(&air, &traces, &challenges(&air)).unwrap();
+        honest_traces(poseidon_hashes(3), 2)
     }
 
     #[test]
@@ -244,22 +246,12 @@ mod bitwise {
 
     #[test]
     fn bitwise_program_proves_and_verifies() {
-        let bytes = prove_execution(&bitwise_ops(12), &SecurityPreset::Test.options()).unwrap();
-        let statement = verify_proof(&bytes, &insecure()).unwrap();
-        assert_eq!(statement.output, expected(12));
+        assert_eq!(proven_output(&bitwise_ops(12)), expected(12));
     }
 
+    /// CPU and bitwise tables.
     fn honest() -> (Vec<TraceTable>, cairo_air::CairoPublicInput) {
-        let (traces, public) = build_traces(&bitwise_ops(3)).unwrap();
-        assert_eq!(traces.len(), 2, "cpu and bitwise");
-        (traces, public)
-    }
-
-    #[test]
-    fn honest_traces_pass_the_checker() {
-        let (traces, public) = honest();
-        let air = CairoAir::new(public);
-        stark::validate_traces(&air, &traces, &challenges(&air)).unwrap();
+        honest_traces(bitwise_ops(3), 2)
     }
 
     #[test]

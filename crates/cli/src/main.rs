@@ -6,6 +6,7 @@ mod declare;
 mod devnet;
 mod devnet_client;
 mod exit;
+mod light_verify;
 mod load;
 mod prove;
 mod verify;
@@ -32,7 +33,7 @@ enum Command {
     Prove(prove::ProveArgs),
     /// Verify a proof; prints the public output as JSON.
     Verify(verify::VerifyArgs),
-    /// Measure the prover on a fibonacci run filling 2^k trace rows.
+    /// Measure the prover on a fibonacci run filling 2^k trace rows, or a builtin workload.
     Bench(bench::BenchArgs),
     /// Run the bundled devnet (Starknet JSON-RPC 0.9) until Ctrl-C.
     Devnet(devnet::DevnetArgs),
@@ -40,6 +41,8 @@ enum Command {
     Load(load::LoadArgs),
     /// Declare a Cairo 0 class (starknet-compile-deprecated JSON) on a devnet.
     Declare(declare::DeclareArgs),
+    /// Fetch a block's proof and header, verify the proof and check it binds to the header.
+    LightVerify(light_verify::LightVerifyArgs),
 }
 
 fn main() -> ExitCode {
@@ -59,6 +62,7 @@ fn main() -> ExitCode {
         Command::Devnet(args) => devnet::run(args),
         Command::Load(args) => load::run(args),
         Command::Declare(args) => declare::run(args),
+        Command::LightVerify(args) => light_verify::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -94,3 +94,53 @@ fn unusable_input_exits_2() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("ecdsa"));
 }
+
+#[test]
+fn builtin_programs_prove_and_verify_through_the_binary() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("input.json");
+    std::fs::write(&input, r#"{"n": 4}"#).unwrap();
+    for name in ["range_checks", "poseidon_hashes", "bitwise_ops"] {
+        let out = dir.path().join(format!("{name}.proof"));
+        let o = run(bin()
+            .args(["prove", "--program"])
+            .arg(program(name))
+            .arg("--input")
+            .arg(&input)
+            .args(["--security", "test", "--out"])
+            .arg(&out));
+        assert!(o.status.success(), "{name}: {}", String::from_utf8_lossy(&o.stderr));
+        let o = run(bin().arg("verify").arg(&out).args(["--min-security", "0"]));
+        assert!(o.status.success(), "{name}: {}", String::from_utf8_lossy(&o.stderr));
+    }
+}
+
+#[test]
+fn light_verify_exits_2_when_an_endpoint_is_unusable() {
+    // Nothing listens on port 9 of loopback (discard): the API cannot be reached.
+    let o = run(bin().args([
+        "light-verify",
+        "--api-url",
+        "http://127.0.0.1:9",
+        "--rpc-url",
+        "http://127.0.0.1:9",
+        "--block",
+        "1",
+        "--os-hash",
+        "0x1234",
+    ]));
+    assert_eq!(o.status.code(), Some(2), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = run(bin().args([
+        "light-verify",
+        "--api-url",
+        "http://127.0.0.1:9",
+        "--rpc-url",
+        "http://127.0.0.1:9",
+        "--block",
+        "1",
+        "--os-hash",
+        "not-hex",
+    ]));
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--os-hash"));
+}

@@ -11,6 +11,7 @@
 //!   `x | y = (x & y) + (x ^ y)` (linear);
 //! * addresses and memory: [`SegmentRule`] with five cells.
 
+use crate::constraints::ConstraintList;
 use stark::{Component, ConstraintKind, Felt, Frame, TraceTable};
 
 use crate::builtins::log_rows;
@@ -35,8 +36,7 @@ use ConstraintKind::EveryRow;
 pub struct Bitwise {
     log_rows: u32,
     segment: SegmentRule,
-    kinds: Vec<ConstraintKind>,
-    names: Vec<String>,
+    constraints: ConstraintList,
 }
 
 impl Bitwise {
@@ -52,12 +52,10 @@ impl Bitwise {
             list.push((EveryRow, format!("bitwise: {name}")));
         }
         list.extend(segment.constraints());
-        let (kinds, names) = list.into_iter().unzip();
         Self {
             log_rows: log_rows(SegmentRule::instances(begin, stop, CELLS)),
             segment,
-            kinds,
-            names,
+            constraints: ConstraintList::new(list),
         }
     }
 }
@@ -114,10 +112,10 @@ impl Component for Bitwise {
         AUX_WIDTH
     }
     fn constraint_kinds(&self) -> &[ConstraintKind] {
-        &self.kinds
+        self.constraints.kinds()
     }
     fn constraint_name(&self, index: usize) -> String {
-        self.names.get(index).cloned().unwrap_or_else(|| format!("constraint {index}"))
+        self.constraints.name(index)
     }
     fn claim_columns(&self) -> &[usize] {
         &[CELLS - 1]

@@ -16,6 +16,7 @@
 //!
 //! Addresses and memory: [`SegmentRule`] with six cells (six auxiliary product columns).
 
+use crate::constraints::ConstraintList;
 use lambdaworks_crypto::hash::poseidon::parameters::PermutationParameters;
 use lambdaworks_crypto::hash::poseidon::starknet::PoseidonCairoStark252;
 use stark::{Component, ConstraintKind, Felt, Frame, TraceTable};
@@ -81,8 +82,7 @@ pub fn hades(input: [Felt; 3]) -> [Felt; 3] {
 pub struct Poseidon {
     log_rows: u32,
     segment: SegmentRule,
-    kinds: Vec<ConstraintKind>,
-    names: Vec<String>,
+    constraints: ConstraintList,
 }
 
 impl Poseidon {
@@ -99,12 +99,10 @@ impl Poseidon {
             list.push((EveryRow, format!("poseidon: output {i} is the permutation's")));
         }
         list.extend(segment.constraints());
-        let (kinds, names) = list.into_iter().unzip();
         Self {
             log_rows: log_rows(SegmentRule::instances(begin, stop, CELLS)),
             segment,
-            kinds,
-            names,
+            constraints: ConstraintList::new(list),
         }
     }
 }
@@ -162,10 +160,10 @@ impl Component for Poseidon {
         AUX_WIDTH
     }
     fn constraint_kinds(&self) -> &[ConstraintKind] {
-        &self.kinds
+        self.constraints.kinds()
     }
     fn constraint_name(&self, index: usize) -> String {
-        self.names.get(index).cloned().unwrap_or_else(|| format!("constraint {index}"))
+        self.constraints.name(index)
     }
     fn claim_columns(&self) -> &[usize] {
         &[CELLS - 1]

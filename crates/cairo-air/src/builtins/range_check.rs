@@ -12,6 +12,7 @@
 //! * lookups: `w_k (z_lookup - limb_k) = 1`, `t = u + sum w_k` (every row), `u` starts at 0
 //!   and `u' = t`; claim: the last `t`.
 
+use crate::constraints::ConstraintList;
 use stark::{Component, ConstraintKind, Felt, Frame, TraceTable, batch_inverse};
 
 use crate::builtins::log_rows;
@@ -35,8 +36,7 @@ use ConstraintKind::{EveryRow, FirstRow, Transition};
 pub struct RangeCheck {
     log_rows: u32,
     segment: SegmentRule,
-    kinds: Vec<ConstraintKind>,
-    names: Vec<String>,
+    constraints: ConstraintList,
 }
 
 impl RangeCheck {
@@ -52,8 +52,11 @@ impl RangeCheck {
         list.push((EveryRow, "range_check: lookup sum of the row".into()));
         list.push((FirstRow, "range_check: lookup sum starts at 0".into()));
         list.push((Transition, "range_check: lookup sum carries to the next row".into()));
-        let (kinds, names) = list.into_iter().unzip();
-        Self { log_rows: log_rows((stop - begin) as usize), segment, kinds, names }
+        Self {
+            log_rows: log_rows((stop - begin) as usize),
+            segment,
+            constraints: ConstraintList::new(list),
+        }
     }
 }
 
@@ -114,10 +117,10 @@ impl Component for RangeCheck {
         AUX_WIDTH
     }
     fn constraint_kinds(&self) -> &[ConstraintKind] {
-        &self.kinds
+        self.constraints.kinds()
     }
     fn constraint_name(&self, index: usize) -> String {
-        self.names.get(index).cloned().unwrap_or_else(|| format!("constraint {index}"))
+        self.constraints.name(index)
     }
     fn claim_columns(&self) -> &[usize] {
         &[AUX_MEMORY, AUX_T]
@@ -130,7 +133,7 @@ impl Component for RangeCheck {
         let recomposed = (0..N_LIMBS).rev().fold(Felt::zero(), |acc, k| acc * two16 + c[LIMBS + k]);
         out[0] = c[VALUE] - recomposed;
         // The segment's shared constraints, then the lookups.
-        let lookups = self.kinds.len() - (N_LIMBS + 3);
+        let lookups = self.constraints.kinds().len() - (N_LIMBS + 3);
         self.segment.evaluate(f, challenges, &mut out[1..lookups]);
         let mut i = lookups;
         let mut push = |v: Felt| {

@@ -1,0 +1,62 @@
+//! `watcher-prover light-verify`: fetches a block's proof from the prover API and its header
+//! from the sequencer, verifies the proof against the pinned OS program hash and checks that
+//! the proven block output matches the header. Exit 0 only if everything holds (the verified
+//! block as JSON on stdout), 1 if a check fails, 2 if an endpoint cannot be used.
+
+use clap::Args;
+use light_client::{LightClientError, LightClientOptions, light_verify_with};
+use serde_json::json;
+use starknet_types_core::felt::Felt;
+
+use crate::exit::{Failure, invalid, unusable};
+
+#[derive(Args)]
+pub struct LightVerifyArgs {
+    /// The watcher-prover query API (JSON-RPC).
+    #[arg(long)]
+    api_url: String,
+    /// The sequencer's Starknet JSON-RPC.
+    #[arg(long)]
+    rpc_url: String,
+    #[arg(long)]
+    block: u64,
+    /// The OS program hash to trust (hex). Required until the OS program is bundled.
+    #[arg(long)]
+    os_hash: String,
+    /// Minimum conjectured security of the proof.
+    #[arg(long, default_value_t = 100)]
+    min_security: u32,
+}
+
+pub fn run(args: LightVerifyArgs) -> Result<(), Failure> {
+    let pinned = Felt::from_hex(&args.os_hash)
+        .map_err(|e| unusable(format!("--os-hash {:?}: {e}", args.os_hash)))?;
+    let options = LightClientOptions { min_security_bits: args.min_security };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| unusable(format!("cannot start the runtime: {e}")))?;
+    let verified = runtime
+        .block_on(light_verify_with(&args.api_url, &args.rpc_url, args.block, pinned, options))
+        .map_err(|e| match e {
+            LightClientError::Rpc { .. }
+            | LightClientError::BadApiResponse(_)
+            | LightClientError::BlockNotFinal { .. }
+            | LightClientError::VerifierTask(_) => unusable(e),
+            _ => invalid(e),
+        })?;
+    let o = &verified.output;
+    let report = json!({
+        "block_number": o.block_number,
+        "block_hash": o.block_hash.to_hex_string(),
+        "parent_hash": o.parent_block_hash.to_hex_string(),
+        "previous_state_root": o.previous_state_root.to_hex_string(),
+        "new_state_root": o.new_state_root.to_hex_string(),
+        "transaction_count": o.transaction_count,
+        "os_program_hash": verified.os_program_hash.to_hex_string(),
+        "security_bits": verified.security_bits,
+        "proof_bytes": verified.proof_size,
+    });
+    println!("{}", serde_json::to_string_pretty(&report).expect("JSON"));
+    Ok(())
+}

@@ -118,29 +118,22 @@ fn builtin_programs_prove_and_verify_through_the_binary() {
 #[test]
 fn light_verify_exits_2_when_an_endpoint_is_unusable() {
     // Nothing listens on port 9 of loopback (discard): the API cannot be reached.
-    let o = run(bin().args([
-        "light-verify",
-        "--api-url",
-        "http://127.0.0.1:9",
-        "--rpc-url",
-        "http://127.0.0.1:9",
-        "--block",
-        "1",
-        "--os-hash",
-        "0x1234",
-    ]));
+    let light_verify = |os_hash: &str| {
+        run(bin().args([
+            "light-verify",
+            "--api-url",
+            "http://127.0.0.1:9",
+            "--rpc-url",
+            "http://127.0.0.1:9",
+            "--block",
+            "1",
+            "--os-hash",
+            os_hash,
+        ]))
+    };
+    let o = light_verify("0x1234");
     assert_eq!(o.status.code(), Some(2), "{}", String::from_utf8_lossy(&o.stderr));
-    let o = run(bin().args([
-        "light-verify",
-        "--api-url",
-        "http://127.0.0.1:9",
-        "--rpc-url",
-        "http://127.0.0.1:9",
-        "--block",
-        "1",
-        "--os-hash",
-        "not-hex",
-    ]));
+    let o = light_verify("not-hex");
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("--os-hash"));
 }

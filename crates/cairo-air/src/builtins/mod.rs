@@ -1,6 +1,8 @@
 //! Builtin components: each used builtin gets its own table, sized to its own number of
 //! instances (a power of two of at least [`MIN_LOG_ROWS`] rows), so a program pays for a
-//! builtin in proportion to its use and nothing for a builtin it does not use.
+//! builtin in proportion to its use and nothing for a builtin it does not use. cairo-vm runs
+//! with the `all_cairo` layout and `disable_trace_padding`; its fixed builtin ratios do not
+//! matter here, the tables follow the segments the run used.
 //!
 //! # How a builtin table is tied to the run
 //!

@@ -102,6 +102,25 @@ struct Pending {
     header: chain::rpc::types::BlockHeader,
 }
 
+/// The pre-confirmed block in one of the spec's three shapes, all with the same fields: it is
+/// always empty, since transactions execute only when a block is produced.
+macro_rules! empty_pre_confirmed {
+    ($shape:ident, $pending:expr) => {{
+        let p = $pending;
+        $shape {
+            transactions: vec![],
+            block_number: p.block_number,
+            timestamp: p.timestamp,
+            sequencer_address: p.sequencer_address,
+            l1_gas_price: p.header.l1_gas_price,
+            l2_gas_price: p.header.l2_gas_price,
+            l1_data_gas_price: p.header.l1_data_gas_price,
+            l1_da_mode: L1DataAvailabilityMode::Calldata,
+            starknet_version: p.header.starknet_version,
+        }
+    }};
+}
+
 fn pending(node: &Node) -> Result<Pending, SequencerError> {
     let latest = node.latest_block()?;
     let info = node.pending_block_info()?;
@@ -128,17 +147,7 @@ pub fn with_tx_hashes(node: &Node, params: &Params<'_>) -> Result<Value, ErrorOb
         }
         Resolved::PreConfirmed => {
             let p = pending(node).map_err(from_node)?;
-            json(PreConfirmedBlockWithTxHashes {
-                transactions: vec![],
-                block_number: p.block_number,
-                timestamp: p.timestamp,
-                sequencer_address: p.sequencer_address,
-                l1_gas_price: p.header.l1_gas_price,
-                l2_gas_price: p.header.l2_gas_price,
-                l1_data_gas_price: p.header.l1_data_gas_price,
-                l1_da_mode: L1DataAvailabilityMode::Calldata,
-                starknet_version: p.header.starknet_version,
-            })
+            json(empty_pre_confirmed!(PreConfirmedBlockWithTxHashes, p))
         }
     }
 }
@@ -175,17 +184,7 @@ pub fn with_txs(node: &Node, params: &Params<'_>) -> Result<Value, ErrorObjectOw
         }
         Resolved::PreConfirmed => {
             let p = pending(node).map_err(from_node)?;
-            json(PreConfirmedBlockWithTxs {
-                transactions: vec![],
-                block_number: p.block_number,
-                timestamp: p.timestamp,
-                sequencer_address: p.sequencer_address,
-                l1_gas_price: p.header.l1_gas_price,
-                l2_gas_price: p.header.l2_gas_price,
-                l1_data_gas_price: p.header.l1_data_gas_price,
-                l1_da_mode: L1DataAvailabilityMode::Calldata,
-                starknet_version: p.header.starknet_version,
-            })
+            json(empty_pre_confirmed!(PreConfirmedBlockWithTxs, p))
         }
     }
 }
@@ -206,17 +205,7 @@ pub fn with_receipts(node: &Node, params: &Params<'_>) -> Result<Value, ErrorObj
         }
         Resolved::PreConfirmed => {
             let p = pending(node).map_err(from_node)?;
-            json(PreConfirmedBlockWithReceipts {
-                transactions: vec![],
-                block_number: p.block_number,
-                timestamp: p.timestamp,
-                sequencer_address: p.sequencer_address,
-                l1_gas_price: p.header.l1_gas_price,
-                l2_gas_price: p.header.l2_gas_price,
-                l1_data_gas_price: p.header.l1_data_gas_price,
-                l1_da_mode: L1DataAvailabilityMode::Calldata,
-                starknet_version: p.header.starknet_version,
-            })
+            json(empty_pre_confirmed!(PreConfirmedBlockWithReceipts, p))
         }
     }
 }

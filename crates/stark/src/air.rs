@@ -25,11 +25,11 @@
 //! To implement the statement:
 //! 1. `name` and `public_input_bytes` bind the statement: they seed the transcript.
 //! 2. `components` lists the tables, in the order the prover receives their traces.
-//! 3. `num_aux_challenges` challenges are drawn after every main trace is committed;
-//!    `challenge_terms` derives constants from them and the public input (a public-memory
-//!    product, say). All components see the same challenges and terms.
-//! 4. `check_claims` checks the claims of all components together (the products of a
-//!    permutation split over several tables must multiply to the public value, say).
+//! 3. `num_aux_challenges` challenges are drawn after every main trace is committed; all
+//!    components see the same challenges.
+//! 4. `check_claims` checks the claims of all components together against each other and the
+//!    public input (the products of a permutation split over several tables must multiply to
+//!    a public-memory value, say).
 
 use crate::field::Felt;
 use crate::trace::TraceTable;
@@ -88,7 +88,7 @@ pub trait Component: Sync {
     }
 
     /// Writes the value of every constraint at `frame` into `out` (len = constraint count).
-    /// `challenges` holds the statement's drawn challenges followed by its `challenge_terms`.
+    /// `challenges` holds the statement's drawn challenges.
     fn evaluate(&self, frame: &Frame<'_>, challenges: &[Felt], out: &mut [Felt]);
 
     /// Builds the auxiliary columns (prover only).
@@ -114,15 +114,8 @@ pub trait Air: Sync {
         0
     }
 
-    /// Values the constraints need that depend only on the challenges and the public input.
-    /// Computed once per proof and appended to the challenges components receive.
-    fn challenge_terms(&self, challenges: &[Felt]) -> Vec<Felt> {
-        let _ = challenges;
-        Vec::new()
-    }
-
     /// Checks the claims of all components (one vector per component, in order) against each
-    /// other and the public input. `challenges` includes the terms.
+    /// other and the public input.
     fn check_claims(&self, challenges: &[Felt], claims: &[Vec<Felt>]) -> bool {
         let _ = (challenges, claims);
         true

@@ -16,10 +16,9 @@ pub struct ConstraintViolation {
     pub row: usize,
 }
 
-/// Checks main traces (one per component) against `air` with the given challenges (drawn
-/// ones followed by the terms): builds each auxiliary trace, checks every constraint of every
-/// component, then the statement's check of the claims (reported as row 0 of a pseudo
-/// component named "claims").
+/// Checks main traces (one per component) against `air` with the given challenges: builds
+/// each auxiliary trace, checks every constraint of every component, then the statement's
+/// check of the claims (reported as row 0 of a pseudo component named "claims").
 pub fn validate_traces<A: Air + ?Sized>(
     air: &A,
     mains: &[TraceTable],

@@ -163,10 +163,8 @@ fn prove_inner<A: Air>(
             claims: Vec::new(),
         });
     }
-    let mut challenges: Vec<Felt> =
+    let challenges: Vec<Felt> =
         (0..air.num_aux_challenges()).map(|_| transcript.challenge_felt()).collect();
-    let terms = air.challenge_terms(&challenges);
-    challenges.extend(terms);
 
     phase("committing the auxiliary traces");
     // 2. Auxiliary traces, built with the challenges; their claims.

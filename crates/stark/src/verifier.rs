@@ -78,10 +78,8 @@ pub fn verify<A: Air>(
     for p in &proof.components {
         transcript.absorb(b"main root", &p.main_root);
     }
-    let mut challenges: Vec<Felt> =
+    let challenges: Vec<Felt> =
         (0..air.num_aux_challenges()).map(|_| transcript.challenge_felt()).collect();
-    let terms = air.challenge_terms(&challenges);
-    challenges.extend(terms);
     for p in &proof.components {
         if let Some(root) = &p.aux_root {
             transcript.absorb(b"aux root", root);

@@ -9,13 +9,12 @@
 //!   so the decomposition is the integer's and `x, y < 2^251`;
 //! * `x & y = sum_i 2^i x_i y_i` (degree 2), `x ^ y = x + y - 2 (x & y)`,
 //!   `x | y = (x & y) + (x ^ y)` (linear);
-//! * addresses and memory: [`SegmentRule`] with five cells.
+//! * addresses and memory: the shared rules of [`InstanceTable`], five cells.
 
-use crate::constraints::ConstraintList;
-use stark::{Component, ConstraintKind, Felt, Frame, TraceTable};
+use stark::{ConstraintKind, Felt, TraceTable};
 
 use crate::builtins::log_rows;
-use crate::builtins::segment::SegmentRule;
+use crate::builtins::table::{InstanceRow, InstanceTable};
 
 pub const CELLS: usize = 5;
 pub const N_BITS: usize = 251;
@@ -28,37 +27,14 @@ pub const OR: usize = 5;
 pub const X_BITS: usize = 6;
 pub const Y_BITS: usize = X_BITS + N_BITS;
 pub const MAIN_WIDTH: usize = Y_BITS + N_BITS;
-pub const AUX_WIDTH: usize = CELLS;
 
 use ConstraintKind::EveryRow;
 
-/// The component for one run's `bitwise` segment `[begin, stop)`.
-pub struct Bitwise {
-    log_rows: u32,
-    segment: SegmentRule,
-    constraints: ConstraintList,
-}
+/// The `bitwise` row; the component is [`Bitwise`].
+pub struct BitwiseRow;
 
-impl Bitwise {
-    /// A segment with at least one instance (`stop - begin` a positive multiple of 5).
-    pub fn new(begin: u64, stop: u64) -> Self {
-        let segment = SegmentRule::new("bitwise", begin, stop, ADDRESS, (X..X + CELLS).collect());
-        let mut list: Vec<(ConstraintKind, String)> = Vec::new();
-        for i in 0..N_BITS {
-            list.push((EveryRow, format!("bitwise: bit {i} of x is a bit")));
-            list.push((EveryRow, format!("bitwise: bit {i} of y is a bit")));
-        }
-        for name in ["x is its bits", "y is its bits", "and", "xor", "or"] {
-            list.push((EveryRow, format!("bitwise: {name}")));
-        }
-        list.extend(segment.constraints());
-        Self {
-            log_rows: log_rows(SegmentRule::instances(begin, stop, CELLS)),
-            segment,
-            constraints: ConstraintList::new(list),
-        }
-    }
-}
+/// The component for one run's `bitwise` segment.
+pub type Bitwise = InstanceTable<BitwiseRow>;
 
 /// The 251 low bits of a value, or `None` if it is `2^251` or more.
 fn bits(value: &Felt) -> Option<Vec<bool>> {
@@ -98,30 +74,26 @@ pub fn build_trace(instances: &[(u64, Felt, Felt)]) -> Result<(TraceTable, Vec<(
     Ok((TraceTable::new(columns, n), accesses))
 }
 
-impl Component for Bitwise {
-    fn component_name(&self) -> &str {
-        "bitwise"
+impl InstanceRow for BitwiseRow {
+    const NAME: &'static str = "bitwise";
+    const CELLS: usize = CELLS;
+    const MAIN_WIDTH: usize = MAIN_WIDTH;
+    const ADDRESS: usize = ADDRESS;
+    const FIRST_CELL: usize = X;
+
+    fn constraints() -> Vec<(ConstraintKind, String)> {
+        let mut list = Vec::new();
+        for i in 0..N_BITS {
+            list.push((EveryRow, format!("bitwise: bit {i} of x is a bit")));
+            list.push((EveryRow, format!("bitwise: bit {i} of y is a bit")));
+        }
+        for name in ["x is its bits", "y is its bits", "and", "xor", "or"] {
+            list.push((EveryRow, format!("bitwise: {name}")));
+        }
+        list
     }
-    fn log_trace_length(&self) -> u32 {
-        self.log_rows
-    }
-    fn main_width(&self) -> usize {
-        MAIN_WIDTH
-    }
-    fn aux_width(&self) -> usize {
-        AUX_WIDTH
-    }
-    fn constraint_kinds(&self) -> &[ConstraintKind] {
-        self.constraints.kinds()
-    }
-    fn constraint_name(&self, index: usize) -> String {
-        self.constraints.name(index)
-    }
-    fn claim_columns(&self) -> &[usize] {
-        &[CELLS - 1]
-    }
-    fn evaluate(&self, f: &Frame<'_>, challenges: &[Felt], out: &mut [Felt]) {
-        let c = f.main_current;
+
+    fn evaluate(c: &[Felt], out: &mut [Felt]) {
         let one = Felt::one();
         let (mut x, mut y, mut and) = (Felt::zero(), Felt::zero(), Felt::zero());
         for i in (0..N_BITS).rev() {
@@ -138,10 +110,6 @@ impl Component for Bitwise {
         out[i + 2] = c[AND] - and;
         out[i + 3] = c[XOR] - (c[X] + c[Y] - c[AND].double());
         out[i + 4] = c[OR] - (c[AND] + c[XOR]);
-        self.segment.evaluate(f, challenges, &mut out[i + 5..]);
-    }
-    fn build_aux_trace(&self, main: &TraceTable, challenges: &[Felt]) -> TraceTable {
-        TraceTable::new(self.segment.build_aux(main, challenges), main.length())
     }
 }
 

@@ -26,6 +26,7 @@ pub mod poseidon;
 pub mod range16;
 pub mod range_check;
 pub mod segment;
+pub mod table;
 
 /// Smallest builtin table: the engine needs a few rows.
 pub const MIN_LOG_ROWS: u32 = stark::MIN_LOG_TRACE_LENGTH;

@@ -14,15 +14,15 @@
 //! constraints of degree 2: `q = x^2` and `c = q x` with `x` the state element plus its round
 //! constant; the outputs equal the final state (linear).
 //!
-//! Addresses and memory: [`SegmentRule`] with six cells (six auxiliary product columns).
+//! Addresses and memory: the shared rules of [`InstanceTable`], six cells (six auxiliary
+//! product columns).
 
-use crate::constraints::ConstraintList;
 use lambdaworks_crypto::hash::poseidon::parameters::PermutationParameters;
 use lambdaworks_crypto::hash::poseidon::starknet::PoseidonCairoStark252;
-use stark::{Component, ConstraintKind, Felt, Frame, TraceTable};
+use stark::{ConstraintKind, Felt, TraceTable};
 
 use crate::builtins::log_rows;
-use crate::builtins::segment::SegmentRule;
+use crate::builtins::table::{InstanceRow, InstanceTable};
 
 pub const CELLS: usize = 6;
 const FULL_ROUNDS: usize = 8;
@@ -33,7 +33,6 @@ pub const INPUT: usize = 1;
 pub const OUTPUT: usize = INPUT + 3;
 pub const SBOXES: usize = INPUT + CELLS;
 pub const MAIN_WIDTH: usize = SBOXES + 2 * N_SBOXES;
-pub const AUX_WIDTH: usize = CELLS;
 
 use ConstraintKind::EveryRow;
 
@@ -78,34 +77,11 @@ pub fn hades(input: [Felt; 3]) -> [Felt; 3] {
     permute(input, |x| x.square() * x)
 }
 
-/// The component for one run's `poseidon` segment `[begin, stop)`.
-pub struct Poseidon {
-    log_rows: u32,
-    segment: SegmentRule,
-    constraints: ConstraintList,
-}
+/// The `poseidon` row; the component is [`Poseidon`].
+pub struct PoseidonRow;
 
-impl Poseidon {
-    /// A segment with at least one instance (`stop - begin` a positive multiple of 6).
-    pub fn new(begin: u64, stop: u64) -> Self {
-        let values = (INPUT..INPUT + CELLS).collect();
-        let segment = SegmentRule::new("poseidon", begin, stop, ADDRESS, values);
-        let mut list: Vec<(ConstraintKind, String)> = Vec::new();
-        for k in 0..N_SBOXES {
-            list.push((EveryRow, format!("poseidon: S-box {k} square")));
-            list.push((EveryRow, format!("poseidon: S-box {k} cube")));
-        }
-        for i in 0..3 {
-            list.push((EveryRow, format!("poseidon: output {i} is the permutation's")));
-        }
-        list.extend(segment.constraints());
-        Self {
-            log_rows: log_rows(SegmentRule::instances(begin, stop, CELLS)),
-            segment,
-            constraints: ConstraintList::new(list),
-        }
-    }
-}
+/// The component for one run's `poseidon` segment.
+pub type Poseidon = InstanceTable<PoseidonRow>;
 
 /// The instances of a segment: `(address, inputs)` per instance, at least one.
 pub type Instance = (u64, [Felt; 3]);
@@ -146,30 +122,26 @@ pub fn build_trace(instances: &[Instance]) -> (TraceTable, Vec<(u64, Felt)>) {
     (TraceTable::new(columns, n), accesses)
 }
 
-impl Component for Poseidon {
-    fn component_name(&self) -> &str {
-        "poseidon"
+impl InstanceRow for PoseidonRow {
+    const NAME: &'static str = "poseidon";
+    const CELLS: usize = CELLS;
+    const MAIN_WIDTH: usize = MAIN_WIDTH;
+    const ADDRESS: usize = ADDRESS;
+    const FIRST_CELL: usize = INPUT;
+
+    fn constraints() -> Vec<(ConstraintKind, String)> {
+        let mut list = Vec::new();
+        for k in 0..N_SBOXES {
+            list.push((EveryRow, format!("poseidon: S-box {k} square")));
+            list.push((EveryRow, format!("poseidon: S-box {k} cube")));
+        }
+        for i in 0..3 {
+            list.push((EveryRow, format!("poseidon: output {i} is the permutation's")));
+        }
+        list
     }
-    fn log_trace_length(&self) -> u32 {
-        self.log_rows
-    }
-    fn main_width(&self) -> usize {
-        MAIN_WIDTH
-    }
-    fn aux_width(&self) -> usize {
-        AUX_WIDTH
-    }
-    fn constraint_kinds(&self) -> &[ConstraintKind] {
-        self.constraints.kinds()
-    }
-    fn constraint_name(&self, index: usize) -> String {
-        self.constraints.name(index)
-    }
-    fn claim_columns(&self) -> &[usize] {
-        &[CELLS - 1]
-    }
-    fn evaluate(&self, f: &Frame<'_>, challenges: &[Felt], out: &mut [Felt]) {
-        let c = f.main_current;
+
+    fn evaluate(c: &[Felt], out: &mut [Felt]) {
         let mut i = 0;
         let mut sbox = 0;
         let state = permute([c[INPUT], c[INPUT + 1], c[INPUT + 2]], |x| {
@@ -183,11 +155,6 @@ impl Component for Poseidon {
         for (k, s) in state.iter().enumerate() {
             out[i + k] = c[OUTPUT + k] - s;
         }
-        i += 3;
-        self.segment.evaluate(f, challenges, &mut out[i..]);
-    }
-    fn build_aux_trace(&self, main: &TraceTable, challenges: &[Felt]) -> TraceTable {
-        TraceTable::new(self.segment.build_aux(main, challenges), main.length())
     }
 }
 

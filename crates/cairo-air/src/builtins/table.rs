@@ -1,0 +1,88 @@
+//! A builtin table whose only auxiliary columns are the memory products of its instances:
+//! the shape `bitwise` and `poseidon` share. A builtin describes one instance's row
+//! ([`InstanceRow`]); [`InstanceTable`] adds the shared address and memory rules
+//! ([`SegmentRule`]) and implements the component.
+
+use std::marker::PhantomData;
+
+use stark::{Component, ConstraintKind, Felt, Frame, TraceTable};
+
+use crate::builtins::log_rows;
+use crate::builtins::segment::SegmentRule;
+use crate::constraints::ConstraintList;
+
+/// One instance per row: its columns and the constraints that hold within the row.
+pub trait InstanceRow {
+    const NAME: &'static str;
+    /// Memory cells per instance, in consecutive main columns from `FIRST_CELL`.
+    const CELLS: usize;
+    const MAIN_WIDTH: usize;
+    /// Main column of the instance's base address.
+    const ADDRESS: usize;
+    const FIRST_CELL: usize;
+    /// The row's own constraints (all every-row), in the order `evaluate` writes them.
+    fn constraints() -> Vec<(ConstraintKind, String)>;
+    /// Writes the row's constraints into `out`.
+    fn evaluate(row: &[Felt], out: &mut [Felt]);
+}
+
+/// The component for one run's segment `[begin, stop)` of builtin `R`.
+pub struct InstanceTable<R> {
+    log_rows: u32,
+    segment: SegmentRule,
+    constraints: ConstraintList,
+    own_constraints: usize,
+    claim: [usize; 1],
+    row: PhantomData<fn() -> R>,
+}
+
+impl<R: InstanceRow> InstanceTable<R> {
+    /// A segment with at least one instance (`stop - begin` a positive multiple of `CELLS`).
+    pub fn new(begin: u64, stop: u64) -> Self {
+        let cells = (R::FIRST_CELL..R::FIRST_CELL + R::CELLS).collect();
+        let segment = SegmentRule::new(R::NAME, begin, stop, R::ADDRESS, cells);
+        let mut list = R::constraints();
+        let own_constraints = list.len();
+        list.extend(segment.constraints());
+        Self {
+            log_rows: log_rows(SegmentRule::instances(begin, stop, R::CELLS)),
+            claim: [segment.claim_column()],
+            segment,
+            constraints: ConstraintList::new(list),
+            own_constraints,
+            row: PhantomData,
+        }
+    }
+}
+
+impl<R: InstanceRow> Component for InstanceTable<R> {
+    fn component_name(&self) -> &str {
+        R::NAME
+    }
+    fn log_trace_length(&self) -> u32 {
+        self.log_rows
+    }
+    fn main_width(&self) -> usize {
+        R::MAIN_WIDTH
+    }
+    fn aux_width(&self) -> usize {
+        R::CELLS
+    }
+    fn constraint_kinds(&self) -> &[ConstraintKind] {
+        self.constraints.kinds()
+    }
+    fn constraint_name(&self, index: usize) -> String {
+        self.constraints.name(index)
+    }
+    fn claim_columns(&self) -> &[usize] {
+        &self.claim
+    }
+    fn evaluate(&self, f: &Frame<'_>, challenges: &[Felt], out: &mut [Felt]) {
+        let (own, shared) = out.split_at_mut(self.own_constraints);
+        R::evaluate(f.main_current, own);
+        self.segment.evaluate(f, challenges, shared);
+    }
+    fn build_aux_trace(&self, main: &TraceTable, challenges: &[Felt]) -> TraceTable {
+        TraceTable::new(self.segment.build_aux(main, challenges), main.length())
+    }
+}

@@ -20,9 +20,13 @@ if [ ! -x "$VENV/bin/cairo-compile" ]; then
   "$VENV/bin/pip" install --quiet --disable-pip-version-check "cairo-lang==$CAIRO_LANG_VERSION"
 fi
 
-# Proof-mode programs for the prover (run by cairo-vm in proof mode), and the light client's test
-# fixture that stands in for the OS program (writes a block public output from its input).
-proof_mode_programs=(crates/cairo-air/programs/*.cairo crates/light-client/tests/programs/*.cairo)
+# Proof-mode programs for the prover (run by cairo-vm in proof mode), the light client's test
+# fixture that stands in for the OS program (writes a block public output from its input), the OS
+# itself (os-program/os/main.cairo, importing its modules as `os.*`) and the os crate's test
+# programs (which import OS modules the same way).
+shopt -s nullglob
+proof_mode_programs=(crates/cairo-air/programs/*.cairo crates/light-client/tests/programs/*.cairo
+  os-program/os/main*.cairo crates/os/tests/programs/*.cairo)
 
 out_dir=$(mktemp -d)
 trap 'rm -rf "$out_dir"' EXIT
@@ -30,7 +34,7 @@ status=0
 for src in "${proof_mode_programs[@]}"; do
   json="${src%.cairo}.json"
   fresh="$out_dir/$(basename "$json")"
-  "$VENV/bin/cairo-compile" --proof_mode --no_debug_info "$src" --output "$fresh"
+  "$VENV/bin/cairo-compile" --proof_mode --no_debug_info --cairo_path os-program "$src" --output "$fresh"
   case "$mode" in
     compile) cp "$fresh" "$json"; echo "compiled $json" ;;
     check)

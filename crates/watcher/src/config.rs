@@ -1,0 +1,64 @@
+//! [`WatcherConfig`]: how the pipeline runs (the `run` command's flags map onto it).
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use api::VerifyPolicy;
+use proof_store::RetryPolicy;
+
+/// Settings of the pipeline.
+#[derive(Clone, Debug)]
+pub struct WatcherConfig {
+    /// Where the watcher's state copy lives (`DIR/state`; the job index is opened by the caller,
+    /// conventionally at `DIR/jobs`).
+    pub data_dir: PathBuf,
+    /// First block to prove. Blocks below it are still replayed (the state is built from
+    /// genesis) but get no job.
+    pub from_block: u64,
+    /// A block is processed once `confirmations` more blocks are on top of it.
+    pub confirmations: u64,
+    /// Blocks proven at once (each on rayon's pool; the prover parallelizes inside too).
+    pub workers: usize,
+    /// Time between polls of the sequencer's head when caught up.
+    pub poll_interval: Duration,
+    /// Backoff after a failed poll (sequencer down, malformed answers) and for store retries.
+    pub backoff: RetryPolicy,
+    /// Proving attempts of a block before it stays `failed`.
+    pub max_prove_attempts: u32,
+    /// Deepest reorg followed; deeper ones stop progress with an error until an operator acts.
+    pub max_reorg_depth: u64,
+    /// How long shutdown waits for proofs in flight before leaving them to the restart.
+    pub shutdown_grace: Duration,
+    /// What a new proof must satisfy before it is stored.
+    pub policy: VerifyPolicy,
+    /// Period of the progress log line.
+    pub progress_log_interval: Duration,
+}
+
+impl WatcherConfig {
+    /// Defaults for everything but the data directory and the policy.
+    pub fn new(data_dir: impl Into<PathBuf>, policy: VerifyPolicy) -> Self {
+        WatcherConfig {
+            data_dir: data_dir.into(),
+            from_block: 0,
+            confirmations: 0,
+            workers: 1,
+            poll_interval: Duration::from_millis(500),
+            backoff: RetryPolicy {
+                max_attempts: None,
+                initial_delay: Duration::from_millis(200),
+                max_delay: Duration::from_secs(10),
+            },
+            max_prove_attempts: 3,
+            max_reorg_depth: 1000,
+            shutdown_grace: Duration::from_secs(30),
+            policy,
+            progress_log_interval: Duration::from_secs(10),
+        }
+    }
+
+    /// The directory of the watcher's state database.
+    pub fn state_dir(&self) -> PathBuf {
+        self.data_dir.join("state")
+    }
+}

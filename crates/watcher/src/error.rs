@@ -1,0 +1,81 @@
+//! The crate's error type: one enum with structured variants. The pipeline sorts errors by the
+//! stage they happened in ([`WatcherError::stage`]) for the `failures_total{stage}` metric and
+//! for its backoff: every error of the poll loop is retried after a delay, none stops the
+//! service except a failure of its own storage.
+
+use api::metrics::Stage;
+use chain::Felt;
+
+/// Everything that can go wrong in the watcher.
+#[derive(Debug, thiserror::Error)]
+pub enum WatcherError {
+    /// The sequencer did not answer (connection refused, timeout) or answered with a JSON-RPC
+    /// error.
+    #[error("sequencer call {method} failed: {source}")]
+    Rpc {
+        method: &'static str,
+        #[source]
+        source: jsonrpsee::core::ClientError,
+    },
+
+    /// The sequencer answered with something that is not what the method returns (wrong shape,
+    /// wrong block, unsupported transaction type).
+    #[error("malformed answer to {method}: {reason}")]
+    Malformed { method: &'static str, reason: String },
+
+    /// A class served by the sequencer is unusable or does not hash to its class hash.
+    #[error("class {class_hash:#x}: {reason}")]
+    Class { class_hash: Felt, reason: String },
+
+    /// The watcher's own state copy failed.
+    #[error("state store: {0}")]
+    State(#[from] state::StateError),
+
+    /// Re-execution failed for a reason that is not the block's fault (a missing class
+    /// definition, a state read).
+    #[error("replay: {0}")]
+    Executor(#[from] executor::ExecutorError),
+
+    /// The job index or the proof store failed.
+    #[error("job index or proof store: {0}")]
+    Store(#[from] proof_store::Error),
+
+    /// The watcher's sled database (block hashes, classes) failed.
+    #[error("watcher database: {0}")]
+    Database(#[from] sled::Error),
+
+    /// A blocking task panicked or was cancelled.
+    #[error("{what} task did not complete: {reason}")]
+    Task { what: &'static str, reason: String },
+
+    /// The sequencer replaced more blocks than the watcher is willing to walk back.
+    #[error("reorg below block {block_number} is deeper than {max_depth} blocks")]
+    ReorgTooDeep { block_number: u64, max_depth: u64 },
+
+    /// A setting is unusable.
+    #[error("invalid configuration: {0}")]
+    Config(String),
+}
+
+impl WatcherError {
+    /// The pipeline stage the error belongs to (the `stage` label of the failures metric).
+    pub fn stage(&self) -> Stage {
+        match self {
+            WatcherError::Rpc { .. }
+            | WatcherError::Malformed { .. }
+            | WatcherError::Class { .. }
+            | WatcherError::ReorgTooDeep { .. } => Stage::Fetch,
+            WatcherError::State(_) | WatcherError::Executor(_) => Stage::Replay,
+            WatcherError::Store(_)
+            | WatcherError::Database(_)
+            | WatcherError::Task { .. }
+            | WatcherError::Config(_) => Stage::Store,
+        }
+    }
+
+    /// Whether the sequencer is at fault (unreachable or answering nonsense), as opposed to this
+    /// service's own storage.
+    pub fn is_sequencer_fault(&self) -> bool {
+        self.stage() == Stage::Fetch
+    }
+}

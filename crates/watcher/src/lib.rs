@@ -1,0 +1,65 @@
+//! The watcher-prover pipeline: polls a Starknet-stack sequencer over JSON-RPC and takes every
+//! block through **fetch → replay → prove → verify → store**, with sled checkpoints, so that a
+//! crash at any point (SIGKILL included) resumes without losing or duplicating a proof.
+//!
+//! * [`client::SequencerClient`]: the JSON-RPC calls, typed errors for unreachable or malformed
+//!   sequencers ([`WatcherError`]).
+//! * [`fetch::FetchedBlock`]: a block, its claimed state update and the classes it declares
+//!   (each checked against its class hash).
+//! * [`replay::Replayer`]: re-executes the block with the `executor` crate on the watcher's own
+//!   sled state copy, commits it, and compares transaction hashes, state diff, state root and
+//!   block hash with the sequencer's claims; a mismatch is a [`replay::Divergence`] with JSON
+//!   evidence (the job becomes `divergent`, an alert is logged and counted, the service goes on).
+//! * [`prover::BlockProver`]: the prove stage's boundary, run on rayon's pool with `--workers`
+//!   blocks in flight; [`prover::UnavailableProver`] is what runs until the OS program exists
+//!   (jobs end `failed` with "prover unavailable: ..."). Every proof is verified
+//!   ([`verify::verify_block_proof`]) against the pinned OS hash and the replayed block before
+//!   it is stored.
+//! * [`pipeline::Watcher`]: the loop: confirmations, reorg detection by parent hash, backoff on
+//!   failures, catch-up, graceful shutdown; job statuses and the checkpoint live in
+//!   `proof_store::JobIndex`, which the query API (`api` crate) reads, so `prover_getStateRoot`
+//!   answers as soon as replay has computed a root. Metrics go to the shared `api::Metrics`.
+//! * [`progress::Progress`]: snapshots for progress lines.
+//!
+//! Cargo features: none.
+//!
+//! # Example
+//!
+//! ```no_run
+//! # async fn wire() -> Result<(), Box<dyn std::error::Error>> {
+//! use std::sync::Arc;
+//! use std::time::Duration;
+//! use watcher::{SequencerClient, UnavailableProver, Watcher, WatcherConfig};
+//!
+//! let policy = api::VerifyPolicy { min_security_bits: 100, os_program_hash: chain::Felt::ONE };
+//! let config = WatcherConfig::new("data", policy);
+//! let client = SequencerClient::new("http://127.0.0.1:5050", Duration::from_secs(10))?;
+//! let jobs = proof_store::JobIndex::open("data/jobs")?;
+//! let store = Arc::new(proof_store::FsProofStore::open("data/proofs").await?);
+//! let prover = Arc::new(UnavailableProver::os_not_built());
+//! let watcher = Watcher::new(config, client, jobs, store, prover, api::Metrics::new());
+//! watcher.run(async { let _ = tokio::signal::ctrl_c().await; }).await?;
+//! # Ok(())
+//! # }
+//! ```
+
+pub mod client;
+pub mod config;
+pub mod error;
+pub mod fetch;
+pub mod pipeline;
+pub mod progress;
+mod prove_task;
+pub mod prover;
+pub mod replay;
+pub mod verify;
+
+pub use client::SequencerClient;
+pub use config::WatcherConfig;
+pub use error::WatcherError;
+pub use fetch::FetchedBlock;
+pub use pipeline::Watcher;
+pub use progress::Progress;
+pub use prover::{BlockProver, ProveError, ProvenBlock, UnavailableProver};
+pub use replay::{Divergence, Replayed, ReplayedBlock, Replayer};
+pub use verify::{VerifiedProof, verify_block_proof};

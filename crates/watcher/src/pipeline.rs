@@ -1,0 +1,432 @@
+//! [`Watcher`]: the poll loop that drives blocks through fetch → replay → prove → verify →
+//! store, with reorg detection, confirmations, backoff and graceful shutdown.
+//!
+//! # Checkpoints and restart
+//!
+//! The durable state is the watcher's state copy ([`Replayer`], which blocks are committed and
+//! their hashes) and the job index (each block's status). At start, in-flight jobs (`proving`,
+//! `proven`) go back to `replayed`, and the loop resumes at the lowest block that is either not
+//! committed yet or has a job still waiting to be proven; blocks at or above it that are done
+//! (`stored`, `failed`, `divergent`) are skipped, so no block is proven twice and none is
+//! forgotten. Because every committed state stays readable, a `replayed` job is re-executed on
+//! its parent's state to rebuild what the prover needs.
+//!
+//! # Reorgs
+//!
+//! Each fetched block's parent hash must be the hash committed one height below; the last
+//! committed block is also compared with the sequencer's block at that height on every poll.
+//! On a mismatch, the loop waits for the proofs in flight, walks back to the highest height on
+//! which both agree, drops the state and the jobs above it (`JobIndex::invalidate_from`) and
+//! re-processes from there. Proofs of replaced blocks stay in the store under their own keys.
+//!
+//! # Failure handling
+//!
+//! A failed poll (sequencer down, malformed answer, storage hiccup) is counted in
+//! `failures_total{stage}`, logged, and retried after a capped, jittered exponential backoff;
+//! the loop never exits on one. Shutdown stops polling, then waits up to the grace period for
+//! proofs in flight; what does not finish is resumed after restart.
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Instant;
+
+use api::Metrics;
+use proof_store::{JobIndex, JobStatus, JobStatusKind, ProofStore};
+use tokio::sync::{Semaphore, watch};
+use tokio::task::JoinSet;
+use tracing::{error, info, warn};
+
+use crate::client::SequencerClient;
+use crate::config::WatcherConfig;
+use crate::error::WatcherError;
+use crate::fetch::FetchedBlock;
+use crate::progress::Progress;
+use crate::prove_task::{ProveContext, felt32, prove_block, sleep_or_stop};
+use crate::prover::BlockProver;
+use crate::replay::{Replayed, Replayer};
+
+/// The watcher-prover pipeline. Build with [`Watcher::new`], run with [`Watcher::run`].
+#[derive(Debug)]
+pub struct Watcher {
+    config: WatcherConfig,
+    client: SequencerClient,
+    jobs: JobIndex,
+    store: Arc<dyn ProofStore>,
+    prover: Arc<dyn BlockProver>,
+    metrics: Metrics,
+    progress: watch::Sender<Progress>,
+}
+
+/// What the loop keeps between polls.
+struct LoopState {
+    replayer: Arc<Replayer>,
+    context: Arc<ProveContext>,
+    /// Next block to process.
+    cursor: u64,
+    /// Replayed blocks waiting for or under proof, bounded to keep memory flat when proving is
+    /// slower than the chain.
+    queue: Arc<Semaphore>,
+    tasks: JoinSet<()>,
+    stopping: watch::Receiver<bool>,
+}
+
+impl Watcher {
+    /// A pipeline over its parts; nothing runs until [`Watcher::run`].
+    pub fn new(
+        config: WatcherConfig,
+        client: SequencerClient,
+        jobs: JobIndex,
+        store: Arc<dyn ProofStore>,
+        prover: Arc<dyn BlockProver>,
+        metrics: Metrics,
+    ) -> Self {
+        let (progress, _) = watch::channel(Progress::default());
+        Watcher { config, client, jobs, store, prover, metrics, progress }
+    }
+
+    /// A receiver of progress snapshots.
+    pub fn progress(&self) -> watch::Receiver<Progress> {
+        self.progress.subscribe()
+    }
+
+    /// Runs until `shutdown` completes, then stops polling, lets proofs in flight finish (up to
+    /// the grace period) and returns. Errors only if the watcher cannot start at all.
+    pub async fn run(self, shutdown: impl Future<Output = ()>) -> Result<(), WatcherError> {
+        if self.config.workers == 0 {
+            return Err(WatcherError::Config("workers must be at least 1".into()));
+        }
+        let (stop, stopping) = watch::channel(false);
+        let inner = self.run_until_stopped(stopping);
+        tokio::pin!(inner);
+        tokio::select! {
+            result = &mut inner => return result,
+            () = shutdown => {
+                info!("shutdown requested");
+                let _ = stop.send(true);
+            }
+        }
+        inner.await
+    }
+
+    async fn run_until_stopped(&self, stopping: watch::Receiver<bool>) -> Result<(), WatcherError> {
+        let reset = self.jobs.reset_in_flight().await?;
+        if !reset.is_empty() {
+            info!(blocks = ?reset, "resuming proofs interrupted by the last stop");
+        }
+        let Some(chain_id) = self.until_ok(&stopping, || self.client.chain_id()).await else {
+            return Ok(());
+        };
+        let state_dir = self.config.state_dir();
+        let replayer = tokio::task::spawn_blocking(move || Replayer::open(&state_dir, chain_id))
+            .await
+            .map_err(|error| WatcherError::Task {
+                what: "open state",
+                reason: error.to_string(),
+            })??;
+        let replayer = Arc::new(replayer);
+        let mut cursor = replayer.latest()?.map_or(0, |latest| latest + 1);
+        for kind in [JobStatusKind::Pending, JobStatusKind::Replayed] {
+            for record in self.jobs.by_status(kind)? {
+                cursor = cursor.min(record.block_number);
+            }
+        }
+        let proven_through = self.jobs.checkpoint()?.stored_through;
+        self.progress.send_modify(|p| {
+            p.replayed_through = replayer.latest().ok().flatten();
+            p.proven_through = proven_through;
+        });
+        info!(
+            rpc = self.client.url(),
+            chain_id = %format!("{:#x}", chain_id.as_felt()),
+            from_block = self.config.from_block,
+            resume_at = cursor,
+            store = %self.store.location(),
+            prover = %self.prover.version(),
+            "watcher started"
+        );
+        let workers = self.config.workers;
+        let context = Arc::new(ProveContext {
+            jobs: self.jobs.clone(),
+            store: self.store.clone(),
+            prover: self.prover.clone(),
+            metrics: self.metrics.clone(),
+            policy: self.config.policy,
+            progress: self.progress.clone(),
+            stopping: stopping.clone(),
+            workers: Arc::new(Semaphore::new(workers)),
+            max_attempts: self.config.max_prove_attempts.max(1),
+            backoff: self.config.backoff.clone(),
+        });
+        let mut state = LoopState {
+            replayer,
+            context,
+            cursor,
+            queue: Arc::new(Semaphore::new(workers * 2)),
+            tasks: JoinSet::new(),
+            stopping,
+        };
+
+        let mut failures = 0u32;
+        let mut last_log = Instant::now();
+        while !*state.stopping.borrow() {
+            while state.tasks.try_join_next().is_some() {}
+            let delay = match self.poll(&mut state).await {
+                Ok(progressed) => {
+                    failures = 0;
+                    self.progress.send_modify(|p| {
+                        p.sequencer_reachable = true;
+                        p.last_error = None;
+                    });
+                    (!progressed).then_some(self.config.poll_interval)
+                }
+                Err(error) => {
+                    failures += 1;
+                    self.metrics.failure(error.stage());
+                    let delay = self.config.backoff.delay_after(failures);
+                    warn!(%error, attempt = failures, ?delay, "poll failed; backing off");
+                    let sequencer_fault = error.is_sequencer_fault();
+                    self.progress.send_modify(|p| {
+                        p.sequencer_reachable = !sequencer_fault;
+                        p.last_error = Some(error.to_string());
+                    });
+                    Some(delay)
+                }
+            };
+            if last_log.elapsed() >= self.config.progress_log_interval {
+                last_log = Instant::now();
+                log_progress(&self.progress.borrow());
+            }
+            if let Some(delay) = delay
+                && sleep_or_stop(&state.stopping, delay).await
+            {
+                break;
+            }
+        }
+
+        info!(in_flight = state.tasks.len(), "stopping: waiting for proofs in flight");
+        let drained = tokio::time::timeout(self.config.shutdown_grace, async {
+            while state.tasks.join_next().await.is_some() {}
+        })
+        .await;
+        if drained.is_err() {
+            warn!(
+                remaining = state.tasks.len(),
+                "proofs still in flight after the grace period; they resume after restart"
+            );
+            state.tasks.abort_all();
+        }
+        self.jobs.flush().await?;
+        log_progress(&self.progress.borrow());
+        info!("watcher stopped");
+        Ok(())
+    }
+
+    /// Retries `call` with backoff until it succeeds; `None` if the service stops first.
+    async fn until_ok<T, F, Fut>(&self, stopping: &watch::Receiver<bool>, call: F) -> Option<T>
+    where
+        F: Fn() -> Fut,
+        Fut: Future<Output = Result<T, WatcherError>>,
+    {
+        let mut attempt = 0;
+        loop {
+            match call().await {
+                Ok(value) => return Some(value),
+                Err(error) => {
+                    attempt += 1;
+                    self.metrics.failure(error.stage());
+                    let delay = self.config.backoff.delay_after(attempt);
+                    warn!(%error, ?delay, "sequencer not usable yet; retrying");
+                    self.progress.send_modify(|p| {
+                        p.sequencer_reachable = false;
+                        p.last_error = Some(error.to_string());
+                    });
+                    if sleep_or_stop(stopping, delay).await {
+                        return None;
+                    }
+                }
+            }
+        }
+    }
+
+    /// One poll: read the head, check the tip for a reorg, process every confirmed block not
+    /// processed yet. `Ok(true)` if anything moved.
+    async fn poll(&self, state: &mut LoopState) -> Result<bool, WatcherError> {
+        let head = self.client.block_number().await?;
+        let checkpoint = self.jobs.set_last_seen_head(head).await?;
+        self.metrics.set_lag(match checkpoint.stored_through {
+            Some(through) => head.saturating_sub(through),
+            None => head.saturating_sub(self.config.from_block) + 1,
+        });
+        self.progress.send_modify(|p| p.head = Some(head));
+        let Some(target) = head.checked_sub(self.config.confirmations) else {
+            return Ok(false);
+        };
+
+        if let Some(latest) = state.replayer.latest()?
+            && latest <= target
+            && state.cursor > latest
+        {
+            let ours = state.replayer.hash_at(latest)?;
+            let theirs = self.client.block_hash(latest).await?;
+            if ours.is_some_and(|ours| ours != theirs) {
+                self.reorg(state, latest).await?;
+                return Ok(true);
+            }
+        }
+
+        let mut progressed = false;
+        while state.cursor <= target && !*state.stopping.borrow() {
+            self.process(state).await?;
+            progressed = true;
+        }
+        Ok(progressed)
+    }
+
+    /// Fetches, replays and records block `state.cursor`, and hands it to a prove task.
+    async fn process(&self, state: &mut LoopState) -> Result<(), WatcherError> {
+        let number = state.cursor;
+        let replayer = state.replayer.clone();
+        let fetched =
+            FetchedBlock::fetch(&self.client, number, |hash| replayer.knows_class(hash)).await?;
+        if number > 0
+            && let Some(parent) = state.replayer.hash_at(number - 1)?
+            && parent != fetched.parent_hash
+        {
+            return self.reorg(state, number - 1).await;
+        }
+        if state.replayer.latest()?.is_none_or(|latest| number > latest) {
+            self.metrics.block_seen();
+        }
+        let hash = felt32(fetched.block_hash);
+        let job = if number >= self.config.from_block { self.jobs.get(number)? } else { None };
+        let done = job.as_ref().is_some_and(|job| {
+            job.block_hash == hash
+                && matches!(
+                    job.status.kind(),
+                    JobStatusKind::Stored | JobStatusKind::Failed | JobStatusKind::Divergent
+                )
+        });
+        if number < self.config.from_block || done {
+            // Nothing to prove: only make sure the state has the block.
+            if state.replayer.hash_at(number)? != Some(fetched.block_hash) {
+                self.replay(state, fetched).await?;
+            }
+            state.cursor += 1;
+            return Ok(());
+        }
+
+        // Back-pressure: wait for room in the proving queue before replaying further ahead.
+        let mut stopping = state.stopping.clone();
+        let queued = tokio::select! {
+            permit = state.queue.clone().acquire_owned() => permit.map_err(|error| {
+                WatcherError::Task { what: "proving queue", reason: error.to_string() }
+            })?,
+            _ = stopping.changed() => return Ok(()),
+        };
+        let parent = felt32(fetched.parent_hash);
+        let replayed = self.replay(state, fetched).await?;
+        let root = felt32(replayed.block.new_state_root);
+        match self.jobs.enqueue(number, hash, parent).await {
+            Ok(_) => {}
+            Err(proof_store::Error::StaleJob { .. }) => {
+                // The index holds another block at this height that the state copy no longer
+                // has (a reorg seen across a restart): start over from here.
+                warn!(block = number, "job index holds a replaced block; invalidating from it");
+                self.jobs.invalidate_from(number).await?;
+                self.jobs.enqueue(number, hash, parent).await?;
+            }
+            Err(error) => return Err(error.into()),
+        }
+        self.jobs.mark_replayed(number, hash, root).await?;
+        state.cursor += 1;
+        match replayed.divergence {
+            Some(divergence) => {
+                let evidence = divergence.evidence.to_string();
+                self.jobs
+                    .transition(number, hash, JobStatus::Divergent { evidence: evidence.clone() })
+                    .await?;
+                self.metrics.block_divergent();
+                self.progress.send_modify(|p| p.blocks_divergent += 1);
+                error!(block = number, %evidence, "ALERT: replay diverges from the sequencer");
+            }
+            None => {
+                state.tasks.spawn(prove_block(state.context.clone(), replayed.block, queued));
+            }
+        }
+        Ok(())
+    }
+
+    /// Replays on the blocking pool and counts it.
+    async fn replay(
+        &self,
+        state: &LoopState,
+        fetched: FetchedBlock,
+    ) -> Result<Replayed, WatcherError> {
+        let replayer = state.replayer.clone();
+        let number = fetched.block_number;
+        let transactions = fetched.transactions.len() as u64;
+        let replayed = tokio::task::spawn_blocking(move || replayer.replay(&fetched))
+            .await
+            .map_err(|error| WatcherError::Task { what: "replay", reason: error.to_string() })??;
+        self.metrics.block_replayed();
+        self.progress.send_modify(|p| {
+            p.blocks_replayed += 1;
+            p.transactions_replayed += transactions;
+            p.replayed_through = Some(number);
+        });
+        Ok(replayed)
+    }
+
+    /// The block at `mismatch` (or above) was replaced: find the fork, drop everything above it,
+    /// and resume there.
+    async fn reorg(&self, state: &mut LoopState, mismatch: u64) -> Result<(), WatcherError> {
+        warn!(block = mismatch, "the sequencer replaced blocks (reorg); finding the fork");
+        while state.tasks.join_next().await.is_some() {}
+        let mut height = mismatch;
+        let fork = loop {
+            let ours = state.replayer.hash_at(height)?;
+            let theirs = self.client.block_hash(height).await?;
+            if ours == Some(theirs) {
+                break height + 1;
+            }
+            if height == 0 {
+                break 0;
+            }
+            if mismatch - height >= self.config.max_reorg_depth {
+                return Err(WatcherError::ReorgTooDeep {
+                    block_number: mismatch,
+                    max_depth: self.config.max_reorg_depth,
+                });
+            }
+            height -= 1;
+        };
+        let replayer = state.replayer.clone();
+        tokio::task::spawn_blocking(move || replayer.truncate_from(fork))
+            .await
+            .map_err(|error| WatcherError::Task { what: "reorg", reason: error.to_string() })??;
+        let invalidated = self.jobs.invalidate_from(fork).await?;
+        state.cursor = fork;
+        let replayed_through = fork.checked_sub(1);
+        self.progress.send_modify(|p| {
+            p.reorgs += 1;
+            p.replayed_through = replayed_through;
+        });
+        warn!(fork, jobs = invalidated.len(), "reorg: re-processing from the fork");
+        Ok(())
+    }
+}
+
+fn log_progress(progress: &Progress) {
+    info!(
+        head = ?progress.head,
+        replayed_through = ?progress.replayed_through,
+        proven_through = ?progress.proven_through,
+        replayed = progress.blocks_replayed,
+        proven = progress.blocks_proven,
+        failed = progress.blocks_failed,
+        divergent = progress.blocks_divergent,
+        replay_lag = ?progress.replay_lag(),
+        proof_lag = ?progress.proof_lag(),
+        "progress"
+    );
+}

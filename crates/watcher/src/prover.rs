@@ -1,0 +1,100 @@
+//! The prove stage's boundary: the [`BlockProver`] trait, what it returns, and the prover used
+//! while no real one is available ([`UnavailableProver`]).
+//!
+//! A prover is CPU work measured in seconds to minutes: the pipeline calls [`BlockProver::prove`]
+//! on rayon's global pool (never on a tokio worker), with at most `--workers` blocks in flight,
+//! so the tracing (OS run) of one block overlaps the proving of another, and the prover's own
+//! parallel kernels use every core. The pipeline never trusts what a prover returns: every proof
+//! is verified with `cairo_air::verify_proof` against the pinned OS program hash and its output
+//! checked against the replayed block before it is stored ([`crate::verify`]).
+//!
+//! The real prover (the OS program run on the block by `os::run_block`, proven by `cairo-air`)
+//! plugs in here once the `os` crate exposes it.
+
+use chain::Felt;
+
+use crate::replay::ReplayedBlock;
+
+/// What a prover returns for one block.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProvenBlock {
+    /// The proof file (`cairo-air` format).
+    pub proof: Vec<u8>,
+    /// The public output the prover claims (checked against the verified proof's output).
+    pub public_output: Vec<Felt>,
+    /// Cairo steps of the proven run.
+    pub steps: u64,
+}
+
+/// Why proving a block failed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ProveError {
+    /// This service cannot prove blocks at all (no OS program, no prover): permanent.
+    #[error("prover unavailable: {0}")]
+    Unavailable(String),
+    /// This attempt failed (OS run, trace, prover); another attempt may succeed.
+    #[error("proving failed: {0}")]
+    Failed(String),
+    /// The proof did not verify under the pinned policy.
+    #[error("proof rejected by the verifier: {0}")]
+    Rejected(String),
+    /// The proof verifies but is not about this block (its output differs).
+    #[error("proof output does not match the block: {0}")]
+    WrongOutput(String),
+}
+
+impl ProveError {
+    /// Whether another attempt makes sense (everything but [`ProveError::Unavailable`]).
+    pub fn is_retryable(&self) -> bool {
+        !matches!(self, ProveError::Unavailable(_))
+    }
+}
+
+/// Proves replayed blocks. Implementations are called from rayon threads, several blocks at
+/// once, and must be deterministic (the same block gives the same bytes: a retry after a crash
+/// then finds its proof already stored instead of conflicting with it).
+pub trait BlockProver: Send + Sync + std::fmt::Debug {
+    /// Traces and proves `block`.
+    fn prove(&self, block: &ReplayedBlock) -> Result<ProvenBlock, ProveError>;
+
+    /// The prover build, recorded in every proof's metadata.
+    fn version(&self) -> String;
+}
+
+/// The prover of a service that cannot prove yet: every block fails with
+/// [`ProveError::Unavailable`] and its reason, so that jobs end `failed` with
+/// "prover unavailable: ..." while replay, state roots, divergence detection and the API work.
+#[derive(Clone, Debug)]
+pub struct UnavailableProver {
+    reason: String,
+}
+
+impl UnavailableProver {
+    /// A prover that refuses every block with `reason`.
+    pub fn new(reason: impl Into<String>) -> Self {
+        UnavailableProver { reason: reason.into() }
+    }
+
+    /// This build's reason: the OS program is not built yet.
+    pub fn os_not_built() -> Self {
+        Self::new(
+            "the Cairo OS program (crates/os) is not built yet, so blocks cannot be proven; \
+             replay, state roots and divergence detection work",
+        )
+    }
+
+    /// The reason given.
+    pub fn reason(&self) -> &str {
+        &self.reason
+    }
+}
+
+impl BlockProver for UnavailableProver {
+    fn prove(&self, _block: &ReplayedBlock) -> Result<ProvenBlock, ProveError> {
+        Err(ProveError::Unavailable(self.reason.clone()))
+    }
+
+    fn version(&self) -> String {
+        format!("unavailable-{}", env!("CARGO_PKG_VERSION"))
+    }
+}

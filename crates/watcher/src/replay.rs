@@ -1,0 +1,454 @@
+//! The replay stage: re-executes a fetched block on the watcher's own copy of the state, commits
+//! the resulting diff, and compares everything the sequencer claimed with what replay computed.
+//!
+//! # The watcher's database (`DATA_DIR/state`, sled 0.34)
+//!
+//! * `state/*` trees: the `state` crate's tries ([`state::SledBackend`]); every committed block
+//!   stays readable, so block `n` can be re-executed on the state after `n - 1` at any time
+//!   (after a restart, to rebuild what the prover needs).
+//! * `watcher/block_hashes`: block number → the hash of the block committed at that height,
+//!   for reorg detection (a fetched block's parent hash must be the hash stored below it).
+//! * `watcher/classes`: class hash → the class definition (JSON), reloaded at start.
+//!
+//! A block is committed by writing its hash, then its state (`commit_block`, durable). A crash
+//! between the two leaves a hash without a root, which the next replay overwrites.
+//!
+//! # Divergence
+//!
+//! Replay recomputes transaction hashes, receipts, the state diff, the new state root and the
+//! block hash (the header rebuilt from the sequencer's header fields and replay's commitments).
+//! Any disagreement with the sequencer's claims is a [`Divergence`] with the evidence; the block
+//! is still committed with *replay's* diff, so that the watcher keeps following the honest
+//! execution of the transactions.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use chain::block::event_commitment;
+use chain::{BlockHeader, BlockPublicOutput, ChainId, Felt, Receipt, StateDiff, Transaction};
+use executor::{
+    BlockContext, ClassCache, DeprecatedClass, ExecutableTransaction, ExecutorConfig, execute_block,
+};
+use serde_json::{Value, json};
+use starknet_core::types::contract::legacy::LegacyContractClass;
+use state::{SledBackend, State};
+
+use crate::error::WatcherError;
+use crate::fetch::FetchedBlock;
+
+const HASHES_TREE: &str = "watcher/block_hashes";
+const CLASSES_TREE: &str = "watcher/classes";
+const ROOTS_TREE: &str = "state/roots";
+/// Most differing entries listed in the evidence (the counts are always complete).
+const MAX_LISTED_DIFFERENCES: usize = 20;
+
+/// A block after replay: what the prover needs, and what a proof of it must say.
+#[derive(Clone, Debug)]
+pub struct ReplayedBlock {
+    pub chain_id: ChainId,
+    /// The header rebuilt from the sequencer's fields and replay's commitments; its hash is the
+    /// block hash unless the block is divergent.
+    pub header: BlockHeader,
+    /// The block hash the sequencer reports (the job's key).
+    pub block_hash: Felt,
+    /// Transactions with their recomputed hashes.
+    pub transactions: Vec<(Transaction, Felt)>,
+    /// Receipts of replay.
+    pub receipts: Vec<Receipt>,
+    /// The state diff replay computed.
+    pub state_diff: StateDiff,
+    /// The global state root before the block (0 for genesis, as the sequencer reports it).
+    pub previous_state_root: Felt,
+    /// The global state root replay computed.
+    pub new_state_root: Felt,
+    /// Cairo steps the executor ran for the block (validation and execution).
+    pub execution_steps: u64,
+}
+
+impl ReplayedBlock {
+    pub fn block_number(&self) -> u64 {
+        self.header.block_number
+    }
+
+    /// The public output that a proof of this block must have (the OS writes it); `os_version`
+    /// is the OS program's output-layout version.
+    pub fn expected_public_output(&self, os_version: Felt) -> BlockPublicOutput {
+        let mut output = BlockPublicOutput::for_header(
+            &self.header,
+            os_version,
+            self.chain_id,
+            self.previous_state_root,
+        );
+        output.block_hash = self.block_hash;
+        output.new_state_root = self.new_state_root;
+        output
+    }
+}
+
+/// Replay's verdict on the sequencer's claims about a block.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Divergence {
+    /// JSON evidence: each claim that differs, with both values.
+    pub evidence: Value,
+}
+
+/// What [`Replayer::replay`] returns.
+#[derive(Clone, Debug)]
+pub struct Replayed {
+    pub block: ReplayedBlock,
+    /// `Some` when the sequencer's claims disagree with replay.
+    pub divergence: Option<Divergence>,
+}
+
+/// The watcher's own state copy, class definitions and executor.
+pub struct Replayer {
+    db: sled::Db,
+    state: State<SledBackend>,
+    hashes: sled::Tree,
+    stored_classes: sled::Tree,
+    classes: ClassCache,
+    config: ExecutorConfig,
+    chain_id: ChainId,
+}
+
+impl std::fmt::Debug for Replayer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Replayer").field("chain_id", &self.chain_id).finish_non_exhaustive()
+    }
+}
+
+impl Replayer {
+    /// Opens (or creates) the database at `path` and loads the stored classes.
+    pub fn open(path: &Path, chain_id: ChainId) -> Result<Self, WatcherError> {
+        let db = sled::Config::new().path(path).open()?;
+        Self::from_db(db, chain_id)
+    }
+
+    fn from_db(db: sled::Db, chain_id: ChainId) -> Result<Self, WatcherError> {
+        let state = State::new(SledBackend::from_db(db.clone())?);
+        let hashes = db.open_tree(HASHES_TREE)?;
+        let stored_classes = db.open_tree(CLASSES_TREE)?;
+        let classes = ClassCache::new();
+        for entry in stored_classes.iter() {
+            let (key, value) = entry?;
+            let class_hash = Felt::from_bytes_be_slice(&key);
+            let definition: LegacyContractClass =
+                serde_json::from_slice(&value).map_err(|error| WatcherError::Class {
+                    class_hash,
+                    reason: format!("stored definition unreadable: {error}"),
+                })?;
+            let class = DeprecatedClass::from_legacy_with_hash(Arc::new(definition), class_hash)?;
+            classes.insert(Arc::new(class));
+        }
+        Ok(Replayer {
+            db,
+            state,
+            hashes,
+            stored_classes,
+            classes,
+            config: ExecutorConfig::default(),
+            chain_id,
+        })
+    }
+
+    /// The chain replayed.
+    pub fn chain_id(&self) -> ChainId {
+        self.chain_id
+    }
+
+    /// Whether the definition of `class_hash` is held.
+    pub fn knows_class(&self, class_hash: Felt) -> bool {
+        self.stored_classes.contains_key(class_hash.to_bytes_be()).unwrap_or(false)
+    }
+
+    /// The highest block whose state is committed.
+    pub fn latest(&self) -> Result<Option<u64>, WatcherError> {
+        Ok(self.state.latest()?.map(|(number, _)| number))
+    }
+
+    /// The hash of the block committed at `block_number`, if its state is committed.
+    pub fn hash_at(&self, block_number: u64) -> Result<Option<Felt>, WatcherError> {
+        if self.latest()?.is_none_or(|latest| block_number > latest) {
+            return Ok(None);
+        }
+        Ok(self
+            .hashes
+            .get(block_number.to_be_bytes())?
+            .map(|bytes| Felt::from_bytes_be_slice(&bytes)))
+    }
+
+    /// The global root after `block_number`, if committed.
+    pub fn root_at(&self, block_number: u64) -> Result<Option<Felt>, WatcherError> {
+        match self.state.roots_at(block_number) {
+            Ok(roots) => Ok(Some(roots.global_root())),
+            Err(state::StateError::UnknownBlock { .. }) => Ok(None),
+            Err(error) => Err(error.into()),
+        }
+    }
+
+    /// Forgets the state of every block from `block_number` on (a reorg replaced them). Trie
+    /// nodes are content-addressed and stay; only the roots that made them current go.
+    pub fn truncate_from(&self, block_number: u64) -> Result<Vec<u64>, WatcherError> {
+        let roots = self.db.open_tree(ROOTS_TREE)?;
+        let mut dropped = Vec::new();
+        for entry in roots.range(block_number.to_be_bytes()..) {
+            let (key, _) = entry?;
+            dropped.push(key);
+        }
+        // Highest first, so a crash in the middle leaves a contiguous prefix.
+        let mut numbers = Vec::new();
+        for key in dropped.into_iter().rev() {
+            roots.remove(&key)?;
+            self.hashes.remove(&key)?;
+            if let Ok(bytes) = <[u8; 8]>::try_from(key.as_ref()) {
+                numbers.push(u64::from_be_bytes(bytes));
+            }
+        }
+        self.db.flush()?;
+        numbers.reverse();
+        Ok(numbers)
+    }
+
+    fn add_class(
+        &self,
+        class_hash: Felt,
+        definition: &Arc<LegacyContractClass>,
+    ) -> Result<(), WatcherError> {
+        if self.knows_class(class_hash) {
+            return Ok(());
+        }
+        let class = DeprecatedClass::from_legacy_with_hash(definition.clone(), class_hash)?;
+        let json = serde_json::to_vec(definition.as_ref()).map_err(|error| {
+            WatcherError::Class { class_hash, reason: format!("cannot serialize: {error}") }
+        })?;
+        self.stored_classes.insert(class_hash.to_bytes_be(), json)?;
+        self.classes.insert(Arc::new(class));
+        Ok(())
+    }
+
+    /// Replays `fetched` on the state after its parent and commits it (unless the same block is
+    /// already committed, e.g. when a restart re-replays a block to prove it). CPU work: call
+    /// it from a blocking thread.
+    pub fn replay(&self, fetched: &FetchedBlock) -> Result<Replayed, WatcherError> {
+        for (class_hash, definition) in &fetched.new_classes {
+            self.add_class(*class_hash, definition)?;
+        }
+        let number = fetched.block_number;
+        let previous_state_root = match number {
+            0 => Felt::ZERO,
+            n => self
+                .root_at(n - 1)?
+                .ok_or(state::StateError::UnknownBlock { block_number: n - 1 })?,
+        };
+        let mut evidence = serde_json::Map::new();
+        let (state_diff, transactions, receipts, steps) = if number == 0 {
+            // Genesis has no transactions to re-execute: its diff (system declarations and
+            // deployments) defines the chain, and is checked through the root and the hash.
+            (fetched.claimed_diff.clone(), Vec::new(), Vec::new(), 0)
+        } else {
+            self.execute(fetched, &mut evidence)?
+        };
+
+        let already_committed = self.hash_at(number)? == Some(fetched.block_hash);
+        let new_state_root = if already_committed {
+            self.root_at(number)?.ok_or(state::StateError::UnknownBlock { block_number: number })?
+        } else {
+            self.truncate_from(number)?;
+            self.hashes.insert(number.to_be_bytes(), &fetched.block_hash.to_bytes_be())?;
+            self.state.commit_block(number, &state_diff)?.global_root()
+        };
+
+        let transaction_hashes: Vec<Felt> = transactions.iter().map(|(_, hash)| *hash).collect();
+        let (event_commitment, event_count) = event_commitment(&receipts);
+        let header = BlockHeader {
+            block_number: number,
+            parent_hash: fetched.parent_hash,
+            timestamp: fetched.timestamp,
+            sequencer_address: fetched.sequencer_address,
+            // The block hash commits to what the sequencer put in its header: 0 when it
+            // leaves commitment to the prover.
+            state_root: fetched.new_root,
+            transaction_count: transactions.len() as u64,
+            transaction_commitment: chain::transaction_commitment(&transaction_hashes),
+            event_count,
+            event_commitment,
+            state_diff_commitment: state_diff.commitment(),
+            gas_prices: fetched.gas_prices,
+            l1_da_mode: fetched.l1_da_mode,
+            starknet_version: fetched.starknet_version.clone(),
+        };
+
+        if fetched.new_root != Felt::ZERO && fetched.new_root != new_state_root {
+            evidence.insert("header_new_root".into(), claim(fetched.new_root, new_state_root));
+        }
+        if fetched.claimed_new_root != fetched.new_root {
+            evidence.insert(
+                "state_update_new_root".into(),
+                claim(fetched.claimed_new_root, new_state_root),
+            );
+        }
+        if fetched.claimed_old_root != previous_state_root
+            && !(fetched.claimed_old_root == Felt::ZERO && fetched.new_root == Felt::ZERO)
+        {
+            evidence.insert(
+                "state_update_old_root".into(),
+                claim(fetched.claimed_old_root, previous_state_root),
+            );
+        }
+        if fetched.claimed_diff != state_diff {
+            evidence.insert("state_diff".into(), diff_evidence(&fetched.claimed_diff, &state_diff));
+        }
+        if header.hash() != fetched.block_hash {
+            evidence.insert("block_hash".into(), claim(fetched.block_hash, header.hash()));
+        }
+
+        let divergence = (!evidence.is_empty()).then(|| {
+            evidence.insert("block_number".into(), json!(number));
+            Divergence { evidence: Value::Object(evidence) }
+        });
+        Ok(Replayed {
+            block: ReplayedBlock {
+                chain_id: self.chain_id,
+                header,
+                block_hash: fetched.block_hash,
+                transactions,
+                receipts,
+                state_diff,
+                previous_state_root,
+                new_state_root,
+                execution_steps: steps,
+            },
+            divergence,
+        })
+    }
+
+    /// Executes the block's transactions on the state after its parent.
+    #[allow(clippy::type_complexity)]
+    fn execute(
+        &self,
+        fetched: &FetchedBlock,
+        evidence: &mut serde_json::Map<String, Value>,
+    ) -> Result<(StateDiff, Vec<(Transaction, Felt)>, Vec<Receipt>, u64), WatcherError> {
+        let number = fetched.block_number;
+        let snapshot = self.state.at_block(number - 1)?;
+        let mut executable = Vec::with_capacity(fetched.transactions.len());
+        let mut hash_mismatches = Vec::new();
+        for (transaction, claimed_hash) in &fetched.transactions {
+            let tx = match transaction {
+                Transaction::DeclareV1(declare) => {
+                    let class = executor::ClassProvider::class(&self.classes, declare.class_hash)?
+                        .ok_or(executor::ExecutorError::MissingClassDefinition {
+                            class_hash: declare.class_hash,
+                        })?;
+                    ExecutableTransaction::declare(declare.clone(), class, self.chain_id)
+                }
+                other => ExecutableTransaction::new(other.clone(), self.chain_id),
+            };
+            if tx.transaction_hash != *claimed_hash {
+                hash_mismatches.push(claim(*claimed_hash, tx.transaction_hash));
+            }
+            executable.push(tx);
+        }
+        let context = BlockContext {
+            block_number: number,
+            timestamp: fetched.timestamp,
+            sequencer_address: fetched.sequencer_address,
+            chain_id: self.chain_id,
+            gas_prices: fetched.gas_prices,
+        };
+        let execution =
+            execute_block(&self.config, context, &snapshot, &self.classes, &executable)?;
+        let mut rejected = Vec::new();
+        let mut transactions = Vec::new();
+        let mut receipts = Vec::new();
+        let mut steps = 0u64;
+        for (tx, outcome) in executable.into_iter().zip(execution.outcomes) {
+            match outcome {
+                Ok(done) => {
+                    steps += done.resources.steps;
+                    transactions.push((tx.transaction, tx.transaction_hash));
+                    receipts.push(done.receipt);
+                }
+                Err(error) => rejected.push(json!({
+                    "transaction_hash": format!("{:#x}", tx.transaction_hash),
+                    "reason": error.to_string(),
+                })),
+            }
+        }
+        if !hash_mismatches.is_empty() {
+            evidence.insert("transaction_hashes".into(), Value::Array(hash_mismatches));
+        }
+        if !rejected.is_empty() {
+            // The sequencer included transactions that are invalid on its parent state.
+            evidence.insert("rejected_on_replay".into(), Value::Array(rejected));
+        }
+        Ok((execution.state_diff, transactions, receipts, steps))
+    }
+}
+
+fn claim(claimed: Felt, replayed: Felt) -> Value {
+    json!({ "claimed": format!("{claimed:#x}"), "replayed": format!("{replayed:#x}") })
+}
+
+/// The entries on which two diffs differ, by section (counts complete, entries capped).
+fn diff_evidence(claimed: &StateDiff, replayed: &StateDiff) -> Value {
+    fn flatten(diff: &StateDiff) -> BTreeMap<String, String> {
+        let mut entries = BTreeMap::new();
+        for (address, storage) in &diff.storage_diffs {
+            for (key, value) in storage {
+                entries.insert(format!("storage {address:#x} {key:#x}"), format!("{value:#x}"));
+            }
+        }
+        for (address, nonce) in &diff.nonces {
+            entries.insert(format!("nonce {address:#x}"), format!("{nonce:#x}"));
+        }
+        for (address, class) in &diff.deployed_contracts {
+            entries.insert(format!("deployed {address:#x}"), format!("{class:#x}"));
+        }
+        for (address, class) in &diff.replaced_classes {
+            entries.insert(format!("replaced {address:#x}"), format!("{class:#x}"));
+        }
+        for (class, compiled) in &diff.declared_classes {
+            entries.insert(format!("declared {class:#x}"), format!("{compiled:#x}"));
+        }
+        for class in &diff.deprecated_declared_classes {
+            entries.insert(format!("declared {class:#x}"), "deprecated".into());
+        }
+        entries
+    }
+    let (claimed, replayed) = (flatten(claimed), flatten(replayed));
+    let mut differences = Vec::new();
+    let keys: std::collections::BTreeSet<&String> = claimed.keys().chain(replayed.keys()).collect();
+    for key in keys {
+        let (a, b) = (claimed.get(key), replayed.get(key));
+        if a != b {
+            differences.push(json!({ "entry": key, "claimed": a, "replayed": b }));
+        }
+    }
+    let count = differences.len();
+    differences.truncate(MAX_LISTED_DIFFERENCES);
+    json!({ "differing_entries": count, "entries": differences })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn diff_evidence_names_each_difference() {
+        let mut claimed = StateDiff::default();
+        claimed.set_storage(Felt::ONE, Felt::TWO, Felt::THREE);
+        claimed.nonces.insert(Felt::ONE, Felt::ONE);
+        let mut replayed = claimed.clone();
+        replayed.set_storage(Felt::ONE, Felt::TWO, Felt::from(4u64));
+        replayed.nonces.insert(Felt::TWO, Felt::ONE);
+        let evidence = diff_evidence(&claimed, &replayed);
+        assert_eq!(evidence["differing_entries"], 2, "{evidence}");
+        assert_eq!(evidence["entries"][0]["entry"], "nonce 0x2");
+        assert_eq!(evidence["entries"][0]["claimed"], Value::Null);
+        assert_eq!(evidence["entries"][1]["claimed"], "0x3");
+        assert_eq!(evidence["entries"][1]["replayed"], "0x4");
+        assert_eq!(diff_evidence(&claimed, &claimed)["differing_entries"], 0);
+    }
+}

@@ -11,13 +11,20 @@
 //!    randomness (permutation arguments), `aux_width`.
 //! 2. List the constraints with `constraint_kinds`, one [`ConstraintKind`] per constraint, in
 //!    the order `evaluate` writes them.
-//! 3. Write `evaluate`: given a [`Frame`] (two consecutive rows), write each constraint's value
+//! 3. If the constraints need constants that repeat along the rows (round constants, row
+//!    selectors such as "first row of each instance"), declare them with `periodic_columns`:
+//!    one vector per column holding one period of its values (a power of two of at most the
+//!    trace length). The verifier knows them, so they are not committed; the frame carries
+//!    their values at the current row (see `periodic` for why they count as trace columns in
+//!    the degree rules).
+//! 4. Write `evaluate`: given a [`Frame`] (two consecutive rows), write each constraint's value
 //!    into `out`; zero means satisfied. Every constraint must be a polynomial of degree at most
 //!    [`MAX_CONSTRAINT_DEGREE`] in the frame's cells, and first/last-row constraints must be
 //!    linear: then every quotient `C / Z` has degree below the trace length, which is the
 //!    bound the composition polynomial is built for. (A quadratic first-row constraint would
-//!    give a quotient of degree `2n - 3`.) Debug builds of the prover report a violation.
-//! 4. If there are auxiliary columns, `build_aux_trace` computes them from the main trace and
+//!    give a quotient of degree `2n - 3`.) A periodic column counts as a trace column here.
+//!    Debug builds of the prover report a violation.
+//! 5. If there are auxiliary columns, `build_aux_trace` computes them from the main trace and
 //!    the challenges (prover only), and `claim_columns` names the auxiliary columns whose
 //!    last-row value the prover must announce. The engine itself adds, for each of them, the
 //!    last-row constraint `column = claim`, so a claim is bound to the committed column.
@@ -51,13 +58,16 @@ pub enum ConstraintKind {
     LastRow,
 }
 
-/// Two consecutive rows of a table (or their out-of-domain values).
+/// Two consecutive rows of a table (or their out-of-domain values), and the periodic
+/// columns' values at the current row.
 #[derive(Clone, Copy, Debug)]
 pub struct Frame<'a> {
     pub main_current: &'a [Felt],
     pub main_next: &'a [Felt],
     pub aux_current: &'a [Felt],
     pub aux_next: &'a [Felt],
+    /// One value per column of [`Component::periodic_columns`], in order.
+    pub periodic: &'a [Felt],
 }
 
 /// One trace table and its constraints. See the module docs for the recipe.
@@ -72,6 +82,13 @@ pub trait Component: Sync {
 
     fn aux_width(&self) -> usize {
         0
+    }
+
+    /// Columns of constants known to prover and verifier, each given by one period of its
+    /// values: row `i` of a column `c` holds `c[i mod c.len()]`. Each period must be a power
+    /// of two of at most the trace length.
+    fn periodic_columns(&self) -> &[Vec<Felt>] {
+        &[]
     }
 
     /// One entry per constraint, in the order `evaluate` writes them.

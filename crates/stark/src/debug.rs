@@ -52,14 +52,31 @@ pub(crate) fn validate_component(
 ) -> Result<(), ConstraintViolation> {
     let n = main.length();
     let kinds = claimed.kinds();
+    let periodic = claimed.component.periodic_columns();
+    if !crate::periodic::shapes_ok(periodic, n) {
+        return Err(ConstraintViolation {
+            component: claimed.component.component_name().to_string(),
+            constraint: 0,
+            name: "a periodic column's period is not a power of two dividing the length".into(),
+            row: 0,
+        });
+    }
     let mut out = vec![Felt::zero(); kinds.len()];
     let (mut mc, mut mn, mut ac, mut an) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let mut pc = Vec::new();
     for row in 0..n {
         main.read_row(row, &mut mc);
         main.read_row((row + 1) % n, &mut mn);
         aux.read_row(row, &mut ac);
         aux.read_row((row + 1) % n, &mut an);
-        let frame = Frame { main_current: &mc, main_next: &mn, aux_current: &ac, aux_next: &an };
+        crate::periodic::values_at_row(periodic, row, &mut pc);
+        let frame = Frame {
+            main_current: &mc,
+            main_next: &mn,
+            aux_current: &ac,
+            aux_next: &an,
+            periodic: &pc,
+        };
         claimed.evaluate(&frame, challenges, claims, &mut out);
         for (k, (kind, value)) in kinds.iter().zip(out.iter()).enumerate() {
             let applies = match kind {

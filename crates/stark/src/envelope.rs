@@ -12,7 +12,7 @@ use crate::options::AcceptancePolicy;
 use crate::proof::StarkProof;
 
 pub const MAGIC: [u8; 8] = *b"WPSTARK\0";
-pub const FORMAT_VERSION: u16 = 2;
+pub const FORMAT_VERSION: u16 = 3;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ProofEnvelope {

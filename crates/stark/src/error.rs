@@ -15,6 +15,10 @@ pub enum ProverError {
     MainWidth { expected: usize, got: usize },
     #[error("auxiliary trace has {got} columns, the AIR expects {expected}")]
     AuxWidth { expected: usize, got: usize },
+    #[error(
+        "component {0}: a periodic column's period is not a power of two of at most the trace length"
+    )]
+    BadPeriodicColumn(String),
     #[error("proof options are outside the supported limits: {0:?}")]
     BadOptions(crate::ProofOptions),
     #[error("the FRI input is not of low degree (a constraint of too high degree, or a bug)")]

@@ -7,7 +7,10 @@
 //! [`prove`] / [`verify`] do the rest.
 //!
 //! * Constraints have degree at most 2, so the composition polynomial has degree below the
-//!   trace length and is evaluated on a single coset of the trace size.
+//!   trace length and is evaluated on a single coset of the trace size. A component may
+//!   declare periodic columns (constants repeating with a power-of-two period, such as row
+//!   selectors or round constants): the verifier evaluates them itself at the out-of-domain
+//!   point, so they cost no commitment.
 //! * Traces are extended to the `blowup * n`-th roots of unity (the trace domain is its coset
 //!   0 and needs no FFT; see `domain`); rows are committed in Merkle trees, one per table
 //!   (main, auxiliary, composition) of each component.
@@ -92,6 +95,7 @@ mod fri;
 pub mod merkle;
 mod options;
 pub mod parallel;
+mod periodic;
 mod proof;
 mod protocol;
 mod prover;

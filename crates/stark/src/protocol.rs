@@ -8,7 +8,7 @@ use crate::options::ProofOptions;
 use crate::transcript::Transcript;
 
 /// Protocol label; bump on any change to the transcript or proof layout.
-pub const PROTOCOL: &[u8] = b"watcher-prover/stark/v2";
+pub const PROTOCOL: &[u8] = b"watcher-prover/stark/v3";
 
 /// Seeds the transcript with the whole statement: AIR name, options, the shape of every
 /// component and the public input. Nothing is drawn before this.
@@ -25,8 +25,20 @@ pub fn seed_transcript<A: Air + ?Sized>(air: &A, options: &ProofOptions) -> Tran
         shape.extend_from_slice(&(c.aux_width() as u32).to_le_bytes());
         shape.extend_from_slice(&(c.constraint_kinds().len() as u32).to_le_bytes());
         shape.extend_from_slice(&(c.claim_columns().len() as u32).to_le_bytes());
+        shape.extend_from_slice(&(c.periodic_columns().len() as u32).to_le_bytes());
     }
     t.absorb(b"shape", &shape);
+    // The periodic columns are part of the statement, like the constraints: bind their values.
+    for c in &components {
+        let mut values = Vec::new();
+        for column in c.periodic_columns() {
+            values.extend_from_slice(&(column.len() as u32).to_le_bytes());
+            for v in column {
+                values.extend_from_slice(&crate::field::felt_to_bytes(v));
+            }
+        }
+        t.absorb(b"periodic", &values);
+    }
     t.absorb(b"public input", &air.public_input_bytes());
     t
 }

@@ -11,6 +11,7 @@ use crate::fri::{self, FriInput};
 use crate::merkle::MerkleTree;
 use crate::options::ProofOptions;
 use crate::parallel;
+use crate::periodic::{self, PeriodicLde};
 use crate::proof::{ComponentProof, Opening, StarkProof};
 use crate::protocol::{
     DeepCoefficients, DeepPoint, OodValues, absorb_ood, deep_claims, deep_value,
@@ -96,6 +97,8 @@ struct ComponentState<'a> {
     main: Committed,
     aux: Option<Committed>,
     claims: Vec<Felt>,
+    /// The component's periodic columns on its evaluation domain.
+    periodic: PeriodicLde,
 }
 
 impl ComponentState<'_> {
@@ -134,6 +137,9 @@ fn prove_inner<A: Air>(
                 got: trace.width(),
             });
         }
+        if !periodic::shapes_ok(component.periodic_columns(), trace.length()) {
+            return Err(ProverError::BadPeriodicColumn(component.component_name().to_string()));
+        }
     }
     if !options.is_well_formed() {
         return Err(ProverError::BadOptions(*options));
@@ -161,6 +167,7 @@ fn prove_inner<A: Air>(
             main,
             aux: None,
             claims: Vec::new(),
+            periodic: PeriodicLde::new(component.periodic_columns(), log_blowup),
         });
     }
     let challenges: Vec<Felt> =
@@ -388,11 +395,14 @@ pub(crate) fn ood_composition(
 ) -> Option<Felt> {
     let kinds = claimed.kinds();
     let mut values = vec![Felt::zero(); kinds.len()];
+    let periodic =
+        periodic::values_at(claimed.component.periodic_columns(), domain.trace_length(), z);
     let frame = Frame {
         main_current: ood.main_current,
         main_next: ood.main_next,
         aux_current: ood.aux_current,
         aux_next: ood.aux_next,
+        periodic: &periodic,
     };
     claimed.evaluate(&frame, challenges, claims, &mut values);
     let zerofiers = ZerofierInverses::at(z, domain.trace_length(), &domain.last_row_point())?;
@@ -478,6 +488,7 @@ fn evaluate_composition(
         batch_inverse(&mut first);
         batch_inverse(&mut last_inv);
         let (mut mc, mut mn, mut ac, mut an) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let mut pc = Vec::new();
         let mut constraint_values = vec![Felt::zero(); kinds.len()];
         for (k, v) in values.iter_mut().enumerate() {
             let i = start + k;
@@ -490,8 +501,16 @@ fn evaluate_composition(
             read(main, j_next, &mut mn);
             read(aux, j, &mut ac);
             read(aux, j_next, &mut an);
-            let frame =
-                Frame { main_current: &mc, main_next: &mn, aux_current: &ac, aux_next: &an };
+            if !state.periodic.is_empty() {
+                state.periodic.read(j, &mut pc);
+            }
+            let frame = Frame {
+                main_current: &mc,
+                main_next: &mn,
+                aux_current: &ac,
+                aux_next: &an,
+                periodic: &pc,
+            };
             state.claimed.evaluate(&frame, challenges, &state.claims, &mut constraint_values);
             let zerofiers = ZerofierInverses {
                 every_row,

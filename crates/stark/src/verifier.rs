@@ -58,6 +58,9 @@ pub fn verify<A: Air>(
             return Err(malformed(format!("trace length 2^{expected} unsupported")));
         }
         check_shapes(*component, p)?;
+        if !crate::periodic::shapes_ok(component.periodic_columns(), 1 << expected) {
+            return Err(malformed("periodic column shape"));
+        }
         log_sizes.push(expected);
     }
     let log_max = *log_sizes.iter().max().expect("non-empty");

@@ -40,6 +40,28 @@ pub(crate) struct CallFrame {
     pub caller_address: Felt,
 }
 
+/// What one entry-point invocation did, as the OS needs it to replay the call: its syscall
+/// responses that depend on execution (storage reads, nested calls' return data) in order.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CallTrace {
+    /// The contract whose storage the call used.
+    pub contract_address: Felt,
+    /// The class whose code ran.
+    pub class_hash: Felt,
+    /// The entry point selector.
+    pub selector: Felt,
+    /// The caller (`get_caller_address`).
+    pub caller_address: Felt,
+    /// The arguments.
+    pub calldata: Vec<Felt>,
+    /// The return data (empty for a failed call).
+    pub retdata: Vec<Felt>,
+    /// The value each `storage_read` returned, in syscall order.
+    pub storage_read_values: Vec<Felt>,
+    /// Nested `call_contract` / `library_call` / `deploy` constructor calls, in syscall order.
+    pub inner_calls: Vec<CallTrace>,
+}
+
 /// The mutable context of one transaction (or read-only call), shared by all its nested calls.
 pub(crate) struct TxRun<'o, 'a> {
     pub state: &'o mut StateOverlay<'a>,
@@ -59,6 +81,11 @@ pub(crate) struct TxRun<'o, 'a> {
     /// A failure that is not the contract's (a state read failed): it aborts the whole
     /// transaction instead of becoming a revert reason.
     pub fatal: Option<ExecutorError>,
+    /// Traces of the calls in progress, outermost first (a finished call moves into its
+    /// parent's `inner_calls`, or into `finished_calls` at depth 0).
+    pub call_stack: Vec<CallTrace>,
+    /// Traces of the finished top-level calls, in order.
+    pub finished_calls: Vec<CallTrace>,
 }
 
 /// Why a call failed.
@@ -133,6 +160,14 @@ pub(crate) fn execute_call(
     runner.initialize_vm().map_err(|e| fail("initialize", &e))?;
 
     run.depth += 1;
+    run.call_stack.push(CallTrace {
+        contract_address: call.contract_address,
+        class_hash: call.class_hash,
+        selector: call.selector,
+        caller_address: call.caller_address,
+        calldata: call.calldata.clone(),
+        ..CallTrace::default()
+    });
     let mut processor = SyscallHintProcessor::new(run, call, syscall_base);
     let outcome = runner.run_until_pc(end, &mut processor);
     let outcome = match outcome {
@@ -142,6 +177,7 @@ pub(crate) fn execute_call(
     let syscall_end = processor.syscall_ptr();
     drop(processor);
     run.depth -= 1;
+    let trace = run.call_stack.pop();
     if let Some(fatal) = run.fatal.take() {
         return Err(CallError::Fatal(fatal));
     }
@@ -159,6 +195,13 @@ pub(crate) fn execute_call(
             .map_err(|e| CallError::Cairo(format!("contract {:#x}: {e}", call.contract_address)))?;
     let resources = runner.get_execution_resources().map_err(|e| fail("resources", &e))?;
     run.resources.add(&Resources::from(&resources));
+    if let Some(mut trace) = trace {
+        trace.retdata = retdata.clone();
+        match run.call_stack.last_mut() {
+            Some(parent) => parent.inner_calls.push(trace),
+            None => run.finished_calls.push(trace),
+        }
+    }
     Ok(retdata)
 }
 

@@ -41,6 +41,8 @@ pub fn call(
         resources: Resources::default(),
         depth: 0,
         fatal: None,
+        call_stack: Vec::new(),
+        finished_calls: Vec::new(),
     };
     let frame = CallFrame {
         contract_address,

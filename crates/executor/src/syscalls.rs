@@ -100,6 +100,9 @@ impl<'r, 'o, 'a> SyscallHintProcessor<'r, 'o, 'a> {
                 let key = storage_key(felt_at(vm, at(1)?)?)?;
                 let value = self.state(|state, address| state.storage_at(address, key))?;
                 vm.insert_value(at(2)?, value)?;
+                if let Some(trace) = self.run.call_stack.last_mut() {
+                    trace.storage_read_values.push(value);
+                }
             }
             Syscall::StorageWrite => {
                 let key = storage_key(felt_at(vm, at(1)?)?)?;

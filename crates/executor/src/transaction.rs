@@ -24,7 +24,7 @@ use chain::{
     InvokeV3, MessageToL1, Receipt, StateDiff, Transaction,
 };
 
-use crate::call::{CallError, CallFrame, TxRun, execute_call};
+use crate::call::{CallError, CallFrame, CallTrace, TxRun, execute_call};
 use crate::class::EntryPointType;
 use crate::context::TxInfo;
 use crate::overlay::StateOverlay;
@@ -85,6 +85,11 @@ pub struct TransactionExecution {
     pub execute_retdata: Vec<Felt>,
     /// Cairo resources of all phases that completed.
     pub resources: Resources,
+    /// The calls of the phases that completed, in order (`__validate__` then `__execute__` for
+    /// an INVOKE; the constructor then `__validate_deploy__` for a DEPLOY_ACCOUNT;
+    /// `__validate_declare__` for a DECLARE; none for a reverted `__execute__`): what the OS
+    /// needs to answer the contracts' syscalls when it re-executes the transaction.
+    pub calls: Vec<CallTrace>,
 }
 
 impl TransactionExecution {
@@ -108,6 +113,7 @@ pub(crate) struct Options {
 /// Events, messages and resources gathered across the phases of one transaction.
 #[derive(Default)]
 pub(crate) struct Gathered {
+    pub calls: Vec<CallTrace>,
     pub events: Vec<Event>,
     pub messages: Vec<MessageToL1>,
     pub resources: Resources,
@@ -270,7 +276,13 @@ fn execute_layer(
         execution_resources: gathered.resources.to_receipt(),
         contract_address,
     };
-    Ok(TransactionExecution { receipt, state_diff, execute_retdata, resources: gathered.resources })
+    Ok(TransactionExecution {
+        receipt,
+        state_diff,
+        execute_retdata,
+        resources: gathered.resources,
+        calls: gathered.calls,
+    })
 }
 
 /// A protocol call of an account entry point (caller 0).
@@ -339,6 +351,8 @@ impl Phases<'_, '_> {
             resources: Resources::default(),
             depth: 0,
             fatal: None,
+            call_stack: Vec::new(),
+            finished_calls: Vec::new(),
         };
         let retdata = match execute_call(&mut run, frame) {
             Ok(retdata) => retdata,
@@ -348,6 +362,7 @@ impl Phases<'_, '_> {
                 return Err(error);
             }
         };
+        self.gathered.calls.append(&mut run.finished_calls);
         self.gathered.events.append(&mut run.events);
         self.gathered.messages.append(&mut run.messages);
         self.gathered.resources.add(&run.resources);

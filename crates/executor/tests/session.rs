@@ -163,7 +163,8 @@ fn vectors_session_replays_identically() {
     let (final_diff, declared) = block.finish().unwrap();
     assert_eq!(final_diff, diff);
     assert_eq!(declared.len(), 4);
-    let roots = state.commit_block(7, &final_diff).unwrap();
+    let compiled = executor::compiled_class_hashes(&declared);
+    let roots = state.commit_block_with_classes(7, &final_diff, &compiled).unwrap();
     assert_ne!(roots.contracts_root, Felt::ZERO);
     assert_ne!(roots.classes_root, Felt::ZERO);
     let committed = state.latest_snapshot().unwrap();

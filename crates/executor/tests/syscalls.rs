@@ -34,9 +34,11 @@ fn setup() -> (Devnet, Arc<DeprecatedClass>, Felt) {
                 Felt::ZERO
             )
         );
-        block.finish().unwrap().0
+        block.finish().unwrap()
     };
-    devnet.state.commit_block(devnet.next_block, &diff).unwrap();
+    let (diff, declared) = diff;
+    let compiled = executor::compiled_class_hashes(&declared);
+    devnet.state.commit_block_with_classes(devnet.next_block, &diff, &compiled).unwrap();
     devnet.next_block += 1;
     let address = chain::calculate_contract_address(
         Felt::ONE,

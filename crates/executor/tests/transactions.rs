@@ -217,7 +217,10 @@ fn declare_of_a_bundled_class_registers_it_once() {
     assert!(block.state_diff.deprecated_declared_classes.contains(&class.class_hash()));
     assert_eq!(block.declared_classes.len(), 1);
     let snapshot = devnet.state.latest_snapshot().unwrap();
-    assert_eq!(snapshot.compiled_class_hash(class.class_hash()).unwrap(), Some(class.class_hash()));
+    assert_eq!(
+        snapshot.compiled_class_hash(class.class_hash()).unwrap(),
+        Some(class.compiled_class_hash())
+    );
 
     // A second DECLARE of the same class is refused.
     let Transaction::DeclareV1(again) = declare(2, class.class_hash()) else { unreachable!() };

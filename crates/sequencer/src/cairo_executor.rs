@@ -91,8 +91,14 @@ impl StateReader for Reader<'_> {
     }
 
     fn compiled_class_hash(&self, class_hash: Felt) -> Result<Option<Felt>, StateError> {
-        // Deprecated classes are their own compiled class hash (see the `state` crate).
-        Ok(self.view.class(class_hash).map_err(state_error)?.map(|_| class_hash))
+        let Some(definition) = self.view.class(class_hash).map_err(state_error)? else {
+            return Ok(None);
+        };
+        let class = self
+            .executor
+            .load(class_hash, definition)
+            .map_err(|error| StateError::Corrupt { table: "classes", detail: error.to_string() })?;
+        Ok(Some(class.compiled_class_hash()))
     }
 }
 

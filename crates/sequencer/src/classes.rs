@@ -49,6 +49,21 @@ fn hash_class(class: LegacyContractClass) -> Result<DeclaredClass, SequencerErro
     Ok(DeclaredClass { class_hash, class: Arc::new(class) })
 }
 
+/// `class hash -> compiled class hash` (`executor::deprecated_compiled_class_hash`) of
+/// `classes`, for the classes-trie leaves of the classes a block declares.
+pub fn compiled_class_hashes<'c>(
+    classes: impl IntoIterator<Item = (Felt, &'c LegacyContractClass)>,
+) -> Result<std::collections::BTreeMap<Felt, Felt>, SequencerError> {
+    classes
+        .into_iter()
+        .map(|(class_hash, class)| {
+            let compiled = executor::deprecated_compiled_class_hash(class)
+                .map_err(|error| SequencerError::InvalidClass(error.to_string()))?;
+            Ok((class_hash, compiled))
+        })
+        .collect()
+}
+
 /// The compressed form served by `starknet_getClass` and sent by DECLARE v1.
 pub fn compress(
     class: &LegacyContractClass,

@@ -90,7 +90,10 @@ impl Node {
         let diff = overlay.pending;
         let (old_root, new_root) = match &self.commitment {
             Some(commitment) => {
-                let roots = commitment.commit_block(number, &diff)?;
+                let compiled = crate::classes::compiled_class_hashes(
+                    declared.iter().map(|(class_hash, class)| (*class_hash, class.as_ref())),
+                )?;
+                let roots = commitment.commit_block_with_classes(number, &diff, &compiled)?;
                 (parent.header.state_root, roots.global_root())
             }
             None => (Felt::ZERO, Felt::ZERO),

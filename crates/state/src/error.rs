@@ -21,6 +21,9 @@ pub enum StateError {
     /// Blocks must be committed in order.
     #[error("cannot commit block {got}: the next block is {expected}")]
     OutOfOrderBlock { expected: u64, got: u64 },
+    /// A diff declares a deprecated class whose compiled class hash was not given.
+    #[error("no compiled class hash given for declared class {class_hash:#x}")]
+    MissingCompiledClassHash { class_hash: Felt },
     /// The sled backend failed.
     #[error("sled: {0}")]
     Sled(#[from] sled::Error),

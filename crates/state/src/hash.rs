@@ -7,8 +7,9 @@
 //!   contract state, as the Starknet OS does, so an untouched address is simply absent;
 //! * class leaf: `poseidon_hash("CONTRACT_CLASS_LEAF_V0", compiled_class_hash)` (Starknet's). This
 //!   chain also commits deprecated (Cairo 0) classes, which Starknet leaves out of the classes
-//!   trie, using the class hash itself as the compiled class hash, so a declared Cairo 0 class is
-//!   provable from the root;
+//!   trie, with this chain's compiled class hash of a Cairo 0 class: the Poseidon hash of the
+//!   program as the OS loads it (`executor::DeprecatedClass::compiled_class_hash`), so a declared
+//!   Cairo 0 class is provable from the root and the OS can check the code it runs against it;
 //! * global root: `poseidon_hash_many(["STARKNET_STATE_V0", contracts_root, classes_root])`
 //!   always. Starknet returns `contracts_root` alone when the classes trie is empty (a
 //!   backward-compatibility rule); this chain does not, so the OS has one formula and no branch.

@@ -2,6 +2,8 @@
 
 use chain::rpc::NodeHashToNodeMapping;
 use chain::rpc::types::{ContractLeafData, ContractsProof, GlobalRoots, StorageProof};
+use std::collections::BTreeMap;
+
 use chain::{Felt, StateDiff};
 
 use crate::backend::{Backend, Table, WriteBatch};
@@ -22,8 +24,9 @@ pub trait StateReader {
     fn nonce_at(&self, address: Felt) -> Result<Felt, StateError>;
     /// Class hash of the contract at `address` (0 if none is deployed).
     fn class_hash_at(&self, address: Felt) -> Result<Felt, StateError>;
-    /// Compiled class hash of a declared class (the class hash itself for a deprecated class),
-    /// or `None` if the class is not declared.
+    /// Compiled class hash of a declared class (for a deprecated class, the hash of its program
+    /// that `executor::DeprecatedClass::compiled_class_hash` defines), or `None` if the class is
+    /// not declared.
     fn compiled_class_hash(&self, class_hash: Felt) -> Result<Option<Felt>, StateError>;
 }
 
@@ -109,12 +112,34 @@ impl<B: Backend> State<B> {
     }
 
     /// Applies `diff` on top of the latest state as block `block_number` (the block after the
-    /// latest, or any number for the first commit) and returns the new roots.
+    /// latest, or any number for the first commit) and returns the new roots. A diff that
+    /// declares deprecated classes needs their compiled class hashes:
+    /// [`State::commit_block_with_classes`].
     pub fn commit_block(
         &self,
         block_number: u64,
         diff: &StateDiff,
     ) -> Result<StateRoots, StateError> {
+        self.commit_block_with_classes(block_number, diff, &BTreeMap::new())
+    }
+
+    /// As [`State::commit_block`], with the compiled class hash of every deprecated class the
+    /// diff declares (`class hash -> compiled class hash`): the classes-trie leaf commits to it
+    /// (the state diff lists deprecated classes by class hash only). A deprecated class missing
+    /// from `compiled_class_hashes` is an error, never a guess.
+    pub fn commit_block_with_classes(
+        &self,
+        block_number: u64,
+        diff: &StateDiff,
+        compiled_class_hashes: &BTreeMap<Felt, Felt>,
+    ) -> Result<StateRoots, StateError> {
+        let mut deprecated = Vec::with_capacity(diff.deprecated_declared_classes.len());
+        for class_hash in &diff.deprecated_declared_classes {
+            let compiled = compiled_class_hashes
+                .get(class_hash)
+                .ok_or(StateError::MissingCompiledClassHash { class_hash: *class_hash })?;
+            deprecated.push((*class_hash, *compiled));
+        }
         let previous = self.latest()?;
         if let Some((latest, _)) = previous {
             let expected = latest
@@ -172,7 +197,6 @@ impl<B: Backend> State<B> {
 
         let mut class_leaves = Vec::new();
         let declared = diff.declared_classes.iter().map(|(class, compiled)| (*class, *compiled));
-        let deprecated = diff.deprecated_declared_classes.iter().map(|class| (*class, *class));
         for (class_hash, compiled_class_hash) in declared.chain(deprecated) {
             let leaf = class_leaf_hash(compiled_class_hash);
             batch.put(

@@ -23,6 +23,11 @@ fn block0() -> StateDiff {
     diff
 }
 
+/// Compiled class hashes of the deprecated classes `block0` declares.
+fn compiled0() -> std::collections::BTreeMap<Felt, Felt> {
+    [(f(0xC1), f(0xCC1))].into_iter().collect()
+}
+
 fn block1() -> StateDiff {
     let mut diff = StateDiff::default();
     diff.set_storage(f(0xA), f(1), f(0)); // delete
@@ -37,7 +42,11 @@ fn conformance<B: Backend>(state: &State<B>) {
     let empty = state.latest_snapshot().unwrap();
     assert_eq!(empty.storage_at(f(0xA), f(1)).unwrap(), Felt::ZERO);
 
-    let roots0 = state.commit_block(0, &block0()).unwrap();
+    assert!(matches!(
+        state.commit_block(0, &block0()),
+        Err(StateError::MissingCompiledClassHash { class_hash }) if class_hash == f(0xC1)
+    ));
+    let roots0 = state.commit_block_with_classes(0, &block0(), &compiled0()).unwrap();
     assert!(matches!(
         state.commit_block(2, &block1()),
         Err(StateError::OutOfOrderBlock { expected: 1, got: 2 })
@@ -59,7 +68,7 @@ fn conformance<B: Backend>(state: &State<B>) {
     assert_eq!(new.class_hash_at(f(0xB)).unwrap(), f(0xC1));
     assert_eq!(new.class_hash_at(f(0xDEAD)).unwrap(), Felt::ZERO);
     assert_eq!(new.compiled_class_hash(f(0xC2)).unwrap(), Some(f(0xCC2)));
-    assert_eq!(new.compiled_class_hash(f(0xC1)).unwrap(), Some(f(0xC1)));
+    assert_eq!(new.compiled_class_hash(f(0xC1)).unwrap(), Some(f(0xCC1)));
     assert_eq!(new.compiled_class_hash(f(0xC3)).unwrap(), None);
     assert!(matches!(
         new.storage_at(f(0xA), Felt::TWO.pow(251u32)),
@@ -124,14 +133,14 @@ fn sled_state_survives_reopen() {
     let dir = tempfile::tempdir().unwrap();
     let roots = {
         let state = State::new(SledBackend::open(dir.path()).unwrap());
-        state.commit_block(0, &block0()).unwrap()
+        state.commit_block_with_classes(0, &block0(), &compiled0()).unwrap()
     };
     let state = State::new(SledBackend::open(dir.path()).unwrap());
     assert_eq!(state.latest().unwrap(), Some((0, roots)));
     assert_eq!(state.at_block(0).unwrap().storage_at(f(0xB), f(1)).unwrap(), f(300));
     assert_eq!(state.commit_block(1, &block1()).unwrap(), {
         let memory = State::new(MemoryBackend::new());
-        memory.commit_block(0, &block0()).unwrap();
+        memory.commit_block_with_classes(0, &block0(), &compiled0()).unwrap();
         memory.commit_block(1, &block1()).unwrap()
     });
 }

@@ -48,6 +48,7 @@ fn supported(builtin: BuiltinName) -> Option<Builtin> {
         BuiltinName::range_check => Some(Builtin::RangeCheck),
         BuiltinName::poseidon => Some(Builtin::Poseidon),
         BuiltinName::bitwise => Some(Builtin::Bitwise),
+        BuiltinName::pedersen => Some(Builtin::Pedersen),
         _ => None,
     }
 }

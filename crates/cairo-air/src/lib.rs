@@ -9,8 +9,9 @@
 //! * [`verify_proof`] checks a proof file under a [`CairoPolicy`] (minimum security,
 //!   expected program hash) and returns the [`VerifiedStatement`]: program hash and output.
 //!
-//! Builtins: `output` and `range_check` (its own table, see [`builtins`]); a program
-//! declaring another builtin is refused with [`CairoError::UnsupportedBuiltins`], naming it.
+//! Builtins: `output`, `range_check`, `bitwise`, `poseidon` and `pedersen` (each its own
+//! table, see [`builtins`]); a program declaring another builtin is refused with
+//! [`CairoError::UnsupportedBuiltins`], naming it.
 //!
 //! Features: `parallel` (default) forwards to `stark/parallel`.
 

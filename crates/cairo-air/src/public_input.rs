@@ -23,6 +23,7 @@ pub enum Builtin {
     RangeCheck,
     Bitwise,
     Poseidon,
+    Pedersen,
 }
 
 impl Builtin {
@@ -32,6 +33,7 @@ impl Builtin {
             Builtin::RangeCheck => 1,
             Builtin::Poseidon => 2,
             Builtin::Bitwise => 3,
+            Builtin::Pedersen => 4,
         }
     }
     fn from_id(id: u8) -> Option<Self> {
@@ -40,6 +42,7 @@ impl Builtin {
             1 => Some(Builtin::RangeCheck),
             2 => Some(Builtin::Poseidon),
             3 => Some(Builtin::Bitwise),
+            4 => Some(Builtin::Pedersen),
             _ => None,
         }
     }
@@ -49,6 +52,7 @@ impl Builtin {
             Builtin::RangeCheck => "range_check",
             Builtin::Poseidon => "poseidon",
             Builtin::Bitwise => "bitwise",
+            Builtin::Pedersen => "pedersen",
         }
     }
 }
@@ -163,6 +167,11 @@ impl CairoPublicInput {
             }
             if b.builtin != Builtin::Output && b.stop - b.begin > 1 << stark::MAX_LOG_TRACE_LENGTH {
                 return bad("a builtin segment is larger than the prover's largest table");
+            }
+            // 512 rows per pedersen instance.
+            let pedersen_limit = 3 << (stark::MAX_LOG_TRACE_LENGTH - 9);
+            if b.builtin == Builtin::Pedersen && b.stop - b.begin > pedersen_limit {
+                return bad("the pedersen segment is larger than the prover's largest table");
             }
         }
         let output_len = self.output_segment().map_or(0, |o| o.stop - o.begin);

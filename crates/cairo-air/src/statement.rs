@@ -1,8 +1,8 @@
 //! The Cairo statement: the CPU component, one component per used builtin, the 16-bit range
 //! table when a builtin needs range checks, and the checks that tie their claims together.
 //!
-//! Components, in order: `cpu`; `range_check`, `bitwise`, `poseidon` (each if its segment is
-//! not empty); `range16` (if `range_check` is there). Claims:
+//! Components, in order: `cpu`; `range_check`, `bitwise`, `poseidon`, `pedersen` (each if its
+//! segment is not empty); `range16` (if `range_check` is there). Claims:
 //! * memory: `P_cpu * prod_b P_b = z^D / prod_public (z - (a + alpha v))`, where `D` is the
 //!   number of public cells plus the number of builtin-table accesses (padding included),
 //!   all derived from the public input;
@@ -13,6 +13,7 @@ use stark::{Air, Component, Felt};
 use crate::air::Cpu;
 use crate::builtins::bitwise::{self, Bitwise};
 use crate::builtins::log_rows;
+use crate::builtins::pedersen::{self, Pedersen};
 use crate::builtins::poseidon::{self, Poseidon};
 use crate::builtins::range_check::RangeCheck;
 use crate::builtins::range16::Range16;
@@ -20,7 +21,7 @@ use crate::layout::*;
 use crate::public_input::{Builtin, CairoPublicInput};
 
 /// AIR name bound into every proof; bump the version on any change to the constraints.
-pub const AIR_NAME: &str = "watcher-prover/cairo/v2";
+pub const AIR_NAME: &str = "watcher-prover/cairo/v3";
 
 /// The Cairo AIR for one public input.
 pub struct CairoAir {
@@ -30,6 +31,7 @@ pub struct CairoAir {
     range_check: Option<RangeCheck>,
     bitwise: Option<Bitwise>,
     poseidon: Option<Poseidon>,
+    pedersen: Option<Pedersen>,
     range16: Option<Range16>,
 }
 
@@ -51,9 +53,15 @@ pub(crate) fn builtin_accesses(public: &CairoPublicInput) -> u64 {
         used_segment(public, builtin)
             .map_or(0, |(begin, stop)| cells << log_rows(((stop - begin) / cells) as usize))
     };
+    // One instance per 512 rows, padded to a power of two of instances.
+    let pedersen = used_segment(public, Builtin::Pedersen).map_or(0, |(begin, stop)| {
+        let instances = ((stop - begin) / pedersen::CELLS as u64) as usize;
+        (pedersen::CELLS * pedersen::padded_instances(instances)) as u64
+    });
     range_check
         + table(Builtin::Bitwise, bitwise::CELLS)
         + table(Builtin::Poseidon, poseidon::CELLS)
+        + pedersen
 }
 
 impl CairoAir {
@@ -62,6 +70,7 @@ impl CairoAir {
             used_segment(&public, Builtin::RangeCheck).map(|(b, s)| RangeCheck::new(b, s));
         let bitwise = used_segment(&public, Builtin::Bitwise).map(|(b, s)| Bitwise::new(b, s));
         let poseidon = used_segment(&public, Builtin::Poseidon).map(|(b, s)| Poseidon::new(b, s));
+        let pedersen = used_segment(&public, Builtin::Pedersen).map(|(b, s)| Pedersen::new(b, s));
         let range16 = range_check.as_ref().map(|_| Range16);
         Self {
             public_input_bytes: public.to_bytes(),
@@ -69,6 +78,7 @@ impl CairoAir {
             range_check,
             bitwise,
             poseidon,
+            pedersen,
             range16,
             public,
         }
@@ -110,6 +120,9 @@ impl Air for CairoAir {
         if let Some(c) = &self.poseidon {
             components.push(c);
         }
+        if let Some(c) = &self.pedersen {
+            components.push(c);
+        }
         if let Some(c) = &self.range16 {
             components.push(c);
         }
@@ -131,7 +144,7 @@ impl Air for CairoAir {
             lookups += claims[next][1];
             next += 1;
         }
-        for present in [self.bitwise.is_some(), self.poseidon.is_some()] {
+        for present in [self.bitwise.is_some(), self.poseidon.is_some(), self.pedersen.is_some()] {
             if present {
                 memory_product *= claims[next][0];
                 next += 1;

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use stark::{Felt, TraceTable, batch_inverse};
 
-use crate::builtins::{bitwise, poseidon, range_check, range16};
+use crate::builtins::{bitwise, pedersen, poseidon, range_check, range16};
 use crate::error::CairoError;
 use crate::execution::CairoExecution;
 use crate::layout::*;
@@ -194,6 +194,26 @@ pub fn build_traces(
             .collect::<Result<Vec<_>, _>>()?;
         let (trace, accesses) = poseidon::build_trace(&instances);
         check_deduced(&memory, &accesses, "poseidon")?;
+        builtin_accesses.extend(accesses);
+        builtin_traces.push(trace);
+    }
+    if let Some((begin, stop)) = used_segment(&public, Builtin::Pedersen) {
+        let instances = (begin..stop)
+            .step_by(pedersen::CELLS)
+            .map(|a| match (memory.cell(a), memory.cell(a + 1)) {
+                (Some(x), Some(y)) => Ok(pedersen::Instance::honest(a, &x, &y)),
+                _ => Err(CairoError::BadExecution(format!(
+                    "pedersen instance at {a} has an unwritten input"
+                ))),
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let (trace, accesses) = pedersen::build_trace(&instances).map_err(|e| {
+            CairoError::BadExecution(format!(
+                "pedersen instance at {} meets the exceptional case of the curve addition",
+                e.address
+            ))
+        })?;
+        check_deduced(&memory, &accesses, "pedersen")?;
         builtin_accesses.extend(accesses);
         builtin_traces.push(trace);
     }

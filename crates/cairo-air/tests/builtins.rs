@@ -269,3 +269,175 @@ mod bitwise {
         assert_rejected(t, p, "bitwise: and");
     }
 }
+
+mod pedersen {
+    use super::*;
+    use cairo_air::builtins::pedersen::{
+        self as table, BIT, Bits, CELLS, Instance, MAIN_WIDTH, SUFFIX, X, X_DIFF_INV,
+        canonical_bits, points::ROWS_PER_HASH,
+    };
+    use starknet_crypto::{Felt as F, pedersen_hash};
+
+    fn pedersen_hashes(n: u64) -> CairoExecution {
+        run_program(&program("pedersen_hashes"), Some(&json!({ "n": n })))
+            .expect("pedersen_hashes runs")
+    }
+
+    /// What the program outputs for `n`, computed with starknet-crypto.
+    fn expected(n: u64) -> Vec<F> {
+        let mut acc = F::ZERO;
+        for i in (1..=n).rev() {
+            acc = pedersen_hash(&acc, &F::from(i));
+        }
+        let two = F::from(2u64);
+        let (t251, t248, t196) = (two.pow(251u64), two.pow(248u64), two.pow(196u64));
+        let pairs = [
+            (F::ZERO, F::ZERO),
+            (-F::ONE, -F::ONE),
+            (F::ONE, -F::ONE),
+            (t251, t251 + F::from(12345u64)),
+            (t248 - F::ONE, t248),
+            (-t196, t251 + t196 - F::ONE),
+        ];
+        let mut out = vec![acc];
+        out.extend(pairs.iter().map(|(x, y)| pedersen_hash(x, y)));
+        out
+    }
+
+    #[test]
+    fn pedersen_program_proves_and_verifies() {
+        let execution = pedersen_hashes(10);
+        let segment = execution.builtins.iter().find(|b| b.builtin == Builtin::Pedersen).unwrap();
+        assert_eq!(segment.stop - segment.begin, 16 * CELLS as u64, "16 hashes");
+        assert_eq!(proven_output(&execution), expected(10));
+    }
+
+    #[test]
+    fn standard_preset_pedersen_proof_verifies() {
+        let bytes =
+            prove_execution(&pedersen_hashes(1), &SecurityPreset::Standard.options()).unwrap();
+        let statement = verify_proof(&bytes, &CairoPolicy::default()).unwrap();
+        assert_eq!(statement.output, expected(1));
+    }
+
+    /// CPU and pedersen tables: 7 hashes, so the table has one padding instance.
+    fn honest() -> (Vec<TraceTable>, cairo_air::CairoPublicInput) {
+        let (traces, public) = honest_traces(pedersen_hashes(1), 2);
+        assert_eq!(traces[1].length(), 8 * ROWS_PER_HASH);
+        (traces, public)
+    }
+
+    /// Overwrites instance `k`'s 512 rows with those of `instance`, computed honestly from
+    /// the bits it is given.
+    fn replace_instance(t: &mut TraceTable, k: usize, instance: Instance) {
+        let (block, _) = table::build_trace(&[instance]).unwrap();
+        for r in 0..ROWS_PER_HASH {
+            for c in 0..MAIN_WIDTH {
+                t.set(k * ROWS_PER_HASH + r, c, *block.get(r, c));
+            }
+        }
+    }
+
+    fn address_of(t: &TraceTable, k: usize) -> u64 {
+        cairo_air::trace::felt_to_u64(t.get(k * ROWS_PER_HASH, 0)).unwrap()
+    }
+
+    /// The first row of instance `k` with a bit of 1 (in input `a`).
+    fn row_with_bit(t: &TraceTable, k: usize) -> usize {
+        (k * ROWS_PER_HASH..).find(|r| *t.get(*r, BIT) == Felt::one()).unwrap()
+    }
+
+    #[test]
+    fn wrong_hash_output() {
+        // The result changes in the table only: the accumulator no longer rests there.
+        let (mut t, p) = honest();
+        let row = 3 * ROWS_PER_HASH - 1;
+        let v = *t[1].get(row, X);
+        t[1].set(row, X, v + Felt::one());
+        assert_rejected(t, p, "pedersen: x rests without a bit");
+    }
+
+    #[test]
+    fn tampered_input() {
+        // Input `b` of instance 2 changes in the suffix: it no longer decomposes into its bits.
+        let (mut t, p) = honest();
+        let row = 2 * ROWS_PER_HASH + ROWS_PER_HASH / 2;
+        let v = *t[1].get(row, SUFFIX);
+        t[1].set(row, SUFFIX, v + Felt::one());
+        assert_rejected(t, p, "pedersen: suffix drops its bit");
+    }
+
+    #[test]
+    fn non_boolean_bit() {
+        // A "bit" of 2 with suffixes that still decompose (s_i = 2 s_(i+1) + b_i) up to the
+        // instance's first row.
+        let (mut t, p) = honest();
+        let first = 4 * ROWS_PER_HASH;
+        let row = first + 5;
+        t[1].set(row, BIT, Felt::from(2u64));
+        for r in (first..=row).rev() {
+            let s = t[1].get(r + 1, SUFFIX).double() + t[1].get(r, BIT);
+            t[1].set(r, SUFFIX, s);
+        }
+        assert_rejected(t, p, "pedersen: bit is a bit");
+    }
+
+    #[test]
+    fn wrong_accumulator_step() {
+        let (mut t, p) = honest();
+        let row = row_with_bit(&t[1], 1);
+        let v = *t[1].get(row + 1, X);
+        t[1].set(row + 1, X, v + Felt::one());
+        assert_rejected(t, p, "pedersen: next x");
+    }
+
+    #[test]
+    fn addition_without_the_distinct_x_witness() {
+        // The guard against the exceptional case: a bit-1 row must show 1 / (x - px).
+        let (mut t, p) = honest();
+        let row = row_with_bit(&t[1], 3);
+        t[1].set(row, X_DIFF_INV, Felt::zero());
+        assert_rejected(t, p, "pedersen: x differs from the added point's");
+    }
+
+    #[test]
+    fn memory_cell_mismatch() {
+        // A whole consistent instance for other inputs: the table is internally valid, but its
+        // cells are not the program's.
+        let (mut t, p) = honest();
+        let address = address_of(&t[1], 2);
+        let other = Instance::honest(address, &Felt::from(7u64), &Felt::from(8u64));
+        replace_instance(&mut t[1], 2, other);
+        assert_rejected(t, p, "claims");
+    }
+
+    #[test]
+    fn non_canonical_input_decomposition() {
+        // Instance 0 hashes (0, 1). Its `a = 0` is also the 252-bit integer p: the suffix
+        // recomposes to 0 in the field, every step is a valid addition, but the integer is not
+        // below p, so the table would hash another scalar.
+        let (mut t, p) = honest();
+        let address = address_of(&t[1], 0);
+        let zero = canonical_bits(&Felt::zero());
+        assert_eq!(zero, [false; 252]);
+        let mut p_bits: Bits = [false; 252];
+        for i in [0, 192, 196, 251] {
+            p_bits[i] = true;
+        }
+        let b = canonical_bits(&Felt::one());
+        replace_instance(&mut t[1], 0, Instance { address, bits: [p_bits, b] });
+        assert_eq!(*t[1].get(0, SUFFIX), Felt::zero(), "p recomposes to the cell's 0");
+        assert_rejected(t, p, "pedersen: input decomposition is canonical");
+    }
+
+    #[test]
+    fn skipped_instance() {
+        let (mut t, p) = honest();
+        let n = t[1].length();
+        for row in 3 * ROWS_PER_HASH..n {
+            let a = *t[1].get(row, 0);
+            t[1].set(row, 0, a + Felt::from(CELLS as u64));
+        }
+        assert_rejected(t, p, "pedersen: addresses step by 0 or 3");
+    }
+}

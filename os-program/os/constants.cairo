@@ -1,0 +1,37 @@
+// Constants of the OS: versions, domains, selectors.
+
+// Version of the public-output layout (chain::BlockPublicOutput's os_version).
+const OS_VERSION = 1;
+
+// "WP_CAIRO0_CLASS_V0": first felt of a compiled class preimage.
+const COMPILED_CLASS_DOMAIN = 'WP_CAIRO0_CLASS_V0';
+// "WP_BLOCK_V0": first felt of the block hash preimage (chain::block_hash_domain).
+const BLOCK_HASH_DOMAIN = 'WP_BLOCK_V0';
+
+// get_selector_from_name("__execute__").
+const EXECUTE_ENTRY_POINT_SELECTOR = 0x15d40a3d6ca2ac30f4031e42be28da9b056fef9bb7357ac5e85627ee876e5ad;
+
+// Transaction hash prefixes.
+const INVOKE_PREFIX = 'invoke';
+
+// Transaction kinds, as the `os_next_transaction` hint writes them.
+const TX_INVOKE_V1 = 1;
+const TX_INVOKE_V3 = 3;
+
+// Builtin names (short strings), as in a class's builtin list.
+const PEDERSEN_BUILTIN = 'pedersen';
+const RANGE_CHECK_BUILTIN = 'range_check';
+const ECDSA_BUILTIN = 'ecdsa';
+const BITWISE_BUILTIN = 'bitwise';
+const POSEIDON_BUILTIN = 'poseidon';
+
+// Deprecated syscall selectors (starkware/starknet/common/syscalls.cairo).
+const STORAGE_READ_SELECTOR = 'StorageRead';
+const STORAGE_WRITE_SELECTOR = 'StorageWrite';
+const CALL_CONTRACT_SELECTOR = 'CallContract';
+const GET_CALLER_ADDRESS_SELECTOR = 'GetCallerAddress';
+const GET_CONTRACT_ADDRESS_SELECTOR = 'GetContractAddress';
+const GET_TX_INFO_SELECTOR = 'GetTxInfo';
+const EMIT_EVENT_SELECTOR = 'EmitEvent';
+const GET_BLOCK_NUMBER_SELECTOR = 'GetBlockNumber';
+const GET_BLOCK_TIMESTAMP_SELECTOR = 'GetBlockTimestamp';

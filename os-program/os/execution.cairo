@@ -1,0 +1,359 @@
+// Loading classes and running contract entry points: the class code comes from a hint and is
+// checked against its compiled class hash, the entry point runs through `call abs`, and the
+// syscalls it made are replayed and checked afterwards (see syscalls below).
+
+from starkware.cairo.common.alloc import alloc
+from starkware.cairo.common.builtin_poseidon.poseidon import poseidon_hash_many
+from starkware.cairo.common.cairo_builtins import BitwiseBuiltin, HashBuiltin, PoseidonBuiltin
+from starkware.cairo.common.dict import dict_read, dict_write
+from starkware.cairo.common.dict_access import DictAccess
+from starkware.cairo.common.math import assert_nn, assert_nn_le, assert_not_zero
+from starkware.cairo.common.memcpy import memcpy
+from starkware.cairo.common.registers import get_ap
+
+from os.constants import (
+    BITWISE_BUILTIN,
+    CALL_CONTRACT_SELECTOR,
+    COMPILED_CLASS_DOMAIN,
+    ECDSA_BUILTIN,
+    EMIT_EVENT_SELECTOR,
+    GET_BLOCK_NUMBER_SELECTOR,
+    GET_BLOCK_TIMESTAMP_SELECTOR,
+    GET_CALLER_ADDRESS_SELECTOR,
+    GET_CONTRACT_ADDRESS_SELECTOR,
+    GET_TX_INFO_SELECTOR,
+    PEDERSEN_BUILTIN,
+    POSEIDON_BUILTIN,
+    RANGE_CHECK_BUILTIN,
+    STORAGE_READ_SELECTOR,
+    STORAGE_WRITE_SELECTOR,
+)
+from os.structs import EntryPoint, ExecutionContext, LoadedClass, StateEntry
+
+// Parses and checks `n` class preimages (`datas[i]` of `lengths[i]` felts) into `out`: each one
+// is hashed with Poseidon (its compiled class hash) and split into its fields. The hint that
+// supplied them also registered the classes' own hints at their code's addresses.
+func load_classes{range_check_ptr, poseidon_ptr: PoseidonBuiltin*}(
+    n: felt, datas: felt**, lengths: felt*, out: LoadedClass*
+) {
+    if (n == 0) {
+        return ();
+    }
+    alloc_locals;
+    let data = datas[0];
+    let data_len = lengths[0];
+    let (compiled_class_hash) = poseidon_hash_many(data_len, data);
+    assert data[0] = COMPILED_CLASS_DOMAIN;
+    // The layout of executor::DeprecatedClass::compiled_class_preimage: three entry-point tables
+    // (external, l1_handler, constructor), the builtins, the bytecode.
+    let n_external = data[1];
+    let l1_handler_at = 2 + n_external * EntryPoint.SIZE;
+    let n_l1_handler = data[l1_handler_at];
+    let constructor_at = l1_handler_at + 1 + n_l1_handler * EntryPoint.SIZE;
+    let n_constructor = data[constructor_at];
+    let builtins_at = constructor_at + 1 + n_constructor * EntryPoint.SIZE;
+    let n_builtins = data[builtins_at];
+    let bytecode_at = builtins_at + 1 + n_builtins;
+    let bytecode_len = data[bytecode_at];
+    // The tables tile the preimage exactly.
+    assert data_len = bytecode_at + 1 + bytecode_len;
+    assert out[0] = LoadedClass(
+        compiled_class_hash=compiled_class_hash,
+        n_external=n_external,
+        external=cast(data + 2, EntryPoint*),
+        n_constructor=n_constructor,
+        constructor=cast(data + constructor_at + 1, EntryPoint*),
+        n_builtins=n_builtins,
+        builtins=data + builtins_at + 1,
+        bytecode_len=bytecode_len,
+        bytecode=data + bytecode_at + 1,
+    );
+    return load_classes(n - 1, datas + 1, lengths + 1, out + LoadedClass.SIZE);
+}
+
+// Runs the external entry point `selector` of the contract at `contract_address` with
+// `calldata`, as called by `caller_address`, and returns its return data. The contract's storage
+// changes go to its storage dict (through `contract_changes`), its events to `event_hashes`.
+func execute_entry_point{
+    pedersen_ptr: HashBuiltin*,
+    range_check_ptr,
+    bitwise_ptr: BitwiseBuiltin*,
+    poseidon_ptr: PoseidonBuiltin*,
+    contract_changes: DictAccess*,
+    class_changes: DictAccess*,
+    event_hashes: felt*,
+}(
+    ctx: ExecutionContext*,
+    contract_address: felt,
+    selector: felt,
+    calldata_size: felt,
+    calldata: felt*,
+    caller_address: felt,
+) -> (retdata_size: felt, retdata: felt*) {
+    alloc_locals;
+    // The contract's class and its code.
+    let (entry_value) = dict_read{dict_ptr=contract_changes}(key=contract_address);
+    local entry: StateEntry* = cast(entry_value, StateEntry*);
+    local class_hash = entry.class_hash;
+    with_attr error_message("OS: no contract is deployed at {contract_address}") {
+        assert_not_zero(class_hash);
+    }
+    let (compiled_class_hash) = dict_read{dict_ptr=class_changes}(key=class_hash);
+    local class_index: felt;
+    local entry_point_index: felt;
+    %{ os_find_entry_point %}
+    assert_nn_le(class_index, ctx.n_classes - 1);
+    local loaded: LoadedClass* = ctx.classes + class_index * LoadedClass.SIZE;
+    with_attr error_message("OS: class {class_hash} is not declared or does not match its code") {
+        assert loaded.compiled_class_hash = compiled_class_hash;
+    }
+    assert_nn_le(entry_point_index, loaded.n_external - 1);
+    local entry_point: EntryPoint* = loaded.external + entry_point_index * EntryPoint.SIZE;
+    assert entry_point.selector = selector;
+    assert_nn_le(entry_point.offset, loaded.bytecode_len - 1);
+
+    // The OS context: [syscall_ptr, builtin pointers in the order of the class's builtins].
+    let (local syscall_start: felt*) = alloc();
+    let (local ecdsa_ptr: felt*) = alloc();
+    let (local os_context: felt*) = alloc();
+    assert os_context[0] = cast(syscall_start, felt);
+    pass_builtins(
+        loaded.n_builtins, loaded.builtins, os_context + 1, cast(ecdsa_ptr, felt)
+    );
+
+    local entry_pc: felt* = loaded.bytecode + entry_point.offset;
+    %{ os_enter_call %}
+    [ap] = selector, ap++;
+    [ap] = cast(os_context, felt), ap++;
+    [ap] = calldata_size, ap++;
+    [ap] = cast(calldata, felt), ap++;
+    call abs entry_pc;
+    %{ os_exit_call %}
+
+    // The entry point returns [syscall_ptr, builtin pointers..., retdata_size, retdata].
+    let (ap_val) = get_ap();
+    local return_values: felt* = ap_val - 2;
+    local returned_implicits: felt* = return_values - 1 - loaded.n_builtins;
+    local retdata_size = return_values[0];
+    local retdata: felt* = cast(return_values[1], felt*);
+    local syscall_end: felt* = cast(returned_implicits[0], felt*);
+    take_builtins(loaded.n_builtins, loaded.builtins, returned_implicits + 1, cast(ecdsa_ptr, felt));
+
+    // Replay the syscalls, in order, on this contract's storage dict.
+    let storage_ptr = entry.storage_ptr;
+    with storage_ptr {
+        execute_syscalls(ctx, contract_address, caller_address, syscall_start, syscall_end);
+    }
+    let (current_value) = dict_read{dict_ptr=contract_changes}(key=contract_address);
+    let current = cast(current_value, StateEntry*);
+    tempvar new_entry = new StateEntry(
+        class_hash=current.class_hash, storage_ptr=storage_ptr, nonce=current.nonce
+    );
+    dict_write{dict_ptr=contract_changes}(key=contract_address, new_value=cast(new_entry, felt));
+    %{ os_end_call %}
+    return (retdata_size=retdata_size, retdata=retdata);
+}
+
+// Writes the OS's builtin pointers for the class's builtin list `names` to `out`. The class may
+// use `ecdsa` only without touching it (the prover has no ecdsa table): it gets a pointer to an
+// empty segment, checked unchanged on return.
+func pass_builtins{
+    pedersen_ptr: HashBuiltin*, range_check_ptr, bitwise_ptr: BitwiseBuiltin*,
+    poseidon_ptr: PoseidonBuiltin*,
+}(n: felt, names: felt*, out: felt*, ecdsa_ptr: felt) {
+    if (n == 0) {
+        return ();
+    }
+    let name = names[0];
+    if (name == PEDERSEN_BUILTIN) {
+        assert out[0] = cast(pedersen_ptr, felt);
+        return pass_builtins(n - 1, names + 1, out + 1, ecdsa_ptr);
+    }
+    if (name == RANGE_CHECK_BUILTIN) {
+        assert out[0] = range_check_ptr;
+        return pass_builtins(n - 1, names + 1, out + 1, ecdsa_ptr);
+    }
+    if (name == ECDSA_BUILTIN) {
+        assert out[0] = ecdsa_ptr;
+        return pass_builtins(n - 1, names + 1, out + 1, ecdsa_ptr);
+    }
+    if (name == BITWISE_BUILTIN) {
+        assert out[0] = cast(bitwise_ptr, felt);
+        return pass_builtins(n - 1, names + 1, out + 1, ecdsa_ptr);
+    }
+    with_attr error_message("OS: unsupported builtin {name}") {
+        assert name = POSEIDON_BUILTIN;
+    }
+    assert out[0] = cast(poseidon_ptr, felt);
+    return pass_builtins(n - 1, names + 1, out + 1, ecdsa_ptr);
+}
+
+// Takes back the builtin pointers an entry point returned. Each must have advanced by a
+// non-negative whole number of instances from the pointer the OS passed (what the OS passed is
+// what it holds now: nothing ran in between), so every builtin cell a contract used lies in the
+// OS's builtin segments and is checked by the prover. The pointers are taken first and the
+// counts range-checked after, with the range-check pointer past the contract's own checks.
+func take_builtins{
+    pedersen_ptr: HashBuiltin*, range_check_ptr, bitwise_ptr: BitwiseBuiltin*,
+    poseidon_ptr: PoseidonBuiltin*,
+}(n: felt, names: felt*, returned: felt*, ecdsa_ptr: felt) {
+    alloc_locals;
+    let (local counts: felt*) = alloc();
+    take_builtin_ptrs(n, names, returned, ecdsa_ptr, counts);
+    assert_all_nn(n, counts);
+    return ();
+}
+
+// Rebinds the builtin pointers to the returned ones; writes the instance count of each
+// builtin (0 for ecdsa, which must be unchanged) to `counts`.
+func take_builtin_ptrs{
+    pedersen_ptr: HashBuiltin*, range_check_ptr, bitwise_ptr: BitwiseBuiltin*,
+    poseidon_ptr: PoseidonBuiltin*,
+}(n: felt, names: felt*, returned: felt*, ecdsa_ptr: felt, counts: felt*) {
+    if (n == 0) {
+        return ();
+    }
+    let name = names[0];
+    let new_ptr = returned[0];
+    if (name == PEDERSEN_BUILTIN) {
+        assert counts[0] = (new_ptr - cast(pedersen_ptr, felt)) / HashBuiltin.SIZE;
+        let pedersen_ptr = cast(new_ptr, HashBuiltin*);
+        return take_builtin_ptrs(n - 1, names + 1, returned + 1, ecdsa_ptr, counts + 1);
+    }
+    if (name == RANGE_CHECK_BUILTIN) {
+        assert counts[0] = new_ptr - range_check_ptr;
+        let range_check_ptr = new_ptr;
+        return take_builtin_ptrs(n - 1, names + 1, returned + 1, ecdsa_ptr, counts + 1);
+    }
+    if (name == ECDSA_BUILTIN) {
+        with_attr error_message("OS: a contract used the ecdsa builtin") {
+            assert new_ptr = ecdsa_ptr;
+        }
+        assert counts[0] = 0;
+        return take_builtin_ptrs(n - 1, names + 1, returned + 1, ecdsa_ptr, counts + 1);
+    }
+    if (name == BITWISE_BUILTIN) {
+        assert counts[0] = (new_ptr - cast(bitwise_ptr, felt)) / BitwiseBuiltin.SIZE;
+        let bitwise_ptr = cast(new_ptr, BitwiseBuiltin*);
+        return take_builtin_ptrs(n - 1, names + 1, returned + 1, ecdsa_ptr, counts + 1);
+    }
+    assert counts[0] = (new_ptr - cast(poseidon_ptr, felt)) / PoseidonBuiltin.SIZE;
+    let poseidon_ptr = cast(new_ptr, PoseidonBuiltin*);
+    return take_builtin_ptrs(n - 1, names + 1, returned + 1, ecdsa_ptr, counts + 1);
+}
+
+// Asserts 0 <= values[i] < 2^128 for i < n.
+func assert_all_nn{range_check_ptr}(n: felt, values: felt*) {
+    if (n == 0) {
+        return ();
+    }
+    assert_nn(values[0]);
+    return assert_all_nn(n - 1, values + 1);
+}
+
+// Replays the syscall requests in [ptr, end) that the contract at `contract_address` wrote, in
+// order, and checks the responses the hints wrote: storage reads and writes go through the
+// contract's storage dict, `call_contract` runs the callee (recursively) and compares its return
+// data, the context getters compare with the OS's own context, events are hashed for the event
+// commitment. Any other syscall fails the run.
+func execute_syscalls{
+    pedersen_ptr: HashBuiltin*,
+    range_check_ptr,
+    bitwise_ptr: BitwiseBuiltin*,
+    poseidon_ptr: PoseidonBuiltin*,
+    contract_changes: DictAccess*,
+    class_changes: DictAccess*,
+    event_hashes: felt*,
+    storage_ptr: DictAccess*,
+}(ctx: ExecutionContext*, contract_address: felt, caller_address: felt, ptr: felt*, end: felt*) {
+    alloc_locals;
+    if (ptr == end) {
+        return ();
+    }
+    let selector = ptr[0];
+    if (selector == STORAGE_READ_SELECTOR) {
+        // [selector, address | value]
+        let (value) = dict_read{dict_ptr=storage_ptr}(key=ptr[1]);
+        assert ptr[2] = value;
+        return execute_syscalls(ctx, contract_address, caller_address, ptr + 3, end);
+    }
+    if (selector == STORAGE_WRITE_SELECTOR) {
+        // [selector, address, value]
+        dict_write{dict_ptr=storage_ptr}(key=ptr[1], new_value=ptr[2]);
+        return execute_syscalls(ctx, contract_address, caller_address, ptr + 3, end);
+    }
+    if (selector == CALL_CONTRACT_SELECTOR) {
+        // [selector, contract_address, function_selector, calldata_size, calldata |
+        //  retdata_size, retdata]
+        // The callee may be this contract: hand its storage dict back first, and take it again
+        // after.
+        set_storage_ptr(contract_address, storage_ptr);
+        let (retdata_size, retdata) = execute_entry_point(
+            ctx, ptr[1], ptr[2], ptr[3], cast(ptr[4], felt*), contract_address
+        );
+        assert ptr[5] = retdata_size;
+        assert_equal_arrays(retdata_size, retdata, cast(ptr[6], felt*));
+        let (entry_value) = dict_read{dict_ptr=contract_changes}(key=contract_address);
+        let entry = cast(entry_value, StateEntry*);
+        let storage_ptr = entry.storage_ptr;
+        return execute_syscalls(ctx, contract_address, caller_address, ptr + 7, end);
+    }
+    if (selector == GET_CALLER_ADDRESS_SELECTOR) {
+        assert ptr[1] = caller_address;
+        return execute_syscalls(ctx, contract_address, caller_address, ptr + 2, end);
+    }
+    if (selector == GET_CONTRACT_ADDRESS_SELECTOR) {
+        assert ptr[1] = contract_address;
+        return execute_syscalls(ctx, contract_address, caller_address, ptr + 2, end);
+    }
+    if (selector == GET_TX_INFO_SELECTOR) {
+        assert ptr[1] = cast(ctx.tx_info, felt);
+        return execute_syscalls(ctx, contract_address, caller_address, ptr + 2, end);
+    }
+    if (selector == GET_BLOCK_NUMBER_SELECTOR) {
+        assert ptr[1] = ctx.block_info.block_number;
+        return execute_syscalls(ctx, contract_address, caller_address, ptr + 2, end);
+    }
+    if (selector == GET_BLOCK_TIMESTAMP_SELECTOR) {
+        assert ptr[1] = ctx.block_info.timestamp;
+        return execute_syscalls(ctx, contract_address, caller_address, ptr + 2, end);
+    }
+    with_attr error_message("OS: unsupported syscall {selector}") {
+        assert selector = EMIT_EVENT_SELECTOR;
+    }
+    // [selector, keys_len, keys, data_len, data]: chain::event_hash =
+    // poseidon_hash_many([from_address, transaction_hash, len(keys), keys, len(data), data]).
+    let keys_len = ptr[1];
+    let data_len = ptr[3];
+    let (preimage: felt*) = alloc();
+    assert preimage[0] = contract_address;
+    assert preimage[1] = ctx.tx_info.transaction_hash;
+    assert preimage[2] = keys_len;
+    memcpy(preimage + 3, cast(ptr[2], felt*), keys_len);
+    assert preimage[3 + keys_len] = data_len;
+    memcpy(preimage + 4 + keys_len, cast(ptr[4], felt*), data_len);
+    let (event_hash) = poseidon_hash_many(4 + keys_len + data_len, preimage);
+    assert event_hashes[0] = event_hash;
+    let event_hashes = event_hashes + 1;
+    return execute_syscalls(ctx, contract_address, caller_address, ptr + 5, end);
+}
+
+// Writes the contract's current storage dict pointer into its state entry.
+func set_storage_ptr{contract_changes: DictAccess*}(contract_address: felt, storage_ptr: DictAccess*) {
+    let (entry_value) = dict_read{dict_ptr=contract_changes}(key=contract_address);
+    let entry = cast(entry_value, StateEntry*);
+    tempvar new_entry = new StateEntry(
+        class_hash=entry.class_hash, storage_ptr=storage_ptr, nonce=entry.nonce
+    );
+    dict_write{dict_ptr=contract_changes}(key=contract_address, new_value=cast(new_entry, felt));
+    return ();
+}
+
+// Asserts a[i] == b[i] for i < n.
+func assert_equal_arrays(n: felt, a: felt*, b: felt*) {
+    if (n == 0) {
+        return ();
+    }
+    assert a[0] = b[0];
+    return assert_equal_arrays(n - 1, a + 1, b + 1);
+}

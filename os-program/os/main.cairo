@@ -1,0 +1,87 @@
+// The watcher-prover OS: proves "this block, applied to the state with root prev_root, gives
+// the state with root new_root, and these are its transactions". See README.md.
+//
+// Public output (chain::BlockPublicOutput), ten felts in this order:
+//   0 OS version, 1 chain id, 2 block number, 3 block hash, 4 parent block hash,
+//   5 previous state root, 6 new state root, 7 transaction count, 8 transaction commitment,
+//   9 state-diff commitment.
+
+%builtins output pedersen range_check bitwise poseidon
+
+from starkware.cairo.common.alloc import alloc
+from starkware.cairo.common.builtin_poseidon.poseidon import poseidon_hash_many
+from starkware.cairo.common.cairo_builtins import BitwiseBuiltin, HashBuiltin, PoseidonBuiltin
+from starkware.cairo.common.dict_access import DictAccess
+
+from os.block import block_hash
+from os.constants import OS_VERSION
+from os.execution import load_classes
+from os.state.state_update import state_update
+from os.structs import BlockInfo, LoadedClass
+from os.transactions import execute_transactions
+
+func main{
+    output_ptr: felt*,
+    pedersen_ptr: HashBuiltin*,
+    range_check_ptr,
+    bitwise_ptr: BitwiseBuiltin*,
+    poseidon_ptr: PoseidonBuiltin*,
+}() {
+    alloc_locals;
+    // The block, the classes its transactions run (code from the hint, checked here against
+    // their compiled class hashes) and the state dicts with their guessed pre-block values.
+    local block_info: BlockInfo*;
+    local n_transactions: felt;
+    local n_classes: felt;
+    local class_datas: felt**;
+    local class_lengths: felt*;
+    local contract_changes_start: DictAccess*;
+    local class_changes_start: DictAccess*;
+    %{ os_load_block %}
+    let (local classes: LoadedClass*) = alloc();
+    load_classes(n_classes, class_datas, class_lengths, classes);
+
+    let contract_changes = contract_changes_start;
+    let class_changes = class_changes_start;
+    let (local tx_hashes: felt*) = alloc();
+    let (local event_hashes_start: felt*) = alloc();
+    let event_hashes = event_hashes_start;
+    with contract_changes, class_changes, event_hashes {
+        execute_transactions(block_info, n_classes, classes, n_transactions, tx_hashes);
+    }
+    local contract_changes_end: DictAccess* = contract_changes;
+    local class_changes_end: DictAccess* = class_changes;
+    local n_events = event_hashes - event_hashes_start;
+
+    let (transaction_commitment) = poseidon_hash_many(n_transactions, tx_hashes);
+    let (event_commitment) = poseidon_hash_many(n_events, event_hashes_start);
+    let (new_root, state_diff_commitment) = state_update(
+        block_info.prev_state_root,
+        contract_changes_start,
+        contract_changes_end,
+        class_changes_start,
+        class_changes_end,
+    );
+    let (hash) = block_hash(
+        block_info,
+        new_root,
+        n_transactions,
+        transaction_commitment,
+        n_events,
+        event_commitment,
+        state_diff_commitment,
+    );
+
+    assert output_ptr[0] = OS_VERSION;
+    assert output_ptr[1] = block_info.chain_id;
+    assert output_ptr[2] = block_info.block_number;
+    assert output_ptr[3] = hash;
+    assert output_ptr[4] = block_info.parent_hash;
+    assert output_ptr[5] = block_info.prev_state_root;
+    assert output_ptr[6] = new_root;
+    assert output_ptr[7] = n_transactions;
+    assert output_ptr[8] = transaction_commitment;
+    assert output_ptr[9] = state_diff_commitment;
+    let output_ptr = output_ptr + 10;
+    return ();
+}

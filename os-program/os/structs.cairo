@@ -1,0 +1,72 @@
+// The data structures the OS modules share.
+
+from starkware.cairo.common.dict_access import DictAccess
+
+// The block being proven: the header fields the OS takes as input (everything of
+// chain::BlockHeader except what the OS computes: state root, counts and commitments), the chain
+// id and the state root before the block. Filled by the `os_load_block` hint; every field is
+// either written to the public output or committed to by the block hash the OS computes.
+struct BlockInfo {
+    block_number: felt,
+    parent_hash: felt,
+    timestamp: felt,
+    sequencer_address: felt,
+    chain_id: felt,
+    prev_state_root: felt,
+    l1_gas_price_wei: felt,
+    l1_gas_price_fri: felt,
+    l1_data_gas_price_wei: felt,
+    l1_data_gas_price_fri: felt,
+    l2_gas_price_wei: felt,
+    l2_gas_price_fri: felt,
+    l1_da_mode: felt,
+    starknet_version: felt,
+}
+
+// The Cairo 0 `TxInfo` struct that `get_tx_info` returns a pointer to
+// (starkware/starknet/common/syscalls.cairo).
+struct TxInfo {
+    version: felt,
+    account_contract_address: felt,
+    max_fee: felt,
+    signature_len: felt,
+    signature: felt*,
+    transaction_hash: felt,
+    chain_id: felt,
+    nonce: felt,
+}
+
+// The value of the contract-changes dict (see README.md, "State during execution").
+struct StateEntry {
+    class_hash: felt,
+    storage_ptr: DictAccess*,
+    nonce: felt,
+}
+
+// One entry of a class's entry-point table.
+struct EntryPoint {
+    selector: felt,
+    offset: felt,
+}
+
+// A class loaded by the OS: its compiled class hash (checked when it was loaded) and the parsed
+// fields of its preimage (executor::DeprecatedClass::compiled_class_preimage).
+struct LoadedClass {
+    compiled_class_hash: felt,
+    n_external: felt,
+    external: EntryPoint*,
+    n_constructor: felt,
+    constructor: EntryPoint*,
+    n_builtins: felt,
+    builtins: felt*,
+    bytecode_len: felt,
+    bytecode: felt*,
+}
+
+// What a transaction executes in.
+struct ExecutionContext {
+    block_info: BlockInfo*,
+    tx_info: TxInfo*,
+    n_classes: felt,
+    classes: LoadedClass*,
+}

@@ -441,3 +441,21 @@ mod pedersen {
         assert_rejected(t, p, "pedersen: addresses step by 0 or 3");
     }
 }
+
+#[test]
+fn builtin_mix_proves_and_verifies() {
+    use starknet_crypto::{Felt as F, pedersen_hash, poseidon_hash};
+    let input = json!({ "n_poseidon": 4, "n_pedersen": 3, "n_range_checks": 20 });
+    let execution = run_program(&program("builtin_mix"), Some(&input)).expect("builtin_mix runs");
+    let (mut poseidon, mut pedersen) = (F::ZERO, F::ZERO);
+    for i in (1..=4u64).rev() {
+        poseidon = poseidon_hash(poseidon, F::from(i));
+    }
+    for i in (1..=3u64).rev() {
+        pedersen = pedersen_hash(&pedersen, &F::from(i));
+    }
+    // CPU, range_check, poseidon, pedersen, range16.
+    let (traces, _) = build_traces(&execution).unwrap();
+    assert_eq!(traces.len(), 5);
+    assert_eq!(proven_output(&execution), vec![poseidon, pedersen, F::from(210u64)]);
+}

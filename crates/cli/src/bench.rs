@@ -1,15 +1,20 @@
 //! `watcher-prover bench`: proves one run and reports what it measured as JSON: steps, builtin
 //! instances, prove time, steps/s, peak memory, verify time, proof size. The default workload
 //! is a fibonacci run that fills a trace of 2^k rows; `--workload` picks a builtin program
-//! (`range_checks`, `poseidon`, `bitwise`, each with `--n` iterations). Run one workload per
-//! process so the peak memory belongs to it (`benches/prover-sizes.sh` does).
+//! (`range_checks`, `poseidon`, `bitwise`, `pedersen`, each with `--n` iterations, or `mix`:
+//! `n` Poseidon hashes, `n / 10` Pedersen hashes and `10 n` range checks in one run). The
+//! report lists every table (rows, committed columns, cells) so the cost of each builtin is
+//! visible. Run one workload per process so the peak memory belongs to it
+//! (`benches/prover-sizes.sh` does).
 
 use std::time::Instant;
 
-use cairo_air::{CairoPolicy, prove_execution, run_program, verify_proof};
+use cairo_air::{
+    CairoAir, CairoPolicy, CairoPublicInput, prove_execution, run_program, verify_proof,
+};
 use clap::Args;
 use serde_json::json;
-use stark::SecurityPreset;
+use stark::{Air, SecurityPreset};
 
 use crate::exit::{Failure, invalid, unusable};
 
@@ -17,6 +22,8 @@ const FIBONACCI: &[u8] = include_bytes!("../../cairo-air/programs/fibonacci.json
 const RANGE_CHECKS: &[u8] = include_bytes!("../../cairo-air/programs/range_checks.json");
 const POSEIDON: &[u8] = include_bytes!("../../cairo-air/programs/poseidon_hashes.json");
 const BITWISE: &[u8] = include_bytes!("../../cairo-air/programs/bitwise_ops.json");
+const PEDERSEN: &[u8] = include_bytes!("../../cairo-air/programs/pedersen_hashes.json");
+const MIX: &[u8] = include_bytes!("../../cairo-air/programs/builtin_mix.json");
 
 /// What to prove.
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
@@ -29,6 +36,10 @@ enum Workload {
     Poseidon,
     /// `n` iterations of and, xor, or (three bitwise instances each).
     Bitwise,
+    /// A chain of `n` Pedersen hashes (and six hashes of edge values).
+    Pedersen,
+    /// `n` Poseidon hashes, `n / 10` Pedersen hashes and `10 n` range checks in one run.
+    Mix,
 }
 
 #[derive(Args)]
@@ -65,9 +76,19 @@ pub fn run(args: BenchArgs) -> Result<(), Failure> {
         Workload::RangeChecks => (RANGE_CHECKS, args.n),
         Workload::Poseidon => (POSEIDON, args.n),
         Workload::Bitwise => (BITWISE, args.n),
+        Workload::Pedersen => (PEDERSEN, args.n),
+        Workload::Mix => (MIX, args.n),
+    };
+    let input = match args.workload {
+        Workload::Mix => json!({
+            "n_poseidon": n,
+            "n_pedersen": n / 10,
+            "n_range_checks": n * 10,
+        }),
+        _ => json!({ "n": n }),
     };
     let started = Instant::now();
-    let execution = run_program(program, Some(&json!({ "n": n }))).map_err(unusable)?;
+    let execution = run_program(program, Some(&input)).map_err(unusable)?;
     let builtins: serde_json::Map<String, serde_json::Value> = execution
         .builtins
         .iter()
@@ -92,6 +113,7 @@ pub fn run(args: BenchArgs) -> Result<(), Failure> {
         .collect::<Result<_, _>>()
         .map_err(invalid)?;
     verify_ms.sort_by(f64::total_cmp);
+    let tables = tables(&proof).map_err(invalid)?;
     let report = json!({
         "workload": format!("{:?}", args.workload).to_lowercase(),
         "n": n,
@@ -106,7 +128,30 @@ pub fn run(args: BenchArgs) -> Result<(), Failure> {
         "peak_rss_kib_per_step": peak.map(|p| p as f64 / 1024.0 / steps as f64),
         "verify_ms_median": verify_ms[verify_ms.len() / 2],
         "proof_bytes": proof.len(),
+        "tables": tables,
     });
     println!("{}", serde_json::to_string(&report).expect("JSON"));
     Ok(())
+}
+
+/// Each table of the proven statement: its name, rows, committed columns (main and auxiliary)
+/// and cells (rows times columns), the measure of what a builtin costs the prover.
+fn tables(proof: &[u8]) -> Result<Vec<serde_json::Value>, String> {
+    let envelope = stark::ProofEnvelope::from_bytes(proof).map_err(|e| e.0)?;
+    let public = CairoPublicInput::from_bytes(&envelope.public_input).map_err(|e| e.0)?;
+    let air = CairoAir::new(public);
+    Ok(air
+        .components()
+        .iter()
+        .map(|c| {
+            let rows = 1u64 << c.log_trace_length();
+            let columns = (c.main_width() + c.aux_width()) as u64;
+            json!({
+                "table": c.component_name(),
+                "rows": rows,
+                "columns": columns,
+                "cells": rows * columns,
+            })
+        })
+        .collect())
 }

@@ -116,6 +116,43 @@ fn builtin_programs_prove_and_verify_through_the_binary() {
 }
 
 #[test]
+fn pedersen_program_proves_and_other_builtins_stay_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("input.json");
+    std::fs::write(&input, r#"{"n": 3}"#).unwrap();
+    let out = dir.path().join("pedersen.proof");
+    let o = run(bin()
+        .args(["prove", "--program"])
+        .arg(program("pedersen_hashes"))
+        .arg("--input")
+        .arg(&input)
+        .args(["--security", "test", "--out"])
+        .arg(&out));
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = run(bin().arg("verify").arg(&out).args(["--min-security", "0"]));
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // The chain and six edge-value hashes.
+    let output: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(output["output"].as_array().map(Vec::len), Some(7), "{output}");
+    // Builtins without a table are still refused with exit 2, named.
+    let mut json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(program("pedersen_hashes")).unwrap()).unwrap();
+    for builtin in ["ec_op", "keccak", "range_check96"] {
+        json["builtins"] = serde_json::json!(["output", "pedersen", builtin]);
+        let path = dir.path().join(format!("{builtin}.json"));
+        std::fs::write(&path, serde_json::to_vec(&json).unwrap()).unwrap();
+        let o = run(bin()
+            .args(["prove", "--program"])
+            .arg(&path)
+            .arg("--out")
+            .arg(dir.path().join("x.proof")));
+        assert_eq!(o.status.code(), Some(2), "{builtin}");
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert!(stderr.contains(builtin) && !stderr.contains("pedersen"), "{stderr}");
+    }
+}
+
+#[test]
 fn light_verify_exits_2_when_an_endpoint_is_unusable() {
     // Nothing listens on port 9 of loopback (discard): the API cannot be reached.
     let light_verify = |os_hash: &str| {

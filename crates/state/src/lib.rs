@@ -25,9 +25,11 @@ pub mod node;
 pub mod proof;
 mod state;
 pub mod trie;
+pub mod witness;
 
 pub use backend::{Backend, MemoryBackend, SledBackend, Table, WriteBatch};
 pub use error::{ProofError, StateError};
 pub use hash::{ContractState, StateRoots};
 pub use node::Node;
 pub use state::{Snapshot, State, StateReader, VerifiedStorageProof, verify_storage_proof};
+pub use witness::StateWitness;

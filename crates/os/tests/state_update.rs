@@ -18,7 +18,7 @@ use cairo_vm::hint_processor::builtin_hint_processor::hint_utils::insert_value_f
 use cairo_vm::types::exec_scope::ExecutionScopes;
 use cairo_vm::types::layout_name::LayoutName;
 use cairo_vm::types::program::Program;
-use cairo_vm::types::relocatable::{MaybeRelocatable, Relocatable};
+use cairo_vm::types::relocatable::MaybeRelocatable;
 use chain::rpc::types::{BinaryNode, MerkleNode};
 use chain::{Felt, StateDiff};
 use state::witness::TouchedKeys;
@@ -195,7 +195,9 @@ fn patricia_edge_cases() {
     let key = |k: u64| Felt::from(k);
     let top = Felt::TWO.pow(250u32);
     let max = Felt::TWO.pow(251u32) - Felt::ONE;
-    let cases: Vec<(Vec<(Felt, Felt)>, Vec<(Felt, Felt)>)> = vec![
+    // (leaves before, updates): key → value pairs.
+    type Pairs = Vec<(Felt, Felt)>;
+    let cases: Vec<(Pairs, Pairs)> = vec![
         // Empty trie: one insert, two inserts diverging at the root, at the bottom.
         (vec![], vec![(key(5), key(1))]),
         (vec![], vec![(Felt::ZERO, key(1)), (max, key(2))]),
@@ -366,4 +368,483 @@ fn patricia_steps_per_updated_key() {
         // A regression guard with room: about 11 levels of binary nodes above a long edge.
         assert!(per_key < 2_000, "{per_key} steps per key");
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// state_update
+
+/// One contract's part of a block as the OS leaves it: its pre-block and final class hash and
+/// nonce, and its storage dict's access log (key, prev_value, new_value), chained per key.
+#[derive(Clone, Debug)]
+struct ContractChange {
+    address: Felt,
+    prev_class: Felt,
+    prev_nonce: Felt,
+    next_class: Felt,
+    next_nonce: Felt,
+    storage_log: Vec<[Felt; 3]>,
+}
+
+/// A block's state changes as the OS's dicts hold them, with the expected results.
+#[derive(Clone, Debug, Default)]
+struct BlockChanges {
+    prev_root: Felt,
+    contracts: Vec<ContractChange>,
+    /// Access log of the class dict (class hash, prev compiled class hash, new).
+    class_log: Vec<[Felt; 3]>,
+    /// What the block really changed.
+    diff: StateDiff,
+    /// Compiled class hashes of the classes the block declares.
+    compiled: BTreeMap<Felt, Felt>,
+}
+
+impl BlockChanges {
+    fn touched(&self) -> TouchedKeys {
+        let mut touched = TouchedKeys::default();
+        for contract in &self.contracts {
+            touched.add_contract(contract.address);
+            for [key, _, _] in &contract.storage_log {
+                touched.add_storage(contract.address, *key);
+            }
+        }
+        for [class_hash, _, _] in &self.class_log {
+            touched.add_class(*class_hash);
+        }
+        touched
+    }
+
+    /// The input hint: writes the storage logs, the StateEntry structs (first: pre-block values
+    /// and the storage log's start; then a middle one; last: final values and the log's end),
+    /// the contract-changes log (first halves in order, second halves in reverse, so the squash
+    /// has to sort) and the class log.
+    fn loader(&self) -> HintFunc {
+        let changes = self.clone();
+        HintFunc(Box::new(move |vm, _, ids, ap, _| {
+            let entries = vm.add_memory_segment();
+            let mut entry_data: Vec<MaybeRelocatable> = Vec::new();
+            let mut firsts = Vec::new();
+            let mut seconds = Vec::new();
+            for (index, contract) in changes.contracts.iter().enumerate() {
+                let storage = vm.add_memory_segment();
+                let log: Vec<MaybeRelocatable> = contract
+                    .storage_log
+                    .iter()
+                    .flatten()
+                    .map(|f| MaybeRelocatable::from(*f))
+                    .collect();
+                vm.load_data(storage, &log)?;
+                let middle = (storage + 3 * (contract.storage_log.len() / 2))?;
+                let end = (storage + log.len())?;
+                let entry = |k: usize| (entries + 3 * (3 * index + k)).map(MaybeRelocatable::from);
+                for (class_hash, pointer, nonce) in [
+                    (contract.prev_class, storage, contract.prev_nonce),
+                    (contract.prev_class, middle, contract.next_nonce),
+                    (contract.next_class, end, contract.next_nonce),
+                ] {
+                    entry_data.push(class_hash.into());
+                    entry_data.push(pointer.into());
+                    entry_data.push(nonce.into());
+                }
+                firsts.push([contract.address.into(), entry(0)?, entry(1)?]);
+                seconds.push([contract.address.into(), entry(1)?, entry(2)?]);
+            }
+            vm.load_data(entries, &entry_data)?;
+            seconds.reverse();
+            let contract_log: Vec<MaybeRelocatable> =
+                firsts.into_iter().chain(seconds).flatten().collect();
+            let contract_changes = vm.add_memory_segment();
+            let contract_changes_end = vm.load_data(contract_changes, &contract_log)?;
+            let class_log: Vec<MaybeRelocatable> =
+                changes.class_log.iter().flatten().map(|f| MaybeRelocatable::from(*f)).collect();
+            let class_changes = vm.add_memory_segment();
+            let class_changes_end = vm.load_data(class_changes, &class_log)?;
+            insert_value_from_var_name("prev_root", changes.prev_root, vm, ids, ap)?;
+            insert_value_from_var_name("contract_changes_start", contract_changes, vm, ids, ap)?;
+            insert_value_from_var_name("contract_changes_end", contract_changes_end, vm, ids, ap)?;
+            insert_value_from_var_name("class_changes_start", class_changes, vm, ids, ap)?;
+            insert_value_from_var_name("class_changes_end", class_changes_end, vm, ids, ap)
+        }))
+    }
+
+    fn run(&self, witness: StateWitness) -> Result<Run, String> {
+        run(STATE_UPDATE_PROGRAM, STATE_UPDATE_INPUT_HINT, self.loader(), witness)
+    }
+}
+
+/// A chain's state with what the tests need to make realistic blocks.
+struct Chain {
+    state: State<MemoryBackend>,
+    /// The latest committed block.
+    block: Option<u64>,
+    /// Storage keys ever written, by address.
+    keys: BTreeMap<Felt, BTreeSet<Felt>>,
+    /// Declared classes.
+    classes: Vec<Felt>,
+}
+
+impl Chain {
+    fn new() -> Self {
+        Chain {
+            state: State::new(MemoryBackend::new()),
+            block: None,
+            keys: BTreeMap::new(),
+            classes: Vec::new(),
+        }
+    }
+
+    fn prev_root(&self) -> Felt {
+        match self.block {
+            Some(block) => self.state.roots_at(block).unwrap().global_root(),
+            None => state::StateRoots::default().global_root(),
+        }
+    }
+
+    fn witness(&self, changes: &BlockChanges) -> StateWitness {
+        StateWitness::build(&self.state, self.block, &changes.touched()).unwrap()
+    }
+
+    /// Commits the block with the Rust state store; returns the new global root.
+    fn commit(&mut self, changes: &BlockChanges) -> Felt {
+        let next = self.block.map_or(0, |block| block + 1);
+        let roots =
+            self.state.commit_block_with_classes(next, &changes.diff, &changes.compiled).unwrap();
+        self.block = Some(next);
+        for (address, entries) in &changes.diff.storage_diffs {
+            self.keys.entry(*address).or_default().extend(entries.keys().copied());
+        }
+        for contract in &changes.contracts {
+            self.keys.entry(contract.address).or_default();
+        }
+        self.classes.extend(changes.diff.deprecated_declared_classes.iter().copied());
+        roots.global_root()
+    }
+
+    /// A random block over this state: reads, inserts, updates, deletes, writes that end where
+    /// they began, nonces, deployments, replacements, declarations and class reads.
+    fn random_block(&self, rng: &mut Rng, size: u64) -> BlockChanges {
+        let latest = self.block.map(|block| self.state.at_block(block).unwrap());
+        let storage_at = |address: Felt, key: Felt| {
+            latest.as_ref().map_or(Felt::ZERO, |s| s.storage_at(address, key).unwrap())
+        };
+        let mut changes = BlockChanges { prev_root: self.prev_root(), ..BlockChanges::default() };
+        let known: Vec<Felt> = self.keys.keys().copied().collect();
+        let mut addresses = BTreeSet::new();
+        for _ in 0..1 + rng.below(size) {
+            if !known.is_empty() && rng.chance(70) {
+                addresses.insert(rng.pick(&known));
+            } else {
+                addresses.insert(rng.big_key());
+            }
+        }
+        for address in addresses {
+            let (prev_class, prev_nonce) = match &latest {
+                Some(s) => (s.class_hash_at(address).unwrap(), s.nonce_at(address).unwrap()),
+                None => (Felt::ZERO, Felt::ZERO),
+            };
+            let mut contract = ContractChange {
+                address,
+                prev_class,
+                prev_nonce,
+                next_class: prev_class,
+                next_nonce: prev_nonce,
+                storage_log: Vec::new(),
+            };
+            if rng.chance(50) {
+                contract.next_nonce = prev_nonce + Felt::ONE;
+                changes.diff.nonces.insert(address, contract.next_nonce);
+            }
+            if prev_class == Felt::ZERO && rng.chance(60) {
+                contract.next_class = rng.value();
+                changes.diff.deployed_contracts.insert(address, contract.next_class);
+            } else if prev_class != Felt::ZERO && rng.chance(15) {
+                contract.next_class = rng.value();
+                changes.diff.replaced_classes.insert(address, contract.next_class);
+            }
+            // Storage: per key, a chain of accesses; then interleave the chains.
+            let existing: Vec<Felt> = self
+                .keys
+                .get(&address)
+                .map(|keys| keys.iter().copied().collect())
+                .unwrap_or_default();
+            let mut chains: BTreeMap<Felt, Vec<[Felt; 3]>> = BTreeMap::new();
+            for _ in 0..rng.below(2 * size + 1) {
+                let key = if !existing.is_empty() && rng.chance(60) {
+                    rng.pick(&existing)
+                } else {
+                    rng.key()
+                };
+                if chains.contains_key(&key) {
+                    continue;
+                }
+                let prev = storage_at(address, key);
+                let mut chain = Vec::new();
+                if rng.chance(40) {
+                    chain.push([key, prev, prev]); // a read
+                }
+                let last = match rng.below(5) {
+                    0 => Felt::ZERO,  // delete (or a write of 0 to an absent key)
+                    1 => prev,        // read only, or a write that ends where it began
+                    _ => rng.value(), // write
+                };
+                if rng.chance(50) {
+                    let middle = rng.value();
+                    chain.push([key, prev, middle]);
+                    chain.push([key, middle, last]);
+                } else {
+                    chain.push([key, prev, last]);
+                }
+                if last != prev {
+                    changes.diff.set_storage(address, key, last);
+                }
+                chains.insert(key, chain);
+            }
+            let mut chains: Vec<Vec<[Felt; 3]>> = chains
+                .into_values()
+                .map(|mut c| {
+                    c.reverse();
+                    c
+                })
+                .collect();
+            while !chains.is_empty() {
+                let index = rng.below(chains.len() as u64) as usize;
+                contract.storage_log.push(chains[index].pop().unwrap());
+                if chains[index].is_empty() {
+                    chains.swap_remove(index);
+                }
+            }
+            changes.contracts.push(contract);
+        }
+        // Classes: declarations, reads of declared classes, reads of undeclared ones.
+        let mut seen = BTreeSet::new();
+        for _ in 0..rng.below(size + 1) {
+            let declared = !self.classes.is_empty() && rng.chance(50);
+            let class_hash = if declared { rng.pick(&self.classes) } else { rng.big_key() };
+            if !seen.insert(class_hash) {
+                continue;
+            }
+            let compiled = latest
+                .as_ref()
+                .and_then(|s| s.compiled_class_hash(class_hash).unwrap())
+                .unwrap_or_default();
+            if compiled != Felt::ZERO || rng.chance(30) {
+                changes.class_log.push([class_hash, compiled, compiled]);
+            } else {
+                let new = rng.value();
+                changes.class_log.push([class_hash, Felt::ZERO, new]);
+                changes.class_log.push([class_hash, new, new]);
+                changes.diff.deprecated_declared_classes.insert(class_hash);
+                changes.compiled.insert(class_hash, new);
+            }
+        }
+        let n = changes.class_log.len();
+        for index in 0..n / 2 {
+            // Interleave: move some reads of other classes earlier (chains stay in order per key).
+            if changes.class_log[index][0] != changes.class_log[n - 1 - index][0] && rng.chance(30)
+            {
+                let [a, b] = [index, n - 1 - index];
+                let (first, second) = (changes.class_log[a], changes.class_log[b]);
+                let later_same = changes.class_log[a + 1..b]
+                    .iter()
+                    .any(|e| e[0] == first[0] || e[0] == second[0]);
+                if !later_same {
+                    changes.class_log[a] = second;
+                    changes.class_log[b] = first;
+                }
+            }
+        }
+        changes
+    }
+}
+
+#[test]
+fn state_update_matches_the_state_store_over_random_blocks() {
+    // What the blocks exercised: deployments, replacements, declarations, deletions of present
+    // keys, writes that end where they began.
+    let mut seen = [0usize; 5];
+    for seed in 0..6u64 {
+        let mut rng = Rng(100 + seed);
+        let mut chain = Chain::new();
+        for block in 0..4 {
+            let changes = chain.random_block(&mut rng, 2 + 2 * block);
+            seen[0] += changes.diff.deployed_contracts.len();
+            seen[1] += changes.diff.replaced_classes.len();
+            seen[2] += changes.diff.deprecated_declared_classes.len();
+            for contract in &changes.contracts {
+                let mut first_prev = BTreeMap::new();
+                for [key, prev, new] in &contract.storage_log {
+                    let started = *first_prev.entry(*key).or_insert(*prev);
+                    seen[3] += usize::from(*new == Felt::ZERO && started != Felt::ZERO);
+                    seen[4] += usize::from(*prev != *new && *new == started);
+                }
+            }
+            let witness = chain.witness(&changes);
+            let run =
+                changes.run(witness).unwrap_or_else(|e| panic!("seed {seed} block {block}: {e}"));
+            let expected_commitment = changes.diff.commitment();
+            let expected_root = chain.commit(&changes);
+            assert_eq!(
+                run.output,
+                vec![expected_root, expected_commitment],
+                "seed {seed} block {block}"
+            );
+        }
+    }
+    assert!(
+        seen.iter().all(|count| *count > 0),
+        "deployed, replaced, declared, deleted, restored: {seen:?}"
+    );
+}
+
+#[test]
+fn state_update_of_a_block_that_changes_nothing() {
+    let mut rng = Rng(3);
+    let mut chain = Chain::new();
+    let first = chain.random_block(&mut rng, 6);
+    chain.commit(&first);
+    // Only reads: the root stays, the commitment is the empty diff's.
+    let mut reads = chain.random_block(&mut rng, 6);
+    for contract in &mut reads.contracts {
+        contract.next_class = contract.prev_class;
+        contract.next_nonce = contract.prev_nonce;
+        for access in &mut contract.storage_log {
+            access[2] = access[1];
+        }
+        // Re-chain: every access now reads the pre-block value.
+        let mut first_prev: BTreeMap<Felt, Felt> = BTreeMap::new();
+        for access in &mut contract.storage_log {
+            let prev = *first_prev.entry(access[0]).or_insert(access[1]);
+            access[1] = prev;
+            access[2] = prev;
+        }
+    }
+    let declared = reads.compiled.clone();
+    reads.class_log.retain(|[class_hash, _, _]| !declared.contains_key(class_hash));
+    reads.diff = StateDiff::default();
+    reads.compiled.clear();
+    let run = reads.run(chain.witness(&reads)).unwrap();
+    assert_eq!(run.output, vec![chain.prev_root(), StateDiff::default().commitment()]);
+    // And the empty block.
+    let empty = BlockChanges { prev_root: chain.prev_root(), ..BlockChanges::default() };
+    let run = empty.run(chain.witness(&empty)).unwrap();
+    assert_eq!(run.output, vec![chain.prev_root(), StateDiff::default().commitment()]);
+}
+
+#[test]
+fn state_update_rejects_wrong_guesses_and_witnesses() {
+    let mut rng = Rng(11);
+    let mut chain = Chain::new();
+    for size in [4, 6] {
+        let block = chain.random_block(&mut rng, size);
+        chain.commit(&block);
+    }
+    // A block that reads an existing key of an existing contract and a declared class.
+    let mut changes = chain.random_block(&mut rng, 6);
+    let (address, key) =
+        chain.keys.iter().find_map(|(a, keys)| Some((*a, *keys.first()?))).unwrap();
+    let snapshot = chain.state.at_block(chain.block.unwrap()).unwrap();
+    let value = snapshot.storage_at(address, key).unwrap();
+    let contract = snapshot.contract(address).unwrap();
+    changes.contracts.retain(|c| c.address != address);
+    changes.contracts.push(ContractChange {
+        address,
+        prev_class: contract.class_hash,
+        prev_nonce: contract.nonce,
+        next_class: contract.class_hash,
+        next_nonce: contract.nonce,
+        storage_log: vec![[key, value, value]],
+    });
+    let class_hash = chain.classes[0];
+    let compiled = snapshot.compiled_class_hash(class_hash).unwrap().unwrap();
+    changes.class_log.retain(|[c, _, _]| *c != class_hash);
+    changes.class_log.push([class_hash, compiled, compiled]);
+    let witness = chain.witness(&changes);
+    assert!(changes.run(witness.clone()).is_ok(), "the honest block runs");
+    let last = changes.contracts.len() - 1;
+
+    let fails = |changes: &BlockChanges, witness: StateWitness, what: &str| {
+        let err = changes.run(witness).err().unwrap_or_else(|| panic!("{what} must fail"));
+        eprintln!("{what}: {err}");
+        err
+    };
+    let mut wrong = changes.clone();
+    wrong.prev_root += Felt::ONE;
+    fails(&wrong, witness.clone(), "a wrong prev root");
+
+    let mut wrong = changes.clone();
+    wrong.contracts[last].storage_log[0][1] += Felt::ONE;
+    wrong.contracts[last].storage_log[0][2] += Felt::ONE;
+    fails(&wrong, witness.clone(), "a wrong prev storage value");
+
+    let mut wrong = changes.clone();
+    wrong.contracts[last].prev_class += Felt::ONE;
+    wrong.contracts[last].next_class += Felt::ONE;
+    fails(&wrong, witness.clone(), "a wrong pre-block class hash");
+
+    let mut wrong = changes.clone();
+    wrong.contracts[last].prev_nonce += Felt::ONE;
+    fails(&wrong, witness.clone(), "a wrong pre-block nonce");
+
+    let mut wrong = changes.clone();
+    let class_read = wrong.class_log.len() - 1;
+    wrong.class_log[class_read] = [class_hash, compiled + Felt::ONE, compiled + Felt::ONE];
+    fails(&wrong, witness.clone(), "a wrong compiled class hash");
+
+    let mut wrong = changes.clone();
+    wrong.class_log[class_read] = [class_hash, Felt::ZERO, Felt::ZERO];
+    fails(&wrong, witness.clone(), "a declared class claimed undeclared");
+
+    // Witness: a wrong storage root, a tampered node, a missing contract state.
+    let mut bad = witness.clone();
+    bad.contracts.get_mut(&address).unwrap().storage_root += Felt::ONE;
+    fails(&changes, bad, "a wrong storage root in the witness");
+
+    let mut bad = witness.clone();
+    let root = bad.contracts_root;
+    if let Some(MerkleNode::BinaryNode(node)) = bad.nodes.get(&root).cloned() {
+        bad.nodes.insert(
+            root,
+            MerkleNode::BinaryNode(BinaryNode { left: node.right, right: node.left }),
+        );
+    } else {
+        panic!("the contracts trie has a binary root");
+    }
+    fails(&changes, bad, "a tampered contracts-trie node");
+
+    let mut bad = witness.clone();
+    bad.contracts.remove(&address);
+    let err = fails(&changes, bad, "a witness without the contract");
+    assert!(err.contains("no pre-block state for contract"), "{err}");
+}
+
+#[test]
+fn every_state_hint_of_the_programs_is_registered() {
+    let registered = os::state_update::hint_codes();
+    for program in [PATRICIA_PROGRAM, STATE_UPDATE_PROGRAM] {
+        let json: serde_json::Value = serde_json::from_slice(program).unwrap();
+        let codes: BTreeSet<&str> = json["hints"]
+            .as_object()
+            .unwrap()
+            .values()
+            .flat_map(|hints| hints.as_array().unwrap())
+            .map(|hint| hint["code"].as_str().unwrap())
+            .filter(|code| !code.contains("_test_input"))
+            .filter(|code| {
+                code.contains("state_witness")
+                    || code.contains("patricia_")
+                    || code.starts_with("ids.high, ids.low = divmod")
+            })
+            .collect();
+        assert!(codes.len() >= 2);
+        for code in codes {
+            assert!(registered.contains(&code), "hint not registered: {code:?}");
+        }
+    }
+    // The witness travels as JSON.
+    let mut chain = Chain::new();
+    let block = chain.random_block(&mut Rng(5), 4);
+    chain.commit(&block);
+    let witness = chain.witness(&block);
+    let back: StateWitness =
+        serde_json::from_str(&serde_json::to_string(&witness).unwrap()).unwrap();
+    assert_eq!(back, witness);
 }

@@ -160,7 +160,7 @@ impl StateWitness {
         let bits = Bits::from_key(key)?;
         let mut current = root;
         let mut height = TRIE_HEIGHT;
-        while let Some(node) = path.get(&current).and_then(|node| rpc_to_node(node)) {
+        while let Some(node) = path.get(&current).and_then(rpc_to_node) {
             match node {
                 Node::Binary { left, right } => {
                     let sibling = if bits.bit(height - 1) { left } else { right };
@@ -243,16 +243,26 @@ mod tests {
         for key in 0..8u64 {
             assert_eq!(trie::get(&reader, storage_root, &felt(key)).unwrap(), felt(key + 1));
         }
-        // Deleting key 0 needs the sibling of its path (key 1's leaf is a leaf, but above it the
-        // subtree of keys 2..3 is a node): the update replays on the witness alone.
-        let (expected, _) = trie::update(&state, storage_root, &[(felt(0), Felt::ZERO)]).unwrap();
-        let mut only_zero = TouchedKeys::default();
-        only_zero.add_storage(felt(100), felt(0));
-        let small = StateWitness::build(&state, Some(0), &only_zero).unwrap();
+        // Deleting keys 0 and 1 empties their branch, and the update must open its sibling (the
+        // node of keys 2 and 3, not on their paths) to turn it into an edge: the witness of the
+        // two keys has it, a plain proof of them does not.
+        let deletes = [(felt(0), Felt::ZERO), (felt(1), Felt::ZERO)];
+        let (expected, _) = trie::update(&state, storage_root, &deletes).unwrap();
+        let mut two = TouchedKeys::default();
+        two.add_storage(felt(100), felt(0));
+        two.add_storage(felt(100), felt(1));
+        let small = StateWitness::build(&state, Some(0), &two).unwrap();
         let reader: HashMap<Felt, Node> =
             small.nodes.iter().map(|(hash, node)| (*hash, rpc_to_node(node).unwrap())).collect();
-        let (actual, _) = trie::update(&reader, storage_root, &[(felt(0), Felt::ZERO)]).unwrap();
+        let (actual, _) = trie::update(&reader, storage_root, &deletes).unwrap();
         assert_eq!(actual, expected);
+        let mut proof = crate::proof::prove(&state, storage_root, &felt(0)).unwrap();
+        crate::proof::collect_path(&state, storage_root, &felt(1), &mut proof).unwrap();
+        let proof_reader = crate::proof::reader_from_proof(&proof).unwrap();
+        assert!(matches!(
+            trie::update(&proof_reader, storage_root, &deletes),
+            Err(StateError::MissingNode { .. })
+        ));
 
         let empty = StateWitness::build(&state, None, &touched).unwrap();
         assert_eq!(empty.roots(), StateRoots::default());

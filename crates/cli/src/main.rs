@@ -8,6 +8,7 @@ mod devnet_client;
 mod exit;
 mod light_verify;
 mod load;
+mod os_hash;
 mod prove;
 mod verify;
 
@@ -43,6 +44,8 @@ enum Command {
     Declare(declare::DeclareArgs),
     /// Fetch a block's proof and header, verify the proof and check it binds to the header.
     LightVerify(light_verify::LightVerifyArgs),
+    /// Print the program hash of the bundled OS program (what light clients pin).
+    OsHash(os_hash::OsHashArgs),
 }
 
 fn main() -> ExitCode {
@@ -63,6 +66,7 @@ fn main() -> ExitCode {
         Command::Load(args) => load::run(args),
         Command::Declare(args) => declare::run(args),
         Command::LightVerify(args) => light_verify::run(args),
+        Command::OsHash(args) => os_hash::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

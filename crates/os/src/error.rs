@@ -1,5 +1,6 @@
 //! Errors of the OS runner.
 
+use chain::Felt;
 use thiserror::Error;
 
 /// Why a block could not be run through the OS.
@@ -8,4 +9,32 @@ pub enum OsError {
     /// The OS program JSON could not be loaded.
     #[error("OS program: {0}")]
     Program(String),
+    /// A class a transaction runs is not known to the class provider.
+    #[error("class {class_hash:#x} is not available")]
+    MissingClass { class_hash: Felt },
+    /// The executor rejected a transaction of the block: a block holds only included ones.
+    #[error("transaction {index} ({hash:#x}) is rejected by the executor: {reason}")]
+    RejectedTransaction { index: usize, hash: Felt, reason: String },
+    /// A transaction the OS does not execute yet (named).
+    #[error("transaction {index} ({hash:#x}): the OS does not support {what} yet")]
+    UnsupportedTransaction { index: usize, hash: Felt, what: &'static str },
+    /// The executor failed (environment, not a transaction's fault).
+    #[error("executor: {0}")]
+    Executor(#[from] executor::ExecutorError),
+    /// Reading the pre-block state or building its witness failed.
+    #[error("state: {0}")]
+    State(#[from] state::StateError),
+    /// The pre-block state given does not match the block (e.g. the parent block is not
+    /// committed).
+    #[error("witness: {0}")]
+    Witness(String),
+    /// The OS run failed: the OS rejected the block or a hint's data did not check out.
+    #[error("the OS rejects the block: {0}")]
+    Rejected(String),
+    /// A state-update hint could not serve the OS (e.g. the witness lacks a node).
+    #[error("state update: {0}")]
+    StateUpdate(#[from] crate::state_update::StateUpdateError),
+    /// The run finished but its output is not a block public output.
+    #[error("OS output: {0}")]
+    Output(#[from] chain::public_output::PublicOutputError),
 }

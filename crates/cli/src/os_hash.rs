@@ -1,0 +1,22 @@
+//! `watcher-prover os-hash`: prints the program hash of the bundled OS program
+//! (`os-program/os/main.json`), computed as the verifier pins program hashes (Poseidon over the
+//! bytecode, `cairo_air::program_hash`). This is the value light clients pin.
+
+use clap::Args;
+
+use crate::exit::{Failure, unusable};
+
+#[derive(Args)]
+pub struct OsHashArgs {}
+
+/// The OS program's hash, as `verify --program` and light clients compute it.
+pub fn os_program_hash() -> Result<starknet_types_core::felt::Felt, Failure> {
+    let bytecode = cairo_air::load_program(os::OS_PROGRAM_JSON.as_bytes())
+        .map_err(|e| unusable(format!("the bundled OS program: {e}")))?;
+    Ok(cairo_air::program_hash(&bytecode))
+}
+
+pub fn run(_args: OsHashArgs) -> Result<(), Failure> {
+    println!("{:#x}", os_program_hash()?);
+    Ok(())
+}

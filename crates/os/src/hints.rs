@@ -1,0 +1,416 @@
+//! The OS's hint processor: serves the OS program's own hints (`os_*`: the block, the
+//! transactions, the classes and the state dicts), the deprecated `syscall_handler.*` hints of
+//! the contracts the OS runs, and hands every other hint (common library, state update) to
+//! cairo-vm's [`BuiltinHintProcessor`].
+//!
+//! Contract code is loaded at run time into its own segment, so its hints are registered at run
+//! time too: the `os_load_block` hint compiles every class's hints and returns them as a
+//! [`HintExtension`] keyed by their address in the loaded bytecode (cairo-vm's
+//! `extensive_hints`).
+//!
+//! Syscall responses come from the executor's run of the same block ([`CallTrace`]s): the OS
+//! checks every one of them in Cairo after the entry point returns, so a wrong response fails
+//! the run, it never changes what is proven. The OS runs a call's contract code to the end
+//! before it replays the call's syscalls (and runs the nested calls among them), so the traces
+//! are followed as a stack: a call is entered (`os_enter_call`) when its code starts, and left
+//! (`os_end_call`) once its syscalls have been replayed.
+
+use std::any::Any;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use cairo_vm::hint_processor::builtin_hint_processor::builtin_hint_processor_definition::{
+    BuiltinHintProcessor, HintProcessorData,
+};
+use cairo_vm::hint_processor::builtin_hint_processor::dict_manager::DictManager;
+use cairo_vm::hint_processor::builtin_hint_processor::hint_utils::{
+    get_integer_from_var_name, get_ptr_from_var_name, insert_value_from_var_name,
+};
+use cairo_vm::hint_processor::hint_processor_definition::{HintExtension, HintProcessorLogic};
+use cairo_vm::types::exec_scope::ExecutionScopes;
+use cairo_vm::types::program::Program;
+use cairo_vm::types::relocatable::{MaybeRelocatable, Relocatable};
+use cairo_vm::vm::errors::hint_errors::HintError;
+use cairo_vm::vm::runners::cairo_runner::ResourceTracker;
+use cairo_vm::vm::vm_core::VirtualMachine;
+use chain::Felt;
+use executor::CallTrace;
+
+use crate::input::OsInput;
+
+/// A class as the OS loads it.
+#[derive(Clone)]
+pub struct ClassInput {
+    /// `executor::DeprecatedClass::compiled_class_preimage`.
+    pub preimage: Vec<Felt>,
+    /// Where the bytecode starts in the preimage.
+    pub bytecode_start: usize,
+    /// The compiled class hash (what the OS checks the preimage against).
+    pub compiled_class_hash: Felt,
+    /// Selectors of the external entry points, in the preimage's order.
+    pub external_selectors: Vec<Felt>,
+    /// The class's program, for its hints.
+    pub program: Program,
+}
+
+impl std::fmt::Debug for ClassInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClassInput")
+            .field("compiled_class_hash", &self.compiled_class_hash)
+            .field("preimage_len", &self.preimage.len())
+            .finish()
+    }
+}
+
+/// A call whose code is running or whose syscalls the OS is replaying.
+struct ActiveCall {
+    trace: CallTrace,
+    /// The `TxInfo*` the OS built for the transaction (the `get_tx_info` response).
+    tx_info: Relocatable,
+    /// Storage reads answered so far.
+    reads_answered: usize,
+    /// Nested calls answered so far (while the code runs).
+    calls_answered: usize,
+    /// Nested calls entered so far (while the OS replays the syscalls).
+    calls_entered: usize,
+}
+
+/// The hint processor of one OS run.
+pub(crate) struct OsHintProcessor {
+    builtin: BuiltinHintProcessor,
+    input: OsInput,
+    classes: Vec<ClassInput>,
+    /// Index of the transaction being executed.
+    next_transaction: usize,
+    /// The calls in progress, outermost first.
+    calls: Vec<ActiveCall>,
+}
+
+impl OsHintProcessor {
+    pub(crate) fn new(
+        builtin: BuiltinHintProcessor,
+        input: OsInput,
+        classes: Vec<ClassInput>,
+    ) -> Self {
+        OsHintProcessor { builtin, input, classes, next_transaction: 0, calls: Vec::new() }
+    }
+
+    fn os_hint(
+        &mut self,
+        code: &str,
+        vm: &mut VirtualMachine,
+        exec_scopes: &mut ExecutionScopes,
+        hint: &HintProcessorData,
+    ) -> Option<Result<HintExtension, HintError>> {
+        let result = match code {
+            "os_load_block" => self.load_block(vm, exec_scopes, hint),
+            "os_load_transaction" => self.load_transaction(vm, hint).map(|()| HintExtension::new()),
+            "os_find_entry_point" => self.find_entry_point(vm, hint).map(|()| HintExtension::new()),
+            "os_enter_call" => self.enter_call(vm, hint).map(|()| HintExtension::new()),
+            "os_exit_call" => self.exit_call().map(|()| HintExtension::new()),
+            "os_end_call" => self.end_call().map(|()| HintExtension::new()),
+            _ => return None,
+        };
+        Some(result)
+    }
+
+    /// Writes the block info, the classes (and registers their hints) and the state dicts.
+    fn load_block(
+        &mut self,
+        vm: &mut VirtualMachine,
+        exec_scopes: &mut ExecutionScopes,
+        hint: &HintProcessorData,
+    ) -> Result<HintExtension, HintError> {
+        let ids = |name: &str, value: MaybeRelocatable, vm: &mut VirtualMachine| {
+            insert_value_from_var_name(name, value, vm, &hint.ids_data, &hint.ap_tracking)
+        };
+        let block_info = write_segment(vm, &self.input.block_info)?;
+        ids("block_info", block_info.into(), vm)?;
+        ids("n_transactions", Felt::from(self.input.transactions.len()).into(), vm)?;
+
+        let mut extension = HintExtension::new();
+        let mut data_ptrs = Vec::with_capacity(self.classes.len());
+        let mut lengths = Vec::with_capacity(self.classes.len());
+        for class in &self.classes {
+            let data = write_segment(vm, &class.preimage)?;
+            let bytecode = (data + class.bytecode_start)?;
+            let program = &class.program;
+            let collection = &program.shared_program_data.hints_collection;
+            let references = &program.shared_program_data.reference_manager;
+            for (pc, (start, length)) in &collection.hints_ranges {
+                let mut compiled = Vec::with_capacity(length.get());
+                for params in &collection.hints[*start..*start + length.get()] {
+                    let data = self
+                        .compile_hint(
+                            &params.code,
+                            &params.flow_tracking_data.ap_tracking,
+                            &params.flow_tracking_data.reference_ids,
+                            references,
+                            &params.accessible_scopes,
+                            program.constants.clone(),
+                        )
+                        .map_err(|e| custom(format!("class hint: {e}")))?;
+                    compiled.push(data);
+                }
+                extension.insert((bytecode + pc.offset)?, compiled);
+            }
+            data_ptrs.push(MaybeRelocatable::from(data));
+            lengths.push(MaybeRelocatable::from(Felt::from(class.preimage.len())));
+        }
+        let datas = vm.add_memory_segment();
+        vm.load_data(datas, &data_ptrs)?;
+        let lengths_ptr = vm.add_memory_segment();
+        vm.load_data(lengths_ptr, &lengths)?;
+        ids("n_classes", Felt::from(self.classes.len()).into(), vm)?;
+        ids("class_datas", datas.into(), vm)?;
+        ids("class_lengths", lengths_ptr.into(), vm)?;
+
+        // The state dicts, holding the pre-block values of everything the block touches (what
+        // the OS "guesses" and state_update checks against the previous root).
+        let manager = Rc::new(RefCell::new(DictManager::new()));
+        let mut contracts = HashMap::new();
+        for (address, pre) in &self.input.pre_contracts {
+            let storage: HashMap<MaybeRelocatable, MaybeRelocatable> =
+                pre.storage.iter().map(|(k, v)| (k.into(), v.into())).collect();
+            let storage_ptr = manager.borrow_mut().new_dict(vm, storage)?;
+            let entry = vm.add_memory_segment();
+            vm.load_data(entry, &[pre.class_hash.into(), storage_ptr, pre.nonce.into()])?;
+            contracts.insert(MaybeRelocatable::from(address), MaybeRelocatable::from(entry));
+        }
+        let contract_changes = manager.borrow_mut().new_dict(vm, contracts)?;
+        let classes: HashMap<MaybeRelocatable, MaybeRelocatable> =
+            self.input.pre_classes.iter().map(|(k, v)| (k.into(), v.into())).collect();
+        let class_changes = manager.borrow_mut().new_dict(vm, classes)?;
+        exec_scopes.insert_value("dict_manager", manager);
+        ids("contract_changes_start", contract_changes, vm)?;
+        ids("class_changes_start", class_changes, vm)?;
+        Ok(extension)
+    }
+
+    fn load_transaction(
+        &mut self,
+        vm: &mut VirtualMachine,
+        hint: &HintProcessorData,
+    ) -> Result<(), HintError> {
+        let tx = self
+            .input
+            .transactions
+            .get(self.next_transaction)
+            .ok_or_else(|| custom("the OS asked for more transactions than the block has"))?;
+        let invoke = tx;
+        let mut fields: Vec<MaybeRelocatable> = vec![
+            invoke.version.into(),
+            invoke.sender_address.into(),
+            Felt::from(invoke.calldata.len()).into(),
+        ];
+        fields.push(write_segment(vm, &invoke.calldata)?.into());
+        fields.push(invoke.nonce.into());
+        fields.push(invoke.max_fee.into());
+        fields.push(Felt::from(invoke.signature.len()).into());
+        fields.push(write_segment(vm, &invoke.signature)?.into());
+        fields.push(invoke.tip.into());
+        fields.push(Felt::from(invoke.resource_bounds.len()).into());
+        fields.push(write_segment(vm, &invoke.resource_bounds)?.into());
+        fields.push(Felt::from(invoke.paymaster_data.len()).into());
+        fields.push(write_segment(vm, &invoke.paymaster_data)?.into());
+        fields.push(invoke.data_availability_modes.into());
+        fields.push(Felt::from(invoke.account_deployment_data.len()).into());
+        fields.push(write_segment(vm, &invoke.account_deployment_data)?.into());
+        let ptr = vm.add_memory_segment();
+        vm.load_data(ptr, &fields)?;
+        insert_value_from_var_name("tx", ptr, vm, &hint.ids_data, &hint.ap_tracking)?;
+        Ok(())
+    }
+
+    fn find_entry_point(
+        &mut self,
+        vm: &mut VirtualMachine,
+        hint: &HintProcessorData,
+    ) -> Result<(), HintError> {
+        let get =
+            |name: &str| get_integer_from_var_name(name, vm, &hint.ids_data, &hint.ap_tracking);
+        let compiled_class_hash = get("compiled_class_hash")?;
+        let selector = get("selector")?;
+        let (class_index, class) = self
+            .classes
+            .iter()
+            .enumerate()
+            .find(|(_, class)| class.compiled_class_hash == compiled_class_hash)
+            .ok_or_else(|| {
+                custom(format!("no class with compiled class hash {compiled_class_hash:#x}"))
+            })?;
+        let entry_point_index =
+            class.external_selectors.iter().position(|s| *s == selector).ok_or_else(|| {
+                custom(format!("the class has no external entry point {selector:#x}"))
+            })?;
+        insert_value_from_var_name(
+            "class_index",
+            Felt::from(class_index),
+            vm,
+            &hint.ids_data,
+            &hint.ap_tracking,
+        )?;
+        insert_value_from_var_name(
+            "entry_point_index",
+            Felt::from(entry_point_index),
+            vm,
+            &hint.ids_data,
+            &hint.ap_tracking,
+        )?;
+        Ok(())
+    }
+
+    /// The OS is about to run an entry point: its trace is the transaction's `__execute__` (no
+    /// call in progress) or the next nested call of the call whose syscalls are being replayed.
+    fn enter_call(
+        &mut self,
+        vm: &mut VirtualMachine,
+        hint: &HintProcessorData,
+    ) -> Result<(), HintError> {
+        let get =
+            |name: &str| get_integer_from_var_name(name, vm, &hint.ids_data, &hint.ap_tracking);
+        let contract_address = get("contract_address")?;
+        let selector = get("selector")?;
+        let ctx = get_ptr_from_var_name("ctx", vm, &hint.ids_data, &hint.ap_tracking)?;
+        let tx_info = vm.get_relocatable((ctx + 1)?)?;
+        let trace = match self.calls.last_mut() {
+            Some(parent) => {
+                let trace = parent.trace.inner_calls.get(parent.calls_entered).cloned();
+                parent.calls_entered += 1;
+                trace
+            }
+            None => {
+                let index = self.next_transaction;
+                self.next_transaction += 1;
+                self.input.execute_traces.get(index).cloned()
+            }
+        }
+        .ok_or_else(|| custom("the OS runs a call the executor did not make"))?;
+        if trace.contract_address != contract_address || trace.selector != selector {
+            return Err(custom(format!(
+                "the OS runs {selector:#x} on {contract_address:#x}, the executor ran {:#x} on {:#x}",
+                trace.selector, trace.contract_address
+            )));
+        }
+        self.calls.push(ActiveCall {
+            trace,
+            tx_info,
+            reads_answered: 0,
+            calls_answered: 0,
+            calls_entered: 0,
+        });
+        Ok(())
+    }
+
+    /// The entry point returned: every response the executor recorded must have been used.
+    fn exit_call(&mut self) -> Result<(), HintError> {
+        let call = self.calls.last().ok_or_else(|| custom("os_exit_call outside a call"))?;
+        if call.reads_answered != call.trace.storage_read_values.len()
+            || call.calls_answered != call.trace.inner_calls.len()
+        {
+            return Err(custom(format!(
+                "contract {:#x} made other syscalls in the OS than in the executor",
+                call.trace.contract_address
+            )));
+        }
+        Ok(())
+    }
+
+    fn end_call(&mut self) -> Result<(), HintError> {
+        self.calls.pop().map(|_| ()).ok_or_else(|| custom("os_end_call outside a call"))
+    }
+
+    /// A contract's `syscall_handler.<name>(segments=segments, syscall_ptr=ids.syscall_ptr)`.
+    fn syscall(
+        &mut self,
+        name: &str,
+        vm: &mut VirtualMachine,
+        hint: &HintProcessorData,
+    ) -> Result<(), HintError> {
+        let ptr = get_ptr_from_var_name("syscall_ptr", vm, &hint.ids_data, &hint.ap_tracking)?;
+        let block_number = self.input.block_info[0];
+        let timestamp = self.input.block_info[2];
+        let call = self.calls.last_mut().ok_or_else(|| custom("syscall outside a call"))?;
+        let at = |offset: usize| (ptr + offset).map_err(HintError::from);
+        match name {
+            "storage_read" => {
+                let value =
+                    call.trace.storage_read_values.get(call.reads_answered).copied().ok_or_else(
+                        || custom("more storage reads in the OS than in the executor"),
+                    )?;
+                call.reads_answered += 1;
+                vm.insert_value(at(2)?, value)?;
+            }
+            "storage_write" | "emit_event" => {}
+            "call_contract" => {
+                let inner = call
+                    .trace
+                    .inner_calls
+                    .get(call.calls_answered)
+                    .ok_or_else(|| custom("more calls in the OS than in the executor"))?;
+                call.calls_answered += 1;
+                let retdata = inner.retdata.clone();
+                let retdata_ptr = write_segment(vm, &retdata)?;
+                vm.insert_value(at(5)?, Felt::from(retdata.len()))?;
+                vm.insert_value(at(6)?, retdata_ptr)?;
+            }
+            "get_caller_address" => vm.insert_value(at(1)?, call.trace.caller_address)?,
+            "get_contract_address" => vm.insert_value(at(1)?, call.trace.contract_address)?,
+            "get_tx_info" => vm.insert_value(at(1)?, call.tx_info)?,
+            "get_block_number" => vm.insert_value(at(1)?, block_number)?,
+            "get_block_timestamp" => vm.insert_value(at(1)?, timestamp)?,
+            other => {
+                return Err(custom(format!("the OS does not support the {other} syscall yet")));
+            }
+        }
+        Ok(())
+    }
+}
+
+impl HintProcessorLogic for OsHintProcessor {
+    fn execute_hint(
+        &mut self,
+        vm: &mut VirtualMachine,
+        exec_scopes: &mut ExecutionScopes,
+        hint_data: &Box<dyn Any>,
+    ) -> Result<(), HintError> {
+        self.execute_hint_extensive(vm, exec_scopes, hint_data).map(|_| ())
+    }
+
+    fn execute_hint_extensive(
+        &mut self,
+        vm: &mut VirtualMachine,
+        exec_scopes: &mut ExecutionScopes,
+        hint_data: &Box<dyn Any>,
+    ) -> Result<HintExtension, HintError> {
+        let hint = hint_data.downcast_ref::<HintProcessorData>().ok_or(HintError::WrongHintData)?;
+        let code = hint.code.trim();
+        if let Some(result) = self.os_hint(code, vm, exec_scopes, hint) {
+            return result;
+        }
+        if let Some(name) = code
+            .strip_prefix("syscall_handler.")
+            .and_then(|rest| rest.strip_suffix("(segments=segments, syscall_ptr=ids.syscall_ptr)"))
+        {
+            self.syscall(name, vm, hint)?;
+            return Ok(HintExtension::new());
+        }
+        self.builtin.execute_hint(vm, exec_scopes, hint_data)?;
+        Ok(HintExtension::new())
+    }
+}
+
+impl ResourceTracker for OsHintProcessor {}
+
+fn custom(message: impl Into<String>) -> HintError {
+    HintError::CustomHint(message.into().into_boxed_str())
+}
+
+/// Writes `values` to a new segment and returns its start.
+fn write_segment(vm: &mut VirtualMachine, values: &[Felt]) -> Result<Relocatable, HintError> {
+    let ptr = vm.add_memory_segment();
+    let values: Vec<MaybeRelocatable> = values.iter().map(MaybeRelocatable::from).collect();
+    vm.load_data(ptr, &values)?;
+    Ok(ptr)
+}

@@ -1,0 +1,360 @@
+//! [`run_block`]: the executor's run of a block, its state witness, then the OS's proof-mode run
+//! in cairo-vm, returning what the prover consumes and the decoded public output.
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet};
+
+use cairo_vm::cairo_run::{CairoRunConfig, cairo_run_program_with_initial_scope};
+use cairo_vm::hint_processor::builtin_hint_processor::builtin_hint_processor_definition::BuiltinHintProcessor;
+use cairo_vm::types::exec_scope::ExecutionScopes;
+use cairo_vm::types::layout_name::LayoutName;
+use cairo_vm::types::program::Program;
+use cairo_vm::types::relocatable::MaybeRelocatable;
+use chain::block::{L1DataAvailabilityMode, StarknetVersion};
+use chain::{BlockPublicOutput, Felt};
+use executor::{
+    BlockContext, CallTrace, ClassProvider, ExecutableTransaction, ExecutorConfig,
+    transaction::EXECUTE_SELECTOR,
+};
+use state::witness::{StateWitness, TouchedKeys};
+use state::{Backend, State, StateError, StateReader};
+
+use crate::OsError;
+use crate::hints::{ClassInput, OsHintProcessor};
+use crate::input::{InvokeInput, OsInput, PreContract};
+
+/// The compiled OS program (`os-program/os/main.json`, `cairo-compile --proof_mode`).
+pub const OS_PROGRAM_JSON: &str = include_str!("../../../os-program/os/main.json");
+
+/// The block the OS proves: its header fields that are inputs (the rest, roots, counts and
+/// commitments, are what the OS computes) and its transactions.
+#[derive(Clone, Debug)]
+pub struct BlockToProve {
+    /// Number, timestamp, sequencer address, chain id and gas prices.
+    pub context: BlockContext,
+    /// Hash of the parent block.
+    pub parent_hash: Felt,
+    /// How the state diff is published on L1.
+    pub l1_da_mode: L1DataAvailabilityMode,
+    /// Protocol version the header declares.
+    pub starknet_version: StarknetVersion,
+    /// The transactions, in block order (all included ones, none rejected).
+    pub transactions: Vec<ExecutableTransaction>,
+}
+
+/// A finished proof-mode run of the OS over one block.
+#[derive(Debug)]
+pub struct BlockExecution {
+    /// The ten felts the OS wrote, decoded.
+    pub public_output: BlockPublicOutput,
+    /// Cairo steps of the run.
+    pub steps: usize,
+    /// The run, relocated, in the shape the prover consumes.
+    pub run: OsRun,
+    /// The executor's run of the same block (receipts, state diff) the OS replayed.
+    pub executor: executor::BlockExecution,
+}
+
+/// The relocated proof-mode run: what `cairo-air` proves.
+#[derive(Clone, Debug)]
+pub struct OsRun {
+    /// The OS program's bytecode.
+    pub program: Vec<Felt>,
+    /// `(pc, ap, fp)` before each step.
+    pub trace: Vec<(u64, u64, u64)>,
+    /// Relocated memory (`None` for cells never written).
+    pub memory: Vec<Option<Felt>>,
+    /// `(builtin name, begin, stop)` of each builtin segment, in `%builtins` order.
+    pub builtin_segments: Vec<(&'static str, u64, u64)>,
+    /// The output segment's contents.
+    pub output: Vec<Felt>,
+}
+
+/// Loads the OS program.
+pub fn os_program() -> Result<Program, OsError> {
+    Program::from_bytes(OS_PROGRAM_JSON.as_bytes(), Some("main"))
+        .map_err(|e| OsError::Program(e.to_string()))
+}
+
+/// Runs `block` through the executor and then through the OS, on top of the state after block
+/// `parent_block` of `state` (`None`: the empty state, nothing committed yet). Class definitions
+/// come from `classes`. The same as [`prepare_block`] then [`PreparedBlock::run`].
+pub fn run_block<B: Backend>(
+    block: &BlockToProve,
+    state: &State<B>,
+    parent_block: Option<u64>,
+    classes: &dyn ClassProvider,
+    config: &ExecutorConfig,
+) -> Result<BlockExecution, OsError> {
+    prepare_block(block, state, parent_block, classes, config)?.run()
+}
+
+/// Everything the OS run of a block needs, built from the executor's run: the hints' input, the
+/// classes and the state witness. Nothing in it is trusted by the OS: changing any of it makes
+/// [`PreparedBlock::run`] fail or prove another block (a changed transaction).
+#[derive(Debug)]
+pub struct PreparedBlock {
+    /// The block, transactions, call traces and pre-block values the OS's hints serve.
+    pub input: OsInput,
+    /// The classes the block's calls run.
+    pub classes: Vec<ClassInput>,
+    /// The Merkle-Patricia witness of the touched keys against the previous root.
+    pub witness: StateWitness,
+    /// The executor's run of the block.
+    pub executor: executor::BlockExecution,
+}
+
+impl PreparedBlock {
+    /// Runs the OS in proof mode.
+    pub fn run(self) -> Result<BlockExecution, OsError> {
+        let run = run_os(self.input, self.classes, self.witness)?;
+        let public_output = BlockPublicOutput::from_felts(&run.output)?;
+        Ok(BlockExecution { public_output, steps: run.trace.len(), run, executor: self.executor })
+    }
+}
+
+/// Runs `block` through the executor (it must include every transaction, none reverted) and
+/// builds the OS's input and the state witness; see [`run_block`].
+pub fn prepare_block<B: Backend>(
+    block: &BlockToProve,
+    state: &State<B>,
+    parent_block: Option<u64>,
+    classes: &dyn ClassProvider,
+    config: &ExecutorConfig,
+) -> Result<PreparedBlock, OsError> {
+    let snapshot = match parent_block {
+        Some(number) => state.at_block(number)?,
+        None => {
+            if state.latest()?.is_some() {
+                return Err(OsError::Witness(
+                    "no parent block given but the state has committed blocks".into(),
+                ));
+            }
+            state.latest_snapshot()?
+        }
+    };
+    let prev_state_root = snapshot.roots().global_root();
+
+    // 1. The executor, recording every state read: the OS needs those pre-block values.
+    let recording = RecordingReader { inner: &snapshot, touched: RefCell::default() };
+    let execution = executor::execute_block(
+        config,
+        block.context.clone(),
+        &recording,
+        classes,
+        &block.transactions,
+    )?;
+    let mut transactions = Vec::with_capacity(block.transactions.len());
+    let mut execute_traces = Vec::with_capacity(block.transactions.len());
+    for (index, (tx, outcome)) in block.transactions.iter().zip(&execution.outcomes).enumerate() {
+        let hash = tx.transaction_hash;
+        let included = outcome.as_ref().map_err(|error| OsError::RejectedTransaction {
+            index,
+            hash,
+            reason: error.to_string(),
+        })?;
+        let invoke = InvokeInput::from_transaction(&tx.transaction).ok_or(
+            OsError::UnsupportedTransaction {
+                index,
+                hash,
+                what: "transactions other than INVOKE v1/v3",
+            },
+        )?;
+        if included.reverted() {
+            return Err(OsError::UnsupportedTransaction {
+                index,
+                hash,
+                what: "reverted transactions",
+            });
+        }
+        let trace = included
+            .calls
+            .iter()
+            .rev()
+            .find(|call| call.selector == EXECUTE_SELECTOR)
+            .cloned()
+            .ok_or_else(|| OsError::Witness(format!("transaction {index} has no __execute__")))?;
+        transactions.push(invoke);
+        execute_traces.push(trace);
+    }
+
+    // 2. What the block touches, its pre-block values and the state witness.
+    let mut touched = recording.touched.into_inner();
+    touched.add_diff(&execution.state_diff);
+    let mut class_hashes = BTreeSet::new();
+    for trace in &execute_traces {
+        collect_classes(trace, &mut class_hashes);
+    }
+    for class_hash in &class_hashes {
+        touched.add_class(*class_hash);
+    }
+    let mut pre_contracts = BTreeMap::new();
+    for (address, keys) in &touched.storage {
+        let mut storage = BTreeMap::new();
+        for key in keys {
+            storage.insert(*key, snapshot.storage_at(*address, *key)?);
+        }
+        let contract = PreContract {
+            class_hash: snapshot.class_hash_at(*address)?,
+            nonce: snapshot.nonce_at(*address)?,
+            storage,
+        };
+        pre_contracts.insert(*address, contract);
+    }
+    let mut pre_classes = BTreeMap::new();
+    for class_hash in &touched.classes {
+        let compiled = snapshot.compiled_class_hash(*class_hash)?.unwrap_or(Felt::ZERO);
+        pre_classes.insert(*class_hash, compiled);
+    }
+    let witness = StateWitness::build(state, parent_block, &touched)?;
+
+    // 3. The classes the OS loads.
+    let mut class_inputs = Vec::with_capacity(class_hashes.len());
+    for class_hash in &class_hashes {
+        let class =
+            classes.class(*class_hash)?.ok_or(OsError::MissingClass { class_hash: *class_hash })?;
+        class_inputs.push(class_input(&class)?);
+    }
+
+    let context = &block.context;
+    let prices = &context.gas_prices;
+    let block_info = vec![
+        Felt::from(context.block_number),
+        block.parent_hash,
+        Felt::from(context.timestamp),
+        context.sequencer_address,
+        context.chain_id.as_felt(),
+        prev_state_root,
+        Felt::from(prices.l1_gas_price_wei),
+        Felt::from(prices.l1_gas_price_fri),
+        Felt::from(prices.l1_data_gas_price_wei),
+        Felt::from(prices.l1_data_gas_price_fri),
+        Felt::from(prices.l2_gas_price_wei),
+        Felt::from(prices.l2_gas_price_fri),
+        block.l1_da_mode.as_felt(),
+        block.starknet_version.as_felt(),
+    ];
+    let input = OsInput { block_info, transactions, execute_traces, pre_contracts, pre_classes };
+    Ok(PreparedBlock { input, classes: class_inputs, witness, executor: execution })
+}
+
+/// Runs the OS program in proof mode over `input`.
+fn run_os(
+    input: OsInput,
+    classes: Vec<ClassInput>,
+    witness: StateWitness,
+) -> Result<OsRun, OsError> {
+    let program = os_program()?;
+    let mut builtin = BuiltinHintProcessor::new_empty();
+    crate::state_update::register_hints(&mut builtin);
+    let mut processor = OsHintProcessor::new(builtin, input, classes);
+    let mut scopes = ExecutionScopes::new();
+    crate::state_update::enter_witness(&mut scopes, witness);
+    let config = CairoRunConfig {
+        entrypoint: "main",
+        trace_enabled: true,
+        relocate_mem: true,
+        relocate_trace: true,
+        layout: LayoutName::all_cairo,
+        proof_mode: true,
+        disable_trace_padding: true,
+        ..CairoRunConfig::default()
+    };
+    let runner = cairo_run_program_with_initial_scope(&program, &config, &mut processor, scopes)
+        .map_err(|e| OsError::Rejected(e.to_string()))?;
+
+    let trace = runner
+        .relocated_trace
+        .as_ref()
+        .ok_or_else(|| OsError::Rejected("no relocated trace".into()))?
+        .iter()
+        .map(|entry| (entry.pc as u64, entry.ap as u64, entry.fp as u64))
+        .collect();
+    let memory: Vec<Option<Felt>> = runner.relocated_memory.clone();
+    let program_words = program
+        .iter_data()
+        .map(|word| match word {
+            MaybeRelocatable::Int(value) => Ok(*value),
+            MaybeRelocatable::RelocatableValue(_) => {
+                Err(OsError::Program("relocatable in program data".into()))
+            }
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let segments =
+        runner.get_memory_segment_addresses().map_err(|e| OsError::Rejected(e.to_string()))?;
+    let mut builtin_segments = Vec::new();
+    let mut output = Vec::new();
+    for name in program.iter_builtins() {
+        let (begin, stop) = *segments
+            .get(name.to_str())
+            .ok_or_else(|| OsError::Rejected(format!("no segment for {}", name.to_str())))?;
+        if name.to_str() == "output" {
+            output =
+                (begin..stop)
+                    .map(|address| {
+                        memory.get(address).copied().flatten().ok_or_else(|| {
+                            OsError::Rejected(format!("output cell {address} is empty"))
+                        })
+                    })
+                    .collect::<Result<_, _>>()?;
+        }
+        builtin_segments.push((name.to_str(), begin as u64, stop as u64));
+    }
+    Ok(OsRun { program: program_words, trace, memory, builtin_segments, output })
+}
+
+/// The OS's view of a class.
+fn class_input(class: &executor::DeprecatedClass) -> Result<ClassInput, OsError> {
+    let definition = class.definition();
+    let invalid = |e: &dyn std::fmt::Display| {
+        OsError::Program(format!("class {:#x}: {e}", class.class_hash()))
+    };
+    let program_json = serde_json::to_vec(&definition.program).map_err(|e| invalid(&e))?;
+    let program = Program::from_bytes(&program_json, None).map_err(|e| invalid(&e))?;
+    let preimage = class.compiled_class_preimage();
+    let bytecode_start = preimage.len() - definition.program.data.len();
+    let external_selectors =
+        definition.entry_points_by_type.external.iter().map(|e| e.selector).collect();
+    Ok(ClassInput {
+        preimage,
+        bytecode_start,
+        compiled_class_hash: class.compiled_class_hash(),
+        external_selectors,
+        program,
+    })
+}
+
+fn collect_classes(trace: &CallTrace, out: &mut BTreeSet<Felt>) {
+    out.insert(trace.class_hash);
+    for inner in &trace.inner_calls {
+        collect_classes(inner, out);
+    }
+}
+
+/// A [`StateReader`] that records what it is asked.
+struct RecordingReader<'a> {
+    inner: &'a dyn StateReader,
+    touched: RefCell<TouchedKeys>,
+}
+
+impl StateReader for RecordingReader<'_> {
+    fn storage_at(&self, address: Felt, key: Felt) -> Result<Felt, StateError> {
+        self.touched.borrow_mut().add_storage(address, key);
+        self.inner.storage_at(address, key)
+    }
+
+    fn nonce_at(&self, address: Felt) -> Result<Felt, StateError> {
+        self.touched.borrow_mut().add_contract(address);
+        self.inner.nonce_at(address)
+    }
+
+    fn class_hash_at(&self, address: Felt) -> Result<Felt, StateError> {
+        self.touched.borrow_mut().add_contract(address);
+        self.inner.class_hash_at(address)
+    }
+
+    fn compiled_class_hash(&self, class_hash: Felt) -> Result<Option<Felt>, StateError> {
+        self.touched.borrow_mut().add_class(class_hash);
+        self.inner.compiled_class_hash(class_hash)
+    }
+}

@@ -1,0 +1,270 @@
+//! Shared fixtures of the OS tests: a chain in memory (bundled classes, an account, the ERC-20,
+//! fibonacci and factorial deployed at genesis), signed transactions, and the block header the
+//! chain computes for a block, to compare with the OS's public output.
+#![allow(dead_code)]
+
+use chain::block::{L1DataAvailabilityMode, StarknetVersion, event_commitment};
+use chain::{
+    BlockHeader, BlockPublicOutput, ChainId, Felt, InvokeV1, InvokeV3, Receipt, ResourceBounds,
+    ResourceBoundsMapping, Transaction, transaction_commitment,
+};
+use executor::{
+    BlockContext, BundledClasses, ClassCache, ExecutableTransaction, Executor, ExecutorConfig,
+};
+use os::{BlockExecution, BlockToProve, OsError};
+use state::{MemoryBackend, State};
+
+/// The chain the tests run on.
+pub const CHAIN_ID: ChainId = ChainId::DEVNET;
+/// A test key (worth nothing).
+pub const PRIVATE_KEY: Felt =
+    Felt::from_hex_unchecked("0x3c1e9550e66958296d11b60f8e8e7a7ad990d07fa65d5f7652c4a6c87d4e3cc");
+
+/// `get_selector_from_name`.
+pub fn selector(name: &str) -> Felt {
+    starknet_core::utils::get_selector_from_name(name).unwrap()
+}
+
+/// The legacy (Cairo 0) multicall encoding of `__execute__`'s calldata.
+pub fn multicall(calls: &[(Felt, Felt, Vec<Felt>)]) -> Vec<Felt> {
+    let mut out = vec![Felt::from(calls.len())];
+    let mut data = Vec::new();
+    for (to, selector, calldata) in calls {
+        out.extend([*to, *selector, Felt::from(data.len()), Felt::from(calldata.len())]);
+        data.extend_from_slice(calldata);
+    }
+    out.push(Felt::from(data.len()));
+    out.extend(data);
+    out
+}
+
+/// A chain in memory, its last block's hash and the header the chain computed for it.
+pub struct Chain {
+    pub bundled: BundledClasses,
+    pub classes: ClassCache,
+    pub state: State<MemoryBackend>,
+    pub config: ExecutorConfig,
+    /// The last committed block.
+    pub head: u64,
+    pub head_hash: Felt,
+    pub accounts: Vec<Felt>,
+    pub nonces: Vec<u64>,
+    pub erc20: Felt,
+    pub fibonacci: Felt,
+    pub factorial: Felt,
+}
+
+/// What the chain computed for a block, next to what the OS proved.
+pub struct Proven {
+    pub header: BlockHeader,
+    pub previous_state_root: Felt,
+    pub os: BlockExecution,
+}
+
+impl Proven {
+    /// The public output the OS must write for this block.
+    pub fn expected_output(&self) -> BlockPublicOutput {
+        BlockPublicOutput::for_header(&self.header, Felt::ONE, CHAIN_ID, self.previous_state_root)
+    }
+}
+
+impl Chain {
+    /// Genesis (block 0): the bundled classes declared, `n_accounts` accounts (the test key),
+    /// the ERC-20 (supply minted to account 0), fibonacci and factorial.
+    pub fn new(n_accounts: usize) -> Self {
+        let bundled = BundledClasses::load().unwrap();
+        let classes = ClassCache::with_bundled(&bundled);
+        let state = State::new(MemoryBackend::new());
+        let executor = Executor::default();
+        let public_key = chain::signature::public_key(&PRIVATE_KEY);
+        let snapshot = state.latest_snapshot().unwrap();
+        let mut block = executor.begin_block(
+            BlockContext::new(CHAIN_ID, 0, 1_700_000_000),
+            &snapshot,
+            &classes,
+        );
+        for class in bundled.all() {
+            block.declare_system_class(class.clone()).unwrap();
+        }
+        let accounts: Vec<Felt> = (0..n_accounts)
+            .map(|salt| {
+                block
+                    .deploy_system_contract(
+                        bundled.account.class_hash(),
+                        Felt::from(salt as u64 + 0x5eed),
+                        &[public_key],
+                    )
+                    .unwrap()
+                    .address
+            })
+            .collect();
+        let erc20_calldata = [
+            chain::short_string::encode_const("Watcher Token"),
+            chain::short_string::encode_const("WTK"),
+            Felt::from(18u64),
+            Felt::from(10u128.pow(24)),
+            Felt::ZERO,
+            accounts[0],
+        ];
+        let erc20 = block
+            .deploy_system_contract(bundled.erc20.class_hash(), Felt::ONE, &erc20_calldata)
+            .unwrap()
+            .address;
+        let fibonacci = block
+            .deploy_system_contract(bundled.fibonacci.class_hash(), Felt::TWO, &[])
+            .unwrap()
+            .address;
+        let factorial = block
+            .deploy_system_contract(bundled.factorial.class_hash(), Felt::THREE, &[])
+            .unwrap()
+            .address;
+        let (diff, declared) = block.finish().unwrap();
+        state
+            .commit_block_with_classes(0, &diff, &executor::compiled_class_hashes(&declared))
+            .unwrap();
+        Chain {
+            bundled,
+            classes,
+            state,
+            config: ExecutorConfig::default(),
+            head: 0,
+            head_hash: Felt::from(0x6e6e5150u64),
+            nonces: vec![0; n_accounts],
+            accounts,
+            erc20,
+            fibonacci,
+            factorial,
+        }
+    }
+
+    /// The context of the next block.
+    pub fn next_context(&self) -> BlockContext {
+        let mut context =
+            BlockContext::new(CHAIN_ID, self.head + 1, 1_700_000_000 + 12 * (self.head + 1));
+        context.sequencer_address = Felt::from(0x5e0u64);
+        context.gas_prices.l1_gas_price_wei = 7;
+        context.gas_prices.l2_gas_price_fri = 11;
+        context
+    }
+
+    /// A signed INVOKE v1 of `calls` from account `index`, with its next nonce.
+    pub fn invoke_v1(
+        &mut self,
+        index: usize,
+        calls: &[(Felt, Felt, Vec<Felt>)],
+    ) -> ExecutableTransaction {
+        let nonce = self.take_nonce(index);
+        let tx = Transaction::InvokeV1(InvokeV1 {
+            sender_address: self.accounts[index],
+            calldata: multicall(calls),
+            max_fee: Felt::from(0x2386f26fc10000u64),
+            signature: vec![],
+            nonce,
+            is_query: false,
+        });
+        sign(tx)
+    }
+
+    /// A signed INVOKE v3 of `calls` from account `index`, with its next nonce.
+    pub fn invoke_v3(
+        &mut self,
+        index: usize,
+        calls: &[(Felt, Felt, Vec<Felt>)],
+    ) -> ExecutableTransaction {
+        let nonce = self.take_nonce(index);
+        let tx = Transaction::InvokeV3(InvokeV3 {
+            sender_address: self.accounts[index],
+            calldata: multicall(calls),
+            signature: vec![],
+            nonce,
+            resource_bounds: ResourceBoundsMapping {
+                l1_gas: ResourceBounds { max_amount: 0x186a0, max_price_per_unit: 0x5af3107a4000 },
+                l2_gas: ResourceBounds { max_amount: 0x3b9aca00, max_price_per_unit: 0x2540be400 },
+                l1_data_gas: Some(ResourceBounds {
+                    max_amount: 0x200,
+                    max_price_per_unit: 0x38d7ea4c68000,
+                }),
+            },
+            tip: 3,
+            paymaster_data: vec![],
+            account_deployment_data: vec![],
+            nonce_data_availability_mode: Default::default(),
+            fee_data_availability_mode: Default::default(),
+            is_query: false,
+        });
+        sign(tx)
+    }
+
+    fn take_nonce(&mut self, index: usize) -> Felt {
+        let nonce = self.nonces[index];
+        self.nonces[index] += 1;
+        Felt::from(nonce)
+    }
+
+    /// An ERC-20 transfer of `amount` from account `from` to `to`.
+    pub fn transfer(
+        &mut self,
+        from: usize,
+        to: Felt,
+        amount: u64,
+        v3: bool,
+    ) -> ExecutableTransaction {
+        let call = (self.erc20, selector("transfer"), vec![to, Felt::from(amount), Felt::ZERO]);
+        if v3 { self.invoke_v3(from, &[call]) } else { self.invoke_v1(from, &[call]) }
+    }
+
+    /// The block of `transactions` on top of the head.
+    pub fn block(&self, transactions: Vec<ExecutableTransaction>) -> BlockToProve {
+        BlockToProve {
+            context: self.next_context(),
+            parent_hash: self.head_hash,
+            l1_da_mode: L1DataAvailabilityMode::Blob,
+            starknet_version: StarknetVersion::current(),
+            transactions,
+        }
+    }
+
+    /// Runs `block` through the OS on the head's state (nothing is committed).
+    pub fn run_os(&self, block: &BlockToProve) -> Result<BlockExecution, OsError> {
+        os::run_block(block, &self.state, Some(self.head), &self.classes, &self.config)
+    }
+
+    /// Runs `block` through the OS, then commits the executor's diff as the chain does and
+    /// computes the header, which becomes the new head.
+    pub fn prove_and_commit(&mut self, block: &BlockToProve) -> Proven {
+        let os = self.run_os(block).unwrap();
+        let (_, previous_roots) = self.state.latest().unwrap().unwrap();
+        let previous_state_root = previous_roots.global_root();
+        let diff = &os.executor.state_diff;
+        let compiled = executor::compiled_class_hashes(&os.executor.declared_classes);
+        let roots = self.state.commit_block_with_classes(self.head + 1, diff, &compiled).unwrap();
+        let receipts: Vec<Receipt> = os.executor.included().map(|e| e.receipt.clone()).collect();
+        let hashes: Vec<Felt> = block.transactions.iter().map(|tx| tx.transaction_hash).collect();
+        let (event_commitment, event_count) = event_commitment(&receipts);
+        let context = &block.context;
+        let header = BlockHeader {
+            block_number: context.block_number,
+            parent_hash: block.parent_hash,
+            timestamp: context.timestamp,
+            sequencer_address: context.sequencer_address,
+            state_root: roots.global_root(),
+            transaction_count: hashes.len() as u64,
+            transaction_commitment: transaction_commitment(&hashes),
+            event_count,
+            event_commitment,
+            state_diff_commitment: diff.commitment(),
+            gas_prices: context.gas_prices,
+            l1_da_mode: block.l1_da_mode,
+            starknet_version: block.starknet_version.clone(),
+        };
+        self.head += 1;
+        self.head_hash = header.hash();
+        Proven { header, previous_state_root, os }
+    }
+}
+
+fn sign(mut tx: Transaction) -> ExecutableTransaction {
+    let hash = tx.hash(CHAIN_ID);
+    tx.set_signature(chain::signature::sign_hash(&PRIVATE_KEY, &hash).unwrap().to_vec());
+    ExecutableTransaction::new(tx, CHAIN_ID)
+}

@@ -1,0 +1,62 @@
+//! Cairo steps of the OS per transaction type and per block size (printed; run with
+//! `--nocapture` to see them). The 100-transfer block must stay within 2M steps, state
+//! commitment included.
+
+mod common;
+
+use chain::Felt;
+use common::{Chain, selector};
+
+fn transfers(n: usize) -> usize {
+    let mut chain = Chain::new(2);
+    let recipient = chain.accounts[1];
+    let txs = (0..n).map(|i| chain.transfer(0, recipient, 1 + i as u64, i % 2 == 1)).collect();
+    let block = chain.block(txs);
+    let proven = chain.prove_and_commit(&block);
+    assert_eq!(proven.os.public_output, proven.expected_output());
+    proven.os.steps
+}
+
+#[test]
+fn steps_per_block_of_transfers() {
+    let empty = transfers(0);
+    let one = transfers(1);
+    let ten = transfers(10);
+    let hundred = transfers(100);
+    eprintln!(
+        "OS steps: empty block {empty}, 1 transfer {one}, 10 transfers {ten}, 100 transfers {hundred}"
+    );
+    assert!(empty < one && one < ten && ten < hundred);
+    assert!(hundred <= 2_000_000, "100 transfers cost {hundred} steps");
+}
+
+#[test]
+fn steps_per_transaction_type() {
+    let mut chain = Chain::new(2);
+    let empty = {
+        let block = chain.block(vec![]);
+        chain.prove_and_commit(&block).os.steps
+    };
+    let mut measure = |name: &str, make: &dyn Fn(&mut Chain) -> executor::ExecutableTransaction| {
+        let tx = make(&mut chain);
+        let block = chain.block(vec![tx]);
+        let proven = chain.prove_and_commit(&block);
+        assert_eq!(proven.os.public_output, proven.expected_output());
+        eprintln!(
+            "{name}: {} steps ({} over an empty block)",
+            proven.os.steps,
+            proven.os.steps - empty
+        );
+    };
+    let recipient = Felt::from(0x1234u64);
+    measure("ERC-20 transfer, INVOKE v1", &|c: &mut Chain| c.transfer(0, recipient, 1, false));
+    measure("ERC-20 transfer, INVOKE v3", &|c: &mut Chain| c.transfer(0, recipient, 1, true));
+    measure("fibonacci(10)", &|c: &mut Chain| {
+        let call = (c.fibonacci, selector("fibonacci"), vec![Felt::from(10u64)]);
+        c.invoke_v1(0, &[call])
+    });
+    measure("factorial(10)", &|c: &mut Chain| {
+        let call = (c.factorial, selector("factorial"), vec![Felt::from(10u64)]);
+        c.invoke_v1(0, &[call])
+    });
+}

@@ -1,0 +1,135 @@
+//! A block run through the OS with any piece of its input changed: the run fails, or (for a
+//! changed transaction that still executes) it proves another block, whose public output does
+//! not match the header the chain computed.
+
+mod common;
+
+use chain::Felt;
+use common::Chain;
+use os::{OsError, PreparedBlock};
+
+/// A chain with one block of two transfers prepared (not yet run) on top of genesis, and the
+/// public output it must produce.
+fn prepare() -> (Chain, os::BlockToProve, PreparedBlock) {
+    let mut chain = Chain::new(2);
+    let recipient = chain.accounts[1];
+    let txs =
+        vec![chain.transfer(0, recipient, 1_000, false), chain.transfer(0, recipient, 5, true)];
+    let block = chain.block(txs);
+    let prepared =
+        os::prepare_block(&block, &chain.state, Some(chain.head), &chain.classes, &chain.config)
+            .unwrap();
+    (chain, block, prepared)
+}
+
+fn assert_rejected(result: Result<os::BlockExecution, OsError>, what: &str) {
+    match result {
+        Err(OsError::Rejected(_)) => {}
+        Err(other) => panic!("{what}: expected the OS to reject the run, got {other}"),
+        Ok(_) => panic!("{what}: the OS accepted a tampered input"),
+    }
+}
+
+#[test]
+fn untampered_block_runs() {
+    let (mut chain, block, prepared) = prepare();
+    let output = prepared.run().unwrap().public_output;
+    let proven = chain.prove_and_commit(&block);
+    assert_eq!(output, proven.expected_output());
+}
+
+#[test]
+fn wrong_storage_read_response_fails() {
+    let (_, _, mut prepared) = prepare();
+    // The ERC-20's first read (the sender's balance) is answered wrongly.
+    let transfer = &mut prepared.input.execute_traces[0].inner_calls[0];
+    assert!(!transfer.storage_read_values.is_empty());
+    transfer.storage_read_values[0] += Felt::ONE;
+    assert_rejected(prepared.run(), "storage read");
+}
+
+#[test]
+fn wrong_call_retdata_fails() {
+    let (_, _, mut prepared) = prepare();
+    prepared.input.execute_traces[0].inner_calls[0].retdata = vec![Felt::ZERO];
+    assert_rejected(prepared.run(), "call_contract retdata");
+}
+
+#[test]
+fn wrong_pre_block_storage_fails() {
+    let (chain, _, mut prepared) = prepare();
+    let erc20 = prepared.input.pre_contracts.get_mut(&chain.erc20).unwrap();
+    for value in erc20.storage.values_mut() {
+        *value += Felt::ONE;
+    }
+    assert_rejected(prepared.run(), "pre-block storage");
+}
+
+#[test]
+fn wrong_pre_block_nonce_fails() {
+    let (chain, _, mut prepared) = prepare();
+    // Claim the account's nonce was 1 and shift the transactions' nonces to match.
+    prepared.input.pre_contracts.get_mut(&chain.accounts[0]).unwrap().nonce = Felt::ONE;
+    for tx in &mut prepared.input.transactions {
+        tx.nonce += Felt::ONE;
+    }
+    assert_rejected(prepared.run(), "pre-block nonce");
+}
+
+#[test]
+fn wrong_nonce_fails() {
+    let (_, _, mut prepared) = prepare();
+    prepared.input.transactions[1].nonce = Felt::ZERO;
+    assert_rejected(prepared.run(), "transaction nonce");
+}
+
+#[test]
+fn wrong_witness_fails() {
+    let (_, _, mut prepared) = prepare();
+    prepared.witness.contracts_root += Felt::ONE;
+    assert_rejected(prepared.run(), "witness contracts root");
+
+    let (_, _, mut prepared) = prepare();
+    prepared.witness.nodes.clear();
+    assert_rejected(prepared.run(), "witness without nodes");
+}
+
+#[test]
+fn wrong_previous_root_fails() {
+    let (_, _, mut prepared) = prepare();
+    // BlockInfo.prev_state_root.
+    prepared.input.block_info[5] += Felt::ONE;
+    assert_rejected(prepared.run(), "previous state root");
+}
+
+#[test]
+fn wrong_class_code_fails() {
+    let (_, _, mut prepared) = prepare();
+    for class in &mut prepared.classes {
+        let last = class.preimage.len() - 1;
+        class.preimage[last] += Felt::ONE;
+    }
+    assert_rejected(prepared.run(), "class bytecode");
+}
+
+#[test]
+fn changed_transaction_does_not_prove_the_block() {
+    let (mut chain, block, mut prepared) = prepare();
+    // Another amount: the executor's responses no longer fit, or the OS proves another block.
+    let calldata = &mut prepared.input.transactions[0].calldata;
+    let amount_at = calldata.len() - 2;
+    calldata[amount_at] = Felt::from(999u64);
+    let result = prepared.run();
+    let expected = chain.prove_and_commit(&block).expected_output();
+    match result {
+        Err(OsError::Rejected(_)) => {}
+        Err(other) => panic!("unexpected error {other}"),
+        Ok(execution) => {
+            assert_ne!(execution.public_output.block_hash, expected.block_hash);
+            assert_ne!(
+                execution.public_output.transaction_commitment,
+                expected.transaction_commitment
+            );
+        }
+    }
+}

@@ -32,7 +32,7 @@ use executor::{
 };
 use serde_json::{Value, json};
 use starknet_core::types::contract::legacy::LegacyContractClass;
-use state::{SledBackend, State};
+use state::{SledBackend, State, StateReader};
 
 use crate::error::WatcherError;
 use crate::fetch::FetchedBlock;
@@ -247,7 +247,21 @@ impl Replayer {
             // deployments) defines the chain, and is checked through the root and the hash.
             (fetched.claimed_diff.clone(), Vec::new(), Vec::new(), 0)
         } else {
-            self.execute(fetched, &mut evidence)?
+            let (replayed_diff, transactions, receipts, steps) =
+                self.execute(fetched, &mut evidence)?;
+            // A sequencer may list writes that leave a value as it was (a balance sent and
+            // received back): no-ops on the parent state are not a disagreement. When the
+            // effects agree, the claimed diff is kept as is, since the header's state-diff
+            // commitment (and so the block hash) is over it.
+            let parent = self.state.at_block(number - 1)?;
+            let claimed = without_no_ops(&fetched.claimed_diff, &parent)?;
+            let replayed = without_no_ops(&replayed_diff, &parent)?;
+            if claimed == replayed {
+                (fetched.claimed_diff.clone(), transactions, receipts, steps)
+            } else {
+                evidence.insert("state_diff".into(), diff_evidence(&claimed, &replayed));
+                (replayed_diff, transactions, receipts, steps)
+            }
         };
 
         let already_committed = self.hash_at(number)? == Some(fetched.block_hash);
@@ -256,7 +270,14 @@ impl Replayer {
         } else {
             self.truncate_from(number)?;
             self.hashes.insert(number.to_be_bytes(), &fetched.block_hash.to_bytes_be())?;
-            self.state.commit_block(number, &state_diff)?.global_root()
+            let mut compiled = BTreeMap::new();
+            for class_hash in &state_diff.deprecated_declared_classes {
+                let class = executor::ClassProvider::class(&self.classes, *class_hash)?.ok_or(
+                    executor::ExecutorError::MissingClassDefinition { class_hash: *class_hash },
+                )?;
+                compiled.insert(*class_hash, class.compiled_class_hash());
+            }
+            self.state.commit_block_with_classes(number, &state_diff, &compiled)?.global_root()
         };
 
         let transaction_hashes: Vec<Felt> = transactions.iter().map(|(_, hash)| *hash).collect();
@@ -295,9 +316,6 @@ impl Replayer {
                 "state_update_old_root".into(),
                 claim(fetched.claimed_old_root, previous_state_root),
             );
-        }
-        if fetched.claimed_diff != state_diff {
-            evidence.insert("state_diff".into(), diff_evidence(&fetched.claimed_diff, &state_diff));
         }
         if header.hash() != fetched.block_hash {
             evidence.insert("block_hash".into(), claim(fetched.block_hash, header.hash()));
@@ -385,6 +403,33 @@ impl Replayer {
         }
         Ok((execution.state_diff, transactions, receipts, steps))
     }
+}
+
+/// `diff` without the entries that change nothing on `parent` (a storage value, nonce or class
+/// written as it already was).
+fn without_no_ops(diff: &StateDiff, parent: &dyn StateReader) -> Result<StateDiff, WatcherError> {
+    let mut effective = diff.clone();
+    for (address, entries) in &diff.storage_diffs {
+        for (key, value) in entries {
+            if parent.storage_at(*address, *key)? == *value
+                && let Some(kept) = effective.storage_diffs.get_mut(address)
+            {
+                kept.remove(key);
+            }
+        }
+    }
+    effective.storage_diffs.retain(|_, entries| !entries.is_empty());
+    for (address, nonce) in &diff.nonces {
+        if parent.nonce_at(*address)? == *nonce {
+            effective.nonces.remove(address);
+        }
+    }
+    for (address, class_hash) in &diff.replaced_classes {
+        if parent.class_hash_at(*address)? == *class_hash {
+            effective.replaced_classes.remove(address);
+        }
+    }
+    Ok(effective)
 }
 
 fn claim(claimed: Felt, replayed: Felt) -> Value {

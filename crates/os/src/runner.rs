@@ -70,6 +70,40 @@ pub struct OsRun {
     pub output: Vec<Felt>,
 }
 
+impl OsRun {
+    /// The run as `cairo-air` proves it. Fails if a builtin segment is one the prover does not
+    /// have (the OS uses output, pedersen, range_check, bitwise and poseidon, all supported).
+    pub fn to_cairo_execution(&self) -> Result<cairo_air::CairoExecution, OsError> {
+        let felt = |x: &Felt| {
+            stark::felt_from_bytes(&x.to_bytes_be()).expect("a canonical felt is below p")
+        };
+        let builtins = self
+            .builtin_segments
+            .iter()
+            .map(|(name, begin, stop)| {
+                let builtin = match *name {
+                    "output" => cairo_air::Builtin::Output,
+                    "pedersen" => cairo_air::Builtin::Pedersen,
+                    "range_check" => cairo_air::Builtin::RangeCheck,
+                    "bitwise" => cairo_air::Builtin::Bitwise,
+                    "poseidon" => cairo_air::Builtin::Poseidon,
+                    other => {
+                        return Err(OsError::Program(format!("builtin {other} is not provable")));
+                    }
+                };
+                Ok(cairo_air::BuiltinSegment { builtin, begin: *begin, stop: *stop })
+            })
+            .collect::<Result<Vec<_>, OsError>>()?;
+        Ok(cairo_air::CairoExecution {
+            program: self.program.iter().map(felt).collect(),
+            trace: self.trace.clone(),
+            memory: self.memory.iter().map(|cell| cell.as_ref().map(felt)).collect(),
+            builtins,
+            output: self.output.iter().map(felt).collect(),
+        })
+    }
+}
+
 /// Loads the OS program.
 pub fn os_program() -> Result<Program, OsError> {
     Program::from_bytes(OS_PROGRAM_JSON.as_bytes(), Some("main"))

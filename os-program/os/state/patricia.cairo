@@ -118,8 +118,12 @@ func update_subtree{poseidon_ptr: PoseidonBuiltin*, range_check_ptr}(
             update=updates,
         );
     }
-    // Two updates or more: they cannot meet at one leaf, so height > 0 here in any run that
-    // ends (a leaf accepts exactly one update, in update_one).
+    if (height == 0) {
+        // Two updates or more at one leaf: not a squashed dict. This check also keeps heights
+        // from going below 0 (where a leaf value crafted as a node hash could be opened and the
+        // leaf checks escaped): every descent below is from a height checked to be large enough.
+        assert n_updates = 1;
+    }
     if (length != 0) {
         return update_edge(
             pow2=pow2,
@@ -224,7 +228,15 @@ func update_one{poseidon_ptr: PoseidonBuiltin*, range_check_ptr}(
             length=sibling_length + 1,
         );
     }
-    let (new_hash) = subtree_hash(bottom=new_bottom, path=new_path, length=new_length);
+    // The new child's hash (subtree_hash, inlined), then the binary node.
+    if (new_length == 0) {
+        tempvar new_hash = new_bottom;
+        tempvar poseidon_ptr = poseidon_ptr;
+    } else {
+        assert poseidon_ptr.input = PoseidonBuiltinState(s0=new_bottom, s1=new_path, s2=2);
+        tempvar new_hash = poseidon_ptr.output.s0 + new_length;
+        tempvar poseidon_ptr = poseidon_ptr + PoseidonBuiltin.SIZE;
+    }
     tempvar left = new_hash + bit * (sibling - new_hash);
     assert poseidon_ptr.input = PoseidonBuiltinState(s0=left, s1=new_hash + sibling - left, s2=2);
     let node = poseidon_ptr.output.s0;

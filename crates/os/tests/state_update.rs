@@ -848,3 +848,66 @@ fn every_state_hint_of_the_programs_is_registered() {
         serde_json::from_str(&serde_json::to_string(&witness).unwrap()).unwrap();
     assert_eq!(back, witness);
 }
+
+#[test]
+fn state_update_steps_of_a_transfer_like_block() {
+    // 1,000 accounts and a token with 2,000 balances; the block bumps 100 nonces and writes
+    // 200 balances (about what 100 transfers do), reading 100 more.
+    let mut rng = Rng(42);
+    let mut chain = Chain::new();
+    let token = rng.big_key();
+    let accounts: Vec<Felt> = (0..1000).map(|_| rng.big_key()).collect();
+    let balances: Vec<Felt> = (0..2000).map(|_| rng.big_key()).collect();
+    let mut genesis = BlockChanges::default();
+    for account in &accounts {
+        genesis.diff.deployed_contracts.insert(*account, Felt::from(7u64));
+    }
+    genesis.diff.deployed_contracts.insert(token, Felt::from(8u64));
+    for key in &balances {
+        genesis.diff.set_storage(token, *key, rng.value());
+    }
+    chain.commit(&genesis);
+    let snapshot = chain.state.at_block(0).unwrap();
+
+    let mut changes = BlockChanges { prev_root: chain.prev_root(), ..BlockChanges::default() };
+    for account in &accounts[..100] {
+        let nonce = snapshot.nonce_at(*account).unwrap();
+        changes.diff.nonces.insert(*account, nonce + Felt::ONE);
+        changes.contracts.push(ContractChange {
+            address: *account,
+            prev_class: Felt::from(7u64),
+            prev_nonce: nonce,
+            next_class: Felt::from(7u64),
+            next_nonce: nonce + Felt::ONE,
+            storage_log: Vec::new(),
+        });
+    }
+    let mut token_change = ContractChange {
+        address: token,
+        prev_class: Felt::from(8u64),
+        prev_nonce: Felt::ZERO,
+        next_class: Felt::from(8u64),
+        next_nonce: Felt::ZERO,
+        storage_log: Vec::new(),
+    };
+    for (index, key) in balances[..300].iter().enumerate() {
+        let prev = snapshot.storage_at(token, *key).unwrap();
+        let new = if index < 200 { rng.value() } else { prev };
+        token_change.storage_log.push([*key, prev, prev]);
+        token_change.storage_log.push([*key, prev, new]);
+        if new != prev {
+            changes.diff.set_storage(token, *key, new);
+        }
+    }
+    changes.contracts.push(token_change);
+    let run = changes.run(chain.witness(&changes)).unwrap();
+    let expected_commitment = changes.diff.commitment();
+    let expected_root = chain.commit(&changes);
+    assert_eq!(run.output, vec![expected_root, expected_commitment]);
+    eprintln!(
+        "state_update, 101 contracts of 1,001 (100 nonces), 300 of 2,000 storage keys (200 \
+         written, 600 accesses): {} steps",
+        run.steps
+    );
+    assert!(run.steps < 400_000, "{} steps", run.steps);
+}

@@ -311,6 +311,7 @@ impl Watcher {
             if state.replayer.hash_at(number)? != Some(fetched.block_hash) {
                 self.replay(state, fetched).await?;
             }
+            self.progress.send_modify(|p| p.replayed_through = Some(number));
             state.cursor += 1;
             return Ok(());
         }
@@ -338,6 +339,7 @@ impl Watcher {
             Err(error) => return Err(error.into()),
         }
         self.jobs.mark_replayed(number, hash, root).await?;
+        self.progress.send_modify(|p| p.replayed_through = Some(number));
         state.cursor += 1;
         match replayed.divergence {
             Some(divergence) => {
@@ -363,7 +365,6 @@ impl Watcher {
         fetched: FetchedBlock,
     ) -> Result<Replayed, WatcherError> {
         let replayer = state.replayer.clone();
-        let number = fetched.block_number;
         let transactions = fetched.transactions.len() as u64;
         let replayed = tokio::task::spawn_blocking(move || replayer.replay(&fetched))
             .await
@@ -372,7 +373,6 @@ impl Watcher {
         self.progress.send_modify(|p| {
             p.blocks_replayed += 1;
             p.transactions_replayed += transactions;
-            p.replayed_through = Some(number);
         });
         Ok(replayed)
     }
@@ -407,9 +407,11 @@ impl Watcher {
         let invalidated = self.jobs.invalidate_from(fork).await?;
         state.cursor = fork;
         let replayed_through = fork.checked_sub(1);
+        let proven_through = self.jobs.checkpoint()?.stored_through;
         self.progress.send_modify(|p| {
             p.reorgs += 1;
             p.replayed_through = replayed_through;
+            p.proven_through = proven_through;
         });
         warn!(fork, jobs = invalidated.len(), "reorg: re-processing from the fork");
         Ok(())

@@ -6,7 +6,8 @@
 pub struct Progress {
     /// Latest block the sequencer reported.
     pub head: Option<u64>,
-    /// Highest block replayed (its state committed).
+    /// Highest block replayed and recorded (its state committed, its job `replayed` or beyond,
+    /// its root served by the API).
     pub replayed_through: Option<u64>,
     /// Highest `n` such that every block from the first proven one to `n` is stored.
     pub proven_through: Option<u64>,

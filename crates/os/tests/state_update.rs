@@ -9,6 +9,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::rc::Rc;
+use std::sync::atomic::Ordering;
 
 use cairo_vm::cairo_run::{CairoRunConfig, cairo_run_program_with_initial_scope};
 use cairo_vm::hint_processor::builtin_hint_processor::builtin_hint_processor_definition::{
@@ -45,10 +46,21 @@ fn run(
     load: HintFunc,
     witness: StateWitness,
 ) -> Result<Run, String> {
+    run_with(program, vec![(input_hint, load)], witness)
+}
+
+/// [`run`] with test hints, which replace the `os::state_update` hints of the same code.
+fn run_with(
+    program: &[u8],
+    test_hints: Vec<(&str, HintFunc)>,
+    witness: StateWitness,
+) -> Result<Run, String> {
     let program = Program::from_bytes(program, Some("main")).map_err(|e| e.to_string())?;
     let mut processor = BuiltinHintProcessor::new_empty();
     os::state_update::register_hints(&mut processor);
-    processor.add_hint(input_hint.to_string(), Rc::new(load));
+    for (code, hint) in test_hints {
+        processor.add_hint(code.to_string(), Rc::new(hint));
+    }
     let mut scopes = ExecutionScopes::new();
     os::state_update::enter_witness(&mut scopes, witness);
     let config = CairoRunConfig {
@@ -910,4 +922,248 @@ fn state_update_steps_of_a_transfer_like_block() {
         run.steps
     );
     assert!(run.steps < 400_000, "{} steps", run.steps);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lying hints: patricia_update's hints only steer the recursion; whatever they say, a run either
+// fails or gives the right root.
+
+mod lies {
+    use std::collections::HashMap;
+    use std::sync::atomic::{AtomicU64, Ordering};
+
+    use cairo_vm::hint_processor::builtin_hint_processor::builtin_hint_processor_definition::HintFunc;
+    use cairo_vm::hint_processor::builtin_hint_processor::hint_utils::{
+        get_integer_from_var_name, get_ptr_from_var_name, insert_value_from_var_name,
+    };
+    use cairo_vm::hint_processor::hint_processor_definition::HintReference;
+    use cairo_vm::serde::deserialize_program::ApTracking;
+    use cairo_vm::vm::errors::hint_errors::HintError;
+    use cairo_vm::vm::vm_core::VirtualMachine;
+    use chain::Felt;
+    use state::key::Bits;
+
+    pub const COUNT_LEFT: &str =
+        "ids.n_left = patricia_count_left(memory, ids.updates, ids.n_updates, ids.child_height)";
+    pub const KEY_BIT: &str = "ids.bit = patricia_key_bit(memory, ids.update, ids.height)";
+    pub const EDGE_DIVERGENCE: &str = "ids.d, ids.top, ids.bit, ids.rest = patricia_edge_divergence(\n    memory, ids.updates, ids.n_updates, ids.height, ids.path, ids.length)";
+    pub const KEY_DIVERGENCE: &str = "ids.d, ids.top, ids.bit, ids.rest = patricia_key_divergence(\n    memory, ids.update, ids.height, ids.path, ids.length)";
+    pub const COMMON_PREFIX: &str =
+        "ids.d, ids.top = patricia_common_prefix(memory, ids.updates, ids.n_updates, ids.height)";
+
+    /// How a hint lies. `honest` lies (splitting earlier than needed) must still give the right
+    /// root; the others must make the run fail whenever they change the answer.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub enum Lie {
+        /// Sends one update too many or too few to the left child.
+        CountOffByOne,
+        /// Sends the single key to the wrong child.
+        FlipKeyBit,
+        /// Claims the updates leave an edge earlier than they do (allowed: costs steps).
+        SplitEdgeEarly,
+        /// Claims the updates follow an edge one bit further than they do.
+        SplitEdgeLate,
+        /// Claims the keys under an empty subtree share fewer bits (allowed).
+        CommonPrefixShort,
+        /// Claims they share one bit more.
+        CommonPrefixLong,
+    }
+
+    impl Lie {
+        pub const ALL: [Lie; 6] = [
+            Lie::CountOffByOne,
+            Lie::FlipKeyBit,
+            Lie::SplitEdgeEarly,
+            Lie::SplitEdgeLate,
+            Lie::CommonPrefixShort,
+            Lie::CommonPrefixLong,
+        ];
+
+        pub fn keeps_the_answer(self) -> bool {
+            matches!(self, Lie::SplitEdgeEarly | Lie::CommonPrefixShort)
+        }
+    }
+
+    type Ids = HashMap<String, HintReference>;
+
+    /// How many times each lie was told (a value other than the honest one), by `Lie as usize`.
+    pub static TOLD: [AtomicU64; 6] = [const { AtomicU64::new(0) }; 6];
+
+    fn told(lie: Lie, honest: u64, said: u64) {
+        if honest != said {
+            TOLD[lie as usize].fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    fn small(vm: &VirtualMachine, name: &str, ids: &Ids, ap: &ApTracking) -> u16 {
+        let value = get_integer_from_var_name(name, vm, ids, ap).unwrap();
+        u16::try_from(value.to_biguint()).unwrap()
+    }
+
+    fn keys(vm: &VirtualMachine, ids: &Ids, ap: &ApTracking, single: bool) -> Vec<Bits> {
+        let (pointer, n) = if single {
+            (get_ptr_from_var_name("update", vm, ids, ap).unwrap(), 1)
+        } else {
+            let n = small(vm, "n_updates", ids, ap) as usize;
+            (get_ptr_from_var_name("updates", vm, ids, ap).unwrap(), n)
+        };
+        (0..n)
+            .map(|i| Bits::from_key(&vm.get_integer((pointer + 3 * i).unwrap()).unwrap()).unwrap())
+            .collect()
+    }
+
+    fn shared(a: &Bits, a_top: u16, b: &Bits, b_top: u16, length: u16) -> u16 {
+        (0..length).take_while(|i| a.bit(a_top - 1 - i) == b.bit(b_top - 1 - i)).count() as u16
+    }
+
+    fn put(
+        vm: &mut VirtualMachine,
+        ids: &Ids,
+        ap: &ApTracking,
+        name: &str,
+        value: Felt,
+    ) -> Result<(), HintError> {
+        insert_value_from_var_name(name, value, vm, ids, ap)
+    }
+
+    /// The hints that tell `lie` (each call lies with probability 1/2, from `seed`).
+    pub fn hints(lie: Lie, seed: u64) -> Vec<(&'static str, HintFunc)> {
+        let state = AtomicU64::new(seed);
+        let coin = move || {
+            let next = state.fetch_add(0x9e37_79b9_7f4a_7c15, Ordering::Relaxed);
+            (next.wrapping_mul(0xbf58_476d_1ce4_e5b9) >> 40) & 1 == 0
+        };
+        match lie {
+            Lie::CountOffByOne => vec![(
+                COUNT_LEFT,
+                HintFunc(Box::new(move |vm, _, ids, ap, _| {
+                    let keys = keys(vm, ids, ap, false);
+                    let bit = small(vm, "child_height", ids, ap);
+                    let honest = keys.iter().take_while(|k| !k.bit(bit)).count();
+                    let told = match (coin(), honest) {
+                        (false, _) => honest,
+                        (true, 0) => 1,
+                        (true, n) if n == keys.len() => n - 1,
+                        (true, n) => n + 1,
+                    };
+                    self::told(lie, honest as u64, told as u64);
+                    put(vm, ids, ap, "n_left", Felt::from(told))
+                })),
+            )],
+            Lie::FlipKeyBit => vec![(
+                KEY_BIT,
+                HintFunc(Box::new(move |vm, _, ids, ap, _| {
+                    let key = keys(vm, ids, ap, true)[0];
+                    let height = small(vm, "height", ids, ap);
+                    let honest = key.bit(height - 1);
+                    let said = honest != coin();
+                    told(lie, u64::from(honest), u64::from(said));
+                    put(vm, ids, ap, "bit", Felt::from(u8::from(said)))
+                })),
+            )],
+            Lie::SplitEdgeEarly | Lie::SplitEdgeLate => {
+                let coin = std::sync::Arc::new(coin);
+                [(EDGE_DIVERGENCE, false), (KEY_DIVERGENCE, true)]
+                    .into_iter()
+                    .map(|(code, single)| {
+                        let coin = std::sync::Arc::clone(&coin);
+                        let hint = HintFunc(Box::new(move |vm, _, ids, ap, _| {
+                            let keys = keys(vm, ids, ap, single);
+                            let height = small(vm, "height", ids, ap);
+                            let length = small(vm, "length", ids, ap);
+                            let path_felt = get_integer_from_var_name("path", vm, ids, ap)?;
+                            let path = Bits::from_key(&path_felt).unwrap();
+                            let honest = keys
+                                .iter()
+                                .map(|k| shared(k, height, &path, length, length))
+                                .min()
+                                .unwrap();
+                            // update_one_edge puts its single key beside the old edge, so an
+                            // early split there fails rather than costing steps: not told.
+                            let d = match lie {
+                                Lie::SplitEdgeEarly if !single && honest > 0 && coin() => {
+                                    honest - 1
+                                }
+                                Lie::SplitEdgeLate if honest < length && coin() => honest + 1,
+                                _ => honest,
+                            };
+                            told(lie, u64::from(honest), u64::from(d));
+                            let (top, bit, rest) = if d < length {
+                                let tail = length - d - 1;
+                                (
+                                    path.path(length, d),
+                                    Felt::from(u8::from(path.bit(tail))),
+                                    path.path(tail, tail),
+                                )
+                            } else {
+                                (Felt::ZERO, Felt::ZERO, Felt::ZERO)
+                            };
+                            put(vm, ids, ap, "d", Felt::from(d))?;
+                            put(vm, ids, ap, "top", top)?;
+                            put(vm, ids, ap, "bit", bit)?;
+                            put(vm, ids, ap, "rest", rest)
+                        }));
+                        (code, hint)
+                    })
+                    .collect()
+            }
+            Lie::CommonPrefixShort | Lie::CommonPrefixLong => vec![(
+                COMMON_PREFIX,
+                HintFunc(Box::new(move |vm, _, ids, ap, _| {
+                    let keys = keys(vm, ids, ap, false);
+                    let height = small(vm, "height", ids, ap);
+                    let honest = keys
+                        .iter()
+                        .map(|k| shared(&keys[0], height, k, height, height))
+                        .min()
+                        .unwrap();
+                    let d = match lie {
+                        Lie::CommonPrefixShort if honest > 0 && coin() => honest - 1,
+                        Lie::CommonPrefixLong if honest + 1 < height && coin() => honest + 1,
+                        _ => honest,
+                    };
+                    told(lie, u64::from(honest), u64::from(d));
+                    put(vm, ids, ap, "d", Felt::from(d))?;
+                    put(vm, ids, ap, "top", keys[0].path(height, d))
+                })),
+            )],
+        }
+    }
+}
+
+#[test]
+fn patricia_lying_hints_never_give_a_wrong_root() {
+    let mut failures = BTreeMap::new();
+    for seed in 0..12u64 {
+        let mut rng = Rng(500 + seed);
+        let trie = TestTrie::new(random_leaves(&mut rng, [3, 30, 150][seed as usize % 3]));
+        let existing: Vec<Felt> = trie.leaves.keys().copied().collect();
+        let mut updates = BTreeMap::new();
+        for _ in 0..2 + rng.below(20) {
+            let key = if rng.chance(50) { rng.pick(&existing) } else { rng.key() };
+            updates.insert(key, if rng.chance(25) { Felt::ZERO } else { rng.value() });
+        }
+        let pairs: Vec<(Felt, Felt)> = updates.iter().map(|(k, v)| (*k, *v)).collect();
+        let mut reference =
+            TestTrie { nodes: trie.nodes.clone(), root: trie.root, leaves: BTreeMap::new() };
+        let expected = reference.apply(&pairs);
+        let input: Vec<[Felt; 3]> = updates
+            .iter()
+            .map(|(key, new)| [*key, trie.leaves.get(key).copied().unwrap_or_default(), *new])
+            .collect();
+        for lie in lies::Lie::ALL {
+            let mut hints = lies::hints(lie, seed);
+            hints.push((PATRICIA_INPUT_HINT, patricia_loader(trie.root, input.clone())));
+            let result = run_with(PATRICIA_PROGRAM, hints, trie.witness(updates.keys().copied()));
+            match result {
+                Ok(run) => assert_eq!(run.output, vec![expected], "{lie:?}, seed {seed}"),
+                Err(_) if lie.keeps_the_answer() => panic!("{lie:?} must not fail (seed {seed})"),
+                Err(_) => *failures.entry(format!("{lie:?}")).or_insert(0) += 1,
+            }
+        }
+    }
+    // Every lie was told, and the harmful ones were caught at least once each.
+    let told: Vec<u64> = lies::TOLD.iter().map(|count| count.load(Ordering::Relaxed)).collect();
+    assert!(told.iter().all(|count| *count > 0), "lies told: {told:?}");
+    assert_eq!(failures.len(), 4, "{failures:?}");
 }

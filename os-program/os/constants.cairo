@@ -11,12 +11,22 @@ const BLOCK_HASH_DOMAIN = 'WP_BLOCK_V0';
 // get_selector_from_name("__execute__").
 const EXECUTE_ENTRY_POINT_SELECTOR = 0x15d40a3d6ca2ac30f4031e42be28da9b056fef9bb7357ac5e85627ee876e5ad;
 
+// get_selector_from_name("constructor").
+const CONSTRUCTOR_SELECTOR = 0x28ffe4ff0f226a9107253e17a904099aa4f63a02a5621de0576e5aa71bc5194;
+
 // Transaction hash prefixes.
 const INVOKE_PREFIX = 'invoke';
+const DEPLOY_ACCOUNT_PREFIX = 'deploy_account';
+// The prefix of the contract address hash chain (chain::calculate_contract_address).
+const CONTRACT_ADDRESS_PREFIX = 'STARKNET_CONTRACT_ADDRESS';
 
-// Transaction kinds, as the `os_next_transaction` hint writes them.
-const TX_INVOKE_V1 = 1;
-const TX_INVOKE_V3 = 3;
+// Transaction kinds, as the `os_load_transaction` hint writes them.
+const TX_INVOKE = 0;
+const TX_DEPLOY_ACCOUNT = 1;
+
+// Entry-point tables of a class.
+const ENTRY_POINT_TYPE_EXTERNAL = 0;
+const ENTRY_POINT_TYPE_CONSTRUCTOR = 1;
 
 // Builtin names (short strings), as in a class's builtin list.
 const PEDERSEN_BUILTIN = 'pedersen';

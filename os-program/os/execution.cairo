@@ -17,6 +17,8 @@ from os.constants import (
     COMPILED_CLASS_DOMAIN,
     ECDSA_BUILTIN,
     EMIT_EVENT_SELECTOR,
+    ENTRY_POINT_TYPE_CONSTRUCTOR,
+    ENTRY_POINT_TYPE_EXTERNAL,
     GET_BLOCK_NUMBER_SELECTOR,
     GET_BLOCK_TIMESTAMP_SELECTOR,
     GET_CALLER_ADDRESS_SELECTOR,
@@ -71,8 +73,9 @@ func load_classes{range_check_ptr, poseidon_ptr: PoseidonBuiltin*}(
     return load_classes(n - 1, datas + 1, lengths + 1, out + LoadedClass.SIZE);
 }
 
-// Runs the external entry point `selector` of the contract at `contract_address` with
-// `calldata`, as called by `caller_address`, and returns its return data. The contract's storage
+// Runs the entry point `selector` (of the table `entry_point_type`: external or constructor) of
+// the contract at `contract_address` with `calldata`, as called by `caller_address`, and returns
+// its return data. The contract's storage
 // changes go to its storage dict (through `contract_changes`), its events to `event_hashes`.
 func execute_entry_point{
     pedersen_ptr: HashBuiltin*,
@@ -84,6 +87,7 @@ func execute_entry_point{
     event_hashes: felt*,
 }(
     ctx: ExecutionContext*,
+    entry_point_type: felt,
     contract_address: felt,
     selector: felt,
     calldata_size: felt,
@@ -98,17 +102,21 @@ func execute_entry_point{
     with_attr error_message("OS: no contract is deployed at {contract_address}") {
         assert_not_zero(class_hash);
     }
-    let (compiled_class_hash) = dict_read{dict_ptr=class_changes}(key=class_hash);
-    local class_index: felt;
+    let (local loaded: LoadedClass*) = find_class(ctx, class_hash);
     local entry_point_index: felt;
     %{ os_find_entry_point %}
-    assert_nn_le(class_index, ctx.n_classes - 1);
-    local loaded: LoadedClass* = ctx.classes + class_index * LoadedClass.SIZE;
-    with_attr error_message("OS: class {class_hash} is not declared or does not match its code") {
-        assert loaded.compiled_class_hash = compiled_class_hash;
+    local n_entry_points: felt;
+    local entry_points: EntryPoint*;
+    if (entry_point_type == ENTRY_POINT_TYPE_EXTERNAL) {
+        assert n_entry_points = loaded.n_external;
+        assert entry_points = loaded.external;
+    } else {
+        assert entry_point_type = ENTRY_POINT_TYPE_CONSTRUCTOR;
+        assert n_entry_points = loaded.n_constructor;
+        assert entry_points = loaded.constructor;
     }
-    assert_nn_le(entry_point_index, loaded.n_external - 1);
-    local entry_point: EntryPoint* = loaded.external + entry_point_index * EntryPoint.SIZE;
+    assert_nn_le(entry_point_index, n_entry_points - 1);
+    local entry_point: EntryPoint* = entry_points + entry_point_index * EntryPoint.SIZE;
     assert entry_point.selector = selector;
     assert_nn_le(entry_point.offset, loaded.bytecode_len - 1);
 
@@ -152,6 +160,25 @@ func execute_entry_point{
     dict_write{dict_ptr=contract_changes}(key=contract_address, new_value=cast(new_entry, felt));
     %{ os_end_call %}
     return (retdata_size=retdata_size, retdata=retdata);
+}
+
+// The loaded code of the declared class `class_hash`: its compiled class hash is read from the
+// classes dict (checked against the classes trie by state_update), the hint points at the loaded
+// class with that compiled class hash.
+func find_class{range_check_ptr, class_changes: DictAccess*}(
+    ctx: ExecutionContext*, class_hash: felt
+) -> (loaded: LoadedClass*) {
+    alloc_locals;
+    let (compiled_class_hash) = dict_read{dict_ptr=class_changes}(key=class_hash);
+    local class_index: felt;
+    %{ os_find_class %}
+    assert_nn_le(class_index, ctx.n_classes - 1);
+    let loaded: LoadedClass* = ctx.classes + class_index * LoadedClass.SIZE;
+    with_attr error_message("OS: class {class_hash} is not declared or does not match its code") {
+        assert_not_zero(compiled_class_hash);
+        assert loaded.compiled_class_hash = compiled_class_hash;
+    }
+    return (loaded=loaded);
 }
 
 // Writes the OS's builtin pointers for the class's builtin list `names` to `out`. The class may
@@ -289,7 +316,13 @@ func execute_syscalls{
         // after.
         set_storage_ptr(contract_address, storage_ptr);
         let (retdata_size, retdata) = execute_entry_point(
-            ctx, ptr[1], ptr[2], ptr[3], cast(ptr[4], felt*), contract_address
+            ctx,
+            ENTRY_POINT_TYPE_EXTERNAL,
+            ptr[1],
+            ptr[2],
+            ptr[3],
+            cast(ptr[4], felt*),
+            contract_address,
         );
         assert ptr[5] = retdata_size;
         assert_equal_arrays(retdata_size, retdata, cast(ptr[6], felt*));

@@ -1,7 +1,9 @@
-// Transactions: INVOKE v1 and v3. Each is hashed in Cairo (the hash the transaction commitment
-// and the block hash commit to), its nonce is checked and bumped, and the account's
-// `__execute__` runs. `__validate__` is not run: the executor checks signatures, the OS does not
-// until the prover has the ecdsa builtin (README.md, trust assumptions).
+// Transactions: INVOKE v1/v3 and DEPLOY_ACCOUNT v1/v3. Each is hashed in Cairo (the hash the
+// transaction commitment and the block hash commit to), its nonce is checked and bumped, then
+// INVOKE runs the account's `__execute__` and DEPLOY_ACCOUNT deploys the account at the address
+// computed here and runs its constructor. `__validate__` / `__validate_deploy__` are not run:
+// the executor checks signatures, the OS does not until the prover has the ecdsa builtin
+// (README.md, trust assumptions).
 
 from starkware.cairo.common.alloc import alloc
 from starkware.cairo.common.builtin_poseidon.poseidon import poseidon_hash_many
@@ -10,15 +12,30 @@ from starkware.cairo.common.dict import dict_read, dict_write
 from starkware.cairo.common.dict_access import DictAccess
 from starkware.cairo.common.hash_state import hash_felts
 from starkware.cairo.common.math import assert_not_zero
+from starkware.cairo.common.memcpy import memcpy
+from starkware.starknet.common.storage import normalize_address
 
-from os.constants import EXECUTE_ENTRY_POINT_SELECTOR, INVOKE_PREFIX, TX_INVOKE_V1, TX_INVOKE_V3
-from os.execution import execute_entry_point
+from os.constants import (
+    CONSTRUCTOR_SELECTOR,
+    CONTRACT_ADDRESS_PREFIX,
+    DEPLOY_ACCOUNT_PREFIX,
+    ENTRY_POINT_TYPE_CONSTRUCTOR,
+    EXECUTE_ENTRY_POINT_SELECTOR,
+    ENTRY_POINT_TYPE_EXTERNAL,
+    INVOKE_PREFIX,
+    TX_DEPLOY_ACCOUNT,
+    TX_INVOKE,
+)
+from os.execution import execute_entry_point, find_class
 from os.structs import BlockInfo, ExecutionContext, LoadedClass, StateEntry, TxInfo
 
-// An INVOKE transaction as the `os_load_transaction` hint writes it. The v3-only fields are 0
-// for v1; `resource_bounds` are already encoded (chain::ResourceBounds::encode): the OS charges
-// no fee, so they matter only as part of the hashed transaction.
-struct Invoke {
+// A transaction as the `os_load_transaction` hint writes it. Fields a kind or version does not
+// have are 0 (checked where they would matter). `resource_bounds` are already encoded
+// (chain::ResourceBounds::encode): the OS charges no fee, so they matter only as part of the
+// hashed transaction. For DEPLOY_ACCOUNT, `calldata` is the constructor calldata and the sender
+// address is computed by the OS, not read from here.
+struct Transaction {
+    kind: felt,
     version: felt,
     sender_address: felt,
     calldata_size: felt,
@@ -35,6 +52,8 @@ struct Invoke {
     data_availability_modes: felt,
     account_deployment_data_len: felt,
     account_deployment_data: felt*,
+    class_hash: felt,
+    contract_address_salt: felt,
 }
 
 // Executes the block's `n` transactions; writes their hashes to `tx_hashes`.
@@ -51,28 +70,45 @@ func execute_transactions{
         return ();
     }
     alloc_locals;
-    local tx: Invoke*;
+    local tx: Transaction*;
     %{ os_load_transaction %}
-    let (tx_hash) = execute_invoke(block_info, n_classes, classes, tx);
+    if (tx.kind == TX_INVOKE) {
+        let (tx_hash) = execute_invoke(block_info, n_classes, classes, tx);
+        assert tx_hashes[0] = tx_hash;
+        return execute_transactions(block_info, n_classes, classes, n - 1, tx_hashes + 1);
+    }
+    with_attr error_message("OS: unsupported transaction kind {tx.kind}") {
+        assert tx.kind = TX_DEPLOY_ACCOUNT;
+    }
+    let (tx_hash) = execute_deploy_account(block_info, n_classes, classes, tx);
     assert tx_hashes[0] = tx_hash;
     return execute_transactions(block_info, n_classes, classes, n - 1, tx_hashes + 1);
 }
 
-// The hash of an INVOKE v1 or v3 (chain::tx_hash), computed from the fields the OS executes.
-func invoke_hash{pedersen_ptr: HashBuiltin*, poseidon_ptr: PoseidonBuiltin*}(
-    tx: Invoke*, chain_id: felt
+// The hash of a v1 or v3 transaction (chain::tx_hash) whose address is `address` and whose
+// hashed calldata is `calldata` (v1: [class_hash, salt, constructor calldata] for
+// DEPLOY_ACCOUNT) with the `specific` tail of v3 (`n_specific` felts).
+func transaction_hash{pedersen_ptr: HashBuiltin*, poseidon_ptr: PoseidonBuiltin*}(
+    tx: Transaction*,
+    prefix: felt,
+    address: felt,
+    chain_id: felt,
+    v1_calldata_size: felt,
+    v1_calldata: felt*,
+    n_specific: felt,
+    specific: felt*,
 ) -> (tx_hash: felt) {
     alloc_locals;
     let (elements: felt*) = alloc();
-    if (tx.version == TX_INVOKE_V1) {
-        // compute_hash_on_elements([prefix, version, sender, 0, h(calldata), max_fee, chain_id,
-        // nonce]) with h = compute_hash_on_elements.
+    if (tx.version == 1) {
+        // compute_hash_on_elements([prefix, version, address, 0, h(calldata), max_fee,
+        // chain_id, nonce]) with h = compute_hash_on_elements.
         let hash_ptr = pedersen_ptr;
         with hash_ptr {
-            let (calldata_hash) = hash_felts(data=tx.calldata, length=tx.calldata_size);
-            assert elements[0] = INVOKE_PREFIX;
-            assert elements[1] = TX_INVOKE_V1;
-            assert elements[2] = tx.sender_address;
+            let (calldata_hash) = hash_felts(data=v1_calldata, length=v1_calldata_size);
+            assert elements[0] = prefix;
+            assert elements[1] = 1;
+            assert elements[2] = address;
             assert elements[3] = 0;
             assert elements[4] = calldata_hash;
             assert elements[5] = tx.max_fee;
@@ -84,33 +120,68 @@ func invoke_hash{pedersen_ptr: HashBuiltin*, poseidon_ptr: PoseidonBuiltin*}(
         return (tx_hash=tx_hash);
     }
     with_attr error_message("OS: unsupported transaction version {tx.version}") {
-        assert tx.version = TX_INVOKE_V3;
+        assert tx.version = 3;
     }
     // A v3 transaction has no max_fee; contracts see 0.
     assert tx.max_fee = 0;
-    // poseidon_hash_many([prefix, version, sender, fee_fields_hash, h(paymaster_data), chain_id,
-    // nonce, data_availability_modes, h(account_deployment_data), h(calldata)]).
+    // poseidon_hash_many([prefix, version, address, fee_fields_hash, h(paymaster_data),
+    // chain_id, nonce, data_availability_modes, ...specific]).
     let (fee_fields: felt*) = alloc();
     assert fee_fields[0] = tx.tip;
-    assert_copy(tx.n_resource_bounds, tx.resource_bounds, fee_fields + 1);
+    memcpy(fee_fields + 1, tx.resource_bounds, tx.n_resource_bounds);
     let (fee_fields_hash) = poseidon_hash_many(1 + tx.n_resource_bounds, fee_fields);
     let (paymaster_hash) = poseidon_hash_many(tx.paymaster_data_len, tx.paymaster_data);
-    let (deployment_hash) = poseidon_hash_many(
-        tx.account_deployment_data_len, tx.account_deployment_data
-    );
-    let (calldata_hash) = poseidon_hash_many(tx.calldata_size, tx.calldata);
-    assert elements[0] = INVOKE_PREFIX;
-    assert elements[1] = TX_INVOKE_V3;
-    assert elements[2] = tx.sender_address;
+    assert elements[0] = prefix;
+    assert elements[1] = 3;
+    assert elements[2] = address;
     assert elements[3] = fee_fields_hash;
     assert elements[4] = paymaster_hash;
     assert elements[5] = chain_id;
     assert elements[6] = tx.nonce;
     assert elements[7] = tx.data_availability_modes;
-    assert elements[8] = deployment_hash;
-    assert elements[9] = calldata_hash;
-    let (tx_hash) = poseidon_hash_many(10, elements);
+    memcpy(elements + 8, specific, n_specific);
+    let (tx_hash) = poseidon_hash_many(8 + n_specific, elements);
     return (tx_hash=tx_hash);
+}
+
+// Checks the nonce of `address` (exactly its current one) and bumps it; `class_hash` becomes
+// the contract's class (the one it has, or the deployed one).
+func bump_nonce{contract_changes: DictAccess*}(address: felt, nonce: felt, class_hash: felt) {
+    let (entry_value) = dict_read{dict_ptr=contract_changes}(key=address);
+    let entry = cast(entry_value, StateEntry*);
+    with_attr error_message("OS: invalid nonce") {
+        assert entry.nonce = nonce;
+    }
+    tempvar new_entry = new StateEntry(
+        class_hash=class_hash, storage_ptr=entry.storage_ptr, nonce=nonce + 1
+    );
+    dict_write{dict_ptr=contract_changes}(key=address, new_value=cast(new_entry, felt));
+    return ();
+}
+
+// The Cairo 0 TxInfo the account sees, and the execution context of the transaction.
+func tx_context(
+    block_info: BlockInfo*,
+    n_classes: felt,
+    classes: LoadedClass*,
+    tx: Transaction*,
+    account: felt,
+    tx_hash: felt,
+) -> (ctx: ExecutionContext*) {
+    tempvar tx_info = new TxInfo(
+        version=tx.version,
+        account_contract_address=account,
+        max_fee=tx.max_fee,
+        signature_len=tx.signature_len,
+        signature=tx.signature,
+        transaction_hash=tx_hash,
+        chain_id=block_info.chain_id,
+        nonce=tx.nonce,
+    );
+    tempvar ctx = new ExecutionContext(
+        block_info=block_info, tx_info=tx_info, n_classes=n_classes, classes=classes
+    );
+    return (ctx=ctx);
 }
 
 // Executes one INVOKE: hash, nonce, `__execute__`.
@@ -122,51 +193,126 @@ func execute_invoke{
     contract_changes: DictAccess*,
     class_changes: DictAccess*,
     event_hashes: felt*,
-}(block_info: BlockInfo*, n_classes: felt, classes: LoadedClass*, tx: Invoke*) -> (
+}(block_info: BlockInfo*, n_classes: felt, classes: LoadedClass*, tx: Transaction*) -> (
     tx_hash: felt
 ) {
     alloc_locals;
-    let (local tx_hash) = invoke_hash(tx, block_info.chain_id);
+    // v3 specific: [h(account_deployment_data), h(calldata)].
+    let (local specific: felt*) = alloc();
+    if (tx.version == 3) {
+        let (deployment_hash) = poseidon_hash_many(
+            tx.account_deployment_data_len, tx.account_deployment_data
+        );
+        let (calldata_hash) = poseidon_hash_many(tx.calldata_size, tx.calldata);
+        assert specific[0] = deployment_hash;
+        assert specific[1] = calldata_hash;
+        tempvar poseidon_ptr = poseidon_ptr;
+    } else {
+        tempvar poseidon_ptr = poseidon_ptr;
+    }
+    let (local tx_hash) = transaction_hash(
+        tx,
+        INVOKE_PREFIX,
+        tx.sender_address,
+        block_info.chain_id,
+        tx.calldata_size,
+        tx.calldata,
+        2,
+        specific,
+    );
 
-    // The nonce: exactly the account's, then bumped.
     let (entry_value) = dict_read{dict_ptr=contract_changes}(key=tx.sender_address);
-    let entry = cast(entry_value, StateEntry*);
+    local class_hash = cast(entry_value, StateEntry*).class_hash;
     with_attr error_message("OS: no account is deployed at {tx.sender_address}") {
-        assert_not_zero(entry.class_hash);
+        assert_not_zero(class_hash);
     }
-    with_attr error_message("OS: invalid nonce") {
-        assert entry.nonce = tx.nonce;
-    }
-    tempvar new_entry = new StateEntry(
-        class_hash=entry.class_hash, storage_ptr=entry.storage_ptr, nonce=entry.nonce + 1
-    );
-    dict_write{dict_ptr=contract_changes}(key=tx.sender_address, new_value=cast(new_entry, felt));
-
-    // The Cairo 0 TxInfo the account sees (max_fee is 0 for v3, as Starknet reports it).
-    tempvar tx_info = new TxInfo(
-        version=tx.version,
-        account_contract_address=tx.sender_address,
-        max_fee=tx.max_fee,
-        signature_len=tx.signature_len,
-        signature=tx.signature,
-        transaction_hash=tx_hash,
-        chain_id=block_info.chain_id,
-        nonce=tx.nonce,
-    );
-    tempvar ctx = new ExecutionContext(
-        block_info=block_info, tx_info=tx_info, n_classes=n_classes, classes=classes
-    );
+    bump_nonce(tx.sender_address, tx.nonce, class_hash);
+    let (ctx) = tx_context(block_info, n_classes, classes, tx, tx.sender_address, tx_hash);
     execute_entry_point(
-        ctx, tx.sender_address, EXECUTE_ENTRY_POINT_SELECTOR, tx.calldata_size, tx.calldata, 0
+        ctx,
+        ENTRY_POINT_TYPE_EXTERNAL,
+        tx.sender_address,
+        EXECUTE_ENTRY_POINT_SELECTOR,
+        tx.calldata_size,
+        tx.calldata,
+        0,
     );
     return (tx_hash=tx_hash);
 }
 
-// dst[i] = src[i] for i < n.
-func assert_copy(n: felt, src: felt*, dst: felt*) {
-    if (n == 0) {
-        return ();
+// Executes one DEPLOY_ACCOUNT: the address (chain::calculate_contract_address with deployer 0),
+// hash, nonce, the class set at the address (which must hold no contract), the constructor.
+func execute_deploy_account{
+    pedersen_ptr: HashBuiltin*,
+    range_check_ptr,
+    bitwise_ptr: BitwiseBuiltin*,
+    poseidon_ptr: PoseidonBuiltin*,
+    contract_changes: DictAccess*,
+    class_changes: DictAccess*,
+    event_hashes: felt*,
+}(block_info: BlockInfo*, n_classes: felt, classes: LoadedClass*, tx: Transaction*) -> (
+    tx_hash: felt
+) {
+    alloc_locals;
+    // address = compute_hash_on_elements(["STARKNET_CONTRACT_ADDRESS", 0, salt, class_hash,
+    // compute_hash_on_elements(constructor_calldata)]) mod (2^251 - 256).
+    let (local elements: felt*) = alloc();
+    let hash_ptr = pedersen_ptr;
+    with hash_ptr {
+        let (calldata_hash) = hash_felts(data=tx.calldata, length=tx.calldata_size);
+        assert elements[0] = CONTRACT_ADDRESS_PREFIX;
+        assert elements[1] = 0;
+        assert elements[2] = tx.contract_address_salt;
+        assert elements[3] = tx.class_hash;
+        assert elements[4] = calldata_hash;
+        let (raw_address) = hash_felts(data=elements, length=5);
     }
-    assert dst[0] = src[0];
-    return assert_copy(n - 1, src + 1, dst + 1);
+    let pedersen_ptr = hash_ptr;
+    let (local address) = normalize_address(raw_address);
+
+    // v1 hashes [class_hash, salt, constructor calldata]; v3's specific part is
+    // [h(constructor calldata), class_hash, salt].
+    let (local v1_calldata: felt*) = alloc();
+    assert v1_calldata[0] = tx.class_hash;
+    assert v1_calldata[1] = tx.contract_address_salt;
+    memcpy(v1_calldata + 2, tx.calldata, tx.calldata_size);
+    let (local specific: felt*) = alloc();
+    let (constructor_calldata_hash) = poseidon_hash_many(tx.calldata_size, tx.calldata);
+    assert specific[0] = constructor_calldata_hash;
+    assert specific[1] = tx.class_hash;
+    assert specific[2] = tx.contract_address_salt;
+    let (local tx_hash) = transaction_hash(
+        tx,
+        DEPLOY_ACCOUNT_PREFIX,
+        address,
+        block_info.chain_id,
+        2 + tx.calldata_size,
+        v1_calldata,
+        3,
+        specific,
+    );
+
+    let (entry_value) = dict_read{dict_ptr=contract_changes}(key=address);
+    with_attr error_message("OS: a contract is already deployed at {address}") {
+        assert cast(entry_value, StateEntry*).class_hash = 0;
+    }
+    bump_nonce(address, tx.nonce, tx.class_hash);
+    let (ctx) = tx_context(block_info, n_classes, classes, tx, address, tx_hash);
+    let (loaded) = find_class(ctx, tx.class_hash);
+    if (loaded.n_constructor == 0) {
+        with_attr error_message("OS: the class has no constructor but calldata was given") {
+            assert tx.calldata_size = 0;
+        }
+        return (tx_hash=tx_hash);
+    }
+    execute_entry_point(
+        ctx,
+        ENTRY_POINT_TYPE_CONSTRUCTOR,
+        address,
+        CONSTRUCTOR_SELECTOR,
+        tx.calldata_size,
+        tx.calldata,
+        0,
+    );
+    return (tx_hash=tx_hash);
 }

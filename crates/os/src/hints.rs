@@ -50,6 +50,8 @@ pub struct ClassInput {
     pub compiled_class_hash: Felt,
     /// Selectors of the external entry points, in the preimage's order.
     pub external_selectors: Vec<Felt>,
+    /// Selectors of the constructor entry points (at most one), in the preimage's order.
+    pub constructor_selectors: Vec<Felt>,
     /// The class's program, for its hints.
     pub program: Program,
 }
@@ -81,8 +83,10 @@ pub(crate) struct OsHintProcessor {
     builtin: BuiltinHintProcessor,
     input: OsInput,
     classes: Vec<ClassInput>,
-    /// Index of the transaction being executed.
+    /// Index of the next transaction to load.
     next_transaction: usize,
+    /// Index of the transaction being executed.
+    current_transaction: Option<usize>,
     /// The calls in progress, outermost first.
     calls: Vec<ActiveCall>,
 }
@@ -93,7 +97,14 @@ impl OsHintProcessor {
         input: OsInput,
         classes: Vec<ClassInput>,
     ) -> Self {
-        OsHintProcessor { builtin, input, classes, next_transaction: 0, calls: Vec::new() }
+        OsHintProcessor {
+            builtin,
+            input,
+            classes,
+            next_transaction: 0,
+            current_transaction: None,
+            calls: Vec::new(),
+        }
     }
 
     fn os_hint(
@@ -106,6 +117,7 @@ impl OsHintProcessor {
         let result = match code {
             "os_load_block" => self.load_block(vm, exec_scopes, hint),
             "os_load_transaction" => self.load_transaction(vm, hint).map(|()| HintExtension::new()),
+            "os_find_class" => self.find_class(vm, hint).map(|()| HintExtension::new()),
             "os_find_entry_point" => self.find_entry_point(vm, hint).map(|()| HintExtension::new()),
             "os_enter_call" => self.enter_call(vm, hint).map(|()| HintExtension::new()),
             "os_exit_call" => self.exit_call().map(|()| HintExtension::new()),
@@ -193,13 +205,16 @@ impl OsHintProcessor {
         vm: &mut VirtualMachine,
         hint: &HintProcessorData,
     ) -> Result<(), HintError> {
-        let tx = self
+        let index = self.next_transaction;
+        let invoke = self
             .input
             .transactions
-            .get(self.next_transaction)
+            .get(index)
             .ok_or_else(|| custom("the OS asked for more transactions than the block has"))?;
-        let invoke = tx;
+        self.current_transaction = Some(index);
+        self.next_transaction += 1;
         let mut fields: Vec<MaybeRelocatable> = vec![
+            Felt::from(invoke.kind).into(),
             invoke.version.into(),
             invoke.sender_address.into(),
             Felt::from(invoke.calldata.len()).into(),
@@ -217,12 +232,43 @@ impl OsHintProcessor {
         fields.push(invoke.data_availability_modes.into());
         fields.push(Felt::from(invoke.account_deployment_data.len()).into());
         fields.push(write_segment(vm, &invoke.account_deployment_data)?.into());
+        fields.push(invoke.class_hash.into());
+        fields.push(invoke.contract_address_salt.into());
         let ptr = vm.add_memory_segment();
         vm.load_data(ptr, &fields)?;
         insert_value_from_var_name("tx", ptr, vm, &hint.ids_data, &hint.ap_tracking)?;
         Ok(())
     }
 
+    /// The index of the loaded class whose compiled class hash is `ids.compiled_class_hash`.
+    fn find_class(
+        &mut self,
+        vm: &mut VirtualMachine,
+        hint: &HintProcessorData,
+    ) -> Result<(), HintError> {
+        let compiled_class_hash = get_integer_from_var_name(
+            "compiled_class_hash",
+            vm,
+            &hint.ids_data,
+            &hint.ap_tracking,
+        )?;
+        let index = self
+            .classes
+            .iter()
+            .position(|class| class.compiled_class_hash == compiled_class_hash)
+            .ok_or_else(|| {
+                custom(format!("no class with compiled class hash {compiled_class_hash:#x}"))
+            })?;
+        insert_value_from_var_name(
+            "class_index",
+            Felt::from(index),
+            vm,
+            &hint.ids_data,
+            &hint.ap_tracking,
+        )
+    }
+
+    /// The index of `ids.selector` in the table `ids.entry_point_type` of the class `ids.loaded`.
     fn find_entry_point(
         &mut self,
         vm: &mut VirtualMachine,
@@ -230,27 +276,26 @@ impl OsHintProcessor {
     ) -> Result<(), HintError> {
         let get =
             |name: &str| get_integer_from_var_name(name, vm, &hint.ids_data, &hint.ap_tracking);
-        let compiled_class_hash = get("compiled_class_hash")?;
         let selector = get("selector")?;
-        let (class_index, class) = self
+        let entry_point_type = get("entry_point_type")?;
+        let loaded = get_ptr_from_var_name("loaded", vm, &hint.ids_data, &hint.ap_tracking)?;
+        let compiled_class_hash = *vm.get_integer(loaded)?;
+        let class = self
             .classes
             .iter()
-            .enumerate()
-            .find(|(_, class)| class.compiled_class_hash == compiled_class_hash)
+            .find(|class| class.compiled_class_hash == compiled_class_hash)
             .ok_or_else(|| {
                 custom(format!("no class with compiled class hash {compiled_class_hash:#x}"))
             })?;
-        let entry_point_index =
-            class.external_selectors.iter().position(|s| *s == selector).ok_or_else(|| {
-                custom(format!("the class has no external entry point {selector:#x}"))
-            })?;
-        insert_value_from_var_name(
-            "class_index",
-            Felt::from(class_index),
-            vm,
-            &hint.ids_data,
-            &hint.ap_tracking,
-        )?;
+        let selectors = if entry_point_type == Felt::ZERO {
+            &class.external_selectors
+        } else {
+            &class.constructor_selectors
+        };
+        let entry_point_index = selectors
+            .iter()
+            .position(|s| *s == selector)
+            .ok_or_else(|| custom(format!("the class has no entry point {selector:#x}")))?;
         insert_value_from_var_name(
             "entry_point_index",
             Felt::from(entry_point_index),
@@ -280,11 +325,10 @@ impl OsHintProcessor {
                 parent.calls_entered += 1;
                 trace
             }
-            None => {
-                let index = self.next_transaction;
-                self.next_transaction += 1;
-                self.input.execute_traces.get(index).cloned()
-            }
+            None => self
+                .current_transaction
+                .and_then(|index| self.input.execute_traces.get_mut(index))
+                .and_then(Option::take),
         }
         .ok_or_else(|| custom("the OS runs a call the executor did not make"))?;
         if trace.contract_address != contract_address || trace.selector != selector {

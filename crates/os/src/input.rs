@@ -5,17 +5,24 @@
 use std::collections::BTreeMap;
 
 use chain::resource::encode_data_availability_modes;
-use chain::{Felt, InvokeV1, Transaction};
+use chain::{DataAvailabilityMode, Felt, ResourceBoundsMapping, Transaction};
 use executor::CallTrace;
 
-/// An INVOKE as the OS's `Invoke` struct holds it (`os-program/os/transactions.cairo`).
+/// `TX_INVOKE` of `os-program/os/constants.cairo`.
+pub const TX_INVOKE: u64 = 0;
+/// `TX_DEPLOY_ACCOUNT`.
+pub const TX_DEPLOY_ACCOUNT: u64 = 1;
+
+/// A transaction as the OS's `Transaction` struct holds it (`os-program/os/transactions.cairo`).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct InvokeInput {
+pub struct TransactionInput {
+    /// [`TX_INVOKE`] or [`TX_DEPLOY_ACCOUNT`].
+    pub kind: u64,
     /// 1 or 3.
     pub version: Felt,
-    /// The account.
+    /// The account (for DEPLOY_ACCOUNT the OS computes it; this is the executor's).
     pub sender_address: Felt,
-    /// `__execute__`'s calldata.
+    /// `__execute__`'s calldata, or the constructor calldata.
     pub calldata: Vec<Felt>,
     /// The nonce the transaction consumes.
     pub nonce: Felt,
@@ -31,48 +38,89 @@ pub struct InvokeInput {
     pub paymaster_data: Vec<Felt>,
     /// v3 only: `nonce_mode << 32 | fee_mode`.
     pub data_availability_modes: Felt,
-    /// v3 only.
+    /// v3 INVOKE only.
     pub account_deployment_data: Vec<Felt>,
+    /// DEPLOY_ACCOUNT only: the account's class.
+    pub class_hash: Felt,
+    /// DEPLOY_ACCOUNT only.
+    pub contract_address_salt: Felt,
 }
 
-impl InvokeInput {
-    /// The OS's view of an INVOKE v1 or v3; `None` for any other transaction.
+impl TransactionInput {
+    /// The OS's view of an INVOKE or DEPLOY_ACCOUNT (v1 or v3); `None` for any other
+    /// transaction (DECLARE, query versions).
     pub fn from_transaction(transaction: &Transaction) -> Option<Self> {
-        match transaction {
-            Transaction::InvokeV1(InvokeV1 {
-                sender_address,
-                calldata,
-                max_fee,
-                signature,
-                nonce,
-                is_query: false,
-            }) => Some(InvokeInput {
+        if transaction.is_query() {
+            return None;
+        }
+        let input = match transaction {
+            Transaction::InvokeV1(tx) => TransactionInput {
+                kind: TX_INVOKE,
                 version: Felt::ONE,
-                sender_address: *sender_address,
-                calldata: calldata.clone(),
-                nonce: *nonce,
-                max_fee: *max_fee,
-                signature: signature.clone(),
-                ..InvokeInput::default()
-            }),
-            Transaction::InvokeV3(tx) if !tx.is_query => Some(InvokeInput {
-                version: Felt::THREE,
-                sender_address: tx.sender_address,
                 calldata: tx.calldata.clone(),
-                nonce: tx.nonce,
-                max_fee: Felt::ZERO,
-                signature: tx.signature.clone(),
-                tip: Felt::from(tx.tip),
-                resource_bounds: tx.resource_bounds.encoded(),
-                paymaster_data: tx.paymaster_data.clone(),
-                data_availability_modes: encode_data_availability_modes(
+                max_fee: tx.max_fee,
+                ..TransactionInput::default()
+            },
+            Transaction::InvokeV3(tx) => TransactionInput {
+                kind: TX_INVOKE,
+                calldata: tx.calldata.clone(),
+                account_deployment_data: tx.account_deployment_data.clone(),
+                ..v3_fields(
+                    tx.tip,
+                    &tx.resource_bounds,
+                    &tx.paymaster_data,
                     tx.nonce_data_availability_mode,
                     tx.fee_data_availability_mode,
-                ),
-                account_deployment_data: tx.account_deployment_data.clone(),
-            }),
-            _ => None,
-        }
+                )
+            },
+            Transaction::DeployAccountV1(tx) => TransactionInput {
+                kind: TX_DEPLOY_ACCOUNT,
+                version: Felt::ONE,
+                calldata: tx.constructor_calldata.clone(),
+                max_fee: tx.max_fee,
+                class_hash: tx.class_hash,
+                contract_address_salt: tx.contract_address_salt,
+                ..TransactionInput::default()
+            },
+            Transaction::DeployAccountV3(tx) => TransactionInput {
+                kind: TX_DEPLOY_ACCOUNT,
+                calldata: tx.constructor_calldata.clone(),
+                class_hash: tx.class_hash,
+                contract_address_salt: tx.contract_address_salt,
+                ..v3_fields(
+                    tx.tip,
+                    &tx.resource_bounds,
+                    &tx.paymaster_data,
+                    tx.nonce_data_availability_mode,
+                    tx.fee_data_availability_mode,
+                )
+            },
+            Transaction::DeclareV1(_) => return None,
+        };
+        Some(TransactionInput {
+            sender_address: transaction.sender_address(),
+            nonce: transaction.nonce(),
+            signature: transaction.signature().to_vec(),
+            ..input
+        })
+    }
+}
+
+/// The fee fields of a v3 transaction.
+fn v3_fields(
+    tip: u64,
+    resource_bounds: &ResourceBoundsMapping,
+    paymaster_data: &[Felt],
+    nonce_mode: DataAvailabilityMode,
+    fee_mode: DataAvailabilityMode,
+) -> TransactionInput {
+    TransactionInput {
+        version: Felt::THREE,
+        tip: Felt::from(tip),
+        resource_bounds: resource_bounds.encoded(),
+        paymaster_data: paymaster_data.to_vec(),
+        data_availability_modes: encode_data_availability_modes(nonce_mode, fee_mode),
+        ..TransactionInput::default()
     }
 }
 
@@ -93,9 +141,10 @@ pub struct OsInput {
     /// The `BlockInfo` struct's fields, in order (`os-program/os/structs.cairo`).
     pub block_info: Vec<Felt>,
     /// The transactions, in block order.
-    pub transactions: Vec<InvokeInput>,
-    /// Each transaction's `__execute__` call, as the executor ran it.
-    pub execute_traces: Vec<CallTrace>,
+    pub transactions: Vec<TransactionInput>,
+    /// Each transaction's top-level call as the executor ran it: INVOKE's `__execute__`,
+    /// DEPLOY_ACCOUNT's constructor (none for a class without one).
+    pub execute_traces: Vec<Option<CallTrace>>,
     /// Touched addresses → their pre-block state.
     pub pre_contracts: BTreeMap<Felt, PreContract>,
     /// Touched classes → pre-block compiled class hash (0 if not declared).

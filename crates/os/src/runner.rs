@@ -14,14 +14,14 @@ use chain::block::{L1DataAvailabilityMode, StarknetVersion};
 use chain::{BlockPublicOutput, Felt};
 use executor::{
     BlockContext, CallTrace, ClassProvider, ExecutableTransaction, ExecutorConfig,
-    transaction::EXECUTE_SELECTOR,
+    transaction::{CONSTRUCTOR_SELECTOR, EXECUTE_SELECTOR},
 };
 use state::witness::{StateWitness, TouchedKeys};
 use state::{Backend, State, StateError, StateReader};
 
 use crate::OsError;
 use crate::hints::{ClassInput, OsHintProcessor};
-use crate::input::{InvokeInput, OsInput, PreContract};
+use crate::input::{OsInput, PreContract, TransactionInput};
 
 /// The compiled OS program (`os-program/os/main.json`, `cairo-compile --proof_mode`).
 pub const OS_PROGRAM_JSON: &str = include_str!("../../../os-program/os/main.json");
@@ -178,6 +178,7 @@ pub fn prepare_block<B: Backend>(
         classes,
         &block.transactions,
     )?;
+    let mut class_hashes = BTreeSet::new();
     let mut transactions = Vec::with_capacity(block.transactions.len());
     let mut execute_traces = Vec::with_capacity(block.transactions.len());
     for (index, (tx, outcome)) in block.transactions.iter().zip(&execution.outcomes).enumerate() {
@@ -187,11 +188,11 @@ pub fn prepare_block<B: Backend>(
             hash,
             reason: error.to_string(),
         })?;
-        let invoke = InvokeInput::from_transaction(&tx.transaction).ok_or(
+        let input = TransactionInput::from_transaction(&tx.transaction).ok_or(
             OsError::UnsupportedTransaction {
                 index,
                 hash,
-                what: "transactions other than INVOKE v1/v3",
+                what: "DECLARE (and query-only transactions)",
             },
         )?;
         if included.reverted() {
@@ -201,22 +202,25 @@ pub fn prepare_block<B: Backend>(
                 what: "reverted transactions",
             });
         }
-        let trace = included
-            .calls
-            .iter()
-            .rev()
-            .find(|call| call.selector == EXECUTE_SELECTOR)
-            .cloned()
-            .ok_or_else(|| OsError::Witness(format!("transaction {index} has no __execute__")))?;
-        transactions.push(invoke);
+        // The call the OS runs: INVOKE's `__execute__` (after `__validate__`), DEPLOY_ACCOUNT's
+        // constructor (before `__validate_deploy__`; none if the class has no constructor).
+        let trace = if input.kind == crate::input::TX_INVOKE {
+            let trace = included.calls.iter().rev().find(|call| call.selector == EXECUTE_SELECTOR);
+            Some(trace.cloned().ok_or_else(|| {
+                OsError::Witness(format!("transaction {index} has no __execute__ call"))
+            })?)
+        } else {
+            class_hashes.insert(input.class_hash);
+            included.calls.first().filter(|call| call.selector == CONSTRUCTOR_SELECTOR).cloned()
+        };
+        transactions.push(input);
         execute_traces.push(trace);
     }
 
     // 2. What the block touches, its pre-block values and the state witness.
     let mut touched = recording.touched.into_inner();
     touched.add_diff(&execution.state_diff);
-    let mut class_hashes = BTreeSet::new();
-    for trace in &execute_traces {
+    for trace in execute_traces.iter().flatten() {
         collect_classes(trace, &mut class_hashes);
     }
     for class_hash in &class_hashes {
@@ -347,13 +351,15 @@ fn class_input(class: &executor::DeprecatedClass) -> Result<ClassInput, OsError>
     let program = Program::from_bytes(&program_json, None).map_err(|e| invalid(&e))?;
     let preimage = class.compiled_class_preimage();
     let bytecode_start = preimage.len() - definition.program.data.len();
-    let external_selectors =
-        definition.entry_points_by_type.external.iter().map(|e| e.selector).collect();
+    let by_type = &definition.entry_points_by_type;
+    let external_selectors = by_type.external.iter().map(|e| e.selector).collect();
+    let constructor_selectors = by_type.constructor.iter().map(|e| e.selector).collect();
     Ok(ClassInput {
         preimage,
         bytecode_start,
         compiled_class_hash: class.compiled_class_hash(),
         external_selectors,
+        constructor_selectors,
         program,
     })
 }

@@ -49,3 +49,84 @@ fn empty_block() {
     assert_eq!(proven.header.transaction_count, 0);
     eprintln!("empty block: {} steps", proven.os.steps);
 }
+
+#[test]
+fn deploy_accounts_then_use_them() {
+    let mut chain = Chain::new(1);
+    let (deploy_v1, address_v1) = chain.deploy_account(0x77, false);
+    let (deploy_v3, address_v3) = chain.deploy_account(0x78, true);
+    let block = chain.block(vec![deploy_v1, deploy_v3]);
+    let proven = assert_proves(&mut chain, block);
+    let diff = &proven.os.executor.state_diff;
+    assert!(diff.deployed_contracts.contains_key(&address_v1));
+    assert!(diff.deployed_contracts.contains_key(&address_v3));
+
+    // The new accounts send transactions in the next block.
+    chain.accounts.extend([address_v1, address_v3]);
+    chain.nonces.extend([1, 1]);
+    let fibonacci = (chain.fibonacci, selector("fibonacci"), vec![Felt::from(20u64)]);
+    let txs = vec![
+        chain.invoke_v1(1, std::slice::from_ref(&fibonacci)),
+        chain.invoke_v3(2, &[fibonacci]),
+    ];
+    let block = chain.block(txs);
+    assert_proves(&mut chain, block);
+}
+
+#[test]
+fn mixed_block() {
+    let mut chain = Chain::new(3);
+    let (deploy, _) = chain.deploy_account(0x99, true);
+    let to = chain.accounts[2];
+    let calls = [
+        (chain.factorial, selector("factorial"), vec![Felt::from(30u64)]),
+        (chain.erc20, selector("transfer"), vec![to, Felt::from(5u64), Felt::ZERO]),
+        (chain.fibonacci, selector("fibonacci"), vec![Felt::from(3u64)]),
+    ];
+    let txs = vec![
+        chain.transfer(0, chain.accounts[1], 100, false),
+        deploy,
+        chain.invoke_v3(0, &calls),
+        chain.invoke_v1(1, &[(chain.factorial, selector("factorial"), vec![Felt::ZERO])]),
+    ];
+    let block = chain.block(txs);
+    let proven = assert_proves(&mut chain, block);
+    assert_eq!(proven.header.transaction_count, 4);
+}
+
+#[test]
+fn declare_is_refused_with_a_typed_error() {
+    let mut chain = Chain::new(1);
+    // A class not declared at genesis: the executor's test contract.
+    let class = std::sync::Arc::new(
+        executor::DeprecatedClass::from_json(include_str!(
+            "../../executor/tests/fixtures/syscalls.json"
+        ))
+        .unwrap(),
+    );
+    let tx = chain.declare(0, class);
+    let block = chain.block(vec![tx]);
+    match chain.run_os(&block) {
+        Err(os::OsError::UnsupportedTransaction { index: 0, .. }) => {}
+        other => panic!("expected the OS to refuse DECLARE, got {other:?}"),
+    }
+}
+
+#[test]
+fn reverted_transaction_is_refused_with_a_typed_error() {
+    let mut chain = Chain::new(2);
+    // More than the account holds: the ERC-20 fails, `__execute__` reverts.
+    let too_much = (
+        chain.erc20,
+        selector("transfer"),
+        vec![chain.accounts[1], Felt::from(u128::MAX), Felt::ZERO],
+    );
+    let tx = chain.invoke_v1(1, &[too_much]);
+    let block = chain.block(vec![tx]);
+    match chain.run_os(&block) {
+        Err(os::OsError::UnsupportedTransaction { index: 0, what, .. }) => {
+            assert!(what.contains("reverted"), "{what}")
+        }
+        other => panic!("expected the OS to refuse a reverted transaction, got {other:?}"),
+    }
+}

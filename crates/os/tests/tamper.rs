@@ -42,7 +42,7 @@ fn untampered_block_runs() {
 fn wrong_storage_read_response_fails() {
     let (_, _, mut prepared) = prepare();
     // The ERC-20's first read (the sender's balance) is answered wrongly.
-    let transfer = &mut prepared.input.execute_traces[0].inner_calls[0];
+    let transfer = &mut prepared.input.execute_traces[0].as_mut().unwrap().inner_calls[0];
     assert!(!transfer.storage_read_values.is_empty());
     transfer.storage_read_values[0] += Felt::ONE;
     assert_rejected(prepared.run(), "storage read");
@@ -51,7 +51,7 @@ fn wrong_storage_read_response_fails() {
 #[test]
 fn wrong_call_retdata_fails() {
     let (_, _, mut prepared) = prepare();
-    prepared.input.execute_traces[0].inner_calls[0].retdata = vec![Felt::ZERO];
+    prepared.input.execute_traces[0].as_mut().unwrap().inner_calls[0].retdata = vec![Felt::ZERO];
     assert_rejected(prepared.run(), "call_contract retdata");
 }
 

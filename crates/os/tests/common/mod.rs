@@ -5,8 +5,8 @@
 
 use chain::block::{L1DataAvailabilityMode, StarknetVersion, event_commitment};
 use chain::{
-    BlockHeader, BlockPublicOutput, ChainId, Felt, InvokeV1, InvokeV3, Receipt, ResourceBounds,
-    ResourceBoundsMapping, Transaction, transaction_commitment,
+    BlockHeader, BlockPublicOutput, ChainId, DeployAccountV1, DeployAccountV3, Felt, InvokeV1,
+    InvokeV3, Receipt, ResourceBounds, ResourceBoundsMapping, Transaction, transaction_commitment,
 };
 use executor::{
     BlockContext, BundledClasses, ClassCache, ExecutableTransaction, Executor, ExecutorConfig,
@@ -199,6 +199,74 @@ impl Chain {
         let nonce = self.nonces[index];
         self.nonces[index] += 1;
         Felt::from(nonce)
+    }
+
+    /// A signed DEPLOY_ACCOUNT (v1 or v3) of the bundled account with the test key and `salt`;
+    /// returns the transaction and the new account's address.
+    pub fn deploy_account(&self, salt: u64, v3: bool) -> (ExecutableTransaction, Felt) {
+        let public_key = chain::signature::public_key(&PRIVATE_KEY);
+        let class_hash = self.bundled.account.class_hash();
+        let salt = Felt::from(salt);
+        let address =
+            chain::calculate_contract_address(salt, class_hash, &[public_key], Felt::ZERO);
+        let tx = if v3 {
+            Transaction::DeployAccountV3(DeployAccountV3 {
+                class_hash,
+                contract_address_salt: salt,
+                constructor_calldata: vec![public_key],
+                signature: vec![],
+                nonce: Felt::ZERO,
+                resource_bounds: ResourceBoundsMapping {
+                    l1_gas: ResourceBounds {
+                        max_amount: 0x186a0,
+                        max_price_per_unit: 0x5af3107a4000,
+                    },
+                    l2_gas: ResourceBounds {
+                        max_amount: 0x3b9aca00,
+                        max_price_per_unit: 0x2540be400,
+                    },
+                    l1_data_gas: None,
+                },
+                tip: 0,
+                paymaster_data: vec![Felt::from(9u64)],
+                nonce_data_availability_mode: Default::default(),
+                fee_data_availability_mode: Default::default(),
+                is_query: false,
+            })
+        } else {
+            Transaction::DeployAccountV1(DeployAccountV1 {
+                class_hash,
+                contract_address_salt: salt,
+                constructor_calldata: vec![public_key],
+                max_fee: Felt::ZERO,
+                signature: vec![],
+                nonce: Felt::ZERO,
+                is_query: false,
+            })
+        };
+        (sign(tx), address)
+    }
+
+    /// A signed DECLARE v1 of `class` from account `index`.
+    pub fn declare(
+        &mut self,
+        index: usize,
+        class: std::sync::Arc<executor::DeprecatedClass>,
+    ) -> ExecutableTransaction {
+        let nonce = self.take_nonce(index);
+        let declare = chain::DeclareV1 {
+            sender_address: self.accounts[index],
+            class_hash: class.class_hash(),
+            max_fee: Felt::ZERO,
+            signature: vec![],
+            nonce,
+            is_query: false,
+        };
+        let mut tx = Transaction::DeclareV1(declare);
+        let hash = tx.hash(CHAIN_ID);
+        tx.set_signature(chain::signature::sign_hash(&PRIVATE_KEY, &hash).unwrap().to_vec());
+        let Transaction::DeclareV1(declare) = tx else { unreachable!() };
+        ExecutableTransaction::declare(declare, class, CHAIN_ID)
     }
 
     /// An ERC-20 transfer of `amount` from account `from` to `to`.

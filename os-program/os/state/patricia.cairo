@@ -158,15 +158,6 @@ func update_one{poseidon_ptr: PoseidonBuiltin*, range_check_ptr}(
     length: felt,
     update: DictAccess*,
 ) -> (bottom: felt, path: felt, length: felt) {
-    alloc_locals;
-    if (height == 0) {
-        // A leaf (length <= height everywhere, so length is 0 and bottom is the leaf's value):
-        // the key must be this leaf's index and prev_value its value. A new value of 0 gives
-        // (0, 0, 0), the empty subtree.
-        assert update.key = prefix;
-        assert update.prev_value = bottom;
-        return (bottom=update.new_value, path=0, length=0);
-    }
     if (length != 0) {
         return update_one_edge(
             pow2=pow2,
@@ -178,7 +169,24 @@ func update_one{poseidon_ptr: PoseidonBuiltin*, range_check_ptr}(
             update=update,
         );
     }
-    if (bottom == 0) {
+    return update_one_node(pow2=pow2, height=height, prefix=prefix, node=bottom, update=update);
+}
+
+// update_one under the subtree whose hash is `node` (length 0: a leaf at height 0, else empty,
+// or a node of the previous tree, opened here).
+func update_one_node{poseidon_ptr: PoseidonBuiltin*, range_check_ptr}(
+    pow2: felt*, height: felt, prefix: felt, node: felt, update: DictAccess*
+) -> (bottom: felt, path: felt, length: felt) {
+    alloc_locals;
+    if (height == 0) {
+        // A leaf (length <= height everywhere, so length is 0 and `node` is the leaf's value):
+        // the key must be this leaf's index and prev_value its value. A new value of 0 gives
+        // (0, 0, 0), the empty subtree.
+        assert update.key = prefix;
+        assert update.prev_value = node;
+        return (bottom=update.new_value, path=0, length=0);
+    }
+    if (node == 0) {
         return new_leaf_edge(pow2=pow2, height=height, prefix=prefix, update=update);
     }
     // A node of the previous tree: open it (open_node, inlined).
@@ -186,10 +194,10 @@ func update_one{poseidon_ptr: PoseidonBuiltin*, range_check_ptr}(
     local a;
     local b;
     local c;
-    %{ ids.is_edge, ids.a, ids.b, ids.c = state_witness.open_node(ids.bottom) %}
+    %{ ids.is_edge, ids.a, ids.b, ids.c = state_witness.open_node(ids.node) %}
     assert poseidon_ptr.input = PoseidonBuiltinState(s0=a, s1=b, s2=2);
     if (is_edge != 0) {
-        assert poseidon_ptr.output.s0 = bottom - c;
+        assert poseidon_ptr.output.s0 = node - c;
         let poseidon_ptr = poseidon_ptr + PoseidonBuiltin.SIZE;
         assert [range_check_ptr] = c - 1;
         assert [range_check_ptr + 1] = height - c;
@@ -199,7 +207,7 @@ func update_one{poseidon_ptr: PoseidonBuiltin*, range_check_ptr}(
             pow2=pow2, height=height, prefix=prefix, bottom=a, path=b, length=c, update=update
         );
     }
-    assert poseidon_ptr.output.s0 = bottom;
+    assert poseidon_ptr.output.s0 = node;
     let poseidon_ptr = poseidon_ptr + PoseidonBuiltin.SIZE;
     // Binary: the key goes to child `bit` (the leaf check below holds the hint to the truth).
     local bit;
@@ -207,16 +215,9 @@ func update_one{poseidon_ptr: PoseidonBuiltin*, range_check_ptr}(
     assert bit * bit = bit;
     local child = a + bit * (b - a);
     local sibling = a + b - child;
-    let (local new_bottom, local new_path, local new_length) = update_one(
-        pow2=pow2,
-        height=height - 1,
-        prefix=prefix * 2 + bit,
-        bottom=child,
-        path=0,
-        length=0,
-        update=update,
+    let (new_bottom, new_path, new_length) = update_one_node(
+        pow2=pow2, height=height - 1, prefix=prefix * 2 + bit, node=child, update=update
     );
-    local range_check_ptr = range_check_ptr;
     if (new_bottom == 0) {
         // The untouched sibling is left alone (opaque: open it to merge an edge node).
         let (sibling_bottom, sibling_path, sibling_length) = lone_child(
@@ -232,10 +233,12 @@ func update_one{poseidon_ptr: PoseidonBuiltin*, range_check_ptr}(
     if (new_length == 0) {
         tempvar new_hash = new_bottom;
         tempvar poseidon_ptr = poseidon_ptr;
+        tempvar range_check_ptr = range_check_ptr;
     } else {
         assert poseidon_ptr.input = PoseidonBuiltinState(s0=new_bottom, s1=new_path, s2=2);
         tempvar new_hash = poseidon_ptr.output.s0 + new_length;
         tempvar poseidon_ptr = poseidon_ptr + PoseidonBuiltin.SIZE;
+        tempvar range_check_ptr = range_check_ptr;
     }
     tempvar left = new_hash + bit * (sibling - new_hash);
     assert poseidon_ptr.input = PoseidonBuiltinState(s0=left, s1=new_hash + sibling - left, s2=2);
@@ -265,13 +268,11 @@ func update_one_edge{poseidon_ptr: PoseidonBuiltin*, range_check_ptr}(
     %}
     if (d == length) {
         // The key follows the whole edge (its leaf check holds the hint to the truth).
-        let (sub_bottom, sub_path, sub_length) = update_one(
+        let (sub_bottom, sub_path, sub_length) = update_one_node(
             pow2=pow2,
             height=height - length,
             prefix=prefix * pow2[length] + path,
-            bottom=bottom,
-            path=0,
-            length=0,
+            node=bottom,
             update=update,
         );
         if (sub_bottom == 0) {

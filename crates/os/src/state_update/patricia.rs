@@ -20,12 +20,9 @@ use super::hints::{Hint, hint_error, witness};
 /// Size of a `DictAccess` (key, prev_value, new_value).
 const DICT_ACCESS_SIZE: usize = 3;
 
-/// `open_node`: a node's preimage (binary: 0, left, right, 0; edge: 1, child, path, length).
+/// `open_node`, `update_one_node`: a node's preimage (binary: 0, left, right, 0; edge: 1, child, path, length).
 pub const OPEN_NODE: &str = "ids.is_edge, ids.a, ids.b, ids.c = state_witness.open_node(ids.node)";
-/// `update_one`: the same, for the node `bottom`.
-pub const OPEN_BOTTOM: &str =
-    "ids.is_edge, ids.a, ids.b, ids.c = state_witness.open_node(ids.bottom)";
-/// `update_one`: the single key's bit `height - 1` (the child it goes to).
+/// `update_one_node`: the single key's bit `height - 1` (the child it goes to).
 pub const KEY_BIT: &str = "ids.bit = patricia_key_bit(memory, ids.update, ids.height)";
 /// `update_one_edge`: how many bits of the edge the single key follows, and the path split there.
 pub const KEY_DIVERGENCE: &str = "ids.d, ids.top, ids.bit, ids.rest = patricia_key_divergence(\n    memory, ids.update, ids.height, ids.path, ids.length)";
@@ -44,14 +41,7 @@ type Ids = HashMap<String, HintReference>;
 
 pub(crate) fn hints() -> Vec<(&'static str, Hint)> {
     vec![
-        (
-            OPEN_NODE,
-            Box::new(|vm, scopes, ids, ap, _| open_node(vm, witness(scopes)?, "node", ids, ap)),
-        ),
-        (
-            OPEN_BOTTOM,
-            Box::new(|vm, scopes, ids, ap, _| open_node(vm, witness(scopes)?, "bottom", ids, ap)),
-        ),
+        (OPEN_NODE, Box::new(|vm, scopes, ids, ap, _| open_node(vm, witness(scopes)?, ids, ap))),
         (SPLIT_128, Box::new(|vm, _, ids, ap, _| split_128(vm, ids, ap))),
         (COUNT_LEFT, Box::new(|vm, _, ids, ap, _| count_left(vm, ids, ap))),
         (KEY_BIT, Box::new(|vm, _, ids, ap, _| key_bit(vm, ids, ap))),
@@ -72,11 +62,10 @@ pub(crate) fn hints() -> Vec<(&'static str, Hint)> {
 fn open_node(
     vm: &mut VirtualMachine,
     witness: &state::StateWitness,
-    node: &str,
     ids: &Ids,
     ap: &ApTracking,
 ) -> Result<(), HintError> {
-    let hash = get_integer_from_var_name(node, vm, ids, ap)?;
+    let hash = get_integer_from_var_name("node", vm, ids, ap)?;
     let node = witness
         .nodes
         .get(&hash)

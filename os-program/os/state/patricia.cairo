@@ -26,7 +26,12 @@
 //   list (split points, how far updates follow an edge) cannot misplace one. Two updates of one
 //   key cannot both pass (they would meet at the same leaf), and each split point m of n updates
 //   is range-checked (0 <= m <= n), so every update is consumed exactly once. A hint that splits
-//   too early only costs steps; one that claims too much fails a leaf check.
+//   too early only costs steps (on the single-key path it fails); one that claims too much fails
+//   a leaf check. crates/os/tests/state_update.rs runs the update with lying hints.
+// * Heights never go below 0, so the leaf checks cannot be escaped: every descent is by a checked
+//   amount (1 below a node at height >= 1, an edge's length <= height, a split depth d < height),
+//   and at height 0 nothing is opened (a leaf value crafted as a node hash stays a leaf) and more
+//   than one update fails. The constant tables are only read at such checked indices.
 // * The leaf's prev_value must equal the previous leaf (the value under `bottom` at height 0, or 0
 //   under an empty subtree or beside an edge the key leaves).
 // * The new subtree is rebuilt bottom up in canonical form: two empty children give an empty

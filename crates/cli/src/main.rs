@@ -2,7 +2,9 @@
 //! the work lives in the library crates.
 
 mod bench;
+mod config;
 mod declare;
+mod demo;
 mod devnet;
 mod devnet_client;
 mod exit;
@@ -10,6 +12,7 @@ mod light_verify;
 mod load;
 mod os_hash;
 mod prove;
+mod run;
 mod verify;
 
 use std::process::ExitCode;
@@ -42,6 +45,10 @@ enum Command {
     Load(load::LoadArgs),
     /// Declare a Cairo 0 class (starknet-compile-deprecated JSON) on a devnet.
     Declare(declare::DeclareArgs),
+    /// Run the service: watch a sequencer, replay, prove, store and serve the query API.
+    Run(run::RunArgs),
+    /// Devnet, load generator, watcher-prover and query API in one process, with progress.
+    Demo(demo::DemoArgs),
     /// Fetch a block's proof and header, verify the proof and check it binds to the header.
     LightVerify(light_verify::LightVerifyArgs),
     /// Print the program hash of the bundled OS program (what light clients pin).
@@ -66,6 +73,8 @@ fn main() -> ExitCode {
         Command::Load(args) => load::run(args),
         Command::Declare(args) => declare::run(args),
         Command::LightVerify(args) => light_verify::run(args),
+        Command::Run(args) => run::run(args),
+        Command::Demo(args) => demo::run(args),
         Command::OsHash(args) => os_hash::run(args),
     };
     match result {

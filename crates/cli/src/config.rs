@@ -1,0 +1,217 @@
+//! Settings of `watcher-prover run`: command-line flags, their environment variables, and a TOML
+//! config file (`--config`), merged as **flag > environment variable > file > default**.
+//!
+//! Every setting has the same name in the three places: flag `--rpc-url`, variable
+//! `WATCHER_PROVER_RPC_URL`, file key `rpc_url` (see `deploy/watcher-prover.example.toml`).
+//! S3 credentials come from the standard AWS chain (`AWS_ACCESS_KEY_ID`, profiles, instance
+//! roles), never from these settings.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+use clap::Args;
+use serde::Deserialize;
+
+use crate::devnet::parse_duration;
+
+/// The flags of `run` (all optional here: a missing one falls back to the file, then the
+/// default).
+#[derive(Args, Clone, Debug, Default)]
+pub struct ServiceArgs {
+    /// TOML config file; flags and environment variables override its values.
+    #[arg(long, env = "WATCHER_PROVER_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// The sequencer's Starknet JSON-RPC URL (required here or in the file).
+    #[arg(long, env = "WATCHER_PROVER_RPC_URL")]
+    pub rpc_url: Option<String>,
+    /// Directory of the job index and the state copy [default: ./watcher-data].
+    #[arg(long, env = "WATCHER_PROVER_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Where proofs go: `fs:DIR` or `s3://BUCKET/PREFIX` [default: fs:DATA_DIR/proofs].
+    #[arg(long, env = "WATCHER_PROVER_STORE")]
+    pub store: Option<String>,
+    /// S3-compatible endpoint (MinIO, ...); AWS itself when absent.
+    #[arg(long, env = "WATCHER_PROVER_S3_ENDPOINT")]
+    pub s3_endpoint: Option<String>,
+    /// S3 region [default: the AWS chain's, else us-east-1].
+    #[arg(long, env = "WATCHER_PROVER_S3_REGION")]
+    pub s3_region: Option<String>,
+    /// Address of the query API [default: 127.0.0.1:8080].
+    #[arg(long, env = "WATCHER_PROVER_API_ADDR")]
+    pub api_addr: Option<SocketAddr>,
+    /// First block to prove (earlier blocks are replayed to build the state) [default: 0].
+    #[arg(long, env = "WATCHER_PROVER_FROM_BLOCK")]
+    pub from_block: Option<u64>,
+    /// Blocks that must be on top of a block before it is processed [default: 0].
+    #[arg(long, env = "WATCHER_PROVER_CONFIRMATIONS")]
+    pub confirmations: Option<u64>,
+    /// Blocks proven at once [default: 1].
+    #[arg(long, env = "WATCHER_PROVER_WORKERS")]
+    pub workers: Option<usize>,
+    /// Time between polls of the sequencer when caught up (`500ms`, `2s`) [default: 500ms].
+    #[arg(long, env = "WATCHER_PROVER_POLL_INTERVAL", value_parser = parse_duration)]
+    pub poll_interval: Option<Duration>,
+    /// Pinned OS program hash that proofs must be about (hex) [default: none pinned, 0x0, which
+    /// no program has: every proof is refused].
+    #[arg(long, env = "WATCHER_PROVER_OS_HASH")]
+    pub os_hash: Option<String>,
+    /// Minimum conjectured security of a proof, in bits [default: 100].
+    #[arg(long, env = "WATCHER_PROVER_MIN_SECURITY")]
+    pub min_security: Option<u32>,
+}
+
+/// The config file: the same settings, snake_case keys; unknown keys are errors.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    pub rpc_url: Option<String>,
+    pub data_dir: Option<PathBuf>,
+    pub store: Option<String>,
+    pub s3_endpoint: Option<String>,
+    pub s3_region: Option<String>,
+    pub api_addr: Option<SocketAddr>,
+    pub from_block: Option<u64>,
+    pub confirmations: Option<u64>,
+    pub workers: Option<usize>,
+    pub poll_interval: Option<String>,
+    pub os_hash: Option<String>,
+    pub min_security: Option<u32>,
+}
+
+/// Resolved settings of the service.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ServiceConfig {
+    pub rpc_url: String,
+    pub data_dir: PathBuf,
+    pub store: String,
+    pub s3_endpoint: Option<String>,
+    pub s3_region: Option<String>,
+    pub api_addr: SocketAddr,
+    pub from_block: u64,
+    pub confirmations: u64,
+    pub workers: usize,
+    pub poll_interval: Duration,
+    pub os_hash: chain::Felt,
+    pub min_security: u32,
+}
+
+impl FileConfig {
+    /// Reads and parses a TOML config file.
+    pub fn load(path: &Path) -> Result<Self> {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read config file {}", path.display()))?;
+        toml::from_str(&text).with_context(|| format!("invalid config file {}", path.display()))
+    }
+}
+
+impl ServiceArgs {
+    /// Merges flags (and their environment variables) over the config file over defaults.
+    pub fn resolve(&self) -> Result<ServiceConfig> {
+        let file = match &self.config {
+            Some(path) => FileConfig::load(path)?,
+            None => FileConfig::default(),
+        };
+        self.resolve_with(file)
+    }
+
+    fn resolve_with(&self, file: FileConfig) -> Result<ServiceConfig> {
+        let Some(rpc_url) = self.rpc_url.clone().or(file.rpc_url) else {
+            bail!("no sequencer: give --rpc-url, WATCHER_PROVER_RPC_URL or rpc_url in --config");
+        };
+        let data_dir =
+            self.data_dir.clone().or(file.data_dir).unwrap_or_else(|| "watcher-data".into());
+        let store = self
+            .store
+            .clone()
+            .or(file.store)
+            .unwrap_or_else(|| format!("fs:{}", data_dir.join("proofs").display()));
+        let poll_interval = match (self.poll_interval, file.poll_interval) {
+            (Some(interval), _) => interval,
+            (None, Some(text)) => parse_duration(&text)
+                .map_err(|error| anyhow::anyhow!("poll_interval in the config file: {error}"))?,
+            (None, None) => Duration::from_millis(500),
+        };
+        let os_hash = match self.os_hash.clone().or(file.os_hash) {
+            Some(text) => chain::Felt::from_hex(&text)
+                .map_err(|error| anyhow::anyhow!("os_hash {text:?}: {error}"))?,
+            None => chain::Felt::ZERO,
+        };
+        let workers = self.workers.or(file.workers).unwrap_or(1);
+        if workers == 0 {
+            bail!("workers must be at least 1");
+        }
+        Ok(ServiceConfig {
+            rpc_url,
+            data_dir,
+            store,
+            s3_endpoint: self.s3_endpoint.clone().or(file.s3_endpoint),
+            s3_region: self.s3_region.clone().or(file.s3_region),
+            api_addr: self
+                .api_addr
+                .or(file.api_addr)
+                .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080))),
+            from_block: self.from_block.or(file.from_block).unwrap_or(0),
+            confirmations: self.confirmations.or(file.confirmations).unwrap_or(0),
+            workers,
+            poll_interval,
+            os_hash,
+            min_security: self.min_security.or(file.min_security).unwrap_or(100),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_override_the_file_which_overrides_defaults() {
+        let file: FileConfig = toml::from_str(
+            r#"
+            rpc_url = "http://sequencer:5050"
+            store = "s3://proofs/chain-a"
+            workers = 4
+            poll_interval = "2s"
+            confirmations = 3
+            "#,
+        )
+        .unwrap();
+        let args = ServiceArgs { workers: Some(2), ..ServiceArgs::default() };
+        let config = args.resolve_with(file).unwrap();
+        assert_eq!(config.rpc_url, "http://sequencer:5050");
+        assert_eq!(config.store, "s3://proofs/chain-a");
+        assert_eq!(config.workers, 2, "the flag wins over the file");
+        assert_eq!(config.confirmations, 3);
+        assert_eq!(config.poll_interval, Duration::from_secs(2));
+        assert_eq!(config.api_addr, "127.0.0.1:8080".parse().unwrap());
+        assert_eq!(config.min_security, 100);
+
+        let defaults = ServiceArgs { rpc_url: Some("http://x".into()), ..ServiceArgs::default() };
+        let config = defaults.resolve_with(FileConfig::default()).unwrap();
+        assert_eq!(config.store, "fs:watcher-data/proofs");
+        assert_eq!(config.workers, 1);
+    }
+
+    #[test]
+    fn bad_settings_are_refused() {
+        assert!(ServiceArgs::default().resolve_with(FileConfig::default()).is_err());
+        assert!(toml::from_str::<FileConfig>("rpc_urll = \"x\"").is_err(), "unknown keys");
+        let zero = ServiceArgs {
+            rpc_url: Some("http://x".into()),
+            workers: Some(0),
+            ..ServiceArgs::default()
+        };
+        assert!(zero.resolve_with(FileConfig::default()).is_err());
+    }
+
+    #[test]
+    fn the_example_config_parses() {
+        let path =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../deploy/watcher-prover.example.toml");
+        let file = FileConfig::load(&path).unwrap();
+        let config = ServiceArgs::default().resolve_with(file).unwrap();
+        assert!(config.store.starts_with("s3://"), "{config:?}");
+    }
+}

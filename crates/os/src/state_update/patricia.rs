@@ -20,7 +20,8 @@ use super::hints::{Hint, hint_error, witness};
 /// Size of a `DictAccess` (key, prev_value, new_value).
 const DICT_ACCESS_SIZE: usize = 3;
 
-/// `open_node`, `update_one_node`: a node's preimage (binary: 0, left, right, 0; edge: 1, child, path, length).
+/// `open_node`, `update_one_node`: a node's preimage (binary: 0, left, right, 0; edge: 1, child,
+/// path, length).
 pub const OPEN_NODE: &str = "ids.is_edge, ids.a, ids.b, ids.c = state_witness.open_node(ids.node)";
 /// `update_one_node`: the single key's bit `height - 1` (the child it goes to).
 pub const KEY_BIT: &str = "ids.bit = patricia_key_bit(memory, ids.update, ids.height)";

@@ -121,11 +121,32 @@ fn golden_proofs_verify() {
             CairoPolicy::default(),
             vec![Felt::from(3u64), Felt::from(62035u64)],
         ),
+        // Uses the pedersen builtin: a component with periodic columns.
+        ("pedersen_hashes-1-test.proof", insecure(), pedersen_hashes_1_output()),
     ] {
         let bytes = std::fs::read(fixture(name)).unwrap();
         let statement = verify_proof(&bytes, &policy).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(statement.output, expected_output, "{name}");
     }
+}
+
+/// What `pedersen_hashes` outputs for `n = 1`: `H(0, 1)`, then the hashes of its edge pairs.
+fn pedersen_hashes_1_output() -> Vec<Felt> {
+    use starknet_crypto::pedersen_hash;
+    let two = Felt::from(2u64);
+    let (t251, t248, t196) = (two.pow(251u64), two.pow(248u64), two.pow(196u64));
+    let mut out = vec![pedersen_hash(&Felt::ZERO, &Felt::ONE)];
+    for (x, y) in [
+        (Felt::ZERO, Felt::ZERO),
+        (-Felt::ONE, -Felt::ONE),
+        (Felt::ONE, -Felt::ONE),
+        (t251, t251 + Felt::from(12345u64)),
+        (t248 - Felt::ONE, t248),
+        (-t196, t251 + t196 - Felt::ONE),
+    ] {
+        out.push(pedersen_hash(&x, &y));
+    }
+    out
 }
 
 #[test]
@@ -143,6 +164,10 @@ fn regenerate_golden_proofs() {
         .expect("range_checks runs");
     let bytes = prove_execution(&execution, &SecurityPreset::Standard.options()).unwrap();
     std::fs::write(fixture("range_checks-3-standard.proof"), bytes).unwrap();
+    let execution = run_program(&program("pedersen_hashes"), Some(&serde_json::json!({ "n": 1 })))
+        .expect("pedersen_hashes runs");
+    let bytes = prove_execution(&execution, &SecurityPreset::Test.options()).unwrap();
+    std::fs::write(fixture("pedersen_hashes-1-test.proof"), bytes).unwrap();
 }
 
 mod hostile_bytes {

@@ -11,8 +11,9 @@
 //!   block hash with the sequencer's claims; a mismatch is a [`replay::Divergence`] with JSON
 //!   evidence (the job becomes `divergent`, an alert is logged and counted, the service goes on).
 //! * [`prover::BlockProver`]: the prove stage's boundary, run on rayon's pool with `--workers`
-//!   blocks in flight; [`prover::UnavailableProver`] is what runs until the OS program exists
-//!   (jobs end `failed` with "prover unavailable: ..."). Every proof is verified
+//!   blocks in flight; [`OsProver`] runs the bundled Cairo OS over the block (`os` crate) and
+//!   proves the run with `cairo-air`; [`prover::UnavailableProver`] refuses every block with a
+//!   reason (jobs end `failed` with "prover unavailable: ..."). Every proof is verified
 //!   ([`verify::verify_block_proof`]) against the pinned OS hash and the replayed block before
 //!   it is stored.
 //! * [`pipeline::Watcher`]: the loop: confirmations, reorg detection by parent hash, backoff on
@@ -47,6 +48,7 @@ pub mod client;
 pub mod config;
 pub mod error;
 pub mod fetch;
+pub mod os_prover;
 pub mod pipeline;
 pub mod progress;
 mod prove_task;
@@ -58,6 +60,7 @@ pub use client::SequencerClient;
 pub use config::WatcherConfig;
 pub use error::WatcherError;
 pub use fetch::FetchedBlock;
+pub use os_prover::OsProver;
 pub use pipeline::Watcher;
 pub use progress::Progress;
 pub use prover::{BlockProver, ProveError, ProvenBlock, UnavailableProver};

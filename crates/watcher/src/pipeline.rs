@@ -149,6 +149,7 @@ impl Watcher {
             jobs: self.jobs.clone(),
             store: self.store.clone(),
             prover: self.prover.clone(),
+            replayer: replayer.clone(),
             metrics: self.metrics.clone(),
             policy: self.config.policy,
             progress: self.progress.clone(),

@@ -24,7 +24,7 @@ use tracing::{error, info, warn};
 
 use crate::progress::Progress;
 use crate::prover::{BlockProver, ProveError, ProvenBlock};
-use crate::replay::ReplayedBlock;
+use crate::replay::{ReplayedBlock, Replayer};
 use crate::verify::{VerifiedProof, verify_block_proof};
 
 /// What every prove task shares.
@@ -33,6 +33,7 @@ pub(crate) struct ProveContext {
     pub jobs: JobIndex,
     pub store: Arc<dyn ProofStore>,
     pub prover: Arc<dyn BlockProver>,
+    pub replayer: Arc<Replayer>,
     pub metrics: Metrics,
     pub policy: api::VerifyPolicy,
     pub progress: watch::Sender<Progress>,
@@ -118,10 +119,11 @@ async fn prove_on_pool(
 ) -> Result<(ProvenBlock, VerifiedProof, Duration), ProveError> {
     let (sender, receiver) = tokio::sync::oneshot::channel();
     let prover = context.prover.clone();
+    let replayer = context.replayer.clone();
     let policy = context.policy;
     rayon::spawn(move || {
         let started = Instant::now();
-        let proven = std::panic::catch_unwind(AssertUnwindSafe(|| prover.prove(&block)))
+        let proven = std::panic::catch_unwind(AssertUnwindSafe(|| prover.prove(&block, &replayer)))
             .unwrap_or_else(|_| Err(ProveError::Failed("the prover panicked".into())));
         let proving_time = started.elapsed();
         let result = proven.and_then(|proven| {

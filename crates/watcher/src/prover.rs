@@ -8,12 +8,12 @@
 //! is verified with `cairo_air::verify_proof` against the pinned OS program hash and its output
 //! checked against the replayed block before it is stored ([`crate::verify`]).
 //!
-//! The real prover (the OS program run on the block by `os::run_block`, proven by `cairo-air`)
-//! plugs in here once the `os` crate exposes it.
+//! The real prover is [`crate::OsProver`] (the OS program run on the block by `os::run_block`,
+//! proven by `cairo-air`).
 
 use chain::Felt;
 
-use crate::replay::ReplayedBlock;
+use crate::replay::{ReplayedBlock, Replayer};
 
 /// What a prover returns for one block.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -32,6 +32,9 @@ pub enum ProveError {
     /// This service cannot prove blocks at all (no OS program, no prover): permanent.
     #[error("prover unavailable: {0}")]
     Unavailable(String),
+    /// The block holds something the OS cannot prove yet (named): permanent.
+    #[error("not provable yet: {0}")]
+    Unsupported(String),
     /// This attempt failed (OS run, trace, prover); another attempt may succeed.
     #[error("proving failed: {0}")]
     Failed(String),
@@ -44,9 +47,10 @@ pub enum ProveError {
 }
 
 impl ProveError {
-    /// Whether another attempt makes sense (everything but [`ProveError::Unavailable`]).
+    /// Whether another attempt makes sense (not for [`ProveError::Unavailable`] and
+    /// [`ProveError::Unsupported`]).
     pub fn is_retryable(&self) -> bool {
-        !matches!(self, ProveError::Unavailable(_))
+        !matches!(self, ProveError::Unavailable(_) | ProveError::Unsupported(_))
     }
 }
 
@@ -54,8 +58,9 @@ impl ProveError {
 /// once, and must be deterministic (the same block gives the same bytes: a retry after a crash
 /// then finds its proof already stored instead of conflicting with it).
 pub trait BlockProver: Send + Sync + std::fmt::Debug {
-    /// Traces and proves `block`.
-    fn prove(&self, block: &ReplayedBlock) -> Result<ProvenBlock, ProveError>;
+    /// Traces and proves `block`; `replayer` holds the state after every replayed block (the
+    /// OS needs the parent's state witness) and the class definitions.
+    fn prove(&self, block: &ReplayedBlock, replayer: &Replayer) -> Result<ProvenBlock, ProveError>;
 
     /// The prover build, recorded in every proof's metadata.
     fn version(&self) -> String;
@@ -90,7 +95,7 @@ impl UnavailableProver {
 }
 
 impl BlockProver for UnavailableProver {
-    fn prove(&self, _block: &ReplayedBlock) -> Result<ProvenBlock, ProveError> {
+    fn prove(&self, _block: &ReplayedBlock, _: &Replayer) -> Result<ProvenBlock, ProveError> {
         Err(ProveError::Unavailable(self.reason.clone()))
     }
 

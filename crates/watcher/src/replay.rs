@@ -152,6 +152,21 @@ impl Replayer {
         })
     }
 
+    /// The state copy: every replayed block's state stays readable.
+    pub fn state(&self) -> &State<SledBackend> {
+        &self.state
+    }
+
+    /// The class definitions of every class declared so far.
+    pub fn classes(&self) -> &ClassCache {
+        &self.classes
+    }
+
+    /// The executor's limits used on replay.
+    pub fn executor_config(&self) -> &ExecutorConfig {
+        &self.config
+    }
+
     /// The chain replayed.
     pub fn chain_id(&self) -> ChainId {
         self.chain_id

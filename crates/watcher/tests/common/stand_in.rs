@@ -19,7 +19,7 @@ use std::time::Duration;
 use chain::Felt;
 use serde_json::Value;
 use stark::SecurityPreset;
-use watcher::{BlockProver, ProveError, ProvenBlock, ReplayedBlock};
+use watcher::{BlockProver, ProveError, ProvenBlock, ReplayedBlock, Replayer};
 
 /// Output-layout version the stand-in writes.
 pub const OS_VERSION: u64 = 1;
@@ -77,7 +77,7 @@ impl StandInProver {
 }
 
 impl BlockProver for StandInProver {
-    fn prove(&self, block: &ReplayedBlock) -> Result<ProvenBlock, ProveError> {
+    fn prove(&self, block: &ReplayedBlock, _: &Replayer) -> Result<ProvenBlock, ProveError> {
         *self.calls.lock().unwrap().entry(block.block_number()).or_default() += 1;
         std::thread::sleep(self.delay);
         if self

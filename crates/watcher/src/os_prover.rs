@@ -1,0 +1,94 @@
+//! [`OsProver`]: the real block prover. The `os` crate runs the Cairo OS program over the block
+//! in cairo-vm proof mode (re-executing every transaction against a Merkle witness of the state
+//! after the parent block), and `cairo-air` proves that run. The pipeline then verifies the
+//! proof against the pinned OS program hash like any other.
+//!
+//! What the OS does not prove yet is refused with [`ProveError::Unsupported`] (permanent, the
+//! job ends `failed` with the reason): genesis (its state is the chain's definition, made by
+//! system deployments, not by transactions), DECLARE and reverted transactions.
+
+use chain::{Felt, Transaction};
+use executor::{BlockContext, ExecutableTransaction};
+use stark::SecurityPreset;
+
+use crate::prover::{BlockProver, ProveError, ProvenBlock};
+use crate::replay::{ReplayedBlock, Replayer};
+
+/// Proves blocks with the bundled OS program at a security preset.
+#[derive(Clone, Debug)]
+pub struct OsProver {
+    preset: SecurityPreset,
+}
+
+impl OsProver {
+    pub fn new(preset: SecurityPreset) -> Self {
+        OsProver { preset }
+    }
+
+    /// The program hash proofs of this prover carry (what verifiers pin).
+    pub fn program_hash() -> Result<Felt, ProveError> {
+        let bytecode = cairo_air::load_program(os::OS_PROGRAM_JSON.as_bytes())
+            .map_err(|error| ProveError::Unavailable(format!("the bundled OS program: {error}")))?;
+        Ok(cairo_air::program_hash(&bytecode))
+    }
+}
+
+impl BlockProver for OsProver {
+    fn prove(&self, block: &ReplayedBlock, replayer: &Replayer) -> Result<ProvenBlock, ProveError> {
+        let number = block.block_number();
+        if number == 0 {
+            return Err(ProveError::Unsupported(
+                "genesis is the chain's definition (system deployments), not proven".into(),
+            ));
+        }
+        let mut transactions = Vec::with_capacity(block.transactions.len());
+        for (transaction, _) in &block.transactions {
+            if let Transaction::DeclareV1(_) = transaction {
+                return Err(ProveError::Unsupported("the OS does not prove DECLARE yet".into()));
+            }
+            transactions.push(ExecutableTransaction::new(transaction.clone(), block.chain_id));
+        }
+        let header = &block.header;
+        let to_prove = os::BlockToProve {
+            context: BlockContext {
+                block_number: number,
+                timestamp: header.timestamp,
+                sequencer_address: header.sequencer_address,
+                chain_id: block.chain_id,
+                gas_prices: header.gas_prices,
+            },
+            parent_hash: header.parent_hash,
+            l1_da_mode: header.l1_da_mode,
+            starknet_version: header.starknet_version.clone(),
+            transactions,
+        };
+        let execution = os::run_block(
+            &to_prove,
+            replayer.state(),
+            Some(number - 1),
+            replayer.classes(),
+            replayer.executor_config(),
+        )
+        .map_err(|error| match error {
+            os::OsError::UnsupportedTransaction { .. } => {
+                ProveError::Unsupported(error.to_string())
+            }
+            other => ProveError::Failed(format!("OS run: {other}")),
+        })?;
+        let cairo = execution
+            .run
+            .to_cairo_execution()
+            .map_err(|error| ProveError::Failed(format!("OS run: {error}")))?;
+        let proof = cairo_air::prove_execution(&cairo, &self.preset.options())
+            .map_err(|error| ProveError::Failed(format!("prover: {error}")))?;
+        Ok(ProvenBlock {
+            proof,
+            public_output: execution.public_output.to_felts().to_vec(),
+            steps: execution.steps as u64,
+        })
+    }
+
+    fn version(&self) -> String {
+        format!("watcher-prover-os-{}-{:?}", env!("CARGO_PKG_VERSION"), self.preset).to_lowercase()
+    }
+}

@@ -1,0 +1,69 @@
+//! The real prover in the pipeline: devnet blocks with transactions are run through the bundled
+//! Cairo OS (`os` crate), proven by `cairo-air` (at the `test` preset, to keep CI fast),
+//! verified against the OS program hash and the replayed block, stored, and accepted by the
+//! light client against the sequencer's header. Genesis is refused as not provable.
+
+mod common;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use common::*;
+use light_client::{LightClientOptions, light_verify_with};
+use proof_store::{FsProofStore, JobStatus, ProofStore};
+use stark::SecurityPreset;
+use watcher::OsProver;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn devnet_blocks_are_proven_by_the_os_and_pass_the_light_client() {
+    init_logs();
+    let dir = tempfile::tempdir().unwrap();
+    let devnet =
+        Devnet::start(&dir.path().join("devnet"), free_addr(), 0, Duration::from_millis(500)).await;
+    devnet.send_load(2).await;
+    let last = devnet.wait_included().await;
+    let block = (1..=last).find(|&n| devnet.transaction_count(n) > 0).expect("a block with load");
+
+    let os_hash = OsProver::program_hash().unwrap();
+    let policy = api::VerifyPolicy { min_security_bits: 0, os_program_hash: os_hash };
+    let store: Arc<dyn ProofStore> =
+        Arc::new(FsProofStore::open(dir.path().join("proofs")).await.unwrap());
+    let mut options = ServiceOptions::new(
+        &devnet.url,
+        &dir.path().join("watcher"),
+        Arc::new(OsProver::new(SecurityPreset::Test)),
+        store,
+        policy,
+    );
+    options.workers = 1;
+    let service = Service::start(options).await;
+    let jobs = service.jobs.clone();
+    wait_for(240, "the block with transactions proven", || {
+        let jobs = jobs.clone();
+        async move {
+            jobs.get(block).unwrap().is_some_and(|job| {
+                matches!(
+                    job.status.kind(),
+                    proof_store::JobStatusKind::Stored | proof_store::JobStatusKind::Failed
+                )
+            })
+        }
+    })
+    .await;
+    let job = service.jobs.get(block).unwrap().unwrap();
+    assert_eq!(job.status, JobStatus::Stored, "{job:?}");
+    let genesis = service.jobs.get(0).unwrap().unwrap();
+    match &genesis.status {
+        JobStatus::Failed { reason } => assert!(reason.contains("genesis"), "{reason}"),
+        other => panic!("genesis: {other:?}"),
+    }
+
+    let options = LightClientOptions { min_security_bits: 0 };
+    let verified = light_verify_with(&service.api_url, &devnet.url, block, os_hash, options)
+        .await
+        .expect("the light client accepts the OS proof");
+    assert_eq!(verified.output.block_number, block);
+    assert!(verified.output.transaction_count > 0);
+    service.stop().await;
+    devnet.stop().await;
+}

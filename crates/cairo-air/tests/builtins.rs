@@ -431,6 +431,19 @@ mod pedersen {
     }
 
     #[test]
+    fn proof_does_not_verify_for_a_shorter_segment() {
+        // Dropping the last instance from the public segment changes the table's last
+        // address (and the memory dummies): the proof no longer fits.
+        let bytes = prove_execution(&pedersen_hashes(1), &SecurityPreset::Test.options()).unwrap();
+        let envelope = stark::ProofEnvelope::from_bytes(&bytes).unwrap();
+        let mut public = cairo_air::CairoPublicInput::from_bytes(&envelope.public_input).unwrap();
+        let segment = public.builtins.iter_mut().find(|b| b.builtin == Builtin::Pedersen).unwrap();
+        segment.stop -= CELLS as u64;
+        let air = CairoAir::new(public);
+        assert!(stark::verify(&air, &envelope.proof, &AcceptancePolicy::insecure()).is_err());
+    }
+
+    #[test]
     fn skipped_instance() {
         let (mut t, p) = honest();
         let n = t[1].length();

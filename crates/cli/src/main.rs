@@ -12,6 +12,7 @@ mod light_verify;
 mod load;
 mod os_hash;
 mod prove;
+mod prove_block;
 mod run;
 mod verify;
 
@@ -53,6 +54,8 @@ enum Command {
     LightVerify(light_verify::LightVerifyArgs),
     /// Print the program hash of the bundled OS program (what light clients pin).
     OsHash(os_hash::OsHashArgs),
+    /// Prove one block of a devnet with the OS (replays the chain from genesis).
+    ProveBlock(prove_block::ProveBlockArgs),
 }
 
 fn main() -> ExitCode {
@@ -76,6 +79,7 @@ fn main() -> ExitCode {
         Command::Run(args) => run::run(args),
         Command::Demo(args) => demo::run(args),
         Command::OsHash(args) => os_hash::run(args),
+        Command::ProveBlock(args) => prove_block::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -17,6 +17,10 @@ pub struct VerifyArgs {
     /// Require the proof to be about this compiled program.
     #[arg(long)]
     program: Option<PathBuf>,
+    /// Require a block proof of the bundled OS program (`os-hash`); the output is decoded as
+    /// the block public output.
+    #[arg(long, conflicts_with = "program")]
+    os: bool,
     /// Minimum conjectured security in bits (100 refuses `test` proofs).
     #[arg(long, default_value_t = 100)]
     min_security: u32,
@@ -29,6 +33,7 @@ pub fn run(args: VerifyArgs) -> Result<(), Failure> {
     }
     let expected_program_hash = match &args.program {
         Some(path) => Some(program_hash(&load_program(&read_file(path)?).map_err(unusable)?)),
+        None if args.os => Some(crate::os_hash::os_program_hash()?),
         None => None,
     };
     let policy = CairoPolicy {
@@ -40,7 +45,14 @@ pub fn run(args: VerifyArgs) -> Result<(), Failure> {
         other => invalid(other),
     })?;
     let p = &statement.public_input;
-    let report = json!({
+    let block = if args.os {
+        let output = chain::BlockPublicOutput::from_felts(&statement.output)
+            .map_err(|e| invalid(format!("not a block proof: {e}")))?;
+        Some(output)
+    } else {
+        None
+    };
+    let mut report = json!({
         "valid": true,
         "program_hash": statement.program_hash.to_hex_string(),
         "output": statement.output.iter().map(|f| f.to_hex_string()).collect::<Vec<_>>(),
@@ -51,6 +63,9 @@ pub fn run(args: VerifyArgs) -> Result<(), Failure> {
         "initial_ap": p.initial_ap,
         "final_ap": p.final_ap,
     });
+    if let Some(block) = block {
+        report["block"] = json!(block);
+    }
     println!("{}", serde_json::to_string_pretty(&report).expect("JSON"));
     Ok(())
 }

@@ -8,7 +8,7 @@
 //! | `watcher_prover_blocks_proven_total` | counter | blocks proven, verified and stored |
 //! | `watcher_prover_divergent_blocks_total` | counter | blocks whose replay disagrees with the sequencer (alert on any increase) |
 //! | `watcher_prover_failures_total{stage}` | counter | failed attempts, by [`Stage`] |
-//! | `watcher_prover_lag_blocks` | gauge | chain head minus the highest proven block |
+//! | `watcher_prover_lag_blocks` | gauge | chain head minus the highest settled block (every block up to it stored, failed or divergent) |
 //! | `watcher_prover_prove_seconds` | histogram | wall-clock time to prove one block |
 //! | `watcher_prover_proven_steps_total` | counter | Cairo steps proven (`rate()` of it is steps/s over any window) |
 //! | `watcher_prover_steps_per_second` | gauge | steps/s of the last proven block |
@@ -105,7 +105,7 @@ impl Metrics {
         registry.register(Box::new(failures.clone())).expect("unique metric");
         let lag_blocks = IntGauge::new(
             "watcher_prover_lag_blocks",
-            "Chain head minus the highest proven block.",
+            "Chain head minus the highest settled block (stored, failed or divergent).",
         )
         .expect("valid metric");
         registry.register(Box::new(lag_blocks.clone())).expect("unique metric");
@@ -173,7 +173,7 @@ impl Metrics {
         self.inner.failures.with_label_values(&[stage.as_str()]).inc();
     }
 
-    /// Chain head minus the highest proven block.
+    /// Chain head minus the highest settled block.
     pub fn set_lag(&self, blocks: u64) {
         self.inner.lag_blocks.set(i64::try_from(blocks).unwrap_or(i64::MAX));
     }

@@ -13,6 +13,7 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 use clap::Args;
 use serde::Deserialize;
+use stark::SecurityPreset;
 
 use crate::devnet::parse_duration;
 
@@ -53,11 +54,16 @@ pub struct ServiceArgs {
     /// Time between polls of the sequencer when caught up (`500ms`, `2s`) [default: 500ms].
     #[arg(long, env = "WATCHER_PROVER_POLL_INTERVAL", value_parser = parse_duration)]
     pub poll_interval: Option<Duration>,
-    /// Pinned OS program hash that proofs must be about (hex) [default: none pinned, 0x0, which
-    /// no program has: every proof is refused].
+    /// Security preset of the proofs made: `standard` (100 bits), `high` (128) or `test`
+    /// (insecure, for trying things out) [default: standard].
+    #[arg(long, env = "WATCHER_PROVER_SECURITY")]
+    pub security: Option<SecurityPreset>,
+    /// OS program hash that proofs must be about (hex) [default: the bundled OS program's,
+    /// as `watcher-prover os-hash` prints it].
     #[arg(long, env = "WATCHER_PROVER_OS_HASH")]
     pub os_hash: Option<String>,
-    /// Minimum conjectured security of a proof, in bits [default: 100].
+    /// Minimum conjectured security of a proof before it is stored, in bits [default: what
+    /// `--security` gives: 100, 128, or 0 for `test`].
     #[arg(long, env = "WATCHER_PROVER_MIN_SECURITY")]
     pub min_security: Option<u32>,
 }
@@ -76,6 +82,7 @@ pub struct FileConfig {
     pub confirmations: Option<u64>,
     pub workers: Option<usize>,
     pub poll_interval: Option<String>,
+    pub security: Option<String>,
     pub os_hash: Option<String>,
     pub min_security: Option<u32>,
 }
@@ -93,6 +100,7 @@ pub struct ServiceConfig {
     pub confirmations: u64,
     pub workers: usize,
     pub poll_interval: Duration,
+    pub security: SecurityPreset,
     pub os_hash: chain::Felt,
     pub min_security: u32,
 }
@@ -133,10 +141,22 @@ impl ServiceArgs {
                 .map_err(|error| anyhow::anyhow!("poll_interval in the config file: {error}"))?,
             (None, None) => Duration::from_millis(500),
         };
+        let security = match (self.security, file.security) {
+            (Some(preset), _) => preset,
+            (None, Some(text)) => text
+                .parse()
+                .map_err(|error| anyhow::anyhow!("security in the config file: {error}"))?,
+            (None, None) => SecurityPreset::Standard,
+        };
         let os_hash = match self.os_hash.clone().or(file.os_hash) {
             Some(text) => chain::Felt::from_hex(&text)
                 .map_err(|error| anyhow::anyhow!("os_hash {text:?}: {error}"))?,
-            None => chain::Felt::ZERO,
+            None => watcher::OsProver::program_hash()?,
+        };
+        let preset_bits = match security {
+            SecurityPreset::Test => 0,
+            SecurityPreset::Standard => 100,
+            SecurityPreset::High => 128,
         };
         let workers = self.workers.or(file.workers).unwrap_or(1);
         if workers == 0 {
@@ -156,8 +176,9 @@ impl ServiceArgs {
             confirmations: self.confirmations.or(file.confirmations).unwrap_or(0),
             workers,
             poll_interval,
+            security,
             os_hash,
-            min_security: self.min_security.or(file.min_security).unwrap_or(100),
+            min_security: self.min_security.or(file.min_security).unwrap_or(preset_bits),
         })
     }
 }
@@ -187,6 +208,8 @@ mod tests {
         assert_eq!(config.poll_interval, Duration::from_secs(2));
         assert_eq!(config.api_addr, "127.0.0.1:8080".parse().unwrap());
         assert_eq!(config.min_security, 100);
+        assert_eq!(config.security, SecurityPreset::Standard);
+        assert_eq!(config.os_hash, watcher::OsProver::program_hash().unwrap());
 
         let defaults = ServiceArgs { rpc_url: Some("http://x".into()), ..ServiceArgs::default() };
         let config = defaults.resolve_with(FileConfig::default()).unwrap();

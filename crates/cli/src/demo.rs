@@ -25,6 +25,7 @@ use sequencer::signing::{invoke_v3, single_call_calldata};
 use sequencer::store::Store;
 use sequencer::{CairoExecutor, Node, NodeConfig};
 use serde_json::{Value, json};
+use stark::SecurityPreset;
 use tokio::sync::watch;
 
 use crate::config::ServiceConfig;
@@ -50,6 +51,9 @@ pub struct DemoArgs {
     /// Transactions per second the load generator sends (0: none).
     #[arg(long, default_value_t = 5)]
     tps: u32,
+    /// Security preset of the proofs (`standard`, `high`, or `test`: insecure and fast).
+    #[arg(long, default_value = "standard")]
+    security: SecurityPreset,
     /// Blocks proven at once.
     #[arg(long, default_value_t = 1)]
     workers: usize,
@@ -108,14 +112,23 @@ async fn demo(args: DemoArgs) -> Result<()> {
         confirmations: 0,
         workers: args.workers.max(1),
         poll_interval: Duration::from_millis(250),
-        os_hash: Felt::ZERO,
-        min_security: 100,
+        security: args.security,
+        os_hash: watcher::OsProver::program_hash()?,
+        min_security: match args.security {
+            SecurityPreset::Test => 0,
+            SecurityPreset::Standard => 100,
+            SecurityPreset::High => 128,
+        },
     };
-    let service = RunningService::start(&service_config, prover(), stopping.clone()).await?;
+    let service =
+        RunningService::start(&service_config, prover(args.security), stopping.clone()).await?;
     println!("devnet JSON-RPC on {rpc_url} (block time {:?})", args.block_time);
     println!("query API on http://{}", service.api_addr);
     println!("data in {}", args.data_dir.display());
-    println!("proving unavailable: {}", watcher::UnavailableProver::os_not_built().reason());
+    println!(
+        "proving with the bundled OS program {:#x} at {} security",
+        service_config.os_hash, args.security
+    );
 
     // The load.
     let stats = Arc::new(LoadStats::default());
@@ -136,6 +149,7 @@ async fn demo(args: DemoArgs) -> Result<()> {
     let started = Instant::now();
     let first_block = node.latest_block()?.header.block_number;
     let mut max_replay_lag = 0u64;
+    let mut max_proof_lag = 0u64;
     let mut ticks = tokio::time::interval(args.progress_interval);
     ticks.tick().await;
     let until = async {
@@ -157,22 +171,26 @@ async fn demo(args: DemoArgs) -> Result<()> {
         let progress = service.progress.borrow().clone();
         if started.elapsed() > 2 * args.block_time {
             max_replay_lag = max_replay_lag.max(progress.replay_lag().unwrap_or(0));
+            max_proof_lag = max_proof_lag.max(progress.proof_lag().unwrap_or(0));
         }
-        let proven = match &progress.prover_unavailable {
-            Some(_) => format!("{} (prover unavailable)", progress.blocks_proven),
-            None => progress.blocks_proven.to_string(),
-        };
+        let proven = format!(
+            "{} (through {}, failed {})",
+            progress.blocks_proven,
+            progress.proven_through.map_or("-".into(), |n| n.to_string()),
+            progress.blocks_failed
+        );
         let steps = if progress.steps_per_second > 0.0 {
             format!("{:.0}", progress.steps_per_second)
         } else {
             "-".into()
         };
         println!(
-            "[{:>5.0}s] blocks produced {produced} | replayed {} ({} txs) | proven {proven} | lag {} | steps/s {steps} | load sent {} accepted {} failed {}",
+            "[{:>5.0}s] blocks produced {produced} | replayed {} ({} txs) | proven {proven} | lag {} replay, {} proof | steps/s {steps} | load sent {} accepted {} failed {}",
             started.elapsed().as_secs_f64(),
             progress.replayed_through.map_or("-".into(), |n| n.to_string()),
             progress.transactions_replayed,
             progress.replay_lag().map_or("-".into(), |lag| lag.to_string()),
+            progress.proof_lag().map_or("-".into(), |lag| lag.to_string()),
             stats.sent.load(Ordering::Relaxed),
             stats.accepted.load(Ordering::Relaxed),
             stats.failed.load(Ordering::Relaxed),
@@ -199,8 +217,13 @@ async fn demo(args: DemoArgs) -> Result<()> {
         "transactions_replayed_per_minute": progress.transactions_replayed as f64 / minutes,
         "blocks_proven": progress.blocks_proven,
         "max_replay_lag_blocks": max_replay_lag,
+        "max_proof_lag_blocks": max_proof_lag,
         "final_replay_lag_blocks": progress.replay_lag(),
         "divergent": progress.blocks_divergent,
+        "blocks_failed": progress.blocks_failed,
+        "final_proof_lag_blocks": progress.proof_lag(),
+        "steps_per_second": progress.steps_per_second,
+        "security": args.security.to_string(),
         "prover_unavailable": progress.prover_unavailable,
         "load": {
             "target_tps": args.tps,

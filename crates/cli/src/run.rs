@@ -5,9 +5,9 @@
 //! Layout of `--data-dir`: `jobs/` (sled job index: statuses, checkpoint), `state/` (sled: the
 //! watcher's state copy, block hashes, classes) and, with the default `--store`, `proofs/`.
 //!
-//! Until the Cairo OS program exists, this build cannot prove blocks: it says so at start, and
-//! every job ends `failed` with "prover unavailable: ..." while replay, state roots, divergence
-//! detection and the API work.
+//! Blocks are proven by the bundled Cairo OS program (`watcher::OsProver`) at `--security`;
+//! what the OS cannot prove yet (genesis, DECLARE, reverted transactions) ends `failed` with the
+//! reason, while replay, state roots, divergence detection and the API work for every block.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -17,9 +17,10 @@ use anyhow::{Context, Result};
 use api::{ApiState, Metrics, VerifyPolicy};
 use clap::Args;
 use proof_store::{JobIndex, S3Options, StoreUrl};
+use stark::SecurityPreset;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
-use watcher::{BlockProver, Progress, SequencerClient, UnavailableProver, Watcher, WatcherConfig};
+use watcher::{BlockProver, OsProver, Progress, SequencerClient, Watcher, WatcherConfig};
 
 use crate::config::{ServiceArgs, ServiceConfig};
 use crate::exit::{Failure, unusable};
@@ -36,19 +37,22 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
     runtime.block_on(serve(config)).map_err(|error| unusable(format!("{error:#}")))
 }
 
-/// The prover of this build.
-pub fn prover() -> Arc<dyn BlockProver> {
-    Arc::new(UnavailableProver::os_not_built())
+/// The prover of this build: the bundled OS at `preset`.
+pub fn prover(preset: SecurityPreset) -> Arc<dyn BlockProver> {
+    Arc::new(OsProver::new(preset))
 }
 
 async fn serve(config: ServiceConfig) -> Result<()> {
-    let prover = prover();
+    let prover = prover(config.security);
     let (stop, stopping) = watch::channel(false);
     let service = RunningService::start(&config, prover, stopping).await?;
     println!("watching {} (data in {})", config.rpc_url, config.data_dir.display());
     println!("proofs to {}", config.store);
     println!("query API on http://{}", service.api_addr);
-    println!("proving unavailable: {}", UnavailableProver::os_not_built().reason());
+    println!(
+        "proving with the bundled OS program {:#x} at {} security (stored proofs: >= {} bits)",
+        config.os_hash, config.security, config.min_security
+    );
     shutdown_signal().await;
     let _ = stop.send(true);
     service.wait().await

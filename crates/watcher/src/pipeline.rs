@@ -63,6 +63,8 @@ struct LoopState {
     context: Arc<ProveContext>,
     /// Next block to process.
     cursor: u64,
+    /// See [`Progress::settled_through`].
+    settled_through: Option<u64>,
     /// Replayed blocks waiting for or under proof, bounded to keep memory flat when proving is
     /// slower than the chain.
     queue: Arc<Semaphore>,
@@ -162,6 +164,7 @@ impl Watcher {
             replayer,
             context,
             cursor,
+            settled_through: None,
             queue: Arc::new(Semaphore::new(workers * 2)),
             tasks: JoinSet::new(),
             stopping,
@@ -253,12 +256,17 @@ impl Watcher {
     /// processed yet. `Ok(true)` if anything moved.
     async fn poll(&self, state: &mut LoopState) -> Result<bool, WatcherError> {
         let head = self.client.block_number().await?;
-        let checkpoint = self.jobs.set_last_seen_head(head).await?;
-        self.metrics.set_lag(match checkpoint.stored_through {
+        self.jobs.set_last_seen_head(head).await?;
+        self.advance_settled(state)?;
+        self.metrics.set_lag(match state.settled_through {
             Some(through) => head.saturating_sub(through),
             None => head.saturating_sub(self.config.from_block) + 1,
         });
-        self.progress.send_modify(|p| p.head = Some(head));
+        let settled_through = state.settled_through;
+        self.progress.send_modify(|p| {
+            p.head = Some(head);
+            p.settled_through = settled_through;
+        });
         let Some(target) = head.checked_sub(self.config.confirmations) else {
             return Ok(false);
         };
@@ -281,6 +289,23 @@ impl Watcher {
             progressed = true;
         }
         Ok(progressed)
+    }
+
+    /// Moves `settled_through` over the blocks whose jobs are done with.
+    fn advance_settled(&self, state: &mut LoopState) -> Result<(), WatcherError> {
+        loop {
+            let next = state.settled_through.map_or(self.config.from_block, |n| n + 1);
+            let settled = self.jobs.get(next)?.is_some_and(|job| {
+                matches!(
+                    job.status.kind(),
+                    JobStatusKind::Stored | JobStatusKind::Failed | JobStatusKind::Divergent
+                )
+            });
+            if !settled {
+                return Ok(());
+            }
+            state.settled_through = Some(next);
+        }
     }
 
     /// Fetches, replays and records block `state.cursor`, and hands it to a prove task.
@@ -407,6 +432,7 @@ impl Watcher {
             .map_err(|error| WatcherError::Task { what: "reorg", reason: error.to_string() })??;
         let invalidated = self.jobs.invalidate_from(fork).await?;
         state.cursor = fork;
+        state.settled_through = state.settled_through.filter(|&n| n < fork);
         let replayed_through = fork.checked_sub(1);
         let proven_through = self.jobs.checkpoint()?.stored_through;
         self.progress.send_modify(|p| {

@@ -11,6 +11,9 @@ pub struct Progress {
     pub replayed_through: Option<u64>,
     /// Highest `n` such that every block from the first proven one to `n` is stored.
     pub proven_through: Option<u64>,
+    /// Highest `n` such that every block from the first one with a job to `n` is settled:
+    /// `stored`, `failed` or `divergent` (nothing left to do for it).
+    pub settled_through: Option<u64>,
     pub blocks_replayed: u64,
     pub transactions_replayed: u64,
     pub blocks_proven: u64,
@@ -33,10 +36,11 @@ impl Progress {
         Some(self.head?.saturating_sub(self.replayed_through?))
     }
 
-    /// Blocks between the head and the contiguous proven range (the whole chain if none).
+    /// Blocks between the head and the settled range (the whole chain if none): how far
+    /// proving is behind.
     pub fn proof_lag(&self) -> Option<u64> {
         let head = self.head?;
-        Some(match self.proven_through {
+        Some(match self.settled_through {
             Some(through) => head.saturating_sub(through),
             None => head + 1,
         })

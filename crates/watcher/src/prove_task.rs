@@ -198,6 +198,7 @@ async fn store(
     let steps_per_second = proven.steps as f64 / proving_time.as_secs_f64().max(1e-9);
     context.progress.send_modify(|p| {
         p.blocks_proven += 1;
+        p.settled_through = p.settled_through.max(proven_through);
         p.proven_through = proven_through;
         p.steps_per_second = steps_per_second;
     });

@@ -12,7 +12,7 @@ use crate::SequencerError;
 use crate::executor::{ExecutableTransaction, StateView, TransactionOutcome};
 use crate::node::{Node, now_seconds};
 use crate::overlay::OverlayState;
-use crate::store::{BlockCommit, BlockRecord, StateUpdateRecord};
+use crate::store::{BlockCommit, BlockRecord, StateUpdateRecord, Store};
 
 impl Node {
     /// The executable form of a mempool transaction (DECLARE needs its class).
@@ -87,7 +87,7 @@ impl Node {
             }
         }
 
-        let diff = overlay.pending;
+        let diff = effective_diff(overlay.pending, &self.store, parent.header.block_number)?;
         let (old_root, new_root) = match &self.commitment {
             Some(commitment) => {
                 let compiled = crate::classes::compiled_class_hashes(
@@ -143,4 +143,28 @@ impl Node {
         );
         Ok(record)
     }
+}
+
+/// The block's diff as its effect on the parent state: a storage value written back to what it
+/// was (a balance sent and returned within the block) is no change. The OS computes the
+/// state-diff commitment (and so the block hash) over effective changes only, and so does the
+/// executor's own block diff; the merged per-transaction diffs may hold such no-ops.
+fn effective_diff(
+    mut diff: chain::StateDiff,
+    store: &Store,
+    parent: u64,
+) -> Result<chain::StateDiff, SequencerError> {
+    for (address, entries) in diff.storage_diffs.iter_mut() {
+        let mut unchanged = Vec::new();
+        for (key, value) in entries.iter() {
+            if store.storage_at(address, key, parent)? == *value {
+                unchanged.push(*key);
+            }
+        }
+        for key in unchanged {
+            entries.remove(&key);
+        }
+    }
+    diff.storage_diffs.retain(|_, entries| !entries.is_empty());
+    Ok(diff)
 }

@@ -137,6 +137,7 @@ fn print_genesis(node: &Node) {
     println!("ERC-20 (WTK):       {:#x}", genesis.erc20_address);
     println!("fibonacci:          {:#x}", genesis.fibonacci_address);
     println!("factorial:          {:#x}", genesis.factorial_address);
+    println!("universal deployer: {:#x}", genesis.udc_address);
 }
 
 #[cfg(test)]

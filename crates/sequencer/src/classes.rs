@@ -1,4 +1,4 @@
-//! Deprecated (Cairo 0) contract classes: the four bundled ones, the class hash, and the
+//! Deprecated (Cairo 0) contract classes: the five bundled ones, the class hash, and the
 //! compressed form of the JSON-RPC (`getClass`, DECLARE v1).
 //!
 //! A declared class arrives compressed (gzipped, base64 program; typed ABI). The node rebuilds
@@ -25,6 +25,8 @@ pub const ERC20_JSON: &str = include_str!("../../../os-program/contracts/erc20.j
 pub const FIBONACCI_JSON: &str = include_str!("../../../os-program/contracts/fibonacci.json");
 /// The compiled JSON of the bundled factorial contract.
 pub const FACTORIAL_JSON: &str = include_str!("../../../os-program/contracts/factorial.json");
+/// The compiled JSON of the bundled Universal Deployer (`deployContract`, the `deploy` syscall).
+pub const UDC_JSON: &str = include_str!("../../../os-program/contracts/udc.json");
 
 /// A class with its hash.
 #[derive(Clone, Debug)]
@@ -105,7 +107,7 @@ pub fn decompress(
     hash_class(class)
 }
 
-/// The four bundled classes.
+/// The five bundled classes.
 pub struct BundledClasses {
     /// Account (ECDSA `__validate__`, legacy multicall `__execute__`).
     pub account: DeclaredClass,
@@ -115,6 +117,8 @@ pub struct BundledClasses {
     pub fibonacci: DeclaredClass,
     /// factorial.
     pub factorial: DeclaredClass,
+    /// Universal Deployer: instances of declared classes, deployed by any account.
+    pub udc: DeclaredClass,
 }
 
 impl BundledClasses {
@@ -125,12 +129,13 @@ impl BundledClasses {
             erc20: parse_class_json(ERC20_JSON)?,
             fibonacci: parse_class_json(FIBONACCI_JSON)?,
             factorial: parse_class_json(FACTORIAL_JSON)?,
+            udc: parse_class_json(UDC_JSON)?,
         })
     }
 
-    /// All four, in a fixed order.
-    pub fn all(&self) -> [&DeclaredClass; 4] {
-        [&self.account, &self.erc20, &self.fibonacci, &self.factorial]
+    /// All five, in a fixed order.
+    pub fn all(&self) -> [&DeclaredClass; 5] {
+        [&self.account, &self.erc20, &self.fibonacci, &self.factorial, &self.udc]
     }
 }
 
@@ -143,11 +148,12 @@ mod tests {
     const ERC20: &str = "0x70c07c6cb3386c7937ff1ae11d8548277e90756c3ca62b71afe4ce4f721373f";
     const FIBONACCI: &str = "0x61b6e5f3077b854357855a7a9cc5f171e4f8bab862da6c423f1e6c9eb056f05";
     const FACTORIAL: &str = "0x5d7548d6f4c8e625a3fedb92f9eea0d4d07a1aa0e5308def97ba84a9434f5c1";
+    const UDC: &str = "0x66a8156d2b997b24b7d6a9c2211f8cdacc51e894ef8683628f57393052a3b3f";
 
     #[test]
     fn bundled_class_hashes_match_cairo_lang() {
         let classes = BundledClasses::load().unwrap();
-        let expected = [ACCOUNT, ERC20, FIBONACCI, FACTORIAL];
+        let expected = [ACCOUNT, ERC20, FIBONACCI, FACTORIAL, UDC];
         for (class, hash) in classes.all().into_iter().zip(expected) {
             assert_eq!(class.class_hash, Felt::from_hex_unchecked(hash));
         }

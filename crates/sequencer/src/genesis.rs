@@ -13,7 +13,12 @@
 //!   `[name, symbol, 18, supply.low, supply.high, account_0]`; each account holds
 //!   [`ACCOUNT_BALANCE`] and the total supply is their sum;
 //! * fibonacci at salt 2 and factorial at salt 3, no calldata (the addresses of
-//!   `os-program/contracts/README.md`).
+//!   `os-program/contracts/README.md`);
+//! * the Universal Deployer at [`UDC_ADDRESS`], the address where Starknet has its UDC and
+//!   where clients look for it (starknet-rs `ContractFactory::new` and starknet.py/starknet.js
+//!   defaults), so they deploy declared classes without configuration. It is not a
+//!   `calculate_contract_address` result (no constructor, no storage): genesis just puts the
+//!   class there.
 
 use chain::{Felt, StateDiff, calculate_contract_address, short_string};
 use starknet_core::utils::get_storage_var_address;
@@ -24,6 +29,10 @@ use crate::classes::BundledClasses;
 
 /// Token balance of every prefunded account: 10^24 base units (a million tokens).
 pub const ACCOUNT_BALANCE: u128 = 1_000_000_000_000_000_000_000_000;
+
+/// The address of the Universal Deployer (Starknet's, and starknet-rs's `UDC_ADDRESS`).
+pub const UDC_ADDRESS: Felt =
+    Felt::from_hex_unchecked("0x041a78e741e5af2fec34b695679bc6891742439f7afb8484ecd7766661ad02bf");
 
 /// The order of the Stark curve: private keys are in `[1, order)`.
 const CURVE_ORDER: Felt =
@@ -51,6 +60,8 @@ pub struct Genesis {
     pub fibonacci_address: Felt,
     /// The factorial contract.
     pub factorial_address: Felt,
+    /// The Universal Deployer ([`UDC_ADDRESS`]).
+    pub udc_address: Felt,
     /// Class hash of the bundled account.
     pub account_class_hash: Felt,
     /// The block-0 state diff.
@@ -134,12 +145,14 @@ pub fn build(
         calculate_contract_address(Felt::THREE, classes.factorial.class_hash, &[], Felt::ZERO);
     diff.deployed_contracts.insert(fibonacci_address, classes.fibonacci.class_hash);
     diff.deployed_contracts.insert(factorial_address, classes.factorial.class_hash);
+    diff.deployed_contracts.insert(UDC_ADDRESS, classes.udc.class_hash);
 
     Ok(Genesis {
         accounts,
         erc20_address,
         fibonacci_address,
         factorial_address,
+        udc_address: UDC_ADDRESS,
         account_class_hash,
         state_diff: diff,
     })
@@ -179,7 +192,9 @@ mod tests {
                 Felt::from(ACCOUNT_BALANCE)
             );
         }
-        assert_eq!(genesis.state_diff.deprecated_declared_classes.len(), 4);
-        assert_eq!(genesis.state_diff.deployed_contracts.len(), 6);
+        assert_eq!(genesis.state_diff.deprecated_declared_classes.len(), 5);
+        // 3 accounts, the ERC-20, fibonacci, factorial and the UDC.
+        assert_eq!(genesis.state_diff.deployed_contracts.len(), 7);
+        assert_eq!(genesis.state_diff.deployed_contracts[&UDC_ADDRESS], classes.udc.class_hash);
     }
 }

@@ -6,7 +6,8 @@
 //!   and an executor behind the [`executor::BlockExecutor`] trait ([`cairo_executor`] plugs in
 //!   the `executor` crate).
 //! * [`genesis`]: the bundled classes ([`classes`]) declared, prefunded accounts with
-//!   deterministic keys, a funded ERC-20, fibonacci and factorial deployed, as block 0.
+//!   deterministic keys, a funded ERC-20, fibonacci and factorial deployed, and the Universal
+//!   Deployer at Starknet's UDC address (clients deploy declared classes through it), as block 0.
 //! * Transactions are admitted by [`node::Node::submit`] (nonce checks, `__validate__` by the
 //!   executor, durable mempool write) and executed when the next block is produced
 //!   ([`node::Node::produce_block`], on a timer, empty blocks too).
@@ -23,9 +24,7 @@
 //! Not done yet: fee charging (fees are zero; bounds and `max_fee` are stored and returned),
 //! `estimateFee` of dependent transaction sequences (each is estimated on the block's state),
 //! `simulateTransactions`, traces, subscriptions (WebSocket), and an L1 (nothing is ever
-//! `ACCEPTED_ON_L1`; the `l1_accepted` tag names no block). No bundled contract exposes the
-//! `deploy` syscall (a Universal Deployer), so a class declared over RPC gets instances only
-//! through DEPLOY_ACCOUNT (account classes) for now.
+//! `ACCEPTED_ON_L1`; the `l1_accepted` tag names no block).
 
 pub mod cairo_executor;
 pub mod classes;

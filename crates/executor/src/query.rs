@@ -2,7 +2,7 @@
 //! here changes the state; every write goes to an overlay that is dropped.
 
 use chain::receipt::FeeUnit;
-use chain::{Felt, Transaction};
+use chain::{Felt, StateDiff, Transaction};
 use state::StateReader;
 
 use crate::call::{CallError, CallFrame, TxRun, execute_call};
@@ -82,6 +82,9 @@ pub struct FeeEstimate {
     pub overall_fee: u128,
     /// Wei for v1 transactions, fri for v3.
     pub unit: FeeUnit,
+    /// What the transaction changed (nonce included): the state a later transaction of the
+    /// same `starknet_estimateFee` request is estimated on.
+    pub state_diff: StateDiff,
 }
 
 /// Estimates the fee of `tx` on top of `state` (query versions accepted; `skip_validate` skips
@@ -101,6 +104,7 @@ pub fn estimate_fee(
         return Err(ExecutorError::ExecutionFailed { reason: reason.clone() });
     }
     let resources = execution.resources;
+    let state_diff = execution.state_diff;
     let l2_gas = resources.l2_gas();
     let prices = &block.gas_prices;
     let (unit, l1_gas_price, l1_data_gas_price, l2_gas_price) = match tx.transaction {
@@ -128,6 +132,7 @@ pub fn estimate_fee(
         l2_gas_price,
         overall_fee,
         unit,
+        state_diff,
     })
 }
 

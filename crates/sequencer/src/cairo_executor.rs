@@ -211,6 +211,7 @@ impl BlockExecutor for CairoExecutor {
                 l1_data_gas_consumed: estimate.l1_data_gas,
                 l2_gas_consumed: estimate.l2_gas,
                 overall_fee: estimate.overall_fee,
+                state_diff: estimate.state_diff,
             })),
             Err(error) => verdict(error).map(Err),
         }

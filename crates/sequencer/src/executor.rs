@@ -72,7 +72,7 @@ pub enum TransactionOutcome {
 }
 
 /// A fee estimate of one transaction, in the unit of its version (wei for v1, fri for v3).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct FeeEstimate {
     /// L1 gas consumed.
     pub l1_gas_consumed: u64,
@@ -82,6 +82,9 @@ pub struct FeeEstimate {
     pub l2_gas_consumed: u64,
     /// Overall fee at the block's prices.
     pub overall_fee: u128,
+    /// What the transaction changed (nonce included), so that the next transaction of an
+    /// `estimateFee` sequence is estimated on the state this one leaves.
+    pub state_diff: StateDiff,
 }
 
 /// A failed read-only call or estimate, with the contract's reason.
@@ -122,7 +125,8 @@ pub trait BlockExecutor: Send + Sync {
         calldata: &[Felt],
     ) -> Result<Result<Vec<Felt>, ExecutionFailure>, SequencerError>;
 
-    /// Estimates the fee of a transaction (`skip_validate` skips `__validate__*`).
+    /// Estimates the fee of a transaction (`skip_validate` skips `__validate__*`) and returns
+    /// what it would change.
     fn estimate_fee(
         &self,
         state: &dyn StateView,

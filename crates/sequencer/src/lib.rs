@@ -21,8 +21,10 @@
 //! (VALIDATION_FAILURE, INVALID_TRANSACTION_NONCE, ...); one that becomes invalid while waiting
 //! is dropped at block time and is then unknown (spec 0.9 has no REJECTED status).
 //!
+//! `estimateFee` estimates its transactions as a sequence, each on the state the previous ones
+//! leave ([`rpc`]'s `execution` module).
+//!
 //! Not done yet: fee charging (fees are zero; bounds and `max_fee` are stored and returned),
-//! `estimateFee` of dependent transaction sequences (each is estimated on the block's state),
 //! `simulateTransactions`, traces, subscriptions (WebSocket), and an L1 (nothing is ever
 //! `ACCEPTED_ON_L1`; the `l1_accepted` tag names no block).
 

@@ -1,9 +1,11 @@
 //! `starknet_call` and `starknet_estimateFee`: read-only runs of the executor on blocking
 //! threads.
 //!
-//! Each transaction of an `estimateFee` request is estimated on the state of the requested
-//! block, independently of the others (a sequence whose later transactions depend on earlier
-//! ones, e.g. deploy then invoke, is not supported yet).
+//! The transactions of an `estimateFee` request are a sequence, as the spec says: each is
+//! estimated on the state of the requested block with the changes of the ones before it
+//! (so a DEPLOY_ACCOUNT then an INVOKE from the new account, or two INVOKEs with consecutive
+//! nonces, estimate as they would execute in one block). A failing transaction fails the
+//! request with its index.
 
 use chain::rpc::broadcasted::{BroadcastedTransaction, parse_broadcasted};
 use chain::rpc::types::requests::CallRequest;
@@ -17,7 +19,7 @@ use super::errors::{from_node, invalid_params};
 use super::params::{parse, values};
 use crate::SequencerError;
 use crate::classes::decompress;
-use crate::executor::{BlockInfo, ExecutableTransaction};
+use crate::executor::{BlockInfo, ExecutableTransaction, StateView};
 use crate::node::Node;
 use crate::overlay::OverlayState;
 
@@ -96,16 +98,17 @@ pub fn estimate_fee(node: &Node, params: &Params<'_>) -> Result<Value, ErrorObje
     let number = state_block(node, &block_id).map_err(from_node)?;
     let block = block_info(node, &block_id).map_err(from_node)?;
     let mut estimates = Vec::with_capacity(transactions.len());
+    // The requested block's state plus what the transactions estimated so far changed.
+    let mut state = OverlayState::new(node.store(), number);
     for (index, value) in transactions.iter().enumerate() {
         let failed =
             |reason: String| from_node(SequencerError::TransactionExecution { index, reason });
         let (tx, _) = executable_from_json(node, value).map_err(|e| failed(e.to_string()))?;
-        let mut state = OverlayState::new(node.store(), number);
         // A client estimating its next transaction while earlier ones wait in the mempool signs
         // a nonce ahead of the block's: estimate as if those had executed.
         let sender = tx.transaction.sender_address();
         let nonce = tx.transaction.nonce();
-        if nonce > node.store().nonce_at(&sender, number).map_err(from_node)? {
+        if nonce > state.nonce_at(sender).map_err(from_node)? {
             state.pending.nonces.insert(sender, nonce);
         }
         let estimate = node
@@ -113,6 +116,15 @@ pub fn estimate_fee(node: &Node, params: &Params<'_>) -> Result<Value, ErrorObje
             .estimate_fee(&state, &block, &tx, skip_validate)
             .map_err(from_node)?
             .map_err(|failure| failed(failure.reason))?;
+        let mut diff = estimate.state_diff.clone();
+        if let (Some(class), Transaction::DeclareV1(declare)) =
+            (&tx.declared_class, &tx.transaction)
+        {
+            // As at block production: a DECLARE that ran declares its class for the rest.
+            diff.deprecated_declared_classes.insert(declare.class_hash);
+            state.pending_classes.insert(declare.class_hash, class.clone());
+        }
+        state.pending.merge(&diff);
         let prices = &block.gas_prices;
         let v3 =
             matches!(tx.transaction, Transaction::InvokeV3(_) | Transaction::DeployAccountV3(_));

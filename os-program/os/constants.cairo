@@ -17,12 +17,14 @@ const CONSTRUCTOR_SELECTOR = 0x28ffe4ff0f226a9107253e17a904099aa4f63a02a5621de05
 // Transaction hash prefixes.
 const INVOKE_PREFIX = 'invoke';
 const DEPLOY_ACCOUNT_PREFIX = 'deploy_account';
+const DECLARE_PREFIX = 'declare';
 // The prefix of the contract address hash chain (chain::calculate_contract_address).
 const CONTRACT_ADDRESS_PREFIX = 'STARKNET_CONTRACT_ADDRESS';
 
 // Transaction kinds, as the `os_load_transaction` hint writes them.
 const TX_INVOKE = 0;
 const TX_DEPLOY_ACCOUNT = 1;
+const TX_DECLARE = 2;
 
 // Entry-point tables of a class.
 const ENTRY_POINT_TYPE_EXTERNAL = 0;

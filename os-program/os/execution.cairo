@@ -63,6 +63,8 @@ func load_classes{range_check_ptr, poseidon_ptr: PoseidonBuiltin*}(
         compiled_class_hash=compiled_class_hash,
         n_external=n_external,
         external=cast(data + 2, EntryPoint*),
+        n_l1_handler=n_l1_handler,
+        l1_handler=cast(data + l1_handler_at + 1, EntryPoint*),
         n_constructor=n_constructor,
         constructor=cast(data + constructor_at + 1, EntryPoint*),
         n_builtins=n_builtins,

@@ -55,6 +55,8 @@ struct LoadedClass {
     compiled_class_hash: felt,
     n_external: felt,
     external: EntryPoint*,
+    n_l1_handler: felt,
+    l1_handler: EntryPoint*,
     n_constructor: felt,
     constructor: EntryPoint*,
     n_builtins: felt,

@@ -1,7 +1,8 @@
-// Transactions: INVOKE v1/v3 and DEPLOY_ACCOUNT v1/v3. Each is hashed in Cairo (the hash the
+// Transactions: INVOKE v1/v3, DEPLOY_ACCOUNT v1/v3 and DECLARE v1. Each is hashed in Cairo (the hash the
 // transaction commitment and the block hash commit to), its nonce is checked and bumped, then
 // INVOKE runs the account's `__execute__` and DEPLOY_ACCOUNT deploys the account at the address
-// computed here and runs its constructor. `__validate__` / `__validate_deploy__` are not run:
+// computed here and runs its constructor, DECLARE checks the declared class's deprecated class
+// hash against its loaded code and declares it. `__validate__` / `__validate_deploy__` are not run:
 // the executor checks signatures, the OS does not until the prover has the ecdsa builtin
 // (README.md, trust assumptions).
 
@@ -11,29 +12,32 @@ from starkware.cairo.common.cairo_builtins import BitwiseBuiltin, HashBuiltin, P
 from starkware.cairo.common.dict import dict_read, dict_write
 from starkware.cairo.common.dict_access import DictAccess
 from starkware.cairo.common.hash_state import hash_felts
-from starkware.cairo.common.math import assert_not_zero
+from starkware.cairo.common.math import assert_nn_le, assert_not_zero
 from starkware.cairo.common.memcpy import memcpy
 from starkware.starknet.common.storage import normalize_address
 
 from os.constants import (
     CONSTRUCTOR_SELECTOR,
     CONTRACT_ADDRESS_PREFIX,
+    DECLARE_PREFIX,
     DEPLOY_ACCOUNT_PREFIX,
     ENTRY_POINT_TYPE_CONSTRUCTOR,
     EXECUTE_ENTRY_POINT_SELECTOR,
     ENTRY_POINT_TYPE_EXTERNAL,
     INVOKE_PREFIX,
+    TX_DECLARE,
     TX_DEPLOY_ACCOUNT,
     TX_INVOKE,
 )
 from os.execution import execute_entry_point, find_class
-from os.structs import BlockInfo, ExecutionContext, LoadedClass, StateEntry, TxInfo
+from os.structs import BlockInfo, EntryPoint, ExecutionContext, LoadedClass, StateEntry, TxInfo
 
 // A transaction as the `os_load_transaction` hint writes it. Fields a kind or version does not
 // have are 0 (checked where they would matter). `resource_bounds` are already encoded
 // (chain::ResourceBounds::encode): the OS charges no fee, so they matter only as part of the
 // hashed transaction. For DEPLOY_ACCOUNT, `calldata` is the constructor calldata and the sender
-// address is computed by the OS, not read from here.
+// address is computed by the OS, not read from here. For DECLARE, `class_hash` is the declared
+// class and `hinted_class_hash` the Keccak part of its deprecated class hash.
 struct Transaction {
     kind: felt,
     version: felt,
@@ -54,6 +58,7 @@ struct Transaction {
     account_deployment_data: felt*,
     class_hash: felt,
     contract_address_salt: felt,
+    hinted_class_hash: felt,
 }
 
 // Executes the block's `n` transactions; writes their hashes to `tx_hashes`.
@@ -77,10 +82,15 @@ func execute_transactions{
         assert tx_hashes[0] = tx_hash;
         return execute_transactions(block_info, n_classes, classes, n - 1, tx_hashes + 1);
     }
-    with_attr error_message("OS: unsupported transaction kind {tx.kind}") {
-        assert tx.kind = TX_DEPLOY_ACCOUNT;
+    if (tx.kind == TX_DEPLOY_ACCOUNT) {
+        let (tx_hash) = execute_deploy_account(block_info, n_classes, classes, tx);
+        assert tx_hashes[0] = tx_hash;
+        return execute_transactions(block_info, n_classes, classes, n - 1, tx_hashes + 1);
     }
-    let (tx_hash) = execute_deploy_account(block_info, n_classes, classes, tx);
+    with_attr error_message("OS: unsupported transaction kind {tx.kind}") {
+        assert tx.kind = TX_DECLARE;
+    }
+    let (tx_hash) = execute_declare(block_info, n_classes, classes, tx);
     assert tx_hashes[0] = tx_hash;
     return execute_transactions(block_info, n_classes, classes, n - 1, tx_hashes + 1);
 }
@@ -315,4 +325,87 @@ func execute_deploy_account{
         0,
     );
     return (tx_hash=tx_hash);
+}
+
+// Executes one DECLARE v1: hash, the sender's nonce, the class (not declared before) whose
+// deprecated class hash, computed here from its loaded code and the hinted class hash, is the
+// declared one; the classes dict then maps it to its compiled class hash. `__validate_declare__`
+// is not run (see the module docs).
+func execute_declare{
+    pedersen_ptr: HashBuiltin*,
+    range_check_ptr,
+    bitwise_ptr: BitwiseBuiltin*,
+    poseidon_ptr: PoseidonBuiltin*,
+    contract_changes: DictAccess*,
+    class_changes: DictAccess*,
+    event_hashes: felt*,
+}(block_info: BlockInfo*, n_classes: felt, classes: LoadedClass*, tx: Transaction*) -> (
+    tx_hash: felt
+) {
+    alloc_locals;
+    with_attr error_message("OS: only DECLARE v1 is supported") {
+        assert tx.version = 1;
+    }
+    let (local v1_calldata: felt*) = alloc();
+    assert v1_calldata[0] = tx.class_hash;
+    let (local tx_hash) = transaction_hash(
+        tx, DECLARE_PREFIX, tx.sender_address, block_info.chain_id, 1, v1_calldata, 0, v1_calldata
+    );
+
+    let (entry_value) = dict_read{dict_ptr=contract_changes}(key=tx.sender_address);
+    local account_class_hash = cast(entry_value, StateEntry*).class_hash;
+    with_attr error_message("OS: no account is deployed at {tx.sender_address}") {
+        assert_not_zero(account_class_hash);
+    }
+    bump_nonce(tx.sender_address, tx.nonce, account_class_hash);
+
+    let (declared) = dict_read{dict_ptr=class_changes}(key=tx.class_hash);
+    with_attr error_message("OS: class {tx.class_hash} is already declared") {
+        assert declared = 0;
+    }
+    local class_index: felt;
+    %{ os_find_declared_class %}
+    assert_nn_le(class_index, n_classes - 1);
+    local loaded: LoadedClass* = classes + class_index * LoadedClass.SIZE;
+    let hash_ptr = pedersen_ptr;
+    with hash_ptr {
+        let (class_hash) = deprecated_class_hash(loaded, tx.hinted_class_hash);
+    }
+    let pedersen_ptr = hash_ptr;
+    with_attr error_message("OS: the declared class's code does not have its class hash") {
+        assert class_hash = tx.class_hash;
+    }
+    dict_write{dict_ptr=class_changes}(key=tx.class_hash, new_value=loaded.compiled_class_hash);
+    return (tx_hash=tx_hash);
+}
+
+// cairo-lang's compute_deprecated_class_hash: compute_hash_on_elements([0, h(external),
+// h(l1_handler), h(constructor), h(builtins), hinted_class_hash, h(bytecode)]) with
+// h = compute_hash_on_elements over the flattened (selector, offset) pairs, builtin names and
+// bytecode.
+func deprecated_class_hash{hash_ptr: HashBuiltin*}(
+    loaded: LoadedClass*, hinted_class_hash: felt
+) -> (class_hash: felt) {
+    alloc_locals;
+    let (local elements: felt*) = alloc();
+    assert elements[0] = 0;
+    let (external_hash) = hash_felts(
+        data=cast(loaded.external, felt*), length=loaded.n_external * EntryPoint.SIZE
+    );
+    assert elements[1] = external_hash;
+    let (l1_handler_hash) = hash_felts(
+        data=cast(loaded.l1_handler, felt*), length=loaded.n_l1_handler * EntryPoint.SIZE
+    );
+    assert elements[2] = l1_handler_hash;
+    let (constructor_hash) = hash_felts(
+        data=cast(loaded.constructor, felt*), length=loaded.n_constructor * EntryPoint.SIZE
+    );
+    assert elements[3] = constructor_hash;
+    let (builtins_hash) = hash_felts(data=loaded.builtins, length=loaded.n_builtins);
+    assert elements[4] = builtins_hash;
+    assert elements[5] = hinted_class_hash;
+    let (bytecode_hash) = hash_felts(data=loaded.bytecode, length=loaded.bytecode_len);
+    assert elements[6] = bytecode_hash;
+    let (class_hash) = hash_felts(data=elements, length=7);
+    return (class_hash=class_hash);
 }

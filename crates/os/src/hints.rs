@@ -42,6 +42,8 @@ use crate::input::OsInput;
 /// A class as the OS loads it.
 #[derive(Clone)]
 pub struct ClassInput {
+    /// The class hash (deprecated, Pedersen).
+    pub class_hash: Felt,
     /// `executor::DeprecatedClass::compiled_class_preimage`.
     pub preimage: Vec<Felt>,
     /// Where the bytecode starts in the preimage.
@@ -118,6 +120,9 @@ impl OsHintProcessor {
             "os_load_block" => self.load_block(vm, exec_scopes, hint),
             "os_load_transaction" => self.load_transaction(vm, hint).map(|()| HintExtension::new()),
             "os_find_class" => self.find_class(vm, hint).map(|()| HintExtension::new()),
+            "os_find_declared_class" => {
+                self.find_declared_class(vm, hint).map(|()| HintExtension::new())
+            }
             "os_find_entry_point" => self.find_entry_point(vm, hint).map(|()| HintExtension::new()),
             "os_enter_call" => self.enter_call(vm, hint).map(|()| HintExtension::new()),
             "os_exit_call" => self.exit_call().map(|()| HintExtension::new()),
@@ -234,6 +239,7 @@ impl OsHintProcessor {
         fields.push(write_segment(vm, &invoke.account_deployment_data)?.into());
         fields.push(invoke.class_hash.into());
         fields.push(invoke.contract_address_salt.into());
+        fields.push(invoke.hinted_class_hash.into());
         let ptr = vm.add_memory_segment();
         vm.load_data(ptr, &fields)?;
         insert_value_from_var_name("tx", ptr, vm, &hint.ids_data, &hint.ap_tracking)?;
@@ -259,6 +265,30 @@ impl OsHintProcessor {
             .ok_or_else(|| {
                 custom(format!("no class with compiled class hash {compiled_class_hash:#x}"))
             })?;
+        insert_value_from_var_name(
+            "class_index",
+            Felt::from(index),
+            vm,
+            &hint.ids_data,
+            &hint.ap_tracking,
+        )
+    }
+
+    /// The index of the loaded class the current DECLARE declares.
+    fn find_declared_class(
+        &mut self,
+        vm: &mut VirtualMachine,
+        hint: &HintProcessorData,
+    ) -> Result<(), HintError> {
+        let tx = self
+            .current_transaction
+            .and_then(|index| self.input.transactions.get(index))
+            .ok_or_else(|| custom("os_find_declared_class outside a transaction"))?;
+        let index = self
+            .classes
+            .iter()
+            .position(|class| class.class_hash == tx.class_hash)
+            .ok_or_else(|| custom(format!("class {:#x} is not loaded", tx.class_hash)))?;
         insert_value_from_var_name(
             "class_index",
             Felt::from(index),

@@ -6,17 +6,19 @@ use std::collections::BTreeMap;
 
 use chain::resource::encode_data_availability_modes;
 use chain::{DataAvailabilityMode, Felt, ResourceBoundsMapping, Transaction};
-use executor::CallTrace;
+use executor::{CallTrace, ExecutableTransaction};
 
 /// `TX_INVOKE` of `os-program/os/constants.cairo`.
 pub const TX_INVOKE: u64 = 0;
 /// `TX_DEPLOY_ACCOUNT`.
 pub const TX_DEPLOY_ACCOUNT: u64 = 1;
+/// `TX_DECLARE`.
+pub const TX_DECLARE: u64 = 2;
 
 /// A transaction as the OS's `Transaction` struct holds it (`os-program/os/transactions.cairo`).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct TransactionInput {
-    /// [`TX_INVOKE`] or [`TX_DEPLOY_ACCOUNT`].
+    /// [`TX_INVOKE`], [`TX_DEPLOY_ACCOUNT`] or [`TX_DECLARE`].
     pub kind: u64,
     /// 1 or 3.
     pub version: Felt,
@@ -40,16 +42,20 @@ pub struct TransactionInput {
     pub data_availability_modes: Felt,
     /// v3 INVOKE only.
     pub account_deployment_data: Vec<Felt>,
-    /// DEPLOY_ACCOUNT only: the account's class.
+    /// DEPLOY_ACCOUNT: the account's class; DECLARE: the declared class.
     pub class_hash: Felt,
     /// DEPLOY_ACCOUNT only.
     pub contract_address_salt: Felt,
+    /// DECLARE only: the Keccak part of the deprecated class hash (`hinted_class_hash`), which
+    /// covers the ABI and hints; the OS hashes the rest of the class itself.
+    pub hinted_class_hash: Felt,
 }
 
 impl TransactionInput {
-    /// The OS's view of an INVOKE or DEPLOY_ACCOUNT (v1 or v3); `None` for any other
-    /// transaction (DECLARE, query versions).
-    pub fn from_transaction(transaction: &Transaction) -> Option<Self> {
+    /// The OS's view of an INVOKE or DEPLOY_ACCOUNT (v1 or v3) or a DECLARE v1 (with its
+    /// class); `None` for query-only transactions and a DECLARE without its class.
+    pub fn from_transaction(tx: &ExecutableTransaction) -> Option<Self> {
+        let transaction = &tx.transaction;
         if transaction.is_query() {
             return None;
         }
@@ -95,7 +101,19 @@ impl TransactionInput {
                     tx.fee_data_availability_mode,
                 )
             },
-            Transaction::DeclareV1(_) => return None,
+            Transaction::DeclareV1(declare) => TransactionInput {
+                kind: TX_DECLARE,
+                version: Felt::ONE,
+                max_fee: declare.max_fee,
+                class_hash: declare.class_hash,
+                hinted_class_hash: tx
+                    .declared_class
+                    .as_ref()?
+                    .definition()
+                    .hinted_class_hash()
+                    .ok()?,
+                ..TransactionInput::default()
+            },
         };
         Some(TransactionInput {
             sender_address: transaction.sender_address(),
@@ -143,7 +161,7 @@ pub struct OsInput {
     /// The transactions, in block order.
     pub transactions: Vec<TransactionInput>,
     /// Each transaction's top-level call as the executor ran it: INVOKE's `__execute__`,
-    /// DEPLOY_ACCOUNT's constructor (none for a class without one).
+    /// DEPLOY_ACCOUNT's constructor (none for a class without one, none for DECLARE).
     pub execute_traces: Vec<Option<CallTrace>>,
     /// Touched addresses → their pre-block state.
     pub pre_contracts: BTreeMap<Felt, PreContract>,

@@ -179,6 +179,7 @@ pub fn prepare_block<B: Backend>(
         &block.transactions,
     )?;
     let mut class_hashes = BTreeSet::new();
+    let mut declared = BTreeMap::new();
     let mut transactions = Vec::with_capacity(block.transactions.len());
     let mut execute_traces = Vec::with_capacity(block.transactions.len());
     for (index, (tx, outcome)) in block.transactions.iter().zip(&execution.outcomes).enumerate() {
@@ -188,13 +189,12 @@ pub fn prepare_block<B: Backend>(
             hash,
             reason: error.to_string(),
         })?;
-        let input = TransactionInput::from_transaction(&tx.transaction).ok_or(
-            OsError::UnsupportedTransaction {
+        let input =
+            TransactionInput::from_transaction(tx).ok_or(OsError::UnsupportedTransaction {
                 index,
                 hash,
-                what: "DECLARE (and query-only transactions)",
-            },
-        )?;
+                what: "query-only transactions or a DECLARE without its class",
+            })?;
         if included.reverted() {
             return Err(OsError::UnsupportedTransaction {
                 index,
@@ -209,9 +209,16 @@ pub fn prepare_block<B: Backend>(
             Some(trace.cloned().ok_or_else(|| {
                 OsError::Witness(format!("transaction {index} has no __execute__ call"))
             })?)
-        } else {
+        } else if input.kind == crate::input::TX_DEPLOY_ACCOUNT {
             class_hashes.insert(input.class_hash);
             included.calls.first().filter(|call| call.selector == CONSTRUCTOR_SELECTOR).cloned()
+        } else {
+            // DECLARE: the OS loads the declared class (it checks its class hash); nothing runs.
+            if let Some(class) = &tx.declared_class {
+                declared.insert(class.class_hash(), class.clone());
+            }
+            class_hashes.insert(input.class_hash);
+            None
         };
         transactions.push(input);
         execute_traces.push(trace);
@@ -249,8 +256,12 @@ pub fn prepare_block<B: Backend>(
     // 3. The classes the OS loads.
     let mut class_inputs = Vec::with_capacity(class_hashes.len());
     for class_hash in &class_hashes {
-        let class =
-            classes.class(*class_hash)?.ok_or(OsError::MissingClass { class_hash: *class_hash })?;
+        let class = match declared.get(class_hash) {
+            Some(class) => std::sync::Arc::clone(class),
+            None => classes
+                .class(*class_hash)?
+                .ok_or(OsError::MissingClass { class_hash: *class_hash })?,
+        };
         class_inputs.push(class_input(&class)?);
     }
 
@@ -355,6 +366,7 @@ fn class_input(class: &executor::DeprecatedClass) -> Result<ClassInput, OsError>
     let external_selectors = by_type.external.iter().map(|e| e.selector).collect();
     let constructor_selectors = by_type.constructor.iter().map(|e| e.selector).collect();
     Ok(ClassInput {
+        class_hash: class.class_hash(),
         preimage,
         bytecode_start,
         compiled_class_hash: class.compiled_class_hash(),

@@ -94,22 +94,32 @@ fn mixed_block() {
     assert_eq!(proven.header.transaction_count, 4);
 }
 
-#[test]
-fn declare_is_refused_with_a_typed_error() {
-    let mut chain = Chain::new(1);
-    // A class not declared at genesis: the executor's test contract.
-    let class = std::sync::Arc::new(
+/// A class not declared at genesis: the executor's test contract.
+fn undeclared_class() -> std::sync::Arc<executor::DeprecatedClass> {
+    std::sync::Arc::new(
         executor::DeprecatedClass::from_json(include_str!(
             "../../executor/tests/fixtures/syscalls.json"
         ))
         .unwrap(),
+    )
+}
+
+#[test]
+fn declare_then_use_the_chain() {
+    use state::StateReader;
+    let mut chain = Chain::new(2);
+    let class = undeclared_class();
+    let txs = vec![chain.declare(0, class.clone()), chain.transfer(0, chain.accounts[1], 3, true)];
+    let block = chain.block(txs);
+    let proven = assert_proves(&mut chain, block);
+    assert!(
+        proven.os.executor.state_diff.deprecated_declared_classes.contains(&class.class_hash())
     );
-    let tx = chain.declare(0, class);
-    let block = chain.block(vec![tx]);
-    match chain.run_os(&block) {
-        Err(os::OsError::UnsupportedTransaction { index: 0, .. }) => {}
-        other => panic!("expected the OS to refuse DECLARE, got {other:?}"),
-    }
+    let snapshot = chain.state.latest_snapshot().unwrap();
+    assert_eq!(
+        snapshot.compiled_class_hash(class.class_hash()).unwrap(),
+        Some(class.compiled_class_hash())
+    );
 }
 
 #[test]

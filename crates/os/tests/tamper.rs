@@ -133,3 +133,21 @@ fn changed_transaction_does_not_prove_the_block() {
         }
     }
 }
+
+#[test]
+fn wrong_hinted_class_hash_fails() {
+    let mut chain = Chain::new(1);
+    let class = std::sync::Arc::new(
+        executor::DeprecatedClass::from_json(include_str!(
+            "../../executor/tests/fixtures/syscalls.json"
+        ))
+        .unwrap(),
+    );
+    let tx = chain.declare(0, class);
+    let block = chain.block(vec![tx]);
+    let mut prepared =
+        os::prepare_block(&block, &chain.state, Some(chain.head), &chain.classes, &chain.config)
+            .unwrap();
+    prepared.input.transactions[0].hinted_class_hash += Felt::ONE;
+    assert_rejected(prepared.run(), "hinted class hash");
+}

@@ -229,6 +229,60 @@ mod tests {
         assert!(zero.resolve_with(FileConfig::default()).is_err());
     }
 
+    fn deploy_file(name: &str) -> String {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../deploy").join(name);
+        std::fs::read_to_string(&path).unwrap_or_else(|error| panic!("{}: {error}", path.display()))
+    }
+
+    /// Every command line in `deploy/` parses with this CLI, and every `WATCHER_PROVER_*`
+    /// variable the compose file sets is one that `run` reads.
+    #[test]
+    fn deploy_files_match_the_cli() {
+        use clap::{CommandFactory, Parser};
+        let mut command_lines: Vec<Vec<String>> = Vec::new();
+        let compose = deploy_file("docker-compose.yml");
+        for line in compose.lines() {
+            let Some(list) = line.trim().strip_prefix("command: ") else { continue };
+            let Ok(words) = serde_json::from_str::<Vec<String>>(list) else { continue };
+            if words.first().is_some_and(|word| word != "server") {
+                command_lines.push(words); // not MinIO's own
+            }
+        }
+        assert_eq!(command_lines.len(), 3, "devnet, run and load in the compose file");
+        for unit in ["watcher-prover.service", "watcher-prover-devnet.service"] {
+            let text = deploy_file(unit);
+            let exec = text.lines().find_map(|l| l.strip_prefix("ExecStart=")).expect(unit);
+            let words: Vec<String> = exec.split_whitespace().skip(1).map(str::to_owned).collect();
+            command_lines.push(words);
+        }
+        let dockerfile = deploy_file("Dockerfile");
+        let cmd = dockerfile.lines().find_map(|l| l.strip_prefix("CMD ")).expect("CMD");
+        command_lines.push(serde_json::from_str(cmd).unwrap());
+        for words in &command_lines {
+            let argv = std::iter::once("watcher-prover".to_owned()).chain(words.iter().cloned());
+            if let Err(error) = crate::Cli::try_parse_from(argv) {
+                panic!("{words:?} does not parse: {error}");
+            }
+        }
+
+        let cli = crate::Cli::command();
+        let run = cli.find_subcommand("run").expect("run");
+        let known: Vec<String> = run
+            .get_arguments()
+            .filter_map(|argument| argument.get_env())
+            .map(|name| name.to_string_lossy().into_owned())
+            .collect();
+        let used: Vec<&str> = compose
+            .lines()
+            .filter_map(|line| line.trim().split_once(':').map(|(key, _)| key))
+            .filter(|key| key.starts_with("WATCHER_PROVER_"))
+            .collect();
+        assert!(used.len() >= 5, "{used:?}");
+        for name in used {
+            assert!(known.iter().any(|known| known == name), "{name} is not read by run");
+        }
+    }
+
     #[test]
     fn the_example_config_parses() {
         let path =

@@ -1,0 +1,191 @@
+//! `watcher-prover run` through the binary: a devnet (`watcher-prover devnet`) with load
+//! (`watcher-prover load`), the service proving its blocks with the bundled OS (at the `test`
+//! preset, for speed) into a filesystem store, killed with SIGKILL in the middle of its work,
+//! restarted on the same data directory, and stopped with SIGTERM. Afterwards every block has
+//! exactly one stored proof, each proof verifies against the OS program hash, and no block was
+//! proven more than once besides the one in flight at the kill.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+fn bin() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_watcher-prover"));
+    command.env("RUST_LOG", "warn,cairo_vm=off");
+    command
+}
+
+/// Spawns `command` and returns it with the text after `prefix` on the first stdout line that
+/// starts with it.
+fn spawn_until(mut command: Command, prefix: &str) -> (Child, String) {
+    let mut child = command.stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut lines = BufReader::new(stdout).lines();
+    let found = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .find_map(|line| line.strip_prefix(prefix).map(|rest| rest.trim().to_owned()));
+    // Keep draining stdout so the child never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    (child, found.unwrap_or_else(|| panic!("no line starting with {prefix:?}")))
+}
+
+fn start_devnet(dir: &Path) -> (Child, String) {
+    let mut command = bin();
+    command
+        .args(["devnet", "--rpc-addr", "127.0.0.1:0", "--block-time", "400ms", "--accounts", "4"])
+        .arg("--data-dir")
+        .arg(dir);
+    let (child, rest) = spawn_until(command, "JSON-RPC");
+    let url = rest.split(" on ").nth(1).expect("devnet prints its RPC address").to_owned();
+    (child, url)
+}
+
+fn start_service(rpc_url: &str, data_dir: &Path) -> (Child, String) {
+    let mut command = bin();
+    command
+        .args(["run", "--rpc-url", rpc_url, "--api-addr", "127.0.0.1:0", "--security", "test"])
+        .args(["--workers", "1", "--poll-interval", "100ms"])
+        .arg("--data-dir")
+        .arg(data_dir);
+    spawn_until(command, "query API on ")
+}
+
+/// A JSON-RPC call over a plain HTTP/1.0 POST (independent of the service's own client code).
+fn rpc(url: &str, method: &str, params: Value) -> Value {
+    let addr = url.trim_start_matches("http://");
+    let body = json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params}).to_string();
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    write!(
+        stream,
+        "POST / HTTP/1.0\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let json = response.split("\r\n\r\n").nth(1).expect("HTTP body");
+    serde_json::from_str(json).expect("JSON-RPC response")
+}
+
+fn latest_proven(api: &str) -> Option<u64> {
+    rpc(api, "prover_latestProvenBlock", json!([]))["result"]["block_number"].as_u64()
+}
+
+/// A hex felt, normalized (no leading zeros).
+fn chain_felt(hex: &str) -> String {
+    let digits = hex.trim_start_matches("0x").trim_start_matches('0');
+    format!("0x{digits}")
+}
+
+fn wait_until(seconds: u64, what: &str, mut condition: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    while !condition() {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+fn terminate(mut child: Child, what: &str) {
+    let pid = child.id().to_string();
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            assert!(status.success(), "{what} exited with {status}");
+            return;
+        }
+        if Instant::now() > deadline {
+            child.kill().ok();
+            panic!("{what} did not stop on SIGTERM");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn sigkill_and_restart_lose_and_repeat_no_proof() {
+    let dir = tempfile::tempdir().unwrap();
+    let (devnet, rpc_url) = start_devnet(&dir.path().join("devnet"));
+    let load = bin()
+        .args(["load", "--rpc-url", &rpc_url, "--tps", "10", "--duration", "2s"])
+        .args(["--accounts", "4", "--mix", "fib,erc20"])
+        .output()
+        .unwrap();
+    assert!(load.status.success(), "load: {}", String::from_utf8_lossy(&load.stderr));
+
+    let data_dir = dir.path().join("service");
+    let (service, api) = start_service(&rpc_url, &data_dir);
+    wait_until(120, "a first proof", || latest_proven(&api).is_some_and(|n| n >= 2));
+    let mut service = service;
+    service.kill().unwrap(); // SIGKILL: no chance to checkpoint anything
+    service.wait().unwrap();
+
+    let (service, api) = start_service(&rpc_url, &data_dir);
+    let head = rpc(&rpc_url, "starknet_blockNumber", json!([]))["result"].as_u64().unwrap();
+    wait_until(240, "catch-up after the restart", || {
+        latest_proven(&api).is_some_and(|n| n >= head)
+    });
+    let mut statuses = Vec::new();
+    for number in 0..=head {
+        let status = rpc(&api, "prover_getProofStatus", json!([number]))["result"].clone();
+        if status["status"] == "proven" {
+            // The service's own verifier, pinned to the OS program it proves with.
+            let verdict = rpc(&api, "prover_verifyProof", json!({ "block_number": number }));
+            assert_eq!(verdict["result"]["valid"], true, "block {number}: {verdict}");
+            assert_eq!(verdict["result"]["block"]["block_number"], number);
+        }
+        statuses.push(status);
+    }
+    terminate(service, "watcher-prover run");
+    terminate(devnet, "devnet");
+
+    // Genesis is not proven (the OS proves transactions, genesis is the chain's definition);
+    // every other block is, exactly once.
+    assert_eq!(statuses[0]["status"], "failed", "{}", statuses[0]);
+    for (number, status) in statuses.iter().enumerate().skip(1) {
+        assert_eq!(status["status"], "proven", "block {number}: {status}");
+        let attempts = status["attempts"].as_u64().unwrap();
+        assert!((1..=2).contains(&attempts), "block {number}: {status}");
+    }
+    let retried = statuses.iter().filter(|status| status["attempts"] == 2).count();
+    assert!(retried <= 3, "only blocks in flight at the kill are proven again: {statuses:?}");
+
+    // One proof per block on disk, each verifying against the OS program hash the binary pins.
+    let os_hash = String::from_utf8(bin().arg("os-hash").output().unwrap().stdout).unwrap();
+    let proofs = data_dir.join("proofs/proofs/v1");
+    let mut blocks = Vec::new();
+    for entry in std::fs::read_dir(&proofs).unwrap() {
+        let name = entry.unwrap().file_name().into_string().unwrap();
+        if let Some(stem) = name.strip_suffix(".proof") {
+            blocks.push(stem[..12].parse::<u64>().unwrap());
+            let verified = bin()
+                .arg("verify")
+                .arg(proofs.join(&name))
+                .args(["--min-security", "0"])
+                .output()
+                .unwrap();
+            assert!(
+                verified.status.success(),
+                "{name}: {}",
+                String::from_utf8_lossy(&verified.stderr)
+            );
+            let metadata: Value = serde_json::from_slice(
+                &std::fs::read(proofs.join(format!("{name}.json"))).unwrap(),
+            )
+            .unwrap();
+            let pinned = chain_felt(os_hash.trim());
+            assert_eq!(chain_felt(metadata["os_program_hash"].as_str().unwrap()), pinned, "{name}");
+        }
+    }
+    blocks.sort();
+    let expected: Vec<u64> = (1..=head).collect();
+    let mut unique = blocks.clone();
+    unique.dedup();
+    assert_eq!(unique.len(), blocks.len(), "a block with two proofs: {blocks:?}");
+    assert!(expected.iter().all(|n| blocks.contains(n)), "missing proofs: {blocks:?}");
+    assert!(!os_hash.trim().is_empty());
+}

@@ -169,14 +169,17 @@ async fn demo(args: DemoArgs) -> Result<()> {
         }
         let produced = node.latest_block()?.header.block_number;
         let progress = service.progress.borrow().clone();
+        // Lags against the devnet's own head (the watcher's view of the head is a poll old).
+        let replay_lag = produced.saturating_sub(progress.replayed_through.unwrap_or(0));
+        let proof_lag = produced.saturating_sub(progress.settled_through.unwrap_or(0));
         if started.elapsed() > 2 * args.block_time {
-            max_replay_lag = max_replay_lag.max(progress.replay_lag().unwrap_or(0));
-            max_proof_lag = max_proof_lag.max(progress.proof_lag().unwrap_or(0));
+            max_replay_lag = max_replay_lag.max(replay_lag);
+            max_proof_lag = max_proof_lag.max(proof_lag);
         }
         let proven = format!(
-            "{} (through {}, failed {})",
+            "{} (settled through {}, failed {})",
             progress.blocks_proven,
-            progress.proven_through.map_or("-".into(), |n| n.to_string()),
+            progress.settled_through.map_or("-".into(), |n| n.to_string()),
             progress.blocks_failed
         );
         let steps = if progress.steps_per_second > 0.0 {
@@ -189,8 +192,8 @@ async fn demo(args: DemoArgs) -> Result<()> {
             started.elapsed().as_secs_f64(),
             progress.replayed_through.map_or("-".into(), |n| n.to_string()),
             progress.transactions_replayed,
-            progress.replay_lag().map_or("-".into(), |lag| lag.to_string()),
-            progress.proof_lag().map_or("-".into(), |lag| lag.to_string()),
+            replay_lag,
+            proof_lag,
             stats.sent.load(Ordering::Relaxed),
             stats.accepted.load(Ordering::Relaxed),
             stats.failed.load(Ordering::Relaxed),
@@ -207,7 +210,8 @@ async fn demo(args: DemoArgs) -> Result<()> {
     devnet.await.context("devnet task")??;
     let seconds = started.elapsed().as_secs_f64();
     let minutes = seconds / 60.0;
-    let produced = node.latest_block()?.header.block_number.saturating_sub(first_block);
+    let head = node.latest_block()?.header.block_number;
+    let produced = head.saturating_sub(first_block);
     let summary = json!({
         "seconds": seconds,
         "blocks_produced": produced,
@@ -218,10 +222,10 @@ async fn demo(args: DemoArgs) -> Result<()> {
         "blocks_proven": progress.blocks_proven,
         "max_replay_lag_blocks": max_replay_lag,
         "max_proof_lag_blocks": max_proof_lag,
-        "final_replay_lag_blocks": progress.replay_lag(),
+        "final_replay_lag_blocks": head.saturating_sub(progress.replayed_through.unwrap_or(0)),
         "divergent": progress.blocks_divergent,
         "blocks_failed": progress.blocks_failed,
-        "final_proof_lag_blocks": progress.proof_lag(),
+        "final_proof_lag_blocks": head.saturating_sub(progress.settled_through.unwrap_or(0)),
         "steps_per_second": progress.steps_per_second,
         "security": args.security.to_string(),
         "prover_unavailable": progress.prover_unavailable,

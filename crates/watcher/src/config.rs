@@ -23,6 +23,9 @@ pub struct WatcherConfig {
     pub poll_interval: Duration,
     /// Backoff after a failed poll (sequencer down, malformed answers) and for store retries.
     pub backoff: RetryPolicy,
+    /// Replayed blocks kept in memory waiting for a prover. Replay runs ahead of proving up to
+    /// this many blocks (so state roots are served while proofs lag), then waits.
+    pub max_queued_proofs: usize,
     /// Proving attempts of a block before it stays `failed`.
     pub max_prove_attempts: u32,
     /// Deepest reorg followed; deeper ones stop progress with an error until an operator acts.
@@ -49,6 +52,7 @@ impl WatcherConfig {
                 initial_delay: Duration::from_millis(200),
                 max_delay: Duration::from_secs(10),
             },
+            max_queued_proofs: 256,
             max_prove_attempts: 3,
             max_reorg_depth: 1000,
             shutdown_grace: Duration::from_secs(30),

@@ -65,8 +65,8 @@ struct LoopState {
     cursor: u64,
     /// See [`Progress::settled_through`].
     settled_through: Option<u64>,
-    /// Replayed blocks waiting for or under proof, bounded to keep memory flat when proving is
-    /// slower than the chain.
+    /// Replayed blocks waiting for or under proof, bounded (`max_queued_proofs`) to keep memory
+    /// flat when proving is slower than the chain for long.
     queue: Arc<Semaphore>,
     tasks: JoinSet<()>,
     stopping: watch::Receiver<bool>,
@@ -165,7 +165,7 @@ impl Watcher {
             context,
             cursor,
             settled_through: None,
-            queue: Arc::new(Semaphore::new(workers * 2)),
+            queue: Arc::new(Semaphore::new(self.config.max_queued_proofs.max(workers))),
             tasks: JoinSet::new(),
             stopping,
         };

@@ -47,3 +47,4 @@ const GET_TX_INFO_SELECTOR = 'GetTxInfo';
 const EMIT_EVENT_SELECTOR = 'EmitEvent';
 const GET_BLOCK_NUMBER_SELECTOR = 'GetBlockNumber';
 const GET_BLOCK_TIMESTAMP_SELECTOR = 'GetBlockTimestamp';
+const DEPLOY_SELECTOR = 'Deploy';

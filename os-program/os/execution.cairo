@@ -9,12 +9,17 @@ from starkware.cairo.common.dict import dict_read, dict_write
 from starkware.cairo.common.dict_access import DictAccess
 from starkware.cairo.common.math import assert_nn, assert_nn_le, assert_not_zero
 from starkware.cairo.common.memcpy import memcpy
+from starkware.cairo.common.hash_state import hash_felts
 from starkware.cairo.common.registers import get_ap
+from starkware.starknet.common.storage import normalize_address
 
 from os.constants import (
     BITWISE_BUILTIN,
     CALL_CONTRACT_SELECTOR,
     COMPILED_CLASS_DOMAIN,
+    CONSTRUCTOR_SELECTOR,
+    CONTRACT_ADDRESS_PREFIX,
+    DEPLOY_SELECTOR,
     ECDSA_BUILTIN,
     EMIT_EVENT_SELECTOR,
     ENTRY_POINT_TYPE_CONSTRUCTOR,
@@ -333,6 +338,16 @@ func execute_syscalls{
         let storage_ptr = entry.storage_ptr;
         return execute_syscalls(ctx, contract_address, caller_address, ptr + 7, end);
     }
+    if (selector == DEPLOY_SELECTOR) {
+        // [selector, class_hash, salt, calldata_size, calldata, deploy_from_zero |
+        //  contract_address, constructor_retdata_size, constructor_retdata]
+        set_storage_ptr(contract_address, storage_ptr);
+        deploy_contract(ctx, ptr, contract_address);
+        let (entry_value) = dict_read{dict_ptr=contract_changes}(key=contract_address);
+        let entry = cast(entry_value, StateEntry*);
+        let storage_ptr = entry.storage_ptr;
+        return execute_syscalls(ctx, contract_address, caller_address, ptr + 9, end);
+    }
     if (selector == GET_CALLER_ADDRESS_SELECTOR) {
         assert ptr[1] = caller_address;
         return execute_syscalls(ctx, contract_address, caller_address, ptr + 2, end);
@@ -371,6 +386,74 @@ func execute_syscalls{
     assert event_hashes[0] = event_hash;
     let event_hashes = event_hashes + 1;
     return execute_syscalls(ctx, contract_address, caller_address, ptr + 5, end);
+}
+
+// The `deploy` syscall at `request`, made by `deployer_address`: the address
+// (chain::calculate_contract_address, deployer 0 if `deploy_from_zero`), which must hold no
+// contract, gets the class, then its constructor runs with the deployer as caller (a class
+// without one takes no calldata); the address and the constructor's return data are compared
+// with the response.
+func deploy_contract{
+    pedersen_ptr: HashBuiltin*,
+    range_check_ptr,
+    bitwise_ptr: BitwiseBuiltin*,
+    poseidon_ptr: PoseidonBuiltin*,
+    contract_changes: DictAccess*,
+    class_changes: DictAccess*,
+    event_hashes: felt*,
+}(ctx: ExecutionContext*, request: felt*, deployer_address: felt) {
+    alloc_locals;
+    local class_hash = request[1];
+    local calldata_size = request[3];
+    local calldata: felt* = cast(request[4], felt*);
+    local deploy_from_zero = request[5];
+    with_attr error_message("OS: deploy_from_zero must be 0 or 1") {
+        assert deploy_from_zero * (deploy_from_zero - 1) = 0;
+    }
+    let (local elements: felt*) = alloc();
+    let hash_ptr = pedersen_ptr;
+    with hash_ptr {
+        let (calldata_hash) = hash_felts(data=calldata, length=calldata_size);
+        assert elements[0] = CONTRACT_ADDRESS_PREFIX;
+        assert elements[1] = (1 - deploy_from_zero) * deployer_address;
+        assert elements[2] = request[2];
+        assert elements[3] = class_hash;
+        assert elements[4] = calldata_hash;
+        let (raw_address) = hash_felts(data=elements, length=5);
+    }
+    let pedersen_ptr = hash_ptr;
+    let (local address) = normalize_address(raw_address);
+    assert request[6] = address;
+
+    let (entry_value) = dict_read{dict_ptr=contract_changes}(key=address);
+    let entry = cast(entry_value, StateEntry*);
+    with_attr error_message("OS: a contract is already deployed at {address}") {
+        assert entry.class_hash = 0;
+    }
+    tempvar new_entry = new StateEntry(
+        class_hash=class_hash, storage_ptr=entry.storage_ptr, nonce=entry.nonce
+    );
+    dict_write{dict_ptr=contract_changes}(key=address, new_value=cast(new_entry, felt));
+    let (loaded) = find_class(ctx, class_hash);
+    if (loaded.n_constructor == 0) {
+        with_attr error_message("OS: the class has no constructor but calldata was given") {
+            assert calldata_size = 0;
+        }
+        assert request[7] = 0;
+        return ();
+    }
+    let (retdata_size, retdata) = execute_entry_point(
+        ctx,
+        ENTRY_POINT_TYPE_CONSTRUCTOR,
+        address,
+        CONSTRUCTOR_SELECTOR,
+        calldata_size,
+        calldata,
+        deployer_address,
+    );
+    assert request[7] = retdata_size;
+    assert_equal_arrays(retdata_size, retdata, cast(request[8], felt*));
+    return ();
 }
 
 // Writes the contract's current storage dict pointer into its state entry.

@@ -405,6 +405,7 @@ impl OsHintProcessor {
         let ptr = get_ptr_from_var_name("syscall_ptr", vm, &hint.ids_data, &hint.ap_tracking)?;
         let block_number = self.input.block_info[0];
         let timestamp = self.input.block_info[2];
+        let classes = &self.classes;
         let call = self.calls.last_mut().ok_or_else(|| custom("syscall outside a call"))?;
         let at = |offset: usize| (ptr + offset).map_err(HintError::from);
         match name {
@@ -428,6 +429,45 @@ impl OsHintProcessor {
                 let retdata_ptr = write_segment(vm, &retdata)?;
                 vm.insert_value(at(5)?, Felt::from(retdata.len()))?;
                 vm.insert_value(at(6)?, retdata_ptr)?;
+            }
+            "deploy" => {
+                let class_hash = *vm.get_integer(at(1)?)?;
+                let salt = *vm.get_integer(at(2)?)?;
+                let calldata_len = usize::try_from(*vm.get_integer(at(3)?)?)
+                    .map_err(|_| custom("deploy: calldata size out of range"))?;
+                let calldata_ptr = vm.get_relocatable(at(4)?)?;
+                let calldata: Vec<Felt> = vm
+                    .get_integer_range(calldata_ptr, calldata_len)?
+                    .into_iter()
+                    .map(|value| *value)
+                    .collect();
+                let deployer = if *vm.get_integer(at(5)?)? == Felt::ONE {
+                    Felt::ZERO
+                } else {
+                    call.trace.contract_address
+                };
+                let address =
+                    chain::calculate_contract_address(salt, class_hash, &calldata, deployer);
+                let class =
+                    classes.iter().find(|class| class.class_hash == class_hash).ok_or_else(
+                        || custom(format!("deploy: class {class_hash:#x} is not loaded")),
+                    )?;
+                // A constructor is a nested call of the executor's trace; no constructor, no call.
+                let retdata = if class.constructor_selectors.is_empty() {
+                    Vec::new()
+                } else {
+                    let inner = call
+                        .trace
+                        .inner_calls
+                        .get(call.calls_answered)
+                        .ok_or_else(|| custom("more calls in the OS than in the executor"))?;
+                    call.calls_answered += 1;
+                    inner.retdata.clone()
+                };
+                let retdata_ptr = write_segment(vm, &retdata)?;
+                vm.insert_value(at(6)?, address)?;
+                vm.insert_value(at(7)?, Felt::from(retdata.len()))?;
+                vm.insert_value(at(8)?, retdata_ptr)?;
             }
             "get_caller_address" => vm.insert_value(at(1)?, call.trace.caller_address)?,
             "get_contract_address" => vm.insert_value(at(1)?, call.trace.contract_address)?,

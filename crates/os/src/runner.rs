@@ -171,11 +171,12 @@ pub fn prepare_block<B: Backend>(
 
     // 1. The executor, recording every state read: the OS needs those pre-block values.
     let recording = RecordingReader { inner: &snapshot, touched: RefCell::default() };
+    let recording_classes = RecordingClasses { inner: classes, loaded: RefCell::default() };
     let execution = executor::execute_block(
         config,
         block.context.clone(),
         &recording,
-        classes,
+        &recording_classes,
         &block.transactions,
     )?;
     let mut class_hashes = BTreeSet::new();
@@ -230,6 +231,9 @@ pub fn prepare_block<B: Backend>(
     for trace in execute_traces.iter().flatten() {
         collect_classes(trace, &mut class_hashes);
     }
+    // Every class the executor loaded, e.g. a class deployed by the `deploy` syscall without a
+    // constructor (no call of it is traced), is loaded by the OS too.
+    class_hashes.extend(recording_classes.loaded.into_inner());
     for class_hash in &class_hashes {
         touched.add_class(*class_hash);
     }
@@ -380,6 +384,25 @@ fn collect_classes(trace: &CallTrace, out: &mut BTreeSet<Felt>) {
     out.insert(trace.class_hash);
     for inner in &trace.inner_calls {
         collect_classes(inner, out);
+    }
+}
+
+/// A [`ClassProvider`] that records which classes the executor loaded.
+struct RecordingClasses<'a> {
+    inner: &'a dyn ClassProvider,
+    loaded: RefCell<BTreeSet<Felt>>,
+}
+
+impl ClassProvider for RecordingClasses<'_> {
+    fn class(
+        &self,
+        class_hash: Felt,
+    ) -> Result<Option<std::sync::Arc<executor::DeprecatedClass>>, executor::ExecutorError> {
+        let class = self.inner.class(class_hash)?;
+        if class.is_some() {
+            self.loaded.borrow_mut().insert(class_hash);
+        }
+        Ok(class)
     }
 }
 

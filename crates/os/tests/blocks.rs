@@ -140,3 +140,64 @@ fn reverted_transaction_is_refused_with_a_typed_error() {
         other => panic!("expected the OS to refuse a reverted transaction, got {other:?}"),
     }
 }
+
+#[test]
+fn deploy_syscall_through_the_universal_deployer() {
+    let mut chain = Chain::new(1);
+    let class = undeclared_class();
+    let tx = chain.declare(0, class.clone());
+    let block = chain.block(vec![tx]);
+    assert_proves(&mut chain, block);
+
+    // UDC.deployContract(class, salt, unique, calldata): the `deploy` syscall, its constructor
+    // (a storage write, get_caller_address) run with the UDC as caller; unique and not.
+    let deploy = |unique: u64, salt: u64| {
+        (
+            chain.udc,
+            selector("deployContract"),
+            vec![
+                class.class_hash(),
+                Felt::from(salt),
+                Felt::from(unique),
+                Felt::ONE,
+                Felt::from(5u64),
+            ],
+        )
+    };
+    let calls = [deploy(0, 11), deploy(1, 12)];
+    let tx = chain.invoke_v1(0, &calls);
+    let block = chain.block(vec![tx]);
+    let proven = assert_proves(&mut chain, block);
+    let deployed: Vec<Felt> =
+        proven.os.executor.state_diff.deployed_contracts.keys().copied().collect();
+    assert_eq!(deployed.len(), 2);
+    let child = chain::calculate_contract_address(
+        Felt::from(11u64),
+        class.class_hash(),
+        &[Felt::from(5u64)],
+        Felt::ZERO,
+    );
+    assert!(deployed.contains(&child));
+
+    // The deployed contract: the bitwise and poseidon builtins, a deploy from a contract
+    // (deployer = the contract), a storage write.
+    let calls = [
+        (child, selector("mix"), vec![Felt::from(0b1100u64), Felt::from(0b1010u64)]),
+        (
+            child,
+            selector("deploy_child"),
+            vec![class.class_hash(), Felt::from(13u64), Felt::from(9u64)],
+        ),
+        (child, selector("set_value"), vec![Felt::from(77u64)]),
+    ];
+    let tx = chain.invoke_v3(0, &calls);
+    let block = chain.block(vec![tx]);
+    let proven = assert_proves(&mut chain, block);
+    let grandchild = chain::calculate_contract_address(
+        Felt::from(13u64),
+        class.class_hash(),
+        &[Felt::from(9u64)],
+        child,
+    );
+    assert!(proven.os.executor.state_diff.deployed_contracts.contains_key(&grandchild));
+}

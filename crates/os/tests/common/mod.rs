@@ -52,6 +52,8 @@ pub struct Chain {
     pub erc20: Felt,
     pub fibonacci: Felt,
     pub factorial: Felt,
+    /// The Universal Deployer (`os-program/contracts/udc.cairo`).
+    pub udc: Felt,
 }
 
 /// What the chain computed for a block, next to what the OS proved.
@@ -118,6 +120,18 @@ impl Chain {
             .deploy_system_contract(bundled.factorial.class_hash(), Felt::THREE, &[])
             .unwrap()
             .address;
+        let udc_class = std::sync::Arc::new(
+            executor::DeprecatedClass::from_json(include_str!(
+                "../../../../os-program/contracts/udc.json"
+            ))
+            .unwrap(),
+        );
+        classes.insert(udc_class.clone());
+        block.declare_system_class(udc_class.clone()).unwrap();
+        let udc = block
+            .deploy_system_contract(udc_class.class_hash(), Felt::from(4u64), &[])
+            .unwrap()
+            .address;
         let (diff, declared) = block.finish().unwrap();
         state
             .commit_block_with_classes(0, &diff, &executor::compiled_class_hashes(&declared))
@@ -134,6 +148,7 @@ impl Chain {
             erc20,
             fibonacci,
             factorial,
+            udc,
         }
     }
 
@@ -305,6 +320,9 @@ impl Chain {
         let previous_state_root = previous_roots.global_root();
         let diff = &os.executor.state_diff;
         let compiled = executor::compiled_class_hashes(&os.executor.declared_classes);
+        for class in &os.executor.declared_classes {
+            self.classes.insert(class.clone());
+        }
         let roots = self.state.commit_block_with_classes(self.head + 1, diff, &compiled).unwrap();
         let receipts: Vec<Receipt> = os.executor.included().map(|e| e.receipt.clone()).collect();
         let hashes: Vec<Felt> = block.transactions.iter().map(|tx| tx.transaction_hash).collect();

@@ -28,10 +28,13 @@ from os.constants import (
     GET_BLOCK_TIMESTAMP_SELECTOR,
     GET_CALLER_ADDRESS_SELECTOR,
     GET_CONTRACT_ADDRESS_SELECTOR,
+    GET_SEQUENCER_ADDRESS_SELECTOR,
     GET_TX_INFO_SELECTOR,
+    GET_TX_SIGNATURE_SELECTOR,
     PEDERSEN_BUILTIN,
     POSEIDON_BUILTIN,
     RANGE_CHECK_BUILTIN,
+    SEND_MESSAGE_TO_L1_SELECTOR,
     STORAGE_READ_SELECTOR,
     STORAGE_WRITE_SELECTOR,
 )
@@ -359,6 +362,21 @@ func execute_syscalls{
     if (selector == GET_TX_INFO_SELECTOR) {
         assert ptr[1] = cast(ctx.tx_info, felt);
         return execute_syscalls(ctx, contract_address, caller_address, ptr + 2, end);
+    }
+    if (selector == GET_TX_SIGNATURE_SELECTOR) {
+        // [selector | signature_len, signature]: the transaction's, as in TxInfo.
+        assert ptr[1] = ctx.tx_info.signature_len;
+        assert ptr[2] = cast(ctx.tx_info.signature, felt);
+        return execute_syscalls(ctx, contract_address, caller_address, ptr + 3, end);
+    }
+    if (selector == GET_SEQUENCER_ADDRESS_SELECTOR) {
+        assert ptr[1] = ctx.block_info.sequencer_address;
+        return execute_syscalls(ctx, contract_address, caller_address, ptr + 2, end);
+    }
+    if (selector == SEND_MESSAGE_TO_L1_SELECTOR) {
+        // [selector, to_address, payload_size, payload]: no response, no state change; the block
+        // commits to no L2 -> L1 messages yet (chain::BlockHeader), so nothing is recorded.
+        return execute_syscalls(ctx, contract_address, caller_address, ptr + 4, end);
     }
     if (selector == GET_BLOCK_NUMBER_SELECTOR) {
         assert ptr[1] = ctx.block_info.block_number;

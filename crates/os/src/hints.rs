@@ -405,6 +405,7 @@ impl OsHintProcessor {
         let ptr = get_ptr_from_var_name("syscall_ptr", vm, &hint.ids_data, &hint.ap_tracking)?;
         let block_number = self.input.block_info[0];
         let timestamp = self.input.block_info[2];
+        let sequencer_address = self.input.block_info[3];
         let classes = &self.classes;
         let call = self.calls.last_mut().ok_or_else(|| custom("syscall outside a call"))?;
         let at = |offset: usize| (ptr + offset).map_err(HintError::from);
@@ -417,7 +418,15 @@ impl OsHintProcessor {
                 call.reads_answered += 1;
                 vm.insert_value(at(2)?, value)?;
             }
-            "storage_write" | "emit_event" => {}
+            "storage_write" | "emit_event" | "send_message_to_l1" => {}
+            "get_sequencer_address" => vm.insert_value(at(1)?, sequencer_address)?,
+            "get_tx_signature" => {
+                // The OS's own TxInfo fields (signature_len, signature) at offsets 3 and 4.
+                let length = *vm.get_integer((call.tx_info + 3)?)?;
+                let signature = vm.get_relocatable((call.tx_info + 4)?)?;
+                vm.insert_value(at(1)?, length)?;
+                vm.insert_value(at(2)?, signature)?;
+            }
             "call_contract" => {
                 let inner = call
                     .trace

@@ -180,8 +180,11 @@ fn deploy_syscall_through_the_universal_deployer() {
     assert!(deployed.contains(&child));
 
     // The deployed contract: the bitwise and poseidon builtins, a deploy from a contract
-    // (deployer = the contract), a storage write.
+    // (deployer = the contract), a storage write, get_sequencer_address, get_tx_signature,
+    // send_message_to_l1.
     let calls = [
+        (child, selector("info"), vec![]),
+        (child, selector("send"), vec![Felt::from(0x1234u64), Felt::from(7u64)]),
         (child, selector("mix"), vec![Felt::from(0b1100u64), Felt::from(0b1010u64)]),
         (
             child,

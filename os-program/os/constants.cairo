@@ -48,6 +48,7 @@ const EMIT_EVENT_SELECTOR = 'EmitEvent';
 const GET_BLOCK_NUMBER_SELECTOR = 'GetBlockNumber';
 const GET_BLOCK_TIMESTAMP_SELECTOR = 'GetBlockTimestamp';
 const DEPLOY_SELECTOR = 'Deploy';
+const LIBRARY_CALL_SELECTOR = 'LibraryCall';
 const GET_SEQUENCER_ADDRESS_SELECTOR = 'GetSequencerAddress';
 const GET_TX_SIGNATURE_SELECTOR = 'GetTxSignature';
 const SEND_MESSAGE_TO_L1_SELECTOR = 'SendMessageToL1';

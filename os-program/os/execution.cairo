@@ -31,6 +31,7 @@ from os.constants import (
     GET_SEQUENCER_ADDRESS_SELECTOR,
     GET_TX_INFO_SELECTOR,
     GET_TX_SIGNATURE_SELECTOR,
+    LIBRARY_CALL_SELECTOR,
     PEDERSEN_BUILTIN,
     POSEIDON_BUILTIN,
     RANGE_CHECK_BUILTIN,
@@ -85,7 +86,8 @@ func load_classes{range_check_ptr, poseidon_ptr: PoseidonBuiltin*}(
 
 // Runs the entry point `selector` (of the table `entry_point_type`: external or constructor) of
 // the contract at `contract_address` with `calldata`, as called by `caller_address`, and returns
-// its return data. The contract's storage
+// its return data. The code is the contract's class, or `library_class_hash` when it is not 0 (a
+// `library_call`: another class's code on this contract's storage). The contract's storage
 // changes go to its storage dict (through `contract_changes`), its events to `event_hashes`.
 func execute_entry_point{
     pedersen_ptr: HashBuiltin*,
@@ -97,6 +99,7 @@ func execute_entry_point{
     event_hashes: felt*,
 }(
     ctx: ExecutionContext*,
+    library_class_hash: felt,
     entry_point_type: felt,
     contract_address: felt,
     selector: felt,
@@ -108,9 +111,14 @@ func execute_entry_point{
     // The contract's class and its code.
     let (entry_value) = dict_read{dict_ptr=contract_changes}(key=contract_address);
     local entry: StateEntry* = cast(entry_value, StateEntry*);
-    local class_hash = entry.class_hash;
     with_attr error_message("OS: no contract is deployed at {contract_address}") {
-        assert_not_zero(class_hash);
+        assert_not_zero(entry.class_hash);
+    }
+    local class_hash;
+    if (library_class_hash == 0) {
+        assert class_hash = entry.class_hash;
+    } else {
+        assert class_hash = library_class_hash;
     }
     let (local loaded: LoadedClass*) = find_class(ctx, class_hash);
     local entry_point_index: felt;
@@ -327,6 +335,7 @@ func execute_syscalls{
         set_storage_ptr(contract_address, storage_ptr);
         let (retdata_size, retdata) = execute_entry_point(
             ctx,
+            0,
             ENTRY_POINT_TYPE_EXTERNAL,
             ptr[1],
             ptr[2],
@@ -350,6 +359,27 @@ func execute_syscalls{
         let entry = cast(entry_value, StateEntry*);
         let storage_ptr = entry.storage_ptr;
         return execute_syscalls(ctx, contract_address, caller_address, ptr + 9, end);
+    }
+    if (selector == LIBRARY_CALL_SELECTOR) {
+        // [selector, class_hash, function_selector, calldata_size, calldata | retdata_size,
+        //  retdata]: the class's code on this contract (same address, same caller).
+        set_storage_ptr(contract_address, storage_ptr);
+        let (retdata_size, retdata) = execute_entry_point(
+            ctx,
+            ptr[1],
+            ENTRY_POINT_TYPE_EXTERNAL,
+            contract_address,
+            ptr[2],
+            ptr[3],
+            cast(ptr[4], felt*),
+            caller_address,
+        );
+        assert ptr[5] = retdata_size;
+        assert_equal_arrays(retdata_size, retdata, cast(ptr[6], felt*));
+        let (entry_value) = dict_read{dict_ptr=contract_changes}(key=contract_address);
+        let entry = cast(entry_value, StateEntry*);
+        let storage_ptr = entry.storage_ptr;
+        return execute_syscalls(ctx, contract_address, caller_address, ptr + 7, end);
     }
     if (selector == GET_CALLER_ADDRESS_SELECTOR) {
         assert ptr[1] = caller_address;
@@ -462,6 +492,7 @@ func deploy_contract{
     }
     let (retdata_size, retdata) = execute_entry_point(
         ctx,
+        0,
         ENTRY_POINT_TYPE_CONSTRUCTOR,
         address,
         CONSTRUCTOR_SELECTOR,

@@ -240,6 +240,7 @@ func execute_invoke{
     let (ctx) = tx_context(block_info, n_classes, classes, tx, tx.sender_address, tx_hash);
     execute_entry_point(
         ctx,
+        0,
         ENTRY_POINT_TYPE_EXTERNAL,
         tx.sender_address,
         EXECUTE_ENTRY_POINT_SELECTOR,
@@ -317,6 +318,7 @@ func execute_deploy_account{
     }
     execute_entry_point(
         ctx,
+        0,
         ENTRY_POINT_TYPE_CONSTRUCTOR,
         address,
         CONSTRUCTOR_SELECTOR,

@@ -427,7 +427,7 @@ impl OsHintProcessor {
                 vm.insert_value(at(1)?, length)?;
                 vm.insert_value(at(2)?, signature)?;
             }
-            "call_contract" => {
+            "call_contract" | "library_call" => {
                 let inner = call
                     .trace
                     .inner_calls

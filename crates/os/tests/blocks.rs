@@ -181,9 +181,14 @@ fn deploy_syscall_through_the_universal_deployer() {
 
     // The deployed contract: the bitwise and poseidon builtins, a deploy from a contract
     // (deployer = the contract), a storage write, get_sequencer_address, get_tx_signature,
-    // send_message_to_l1.
+    // send_message_to_l1, library_call (the class's set_value on the child's storage).
     let calls = [
         (child, selector("info"), vec![]),
+        (
+            child,
+            selector("library_call_one"),
+            vec![class.class_hash(), selector("set_value"), Felt::from(55u64)],
+        ),
         (child, selector("send"), vec![Felt::from(0x1234u64), Felt::from(7u64)]),
         (child, selector("mix"), vec![Felt::from(0b1100u64), Felt::from(0b1010u64)]),
         (

@@ -66,7 +66,14 @@ func load_classes{range_check_ptr, poseidon_ptr: PoseidonBuiltin*}(
     let n_builtins = data[builtins_at];
     let bytecode_at = builtins_at + 1 + n_builtins;
     let bytecode_len = data[bytecode_at];
-    // The tables tile the preimage exactly.
+    // The tables tile the preimage exactly: with every count below 2^128 no offset wraps around
+    // the field, so every table lies inside the hashed preimage (a crafted preimage cannot point
+    // a table at memory the hash does not cover).
+    assert_nn(n_external);
+    assert_nn(n_l1_handler);
+    assert_nn(n_constructor);
+    assert_nn(n_builtins);
+    assert_nn(bytecode_len);
     assert data_len = bytecode_at + 1 + bytecode_len;
     assert out[0] = LoadedClass(
         compiled_class_hash=compiled_class_hash,

@@ -7,7 +7,15 @@
 //! [`run_block`] executes the block with the `executor` first (which gives the syscall
 //! responses the contracts need while they run, and the keys the block touches), builds the
 //! [`state::witness::StateWitness`] of those keys, then runs the OS, which re-executes every
-//! transaction and checks everything the hints gave it.
+//! transaction and checks everything the hints gave it. It is [`prepare_block`] (executor run,
+//! OS input, witness: a [`PreparedBlock`] whose parts can be inspected, or changed to test that
+//! the OS refuses them) followed by [`PreparedBlock::run`]. The result, a [`BlockExecution`],
+//! holds the decoded [`chain::BlockPublicOutput`], the step count and the relocated run;
+//! [`OsRun::to_cairo_execution`] hands it to `cairo-air`'s prover.
+//!
+//! Supported: INVOKE v1/v3, DEPLOY_ACCOUNT v1/v3, DECLARE v1, and the deprecated syscalls the
+//! executor serves except the L1-handler ones. Refused with [`OsError::UnsupportedTransaction`]:
+//! reverted transactions (see `os-program/os/README.md`).
 
 mod error;
 mod hints;

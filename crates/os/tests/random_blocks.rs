@@ -15,6 +15,7 @@ enum Action {
     Fibonacci { from: usize, n: u64, v3: bool },
     Factorial { from: usize, n: u64 },
     Multicall { from: usize, to: usize, n: u64 },
+    DeployAccount { v3: bool },
 }
 
 const ACCOUNTS: usize = 3;
@@ -35,10 +36,15 @@ fn action() -> impl Strategy<Value = Action> {
             to,
             n
         }),
+        any::<bool>().prop_map(|v3| Action::DeployAccount { v3 }),
     ]
 }
 
-fn transaction(chain: &mut Chain, action: &Action) -> executor::ExecutableTransaction {
+fn transaction(
+    chain: &mut Chain,
+    action: &Action,
+    salts: &mut u64,
+) -> executor::ExecutableTransaction {
     let stranger = Felt::from(0xabcdefu64);
     let address =
         |chain: &Chain, index: usize| chain.accounts.get(index).copied().unwrap_or(stranger);
@@ -64,6 +70,11 @@ fn transaction(chain: &mut Chain, action: &Action) -> executor::ExecutableTransa
             ];
             chain.invoke_v3(from, &calls)
         }
+        Action::DeployAccount { v3 } => {
+            // A fresh salt each time: a second deployment at one address would be rejected.
+            *salts += 1;
+            chain.deploy_account(0x1000 + *salts, v3).0
+        }
     }
 }
 
@@ -85,8 +96,10 @@ proptest! {
         let block = chain.block(funding);
         let proven = chain.prove_and_commit(&block);
         prop_assert_eq!(proven.os.public_output, proven.expected_output());
+        let mut salts = 0;
         for actions in &blocks {
-            let txs = actions.iter().map(|action| transaction(&mut chain, action)).collect();
+            let txs =
+                actions.iter().map(|action| transaction(&mut chain, action, &mut salts)).collect();
             let block = chain.block(txs);
             let proven = chain.prove_and_commit(&block);
             prop_assert_eq!(proven.os.public_output, proven.expected_output());

@@ -4,8 +4,8 @@
 //! prints where everything listens, then a progress line (blocks produced, replayed, proven,
 //! lag, steps/s) until Ctrl-C or SIGTERM (or `--duration`), then a JSON summary.
 //!
-//! Defaults (2 s blocks, 5 tx/s) keep the replay lag at most 3 blocks on a 2-core machine
-//! (`benches/RESULTS.md`). Restarting on the same `--data-dir` continues the chain and the
+//! Defaults (10 s blocks, 0.5 tx/s: five transactions a block, standard security) keep the lag
+//! at most 3 blocks on the 2-core machine (`benches/RESULTS.md`). Restarting on the same `--data-dir` continues the chain and the
 //! pipeline.
 
 use std::net::SocketAddr;
@@ -46,11 +46,11 @@ pub struct DemoArgs {
     #[arg(long, default_value = "127.0.0.1:8080")]
     api_addr: SocketAddr,
     /// Time between blocks.
-    #[arg(long, default_value = "2s", value_parser = parse_duration)]
+    #[arg(long, default_value = "10s", value_parser = parse_duration)]
     block_time: Duration,
-    /// Transactions per second the load generator sends (0: none).
-    #[arg(long, default_value_t = 5)]
-    tps: u32,
+    /// Transactions per second the load generator sends (fractions allowed; 0: none).
+    #[arg(long, default_value_t = 0.5)]
+    tps: f64,
     /// Security preset of the proofs (`standard`, `high`, or `test`: insecure and fast).
     #[arg(long, default_value = "standard")]
     security: SecurityPreset,
@@ -79,6 +79,9 @@ struct LoadStats {
 }
 
 async fn demo(args: DemoArgs) -> Result<()> {
+    if !(args.tps.is_finite() && (0.0..=10_000.0).contains(&args.tps)) {
+        anyhow::bail!("--tps must be between 0 and 10000");
+    }
     std::fs::create_dir_all(&args.data_dir)
         .with_context(|| format!("cannot create {}", args.data_dir.display()))?;
     let (stop, stopping) = watch::channel(false);
@@ -132,7 +135,7 @@ async fn demo(args: DemoArgs) -> Result<()> {
 
     // The load.
     let stats = Arc::new(LoadStats::default());
-    let load = (args.tps > 0).then(|| {
+    let load = (args.tps > 0.0).then(|| {
         let genesis = node.genesis().clone();
         let chain_id = node.config().chain_id;
         tokio::spawn(generate_load(
@@ -250,7 +253,7 @@ async fn generate_load(
     url: String,
     genesis: Genesis,
     chain_id: chain::ChainId,
-    tps: u32,
+    tps: f64,
     mut stopping: watch::Receiver<bool>,
     stats: Arc<LoadStats>,
 ) {
@@ -261,7 +264,7 @@ async fn generate_load(
         return;
     };
     let mut nonces: Vec<Option<Felt>> = vec![None; genesis.accounts.len()];
-    let mut ticks = tokio::time::interval(Duration::from_secs_f64(1.0 / f64::from(tps)));
+    let mut ticks = tokio::time::interval(Duration::from_secs_f64(1.0 / tps));
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut sent = 0u64;
     loop {

@@ -89,7 +89,11 @@ impl Node {
 
     /// A state commitment written for a block that the store never received (a crash between
     /// the two writes) is dropped, so that block number can be produced again.
+    /// The bulk of a block whose store write was interrupted is removed too.
     pub(crate) fn recover(&self) -> Result<(), SequencerError> {
+        if let Some(block) = self.store.discard_unfinished_block()? {
+            warn!(block, "removed the partly written data of an unfinished block");
+        }
         let Some(commitment) = &self.commitment else { return Ok(()) };
         let latest_block = self.store.latest_block_number()?;
         while let Some((committed, _)) = commitment.latest()? {

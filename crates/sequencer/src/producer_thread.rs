@@ -8,7 +8,7 @@
 use std::sync::Arc;
 
 use tokio::sync::{mpsc, oneshot};
-use tracing::warn;
+use tracing::{debug, warn};
 
 use crate::SequencerError;
 use crate::node::Node;
@@ -31,7 +31,10 @@ impl ProducerThread {
             .spawn(move || {
                 lower_priority();
                 while let Some(reply) = incoming.blocking_recv() {
-                    let _ = reply.send(node.produce_block());
+                    let started = std::time::Instant::now();
+                    let produced = node.produce_block();
+                    debug!(produce_us = started.elapsed().as_micros() as u64, "block produced");
+                    let _ = reply.send(produced);
                 }
             })
             .map_err(|e| {

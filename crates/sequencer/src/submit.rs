@@ -26,6 +26,7 @@ impl Node {
                 "a query-only version cannot be executed".into(),
             ));
         }
+        let started = std::time::Instant::now();
         let hash = transaction.hash(self.config.chain_id);
         if self.mempool()?.contains(&hash) || self.store.transaction(&hash)?.is_some() {
             return Err(SequencerError::DuplicateTransaction(hash));
@@ -52,9 +53,11 @@ impl Node {
         };
         let state = OverlayState::new(&self.store, latest);
         let block = self.pending_block_info()?;
+        let checked = started.elapsed();
         if let Err(failure) = self.executor.validate(&state, &block, &executable)? {
             return Err(SequencerError::ValidationFailure(failure.reason));
         }
+        let validated = started.elapsed();
 
         let mut mempool = self.mempool()?;
         if let Some(waiting) = mempool.by_nonce(&account, &nonce) {
@@ -76,10 +79,18 @@ impl Node {
         self.store.put_mempool(&record, class_to_store)?;
         mempool.insert(record);
         drop(mempool);
+        let written = started.elapsed();
         // Flushed outside the mempool lock so concurrent submissions share disk syncs; the
         // caller gets the hash only after this returns.
         self.store.flush()?;
-        debug!(transaction = %format!("{hash:#x}"), "accepted into the mempool");
+        debug!(
+            transaction = %format!("{hash:#x}"),
+            checks_us = checked.as_micros() as u64,
+            validate_us = (validated - checked).as_micros() as u64,
+            write_us = (written - validated).as_micros() as u64,
+            flush_us = (started.elapsed() - written).as_micros() as u64,
+            "accepted into the mempool"
+        );
         Ok(hash)
     }
 

@@ -6,7 +6,6 @@
 //! A read at block `b` takes the last entry at or below `b` for the prefix.
 
 use chain::{Felt, StateDiff};
-use sled::transaction::TransactionalTree;
 
 use super::codec::{felt_key, key, u64_key};
 
@@ -28,23 +27,20 @@ pub fn storage_prefix(address: &Felt, storage_key: &Felt) -> Vec<u8> {
     key(&[&felt_key(address), &felt_key(storage_key)])
 }
 
-/// The trees a block's diff goes to, inside the block's sled transaction.
+/// The trees a block's diff goes to. Entries of a block above the latest are invisible to
+/// reads, so they are written before the block is published.
 pub struct FlatStateWriter<'a> {
     /// `storage` tree.
-    pub storage: &'a TransactionalTree,
+    pub storage: &'a sled::Tree,
     /// `nonces` tree.
-    pub nonces: &'a TransactionalTree,
+    pub nonces: &'a sled::Tree,
     /// `class_hashes` tree.
-    pub class_hashes: &'a TransactionalTree,
+    pub class_hashes: &'a sled::Tree,
 }
 
 impl FlatStateWriter<'_> {
     /// Writes `diff` as the state change of `block`.
-    pub fn write(
-        &self,
-        block: u64,
-        diff: &StateDiff,
-    ) -> Result<(), sled::transaction::UnabortableTransactionError> {
+    pub fn write(&self, block: u64, diff: &StateDiff) -> Result<(), sled::Error> {
         let block_key = u64_key(block);
         for (address, entries) in &diff.storage_diffs {
             for (storage_key, value) in entries {
@@ -59,6 +55,24 @@ impl FlatStateWriter<'_> {
         for (address, class_hash) in classes {
             let k = key(&[&felt_key(address), &block_key]);
             self.class_hashes.insert(k, &felt_key(class_hash)[..])?;
+        }
+        Ok(())
+    }
+
+    /// Removes what [`FlatStateWriter::write`] wrote for `block` (an unfinished block).
+    pub fn remove(&self, block: u64, diff: &StateDiff) -> Result<(), sled::Error> {
+        let block_key = u64_key(block);
+        for (address, entries) in &diff.storage_diffs {
+            for storage_key in entries.keys() {
+                self.storage.remove(key(&[&storage_prefix(address, storage_key), &block_key]))?;
+            }
+        }
+        for address in diff.nonces.keys() {
+            self.nonces.remove(key(&[&felt_key(address), &block_key]))?;
+        }
+        let classes = diff.deployed_contracts.keys().chain(diff.replaced_classes.keys());
+        for address in classes {
+            self.class_hashes.remove(key(&[&felt_key(address), &block_key]))?;
         }
         Ok(())
     }

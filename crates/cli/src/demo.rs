@@ -4,8 +4,8 @@
 //! prints where everything listens, then a progress line (blocks produced, replayed, proven,
 //! lag, steps/s) until Ctrl-C or SIGTERM (or `--duration`), then a JSON summary.
 //!
-//! Defaults (10 s blocks, 0.5 tx/s: five transactions a block, standard security) keep the lag
-//! at most 3 blocks on the 2-core machine (`benches/RESULTS.md`). Restarting on the same `--data-dir` continues the chain and the
+//! Defaults (10 s blocks, 1 tx/s: ten transactions a block, standard security) keep the lag at
+//! most 3 blocks on the 2-core machine (measured: at most 1; `benches/RESULTS.md`). Restarting on the same `--data-dir` continues the chain and the
 //! pipeline.
 
 use std::net::SocketAddr;
@@ -49,7 +49,7 @@ pub struct DemoArgs {
     #[arg(long, default_value = "10s", value_parser = parse_duration)]
     block_time: Duration,
     /// Transactions per second the load generator sends (fractions allowed; 0: none).
-    #[arg(long, default_value_t = 0.5)]
+    #[arg(long, default_value_t = 1.0)]
     tps: f64,
     /// Security preset of the proofs (`standard`, `high`, or `test`: insecure and fast).
     #[arg(long, default_value = "standard")]

@@ -62,7 +62,15 @@ pub(crate) async fn prove_block(
     let mut attempt = 0u32;
     loop {
         attempt += 1;
-        let Ok(_worker) = context.workers.clone().acquire_owned().await else { return };
+        // A block still waiting for a worker at shutdown stays `replayed`: the restart proves it.
+        let mut stopping = context.stopping.clone();
+        let _worker = tokio::select! {
+            permit = context.workers.clone().acquire_owned() => match permit {
+                Ok(permit) => permit,
+                Err(_) => return,
+            },
+            _ = stopping.wait_for(|stop| *stop) => return,
+        };
         if let Err(error) = context.jobs.transition(number, hash, JobStatus::Proving).await {
             warn!(block = number, %error, "cannot start proving (job changed under us)");
             return;

@@ -1,9 +1,11 @@
 //! The thread that executes blocks. It runs at a lower CPU priority (nice 10 on Linux) than the
 //! threads answering RPC requests: executing a block is a burst of CPU work whose latency
 //! matters little, while admission latency is what clients see. The priority only weighs
-//! contended CPU: an idle machine gives the producer everything. (Measured on a shared 2-core
-//! machine at 200 TPS, debug build: admission p99 is ~25 ms while no block executes and
-//! ~100 ms with 1 s blocks, with or without this; other processes' load dominates there.)
+//! contended CPU: an idle machine gives the producer everything. A low priority only helps
+//! while the producer holds nothing admission needs: a lock it holds while descheduled stalls
+//! admission all the longer (priority inversion), which is why the block's store write keeps
+//! its sled transaction small ([`crate::store`]). Each block's production time is logged at
+//! debug level (`produce_us`), next to each admission's phases (`sequencer::submit`).
 
 use std::sync::Arc;
 

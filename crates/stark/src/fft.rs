@@ -227,29 +227,48 @@ impl LdePlan {
     /// Values of a trace column on `<g>` (natural order) extended to `h * <w_N>` (natural
     /// order, so LDE index `k + blowup * i` lies on coset `k`).
     pub fn extend(&self, column: &[Felt], parallel: bool) -> Vec<Felt> {
-        let n = self.twiddles.size();
-        assert_eq!(column.len(), n, "column length must match the plan");
-        let blowup = 1usize << self.log_blowup;
-        let mut coefficients = column.to_vec();
-        // Bit-reversed coefficients, times n.
-        dif(&mut coefficients, &self.twiddles.inverse, parallel);
-        let mut out = vec![Felt::zero(); n * blowup];
-        let mut buffer = vec![Felt::zero(); n];
-        for (k, scales) in self.coset_scales.iter().enumerate() {
-            if k == 0 && self.offset_is_one {
-                // Coset 0 is the trace domain itself: its evaluations are the column.
-                buffer.copy_from_slice(column);
-            } else {
-                for ((b, c), s) in buffer.iter_mut().zip(&coefficients).zip(scales) {
-                    *b = c * s;
-                }
-                dit(&mut buffer, &self.twiddles.forward, parallel);
-            }
-            for (i, v) in buffer.iter().enumerate() {
+        let cosets = self.extend_cosets(column.to_vec(), parallel);
+        let blowup = cosets.len();
+        let mut out = vec![Felt::zero(); column.len() * blowup];
+        for (k, coset) in cosets.iter().enumerate() {
+            for (i, v) in coset.iter().enumerate() {
                 out[k + blowup * i] = *v;
             }
         }
         out
+    }
+
+    /// Like [`LdePlan::extend`], coset by coset: entry `k` holds the values on coset `k`
+    /// (shift `h w_N^k`) in natural order. The column is taken by value: with `h = 1` it *is*
+    /// coset 0 and is moved there, not copied, and the last coset is computed in the FFT's
+    /// own scratch, so the extension allocates nothing beyond its output.
+    pub fn extend_cosets(&self, column: Vec<Felt>, parallel: bool) -> Vec<Vec<Felt>> {
+        let n = self.twiddles.size();
+        assert_eq!(column.len(), n, "column length must match the plan");
+        let blowup = 1usize << self.log_blowup;
+        let mut coefficients = column.clone();
+        // Bit-reversed coefficients, times n.
+        dif(&mut coefficients, &self.twiddles.inverse, parallel);
+        let mut column = Some(column);
+        let mut cosets = Vec::with_capacity(blowup);
+        for (k, scales) in self.coset_scales.iter().enumerate() {
+            if k == 0 && self.offset_is_one {
+                // Coset 0 is the trace domain itself: its evaluations are the column.
+                cosets.push(column.take().expect("coset 0 comes first"));
+                continue;
+            }
+            let mut buffer = if k + 1 == blowup {
+                std::mem::take(&mut coefficients)
+            } else {
+                coefficients.clone()
+            };
+            for (b, s) in buffer.iter_mut().zip(scales) {
+                *b *= s;
+            }
+            dit(&mut buffer, &self.twiddles.forward, parallel);
+            cosets.push(buffer);
+        }
+        cosets
     }
 }
 

@@ -92,6 +92,7 @@ mod error;
 pub mod fft;
 mod field;
 mod fri;
+mod lde;
 pub mod merkle;
 mod options;
 pub mod parallel;

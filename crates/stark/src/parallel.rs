@@ -57,6 +57,23 @@ where
     }
 }
 
+/// `items.into_iter().map(f).collect()`, in parallel when enabled (order kept).
+pub fn map_vec<T, R, F>(items: Vec<T>, f: F) -> Vec<R>
+where
+    T: Send,
+    R: Send,
+    F: Fn(T) -> R + Sync + Send,
+{
+    #[cfg(feature = "parallel")]
+    {
+        items.into_par_iter().map(f).collect()
+    }
+    #[cfg(not(feature = "parallel"))]
+    {
+        items.into_iter().map(f).collect()
+    }
+}
+
 /// Runs both closures, in parallel when enabled.
 pub fn join<A, B, RA, RB>(a: A, b: B) -> (RA, RB)
 where

@@ -8,6 +8,7 @@ use crate::error::ProverError;
 use crate::fft::{LdePlan, evaluate_at, interpolate_on_coset, low_degree_extension};
 use crate::field::{Felt, batch_inverse, powers};
 use crate::fri::{self, FriInput};
+use crate::lde::LdeColumns;
 use crate::merkle::MerkleTree;
 use crate::options::ProofOptions;
 use crate::parallel;
@@ -26,36 +27,33 @@ pub const MAX_LOG_TRACE_LENGTH: u32 = 26;
 
 /// Columns extended to the evaluation domain, and their commitment.
 struct Committed {
-    columns: Vec<Vec<Felt>>,
+    columns: LdeColumns,
     tree: MerkleTree,
 }
 
 impl Committed {
-    fn new(columns: &[Vec<Felt>], domain: &Domain, plan: &LdePlan) -> Self {
+    /// Takes the trace columns by value: they become coset 0 of the extension.
+    fn new(columns: Vec<Vec<Felt>>, domain: &Domain, plan: &LdePlan) -> Self {
         let t = std::time::Instant::now();
-        let columns = extend_columns(columns, plan);
-        tracing::debug!(target: "stark::prover", ms = t.elapsed().as_millis() as u64, width = columns.len(), "low-degree extension");
-        let width = columns.len();
-        let tree = MerkleTree::from_rows(domain.lde_size(), width, |j, row| {
-            row.extend(columns.iter().map(|c| c[j]));
-        });
+        let columns = LdeColumns::extend(columns, plan, domain.log_blowup);
+        tracing::debug!(target: "stark::prover", ms = t.elapsed().as_millis() as u64, width = columns.width(), "low-degree extension");
+        let width = columns.width();
+        let tree =
+            MerkleTree::from_rows(domain.lde_size(), width, |j, row| columns.read_row(j, row));
         tracing::debug!(target: "stark::prover", ms = t.elapsed().as_millis() as u64, "extension and Merkle tree");
         Self { columns, tree }
     }
 
     fn open(&self, queries: &[usize]) -> Opening {
-        let rows = queries.iter().map(|&j| self.columns.iter().map(|c| c[j]).collect()).collect();
+        let rows = queries
+            .iter()
+            .map(|&j| {
+                let mut row = Vec::with_capacity(self.columns.width());
+                self.columns.read_row(j, &mut row);
+                row
+            })
+            .collect();
         Opening { rows, merkle_proof: self.tree.prove_batch(queries) }
-    }
-}
-
-/// Interpolates each column over the trace domain and evaluates it on the evaluation coset.
-/// Columns are spread over threads; a lone column uses threads inside its FFTs instead.
-fn extend_columns(columns: &[Vec<Felt>], plan: &LdePlan) -> Vec<Vec<Felt>> {
-    if columns.len() >= 2 * parallel::num_threads() {
-        parallel::map_range(columns.len(), |c| plan.extend(&columns[c], false))
-    } else {
-        columns.iter().map(|c| plan.extend(c, true)).collect()
     }
 }
 
@@ -102,8 +100,13 @@ struct ComponentState<'a> {
 }
 
 impl ComponentState<'_> {
-    fn aux_columns(&self) -> &[Vec<Felt>] {
-        self.aux.as_ref().map_or(&[], |c| &c.columns)
+    /// The extended main columns, then the auxiliary ones.
+    fn all_columns(&self) -> impl Iterator<Item = &LdeColumns> {
+        std::iter::once(&self.main.columns).chain(self.aux.as_ref().map(|a| &a.columns))
+    }
+
+    fn aux_width(&self) -> usize {
+        self.aux.as_ref().map_or(0, |a| a.columns.width())
     }
 }
 
@@ -155,10 +158,10 @@ fn prove_inner<A: Air>(
     phase("committing the main traces");
     // 1. Main traces.
     let mut states = Vec::with_capacity(components.len());
-    for (component, trace) in components.iter().zip(&traces) {
+    for (component, trace) in components.iter().zip(traces) {
         let domain = Domain::new(component.log_trace_length(), log_blowup);
         let plan = LdePlan::new(domain.log_trace_length, log_blowup, &domain.offset);
-        let main = Committed::new(trace.columns(), &domain, &plan);
+        let main = Committed::new(trace.into_columns(), &domain, &plan);
         transcript.absorb(b"main root", &main.tree.root());
         states.push(ComponentState {
             claimed: ClaimedComponent::new(*component),
@@ -175,8 +178,10 @@ fn prove_inner<A: Air>(
 
     phase("committing the auxiliary traces");
     // 2. Auxiliary traces, built with the challenges; their claims.
-    for (state, main) in states.iter_mut().zip(traces) {
+    for state in states.iter_mut() {
         let component = state.claimed.component;
+        // The main trace is coset 0 of its extension: lend it out as a table for a moment.
+        let main = TraceTable::new(state.main.columns.take_trace(), state.domain.trace_length());
         let aux = component.build_aux_trace(&main, &challenges);
         if aux.width() != component.aux_width() || aux.length() != main.length() {
             return Err(ProverError::AuxWidth {
@@ -196,9 +201,9 @@ fn prove_inner<A: Air>(
             )
             .map_err(ProverError::ConstraintViolation)?;
         }
-        drop(main);
+        state.main.columns.restore_trace(main.into_columns());
         if aux.width() > 0 {
-            let committed = Committed::new(aux.columns(), &state.domain, &state.plan);
+            let committed = Committed::new(aux.into_columns(), &state.domain, &state.plan);
             transcript.absorb(b"aux root", &committed.tree.root());
             state.aux = Some(committed);
         }
@@ -245,8 +250,10 @@ fn prove_inner<A: Air>(
     let mut first_power = 0;
     for (state, (coefficients, _, _)) in states.iter().zip(&compositions) {
         let gz = z * state.domain.trace_generator;
-        let main_at = |x: &Felt| evaluate_columns_at(&state.main.columns, &state.domain, x);
-        let aux_at = |x: &Felt| evaluate_columns_at(state.aux_columns(), &state.domain, x);
+        let main_at = |x: &Felt| evaluate_columns_at(Some(&state.main.columns), &state.domain, x);
+        let aux_at = |x: &Felt| {
+            evaluate_columns_at(state.aux.as_ref().map(|a| &a.columns), &state.domain, x)
+        };
         let ood = Ood {
             main_current: main_at(&z),
             main_next: main_at(&gz),
@@ -279,7 +286,7 @@ fn prove_inner<A: Air>(
     phase("DEEP composition");
     // 5. DEEP quotient of each component on its evaluation domain.
     let widths: Vec<usize> =
-        states.iter().map(|s| s.main.columns.len() + s.aux_columns().len()).collect();
+        states.iter().map(|s| s.main.columns.width() + s.aux_width()).collect();
     let coefficients = draw_deep_coefficients(&mut transcript, &widths);
     let mut fri_inputs: Vec<FriInput> = states
         .iter()
@@ -422,8 +429,8 @@ fn deep_quotient(
     let at_z: Vec<Felt> = ood.main_current.iter().chain(&ood.aux_current).cloned().collect();
     let at_gz: Vec<Felt> = ood.main_next.iter().chain(&ood.aux_next).cloned().collect();
     let claims = deep_claims(coefficients, &at_z, &at_gz, &ood.composition);
-    let columns: Vec<&Vec<Felt>> =
-        state.main.columns.iter().chain(state.aux_columns().iter()).collect();
+    let columns: Vec<&LdeColumns> = state.all_columns().collect();
+    let width: usize = columns.iter().map(|c| c.width()).sum();
     let lde_size = domain.lde_size();
     let mut deep = vec![Felt::zero(); lde_size];
     let chunk = parallel::chunk_size(lde_size, 1 << 10);
@@ -439,11 +446,13 @@ fn deep_quotient(
         }
         batch_inverse(&mut inv_z);
         batch_inverse(&mut inv_gz);
-        let mut row = Vec::with_capacity(columns.len());
+        let mut row = Vec::with_capacity(width);
         for (k, v) in out.iter_mut().enumerate() {
             let j = start + k;
             row.clear();
-            row.extend(columns.iter().map(|col| col[j]));
+            for table in &columns {
+                table.read_row(j, &mut row);
+            }
             *v = deep_value(
                 coefficients,
                 &claims,
@@ -466,7 +475,12 @@ fn evaluate_composition(
     alpha_powers: &[Felt],
 ) -> Vec<Felt> {
     let domain = &state.domain;
-    let (main, aux) = (&state.main.columns, state.aux_columns());
+    // Coset 1 of every column: LDE index `i * blowup + 1` is its position `i`.
+    fn coset_one(table: &LdeColumns) -> Vec<&[Felt]> {
+        (0..table.width()).map(|c| table.coset(c, 1)).collect()
+    }
+    let main = coset_one(&state.main.columns);
+    let aux = state.aux.as_ref().map_or_else(Vec::new, |a| coset_one(&a.columns));
     let n = domain.trace_length();
     let blowup = domain.blowup();
     let kinds = state.claimed.kinds();
@@ -492,17 +506,17 @@ fn evaluate_composition(
         let mut constraint_values = vec![Felt::zero(); kinds.len()];
         for (k, v) in values.iter_mut().enumerate() {
             let i = start + k;
-            let (j, j_next) = (i * blowup + 1, ((i + 1) % n) * blowup + 1);
-            let read = |cols: &[Vec<Felt>], j: usize, out: &mut Vec<Felt>| {
+            let i_next = (i + 1) % n;
+            let read = |cols: &[&[Felt]], i: usize, out: &mut Vec<Felt>| {
                 out.clear();
-                out.extend(cols.iter().map(|col| col[j]));
+                out.extend(cols.iter().map(|col| col[i]));
             };
-            read(main, j, &mut mc);
-            read(main, j_next, &mut mn);
-            read(aux, j, &mut ac);
-            read(aux, j_next, &mut an);
+            read(&main, i, &mut mc);
+            read(&main, i_next, &mut mn);
+            read(&aux, i, &mut ac);
+            read(&aux, i_next, &mut an);
             if !state.periodic.is_empty() {
-                state.periodic.read(j, &mut pc);
+                state.periodic.read(i * blowup + 1, &mut pc);
             }
             let frame = Frame {
                 main_current: &mc,
@@ -527,12 +541,11 @@ fn evaluate_composition(
 /// Evaluates columns (given on the evaluation domain) at an arbitrary point `x` outside the
 /// coset `h<g>`, by the barycentric formula over that coset:
 /// `t(x) = (x^n - h^n) / (n h^n) * sum_i t(x_i) x_i / (x - x_i)`.
-fn evaluate_columns_at(columns: &[Vec<Felt>], domain: &Domain, x: &Felt) -> Vec<Felt> {
-    if columns.is_empty() {
+fn evaluate_columns_at(columns: Option<&LdeColumns>, domain: &Domain, x: &Felt) -> Vec<Felt> {
+    let Some(columns) = columns.filter(|c| c.width() > 0) else {
         return Vec::new();
-    }
+    };
     let n = domain.trace_length();
-    let blowup = domain.blowup();
     let h_n = domain.offset.pow(n as u64);
     let scale = (x.pow(n as u64) - h_n) * (Felt::from(n as u64) * h_n).inv().expect("non-zero");
     let mut weights = vec![Felt::zero(); n];
@@ -551,10 +564,10 @@ fn evaluate_columns_at(columns: &[Vec<Felt>], domain: &Domain, x: &Felt) -> Vec<
             *w *= p;
         }
     });
-    parallel::map_range(columns.len(), |c| {
-        let col = &columns[c];
-        let sum =
-            weights.iter().enumerate().fold(Felt::zero(), |acc, (i, w)| acc + w * col[i * blowup]);
+    // The points `h g^i` are coset 0 of the extension, the trace values.
+    parallel::map_range(columns.width(), |c| {
+        let col = columns.coset(c, 0);
+        let sum = weights.iter().zip(col).fold(Felt::zero(), |acc, (w, t)| acc + w * t);
         sum * scale
     })
 }

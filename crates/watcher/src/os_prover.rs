@@ -5,7 +5,7 @@
 //!
 //! What the OS does not prove yet is refused with [`ProveError::Unsupported`] (permanent, the
 //! job ends `failed` with the reason): genesis (its state is the chain's definition, made by
-//! system deployments, not by transactions), DECLARE and reverted transactions.
+//! system deployments, not by transactions) and blocks with reverted transactions.
 
 use chain::{Felt, Transaction};
 use executor::{BlockContext, ExecutableTransaction};
@@ -43,10 +43,26 @@ impl BlockProver for OsProver {
         }
         let mut transactions = Vec::with_capacity(block.transactions.len());
         for (transaction, _) in &block.transactions {
-            if let Transaction::DeclareV1(_) = transaction {
-                return Err(ProveError::Unsupported("the OS does not prove DECLARE yet".into()));
-            }
-            transactions.push(ExecutableTransaction::new(transaction.clone(), block.chain_id));
+            let executable = match transaction {
+                // The OS recomputes the class hash of the declared definition in Cairo; the
+                // definition is the one replay fetched and checked against that hash.
+                Transaction::DeclareV1(declare) => {
+                    let class =
+                        executor::ClassProvider::class(replayer.classes(), declare.class_hash)
+                            .map_err(|error| {
+                                ProveError::Failed(format!("declared class: {error}"))
+                            })?
+                            .ok_or_else(|| {
+                                ProveError::Failed(format!(
+                                    "the definition of declared class {:#x} is missing",
+                                    declare.class_hash
+                                ))
+                            })?;
+                    ExecutableTransaction::declare(declare.clone(), class, block.chain_id)
+                }
+                other => ExecutableTransaction::new(other.clone(), block.chain_id),
+            };
+            transactions.push(executable);
         }
         let header = &block.header;
         let to_prove = os::BlockToProve {

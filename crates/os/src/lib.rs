@@ -25,9 +25,7 @@ pub mod state_update;
 
 pub use error::OsError;
 pub use hints::ClassInput;
-pub use input::{
-    OsInput, PreContract, TX_DECLARE, TX_DEPLOY_ACCOUNT, TX_INVOKE, TransactionInput,
-};
+pub use input::{OsInput, PreContract, TX_DECLARE, TX_DEPLOY_ACCOUNT, TX_INVOKE, TransactionInput};
 pub use runner::{
     BlockExecution, BlockToProve, OS_PROGRAM_JSON, OsRun, PreparedBlock, os_program, prepare_block,
     run_block,

@@ -1,7 +1,8 @@
 // Transactions: INVOKE v1/v3, DEPLOY_ACCOUNT v1/v3 and DECLARE v1. Each is hashed in Cairo (the hash the
 // transaction commitment and the block hash commit to), its nonce is checked and bumped, then
-// INVOKE runs the account's `__execute__` and DEPLOY_ACCOUNT deploys the account at the address
-// computed here and runs its constructor, DECLARE checks the declared class's deprecated class
+// INVOKE runs the account's `__execute__` (unless the executor reverted it: then nothing else
+// changes) and DEPLOY_ACCOUNT deploys the account at the address computed here and runs its
+// constructor, DECLARE checks the declared class's deprecated class
 // hash against its loaded code and declares it. `__validate__` / `__validate_deploy__` are not run:
 // the executor checks signatures, the OS does not until the prover has the ecdsa builtin
 // (README.md, trust assumptions).
@@ -37,7 +38,9 @@ from os.structs import BlockInfo, EntryPoint, ExecutionContext, LoadedClass, Sta
 // (chain::ResourceBounds::encode): the OS charges no fee, so they matter only as part of the
 // hashed transaction. For DEPLOY_ACCOUNT, `calldata` is the constructor calldata and the sender
 // address is computed by the OS, not read from here. For DECLARE, `class_hash` is the declared
-// class and `hinted_class_hash` the Keccak part of its deprecated class hash.
+// class and `hinted_class_hash` the Keccak part of its deprecated class hash. `is_reverted` (not
+// 0: the executor reverted this INVOKE's `__execute__`) is taken from the input, not proven
+// (README.md, trust assumptions): the OS then only hashes the transaction and bumps the nonce.
 struct Transaction {
     kind: felt,
     version: felt,
@@ -59,6 +62,7 @@ struct Transaction {
     class_hash: felt,
     contract_address_salt: felt,
     hinted_class_hash: felt,
+    is_reverted: felt,
 }
 
 // Executes the block's `n` transactions; writes their hashes to `tx_hashes`.
@@ -81,6 +85,9 @@ func execute_transactions{
         let (tx_hash) = execute_invoke(block_info, n_classes, classes, tx);
         assert tx_hashes[0] = tx_hash;
         return execute_transactions(block_info, n_classes, classes, n - 1, tx_hashes + 1);
+    }
+    with_attr error_message("OS: only an INVOKE can revert") {
+        assert tx.is_reverted = 0;
     }
     if (tx.kind == TX_DEPLOY_ACCOUNT) {
         let (tx_hash) = execute_deploy_account(block_info, n_classes, classes, tx);
@@ -194,7 +201,8 @@ func tx_context(
     return (ctx=ctx);
 }
 
-// Executes one INVOKE: hash, nonce, `__execute__`.
+// Executes one INVOKE: hash, nonce, `__execute__` (not run for a reverted INVOKE, which changes
+// only the nonce and emits no events, as in the executor).
 func execute_invoke{
     pedersen_ptr: HashBuiltin*,
     range_check_ptr,
@@ -237,6 +245,9 @@ func execute_invoke{
         assert_not_zero(class_hash);
     }
     bump_nonce(tx.sender_address, tx.nonce, class_hash);
+    if (tx.is_reverted != 0) {
+        return (tx_hash=tx_hash);
+    }
     let (ctx) = tx_context(block_info, n_classes, classes, tx, tx.sender_address, tx_hash);
     execute_entry_point(
         ctx,

@@ -240,6 +240,7 @@ impl OsHintProcessor {
         fields.push(invoke.class_hash.into());
         fields.push(invoke.contract_address_salt.into());
         fields.push(invoke.hinted_class_hash.into());
+        fields.push(Felt::from(invoke.is_reverted).into());
         let ptr = vm.add_memory_segment();
         vm.load_data(ptr, &fields)?;
         insert_value_from_var_name("tx", ptr, vm, &hint.ids_data, &hint.ap_tracking)?;

@@ -1,6 +1,7 @@
 //! What the OS's hints feed it: the block, its transactions, the executor's call traces and the
 //! pre-block values of everything the block touches. Built by the runner from the executor's
-//! run of the block; nothing here is trusted by the OS: a wrong value makes the run fail.
+//! run of the block; nothing here is trusted by the OS (a wrong value makes the run fail) except
+//! a transaction's [`TransactionInput::is_reverted`] flag.
 
 use std::collections::BTreeMap;
 
@@ -49,6 +50,9 @@ pub struct TransactionInput {
     /// DECLARE only: the Keccak part of the deprecated class hash (`hinted_class_hash`), which
     /// covers the ABI and hints; the OS hashes the rest of the class itself.
     pub hinted_class_hash: Felt,
+    /// INVOKE only: the executor reverted `__execute__`; the OS then only hashes the transaction
+    /// and bumps the nonce. Not proven: the OS takes it on trust (README.md, trust assumptions).
+    pub is_reverted: bool,
 }
 
 impl TransactionInput {

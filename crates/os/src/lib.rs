@@ -13,9 +13,10 @@
 //! holds the decoded [`chain::BlockPublicOutput`], the step count and the relocated run;
 //! [`OsRun::to_cairo_execution`] hands it to `cairo-air`'s prover.
 //!
-//! Supported: INVOKE v1/v3, DEPLOY_ACCOUNT v1/v3, DECLARE v1, and the deprecated syscalls the
-//! executor serves except the L1-handler ones. Refused with [`OsError::UnsupportedTransaction`]:
-//! reverted transactions (see `os-program/os/README.md`).
+//! Supported: INVOKE v1/v3 (reverted ones included: the OS then only hashes the transaction and
+//! bumps its nonce; the reverted flag is taken from the executor, not proven, see
+//! `os-program/os/README.md`), DEPLOY_ACCOUNT v1/v3, DECLARE v1, and the deprecated syscalls the
+//! executor serves except the L1-handler ones.
 
 mod error;
 mod hints;

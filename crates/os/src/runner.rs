@@ -147,7 +147,7 @@ impl PreparedBlock {
     }
 }
 
-/// Runs `block` through the executor (it must include every transaction, none reverted) and
+/// Runs `block` through the executor (it must include every transaction, reverted ones too) and
 /// builds the OS's input and the state witness; see [`run_block`].
 pub fn prepare_block<B: Backend>(
     block: &BlockToProve,
@@ -190,22 +190,19 @@ pub fn prepare_block<B: Backend>(
             hash,
             reason: error.to_string(),
         })?;
-        let input =
+        let mut input =
             TransactionInput::from_transaction(tx).ok_or(OsError::UnsupportedTransaction {
                 index,
                 hash,
                 what: "query-only transactions or a DECLARE without its class",
             })?;
-        if included.reverted() {
-            return Err(OsError::UnsupportedTransaction {
-                index,
-                hash,
-                what: "reverted transactions",
-            });
-        }
-        // The call the OS runs: INVOKE's `__execute__` (after `__validate__`), DEPLOY_ACCOUNT's
-        // constructor (before `__validate_deploy__`; none if the class has no constructor).
-        let trace = if input.kind == crate::input::TX_INVOKE {
+        // The call the OS runs: INVOKE's `__execute__` (after `__validate__`; none if it
+        // reverted: the OS then only bumps the nonce), DEPLOY_ACCOUNT's constructor (before
+        // `__validate_deploy__`; none if the class has no constructor).
+        let trace = if included.reverted() {
+            input.is_reverted = true;
+            None
+        } else if input.kind == crate::input::TX_INVOKE {
             let trace = included.calls.iter().rev().find(|call| call.selector == EXECUTE_SELECTOR);
             Some(trace.cloned().ok_or_else(|| {
                 OsError::Witness(format!("transaction {index} has no __execute__ call"))

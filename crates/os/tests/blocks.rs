@@ -123,22 +123,49 @@ fn declare_then_use_the_chain() {
 }
 
 #[test]
-fn reverted_transaction_is_refused_with_a_typed_error() {
+fn reverted_transaction_between_successful_ones() {
     let mut chain = Chain::new(2);
-    // More than the account holds: the ERC-20 fails, `__execute__` reverts.
-    let too_much = (
-        chain.erc20,
-        selector("transfer"),
-        vec![chain.accounts[1], Felt::from(u128::MAX), Felt::ZERO],
-    );
+    let (from, to) = (chain.accounts[1], chain.accounts[0]);
+    // More than the account holds: the ERC-20 fails, `__execute__` reverts (nonce bumped,
+    // nothing else). Account 1's next transaction uses the bumped nonce.
+    let too_much = (chain.erc20, selector("transfer"), vec![to, Felt::from(u128::MAX), Felt::ZERO]);
+    let txs = vec![
+        chain.transfer(0, from, 1_000, false),
+        chain.invoke_v1(1, std::slice::from_ref(&too_much)),
+        chain.transfer(1, to, 5, true),
+        chain.invoke_v3(1, &[too_much]),
+        chain.transfer(0, from, 7, true),
+    ];
+    let block = chain.block(txs);
+    let proven = assert_proves(&mut chain, block);
+    let reverted: Vec<bool> = proven
+        .os
+        .executor
+        .outcomes
+        .iter()
+        .map(|outcome| outcome.as_ref().unwrap().reverted())
+        .collect();
+    assert_eq!(reverted, [false, true, false, true, false]);
+    assert_eq!(proven.header.transaction_count, 5);
+    assert_eq!(proven.header.event_count, 3);
+    let diff = &proven.os.executor.state_diff;
+    assert_eq!(diff.nonces[&from], Felt::from(3u64));
+    assert_eq!(diff.nonces[&to], Felt::from(2u64));
+}
+
+#[test]
+fn block_of_only_a_reverted_transaction() {
+    let mut chain = Chain::new(2);
+    let too_much =
+        (chain.erc20, selector("transfer"), vec![chain.accounts[0], Felt::ONE, Felt::ZERO]);
     let tx = chain.invoke_v1(1, &[too_much]);
     let block = chain.block(vec![tx]);
-    match chain.run_os(&block) {
-        Err(os::OsError::UnsupportedTransaction { index: 0, what, .. }) => {
-            assert!(what.contains("reverted"), "{what}")
-        }
-        other => panic!("expected the OS to refuse a reverted transaction, got {other:?}"),
-    }
+    let proven = assert_proves(&mut chain, block);
+    assert!(proven.os.executor.outcomes[0].as_ref().unwrap().reverted());
+    assert_eq!(proven.header.event_count, 0);
+    let diff = &proven.os.executor.state_diff;
+    assert!(diff.storage_diffs.is_empty());
+    assert_eq!(diff.nonces[&chain.accounts[1]], Felt::ONE);
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! Property test: random blocks (random senders among several accounts, ERC-20 transfers v1
-//! and v3, fibonacci and factorial calls, multicalls, empty blocks) through the executor and the
-//! OS; every block's public output equals the header the chain computes, block after block.
+//! and v3, fibonacci and factorial calls, multicalls, reverted transfers, empty blocks) through
+//! the executor and the OS; every block's public output equals the header the chain computes,
+//! block after block.
 
 mod common;
 
@@ -16,6 +17,7 @@ enum Action {
     Factorial { from: usize, n: u64 },
     Multicall { from: usize, to: usize, n: u64 },
     DeployAccount { v3: bool },
+    Overdraft { from: usize, to: usize, v3: bool },
 }
 
 const ACCOUNTS: usize = 3;
@@ -37,6 +39,11 @@ fn action() -> impl Strategy<Value = Action> {
             n
         }),
         any::<bool>().prop_map(|v3| Action::DeployAccount { v3 }),
+        (0..ACCOUNTS, 0..ACCOUNTS, any::<bool>()).prop_map(|(from, to, v3)| Action::Overdraft {
+            from,
+            to,
+            v3
+        }),
     ]
 }
 
@@ -74,6 +81,13 @@ fn transaction(
             // A fresh salt each time: a second deployment at one address would be rejected.
             *salts += 1;
             chain.deploy_account(0x1000 + *salts, v3).0
+        }
+        Action::Overdraft { from, to, v3 } => {
+            // More than any balance: `__execute__` reverts, only the nonce changes.
+            let to = address(chain, to);
+            let call =
+                (chain.erc20, selector("transfer"), vec![to, Felt::from(u128::MAX), Felt::ZERO]);
+            if v3 { chain.invoke_v3(from, &[call]) } else { chain.invoke_v1(from, &[call]) }
         }
     }
 }

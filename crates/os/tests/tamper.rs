@@ -5,7 +5,7 @@
 mod common;
 
 use chain::Felt;
-use common::Chain;
+use common::{Chain, selector};
 use os::{OsError, PreparedBlock};
 
 /// A chain with one block of two transfers prepared (not yet run) on top of genesis, and the
@@ -150,4 +150,56 @@ fn wrong_hinted_class_hash_fails() {
             .unwrap();
     prepared.input.transactions[0].hinted_class_hash += Felt::ONE;
     assert_rejected(prepared.run(), "hinted class hash");
+}
+
+#[test]
+fn reverted_flag_on_a_successful_transaction_does_not_prove_the_block() {
+    // The flag is not proven: for the last transfer, the OS skips `__execute__` and proves
+    // another block (the transfer's storage writes and event missing, the nonce still bumped),
+    // whose state root and block hash the header does not match.
+    let (mut chain, block, mut prepared) = prepare();
+    prepared.input.transactions[1].is_reverted = true;
+    prepared.input.execute_traces[1] = None;
+    let output = prepared.run().unwrap().public_output;
+    let expected = chain.prove_and_commit(&block).expected_output();
+    assert_eq!(output.transaction_commitment, expected.transaction_commitment);
+    assert_ne!(output.new_state_root, expected.new_state_root);
+    assert_ne!(output.state_diff_commitment, expected.state_diff_commitment);
+    assert_ne!(output.block_hash, expected.block_hash);
+
+    // For the first one, the second transfer's storage reads (the executor's, after the first
+    // transfer) no longer fit the OS's state: the run fails.
+    let (_, _, mut prepared) = prepare();
+    prepared.input.transactions[0].is_reverted = true;
+    prepared.input.execute_traces[0] = None;
+    assert_rejected(prepared.run(), "first transfer flagged reverted");
+}
+
+#[test]
+fn reverted_flag_on_a_deploy_account_fails() {
+    let chain = Chain::new(1);
+    let (deploy, _) = chain.deploy_account(0x55, true);
+    let block = chain.block(vec![deploy]);
+    let mut prepared =
+        os::prepare_block(&block, &chain.state, Some(chain.head), &chain.classes, &chain.config)
+            .unwrap();
+    prepared.input.transactions[0].is_reverted = true;
+    assert_rejected(prepared.run(), "reverted DEPLOY_ACCOUNT");
+}
+
+#[test]
+fn successful_flag_on_a_reverted_transaction_fails() {
+    // The OS runs `__execute__` of a transaction the executor reverted: there is no trace to
+    // replay (and the call's failing assertion could not be proven anyway).
+    let mut chain = Chain::new(2);
+    let too_much =
+        (chain.erc20, selector("transfer"), vec![chain.accounts[0], Felt::ONE, Felt::ZERO]);
+    let tx = chain.invoke_v1(1, &[too_much]);
+    let block = chain.block(vec![tx]);
+    let mut prepared =
+        os::prepare_block(&block, &chain.state, Some(chain.head), &chain.classes, &chain.config)
+            .unwrap();
+    assert!(prepared.input.transactions[0].is_reverted);
+    prepared.input.transactions[0].is_reverted = false;
+    assert_rejected(prepared.run(), "successful flag on a reverted INVOKE");
 }

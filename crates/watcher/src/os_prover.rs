@@ -5,7 +5,8 @@
 //!
 //! What the OS does not prove yet is refused with [`ProveError::Unsupported`] (permanent, the
 //! job ends `failed` with the reason): genesis (its state is the chain's definition, made by
-//! system deployments, not by transactions) and blocks with reverted transactions.
+//! system deployments, not by transactions). Blocks with reverted transactions are proven (the
+//! OS takes the executor's reverted flag on trust: README.md, trust assumptions).
 
 use chain::{Felt, Transaction};
 use executor::{BlockContext, ExecutableTransaction};

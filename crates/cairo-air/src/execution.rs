@@ -143,6 +143,24 @@ fn program_data(program: &Program) -> Result<Vec<Felt>, CairoError> {
         .collect()
 }
 
+/// The cairo-vm configuration of every run this crate proves: entry point `main`, proof mode,
+/// layout `all_cairo` (its builtin segments are what the builtin tables read), relocated trace
+/// and memory, and no trace padding: the prover pads the trace itself (repeating the final
+/// `jmp rel 0`), which is much cheaper than running the VM for the padding steps. Callers that
+/// run a program with their own hint processor (the OS) use it too.
+pub fn proof_mode_config() -> CairoRunConfig<'static> {
+    CairoRunConfig {
+        entrypoint: "main",
+        trace_enabled: true,
+        relocate_mem: true,
+        relocate_trace: true,
+        layout: LayoutName::all_cairo,
+        proof_mode: true,
+        disable_trace_padding: true,
+        ..CairoRunConfig::default()
+    }
+}
+
 /// Runs `program_json` (compiled with `cairo-compile --proof_mode`) with the optional JSON
 /// program input.
 pub fn run_program(
@@ -159,19 +177,7 @@ pub fn run_program(
         serde_json::from_slice(program_json).map_err(|e| CairoError::BadProgram(e.to_string()))?;
     let mut processor = BuiltinHintProcessor::new_empty();
     register_input_hints(&mut processor, &json, input)?;
-    let config = CairoRunConfig {
-        entrypoint: "main",
-        trace_enabled: true,
-        relocate_mem: true,
-        relocate_trace: true,
-        layout: LayoutName::all_cairo,
-        proof_mode: true,
-        // The prover pads the trace itself (repeating the final `jmp rel 0`), which is much
-        // cheaper than running the VM for the padding steps.
-        disable_trace_padding: true,
-        ..CairoRunConfig::default()
-    };
-    let runner = cairo_run_program(&program, &config, &mut processor)
+    let runner = cairo_run_program(&program, &proof_mode_config(), &mut processor)
         .map_err(|e| CairoError::Run(e.to_string()))?;
 
     let trace: Vec<(u64, u64, u64)> = runner

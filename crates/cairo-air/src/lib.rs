@@ -27,7 +27,9 @@ pub mod trace;
 
 pub use air::Cpu;
 pub use error::{CairoError, CairoVerifyError};
-pub use execution::{CairoExecution, load_program, run_program, unsupported_builtins};
+pub use execution::{
+    CairoExecution, load_program, proof_mode_config, run_program, unsupported_builtins,
+};
 pub use public_input::{
     Builtin, BuiltinSegment, CairoPublicInput, JMP_REL_0, PROGRAM_BASE, program_hash,
 };

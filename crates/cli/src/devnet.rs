@@ -70,27 +70,6 @@ pub fn run(args: DevnetArgs) -> Result<(), Failure> {
     runtime.block_on(serve(args)).map_err(|e| unusable(format!("{e:#}")))
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {}
-        _ = terminate => {}
-    }
-}
-
 async fn serve(args: DevnetArgs) -> Result<()> {
     let config = NodeConfig {
         block_time: args.block_time,
@@ -118,7 +97,7 @@ async fn serve(args: DevnetArgs) -> Result<()> {
     let listener = std::net::TcpListener::bind(args.rpc_addr)
         .with_context(|| format!("cannot listen on {}", args.rpc_addr))?;
     println!("JSON-RPC (spec {}) on http://{}", chain::rpc::SPEC_VERSION, listener.local_addr()?);
-    sequencer::server::run(node, listener, shutdown_signal()).await?;
+    sequencer::server::run(node, listener, crate::run::shutdown_signal()).await?;
     Ok(())
 }
 

@@ -4,10 +4,9 @@
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 
-use cairo_vm::cairo_run::{CairoRunConfig, cairo_run_program_with_initial_scope};
+use cairo_vm::cairo_run::cairo_run_program_with_initial_scope;
 use cairo_vm::hint_processor::builtin_hint_processor::builtin_hint_processor_definition::BuiltinHintProcessor;
 use cairo_vm::types::exec_scope::ExecutionScopes;
-use cairo_vm::types::layout_name::LayoutName;
 use cairo_vm::types::program::Program;
 use cairo_vm::types::relocatable::MaybeRelocatable;
 use chain::block::{L1DataAvailabilityMode, StarknetVersion};
@@ -300,16 +299,7 @@ fn run_os(
     let mut processor = OsHintProcessor::new(builtin, input, classes);
     let mut scopes = ExecutionScopes::new();
     crate::state_update::enter_witness(&mut scopes, witness);
-    let config = CairoRunConfig {
-        entrypoint: "main",
-        trace_enabled: true,
-        relocate_mem: true,
-        relocate_trace: true,
-        layout: LayoutName::all_cairo,
-        proof_mode: true,
-        disable_trace_padding: true,
-        ..CairoRunConfig::default()
-    };
+    let config = cairo_air::proof_mode_config();
     let runner = cairo_run_program_with_initial_scope(&program, &config, &mut processor, scopes)
         .map_err(|e| OsError::Rejected(e.to_string()))?;
 

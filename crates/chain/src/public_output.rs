@@ -63,6 +63,21 @@ impl BlockPublicOutput {
     /// Number of felts the OS writes.
     pub const LEN: usize = 10;
 
+    /// The fields' names, in output order (what [`to_felts`](Self::to_felts) writes; also the
+    /// keys a program input naming them uses, as the light client's fixture program does).
+    pub const FIELD_NAMES: [&'static str; Self::LEN] = [
+        "os_version",
+        "chain_id",
+        "block_number",
+        "block_hash",
+        "parent_block_hash",
+        "previous_state_root",
+        "new_state_root",
+        "transaction_count",
+        "transaction_commitment",
+        "state_diff_commitment",
+    ];
+
     /// The output that the OS writes for `header`, on chain `chain_id`, starting from
     /// `previous_state_root` (the parent's state root).
     pub fn for_header(

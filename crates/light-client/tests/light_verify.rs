@@ -108,19 +108,7 @@ fn chain() -> &'static Chain {
 
 /// A proof of the fixture program writing `output`.
 fn prove(output: &BlockPublicOutput, preset: SecurityPreset) -> Vec<u8> {
-    let names = [
-        "os_version",
-        "chain_id",
-        "block_number",
-        "block_hash",
-        "parent_block_hash",
-        "previous_state_root",
-        "new_state_root",
-        "transaction_count",
-        "transaction_commitment",
-        "state_diff_commitment",
-    ];
-    let input: serde_json::Map<String, Value> = names
+    let input: serde_json::Map<String, Value> = BlockPublicOutput::FIELD_NAMES
         .iter()
         .zip(output.to_felts())
         .map(|(name, felt)| (name.to_string(), Value::String(felt.to_hex_string())))

@@ -16,7 +16,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::time::Duration;
 
-use chain::Felt;
+use chain::{BlockPublicOutput, Felt};
 use serde_json::Value;
 use stark::SecurityPreset;
 use watcher::{BlockProver, ProveError, ProvenBlock, ReplayedBlock, Replayer};
@@ -95,19 +95,7 @@ impl BlockProver for StandInProver {
                 steps: 1,
             });
         }
-        let names = [
-            "os_version",
-            "chain_id",
-            "block_number",
-            "block_hash",
-            "parent_block_hash",
-            "previous_state_root",
-            "new_state_root",
-            "transaction_count",
-            "transaction_commitment",
-            "state_diff_commitment",
-        ];
-        let input: serde_json::Map<String, Value> = names
+        let input: serde_json::Map<String, Value> = BlockPublicOutput::FIELD_NAMES
             .iter()
             .zip(output.to_felts())
             .map(|(name, felt)| (name.to_string(), Value::String(felt.to_hex_string())))

@@ -30,14 +30,16 @@
 //! # async fn wire() -> Result<(), Box<dyn std::error::Error>> {
 //! use std::sync::Arc;
 //! use std::time::Duration;
-//! use watcher::{SequencerClient, UnavailableProver, Watcher, WatcherConfig};
+//! use stark::SecurityPreset;
+//! use watcher::{OsProver, SequencerClient, Watcher, WatcherConfig};
 //!
-//! let policy = api::VerifyPolicy { min_security_bits: 100, os_program_hash: chain::Felt::ONE };
+//! let os_program_hash = OsProver::program_hash()?;
+//! let policy = api::VerifyPolicy { min_security_bits: 100, os_program_hash };
 //! let config = WatcherConfig::new("data", policy);
 //! let client = SequencerClient::new("http://127.0.0.1:5050", Duration::from_secs(10))?;
 //! let jobs = proof_store::JobIndex::open("data/jobs")?;
 //! let store = Arc::new(proof_store::FsProofStore::open("data/proofs").await?);
-//! let prover = Arc::new(UnavailableProver::os_not_built());
+//! let prover = Arc::new(OsProver::new(SecurityPreset::Standard));
 //! let watcher = Watcher::new(config, client, jobs, store, prover, api::Metrics::new());
 //! watcher.run(async { let _ = tokio::signal::ctrl_c().await; }).await?;
 //! # Ok(())

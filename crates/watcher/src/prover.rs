@@ -80,14 +80,6 @@ impl UnavailableProver {
         UnavailableProver { reason: reason.into() }
     }
 
-    /// This build's reason: the OS program is not built yet.
-    pub fn os_not_built() -> Self {
-        Self::new(
-            "the Cairo OS program (crates/os) is not built yet, so blocks cannot be proven; \
-             replay, state roots and divergence detection work",
-        )
-    }
-
     /// The reason given.
     pub fn reason(&self) -> &str {
         &self.reason

@@ -35,7 +35,7 @@ async fn the_sequencer_goes_away_and_comes_back() {
     let options = ServiceOptions::new(
         &format!("http://{addr}"),
         &dir.path().join("watcher"),
-        Arc::new(UnavailableProver::os_not_built()),
+        Arc::new(UnavailableProver::new("proving is off in this test (replay only)")),
         fs_store(dir.path()).await,
         stand_in::policy(),
     );
@@ -113,7 +113,7 @@ async fn malformed_answers_are_typed_errors_and_the_service_recovers() {
     let options = ServiceOptions::new(
         &proxy.url,
         &dir.path().join("watcher"),
-        Arc::new(UnavailableProver::os_not_built()),
+        Arc::new(UnavailableProver::new("proving is off in this test (replay only)")),
         fs_store(dir.path()).await,
         stand_in::policy(),
     );

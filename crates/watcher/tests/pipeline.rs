@@ -113,7 +113,7 @@ async fn without_a_prover_jobs_fail_clearly_and_state_roots_are_served() {
     let options = ServiceOptions::new(
         &devnet.url,
         &dir.path().join("watcher"),
-        Arc::new(UnavailableProver::os_not_built()),
+        Arc::new(UnavailableProver::new("proving is off in this test (replay only)")),
         store.clone(),
         stand_in::policy(),
     );

@@ -20,17 +20,22 @@ pub struct LightVerifyArgs {
     rpc_url: String,
     #[arg(long)]
     block: u64,
-    /// The OS program hash to trust (hex). Required until the OS program is bundled.
+    /// The OS program hash to trust (hex); the bundled OS program's (`watcher-prover os-hash`)
+    /// when absent.
     #[arg(long)]
-    os_hash: String,
+    os_hash: Option<String>,
     /// Minimum conjectured security of the proof.
     #[arg(long, default_value_t = 100)]
     min_security: u32,
 }
 
 pub fn run(args: LightVerifyArgs) -> Result<(), Failure> {
-    let pinned = Felt::from_hex(&args.os_hash)
-        .map_err(|e| unusable(format!("--os-hash {:?}: {e}", args.os_hash)))?;
+    let pinned = match &args.os_hash {
+        Some(text) => {
+            Felt::from_hex(text).map_err(|e| unusable(format!("--os-hash {text:?}: {e}")))?
+        }
+        None => crate::os_hash::os_program_hash()?,
+    };
     let options = LightClientOptions { min_security_bits: args.min_security };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()

@@ -11,9 +11,7 @@ pub struct OsHashArgs {}
 
 /// The OS program's hash, as `verify --program` and light clients compute it.
 pub fn os_program_hash() -> Result<starknet_types_core::felt::Felt, Failure> {
-    let bytecode = cairo_air::load_program(os::OS_PROGRAM_JSON.as_bytes())
-        .map_err(|e| unusable(format!("the bundled OS program: {e}")))?;
-    Ok(cairo_air::program_hash(&bytecode))
+    os::program_hash().map_err(|e| unusable(format!("the bundled OS program: {e}")))
 }
 
 pub fn run(_args: OsHashArgs) -> Result<(), Failure> {

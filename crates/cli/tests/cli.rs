@@ -173,4 +173,17 @@ fn light_verify_exits_2_when_an_endpoint_is_unusable() {
     let o = light_verify("not-hex");
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("--os-hash"));
+    // Without --os-hash the bundled OS program's hash is pinned: the run gets as far as the
+    // unreachable API.
+    let o = run(bin().args([
+        "light-verify",
+        "--api-url",
+        "http://127.0.0.1:9",
+        "--rpc-url",
+        "http://127.0.0.1:9",
+        "--block",
+        "1",
+    ]));
+    assert_eq!(o.status.code(), Some(2), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(!String::from_utf8_lossy(&o.stderr).contains("--os-hash"));
 }

@@ -29,5 +29,5 @@ pub use hints::ClassInput;
 pub use input::{OsInput, PreContract, TX_DECLARE, TX_DEPLOY_ACCOUNT, TX_INVOKE, TransactionInput};
 pub use runner::{
     BlockExecution, BlockToProve, OS_PROGRAM_JSON, OsRun, PreparedBlock, os_program, prepare_block,
-    run_block,
+    program_hash, run_block,
 };

@@ -109,6 +109,14 @@ pub fn os_program() -> Result<Program, OsError> {
         .map_err(|e| OsError::Program(e.to_string()))
 }
 
+/// The OS program's hash as verifiers pin it (`cairo_air::program_hash`: Poseidon over the
+/// bytecode); light clients and the service pin this value.
+pub fn program_hash() -> Result<chain::Felt, OsError> {
+    let bytecode = cairo_air::load_program(OS_PROGRAM_JSON.as_bytes())
+        .map_err(|e| OsError::Program(e.to_string()))?;
+    Ok(cairo_air::program_hash(&bytecode))
+}
+
 /// Runs `block` through the executor and then through the OS, on top of the state after block
 /// `parent_block` of `state` (`None`: the empty state, nothing committed yet). Class definitions
 /// come from `classes`. The same as [`prepare_block`] then [`PreparedBlock::run`].

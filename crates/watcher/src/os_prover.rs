@@ -28,9 +28,8 @@ impl OsProver {
 
     /// The program hash proofs of this prover carry (what verifiers pin).
     pub fn program_hash() -> Result<Felt, ProveError> {
-        let bytecode = cairo_air::load_program(os::OS_PROGRAM_JSON.as_bytes())
-            .map_err(|error| ProveError::Unavailable(format!("the bundled OS program: {error}")))?;
-        Ok(cairo_air::program_hash(&bytecode))
+        os::program_hash()
+            .map_err(|error| ProveError::Unavailable(format!("the bundled OS program: {error}")))
     }
 }
 

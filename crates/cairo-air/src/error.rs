@@ -20,6 +20,9 @@ pub enum CairoError {
     TooLarge { steps: usize },
     #[error("invalid public input: {0}")]
     BadPublicInput(String),
+    /// An `ecdsa` instance without a valid signature (missing, or one the table refuses).
+    #[error(transparent)]
+    Ecdsa(#[from] crate::builtins::ecdsa::EcdsaError),
     #[error(transparent)]
     Prover(#[from] stark::ProverError),
 }

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::rc::Rc;
 
+use cairo_vm::air_private_input::PrivateInput;
 use cairo_vm::cairo_run::{CairoRunConfig, cairo_run_program};
 use cairo_vm::hint_processor::builtin_hint_processor::builtin_hint_processor_definition::{
     BuiltinHintProcessor, HintFunc,
@@ -13,6 +14,7 @@ use cairo_vm::types::builtin_name::BuiltinName;
 use cairo_vm::types::layout_name::LayoutName;
 use cairo_vm::types::program::Program;
 use cairo_vm::types::relocatable::MaybeRelocatable;
+use cairo_vm::vm::runners::cairo_runner::CairoRunner;
 use serde_json::Value;
 use stark::Felt;
 use starknet_types_core::felt::Felt as Felt252;
@@ -33,6 +35,17 @@ pub struct CairoExecution {
     pub builtins: Vec<BuiltinSegment>,
     /// Contents of the output segment.
     pub output: Vec<Felt>,
+    /// The signatures the `ecdsa` instances were checked against (cairo-vm's AIR private
+    /// input), in address order; empty without the builtin.
+    pub signatures: Vec<EcdsaSignature>,
+}
+
+/// The prover's signature for the `ecdsa` instance at `address`: `r` and `w = s^-1 mod n`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EcdsaSignature {
+    pub address: u64,
+    pub r: Felt,
+    pub w: Felt,
 }
 
 impl CairoExecution {
@@ -49,6 +62,7 @@ fn supported(builtin: BuiltinName) -> Option<Builtin> {
         BuiltinName::poseidon => Some(Builtin::Poseidon),
         BuiltinName::bitwise => Some(Builtin::Bitwise),
         BuiltinName::pedersen => Some(Builtin::Pedersen),
+        BuiltinName::ecdsa => Some(Builtin::Ecdsa),
         _ => None,
     }
 }
@@ -203,6 +217,7 @@ pub fn run_program(
         runner.get_memory_segment_addresses().map_err(|e| CairoError::Run(e.to_string()))?;
     let mut builtins = Vec::new();
     let mut output = Vec::new();
+    let mut signatures = Vec::new();
     for name in program.iter_builtins() {
         let builtin = supported(*name).expect("checked above");
         let (begin, stop) = *segments
@@ -219,9 +234,34 @@ pub fn run_program(
                 })
                 .collect::<Result<_, _>>()?;
         }
+        if builtin == Builtin::Ecdsa {
+            signatures = ecdsa_signatures(&runner, begin as u64);
+        }
         builtins.push(BuiltinSegment { builtin, begin: begin as u64, stop: stop as u64 });
     }
-    Ok(CairoExecution { program: program_words, trace, memory, builtins, output })
+    Ok(CairoExecution { program: program_words, trace, memory, builtins, output, signatures })
+}
+
+/// The signatures of the run's `ecdsa` instances, from cairo-vm's AIR private input (instance
+/// `index` lies at `begin + 2 index` once relocated).
+fn ecdsa_signatures(runner: &CairoRunner, begin: u64) -> Vec<EcdsaSignature> {
+    let private = runner.get_air_private_input();
+    let mut signatures: Vec<EcdsaSignature> = private
+        .0
+        .get(&BuiltinName::ecdsa)
+        .into_iter()
+        .flatten()
+        .filter_map(|input| match input {
+            PrivateInput::Signature(s) => Some(EcdsaSignature {
+                address: begin + 2 * s.index as u64,
+                r: from_vm_felt(&s.signature_input.r),
+                w: from_vm_felt(&s.signature_input.w),
+            }),
+            _ => None,
+        })
+        .collect();
+    signatures.sort_by_key(|s| s.address);
+    signatures
 }
 
 #[cfg(test)]

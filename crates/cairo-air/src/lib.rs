@@ -9,8 +9,8 @@
 //! * [`verify_proof`] checks a proof file under a [`CairoPolicy`] (minimum security,
 //!   expected program hash) and returns the [`VerifiedStatement`]: program hash and output.
 //!
-//! Builtins: `output`, `range_check`, `bitwise`, `poseidon` and `pedersen` (each its own
-//! table, see [`builtins`]); a program declaring another builtin is refused with
+//! Builtins: `output`, `range_check`, `bitwise`, `poseidon`, `pedersen` and `ecdsa` (each its
+//! own table, see [`builtins`]); a program declaring another builtin is refused with
 //! [`CairoError::UnsupportedBuiltins`], naming it.
 //!
 //! Features: `parallel` (default) forwards to `stark/parallel`.
@@ -28,7 +28,8 @@ pub mod trace;
 pub use air::Cpu;
 pub use error::{CairoError, CairoVerifyError};
 pub use execution::{
-    CairoExecution, load_program, proof_mode_config, run_program, unsupported_builtins,
+    CairoExecution, EcdsaSignature, load_program, proof_mode_config, run_program,
+    unsupported_builtins,
 };
 pub use public_input::{
     Builtin, BuiltinSegment, CairoPublicInput, JMP_REL_0, PROGRAM_BASE, program_hash,

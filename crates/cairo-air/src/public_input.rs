@@ -24,6 +24,7 @@ pub enum Builtin {
     Bitwise,
     Poseidon,
     Pedersen,
+    Ecdsa,
 }
 
 impl Builtin {
@@ -34,6 +35,7 @@ impl Builtin {
             Builtin::Poseidon => 2,
             Builtin::Bitwise => 3,
             Builtin::Pedersen => 4,
+            Builtin::Ecdsa => 5,
         }
     }
     fn from_id(id: u8) -> Option<Self> {
@@ -43,6 +45,7 @@ impl Builtin {
             2 => Some(Builtin::Poseidon),
             3 => Some(Builtin::Bitwise),
             4 => Some(Builtin::Pedersen),
+            5 => Some(Builtin::Ecdsa),
             _ => None,
         }
     }
@@ -53,6 +56,7 @@ impl Builtin {
             Builtin::Poseidon => "poseidon",
             Builtin::Bitwise => "bitwise",
             Builtin::Pedersen => "pedersen",
+            Builtin::Ecdsa => "ecdsa",
         }
     }
 }
@@ -172,6 +176,11 @@ impl CairoPublicInput {
             let pedersen_limit = 3 << (stark::MAX_LOG_TRACE_LENGTH - 9);
             if b.builtin == Builtin::Pedersen && b.stop - b.begin > pedersen_limit {
                 return bad("the pedersen segment is larger than the prover's largest table");
+            }
+            // 1024 rows per ecdsa instance.
+            let ecdsa_limit = 2 << (stark::MAX_LOG_TRACE_LENGTH - 10);
+            if b.builtin == Builtin::Ecdsa && b.stop - b.begin > ecdsa_limit {
+                return bad("the ecdsa segment is larger than the prover's largest table");
             }
         }
         let output_len = self.output_segment().map_or(0, |o| o.stop - o.begin);

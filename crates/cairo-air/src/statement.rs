@@ -1,7 +1,7 @@
 //! The Cairo statement: the CPU component, one component per used builtin, the 16-bit range
 //! table when a builtin needs range checks, and the checks that tie their claims together.
 //!
-//! Components, in order: `cpu`; `range_check`, `bitwise`, `poseidon`, `pedersen` (each if its
+//! Components, in order: `cpu`; `range_check`, `bitwise`, `poseidon`, `pedersen`, `ecdsa` (each if its
 //! segment is not empty); `range16` (if `range_check` is there). Claims:
 //! * memory: `P_cpu * prod_b P_b = z^D / prod_public (z - (a + alpha v))`, where `D` is the
 //!   number of public cells plus the number of builtin-table accesses (padding included),
@@ -12,6 +12,7 @@ use stark::{Air, Component, Felt};
 
 use crate::air::Cpu;
 use crate::builtins::bitwise::{self, Bitwise};
+use crate::builtins::ecdsa::{self, Ecdsa};
 use crate::builtins::log_rows;
 use crate::builtins::pedersen::{self, Pedersen};
 use crate::builtins::poseidon::{self, Poseidon};
@@ -32,6 +33,7 @@ pub struct CairoAir {
     bitwise: Option<Bitwise>,
     poseidon: Option<Poseidon>,
     pedersen: Option<Pedersen>,
+    ecdsa: Option<Ecdsa>,
     range16: Option<Range16>,
 }
 
@@ -58,10 +60,16 @@ pub(crate) fn builtin_accesses(public: &CairoPublicInput) -> u64 {
         let instances = ((stop - begin) / pedersen::CELLS as u64) as usize;
         (pedersen::CELLS * pedersen::padded_instances(instances)) as u64
     });
+    // One instance per 1024 rows, padded likewise.
+    let ecdsa = used_segment(public, Builtin::Ecdsa).map_or(0, |(begin, stop)| {
+        let instances = ((stop - begin) / ecdsa::CELLS as u64) as usize;
+        (ecdsa::CELLS * ecdsa::padded_instances(instances)) as u64
+    });
     range_check
         + table(Builtin::Bitwise, bitwise::CELLS)
         + table(Builtin::Poseidon, poseidon::CELLS)
         + pedersen
+        + ecdsa
 }
 
 impl CairoAir {
@@ -71,6 +79,7 @@ impl CairoAir {
         let bitwise = used_segment(&public, Builtin::Bitwise).map(|(b, s)| Bitwise::new(b, s));
         let poseidon = used_segment(&public, Builtin::Poseidon).map(|(b, s)| Poseidon::new(b, s));
         let pedersen = used_segment(&public, Builtin::Pedersen).map(|(b, s)| Pedersen::new(b, s));
+        let ecdsa = used_segment(&public, Builtin::Ecdsa).map(|(b, s)| Ecdsa::new(b, s));
         let range16 = range_check.as_ref().map(|_| Range16);
         Self {
             public_input_bytes: public.to_bytes(),
@@ -79,6 +88,7 @@ impl CairoAir {
             bitwise,
             poseidon,
             pedersen,
+            ecdsa,
             range16,
             public,
         }
@@ -123,6 +133,9 @@ impl Air for CairoAir {
         if let Some(c) = &self.pedersen {
             components.push(c);
         }
+        if let Some(c) = &self.ecdsa {
+            components.push(c);
+        }
         if let Some(c) = &self.range16 {
             components.push(c);
         }
@@ -144,7 +157,12 @@ impl Air for CairoAir {
             lookups += claims[next][1];
             next += 1;
         }
-        for present in [self.bitwise.is_some(), self.poseidon.is_some(), self.pedersen.is_some()] {
+        for present in [
+            self.bitwise.is_some(),
+            self.poseidon.is_some(),
+            self.pedersen.is_some(),
+            self.ecdsa.is_some(),
+        ] {
             if present {
                 memory_product *= claims[next][0];
                 next += 1;

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use stark::{Felt, TraceTable, batch_inverse};
 
-use crate::builtins::{bitwise, pedersen, poseidon, range_check, range16};
+use crate::builtins::{bitwise, ecdsa, pedersen, poseidon, range_check, range16};
 use crate::error::CairoError;
 use crate::execution::CairoExecution;
 use crate::layout::*;
@@ -214,6 +214,27 @@ pub fn build_traces(
             ))
         })?;
         check_deduced(&memory, &accesses, "pedersen")?;
+        builtin_accesses.extend(accesses);
+        builtin_traces.push(trace);
+    }
+    if let Some((begin, stop)) = used_segment(&public, Builtin::Ecdsa) {
+        let by_address: std::collections::HashMap<u64, &crate::execution::EcdsaSignature> =
+            execution.signatures.iter().map(|s| (s.address, s)).collect();
+        let signatures = (begin..stop)
+            .step_by(ecdsa::CELLS)
+            .map(|a| {
+                let (Some(pubkey), Some(message)) = (memory.cell(a), memory.cell(a + 1)) else {
+                    return Err(CairoError::BadExecution(format!(
+                        "ecdsa instance at {a} has an unwritten cell"
+                    )));
+                };
+                let signature =
+                    by_address.get(&a).ok_or(ecdsa::EcdsaError::MissingSignature { address: a })?;
+                Ok(ecdsa::Signature { address: a, pubkey, message, r: signature.r, w: signature.w })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let (trace, accesses) = ecdsa::build_trace(&signatures)?;
+        check_deduced(&memory, &accesses, "ecdsa")?;
         builtin_accesses.extend(accesses);
         builtin_traces.push(trace);
     }

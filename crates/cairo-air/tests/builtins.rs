@@ -472,3 +472,274 @@ fn builtin_mix_proves_and_verifies() {
     assert_eq!(traces.len(), 5);
     assert_eq!(proven_output(&execution), vec![poseidon, pedersen, F::from(210u64)]);
 }
+
+mod ecdsa {
+    use super::*;
+    use cairo_air::builtins::ecdsa::curve::{
+        KEY_ROW, LAST_ROW, Point, ROWS_PER_INSTANCE, W_ROW, lift_x, shift_point,
+    };
+    use cairo_air::builtins::ecdsa::{
+        self as table, ADDRESS, BIT, CELLS, DX, DY, Ecdsa, FINAL_SLOPE, MAIN_WIDTH, R, SHIFT_INV,
+        SLOPE, SUFFIX, Signature, Witness, X, X_DIFF_INV, Y,
+    };
+    use cairo_air::layout::N_CHALLENGES;
+    use cairo_air::trace::felt_to_u64;
+    use starknet_crypto::Felt as F;
+
+    /// The ecdsa table on its own (no memory claim to match): for the table's own constraints.
+    struct OneTable(Ecdsa);
+
+    impl Air for OneTable {
+        fn name(&self) -> &str {
+            "ecdsa table"
+        }
+        fn public_input_bytes(&self) -> Vec<u8> {
+            Vec::new()
+        }
+        fn components(&self) -> Vec<&dyn stark::Component> {
+            vec![&self.0]
+        }
+        fn num_aux_challenges(&self) -> usize {
+            N_CHALLENGES
+        }
+    }
+
+    fn felt(x: F) -> Felt {
+        Felt::from_hex_unchecked(&x.to_hex_string())
+    }
+
+    /// `s^-1 mod n`, as cairo-vm computes `w`.
+    fn w_of(s: &F) -> F {
+        let n = F::from_hex_unchecked(
+            "0x0800000000000010ffffffffffffffffb781126dcae7b2321e66a241adc64d2f",
+        );
+        s.mod_inverse(&n.try_into().unwrap()).unwrap()
+    }
+
+    /// Signer `seed` signs `message` with nonce `k` (any nonzero `k` below the order works).
+    fn signed(seed: u64, message: F, k: F, address: u64) -> Signature {
+        let private = starknet_crypto::pedersen_hash(&F::from(seed), &F::from(0xfeedu64));
+        let pubkey = starknet_crypto::get_public_key(&private);
+        let signature = starknet_crypto::sign(&private, &message, &k).unwrap();
+        assert!(starknet_crypto::verify(&pubkey, &message, &signature.r, &signature.s).unwrap());
+        Signature {
+            address,
+            pubkey: felt(pubkey),
+            message: felt(message),
+            r: felt(signature.r),
+            w: felt(w_of(&signature.s)),
+        }
+    }
+
+    #[test]
+    fn honest_tables_for_random_keys_pass_the_checker() {
+        // Five signers, messages and nonces drawn from a seeded hash chain; both roots of
+        // `y_Q` occur among the keys the prover needs.
+        let mut seed = F::from(0x5157u64);
+        let mut next = || {
+            seed = starknet_crypto::poseidon_hash(seed, F::ONE);
+            seed
+        };
+        let two251 = F::from(2u64).pow(251u64).try_into().unwrap();
+        let signatures: Vec<Signature> = (0..5u64)
+            .map(|i| {
+                let message = next().mod_floor(&two251);
+                let k = next().mod_floor(&two251);
+                signed(i, message, k, 50 + CELLS as u64 * i)
+            })
+            .collect();
+        let roots: Vec<bool> = signatures
+            .iter()
+            .map(|s| table::witness(s).unwrap().0.key.y == lift_x(&s.pubkey).unwrap())
+            .collect();
+        assert!(roots.contains(&true) && roots.contains(&false), "{roots:?}");
+        let (trace, accesses) = table::build_trace(&signatures).unwrap();
+        assert_eq!(trace.length(), 8 * ROWS_PER_INSTANCE);
+        assert_eq!(accesses.len(), 8 * CELLS);
+        assert_eq!(accesses[3], (53, signatures[1].message));
+        let air = OneTable(Ecdsa::new(50, 50 + 5 * CELLS as u64));
+        stark::validate_traces(&air, &[trace], &challenges_of(&air)).unwrap();
+    }
+
+    fn challenges_of(air: &dyn Air) -> Vec<Felt> {
+        (1..=air.num_aux_challenges() as u64).map(|i| Felt::from(i * 0x1_0000_0001 + 7)).collect()
+    }
+
+    /// CPU, pedersen and ecdsa tables of the program's three signatures (one padding instance).
+    fn honest() -> (Vec<TraceTable>, cairo_air::CairoPublicInput) {
+        let (execution, _) = common::ecdsa_signatures();
+        let (traces, public) = honest_traces(execution, 3);
+        assert_eq!(traces[2].length(), 4 * ROWS_PER_INSTANCE);
+        (traces, public)
+    }
+
+    /// Instance `k`'s witness, read back from the table.
+    fn witness_of(t: &TraceTable, k: usize) -> Witness {
+        let base = k * ROWS_PER_INSTANCE;
+        Witness {
+            address: felt_to_u64(t.get(base, ADDRESS)).unwrap(),
+            key: Point { x: *t.get(base + KEY_ROW, DX), y: *t.get(base + KEY_ROW, DY) },
+            message: *t.get(base, SUFFIX),
+            r: *t.get(base, R),
+            w: *t.get(base + W_ROW, SUFFIX),
+        }
+    }
+
+    /// Overwrites instance `k`'s rows with those the table computes for `witness`.
+    fn replace_instance(t: &mut TraceTable, k: usize, witness: Witness) {
+        let (block, _) = table::layout(&[witness]).unwrap();
+        for r in 0..ROWS_PER_INSTANCE {
+            for c in 0..MAIN_WIDTH {
+                t.set(k * ROWS_PER_INSTANCE + r, c, *block.get(r, c));
+            }
+        }
+    }
+
+    #[test]
+    fn honest_traces_pass_the_checker() {
+        honest();
+    }
+
+    #[test]
+    fn wrong_signature() {
+        // r + 1 with everything else computed honestly: only x(w B) = r fails.
+        let (mut t, p) = honest();
+        let w = witness_of(&t[2], 1);
+        replace_instance(&mut t[2], 1, Witness { r: w.r + Felt::one(), ..w });
+        assert_rejected(t, p, "ecdsa: final check x(acc - S) = r");
+    }
+
+    #[test]
+    fn skipped_final_check() {
+        // A wrong r, and the final row claims no slope: the shift point's guard catches it.
+        let (mut t, p) = honest();
+        let w = witness_of(&t[2], 2);
+        replace_instance(&mut t[2], 2, Witness { r: w.r + Felt::one(), ..w });
+        let row = 2 * ROWS_PER_INSTANCE + LAST_ROW;
+        t[2].set(row, FINAL_SLOPE, Felt::zero());
+        t[2].set(row, SHIFT_INV, Felt::zero());
+        assert_rejected(t, p, "ecdsa: x differs from S's");
+    }
+
+    #[test]
+    fn wrong_message() {
+        // The table checks the signature against message + 1 (its cell then disagrees with
+        // memory too): the signature does not verify for it.
+        let (mut t, p) = honest();
+        let w = witness_of(&t[2], 0);
+        replace_instance(&mut t[2], 0, Witness { message: w.message + Felt::one(), ..w });
+        assert_rejected(t, p, "ecdsa: final check x(acc - S) = r");
+    }
+
+    #[test]
+    fn memory_mismatch() {
+        // A valid signature by the same key of another message, laid out honestly at the same
+        // address: the table is internally valid, but its message cell is not the program's.
+        let (mut t, p) = honest();
+        let w = witness_of(&t[2], 1);
+        let private = common::ecdsa_private_key(1);
+        let message = F::from(424242u64);
+        let k = starknet_crypto::rfc6979_generate_k(&message, &private, None);
+        let signature = starknet_crypto::sign(&private, &message, &k).unwrap();
+        let other = Signature {
+            address: w.address,
+            pubkey: w.key.x,
+            message: felt(message),
+            r: felt(signature.r),
+            w: felt(w_of(&signature.s)),
+        };
+        let (valid, _) = table::witness(&other).unwrap();
+        replace_instance(&mut t[2], 1, valid);
+        assert_rejected(t, p, "claims");
+    }
+
+    #[test]
+    fn pubkey_not_on_the_curve() {
+        // (pubkey, y + 1) is on another curve y^2 = x^3 + x + beta': the run goes through
+        // honestly computed chord and doubling steps, but the key is refused.
+        let (mut t, p) = honest();
+        let w = witness_of(&t[2], 1);
+        let key = Point { x: w.key.x, y: w.key.y + Felt::one() };
+        replace_instance(&mut t[2], 1, Witness { key, ..w });
+        assert_rejected(t, p, "ecdsa: doubling point is on the curve");
+    }
+
+    #[test]
+    fn non_boolean_bit() {
+        // A "bit" of 2 in phase A with suffixes that still decompose up to its first row (the
+        // message cell, which then disagrees with memory as well).
+        let (mut t, p) = honest();
+        let first = ROWS_PER_INSTANCE;
+        let row = first + 7;
+        t[2].set(row, BIT, Felt::from(2u64));
+        for r in (first..=row).rev() {
+            let s = t[2].get(r + 1, SUFFIX).double() + t[2].get(r, BIT);
+            t[2].set(r, SUFFIX, s);
+        }
+        assert_rejected(t, p, "ecdsa: bit is a bit");
+    }
+
+    #[test]
+    fn wrong_doubling_step() {
+        let (mut t, p) = honest();
+        let row = ROWS_PER_INSTANCE + KEY_ROW + 40;
+        let v = *t[2].get(row, DX);
+        t[2].set(row, DX, v + Felt::one());
+        assert_rejected(t, p, "ecdsa: doubled x");
+    }
+
+    #[test]
+    fn wrong_accumulator_step() {
+        let (mut t, p) = honest();
+        let row = (ROWS_PER_INSTANCE..).find(|r| *t[2].get(*r, BIT) == Felt::one()).unwrap();
+        let v = *t[2].get(row + 1, Y);
+        t[2].set(row + 1, Y, v + Felt::one());
+        assert_rejected(t, p, "ecdsa: next y");
+    }
+
+    #[test]
+    fn addition_without_the_distinct_x_witness() {
+        let (mut t, p) = honest();
+        let row = (W_ROW..).find(|r| *t[2].get(*r, BIT) == Felt::one()).unwrap();
+        t[2].set(row, X_DIFF_INV, Felt::zero());
+        assert_rejected(t, p, "ecdsa: x differs from the added point's");
+    }
+
+    #[test]
+    fn zero_w() {
+        // Phase C of instance 0 with w = 0: no bits, the accumulator rests at S.
+        let (mut t, p) = honest();
+        let shift = shift_point();
+        for row in W_ROW..ROWS_PER_INSTANCE {
+            for c in [SUFFIX, BIT, SLOPE, X_DIFF_INV] {
+                t[2].set(row, c, Felt::zero());
+            }
+            t[2].set(row, X, shift.x);
+            t[2].set(row, Y, shift.y);
+        }
+        assert_rejected(t, p, "ecdsa: r and w are not zero");
+    }
+
+    #[test]
+    fn skipped_instance() {
+        let (mut t, p) = honest();
+        let n = t[2].length();
+        for row in 2 * ROWS_PER_INSTANCE..n {
+            let a = *t[2].get(row, ADDRESS);
+            t[2].set(row, ADDRESS, a + Felt::from(CELLS as u64));
+        }
+        assert_rejected(t, p, "ecdsa: addresses step by 0 or 2");
+    }
+
+    #[test]
+    fn proof_does_not_verify_for_a_shorter_segment() {
+        let (execution, _) = common::ecdsa_signatures();
+        let bytes = prove_execution(&execution, &SecurityPreset::Test.options()).unwrap();
+        let envelope = stark::ProofEnvelope::from_bytes(&bytes).unwrap();
+        let mut public = cairo_air::CairoPublicInput::from_bytes(&envelope.public_input).unwrap();
+        let segment = public.builtins.iter_mut().find(|b| b.builtin == Builtin::Ecdsa).unwrap();
+        segment.stop -= CELLS as u64;
+        let air = CairoAir::new(public);
+        assert!(stark::verify(&air, &envelope.proof, &AcceptancePolicy::insecure()).is_err());
+    }
+}

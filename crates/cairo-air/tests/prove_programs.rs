@@ -71,3 +71,41 @@ fn standard_library_program_proves_with_every_builtin() {
     expected.push(Felt::from(12u64 ^ 10));
     assert_eq!(statement.output, expected);
 }
+
+#[test]
+fn ecdsa_program_proves_and_verifies() {
+    let (execution, expected) = common::ecdsa_signatures();
+    assert_eq!(execution.signatures.len(), 3, "one signature per ecdsa instance");
+    let proof = prove_execution(&execution, &SecurityPreset::Standard.options()).unwrap();
+    let statement = verify_proof(&proof, &CairoPolicy::default()).unwrap();
+    let expected: Vec<Felt> = expected.into_iter().map(from_crypto).collect();
+    assert_eq!(statement.output, expected);
+}
+
+#[test]
+fn ecdsa_run_with_a_tampered_signature_is_not_proven() {
+    // The VM checked the real signatures; the prover is handed others. Each tampering is a
+    // typed error, never a proof.
+    use cairo_air::builtins::ecdsa::EcdsaError;
+    use cairo_air::{CairoError, EcdsaSignature};
+    let (execution, _) = common::ecdsa_signatures();
+    let tamper = |change: &dyn Fn(&mut Vec<EcdsaSignature>)| {
+        let mut bad = execution.clone();
+        change(&mut bad.signatures);
+        prove_execution(&bad, &SecurityPreset::Test.options()).unwrap_err()
+    };
+    let one = stark::Felt::one();
+    let address = execution.signatures[1].address;
+    assert!(matches!(
+        tamper(&|s| s[1].r += one),
+        CairoError::Ecdsa(EcdsaError::InvalidSignature { address: a }) if a == address
+    ));
+    assert!(matches!(
+        tamper(&|s| s[1].w += one),
+        CairoError::Ecdsa(EcdsaError::InvalidSignature { .. })
+    ));
+    assert!(matches!(
+        tamper(&|s| { s.remove(1); }),
+        CairoError::Ecdsa(EcdsaError::MissingSignature { address: a }) if a == address
+    ));
+}

@@ -83,16 +83,16 @@ fn unusable_input_exits_2() {
     // A program using a builtin the prover does not support is refused, naming it.
     let mut json: serde_json::Value =
         serde_json::from_slice(&std::fs::read(program("fibonacci")).unwrap()).unwrap();
-    json["builtins"] = serde_json::json!(["output", "ecdsa"]);
-    let ecdsa = dir.path().join("ecdsa.json");
-    std::fs::write(&ecdsa, serde_json::to_vec(&json).unwrap()).unwrap();
+    json["builtins"] = serde_json::json!(["output", "ec_op"]);
+    let ec_op = dir.path().join("ec_op.json");
+    std::fs::write(&ec_op, serde_json::to_vec(&json).unwrap()).unwrap();
     let o = run(bin()
         .args(["prove", "--program"])
-        .arg(&ecdsa)
+        .arg(&ec_op)
         .arg("--out")
         .arg(dir.path().join("x.proof")));
     assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("ecdsa"));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("ec_op"));
 }
 
 #[test]

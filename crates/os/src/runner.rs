@@ -99,6 +99,7 @@ impl OsRun {
             memory: self.memory.iter().map(|cell| cell.as_ref().map(felt)).collect(),
             builtins,
             output: self.output.iter().map(felt).collect(),
+            signatures: Vec::new(),
         })
     }
 }

@@ -22,6 +22,7 @@
 //!   [`range16`] table of every 16-bit value with multiplicities.
 
 pub mod bitwise;
+pub mod ecdsa;
 pub mod pedersen;
 pub mod poseidon;
 pub mod range16;

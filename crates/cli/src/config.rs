@@ -17,6 +17,20 @@ use stark::SecurityPreset;
 
 use crate::devnet::parse_duration;
 
+/// The default first block to prove: genesis (block 0) is the chain's definition, made by
+/// system deployments rather than transactions, and the OS does not prove it. It is still
+/// replayed (the state starts from it).
+pub const FIRST_PROVABLE_BLOCK: u64 = 1;
+
+/// The conjectured security a preset promises, the default minimum a stored proof must meet.
+pub fn preset_bits(preset: SecurityPreset) -> u32 {
+    match preset {
+        SecurityPreset::Test => 0,
+        SecurityPreset::Standard => 100,
+        SecurityPreset::High => 128,
+    }
+}
+
 /// The flags of `run` (all optional here: a missing one falls back to the file, then the
 /// default).
 #[derive(Args, Clone, Debug, Default)]
@@ -42,7 +56,9 @@ pub struct ServiceArgs {
     /// Address of the query API [default: 127.0.0.1:8080].
     #[arg(long, env = "WATCHER_PROVER_API_ADDR")]
     pub api_addr: Option<SocketAddr>,
-    /// First block to prove (earlier blocks are replayed to build the state) [default: 0].
+    /// First block to prove (earlier blocks are replayed to build the state) [default: 1:
+    /// genesis is the chain's definition, made by system deployments, which the OS does not
+    /// prove].
     #[arg(long, env = "WATCHER_PROVER_FROM_BLOCK")]
     pub from_block: Option<u64>,
     /// Blocks that must be on top of a block before it is processed [default: 0].
@@ -66,6 +82,11 @@ pub struct ServiceArgs {
     /// `--security` gives: 100, 128, or 0 for `test`].
     #[arg(long, env = "WATCHER_PROVER_MIN_SECURITY")]
     pub min_security: Option<u32>,
+    /// Put the blocks that failed (after their proving attempts) back in the queue at start,
+    /// e.g. after fixing what made them fail. A one-off operator action: a flag, not a config
+    /// file setting.
+    #[arg(long, env = "WATCHER_PROVER_RETRY_FAILED")]
+    pub retry_failed: bool,
 }
 
 /// The config file: the same settings, snake_case keys; unknown keys are errors.
@@ -103,6 +124,7 @@ pub struct ServiceConfig {
     pub security: SecurityPreset,
     pub os_hash: chain::Felt,
     pub min_security: u32,
+    pub retry_failed: bool,
 }
 
 impl FileConfig {
@@ -153,11 +175,6 @@ impl ServiceArgs {
                 .map_err(|error| anyhow::anyhow!("os_hash {text:?}: {error}"))?,
             None => watcher::OsProver::program_hash()?,
         };
-        let preset_bits = match security {
-            SecurityPreset::Test => 0,
-            SecurityPreset::Standard => 100,
-            SecurityPreset::High => 128,
-        };
         let workers = self.workers.or(file.workers).unwrap_or(1);
         if workers == 0 {
             bail!("workers must be at least 1");
@@ -172,13 +189,14 @@ impl ServiceArgs {
                 .api_addr
                 .or(file.api_addr)
                 .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080))),
-            from_block: self.from_block.or(file.from_block).unwrap_or(0),
+            from_block: self.from_block.or(file.from_block).unwrap_or(FIRST_PROVABLE_BLOCK),
             confirmations: self.confirmations.or(file.confirmations).unwrap_or(0),
             workers,
             poll_interval,
             security,
             os_hash,
-            min_security: self.min_security.or(file.min_security).unwrap_or(preset_bits),
+            min_security: self.min_security.or(file.min_security).unwrap_or(preset_bits(security)),
+            retry_failed: self.retry_failed,
         })
     }
 }

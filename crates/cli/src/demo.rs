@@ -111,17 +111,14 @@ async fn demo(args: DemoArgs) -> Result<()> {
         s3_endpoint: None,
         s3_region: None,
         api_addr: args.api_addr,
-        from_block: 0,
+        from_block: crate::config::FIRST_PROVABLE_BLOCK,
         confirmations: 0,
         workers: args.workers.max(1),
         poll_interval: Duration::from_millis(250),
         security: args.security,
         os_hash: watcher::OsProver::program_hash()?,
-        min_security: match args.security {
-            SecurityPreset::Test => 0,
-            SecurityPreset::Standard => 100,
-            SecurityPreset::High => 128,
-        },
+        min_security: crate::config::preset_bits(args.security),
+        retry_failed: false,
     };
     let service =
         RunningService::start(&service_config, prover(args.security), stopping.clone()).await?;

@@ -107,6 +107,7 @@ impl RunningService {
         watcher_config.confirmations = config.confirmations;
         watcher_config.workers = config.workers;
         watcher_config.poll_interval = config.poll_interval;
+        watcher_config.retry_failed = config.retry_failed;
         let client = SequencerClient::new(&config.rpc_url, Duration::from_secs(30))?;
         let watcher = Watcher::new(watcher_config, client, jobs, store, prover, metrics);
         let progress = watcher.progress();

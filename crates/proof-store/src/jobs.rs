@@ -217,6 +217,29 @@ impl JobIndex {
         Ok(reset)
     }
 
+    /// Operator retry: every `Failed` job at or above `from_block` becomes `Pending` again, with
+    /// its attempts cleared and its failure reason kept in `last_error`, so the pipeline
+    /// replays and proves it anew. `Divergent` jobs are left alone: retrying cannot change a
+    /// disagreement with the sequencer. Returns the block numbers put back.
+    pub async fn retry_failed(&self, from_block: u64) -> Result<Vec<u64>> {
+        let retried = self.write_scanned(
+            "retry failed",
+            |record| {
+                record.block_number >= from_block && record.status.kind() == JobStatusKind::Failed
+            },
+            |record| {
+                if let JobStatus::Failed { reason } = &record.status {
+                    record.last_error = Some(reason.clone());
+                }
+                record.status = JobStatus::Pending;
+                record.attempts = 0;
+            },
+            |_| Ok(()),
+        )?;
+        self.flush().await?;
+        Ok(retried)
+    }
+
     /// Reorg at `from_block`: every job at or above it becomes `Pending` again (state root,
     /// attempts and error cleared, hash kept until [`JobIndex::enqueue`] brings the new one) and
     /// the checkpoint drops below `from_block`. Returns the invalidated block numbers.

@@ -120,6 +120,37 @@ async fn failure_and_divergence_then_retry() {
 }
 
 #[tokio::test]
+async fn retry_failed_requeues_failed_jobs_from_a_block_on() {
+    let index = JobIndex::temporary().unwrap();
+    for n in 1..=4 {
+        index.enqueue(n, hash(n), hash(n - 1)).await.unwrap();
+        index.mark_replayed(n, hash(n), Felt32::from_u64(n)).await.unwrap();
+        index.transition(n, hash(n), JobStatus::Proving).await.unwrap();
+    }
+    for n in [1, 3] {
+        let reason = format!("prover crashed on {n}");
+        index.transition(n, hash(n), JobStatus::Failed { reason }).await.unwrap();
+    }
+    index.transition(2, hash(2), JobStatus::Failed { reason: "early".into() }).await.unwrap();
+    index.transition(4, hash(4), JobStatus::Divergent { evidence: "{}".into() }).await.unwrap_err(); // Proving -> Divergent is not a move the pipeline makes
+
+    // From block 2 on: 2 and 3 go back to pending, 1 (below) and the proving 4 stay.
+    assert_eq!(index.retry_failed(2).await.unwrap(), vec![2, 3]);
+    let three = index.get(3).unwrap().unwrap();
+    assert_eq!(three.status, JobStatus::Pending);
+    assert_eq!(three.attempts, 0, "a retried job gets its attempts back");
+    assert_eq!(three.last_error.as_deref(), Some("prover crashed on 3"), "history kept");
+    assert!(matches!(index.get(1).unwrap().unwrap().status, JobStatus::Failed { .. }));
+    assert_eq!(index.get(4).unwrap().unwrap().status, JobStatus::Proving);
+    // The retried job walks the normal path again.
+    index.mark_replayed(3, hash(3), Felt32::from_u64(3)).await.unwrap();
+    assert_eq!(index.transition(3, hash(3), JobStatus::Proving).await.unwrap().attempts, 1);
+    // Nothing left to retry from 2 on; block 1 still is.
+    assert!(index.retry_failed(2).await.unwrap().is_empty());
+    assert_eq!(index.retry_failed(0).await.unwrap(), vec![1]);
+}
+
+#[tokio::test]
 async fn checkpoint_advances_only_over_contiguous_stored_blocks() {
     let index = JobIndex::temporary().unwrap();
     for n in 10..15 {

@@ -28,6 +28,9 @@ pub struct WatcherConfig {
     pub max_queued_proofs: usize,
     /// Proving attempts of a block before it stays `failed`.
     pub max_prove_attempts: u32,
+    /// At start, put the `failed` jobs (from `from_block` on) back to `pending`, so they are
+    /// replayed and proven again (after the operator fixed what made them fail).
+    pub retry_failed: bool,
     /// Deepest reorg followed; deeper ones stop progress with an error until an operator acts.
     pub max_reorg_depth: u64,
     /// How long shutdown waits for proofs in flight before leaving them to the restart.
@@ -54,6 +57,7 @@ impl WatcherConfig {
             },
             max_queued_proofs: 256,
             max_prove_attempts: 3,
+            retry_failed: false,
             max_reorg_depth: 1000,
             shutdown_grace: Duration::from_secs(30),
             policy,

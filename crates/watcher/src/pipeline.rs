@@ -115,6 +115,10 @@ impl Watcher {
         if !reset.is_empty() {
             info!(blocks = ?reset, "resuming proofs interrupted by the last stop");
         }
+        if self.config.retry_failed {
+            let retried = self.jobs.retry_failed(self.config.from_block).await?;
+            info!(blocks = ?retried, "failed blocks put back to pending (--retry-failed)");
+        }
         let Some(chain_id) = self.until_ok(&stopping, || self.client.chain_id()).await else {
             return Ok(());
         };

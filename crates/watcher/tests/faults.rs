@@ -336,9 +336,36 @@ async fn prover_failures_are_retried_and_bad_proofs_never_stored() {
     wait_for(30, "a block given up on", || async { !given_up().is_empty() }).await;
     let failed = given_up();
     let JobStatus::Failed { reason } = &failed[0].status else { unreachable!() };
+    let given_up_block = failed[0].block_number;
     assert!(reason.contains("rejected by the verifier"), "{reason}");
     let stored = service.store.list(None, 1000).await.unwrap();
     assert!(stored.iter().all(|key| key.block_number() < failed[0].block_number));
+    let failed: Vec<u64> = given_up().iter().map(|job| job.block_number).collect();
+    drop(jobs); // sled allows one open handle set per database: the restart opens it again
+    service.stop().await;
+
+    // The operator fixes the prover and restarts with --retry-failed: the failed blocks are
+    // replayed and proven again, and stored.
+    prover.return_garbage(false);
+    let mut options = ServiceOptions::new(
+        &devnet.url,
+        &dir.path().join("watcher"),
+        prover.clone(),
+        fs_store(dir.path()).await,
+        stand_in::policy(),
+    );
+    options.workers = 1;
+    options.retry_failed = true;
+    let service = Service::start(options).await;
+    let jobs = service.jobs.clone();
+    wait_for(60, "the retried blocks stored", || async {
+        failed.iter().all(|&n| jobs.get(n).unwrap().unwrap().status == JobStatus::Stored)
+    })
+    .await;
+    let retried = service.jobs.get(given_up_block).unwrap().unwrap();
+    assert!(retried.last_error.as_deref().unwrap().contains("rejected by the verifier"));
+    let stored = service.store.list(None, 1000).await.unwrap();
+    assert!(stored.iter().any(|key| key.block_number() == given_up_block));
     service.stop().await;
     devnet.stop().await;
 }

@@ -218,6 +218,7 @@ pub struct ServiceOptions {
     pub workers: usize,
     pub confirmations: u64,
     pub from_block: u64,
+    pub retry_failed: bool,
 }
 
 impl ServiceOptions {
@@ -237,6 +238,7 @@ impl ServiceOptions {
             workers: 2,
             confirmations: 0,
             from_block: 0,
+            retry_failed: false,
         }
     }
 }
@@ -261,6 +263,7 @@ impl Service {
         config.workers = options.workers;
         config.confirmations = options.confirmations;
         config.from_block = options.from_block;
+        config.retry_failed = options.retry_failed;
         config.poll_interval = Duration::from_millis(100);
         config.backoff = RetryPolicy {
             max_attempts: None,

@@ -62,9 +62,16 @@ func main{
         class_changes_start,
         class_changes_end,
     );
+    // The block hash is the chain's: over the root the header carries, which is the computed one
+    // unless the sequencer leaves the commitment to the prover (then 0). The output's new root
+    // is the computed one either way. The flag needs no output: a wrong one gives a block hash
+    // that is not the chain's, which verifiers compare with the header.
+    tempvar commits = block_info.header_commits_state_root;
+    assert commits * commits = commits;
+    tempvar header_root = new_root * commits;
     let (hash) = block_hash(
         block_info,
-        new_root,
+        header_root,
         n_transactions,
         transaction_commitment,
         n_events,

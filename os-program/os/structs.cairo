@@ -21,6 +21,10 @@ struct BlockInfo {
     l2_gas_price_fri: felt,
     l1_da_mode: felt,
     starknet_version: felt,
+    // 1 if the sequencer's header carries the state root (its block hash commits to it), 0 if
+    // the sequencer leaves the commitment to the prover (`--commitment off`: the header's root
+    // is 0, and so is the root in its hash).
+    header_commits_state_root: felt,
 }
 
 // The Cairo 0 `TxInfo` struct that `get_tx_info` returns a pointer to

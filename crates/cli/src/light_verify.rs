@@ -27,6 +27,12 @@ pub struct LightVerifyArgs {
     /// Minimum conjectured security of the proof.
     #[arg(long, default_value_t = 100)]
     min_security: u32,
+    /// The previous state root you trust (hex): the `new_state_root` this command printed for
+    /// the block before. Required when the sequencer's headers carry no state root
+    /// (`devnet --commitment off`: the commitment is left to the prover); checked as well when
+    /// they do.
+    #[arg(long)]
+    previous_root: Option<String>,
 }
 
 pub fn run(args: LightVerifyArgs) -> Result<(), Failure> {
@@ -36,7 +42,14 @@ pub fn run(args: LightVerifyArgs) -> Result<(), Failure> {
         }
         None => crate::os_hash::os_program_hash()?,
     };
-    let options = LightClientOptions { min_security_bits: args.min_security };
+    let trusted_previous_root = match &args.previous_root {
+        Some(text) => Some(
+            Felt::from_hex(text).map_err(|e| unusable(format!("--previous-root {text:?}: {e}")))?,
+        ),
+        None => None,
+    };
+    let options =
+        LightClientOptions { min_security_bits: args.min_security, trusted_previous_root };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -61,6 +74,7 @@ pub fn run(args: LightVerifyArgs) -> Result<(), Failure> {
         "os_program_hash": verified.os_program_hash.to_hex_string(),
         "security_bits": verified.security_bits,
         "proof_bytes": verified.proof_size,
+        "header_commits_state_root": verified.header_commits_state_root,
     });
     println!("{}", serde_json::to_string_pretty(&report).expect("JSON"));
     Ok(())

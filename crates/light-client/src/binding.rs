@@ -14,11 +14,20 @@ use crate::error::LightClientError;
 /// transaction hashes with [`chain::transaction_commitment`]), then, above genesis, that the
 /// parent header is the header's parent and that the previous state root is its `new_root`.
 /// Genesis has no parent header, so its previous state root is not checked.
+///
+/// **Sequencers that leave the state commitment to the prover** (`--commitment off`) put 0 in
+/// their headers' `new_root`. Then the header has no root to compare the proven new root with
+/// (the proof's root is the only one there is: the OS computed it from the previous root), and
+/// the parent header none to anchor the previous root: the caller must pass the previous root it
+/// trusts (`trusted_previous_root`, e.g. the new root of the parent block from its own earlier
+/// verification), or the check fails with [`LightClientError::UnanchoredPreviousRoot`]. A
+/// trusted previous root is also checked when the parent header has a root.
 pub fn check_binding(
     output: &BlockPublicOutput,
     header: &BlockWithTxHashes,
     parent: Option<&BlockWithTxHashes>,
     chain_id: Felt,
+    trusted_previous_root: Option<Felt>,
 ) -> Result<(), LightClientError> {
     if output.block_number != header.block_number {
         return Err(LightClientError::BlockNumberMismatch {
@@ -38,7 +47,7 @@ pub fn check_binding(
             proven: output.parent_block_hash,
         });
     }
-    if output.new_state_root != header.new_root {
+    if header.new_root != Felt::ZERO && output.new_state_root != header.new_root {
         return Err(LightClientError::NewStateRootMismatch {
             header: header.new_root,
             proven: output.new_state_root,
@@ -78,11 +87,21 @@ pub fn check_binding(
                 named: header.parent_hash,
             });
         }
-        if output.previous_state_root != parent.new_root {
-            return Err(LightClientError::PreviousStateRootMismatch {
-                parent: parent.new_root,
-                proven: output.previous_state_root,
+        // The parent header's root (when it carries one) and the caller's trusted root (when
+        // given) must both be the proven previous root; at least one must exist.
+        let header_root = (parent.new_root != Felt::ZERO).then_some(parent.new_root);
+        if header_root.is_none() && trusted_previous_root.is_none() {
+            return Err(LightClientError::UnanchoredPreviousRoot {
+                block_number: header.block_number,
             });
+        }
+        for anchor in header_root.into_iter().chain(trusted_previous_root) {
+            if output.previous_state_root != anchor {
+                return Err(LightClientError::PreviousStateRootMismatch {
+                    parent: anchor,
+                    proven: output.previous_state_root,
+                });
+            }
         }
     }
     Ok(())
@@ -133,7 +152,13 @@ mod tests {
     }
 
     fn check(case: &Case) -> Result<(), LightClientError> {
-        check_binding(&case.output, &case.header, Some(&case.parent), ChainId::DEVNET.as_felt())
+        check_binding(
+            &case.output,
+            &case.header,
+            Some(&case.parent),
+            ChainId::DEVNET.as_felt(),
+            None,
+        )
     }
 
     #[test]
@@ -183,12 +208,48 @@ mod tests {
         let output =
             BlockPublicOutput::for_header(&genesis, Felt::ONE, ChainId::DEVNET, Felt::ZERO);
         let rpc = block_with_tx_hashes(&genesis, BlockStatus::AcceptedOnL2, vec![]);
-        check_binding(&output, &rpc, None, ChainId::DEVNET.as_felt()).unwrap();
+        check_binding(&output, &rpc, None, ChainId::DEVNET.as_felt(), None).unwrap();
         let mut above = case();
-        assert!(
-            check_binding(&above.output, &above.header, None, ChainId::DEVNET.as_felt()).is_err()
-        );
+        let devnet = ChainId::DEVNET.as_felt();
+        assert!(check_binding(&above.output, &above.header, None, devnet, None).is_err());
         above.output.previous_state_root = above.parent.new_root;
         check(&above).unwrap();
+    }
+
+    #[test]
+    fn headers_without_roots_need_a_trusted_previous_root() {
+        use LightClientError as E;
+        // A sequencer that leaves the commitment to the prover: roots 0 in both headers.
+        let txs = [Felt::from(11u64)];
+        let parent = header(4, Felt::from(3u64), 0, &[]);
+        let child = header(5, parent.hash(), 0, &txs);
+        let mut output =
+            BlockPublicOutput::for_header(&child, Felt::ONE, ChainId::DEVNET, Felt::from(100u64));
+        output.new_state_root = Felt::from(200u64); // computed by the OS, not in the header
+        let header = block_with_tx_hashes(&child, BlockStatus::AcceptedOnL2, txs.to_vec());
+        let parent = block_with_tx_hashes(&parent, BlockStatus::AcceptedOnL2, vec![]);
+        let devnet = ChainId::DEVNET.as_felt();
+        let check = |trusted| check_binding(&output, &header, Some(&parent), devnet, trusted);
+
+        assert!(matches!(check(None), Err(E::UnanchoredPreviousRoot { block_number: 5 })));
+        check(Some(Felt::from(100u64))).unwrap();
+        assert!(matches!(
+            check(Some(Felt::from(101u64))),
+            Err(E::PreviousStateRootMismatch { .. })
+        ));
+    }
+
+    #[test]
+    fn a_trusted_previous_root_must_also_match_a_header_root() {
+        let case = case();
+        let devnet = ChainId::DEVNET.as_felt();
+        let parent = Some(&case.parent);
+        let root = case.parent.new_root;
+        check_binding(&case.output, &case.header, parent, devnet, Some(root)).unwrap();
+        let other = Some(root + Felt::ONE);
+        assert!(matches!(
+            check_binding(&case.output, &case.header, parent, devnet, other),
+            Err(LightClientError::PreviousStateRootMismatch { .. })
+        ));
     }
 }

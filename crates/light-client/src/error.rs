@@ -40,6 +40,11 @@ pub enum LightClientError {
     NewStateRootMismatch { header: Felt, proven: Felt },
     #[error("proof has previous state root {proven:#x}, the parent header has {parent:#x}")]
     PreviousStateRootMismatch { parent: Felt, proven: Felt },
+    #[error(
+        "block {block_number}: the parent header carries no state root (the sequencer leaves the \
+         commitment to the prover); pass the previous state root you trust"
+    )]
+    UnanchoredPreviousRoot { block_number: u64 },
     #[error("proof is for chain {proven:#x}, the sequencer is chain {sequencer:#x}")]
     ChainIdMismatch { sequencer: Felt, proven: Felt },
     #[error("proof has {proven} transactions, the header lists {header}")]

@@ -20,10 +20,14 @@
 //! result of executing the block) and the header the sequencer serves; the prover's API is not
 //! trusted at all (a wrong or tampered proof fails verification or the binding checks).
 //!
-//! **Status.** The real OS program does not exist yet. The tests use a stand-in fixture
-//! program (`tests/programs/block_output.cairo`) that copies a block public output from its
-//! input to its output: it exercises every step above but proves nothing about a block. Only
-//! a proof of the real OS gives the guarantees described here.
+//! **Sequencers that leave the state commitment to the prover** (`devnet --commitment off`)
+//! publish headers whose state root is 0: the new root is then known only from the proof, and
+//! the previous root must come from the caller ([`LightClientOptions::trusted_previous_root`],
+//! typically the new root it verified for the block before); see [`check_binding`].
+//!
+//! The tests prove the real OS program in `crates/watcher/tests/os_prover.rs`; this crate's own
+//! tests use a stand-in fixture program (`tests/programs/block_output.cairo`) that copies a
+//! block public output from its input, to exercise every check cheaply.
 //!
 //! Cargo features: none.
 

@@ -15,11 +15,19 @@ pub struct LightClientOptions {
     /// Minimum conjectured security of the proof. Default 100 (`standard`); 0 accepts `test`
     /// proofs and is for tests only.
     pub min_security_bits: u32,
+    /// A previous state root the caller trusts (the new root of the block before, from its own
+    /// earlier verification). Required when the sequencer's headers carry no state root (it
+    /// leaves the commitment to the prover); checked as well when they do. See
+    /// [`check_binding`].
+    pub trusted_previous_root: Option<Felt>,
 }
 
 impl Default for LightClientOptions {
     fn default() -> Self {
-        LightClientOptions { min_security_bits: AcceptancePolicy::default().min_security_bits }
+        LightClientOptions {
+            min_security_bits: AcceptancePolicy::default().min_security_bits,
+            trusted_previous_root: None,
+        }
     }
 }
 
@@ -34,6 +42,10 @@ pub struct VerifiedBlock {
     pub security_bits: u32,
     /// Size of the proof file.
     pub proof_size: usize,
+    /// Whether the header carries the state root the proof has. When it does not (a sequencer
+    /// that leaves the commitment to the prover), `output.new_state_root` is known only from
+    /// the proof: pass it as the trusted previous root of the next block.
+    pub header_commits_state_root: bool,
 }
 
 /// [`light_verify_with`] under the default options (at least 100 bits of security).
@@ -73,13 +85,14 @@ pub async fn light_verify_with(
         None => None,
     };
     let chain_id = sequencer.chain_id().await?;
-    check_binding(&output, &header, parent.as_ref(), chain_id)?;
+    check_binding(&output, &header, parent.as_ref(), chain_id, options.trusted_previous_root)?;
     tracing::info!(block_number, block_hash = %output.block_hash, "block verified");
     Ok(VerifiedBlock {
         output,
         os_program_hash: statement.program_hash,
         security_bits: statement.security_bits,
         proof_size,
+        header_commits_state_root: header.new_root != Felt::ZERO,
     })
 }
 

@@ -343,7 +343,7 @@ async fn test_security_is_refused_unless_allowed() {
         matches!(error, LightClientError::InvalidProof(CairoVerifyError::Rejected(_))),
         "{error:?}"
     );
-    let allowed = LightClientOptions { min_security_bits: 0 };
+    let allowed = LightClientOptions { min_security_bits: 0, ..Default::default() };
     let verified = light_verify_with(&prover.url, &sequencer.url, BLOCK, fixture_hash(), allowed)
         .await
         .unwrap();
@@ -356,7 +356,7 @@ async fn genesis_has_no_parent_to_check() {
     let prover = Prover::start().await;
     prover.publish(0, &proof).await;
     let sequencer = Sequencer::honest().await;
-    let allowed = LightClientOptions { min_security_bits: 0 };
+    let allowed = LightClientOptions { min_security_bits: 0, ..Default::default() };
     let verified =
         light_verify_with(&prover.url, &sequencer.url, 0, fixture_hash(), allowed).await.unwrap();
     assert_eq!(verified.output.block_number, 0);

@@ -37,6 +37,11 @@ pub struct BlockToProve {
     pub l1_da_mode: L1DataAvailabilityMode,
     /// Protocol version the header declares.
     pub starknet_version: StarknetVersion,
+    /// Whether the header carries the state root (its block hash commits to it). A sequencer
+    /// that leaves the commitment to the prover (`--commitment off`) puts 0 there and hashes
+    /// that: the OS then hashes 0 too, so its block hash is still the chain's, and outputs the
+    /// root it computed as the new state root.
+    pub header_commits_state_root: bool,
     /// The transactions, in block order (all included ones, none rejected).
     pub transactions: Vec<ExecutableTransaction>,
 }
@@ -291,6 +296,7 @@ pub fn prepare_block<B: Backend>(
         Felt::from(prices.l2_gas_price_fri),
         block.l1_da_mode.as_felt(),
         block.starknet_version.as_felt(),
+        Felt::from(u64::from(block.header_commits_state_root)),
     ];
     let input = OsInput { block_info, transactions, execute_traces, pre_contracts, pre_classes };
     Ok(PreparedBlock { input, classes: class_inputs, witness, executor: execution })

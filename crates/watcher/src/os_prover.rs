@@ -76,6 +76,9 @@ impl BlockProver for OsProver {
             parent_hash: header.parent_hash,
             l1_da_mode: header.l1_da_mode,
             starknet_version: header.starknet_version.clone(),
+            // Replay checked a nonzero header root against its own; 0 means the sequencer
+            // leaves the commitment to us (the OS hashes 0 as it did and outputs the root).
+            header_commits_state_root: header.state_root != Felt::ZERO,
             transactions,
         };
         let execution = os::run_block(

@@ -74,7 +74,7 @@ async fn blocks_with_transactions_are_replayed_proven_stored_and_served() {
     assert_eq!(proof["block_hash"], felt32(hash).to_string());
 
     // The light client accepts it against the sequencer's header...
-    let options = LightClientOptions { min_security_bits: 0 };
+    let options = LightClientOptions { min_security_bits: 0, ..Default::default() };
     let hash_pin = stand_in::program_hash();
     let verified = light_verify_with(&service.api_url, &devnet.url, block, hash_pin, options)
         .await

@@ -303,6 +303,7 @@ impl Chain {
             parent_hash: self.head_hash,
             l1_da_mode: L1DataAvailabilityMode::Blob,
             starknet_version: StarknetVersion::current(),
+            header_commits_state_root: true,
             transactions,
         }
     }

@@ -54,6 +54,11 @@ impl Devnet {
     /// Opens (or reopens) the chain in `dir` and serves it on `addr`.
     pub async fn start(dir: &Path, addr: SocketAddr, seed: u64, block_time: Duration) -> Devnet {
         let config = NodeConfig { block_time, account_count: 3, seed, ..NodeConfig::default() };
+        Devnet::start_with(dir, addr, config).await
+    }
+
+    /// [`Devnet::start`] with a whole node configuration.
+    pub async fn start_with(dir: &Path, addr: SocketAddr, config: NodeConfig) -> Devnet {
         let store = Store::open(dir).unwrap();
         let node = tokio::task::spawn_blocking(move || {
             Node::open(store, config, Arc::new(CairoExecutor::new())).unwrap()

@@ -177,8 +177,8 @@ impl CairoPublicInput {
             if b.builtin == Builtin::Pedersen && b.stop - b.begin > pedersen_limit {
                 return bad("the pedersen segment is larger than the prover's largest table");
             }
-            // 1024 rows per ecdsa instance.
-            let ecdsa_limit = 2 << (stark::MAX_LOG_TRACE_LENGTH - 10);
+            // 512 rows per ecdsa instance.
+            let ecdsa_limit = 2 << (stark::MAX_LOG_TRACE_LENGTH - 9);
             if b.builtin == Builtin::Ecdsa && b.stop - b.begin > ecdsa_limit {
                 return bad("the ecdsa segment is larger than the prover's largest table");
             }

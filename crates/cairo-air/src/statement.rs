@@ -60,7 +60,7 @@ pub(crate) fn builtin_accesses(public: &CairoPublicInput) -> u64 {
         let instances = ((stop - begin) / pedersen::CELLS as u64) as usize;
         (pedersen::CELLS * pedersen::padded_instances(instances)) as u64
     });
-    // One instance per 1024 rows, padded likewise.
+    // One instance per 512 rows, padded likewise.
     let ecdsa = used_segment(public, Builtin::Ecdsa).map_or(0, |(begin, stop)| {
         let instances = ((stop - begin) / ecdsa::CELLS as u64) as usize;
         (ecdsa::CELLS * ecdsa::padded_instances(instances)) as u64

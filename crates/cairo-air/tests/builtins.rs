@@ -476,11 +476,13 @@ fn builtin_mix_proves_and_verifies() {
 mod ecdsa {
     use super::*;
     use cairo_air::builtins::ecdsa::curve::{
-        KEY_ROW, LAST_ROW, Point, ROWS_PER_INSTANCE, W_ROW, lift_x, shift_point,
+        COMBINE_ROW, KEY_ROW, LAST_ROW, MESSAGE_ROW, Point, ROWS_PER_INSTANCE, W_ROW, lift_x,
+        shift_point,
     };
     use cairo_air::builtins::ecdsa::{
-        self as table, ADDRESS, BIT, CELLS, DX, DY, Ecdsa, FINAL_SLOPE, MAIN_WIDTH, R, SHIFT_INV,
-        SLOPE, SUFFIX, Signature, Witness, X, X_DIFF_INV, Y,
+        self as table, ADDRESS, BIT, BIT_Z, CELLS, COMBINE_INV, DX, DY, Ecdsa, FINAL_SLOPE,
+        MAIN_WIDTH, R, SHIFT_INV, SLOPE, SUFFIX, SUFFIX_Z, Signature, Witness, X, X_DIFF_INV, Y,
+        YZ,
     };
     use cairo_air::layout::N_CHALLENGES;
     use cairo_air::trace::felt_to_u64;
@@ -579,7 +581,7 @@ mod ecdsa {
         Witness {
             address: felt_to_u64(t.get(base, ADDRESS)).unwrap(),
             key: Point { x: *t.get(base + KEY_ROW, DX), y: *t.get(base + KEY_ROW, DY) },
-            message: *t.get(base, SUFFIX),
+            message: *t.get(base + MESSAGE_ROW, SUFFIX_Z),
             r: *t.get(base, R),
             w: *t.get(base + W_ROW, SUFFIX),
         }
@@ -666,17 +668,17 @@ mod ecdsa {
 
     #[test]
     fn non_boolean_bit() {
-        // A "bit" of 2 in phase A with suffixes that still decompose up to its first row (the
-        // message cell, which then disagrees with memory as well).
+        // A "bit" of 2 in the z lane with suffixes that still decompose up to its first row
+        // (the message cell, which then disagrees with memory as well).
         let (mut t, p) = honest();
-        let first = ROWS_PER_INSTANCE;
+        let first = ROWS_PER_INSTANCE + MESSAGE_ROW;
         let row = first + 7;
-        t[2].set(row, BIT, Felt::from(2u64));
+        t[2].set(row, BIT_Z, Felt::from(2u64));
         for r in (first..=row).rev() {
-            let s = t[2].get(r + 1, SUFFIX).double() + t[2].get(r, BIT);
-            t[2].set(r, SUFFIX, s);
+            let s = t[2].get(r + 1, SUFFIX_Z).double() + t[2].get(r, BIT_Z);
+            t[2].set(r, SUFFIX_Z, s);
         }
-        assert_rejected(t, p, "ecdsa: bit is a bit");
+        assert_rejected(t, p, "ecdsa: z bit is a bit");
     }
 
     #[test]
@@ -695,6 +697,22 @@ mod ecdsa {
         let v = *t[2].get(row + 1, Y);
         t[2].set(row + 1, Y, v + Felt::one());
         assert_rejected(t, p, "ecdsa: next y");
+    }
+
+    #[test]
+    fn wrong_z_lane_step() {
+        let (mut t, p) = honest();
+        let row = (ROWS_PER_INSTANCE..).find(|r| *t[2].get(*r, BIT_Z) == Felt::one()).unwrap();
+        let v = *t[2].get(row + 1, YZ);
+        t[2].set(row + 1, YZ, v + Felt::one());
+        assert_rejected(t, p, "ecdsa: z lane next y");
+    }
+
+    #[test]
+    fn joining_the_lanes_without_the_distinct_x_witness() {
+        let (mut t, p) = honest();
+        t[2].set(COMBINE_ROW, COMBINE_INV, Felt::zero());
+        assert_rejected(t, p, "ecdsa: the lanes' x differ");
     }
 
     #[test]

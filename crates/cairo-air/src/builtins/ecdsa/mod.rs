@@ -14,91 +14,96 @@
 //!
 //! # Layout
 //!
-//! A narrow table, one row per scalar bit: 1024 rows per instance in four phases of 256 rows
-//! (bit rows `0..251`, then rows where the accumulator rests): phase A adds `z G`, phase B
-//! `r Q`, phase C `w B`, and phase D idles so that an instance is a power of two of rows.
-//! Instances are in address order, padded to a power of two by repeating the last one. Main
-//! columns (16):
+//! A narrow table, one row per scalar bit: 512 rows per instance in two phases of 256 rows.
+//! Phase 1 computes `z G` and `r Q` side by side in two lanes; phase 2 computes `w B` in the
+//! main lane. Instances are in address order, padded to a power of two by repeating the last
+//! one. Main columns (23):
 //!
 //! | column | content |
 //! |---|---|
 //! | `address` | the instance's base address (all rows) |
-//! | `suffix` | `s_i = N >> i` for the phase's scalar `N` (`z`, `r`, `w`); `s_251 = 0` |
-//! | `bit` | `b_i = s_i - 2 s_(i+1)` on bit rows, 0 elsewhere |
+//! | `suffix_z`, `bit_z` | the `z` lane's scalar: `z >> i` on row `1 + i` (`z` on row 1), its bit |
+//! | `xz`, `yz` | the `z` lane's accumulator `S + sum 2^i z_i G` before the row's addition |
+//! | `slope_z`, `inv_z` | its chord's slope and `1 / (xz - GX)` when `bit_z = 1`, else 0 |
+//! | `suffix`, `bit` | the main lane's scalar: `r >> i` on row `i`, `w >> i` on row `256 + i` |
 //! | `r` | the instance's `r` (all rows) |
-//! | `nonzero_inv` | `1 / suffix` on the first rows of phases B and C, else 0 |
-//! | `dx`, `dy` | the doubling point `D`: `2^i G`, `2^i Q`, `2^i B` on row `i` of A, B, C |
+//! | `nonzero_inv` | `1 / suffix` on rows 0 and 256, else 0 |
+//! | `dx`, `dy` | the doubling point `D`: `2^i Q` on row `i`, `2^i B` on row `256 + i` |
 //! | `dx_sq` | `dx^2` |
 //! | `dslope` | the tangent slope of `D` where `D` doubles, else 0 |
-//! | `x`, `y` | the accumulator before the row's addition |
-//! | `slope`, `x_diff_inv` | the chord's slope and `1 / (x - dx)` when `bit = 1`, else 0 |
-//! | `shift_inv` | `1 / (x - S_x)` on rows 511 and 1023, else 0 |
-//! | `sub_slope`, `final_slope` | the slope of `acc - S` on row 511, resp. 1023, else 0 |
+//! | `x`, `y` | the main accumulator before the row's addition |
+//! | `slope`, `x_diff_inv` | its chord's slope and `1 / (x - dx)` when `bit = 1`, else 0 |
+//! | `combine_inv`, `combine_slope` | `1 / (xz - x)` and the chord's slope on row 255, else 0 |
+//! | `shift_inv`, `final_slope` | `1 / (x - S_x)` and the slope of `acc - S` on row 511, else 0 |
 //!
-//! Periodic selectors ([`curve`]): `FIRST` (row 0), `KEY` (256), `SUBTRACT` (511), `W_FIRST`
-//! (512), `LAST` (1023), `DOUBLE` (all rows but 255, 511, 1023), `BIT_ROW` (`0..251` of phases
-//! A, B, C), `END` (row 251 of phases A, B, C).
+//! Periodic columns ([`curve`]): `FIRST` (row 0), `MESSAGE` (1), `COMBINE` (255), `W_FIRST`
+//! (256), `LAST` (511), `DOUBLE` (all rows but 255 and 511), `BIT_ROW_Z` (`1..=251`), `END_Z`
+//! (252), `BIT_ROW` (`0..251` and `256..507`), `END` (251 and 507), and `(GX, GY) = 2^i G` on
+//! row `1 + i` of the `z` lane (0 elsewhere).
 //!
 //! # Constraints (each degree ≤ 2, counting a periodic column like a trace column)
 //!
 //! Scalars:
-//! 1. `bit (bit - 1) = 0`, `(1 - BIT_ROW) bit = 0`, `BIT_ROW (s - 2 s' - bit) = 0`,
-//!    `END s = 0`: each phase's first suffix is the integer `N = sum_{i<251} b_i 2^i < 2^251`
-//!    (as `2^251 < p`, the field element and the integer agree: the message's bits are its
-//!    canonical bits for free);
-//! 2. `s nonzero_inv - KEY - W_FIRST = 0`: `r != 0` and `w != 0`;
-//! 3. `KEY (s - r) = 0` and `(1 - LAST)(r' - r) = 0`: the column `r` is phase B's scalar on
-//!    every row of the instance.
+//! 1. In each lane, `bit (bit - 1) = 0`, `(1 - BIT_ROW) bit = 0`, `BIT_ROW (s - 2 s' - bit) =
+//!    0`, `END s = 0` (with the lane's selectors): the lane's first suffix is the integer
+//!    `N = sum_{i<251} b_i 2^i < 2^251` (as `2^251 < p`, the field element and the integer
+//!    agree: the message's bits are its canonical bits for free);
+//! 2. `s nonzero_inv - FIRST - W_FIRST = 0`: `r != 0` and `w != 0`;
+//! 3. `FIRST (s - r) = 0` and `(1 - LAST)(r' - r) = 0`: the column `r` is the main lane's first
+//!    scalar on every row of the instance.
 //!
 //! The doubling point, on every row:
 //! 4. `dx_sq = dx^2` and `dy^2 = dx_sq dx + dx + beta`: `D` is on the curve. This is what makes
-//!    the pubkey a curve point (no invalid-curve attack: the doubling formulas of another
-//!    curve `y^2 = x^3 + x + beta'` would otherwise compute in a weaker group), and since the
-//!    group has prime (odd) order no curve point has `dy = 0`;
+//!    the key a curve point (no invalid-curve attack: the same formulas on another curve
+//!    `y^2 = x^3 + x + beta'` would compute in a group where discrete logarithms may be
+//!    easy), and since the group has prime (odd) order no curve point has `dy = 0`;
 //! 5. `2 dslope dy - DOUBLE (3 dx_sq + 1) = 0`, `dslope^2 - DOUBLE (2 dx + dx') = 0` and
 //!    `DOUBLE (dy + dy') - dslope (dx - dx') = 0`: where `DOUBLE = 1`, `dslope` is the tangent
 //!    slope (unique as `dy != 0`) and `D' = 2 D`; elsewhere `dslope = 0` and `D'` is free,
-//!    except for 6 and 9;
-//! 6. `FIRST (dx - G_x) = 0`, same for `y`: phase A doubles from `G`. Phase B's first `D` is
-//!    `(pubkey, y_Q)` with `dx` the memory cell and `y_Q` either root (4).
+//!    except for 8. Row 0's `D` is `(pubkey, y_Q)`: `dx` is the memory cell, `y_Q` either
+//!    root (4).
 //!
-//! The accumulator, chord additions of `bit * D` as in [`crate::builtins::pedersen`]:
-//! 7. `(x - dx) x_diff_inv - bit = 0`, `bit (y - dy) - slope (x - dx) = 0`,
-//!    `slope^2 - bit (x + dx + x') = 0`, `bit (y + y') - slope (x - x') = 0`: when `bit = 1`,
-//!    `x != dx` and `(x', y') = (x, y) + D`; when `bit = 0`, `slope = 0`;
-//! 8. `(1 - bit - SUBTRACT - LAST)(x' - x) = 0`, same for `y`: the accumulator rests on rows
-//!    without a bit, except where it restarts; `(FIRST + W_FIRST)(x - S_x) = 0`, same for `y`:
-//!    phases A and C start at the shift point `S`.
+//! Accumulators, chord additions as in [`crate::builtins::pedersen`]:
+//! 6. The `z` lane adds `bit_z (GX, GY)`: `(xz - GX) inv_z - bit_z = 0`, `bit_z (yz - GY) -
+//!    slope_z (xz - GX) = 0`, `slope_z^2 - bit_z (xz + GX + xz') = 0`, `bit_z (yz + yz') -
+//!    slope_z (xz - xz') = 0`, rests elsewhere (`(1 - bit_z - LAST)(xz' - xz) = 0`, same for
+//!    `y`) and starts at `S` (`FIRST (xz - S_x) = 0`, same for `y`): row 255 holds `S + z G`;
+//! 7. the main lane adds `bit D` with the same four constraints (`dx, dy` for `GX, GY`), rests
+//!    where `1 - bit - COMBINE - LAST` is 1, and starts at `-S` on row 0 and at `S` on row 256
+//!    (`(FIRST + W_FIRST)(x - S_x) = 0`, `(FIRST + W_FIRST) y + (FIRST - W_FIRST) S_y = 0`):
+//!    row 255 holds `-S + r Q`, row 511 `S + w B` with `B` row 256's `D`.
 //!
-//! So row 511 holds `S + z G + r Q`, and row 1023 `S + w D_C` with `D_C` row 512's `D`.
-//! Removing `S`, by a chord addition of `-S = (S_x, -S_y)`:
-//! 9. `(x - S_x) shift_inv - SUBTRACT - LAST = 0`; `SUBTRACT (y + S_y) - sub_slope (x - S_x) =
-//!    0`, `sub_slope^2 - SUBTRACT (x + S_x + dx') = 0`, `SUBTRACT (y + dy') - sub_slope (x -
-//!    dx') = 0`: on row 511 `D_C = acc - S = z G + r Q`; elsewhere `sub_slope = 0`;
-//! 10. `LAST (y + S_y) - final_slope (x - S_x) = 0`, `final_slope^2 - LAST (x + S_x + r) = 0`:
-//!     on row 1023, `x(acc - S) = r`, i.e. `x(w (z G + r Q)) = r`.
+//! Joining the lanes and the final check:
+//! 8. `(xz - x) combine_inv - COMBINE = 0`, `COMBINE (yz - y) - combine_slope (xz - x) = 0`,
+//!    `combine_slope^2 - COMBINE (xz + x + dx') = 0`, `COMBINE (yz + dy') - combine_slope (xz -
+//!    dx') = 0`: on row 255, `B = (S + z G) + (-S + r Q) = z G + r Q`; elsewhere
+//!    `combine_slope = 0`;
+//! 9. `(x - S_x) shift_inv - LAST = 0`, `LAST (y + S_y) - final_slope (x - S_x) = 0`,
+//!    `final_slope^2 - LAST (x + S_x + r) = 0`: on row 511, `x(acc - S) = r`, i.e.
+//!    `x(w (z G + r Q)) = r`.
 //!
 //! Why the exceptional cases cannot cheat: a chord step is wrong only when the two points
 //! share their abscissa (doubling or adding the opposite), where the slope equation no longer
 //! fixes the slope. Every chord step here comes with an inverse witness of the difference of
-//! abscissas (7 and 9), which has no solution in that case, so each accepted step is a true
+//! abscissas (6, 7, 8, 9), which has no solution in that case, so each accepted step is a true
 //! affine addition of two curve points of distinct abscissas. Every point in the table is then
-//! an affine curve point (`G`, `S`, `Q` by 4, and their chord sums and doublings), and the
-//! point at infinity never arises: `z G + r Q = O` (then `x(acc - S)` is refused by 9, as
-//! `acc = S`) or `w = 0` are refused, not mis-computed. The honest prover meets an exceptional
-//! step only for a relation between `S` and the keys with known small coefficients (a
-//! discrete logarithm) or for a degenerate signature; it then reports the instance instead
-//! of proving it.
+//! an affine curve point (`G`'s multiples, `S`, `Q` by 4, their chord sums and doublings), and
+//! the point at infinity never arises: `z G + r Q = O` (the lanes' abscissas then agree, 8) or
+//! `w = 0` are refused, not mis-computed. The honest prover meets an exceptional step only for
+//! a relation between `S`, `G` and the key with known small coefficients (a discrete
+//! logarithm) or for a degenerate signature; it then reports the instance instead of proving
+//! it.
 //!
 //! # Memory
 //!
 //! The cells enter the memory argument like every builtin's (see [`crate::builtins`]):
-//! `factor = 1 + FIRST (z - (address + 1) - alpha s - 1) + KEY (z - address - alpha dx - 1)`
-//! (the message is phase A's first suffix, the pubkey phase B's first `dx`), `product_0 =
-//! factor_0`, `product' = product factor'`, the last product the claim. Addresses: first
-//! `begin`, last `stop - 2`, `(address' - address)(address' - address - 2 LAST) = 0`.
+//! `factor = 1 + FIRST (z - address - alpha dx - 1) + MESSAGE (z - (address + 1) - alpha
+//! suffix_z - 1)` (the pubkey is row 0's `dx`, the message the `z` lane's first suffix),
+//! `product_0 = factor_0`, `product' = product factor'`, the last product the claim.
+//! Addresses: first `begin`, last `stop - 2`, `(address' - address)(address' - address - 2
+//! LAST) = 0`.
 //!
-//! Cost: 1024 rows of 16 main and 2 auxiliary columns per signature (18 432 cells).
+//! Cost: 512 rows of 23 main and 2 auxiliary columns per signature (12 800 cells).
 
 pub mod curve;
 pub mod trace;
@@ -113,22 +118,29 @@ pub use trace::{EcdsaError, Signature, Witness, build_trace, layout, witness};
 
 pub const CELLS: usize = 2;
 pub const ADDRESS: usize = 0;
-pub const SUFFIX: usize = 1;
-pub const BIT: usize = 2;
-pub const R: usize = 3;
-pub const NONZERO_INV: usize = 4;
-pub const DX: usize = 5;
-pub const DY: usize = 6;
-pub const DX_SQ: usize = 7;
-pub const DSLOPE: usize = 8;
-pub const X: usize = 9;
-pub const Y: usize = 10;
-pub const SLOPE: usize = 11;
-pub const X_DIFF_INV: usize = 12;
-pub const SHIFT_INV: usize = 13;
-pub const SUB_SLOPE: usize = 14;
-pub const FINAL_SLOPE: usize = 15;
-pub const MAIN_WIDTH: usize = 16;
+pub const SUFFIX_Z: usize = 1;
+pub const BIT_Z: usize = 2;
+pub const XZ: usize = 3;
+pub const YZ: usize = 4;
+pub const SLOPE_Z: usize = 5;
+pub const INV_Z: usize = 6;
+pub const SUFFIX: usize = 7;
+pub const BIT: usize = 8;
+pub const R: usize = 9;
+pub const NONZERO_INV: usize = 10;
+pub const DX: usize = 11;
+pub const DY: usize = 12;
+pub const DX_SQ: usize = 13;
+pub const DSLOPE: usize = 14;
+pub const X: usize = 15;
+pub const Y: usize = 16;
+pub const SLOPE: usize = 17;
+pub const X_DIFF_INV: usize = 18;
+pub const COMBINE_INV: usize = 19;
+pub const COMBINE_SLOPE: usize = 20;
+pub const SHIFT_INV: usize = 21;
+pub const FINAL_SLOPE: usize = 22;
+pub const MAIN_WIDTH: usize = 23;
 /// Auxiliary columns: the memory factor of the row and the running product.
 pub const AUX_FACTOR: usize = 0;
 pub const AUX_PRODUCT: usize = 1;
@@ -145,33 +157,44 @@ pub fn log_rows(instances: usize) -> u32 {
 
 use ConstraintKind::{EveryRow, FirstRow, LastRow, Transition};
 
-const CONSTRAINTS: [(ConstraintKind, &str); 34] = [
+const CONSTRAINTS: [(ConstraintKind, &str); 45] = [
+    (EveryRow, "ecdsa: z bit is a bit"),
+    (EveryRow, "ecdsa: no z bit outside its rows"),
+    (Transition, "ecdsa: z suffix drops its bit"),
+    (EveryRow, "ecdsa: z suffix ends at 0"),
     (EveryRow, "ecdsa: bit is a bit"),
     (EveryRow, "ecdsa: no bit outside the bit rows"),
     (Transition, "ecdsa: suffix drops its bit"),
     (EveryRow, "ecdsa: suffix ends at 0"),
     (EveryRow, "ecdsa: r and w are not zero"),
-    (EveryRow, "ecdsa: r is the second scalar"),
+    (EveryRow, "ecdsa: r is the first scalar"),
     (Transition, "ecdsa: r is constant within an instance"),
     (EveryRow, "ecdsa: dx_sq is dx^2"),
     (EveryRow, "ecdsa: doubling point is on the curve"),
     (EveryRow, "ecdsa: doubling slope"),
     (Transition, "ecdsa: doubled x"),
     (Transition, "ecdsa: doubled y"),
-    (EveryRow, "ecdsa: doubling starts at G (x)"),
-    (EveryRow, "ecdsa: doubling starts at G (y)"),
+    (EveryRow, "ecdsa: z lane x differs from the added point's"),
+    (EveryRow, "ecdsa: z lane slope"),
+    (Transition, "ecdsa: z lane next x"),
+    (Transition, "ecdsa: z lane next y"),
+    (Transition, "ecdsa: z lane x rests without a bit"),
+    (Transition, "ecdsa: z lane y rests without a bit"),
+    (EveryRow, "ecdsa: z lane x starts at S"),
+    (EveryRow, "ecdsa: z lane y starts at S"),
     (EveryRow, "ecdsa: x differs from the added point's"),
     (EveryRow, "ecdsa: slope"),
     (Transition, "ecdsa: next x"),
     (Transition, "ecdsa: next y"),
     (Transition, "ecdsa: x rests without a bit"),
     (Transition, "ecdsa: y rests without a bit"),
-    (EveryRow, "ecdsa: x starts at S"),
-    (EveryRow, "ecdsa: y starts at S"),
+    (EveryRow, "ecdsa: x starts at -S, then S"),
+    (EveryRow, "ecdsa: y starts at -S, then S"),
+    (EveryRow, "ecdsa: the lanes' x differ"),
+    (EveryRow, "ecdsa: slope of the lanes' sum"),
+    (Transition, "ecdsa: third base x is zG + rQ"),
+    (Transition, "ecdsa: third base y is zG + rQ"),
     (EveryRow, "ecdsa: x differs from S's"),
-    (EveryRow, "ecdsa: slope of acc - S"),
-    (Transition, "ecdsa: third base x is acc - S"),
-    (Transition, "ecdsa: third base y is acc - S"),
     (EveryRow, "ecdsa: final slope of acc - S"),
     (EveryRow, "ecdsa: final check x(acc - S) = r"),
     (FirstRow, "ecdsa: first address is the segment begin"),
@@ -234,65 +257,83 @@ impl Component for Ecdsa {
     fn evaluate(&self, f: &Frame<'_>, challenges: &[Felt], out: &mut [Felt]) {
         let (c, nx, p) = (f.main_current, f.main_next, f.periodic);
         let one = Felt::one();
-        let (first, key, subtract) = (p[FIRST], p[KEY], p[SUBTRACT]);
+        let (first, combine) = (p[FIRST], p[COMBINE]);
         let (w_first, last, double) = (p[W_FIRST], p[LAST], p[DOUBLE]);
-        let bit_row = p[BIT_ROW];
+        let (bit_row_z, bit_row) = (p[BIT_ROW_Z], p[BIT_ROW]);
+        let (gx, gy) = (p[GX], p[GY]);
+        let (bit_z, s_z) = (c[BIT_Z], c[SUFFIX_Z]);
         let (bit, s, r) = (c[BIT], c[SUFFIX], c[R]);
         let (dx, dy, dx_sq, dslope) = (c[DX], c[DY], c[DX_SQ], c[DSLOPE]);
         let (dx_next, dy_next) = (nx[DX], nx[DY]);
+        let (xz, yz, slope_z) = (c[XZ], c[YZ], c[SLOPE_Z]);
+        let (xz_next, yz_next) = (nx[XZ], nx[YZ]);
         let (x, y, slope) = (c[X], c[Y], c[SLOPE]);
         let (x_next, y_next) = (nx[X], nx[Y]);
-        let (g, shift) = (generator(), shift_point());
+        let shift = shift_point();
 
         // Scalars.
-        out[0] = bit * (bit - one);
-        out[1] = (one - bit_row) * bit;
-        out[2] = bit_row * (s - nx[SUFFIX].double() - bit);
-        out[3] = p[END] * s;
-        out[4] = s * c[NONZERO_INV] - key - w_first;
-        out[5] = key * (s - r);
-        out[6] = (one - last) * (nx[R] - r);
+        out[0] = bit_z * (bit_z - one);
+        out[1] = (one - bit_row_z) * bit_z;
+        out[2] = bit_row_z * (s_z - nx[SUFFIX_Z].double() - bit_z);
+        out[3] = p[END_Z] * s_z;
+        out[4] = bit * (bit - one);
+        out[5] = (one - bit_row) * bit;
+        out[6] = bit_row * (s - nx[SUFFIX].double() - bit);
+        out[7] = p[END] * s;
+        out[8] = s * c[NONZERO_INV] - first - w_first;
+        out[9] = first * (s - r);
+        out[10] = (one - last) * (nx[R] - r);
         // Doubling point.
-        out[7] = dx_sq - dx.square();
-        out[8] = dy.square() - dx_sq * dx - dx - beta();
-        out[9] = dslope * dy.double() - double * (Felt::from(3u64) * dx_sq + one);
-        out[10] = dslope.square() - double * (dx.double() + dx_next);
-        out[11] = double * (dy + dy_next) - dslope * (dx - dx_next);
-        out[12] = first * (dx - g.x);
-        out[13] = first * (dy - g.y);
-        // Accumulation.
-        out[14] = (x - dx) * c[X_DIFF_INV] - bit;
-        out[15] = bit * (y - dy) - slope * (x - dx);
-        out[16] = slope.square() - bit * (x + dx + x_next);
-        out[17] = bit * (y + y_next) - slope * (x - x_next);
-        let rests = one - bit - subtract - last;
-        out[18] = rests * (x_next - x);
-        out[19] = rests * (y_next - y);
-        out[20] = (first + w_first) * (x - shift.x);
-        out[21] = (first + w_first) * (y - shift.y);
-        // Removing the shift point.
-        let (sub_slope, final_slope) = (c[SUB_SLOPE], c[FINAL_SLOPE]);
-        out[22] = (x - shift.x) * c[SHIFT_INV] - subtract - last;
-        out[23] = subtract * (y + shift.y) - sub_slope * (x - shift.x);
-        out[24] = sub_slope.square() - subtract * (x + shift.x + dx_next);
-        out[25] = subtract * (y + dy_next) - sub_slope * (x - dx_next);
-        out[26] = last * (y + shift.y) - final_slope * (x - shift.x);
-        out[27] = final_slope.square() - last * (x + shift.x + r);
+        out[11] = dx_sq - dx.square();
+        out[12] = dy.square() - dx_sq * dx - dx - beta();
+        out[13] = dslope * dy.double() - double * (Felt::from(3u64) * dx_sq + one);
+        out[14] = dslope.square() - double * (dx.double() + dx_next);
+        out[15] = double * (dy + dy_next) - dslope * (dx - dx_next);
+        // The z lane: S + z G.
+        out[16] = (xz - gx) * c[INV_Z] - bit_z;
+        out[17] = bit_z * (yz - gy) - slope_z * (xz - gx);
+        out[18] = slope_z.square() - bit_z * (xz + gx + xz_next);
+        out[19] = bit_z * (yz + yz_next) - slope_z * (xz - xz_next);
+        out[20] = (one - bit_z - last) * (xz_next - xz);
+        out[21] = (one - bit_z - last) * (yz_next - yz);
+        out[22] = first * (xz - shift.x);
+        out[23] = first * (yz - shift.y);
+        // The main lane: -S + r Q, then S + w B.
+        out[24] = (x - dx) * c[X_DIFF_INV] - bit;
+        out[25] = bit * (y - dy) - slope * (x - dx);
+        out[26] = slope.square() - bit * (x + dx + x_next);
+        out[27] = bit * (y + y_next) - slope * (x - x_next);
+        let rests = one - bit - combine - last;
+        out[28] = rests * (x_next - x);
+        out[29] = rests * (y_next - y);
+        out[30] = (first + w_first) * (x - shift.x);
+        out[31] = (first + w_first) * y + (first - w_first) * shift.y;
+        // B = (S + z G) + (-S + r Q), the next D.
+        let combine_slope = c[COMBINE_SLOPE];
+        out[32] = (xz - x) * c[COMBINE_INV] - combine;
+        out[33] = combine * (yz - y) - combine_slope * (xz - x);
+        out[34] = combine_slope.square() - combine * (xz + x + dx_next);
+        out[35] = combine * (yz + dy_next) - combine_slope * (xz - dx_next);
+        // x(acc - S) = r.
+        let final_slope = c[FINAL_SLOPE];
+        out[36] = (x - shift.x) * c[SHIFT_INV] - last;
+        out[37] = last * (y + shift.y) - final_slope * (x - shift.x);
+        out[38] = final_slope.square() - last * (x + shift.x + r);
         // Addresses.
         let step = nx[ADDRESS] - c[ADDRESS];
-        out[28] = c[ADDRESS] - self.begin;
-        out[29] = step * (step - Felt::from(CELLS as u64) * last);
-        out[30] = c[ADDRESS] - self.last;
-        // Memory: the pubkey at `address`, the message at `address + 1`.
+        out[39] = c[ADDRESS] - self.begin;
+        out[40] = step * (step - Felt::from(CELLS as u64) * last);
+        out[41] = c[ADDRESS] - self.last;
+        // Memory: the pubkey at `address` (row 0), the message at `address + 1` (row 1).
         let (z, alpha) = (&challenges[CHALLENGE_MEM_Z], &challenges[CHALLENGE_MEM_ALPHA]);
         let (a, an) = (f.aux_current, f.aux_next);
         let address = c[ADDRESS];
-        out[31] = a[AUX_FACTOR]
+        out[42] = a[AUX_FACTOR]
             - one
-            - first * (z - address - one - alpha * s - one)
-            - key * (z - address - alpha * dx - one);
-        out[32] = a[AUX_PRODUCT] - a[AUX_FACTOR];
-        out[33] = an[AUX_PRODUCT] - a[AUX_PRODUCT] * an[AUX_FACTOR];
+            - first * (z - address - alpha * dx - one)
+            - p[MESSAGE] * (z - address - one - alpha * s_z - one);
+        out[43] = a[AUX_PRODUCT] - a[AUX_FACTOR];
+        out[44] = an[AUX_PRODUCT] - a[AUX_PRODUCT] * an[AUX_FACTOR];
     }
 
     fn build_aux_trace(&self, main: &stark::TraceTable, challenges: &[Felt]) -> stark::TraceTable {
@@ -302,10 +343,10 @@ impl Component for Ecdsa {
         let mut product = Vec::with_capacity(n);
         for (row, f) in factor.iter_mut().enumerate() {
             let (r, address) = (row % ROWS_PER_INSTANCE, *main.get(row, ADDRESS));
-            if r == 0 {
-                *f = z - (address + Felt::one() + alpha * main.get(row, SUFFIX));
-            } else if r == KEY_ROW {
+            if r == KEY_ROW {
                 *f = z - (address + alpha * main.get(row, DX));
+            } else if r == MESSAGE_ROW {
+                *f = z - (address + Felt::one() + alpha * main.get(row, SUFFIX_Z));
             }
         }
         let mut acc = Felt::one();

@@ -1,13 +1,10 @@
-//! The `ecdsa` main trace: 1024 rows per instance (see [`super`] for the columns), instances in
+//! The `ecdsa` main trace: 512 rows per instance (see [`super`] for the columns), instances in
 //! address order, padded to a power of two by repeating the last one.
 
 use stark::{Felt, TraceTable};
 
 use super::curve::*;
-use super::{
-    ADDRESS, BIT, CELLS, DSLOPE, DX, DX_SQ, DY, FINAL_SLOPE, MAIN_WIDTH, NONZERO_INV, R, SHIFT_INV,
-    SLOPE, SUB_SLOPE, SUFFIX, X, X_DIFF_INV, Y, padded_instances,
-};
+use super::*;
 use crate::builtins::pedersen::canonical_bits;
 
 /// One signature check as the run gives it: the instance's cells and the prover's `(r, w)`.
@@ -62,7 +59,7 @@ fn scalar_bits(x: &Felt, address: u64) -> Result<[bool; N_BITS], EcdsaError> {
     Ok(std::array::from_fn(|i| bits[i]))
 }
 
-/// One instance's 1024 rows, column by column, and `x(acc - S)` on its last row (the value
+/// One instance's 512 rows, column by column, and `x(acc - S)` on its last row (the value
 /// the final check compares with `r`).
 fn instance_rows(witness: &Witness) -> Result<(Vec<Vec<Felt>>, Felt), EcdsaError> {
     let address = witness.address;
@@ -71,32 +68,37 @@ fn instance_rows(witness: &Witness) -> Result<(Vec<Vec<Felt>>, Felt), EcdsaError
     columns[ADDRESS].fill(Felt::from(address));
     columns[R].fill(witness.r);
 
-    // Scalars: suffixes and bits of z, r, w in phases A, B, C.
-    let mut bit_at = vec![false; ROWS_PER_INSTANCE];
-    for (phase, scalar) in [witness.message, witness.r, witness.w].iter().enumerate() {
-        let bits = scalar_bits(scalar, address)?;
-        let first = phase * ROWS_PER_PHASE;
+    // Scalars: z in the z lane from row 1, r and w in the main lane from rows 0 and 256. The z
+    // lane's row 0 holds z too (unconstrained).
+    // Which rows add a point, in the z lane (0) and the main lane (1).
+    let mut adds = [vec![false; ROWS_PER_INSTANCE], vec![false; ROWS_PER_INSTANCE]];
+    let lanes = [
+        (witness.message, MESSAGE_ROW, SUFFIX_Z, BIT_Z, 0),
+        (witness.r, KEY_ROW, SUFFIX, BIT, 1),
+        (witness.w, W_ROW, SUFFIX, BIT, 1),
+    ];
+    for (scalar, first, suffix_column, bit_column, lane) in lanes {
+        let bits = scalar_bits(&scalar, address)?;
         let mut suffix = Felt::zero();
         for i in (0..N_BITS).rev() {
             suffix = suffix.double() + flag(bits[i]);
-            columns[SUFFIX][first + i] = suffix;
-            columns[BIT][first + i] = flag(bits[i]);
-            bit_at[first + i] = bits[i];
+            columns[suffix_column][first + i] = suffix;
+            columns[bit_column][first + i] = flag(bits[i]);
+            adds[lane][first + i] = bits[i];
         }
     }
+    columns[SUFFIX_Z][0] = witness.message;
     for row in [KEY_ROW, W_ROW] {
         columns[NONZERO_INV][row] = columns[SUFFIX][row].inv().unwrap_or(Felt::zero());
     }
 
     let (shift, periodic) = (shift_point(), periodic_columns());
-    let mut d = generator();
-    let mut acc = shift;
+    let mut d = witness.key;
+    let mut acc_z = shift;
+    let mut acc = neg(&shift);
     let mut third_base = None;
     let mut result = Felt::zero();
     for row in 0..ROWS_PER_INSTANCE {
-        if row == KEY_ROW {
-            d = witness.key;
-        }
         if row == W_ROW {
             d = third_base.expect("set on the row before");
             acc = shift;
@@ -104,6 +106,8 @@ fn instance_rows(witness: &Witness) -> Result<(Vec<Vec<Felt>>, Felt), EcdsaError
         columns[DX][row] = d.x;
         columns[DY][row] = d.y;
         columns[DX_SQ][row] = d.x.square();
+        columns[XZ][row] = acc_z.x;
+        columns[YZ][row] = acc_z.y;
         columns[X][row] = acc.x;
         columns[Y][row] = acc.y;
         let next_d = if periodic[DOUBLE][row] == Felt::one() {
@@ -113,32 +117,45 @@ fn instance_rows(witness: &Witness) -> Result<(Vec<Vec<Felt>>, Felt), EcdsaError
         } else {
             None
         };
-        if bit_at[row] {
-            let inverse = (acc.x - d.x).inv().map_err(|_| exceptional)?;
-            let slope = (acc.y - d.y) * inverse;
+        if adds[0][row] {
+            let point = Point { x: periodic[GX][row], y: periodic[GY][row] };
+            let (sum, slope, inverse) = chord(&acc_z, &point).ok_or(exceptional)?;
+            columns[INV_Z][row] = inverse;
+            columns[SLOPE_Z][row] = slope;
+            acc_z = sum;
+        }
+        if adds[1][row] {
+            let (sum, slope, inverse) = chord(&acc, &d).ok_or(exceptional)?;
             columns[X_DIFF_INV][row] = inverse;
             columns[SLOPE][row] = slope;
-            let x = slope.square() - acc.x - d.x;
-            acc = Point { x, y: slope * (acc.x - x) - acc.y };
+            acc = sum;
         }
-        if row == SUBTRACT_ROW || row == LAST_ROW {
-            let inverse = (acc.x - shift.x).inv().map_err(|_| exceptional)?;
-            let slope = (acc.y + shift.y) * inverse;
+        if row == COMBINE_ROW {
+            let (sum, slope, inverse) = chord(&acc_z, &acc).ok_or(exceptional)?;
+            columns[COMBINE_INV][row] = inverse;
+            columns[COMBINE_SLOPE][row] = slope;
+            third_base = Some(sum);
+        }
+        if row == LAST_ROW {
+            let (difference, slope, inverse) = chord(&acc, &neg(&shift)).ok_or(exceptional)?;
             columns[SHIFT_INV][row] = inverse;
-            let difference = add(&acc, &neg(&shift)).ok_or(exceptional)?;
-            if row == SUBTRACT_ROW {
-                columns[SUB_SLOPE][row] = slope;
-                third_base = Some(difference);
-            } else {
-                columns[FINAL_SLOPE][row] = slope;
-                result = difference.x;
-            }
+            columns[FINAL_SLOPE][row] = slope;
+            result = difference.x;
         }
         if let Some(next) = next_d {
             d = next;
         }
     }
     Ok((columns, result))
+}
+
+/// `p + q` by the chord through them, with the slope and `1 / (p.x - q.x)`; `None` when the
+/// abscissas agree (the case the table refuses).
+fn chord(p: &Point, q: &Point) -> Option<(Point, Felt, Felt)> {
+    let inverse = (p.x - q.x).inv().ok()?;
+    let slope = (p.y - q.y) * inverse;
+    let x = slope.square() - p.x - q.x;
+    Some((Point { x, y: slope * (p.x - x) - p.y }, slope, inverse))
 }
 
 /// The honest witness of a signature: `y_Q` is the root for which the check holds (either
@@ -187,7 +204,7 @@ fn stack(blocks: Vec<Vec<Vec<Felt>>>) -> (TraceTable, Vec<(u64, Felt)>) {
         let base = k * ROWS_PER_INSTANCE;
         let address = crate::trace::felt_to_u64(&columns[ADDRESS][base]).expect("an address");
         accesses.push((address, columns[DX][base + KEY_ROW]));
-        accesses.push((address + 1, columns[SUFFIX][base]));
+        accesses.push((address + 1, columns[SUFFIX_Z][base + MESSAGE_ROW]));
     }
     (TraceTable::new(columns, n), accesses)
 }

@@ -302,15 +302,20 @@ async fn prover_failures_are_retried_and_bad_proofs_never_stored() {
     // Two injected failures: the first two attempts (of block 0, or of blocks 0 and 1) fail,
     // and are retried until stored.
     let prover = Arc::new(StandInProver::with(2, Duration::ZERO));
-    let mut options = ServiceOptions::new(
-        &devnet.url,
-        &dir.path().join("watcher"),
-        prover.clone(),
-        fs_store(dir.path()).await,
-        stand_in::policy(),
-    );
-    options.workers = 1;
-    let service = Service::start(options).await;
+    let options = |retry_failed| {
+        let (prover, dir) = (prover.clone(), dir.path().to_owned());
+        let url = devnet.url.clone();
+        async move {
+            let store = fs_store(&dir).await;
+            let watcher_dir = dir.join("watcher");
+            let mut options =
+                ServiceOptions::new(&url, &watcher_dir, prover, store, stand_in::policy());
+            options.workers = 1;
+            options.retry_failed = retry_failed;
+            options
+        }
+    };
+    let service = Service::start(options(false).await).await;
     wait_progress(&service.progress, 30, "blocks 0 and 1 stored", |p| {
         p.proven_through.is_some_and(|n| n >= 1)
     })
@@ -347,16 +352,7 @@ async fn prover_failures_are_retried_and_bad_proofs_never_stored() {
     // The operator fixes the prover and restarts with --retry-failed: the failed blocks are
     // replayed and proven again, and stored.
     prover.return_garbage(false);
-    let mut options = ServiceOptions::new(
-        &devnet.url,
-        &dir.path().join("watcher"),
-        prover.clone(),
-        fs_store(dir.path()).await,
-        stand_in::policy(),
-    );
-    options.workers = 1;
-    options.retry_failed = true;
-    let service = Service::start(options).await;
+    let service = Service::start(options(true).await).await;
     let jobs = service.jobs.clone();
     wait_for(60, "the retried blocks stored", || async {
         failed.iter().all(|&n| jobs.get(n).unwrap().unwrap().status == JobStatus::Stored)

@@ -9,6 +9,7 @@ mod common;
 use std::sync::Arc;
 use std::time::Duration;
 
+use chain::Felt;
 use common::*;
 use jsonrpsee::rpc_params;
 use light_client::{LightClientOptions, light_verify_with};
@@ -22,38 +23,7 @@ async fn devnet_blocks_are_proven_by_the_os_and_pass_the_light_client() {
     let dir = tempfile::tempdir().unwrap();
     let devnet =
         Devnet::start(&dir.path().join("devnet"), free_addr(), 0, Duration::from_millis(500)).await;
-    devnet.send_load(2).await;
-    let last = devnet.wait_included().await;
-    let block = (1..=last).find(|&n| devnet.transaction_count(n) > 0).expect("a block with load");
-
-    let os_hash = OsProver::program_hash().unwrap();
-    let policy = api::VerifyPolicy { min_security_bits: 0, os_program_hash: os_hash };
-    let store: Arc<dyn ProofStore> =
-        Arc::new(FsProofStore::open(dir.path().join("proofs")).await.unwrap());
-    let mut options = ServiceOptions::new(
-        &devnet.url,
-        &dir.path().join("watcher"),
-        Arc::new(OsProver::new(SecurityPreset::Test)),
-        store,
-        policy,
-    );
-    options.workers = 1;
-    let service = Service::start(options).await;
-    let jobs = service.jobs.clone();
-    wait_for(240, "the block with transactions proven", || {
-        let jobs = jobs.clone();
-        async move {
-            jobs.get(block).unwrap().is_some_and(|job| {
-                matches!(
-                    job.status.kind(),
-                    proof_store::JobStatusKind::Stored | proof_store::JobStatusKind::Failed
-                )
-            })
-        }
-    })
-    .await;
-    let job = service.jobs.get(block).unwrap().unwrap();
-    assert_eq!(job.status, JobStatus::Stored, "{job:?}");
+    let (service, block, os_hash) = prove_a_loaded_block(&devnet, dir.path()).await;
     let genesis = service.jobs.get(0).unwrap().unwrap();
     match &genesis.status {
         JobStatus::Failed { reason } => assert!(reason.contains("genesis"), "{reason}"),
@@ -81,6 +51,49 @@ async fn blocks_of_a_sequencer_without_commitment_are_proven_with_the_computed_r
         ..sequencer::NodeConfig::default()
     };
     let devnet = Devnet::start_with(&dir.path().join("devnet"), free_addr(), config).await;
+    let (service, block, os_hash) = prove_a_loaded_block(&devnet, dir.path()).await;
+    let job = service.jobs.get(block).unwrap().unwrap();
+    let computed_root = job.state_root.expect("replay's root");
+
+    // The headers carry no root: the light client needs the previous root it trusts. The
+    // watcher's replayed root of the parent (what a light client following the chain would
+    // have verified one block earlier) anchors it.
+    let unanchored = LightClientOptions { min_security_bits: 0, ..Default::default() };
+    let error = light_verify_with(&service.api_url, &devnet.url, block, os_hash, unanchored)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, light_client::LightClientError::UnanchoredPreviousRoot { .. }),
+        "{error}"
+    );
+    let parent_root = service.api("prover_getStateRoot", rpc_params![block - 1]).await;
+    let parent_root = Felt::from_hex(parent_root["state_root"].as_str().unwrap()).unwrap();
+    let anchored =
+        LightClientOptions { min_security_bits: 0, trusted_previous_root: Some(parent_root) };
+    let verified = light_verify_with(&service.api_url, &devnet.url, block, os_hash, anchored)
+        .await
+        .expect("the light client accepts the proof with the trusted previous root");
+    assert!(!verified.header_commits_state_root);
+    assert_eq!(verified.output.block_hash, devnet.block(block).0, "the chain's own block hash");
+    assert_ne!(verified.output.new_state_root, Felt::ZERO);
+    assert_eq!(
+        proof_store::Felt32(verified.output.new_state_root.to_bytes_be()),
+        computed_root,
+        "the proven root is replay's"
+    );
+    let wrong = LightClientOptions {
+        min_security_bits: 0,
+        trusted_previous_root: Some(parent_root + Felt::ONE),
+    };
+    assert!(light_verify_with(&service.api_url, &devnet.url, block, os_hash, wrong).await.is_err());
+    service.stop().await;
+    devnet.stop().await;
+}
+
+/// Sends load to `devnet`, runs the service with the OS prover (at the `test` preset) until the
+/// first block with transactions is settled, and checks that it was stored. Returns the
+/// service, the block and the OS program hash.
+async fn prove_a_loaded_block(devnet: &Devnet, dir: &std::path::Path) -> (Service, u64, Felt) {
     devnet.send_load(2).await;
     let last = devnet.wait_included().await;
     let block = (1..=last).find(|&n| devnet.transaction_count(n) > 0).expect("a block with load");
@@ -88,14 +101,9 @@ async fn blocks_of_a_sequencer_without_commitment_are_proven_with_the_computed_r
     let os_hash = OsProver::program_hash().unwrap();
     let policy = api::VerifyPolicy { min_security_bits: 0, os_program_hash: os_hash };
     let store: Arc<dyn ProofStore> =
-        Arc::new(FsProofStore::open(dir.path().join("proofs")).await.unwrap());
-    let mut options = ServiceOptions::new(
-        &devnet.url,
-        &dir.path().join("watcher"),
-        Arc::new(OsProver::new(SecurityPreset::Test)),
-        store,
-        policy,
-    );
+        Arc::new(FsProofStore::open(dir.join("proofs")).await.unwrap());
+    let prover = Arc::new(OsProver::new(SecurityPreset::Test));
+    let mut options = ServiceOptions::new(&devnet.url, &dir.join("watcher"), prover, store, policy);
     options.workers = 1;
     let service = Service::start(options).await;
     let jobs = service.jobs.clone();
@@ -113,41 +121,5 @@ async fn blocks_of_a_sequencer_without_commitment_are_proven_with_the_computed_r
     .await;
     let job = service.jobs.get(block).unwrap().unwrap();
     assert_eq!(job.status, JobStatus::Stored, "{job:?}");
-    let computed_root = job.state_root.expect("replay's root");
-
-    // The headers carry no root: the light client needs the previous root it trusts. The
-    // watcher's replayed root of the parent (what a light client following the chain would
-    // have verified one block earlier) anchors it.
-    let unanchored = LightClientOptions { min_security_bits: 0, ..Default::default() };
-    let error = light_verify_with(&service.api_url, &devnet.url, block, os_hash, unanchored)
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(error, light_client::LightClientError::UnanchoredPreviousRoot { .. }),
-        "{error}"
-    );
-    let parent_root = service.api("prover_getStateRoot", rpc_params![block - 1]).await;
-    let parent_root = chain::Felt::from_hex(parent_root["state_root"].as_str().unwrap()).unwrap();
-    let anchored = LightClientOptions {
-        min_security_bits: 0,
-        trusted_previous_root: Some(parent_root),
-    };
-    let verified = light_verify_with(&service.api_url, &devnet.url, block, os_hash, anchored)
-        .await
-        .expect("the light client accepts the proof with the trusted previous root");
-    assert!(!verified.header_commits_state_root);
-    assert_eq!(verified.output.block_hash, devnet.block(block).0, "the chain's own block hash");
-    assert_ne!(verified.output.new_state_root, chain::Felt::ZERO);
-    assert_eq!(
-        proof_store::Felt32(verified.output.new_state_root.to_bytes_be()),
-        computed_root,
-        "the proven root is replay's"
-    );
-    let wrong = LightClientOptions {
-        min_security_bits: 0,
-        trusted_previous_root: Some(parent_root + chain::Felt::ONE),
-    };
-    assert!(light_verify_with(&service.api_url, &devnet.url, block, os_hash, wrong).await.is_err());
-    service.stop().await;
-    devnet.stop().await;
+    (service, block, os_hash)
 }

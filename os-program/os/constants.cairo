@@ -11,6 +11,15 @@ const BLOCK_HASH_DOMAIN = 'WP_BLOCK_V0';
 // get_selector_from_name("__execute__").
 const EXECUTE_ENTRY_POINT_SELECTOR = 0x15d40a3d6ca2ac30f4031e42be28da9b056fef9bb7357ac5e85627ee876e5ad;
 
+// get_selector_from_name("__validate__").
+const VALIDATE_ENTRY_POINT_SELECTOR = 0x162da33a4585851fe8d3af3c2a9c60b557814e221e0d4f30ff0b2189d9c7775;
+
+// get_selector_from_name("__validate_deploy__").
+const VALIDATE_DEPLOY_ENTRY_POINT_SELECTOR = 0x36fcbf06cd96843058359e1a75928beacfac10727dab22a3972f0af8aa92895;
+
+// get_selector_from_name("__validate_declare__").
+const VALIDATE_DECLARE_ENTRY_POINT_SELECTOR = 0x289da278a8dc833409cabfdad1581e8e7d40e42dcaed693fa4008dcdb4963b3;
+
 // get_selector_from_name("constructor").
 const CONSTRUCTOR_SELECTOR = 0x28ffe4ff0f226a9107253e17a904099aa4f63a02a5621de0576e5aa71bc5194;
 

@@ -4,7 +4,12 @@
 
 from starkware.cairo.common.alloc import alloc
 from starkware.cairo.common.builtin_poseidon.poseidon import poseidon_hash_many
-from starkware.cairo.common.cairo_builtins import BitwiseBuiltin, HashBuiltin, PoseidonBuiltin
+from starkware.cairo.common.cairo_builtins import (
+    BitwiseBuiltin,
+    HashBuiltin,
+    PoseidonBuiltin,
+    SignatureBuiltin,
+)
 from starkware.cairo.common.dict import dict_read, dict_write
 from starkware.cairo.common.dict_access import DictAccess
 from starkware.cairo.common.math import assert_nn, assert_nn_le, assert_not_zero
@@ -99,6 +104,7 @@ func load_classes{range_check_ptr, poseidon_ptr: PoseidonBuiltin*}(
 func execute_entry_point{
     pedersen_ptr: HashBuiltin*,
     range_check_ptr,
+    ecdsa_ptr: SignatureBuiltin*,
     bitwise_ptr: BitwiseBuiltin*,
     poseidon_ptr: PoseidonBuiltin*,
     contract_changes: DictAccess*,
@@ -147,12 +153,9 @@ func execute_entry_point{
 
     // The OS context: [syscall_ptr, builtin pointers in the order of the class's builtins].
     let (local syscall_start: felt*) = alloc();
-    let (local ecdsa_ptr: felt*) = alloc();
     let (local os_context: felt*) = alloc();
     assert os_context[0] = cast(syscall_start, felt);
-    pass_builtins(
-        loaded.n_builtins, loaded.builtins, os_context + 1, cast(ecdsa_ptr, felt)
-    );
+    pass_builtins(loaded.n_builtins, loaded.builtins, os_context + 1);
 
     local entry_pc: felt* = loaded.bytecode + entry_point.offset;
     %{ os_enter_call %}
@@ -170,7 +173,7 @@ func execute_entry_point{
     local retdata_size = return_values[0];
     local retdata: felt* = cast(return_values[1], felt*);
     local syscall_end: felt* = cast(returned_implicits[0], felt*);
-    take_builtins(loaded.n_builtins, loaded.builtins, returned_implicits + 1, cast(ecdsa_ptr, felt));
+    take_builtins(loaded.n_builtins, loaded.builtins, returned_implicits + 1);
 
     // Replay the syscalls, in order, on this contract's storage dict.
     let storage_ptr = entry.storage_ptr;
@@ -206,62 +209,61 @@ func find_class{range_check_ptr, class_changes: DictAccess*}(
     return (loaded=loaded);
 }
 
-// Writes the OS's builtin pointers for the class's builtin list `names` to `out`. The class may
-// use `ecdsa` only without touching it (the prover has no ecdsa table): it gets a pointer to an
-// empty segment, checked unchanged on return.
+// Writes the OS's builtin pointers for the class's builtin list `names` to `out`.
 func pass_builtins{
-    pedersen_ptr: HashBuiltin*, range_check_ptr, bitwise_ptr: BitwiseBuiltin*,
-    poseidon_ptr: PoseidonBuiltin*,
-}(n: felt, names: felt*, out: felt*, ecdsa_ptr: felt) {
+    pedersen_ptr: HashBuiltin*, range_check_ptr, ecdsa_ptr: SignatureBuiltin*,
+    bitwise_ptr: BitwiseBuiltin*, poseidon_ptr: PoseidonBuiltin*,
+}(n: felt, names: felt*, out: felt*) {
     if (n == 0) {
         return ();
     }
     let name = names[0];
     if (name == PEDERSEN_BUILTIN) {
         assert out[0] = cast(pedersen_ptr, felt);
-        return pass_builtins(n - 1, names + 1, out + 1, ecdsa_ptr);
+        return pass_builtins(n - 1, names + 1, out + 1);
     }
     if (name == RANGE_CHECK_BUILTIN) {
         assert out[0] = range_check_ptr;
-        return pass_builtins(n - 1, names + 1, out + 1, ecdsa_ptr);
+        return pass_builtins(n - 1, names + 1, out + 1);
     }
     if (name == ECDSA_BUILTIN) {
-        assert out[0] = ecdsa_ptr;
-        return pass_builtins(n - 1, names + 1, out + 1, ecdsa_ptr);
+        assert out[0] = cast(ecdsa_ptr, felt);
+        return pass_builtins(n - 1, names + 1, out + 1);
     }
     if (name == BITWISE_BUILTIN) {
         assert out[0] = cast(bitwise_ptr, felt);
-        return pass_builtins(n - 1, names + 1, out + 1, ecdsa_ptr);
+        return pass_builtins(n - 1, names + 1, out + 1);
     }
     with_attr error_message("OS: unsupported builtin {name}") {
         assert name = POSEIDON_BUILTIN;
     }
     assert out[0] = cast(poseidon_ptr, felt);
-    return pass_builtins(n - 1, names + 1, out + 1, ecdsa_ptr);
+    return pass_builtins(n - 1, names + 1, out + 1);
 }
 
 // Takes back the builtin pointers an entry point returned. Each must have advanced by a
 // non-negative whole number of instances from the pointer the OS passed (what the OS passed is
 // what it holds now: nothing ran in between), so every builtin cell a contract used lies in the
-// OS's builtin segments and is checked by the prover. The pointers are taken first and the
+// OS's builtin segments and is checked by the prover (for ecdsa: every signature a contract
+// verified, e.g. an account's `__validate__`, is proven). The pointers are taken first and the
 // counts range-checked after, with the range-check pointer past the contract's own checks.
 func take_builtins{
-    pedersen_ptr: HashBuiltin*, range_check_ptr, bitwise_ptr: BitwiseBuiltin*,
-    poseidon_ptr: PoseidonBuiltin*,
-}(n: felt, names: felt*, returned: felt*, ecdsa_ptr: felt) {
+    pedersen_ptr: HashBuiltin*, range_check_ptr, ecdsa_ptr: SignatureBuiltin*,
+    bitwise_ptr: BitwiseBuiltin*, poseidon_ptr: PoseidonBuiltin*,
+}(n: felt, names: felt*, returned: felt*) {
     alloc_locals;
     let (local counts: felt*) = alloc();
-    take_builtin_ptrs(n, names, returned, ecdsa_ptr, counts);
+    take_builtin_ptrs(n, names, returned, counts);
     assert_all_nn(n, counts);
     return ();
 }
 
 // Rebinds the builtin pointers to the returned ones; writes the instance count of each
-// builtin (0 for ecdsa, which must be unchanged) to `counts`.
+// builtin to `counts`.
 func take_builtin_ptrs{
-    pedersen_ptr: HashBuiltin*, range_check_ptr, bitwise_ptr: BitwiseBuiltin*,
-    poseidon_ptr: PoseidonBuiltin*,
-}(n: felt, names: felt*, returned: felt*, ecdsa_ptr: felt, counts: felt*) {
+    pedersen_ptr: HashBuiltin*, range_check_ptr, ecdsa_ptr: SignatureBuiltin*,
+    bitwise_ptr: BitwiseBuiltin*, poseidon_ptr: PoseidonBuiltin*,
+}(n: felt, names: felt*, returned: felt*, counts: felt*) {
     if (n == 0) {
         return ();
     }
@@ -270,28 +272,26 @@ func take_builtin_ptrs{
     if (name == PEDERSEN_BUILTIN) {
         assert counts[0] = (new_ptr - cast(pedersen_ptr, felt)) / HashBuiltin.SIZE;
         let pedersen_ptr = cast(new_ptr, HashBuiltin*);
-        return take_builtin_ptrs(n - 1, names + 1, returned + 1, ecdsa_ptr, counts + 1);
+        return take_builtin_ptrs(n - 1, names + 1, returned + 1, counts + 1);
     }
     if (name == RANGE_CHECK_BUILTIN) {
         assert counts[0] = new_ptr - range_check_ptr;
         let range_check_ptr = new_ptr;
-        return take_builtin_ptrs(n - 1, names + 1, returned + 1, ecdsa_ptr, counts + 1);
+        return take_builtin_ptrs(n - 1, names + 1, returned + 1, counts + 1);
     }
     if (name == ECDSA_BUILTIN) {
-        with_attr error_message("OS: a contract used the ecdsa builtin") {
-            assert new_ptr = ecdsa_ptr;
-        }
-        assert counts[0] = 0;
-        return take_builtin_ptrs(n - 1, names + 1, returned + 1, ecdsa_ptr, counts + 1);
+        assert counts[0] = (new_ptr - cast(ecdsa_ptr, felt)) / SignatureBuiltin.SIZE;
+        let ecdsa_ptr = cast(new_ptr, SignatureBuiltin*);
+        return take_builtin_ptrs(n - 1, names + 1, returned + 1, counts + 1);
     }
     if (name == BITWISE_BUILTIN) {
         assert counts[0] = (new_ptr - cast(bitwise_ptr, felt)) / BitwiseBuiltin.SIZE;
         let bitwise_ptr = cast(new_ptr, BitwiseBuiltin*);
-        return take_builtin_ptrs(n - 1, names + 1, returned + 1, ecdsa_ptr, counts + 1);
+        return take_builtin_ptrs(n - 1, names + 1, returned + 1, counts + 1);
     }
     assert counts[0] = (new_ptr - cast(poseidon_ptr, felt)) / PoseidonBuiltin.SIZE;
     let poseidon_ptr = cast(new_ptr, PoseidonBuiltin*);
-    return take_builtin_ptrs(n - 1, names + 1, returned + 1, ecdsa_ptr, counts + 1);
+    return take_builtin_ptrs(n - 1, names + 1, returned + 1, counts + 1);
 }
 
 // Asserts 0 <= values[i] < 2^128 for i < n.
@@ -311,6 +311,7 @@ func assert_all_nn{range_check_ptr}(n: felt, values: felt*) {
 func execute_syscalls{
     pedersen_ptr: HashBuiltin*,
     range_check_ptr,
+    ecdsa_ptr: SignatureBuiltin*,
     bitwise_ptr: BitwiseBuiltin*,
     poseidon_ptr: PoseidonBuiltin*,
     contract_changes: DictAccess*,
@@ -451,6 +452,7 @@ func execute_syscalls{
 func deploy_contract{
     pedersen_ptr: HashBuiltin*,
     range_check_ptr,
+    ecdsa_ptr: SignatureBuiltin*,
     bitwise_ptr: BitwiseBuiltin*,
     poseidon_ptr: PoseidonBuiltin*,
     contract_changes: DictAccess*,

@@ -6,11 +6,16 @@
 //   5 previous state root, 6 new state root, 7 transaction count, 8 transaction commitment,
 //   9 state-diff commitment.
 
-%builtins output pedersen range_check bitwise poseidon
+%builtins output pedersen range_check ecdsa bitwise poseidon
 
 from starkware.cairo.common.alloc import alloc
 from starkware.cairo.common.builtin_poseidon.poseidon import poseidon_hash_many
-from starkware.cairo.common.cairo_builtins import BitwiseBuiltin, HashBuiltin, PoseidonBuiltin
+from starkware.cairo.common.cairo_builtins import (
+    BitwiseBuiltin,
+    HashBuiltin,
+    PoseidonBuiltin,
+    SignatureBuiltin,
+)
 from starkware.cairo.common.dict_access import DictAccess
 
 from os.block import block_hash
@@ -24,6 +29,7 @@ func main{
     output_ptr: felt*,
     pedersen_ptr: HashBuiltin*,
     range_check_ptr,
+    ecdsa_ptr: SignatureBuiltin*,
     bitwise_ptr: BitwiseBuiltin*,
     poseidon_ptr: PoseidonBuiltin*,
 }() {

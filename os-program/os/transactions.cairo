@@ -3,13 +3,20 @@
 // INVOKE runs the account's `__execute__` (unless the executor reverted it: then nothing else
 // changes) and DEPLOY_ACCOUNT deploys the account at the address computed here and runs its
 // constructor, DECLARE checks the declared class's deprecated class
-// hash against its loaded code and declares it. `__validate__` / `__validate_deploy__` are not run:
-// the executor checks signatures, the OS does not until the prover has the ecdsa builtin
-// (README.md, trust assumptions).
+// hash against its loaded code and declares it. The account's validation entry point runs as
+// in the executor (Starknet's order): INVOKE `__validate__` before `__execute__` (also for a
+// reverted INVOKE: only `__execute__` reverted), DEPLOY_ACCOUNT `__validate_deploy__` after the
+// constructor, DECLARE `__validate_declare__` before the class is declared. Signatures an
+// account checks go through the ecdsa builtin, so they are proven.
 
 from starkware.cairo.common.alloc import alloc
 from starkware.cairo.common.builtin_poseidon.poseidon import poseidon_hash_many
-from starkware.cairo.common.cairo_builtins import BitwiseBuiltin, HashBuiltin, PoseidonBuiltin
+from starkware.cairo.common.cairo_builtins import (
+    BitwiseBuiltin,
+    HashBuiltin,
+    PoseidonBuiltin,
+    SignatureBuiltin,
+)
 from starkware.cairo.common.dict import dict_read, dict_write
 from starkware.cairo.common.dict_access import DictAccess
 from starkware.cairo.common.hash_state import hash_felts
@@ -29,6 +36,9 @@ from os.constants import (
     TX_DECLARE,
     TX_DEPLOY_ACCOUNT,
     TX_INVOKE,
+    VALIDATE_DECLARE_ENTRY_POINT_SELECTOR,
+    VALIDATE_DEPLOY_ENTRY_POINT_SELECTOR,
+    VALIDATE_ENTRY_POINT_SELECTOR,
 )
 from os.execution import execute_entry_point, find_class
 from os.structs import BlockInfo, EntryPoint, ExecutionContext, LoadedClass, StateEntry, TxInfo
@@ -40,7 +50,8 @@ from os.structs import BlockInfo, EntryPoint, ExecutionContext, LoadedClass, Sta
 // address is computed by the OS, not read from here. For DECLARE, `class_hash` is the declared
 // class and `hinted_class_hash` the Keccak part of its deprecated class hash. `is_reverted` (not
 // 0: the executor reverted this INVOKE's `__execute__`) is taken from the input, not proven
-// (README.md, trust assumptions): the OS then only hashes the transaction and bumps the nonce.
+// (README.md, trust assumptions): the OS then only hashes the transaction, bumps the nonce and
+// runs `__validate__`.
 struct Transaction {
     kind: felt,
     version: felt,
@@ -69,6 +80,7 @@ struct Transaction {
 func execute_transactions{
     pedersen_ptr: HashBuiltin*,
     range_check_ptr,
+    ecdsa_ptr: SignatureBuiltin*,
     bitwise_ptr: BitwiseBuiltin*,
     poseidon_ptr: PoseidonBuiltin*,
     contract_changes: DictAccess*,
@@ -201,11 +213,13 @@ func tx_context(
     return (ctx=ctx);
 }
 
-// Executes one INVOKE: hash, nonce, `__execute__` (not run for a reverted INVOKE, which changes
-// only the nonce and emits no events, as in the executor).
+// Executes one INVOKE: hash, nonce, `__validate__`, `__execute__` (not run for a reverted
+// INVOKE, which changes only the nonce and emits no events of `__execute__`, as in the
+// executor). Both get the transaction's calldata, with caller 0.
 func execute_invoke{
     pedersen_ptr: HashBuiltin*,
     range_check_ptr,
+    ecdsa_ptr: SignatureBuiltin*,
     bitwise_ptr: BitwiseBuiltin*,
     poseidon_ptr: PoseidonBuiltin*,
     contract_changes: DictAccess*,
@@ -245,10 +259,20 @@ func execute_invoke{
         assert_not_zero(class_hash);
     }
     bump_nonce(tx.sender_address, tx.nonce, class_hash);
+    let (local ctx) = tx_context(block_info, n_classes, classes, tx, tx.sender_address, tx_hash);
+    execute_entry_point(
+        ctx,
+        0,
+        ENTRY_POINT_TYPE_EXTERNAL,
+        tx.sender_address,
+        VALIDATE_ENTRY_POINT_SELECTOR,
+        tx.calldata_size,
+        tx.calldata,
+        0,
+    );
     if (tx.is_reverted != 0) {
         return (tx_hash=tx_hash);
     }
-    let (ctx) = tx_context(block_info, n_classes, classes, tx, tx.sender_address, tx_hash);
     execute_entry_point(
         ctx,
         0,
@@ -263,10 +287,12 @@ func execute_invoke{
 }
 
 // Executes one DEPLOY_ACCOUNT: the address (chain::calculate_contract_address with deployer 0),
-// hash, nonce, the class set at the address (which must hold no contract), the constructor.
+// hash, nonce, the class set at the address (which must hold no contract), the constructor, then
+// `__validate_deploy__` with [class_hash, salt, constructor calldata] (caller 0).
 func execute_deploy_account{
     pedersen_ptr: HashBuiltin*,
     range_check_ptr,
+    ecdsa_ptr: SignatureBuiltin*,
     bitwise_ptr: BitwiseBuiltin*,
     poseidon_ptr: PoseidonBuiltin*,
     contract_changes: DictAccess*,
@@ -319,13 +345,39 @@ func execute_deploy_account{
         assert cast(entry_value, StateEntry*).class_hash = 0;
     }
     bump_nonce(address, tx.nonce, tx.class_hash);
-    let (ctx) = tx_context(block_info, n_classes, classes, tx, address, tx_hash);
+    let (local ctx) = tx_context(block_info, n_classes, classes, tx, address, tx_hash);
+    run_account_constructor(ctx, address, tx);
+    execute_entry_point(
+        ctx,
+        0,
+        ENTRY_POINT_TYPE_EXTERNAL,
+        address,
+        VALIDATE_DEPLOY_ENTRY_POINT_SELECTOR,
+        2 + tx.calldata_size,
+        v1_calldata,
+        0,
+    );
+    return (tx_hash=tx_hash);
+}
+
+// The constructor of the account a DEPLOY_ACCOUNT deploys at `address` (a class without one
+// takes no calldata).
+func run_account_constructor{
+    pedersen_ptr: HashBuiltin*,
+    range_check_ptr,
+    ecdsa_ptr: SignatureBuiltin*,
+    bitwise_ptr: BitwiseBuiltin*,
+    poseidon_ptr: PoseidonBuiltin*,
+    contract_changes: DictAccess*,
+    class_changes: DictAccess*,
+    event_hashes: felt*,
+}(ctx: ExecutionContext*, address: felt, tx: Transaction*) {
     let (loaded) = find_class(ctx, tx.class_hash);
     if (loaded.n_constructor == 0) {
         with_attr error_message("OS: the class has no constructor but calldata was given") {
             assert tx.calldata_size = 0;
         }
-        return (tx_hash=tx_hash);
+        return ();
     }
     execute_entry_point(
         ctx,
@@ -337,16 +389,17 @@ func execute_deploy_account{
         tx.calldata,
         0,
     );
-    return (tx_hash=tx_hash);
+    return ();
 }
 
 // Executes one DECLARE v1: hash, the sender's nonce, the class (not declared before) whose
 // deprecated class hash, computed here from its loaded code and the hinted class hash, is the
-// declared one; the classes dict then maps it to its compiled class hash. `__validate_declare__`
-// is not run (see the module docs).
+// declared one; the classes dict then maps it to its compiled class hash. The account's
+// `__validate_declare__` runs with [class_hash] (caller 0) before the class is declared.
 func execute_declare{
     pedersen_ptr: HashBuiltin*,
     range_check_ptr,
+    ecdsa_ptr: SignatureBuiltin*,
     bitwise_ptr: BitwiseBuiltin*,
     poseidon_ptr: PoseidonBuiltin*,
     contract_changes: DictAccess*,
@@ -376,6 +429,17 @@ func execute_declare{
     with_attr error_message("OS: class {tx.class_hash} is already declared") {
         assert declared = 0;
     }
+    let (ctx) = tx_context(block_info, n_classes, classes, tx, tx.sender_address, tx_hash);
+    execute_entry_point(
+        ctx,
+        0,
+        ENTRY_POINT_TYPE_EXTERNAL,
+        tx.sender_address,
+        VALIDATE_DECLARE_ENTRY_POINT_SELECTOR,
+        1,
+        v1_calldata,
+        0,
+    );
     local class_index: felt;
     %{ os_find_declared_class %}
     assert_nn_le(class_index, n_classes - 1);

@@ -89,6 +89,8 @@ pub(crate) struct OsHintProcessor {
     next_transaction: usize,
     /// Index of the transaction being executed.
     current_transaction: Option<usize>,
+    /// Top-level calls of the current transaction entered so far.
+    next_top_level_call: usize,
     /// The calls in progress, outermost first.
     calls: Vec<ActiveCall>,
 }
@@ -105,6 +107,7 @@ impl OsHintProcessor {
             classes,
             next_transaction: 0,
             current_transaction: None,
+            next_top_level_call: 0,
             calls: Vec::new(),
         }
     }
@@ -217,6 +220,7 @@ impl OsHintProcessor {
             .get(index)
             .ok_or_else(|| custom("the OS asked for more transactions than the block has"))?;
         self.current_transaction = Some(index);
+        self.next_top_level_call = 0;
         self.next_transaction += 1;
         let mut fields: Vec<MaybeRelocatable> = vec![
             Felt::from(invoke.kind).into(),
@@ -337,8 +341,9 @@ impl OsHintProcessor {
         Ok(())
     }
 
-    /// The OS is about to run an entry point: its trace is the transaction's `__execute__` (no
-    /// call in progress) or the next nested call of the call whose syscalls are being replayed.
+    /// The OS is about to run an entry point: its trace is the transaction's next top-level
+    /// call (no call in progress: `__validate*__`, `__execute__`, a DEPLOY_ACCOUNT's
+    /// constructor) or the next nested call of the call whose syscalls are being replayed.
     fn enter_call(
         &mut self,
         vm: &mut VirtualMachine,
@@ -356,10 +361,15 @@ impl OsHintProcessor {
                 parent.calls_entered += 1;
                 trace
             }
-            None => self
-                .current_transaction
-                .and_then(|index| self.input.execute_traces.get_mut(index))
-                .and_then(Option::take),
+            None => {
+                let trace = self
+                    .current_transaction
+                    .and_then(|index| self.input.calls.get(index))
+                    .and_then(|calls| calls.get(self.next_top_level_call))
+                    .cloned();
+                self.next_top_level_call += 1;
+                trace
+            }
         }
         .ok_or_else(|| custom("the OS runs a call the executor did not make"))?;
         if trace.contract_address != contract_address || trace.selector != selector {

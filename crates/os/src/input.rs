@@ -25,13 +25,14 @@ pub struct TransactionInput {
     pub version: Felt,
     /// The account (for DEPLOY_ACCOUNT the OS computes it; this is the executor's).
     pub sender_address: Felt,
-    /// `__execute__`'s calldata, or the constructor calldata.
+    /// `__validate__`'s and `__execute__`'s calldata, or the constructor calldata.
     pub calldata: Vec<Felt>,
     /// The nonce the transaction consumes.
     pub nonce: Felt,
     /// v1 only (0 for v3).
     pub max_fee: Felt,
-    /// The signature (not checked by the OS; contracts may read it through `get_tx_info`).
+    /// The signature (the account's validation entry point reads it through `get_tx_info` and
+    /// checks it with the ecdsa builtin: a wrong one fails the run).
     pub signature: Vec<Felt>,
     /// v3 only.
     pub tip: Felt,
@@ -50,8 +51,8 @@ pub struct TransactionInput {
     /// DECLARE only: the Keccak part of the deprecated class hash (`hinted_class_hash`), which
     /// covers the ABI and hints; the OS hashes the rest of the class itself.
     pub hinted_class_hash: Felt,
-    /// INVOKE only: the executor reverted `__execute__`; the OS then only hashes the transaction
-    /// and bumps the nonce. Not proven: the OS takes it on trust (README.md, trust assumptions).
+    /// INVOKE only: the executor reverted `__execute__`; the OS then only hashes the transaction,
+    /// bumps the nonce and runs `__validate__`. Not proven: the OS takes it on trust (README.md, trust assumptions).
     pub is_reverted: bool,
 }
 
@@ -164,9 +165,11 @@ pub struct OsInput {
     pub block_info: Vec<Felt>,
     /// The transactions, in block order.
     pub transactions: Vec<TransactionInput>,
-    /// Each transaction's top-level call as the executor ran it: INVOKE's `__execute__`,
-    /// DEPLOY_ACCOUNT's constructor (none for a class without one, none for DECLARE).
-    pub execute_traces: Vec<Option<CallTrace>>,
+    /// Each transaction's top-level calls as the executor ran them, in its order (the order
+    /// the OS runs them): INVOKE `__validate__` then `__execute__` (only `__validate__` for a
+    /// reverted one), DEPLOY_ACCOUNT the constructor (none for a class without one) then
+    /// `__validate_deploy__`, DECLARE `__validate_declare__`.
+    pub calls: Vec<Vec<CallTrace>>,
     /// Touched addresses → their pre-block state.
     pub pre_contracts: BTreeMap<Felt, PreContract>,
     /// Touched classes → pre-block compiled class hash (0 if not declared).

@@ -13,10 +13,12 @@
 //! holds the decoded [`chain::BlockPublicOutput`], the step count and the relocated run;
 //! [`OsRun::to_cairo_execution`] hands it to `cairo-air`'s prover.
 //!
-//! Supported: INVOKE v1/v3 (reverted ones included: the OS then only hashes the transaction and
-//! bumps its nonce; the reverted flag is taken from the executor, not proven, see
-//! `os-program/os/README.md`), DEPLOY_ACCOUNT v1/v3, DECLARE v1, and the deprecated syscalls the
-//! executor serves except the L1-handler ones.
+//! Supported: INVOKE v1/v3 (reverted ones included: the OS then only hashes the transaction,
+//! bumps its nonce and runs `__validate__`; the reverted flag is taken from the executor, not
+//! proven, see `os-program/os/README.md`), DEPLOY_ACCOUNT v1/v3, DECLARE v1, and the deprecated
+//! syscalls the executor serves except the L1-handler ones. The accounts' `__validate__`,
+//! `__validate_deploy__` and `__validate_declare__` run in the OS, so the signatures they check
+//! (ecdsa builtin) are proven.
 
 mod error;
 mod hints;

@@ -4,8 +4,10 @@
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 
+use cairo_vm::air_private_input::PrivateInput;
 use cairo_vm::cairo_run::cairo_run_program_with_initial_scope;
 use cairo_vm::hint_processor::builtin_hint_processor::builtin_hint_processor_definition::BuiltinHintProcessor;
+use cairo_vm::types::builtin_name::BuiltinName;
 use cairo_vm::types::exec_scope::ExecutionScopes;
 use cairo_vm::types::program::Program;
 use cairo_vm::types::relocatable::MaybeRelocatable;
@@ -13,7 +15,10 @@ use chain::block::{L1DataAvailabilityMode, StarknetVersion};
 use chain::{BlockPublicOutput, Felt};
 use executor::{
     BlockContext, CallTrace, ClassProvider, ExecutableTransaction, ExecutorConfig,
-    transaction::{CONSTRUCTOR_SELECTOR, EXECUTE_SELECTOR},
+    transaction::{
+        CONSTRUCTOR_SELECTOR, EXECUTE_SELECTOR, VALIDATE_DECLARE_SELECTOR,
+        VALIDATE_DEPLOY_SELECTOR, VALIDATE_SELECTOR,
+    },
 };
 use state::witness::{StateWitness, TouchedKeys};
 use state::{Backend, State, StateError, StateReader};
@@ -72,11 +77,16 @@ pub struct OsRun {
     pub builtin_segments: Vec<(&'static str, u64, u64)>,
     /// The output segment's contents.
     pub output: Vec<Felt>,
+    /// The signature of each `ecdsa` instance the run used (contracts' `verify_ecdsa_signature`,
+    /// e.g. an account's `__validate__`): `(relocated address of the instance, r, w)` with
+    /// `w = s^-1`, ascending by address (cairo-vm's AIR private input).
+    pub signatures: Vec<(u64, Felt, Felt)>,
 }
 
 impl OsRun {
     /// The run as `cairo-air` proves it. Fails if a builtin segment is one the prover does not
-    /// have (the OS uses output, pedersen, range_check, bitwise and poseidon, all supported).
+    /// have (the OS uses output, pedersen, range_check, ecdsa, bitwise and poseidon, all
+    /// supported) or if an `ecdsa` instance has no signature.
     pub fn to_cairo_execution(&self) -> Result<cairo_air::CairoExecution, OsError> {
         let felt = |x: &Felt| {
             stark::felt_from_bytes(&x.to_bytes_be()).expect("a canonical felt is below p")
@@ -89,6 +99,7 @@ impl OsRun {
                     "output" => cairo_air::Builtin::Output,
                     "pedersen" => cairo_air::Builtin::Pedersen,
                     "range_check" => cairo_air::Builtin::RangeCheck,
+                    "ecdsa" => cairo_air::Builtin::Ecdsa,
                     "bitwise" => cairo_air::Builtin::Bitwise,
                     "poseidon" => cairo_air::Builtin::Poseidon,
                     other => {
@@ -98,13 +109,40 @@ impl OsRun {
                 Ok(cairo_air::BuiltinSegment { builtin, begin: *begin, stop: *stop })
             })
             .collect::<Result<Vec<_>, OsError>>()?;
+        // Every instance of the ecdsa segment (two cells: public key, message) has its signature.
+        if let Some(&(_, begin, stop)) =
+            self.builtin_segments.iter().find(|(name, _, _)| *name == "ecdsa")
+        {
+            let mut signatures = self.signatures.iter().map(|(address, _, _)| *address);
+            for address in (begin..stop).step_by(2) {
+                if signatures.next() != Some(address) {
+                    return Err(OsError::Rejected(format!(
+                        "the ecdsa instance at {address} has no signature"
+                    )));
+                }
+            }
+            if let Some(address) = signatures.next() {
+                return Err(OsError::Rejected(format!(
+                    "a signature at {address} is outside the ecdsa segment"
+                )));
+            }
+        }
+        let signatures = self
+            .signatures
+            .iter()
+            .map(|(address, r, w)| cairo_air::EcdsaSignature {
+                address: *address,
+                r: felt(r),
+                w: felt(w),
+            })
+            .collect();
         Ok(cairo_air::CairoExecution {
             program: self.program.iter().map(felt).collect(),
             trace: self.trace.clone(),
             memory: self.memory.iter().map(|cell| cell.as_ref().map(felt)).collect(),
             builtins,
             output: self.output.iter().map(felt).collect(),
-            signatures: Vec::new(),
+            signatures,
         })
     }
 }
@@ -195,7 +233,7 @@ pub fn prepare_block<B: Backend>(
     let mut class_hashes = BTreeSet::new();
     let mut declared = BTreeMap::new();
     let mut transactions = Vec::with_capacity(block.transactions.len());
-    let mut execute_traces = Vec::with_capacity(block.transactions.len());
+    let mut tx_calls = Vec::with_capacity(block.transactions.len());
     for (index, (tx, outcome)) in block.transactions.iter().zip(&execution.outcomes).enumerate() {
         let hash = tx.transaction_hash;
         let included = outcome.as_ref().map_err(|error| OsError::RejectedTransaction {
@@ -209,36 +247,47 @@ pub fn prepare_block<B: Backend>(
                 hash,
                 what: "query-only transactions or a DECLARE without its class",
             })?;
-        // The call the OS runs: INVOKE's `__execute__` (after `__validate__`; none if it
-        // reverted: the OS then only bumps the nonce), DEPLOY_ACCOUNT's constructor (before
-        // `__validate_deploy__`; none if the class has no constructor).
-        let trace = if included.reverted() {
-            input.is_reverted = true;
-            None
-        } else if input.kind == crate::input::TX_INVOKE {
-            let trace = included.calls.iter().rev().find(|call| call.selector == EXECUTE_SELECTOR);
-            Some(trace.cloned().ok_or_else(|| {
-                OsError::Witness(format!("transaction {index} has no __execute__ call"))
-            })?)
+        // The calls the OS runs, in the executor's order: INVOKE `__validate__`, `__execute__`
+        // (not for a reverted one: the OS then only bumps the nonce and validates),
+        // DEPLOY_ACCOUNT the constructor (none if the class has none), `__validate_deploy__`,
+        // DECLARE `__validate_declare__`.
+        let calls = included.calls.clone();
+        let expected: &[Felt] = if input.kind == crate::input::TX_INVOKE {
+            if included.reverted() {
+                input.is_reverted = true;
+                &[VALIDATE_SELECTOR]
+            } else {
+                &[VALIDATE_SELECTOR, EXECUTE_SELECTOR]
+            }
         } else if input.kind == crate::input::TX_DEPLOY_ACCOUNT {
             class_hashes.insert(input.class_hash);
-            included.calls.first().filter(|call| call.selector == CONSTRUCTOR_SELECTOR).cloned()
+            if calls.first().is_some_and(|call| call.selector == CONSTRUCTOR_SELECTOR) {
+                &[CONSTRUCTOR_SELECTOR, VALIDATE_DEPLOY_SELECTOR]
+            } else {
+                &[VALIDATE_DEPLOY_SELECTOR]
+            }
         } else {
-            // DECLARE: the OS loads the declared class (it checks its class hash); nothing runs.
+            // DECLARE: the OS also loads the declared class (it checks its class hash).
             if let Some(class) = &tx.declared_class {
                 declared.insert(class.class_hash(), class.clone());
             }
             class_hashes.insert(input.class_hash);
-            None
+            &[VALIDATE_DECLARE_SELECTOR]
         };
+        if !calls.iter().map(|call| call.selector).eq(expected.iter().copied()) {
+            return Err(OsError::Witness(format!(
+                "transaction {index}: the executor's calls are not the validation and execution \
+                 calls the OS runs"
+            )));
+        }
         transactions.push(input);
-        execute_traces.push(trace);
+        tx_calls.push(calls);
     }
 
     // 2. What the block touches, its pre-block values and the state witness.
     let mut touched = recording.touched.into_inner();
     touched.add_diff(&execution.state_diff);
-    for trace in execute_traces.iter().flatten() {
+    for trace in tx_calls.iter().flatten() {
         collect_classes(trace, &mut class_hashes);
     }
     // Every class the executor loaded, e.g. a class deployed by the `deploy` syscall without a
@@ -298,7 +347,7 @@ pub fn prepare_block<B: Backend>(
         block.starknet_version.as_felt(),
         Felt::from(u64::from(block.header_commits_state_root)),
     ];
-    let input = OsInput { block_info, transactions, execute_traces, pre_contracts, pre_classes };
+    let input = OsInput { block_info, transactions, calls: tx_calls, pre_contracts, pre_classes };
     Ok(PreparedBlock { input, classes: class_inputs, witness, executor: execution })
 }
 
@@ -339,6 +388,7 @@ fn run_os(
         runner.get_memory_segment_addresses().map_err(|e| OsError::Rejected(e.to_string()))?;
     let mut builtin_segments = Vec::new();
     let mut output = Vec::new();
+    let mut signatures = Vec::new();
     for name in program.iter_builtins() {
         let (begin, stop) = *segments
             .get(name.to_str())
@@ -353,9 +403,28 @@ fn run_os(
                     })
                     .collect::<Result<_, _>>()?;
         }
+        if *name == BuiltinName::ecdsa {
+            // Instance `index` lies at `begin + 2 index` once relocated.
+            let private = runner.get_air_private_input();
+            signatures = private
+                .0
+                .get(&BuiltinName::ecdsa)
+                .into_iter()
+                .flatten()
+                .filter_map(|input| match input {
+                    PrivateInput::Signature(s) => Some((
+                        begin as u64 + 2 * s.index as u64,
+                        s.signature_input.r,
+                        s.signature_input.w,
+                    )),
+                    _ => None,
+                })
+                .collect();
+            signatures.sort_by_key(|(address, _, _)| *address);
+        }
         builtin_segments.push((name.to_str(), begin as u64, stop as u64));
     }
-    Ok(OsRun { program: program_words, trace, memory, builtin_segments, output })
+    Ok(OsRun { program: program_words, trace, memory, builtin_segments, output, signatures })
 }
 
 /// The OS's view of a class.

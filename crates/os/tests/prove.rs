@@ -15,6 +15,13 @@ fn block_proof_verifies_against_the_os_program_hash() {
     let block = chain.block(vec![tx]);
     let proven = chain.prove_and_commit(&block);
     let execution = proven.os.run.to_cairo_execution().unwrap();
+    // The account's `__validate__` checked the transaction's signature with the ecdsa builtin:
+    // one instance, with its signature, is proven.
+    let ecdsa = execution.builtins.iter().find(|s| s.builtin == cairo_air::Builtin::Ecdsa);
+    let ecdsa = ecdsa.expect("the OS has an ecdsa segment");
+    assert_eq!(ecdsa.stop - ecdsa.begin, 2);
+    assert_eq!(execution.signatures.len(), 1);
+    assert_eq!(execution.signatures[0].address, ecdsa.begin);
     let proof = cairo_air::prove_execution(&execution, &SecurityPreset::Test.options()).unwrap();
 
     let os_hash =
@@ -33,4 +40,15 @@ fn block_proof_verifies_against_the_os_program_hash() {
         expected_program_hash: Some(os_hash + Felt::ONE),
     };
     assert!(cairo_air::verify_proof(&proof, &policy).is_err());
+
+    // Another signature for the instance (its public key and message, the transaction hash,
+    // stay in memory): no proof.
+    let mut forged = execution.clone();
+    forged.signatures[0].w += stark::Felt::one();
+    assert!(cairo_air::prove_execution(&forged, &SecurityPreset::Test.options()).is_err());
+
+    // A run whose signature is missing is refused before proving.
+    let mut run = proven.os.run.clone();
+    run.signatures.clear();
+    assert!(matches!(run.to_cairo_execution(), Err(os::OsError::Rejected(_))));
 }

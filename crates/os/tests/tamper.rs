@@ -42,7 +42,8 @@ fn untampered_block_runs() {
 fn wrong_storage_read_response_fails() {
     let (_, _, mut prepared) = prepare();
     // The ERC-20's first read (the sender's balance) is answered wrongly.
-    let transfer = &mut prepared.input.execute_traces[0].as_mut().unwrap().inner_calls[0];
+    // The transaction's calls: `__validate__`, `__execute__`.
+    let transfer = &mut prepared.input.calls[0][1].inner_calls[0];
     assert!(!transfer.storage_read_values.is_empty());
     transfer.storage_read_values[0] += Felt::ONE;
     assert_rejected(prepared.run(), "storage read");
@@ -51,8 +52,53 @@ fn wrong_storage_read_response_fails() {
 #[test]
 fn wrong_call_retdata_fails() {
     let (_, _, mut prepared) = prepare();
-    prepared.input.execute_traces[0].as_mut().unwrap().inner_calls[0].retdata = vec![Felt::ZERO];
+    prepared.input.calls[0][1].inner_calls[0].retdata = vec![Felt::ZERO];
     assert_rejected(prepared.run(), "call_contract retdata");
+}
+
+#[test]
+fn wrong_signature_fails() {
+    // The executor accepted the real signature; the OS is handed another one (the transaction
+    // hash does not cover it). The account's `__validate__` checks it with the ecdsa builtin:
+    // the run fails, so no execution (and no proof) of the block exists with it.
+    for which in 0..2 {
+        let (_, _, mut prepared) = prepare();
+        let signature = &mut prepared.input.transactions[0].signature;
+        assert_eq!(signature.len(), 2);
+        signature[which] += Felt::ONE;
+        assert_rejected(prepared.run(), "wrong signature");
+    }
+    // Without a signature the account's `__validate__` fails as well.
+    let (_, _, mut prepared) = prepare();
+    prepared.input.transactions[1].signature.clear();
+    assert_rejected(prepared.run(), "no signature");
+}
+
+#[test]
+fn wrong_deploy_account_and_declare_signatures_fail() {
+    let chain = Chain::new(1);
+    let (deploy, _) = chain.deploy_account(0x56, false);
+    let block = chain.block(vec![deploy]);
+    let mut prepared =
+        os::prepare_block(&block, &chain.state, Some(chain.head), &chain.classes, &chain.config)
+            .unwrap();
+    prepared.input.transactions[0].signature[1] += Felt::ONE;
+    assert_rejected(prepared.run(), "wrong __validate_deploy__ signature");
+
+    let mut chain = Chain::new(1);
+    let class = std::sync::Arc::new(
+        executor::DeprecatedClass::from_json(include_str!(
+            "../../executor/tests/fixtures/syscalls.json"
+        ))
+        .unwrap(),
+    );
+    let tx = chain.declare(0, class);
+    let block = chain.block(vec![tx]);
+    let mut prepared =
+        os::prepare_block(&block, &chain.state, Some(chain.head), &chain.classes, &chain.config)
+            .unwrap();
+    prepared.input.transactions[0].signature[0] += Felt::ONE;
+    assert_rejected(prepared.run(), "wrong __validate_declare__ signature");
 }
 
 #[test]
@@ -159,7 +205,7 @@ fn reverted_flag_on_a_successful_transaction_does_not_prove_the_block() {
     // whose state root and block hash the header does not match.
     let (mut chain, block, mut prepared) = prepare();
     prepared.input.transactions[1].is_reverted = true;
-    prepared.input.execute_traces[1] = None;
+    prepared.input.calls[1].truncate(1);
     let output = prepared.run().unwrap().public_output;
     let expected = chain.prove_and_commit(&block).expected_output();
     assert_eq!(output.transaction_commitment, expected.transaction_commitment);
@@ -171,7 +217,7 @@ fn reverted_flag_on_a_successful_transaction_does_not_prove_the_block() {
     // transfer) no longer fit the OS's state: the run fails.
     let (_, _, mut prepared) = prepare();
     prepared.input.transactions[0].is_reverted = true;
-    prepared.input.execute_traces[0] = None;
+    prepared.input.calls[0].truncate(1);
     assert_rejected(prepared.run(), "first transfer flagged reverted");
 }
 

@@ -109,3 +109,15 @@ fn ecdsa_run_with_a_tampered_signature_is_not_proven() {
         CairoError::Ecdsa(EcdsaError::MissingSignature { address: a }) if a == address
     ));
 }
+
+#[test]
+fn repeated_ecdsa_checks_prove_one_instance_each() {
+    // The bench workload (`watcher-prover bench --workload ecdsa`): one fixed signature checked
+    // five times, so five instances padded to a table of eight.
+    let input = serde_json::json!({ "n": 5 });
+    let execution = run_program(&program("ecdsa_checks"), Some(&input)).unwrap();
+    assert_eq!(execution.signatures.len(), 5);
+    let proof = prove_execution(&execution, &SecurityPreset::Test.options()).unwrap();
+    let statement = verify_proof(&proof, &insecure()).unwrap();
+    assert_eq!(statement.output, vec![Felt::from(5u64)]);
+}

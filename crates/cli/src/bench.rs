@@ -1,7 +1,7 @@
 //! `watcher-prover bench`: proves one run and reports what it measured as JSON: steps, builtin
 //! instances, prove time, steps/s, peak memory, verify time, proof size. The default workload
 //! is a fibonacci run that fills a trace of 2^k rows; `--workload` picks a builtin program
-//! (`range_checks`, `poseidon`, `bitwise`, `pedersen`, each with `--n` iterations, or `mix`:
+//! (`range_checks`, `poseidon`, `bitwise`, `pedersen`, `ecdsa`, each with `--n` iterations, or `mix`:
 //! `n` Poseidon hashes, `n / 10` Pedersen hashes and `10 n` range checks in one run). The
 //! report lists every table (rows, committed columns, cells) so the cost of each builtin is
 //! visible. Run one workload per process so the peak memory belongs to it
@@ -23,6 +23,7 @@ const RANGE_CHECKS: &[u8] = include_bytes!("../../cairo-air/programs/range_check
 const POSEIDON: &[u8] = include_bytes!("../../cairo-air/programs/poseidon_hashes.json");
 const BITWISE: &[u8] = include_bytes!("../../cairo-air/programs/bitwise_ops.json");
 const PEDERSEN: &[u8] = include_bytes!("../../cairo-air/programs/pedersen_hashes.json");
+const ECDSA: &[u8] = include_bytes!("../../cairo-air/programs/ecdsa_checks.json");
 const MIX: &[u8] = include_bytes!("../../cairo-air/programs/builtin_mix.json");
 
 /// What to prove.
@@ -38,6 +39,8 @@ enum Workload {
     Bitwise,
     /// A chain of `n` Pedersen hashes (and six hashes of edge values).
     Pedersen,
+    /// `n` checks of one ECDSA signature (one ecdsa instance each).
+    Ecdsa,
     /// `n` Poseidon hashes, `n / 10` Pedersen hashes and `10 n` range checks in one run.
     Mix,
 }
@@ -77,6 +80,7 @@ pub fn run(args: BenchArgs) -> Result<(), Failure> {
         Workload::Poseidon => (POSEIDON, args.n),
         Workload::Bitwise => (BITWISE, args.n),
         Workload::Pedersen => (PEDERSEN, args.n),
+        Workload::Ecdsa => (ECDSA, args.n),
         Workload::Mix => (MIX, args.n),
     };
     let input = match args.workload {

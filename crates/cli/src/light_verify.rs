@@ -1,10 +1,12 @@
 //! `watcher-prover light-verify`: fetches a block's proof from the prover API and its header
 //! from the sequencer, verifies the proof against the pinned OS program hash and checks that
 //! the proven block output matches the header. Exit 0 only if everything holds (the verified
-//! block as JSON on stdout), 1 if a check fails, 2 if an endpoint cannot be used.
+//! block as JSON on stdout), 1 if a check fails, 2 if an endpoint cannot be used. With `--to M`
+//! it follows the chain from `--block` to `M`, each block's proven root anchoring the next
+//! (`light_client::light_verify_range`), and prints a JSON array.
 
 use clap::Args;
-use light_client::{LightClientError, LightClientOptions, light_verify_with};
+use light_client::{LightClientError, LightClientOptions, VerifiedBlock, light_verify_range};
 use serde_json::json;
 use starknet_types_core::felt::Felt;
 
@@ -20,6 +22,10 @@ pub struct LightVerifyArgs {
     rpc_url: String,
     #[arg(long)]
     block: u64,
+    /// Verify every block from `--block` to this one, each anchored by the root proven for the
+    /// one before.
+    #[arg(long)]
+    to: Option<u64>,
     /// The OS program hash to trust (hex); the bundled OS program's (`watcher-prover os-hash`)
     /// when absent.
     #[arg(long)]
@@ -54,17 +60,45 @@ pub fn run(args: LightVerifyArgs) -> Result<(), Failure> {
         .enable_all()
         .build()
         .map_err(|e| unusable(format!("cannot start the runtime: {e}")))?;
+    let last = args.to.unwrap_or(args.block);
+    if last < args.block {
+        return Err(unusable(format!("--to {last} is below --block {}", args.block)));
+    }
     let verified = runtime
-        .block_on(light_verify_with(&args.api_url, &args.rpc_url, args.block, pinned, options))
-        .map_err(|e| match e {
-            LightClientError::Rpc { .. }
-            | LightClientError::BadApiResponse(_)
-            | LightClientError::BlockNotFinal { .. }
-            | LightClientError::VerifierTask(_) => unusable(e),
-            _ => invalid(e),
+        .block_on(light_verify_range(
+            &args.api_url,
+            &args.rpc_url,
+            args.block,
+            last,
+            pinned,
+            options,
+        ))
+        .map_err(|e| {
+            let cause = match &e {
+                LightClientError::InRange { source, .. } => source.as_ref(),
+                other => other,
+            };
+            match cause {
+                LightClientError::Rpc { .. }
+                | LightClientError::BadApiResponse(_)
+                | LightClientError::BlockNotFinal { .. }
+                | LightClientError::VerifierTask(_) => unusable(e),
+                _ => invalid(e),
+            }
         })?;
+    let reports: Vec<_> = verified.iter().map(report).collect();
+    let shown = match (args.to, reports.as_slice()) {
+        (None, [single]) => single.clone(),
+        _ => serde_json::Value::Array(reports),
+    };
+    println!("{}", serde_json::to_string_pretty(&shown).expect("JSON"));
+    Ok(())
+}
+
+/// One verified block as the command prints it.
+fn report(verified: &VerifiedBlock) -> serde_json::Value {
     let o = &verified.output;
-    let report = json!({
+    json!({
         "block_number": o.block_number,
         "block_hash": o.block_hash.to_hex_string(),
         "parent_hash": o.parent_block_hash.to_hex_string(),
@@ -75,7 +109,5 @@ pub fn run(args: LightVerifyArgs) -> Result<(), Failure> {
         "security_bits": verified.security_bits,
         "proof_bytes": verified.proof_size,
         "header_commits_state_root": verified.header_commits_state_root,
-    });
-    println!("{}", serde_json::to_string_pretty(&report).expect("JSON"));
-    Ok(())
+    })
 }

@@ -6,6 +6,13 @@ use chain::{Felt, PublicOutputError};
 /// Why a block did not verify, or could not be checked.
 #[derive(Debug, thiserror::Error)]
 pub enum LightClientError {
+    /// A block of a range ([`crate::light_verify_range`]) failed; the blocks below it verified.
+    #[error("block {block_number}: {source}")]
+    InRange {
+        block_number: u64,
+        #[source]
+        source: Box<LightClientError>,
+    },
     /// A JSON-RPC endpoint could not be reached or answered garbage.
     #[error("{endpoint} at {url}: {method} failed")]
     Rpc {

@@ -39,4 +39,6 @@ pub mod verify;
 
 pub use binding::check_binding;
 pub use error::LightClientError;
-pub use verify::{LightClientOptions, VerifiedBlock, light_verify, light_verify_with};
+pub use verify::{
+    LightClientOptions, VerifiedBlock, light_verify, light_verify_range, light_verify_with,
+};

@@ -96,6 +96,32 @@ pub async fn light_verify_with(
     })
 }
 
+/// Verifies blocks `first..=last` in order, as a light client following the chain does: each
+/// verified block's proven new state root is the trusted previous root of the next one, so a
+/// range anchors itself from its first block (whose previous root comes from `options`, or from
+/// its parent header when that carries one). That is how a chain whose sequencer leaves the
+/// state commitment to the prover (headers with root 0) is followed: one trusted root, then
+/// proofs only. Stops at the first failure, as [`LightClientError::InRange`] naming the block.
+pub async fn light_verify_range(
+    api_url: &str,
+    rpc_url: &str,
+    first: u64,
+    last: u64,
+    pinned_os_hash: Felt,
+    options: LightClientOptions,
+) -> Result<Vec<VerifiedBlock>, LightClientError> {
+    let mut verified = Vec::with_capacity(last.saturating_sub(first) as usize + 1);
+    let mut options = options;
+    for block_number in first..=last {
+        let block = light_verify_with(api_url, rpc_url, block_number, pinned_os_hash, options)
+            .await
+            .map_err(|error| LightClientError::InRange { block_number, source: Box::new(error) })?;
+        options.trusted_previous_root = Some(block.output.new_state_root);
+        verified.push(block);
+    }
+    Ok(verified)
+}
+
 /// Verification is CPU work: keep it off the async workers.
 async fn verify_on_blocking_pool(
     proof: Vec<u8>,

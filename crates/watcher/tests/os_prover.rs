@@ -12,7 +12,7 @@ use std::time::Duration;
 use chain::Felt;
 use common::*;
 use jsonrpsee::rpc_params;
-use light_client::{LightClientOptions, light_verify_with};
+use light_client::{LightClientOptions, light_verify_range, light_verify_with};
 use proof_store::{FsProofStore, JobStatus, ProofStore};
 use stark::SecurityPreset;
 use watcher::OsProver;
@@ -86,6 +86,28 @@ async fn blocks_of_a_sequencer_without_commitment_are_proven_with_the_computed_r
         trusted_previous_root: Some(parent_root + Felt::ONE),
     };
     assert!(light_verify_with(&service.api_url, &devnet.url, block, os_hash, wrong).await.is_err());
+
+    // Following the chain: one trusted root, then each proven root anchors the next block.
+    let jobs = service.jobs.clone();
+    wait_for(120, "the next block stored", || {
+        let jobs = jobs.clone();
+        async move { jobs.get(block + 1).unwrap().is_some_and(|job| job.status == JobStatus::Stored) }
+    })
+    .await;
+    let range =
+        light_verify_range(&service.api_url, &devnet.url, block, block + 1, os_hash, anchored)
+            .await
+            .expect("the range verifies from one trusted root");
+    assert_eq!(range.len(), 2);
+    assert_eq!(range[1].output.previous_state_root, range[0].output.new_state_root);
+    let broken =
+        light_verify_range(&service.api_url, &devnet.url, block, block + 1, os_hash, wrong)
+            .await
+            .unwrap_err();
+    assert!(
+        matches!(broken, light_client::LightClientError::InRange { block_number, .. } if block_number == block),
+        "{broken}"
+    );
     service.stop().await;
     devnet.stop().await;
 }

@@ -22,6 +22,21 @@ fn prepare() -> (Chain, os::BlockToProve, PreparedBlock) {
     (chain, block, prepared)
 }
 
+/// The OS input of a block that declares the executor's syscalls test class.
+fn prepared_declare() -> PreparedBlock {
+    let mut chain = Chain::new(1);
+    let class = std::sync::Arc::new(
+        executor::DeprecatedClass::from_json(include_str!(
+            "../../executor/tests/fixtures/syscalls.json"
+        ))
+        .unwrap(),
+    );
+    let tx = chain.declare(0, class);
+    let block = chain.block(vec![tx]);
+    os::prepare_block(&block, &chain.state, Some(chain.head), &chain.classes, &chain.config)
+        .unwrap()
+}
+
 fn assert_rejected(result: Result<os::BlockExecution, OsError>, what: &str) {
     match result {
         Err(OsError::Rejected(_)) => {}
@@ -85,18 +100,7 @@ fn wrong_deploy_account_and_declare_signatures_fail() {
     prepared.input.transactions[0].signature[1] += Felt::ONE;
     assert_rejected(prepared.run(), "wrong __validate_deploy__ signature");
 
-    let mut chain = Chain::new(1);
-    let class = std::sync::Arc::new(
-        executor::DeprecatedClass::from_json(include_str!(
-            "../../executor/tests/fixtures/syscalls.json"
-        ))
-        .unwrap(),
-    );
-    let tx = chain.declare(0, class);
-    let block = chain.block(vec![tx]);
-    let mut prepared =
-        os::prepare_block(&block, &chain.state, Some(chain.head), &chain.classes, &chain.config)
-            .unwrap();
+    let mut prepared = prepared_declare();
     prepared.input.transactions[0].signature[0] += Felt::ONE;
     assert_rejected(prepared.run(), "wrong __validate_declare__ signature");
 }
@@ -182,18 +186,7 @@ fn changed_transaction_does_not_prove_the_block() {
 
 #[test]
 fn wrong_hinted_class_hash_fails() {
-    let mut chain = Chain::new(1);
-    let class = std::sync::Arc::new(
-        executor::DeprecatedClass::from_json(include_str!(
-            "../../executor/tests/fixtures/syscalls.json"
-        ))
-        .unwrap(),
-    );
-    let tx = chain.declare(0, class);
-    let block = chain.block(vec![tx]);
-    let mut prepared =
-        os::prepare_block(&block, &chain.state, Some(chain.head), &chain.classes, &chain.config)
-            .unwrap();
+    let mut prepared = prepared_declare();
     prepared.input.transactions[0].hinted_class_hash += Felt::ONE;
     assert_rejected(prepared.run(), "hinted class hash");
 }

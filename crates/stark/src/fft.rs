@@ -7,7 +7,7 @@
 //! per-level contiguous twiddle tables, and split across threads near the top when asked to.
 //! lambdaworks' own `evaluate_fft` runs on one thread and permutes.
 
-use crate::field::{Felt, powers, root_of_unity};
+use crate::field::{Felt, powers, root_of_unity, sub};
 use crate::parallel;
 
 /// Below this size a sub-FFT is not worth a thread.
@@ -88,7 +88,7 @@ fn dif(values: &mut [Felt], table: &[Felt], allow_parallel: bool) {
     butterflies(lo, hi, parallel, |offset, lo, hi| {
         for ((a, b), w) in lo.iter_mut().zip(hi.iter_mut()).zip(&twiddles[offset..]) {
             let sum = *a + *b;
-            let diff = *a - *b;
+            let diff = sub(a, b);
             *a = sum;
             *b = diff * w;
         }
@@ -127,7 +127,7 @@ fn dit(values: &mut [Felt], table: &[Felt], allow_parallel: bool) {
         for ((a, b), w) in lo.iter_mut().zip(hi.iter_mut()).zip(&twiddles[offset..]) {
             let t = *b * w;
             let sum = *a + t;
-            let diff = *a - t;
+            let diff = sub(a, &t);
             *a = sum;
             *b = diff;
         }

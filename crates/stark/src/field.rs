@@ -46,6 +46,33 @@ pub fn felt_hash_bytes(x: &Felt, out: &mut Vec<u8>) {
     }
 }
 
+/// `a - b`, for the hot loops (FFT butterflies). lambdaworks' `Sub` for owned elements is not
+/// inlined across crates and compares limb by limb before subtracting; this is one borrow
+/// chain over the Montgomery limbs and a conditional addition of `p` (the representation is in
+/// `[0, p)`, and `x - y + p` is the same residue).
+#[inline(always)]
+pub fn sub(a: &Felt, b: &Felt) -> Felt {
+    let (x, y) = (&a.value().limbs, &b.value().limbs); // most significant limb first
+    let mut out = [0u64; 4];
+    let mut borrow = false;
+    for i in (0..4).rev() {
+        let (d, b1) = x[i].overflowing_sub(y[i]);
+        let (d, b2) = d.overflowing_sub(u64::from(borrow));
+        out[i] = d;
+        borrow = b1 | b2;
+    }
+    if borrow {
+        let mut carry = false;
+        for i in (0..4).rev() {
+            let (s, c1) = out[i].overflowing_add(MODULUS_LIMBS[i]);
+            let (s, c2) = s.overflowing_add(u64::from(carry));
+            out[i] = s;
+            carry = c1 | c2;
+        }
+    }
+    Felt::from_raw(UnsignedInteger { limbs: out })
+}
+
 /// A primitive `2^log_size`-th root of unity.
 pub fn root_of_unity(log_size: u32) -> Felt {
     assert!(log_size as u64 <= Stark252PrimeField::TWO_ADICITY, "domain too large");
@@ -123,7 +150,36 @@ mod tests {
         assert_ne!(w.pow(512u64), Felt::one());
     }
 
+    #[test]
+    fn fast_sub_agrees_at_the_edges() {
+        let two = Felt::from(2u64);
+        let edges = [
+            Felt::zero(),
+            Felt::one(),
+            -Felt::one(),
+            -two,
+            two.pow(251u64),
+            two.pow(192u64) - Felt::one(),
+            two.pow(255u64).inv().unwrap(),
+        ];
+        for a in &edges {
+            for b in &edges {
+                assert_eq!(sub(a, b), *a - *b, "{a} - {b}");
+            }
+        }
+    }
+
     proptest! {
+        #[test]
+        fn fast_sub_agrees_with_lambdaworks(a in any::<[u64; 4]>(), b in any::<[u64; 4]>()) {
+            let felt = |l: [u64; 4]| {
+                l.iter().fold(Felt::zero(), |acc, x| acc * Felt::from(2u64).pow(64u64) + Felt::from(*x))
+            };
+            let (x, y) = (felt(a), felt(b));
+            prop_assert_eq!(sub(&x, &y), x - y);
+            prop_assert_eq!(sub(&y, &x), y - x);
+        }
+
         #[test]
         fn bytes_round_trip(a in any::<u64>(), b in any::<u64>()) {
             let x = Felt::from(a) * Felt::from(b) + Felt::from(b);

@@ -7,7 +7,7 @@
 //! per-level contiguous twiddle tables, and split across threads near the top when asked to.
 //! lambdaworks' own `evaluate_fft` runs on one thread and permutes.
 
-use crate::field::{Felt, powers, root_of_unity, sub};
+use crate::field::{Felt, mul, powers, root_of_unity, sub};
 use crate::parallel;
 
 /// Below this size a sub-FFT is not worth a thread.
@@ -90,7 +90,7 @@ fn dif(values: &mut [Felt], table: &[Felt], allow_parallel: bool) {
             let sum = *a + *b;
             let diff = sub(a, b);
             *a = sum;
-            *b = diff * w;
+            *b = mul(&diff, w);
         }
     });
     on_halves(dif, lo, hi, table, parallel);
@@ -125,7 +125,7 @@ fn dit(values: &mut [Felt], table: &[Felt], allow_parallel: bool) {
     on_halves(dit, lo, hi, table, parallel);
     butterflies(lo, hi, parallel, |offset, lo, hi| {
         for ((a, b), w) in lo.iter_mut().zip(hi.iter_mut()).zip(&twiddles[offset..]) {
-            let t = *b * w;
+            let t = mul(b, w);
             let sum = *a + t;
             let diff = sub(a, &t);
             *a = sum;

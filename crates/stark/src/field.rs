@@ -2,7 +2,7 @@
 
 use lambdaworks_math::field::element::FieldElement;
 use lambdaworks_math::field::fields::fft_friendly::stark_252_prime_field::Stark252PrimeField;
-use lambdaworks_math::field::traits::IsFFTField;
+use lambdaworks_math::field::traits::{IsFFTField, IsField};
 use lambdaworks_math::unsigned_integer::element::UnsignedInteger;
 
 /// An element of the Stark252 field, `p = 2^251 + 17 * 2^192 + 1`.
@@ -71,6 +71,13 @@ pub fn sub(a: &Felt, b: &Felt) -> Felt {
         }
     }
     Felt::from_raw(UnsignedInteger { limbs: out })
+}
+
+/// `a * b` with lambdaworks' Montgomery kernel inlined into the caller (its `Mul` for field
+/// elements is an out-of-line call), for the hot loops.
+#[inline(always)]
+pub fn mul(a: &Felt, b: &Felt) -> Felt {
+    Felt::from_raw(<Stark252PrimeField as IsField>::mul(a.value(), b.value()))
 }
 
 /// A primitive `2^log_size`-th root of unity.
@@ -178,6 +185,7 @@ mod tests {
             let (x, y) = (felt(a), felt(b));
             prop_assert_eq!(sub(&x, &y), x - y);
             prop_assert_eq!(sub(&y, &x), y - x);
+            prop_assert_eq!(mul(&x, &y), x * y);
         }
 
         #[test]

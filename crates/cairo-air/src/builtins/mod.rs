@@ -23,6 +23,7 @@
 
 pub mod bitwise;
 pub mod ecdsa;
+pub mod narrow;
 pub mod pedersen;
 pub mod poseidon;
 pub mod range16;

@@ -110,6 +110,7 @@ pub mod trace;
 
 use stark::{Component, ConstraintKind, Felt, Frame};
 
+use crate::builtins::narrow::{CellRow, memory_columns};
 use crate::constraints::ConstraintList;
 use crate::layout::{CHALLENGE_MEM_ALPHA, CHALLENGE_MEM_Z};
 use curve::*;
@@ -337,23 +338,10 @@ impl Component for Ecdsa {
     }
 
     fn build_aux_trace(&self, main: &stark::TraceTable, challenges: &[Felt]) -> stark::TraceTable {
-        let n = main.length();
-        let (z, alpha) = (&challenges[CHALLENGE_MEM_Z], &challenges[CHALLENGE_MEM_ALPHA]);
-        let mut factor = vec![Felt::one(); n];
-        let mut product = Vec::with_capacity(n);
-        for (row, f) in factor.iter_mut().enumerate() {
-            let (r, address) = (row % ROWS_PER_INSTANCE, *main.get(row, ADDRESS));
-            if r == KEY_ROW {
-                *f = z - (address + alpha * main.get(row, DX));
-            } else if r == MESSAGE_ROW {
-                *f = z - (address + Felt::one() + alpha * main.get(row, SUFFIX_Z));
-            }
-        }
-        let mut acc = Felt::one();
-        for f in &factor {
-            acc *= f;
-            product.push(acc);
-        }
-        stark::TraceTable::new(vec![factor, product], n)
+        let cells = [
+            CellRow { row: KEY_ROW, offset: 0, column: DX },
+            CellRow { row: MESSAGE_ROW, offset: 1, column: SUFFIX_Z },
+        ];
+        memory_columns(main, challenges, ROWS_PER_INSTANCE, ADDRESS, &cells)
     }
 }

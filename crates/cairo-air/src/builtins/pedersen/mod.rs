@@ -83,6 +83,7 @@ pub mod trace;
 
 use stark::{Component, ConstraintKind, Felt, Frame};
 
+use crate::builtins::narrow::{CellRow, memory_columns};
 use crate::constraints::ConstraintList;
 use crate::layout::{CHALLENGE_MEM_ALPHA, CHALLENGE_MEM_Z};
 use points::*;
@@ -240,25 +241,11 @@ impl Component for Pedersen {
     }
 
     fn build_aux_trace(&self, main: &stark::TraceTable, challenges: &[Felt]) -> stark::TraceTable {
-        let n = main.length();
-        let (z, alpha) = (&challenges[CHALLENGE_MEM_Z], &challenges[CHALLENGE_MEM_ALPHA]);
-        let mut factor = vec![Felt::one(); n];
-        let mut product = Vec::with_capacity(n);
-        for (row, f) in factor.iter_mut().enumerate() {
-            let (r, address) = (row % ROWS_PER_HASH, *main.get(row, ADDRESS));
-            if r == 0 {
-                *f = z - (address + alpha * main.get(row, SUFFIX));
-            } else if r == ROWS_PER_INPUT {
-                *f = z - (address + Felt::one() + alpha * main.get(row, SUFFIX));
-            } else if r == ROWS_PER_HASH - 1 {
-                *f = z - (address + Felt::from(2u64) + alpha * main.get(row, X));
-            }
-        }
-        let mut acc = Felt::one();
-        for f in &factor {
-            acc *= f;
-            product.push(acc);
-        }
-        stark::TraceTable::new(vec![factor, product], n)
+        let cells = [
+            CellRow { row: 0, offset: 0, column: SUFFIX },
+            CellRow { row: ROWS_PER_INPUT, offset: 1, column: SUFFIX },
+            CellRow { row: ROWS_PER_HASH - 1, offset: 2, column: X },
+        ];
+        memory_columns(main, challenges, ROWS_PER_HASH, ADDRESS, &cells)
     }
 }

@@ -155,35 +155,18 @@ fn pedersen_program_proves_and_other_builtins_stay_refused() {
 #[test]
 fn light_verify_exits_2_when_an_endpoint_is_unusable() {
     // Nothing listens on port 9 of loopback (discard): the API cannot be reached.
-    let light_verify = |os_hash: &str| {
-        run(bin().args([
-            "light-verify",
-            "--api-url",
-            "http://127.0.0.1:9",
-            "--rpc-url",
-            "http://127.0.0.1:9",
-            "--block",
-            "1",
-            "--os-hash",
-            os_hash,
-        ]))
+    let light_verify = |extra: &[&str]| {
+        let endpoints = ["--api-url", "http://127.0.0.1:9", "--rpc-url", "http://127.0.0.1:9"];
+        run(bin().arg("light-verify").args(endpoints).args(["--block", "1"]).args(extra))
     };
-    let o = light_verify("0x1234");
+    let o = light_verify(&["--os-hash", "0x1234"]);
     assert_eq!(o.status.code(), Some(2), "{}", String::from_utf8_lossy(&o.stderr));
-    let o = light_verify("not-hex");
+    let o = light_verify(&["--os-hash", "not-hex"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("--os-hash"));
     // Without --os-hash the bundled OS program's hash is pinned: the run gets as far as the
     // unreachable API.
-    let o = run(bin().args([
-        "light-verify",
-        "--api-url",
-        "http://127.0.0.1:9",
-        "--rpc-url",
-        "http://127.0.0.1:9",
-        "--block",
-        "1",
-    ]));
+    let o = light_verify(&[]);
     assert_eq!(o.status.code(), Some(2), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(!String::from_utf8_lossy(&o.stderr).contains("--os-hash"));
 }

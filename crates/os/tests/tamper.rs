@@ -22,6 +22,15 @@ fn prepare() -> (Chain, os::BlockToProve, PreparedBlock) {
     (chain, block, prepared)
 }
 
+/// The OS input of a block that deploys one account with `salt`, as DEPLOY_ACCOUNT v3 or v1.
+fn prepared_deploy_account(salt: u64, v3: bool) -> PreparedBlock {
+    let chain = Chain::new(1);
+    let (deploy, _) = chain.deploy_account(salt, v3);
+    let block = chain.block(vec![deploy]);
+    os::prepare_block(&block, &chain.state, Some(chain.head), &chain.classes, &chain.config)
+        .unwrap()
+}
+
 /// The OS input of a block that declares the executor's syscalls test class.
 fn prepared_declare() -> PreparedBlock {
     let mut chain = Chain::new(1);
@@ -91,12 +100,7 @@ fn wrong_signature_fails() {
 
 #[test]
 fn wrong_deploy_account_and_declare_signatures_fail() {
-    let chain = Chain::new(1);
-    let (deploy, _) = chain.deploy_account(0x56, false);
-    let block = chain.block(vec![deploy]);
-    let mut prepared =
-        os::prepare_block(&block, &chain.state, Some(chain.head), &chain.classes, &chain.config)
-            .unwrap();
+    let mut prepared = prepared_deploy_account(0x56, false);
     prepared.input.transactions[0].signature[1] += Felt::ONE;
     assert_rejected(prepared.run(), "wrong __validate_deploy__ signature");
 
@@ -216,12 +220,7 @@ fn reverted_flag_on_a_successful_transaction_does_not_prove_the_block() {
 
 #[test]
 fn reverted_flag_on_a_deploy_account_fails() {
-    let chain = Chain::new(1);
-    let (deploy, _) = chain.deploy_account(0x55, true);
-    let block = chain.block(vec![deploy]);
-    let mut prepared =
-        os::prepare_block(&block, &chain.state, Some(chain.head), &chain.classes, &chain.config)
-            .unwrap();
+    let mut prepared = prepared_deploy_account(0x55, true);
     prepared.input.transactions[0].is_reverted = true;
     assert_rejected(prepared.run(), "reverted DEPLOY_ACCOUNT");
 }

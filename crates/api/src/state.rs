@@ -27,7 +27,7 @@ impl VerifyPolicy {
     pub fn cairo_policy(&self) -> CairoPolicy {
         CairoPolicy {
             acceptance: AcceptancePolicy { min_security_bits: self.min_security_bits },
-            expected_program_hash: Some(self.os_program_hash),
+            program: cairo_air::ProgramPin::Hash(self.os_program_hash),
         }
     }
 }

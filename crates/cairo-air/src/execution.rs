@@ -20,7 +20,8 @@ use stark::Felt;
 use starknet_types_core::felt::Felt as Felt252;
 
 use crate::error::CairoError;
-use crate::public_input::{Builtin, BuiltinSegment, from_vm_felt};
+use crate::program::{Builtin, CairoProgram, START_OFFSET};
+use crate::public_input::{BuiltinSegment, from_vm_felt};
 
 /// A finished proof-mode run.
 #[derive(Clone, Debug)]
@@ -56,15 +57,7 @@ impl CairoExecution {
 
 /// Builtins the prover supports so far.
 fn supported(builtin: BuiltinName) -> Option<Builtin> {
-    match builtin {
-        BuiltinName::output => Some(Builtin::Output),
-        BuiltinName::range_check => Some(Builtin::RangeCheck),
-        BuiltinName::poseidon => Some(Builtin::Poseidon),
-        BuiltinName::bitwise => Some(Builtin::Bitwise),
-        BuiltinName::pedersen => Some(Builtin::Pedersen),
-        BuiltinName::ecdsa => Some(Builtin::Ecdsa),
-        _ => None,
-    }
+    Builtin::from_name(builtin.to_str())
 }
 
 /// Names of the program's builtins that the prover does not support, in program order.
@@ -133,16 +126,31 @@ fn json_to_felt(v: &Value) -> Option<Felt252> {
     }
 }
 
-/// Parses a compiled program and returns its bytecode (what [`crate::program_hash`] hashes),
-/// refusing programs whose builtins the prover does not support.
-pub fn load_program(program_json: &[u8]) -> Result<Vec<Felt>, CairoError> {
+/// Parses a program compiled with `cairo-compile --proof_mode` into what a verifier pins
+/// ([`CairoProgram::hash`]): its bytecode, builtin list and `__end__`, refusing programs whose
+/// builtins the prover does not support and programs without proof mode's `__start__` (at
+/// offset 0) and `__end__`.
+pub fn load_program(program_json: &[u8]) -> Result<CairoProgram, CairoError> {
     let program = Program::from_bytes(program_json, Some("main"))
         .map_err(|e| CairoError::BadProgram(e.to_string()))?;
     let unsupported = unsupported_builtins(&program);
     if !unsupported.is_empty() {
         return Err(CairoError::UnsupportedBuiltins(unsupported.join(", ")));
     }
-    program_data(&program)
+    let label = |name: &str| program.get_identifier(name).and_then(|identifier| identifier.pc);
+    if label("__main__.__start__") != Some(START_OFFSET as usize) {
+        return Err(CairoError::BadProgram(
+            "no `__start__` at offset 0: not compiled with --proof_mode".into(),
+        ));
+    }
+    let end = label("__main__.__end__").ok_or_else(|| {
+        CairoError::BadProgram("no `__end__` label: not compiled with --proof_mode".into())
+    })?;
+    Ok(CairoProgram {
+        bytecode: program_data(&program)?,
+        builtins: program.iter_builtins().filter_map(|b| supported(*b)).collect(),
+        end: end as u64,
+    })
 }
 
 fn program_data(program: &Program) -> Result<Vec<Felt>, CairoError> {
@@ -203,15 +211,7 @@ pub fn run_program(
         .collect();
     let memory: Vec<Option<Felt>> =
         runner.relocated_memory.iter().map(|c| c.as_ref().map(from_vm_felt)).collect();
-    let program_words = program
-        .iter_data()
-        .map(|w| match w {
-            MaybeRelocatable::Int(x) => Ok(from_vm_felt(x)),
-            MaybeRelocatable::RelocatableValue(_) => {
-                Err(CairoError::BadProgram("relocatable in program data".into()))
-            }
-        })
-        .collect::<Result<Vec<_>, _>>()?;
+    let program_words = program_data(&program)?;
 
     let segments: HashMap<&str, (usize, usize)> =
         runner.get_memory_segment_addresses().map_err(|e| CairoError::Run(e.to_string()))?;

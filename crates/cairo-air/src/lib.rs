@@ -6,8 +6,14 @@
 //! * [`prove_execution`] turns it into traces ([`trace`]), proves them against [`CairoAir`]
 //!   and returns the proof file bytes ([`stark::ProofEnvelope`] with the
 //!   [`CairoPublicInput`]).
-//! * [`verify_proof`] checks a proof file under a [`CairoPolicy`] (minimum security,
-//!   expected program hash) and returns the [`VerifiedStatement`]: program hash and output.
+//! * [`verify_proof`] checks a proof file under a [`CairoPolicy`] (minimum security, the
+//!   pinned program) and returns the [`VerifiedStatement`]: program hash and output.
+//!
+//! The statement a proof proves is bound to the whole program, not only its bytecode: the
+//! [program hash](CairoProgram::hash) covers the bytecode, the ordered builtin list and the
+//! end label, and the public input's builtin segments must lie in that order, disjoint and
+//! after the execution segment. `SOUNDNESS.md` at the repository root lists every field of the
+//! public input and how it is bound.
 //!
 //! Builtins: `output`, `range_check`, `bitwise`, `poseidon`, `pedersen` and `ecdsa` (each its
 //! own table, see [`builtins`]); a program declaring another builtin is refused with
@@ -21,19 +27,19 @@ mod constraints;
 mod error;
 mod execution;
 pub mod layout;
+mod program;
 mod public_input;
 mod statement;
 pub mod trace;
 
 pub use air::Cpu;
-pub use error::{CairoError, CairoVerifyError};
+pub use error::{CairoError, CairoVerifyError, PublicInputError};
 pub use execution::{
     CairoExecution, EcdsaSignature, load_program, proof_mode_config, run_program,
     unsupported_builtins,
 };
-pub use public_input::{
-    Builtin, BuiltinSegment, CairoPublicInput, JMP_REL_0, PROGRAM_BASE, program_hash,
-};
+pub use program::{Builtin, CairoProgram, PROGRAM_HASH_DOMAIN, START_OFFSET};
+pub use public_input::{BuiltinSegment, CairoPublicInput, JMP_REL_0, PROGRAM_BASE};
 pub use statement::{AIR_NAME, CairoAir};
 pub use trace::build_traces;
 
@@ -61,9 +67,56 @@ pub fn prove_execution(
 #[derive(Clone, Debug, Default)]
 pub struct CairoPolicy {
     pub acceptance: AcceptancePolicy,
-    /// The program the proof must be about; `None` accepts any program (the caller then
-    /// decides what the returned hash means).
-    pub expected_program_hash: Option<Felt252>,
+    /// The program the proof must be about.
+    pub program: ProgramPin,
+}
+
+/// The program a verifier requires a proof to be about.
+#[derive(Clone, Debug, Default)]
+pub enum ProgramPin {
+    /// Any program: the caller decides what the returned [`VerifiedStatement::program_hash`]
+    /// means.
+    #[default]
+    Any,
+    /// The program whose [`CairoProgram::hash`] this is (what light clients pin).
+    Hash(Felt252),
+    /// This program: its bytecode, builtin list and end are compared one by one, so a refusal
+    /// names what differs.
+    Program(Box<CairoProgram>),
+}
+
+impl ProgramPin {
+    /// Refuses a statement about another program than the pinned one.
+    fn check(&self, public: &CairoPublicInput) -> Result<(), CairoVerifyError> {
+        let mismatch = |expected: Felt252| CairoVerifyError::ProgramMismatch {
+            expected: expected.to_hex_string(),
+            found: public.program_hash().to_hex_string(),
+        };
+        match self {
+            ProgramPin::Any => Ok(()),
+            ProgramPin::Hash(expected) if *expected == public.program_hash() => Ok(()),
+            ProgramPin::Hash(expected) => Err(mismatch(*expected)),
+            ProgramPin::Program(program) => {
+                let found = public.program();
+                if found.bytecode != program.bytecode {
+                    return Err(mismatch(program.hash()));
+                }
+                if found.builtins != program.builtins {
+                    return Err(CairoVerifyError::BuiltinsMismatch {
+                        expected: program.builtin_names(),
+                        found: found.builtin_names(),
+                    });
+                }
+                if found.end != program.end {
+                    return Err(CairoVerifyError::EndMismatch {
+                        expected: program.end,
+                        found: found.end,
+                    });
+                }
+                Ok(())
+            }
+        }
+    }
 }
 
 /// The statement a valid proof establishes.
@@ -80,6 +133,11 @@ pub fn verify_proof(
     bytes: &[u8],
     policy: &CairoPolicy,
 ) -> Result<VerifiedStatement, CairoVerifyError> {
+    if let Some(found) = stark::envelope_format_version(bytes)
+        && found < stark::FORMAT_VERSION
+    {
+        return Err(CairoVerifyError::OldFormat { found, current: stark::FORMAT_VERSION });
+    }
     let envelope = ProofEnvelope::from_bytes(bytes).map_err(|e| CairoVerifyError::Decode(e.0))?;
     if envelope.air_name != AIR_NAME {
         return Err(CairoVerifyError::Decode(format!(
@@ -89,16 +147,9 @@ pub fn verify_proof(
     }
     let public = CairoPublicInput::from_bytes(&envelope.public_input)
         .map_err(|e| CairoVerifyError::Decode(e.0))?;
-    public.validate().map_err(|e| CairoVerifyError::PublicInput(e.to_string()))?;
+    public.validate()?;
+    policy.program.check(&public)?;
     let program_hash = public.program_hash();
-    if let Some(expected) = policy.expected_program_hash
-        && expected != program_hash
-    {
-        return Err(CairoVerifyError::ProgramMismatch {
-            expected: expected.to_hex_string(),
-            found: program_hash.to_hex_string(),
-        });
-    }
     let security_bits = envelope.proof.options.conjectured_security_bits(public.log_trace_length);
     let air = CairoAir::new(public.clone());
     stark::verify_envelope(&air, &envelope, &policy.acceptance)?;

@@ -5,61 +5,17 @@
 use lambdaworks_math::unsigned_integer::element::UnsignedInteger;
 use stark::{ByteReader, ByteWriter, DecodeError, Felt};
 use starknet_types_core::felt::Felt as Felt252;
-use starknet_types_core::hash::{Poseidon, StarkHash};
 
-use crate::error::CairoError;
+use crate::error::PublicInputError;
+use crate::program::{Builtin, CairoProgram};
 
 /// cairo-vm relocates the program segment to address 1.
 pub const PROGRAM_BASE: u64 = 1;
 /// Encoding of `jmp rel 0`, the instruction proof mode loops on at `__end__`.
 pub const JMP_REL_0: u64 = 0x0107_8001_7fff_7fff;
-/// Version tag of the public-input encoding.
-const ENCODING_VERSION: u8 = 1;
-
-/// Builtins the prover supports, with a segment in the public input.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Builtin {
-    Output,
-    RangeCheck,
-    Bitwise,
-    Poseidon,
-    Pedersen,
-    Ecdsa,
-}
-
-impl Builtin {
-    fn id(self) -> u8 {
-        match self {
-            Builtin::Output => 0,
-            Builtin::RangeCheck => 1,
-            Builtin::Poseidon => 2,
-            Builtin::Bitwise => 3,
-            Builtin::Pedersen => 4,
-            Builtin::Ecdsa => 5,
-        }
-    }
-    fn from_id(id: u8) -> Option<Self> {
-        match id {
-            0 => Some(Builtin::Output),
-            1 => Some(Builtin::RangeCheck),
-            2 => Some(Builtin::Poseidon),
-            3 => Some(Builtin::Bitwise),
-            4 => Some(Builtin::Pedersen),
-            5 => Some(Builtin::Ecdsa),
-            _ => None,
-        }
-    }
-    pub fn name(self) -> &'static str {
-        match self {
-            Builtin::Output => "output",
-            Builtin::RangeCheck => "range_check",
-            Builtin::Poseidon => "poseidon",
-            Builtin::Bitwise => "bitwise",
-            Builtin::Pedersen => "pedersen",
-            Builtin::Ecdsa => "ecdsa",
-        }
-    }
-}
+/// Version tag of the public-input encoding (2: the program hash binds the builtin list and
+/// the end; the encoding itself is the same as version 1's).
+const ENCODING_VERSION: u8 = 2;
 
 /// A builtin's memory segment `[begin, stop)`: `begin` is what `main` received in its
 /// implicit argument, `stop` what it returned.
@@ -97,15 +53,20 @@ pub(crate) fn from_vm_felt(x: &Felt252) -> Felt {
     Felt::from_raw(UnsignedInteger { limbs: x.to_raw() })
 }
 
-/// Poseidon hash of the program bytecode: the value a verifier pins.
-pub fn program_hash(program: &[Felt]) -> Felt252 {
-    let words: Vec<Felt252> = program.iter().map(to_vm_felt).collect();
-    Poseidon::hash_array(&words)
-}
-
 impl CairoPublicInput {
+    /// The program this statement is about: its bytecode, its builtin list (the segments'
+    /// builtins, in order) and its end (the final pc's offset).
+    pub fn program(&self) -> CairoProgram {
+        CairoProgram {
+            bytecode: self.program.clone(),
+            builtins: self.builtins.iter().map(|b| b.builtin).collect(),
+            end: self.final_pc.saturating_sub(PROGRAM_BASE),
+        }
+    }
+
+    /// The hash a verifier pins: [`CairoProgram::hash`] of [`Self::program`].
     pub fn program_hash(&self) -> Felt252 {
-        program_hash(&self.program)
+        self.program().hash()
     }
 
     /// Memory cells the verifier knows: the program, the execution segment's initial stack
@@ -133,64 +94,79 @@ impl CairoPublicInput {
         cells
     }
 
+    /// The segment labelled `output`, if the program has one.
     pub fn output_segment(&self) -> Option<&BuiltinSegment> {
         self.builtins.iter().find(|b| b.builtin == Builtin::Output)
     }
 
     /// Structural checks a verifier makes before looking at the proof: the run starts at the
     /// program's first word and ends on a `jmp rel 0` of the program, the stack lies above the
-    /// program, offsets fit in 16 bits and the output matches its segment.
-    pub fn validate(&self) -> Result<(), CairoError> {
-        let bad = |why: &str| Err(CairoError::BadPublicInput(why.to_string()));
-        let program_end = PROGRAM_BASE + self.program.len() as u64;
-        if self.initial_pc != PROGRAM_BASE {
-            return bad("the run must start at the program's first word");
-        }
-        let end = self.final_pc.checked_sub(PROGRAM_BASE).map(|o| o as usize);
-        let loops = end.is_some_and(|o| {
-            self.program.get(o) == Some(&Felt::from(JMP_REL_0))
-                && self.program.get(o + 1) == Some(&Felt::zero())
-        });
-        if !loops {
-            return bad("the final pc is not a `jmp rel 0` of the program");
-        }
-        if self.initial_ap < program_end + 2
-            || self.final_ap < self.initial_ap + self.builtins.len() as u64
-        {
-            return bad("the stack must lie above the program");
-        }
-        if self.rc_min > self.rc_max || self.rc_max >= 1 << 16 {
-            return bad("range-check bounds must satisfy rc_min <= rc_max < 2^16");
-        }
-        if self.builtins.iter().any(|b| b.stop < b.begin || b.begin < self.final_ap) {
-            return bad("builtin segments must lie after the execution segment");
-        }
-        for (i, b) in self.builtins.iter().enumerate() {
-            if self.builtins[..i].iter().any(|other| other.builtin == b.builtin) {
-                return bad("a builtin appears twice");
-            }
-            if b.builtin != Builtin::Output && b.stop - b.begin > 1 << stark::MAX_LOG_TRACE_LENGTH {
-                return bad("a builtin segment is larger than the prover's largest table");
-            }
-            // 512 rows per pedersen instance.
-            let pedersen_limit = 3 << (stark::MAX_LOG_TRACE_LENGTH - 9);
-            if b.builtin == Builtin::Pedersen && b.stop - b.begin > pedersen_limit {
-                return bad("the pedersen segment is larger than the prover's largest table");
-            }
-            // 512 rows per ecdsa instance.
-            let ecdsa_limit = 2 << (stark::MAX_LOG_TRACE_LENGTH - 9);
-            if b.builtin == Builtin::Ecdsa && b.stop - b.begin > ecdsa_limit {
-                return bad("the ecdsa segment is larger than the prover's largest table");
-            }
-        }
-        let output_len = self.output_segment().map_or(0, |o| o.stop - o.begin);
-        if output_len != self.output.len() as u64 {
-            return bad("the output does not fill its segment");
-        }
+    /// program, offsets fit in 16 bits, the builtin segments lie after the execution segment,
+    /// in order, disjoint, each a whole number of instances, and the output fills its segment.
+    /// Every bound is computed with checked arithmetic: no value makes it panic.
+    pub fn validate(&self) -> Result<(), PublicInputError> {
+        use PublicInputError as E;
         if !(stark::MIN_LOG_TRACE_LENGTH..=stark::MAX_LOG_TRACE_LENGTH)
             .contains(&self.log_trace_length)
         {
-            return bad("unsupported trace length");
+            return Err(E::UnsupportedTraceLength { log_size: self.log_trace_length });
+        }
+        if self.initial_pc != PROGRAM_BASE {
+            return Err(E::StartNotAtProgram { initial_pc: self.initial_pc });
+        }
+        let loops = self.final_pc.checked_sub(PROGRAM_BASE).is_some_and(|offset| {
+            let word = |k: u64| {
+                offset.checked_add(k).and_then(|o| usize::try_from(o).ok()).and_then(|o| self.program.get(o))
+            };
+            word(0) == Some(&Felt::from(JMP_REL_0)) && word(1) == Some(&Felt::zero())
+        });
+        if !loops {
+            return Err(E::EndNotJmpRel0 { final_pc: self.final_pc });
+        }
+        let n_builtins = self.builtins.len() as u64;
+        let stack_floor = (self.program.len() as u64).checked_add(PROGRAM_BASE + 2);
+        if stack_floor.is_none_or(|floor| self.initial_ap < floor) {
+            return Err(E::StackBelowProgram { initial_ap: self.initial_ap });
+        }
+        if self.initial_ap.checked_add(n_builtins).is_none_or(|top| self.final_ap < top) {
+            return Err(E::StackTooShort { final_ap: self.final_ap, n_builtins });
+        }
+        if self.rc_min > self.rc_max || self.rc_max >= 1 << 16 {
+            return Err(E::RangeCheckBounds { rc_min: self.rc_min, rc_max: self.rc_max });
+        }
+        let mut previous: Option<&BuiltinSegment> = None;
+        for (i, segment) in self.builtins.iter().enumerate() {
+            let builtin = segment.builtin;
+            if self.builtins[..i].iter().any(|other| other.builtin == builtin) {
+                return Err(E::DuplicateBuiltin { builtin });
+            }
+            if segment.stop < segment.begin {
+                return Err(E::SegmentReversed { builtin, begin: segment.begin, stop: segment.stop });
+            }
+            if segment.begin < self.final_ap {
+                return Err(E::SegmentInExecution { builtin, begin: segment.begin });
+            }
+            if let Some(previous) = previous {
+                if segment.begin < previous.begin {
+                    return Err(E::SegmentsOutOfOrder { first: previous.builtin, second: builtin });
+                }
+                if segment.begin < previous.stop {
+                    return Err(E::SegmentsOverlap { first: previous.builtin, second: builtin });
+                }
+            }
+            let size = segment.stop - segment.begin;
+            let cells = builtin.cells_per_instance();
+            if size % cells != 0 {
+                return Err(E::PartialInstance { builtin, size, cells });
+            }
+            if size > max_segment_size(builtin) {
+                return Err(E::SegmentTooLarge { builtin, size });
+            }
+            previous = Some(segment);
+        }
+        let output_len = self.output_segment().map_or(0, |o| o.stop - o.begin);
+        if output_len != self.output.len() as u64 {
+            return Err(E::OutputLength { segment: output_len, values: self.output.len() as u64 });
         }
         Ok(())
     }
@@ -259,5 +235,17 @@ impl CairoPublicInput {
             builtins,
             output,
         })
+    }
+}
+
+/// The largest segment of `builtin` the prover's tables hold (the output has no table: the
+/// largest trace bounds it).
+fn max_segment_size(builtin: Builtin) -> u64 {
+    let max_rows = 1u64 << stark::MAX_LOG_TRACE_LENGTH;
+    match builtin {
+        // 512 rows per pedersen or ecdsa instance.
+        Builtin::Pedersen | Builtin::Ecdsa => builtin.cells_per_instance() * (max_rows >> 9),
+        // One row per instance.
+        _ => builtin.cells_per_instance() * max_rows,
     }
 }

@@ -19,10 +19,11 @@ use crate::builtins::poseidon::{self, Poseidon};
 use crate::builtins::range_check::RangeCheck;
 use crate::builtins::range16::Range16;
 use crate::layout::*;
-use crate::public_input::{Builtin, CairoPublicInput};
+use crate::program::Builtin;
+use crate::public_input::CairoPublicInput;
 
 /// AIR name bound into every proof; bump the version on any change to the constraints.
-pub const AIR_NAME: &str = "watcher-prover/cairo/v3";
+pub const AIR_NAME: &str = "watcher-prover/cairo/v4";
 
 /// The Cairo AIR for one public input.
 pub struct CairoAir {

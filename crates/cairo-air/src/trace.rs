@@ -11,7 +11,8 @@ use crate::builtins::{bitwise, ecdsa, pedersen, poseidon, range_check, range16};
 use crate::error::CairoError;
 use crate::execution::CairoExecution;
 use crate::layout::*;
-use crate::public_input::{Builtin, CairoPublicInput, PROGRAM_BASE};
+use crate::program::Builtin;
+use crate::public_input::{CairoPublicInput, PROGRAM_BASE};
 use crate::statement::{builtin_accesses as builtin_accesses_count, used_segment};
 
 /// One decoded step.

@@ -2,13 +2,13 @@
 
 mod common;
 
-use cairo_air::{CairoPolicy, program_hash, prove_execution, run_program, verify_proof};
+use cairo_air::{CairoPolicy, ProgramPin, load_program, prove_execution, run_program, verify_proof};
 use common::{fibonacci, program};
 use stark::{AcceptancePolicy, SecurityPreset};
 use starknet_types_core::felt::Felt;
 
 fn insecure() -> CairoPolicy {
-    CairoPolicy { acceptance: AcceptancePolicy::insecure(), expected_program_hash: None }
+    CairoPolicy { acceptance: AcceptancePolicy::insecure(), program: ProgramPin::Any }
 }
 
 #[test]
@@ -18,7 +18,7 @@ fn fibonacci_proof_verifies_and_exposes_the_output() {
     let statement = verify_proof(&proof, &insecure()).unwrap();
     // fib(1, 1, 30) = 1346269 (the 31st element of 1, 1, 2, ...).
     assert_eq!(statement.output, vec![Felt::from(30u64), Felt::from(1_346_269u64)]);
-    assert_eq!(statement.program_hash, program_hash(&execution.program));
+    assert_eq!(statement.program_hash, load_program(&program("fibonacci")).unwrap().hash());
 }
 
 #[test]

@@ -4,7 +4,8 @@
 mod common;
 
 use cairo_air::{
-    CairoPolicy, CairoVerifyError, program_hash, prove_execution, run_program, verify_proof,
+    CairoPolicy, CairoVerifyError, ProgramPin, load_program, prove_execution, run_program,
+    verify_proof,
 };
 use common::{fibonacci, program};
 use stark::{AcceptancePolicy, SecurityPreset, VerifierError};
@@ -15,7 +16,7 @@ fn fixture(name: &str) -> String {
 }
 
 fn insecure() -> CairoPolicy {
-    CairoPolicy { acceptance: AcceptancePolicy::insecure(), expected_program_hash: None }
+    CairoPolicy { acceptance: AcceptancePolicy::insecure(), program: ProgramPin::Any }
 }
 
 fn test_proof() -> Vec<u8> {
@@ -69,15 +70,14 @@ fn altered_output_is_rejected() {
 fn another_program_is_rejected() {
     let execution = fibonacci(10);
     let proof = prove_execution(&execution, &SecurityPreset::Test.options()).unwrap();
-    let other = run_program(&program("factorial"), None).unwrap();
     let policy = CairoPolicy {
         acceptance: AcceptancePolicy::insecure(),
-        expected_program_hash: Some(program_hash(&other.program)),
+        program: ProgramPin::Hash(load_program(&program("factorial")).unwrap().hash()),
     };
     assert!(matches!(verify_proof(&proof, &policy), Err(CairoVerifyError::ProgramMismatch { .. })));
     let right = CairoPolicy {
         acceptance: AcceptancePolicy::insecure(),
-        expected_program_hash: Some(program_hash(&execution.program)),
+        program: ProgramPin::Hash(load_program(&program("fibonacci")).unwrap().hash()),
     };
     verify_proof(&proof, &right).unwrap();
 }
@@ -89,7 +89,7 @@ fn options_below_policy_are_rejected() {
     assert!(matches!(err, CairoVerifyError::Rejected(VerifierError::InsufficientSecurity { .. })));
     let strict = CairoPolicy {
         acceptance: AcceptancePolicy { min_security_bits: 110 },
-        expected_program_hash: None,
+        program: ProgramPin::Any,
     };
     let standard = prove_execution(&fibonacci(10), &SecurityPreset::Standard.options()).unwrap();
     verify_proof(&standard, &CairoPolicy::default()).unwrap();

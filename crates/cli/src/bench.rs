@@ -107,7 +107,7 @@ pub fn run(args: BenchArgs) -> Result<(), Failure> {
     let peak = peak_rss_bytes();
     let policy = CairoPolicy {
         acceptance: stark::AcceptancePolicy::insecure(),
-        expected_program_hash: None,
+        program: cairo_air::ProgramPin::Any,
     };
     let mut verify_ms: Vec<f64> = (0..args.verify_runs.max(1))
         .map(|_| {

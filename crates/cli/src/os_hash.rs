@@ -1,6 +1,6 @@
 //! `watcher-prover os-hash`: prints the program hash of the bundled OS program
 //! (`os-program/os/main.json`), computed as the verifier pins program hashes (Poseidon over the
-//! bytecode, `cairo_air::program_hash`). This is the value light clients pin.
+//! bytecode, builtin list and end: `cairo_air::CairoProgram::hash`). This is the value light clients pin.
 
 use clap::Args;
 

@@ -104,7 +104,7 @@ fn prove(
     let os_hash = os_program_hash()?;
     let policy = CairoPolicy {
         acceptance: AcceptancePolicy { min_security_bits: 0 },
-        expected_program_hash: Some(os_hash),
+        program: cairo_air::ProgramPin::Hash(os_hash),
     };
     let statement = verify_proof(&proven.proof, &policy)
         .map_err(|e| invalid(format!("the new proof does not verify: {e}")))?;

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use cairo_air::{CairoPolicy, CairoVerifyError, load_program, program_hash, verify_proof};
+use cairo_air::{CairoPolicy, CairoVerifyError, ProgramPin, load_program, verify_proof};
 use clap::Args;
 use serde_json::json;
 use stark::{AcceptancePolicy, MAGIC};
@@ -31,14 +31,16 @@ pub fn run(args: VerifyArgs) -> Result<(), Failure> {
     if !bytes.starts_with(&MAGIC) {
         return Err(unusable(format!("{} is not a watcher-prover proof", args.proof.display())));
     }
-    let expected_program_hash = match &args.program {
-        Some(path) => Some(program_hash(&load_program(&read_file(path)?).map_err(unusable)?)),
-        None if args.os => Some(crate::os_hash::os_program_hash()?),
-        None => None,
+    let program = match &args.program {
+        Some(path) => {
+            ProgramPin::Program(Box::new(load_program(&read_file(path)?).map_err(unusable)?))
+        }
+        None if args.os => ProgramPin::Hash(crate::os_hash::os_program_hash()?),
+        None => ProgramPin::Any,
     };
     let policy = CairoPolicy {
         acceptance: AcceptancePolicy { min_security_bits: args.min_security },
-        expected_program_hash,
+        program,
     };
     let statement = verify_proof(&bytes, &policy).map_err(|e| match e {
         CairoVerifyError::Decode(why) => invalid(format!("malformed proof: {why}")),

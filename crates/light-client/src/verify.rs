@@ -130,7 +130,7 @@ async fn verify_on_blocking_pool(
 ) -> Result<VerifiedStatement, LightClientError> {
     let policy = CairoPolicy {
         acceptance: AcceptancePolicy { min_security_bits: options.min_security_bits },
-        expected_program_hash: Some(pinned_os_hash),
+        program: cairo_air::ProgramPin::Hash(pinned_os_hash),
     };
     let outcome = tokio::task::spawn_blocking(move || cairo_air::verify_proof(&proof, &policy))
         .await

@@ -36,7 +36,7 @@ fn program_json() -> Vec<u8> {
 
 /// Hash of the fixture program: what the tests pin in place of the OS program hash.
 fn fixture_hash() -> Felt {
-    cairo_air::program_hash(&cairo_air::load_program(&program_json()).unwrap())
+    cairo_air::load_program(&program_json()).unwrap().hash()
 }
 
 fn felt32(felt: Felt) -> Felt32 {
@@ -120,7 +120,7 @@ fn prove(output: &BlockPublicOutput, preset: SecurityPreset) -> Vec<u8> {
                 &prove_execution(&execution, &SecurityPreset::Test.options()).unwrap(),
                 &cairo_air::CairoPolicy {
                     acceptance: stark::AcceptancePolicy::insecure(),
-                    expected_program_hash: None,
+                    program: cairo_air::ProgramPin::Any,
                 },
             )
             .unwrap()
@@ -405,7 +405,7 @@ async fn proof_without_a_block_output_fails() {
     let fibonacci = std::fs::read(format!("{root}/programs/fibonacci.json")).unwrap();
     let execution = run_program(&fibonacci, Some(&serde_json::json!({ "n": 10 }))).unwrap();
     let proof = prove_execution(&execution, &SecurityPreset::Standard.options()).unwrap();
-    let pinned = cairo_air::program_hash(&execution.program);
+    let pinned = cairo_air::load_program(&fibonacci).unwrap().hash();
     let error = verify_block(&proof, |_| {}, pinned).await.unwrap_err();
     assert!(matches!(error, LightClientError::MalformedPublicOutput(_)), "{error:?}");
 }

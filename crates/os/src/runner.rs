@@ -153,12 +153,12 @@ pub fn os_program() -> Result<Program, OsError> {
         .map_err(|e| OsError::Program(e.to_string()))
 }
 
-/// The OS program's hash as verifiers pin it (`cairo_air::program_hash`: Poseidon over the
-/// bytecode); light clients and the service pin this value.
+/// The OS program's hash as verifiers pin it ([`cairo_air::CairoProgram::hash`]: its
+/// bytecode, builtin list and `__end__`); light clients and the service pin this value.
 pub fn program_hash() -> Result<chain::Felt, OsError> {
-    let bytecode = cairo_air::load_program(OS_PROGRAM_JSON.as_bytes())
+    let program = cairo_air::load_program(OS_PROGRAM_JSON.as_bytes())
         .map_err(|e| OsError::Program(e.to_string()))?;
-    Ok(cairo_air::program_hash(&bytecode))
+    Ok(program.hash())
 }
 
 /// Runs `block` through the executor and then through the OS, on top of the state after block

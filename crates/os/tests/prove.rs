@@ -25,10 +25,10 @@ fn block_proof_verifies_against_the_os_program_hash() {
     let proof = cairo_air::prove_execution(&execution, &SecurityPreset::Test.options()).unwrap();
 
     let os_hash =
-        cairo_air::program_hash(&cairo_air::load_program(os::OS_PROGRAM_JSON.as_bytes()).unwrap());
+        cairo_air::load_program(os::OS_PROGRAM_JSON.as_bytes()).unwrap().hash();
     let policy = cairo_air::CairoPolicy {
         acceptance: AcceptancePolicy { min_security_bits: 0 },
-        expected_program_hash: Some(os_hash),
+        program: cairo_air::ProgramPin::Hash(os_hash),
     };
     let verified = cairo_air::verify_proof(&proof, &policy).unwrap();
     let output = verified.output;
@@ -37,7 +37,7 @@ fn block_proof_verifies_against_the_os_program_hash() {
     // Another program hash is refused.
     let policy = cairo_air::CairoPolicy {
         acceptance: AcceptancePolicy { min_security_bits: 0 },
-        expected_program_hash: Some(os_hash + Felt::ONE),
+        program: cairo_air::ProgramPin::Hash(os_hash + Felt::ONE),
     };
     assert!(cairo_air::verify_proof(&proof, &policy).is_err());
 

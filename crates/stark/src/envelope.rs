@@ -12,7 +12,16 @@ use crate::options::AcceptancePolicy;
 use crate::proof::StarkProof;
 
 pub const MAGIC: [u8; 8] = *b"WPSTARK\0";
-pub const FORMAT_VERSION: u16 = 3;
+/// 4: the Cairo statement binds the program's builtin list and end (older proofs are refused
+/// with a message that names their format).
+pub const FORMAT_VERSION: u16 = 4;
+
+/// The format version of a proof file, if `bytes` starts like one (to tell an old proof from
+/// garbage).
+pub fn envelope_format_version(bytes: &[u8]) -> Option<u16> {
+    let mut r = ByteReader::new(bytes);
+    (r.take(MAGIC.len(), "magic").ok()? == &MAGIC[..]).then(|| r.u16("format version").ok())?
+}
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ProofEnvelope {

@@ -107,7 +107,9 @@ mod verifier;
 pub use air::{Air, Component, ConstraintKind, Frame, MAX_CONSTRAINT_DEGREE};
 pub use codec::{ByteReader, ByteWriter, DecodeError};
 pub use debug::{ConstraintViolation, validate_traces};
-pub use envelope::{FORMAT_VERSION, MAGIC, ProofEnvelope, verify_envelope};
+pub use envelope::{
+    FORMAT_VERSION, MAGIC, ProofEnvelope, envelope_format_version, verify_envelope,
+};
 pub use error::{ProverError, VerifierError};
 pub use field::{
     FELT_BYTES, Felt, batch_inverse, felt_from_bytes, felt_to_bytes, powers, root_of_unity,

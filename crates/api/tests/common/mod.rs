@@ -42,7 +42,7 @@ pub fn golden_test_proof() -> Vec<u8> {
 /// Hash of the fibonacci program, which stands in for the OS program here.
 pub fn fibonacci_hash() -> Felt {
     let json = std::fs::read(cairo_air_path("programs/fibonacci.json")).unwrap();
-    cairo_air::program_hash(&cairo_air::load_program(&json).unwrap())
+    cairo_air::load_program(&json).unwrap().hash()
 }
 
 fn cairo_air_path(relative: &str) -> String {

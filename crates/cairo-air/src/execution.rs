@@ -68,13 +68,17 @@ pub fn unsupported_builtins(program: &Program) -> Vec<&'static str> {
 /// Hints of the form `ids.NAME = program_input['KEY']` (or `program_input["KEY"]`) read a
 /// value from the JSON program input; `memory[ap] = program_input['KEY']` writes it at `ap`.
 /// Each such hint in the program is registered with its exact code.
-fn register_input_hints(
-    processor: &mut BuiltinHintProcessor,
-    program_json: &Value,
+/// Returns the standard library's hint processor with those hints added: what
+/// [`run_program`] runs programs with.
+pub fn input_hint_processor(
+    program_json: &[u8],
     input: Option<&Value>,
-) -> Result<(), CairoError> {
+) -> Result<BuiltinHintProcessor, CairoError> {
+    let program_json: Value =
+        serde_json::from_slice(program_json).map_err(|e| CairoError::BadProgram(e.to_string()))?;
+    let mut processor = BuiltinHintProcessor::new_empty();
     let Some(hints) = program_json.get("hints").and_then(Value::as_object) else {
-        return Ok(());
+        return Ok(processor);
     };
     for code in hints
         .values()
@@ -96,7 +100,7 @@ fn register_input_hints(
         };
         processor.add_hint(code.to_string(), Rc::new(func));
     }
-    Ok(())
+    Ok(processor)
 }
 
 enum InputTarget {
@@ -195,10 +199,7 @@ pub fn run_program(
     if !unsupported.is_empty() {
         return Err(CairoError::UnsupportedBuiltins(unsupported.join(", ")));
     }
-    let json: Value =
-        serde_json::from_slice(program_json).map_err(|e| CairoError::BadProgram(e.to_string()))?;
-    let mut processor = BuiltinHintProcessor::new_empty();
-    register_input_hints(&mut processor, &json, input)?;
+    let mut processor = input_hint_processor(program_json, input)?;
     let runner = cairo_run_program(&program, &proof_mode_config(), &mut processor)
         .map_err(|e| CairoError::Run(e.to_string()))?;
 

@@ -1,6 +1,8 @@
 //! Helpers shared by the Cairo prover tests.
 #![allow(dead_code)]
 
+pub mod dishonest;
+
 use cairo_air::{CairoExecution, run_program};
 use serde_json::json;
 

@@ -1,0 +1,217 @@
+//! The adversarial suite: a dishonest prover ([`common::dishonest`]) builds internally
+//! consistent proofs of false statements, each a valid STARK proof of its statement under the
+//! current format, and the verifier must refuse each one for the binding it breaks. Kept
+//! forever: every statement-binding check of `SOUNDNESS.md` has a forgery here.
+
+mod common;
+
+use cairo_air::{
+    Builtin, CairoPolicy, CairoProgram, CairoVerifyError, ProgramPin, PublicInputError,
+    load_program, prove_execution, run_program, verify_proof,
+};
+use common::dishonest::{cells, prove_unchecked, run_placed, segment, stark_accepts};
+use common::program;
+use serde_json::json;
+use stark::{AcceptancePolicy, Felt, SecurityPreset};
+
+fn pinned(name: &str) -> CairoProgram {
+    load_program(&program(name)).expect("a proof-mode program")
+}
+
+fn verify(proof: &[u8], pin: ProgramPin) -> Result<cairo_air::VerifiedStatement, CairoVerifyError> {
+    verify_proof(proof, &CairoPolicy { acceptance: AcceptancePolicy::insecure(), program: pin })
+}
+
+/// The forgery is refused under both pins: the program itself (naming the builtin lists) and
+/// its hash (what light clients pin).
+fn assert_builtins_refused(proof: &[u8], name: &str, found: &[&str]) {
+    let program = pinned(name);
+    match verify(proof, ProgramPin::Program(Box::new(program.clone()))) {
+        Err(CairoVerifyError::BuiltinsMismatch { expected, found: claimed }) => {
+            assert_eq!(expected, program.builtin_names());
+            assert_eq!(claimed, found);
+        }
+        other => panic!("expected a builtin-list mismatch, got {other:?}"),
+    }
+    let by_hash = verify(proof, ProgramPin::Hash(program.hash()));
+    assert!(matches!(by_hash, Err(CairoVerifyError::ProgramMismatch { .. })), "{by_hash:?}");
+}
+
+fn range_checks_run() -> cairo_air::CairoExecution {
+    run_program(&program("range_checks"), Some(&json!({ "n": 3 }))).unwrap()
+}
+
+/// Attack 1: the same segments under swapped labels. The verifier reads the output from the
+/// segment labelled `output`, so the range-check cells become the "output".
+#[test]
+fn relabelled_builtins_cannot_forge_the_output() {
+    let honest = range_checks_run();
+    let output = segment(&honest, Builtin::Output);
+    let range_check = segment(&honest, Builtin::RangeCheck);
+    let mut forged = honest.clone();
+    forged.builtins[0].builtin = Builtin::RangeCheck;
+    forged.builtins[1].builtin = Builtin::Output;
+    forged.output = cells(&honest, range_check.begin, range_check.stop);
+    assert_ne!(forged.output, honest.output);
+    let proof = prove_unchecked(&forged);
+
+    let statement = stark_accepts(&proof);
+    assert_eq!(statement.program, honest.program, "same bytecode as the pinned program");
+    assert_eq!(statement.output, cells(&honest, range_check.begin, range_check.stop));
+    assert_eq!(statement.builtins[0].begin, output.begin);
+    assert_builtins_refused(&proof, "range_checks", &["range_check", "output"]);
+}
+
+/// Attacks 2 and "an output that runs past its end": with `poseidon` dropped from the list, the
+/// output segment claimed is `[output begin, poseidon stop)` (the stop the verifier reads is
+/// the last one `main` returned), so the Poseidon cells are no table's: the dishonest prover
+/// rewrites a Poseidon result to 42 everywhere the run used it.
+#[test]
+fn a_dropped_builtin_cannot_forge_a_poseidon_result() {
+    let honest = run_program(&program("poseidon_hashes"), Some(&json!({ "n": 1 }))).unwrap();
+    let output = segment(&honest, Builtin::Output);
+    let poseidon = segment(&honest, Builtin::Poseidon);
+    let true_hash = honest.output[0];
+    let forty_two = Felt::from(42u64);
+    let mut forged = honest.clone();
+    let program_end = 1 + honest.program.len();
+    for cell in forged.memory.iter_mut().skip(program_end).flatten() {
+        if *cell == true_hash {
+            *cell = forty_two;
+        }
+    }
+    // Cells of the Poseidon segment the run never read are the forger's to choose.
+    for cell in &mut forged.memory[output.begin as usize..poseidon.stop as usize] {
+        cell.get_or_insert(Felt::zero());
+    }
+    forged.builtins = vec![cairo_air::BuiltinSegment {
+        builtin: Builtin::Output,
+        begin: output.begin,
+        stop: poseidon.stop,
+    }];
+    forged.output = cells(&forged, output.begin, poseidon.stop);
+    let proof = prove_unchecked(&forged);
+
+    let statement = stark_accepts(&proof);
+    assert_eq!(statement.output[0], forty_two, "the forged Poseidon result is the output");
+    assert_eq!(statement.program, honest.program);
+    assert_builtins_refused(&proof, "poseidon_hashes", &["output"]);
+}
+
+/// Segments in another order than the program's: `range_check` laid out below `output`.
+#[test]
+fn out_of_order_segments_are_refused() {
+    let forged = run_placed(&program("range_checks"), Some(&json!({ "n": 3 })), |segments| {
+        let (output, range_check) = (segments.index("output"), segments.index("range_check"));
+        segments.laid_out(&[0, 1, range_check, output])
+    });
+    assert!(segment(&forged, Builtin::RangeCheck).begin < segment(&forged, Builtin::Output).begin);
+    let proof = prove_unchecked(&forged);
+    stark_accepts(&proof);
+    for pin in [
+        ProgramPin::Program(Box::new(pinned("range_checks"))),
+        ProgramPin::Hash(pinned("range_checks").hash()),
+        ProgramPin::Any,
+    ] {
+        let refused = verify(&proof, pin);
+        assert!(
+            matches!(
+                refused,
+                Err(CairoVerifyError::PublicInput(PublicInputError::SegmentsOutOfOrder {
+                    first: Builtin::Output,
+                    second: Builtin::RangeCheck,
+                }))
+            ),
+            "{refused:?}"
+        );
+    }
+}
+
+/// Overlapping segments: the output runs past its end into the next segments. `builtin_mix`
+/// with one range check outputs `[0, 0, 1]` and range-checks `1`; the dishonest layout puts
+/// that range-check cell on the output's last cell (and the empty `pedersen` segment there).
+#[test]
+fn overlapping_segments_are_refused() {
+    let input = json!({ "n_poseidon": 0, "n_pedersen": 0, "n_range_checks": 1 });
+    let forged = run_placed(&program("builtin_mix"), Some(&input), |segments| {
+        let mut bases = segments.laid_out(&[]);
+        let last_output = bases[segments.index("output")] + 2;
+        bases[segments.index("pedersen")] = last_output;
+        bases[segments.index("range_check")] = last_output;
+        bases
+    });
+    let output = segment(&forged, Builtin::Output);
+    let range_check = segment(&forged, Builtin::RangeCheck);
+    assert!(range_check.begin < output.stop && output.begin <= range_check.begin);
+    let proof = prove_unchecked(&forged);
+    stark_accepts(&proof);
+    for pin in [ProgramPin::Program(Box::new(pinned("builtin_mix"))), ProgramPin::Any] {
+        let refused = verify(&proof, pin);
+        assert!(
+            matches!(
+                refused,
+                Err(CairoVerifyError::PublicInput(PublicInputError::SegmentsOverlap {
+                    first: Builtin::Output,
+                    ..
+                }))
+            ),
+            "{refused:?}"
+        );
+    }
+}
+
+/// The dishonest runner itself: with cairo-vm's own layout it reproduces the honest run, so the
+/// forgeries above differ from honest runs only where they say.
+#[test]
+fn the_dishonest_runner_with_the_honest_layout_is_honest() {
+    let placed =
+        run_placed(&program("range_checks"), Some(&json!({ "n": 3 })), |s| s.laid_out(&[]));
+    let honest = range_checks_run();
+    assert_eq!(placed.trace, honest.trace);
+    assert_eq!(placed.builtins, honest.builtins);
+    assert_eq!(placed.output, honest.output);
+    let used = |m: &[Option<Felt>]| m.iter().rposition(Option::is_some).map_or(0, |i| i + 1);
+    assert_eq!(placed.memory[..used(&placed.memory)], honest.memory[..used(&honest.memory)]);
+}
+
+/// `verify --program P` refuses an honest proof of P's bytecode under another builtin list:
+/// one builtin more or one fewer than P declares, or P's builtins reordered.
+#[test]
+fn a_proof_for_another_builtin_list_is_refused() {
+    let range_checks = prove_execution(&range_checks_run(), &SecurityPreset::Test.options())
+        .expect("an honest proof");
+    let fibonacci = prove_execution(&common::fibonacci(5), &SecurityPreset::Test.options())
+        .expect("an honest proof");
+    let with_builtins = |name: &str, builtins: &[Builtin]| CairoProgram {
+        builtins: builtins.to_vec(),
+        ..pinned(name)
+    };
+    let cases = [
+        // The proof has one builtin more than the pinned program declares.
+        (&range_checks, with_builtins("range_checks", &[Builtin::Output])),
+        // One fewer.
+        (&fibonacci, with_builtins("fibonacci", &[Builtin::Output, Builtin::RangeCheck])),
+        // Reordered.
+        (&range_checks, with_builtins("range_checks", &[Builtin::RangeCheck, Builtin::Output])),
+    ];
+    for (proof, program) in cases {
+        let hash = program.hash();
+        let refused = verify(proof, ProgramPin::Program(Box::new(program)));
+        assert!(matches!(refused, Err(CairoVerifyError::BuiltinsMismatch { .. })), "{refused:?}");
+        let refused = verify(proof, ProgramPin::Hash(hash));
+        assert!(matches!(refused, Err(CairoVerifyError::ProgramMismatch { .. })), "{refused:?}");
+    }
+    // The same proofs against their real programs verify.
+    verify(&range_checks, ProgramPin::Program(Box::new(pinned("range_checks")))).unwrap();
+    verify(&fibonacci, ProgramPin::Hash(pinned("fibonacci").hash())).unwrap();
+}
+
+/// A run that ends on another `jmp rel 0` than `__end__` is another statement.
+#[test]
+fn another_end_is_refused() {
+    let proof = prove_execution(&common::fibonacci(5), &SecurityPreset::Test.options()).unwrap();
+    let mut program = pinned("fibonacci");
+    program.end += 1;
+    let refused = verify(&proof, ProgramPin::Program(Box::new(program)));
+    assert!(matches!(refused, Err(CairoVerifyError::EndMismatch { .. })), "{refused:?}");
+}

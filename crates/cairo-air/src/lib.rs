@@ -35,8 +35,8 @@ pub mod trace;
 pub use air::Cpu;
 pub use error::{CairoError, CairoVerifyError, PublicInputError};
 pub use execution::{
-    CairoExecution, EcdsaSignature, input_hint_processor, load_program, proof_mode_config, run_program,
-    unsupported_builtins,
+    CairoExecution, EcdsaSignature, input_hint_processor, load_program, proof_mode_config,
+    run_program, unsupported_builtins,
 };
 pub use program::{Builtin, CairoProgram, PROGRAM_HASH_DOMAIN, START_OFFSET};
 pub use public_input::{BuiltinSegment, CairoPublicInput, JMP_REL_0, PROGRAM_BASE};

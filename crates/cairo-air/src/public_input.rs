@@ -116,7 +116,10 @@ impl CairoPublicInput {
         }
         let loops = self.final_pc.checked_sub(PROGRAM_BASE).is_some_and(|offset| {
             let word = |k: u64| {
-                offset.checked_add(k).and_then(|o| usize::try_from(o).ok()).and_then(|o| self.program.get(o))
+                offset
+                    .checked_add(k)
+                    .and_then(|o| usize::try_from(o).ok())
+                    .and_then(|o| self.program.get(o))
             };
             word(0) == Some(&Felt::from(JMP_REL_0)) && word(1) == Some(&Felt::zero())
         });
@@ -141,7 +144,11 @@ impl CairoPublicInput {
                 return Err(E::DuplicateBuiltin { builtin });
             }
             if segment.stop < segment.begin {
-                return Err(E::SegmentReversed { builtin, begin: segment.begin, stop: segment.stop });
+                return Err(E::SegmentReversed {
+                    builtin,
+                    begin: segment.begin,
+                    stop: segment.stop,
+                });
             }
             if segment.begin < self.final_ap {
                 return Err(E::SegmentInExecution { builtin, begin: segment.begin });

@@ -2,7 +2,9 @@
 
 mod common;
 
-use cairo_air::{CairoPolicy, ProgramPin, load_program, prove_execution, run_program, verify_proof};
+use cairo_air::{
+    CairoPolicy, ProgramPin, load_program, prove_execution, run_program, verify_proof,
+};
 use common::{fibonacci, program};
 use stark::{AcceptancePolicy, SecurityPreset};
 use starknet_types_core::felt::Felt;

@@ -56,7 +56,10 @@ pub fn run(args: ProveArgs) -> Result<(), Failure> {
     // Never hand out a proof that was not checked.
     let statement = verify_proof(
         &proof,
-        &CairoPolicy { acceptance: AcceptancePolicy::insecure(), program: cairo_air::ProgramPin::Any },
+        &CairoPolicy {
+            acceptance: AcceptancePolicy::insecure(),
+            program: cairo_air::ProgramPin::Any,
+        },
     )
     .map_err(|e| Failure {
         code: 1,

@@ -170,3 +170,50 @@ fn light_verify_exits_2_when_an_endpoint_is_unusable() {
     assert_eq!(o.status.code(), Some(2), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(!String::from_utf8_lossy(&o.stderr).contains("--os-hash"));
 }
+
+/// `verify --program P` refuses a proof of P's bytecode under another builtin list (one
+/// builtin fewer, one more, reordered), naming both lists; `verify --os` refuses it too.
+#[test]
+fn verify_refuses_the_same_bytecode_with_another_builtin_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("input.json");
+    std::fs::write(&input, r#"{"n": 3}"#).unwrap();
+    let proof = dir.path().join("range_checks.proof");
+    let o = run(bin()
+        .args(["prove", "--program"])
+        .arg(program("range_checks"))
+        .arg("--input")
+        .arg(&input)
+        .args(["--security", "test", "--out"])
+        .arg(&proof));
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let verify = |program: &Path| {
+        run(bin()
+            .arg("verify")
+            .arg(&proof)
+            .arg("--program")
+            .arg(program)
+            .args(["--min-security", "0"]))
+    };
+    assert_eq!(verify(&program("range_checks")).status.code(), Some(0));
+
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(program("range_checks")).unwrap()).unwrap();
+    for builtins in
+        [vec!["output"], vec!["output", "range_check", "bitwise"], vec!["range_check", "output"]]
+    {
+        let mut edited = json.clone();
+        edited["builtins"] = serde_json::json!(builtins);
+        let path = dir.path().join(format!("{}.json", builtins.join("-")));
+        std::fs::write(&path, serde_json::to_vec(&edited).unwrap()).unwrap();
+        let o = verify(&path);
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(1), "{builtins:?}: {stderr}");
+        assert!(
+            stderr.contains("the proof is for builtins [output, range_check]"),
+            "{builtins:?}: {stderr}"
+        );
+    }
+    let o = run(bin().arg("verify").arg(&proof).args(["--os", "--min-security", "0"]));
+    assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
+}

@@ -24,8 +24,7 @@ fn block_proof_verifies_against_the_os_program_hash() {
     assert_eq!(execution.signatures[0].address, ecdsa.begin);
     let proof = cairo_air::prove_execution(&execution, &SecurityPreset::Test.options()).unwrap();
 
-    let os_hash =
-        cairo_air::load_program(os::OS_PROGRAM_JSON.as_bytes()).unwrap().hash();
+    let os_hash = cairo_air::load_program(os::OS_PROGRAM_JSON.as_bytes()).unwrap().hash();
     let policy = cairo_air::CairoPolicy {
         acceptance: AcceptancePolicy { min_security_bits: 0 },
         program: cairo_air::ProgramPin::Hash(os_hash),

@@ -38,8 +38,12 @@ pub fn prove_unchecked(execution: &CairoExecution) -> Vec<u8> {
 pub fn stark_accepts(proof: &[u8]) -> CairoPublicInput {
     let envelope = ProofEnvelope::from_bytes(proof).expect("a proof file");
     let public = CairoPublicInput::from_bytes(&envelope.public_input).expect("a public input");
-    stark::verify_envelope(&CairoAir::new(public.clone()), &envelope, &AcceptancePolicy::insecure())
-        .expect("the forged proof is a valid STARK proof of its statement");
+    stark::verify_envelope(
+        &CairoAir::new(public.clone()),
+        &envelope,
+        &AcceptancePolicy::insecure(),
+    )
+    .expect("the forged proof is a valid STARK proof of its statement");
     public
 }
 
@@ -100,7 +104,8 @@ pub fn run_placed(
     let mut memory: Vec<Option<Felt>> = Vec::new();
     for (index, size) in sizes.iter().enumerate() {
         for offset in 0..*size {
-            let Ok(value) = segments.memory.get_maybe_relocatable(Relocatable::from((index as isize, offset)))
+            let Ok(value) =
+                segments.memory.get_maybe_relocatable(Relocatable::from((index as isize, offset)))
             else {
                 continue;
             };

@@ -132,6 +132,7 @@ pub use field::{
 };
 pub use options::{AcceptancePolicy, ProofOptions, SecurityPreset};
 pub use proof::{ComponentProof, Opening, StarkProof};
-pub use prover::{MAX_LOG_TRACE_LENGTH, MIN_LOG_TRACE_LENGTH, prove, prove_unchecked};
+pub use protocol::{MAX_LOG_TRACE_LENGTH, MIN_LOG_TRACE_LENGTH};
+pub use prover::{prove, prove_unchecked};
 pub use trace::TraceTable;
 pub use verifier::verify;

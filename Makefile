@@ -1,6 +1,6 @@
 # The few commands a contributor needs. See README.md.
 
-.PHONY: build test test-slow lint fmt cairo cairo-check bench demo
+.PHONY: build test test-slow test-e2e regenerate-fixtures lint fmt cairo cairo-check bench
 
 build:
 	cargo build --release
@@ -9,9 +9,23 @@ build:
 test:
 	cargo test --workspace
 
-# Slow tests (large proofs), in release mode.
+# The #[ignore]d measurements, in release mode (today the executor's transfers per second).
+# Not the golden-proof regenerator (it rewrites fixtures: `make regenerate-fixtures`) nor the
+# crash-recovery test's child process (spawned by its parent test, which `make test` runs).
 test-slow:
-	cargo test --workspace --release -- --ignored
+	cargo test --workspace --release -- --ignored --skip regenerate --skip crash_child
+
+# End-to-end tests only (also part of `make test`): the pipeline against a real devnet over
+# loopback, with the query API, the light client and the OS prover; and the binary killed
+# with SIGKILL while proving, then restarted.
+test-e2e:
+	cargo test -p watcher
+	cargo test -p cli --test service
+
+# Rewrites the golden proofs in crates/cairo-air/tests/fixtures, after an intended change of
+# the proof format or protocol (review the diff: every other change must leave them as they are).
+regenerate-fixtures:
+	cargo test -p cairo-air --test verifier -- --ignored regenerate
 
 lint:
 	cargo fmt --all -- --check

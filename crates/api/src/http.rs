@@ -6,10 +6,10 @@ use hyper::header::{CONTENT_TYPE, HeaderValue};
 use hyper::{Method, Response, StatusCode};
 use jsonrpsee::server::HttpBody;
 use serde_json::json;
+use service_common::Metrics;
 
 use crate::error::RequestError;
 use crate::lookup::canonical_proof;
-use crate::metrics::Metrics;
 use crate::state::ApiState;
 
 /// Answers the HTTP routes; `None` means "not ours" (JSON-RPC handles it).

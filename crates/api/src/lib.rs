@@ -63,7 +63,6 @@ pub mod codes;
 pub mod error;
 pub mod http;
 mod lookup;
-pub mod metrics;
 pub mod rpc;
 pub mod server;
 pub mod state;
@@ -71,10 +70,12 @@ pub mod types;
 pub mod verify;
 
 pub use error::ApiError;
-pub use metrics::Metrics;
 pub use rpc::{ProverApiClient, ProverApiServer};
 pub use server::run;
-pub use state::{ApiConfig, ApiState, VerifyPolicy};
+/// The metrics handle and the proof policy live below both the API and the watcher pipeline
+/// (`service-common`); re-exported here because [`ApiState`] is built from them.
+pub use service_common::{Metrics, VerifyPolicy, metrics};
+pub use state::{ApiConfig, ApiState};
 pub use types::{
     ProofEntry, ProofPage, ProofResponse, ProofStatus, ProofStatusResponse, ProvenBlock,
     StateRootResponse, VerifyResult,

@@ -11,6 +11,8 @@
 //!   commitment and the state-diff commitment ([`block`], [`StateDiff`]), which the Cairo OS
 //!   recomputes and must agree with;
 //! * receipts and events ([`receipt`]);
+//! * Cairo 0 contract classes on the wire: class hash, compression and decompression
+//!   ([`classes`]);
 //! * the Starknet JSON-RPC wire types ([`rpc`]) in spec version [`rpc::SPEC_VERSION`], with
 //!   conversions from this model.
 //!
@@ -21,6 +23,7 @@
 pub mod address;
 pub mod block;
 pub mod chain_id;
+pub mod classes;
 mod error;
 pub mod public_output;
 pub mod receipt;

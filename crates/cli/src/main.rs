@@ -16,9 +16,10 @@ mod prove_block;
 mod run;
 mod verify;
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 use tracing_subscriber::EnvFilter;
 
 #[derive(Parser)]
@@ -28,8 +29,18 @@ use tracing_subscriber::EnvFilter;
     about = "Proving service for Starknet-stack validity chains"
 )]
 struct Cli {
+    /// How log lines on stderr are written: `text` for people (coloured only on a terminal),
+    /// `json` for log collectors (one JSON object per line).
+    #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text, env = "WATCHER_PROVER_LOG_FORMAT")]
+    log_format: LogFormat,
     #[command(subcommand)]
     command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Subcommand)]
@@ -60,14 +71,7 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| EnvFilter::new("info,cairo_vm=warn")),
-        )
-        .with_writer(std::io::stderr)
-        .with_target(false)
-        .init();
+    init_logging(cli.log_format);
     let result = match cli.command {
         Command::Prove(args) => prove::run(args),
         Command::Verify(args) => verify::run(args),
@@ -87,5 +91,20 @@ fn main() -> ExitCode {
             eprintln!("error: {}", e.message);
             ExitCode::from(e.code)
         }
+    }
+}
+
+/// Logs to stderr, filtered by `RUST_LOG` (default `info`, cairo-vm's chatter at `warn`).
+/// Colour codes only when stderr is a terminal: in a file or a pipe they are noise.
+fn init_logging(format: LogFormat) {
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,cairo_vm=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => {
+            builder.with_target(false).with_ansi(std::io::stderr().is_terminal()).init()
+        }
+        // One object per line, with the target: a collector can filter on it.
+        LogFormat::Json => builder.json().with_ansi(false).init(),
     }
 }

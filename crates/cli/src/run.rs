@@ -5,9 +5,11 @@
 //! Layout of `--data-dir`: `jobs/` (sled job index: statuses, checkpoint), `state/` (sled: the
 //! watcher's state copy, block hashes, classes) and, with the default `--store`, `proofs/`.
 //!
-//! Blocks are proven by the bundled Cairo OS program (`watcher::OsProver`) at `--security`;
-//! what the OS cannot prove yet (genesis, DECLARE, reverted transactions) ends `failed` with the
-//! reason, while replay, state roots, divergence detection and the API work for every block.
+//! Blocks are proven by the bundled Cairo OS program (`watcher::OsProver`) at `--security`:
+//! INVOKE, DEPLOY_ACCOUNT and DECLARE v1, reverted transactions included (their reverted flag is
+//! trusted: README.md, trust assumptions). Genesis is not proven (it is the chain's definition,
+//! made by system deployments; `--from-block` defaults to 1): asked for, its job ends `failed`
+//! with the reason. Replay, state roots, divergence detection and the API work for every block.
 
 use std::net::SocketAddr;
 use std::sync::Arc;

@@ -1,18 +1,9 @@
-//! Deprecated (Cairo 0) contract classes: the five bundled ones, the class hash, and the
-//! compressed form of the JSON-RPC (`getClass`, DECLARE v1).
-//!
-//! A declared class arrives compressed (gzipped, base64 program; typed ABI). The node rebuilds
-//! the compiler-shaped [`LegacyContractClass`] from it and computes the class hash with
-//! `starknet-core` (cairo-lang's `compute_deprecated_class_hash`), which is what the client
-//! signed: the tests check that compressing a bundled class and rebuilding it gives back the
-//! class hash of the committed JSON.
-
-use std::io::Read;
-use std::sync::Arc;
+//! Deprecated (Cairo 0) contract classes of the devnet: the five bundled ones and the compiled
+//! class hashes of declared ones. The wire codec (class hash, compression of `getClass` and
+//! DECLARE v1) is `chain::classes`, re-exported here; the watcher uses it too.
 
 use chain::Felt;
-use serde_json::{Value, json};
-use starknet_core::types::CompressedLegacyContractClass;
+pub use chain::classes::{DeclaredClass, InvalidClass, compress, decompress, parse_class_json};
 use starknet_core::types::contract::legacy::LegacyContractClass;
 
 use crate::SequencerError;
@@ -28,29 +19,6 @@ pub const FACTORIAL_JSON: &str = include_str!("../../../os-program/contracts/fac
 /// The compiled JSON of the bundled Universal Deployer (`deployContract`, the `deploy` syscall).
 pub const UDC_JSON: &str = include_str!("../../../os-program/contracts/udc.json");
 
-/// A class with its hash.
-#[derive(Clone, Debug)]
-pub struct DeclaredClass {
-    /// The class hash (cairo-lang's `compute_deprecated_class_hash`).
-    pub class_hash: Felt,
-    /// The definition, as the compiler wrote it.
-    pub class: Arc<LegacyContractClass>,
-}
-
-/// Parses a compiler-output JSON (`starknet-compile-deprecated`) and hashes it.
-pub fn parse_class_json(json: &str) -> Result<DeclaredClass, SequencerError> {
-    let class: LegacyContractClass = serde_json::from_str(json)
-        .map_err(|error| SequencerError::InvalidClass(format!("not a Cairo 0 class: {error}")))?;
-    hash_class(class)
-}
-
-fn hash_class(class: LegacyContractClass) -> Result<DeclaredClass, SequencerError> {
-    let class_hash = class
-        .class_hash()
-        .map_err(|error| SequencerError::InvalidClass(format!("cannot hash class: {error}")))?;
-    Ok(DeclaredClass { class_hash, class: Arc::new(class) })
-}
-
 /// `class hash -> compiled class hash` (`executor::deprecated_compiled_class_hash`) of
 /// `classes`, for the classes-trie leaves of the classes a block declares.
 pub fn compiled_class_hashes<'c>(
@@ -64,47 +32,6 @@ pub fn compiled_class_hashes<'c>(
             Ok((class_hash, compiled))
         })
         .collect()
-}
-
-/// The compressed form served by `starknet_getClass` and sent by DECLARE v1.
-pub fn compress(
-    class: &LegacyContractClass,
-) -> Result<CompressedLegacyContractClass, SequencerError> {
-    class.compress().map_err(|error| SequencerError::InvalidClass(error.to_string()))
-}
-
-/// Largest decompressed program accepted (a gzip bomb must not exhaust memory).
-const MAX_PROGRAM_BYTES: u64 = 64 << 20;
-
-/// Rebuilds the compiler-shaped class from its compressed form and hashes it.
-pub fn decompress(
-    compressed: &CompressedLegacyContractClass,
-) -> Result<DeclaredClass, SequencerError> {
-    let invalid = |what: &str, error: &dyn std::fmt::Display| {
-        SequencerError::InvalidClass(format!("{what}: {error}"))
-    };
-    let mut program_json = Vec::new();
-    flate2::read::GzDecoder::new(compressed.program.as_slice())
-        .take(MAX_PROGRAM_BYTES + 1)
-        .read_to_end(&mut program_json)
-        .map_err(|error| invalid("program is not gzip", &error))?;
-    if program_json.len() as u64 > MAX_PROGRAM_BYTES {
-        return Err(SequencerError::InvalidClass("decompressed program is too large".into()));
-    }
-    let program: Value = serde_json::from_slice(&program_json)
-        .map_err(|error| invalid("program is not JSON", &error))?;
-    // The typed wire ABI and entry points serialize to the compiler's JSON shapes.
-    let abi = serde_json::to_value(compressed.abi.clone().unwrap_or_default())
-        .map_err(|error| invalid("abi", &error))?;
-    let entry_points = serde_json::to_value(&compressed.entry_points_by_type)
-        .map_err(|error| invalid("entry points", &error))?;
-    let class: LegacyContractClass = serde_json::from_value(json!({
-        "abi": abi,
-        "entry_points_by_type": entry_points,
-        "program": program,
-    }))
-    .map_err(|error| invalid("not a Cairo 0 class", &error))?;
-    hash_class(class)
 }
 
 /// The five bundled classes.
@@ -160,24 +87,16 @@ mod tests {
     }
 
     #[test]
-    fn compressed_class_rebuilds_to_the_same_hash() {
+    fn compressed_bundled_classes_rebuild_to_the_same_hash() {
         let classes = BundledClasses::load().unwrap();
         for class in classes.all() {
             let compressed = compress(&class.class).unwrap();
             // Through JSON, as a client sends it.
             let wire = serde_json::to_string(&compressed).unwrap();
-            let parsed: CompressedLegacyContractClass = serde_json::from_str(&wire).unwrap();
+            let parsed: starknet_core::types::CompressedLegacyContractClass =
+                serde_json::from_str(&wire).unwrap();
             let rebuilt = decompress(&parsed).unwrap();
             assert_eq!(rebuilt.class_hash, class.class_hash);
         }
-    }
-
-    #[test]
-    fn garbage_classes_are_refused() {
-        assert!(matches!(parse_class_json("{}"), Err(SequencerError::InvalidClass(_))));
-        let classes = BundledClasses::load().unwrap();
-        let mut compressed = compress(&classes.fibonacci.class).unwrap();
-        compressed.program = b"not gzip".to_vec();
-        assert!(matches!(decompress(&compressed), Err(SequencerError::InvalidClass(_))));
     }
 }

@@ -67,3 +67,9 @@ impl SequencerError {
         SequencerError::Corrupt { table, detail: detail.to_string() }
     }
 }
+
+impl From<chain::classes::InvalidClass> for SequencerError {
+    fn from(error: chain::classes::InvalidClass) -> Self {
+        SequencerError::InvalidClass(error.0)
+    }
+}

@@ -1,8 +1,11 @@
 //! The composition polynomial `H = sum_k alpha^k C_k / Z_k`, evaluated the same way by the
 //! prover (on a coset) and the verifier (at the out-of-domain point).
 
-use crate::air::ConstraintKind;
+use crate::air::{ClaimedComponent, ConstraintKind, Frame};
+use crate::domain::Domain;
 use crate::field::Felt;
+use crate::periodic;
+use crate::protocol::OodValues;
 
 /// Inverses of the four zerofiers at one point.
 #[derive(Clone, Debug)]
@@ -56,4 +59,32 @@ pub fn combine(
     order
         .iter()
         .fold(Felt::zero(), |acc, kind| acc + sums[*kind as usize] * zerofiers.for_kind(*kind))
+}
+
+/// The composition value a component's constraints give at the out-of-domain point `z`
+/// from its out-of-domain row values; `None` if `z` is in the trace domain. The verifier's
+/// check, also run by debug provers.
+pub fn ood_composition(
+    claimed: &ClaimedComponent<'_>,
+    domain: &Domain,
+    z: &Felt,
+    ood: &OodValues<'_>,
+    challenges: &[Felt],
+    claims: &[Felt],
+    alpha_powers: &[Felt],
+) -> Option<Felt> {
+    let kinds = claimed.kinds();
+    let mut values = vec![Felt::zero(); kinds.len()];
+    let periodic =
+        periodic::values_at(claimed.component.periodic_columns(), domain.trace_length(), z);
+    let frame = Frame {
+        main_current: ood.main_current,
+        main_next: ood.main_next,
+        aux_current: ood.aux_current,
+        aux_next: ood.aux_next,
+        periodic: &periodic,
+    };
+    claimed.evaluate(&frame, challenges, claims, &mut values);
+    let zerofiers = ZerofierInverses::at(z, domain.trace_length(), &domain.last_row_point())?;
+    Some(combine(kinds, &values, alpha_powers, &zerofiers))
 }

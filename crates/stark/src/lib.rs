@@ -38,9 +38,13 @@
 //! /// row's b is the public result.
 //! struct Fibonacci { log_n: u32, result: Felt }
 //!
-//! const KINDS: [ConstraintKind; 4] = [
+//! // One constraint per condition. Two first-row conditions summed into one constraint, such
+//! // as `(a - 1) + 7 (b - 1) = 0`, would also hold for a first row (8, 0): each term could be
+//! // wrong as long as they cancel. (The engine itself sums all constraints, but weighted by
+//! // powers of a random `alpha` drawn after the trace is committed: that sum is sound.)
+//! const KINDS: [ConstraintKind; 5] = [
 //!     ConstraintKind::Transition, ConstraintKind::Transition,
-//!     ConstraintKind::FirstRow, ConstraintKind::LastRow,
+//!     ConstraintKind::FirstRow, ConstraintKind::FirstRow, ConstraintKind::LastRow,
 //! ];
 //!
 //! // The statement: its name, public input and tables (here a single one).
@@ -60,26 +64,40 @@
 //!         let (a, b) = (&f.main_current[0], &f.main_current[1]);
 //!         out[0] = &f.main_next[0] - b;
 //!         out[1] = &f.main_next[1] - (a + b);
-//!         out[2] = (a - Felt::one()) + (b - Felt::one()) * Felt::from(7u64);
-//!         out[3] = b - &self.result;
+//!         out[2] = a - Felt::one();
+//!         out[3] = b - Felt::one();
+//!         out[4] = b - &self.result;
 //!     }
 //! }
 //!
-//! let log_n = 5;
-//! let (mut a, mut b) = (vec![Felt::one()], vec![Felt::one()]);
-//! for i in 1..(1 << log_n) {
-//!     let (pa, pb) = (a[i - 1].clone(), b[i - 1].clone());
-//!     a.push(pb.clone());
-//!     b.push(pa + pb);
+//! /// The trace from a first row (a0, b0).
+//! fn trace(log_n: u32, a0: Felt, b0: Felt) -> TraceTable {
+//!     let (mut a, mut b) = (vec![a0], vec![b0]);
+//!     for i in 1..(1 << log_n) {
+//!         let (pa, pb) = (a[i - 1].clone(), b[i - 1].clone());
+//!         a.push(pb.clone());
+//!         b.push(pa + pb);
+//!     }
+//!     TraceTable::new(vec![a, b], 1 << log_n)
 //! }
-//! let air = Fibonacci { log_n, result: b.last().unwrap().clone() };
-//! let trace = TraceTable::new(vec![a, b], 1 << log_n);
+//!
+//! let log_n = 5;
+//! let honest = trace(log_n, Felt::one(), Felt::one());
+//! let air = Fibonacci { log_n, result: honest.get(honest.length() - 1, 1).clone() };
 //! let options = SecurityPreset::Test.options();
-//! let proof = stark::prove(&air, vec![trace], &options).unwrap();
+//! let proof = stark::prove(&air, vec![honest], &options).unwrap();
 //! stark::verify(&air, &proof, &AcceptancePolicy::insecure()).unwrap();
 //! // A claim about another result is rejected.
 //! let liar = Fibonacci { log_n, result: Felt::from(42u64) };
 //! assert!(stark::verify(&liar, &proof, &AcceptancePolicy::insecure()).is_err());
+//! // A run from (8, 0) satisfies the summed constraint above, not these: the checker names
+//! // row 0 and the first-row constraint on `a` (index 2), and a proof of it does not verify.
+//! let wrong_start = trace(log_n, Felt::from(8u64), Felt::zero());
+//! let air = Fibonacci { log_n, result: wrong_start.get(wrong_start.length() - 1, 1).clone() };
+//! let violation = stark::validate_traces(&air, &[wrong_start.clone()], &[]).unwrap_err();
+//! assert_eq!((violation.row, violation.constraint), (0, 2));
+//! let proof = stark::prove_unchecked(&air, vec![wrong_start], &options).unwrap();
+//! assert!(stark::verify(&air, &proof, &AcceptancePolicy::insecure()).is_err());
 //! ```
 
 mod air;
@@ -116,6 +134,7 @@ pub use field::{
 };
 pub use options::{AcceptancePolicy, ProofOptions, SecurityPreset};
 pub use proof::{ComponentProof, Opening, StarkProof};
-pub use prover::{MAX_LOG_TRACE_LENGTH, MIN_LOG_TRACE_LENGTH, prove, prove_unchecked};
+pub use protocol::{MAX_LOG_TRACE_LENGTH, MIN_LOG_TRACE_LENGTH};
+pub use prover::{prove, prove_unchecked};
 pub use trace::TraceTable;
 pub use verifier::verify;

@@ -1,5 +1,6 @@
-//! Transcript steps shared by prover and verifier, so both derive the same challenges from
-//! the same messages in the same order.
+//! What the prover and the verifier share besides the composition: the transcript steps, so
+//! both derive the same challenges from the same messages in the same order, the supported
+//! trace sizes, the FRI degree bound and the DEEP quotient's formula.
 
 use crate::air::Air;
 use crate::domain::Domain;
@@ -9,6 +10,17 @@ use crate::transcript::Transcript;
 
 /// Protocol label; bump on any change to the transcript or proof layout.
 pub const PROTOCOL: &[u8] = b"watcher-prover/stark/v3";
+
+/// Smallest supported trace: FRI and the composition need a few rows.
+pub const MIN_LOG_TRACE_LENGTH: u32 = 3;
+/// Largest supported trace (the evaluation domain must stay addressable and in memory).
+pub const MAX_LOG_TRACE_LENGTH: u32 = 26;
+
+/// The smallest FRI degree bound: the options' one, lowered to fit the smallest component.
+pub fn effective_log_final_degree(options: &ProofOptions, log_sizes: &[u32]) -> u32 {
+    let smallest = log_sizes.iter().cloned().min().unwrap_or(0);
+    u32::from(options.log_final_degree).min(smallest)
+}
 
 /// Seeds the transcript with the whole statement: AIR name, options, the shape of every
 /// component and the public input. Nothing is drawn before this.
@@ -150,4 +162,13 @@ pub fn deep_claims(
         .fold(coefficients.composition * composition_z, |acc, (t, c)| acc + t * c);
     let b = at_gz.iter().zip(&coefficients.at_gz).fold(Felt::zero(), |acc, (t, c)| acc + t * c);
     (a, b)
+}
+
+/// Query indices of the largest domain mapped to a domain of `lde_size` points: sorted,
+/// without repeats.
+pub fn component_positions(queries: &[usize], lde_size: usize) -> Vec<usize> {
+    let mut positions: Vec<usize> = queries.iter().map(|q| q % lde_size).collect();
+    positions.sort_unstable();
+    positions.dedup();
+    positions
 }

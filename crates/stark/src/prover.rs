@@ -2,7 +2,7 @@
 //! and prove the DEEP quotient low-degree with FRI.
 
 use crate::air::{Air, ClaimedComponent, Frame};
-use crate::composition::{ZerofierInverses, combine};
+use crate::composition::{ZerofierInverses, combine, ood_composition};
 use crate::domain::Domain;
 use crate::error::ProverError;
 use crate::fft::{LdePlan, evaluate_at, interpolate_on_coset, low_degree_extension};
@@ -15,15 +15,11 @@ use crate::parallel;
 use crate::periodic::{self, PeriodicLde};
 use crate::proof::{ComponentProof, Opening, StarkProof};
 use crate::protocol::{
-    DeepCoefficients, DeepPoint, OodValues, absorb_ood, deep_claims, deep_value,
-    draw_deep_coefficients, draw_ood_point, draw_queries, seed_transcript,
+    DeepCoefficients, DeepPoint, MAX_LOG_TRACE_LENGTH, MIN_LOG_TRACE_LENGTH, OodValues, absorb_ood,
+    component_positions, deep_claims, deep_value, draw_deep_coefficients, draw_ood_point,
+    draw_queries, effective_log_final_degree, seed_transcript,
 };
 use crate::trace::TraceTable;
-
-/// Smallest supported trace: FRI and the composition need a few rows.
-pub const MIN_LOG_TRACE_LENGTH: u32 = 3;
-/// Largest supported trace (the evaluation domain must stay addressable and in memory).
-pub const MAX_LOG_TRACE_LENGTH: u32 = 26;
 
 /// Columns extended to the evaluation domain, and their commitment.
 struct Committed {
@@ -108,12 +104,6 @@ impl ComponentState<'_> {
     fn aux_width(&self) -> usize {
         self.aux.as_ref().map_or(0, |a| a.columns.width())
     }
-}
-
-/// The smallest FRI degree bound: the options' one, lowered to fit the smallest component.
-pub(crate) fn effective_log_final_degree(options: &ProofOptions, log_sizes: &[u32]) -> u32 {
-    let smallest = log_sizes.iter().cloned().min().unwrap_or(0);
-    u32::from(options.log_final_degree).min(smallest)
 }
 
 fn prove_inner<A: Air>(
@@ -358,15 +348,6 @@ fn prove_inner<A: Air>(
     })
 }
 
-/// Query indices of the largest domain mapped to a domain of `lde_size` points: sorted,
-/// without repeats.
-pub(crate) fn component_positions(queries: &[usize], lde_size: usize) -> Vec<usize> {
-    let mut positions: Vec<usize> = queries.iter().map(|q| q % lde_size).collect();
-    positions.sort_unstable();
-    positions.dedup();
-    positions
-}
-
 /// A component's out-of-domain values.
 struct Ood {
     main_current: Vec<Felt>,
@@ -386,34 +367,6 @@ impl Ood {
             composition: &self.composition,
         }
     }
-}
-
-/// The composition value a component's constraints give at the out-of-domain point `z`
-/// from its out-of-domain row values; `None` if `z` is in the trace domain. The verifier's
-/// check, also run by debug provers.
-pub(crate) fn ood_composition(
-    claimed: &ClaimedComponent<'_>,
-    domain: &Domain,
-    z: &Felt,
-    ood: &OodValues<'_>,
-    challenges: &[Felt],
-    claims: &[Felt],
-    alpha_powers: &[Felt],
-) -> Option<Felt> {
-    let kinds = claimed.kinds();
-    let mut values = vec![Felt::zero(); kinds.len()];
-    let periodic =
-        periodic::values_at(claimed.component.periodic_columns(), domain.trace_length(), z);
-    let frame = Frame {
-        main_current: ood.main_current,
-        main_next: ood.main_next,
-        aux_current: ood.aux_current,
-        aux_next: ood.aux_next,
-        periodic: &periodic,
-    };
-    claimed.evaluate(&frame, challenges, claims, &mut values);
-    let zerofiers = ZerofierInverses::at(z, domain.trace_length(), &domain.last_row_point())?;
-    Some(combine(kinds, &values, alpha_powers, &zerofiers))
 }
 
 /// The DEEP quotient of one component on its whole evaluation domain.

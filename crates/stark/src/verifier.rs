@@ -4,6 +4,7 @@
 //! queried points.
 
 use crate::air::{Air, ClaimedComponent, Component};
+use crate::composition::ood_composition;
 use crate::domain::Domain;
 use crate::error::VerifierError;
 use crate::field::{Felt, powers};
@@ -12,12 +13,9 @@ use crate::merkle::{Hash, hash_leaf, verify_batch};
 use crate::options::AcceptancePolicy;
 use crate::proof::{ComponentProof, Opening, StarkProof};
 use crate::protocol::{
-    DeepCoefficients, DeepPoint, OodValues, absorb_ood, deep_claims, deep_value,
-    draw_deep_coefficients, draw_ood_point, draw_queries, seed_transcript,
-};
-use crate::prover::{
-    MAX_LOG_TRACE_LENGTH, MIN_LOG_TRACE_LENGTH, component_positions, effective_log_final_degree,
-    ood_composition,
+    DeepCoefficients, DeepPoint, MAX_LOG_TRACE_LENGTH, MIN_LOG_TRACE_LENGTH, OodValues, absorb_ood,
+    component_positions, deep_claims, deep_value, draw_deep_coefficients, draw_ood_point,
+    draw_queries, effective_log_final_degree, seed_transcript,
 };
 
 fn malformed(what: impl Into<String>) -> VerifierError {

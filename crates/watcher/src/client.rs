@@ -112,14 +112,13 @@ impl SequencerClient {
             });
         };
         // CPU work (gunzip, JSON, hashing): off the async workers.
-        let rebuilt =
-            tokio::task::spawn_blocking(move || sequencer::classes::decompress(&compressed))
-                .await
-                .map_err(|error| WatcherError::Task {
-                    what: "class decompression",
-                    reason: error.to_string(),
-                })?
-                .map_err(|error| WatcherError::Class { class_hash, reason: error.to_string() })?;
+        let rebuilt = tokio::task::spawn_blocking(move || chain::classes::decompress(&compressed))
+            .await
+            .map_err(|error| WatcherError::Task {
+                what: "class decompression",
+                reason: error.to_string(),
+            })?
+            .map_err(|error| WatcherError::Class { class_hash, reason: error.to_string() })?;
         if rebuilt.class_hash != class_hash {
             return Err(WatcherError::Class {
                 class_hash,

@@ -3,8 +3,8 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use api::VerifyPolicy;
 use proof_store::RetryPolicy;
+use service_common::VerifyPolicy;
 
 /// Settings of the pipeline.
 #[derive(Clone, Debug)]

@@ -3,8 +3,8 @@
 //! for its backoff: every error of the poll loop is retried after a delay, none stops the
 //! service except a failure of its own storage.
 
-use api::metrics::Stage;
 use chain::Felt;
+use service_common::Stage;
 
 /// Everything that can go wrong in the watcher.
 #[derive(Debug, thiserror::Error)]

@@ -19,7 +19,8 @@
 //! * [`pipeline::Watcher`]: the loop: confirmations, reorg detection by parent hash, backoff on
 //!   failures, catch-up, graceful shutdown; job statuses and the checkpoint live in
 //!   `proof_store::JobIndex`, which the query API (`api` crate) reads, so `prover_getStateRoot`
-//!   answers as soon as replay has computed a root. Metrics go to the shared `api::Metrics`.
+//!   answers as soon as replay has computed a root. Metrics go to the `service_common::Metrics`
+//!   handle that the API's `/metrics` renders.
 //! * [`progress::Progress`]: snapshots for progress lines.
 //!
 //! Cargo features: none.
@@ -34,13 +35,13 @@
 //! use watcher::{OsProver, SequencerClient, Watcher, WatcherConfig};
 //!
 //! let os_program_hash = OsProver::program_hash()?;
-//! let policy = api::VerifyPolicy { min_security_bits: 100, os_program_hash };
+//! let policy = service_common::VerifyPolicy { min_security_bits: 100, os_program_hash };
 //! let config = WatcherConfig::new("data", policy);
 //! let client = SequencerClient::new("http://127.0.0.1:5050", Duration::from_secs(10))?;
 //! let jobs = proof_store::JobIndex::open("data/jobs")?;
 //! let store = Arc::new(proof_store::FsProofStore::open("data/proofs").await?);
 //! let prover = Arc::new(OsProver::new(SecurityPreset::Standard));
-//! let watcher = Watcher::new(config, client, jobs, store, prover, api::Metrics::new());
+//! let watcher = Watcher::new(config, client, jobs, store, prover, service_common::Metrics::new());
 //! watcher.run(async { let _ = tokio::signal::ctrl_c().await; }).await?;
 //! # Ok(())
 //! # }

@@ -30,8 +30,8 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Instant;
 
-use api::Metrics;
 use proof_store::{JobIndex, JobStatus, JobStatusKind, ProofStore};
+use service_common::Metrics;
 use tokio::sync::{Semaphore, watch};
 use tokio::task::JoinSet;
 use tracing::{error, info, warn};

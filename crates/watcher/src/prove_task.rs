@@ -14,11 +14,10 @@ use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use api::Metrics;
-use api::metrics::Stage;
 use proof_store::{
     Felt32, JobIndex, JobStatus, ProofKey, ProofMetadata, ProofStore, ProvingReport, RetryPolicy,
 };
+use service_common::{Metrics, Stage};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, watch};
 use tracing::{error, info, warn};
 
@@ -35,7 +34,7 @@ pub(crate) struct ProveContext {
     pub prover: Arc<dyn BlockProver>,
     pub replayer: Arc<Replayer>,
     pub metrics: Metrics,
-    pub policy: api::VerifyPolicy,
+    pub policy: service_common::VerifyPolicy,
     pub progress: watch::Sender<Progress>,
     pub stopping: watch::Receiver<bool>,
     /// Blocks proven at once (`--workers`).

@@ -2,8 +2,8 @@
 //! policy (OS program hash, minimum security), then the proof's public output against the
 //! output the replayed block requires. The prover is never trusted.
 
-use api::VerifyPolicy;
 use chain::{BlockPublicOutput, Felt};
+use service_common::VerifyPolicy;
 
 use crate::prover::{ProveError, ProvenBlock};
 use crate::replay::ReplayedBlock;

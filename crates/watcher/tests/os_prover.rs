@@ -121,7 +121,7 @@ async fn prove_a_loaded_block(devnet: &Devnet, dir: &std::path::Path) -> (Servic
     let block = (1..=last).find(|&n| devnet.transaction_count(n) > 0).expect("a block with load");
 
     let os_hash = OsProver::program_hash().unwrap();
-    let policy = api::VerifyPolicy { min_security_bits: 0, os_program_hash: os_hash };
+    let policy = service_common::VerifyPolicy { min_security_bits: 0, os_program_hash: os_hash };
     let store: Arc<dyn ProofStore> =
         Arc::new(FsProofStore::open(dir.join("proofs")).await.unwrap());
     let prover = Arc::new(OsProver::new(SecurityPreset::Test));

@@ -69,7 +69,7 @@ fn class_at_block(node: &Node, class_hash: Felt, block: u64) -> Result<Value, Er
         .class(&class_hash, false)
         .map_err(from_node)?
         .ok_or_else(|| from_node(SequencerError::ClassNotFound(class_hash)))?;
-    json(ContractClass::Legacy(compress(&class).map_err(from_node)?))
+    json(ContractClass::Legacy(compress(&class).map_err(|error| from_node(error.into()))?))
 }
 
 /// `starknet_getClass`.

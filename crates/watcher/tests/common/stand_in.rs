@@ -36,8 +36,8 @@ pub fn program_hash() -> Felt {
 }
 
 /// The policy the tests verify under (the stand-in's hash, `test` proofs accepted).
-pub fn policy() -> api::VerifyPolicy {
-    api::VerifyPolicy { min_security_bits: 0, os_program_hash: program_hash() }
+pub fn policy() -> service_common::VerifyPolicy {
+    service_common::VerifyPolicy { min_security_bits: 0, os_program_hash: program_hash() }
 }
 
 #[derive(Debug)]

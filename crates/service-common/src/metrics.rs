@@ -1,5 +1,5 @@
 //! [`Metrics`]: the Prometheus metrics of watcher-prover, as one cheap-to-clone handle that the
-//! watcher pipeline updates and `GET /metrics` renders.
+//! watcher pipeline updates and the query API's `GET /metrics` renders.
 //!
 //! | metric | type | meaning |
 //! |---|---|---|

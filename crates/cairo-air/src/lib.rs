@@ -19,7 +19,11 @@
 //! own table, see [`builtins`]); a program declaring another builtin is refused with
 //! [`CairoError::UnsupportedBuiltins`], naming it.
 //!
-//! Features: `parallel` (default) forwards to `stark/parallel`.
+//! Features: `parallel` (default) forwards to `stark/parallel`; `prover` (default) adds running
+//! programs in cairo-vm ([`run_program`], [`load_program`]) and proving
+//! ([`prove_execution`]). Without it the crate is the verifier alone ([`verify_proof`], the
+//! statement and its constraints), with neither cairo-vm nor the STARK prover: what the light
+//! client builds on, for the browser too.
 
 mod air;
 pub mod builtins;
@@ -31,25 +35,29 @@ mod program;
 mod public_input;
 mod statement;
 pub mod trace;
+#[cfg(feature = "prover")]
+mod vm;
 
 pub use air::Cpu;
 pub use error::{CairoError, CairoVerifyError, PublicInputError};
-pub use execution::{
-    CairoExecution, EcdsaSignature, input_hint_processor, load_program, proof_mode_config,
-    run_program, unsupported_builtins,
-};
+pub use execution::{CairoExecution, EcdsaSignature};
 pub use program::{Builtin, CairoProgram, PROGRAM_HASH_DOMAIN, START_OFFSET};
 pub use public_input::{BuiltinSegment, CairoPublicInput, JMP_REL_0, PROGRAM_BASE};
 pub use statement::{AIR_NAME, CairoAir};
 pub use trace::build_traces;
+#[cfg(feature = "prover")]
+pub use vm::{
+    input_hint_processor, load_program, proof_mode_config, run_program, unsupported_builtins,
+};
 
-use stark::{AcceptancePolicy, ProofEnvelope, ProofOptions};
+use stark::{AcceptancePolicy, ProofEnvelope};
 use starknet_types_core::felt::Felt as Felt252;
 
 /// Proves a run and returns the proof file bytes.
+#[cfg(feature = "prover")]
 pub fn prove_execution(
     execution: &CairoExecution,
-    options: &ProofOptions,
+    options: &stark::ProofOptions,
 ) -> Result<Vec<u8>, CairoError> {
     let (traces, public) = build_traces(execution)?;
     public.validate()?;
@@ -57,7 +65,7 @@ pub fn prove_execution(
     let proof = stark::prove(&air, traces, options)?;
     Ok(ProofEnvelope {
         air_name: AIR_NAME.into(),
-        public_input: air.public_input_bytes_owned(),
+        public_input: stark::Air::public_input_bytes(&air),
         proof,
     }
     .to_bytes())
@@ -155,10 +163,4 @@ pub fn verify_proof(
     stark::verify_envelope(&air, &envelope, &policy.acceptance)?;
     let output = public.output.iter().map(public_input::to_vm_felt).collect();
     Ok(VerifiedStatement { program_hash, output, security_bits, public_input: public })
-}
-
-impl CairoAir {
-    fn public_input_bytes_owned(&self) -> Vec<u8> {
-        stark::Air::public_input_bytes(self)
-    }
 }

@@ -49,6 +49,7 @@ pub(crate) fn to_vm_felt(x: &Felt) -> Felt252 {
     Felt252::from_raw(x.value().limbs)
 }
 
+#[cfg_attr(not(feature = "prover"), allow(dead_code))]
 pub(crate) fn from_vm_felt(x: &Felt252) -> Felt {
     Felt::from_raw(UnsignedInteger { limbs: x.to_raw() })
 }

@@ -14,6 +14,7 @@ pub enum LightClientError {
         source: Box<LightClientError>,
     },
     /// A JSON-RPC endpoint could not be reached or answered garbage.
+    #[cfg(feature = "fetch")]
     #[error("{endpoint} at {url}: {method} failed")]
     Rpc {
         endpoint: &'static str,
@@ -68,6 +69,7 @@ pub enum LightClientError {
     )]
     InconsistentSequencer { parent_number: u64, parent_hash: Felt, named: Felt },
     /// The verification task panicked or was cancelled.
+    #[cfg(feature = "fetch")]
     #[error("verification task failed")]
     VerifierTask(#[source] tokio::task::JoinError),
 }

@@ -29,16 +29,25 @@
 //! tests use a stand-in fixture program (`tests/programs/block_output.cairo`) that copies a
 //! block public output from its input, to exercise every check cheaply.
 //!
-//! Cargo features: none.
+//! Offline, [`verify_block`] does steps 3 and 4 on a proof and headers the caller already has.
+//!
+//! Cargo features: `fetch` (default) adds [`light_verify`] and its JSON-RPC clients (jsonrpsee,
+//! tokio). Without it the crate is the offline check alone, on the verifier side of
+//! `cairo-air` and `stark` (no cairo-vm, no tokio, no prover), and builds for
+//! `wasm32-unknown-unknown`: `cargo build -p light-client --no-default-features`.
 
 pub mod binding;
 pub mod error;
+#[cfg(feature = "fetch")]
+mod fetch;
+#[cfg(feature = "fetch")]
 pub mod prover_api;
+#[cfg(feature = "fetch")]
 pub mod sequencer;
 pub mod verify;
 
 pub use binding::check_binding;
 pub use error::LightClientError;
-pub use verify::{
-    LightClientOptions, VerifiedBlock, light_verify, light_verify_range, light_verify_with,
-};
+#[cfg(feature = "fetch")]
+pub use fetch::{light_verify, light_verify_range, light_verify_with};
+pub use verify::{LightClientOptions, VerifiedBlock, verify_block, verify_block_proof};

@@ -25,7 +25,8 @@
 //!   from them and checks it against an [`AcceptancePolicy`].
 //!
 //! Features: `parallel` (default) spreads LDE, hashing, constraint evaluation, DEEP and FRI
-//! over rayon's threads.
+//! over rayon's threads; `prover` (default) is [`prove`]: without it the crate is the verifier
+//! alone, which builds for WebAssembly.
 //!
 //! # Example: the Fibonacci AIR
 //!
@@ -100,6 +101,10 @@
 //! assert!(stark::verify(&air, &proof, &AcceptancePolicy::insecure()).is_err());
 //! ```
 
+// A verifier-only build (no `prover` feature) leaves the prover's halves of the shared modules
+// (FRI commitment, LDE, domain helpers) unused; they stay where their verifier halves are.
+#![cfg_attr(not(feature = "prover"), allow(dead_code))]
+
 mod air;
 mod codec;
 mod composition;
@@ -117,6 +122,7 @@ pub mod parallel;
 mod periodic;
 mod proof;
 mod protocol;
+#[cfg(feature = "prover")]
 mod prover;
 mod trace;
 mod transcript;
@@ -135,6 +141,7 @@ pub use field::{
 pub use options::{AcceptancePolicy, ProofOptions, SecurityPreset};
 pub use proof::{ComponentProof, Opening, StarkProof};
 pub use protocol::{MAX_LOG_TRACE_LENGTH, MIN_LOG_TRACE_LENGTH};
+#[cfg(feature = "prover")]
 pub use prover::{prove, prove_unchecked};
 pub use trace::TraceTable;
 pub use verifier::verify;

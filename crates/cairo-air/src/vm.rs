@@ -1,0 +1,253 @@
+//! Runs a compiled Cairo 0 program in cairo-vm's proof mode and keeps what the prover needs
+//! ([`CairoExecution`]): the relocated trace and memory, the program and the builtin segments.
+//! Only with the `prover` feature (cairo-vm).
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use cairo_vm::air_private_input::PrivateInput;
+use cairo_vm::cairo_run::{CairoRunConfig, cairo_run_program};
+use cairo_vm::hint_processor::builtin_hint_processor::builtin_hint_processor_definition::{
+    BuiltinHintProcessor, HintFunc,
+};
+use cairo_vm::hint_processor::builtin_hint_processor::hint_utils::insert_value_from_var_name;
+use cairo_vm::types::builtin_name::BuiltinName;
+use cairo_vm::types::layout_name::LayoutName;
+use cairo_vm::types::program::Program;
+use cairo_vm::types::relocatable::MaybeRelocatable;
+use cairo_vm::vm::runners::cairo_runner::CairoRunner;
+use serde_json::Value;
+use stark::Felt;
+use starknet_types_core::felt::Felt as Felt252;
+
+use crate::error::CairoError;
+use crate::execution::{CairoExecution, EcdsaSignature};
+use crate::program::{Builtin, CairoProgram, START_OFFSET};
+use crate::public_input::{BuiltinSegment, from_vm_felt};
+
+/// Builtins the prover supports so far.
+fn supported(builtin: BuiltinName) -> Option<Builtin> {
+    Builtin::from_name(builtin.to_str())
+}
+
+/// Names of the program's builtins that the prover does not support, in program order.
+pub fn unsupported_builtins(program: &Program) -> Vec<&'static str> {
+    program.iter_builtins().filter(|b| supported(**b).is_none()).map(|b| b.to_str()).collect()
+}
+
+/// Hints of the form `ids.NAME = program_input['KEY']` (or `program_input["KEY"]`) read a
+/// value from the JSON program input; `memory[ap] = program_input['KEY']` writes it at `ap`.
+/// Each such hint in the program is registered with its exact code.
+/// Returns the standard library's hint processor with those hints added: what
+/// [`run_program`] runs programs with.
+pub fn input_hint_processor(
+    program_json: &[u8],
+    input: Option<&Value>,
+) -> Result<BuiltinHintProcessor, CairoError> {
+    let program_json: Value =
+        serde_json::from_slice(program_json).map_err(|e| CairoError::BadProgram(e.to_string()))?;
+    let mut processor = BuiltinHintProcessor::new_empty();
+    let Some(hints) = program_json.get("hints").and_then(Value::as_object) else {
+        return Ok(processor);
+    };
+    for code in hints
+        .values()
+        .flat_map(|list| list.as_array().into_iter().flatten())
+        .filter_map(|h| h.get("code")?.as_str())
+    {
+        let Some((target, key)) = parse_input_hint(code) else { continue };
+        let value =
+            input.and_then(|i| i.get(&key)).ok_or_else(|| CairoError::MissingInput(key.clone()))?;
+        let value = json_to_felt(value)
+            .ok_or_else(|| CairoError::BadInput(format!("{key} is not an integer")))?;
+        let func: HintFunc = match target {
+            InputTarget::Id(name) => HintFunc(Box::new(move |vm, _, ids, ap_tracking, _| {
+                insert_value_from_var_name(&name, value, vm, ids, ap_tracking)
+            })),
+            InputTarget::Ap => HintFunc(Box::new(move |vm, _, _, _, _| {
+                vm.insert_value(vm.get_ap(), MaybeRelocatable::from(value)).map_err(Into::into)
+            })),
+        };
+        processor.add_hint(code.to_string(), Rc::new(func));
+    }
+    Ok(processor)
+}
+
+enum InputTarget {
+    Id(String),
+    Ap,
+}
+
+fn parse_input_hint(code: &str) -> Option<(InputTarget, String)> {
+    let (lhs, rhs) = code.trim().split_once('=')?;
+    let key = rhs.trim().strip_prefix("program_input[")?.strip_suffix(']')?;
+    let key = key.trim_matches(|c| c == '\'' || c == '"').to_string();
+    let lhs = lhs.trim();
+    let target = if lhs == "memory[ap]" {
+        InputTarget::Ap
+    } else {
+        InputTarget::Id(lhs.strip_prefix("ids.")?.to_string())
+    };
+    Some((target, key))
+}
+
+fn json_to_felt(v: &Value) -> Option<Felt252> {
+    match v {
+        Value::Number(n) => n.as_u64().map(Felt252::from).or_else(|| n.as_i64().map(Felt252::from)),
+        Value::String(s) if s.starts_with("0x") => Felt252::from_hex(s).ok(),
+        Value::String(s) => Felt252::from_dec_str(s).ok(),
+        _ => None,
+    }
+}
+
+/// Parses a program compiled with `cairo-compile --proof_mode` into what a verifier pins
+/// ([`CairoProgram::hash`]): its bytecode, builtin list and `__end__`, refusing programs whose
+/// builtins the prover does not support and programs without proof mode's `__start__` (at
+/// offset 0) and `__end__`.
+pub fn load_program(program_json: &[u8]) -> Result<CairoProgram, CairoError> {
+    let program = Program::from_bytes(program_json, Some("main"))
+        .map_err(|e| CairoError::BadProgram(e.to_string()))?;
+    let unsupported = unsupported_builtins(&program);
+    if !unsupported.is_empty() {
+        return Err(CairoError::UnsupportedBuiltins(unsupported.join(", ")));
+    }
+    let label = |name: &str| program.get_identifier(name).and_then(|identifier| identifier.pc);
+    if label("__main__.__start__") != Some(START_OFFSET as usize) {
+        return Err(CairoError::BadProgram(
+            "no `__start__` at offset 0: not compiled with --proof_mode".into(),
+        ));
+    }
+    let end = label("__main__.__end__").ok_or_else(|| {
+        CairoError::BadProgram("no `__end__` label: not compiled with --proof_mode".into())
+    })?;
+    Ok(CairoProgram {
+        bytecode: program_data(&program)?,
+        builtins: program.iter_builtins().filter_map(|b| supported(*b)).collect(),
+        end: end as u64,
+    })
+}
+
+fn program_data(program: &Program) -> Result<Vec<Felt>, CairoError> {
+    program
+        .iter_data()
+        .map(|w| match w {
+            MaybeRelocatable::Int(x) => Ok(from_vm_felt(x)),
+            MaybeRelocatable::RelocatableValue(_) => {
+                Err(CairoError::BadProgram("relocatable in program data".into()))
+            }
+        })
+        .collect()
+}
+
+/// The cairo-vm configuration of every run this crate proves: entry point `main`, proof mode,
+/// layout `all_cairo` (its builtin segments are what the builtin tables read), relocated trace
+/// and memory, and no trace padding: the prover pads the trace itself (repeating the final
+/// `jmp rel 0`), which is much cheaper than running the VM for the padding steps. Callers that
+/// run a program with their own hint processor (the OS) use it too.
+pub fn proof_mode_config() -> CairoRunConfig<'static> {
+    CairoRunConfig {
+        entrypoint: "main",
+        trace_enabled: true,
+        relocate_mem: true,
+        relocate_trace: true,
+        layout: LayoutName::all_cairo,
+        proof_mode: true,
+        disable_trace_padding: true,
+        ..CairoRunConfig::default()
+    }
+}
+
+/// Runs `program_json` (compiled with `cairo-compile --proof_mode`) with the optional JSON
+/// program input.
+pub fn run_program(
+    program_json: &[u8],
+    input: Option<&Value>,
+) -> Result<CairoExecution, CairoError> {
+    let program = Program::from_bytes(program_json, Some("main"))
+        .map_err(|e| CairoError::BadProgram(e.to_string()))?;
+    let unsupported = unsupported_builtins(&program);
+    if !unsupported.is_empty() {
+        return Err(CairoError::UnsupportedBuiltins(unsupported.join(", ")));
+    }
+    let mut processor = input_hint_processor(program_json, input)?;
+    let runner = cairo_run_program(&program, &proof_mode_config(), &mut processor)
+        .map_err(|e| CairoError::Run(e.to_string()))?;
+
+    let trace: Vec<(u64, u64, u64)> = runner
+        .relocated_trace
+        .as_ref()
+        .ok_or_else(|| CairoError::Run("no relocated trace".into()))?
+        .iter()
+        .map(|e| (e.pc as u64, e.ap as u64, e.fp as u64))
+        .collect();
+    let memory: Vec<Option<Felt>> =
+        runner.relocated_memory.iter().map(|c| c.as_ref().map(from_vm_felt)).collect();
+    let program_words = program_data(&program)?;
+
+    let segments: HashMap<&str, (usize, usize)> =
+        runner.get_memory_segment_addresses().map_err(|e| CairoError::Run(e.to_string()))?;
+    let mut builtins = Vec::new();
+    let mut output = Vec::new();
+    let mut signatures = Vec::new();
+    for name in program.iter_builtins() {
+        let builtin = supported(*name).expect("checked above");
+        let (begin, stop) = *segments
+            .get(name.to_str())
+            .ok_or_else(|| CairoError::Run(format!("no segment for builtin {}", name.to_str())))?;
+        if builtin == Builtin::Output {
+            output = (begin..stop)
+                .map(|a| {
+                    memory
+                        .get(a)
+                        .cloned()
+                        .flatten()
+                        .ok_or_else(|| CairoError::Run(format!("output cell {a} is empty")))
+                })
+                .collect::<Result<_, _>>()?;
+        }
+        if builtin == Builtin::Ecdsa {
+            signatures = ecdsa_signatures(&runner, begin as u64);
+        }
+        builtins.push(BuiltinSegment { builtin, begin: begin as u64, stop: stop as u64 });
+    }
+    Ok(CairoExecution { program: program_words, trace, memory, builtins, output, signatures })
+}
+
+/// The signatures of the run's `ecdsa` instances, from cairo-vm's AIR private input (instance
+/// `index` lies at `begin + 2 index` once relocated).
+fn ecdsa_signatures(runner: &CairoRunner, begin: u64) -> Vec<EcdsaSignature> {
+    let private = runner.get_air_private_input();
+    let mut signatures: Vec<EcdsaSignature> = private
+        .0
+        .get(&BuiltinName::ecdsa)
+        .into_iter()
+        .flatten()
+        .filter_map(|input| match input {
+            PrivateInput::Signature(s) => Some(EcdsaSignature {
+                address: begin + 2 * s.index as u64,
+                r: from_vm_felt(&s.signature_input.r),
+                w: from_vm_felt(&s.signature_input.w),
+            }),
+            _ => None,
+        })
+        .collect();
+    signatures.sort_by_key(|s| s.address);
+    signatures
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_input_hints() {
+        assert!(
+            matches!(parse_input_hint("ids.n = program_input['n']"), Some((InputTarget::Id(n), k)) if n == "n" && k == "n")
+        );
+        assert!(
+            matches!(parse_input_hint("memory[ap] = program_input[\"x\"]"), Some((InputTarget::Ap, k)) if k == "x")
+        );
+        assert!(parse_input_hint("ids.n = 5").is_none());
+        assert!(parse_input_hint("memory[ap] = to_felt_or_relocatable(ids.x)").is_none());
+    }
+}

@@ -1,6 +1,6 @@
 # The few commands a contributor needs. See README.md.
 
-.PHONY: build test test-slow test-e2e regenerate-fixtures lint fmt cairo cairo-check bench
+.PHONY: check-layers build test test-slow test-e2e regenerate-fixtures lint fmt cairo cairo-check bench
 
 build:
 	cargo build --release
@@ -44,3 +44,7 @@ cairo-check:
 # Criterion benches of the prover (see benches/RESULTS.md).
 bench:
 	cargo bench -p cairo-air --bench prover
+
+# Layering rules (no upward dependency; the light client without cairo-vm, tokio or the prover).
+check-layers:
+	scripts/check-layers.sh

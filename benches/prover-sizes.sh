@@ -6,5 +6,5 @@ cd "$(dirname "$0")/.."
 lo=${1:-14}; hi=${2:-19}; security=${3:-standard}
 cargo build --release -q -p cli
 for k in $(seq "$lo" "$hi"); do
-  RUST_LOG=warn ./target/release/watcher-prover bench --log-rows "$k" --security "$security"
+  RUST_LOG=warn ./target/release/watcher-prover bench --log-size "$k" --security "$security"
 done

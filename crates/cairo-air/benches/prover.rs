@@ -14,20 +14,20 @@ const RANGE_CHECKS: &[u8] = include_bytes!("../programs/range_checks.json");
 const POSEIDON: &[u8] = include_bytes!("../programs/poseidon_hashes.json");
 const BITWISE: &[u8] = include_bytes!("../programs/bitwise_ops.json");
 
-/// The fibonacci input whose run nearly fills 2^log_rows rows (about 6 steps per element).
-fn input_for(log_rows: u32) -> u64 {
-    ((1u64 << log_rows) - 128) / 6
+/// The fibonacci input whose run nearly fills 2^log_size rows (about 6 steps per element).
+fn input_for(log_size: u32) -> u64 {
+    ((1u64 << log_size) - 128) / 6
 }
 
 fn prover(c: &mut Criterion) {
     let options = SecurityPreset::Standard.options();
     let mut group = c.benchmark_group("prove_fibonacci_standard");
     group.sample_size(10);
-    for log_rows in [12u32, 14, 16] {
-        let execution = run_program(FIBONACCI, Some(&json!({ "n": input_for(log_rows) }))).unwrap();
+    for log_size in [12u32, 14, 16] {
+        let execution = run_program(FIBONACCI, Some(&json!({ "n": input_for(log_size) }))).unwrap();
         group.throughput(Throughput::Elements(execution.steps() as u64));
         group.bench_with_input(
-            BenchmarkId::from_parameter(format!("2^{log_rows}")),
+            BenchmarkId::from_parameter(format!("2^{log_size}")),
             &execution,
             |b, e| b.iter(|| prove_execution(e, &options).unwrap()),
         );
@@ -35,11 +35,11 @@ fn prover(c: &mut Criterion) {
     group.finish();
 
     let mut group = c.benchmark_group("verify_fibonacci_standard");
-    for log_rows in [12u32, 16] {
-        let execution = run_program(FIBONACCI, Some(&json!({ "n": input_for(log_rows) }))).unwrap();
+    for log_size in [12u32, 16] {
+        let execution = run_program(FIBONACCI, Some(&json!({ "n": input_for(log_size) }))).unwrap();
         let proof = prove_execution(&execution, &options).unwrap();
         group.bench_with_input(
-            BenchmarkId::from_parameter(format!("2^{log_rows}")),
+            BenchmarkId::from_parameter(format!("2^{log_size}")),
             &proof,
             |b, p| b.iter(|| verify_proof(p, &CairoPolicy::default()).unwrap()),
         );

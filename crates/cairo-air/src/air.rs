@@ -91,7 +91,7 @@ fn constraint_list() -> Vec<(ConstraintKind, String)> {
 /// The CPU component for one public input.
 pub struct Cpu {
     constraints: ConstraintList,
-    log_trace_length: u32,
+    log_size: u32,
     // Constants of the constraints, converted once.
     initial_pc: Felt,
     initial_ap: Felt,
@@ -104,7 +104,7 @@ pub struct Cpu {
 impl Cpu {
     pub fn new(public: &CairoPublicInput) -> Self {
         Self {
-            log_trace_length: public.log_trace_length,
+            log_size: public.log_size,
             initial_pc: Felt::from(public.initial_pc),
             initial_ap: Felt::from(public.initial_ap),
             final_pc: Felt::from(public.final_pc),
@@ -135,8 +135,8 @@ impl Component for Cpu {
         "cpu"
     }
 
-    fn log_trace_length(&self) -> u32 {
-        self.log_trace_length
+    fn log_size(&self) -> u32 {
+        self.log_size
     }
 
     fn main_width(&self) -> usize {

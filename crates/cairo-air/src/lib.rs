@@ -158,7 +158,7 @@ pub fn verify_proof(
     public.validate()?;
     policy.program.check(&public)?;
     let program_hash = public.program_hash();
-    let security_bits = envelope.proof.options.conjectured_security_bits(public.log_trace_length);
+    let security_bits = envelope.proof.options.conjectured_security_bits(public.log_size);
     let air = CairoAir::new(public.clone());
     stark::verify_envelope(&air, &envelope, &policy.acceptance)?;
     let output = public.output.iter().map(public_input::to_vm_felt).collect();

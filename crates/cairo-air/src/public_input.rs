@@ -28,7 +28,7 @@ pub struct BuiltinSegment {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CairoPublicInput {
-    pub log_trace_length: u32,
+    pub log_size: u32,
     /// The program's bytecode, loaded at [`PROGRAM_BASE`].
     pub program: Vec<Felt>,
     pub initial_pc: u64,
@@ -107,10 +107,8 @@ impl CairoPublicInput {
     /// Every bound is computed with checked arithmetic: no value makes it panic.
     pub fn validate(&self) -> Result<(), PublicInputError> {
         use PublicInputError as E;
-        if !(stark::MIN_LOG_TRACE_LENGTH..=stark::MAX_LOG_TRACE_LENGTH)
-            .contains(&self.log_trace_length)
-        {
-            return Err(E::UnsupportedTraceLength { log_size: self.log_trace_length });
+        if !(stark::MIN_LOG_TRACE_LENGTH..=stark::MAX_LOG_TRACE_LENGTH).contains(&self.log_size) {
+            return Err(E::UnsupportedTraceLength { log_size: self.log_size });
         }
         if self.initial_pc != PROGRAM_BASE {
             return Err(E::StartNotAtProgram { initial_pc: self.initial_pc });
@@ -182,7 +180,7 @@ impl CairoPublicInput {
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut w = ByteWriter::new();
         w.u8(ENCODING_VERSION);
-        w.u8(self.log_trace_length as u8);
+        w.u8(self.log_size as u8);
         w.felts(&self.program);
         for v in [
             self.initial_pc,
@@ -210,7 +208,7 @@ impl CairoPublicInput {
         if version != ENCODING_VERSION {
             return Err(DecodeError(format!("public input version {version} is not supported")));
         }
-        let log_trace_length = u32::from(r.u8("trace length")?);
+        let log_size = u32::from(r.u8("trace length")?);
         let program = r.felts("program")?;
         let mut registers = [0u64; 6];
         for v in registers.iter_mut() {
@@ -232,7 +230,7 @@ impl CairoPublicInput {
         let output = r.felts("output")?;
         r.finish()?;
         Ok(Self {
-            log_trace_length,
+            log_size,
             program,
             initial_pc,
             final_pc,

@@ -13,11 +13,11 @@ use stark::{Air, Component, Felt};
 use crate::air::Cpu;
 use crate::builtins::bitwise::{self, Bitwise};
 use crate::builtins::ecdsa::{self, Ecdsa};
-use crate::builtins::log_rows;
 use crate::builtins::pedersen::{self, Pedersen};
 use crate::builtins::poseidon::{self, Poseidon};
 use crate::builtins::range_check::RangeCheck;
 use crate::builtins::range16::Range16;
+use crate::builtins::table_log_size;
 use crate::layout::*;
 use crate::program::Builtin;
 use crate::public_input::CairoPublicInput;
@@ -50,11 +50,11 @@ pub(crate) fn used_segment(public: &CairoPublicInput, builtin: Builtin) -> Optio
 /// Memory accesses the builtin tables of `public` make (rows times cells per instance).
 pub(crate) fn builtin_accesses(public: &CairoPublicInput) -> u64 {
     let range_check = used_segment(public, Builtin::RangeCheck)
-        .map_or(0, |(begin, stop)| 1u64 << log_rows((stop - begin) as usize));
+        .map_or(0, |(begin, stop)| 1u64 << table_log_size((stop - begin) as usize));
     let table = |builtin, cells: usize| {
         let cells = cells as u64;
         used_segment(public, builtin)
-            .map_or(0, |(begin, stop)| cells << log_rows(((stop - begin) / cells) as usize))
+            .map_or(0, |(begin, stop)| cells << table_log_size(((stop - begin) / cells) as usize))
     };
     // One instance per 512 rows, padded to a power of two of instances.
     let pedersen = used_segment(public, Builtin::Pedersen).map_or(0, |(begin, stop)| {

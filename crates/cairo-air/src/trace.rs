@@ -130,7 +130,7 @@ pub fn build_traces(
     }
 
     let mut public = CairoPublicInput {
-        log_trace_length: 0,
+        log_size: 0,
         program: execution.program.clone(),
         initial_pc: steps[0].pc,
         final_pc: last.pc,
@@ -282,8 +282,8 @@ pub fn build_traces(
         .max(1 + rc_gaps.len())
         .max(1 << stark::MIN_LOG_TRACE_LENGTH);
     let n = needed.next_power_of_two();
-    public.log_trace_length = n.trailing_zeros();
-    if public.log_trace_length > stark::MAX_LOG_TRACE_LENGTH {
+    public.log_size = n.trailing_zeros();
+    if public.log_size > stark::MAX_LOG_TRACE_LENGTH {
         return Err(CairoError::TooLarge { steps: steps.len() });
     }
 

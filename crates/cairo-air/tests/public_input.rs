@@ -65,7 +65,7 @@ fn hostile_public_input() -> impl Strategy<Value = CairoPublicInput> {
         proptest::collection::vec(any::<u64>().prop_map(Felt::from), 0..4),
     )
         .prop_map(move |(pcs, aps, rcs, builtins, output)| CairoPublicInput {
-            log_trace_length: pcs.0,
+            log_size: pcs.0,
             initial_pc: pcs.1,
             final_pc: pcs.2,
             initial_ap: aps.0,

@@ -47,9 +47,9 @@ enum Workload {
 
 #[derive(Args)]
 pub struct BenchArgs {
-    /// log2 of the trace length to fill.
-    #[arg(long, default_value_t = 16)]
-    log_rows: u32,
+    /// log2 of the trace length to fill (`--log-rows` is its old name).
+    #[arg(long, alias = "log-rows", default_value_t = 16)]
+    log_size: u32,
     #[arg(long, default_value = "standard")]
     security: SecurityPreset,
     /// Verifications to time (the median is reported).
@@ -71,11 +71,11 @@ fn peak_rss_bytes() -> Option<u64> {
 }
 
 pub fn run(args: BenchArgs) -> Result<(), Failure> {
-    if !(10..=22).contains(&args.log_rows) {
+    if !(10..=22).contains(&args.log_size) {
         return Err(unusable("--log-rows must be between 10 and 22"));
     }
     let (program, n) = match args.workload {
-        Workload::Fibonacci => (FIBONACCI, ((1u64 << args.log_rows) - 128) / 6),
+        Workload::Fibonacci => (FIBONACCI, ((1u64 << args.log_size) - 128) / 6),
         Workload::RangeChecks => (RANGE_CHECKS, args.n),
         Workload::Poseidon => (POSEIDON, args.n),
         Workload::Bitwise => (BITWISE, args.n),
@@ -148,7 +148,7 @@ fn tables(proof: &[u8]) -> Result<Vec<serde_json::Value>, String> {
         .components()
         .iter()
         .map(|c| {
-            let rows = 1u64 << c.log_trace_length();
+            let rows = 1u64 << c.log_size();
             let columns = (c.main_width() + c.aux_width()) as u64;
             json!({
                 "table": c.component_name(),

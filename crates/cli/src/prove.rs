@@ -71,7 +71,7 @@ pub fn run(args: ProveArgs) -> Result<(), Failure> {
         "proof": args.out.display().to_string(),
         "program_hash": statement.program_hash.to_hex_string(),
         "steps": execution.steps(),
-        "trace_length": 1u64 << statement.public_input.log_trace_length,
+        "trace_length": 1u64 << statement.public_input.log_size,
         "security": args.security.to_string(),
         "security_bits": statement.security_bits,
         "proof_bytes": proof.len(),

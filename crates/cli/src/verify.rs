@@ -59,7 +59,7 @@ pub fn run(args: VerifyArgs) -> Result<(), Failure> {
         "program_hash": statement.program_hash.to_hex_string(),
         "output": statement.output.iter().map(|f| f.to_hex_string()).collect::<Vec<_>>(),
         "security_bits": statement.security_bits,
-        "trace_length": 1u64 << p.log_trace_length,
+        "trace_length": 1u64 << p.log_size,
         "initial_pc": p.initial_pc,
         "final_pc": p.final_pc,
         "initial_ap": p.initial_ap,

@@ -7,7 +7,7 @@
 //! arguments whose final values ("claims") the prover sends and the statement checks.
 //!
 //! To implement a component:
-//! 1. Fix the trace shape: `log_trace_length`, `main_width`, and, if it uses verifier
+//! 1. Fix the trace shape: `log_size`, `main_width`, and, if it uses verifier
 //!    randomness (permutation arguments), `aux_width`.
 //! 2. List the constraints with `constraint_kinds`, one [`ConstraintKind`] per constraint, in
 //!    the order `evaluate` writes them.
@@ -76,7 +76,7 @@ pub trait Component: Sync {
     fn component_name(&self) -> &str;
 
     /// log2 of the number of rows.
-    fn log_trace_length(&self) -> u32;
+    fn log_size(&self) -> u32;
 
     fn main_width(&self) -> usize;
 

@@ -14,7 +14,7 @@ use crate::field::{Felt, root_of_unity};
 
 #[derive(Clone, Debug)]
 pub struct Domain {
-    pub log_trace_length: u32,
+    pub log_size: u32,
     pub log_blowup: u32,
     /// Generator of the trace domain.
     pub trace_generator: Felt,
@@ -25,18 +25,18 @@ pub struct Domain {
 }
 
 impl Domain {
-    pub fn new(log_trace_length: u32, log_blowup: u32) -> Self {
+    pub fn new(log_size: u32, log_blowup: u32) -> Self {
         Self {
-            log_trace_length,
+            log_size,
             log_blowup,
-            trace_generator: root_of_unity(log_trace_length),
-            lde_generator: root_of_unity(log_trace_length + log_blowup),
+            trace_generator: root_of_unity(log_size),
+            lde_generator: root_of_unity(log_size + log_blowup),
             offset: Felt::one(),
         }
     }
 
     pub fn trace_length(&self) -> usize {
-        1 << self.log_trace_length
+        1 << self.log_size
     }
 
     pub fn blowup(&self) -> usize {
@@ -44,7 +44,7 @@ impl Domain {
     }
 
     pub fn lde_size(&self) -> usize {
-        1 << (self.log_trace_length + self.log_blowup)
+        1 << (self.log_size + self.log_blowup)
     }
 
     /// `h * w^j`.

@@ -203,9 +203,9 @@ pub struct LdePlan {
 }
 
 impl LdePlan {
-    pub fn new(log_n: u32, log_blowup: u32, offset: &Felt) -> Self {
-        let n = 1usize << log_n;
-        let w_big = root_of_unity(log_n + log_blowup);
+    pub fn new(log_size: u32, log_blowup: u32, offset: &Felt) -> Self {
+        let n = 1usize << log_size;
+        let w_big = root_of_unity(log_size + log_blowup);
         let n_inv = Felt::from(n as u64).inv().expect("n is non-zero");
         let offset_is_one = *offset == Felt::one();
         let coset_scales = (0..1usize << log_blowup)
@@ -217,7 +217,7 @@ impl LdePlan {
                 }
             })
             .collect();
-        Self { twiddles: Twiddles::new(log_n), log_blowup, coset_scales, offset_is_one }
+        Self { twiddles: Twiddles::new(log_size), log_blowup, coset_scales, offset_is_one }
     }
 
     pub fn twiddles(&self) -> &Twiddles {
@@ -315,12 +315,12 @@ mod tests {
 
     proptest! {
         #[test]
-        fn fft_matches_naive(log_n in 0u32..7, seed in any::<u64>(), coset in any::<bool>()) {
-            let n = 1usize << log_n;
+        fn fft_matches_naive(log_size in 0u32..7, seed in any::<u64>(), coset in any::<bool>()) {
+            let n = 1usize << log_size;
             let coefficients = sample(n, seed);
-            let twiddles = Twiddles::new(log_n);
+            let twiddles = Twiddles::new(log_size);
             let offset = if coset { coset_offset() } else { Felt::one() };
-            let w = root_of_unity(log_n);
+            let w = root_of_unity(log_size);
             let points: Vec<Felt> = powers(&w, n).iter().map(|p| p * offset).collect();
             let evals = evaluate_on_coset(&coefficients, &offset, &twiddles, false);
             prop_assert_eq!(&evals, &naive(&coefficients, &points));
@@ -330,15 +330,15 @@ mod tests {
         }
 
         #[test]
-        fn lde_plan_matches_naive(log_n in 0u32..6, log_blowup in 1u32..4, seed in any::<u64>(), subgroup in any::<bool>()) {
-            let n = 1usize << log_n;
+        fn lde_plan_matches_naive(log_size in 0u32..6, log_blowup in 1u32..4, seed in any::<u64>(), subgroup in any::<bool>()) {
+            let n = 1usize << log_size;
             let column = sample(n, seed);
             let offset = if subgroup { Felt::one() } else { coset_offset() };
-            let plan = LdePlan::new(log_n, log_blowup, &offset);
+            let plan = LdePlan::new(log_size, log_blowup, &offset);
             let lde = plan.extend(&column, false);
             let mut coefficients = column.clone();
             interpolate_on_coset(&mut coefficients, &Felt::one(), plan.twiddles(), false);
-            let w = root_of_unity(log_n + log_blowup);
+            let w = root_of_unity(log_size + log_blowup);
             let points: Vec<Felt> = powers(&w, n << log_blowup).iter().map(|p| p * offset).collect();
             prop_assert_eq!(&lde, &naive(&coefficients, &points));
             prop_assert_eq!(lde, low_degree_extension(&coefficients, log_blowup, &offset, plan.twiddles(), false));
@@ -347,13 +347,13 @@ mod tests {
 
     #[test]
     fn parallel_fft_matches_sequential() {
-        let log_n = 15;
-        let coefficients = sample(1 << log_n, 3);
-        let twiddles = Twiddles::new(log_n);
+        let log_size = 15;
+        let coefficients = sample(1 << log_size, 3);
+        let twiddles = Twiddles::new(log_size);
         let a = evaluate_on_coset(&coefficients, &coset_offset(), &twiddles, false);
         let b = evaluate_on_coset(&coefficients, &coset_offset(), &twiddles, true);
         assert_eq!(a, b);
-        let plan = LdePlan::new(log_n, 2, &coset_offset());
+        let plan = LdePlan::new(log_size, 2, &coset_offset());
         assert_eq!(plan.extend(&coefficients, false), plan.extend(&coefficients, true));
     }
 }

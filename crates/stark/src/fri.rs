@@ -26,9 +26,9 @@ use crate::transcript::Transcript;
 /// Folds per committed layer, layer by layer. Layers fold twice (4-ary leaves) except where a
 /// smaller input must join: a layer then starts exactly at that input's degree bound
 /// (`injections` lists their log degree bounds), and the last layer may fold once.
-pub fn layer_folds(log_n: u32, log_final_degree: u32, injections: &[u32]) -> Vec<u32> {
+pub fn layer_folds(log_size: u32, log_final_degree: u32, injections: &[u32]) -> Vec<u32> {
     let mut layers = Vec::new();
-    let mut log_degree = log_n;
+    let mut log_degree = log_size;
     while log_degree > log_final_degree {
         let next = log_degree - 1;
         let folds = if next > log_final_degree && !injections.contains(&next) { 2 } else { 1 };
@@ -115,9 +115,9 @@ pub fn commit(
     generator: &Felt,
     transcript: &mut Transcript,
 ) -> Option<FriCommitment> {
-    let log_n = inputs.first()?.log_degree;
+    let log_size = inputs.first()?.log_degree;
     let injections: Vec<u32> = inputs.iter().map(|i| i.log_degree).collect();
-    let plan = layer_folds(log_n, log_final_degree, &injections);
+    let plan = layer_folds(log_size, log_final_degree, &injections);
     let mut pending = inputs.into_iter().peekable();
     let mut values = pending.next().expect("checked non-empty").evaluations;
     let mut inject = |values: &mut Vec<Felt>, log_degree: u32| {
@@ -125,11 +125,11 @@ pub fn commit(
             add_into(values, &input.evaluations);
         }
     };
-    inject(&mut values, log_n);
+    inject(&mut values, log_size);
     let mut layers = Vec::with_capacity(plan.len());
     let mut offset = *offset;
     let mut generator = *generator;
-    let mut log_degree = log_n;
+    let mut log_degree = log_size;
     for folds in plan {
         let tree = commit_layer(&values, folds);
         transcript.absorb(b"fri layer", &tree.root());
@@ -191,7 +191,7 @@ impl FriCommitment {
 /// Everything the FRI verifier needs besides the openings.
 pub struct FriParameters<'a> {
     /// log2 of the largest input's degree bound.
-    pub log_n: u32,
+    pub log_size: u32,
     pub log_blowup: u32,
     pub log_final_degree: u32,
     pub offset: &'a Felt,
@@ -221,11 +221,11 @@ pub fn verify(
     openings: &[Opening],
 ) -> Result<(), VerifierError> {
     let half_inv = Felt::from(2u64).inv().expect("2 is invertible");
-    let plan = layer_folds(params.log_n, params.log_final_degree, &input_degrees(inputs));
+    let plan = layer_folds(params.log_size, params.log_final_degree, &input_degrees(inputs));
     if openings.len() != plan.len() || params.roots.len() != plan.len() {
         return Err(VerifierError::Malformed("number of FRI layers".into()));
     }
-    if inputs.keys().next_back() != Some(&params.log_n)
+    if inputs.keys().next_back() != Some(&params.log_size)
         || inputs.keys().next().is_some_and(|d| *d < params.log_final_degree)
     {
         return Err(VerifierError::Malformed("FRI input sizes".into()));
@@ -240,8 +240,8 @@ pub fn verify(
         }
         Ok(())
     };
-    let mut size = 1usize << (params.log_n + params.log_blowup);
-    let mut log_degree = params.log_n;
+    let mut size = 1usize << (params.log_size + params.log_blowup);
+    let mut log_degree = params.log_size;
     let mut offset = *params.offset;
     let mut generator = *params.generator;
     let mut betas = params.betas.iter();
@@ -331,12 +331,12 @@ mod tests {
     }
 
     fn evaluations(coefficients: &[Felt], log_blowup: u32) -> Vec<Felt> {
-        let log_n = coefficients.len().trailing_zeros();
+        let log_size = coefficients.len().trailing_zeros();
         low_degree_extension(
             coefficients,
             log_blowup,
             &coset_offset(),
-            &Twiddles::new(log_n),
+            &Twiddles::new(log_size),
             false,
         )
     }
@@ -345,12 +345,12 @@ mod tests {
         /// Folding evaluations of p = pe(x^2) + x po(x^2) gives evaluations of pe + beta po
         /// on the squared domain: the degree halves.
         #[test]
-        fn folding_halves_the_degree(log_n in 1u32..7, seed in any::<u64>(), beta in any::<u64>()) {
-            let n = 1usize << log_n;
+        fn folding_halves_the_degree(log_size in 1u32..7, seed in any::<u64>(), beta in any::<u64>()) {
+            let n = 1usize << log_size;
             let p = polynomial(n, seed);
             let values = evaluations(&p, 1);
             let beta = Felt::from(beta);
-            let generator = root_of_unity(log_n + 1);
+            let generator = root_of_unity(log_size + 1);
             let folded = fold_once(&values, &beta, &coset_offset(), &generator);
             let even: Vec<Felt> = p.iter().step_by(2).cloned().collect();
             let odd: Vec<Felt> = p.iter().skip(1).step_by(2).cloned().collect();
@@ -365,34 +365,34 @@ mod tests {
 
         /// Low-degree inputs commit and verify at any query set.
         #[test]
-        fn low_degree_inputs_verify(log_n in 2u32..8, log_final in 0u32..4, seed in any::<u64>(), picks in proptest::collection::btree_set(0usize..512, 1..12)) {
+        fn low_degree_inputs_verify(log_size in 2u32..8, log_final in 0u32..4, seed in any::<u64>(), picks in proptest::collection::btree_set(0usize..512, 1..12)) {
             let log_blowup = 1;
-            let p = polynomial(1 << log_n, seed);
+            let p = polynomial(1 << log_size, seed);
             let values = evaluations(&p, log_blowup);
-            let generator = root_of_unity(log_n + log_blowup);
+            let generator = root_of_unity(log_size + log_blowup);
             let queries: Vec<usize> = picks.into_iter().map(|q| q % values.len()).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
-            let inputs = vec![FriInput { log_degree: log_n, evaluations: values }];
-            prop_assert_eq!(commit_and_verify(inputs, log_final.min(log_n), &coset_offset(), &generator, &queries, None), Ok(()));
+            let inputs = vec![FriInput { log_degree: log_size, evaluations: values }];
+            prop_assert_eq!(commit_and_verify(inputs, log_final.min(log_size), &coset_offset(), &generator, &queries, None), Ok(()));
         }
 
         /// Inputs of several sizes, all low-degree, verify together; making the smallest one
         /// of too high a degree is caught.
         #[test]
-        fn mixed_size_inputs_verify(log_n in 3u32..8, drop1 in 1u32..3, drop2 in 0u32..3, seed in any::<u64>(), picks in proptest::collection::btree_set(0usize..512, 1..12)) {
+        fn mixed_size_inputs_verify(log_size in 3u32..8, drop1 in 1u32..3, drop2 in 0u32..3, seed in any::<u64>(), picks in proptest::collection::btree_set(0usize..512, 1..12)) {
             let log_blowup = 1;
-            let log_small = log_n - drop1;
+            let log_small = log_size - drop1;
             let log_smaller = log_small.saturating_sub(drop2).max(1);
             let log_final = 0;
-            let generator = root_of_unity(log_n + log_blowup);
+            let generator = root_of_unity(log_size + log_blowup);
             let lde = |log: u32, degree_bound: usize, seed: u64| {
                 let mut c = polynomial(degree_bound, seed);
                 c.resize(1 << (log + log_blowup), Felt::zero());
                 low_degree_extension(&c, 0, &Felt::one(), &Twiddles::new(log + log_blowup), false)
             };
-            let queries: Vec<usize> = picks.into_iter().map(|q| q % (1 << (log_n + log_blowup))).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
+            let queries: Vec<usize> = picks.into_iter().map(|q| q % (1 << (log_size + log_blowup))).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
             let inputs = |bad: bool| {
                 let mut v = vec![
-                    FriInput { log_degree: log_n, evaluations: lde(log_n, 1 << log_n, seed) },
+                    FriInput { log_degree: log_size, evaluations: lde(log_size, 1 << log_size, seed) },
                     FriInput { log_degree: log_small, evaluations: lde(log_small, 1 << log_small, seed ^ 1) },
                 ];
                 let smallest = if bad { 2 << log_smaller } else { 1 << log_smaller };
@@ -416,7 +416,7 @@ mod tests {
         tamper: Option<Felt>,
     ) -> Result<(), String> {
         let log_blowup = 1;
-        let log_n = inputs[0].log_degree;
+        let log_size = inputs[0].log_degree;
         let mut queried = QueriedInputs::new();
         for input in &inputs {
             let size = input.evaluations.len();
@@ -428,7 +428,7 @@ mod tests {
             }
         }
         if let Some(delta) = tamper {
-            *queried.get_mut(&log_n).unwrap().get_mut(&queries[0]).unwrap() += delta;
+            *queried.get_mut(&log_size).unwrap().get_mut(&queries[0]).unwrap() += delta;
         }
         let degrees = input_degrees(&queried);
         let mut transcript = Transcript::new(b"fri test");
@@ -437,14 +437,15 @@ mod tests {
         let openings = commitment.open(queries);
         let mut replay = Transcript::new(b"fri test");
         let mut betas = Vec::new();
-        for (root, folds) in commitment.roots().iter().zip(layer_folds(log_n, log_final, &degrees))
+        for (root, folds) in
+            commitment.roots().iter().zip(layer_folds(log_size, log_final, &degrees))
         {
             replay.absorb(b"fri layer", root);
             betas.extend((0..folds).map(|_| replay.challenge_felt()));
         }
         let roots = commitment.roots();
         let params = FriParameters {
-            log_n,
+            log_size,
             log_blowup,
             log_final_degree: log_final,
             offset,
@@ -459,10 +460,10 @@ mod tests {
     /// A wrong queried value is caught.
     #[test]
     fn wrong_queried_value_is_rejected() {
-        let (log_n, log_blowup) = (6u32, 1u32);
-        let values = evaluations(&polynomial(1 << log_n, 5), log_blowup);
-        let generator = root_of_unity(log_n + log_blowup);
-        let inputs = || vec![FriInput { log_degree: log_n, evaluations: values.clone() }];
+        let (log_size, log_blowup) = (6u32, 1u32);
+        let values = evaluations(&polynomial(1 << log_size, 5), log_blowup);
+        let generator = root_of_unity(log_size + log_blowup);
+        let inputs = || vec![FriInput { log_degree: log_size, evaluations: values.clone() }];
         let queries = [3usize, 40, 77];
         assert_eq!(
             commit_and_verify(inputs(), 2, &coset_offset(), &generator, &queries, None),
@@ -492,13 +493,14 @@ mod tests {
     /// Evaluations of a polynomial of too high degree cannot end in a low-degree final layer.
     #[test]
     fn high_degree_input_is_refused() {
-        let (log_n, log_blowup) = (6u32, 1u32);
+        let (log_size, log_blowup) = (6u32, 1u32);
         // Degree 2n - 1 on a domain of 2n points: twice the claimed bound.
-        let p = polynomial(2 << log_n, 11);
-        let values = low_degree_extension(&p, 0, &coset_offset(), &Twiddles::new(log_n + 1), false);
-        let generator = root_of_unity(log_n + log_blowup);
+        let p = polynomial(2 << log_size, 11);
+        let values =
+            low_degree_extension(&p, 0, &coset_offset(), &Twiddles::new(log_size + 1), false);
+        let generator = root_of_unity(log_size + log_blowup);
         let mut transcript = Transcript::new(b"fri test");
-        let inputs = vec![FriInput { log_degree: log_n, evaluations: values }];
+        let inputs = vec![FriInput { log_degree: log_size, evaluations: values }];
         assert!(
             commit(inputs, log_blowup, 2, &coset_offset(), &generator, &mut transcript).is_none()
         );

@@ -72,11 +72,11 @@ mod tests {
 
     #[test]
     fn cosets_match_the_interleaved_extension() {
-        let (log_n, log_blowup) = (4, 2);
+        let (log_size, log_blowup) = (4, 2);
         let columns: Vec<Vec<Felt>> = (0..5u64)
             .map(|c| (0..16u64).map(|i| Felt::from(i * i + 3 * c + 1)).collect())
             .collect();
-        let plan = LdePlan::new(log_n, log_blowup, &Felt::one());
+        let plan = LdePlan::new(log_size, log_blowup, &Felt::one());
         let expected: Vec<Vec<Felt>> = columns.iter().map(|c| plan.extend(c, false)).collect();
         let mut lde = LdeColumns::extend(columns.clone(), &plan, log_blowup);
         for (c, column) in expected.iter().enumerate() {

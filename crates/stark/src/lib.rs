@@ -37,7 +37,7 @@
 //!
 //! /// Two columns (a, b); each row steps (a, b) -> (b, a + b); row 0 is (1, 1) and the last
 //! /// row's b is the public result.
-//! struct Fibonacci { log_n: u32, result: Felt }
+//! struct Fibonacci { log_size: u32, result: Felt }
 //!
 //! // One constraint per condition. Two first-row conditions summed into one constraint, such
 //! // as `(a - 1) + 7 (b - 1) = 0`, would also hold for a first row (8, 0): each term could be
@@ -58,7 +58,7 @@
 //! // The table: its shape and constraints.
 //! impl Component for Fibonacci {
 //!     fn component_name(&self) -> &str { "fibonacci" }
-//!     fn log_trace_length(&self) -> u32 { self.log_n }
+//!     fn log_size(&self) -> u32 { self.log_size }
 //!     fn main_width(&self) -> usize { 2 }
 //!     fn constraint_kinds(&self) -> &[ConstraintKind] { &KINDS }
 //!     fn evaluate(&self, f: &Frame<'_>, _: &[Felt], out: &mut [Felt]) {
@@ -72,29 +72,29 @@
 //! }
 //!
 //! /// The trace from a first row (a0, b0).
-//! fn trace(log_n: u32, a0: Felt, b0: Felt) -> TraceTable {
+//! fn trace(log_size: u32, a0: Felt, b0: Felt) -> TraceTable {
 //!     let (mut a, mut b) = (vec![a0], vec![b0]);
-//!     for i in 1..(1 << log_n) {
+//!     for i in 1..(1 << log_size) {
 //!         let (pa, pb) = (a[i - 1].clone(), b[i - 1].clone());
 //!         a.push(pb.clone());
 //!         b.push(pa + pb);
 //!     }
-//!     TraceTable::new(vec![a, b], 1 << log_n)
+//!     TraceTable::new(vec![a, b], 1 << log_size)
 //! }
 //!
-//! let log_n = 5;
-//! let honest = trace(log_n, Felt::one(), Felt::one());
-//! let air = Fibonacci { log_n, result: honest.get(honest.length() - 1, 1).clone() };
+//! let log_size = 5;
+//! let honest = trace(log_size, Felt::one(), Felt::one());
+//! let air = Fibonacci { log_size, result: honest.get(honest.length() - 1, 1).clone() };
 //! let options = SecurityPreset::Test.options();
 //! let proof = stark::prove(&air, vec![honest], &options).unwrap();
 //! stark::verify(&air, &proof, &AcceptancePolicy::insecure()).unwrap();
 //! // A claim about another result is rejected.
-//! let liar = Fibonacci { log_n, result: Felt::from(42u64) };
+//! let liar = Fibonacci { log_size, result: Felt::from(42u64) };
 //! assert!(stark::verify(&liar, &proof, &AcceptancePolicy::insecure()).is_err());
 //! // A run from (8, 0) satisfies the summed constraint above, not these: the checker names
 //! // row 0 and the first-row constraint on `a` (index 2), and a proof of it does not verify.
-//! let wrong_start = trace(log_n, Felt::from(8u64), Felt::zero());
-//! let air = Fibonacci { log_n, result: wrong_start.get(wrong_start.length() - 1, 1).clone() };
+//! let wrong_start = trace(log_size, Felt::from(8u64), Felt::zero());
+//! let air = Fibonacci { log_size, result: wrong_start.get(wrong_start.length() - 1, 1).clone() };
 //! let violation = stark::validate_traces(&air, &[wrong_start.clone()], &[]).unwrap_err();
 //! assert_eq!((violation.row, violation.constraint), (0, 2));
 //! let proof = stark::prove_unchecked(&air, vec![wrong_start], &options).unwrap();

@@ -188,8 +188,8 @@ mod tests {
 
     proptest! {
         #[test]
-        fn batch_openings_verify(log_n in 0u32..8, picks in proptest::collection::btree_set(0usize..256, 1..20)) {
-            let n = 1usize << log_n;
+        fn batch_openings_verify(log_size in 0u32..8, picks in proptest::collection::btree_set(0usize..256, 1..20)) {
+            let n = 1usize << log_size;
             let (t, leaves) = tree(n);
             let indices: Vec<usize> = picks.into_iter().filter(|i| *i < n).collect();
             prop_assume!(!indices.is_empty());

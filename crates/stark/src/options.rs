@@ -95,11 +95,10 @@ impl ProofOptions {
     /// Conjectured security in bits (ethSTARK): `queries * log2(blowup) + grinding`, capped by
     /// the hash's collision resistance and by the field size less the log of the LDE size
     /// (the DEEP/FRI out-of-domain sampling error).
-    pub fn conjectured_security_bits(&self, log_trace_length: u32) -> u32 {
+    pub fn conjectured_security_bits(&self, log_size: u32) -> u32 {
         let fri = u32::from(self.num_queries) * u32::from(self.log_blowup)
             + u32::from(self.grinding_bits);
-        let field_limit =
-            FIELD_BITS.saturating_sub(log_trace_length + u32::from(self.log_blowup) + 1);
+        let field_limit = FIELD_BITS.saturating_sub(log_size + u32::from(self.log_blowup) + 1);
         fri.min(HASH_SECURITY_LIMIT).min(field_limit)
     }
 
@@ -147,10 +146,10 @@ mod tests {
 
     #[test]
     fn presets_meet_their_promises() {
-        let log_n = 20;
-        assert!(SecurityPreset::Standard.options().conjectured_security_bits(log_n) >= 100);
-        assert!(SecurityPreset::High.options().conjectured_security_bits(log_n) >= 128);
-        let test_bits = SecurityPreset::Test.options().conjectured_security_bits(log_n);
+        let log_size = 20;
+        assert!(SecurityPreset::Standard.options().conjectured_security_bits(log_size) >= 100);
+        assert!(SecurityPreset::High.options().conjectured_security_bits(log_size) >= 128);
+        let test_bits = SecurityPreset::Test.options().conjectured_security_bits(log_size);
         assert!(test_bits < AcceptancePolicy::default().min_security_bits);
         for p in [SecurityPreset::Test, SecurityPreset::Standard, SecurityPreset::High] {
             assert!(p.options().is_well_formed());

@@ -86,8 +86,8 @@ mod tests {
 
     #[test]
     fn extension_agrees_with_the_polynomial_and_the_rows() {
-        let log_n = 5;
-        let domain = Domain::new(log_n, 1);
+        let log_size = 5;
+        let domain = Domain::new(log_size, 1);
         let columns = vec![column(1), column(4), column(32)];
         let lde = PeriodicLde::new(&columns, 1);
         let mut row = Vec::new();

@@ -1,7 +1,7 @@
 //! The STARK proof and its binary encoding.
 //!
 //! Layout (all integers little-endian): options (4 bytes), the number of components (u32),
-//! then per component: `log_trace_length` (u8), main root, aux flag (u8) and root,
+//! then per component: `log_size` (u8), main root, aux flag (u8) and root,
 //! composition root, claims, out-of-domain values (main at z, main at gz, aux at z, aux at
 //! gz, composition at z) and its openings (main rows, aux rows, composition values); then the
 //! FRI layer roots, the FRI final polynomial, the proof-of-work nonce (u64) and one opening per
@@ -23,7 +23,7 @@ pub struct Opening {
 /// What the proof holds for one component (trace table).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ComponentProof {
-    pub log_trace_length: u32,
+    pub log_size: u32,
     pub main_root: Hash,
     pub aux_root: Option<Hash>,
     pub composition_root: Hash,
@@ -52,7 +52,7 @@ pub struct StarkProof {
 impl StarkProof {
     /// log2 of the largest component's trace length.
     pub fn max_log_trace_length(&self) -> u32 {
-        self.components.iter().map(|c| c.log_trace_length).max().unwrap_or(0)
+        self.components.iter().map(|c| c.log_size).max().unwrap_or(0)
     }
 }
 
@@ -82,7 +82,7 @@ fn read_opening(r: &mut ByteReader<'_>, what: &str) -> Result<Opening, DecodeErr
 
 impl ComponentProof {
     fn write(&self, w: &mut ByteWriter) {
-        w.u8(self.log_trace_length as u8);
+        w.u8(self.log_size as u8);
         w.hash(&self.main_root);
         match &self.aux_root {
             Some(root) => {
@@ -106,7 +106,7 @@ impl ComponentProof {
     }
 
     fn read(r: &mut ByteReader<'_>) -> Result<Self, DecodeError> {
-        let log_trace_length = u32::from(r.u8("trace length")?);
+        let log_size = u32::from(r.u8("trace length")?);
         let main_root = r.hash("main root")?;
         let aux_root = match r.u8("aux flag")? {
             0 => None,
@@ -125,7 +125,7 @@ impl ComponentProof {
             if aux_root.is_some() { Some(read_opening(r, "aux opening")?) } else { None };
         let composition_opening = read_opening(r, "composition opening")?;
         Ok(Self {
-            log_trace_length,
+            log_size,
             main_root,
             aux_root,
             composition_root,

@@ -32,7 +32,7 @@ pub fn seed_transcript<A: Air + ?Sized>(air: &A, options: &ProofOptions) -> Tran
     let mut shape = Vec::new();
     shape.extend_from_slice(&(components.len() as u32).to_le_bytes());
     for c in &components {
-        shape.extend_from_slice(&c.log_trace_length().to_le_bytes());
+        shape.extend_from_slice(&c.log_size().to_le_bytes());
         shape.extend_from_slice(&(c.main_width() as u32).to_le_bytes());
         shape.extend_from_slice(&(c.aux_width() as u32).to_le_bytes());
         shape.extend_from_slice(&(c.constraint_kinds().len() as u32).to_le_bytes());

@@ -118,9 +118,9 @@ fn prove_inner<A: Air>(
         return Err(ProverError::ComponentCount { expected: components.len(), got: traces.len() });
     }
     for (component, trace) in components.iter().zip(&traces) {
-        let log_n = component.log_trace_length();
-        if !(MIN_LOG_TRACE_LENGTH..=MAX_LOG_TRACE_LENGTH).contains(&log_n)
-            || trace.length() != 1 << log_n
+        let log_size = component.log_size();
+        if !(MIN_LOG_TRACE_LENGTH..=MAX_LOG_TRACE_LENGTH).contains(&log_size)
+            || trace.length() != 1 << log_size
         {
             return Err(ProverError::BadTraceLength(trace.length()));
         }
@@ -138,7 +138,7 @@ fn prove_inner<A: Air>(
         return Err(ProverError::BadOptions(*options));
     }
     let log_blowup = u32::from(options.log_blowup);
-    let log_sizes: Vec<u32> = components.iter().map(|c| c.log_trace_length()).collect();
+    let log_sizes: Vec<u32> = components.iter().map(|c| c.log_size()).collect();
     let log_max = *log_sizes.iter().max().expect("non-empty");
     let largest = Domain::new(log_max, log_blowup);
     let mut transcript = seed_transcript(air, options);
@@ -149,8 +149,8 @@ fn prove_inner<A: Air>(
     // 1. Main traces.
     let mut states = Vec::with_capacity(components.len());
     for (component, trace) in components.iter().zip(traces) {
-        let domain = Domain::new(component.log_trace_length(), log_blowup);
-        let plan = LdePlan::new(domain.log_trace_length, log_blowup, &domain.offset);
+        let domain = Domain::new(component.log_size(), log_blowup);
+        let plan = LdePlan::new(domain.log_size, log_blowup, &domain.offset);
         let main = Committed::new(trace.into_columns(), &domain, &plan);
         transcript.absorb(b"main root", &main.tree.root());
         states.push(ComponentState {
@@ -284,7 +284,7 @@ fn prove_inner<A: Air>(
         .zip(&compositions)
         .zip(&coefficients)
         .map(|(((state, ood), (_, composition_lde, _)), coefficients)| FriInput {
-            log_degree: state.domain.log_trace_length,
+            log_degree: state.domain.log_size,
             evaluations: deep_quotient(state, ood, composition_lde, coefficients, &z),
         })
         .collect();
@@ -318,7 +318,7 @@ fn prove_inner<A: Air>(
         .map(|((state, ood), (_, composition_lde, composition_tree))| {
             let positions = component_positions(&queries, state.domain.lde_size());
             ComponentProof {
-                log_trace_length: state.domain.log_trace_length,
+                log_size: state.domain.log_size,
                 main_root: state.main.tree.root(),
                 aux_root: state.aux.as_ref().map(|c| c.tree.root()),
                 composition_root: composition_tree.root(),

@@ -48,9 +48,9 @@ pub fn verify<A: Air>(
     }
     let mut log_sizes = Vec::with_capacity(components.len());
     for (component, p) in components.iter().zip(&proof.components) {
-        let expected = component.log_trace_length();
-        if p.log_trace_length != expected {
-            return Err(VerifierError::TraceLengthMismatch { expected, got: p.log_trace_length });
+        let expected = component.log_size();
+        if p.log_size != expected {
+            return Err(VerifierError::TraceLengthMismatch { expected, got: p.log_size });
         }
         if !(MIN_LOG_TRACE_LENGTH..=MAX_LOG_TRACE_LENGTH).contains(&expected) {
             return Err(malformed(format!("trace length 2^{expected} unsupported")));
@@ -152,7 +152,7 @@ pub fn verify<A: Air>(
     {
         let positions = component_positions(&queries, domain.lde_size());
         check_openings(*component, p, domain.lde_size(), &positions)?;
-        let values = inputs.entry(domain.log_trace_length).or_default();
+        let values = inputs.entry(domain.log_size).or_default();
         let deep = deep_at_positions(p, domain, coefficients, &z, &positions)?;
         for (position, value) in positions.iter().zip(deep) {
             *values.entry(*position).or_insert(Felt::zero()) += value;
@@ -160,7 +160,7 @@ pub fn verify<A: Air>(
     }
     fri::verify(
         &FriParameters {
-            log_n: log_max,
+            log_size: log_max,
             log_blowup,
             log_final_degree,
             offset: &largest.offset,

@@ -13,7 +13,7 @@ use stark::{
 /// public start value (a first-row constraint), so each table also has a boundary rule.
 struct ProductTable {
     name: &'static str,
-    log_n: u32,
+    log_size: u32,
     width: usize,
     first: Felt,
     kinds: Vec<ConstraintKind>,
@@ -21,14 +21,14 @@ struct ProductTable {
 }
 
 impl ProductTable {
-    fn new(name: &'static str, log_n: u32, width: usize, first: Felt) -> Self {
+    fn new(name: &'static str, log_size: u32, width: usize, first: Felt) -> Self {
         // Per row: the first product (transition, reading the previous row's last column)
         // and `width - 1` in-row products; then first-row rules for the start value and the
         // first product.
         let mut kinds = vec![ConstraintKind::Transition];
         kinds.extend((1..width).map(|_| ConstraintKind::EveryRow));
         kinds.extend([ConstraintKind::FirstRow, ConstraintKind::FirstRow]);
-        Self { name, log_n, width, first, kinds, claim: [width - 1] }
+        Self { name, log_size, width, first, kinds, claim: [width - 1] }
     }
 }
 
@@ -36,8 +36,8 @@ impl Component for ProductTable {
     fn component_name(&self) -> &str {
         self.name
     }
-    fn log_trace_length(&self) -> u32 {
-        self.log_n
+    fn log_size(&self) -> u32 {
+        self.log_size
     }
     fn main_width(&self) -> usize {
         self.width

@@ -11,7 +11,7 @@ use stark::{
 /// (r - a)/(r - s) from row 1 on, which must end at 1. Exercises every constraint kind and an
 /// auxiliary column with a challenge (first/last-row constraints stay linear).
 struct ShuffledFibonacci {
-    log_n: u32,
+    log_size: u32,
     result: Felt,
 }
 
@@ -45,8 +45,8 @@ impl Component for ShuffledFibonacci {
     fn component_name(&self) -> &str {
         "table"
     }
-    fn log_trace_length(&self) -> u32 {
-        self.log_n
+    fn log_size(&self) -> u32 {
+        self.log_size
     }
     fn main_width(&self) -> usize {
         3
@@ -84,8 +84,8 @@ impl Component for ShuffledFibonacci {
     }
 }
 
-fn trace(log_n: u32) -> (TraceTable, Felt) {
-    let n = 1usize << log_n;
+fn trace(log_size: u32) -> (TraceTable, Felt) {
+    let n = 1usize << log_size;
     let (mut a, mut b) = (vec![Felt::one()], vec![Felt::one()]);
     for i in 1..n {
         let (pa, pb) = (a[i - 1], b[i - 1]);
@@ -100,7 +100,7 @@ fn trace(log_n: u32) -> (TraceTable, Felt) {
 
 fn proof_bytes(options: &ProofOptions) -> (ShuffledFibonacci, Vec<u8>) {
     let (t, result) = trace(6);
-    let air = ShuffledFibonacci { log_n: 6, result };
+    let air = ShuffledFibonacci { log_size: 6, result };
     let proof = stark::prove(&air, vec![t], options).expect("honest trace proves");
     let envelope = ProofEnvelope {
         air_name: air.name().into(),
@@ -167,9 +167,9 @@ fn truncated_empty_and_extended_inputs_are_rejected() {
 fn another_statement_is_rejected() {
     let (_, bytes) = proof_bytes(&SecurityPreset::Test.options());
     let envelope = ProofEnvelope::from_bytes(&bytes).unwrap();
-    let liar = ShuffledFibonacci { log_n: 6, result: Felt::from(12345u64) };
+    let liar = ShuffledFibonacci { log_size: 6, result: Felt::from(12345u64) };
     assert!(stark::verify(&liar, &envelope.proof, &AcceptancePolicy::insecure()).is_err());
-    let other_length = ShuffledFibonacci { log_n: 7, result: Felt::from(1u64) };
+    let other_length = ShuffledFibonacci { log_size: 7, result: Felt::from(1u64) };
     assert!(matches!(
         stark::verify(&other_length, &envelope.proof, &AcceptancePolicy::insecure()),
         Err(VerifierError::TraceLengthMismatch { .. })
@@ -196,7 +196,7 @@ fn bad_trace_is_caught_by_the_checker_and_never_verifies() {
     let (mut t, result) = trace(6);
     // Break the permutation: s is no longer a shuffle of a.
     t.set(10, 2, Felt::from(999u64));
-    let air = ShuffledFibonacci { log_n: 6, result };
+    let air = ShuffledFibonacci { log_size: 6, result };
     let challenges = [Felt::from(77u64)];
     let violation =
         stark::validate_traces(&air, std::slice::from_ref(&t), &challenges).unwrap_err();

@@ -18,24 +18,24 @@ use ConstraintKind::{EveryRow, FirstRow, Transition};
 /// * `b = 0` on the first row.
 struct Walk {
     name: &'static str,
-    log_n: u32,
+    log_size: u32,
     periodic: Vec<Vec<Felt>>,
 }
 
 const KINDS: [ConstraintKind; 4] = [EveryRow, Transition, Transition, FirstRow];
 
 impl Walk {
-    fn new(name: &'static str, log_n: u32) -> Self {
-        let n = 1u64 << log_n;
+    fn new(name: &'static str, log_size: u32) -> Self {
+        let n = 1u64 << log_size;
         let indicator = |row: u64| (0..8).map(|i| Felt::from(u64::from(i == row))).collect();
         let step = [1u64, 2, 3, 4].map(Felt::from).to_vec();
         let weight = (0..n).map(|i| Felt::from(i % 5 + 1)).collect();
-        Self { name, log_n, periodic: vec![indicator(0), indicator(7), step, weight] }
+        Self { name, log_size, periodic: vec![indicator(0), indicator(7), step, weight] }
     }
 
     /// The honest trace for these constants.
     fn trace(&self) -> TraceTable {
-        let n = 1usize << self.log_n;
+        let n = 1usize << self.log_size;
         let p = |c: usize, row: usize| self.periodic[c][row % self.periodic[c].len()];
         let (mut a, mut b) = (vec![Felt::one()], vec![Felt::zero()]);
         for i in 0..n - 1 {
@@ -50,8 +50,8 @@ impl Component for Walk {
     fn component_name(&self) -> &str {
         self.name
     }
-    fn log_trace_length(&self) -> u32 {
-        self.log_n
+    fn log_size(&self) -> u32 {
+        self.log_size
     }
     fn main_width(&self) -> usize {
         2

@@ -13,8 +13,8 @@
 
 use stark::{ConstraintKind, Felt, TraceTable};
 
-use crate::builtins::log_rows;
 use crate::builtins::table::{InstanceRow, InstanceTable};
+use crate::builtins::table_log_size;
 
 pub const CELLS: usize = 5;
 pub const N_BITS: usize = 251;
@@ -49,7 +49,7 @@ fn bits(value: &Felt) -> Option<Vec<bool>> {
 /// last instance, and the memory accesses it makes in row order. `Err` names an instance
 /// whose input is `2^251` or more.
 pub fn build_trace(instances: &[(u64, Felt, Felt)]) -> Result<(TraceTable, Vec<(u64, Felt)>), u64> {
-    let n = 1usize << log_rows(instances.len());
+    let n = 1usize << table_log_size(instances.len());
     let mut columns: Vec<Vec<Felt>> = (0..MAIN_WIDTH).map(|_| Vec::with_capacity(n)).collect();
     let mut accesses = Vec::with_capacity(CELLS * n);
     for r in 0..n {

@@ -35,6 +35,6 @@ pub mod table;
 pub const MIN_LOG_ROWS: u32 = stark::MIN_LOG_TRACE_LENGTH;
 
 /// log2 of the rows of a table holding `instances` instances (at least one).
-pub fn log_rows(instances: usize) -> u32 {
+pub fn table_log_size(instances: usize) -> u32 {
     instances.max(1).next_power_of_two().trailing_zeros().max(MIN_LOG_ROWS)
 }

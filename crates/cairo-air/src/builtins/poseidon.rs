@@ -21,8 +21,8 @@ use lambdaworks_crypto::hash::poseidon::parameters::PermutationParameters;
 use lambdaworks_crypto::hash::poseidon::starknet::PoseidonCairoStark252;
 use stark::{ConstraintKind, Felt, TraceTable};
 
-use crate::builtins::log_rows;
 use crate::builtins::table::{InstanceRow, InstanceTable};
+use crate::builtins::table_log_size;
 
 pub const CELLS: usize = 6;
 const FULL_ROUNDS: usize = 8;
@@ -89,7 +89,7 @@ pub type Instance = (u64, [Felt; 3]);
 /// The main trace (padded by repeating the last instance) and the memory accesses it makes,
 /// in row order.
 pub fn build_trace(instances: &[Instance]) -> (TraceTable, Vec<(u64, Felt)>) {
-    let n = 1usize << log_rows(instances.len());
+    let n = 1usize << table_log_size(instances.len());
     let mut columns: Vec<Vec<Felt>> = (0..MAIN_WIDTH).map(|_| Vec::with_capacity(n)).collect();
     let mut accesses = Vec::with_capacity(CELLS * n);
     let mut row = Vec::with_capacity(MAIN_WIDTH);

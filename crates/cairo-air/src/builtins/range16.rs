@@ -48,7 +48,7 @@ impl Component for Range16 {
     fn component_name(&self) -> &str {
         "range16"
     }
-    fn log_trace_length(&self) -> u32 {
+    fn log_size(&self) -> u32 {
         LOG_ROWS
     }
     fn main_width(&self) -> usize {

@@ -15,8 +15,8 @@
 use crate::constraints::ConstraintList;
 use stark::{Component, ConstraintKind, Felt, Frame, TraceTable, batch_inverse};
 
-use crate::builtins::log_rows;
 use crate::builtins::segment::SegmentRule;
+use crate::builtins::table_log_size;
 use crate::layout::CHALLENGE_LOOKUP_Z;
 
 pub const N_LIMBS: usize = 8;
@@ -34,7 +34,7 @@ use ConstraintKind::{EveryRow, FirstRow, Transition};
 
 /// The component for one run's `range_check` segment `[begin, stop)`.
 pub struct RangeCheck {
-    log_rows: u32,
+    log_size: u32,
     segment: SegmentRule,
     constraints: ConstraintList,
 }
@@ -53,7 +53,7 @@ impl RangeCheck {
         list.push((FirstRow, "range_check: lookup sum starts at 0".into()));
         list.push((Transition, "range_check: lookup sum carries to the next row".into()));
         Self {
-            log_rows: log_rows((stop - begin) as usize),
+            log_size: table_log_size((stop - begin) as usize),
             segment,
             constraints: ConstraintList::new(list),
         }
@@ -82,7 +82,7 @@ pub fn build_trace(
     cells: &[(u64, Felt)],
     multiplicities: &mut [u64],
 ) -> Result<TraceTable, (u64, Felt)> {
-    let n = 1usize << log_rows(cells.len());
+    let n = 1usize << table_log_size(cells.len());
     let mut columns: Vec<Vec<Felt>> = (0..MAIN_WIDTH).map(|_| Vec::with_capacity(n)).collect();
     for row in 0..n {
         let (address, value) = cells[row.min(cells.len() - 1)];
@@ -99,7 +99,7 @@ pub fn build_trace(
 
 /// The memory accesses a table of this segment makes, padding included, in row order.
 pub fn accesses(cells: &[(u64, Felt)]) -> impl Iterator<Item = (u64, Felt)> + '_ {
-    let n = 1usize << log_rows(cells.len());
+    let n = 1usize << table_log_size(cells.len());
     (0..n).map(move |row| cells[row.min(cells.len() - 1)])
 }
 
@@ -107,8 +107,8 @@ impl Component for RangeCheck {
     fn component_name(&self) -> &str {
         "range_check"
     }
-    fn log_trace_length(&self) -> u32 {
-        self.log_rows
+    fn log_size(&self) -> u32 {
+        self.log_size
     }
     fn main_width(&self) -> usize {
         MAIN_WIDTH

@@ -7,8 +7,8 @@ use std::marker::PhantomData;
 
 use stark::{Component, ConstraintKind, Felt, Frame, TraceTable};
 
-use crate::builtins::log_rows;
 use crate::builtins::segment::SegmentRule;
+use crate::builtins::table_log_size;
 use crate::constraints::ConstraintList;
 
 /// One instance per row: its columns and the constraints that hold within the row.
@@ -28,7 +28,7 @@ pub trait InstanceRow {
 
 /// The component for one run's segment `[begin, stop)` of builtin `R`.
 pub struct InstanceTable<R> {
-    log_rows: u32,
+    log_size: u32,
     segment: SegmentRule,
     constraints: ConstraintList,
     own_constraints: usize,
@@ -45,7 +45,7 @@ impl<R: InstanceRow> InstanceTable<R> {
         let own_constraints = list.len();
         list.extend(segment.constraints());
         Self {
-            log_rows: log_rows(SegmentRule::instances(begin, stop, R::CELLS)),
+            log_size: table_log_size(SegmentRule::instances(begin, stop, R::CELLS)),
             claim: [segment.claim_column()],
             segment,
             constraints: ConstraintList::new(list),
@@ -59,8 +59,8 @@ impl<R: InstanceRow> Component for InstanceTable<R> {
     fn component_name(&self) -> &str {
         R::NAME
     }
-    fn log_trace_length(&self) -> u32 {
-        self.log_rows
+    fn log_size(&self) -> u32 {
+        self.log_size
     }
     fn main_width(&self) -> usize {
         R::MAIN_WIDTH

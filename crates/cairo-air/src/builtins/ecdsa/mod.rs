@@ -152,7 +152,7 @@ pub fn padded_instances(instances: usize) -> usize {
 }
 
 /// log2 of the rows of a table of `instances` instances.
-pub fn log_rows(instances: usize) -> u32 {
+pub fn table_log_size(instances: usize) -> u32 {
     (padded_instances(instances) * ROWS_PER_INSTANCE).trailing_zeros()
 }
 
@@ -208,7 +208,7 @@ const CONSTRAINTS: [(ConstraintKind, &str); 45] = [
 
 /// The component for one run's `ecdsa` segment.
 pub struct Ecdsa {
-    log_rows: u32,
+    log_size: u32,
     begin: Felt,
     last: Felt,
     constraints: ConstraintList,
@@ -220,7 +220,7 @@ impl Ecdsa {
     pub fn new(begin: u64, stop: u64) -> Self {
         let list = CONSTRAINTS.iter().map(|(k, n)| (*k, n.to_string())).collect();
         Self {
-            log_rows: log_rows(((stop - begin) / CELLS as u64) as usize),
+            log_size: table_log_size(((stop - begin) / CELLS as u64) as usize),
             begin: Felt::from(begin),
             last: Felt::from(stop - CELLS as u64),
             constraints: ConstraintList::new(list),
@@ -233,8 +233,8 @@ impl Component for Ecdsa {
     fn component_name(&self) -> &str {
         "ecdsa"
     }
-    fn log_trace_length(&self) -> u32 {
-        self.log_rows
+    fn log_size(&self) -> u32 {
+        self.log_size
     }
     fn main_width(&self) -> usize {
         MAIN_WIDTH

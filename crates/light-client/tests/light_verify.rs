@@ -420,3 +420,53 @@ async fn api_verify_proof_decodes_the_block_output() {
     assert!(result.valid, "{:?}", result.reason);
     assert_eq!(result.block, Some(chain().output(BLOCK)));
 }
+
+/// The offline check (what a browser calls, without the `fetch` feature): the same verdicts
+/// from a proof and headers in hand.
+#[test]
+fn offline_verify_block_checks_proof_and_headers() {
+    let blocks = chain().rpc_blocks();
+    let options = light_client::LightClientOptions::default();
+    let chain_id = ChainId::DEVNET.as_felt();
+    let verified = light_client::verify_block(
+        block_proof(),
+        &blocks[&BLOCK],
+        blocks.get(&(BLOCK - 1)),
+        chain_id,
+        fixture_hash(),
+        &options,
+    )
+    .unwrap();
+    assert_eq!(verified.output, chain().output(BLOCK));
+    // Another block's header, another pinned program, another chain: refused.
+    let error = light_client::verify_block(
+        block_proof(),
+        &blocks[&(BLOCK - 1)],
+        blocks.get(&(BLOCK - 2)),
+        chain_id,
+        fixture_hash(),
+        &options,
+    )
+    .unwrap_err();
+    assert!(matches!(error, LightClientError::BlockNumberMismatch { .. }), "{error:?}");
+    let error = light_client::verify_block(
+        block_proof(),
+        &blocks[&BLOCK],
+        blocks.get(&(BLOCK - 1)),
+        chain_id,
+        fixture_hash() + Felt::ONE,
+        &options,
+    )
+    .unwrap_err();
+    assert!(matches!(error, LightClientError::OsProgramMismatch { .. }), "{error:?}");
+    let error = light_client::verify_block(
+        block_proof(),
+        &blocks[&BLOCK],
+        blocks.get(&(BLOCK - 1)),
+        chain_id + Felt::ONE,
+        fixture_hash(),
+        &options,
+    )
+    .unwrap_err();
+    assert!(matches!(error, LightClientError::ChainIdMismatch { .. }), "{error:?}");
+}

@@ -309,4 +309,34 @@ mod tests {
         let config = ServiceArgs::default().resolve_with(file).unwrap();
         assert!(config.store.starts_with("s3://"), "{config:?}");
     }
+
+    /// The compose file is safe by default: every published port is on the loopback interface,
+    /// and no credential is written in it (they come from the environment or `deploy/.env`).
+    #[test]
+    fn deploy_compose_binds_loopback_and_holds_no_secret() {
+        let compose = deploy_file("docker-compose.yml");
+        let mut ports = 0;
+        for line in compose.lines().map(str::trim) {
+            if let Some(list) = line.strip_prefix("ports: ") {
+                let list: Vec<String> = serde_json::from_str(list).expect("a JSON-style list");
+                for port in list {
+                    ports += 1;
+                    assert!(
+                        port.starts_with("127.0.0.1:"),
+                        "port {port} is published beyond loopback"
+                    );
+                }
+            }
+            for key in ["PASSWORD", "SECRET", "ACCESS_KEY_ID", "ROOT_USER"] {
+                if let Some((name, value)) = line.split_once(':')
+                    && name.contains(key)
+                {
+                    let value = value.trim();
+                    assert!(value.starts_with("${"), "{name} is written in the file: {value}");
+                }
+            }
+        }
+        assert_eq!(ports, 4, "minio (API and console), devnet and the query API");
+        assert!(!compose.contains("watcher-secret"));
+    }
 }

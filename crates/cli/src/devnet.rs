@@ -43,6 +43,12 @@ pub struct DevnetArgs {
     /// Most transactions per block.
     #[arg(long, default_value_t = 1000)]
     max_block_transactions: usize,
+    /// Most transactions waiting in the mempool; more are refused until a block takes some.
+    #[arg(long, default_value_t = NodeConfig::default().max_mempool_transactions)]
+    max_mempool: usize,
+    /// How far ahead of an account's nonce a submitted nonce may be.
+    #[arg(long, default_value_t = NodeConfig::default().nonce_window)]
+    nonce_window: u64,
 }
 
 /// Parses `250ms`, `2s`, `1m` or a number of seconds.
@@ -77,6 +83,8 @@ async fn serve(args: DevnetArgs) -> Result<()> {
         account_count: args.accounts,
         seed: args.seed,
         max_block_transactions: args.max_block_transactions,
+        max_mempool_transactions: args.max_mempool,
+        nonce_window: args.nonce_window,
         ..NodeConfig::default()
     };
     let store = match &args.data_dir {

@@ -24,6 +24,13 @@ pub struct NodeConfig {
     pub sequencer_address: Felt,
     /// Gas prices written into every block and used by fee estimates.
     pub gas_prices: GasPrices,
+    /// Most transactions waiting in the mempool; a submission beyond it is refused (memory and
+    /// disk stay bounded whatever clients send).
+    pub max_mempool_transactions: usize,
+    /// How far ahead of an account's nonce a submitted nonce may be: a transaction with nonce
+    /// `n` is refused unless `current <= n < current + nonce_window`. Bounds what one account
+    /// can park in the mempool, and keeps `getNonce` far from the field's end.
+    pub nonce_window: u64,
 }
 
 impl Default for NodeConfig {
@@ -46,6 +53,8 @@ impl Default for NodeConfig {
                 l2_gas_price_wei: 1_000,
                 l2_gas_price_fri: 1_000,
             },
+            max_mempool_transactions: 10_000,
+            nonce_window: 64,
         }
     }
 }

@@ -30,6 +30,9 @@ pub enum SequencerError {
     /// The nonce of a submitted transaction is already used (or the account's nonce is ahead).
     #[error("invalid transaction nonce: {0}")]
     InvalidNonce(String),
+    /// The mempool holds its configured maximum of transactions.
+    #[error("the mempool is full ({limit} transactions waiting); try again after the next block")]
+    MempoolFull { limit: usize },
     /// A transaction with the same hash is already known.
     #[error("duplicate transaction {0:#x}")]
     DuplicateTransaction(Felt),

@@ -40,6 +40,18 @@ impl Node {
                 "nonce {nonce:#x} is already used: the account's nonce is {current:#x}"
             )));
         }
+        // `nonce >= current`, so the difference does not wrap.
+        let window = self.config.nonce_window;
+        if nonce - current >= Felt::from(window) {
+            return Err(SequencerError::InvalidNonce(format!(
+                "nonce {nonce:#x} is too far ahead: the account's nonce is {current:#x} and \
+                 nonces up to {window} ahead are accepted"
+            )));
+        }
+        let limit = self.config.max_mempool_transactions;
+        if self.mempool()?.len() >= limit {
+            return Err(SequencerError::MempoolFull { limit });
+        }
         if let Transaction::DeclareV1(declare) = &transaction
             && self.store.class_declared_at(&declare.class_hash)?.is_some()
         {
@@ -60,6 +72,10 @@ impl Node {
         let validated = started.elapsed();
 
         let mut mempool = self.mempool()?;
+        // Checked again under the lock: concurrent submissions may have filled it meanwhile.
+        if mempool.len() >= limit {
+            return Err(SequencerError::MempoolFull { limit });
+        }
         if let Some(waiting) = mempool.by_nonce(&account, &nonce) {
             return Err(if waiting == hash {
                 SequencerError::DuplicateTransaction(hash)

@@ -35,6 +35,9 @@ pub fn from_node(error: SequencerError) -> ErrorObjectOwned {
         E::ClassNotFound(_) => StarknetError::ClassHashNotFound,
         E::InvalidNonce(reason) => StarknetError::InvalidTransactionNonce(reason),
         E::DuplicateTransaction(_) => StarknetError::DuplicateTx,
+        E::MempoolFull { limit } => {
+            StarknetError::UnexpectedError(E::MempoolFull { limit }.to_string())
+        }
         E::ValidationFailure(reason) => StarknetError::ValidationFailure(reason),
         E::InvalidClass(reason) => StarknetError::CompilationFailed(reason),
         E::ClassAlreadyDeclared(_) => StarknetError::ClassAlreadyDeclared,

@@ -11,3 +11,5 @@ pub const BLOCK_NOT_FOUND: i32 = 4001;
 pub const PROOF_NOT_AVAILABLE: i32 = 4002;
 /// The block is known but replay has not computed its state root yet; `data` is the status.
 pub const STATE_ROOT_NOT_AVAILABLE: i32 = 4003;
+/// `prover_verifyProof` is at its limit of running and waiting verifications: retry later.
+pub const BUSY: i32 = 4004;

@@ -26,6 +26,9 @@ pub enum RequestError {
     ProofNotAvailable { block_number: u64, status: JobStatusKind },
     #[error("no state root for block {block_number} yet: status {status}")]
     StateRootNotAvailable { block_number: u64, status: JobStatusKind },
+    /// Too many verifications running and waiting: retry later.
+    #[error("the server is verifying its limit of {limit} proofs; retry later")]
+    Busy { limit: usize },
     #[error("{operation} failed")]
     Internal {
         operation: &'static str,
@@ -50,6 +53,7 @@ impl RequestError {
             RequestError::BlockNotFound { .. } => codes::BLOCK_NOT_FOUND,
             RequestError::ProofNotAvailable { .. } => codes::PROOF_NOT_AVAILABLE,
             RequestError::StateRootNotAvailable { .. } => codes::STATE_ROOT_NOT_AVAILABLE,
+            RequestError::Busy { .. } => codes::BUSY,
             RequestError::Internal { .. } => codes::INTERNAL_ERROR,
         }
     }

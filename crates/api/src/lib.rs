@@ -14,7 +14,10 @@
 //! | `prover_getOsProgramHash` | — | the pinned OS program hash |
 //!
 //! Errors carry stable codes ([`codes`]); internal failures (storage, index) are logged and
-//! answered with `-32603 internal error`, without details.
+//! answered with `-32603 internal error`, without details. `prover_verifyProof` runs at most
+//! [`ApiConfig::max_concurrent_verifications`] verifications with
+//! [`ApiConfig::max_waiting_verifications`] more in line; beyond that it answers
+//! [`codes::BUSY`] at once.
 //!
 //! # HTTP routes ([`http`])
 //!
@@ -61,6 +64,7 @@
 
 pub mod codes;
 pub mod error;
+mod gate;
 pub mod http;
 mod lookup;
 pub mod rpc;

@@ -4,8 +4,9 @@
 use std::sync::Arc;
 
 use proof_store::{JobIndex, ProofStore};
+
+use crate::gate::VerifyGate;
 use service_common::{Metrics, VerifyPolicy};
-use tokio::sync::Semaphore;
 
 /// Limits of the server.
 #[derive(Clone, Debug)]
@@ -19,6 +20,9 @@ pub struct ApiConfig {
     /// Verifications running at once; more wait. Keeps hostile callers from filling the
     /// blocking pool that the pipeline's own I/O also uses.
     pub max_concurrent_verifications: usize,
+    /// Verifications waiting for a running slot; beyond them a call is refused at once as
+    /// busy (code 4004), so a flood neither queues without bound nor holds its bodies.
+    pub max_waiting_verifications: usize,
     /// How long `run` waits for requests in flight after shutdown is asked for.
     pub shutdown_grace: std::time::Duration,
 }
@@ -30,6 +34,7 @@ impl Default for ApiConfig {
             max_response_body_bytes: 64 << 20,
             max_page_size: 1000,
             max_concurrent_verifications: 2,
+            max_waiting_verifications: 8,
             shutdown_grace: std::time::Duration::from_secs(10),
         }
     }
@@ -48,8 +53,9 @@ pub struct ApiState {
     pub metrics: Metrics,
     /// Limits.
     pub config: Arc<ApiConfig>,
-    /// Permits for verifications in flight (see [`ApiConfig::max_concurrent_verifications`]).
-    pub(crate) verify_permits: Arc<Semaphore>,
+    /// Admission of verifications (see [`ApiConfig::max_concurrent_verifications`] and
+    /// [`ApiConfig::max_waiting_verifications`]).
+    pub(crate) verify_gate: Arc<VerifyGate>,
 }
 
 impl ApiState {
@@ -71,7 +77,10 @@ impl ApiState {
         metrics: Metrics,
         config: ApiConfig,
     ) -> Self {
-        let verify_permits = Arc::new(Semaphore::new(config.max_concurrent_verifications.max(1)));
-        ApiState { store, jobs, policy, metrics, config: Arc::new(config), verify_permits }
+        let verify_gate = Arc::new(VerifyGate::new(
+            config.max_concurrent_verifications,
+            config.max_waiting_verifications,
+        ));
+        ApiState { store, jobs, policy, metrics, config: Arc::new(config), verify_gate }
     }
 }

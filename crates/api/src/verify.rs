@@ -1,7 +1,7 @@
 //! Proof verification for `prover_verifyProof`: [`cairo_air::verify_proof`] under the server's
 //! policy, on tokio's blocking pool (it is CPU work: milliseconds for a block proof, more for
 //! hostile input), with at most [`ApiConfig::max_concurrent_verifications`](crate::ApiConfig)
-//! at once.
+//! at once and a bounded line behind them (`crate::gate`).
 
 use chain::BlockPublicOutput;
 
@@ -12,12 +12,9 @@ use crate::types::VerifyResult;
 /// Verifies `proof` under `state.policy`. A proof that fails verification is `Ok` with
 /// `valid: false`; only a failure to run the verifier at all is an error.
 pub async fn verify(state: &ApiState, proof: Vec<u8>) -> Result<VerifyResult, RequestError> {
-    let _permit = state
-        .verify_permits
-        .clone()
-        .acquire_owned()
-        .await
-        .map_err(|error| RequestError::internal("verification permit", error))?;
+    let Some(_turn) = state.verify_gate.enter().await else {
+        return Err(RequestError::Busy { limit: state.verify_gate.capacity() });
+    };
     let policy = state.policy.cairo_policy();
     let outcome = tokio::task::spawn_blocking(move || cairo_air::verify_proof(&proof, &policy))
         .await

@@ -94,15 +94,20 @@ pub enum ProgramPin {
 }
 
 impl ProgramPin {
-    /// Refuses a statement about another program than the pinned one.
-    fn check(&self, public: &CairoPublicInput) -> Result<(), CairoVerifyError> {
+    /// Refuses a statement about another program than the pinned one (`program_hash` is the
+    /// statement's, computed once by the caller).
+    fn check(
+        &self,
+        public: &CairoPublicInput,
+        program_hash: Felt252,
+    ) -> Result<(), CairoVerifyError> {
         let mismatch = |expected: Felt252| CairoVerifyError::ProgramMismatch {
             expected: expected.to_hex_string(),
-            found: public.program_hash().to_hex_string(),
+            found: program_hash.to_hex_string(),
         };
         match self {
             ProgramPin::Any => Ok(()),
-            ProgramPin::Hash(expected) if *expected == public.program_hash() => Ok(()),
+            ProgramPin::Hash(expected) if *expected == program_hash => Ok(()),
             ProgramPin::Hash(expected) => Err(mismatch(*expected)),
             ProgramPin::Program(program) => {
                 let found = public.program();
@@ -156,8 +161,8 @@ pub fn verify_proof(
     let public = CairoPublicInput::from_bytes(&envelope.public_input)
         .map_err(|e| CairoVerifyError::Decode(e.0))?;
     public.validate()?;
-    policy.program.check(&public)?;
     let program_hash = public.program_hash();
+    policy.program.check(&public, program_hash)?;
     let security_bits = envelope.proof.options.conjectured_security_bits(public.log_size);
     let air = CairoAir::new(public.clone());
     stark::verify_envelope(&air, &envelope, &policy.acceptance)?;

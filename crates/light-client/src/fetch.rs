@@ -3,11 +3,10 @@
 
 use chain::Felt;
 
-use crate::binding::check_binding;
 use crate::error::LightClientError;
 use crate::prover_api::ProverApiClient;
 use crate::sequencer::SequencerClient;
-use crate::verify::{LightClientOptions, VerifiedBlock, verify_block_proof};
+use crate::verify::{LightClientOptions, VerifiedBlock, verify_block};
 
 /// [`light_verify_with`] under the default options (at least 100 bits of security).
 pub async fn light_verify(
@@ -36,27 +35,20 @@ pub async fn light_verify_with(
     let proof_size = proof.len();
     tracing::debug!(block_number, proof_size, "proof fetched");
 
-    // Verification is CPU work: keep it off the async workers.
-    let (output, statement) =
-        tokio::task::spawn_blocking(move || verify_block_proof(&proof, pinned_os_hash, &options))
-            .await
-            .map_err(LightClientError::VerifierTask)??;
-
     let header = sequencer.block_with_tx_hashes(block_number).await?;
     let parent = match block_number.checked_sub(1) {
         Some(parent_number) => Some(sequencer.block_with_tx_hashes(parent_number).await?),
         None => None,
     };
     let chain_id = sequencer.chain_id().await?;
-    check_binding(&output, &header, parent.as_ref(), chain_id, options.trusted_previous_root)?;
-    tracing::info!(block_number, block_hash = %output.block_hash, "block verified");
-    Ok(VerifiedBlock {
-        output,
-        os_program_hash: statement.program_hash,
-        security_bits: statement.security_bits,
-        proof_size,
-        header_commits_state_root: header.new_root != Felt::ZERO,
+    // Verification is CPU work: keep it off the async workers.
+    let verified = tokio::task::spawn_blocking(move || {
+        verify_block(&proof, &header, parent.as_ref(), chain_id, pinned_os_hash, &options)
     })
+    .await
+    .map_err(LightClientError::VerifierTask)??;
+    tracing::info!(block_number, block_hash = %verified.output.block_hash, "block verified");
+    Ok(verified)
 }
 
 /// Verifies blocks `first..=last` in order, as a light client following the chain does: each

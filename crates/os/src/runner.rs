@@ -95,17 +95,8 @@ impl OsRun {
             .builtin_segments
             .iter()
             .map(|(name, begin, stop)| {
-                let builtin = match *name {
-                    "output" => cairo_air::Builtin::Output,
-                    "pedersen" => cairo_air::Builtin::Pedersen,
-                    "range_check" => cairo_air::Builtin::RangeCheck,
-                    "ecdsa" => cairo_air::Builtin::Ecdsa,
-                    "bitwise" => cairo_air::Builtin::Bitwise,
-                    "poseidon" => cairo_air::Builtin::Poseidon,
-                    other => {
-                        return Err(OsError::Program(format!("builtin {other} is not provable")));
-                    }
-                };
+                let builtin = cairo_air::Builtin::from_name(name)
+                    .ok_or_else(|| OsError::Program(format!("builtin {name} is not provable")))?;
                 Ok(cairo_air::BuiltinSegment { builtin, begin: *begin, stop: *stop })
             })
             .collect::<Result<Vec<_>, OsError>>()?;

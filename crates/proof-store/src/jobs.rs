@@ -219,8 +219,8 @@ impl JobIndex {
 
     /// Operator retry: every `Failed` job at or above `from_block` becomes `Pending` again, with
     /// its attempts cleared and its failure reason kept in `last_error`, so the pipeline
-    /// replays and proves it anew. `Divergent` jobs are left alone: retrying cannot change a
-    /// disagreement with the sequencer. Returns the block numbers put back.
+    /// replays and proves it anew. `Divergent` jobs have their own call,
+    /// [`JobIndex::retry_divergent`]. Returns the block numbers put back.
     pub async fn retry_failed(&self, from_block: u64) -> Result<Vec<u64>> {
         let retried = self.write_scanned(
             "retry failed",
@@ -230,6 +230,30 @@ impl JobIndex {
             |record| {
                 if let JobStatus::Failed { reason } = &record.status {
                     record.last_error = Some(reason.clone());
+                }
+                record.status = JobStatus::Pending;
+                record.attempts = 0;
+            },
+            |_| Ok(()),
+        )?;
+        self.flush().await?;
+        Ok(retried)
+    }
+
+    /// Operator retry of disagreements: every `Divergent` job at or above `from_block` becomes
+    /// `Pending` again, its evidence kept in `last_error`, so the pipeline fetches the block
+    /// afresh (the sequencer may have served the right one since). The caller forgets its
+    /// replayed state from the lowest of them. Returns the block numbers put back.
+    pub async fn retry_divergent(&self, from_block: u64) -> Result<Vec<u64>> {
+        let retried = self.write_scanned(
+            "retry divergent",
+            |record| {
+                record.block_number >= from_block
+                    && record.status.kind() == JobStatusKind::Divergent
+            },
+            |record| {
+                if let JobStatus::Divergent { evidence } = &record.status {
+                    record.last_error = Some(format!("divergent: {evidence}"));
                 }
                 record.status = JobStatus::Pending;
                 record.attempts = 0;

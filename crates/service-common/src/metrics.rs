@@ -62,6 +62,7 @@ struct Inner {
     blocks_replayed: IntCounter,
     blocks_proven: IntCounter,
     divergent_blocks: IntCounter,
+    divergence_rechecks: IntCounter,
     failures: IntCounterVec,
     lag_blocks: IntGauge,
     prove_seconds: Histogram,
@@ -92,6 +93,10 @@ impl Metrics {
         let divergent_blocks = counter(
             "watcher_prover_divergent_blocks_total",
             "Blocks whose replay disagrees with the sequencer's state update.",
+        );
+        let divergence_rechecks = counter(
+            "watcher_prover_divergence_rechecks_total",
+            "Re-fetches of a block whose replay disagreed with the sequencer.",
         );
         let proven_steps = counter(
             "watcher_prover_proven_steps_total",
@@ -132,6 +137,7 @@ impl Metrics {
                 blocks_replayed,
                 blocks_proven,
                 divergent_blocks,
+                divergence_rechecks,
                 failures,
                 lag_blocks,
                 prove_seconds,
@@ -166,6 +172,11 @@ impl Metrics {
     /// Replay disagreed with the sequencer.
     pub fn block_divergent(&self) {
         self.inner.divergent_blocks.inc();
+    }
+
+    /// A block whose replay disagreed with the sequencer is fetched again.
+    pub fn divergence_recheck(&self) {
+        self.inner.divergence_rechecks.inc();
     }
 
     /// An attempt failed in `stage`.

@@ -28,9 +28,16 @@ pub struct WatcherConfig {
     pub max_queued_proofs: usize,
     /// Proving attempts of a block before it stays `failed`.
     pub max_prove_attempts: u32,
-    /// At start, put the `failed` jobs (from `from_block` on) back to `pending`, so they are
-    /// replayed and proven again (after the operator fixed what made them fail).
+    /// At start, put the `failed` and `divergent` jobs (from `from_block` on) back to
+    /// `pending`, so they are fetched afresh, replayed and proven again (after the operator
+    /// fixed what made them fail). The state copy is rebuilt from the lowest divergent one.
     pub retry_failed: bool,
+    /// Re-fetches of a block whose replay disagrees with the sequencer before it is marked
+    /// `divergent` (a sequencer may serve a wrong block for a while and then the right one).
+    /// 0 marks it at once.
+    pub divergence_rechecks: u32,
+    /// Wait before the first re-fetch of a divergent block; doubled for each further one.
+    pub divergence_recheck_delay: Duration,
     /// Deepest reorg followed; deeper ones stop progress with an error until an operator acts.
     pub max_reorg_depth: u64,
     /// How long shutdown waits for proofs in flight before leaving them to the restart.
@@ -58,6 +65,8 @@ impl WatcherConfig {
             max_queued_proofs: 256,
             max_prove_attempts: 3,
             retry_failed: false,
+            divergence_rechecks: 4,
+            divergence_recheck_delay: Duration::from_secs(5),
             max_reorg_depth: 1000,
             shutdown_grace: Duration::from_secs(30),
             policy,

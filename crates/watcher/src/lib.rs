@@ -9,7 +9,8 @@
 //! * [`replay::Replayer`]: re-executes the block with the `executor` crate on the watcher's own
 //!   sled state copy, commits it, and compares transaction hashes, state diff, state root and
 //!   block hash with the sequencer's claims; a mismatch is a [`replay::Divergence`] with JSON
-//!   evidence (the job becomes `divergent`, an alert is logged and counted, the service goes on).
+//!   evidence. [`divergence`]: the block is fetched and replayed again a few times before it
+//!   is marked `divergent` (one alert per incident, counted; the service goes on).
 //! * [`prover::BlockProver`]: the prove stage's boundary, run on rayon's pool with `--workers`
 //!   blocks in flight; [`OsProver`] runs the bundled Cairo OS over the block (`os` crate) and
 //!   proves the run with `cairo-air`; [`prover::UnavailableProver`] refuses every block with a
@@ -49,6 +50,7 @@
 
 pub mod client;
 pub mod config;
+pub mod divergence;
 pub mod error;
 pub mod fetch;
 pub mod os_prover;

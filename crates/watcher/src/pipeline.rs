@@ -38,6 +38,7 @@ use tracing::{error, info, warn};
 
 use crate::client::SequencerClient;
 use crate::config::WatcherConfig;
+use crate::divergence;
 use crate::error::WatcherError;
 use crate::fetch::FetchedBlock;
 use crate::progress::Progress;
@@ -58,7 +59,7 @@ pub struct Watcher {
 }
 
 /// What the loop keeps between polls.
-struct LoopState {
+pub(crate) struct LoopState {
     replayer: Arc<Replayer>,
     context: Arc<ProveContext>,
     /// Next block to process.
@@ -70,6 +71,9 @@ struct LoopState {
     queue: Arc<Semaphore>,
     tasks: JoinSet<()>,
     stopping: watch::Receiver<bool>,
+    /// First block of the divergence incident in progress: the blocks since then diverged after
+    /// their re-fetches. Cleared by the next block that replays cleanly.
+    incident: Option<u64>,
 }
 
 impl Watcher {
@@ -115,10 +119,6 @@ impl Watcher {
         if !reset.is_empty() {
             info!(blocks = ?reset, "resuming proofs interrupted by the last stop");
         }
-        if self.config.retry_failed {
-            let retried = self.jobs.retry_failed(self.config.from_block).await?;
-            info!(blocks = ?retried, "failed blocks put back to pending (--retry-failed)");
-        }
         let Some(chain_id) = self.until_ok(&stopping, || self.client.chain_id()).await else {
             return Ok(());
         };
@@ -130,6 +130,11 @@ impl Watcher {
                 reason: error.to_string(),
             })??;
         let replayer = Arc::new(replayer);
+        if self.config.retry_failed {
+            let retried = self.jobs.retry_failed(self.config.from_block).await?;
+            info!(blocks = ?retried, "failed blocks put back to pending (--retry-failed)");
+            divergence::retry_divergent(&self.jobs, &replayer, self.config.from_block).await?;
+        }
         let mut cursor = replayer.latest()?.map_or(0, |latest| latest + 1);
         for kind in [JobStatusKind::Pending, JobStatusKind::Replayed] {
             for record in self.jobs.by_status(kind)? {
@@ -172,6 +177,7 @@ impl Watcher {
             queue: Arc::new(Semaphore::new(self.config.max_queued_proofs.max(workers))),
             tasks: JoinSet::new(),
             stopping,
+            incident: None,
         };
 
         let mut failures = 0u32;
@@ -312,50 +318,94 @@ impl Watcher {
         }
     }
 
-    /// Fetches, replays and records block `state.cursor`, and hands it to a prove task.
+    /// Fetches, replays and records block `state.cursor`, and hands it to a prove task. A
+    /// block whose replay disagrees with the sequencer is re-fetched (see [`crate::divergence`])
+    /// before it is marked `divergent`.
     async fn process(&self, state: &mut LoopState) -> Result<(), WatcherError> {
         let number = state.cursor;
-        let replayer = state.replayer.clone();
-        let fetched =
-            FetchedBlock::fetch(&self.client, number, |hash| replayer.knows_class(hash)).await?;
-        if number > 0
-            && let Some(parent) = state.replayer.hash_at(number - 1)?
-            && parent != fetched.parent_hash
-        {
-            return self.reorg(state, number - 1).await;
-        }
-        if state.replayer.latest()?.is_none_or(|latest| number > latest) {
-            self.metrics.block_seen();
-        }
-        let hash = felt32(fetched.block_hash);
-        let job = if number >= self.config.from_block { self.jobs.get(number)? } else { None };
-        let done = job.as_ref().is_some_and(|job| {
-            job.block_hash == hash
-                && matches!(
-                    job.status.kind(),
-                    JobStatusKind::Stored | JobStatusKind::Failed | JobStatusKind::Divergent
-                )
-        });
-        if number < self.config.from_block || done {
-            // Nothing to prove: only make sure the state has the block.
-            if state.replayer.hash_at(number)? != Some(fetched.block_hash) {
-                self.replay(state, fetched).await?;
+        let mut rechecks = 0u32;
+        loop {
+            let replayer = state.replayer.clone();
+            let fetched =
+                FetchedBlock::fetch(&self.client, number, |hash| replayer.knows_class(hash))
+                    .await?;
+            if number > 0
+                && let Some(parent) = state.replayer.hash_at(number - 1)?
+                && parent != fetched.parent_hash
+            {
+                return self.reorg(state, number - 1).await;
             }
-            self.progress.send_modify(|p| p.replayed_through = Some(number));
-            state.cursor += 1;
-            return Ok(());
-        }
+            if rechecks == 0 && state.replayer.latest()?.is_none_or(|latest| number > latest) {
+                self.metrics.block_seen();
+            }
+            let hash = felt32(fetched.block_hash);
+            let job = if number >= self.config.from_block { self.jobs.get(number)? } else { None };
+            let done = job.as_ref().is_some_and(|job| {
+                job.block_hash == hash
+                    && matches!(
+                        job.status.kind(),
+                        JobStatusKind::Stored | JobStatusKind::Failed | JobStatusKind::Divergent
+                    )
+            });
+            if number < self.config.from_block || done {
+                // Nothing to prove: only make sure the state has the block.
+                if state.replayer.hash_at(number)? != Some(fetched.block_hash) {
+                    self.replay(state, fetched).await?;
+                }
+                self.progress.send_modify(|p| p.replayed_through = Some(number));
+                state.cursor += 1;
+                return Ok(());
+            }
 
-        // Back-pressure: wait for room in the proving queue before replaying further ahead.
-        let mut stopping = state.stopping.clone();
-        let queued = tokio::select! {
-            permit = state.queue.clone().acquire_owned() => permit.map_err(|error| {
-                WatcherError::Task { what: "proving queue", reason: error.to_string() }
-            })?,
-            _ = stopping.changed() => return Ok(()),
-        };
-        let parent = felt32(fetched.parent_hash);
-        let replayed = self.replay(state, fetched).await?;
+            // Back-pressure: wait for room in the proving queue before replaying further ahead.
+            let mut stopping = state.stopping.clone();
+            let queued = tokio::select! {
+                permit = state.queue.clone().acquire_owned() => permit.map_err(|error| {
+                    WatcherError::Task { what: "proving queue", reason: error.to_string() }
+                })?,
+                _ = stopping.changed() => return Ok(()),
+            };
+            let parent = felt32(fetched.parent_hash);
+            let replayed = self.replay(state, fetched).await?;
+            if let Some(divergence) = &replayed.divergence
+                && state.incident.is_none()
+                && rechecks < self.config.divergence_rechecks
+            {
+                rechecks += 1;
+                drop(queued);
+                self.metrics.divergence_recheck();
+                let stopping = divergence::forget_and_wait(
+                    &state.replayer,
+                    &state.stopping,
+                    number,
+                    rechecks,
+                    self.config.divergence_rechecks,
+                    self.config.divergence_recheck_delay,
+                    divergence,
+                )
+                .await?;
+                if stopping {
+                    return Ok(());
+                }
+                continue;
+            }
+            return self.record(state, replayed, hash, parent, queued, rechecks).await;
+        }
+    }
+
+    /// Records a replayed block in the job index and hands it to a prove task, or marks it
+    /// `divergent` (one alert per incident: the blocks that keep diverging after it are marked
+    /// without a new one).
+    async fn record(
+        &self,
+        state: &mut LoopState,
+        replayed: Replayed,
+        hash: proof_store::Felt32,
+        parent: proof_store::Felt32,
+        queued: tokio::sync::OwnedSemaphorePermit,
+        rechecks: u32,
+    ) -> Result<(), WatcherError> {
+        let number = replayed.block.block_number();
         let root = felt32(replayed.block.new_state_root);
         match self.jobs.enqueue(number, hash, parent).await {
             Ok(_) => {}
@@ -369,7 +419,6 @@ impl Watcher {
             Err(error) => return Err(error.into()),
         }
         self.jobs.mark_replayed(number, hash, root).await?;
-        self.progress.send_modify(|p| p.replayed_through = Some(number));
         state.cursor += 1;
         match replayed.divergence {
             Some(divergence) => {
@@ -379,12 +428,37 @@ impl Watcher {
                     .await?;
                 self.metrics.block_divergent();
                 self.progress.send_modify(|p| p.blocks_divergent += 1);
-                error!(block = number, %evidence, "ALERT: replay diverges from the sequencer");
+                match state.incident {
+                    None => {
+                        state.incident = Some(number);
+                        error!(
+                            block = number,
+                            rechecks,
+                            %evidence,
+                            "ALERT: replay diverges from the sequencer (it persisted across re-fetches)"
+                        );
+                    }
+                    Some(first) => warn!(
+                        block = number,
+                        incident_since = first,
+                        %evidence,
+                        "replay still diverges (same incident, no new alert)"
+                    ),
+                }
             }
             None => {
+                if let Some(first) = state.incident.take() {
+                    info!(
+                        since = first,
+                        block = number,
+                        "divergence incident over: replay agrees with the sequencer again"
+                    );
+                }
                 state.tasks.spawn(prove_block(state.context.clone(), replayed.block, queued));
             }
         }
+        // Announced once the job's status is final for this stage (`replayed` or `divergent`).
+        self.progress.send_modify(|p| p.replayed_through = Some(number));
         Ok(())
     }
 

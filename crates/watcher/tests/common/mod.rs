@@ -224,6 +224,10 @@ pub struct ServiceOptions {
     pub confirmations: u64,
     pub from_block: u64,
     pub retry_failed: bool,
+    /// `WatcherConfig::divergence_rechecks` (tests: 1 by default, so a lie is marked soon).
+    pub divergence_rechecks: u32,
+    /// `WatcherConfig::divergence_recheck_delay` (tests: 100 ms by default).
+    pub divergence_recheck_delay: Duration,
 }
 
 impl ServiceOptions {
@@ -244,6 +248,8 @@ impl ServiceOptions {
             confirmations: 0,
             from_block: 0,
             retry_failed: false,
+            divergence_rechecks: 1,
+            divergence_recheck_delay: Duration::from_millis(100),
         }
     }
 }
@@ -269,6 +275,8 @@ impl Service {
         config.confirmations = options.confirmations;
         config.from_block = options.from_block;
         config.retry_failed = options.retry_failed;
+        config.divergence_rechecks = options.divergence_rechecks;
+        config.divergence_recheck_delay = options.divergence_recheck_delay;
         config.poll_interval = Duration::from_millis(100);
         config.backoff = RetryPolicy {
             max_attempts: None,

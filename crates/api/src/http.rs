@@ -1,20 +1,21 @@
 //! The plain HTTP routes served beside JSON-RPC: `GET /proofs/{block_number}`, `GET /health`,
-//! `GET /metrics`. [`route`] answers them and returns `None` for every other request, which
+//! `/livez` and `/readyz` ([`crate::health`]), `GET /metrics`. [`route`] answers them and returns `None` for every other request, which
 //! then goes to the JSON-RPC service.
 
 use hyper::header::{CONTENT_TYPE, HeaderValue};
 use hyper::{Method, Response, StatusCode};
 use jsonrpsee::server::HttpBody;
-use serde_json::json;
 use service_common::Metrics;
 
 use crate::error::RequestError;
+use crate::health;
 use crate::lookup::canonical_proof;
 use crate::state::ApiState;
 
 /// Answers the HTTP routes; `None` means "not ours" (JSON-RPC handles it).
 pub async fn route(state: &ApiState, method: &Method, path: &str) -> Option<Response<HttpBody>> {
-    let known = path == "/health" || path == "/metrics" || path.starts_with("/proofs/");
+    let known = matches!(path, "/health" | "/livez" | "/readyz" | "/metrics")
+        || path.starts_with("/proofs/");
     if !known {
         return None;
     }
@@ -22,7 +23,8 @@ pub async fn route(state: &ApiState, method: &Method, path: &str) -> Option<Resp
         return Some(text(StatusCode::METHOD_NOT_ALLOWED, "only GET\n"));
     }
     Some(match path {
-        "/health" => health(state),
+        "/health" | "/readyz" => health::respond(health::ready(state)),
+        "/livez" => health::respond(health::live()),
         "/metrics" => {
             respond(StatusCode::OK, Metrics::content_type(), state.metrics.render().into_bytes())
         }
@@ -53,23 +55,6 @@ async fn proof(state: &ApiState, block: &str) -> Response<HttpBody> {
             text(StatusCode::INTERNAL_SERVER_ERROR, "internal error\n")
         }
     }
-}
-
-fn health(state: &ApiState) -> Response<HttpBody> {
-    let checkpoint = match state.jobs.checkpoint() {
-        Ok(checkpoint) => checkpoint,
-        Err(error) => {
-            tracing::error!(%error, "health check: job index unreadable");
-            return text(StatusCode::SERVICE_UNAVAILABLE, "job index unreadable\n");
-        }
-    };
-    let body = json!({
-        "status": "ok",
-        "stored_through": checkpoint.stored_through,
-        "last_seen_head": checkpoint.last_seen_head,
-        "store": state.store.location(),
-    });
-    respond(StatusCode::OK, "application/json", body.to_string().into_bytes())
 }
 
 fn text(status: StatusCode, body: &'static str) -> Response<HttpBody> {

@@ -23,7 +23,9 @@
 //!
 //! * `GET /proofs/{block_number}`: the raw proof bytes (`application/octet-stream`), 404 when
 //!   the block has no stored proof;
-//! * `GET /health`: 200 with a small JSON summary while the job index is readable, 503 if not;
+//! * `GET /health` and `GET /readyz`: 200 with a JSON summary while the job index is readable
+//!   and nothing in the pipeline has been failing for [`ApiConfig::stall_after`]; 503 with the
+//!   stuck operations otherwise (see [`health`]); `GET /livez`: 200 while the process answers;
 //! * `GET /metrics`: Prometheus text format, from the [`Metrics`] handle that the watcher
 //!   pipeline updates.
 //!
@@ -65,6 +67,7 @@
 pub mod codes;
 pub mod error;
 mod gate;
+pub mod health;
 pub mod http;
 mod lookup;
 pub mod rpc;

@@ -25,6 +25,9 @@ pub struct ApiConfig {
     pub max_waiting_verifications: usize,
     /// How long `run` waits for requests in flight after shutdown is asked for.
     pub shutdown_grace: std::time::Duration,
+    /// How long a pipeline operation may keep failing (a full disk, an unreachable store or
+    /// sequencer) before `/health` and `/readyz` answer 503 "stalled".
+    pub stall_after: std::time::Duration,
 }
 
 impl Default for ApiConfig {
@@ -36,6 +39,7 @@ impl Default for ApiConfig {
             max_concurrent_verifications: 2,
             max_waiting_verifications: 8,
             shutdown_grace: std::time::Duration::from_secs(10),
+            stall_after: std::time::Duration::from_secs(60),
         }
     }
 }

@@ -42,6 +42,37 @@ async fn health_reports_the_checkpoint() {
 }
 
 #[tokio::test]
+async fn health_names_a_stuck_operation_and_readiness_fails_while_liveness_holds() {
+    let config = api::ApiConfig { stall_after: Duration::from_millis(50), ..Default::default() };
+    let server = TestServer::start_with(standard_policy(), config).await;
+    let health = server.metrics.health();
+    health.failing("proof store", Stage::Store, &"No space left on device (os error 28)");
+    // Failing, but not for long yet: still ready, the failure listed.
+    let reply = server.get("/health").await;
+    assert_eq!(reply.status, 200);
+    let body: serde_json::Value = serde_json::from_slice(&reply.body).unwrap();
+    assert_eq!(body["status"], "ok");
+    assert_eq!(body["failing"][0]["operation"], "proof store");
+
+    tokio::time::sleep(Duration::from_millis(80)).await;
+    health.failing("proof store", Stage::Store, &"No space left on device (os error 28)");
+    for path in ["/health", "/readyz"] {
+        let reply = server.get(path).await;
+        assert_eq!(reply.status, 503, "{path}");
+        let body: serde_json::Value = serde_json::from_slice(&reply.body).unwrap();
+        assert_eq!(body["status"], "stalled");
+        let stall = &body["failing"][0];
+        assert_eq!(stall["stage"], "store");
+        assert_eq!(stall["failures"], 2);
+        assert!(stall["last_error"].as_str().unwrap().contains("No space left"), "{body}");
+    }
+    assert_eq!(server.get("/livez").await.status, 200);
+
+    health.recovered("proof store");
+    assert_eq!(server.get("/readyz").await.status, 200);
+}
+
+#[tokio::test]
 async fn metrics_parse_as_prometheus_text() {
     let server = TestServer::start(standard_policy()).await;
     server.metrics.block_seen();

@@ -14,8 +14,10 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Everything that can go wrong in the proof store and the job index.
 ///
-/// Callers decide between retrying and giving up with [`Error::is_transient`]; only network
-/// trouble on the S3 backend is transient. Conflicts, corruption and bad input never are.
+/// Callers decide between retrying and giving up with [`Error::is_transient`]: network trouble
+/// on the S3 backend, and a disk that is full, over quota, read-only or failing I/O (the
+/// operator frees space or remounts; the caller backs off and reports the stall meanwhile) are
+/// transient. Conflicts, corruption, bad input and permissions never are.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -125,7 +127,9 @@ impl Error {
         match self {
             Error::S3 { transient, .. } => *transient,
             Error::RetriesExhausted { source, .. } => source.is_transient(),
-            // Disk full, EIO, permission: an operator has to act; retrying hides it.
+            Error::Io { source, .. } => is_transient_io(source),
+            Error::Sled { source: sled::Error::Io(source), .. } => is_transient_io(source),
+            // Conflicts, corruption, bad input, permissions: retrying the same call cannot help.
             _ => false,
         }
     }
@@ -140,5 +144,50 @@ impl Error {
 
     pub(crate) fn sled(operation: &'static str, source: sled::Error) -> Self {
         Error::Sled { operation, source }
+    }
+}
+
+/// Disk faults an operator clears without touching the service: full, over quota, mounted
+/// read-only, an I/O error, an interrupted or timed-out call.
+fn is_transient_io(error: &std::io::Error) -> bool {
+    use std::io::ErrorKind;
+    matches!(
+        error.kind(),
+        ErrorKind::StorageFull
+            | ErrorKind::QuotaExceeded
+            | ErrorKind::ReadOnlyFilesystem
+            | ErrorKind::Interrupted
+            | ErrorKind::TimedOut
+            | ErrorKind::WouldBlock
+            | ErrorKind::ResourceBusy
+    ) || error.raw_os_error() == Some(EIO)
+}
+
+/// `EIO` on Linux and the BSDs.
+const EIO: i32 = 5;
+
+#[cfg(test)]
+mod transient_tests {
+    use super::*;
+    use std::io::ErrorKind;
+
+    fn io(kind: ErrorKind) -> Error {
+        Error::io("write", "proofs/x", std::io::Error::from(kind))
+    }
+
+    #[test]
+    fn disk_faults_are_transient_and_bad_input_is_not() {
+        for kind in
+            [ErrorKind::StorageFull, ErrorKind::ReadOnlyFilesystem, ErrorKind::QuotaExceeded]
+        {
+            assert!(io(kind).is_transient(), "{kind:?}");
+        }
+        assert!(Error::io("read", "x", std::io::Error::from_raw_os_error(EIO)).is_transient());
+        let full = Error::sled("transition", sled::Error::Io(ErrorKind::StorageFull.into()));
+        assert!(full.is_transient());
+        assert!(!io(ErrorKind::PermissionDenied).is_transient());
+        assert!(!io(ErrorKind::InvalidData).is_transient());
+        let corrupt = Error::Corrupt { key: "k".into(), reason: "digest".into() };
+        assert!(!corrupt.is_transient());
     }
 }

@@ -24,6 +24,8 @@ use prometheus::{
     TextEncoder,
 };
 
+use crate::health::Health;
+
 /// The pipeline stage a failure happened in (a closed set keeps the label's cardinality fixed).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Stage {
@@ -68,6 +70,7 @@ struct Inner {
     prove_seconds: Histogram,
     proven_steps: IntCounter,
     steps_per_second: Gauge,
+    health: Health,
 }
 
 /// Proving a block takes seconds to minutes on the target machines.
@@ -143,6 +146,7 @@ impl Metrics {
                 prove_seconds,
                 proven_steps,
                 steps_per_second,
+                health: Health::new(),
             }),
         }
     }
@@ -187,6 +191,11 @@ impl Metrics {
     /// Chain head minus the highest settled block.
     pub fn set_lag(&self, blocks: u64) {
         self.inner.lag_blocks.set(i64::try_from(blocks).unwrap_or(i64::MAX));
+    }
+
+    /// What keeps failing right now (read by `/health`).
+    pub fn health(&self) -> &Health {
+        &self.inner.health
     }
 
     /// All metrics in the Prometheus text exposition format.

@@ -46,6 +46,10 @@ use crate::prove_task::{ProveContext, felt32, prove_block, sleep_or_stop};
 use crate::prover::BlockProver;
 use crate::replay::{Replayed, Replayer};
 
+/// The poll loop's operation in [`service_common::Health`]: fetching, replaying and recording
+/// blocks.
+const POLL: &str = "poll";
+
 /// The watcher-prover pipeline. Build with [`Watcher::new`], run with [`Watcher::run`].
 #[derive(Debug)]
 pub struct Watcher {
@@ -187,6 +191,7 @@ impl Watcher {
             let delay = match self.poll(&mut state).await {
                 Ok(progressed) => {
                     failures = 0;
+                    self.metrics.health().recovered(POLL);
                     self.progress.send_modify(|p| {
                         p.sequencer_reachable = true;
                         p.last_error = None;
@@ -196,6 +201,7 @@ impl Watcher {
                 Err(error) => {
                     failures += 1;
                     self.metrics.failure(error.stage());
+                    self.metrics.health().failing(POLL, error.stage(), &error);
                     let delay = self.config.backoff.delay_after(failures);
                     warn!(%error, attempt = failures, ?delay, "poll failed; backing off");
                     let sequencer_fault = error.is_sequencer_fault();
@@ -244,10 +250,14 @@ impl Watcher {
         let mut attempt = 0;
         loop {
             match call().await {
-                Ok(value) => return Some(value),
+                Ok(value) => {
+                    self.metrics.health().recovered(POLL);
+                    return Some(value);
+                }
                 Err(error) => {
                     attempt += 1;
                     self.metrics.failure(error.stage());
+                    self.metrics.health().failing(POLL, error.stage(), &error);
                     let delay = self.config.backoff.delay_after(attempt);
                     warn!(%error, ?delay, "sequencer not usable yet; retrying");
                     self.progress.send_modify(|p| {

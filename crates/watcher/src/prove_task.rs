@@ -47,6 +47,42 @@ pub(crate) fn felt32(felt: chain::Felt) -> Felt32 {
     Felt32(felt.to_bytes_be())
 }
 
+/// The prove tasks' operations in [`service_common::Health`].
+const JOB_INDEX: &str = "job index";
+const PROOF_STORE: &str = "proof store";
+
+/// Moves block `number`'s job to `status`, retrying transient storage faults (a full or
+/// read-only disk under the job index) with backoff until they clear, reported as a stall.
+/// `Err` for a permanent refusal (the job changed under us: a reorg); `Ok(false)` if the
+/// service stops first (the restart resumes the job from its last recorded status).
+async fn transition(
+    context: &ProveContext,
+    number: u64,
+    hash: Felt32,
+    status: JobStatus,
+) -> Result<bool, proof_store::Error> {
+    let mut attempt = 0u32;
+    loop {
+        match context.jobs.transition(number, hash, status.clone()).await {
+            Ok(_) => {
+                context.metrics.health().recovered(JOB_INDEX);
+                return Ok(true);
+            }
+            Err(error) if error.is_transient() => {
+                attempt += 1;
+                context.metrics.failure(Stage::Store);
+                context.metrics.health().failing(JOB_INDEX, Stage::Store, &error);
+                let delay = context.backoff.delay_after(attempt);
+                warn!(block = number, %error, attempt, ?delay, "job index unwritable; retrying");
+                if sleep_or_stop(&context.stopping, delay).await {
+                    return Ok(false);
+                }
+            }
+            Err(error) => return Err(error),
+        }
+    }
+}
+
 /// Proves, verifies and stores `block`; `queued` is released when the block is done with.
 pub(crate) async fn prove_block(
     context: Arc<ProveContext>,
@@ -70,9 +106,13 @@ pub(crate) async fn prove_block(
             },
             _ = stopping.wait_for(|stop| *stop) => return,
         };
-        if let Err(error) = context.jobs.transition(number, hash, JobStatus::Proving).await {
-            warn!(block = number, %error, "cannot start proving (job changed under us)");
-            return;
+        match transition(&context, number, hash, JobStatus::Proving).await {
+            Ok(true) => {}
+            Ok(false) => return,
+            Err(error) => {
+                warn!(block = number, %error, "cannot start proving (job changed under us)");
+                return;
+            }
         }
         let outcome = prove_on_pool(&context, block.clone()).await;
         drop(_worker);
@@ -88,9 +128,13 @@ pub(crate) async fn prove_block(
                     context.progress.send_modify(|p| p.prover_unavailable = Some(why.clone()));
                 }
                 let failed = JobStatus::Failed { reason: reason.clone() };
-                if let Err(error) = context.jobs.transition(number, hash, failed).await {
-                    warn!(block = number, %error, "cannot record the failure");
-                    return;
+                match transition(&context, number, hash, failed).await {
+                    Ok(true) => {}
+                    Ok(false) => return,
+                    Err(error) => {
+                        warn!(block = number, %error, "cannot record the failure");
+                        return;
+                    }
                 }
                 if !failure.is_retryable() || attempt >= context.max_attempts {
                     context.progress.send_modify(|p| p.blocks_failed += 1);
@@ -107,12 +151,18 @@ pub(crate) async fn prove_block(
                     return;
                 }
                 let retried = async {
-                    context.jobs.transition(number, hash, JobStatus::Pending).await?;
-                    context.jobs.mark_replayed(number, hash, root).await
+                    if !transition(&context, number, hash, JobStatus::Pending).await? {
+                        return Ok(false);
+                    }
+                    context.jobs.mark_replayed(number, hash, root).await.map(|_| true)
                 };
-                if let Err(error) = retried.await {
-                    warn!(block = number, %error, "cannot requeue the block");
-                    return;
+                match retried.await {
+                    Ok(true) => {}
+                    Ok(false) => return,
+                    Err(error) => {
+                        warn!(block = number, %error, "cannot requeue the block");
+                        return;
+                    }
                 }
             }
         }
@@ -152,15 +202,19 @@ async fn store(
     verified: VerifiedProof,
     proving_time: Duration,
 ) {
-    if let Err(error) = context.jobs.transition(number, hash, JobStatus::Proven).await {
-        warn!(block = number, %error, "cannot record the proof");
-        return;
+    match transition(context, number, hash, JobStatus::Proven).await {
+        Ok(true) => {}
+        Ok(false) => return,
+        Err(error) => {
+            warn!(block = number, %error, "cannot record the proof");
+            return;
+        }
     }
     let key = match ProofKey::new(number, hash) {
         Ok(key) => key,
         Err(error) => {
             let reason = format!("store: {error}");
-            let _ = context.jobs.transition(number, hash, JobStatus::Failed { reason }).await;
+            let _ = transition(context, number, hash, JobStatus::Failed { reason }).await;
             return;
         }
     };
@@ -175,10 +229,15 @@ async fn store(
     let mut attempt = 0u32;
     loop {
         match context.store.put(&key, &proven.proof, &metadata).await {
-            Ok(_) => break,
+            Ok(_) => {
+                context.metrics.health().recovered(PROOF_STORE);
+                break;
+            }
             Err(error) if error.is_transient() => {
+                // Network trouble, or a full or read-only disk: wait for it to clear.
                 attempt += 1;
                 context.metrics.failure(Stage::Store);
+                context.metrics.health().failing(PROOF_STORE, Stage::Store, &error);
                 let delay = context.backoff.delay_after(attempt);
                 warn!(block = number, %error, attempt, ?delay, "proof store unavailable; retrying");
                 if sleep_or_stop(&context.stopping, delay).await {
@@ -190,15 +249,19 @@ async fn store(
                 context.metrics.failure(Stage::Store);
                 error!(block = number, %error, "proof store refused the proof");
                 let reason = format!("store: {error}");
-                let _ = context.jobs.transition(number, hash, JobStatus::Failed { reason }).await;
+                let _ = transition(context, number, hash, JobStatus::Failed { reason }).await;
                 context.progress.send_modify(|p| p.blocks_failed += 1);
                 return;
             }
         }
     }
-    if let Err(error) = context.jobs.transition(number, hash, JobStatus::Stored).await {
-        warn!(block = number, %error, "cannot record the stored proof");
-        return;
+    match transition(context, number, hash, JobStatus::Stored).await {
+        Ok(true) => {}
+        Ok(false) => return,
+        Err(error) => {
+            warn!(block = number, %error, "cannot record the stored proof");
+            return;
+        }
     }
     context.metrics.block_proven(proven.steps, proving_time);
     let proven_through = context.jobs.checkpoint().ok().and_then(|c| c.stored_through);

@@ -63,11 +63,21 @@ pub fn root(value: u64) -> Felt32 {
 
 impl TestServer {
     pub async fn start(policy: VerifyPolicy) -> TestServer {
+        Self::start_with(policy, api::ApiConfig::default()).await
+    }
+
+    pub async fn start_with(policy: VerifyPolicy, config: api::ApiConfig) -> TestServer {
         let dir = tempfile::tempdir().unwrap();
         let store = FsProofStore::open(dir.path().join("proofs")).await.unwrap();
         let jobs = JobIndex::open(dir.path().join("jobs")).unwrap();
         let metrics = Metrics::new();
-        let state = ApiState::new(Arc::new(store.clone()), jobs.clone(), policy, metrics.clone());
+        let state = ApiState::with_config(
+            Arc::new(store.clone()),
+            jobs.clone(),
+            policy,
+            metrics.clone(),
+            config,
+        );
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let address = listener.local_addr().unwrap();
         let (shutdown, stop) = oneshot::channel::<()>();

@@ -48,6 +48,7 @@
 //! # }
 //! ```
 
+pub mod budget;
 pub mod client;
 pub mod config;
 pub mod divergence;

@@ -12,18 +12,27 @@ use chain::{Felt, Transaction};
 use executor::{BlockContext, ExecutableTransaction};
 use stark::SecurityPreset;
 
+use crate::budget::ProveBudget;
 use crate::prover::{BlockProver, ProveError, ProvenBlock};
 use crate::replay::{ReplayedBlock, Replayer};
 
-/// Proves blocks with the bundled OS program at a security preset.
+/// Proves blocks with the bundled OS program at a security preset, within a budget.
 #[derive(Clone, Debug)]
 pub struct OsProver {
     preset: SecurityPreset,
+    budget: ProveBudget,
 }
 
 impl OsProver {
+    /// A prover with the budget of one worker on this machine
+    /// ([`ProveBudget::for_this_machine`]).
     pub fn new(preset: SecurityPreset) -> Self {
-        OsProver { preset }
+        Self::with_budget(preset, ProveBudget::for_this_machine(1))
+    }
+
+    /// A prover that refuses blocks over `budget` ([`ProveError::OverBudget`]).
+    pub fn with_budget(preset: SecurityPreset, budget: ProveBudget) -> Self {
+        OsProver { preset, budget }
     }
 
     /// The program hash proofs of this prover carry (what verifiers pin).
@@ -41,6 +50,9 @@ impl BlockProver for OsProver {
                 "genesis is the chain's definition (system deployments), not proven".into(),
             ));
         }
+        self.budget
+            .check_steps("the block's transactions", block.execution_steps)
+            .map_err(ProveError::OverBudget)?;
         let mut transactions = Vec::with_capacity(block.transactions.len());
         for (transaction, _) in &block.transactions {
             let executable = match transaction {
@@ -98,6 +110,11 @@ impl BlockProver for OsProver {
             .run
             .to_cairo_execution()
             .map_err(|error| ProveError::Failed(format!("OS run: {error}")))?;
+        self.budget
+            .check_steps("the OS run", cairo.steps() as u64)
+            .map_err(ProveError::OverBudget)?;
+        let footprint = cairo_air::ProverFootprint::estimate(&cairo, &self.preset.options());
+        self.budget.check_memory(footprint.peak_bytes).map_err(ProveError::OverBudget)?;
         let proof = cairo_air::prove_execution(&cairo, &self.preset.options())
             .map_err(|error| ProveError::Failed(format!("prover: {error}")))?;
         Ok(ProvenBlock {

@@ -44,13 +44,20 @@ pub enum ProveError {
     /// The proof verifies but is not about this block (its output differs).
     #[error("proof output does not match the block: {0}")]
     WrongOutput(String),
+    /// The block needs more than this service's [`ProveBudget`] (steps or memory): permanent
+    /// until an operator raises the budget and runs `--retry-failed`.
+    #[error("over the prover's budget: {0}")]
+    OverBudget(String),
 }
 
 impl ProveError {
-    /// Whether another attempt makes sense (not for [`ProveError::Unavailable`] and
-    /// [`ProveError::Unsupported`]).
+    /// Whether another attempt makes sense (not for [`ProveError::Unavailable`],
+    /// [`ProveError::Unsupported`] and [`ProveError::OverBudget`]).
     pub fn is_retryable(&self) -> bool {
-        !matches!(self, ProveError::Unavailable(_) | ProveError::Unsupported(_))
+        !matches!(
+            self,
+            ProveError::Unavailable(_) | ProveError::Unsupported(_) | ProveError::OverBudget(_)
+        )
     }
 }
 

@@ -16,6 +16,7 @@ use light_client::{LightClientOptions, light_verify_range, light_verify_with};
 use proof_store::{FsProofStore, JobStatus, ProofStore};
 use stark::SecurityPreset;
 use watcher::OsProver;
+use watcher::budget::ProveBudget;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn devnet_blocks_are_proven_by_the_os_and_pass_the_light_client() {
@@ -144,4 +145,60 @@ async fn prove_a_loaded_block(devnet: &Devnet, dir: &std::path::Path) -> (Servic
     let job = service.jobs.get(block).unwrap().unwrap();
     assert_eq!(job.status, JobStatus::Stored, "{job:?}");
     (service, block, os_hash)
+}
+
+/// A block over the prover's budget (here a budget of 1 MiB: every block) is parked `failed`
+/// with the reason, without being proven, and the pipeline goes on to the next blocks; after
+/// the operator raises the budget, `--retry-failed` proves them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn blocks_over_the_budget_are_parked_and_proven_after_the_budget_is_raised() {
+    init_logs();
+    let dir = tempfile::tempdir().unwrap();
+    let devnet =
+        Devnet::start(&dir.path().join("devnet"), free_addr(), 0, Duration::from_millis(500)).await;
+    devnet.send_load(2).await;
+    let last = devnet.wait_included().await;
+    let block = (1..=last).find(|&n| devnet.transaction_count(n) > 0).expect("a block with load");
+
+    let os_hash = OsProver::program_hash().unwrap();
+    let policy = service_common::VerifyPolicy { min_security_bits: 0, os_program_hash: os_hash };
+    let (url, data) = (devnet.url.clone(), dir.path().to_owned());
+    let options = |budget: ProveBudget, retry_failed: bool| {
+        let (url, data) = (url.clone(), data.clone());
+        async move {
+            let store: Arc<dyn ProofStore> =
+                Arc::new(FsProofStore::open(data.join("proofs")).await.unwrap());
+            let prover = Arc::new(OsProver::with_budget(SecurityPreset::Test, budget));
+            let mut options =
+                ServiceOptions::new(&url, &data.join("watcher"), prover, store, policy);
+            options.workers = 1;
+            options.retry_failed = retry_failed;
+            options
+        }
+    };
+    let tiny = ProveBudget { max_steps: u64::MAX, max_memory_bytes: 1 << 20 };
+    let service = Service::start(options(tiny, false).await).await;
+    wait_progress(&service.progress, 120, "every block settled", |p| {
+        p.settled_through.is_some_and(|n| n >= last)
+    })
+    .await;
+    let job = service.jobs.get(block).unwrap().unwrap();
+    match &job.status {
+        JobStatus::Failed { reason } => {
+            assert!(reason.contains("over the prover's budget"), "{reason}");
+            assert!(reason.contains("GiB, more than the limit of 0.0 GiB"), "{reason}");
+        }
+        other => panic!("block {block}: {other:?}"),
+    }
+    assert_eq!(job.attempts, 1, "a block over budget is not retried by itself");
+    service.stop().await;
+
+    let raised = ProveBudget::for_this_machine(1);
+    let service = Service::start(options(raised, true).await).await;
+    wait_for(240, "the parked block proven", || async {
+        service.jobs.get(block).unwrap().is_some_and(|job| job.status == JobStatus::Stored)
+    })
+    .await;
+    service.stop().await;
+    devnet.stop().await;
 }

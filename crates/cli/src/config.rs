@@ -15,6 +15,8 @@ use clap::Args;
 use serde::Deserialize;
 use stark::SecurityPreset;
 
+use watcher::budget::ProveBudget;
+
 use crate::devnet::parse_duration;
 
 /// The default first block to prove: genesis (block 0) is the chain's definition, made by
@@ -87,6 +89,27 @@ pub struct ServiceArgs {
     /// file setting.
     #[arg(long, env = "WATCHER_PROVER_RETRY_FAILED")]
     pub retry_failed: bool,
+    /// Most Cairo steps of one block's proof (the executor's, then the OS's); a block over it
+    /// is parked `failed` with the reason [default: 8388608 = 2^23].
+    #[arg(long, env = "WATCHER_PROVER_MAX_BLOCK_STEPS")]
+    pub max_block_steps: Option<u64>,
+    /// Most estimated memory to prove one block (`12GiB`, `800MiB`, bytes); a block over it is
+    /// parked `failed` with the reason [default: 70% of the machine's or the cgroup's memory,
+    /// divided by `--workers`].
+    #[arg(long, env = "WATCHER_PROVER_MAX_PROVE_MEMORY", value_parser = parse_bytes)]
+    pub max_prove_memory: Option<u64>,
+    /// Re-fetches of a block whose replay disagrees with the sequencer before it is marked
+    /// divergent [default: 4].
+    #[arg(long, env = "WATCHER_PROVER_DIVERGENCE_RECHECKS")]
+    pub divergence_rechecks: Option<u32>,
+    /// Wait before the first re-fetch of a divergent block, doubled for each further one
+    /// [default: 5s].
+    #[arg(long, env = "WATCHER_PROVER_DIVERGENCE_RECHECK_DELAY", value_parser = parse_duration)]
+    pub divergence_recheck_delay: Option<Duration>,
+    /// How long a pipeline operation may keep failing before `/health` and `/readyz` answer
+    /// 503 "stalled" [default: 60s].
+    #[arg(long, env = "WATCHER_PROVER_STALL_AFTER", value_parser = parse_duration)]
+    pub stall_after: Option<Duration>,
 }
 
 /// The config file: the same settings, snake_case keys; unknown keys are errors.
@@ -106,6 +129,11 @@ pub struct FileConfig {
     pub security: Option<String>,
     pub os_hash: Option<String>,
     pub min_security: Option<u32>,
+    pub max_block_steps: Option<u64>,
+    pub max_prove_memory: Option<String>,
+    pub divergence_rechecks: Option<u32>,
+    pub divergence_recheck_delay: Option<String>,
+    pub stall_after: Option<String>,
 }
 
 /// Resolved settings of the service.
@@ -125,6 +153,11 @@ pub struct ServiceConfig {
     pub os_hash: chain::Felt,
     pub min_security: u32,
     pub retry_failed: bool,
+    /// What one block's proof may cost (`--max-block-steps`, `--max-prove-memory`).
+    pub budget: ProveBudget,
+    pub divergence_rechecks: u32,
+    pub divergence_recheck_delay: Duration,
+    pub stall_after: Duration,
 }
 
 impl FileConfig {
@@ -157,12 +190,12 @@ impl ServiceArgs {
             .clone()
             .or(file.store)
             .unwrap_or_else(|| format!("fs:{}", data_dir.join("proofs").display()));
-        let poll_interval = match (self.poll_interval, file.poll_interval) {
-            (Some(interval), _) => interval,
-            (None, Some(text)) => parse_duration(&text)
-                .map_err(|error| anyhow::anyhow!("poll_interval in the config file: {error}"))?,
-            (None, None) => Duration::from_millis(500),
-        };
+        let poll_interval = duration_setting(
+            self.poll_interval,
+            file.poll_interval,
+            "poll_interval",
+            Duration::from_millis(500),
+        )?;
         let security = match (self.security, file.security) {
             (Some(preset), _) => preset,
             (None, Some(text)) => text
@@ -179,6 +212,29 @@ impl ServiceArgs {
         if workers == 0 {
             bail!("workers must be at least 1");
         }
+        let machine = ProveBudget::for_this_machine(workers);
+        let max_prove_memory = match (self.max_prove_memory, file.max_prove_memory) {
+            (Some(bytes), _) => bytes,
+            (None, Some(text)) => parse_bytes(&text)
+                .map_err(|error| anyhow::anyhow!("max_prove_memory in the config file: {error}"))?,
+            (None, None) => machine.max_memory_bytes,
+        };
+        let budget = ProveBudget {
+            max_steps: self.max_block_steps.or(file.max_block_steps).unwrap_or(machine.max_steps),
+            max_memory_bytes: max_prove_memory,
+        };
+        let divergence_recheck_delay = duration_setting(
+            self.divergence_recheck_delay,
+            file.divergence_recheck_delay,
+            "divergence_recheck_delay",
+            Duration::from_secs(5),
+        )?;
+        let stall_after = duration_setting(
+            self.stall_after,
+            file.stall_after,
+            "stall_after",
+            Duration::from_secs(60),
+        )?;
         Ok(ServiceConfig {
             rpc_url,
             data_dir,
@@ -197,8 +253,45 @@ impl ServiceArgs {
             os_hash,
             min_security: self.min_security.or(file.min_security).unwrap_or(preset_bits(security)),
             retry_failed: self.retry_failed,
+            budget,
+            divergence_rechecks: self.divergence_rechecks.or(file.divergence_rechecks).unwrap_or(4),
+            divergence_recheck_delay,
+            stall_after,
         })
     }
+}
+
+/// A duration setting: the flag, else the file's text (`500ms`, `2s`), else `default`.
+fn duration_setting(
+    flag: Option<Duration>,
+    file: Option<String>,
+    name: &str,
+    default: Duration,
+) -> Result<Duration> {
+    match (flag, file) {
+        (Some(duration), _) => Ok(duration),
+        (None, Some(text)) => parse_duration(&text)
+            .map_err(|error| anyhow::anyhow!("{name} in the config file: {error}")),
+        (None, None) => Ok(default),
+    }
+}
+
+/// A size in bytes: `123`, `64KiB`, `800MiB`, `12GiB`, `1TiB`.
+pub fn parse_bytes(text: &str) -> Result<u64, String> {
+    let text = text.trim();
+    let split = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let number: u64 =
+        number.parse().map_err(|_| format!("{text:?} is not a size (e.g. 12GiB, 800MiB)"))?;
+    let shift = match unit.trim() {
+        "" | "B" => 0,
+        "KiB" => 10,
+        "MiB" => 20,
+        "GiB" => 30,
+        "TiB" => 40,
+        other => return Err(format!("unknown size unit {other:?} (use B, KiB, MiB, GiB, TiB)")),
+    };
+    number.checked_mul(1 << shift).ok_or_else(|| format!("{text:?} is too large"))
 }
 
 #[cfg(test)]
@@ -233,6 +326,24 @@ mod tests {
         let config = defaults.resolve_with(FileConfig::default()).unwrap();
         assert_eq!(config.store, "fs:watcher-data/proofs");
         assert_eq!(config.workers, 1);
+        assert_eq!(config.budget, ProveBudget::for_this_machine(1));
+        assert_eq!(config.divergence_rechecks, 4);
+        assert_eq!(config.stall_after, Duration::from_secs(60));
+
+        let limits: FileConfig = toml::from_str(
+            r#"
+            max_prove_memory = "6GiB"
+            max_block_steps = 1000000
+            divergence_recheck_delay = "1s"
+            stall_after = "2m"
+            "#,
+        )
+        .unwrap();
+        let config = defaults.resolve_with(limits).unwrap();
+        assert_eq!(config.budget.max_memory_bytes, 6 << 30);
+        assert_eq!(config.budget.max_steps, 1_000_000);
+        assert_eq!(config.divergence_recheck_delay, Duration::from_secs(1));
+        assert_eq!(config.stall_after, Duration::from_secs(120));
     }
 
     #[test]
@@ -245,6 +356,12 @@ mod tests {
             ..ServiceArgs::default()
         };
         assert!(zero.resolve_with(FileConfig::default()).is_err());
+        let unit: FileConfig =
+            toml::from_str("rpc_url = \"x\"\nmax_prove_memory = \"12XB\"").unwrap();
+        let refused = ServiceArgs::default().resolve_with(unit).unwrap_err().to_string();
+        assert!(refused.contains("max_prove_memory") && refused.contains("XB"), "{refused}");
+        assert_eq!(parse_bytes("800MiB"), Ok(800 << 20));
+        assert!(parse_bytes("99999999999TiB").is_err());
     }
 
     fn deploy_file(name: &str) -> String {

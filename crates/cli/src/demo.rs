@@ -119,9 +119,13 @@ async fn demo(args: DemoArgs) -> Result<()> {
         os_hash: watcher::OsProver::program_hash()?,
         min_security: crate::config::preset_bits(args.security),
         retry_failed: false,
+        budget: watcher::budget::ProveBudget::for_this_machine(args.workers.max(1)),
+        divergence_rechecks: 4,
+        divergence_recheck_delay: Duration::from_secs(5),
+        stall_after: Duration::from_secs(60),
     };
     let service =
-        RunningService::start(&service_config, prover(args.security), stopping.clone()).await?;
+        RunningService::start(&service_config, prover(&service_config), stopping.clone()).await?;
     println!("devnet JSON-RPC on {rpc_url} (block time {:?})", args.block_time);
     println!("query API on http://{}", service.api_addr);
     println!("data in {}", args.data_dir.display());

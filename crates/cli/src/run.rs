@@ -16,10 +16,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
-use api::{ApiState, Metrics, VerifyPolicy};
+use api::{ApiConfig, ApiState, Metrics, VerifyPolicy};
 use clap::Args;
 use proof_store::{JobIndex, S3Options, StoreUrl};
-use stark::SecurityPreset;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use watcher::{BlockProver, OsProver, Progress, SequencerClient, Watcher, WatcherConfig};
@@ -39,13 +38,13 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
     runtime.block_on(serve(config)).map_err(|error| unusable(format!("{error:#}")))
 }
 
-/// The prover of this build: the bundled OS at `preset`.
-pub fn prover(preset: SecurityPreset) -> Arc<dyn BlockProver> {
-    Arc::new(OsProver::new(preset))
+/// The prover of this build: the bundled OS at the configured preset, within its budget.
+pub fn prover(config: &ServiceConfig) -> Arc<dyn BlockProver> {
+    Arc::new(OsProver::with_budget(config.security, config.budget))
 }
 
 async fn serve(config: ServiceConfig) -> Result<()> {
-    let prover = prover(config.security);
+    let prover = prover(&config);
     let (stop, stopping) = watch::channel(false);
     let service = RunningService::start(&config, prover, stopping).await?;
     println!("watching {} (data in {})", config.rpc_url, config.data_dir.display());
@@ -66,7 +65,24 @@ pub struct RunningService {
     pub progress: watch::Receiver<Progress>,
     watcher: JoinHandle<Result<(), watcher::WatcherError>>,
     api: JoinHandle<Result<(), api::ApiError>>,
+    /// The API's own runtime: its worker and blocking threads are not the pipeline's, so a
+    /// busy pipeline (replay, I/O, many blocks in flight) does not queue queries behind it.
+    /// (Always `Some` until dropped or waited for.)
+    api_runtime: Option<tokio::runtime::Runtime>,
 }
+
+impl Drop for RunningService {
+    fn drop(&mut self) {
+        // Dropping a runtime blocks on its threads, which an async context may not do.
+        if let Some(runtime) = self.api_runtime.take() {
+            runtime.shutdown_background();
+        }
+    }
+}
+
+/// Worker threads of the API's runtime (queries are I/O; verifications run on its blocking
+/// pool, bounded by `ApiConfig::max_concurrent_verifications`).
+const API_WORKER_THREADS: usize = 2;
 
 impl RunningService {
     /// Opens the job index and the store, binds the API and starts both; they stop when
@@ -97,12 +113,25 @@ impl RunningService {
             os_program_hash: config.os_hash,
         };
 
-        let listener = tokio::net::TcpListener::bind(config.api_addr)
-            .await
+        let listener = std::net::TcpListener::bind(config.api_addr)
             .with_context(|| format!("cannot listen on {}", config.api_addr))?;
+        listener.set_nonblocking(true)?;
         let api_addr = listener.local_addr()?;
-        let state = ApiState::new(store.clone(), jobs.clone(), policy, metrics.clone());
-        let api = tokio::spawn(api::run(listener, state, stopped(stopping.clone())));
+        let api_config = ApiConfig { stall_after: config.stall_after, ..ApiConfig::default() };
+        let state =
+            ApiState::with_config(store.clone(), jobs.clone(), policy, metrics.clone(), api_config);
+        let api_runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(API_WORKER_THREADS)
+            .thread_name("api")
+            .enable_all()
+            .build()
+            .context("cannot start the API's runtime")?;
+        // The listener registers with the reactor of the runtime it is made in: the API's.
+        let listener = {
+            let _api = api_runtime.enter();
+            tokio::net::TcpListener::from_std(listener)?
+        };
+        let api = api_runtime.spawn(api::run(listener, state, stopped(stopping.clone())));
 
         let mut watcher_config = WatcherConfig::new(&config.data_dir, policy);
         watcher_config.from_block = config.from_block;
@@ -110,17 +139,22 @@ impl RunningService {
         watcher_config.workers = config.workers;
         watcher_config.poll_interval = config.poll_interval;
         watcher_config.retry_failed = config.retry_failed;
+        watcher_config.divergence_rechecks = config.divergence_rechecks;
+        watcher_config.divergence_recheck_delay = config.divergence_recheck_delay;
         let client = SequencerClient::new(&config.rpc_url, Duration::from_secs(30))?;
         let watcher = Watcher::new(watcher_config, client, jobs, store, prover, metrics);
         let progress = watcher.progress();
         let watcher = tokio::spawn(watcher.run(stopped(stopping)));
-        Ok(RunningService { api_addr, progress, watcher, api })
+        Ok(RunningService { api_addr, progress, watcher, api, api_runtime: Some(api_runtime) })
     }
 
     /// Waits until both have stopped (after `stopping` turned true).
-    pub async fn wait(self) -> Result<()> {
-        self.watcher.await.context("watcher task")??;
-        self.api.await.context("API task")??;
+    pub async fn wait(mut self) -> Result<()> {
+        let watched = (&mut self.watcher).await.context("watcher task");
+        let served = (&mut self.api).await.context("API task");
+        // Both have returned; the API runtime's threads go when `self` drops.
+        watched??;
+        served??;
         Ok(())
     }
 }

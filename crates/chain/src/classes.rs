@@ -5,8 +5,10 @@
 //! rebuilds the compiler-shaped [`LegacyContractClass`] from it and computes the class hash
 //! with `starknet-core` (cairo-lang's `compute_deprecated_class_hash`), which is what the
 //! client signed: the sequencer does it for a DECLARE it receives, the watcher for a class it
-//! fetches. The tests check that compressing a class and rebuilding it gives back the class
-//! hash of the committed JSON.
+//! fetches. [`decompress_within`] holds a class to [`ClassLimits`] (Starknet's size limits)
+//! while decompressing it and before anything hashes it: hashing costs time linear in the
+//! bytecode, and gzip lets a small request carry a large program. The tests check that
+//! compressing a class and rebuilding it gives back the class hash of the committed JSON.
 
 use std::io::Read;
 use std::sync::Arc;
@@ -55,37 +57,113 @@ pub fn compress(
     class.compress().map_err(|error| InvalidClass(error.to_string()))
 }
 
-/// Largest decompressed program accepted (a gzip bomb must not exhaust memory).
-const MAX_PROGRAM_BYTES: u64 = 64 << 20;
+/// Size limits of a declared class, checked while it is decompressed and before it is hashed
+/// (hashing and loading cost time linear in these sizes).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ClassLimits {
+    /// Most bytes of the class as JSON: the decompressed program plus the serialized ABI and
+    /// entry points. Starknet's gateway: 4,089,446 (`max_contract_class_object_size`).
+    pub max_class_bytes: usize,
+    /// Most felts of bytecode (`program.data`). Starknet's gateway: 81,920
+    /// (`max_contract_bytecode_size`).
+    pub max_bytecode_felts: usize,
+}
 
-/// Rebuilds the compiler-shaped class from its compressed form and hashes it.
+impl ClassLimits {
+    /// Starknet's gateway defaults.
+    pub const STARKNET: ClassLimits =
+        ClassLimits { max_class_bytes: 4_089_446, max_bytecode_felts: 81_920 };
+
+    /// What [`decompress`] accepts: classes already on a chain, whatever limits their sequencer
+    /// used, with only the memory bound a gzip bomb needs.
+    pub const GENEROUS: ClassLimits =
+        ClassLimits { max_class_bytes: 64 << 20, max_bytecode_felts: usize::MAX };
+}
+
+impl Default for ClassLimits {
+    fn default() -> Self {
+        ClassLimits::STARKNET
+    }
+}
+
+/// A class over one of its [`ClassLimits`].
+#[derive(Clone, Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ClassTooLarge {
+    /// The class JSON (program decompressed) is over `max_class_bytes`.
+    #[error(
+        "the contract class is larger than {limit} bytes (decompressed program, ABI and entry \
+         points)"
+    )]
+    Bytes { limit: usize },
+    /// The bytecode is over `max_bytecode_felts`.
+    #[error("the contract class has {felts} felts of bytecode, more than {limit}")]
+    Bytecode { felts: usize, limit: usize },
+}
+
+/// Why a compressed class is refused.
+#[derive(Clone, Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ClassError {
+    /// Not a usable class.
+    #[error(transparent)]
+    Invalid(#[from] InvalidClass),
+    /// Over a size limit.
+    #[error(transparent)]
+    TooLarge(#[from] ClassTooLarge),
+}
+
+/// Rebuilds the compiler-shaped class from its compressed form and hashes it, with
+/// [`ClassLimits::GENEROUS`].
 pub fn decompress(
     compressed: &CompressedLegacyContractClass,
 ) -> Result<DeclaredClass, InvalidClass> {
+    let class =
+        decompress_within(compressed, &ClassLimits::GENEROUS).map_err(|error| match error {
+            ClassError::Invalid(invalid) => invalid,
+            ClassError::TooLarge(too_large) => InvalidClass(too_large.to_string()),
+        })?;
+    DeclaredClass::new(class)
+}
+
+/// Rebuilds the compiler-shaped class from its compressed form without hashing it, refusing it
+/// as soon as it is over `limits`: decompression itself stops one byte past the limit, so a gzip
+/// bomb costs at most `max_class_bytes` of memory.
+pub fn decompress_within(
+    compressed: &CompressedLegacyContractClass,
+    limits: &ClassLimits,
+) -> Result<LegacyContractClass, ClassError> {
     let invalid =
         |what: &str, error: &dyn std::fmt::Display| InvalidClass(format!("{what}: {error}"));
-    let mut program_json = Vec::new();
-    flate2::read::GzDecoder::new(compressed.program.as_slice())
-        .take(MAX_PROGRAM_BYTES + 1)
-        .read_to_end(&mut program_json)
-        .map_err(|error| invalid("program is not gzip", &error))?;
-    if program_json.len() as u64 > MAX_PROGRAM_BYTES {
-        return Err(InvalidClass("decompressed program is too large".into()));
-    }
-    let program: Value = serde_json::from_slice(&program_json)
-        .map_err(|error| invalid("program is not JSON", &error))?;
+    let too_large = || ClassTooLarge::Bytes { limit: limits.max_class_bytes };
     // The typed wire ABI and entry points serialize to the compiler's JSON shapes.
     let abi = serde_json::to_value(compressed.abi.clone().unwrap_or_default())
         .map_err(|error| invalid("abi", &error))?;
     let entry_points = serde_json::to_value(&compressed.entry_points_by_type)
         .map_err(|error| invalid("entry points", &error))?;
+    let outside_program = abi.to_string().len() + entry_points.to_string().len();
+    let program_budget =
+        limits.max_class_bytes.checked_sub(outside_program).ok_or_else(too_large)?;
+    let mut program_json = Vec::new();
+    flate2::read::GzDecoder::new(compressed.program.as_slice())
+        .take(program_budget as u64 + 1)
+        .read_to_end(&mut program_json)
+        .map_err(|error| invalid("program is not gzip", &error))?;
+    if program_json.len() > program_budget {
+        return Err(too_large().into());
+    }
+    let program: Value = serde_json::from_slice(&program_json)
+        .map_err(|error| invalid("program is not JSON", &error))?;
+    drop(program_json);
+    let felts = program.get("data").and_then(Value::as_array).map_or(0, Vec::len);
+    if felts > limits.max_bytecode_felts {
+        return Err(ClassTooLarge::Bytecode { felts, limit: limits.max_bytecode_felts }.into());
+    }
     let class: LegacyContractClass = serde_json::from_value(json!({
         "abi": abi,
         "entry_points_by_type": entry_points,
         "program": program,
     }))
     .map_err(|error| invalid("not a Cairo 0 class", &error))?;
-    DeclaredClass::new(class)
+    Ok(class)
 }
 
 #[cfg(test)]
@@ -116,5 +194,40 @@ mod tests {
         compressed.program = b"not gzip".to_vec();
         let error = decompress(&compressed).unwrap_err();
         assert!(error.0.starts_with("program is not gzip"), "{error}");
+    }
+
+    #[test]
+    fn size_limits_are_checked_before_hashing() {
+        let class = parse_class_json(FIBONACCI_JSON).unwrap();
+        let compressed = compress(&class.class).unwrap();
+        let felts = class.class.program.data.len();
+        let exact = ClassLimits { max_class_bytes: 1 << 20, max_bytecode_felts: felts };
+        let rebuilt = DeclaredClass::new(decompress_within(&compressed, &exact).unwrap()).unwrap();
+        assert_eq!(rebuilt.class_hash, class.class_hash);
+
+        let short = ClassLimits { max_bytecode_felts: felts - 1, ..exact };
+        let error = decompress_within(&compressed, &short).unwrap_err();
+        let expected = ClassTooLarge::Bytecode { felts, limit: felts - 1 };
+        assert_eq!(error, ClassError::TooLarge(expected));
+
+        let small = ClassLimits { max_class_bytes: 1_000, ..exact };
+        let error = decompress_within(&compressed, &small).unwrap_err();
+        assert_eq!(error, ClassError::TooLarge(ClassTooLarge::Bytes { limit: 1_000 }));
+        assert!(error.to_string().contains("larger than 1000 bytes"), "{error}");
+    }
+
+    #[test]
+    fn a_gzip_bomb_is_refused_after_the_limit() {
+        use std::io::Write;
+        let class = parse_class_json(FIBONACCI_JSON).unwrap();
+        let mut compressed = compress(&class.class).unwrap();
+        // 8 MiB of spaces compress to a few KiB.
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        encoder.write_all(&vec![b' '; 8 << 20]).unwrap();
+        compressed.program = encoder.finish().unwrap();
+        assert!(compressed.program.len() < 64 << 10);
+        let limits = ClassLimits { max_class_bytes: 100_000, max_bytecode_felts: 10 };
+        let error = decompress_within(&compressed, &limits).unwrap_err();
+        assert_eq!(error, ClassError::TooLarge(ClassTooLarge::Bytes { limit: 100_000 }));
     }
 }

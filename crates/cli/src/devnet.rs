@@ -49,6 +49,29 @@ pub struct DevnetArgs {
     /// How far ahead of an account's nonce a submitted nonce may be.
     #[arg(long, default_value_t = NodeConfig::default().nonce_window)]
     nonce_window: u64,
+    /// Most bytes of a declared class as JSON (decompressed program, ABI, entry points);
+    /// larger ones are refused with CONTRACT_CLASS_SIZE_IS_TOO_LARGE (57).
+    #[arg(long, default_value_t = NodeConfig::default().max_class_bytes)]
+    max_class_bytes: usize,
+    /// Most felts of a declared class's bytecode (refused beyond, code 57).
+    #[arg(long, default_value_t = NodeConfig::default().max_bytecode_felts)]
+    max_bytecode_felts: usize,
+    /// Cairo steps of a transaction's validation; beyond, it is rejected.
+    #[arg(long, default_value_t = NodeConfig::default().max_validate_steps)]
+    max_validate_steps: usize,
+    /// Cairo steps of a transaction's execution; beyond, it is reverted.
+    #[arg(long, default_value_t = NodeConfig::default().max_transaction_steps)]
+    max_tx_steps: usize,
+    /// Cairo steps of one block (bounds the memory proving it takes); a transaction over it
+    /// alone is rejected.
+    #[arg(long, default_value_t = NodeConfig::default().max_block_steps)]
+    max_block_steps: u64,
+    /// Largest request body (a DECLARE's, or an estimateFee's with classes); HTTP 413 beyond.
+    #[arg(long, default_value_t = NodeConfig::default().max_declare_request_bytes)]
+    max_declare_request_bytes: u32,
+    /// Largest params of every other method; JSON-RPC error -32007 beyond.
+    #[arg(long, default_value_t = NodeConfig::default().max_request_bytes)]
+    max_request_bytes: u32,
 }
 
 /// Parses `250ms`, `2s`, `1m` or a number of seconds.
@@ -76,7 +99,8 @@ pub fn run(args: DevnetArgs) -> Result<(), Failure> {
     runtime.block_on(serve(args)).map_err(|e| unusable(format!("{e:#}")))
 }
 
-async fn serve(args: DevnetArgs) -> Result<()> {
+/// The node's settings from the flags.
+fn node_config(args: &DevnetArgs) -> Result<NodeConfig> {
     let config = NodeConfig {
         block_time: args.block_time,
         commitment: args.commitment == OnOff::On,
@@ -85,8 +109,24 @@ async fn serve(args: DevnetArgs) -> Result<()> {
         max_block_transactions: args.max_block_transactions,
         max_mempool_transactions: args.max_mempool,
         nonce_window: args.nonce_window,
+        max_class_bytes: args.max_class_bytes,
+        max_bytecode_felts: args.max_bytecode_felts,
+        max_validate_steps: args.max_validate_steps,
+        max_transaction_steps: args.max_tx_steps,
+        max_block_steps: args.max_block_steps,
+        max_declare_request_bytes: args.max_declare_request_bytes,
+        max_request_bytes: args.max_request_bytes,
         ..NodeConfig::default()
     };
+    if config.max_request_bytes > config.max_declare_request_bytes {
+        anyhow::bail!("--max-request-bytes cannot exceed --max-declare-request-bytes");
+    }
+    Ok(config)
+}
+
+async fn serve(args: DevnetArgs) -> Result<()> {
+    let config = node_config(&args)?;
+    let executor = CairoExecutor::with_config(config.executor_config());
     let store = match &args.data_dir {
         Some(dir) => {
             Store::open(dir).with_context(|| format!("cannot open data dir {}", dir.display()))?
@@ -96,10 +136,8 @@ async fn serve(args: DevnetArgs) -> Result<()> {
             Store::temporary()?
         }
     };
-    let node = tokio::task::spawn_blocking(move || {
-        Node::open(store, config, Arc::new(CairoExecutor::new()))
-    })
-    .await??;
+    let node = tokio::task::spawn_blocking(move || Node::open(store, config, Arc::new(executor)))
+        .await??;
     let node = Arc::new(node);
     print_genesis(&node);
     let listener = std::net::TcpListener::bind(args.rpc_addr)
@@ -130,6 +168,42 @@ fn print_genesis(node: &Node) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn limit_flags_reach_the_node_config() {
+        use clap::Parser;
+        #[derive(Parser)]
+        struct Command {
+            #[command(flatten)]
+            devnet: DevnetArgs,
+        }
+        let defaults = Command::parse_from(["devnet"]).devnet;
+        assert_eq!(defaults.max_tx_steps, 10_000_000);
+        assert_eq!(defaults.max_validate_steps, 1_000_000);
+        assert_eq!(defaults.max_class_bytes, 4_089_446);
+        assert_eq!(defaults.max_bytecode_felts, 81_920);
+        assert_eq!(defaults.max_block_steps, 2_000_000);
+        let set = Command::parse_from([
+            "devnet",
+            "--max-tx-steps",
+            "5",
+            "--max-validate-steps",
+            "6",
+            "--max-block-steps",
+            "7",
+            "--max-class-bytes",
+            "8",
+            "--max-bytecode-felts",
+            "9",
+        ])
+        .devnet;
+        let config = node_config(&set).unwrap();
+        assert_eq!(config.max_transaction_steps, 5);
+        assert_eq!(config.max_validate_steps, 6);
+        assert_eq!(config.max_block_steps, 7);
+        assert_eq!(config.max_class_bytes, 8);
+        assert_eq!(config.max_bytecode_felts, 9);
+    }
 
     #[test]
     fn durations() {

@@ -32,14 +32,22 @@ impl CairoExecutor {
         Self::default()
     }
 
+    /// An executor with `config`'s limits ([`crate::NodeConfig::executor_config`]).
+    pub fn with_config(config: executor::ExecutorConfig) -> Self {
+        CairoExecutor { executor: Executor::new(config), loaded: RwLock::default() }
+    }
+
+    fn cached(&self, class_hash: &Felt) -> Option<Arc<DeprecatedClass>> {
+        self.loaded.read().unwrap_or_else(|p| p.into_inner()).get(class_hash).cloned()
+    }
+
     fn load(
         &self,
         class_hash: Felt,
         definition: Arc<starknet_core::types::contract::legacy::LegacyContractClass>,
     ) -> Result<Arc<DeprecatedClass>, ExecutorError> {
-        if let Some(class) = self.loaded.read().unwrap_or_else(|p| p.into_inner()).get(&class_hash)
-        {
-            return Ok(class.clone());
+        if let Some(class) = self.cached(&class_hash) {
+            return Ok(class);
         }
         let class = Arc::new(DeprecatedClass::from_legacy_with_hash(definition, class_hash)?);
         self.loaded.write().unwrap_or_else(|p| p.into_inner()).insert(class_hash, class.clone());
@@ -50,11 +58,21 @@ impl CairoExecutor {
         &self,
         tx: &ExecutableTransaction,
     ) -> Result<executor::ExecutableTransaction, SequencerError> {
+        // A DECLARE's class is parsed for this run only: the cache keeps declared classes, and
+        // a submission refused by its signature must not grow it.
         let declared_class = match (&tx.declared_class, &tx.transaction) {
-            (Some(definition), chain::Transaction::DeclareV1(declare)) => Some(
-                self.load(declare.class_hash, definition.clone())
-                    .map_err(|error| SequencerError::InvalidClass(error.to_string()))?,
-            ),
+            (Some(definition), chain::Transaction::DeclareV1(declare)) => {
+                Some(match self.cached(&declare.class_hash) {
+                    Some(class) => class,
+                    None => Arc::new(
+                        DeprecatedClass::from_legacy_with_hash(
+                            definition.clone(),
+                            declare.class_hash,
+                        )
+                        .map_err(|error| SequencerError::InvalidClass(error.to_string()))?,
+                    ),
+                })
+            }
             _ => None,
         };
         Ok(executor::ExecutableTransaction {

@@ -3,7 +3,10 @@
 //! DECLARE v1) is `chain::classes`, re-exported here; the watcher uses it too.
 
 use chain::Felt;
-pub use chain::classes::{DeclaredClass, InvalidClass, compress, decompress, parse_class_json};
+pub use chain::classes::{
+    ClassError, ClassLimits, ClassTooLarge, DeclaredClass, InvalidClass, compress, decompress,
+    decompress_within, parse_class_json,
+};
 use starknet_core::types::contract::legacy::LegacyContractClass;
 
 use crate::SequencerError;

@@ -2,7 +2,9 @@
 
 use std::time::Duration;
 
+use chain::classes::ClassLimits;
 use chain::{ChainId, Felt, GasPrices};
+use executor::ExecutorConfig;
 
 /// How a node runs.
 #[derive(Clone, Debug)]
@@ -31,10 +33,52 @@ pub struct NodeConfig {
     /// `n` is refused unless `current <= n < current + nonce_window`. Bounds what one account
     /// can park in the mempool, and keeps `getNonce` far from the field's end.
     pub nonce_window: u64,
+    /// Most bytes of a declared class as JSON (decompressed program, ABI, entry points);
+    /// decompression stops past it. Starknet: 4,089,446.
+    pub max_class_bytes: usize,
+    /// Most felts of a declared class's bytecode. Starknet: 81,920.
+    pub max_bytecode_felts: usize,
+    /// Cairo steps allowed to a transaction's validation (`__validate*__`, a DEPLOY_ACCOUNT's
+    /// constructor); over it the transaction is rejected. Starknet: 1,000,000.
+    pub max_validate_steps: usize,
+    /// Cairo steps allowed to a transaction's execution (`__execute__`); over it the transaction
+    /// is reverted. Also the limit of `starknet_call`. Starknet: 10,000,000.
+    pub max_transaction_steps: usize,
+    /// Cairo steps of one block (the sum of its receipts' steps): the producer closes a block
+    /// before the transaction that would pass it, and rejects a transaction that alone does.
+    /// Bounds what proving one block costs: a 626k-step block took 4.7 GB to prove, so the
+    /// default of 2,000,000 keeps a block (with the OS's own steps on top) within a 24 GiB
+    /// machine. Starknet's blocks are far larger (its provers are too).
+    pub max_block_steps: u64,
+    /// Largest request body of `starknet_addDeclareTransaction` and `starknet_estimateFee` (which
+    /// carry classes), and so of any HTTP request: bigger bodies get HTTP 413.
+    pub max_declare_request_bytes: u32,
+    /// Largest `params` of every other method; bigger ones get JSON-RPC error -32007.
+    pub max_request_bytes: u32,
+}
+
+impl NodeConfig {
+    /// The class size limits.
+    pub fn class_limits(&self) -> ClassLimits {
+        ClassLimits {
+            max_class_bytes: self.max_class_bytes,
+            max_bytecode_felts: self.max_bytecode_felts,
+        }
+    }
+
+    /// The executor's limits (steps per phase; call depth as Starknet's).
+    pub fn executor_config(&self) -> ExecutorConfig {
+        ExecutorConfig {
+            validate_max_steps: self.max_validate_steps,
+            execute_max_steps: self.max_transaction_steps,
+            ..ExecutorConfig::default()
+        }
+    }
 }
 
 impl Default for NodeConfig {
     fn default() -> Self {
+        let executor = ExecutorConfig::default();
         NodeConfig {
             chain_id: ChainId::DEVNET,
             block_time: Duration::from_secs(2),
@@ -55,6 +99,17 @@ impl Default for NodeConfig {
             },
             max_mempool_transactions: 10_000,
             nonce_window: 64,
+            max_class_bytes: ClassLimits::STARKNET.max_class_bytes,
+            max_bytecode_felts: ClassLimits::STARKNET.max_bytecode_felts,
+            max_validate_steps: executor.validate_max_steps,
+            max_transaction_steps: executor.execute_max_steps,
+            max_block_steps: 2_000_000,
+            // A class at `max_class_bytes` travels gzipped and base64-encoded (4/3), with its
+            // ABI in clear: 8 MiB carries it.
+            max_declare_request_bytes: 8 << 20,
+            // Starknet's gateway takes 4,000 felts of calldata and 4,000 of signature, about
+            // 550 KB as hex strings.
+            max_request_bytes: 1 << 20,
         }
     }
 }

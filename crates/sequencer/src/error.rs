@@ -42,6 +42,9 @@ pub enum SequencerError {
     /// A class that cannot be used (bad JSON, bad compression, unsupported shape).
     #[error("invalid contract class: {0}")]
     InvalidClass(String),
+    /// A declared class over a size limit (`max_class_bytes`, `max_bytecode_felts`).
+    #[error("{0}")]
+    ClassTooLarge(#[from] chain::classes::ClassTooLarge),
     /// The class is already declared.
     #[error("class {0:#x} is already declared")]
     ClassAlreadyDeclared(Felt),
@@ -74,5 +77,14 @@ impl SequencerError {
 impl From<chain::classes::InvalidClass> for SequencerError {
     fn from(error: chain::classes::InvalidClass) -> Self {
         SequencerError::InvalidClass(error.0)
+    }
+}
+
+impl From<chain::classes::ClassError> for SequencerError {
+    fn from(error: chain::classes::ClassError) -> Self {
+        match error {
+            chain::classes::ClassError::Invalid(invalid) => invalid.into(),
+            chain::classes::ClassError::TooLarge(too_large) => too_large.into(),
+        }
     }
 }

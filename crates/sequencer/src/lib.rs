@@ -21,6 +21,12 @@
 //! (VALIDATION_FAILURE, INVALID_TRANSACTION_NONCE, ...); one that becomes invalid while waiting
 //! is dropped at block time and is then unknown (spec 0.9 has no REJECTED status).
 //!
+//! Limits ([`config::NodeConfig`], Starknet's defaults where Starknet has one): class size and
+//! bytecode length of a DECLARE (CONTRACT_CLASS_SIZE_IS_TOO_LARGE, checked while decompressing,
+//! before the class is hashed), Cairo steps of validation (over: rejected) and of execution
+//! (over: reverted), steps and transactions per block, mempool size, nonce window, and request
+//! size per method (`rpc::size`).
+//!
 //! `estimateFee` estimates its transactions as a sequence, each on the state the previous ones
 //! leave ([`rpc`]'s `execution` module).
 //!

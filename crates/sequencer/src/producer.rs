@@ -1,5 +1,6 @@
 //! Block production: take ready mempool transactions in nonce order, execute them on top of the
-//! latest state, commit the state, write the block. CPU work: call it from a blocking thread.
+//! latest state (up to `max_block_transactions` and `max_block_steps`), commit the state, write
+//! the block. CPU work: call it from a blocking thread.
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -50,6 +51,8 @@ impl Node {
         let mut declared: Vec<(Felt, Arc<LegacyContractClass>)> = Vec::new();
         let mut rejected: Vec<(Felt, String)> = Vec::new();
         let mut taken: HashSet<Felt> = HashSet::new();
+        let step_budget = self.config.max_block_steps;
+        let mut block_steps: u64 = 0;
         while included.len() < self.config.max_block_transactions {
             let (stale, next) = mempool.next_ready(|account| overlay.nonce_at(*account), &taken)?;
             for hash in stale {
@@ -68,6 +71,19 @@ impl Node {
             };
             match self.executor.execute(&overlay, &block, &executable)? {
                 TransactionOutcome::Included { receipt, mut state_diff } => {
+                    // The step budget, as Starknet's bouncer keeps it: a transaction that alone
+                    // is over it can never be included; one that does not fit what is left
+                    // waits for the next block, which this one makes room for by closing.
+                    let steps = receipt.execution_resources.steps;
+                    if steps > step_budget {
+                        rejected.push((hash, over_block_budget(steps, step_budget)));
+                        continue;
+                    }
+                    if block_steps.saturating_add(steps) > step_budget {
+                        debug!(block_steps, steps, "block step budget reached");
+                        break;
+                    }
+                    block_steps += steps;
                     if let (Some(class), Transaction::DeclareV1(declare), true) =
                         (&executable.declared_class, &executable.transaction, receipt.succeeded())
                     {
@@ -137,12 +153,21 @@ impl Node {
         info!(
             block = number,
             transactions = record.transaction_hashes.len(),
+            steps = block_steps,
             waiting,
             hash = %format!("{:#x}", record.block_hash),
             "block produced"
         );
         Ok(record)
     }
+}
+
+/// Why a transaction that alone uses more steps than a block may hold is dropped.
+fn over_block_budget(steps: u64, budget: u64) -> String {
+    format!(
+        "the transaction uses {steps} Cairo steps, more than a block holds ({budget}, \
+         --max-block-steps)"
+    )
 }
 
 /// The block's diff as its effect on the parent state: a storage value written back to what it

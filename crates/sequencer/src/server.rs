@@ -14,17 +14,16 @@ use crate::node::Node;
 use crate::producer_thread::ProducerThread;
 use crate::rpc;
 
-/// Largest request body accepted (a DECLARE carries a compressed class).
-const MAX_REQUEST_BYTES: u32 = 16 << 20;
-
 /// Starts the JSON-RPC server on `listener`; it runs until the handle is stopped.
 pub fn serve(
     node: Arc<Node>,
     listener: std::net::TcpListener,
 ) -> Result<ServerHandle, SequencerError> {
     listener.set_nonblocking(true).map_err(|e| SequencerError::Stopped(e.to_string()))?;
+    // The body limit is the DECLARE one; other methods are held to a smaller one once their
+    // method is known (`rpc::size`).
     let config = ServerConfig::builder()
-        .max_request_body_size(MAX_REQUEST_BYTES)
+        .max_request_body_size(node.config().max_declare_request_bytes)
         .max_response_body_size(64 << 20)
         .build();
     let server = Server::builder()

@@ -33,25 +33,9 @@ impl Node {
         }
         let account = transaction.sender_address();
         let nonce = transaction.nonce();
+        self.check_admission(&account, nonce)?;
         let latest = self.latest_block()?.header.block_number;
-        let current = self.store.nonce_at(&account, latest)?;
-        if nonce < current {
-            return Err(SequencerError::InvalidNonce(format!(
-                "nonce {nonce:#x} is already used: the account's nonce is {current:#x}"
-            )));
-        }
-        // `nonce >= current`, so the difference does not wrap.
-        let window = self.config.nonce_window;
-        if nonce - current >= Felt::from(window) {
-            return Err(SequencerError::InvalidNonce(format!(
-                "nonce {nonce:#x} is too far ahead: the account's nonce is {current:#x} and \
-                 nonces up to {window} ahead are accepted"
-            )));
-        }
         let limit = self.config.max_mempool_transactions;
-        if self.mempool()?.len() >= limit {
-            return Err(SequencerError::MempoolFull { limit });
-        }
         if let Transaction::DeclareV1(declare) = &transaction
             && self.store.class_declared_at(&declare.class_hash)?.is_some()
         {
@@ -108,6 +92,48 @@ impl Node {
             "accepted into the mempool"
         );
         Ok(hash)
+    }
+
+    /// The checks that need only the sender and the nonce: the nonce is in the account's window
+    /// and the mempool has room. Cheap (two reads), so the JSON-RPC layer runs them before it
+    /// decompresses and hashes a DECLARE's class; [`Node::submit`] runs them again.
+    pub fn check_admission(&self, account: &Felt, nonce: Felt) -> Result<(), SequencerError> {
+        let latest = self.latest_block()?.header.block_number;
+        let current = self.store.nonce_at(account, latest)?;
+        if nonce < current {
+            return Err(SequencerError::InvalidNonce(format!(
+                "nonce {nonce:#x} is already used: the account's nonce is {current:#x}"
+            )));
+        }
+        // `nonce >= current`, so the difference does not wrap.
+        let window = self.config.nonce_window;
+        if nonce - current >= Felt::from(window) {
+            return Err(SequencerError::InvalidNonce(format!(
+                "nonce {nonce:#x} is too far ahead: the account's nonce is {current:#x} and \
+                 nonces up to {window} ahead are accepted"
+            )));
+        }
+        let limit = self.config.max_mempool_transactions;
+        if self.mempool()?.len() >= limit {
+            return Err(SequencerError::MempoolFull { limit });
+        }
+        Ok(())
+    }
+
+    /// [`Node::check_admission`] for a DECLARE, which also needs a deployed sender (an
+    /// undeployed one would fail validation, after the class is hashed).
+    pub fn check_declare_admission(
+        &self,
+        sender: &Felt,
+        nonce: Felt,
+    ) -> Result<(), SequencerError> {
+        let latest = self.latest_block()?.header.block_number;
+        if self.store.class_hash_at(sender, latest)? == Felt::ZERO {
+            return Err(SequencerError::ValidationFailure(format!(
+                "no account is deployed at the sender address {sender:#x}"
+            )));
+        }
+        self.check_admission(sender, nonce)
     }
 
     /// The nonce a new transaction of `account` should use: the latest block's nonce, or one

@@ -1,7 +1,8 @@
 //! Mapping node errors to JSON-RPC error objects with the spec's codes (BLOCK_NOT_FOUND 24,
 //! TXN_HASH_NOT_FOUND 29, CONTRACT_NOT_FOUND 20, INVALID_TRANSACTION_NONCE 52,
-//! VALIDATION_FAILURE 55, ...), as `chain::rpc::error` builds them so starknet-rs maps them back
-//! to its `StarknetError` variants. Internal failures become -32603 and go to the logs.
+//! VALIDATION_FAILURE 55, CONTRACT_CLASS_SIZE_IS_TOO_LARGE 57, ...), as `chain::rpc::error`
+//! builds them so starknet-rs maps them back to its `StarknetError` variants. Internal failures
+//! become -32603 and go to the logs.
 
 use chain::rpc::error::{RpcError, StarknetError};
 use chain::rpc::types::{ContractErrorData, ContractExecutionError, TransactionExecutionErrorData};
@@ -40,6 +41,15 @@ pub fn from_node(error: SequencerError) -> ErrorObjectOwned {
         }
         E::ValidationFailure(reason) => StarknetError::ValidationFailure(reason),
         E::InvalidClass(reason) => StarknetError::CompilationFailed(reason),
+        E::ClassTooLarge(too_large) => {
+            // The spec defines no data for CONTRACT_CLASS_SIZE_IS_TOO_LARGE; the limit goes in
+            // it anyway (clients that map codes ignore it).
+            let mut object = RpcError::from(StarknetError::ContractClassSizeIsTooLarge);
+            object.data = Some(serde_json::Value::String(format!(
+                "{too_large} (--max-class-bytes, --max-bytecode-felts)"
+            )));
+            return self::object(object);
+        }
         E::ClassAlreadyDeclared(_) => StarknetError::ClassAlreadyDeclared,
         E::UnsupportedTransaction(_) => StarknetError::UnsupportedTxVersion,
         E::StorageProofNotSupported => StarknetError::StorageProofNotSupported,

@@ -7,7 +7,7 @@
 //! nonces, estimate as they would execute in one block). A failing transaction fails the
 //! request with its index.
 
-use chain::rpc::broadcasted::{BroadcastedTransaction, parse_broadcasted};
+use chain::rpc::broadcasted::{BroadcastedDeclareV1, BroadcastedTransaction, parse_broadcasted};
 use chain::rpc::types::requests::CallRequest;
 use chain::rpc::types::{BlockId, SimulationFlagForEstimateFee};
 use chain::{Felt, Transaction};
@@ -18,7 +18,7 @@ use super::blocks::{Resolved, committed, json, resolve, state_block};
 use super::errors::{from_node, invalid_params};
 use super::params::{parse, values};
 use crate::SequencerError;
-use crate::classes::decompress;
+use crate::classes::{DeclaredClass, decompress_within};
 use crate::executor::{BlockInfo, ExecutableTransaction, StateView};
 use crate::node::Node;
 use crate::overlay::OverlayState;
@@ -55,28 +55,53 @@ pub fn call(node: &Node, params: &Params<'_>) -> Result<Value, ErrorObjectOwned>
     }
 }
 
-/// A submitted (or estimated) transaction in executable form: hash and, for DECLARE v1, the
-/// rebuilt class.
-pub fn executable_from_json(
-    node: &Node,
-    value: &Value,
-) -> Result<(ExecutableTransaction, Option<crate::classes::DeclaredClass>), SequencerError> {
-    let parsed = parse_broadcasted(value).map_err(|error| match error {
+/// Parses a submitted (or estimated) transaction; a DECLARE's class stays compressed.
+pub fn parse_transaction(value: &Value) -> Result<BroadcastedTransaction, SequencerError> {
+    parse_broadcasted(value).map_err(|error| match error {
         chain::ChainError::UnsupportedVersion { kind, version } => {
             SequencerError::UnsupportedTransaction(format!("{kind} version {version:#x}"))
         }
         other => SequencerError::ValidationFailure(format!("malformed transaction: {other}")),
-    })?;
+    })
+}
+
+/// A parsed transaction in executable form: its hash and, for DECLARE v1, the rebuilt class.
+pub fn executable(
+    node: &Node,
+    parsed: BroadcastedTransaction,
+) -> Result<(ExecutableTransaction, Option<DeclaredClass>), SequencerError> {
+    executable_with(node, parsed, |_| Ok(()))
+}
+
+/// [`executable`], running `before_hashing` on a DECLARE between the decompression of its class
+/// (held to the node's size limits, so bounded) and its hashing (time linear in the bytecode;
+/// the transaction hash, and so the signature, commits to the class hash).
+pub fn executable_with(
+    node: &Node,
+    parsed: BroadcastedTransaction,
+    before_hashing: impl FnOnce(&BroadcastedDeclareV1) -> Result<(), SequencerError>,
+) -> Result<(ExecutableTransaction, Option<DeclaredClass>), SequencerError> {
     let (transaction, class): (Transaction, _) = match parsed {
         BroadcastedTransaction::Transaction(transaction) => (transaction, None),
         BroadcastedTransaction::DeclareV1(declare) => {
-            let class = decompress(&declare.contract_class)?;
+            let limits = node.config().class_limits();
+            let class = decompress_within(&declare.contract_class, &limits)?;
+            before_hashing(&declare)?;
+            let class = DeclaredClass::new(class)?;
             (declare.into_transaction(class.class_hash), Some(class))
         }
     };
     let transaction_hash = transaction.hash(node.config().chain_id);
     let declared_class = class.as_ref().map(|class| class.class.clone());
     Ok((ExecutableTransaction { transaction, transaction_hash, declared_class }, class))
+}
+
+/// [`parse_transaction`] then [`executable`].
+pub fn executable_from_json(
+    node: &Node,
+    value: &Value,
+) -> Result<(ExecutableTransaction, Option<DeclaredClass>), SequencerError> {
+    executable(node, parse_transaction(value)?)
 }
 
 /// `starknet_estimateFee`.

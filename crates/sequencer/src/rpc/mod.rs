@@ -4,13 +4,15 @@
 //! Methods that run the executor, hash classes or write to disk are registered as blocking
 //! methods (tokio's blocking pool); plain sled reads answer inline. Malformed requests get
 //! JSON-RPC errors (-32700 parse error, -32601 unknown method, -32602 invalid params) and
-//! failures get the spec's Starknet error codes ([`errors`]).
+//! failures get the spec's Starknet error codes ([`errors`]). Request sizes are bounded per
+//! method ([`size`]).
 
 pub mod blocks;
 pub mod errors;
 pub mod events;
 pub mod execution;
 pub mod params;
+pub mod size;
 pub mod state;
 pub mod transactions;
 pub mod write;
@@ -82,15 +84,21 @@ fn chain_id(node: &Node, _: &Params<'_>) -> Result<Value, ErrorObjectOwned> {
 pub fn module(node: Arc<Node>) -> RpcModule<Arc<Node>> {
     let mut module = RpcModule::new(node);
     for (name, handler) in INLINE {
-        let handler = *handler;
+        let (name, handler) = (*name, *handler);
         module
-            .register_method(name, move |params, node, _| handler(node, &params))
+            .register_method(name, move |params, node, _| {
+                size::check(node, name, &params)?;
+                handler(node, &params)
+            })
             .expect("method names are unique");
     }
     for (name, handler) in BLOCKING {
-        let handler = *handler;
+        let (name, handler) = (*name, *handler);
         module
-            .register_blocking_method(name, move |params, node, _| handler(&node, &params))
+            .register_blocking_method(name, move |params, node, _| {
+                size::check(&node, name, &params)?;
+                handler(&node, &params)
+            })
             .expect("method names are unique");
     }
     module

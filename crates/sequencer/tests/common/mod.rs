@@ -38,7 +38,8 @@ impl Devnet {
             Some(dir) => Store::open(dir).unwrap(),
             None => Store::temporary().unwrap(),
         };
-        let node = Arc::new(Node::open(store, config, Arc::new(CairoExecutor::new())).unwrap());
+        let executor = Arc::new(CairoExecutor::with_config(config.executor_config()));
+        let node = Arc::new(Node::open(store, config, executor).unwrap());
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let (stop, stopped) = oneshot::channel::<()>();

@@ -33,6 +33,8 @@ mod execution;
 pub mod layout;
 mod program;
 mod public_input;
+#[cfg(feature = "prover")]
+mod relocation;
 mod statement;
 pub mod trace;
 #[cfg(feature = "prover")]
@@ -43,6 +45,8 @@ pub use error::{CairoError, CairoVerifyError, PublicInputError};
 pub use execution::{CairoExecution, EcdsaSignature};
 pub use program::{Builtin, CairoProgram, PROGRAM_HASH_DOMAIN, START_OFFSET};
 pub use public_input::{BuiltinSegment, CairoPublicInput, JMP_REL_0, PROGRAM_BASE};
+#[cfg(feature = "prover")]
+pub use relocation::{SegmentSizes, read_execution};
 pub use statement::{AIR_NAME, CairoAir};
 pub use trace::build_traces;
 #[cfg(feature = "prover")]

@@ -34,6 +34,8 @@ mod footprint;
 pub mod layout;
 mod program;
 mod public_input;
+#[cfg(feature = "prover")]
+mod relocation;
 mod statement;
 pub mod trace;
 #[cfg(feature = "prover")]
@@ -45,6 +47,8 @@ pub use execution::{CairoExecution, EcdsaSignature};
 pub use footprint::ProverFootprint;
 pub use program::{Builtin, CairoProgram, PROGRAM_HASH_DOMAIN, START_OFFSET};
 pub use public_input::{BuiltinSegment, CairoPublicInput, JMP_REL_0, PROGRAM_BASE};
+#[cfg(feature = "prover")]
+pub use relocation::{SegmentSizes, read_execution};
 pub use statement::{AIR_NAME, CairoAir};
 pub use trace::build_traces;
 #[cfg(feature = "prover")]

@@ -2,10 +2,8 @@
 //! ([`CairoExecution`]): the relocated trace and memory, the program and the builtin segments.
 //! Only with the `prover` feature (cairo-vm).
 
-use std::collections::HashMap;
 use std::rc::Rc;
 
-use cairo_vm::air_private_input::PrivateInput;
 use cairo_vm::cairo_run::{CairoRunConfig, cairo_run_program};
 use cairo_vm::hint_processor::builtin_hint_processor::builtin_hint_processor_definition::{
     BuiltinHintProcessor, HintFunc,
@@ -15,15 +13,13 @@ use cairo_vm::types::builtin_name::BuiltinName;
 use cairo_vm::types::layout_name::LayoutName;
 use cairo_vm::types::program::Program;
 use cairo_vm::types::relocatable::MaybeRelocatable;
-use cairo_vm::vm::runners::cairo_runner::CairoRunner;
 use serde_json::Value;
-use stark::Felt;
 use starknet_types_core::felt::Felt as Felt252;
 
 use crate::error::CairoError;
-use crate::execution::{CairoExecution, EcdsaSignature};
+use crate::execution::CairoExecution;
 use crate::program::{Builtin, CairoProgram, START_OFFSET};
-use crate::public_input::{BuiltinSegment, from_vm_felt};
+use crate::relocation::{SegmentSizes, program_data, read_execution};
 
 /// Builtins the prover supports so far.
 fn supported(builtin: BuiltinName) -> Option<Builtin> {
@@ -127,29 +123,18 @@ pub fn load_program(program_json: &[u8]) -> Result<CairoProgram, CairoError> {
     })
 }
 
-fn program_data(program: &Program) -> Result<Vec<Felt>, CairoError> {
-    program
-        .iter_data()
-        .map(|w| match w {
-            MaybeRelocatable::Int(x) => Ok(from_vm_felt(x)),
-            MaybeRelocatable::RelocatableValue(_) => {
-                Err(CairoError::BadProgram("relocatable in program data".into()))
-            }
-        })
-        .collect()
-}
-
 /// The cairo-vm configuration of every run this crate proves: entry point `main`, proof mode,
-/// layout `all_cairo` (its builtin segments are what the builtin tables read), relocated trace
-/// and memory, and no trace padding: the prover pads the trace itself (repeating the final
-/// `jmp rel 0`), which is much cheaper than running the VM for the padding steps. Callers that
-/// run a program with their own hint processor (the OS) use it too.
+/// layout `all_cairo` (its builtin segments are what the builtin tables read), and no trace
+/// padding: the prover pads the trace itself (repeating the final `jmp rel 0`), which is much
+/// cheaper than running the VM for the padding steps. cairo-vm relocates neither memory nor
+/// trace: [`read_execution`] does, with the layout its caller chooses. Callers that run a
+/// program with their own hint processor (the OS) use it too.
 pub fn proof_mode_config() -> CairoRunConfig<'static> {
     CairoRunConfig {
         entrypoint: "main",
         trace_enabled: true,
-        relocate_mem: true,
-        relocate_trace: true,
+        relocate_mem: false,
+        relocate_trace: false,
         layout: LayoutName::all_cairo,
         proof_mode: true,
         disable_trace_padding: true,
@@ -170,69 +155,10 @@ pub fn run_program(
         return Err(CairoError::UnsupportedBuiltins(unsupported.join(", ")));
     }
     let mut processor = input_hint_processor(program_json, input)?;
-    let runner = cairo_run_program(&program, &proof_mode_config(), &mut processor)
+    let mut runner = cairo_run_program(&program, &proof_mode_config(), &mut processor)
         .map_err(|e| CairoError::Run(e.to_string()))?;
-
-    let trace: Vec<(u64, u64, u64)> = runner
-        .relocated_trace
-        .as_ref()
-        .ok_or_else(|| CairoError::Run("no relocated trace".into()))?
-        .iter()
-        .map(|e| (e.pc as u64, e.ap as u64, e.fp as u64))
-        .collect();
-    let memory: Vec<Option<Felt>> =
-        runner.relocated_memory.iter().map(|c| c.as_ref().map(from_vm_felt)).collect();
-    let program_words = program_data(&program)?;
-
-    let segments: HashMap<&str, (usize, usize)> =
-        runner.get_memory_segment_addresses().map_err(|e| CairoError::Run(e.to_string()))?;
-    let mut builtins = Vec::new();
-    let mut output = Vec::new();
-    let mut signatures = Vec::new();
-    for name in program.iter_builtins() {
-        let builtin = supported(*name).expect("checked above");
-        let (begin, stop) = *segments
-            .get(name.to_str())
-            .ok_or_else(|| CairoError::Run(format!("no segment for builtin {}", name.to_str())))?;
-        if builtin == Builtin::Output {
-            output = (begin..stop)
-                .map(|a| {
-                    memory
-                        .get(a)
-                        .cloned()
-                        .flatten()
-                        .ok_or_else(|| CairoError::Run(format!("output cell {a} is empty")))
-                })
-                .collect::<Result<_, _>>()?;
-        }
-        if builtin == Builtin::Ecdsa {
-            signatures = ecdsa_signatures(&runner, begin as u64);
-        }
-        builtins.push(BuiltinSegment { builtin, begin: begin as u64, stop: stop as u64 });
-    }
-    Ok(CairoExecution { program: program_words, trace, memory, builtins, output, signatures })
-}
-
-/// The signatures of the run's `ecdsa` instances, from cairo-vm's AIR private input (instance
-/// `index` lies at `begin + 2 index` once relocated).
-fn ecdsa_signatures(runner: &CairoRunner, begin: u64) -> Vec<EcdsaSignature> {
-    let private = runner.get_air_private_input();
-    let mut signatures: Vec<EcdsaSignature> = private
-        .0
-        .get(&BuiltinName::ecdsa)
-        .into_iter()
-        .flatten()
-        .filter_map(|input| match input {
-            PrivateInput::Signature(s) => Some(EcdsaSignature {
-                address: begin + 2 * s.index as u64,
-                r: from_vm_felt(&s.signature_input.r),
-                w: from_vm_felt(&s.signature_input.w),
-            }),
-            _ => None,
-        })
-        .collect();
-    signatures.sort_by_key(|s| s.address);
-    signatures
+    let bases = SegmentSizes::of(&runner).cairo_vm_layout();
+    read_execution(&mut runner, &program, &bases)
 }
 
 #[cfg(test)]

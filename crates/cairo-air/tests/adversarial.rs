@@ -7,9 +7,11 @@ mod common;
 
 use cairo_air::{
     Builtin, CairoPolicy, CairoProgram, CairoVerifyError, ProgramPin, PublicInputError,
-    load_program, prove_execution, run_program, verify_proof,
+    SegmentSizes, load_program, prove_execution, run_program, verify_proof,
 };
-use common::dishonest::{cells, prove_unchecked, run_placed, segment, stark_accepts};
+use common::dishonest::{
+    cairo_vm_relocation, cells, prove_unchecked, run_placed, segment, stark_accepts,
+};
 use common::program;
 use serde_json::json;
 use stark::{AcceptancePolicy, Felt, SecurityPreset};
@@ -102,8 +104,8 @@ fn a_dropped_builtin_cannot_forge_a_poseidon_result() {
 #[test]
 fn out_of_order_segments_are_refused() {
     let forged = run_placed(&program("range_checks"), Some(&json!({ "n": 3 })), |segments| {
-        let (output, range_check) = (segments.index("output"), segments.index("range_check"));
-        segments.laid_out(&[0, 1, range_check, output])
+        let index = |name| segments.index(name).expect("a builtin of the layout");
+        segments.laid_out(&[0, 1, index("range_check"), index("output")])
     });
     assert!(segment(&forged, Builtin::RangeCheck).begin < segment(&forged, Builtin::Output).begin);
     let proof = prove_unchecked(&forged);
@@ -134,10 +136,11 @@ fn out_of_order_segments_are_refused() {
 fn overlapping_segments_are_refused() {
     let input = json!({ "n_poseidon": 0, "n_pedersen": 0, "n_range_checks": 1 });
     let forged = run_placed(&program("builtin_mix"), Some(&input), |segments| {
-        let mut bases = segments.laid_out(&[]);
-        let last_output = bases[segments.index("output")] + 2;
-        bases[segments.index("pedersen")] = last_output;
-        bases[segments.index("range_check")] = last_output;
+        let index = |name| segments.index(name).expect("a builtin of the layout");
+        let mut bases = segments.cairo_vm_layout();
+        let last_output = bases[index("output")] + 2;
+        bases[index("pedersen")] = last_output;
+        bases[index("range_check")] = last_output;
         bases
     });
     let output = segment(&forged, Builtin::Output);
@@ -160,18 +163,23 @@ fn overlapping_segments_are_refused() {
     }
 }
 
-/// The dishonest runner itself: with cairo-vm's own layout it reproduces the honest run, so the
-/// forgeries above differ from honest runs only where they say.
+/// The dishonest runner itself: with cairo-vm's own layout it reproduces cairo-vm's relocation
+/// (memory and trace) and the honest run, so the forgeries above differ from honest runs only
+/// where they say.
 #[test]
 fn the_dishonest_runner_with_the_honest_layout_is_honest() {
-    let placed =
-        run_placed(&program("range_checks"), Some(&json!({ "n": 3 })), |s| s.laid_out(&[]));
+    let input = json!({ "n": 3 });
+    let placed = run_placed(&program("range_checks"), Some(&input), SegmentSizes::cairo_vm_layout);
     let honest = range_checks_run();
     assert_eq!(placed.trace, honest.trace);
     assert_eq!(placed.builtins, honest.builtins);
     assert_eq!(placed.output, honest.output);
     let used = |m: &[Option<Felt>]| m.iter().rposition(Option::is_some).map_or(0, |i| i + 1);
     assert_eq!(placed.memory[..used(&placed.memory)], honest.memory[..used(&honest.memory)]);
+
+    let cairo_vm = cairo_vm_relocation(&program("range_checks"), &input);
+    assert_eq!(placed.memory[..used(&placed.memory)], cairo_vm.memory[..used(&cairo_vm.memory)]);
+    assert_eq!(placed.trace, cairo_vm.trace);
 }
 
 /// `verify --program P` refuses an honest proof of P's bytecode under another builtin list:

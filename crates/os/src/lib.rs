@@ -23,13 +23,15 @@
 mod error;
 mod hints;
 mod input;
+mod os_run;
 mod runner;
 pub mod state_update;
 
 pub use error::OsError;
 pub use hints::ClassInput;
 pub use input::{OsInput, PreContract, TX_DECLARE, TX_DEPLOY_ACCOUNT, TX_INVOKE, TransactionInput};
+pub use os_run::OsRun;
 pub use runner::{
-    BlockExecution, BlockToProve, OS_PROGRAM_JSON, OsRun, PreparedBlock, os_program, prepare_block,
+    BlockExecution, BlockToProve, OS_PROGRAM_JSON, PreparedBlock, os_program, prepare_block,
     program_hash, run_block,
 };

@@ -4,13 +4,8 @@
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 
-use cairo_vm::air_private_input::PrivateInput;
-use cairo_vm::cairo_run::cairo_run_program_with_initial_scope;
-use cairo_vm::hint_processor::builtin_hint_processor::builtin_hint_processor_definition::BuiltinHintProcessor;
-use cairo_vm::types::builtin_name::BuiltinName;
-use cairo_vm::types::exec_scope::ExecutionScopes;
+use cairo_air::SegmentSizes;
 use cairo_vm::types::program::Program;
-use cairo_vm::types::relocatable::MaybeRelocatable;
 use chain::block::{L1DataAvailabilityMode, StarknetVersion};
 use chain::{BlockPublicOutput, Felt};
 use executor::{
@@ -24,8 +19,9 @@ use state::witness::{StateWitness, TouchedKeys};
 use state::{Backend, State, StateError, StateReader};
 
 use crate::OsError;
-use crate::hints::{ClassInput, OsHintProcessor};
+use crate::hints::ClassInput;
 use crate::input::{OsInput, PreContract, TransactionInput};
+use crate::os_run::{OsRun, run_os};
 
 /// The compiled OS program (`os-program/os/main.json`, `cairo-compile --proof_mode`).
 pub const OS_PROGRAM_JSON: &str = include_str!("../../../os-program/os/main.json");
@@ -62,80 +58,6 @@ pub struct BlockExecution {
     pub run: OsRun,
     /// The executor's run of the same block (receipts, state diff) the OS replayed.
     pub executor: executor::BlockExecution,
-}
-
-/// The relocated proof-mode run: what `cairo-air` proves.
-#[derive(Clone, Debug)]
-pub struct OsRun {
-    /// The OS program's bytecode.
-    pub program: Vec<Felt>,
-    /// `(pc, ap, fp)` before each step.
-    pub trace: Vec<(u64, u64, u64)>,
-    /// Relocated memory (`None` for cells never written).
-    pub memory: Vec<Option<Felt>>,
-    /// `(builtin name, begin, stop)` of each builtin segment, in `%builtins` order.
-    pub builtin_segments: Vec<(&'static str, u64, u64)>,
-    /// The output segment's contents.
-    pub output: Vec<Felt>,
-    /// The signature of each `ecdsa` instance the run used (contracts' `verify_ecdsa_signature`,
-    /// e.g. an account's `__validate__`): `(relocated address of the instance, r, w)` with
-    /// `w = s^-1`, ascending by address (cairo-vm's AIR private input).
-    pub signatures: Vec<(u64, Felt, Felt)>,
-}
-
-impl OsRun {
-    /// The run as `cairo-air` proves it. Fails if a builtin segment is one the prover does not
-    /// have (the OS uses output, pedersen, range_check, ecdsa, bitwise and poseidon, all
-    /// supported) or if an `ecdsa` instance has no signature.
-    pub fn to_cairo_execution(&self) -> Result<cairo_air::CairoExecution, OsError> {
-        let felt = |x: &Felt| {
-            stark::felt_from_bytes(&x.to_bytes_be()).expect("a canonical felt is below p")
-        };
-        let builtins = self
-            .builtin_segments
-            .iter()
-            .map(|(name, begin, stop)| {
-                let builtin = cairo_air::Builtin::from_name(name)
-                    .ok_or_else(|| OsError::Program(format!("builtin {name} is not provable")))?;
-                Ok(cairo_air::BuiltinSegment { builtin, begin: *begin, stop: *stop })
-            })
-            .collect::<Result<Vec<_>, OsError>>()?;
-        // Every instance of the ecdsa segment (two cells: public key, message) has its signature.
-        if let Some(&(_, begin, stop)) =
-            self.builtin_segments.iter().find(|(name, _, _)| *name == "ecdsa")
-        {
-            let mut signatures = self.signatures.iter().map(|(address, _, _)| *address);
-            for address in (begin..stop).step_by(2) {
-                if signatures.next() != Some(address) {
-                    return Err(OsError::Rejected(format!(
-                        "the ecdsa instance at {address} has no signature"
-                    )));
-                }
-            }
-            if let Some(address) = signatures.next() {
-                return Err(OsError::Rejected(format!(
-                    "a signature at {address} is outside the ecdsa segment"
-                )));
-            }
-        }
-        let signatures = self
-            .signatures
-            .iter()
-            .map(|(address, r, w)| cairo_air::EcdsaSignature {
-                address: *address,
-                r: felt(r),
-                w: felt(w),
-            })
-            .collect();
-        Ok(cairo_air::CairoExecution {
-            program: self.program.iter().map(felt).collect(),
-            trace: self.trace.clone(),
-            memory: self.memory.iter().map(|cell| cell.as_ref().map(felt)).collect(),
-            builtins,
-            output: self.output.iter().map(felt).collect(),
-            signatures,
-        })
-    }
 }
 
 /// Loads the OS program.
@@ -181,11 +103,22 @@ pub struct PreparedBlock {
 }
 
 impl PreparedBlock {
-    /// Runs the OS in proof mode.
+    /// Runs the OS in proof mode, its memory segments laid out as cairo-vm relocates them.
     pub fn run(self) -> Result<BlockExecution, OsError> {
-        let run = run_os(self.input, self.classes, self.witness)?;
-        let public_output = BlockPublicOutput::from_felts(&run.output)?;
-        Ok(BlockExecution { public_output, steps: run.trace.len(), run, executor: self.executor })
+        self.run_placed(SegmentSizes::cairo_vm_layout)
+    }
+
+    /// Runs the OS in proof mode and lays its memory segments out at the bases `place` returns
+    /// (by segment index; pointers are relocated with the same table). For adversarial tests: a
+    /// prover may lay a run out as it likes, the verifier decides what the statement it gets
+    /// proves (segments in the program's order, disjoint, the program's builtin list).
+    pub fn run_placed(
+        self,
+        place: impl FnOnce(&SegmentSizes) -> Vec<usize>,
+    ) -> Result<BlockExecution, OsError> {
+        let run = run_os(self.input, self.classes, self.witness, place)?;
+        let public_output = BlockPublicOutput::from_felts(&run.output())?;
+        Ok(BlockExecution { public_output, steps: run.steps(), run, executor: self.executor })
     }
 }
 
@@ -340,82 +273,6 @@ pub fn prepare_block<B: Backend>(
     ];
     let input = OsInput { block_info, transactions, calls: tx_calls, pre_contracts, pre_classes };
     Ok(PreparedBlock { input, classes: class_inputs, witness, executor: execution })
-}
-
-/// Runs the OS program in proof mode over `input`.
-fn run_os(
-    input: OsInput,
-    classes: Vec<ClassInput>,
-    witness: StateWitness,
-) -> Result<OsRun, OsError> {
-    let program = os_program()?;
-    let mut builtin = BuiltinHintProcessor::new_empty();
-    crate::state_update::register_hints(&mut builtin);
-    let mut processor = OsHintProcessor::new(builtin, input, classes);
-    let mut scopes = ExecutionScopes::new();
-    crate::state_update::enter_witness(&mut scopes, witness);
-    let config = cairo_air::proof_mode_config();
-    let runner = cairo_run_program_with_initial_scope(&program, &config, &mut processor, scopes)
-        .map_err(|e| OsError::Rejected(e.to_string()))?;
-
-    let trace = runner
-        .relocated_trace
-        .as_ref()
-        .ok_or_else(|| OsError::Rejected("no relocated trace".into()))?
-        .iter()
-        .map(|entry| (entry.pc as u64, entry.ap as u64, entry.fp as u64))
-        .collect();
-    let memory: Vec<Option<Felt>> = runner.relocated_memory.clone();
-    let program_words = program
-        .iter_data()
-        .map(|word| match word {
-            MaybeRelocatable::Int(value) => Ok(*value),
-            MaybeRelocatable::RelocatableValue(_) => {
-                Err(OsError::Program("relocatable in program data".into()))
-            }
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    let segments =
-        runner.get_memory_segment_addresses().map_err(|e| OsError::Rejected(e.to_string()))?;
-    let mut builtin_segments = Vec::new();
-    let mut output = Vec::new();
-    let mut signatures = Vec::new();
-    for name in program.iter_builtins() {
-        let (begin, stop) = *segments
-            .get(name.to_str())
-            .ok_or_else(|| OsError::Rejected(format!("no segment for {}", name.to_str())))?;
-        if name.to_str() == "output" {
-            output =
-                (begin..stop)
-                    .map(|address| {
-                        memory.get(address).copied().flatten().ok_or_else(|| {
-                            OsError::Rejected(format!("output cell {address} is empty"))
-                        })
-                    })
-                    .collect::<Result<_, _>>()?;
-        }
-        if *name == BuiltinName::ecdsa {
-            // Instance `index` lies at `begin + 2 index` once relocated.
-            let private = runner.get_air_private_input();
-            signatures = private
-                .0
-                .get(&BuiltinName::ecdsa)
-                .into_iter()
-                .flatten()
-                .filter_map(|input| match input {
-                    PrivateInput::Signature(s) => Some((
-                        begin as u64 + 2 * s.index as u64,
-                        s.signature_input.r,
-                        s.signature_input.w,
-                    )),
-                    _ => None,
-                })
-                .collect();
-            signatures.sort_by_key(|(address, _, _)| *address);
-        }
-        builtin_segments.push((name.to_str(), begin as u64, stop as u64));
-    }
-    Ok(OsRun { program: program_words, trace, memory, builtin_segments, output, signatures })
 }
 
 /// The OS's view of a class.

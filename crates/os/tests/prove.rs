@@ -48,6 +48,6 @@ fn block_proof_verifies_against_the_os_program_hash() {
 
     // A run whose signature is missing is refused before proving.
     let mut run = proven.os.run.clone();
-    run.signatures.clear();
+    run.execution.signatures.clear();
     assert!(matches!(run.to_cairo_execution(), Err(os::OsError::Rejected(_))));
 }

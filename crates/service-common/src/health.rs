@@ -78,7 +78,7 @@ impl Health {
                 last_error: f.last_error.clone(),
             })
             .collect();
-        stalls.sort_by(|a, b| b.stuck_for.cmp(&a.stuck_for));
+        stalls.sort_by_key(|stall| std::cmp::Reverse(stall.stuck_for));
         stalls
     }
 

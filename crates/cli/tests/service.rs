@@ -5,44 +5,13 @@
 //! exactly one stored proof, each proof verifies against the OS program hash, and no block was
 //! proven more than once besides the one in flight at the kill.
 
-use std::io::{BufRead, BufReader, Read, Write};
+mod common;
+
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Child;
 
+use common::*;
 use serde_json::{Value, json};
-
-fn bin() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_watcher-prover"));
-    command.env("RUST_LOG", "warn,cairo_vm=off");
-    command
-}
-
-/// Spawns `command` and returns it with the text after `prefix` on the first stdout line that
-/// starts with it.
-fn spawn_until(mut command: Command, prefix: &str) -> (Child, String) {
-    let mut child = command.stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let mut lines = BufReader::new(stdout).lines();
-    let found = lines
-        .by_ref()
-        .map_while(Result::ok)
-        .find_map(|line| line.strip_prefix(prefix).map(|rest| rest.trim().to_owned()));
-    // Keep draining stdout so the child never blocks on a full pipe.
-    std::thread::spawn(move || for _ in lines {});
-    (child, found.unwrap_or_else(|| panic!("no line starting with {prefix:?}")))
-}
-
-fn start_devnet(dir: &Path) -> (Child, String) {
-    let mut command = bin();
-    command
-        .args(["devnet", "--rpc-addr", "127.0.0.1:0", "--block-time", "400ms", "--accounts", "4"])
-        .arg("--data-dir")
-        .arg(dir);
-    let (child, rest) = spawn_until(command, "JSON-RPC");
-    let url = rest.split(" on ").nth(1).expect("devnet prints its RPC address").to_owned();
-    (child, url)
-}
 
 fn start_service(rpc_url: &str, data_dir: &Path) -> (Child, String) {
     let mut command = bin();
@@ -54,23 +23,6 @@ fn start_service(rpc_url: &str, data_dir: &Path) -> (Child, String) {
     spawn_until(command, "query API on ")
 }
 
-/// A JSON-RPC call over a plain HTTP/1.0 POST (independent of the service's own client code).
-fn rpc(url: &str, method: &str, params: Value) -> Value {
-    let addr = url.trim_start_matches("http://");
-    let body = json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params}).to_string();
-    let mut stream = std::net::TcpStream::connect(addr).unwrap();
-    write!(
-        stream,
-        "POST / HTTP/1.0\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
-        body.len()
-    )
-    .unwrap();
-    let mut response = String::new();
-    stream.read_to_string(&mut response).unwrap();
-    let json = response.split("\r\n\r\n").nth(1).expect("HTTP body");
-    serde_json::from_str(json).expect("JSON-RPC response")
-}
-
 fn latest_proven(api: &str) -> Option<u64> {
     rpc(api, "prover_latestProvenBlock", json!([]))["result"]["block_number"].as_u64()
 }
@@ -79,31 +31,6 @@ fn latest_proven(api: &str) -> Option<u64> {
 fn chain_felt(hex: &str) -> String {
     let digits = hex.trim_start_matches("0x").trim_start_matches('0');
     format!("0x{digits}")
-}
-
-fn wait_until(seconds: u64, what: &str, mut condition: impl FnMut() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(seconds);
-    while !condition() {
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
-
-fn terminate(mut child: Child, what: &str) {
-    let pid = child.id().to_string();
-    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            assert!(status.success(), "{what} exited with {status}");
-            return;
-        }
-        if Instant::now() > deadline {
-            child.kill().ok();
-            panic!("{what} did not stop on SIGTERM");
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
 }
 
 #[test]

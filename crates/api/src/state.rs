@@ -12,6 +12,9 @@ use service_common::{Metrics, VerifyPolicy};
 #[derive(Clone, Debug)]
 pub struct ApiConfig {
     /// Largest JSON-RPC request body: a supplied proof travels hex-encoded, twice its size.
+    /// The default, 16 MiB, admits proofs up to 8 MiB (an OS block proof is 1.5 to 2 MB at
+    /// `standard`); a larger body is refused before it is read, so a flood of huge
+    /// `prover_verifyProof` calls costs little (benches/RESULTS.md, "query API under a flood").
     pub max_request_body_bytes: u32,
     /// Largest JSON-RPC response body: `prover_getProof` returns the proof hex-encoded.
     pub max_response_body_bytes: u32,
@@ -33,7 +36,7 @@ pub struct ApiConfig {
 impl Default for ApiConfig {
     fn default() -> Self {
         ApiConfig {
-            max_request_body_bytes: 64 << 20,
+            max_request_body_bytes: 16 << 20,
             max_response_body_bytes: 64 << 20,
             max_page_size: 1000,
             max_concurrent_verifications: 2,

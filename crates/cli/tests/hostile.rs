@@ -78,6 +78,12 @@ fn hostile_requests_and_blocks_over_budget_leave_the_services_up() {
         let reason = status(number)["reason"].as_str().unwrap_or_default().to_owned();
         assert!(reason.contains("over the prover's budget"), "block {number}: {reason}");
     }
+    // Row 5: the query API refuses a body over its 16 MiB limit before reading it.
+    let (status, body) = post_large(&api, 20 << 20);
+    assert!(
+        status == 413 || body.contains("-32007") || body.contains("too big"),
+        "status {status}: {body:.200}"
+    );
     let (live, _) = http_get(&api, "/livez");
     assert_eq!(live, 200);
     let (ready, health) = http_get(&api, "/health");

@@ -231,4 +231,32 @@ fn a_forged_new_state_root_is_refused_by_the_builtin_list_binding() {
         matches!(refused, Err(LightClientError::OsProgramMismatch { pinned, .. }) if pinned == os_hash),
         "{refused:?}"
     );
+
+    verify_os_with_the_binary(&proof);
+}
+
+/// `watcher-prover verify --os` on the forgery: exit 1, "the proof is for program X, expected
+/// the OS's". The binary is
+/// the `cli` package's; `cargo test --workspace` (`make test`, CI) builds it beside this test,
+/// `cargo test -p os` alone does not, and then this part says so and is skipped.
+fn verify_os_with_the_binary(proof: &[u8]) {
+    let test = std::env::current_exe().unwrap();
+    let binary = test.parent().and_then(|deps| deps.parent()).map(|dir| dir.join("watcher-prover"));
+    let Some(binary) = binary.filter(|path| path.exists()) else {
+        eprintln!(
+            "watcher-prover not built: `verify --os` on the forgery skipped (make test runs it)"
+        );
+        return;
+    };
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), proof).unwrap();
+    let out = std::process::Command::new(binary)
+        .arg("verify")
+        .arg(file.path())
+        .args(["--os", "--min-security", "0"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "verify --os: {stderr}");
+    assert!(stderr.contains("the proof is for program"), "{stderr}");
 }

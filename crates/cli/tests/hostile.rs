@@ -10,20 +10,9 @@ mod common;
 
 use std::io::{Read, Write};
 use std::path::Path;
-use std::process::Child;
 
 use common::*;
 use serde_json::json;
-
-fn start_service(rpc_url: &str, data_dir: &Path, budget: &str) -> (Child, String) {
-    let mut command = bin();
-    command
-        .args(["run", "--rpc-url", rpc_url, "--api-addr", "127.0.0.1:0", "--security", "test"])
-        .args(["--workers", "1", "--poll-interval", "100ms", "--max-prove-memory", budget])
-        .arg("--data-dir")
-        .arg(data_dir);
-    spawn_until(command, "query API on ")
-}
 
 /// POSTs a body of `size` bytes of JSON to `url`; returns the HTTP status and the body.
 fn post_large(url: &str, size: usize) -> (u16, String) {
@@ -70,7 +59,8 @@ fn hostile_requests_and_blocks_over_budget_leave_the_services_up() {
     let head = rpc(&rpc_url, "starknet_blockNumber", json!([]))["result"].as_u64().unwrap();
 
     // Rows 1 and 2: every block is over a 1 MiB budget.
-    let (service, api) = start_service(&rpc_url, &dir.path().join("service"), "1MiB");
+    let (service, api) =
+        start_service(&rpc_url, &dir.path().join("service"), &["--max-prove-memory", "1MiB"]);
     let status =
         |number: u64| rpc(&api, "prover_getProofStatus", json!([number]))["result"].clone();
     wait_until(120, "every block settled", || (1..=head).all(|n| status(n)["status"] == "failed"));
@@ -118,7 +108,8 @@ fn a_declare_too_costly_to_prove_is_parked_and_the_next_block_is_proven() {
         rpc(&rpc_url, "starknet_blockNumber", json!([]))["result"].as_u64().unwrap();
 
     // A budget that a transfer block fits in and a 20,000-Pedersen block does not.
-    let (service, api) = start_service(&rpc_url, &dir.path().join("service"), "8GiB");
+    let (service, api) =
+        start_service(&rpc_url, &dir.path().join("service"), &["--max-prove-memory", "8GiB"]);
     let status =
         |number: u64| rpc(&api, "prover_getProofStatus", json!([number]))["result"].clone();
     wait_until(300, "the declare block settled", || status(declare_block)["status"] == "failed");

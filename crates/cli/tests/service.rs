@@ -7,21 +7,8 @@
 
 mod common;
 
-use std::path::Path;
-use std::process::Child;
-
 use common::*;
 use serde_json::{Value, json};
-
-fn start_service(rpc_url: &str, data_dir: &Path) -> (Child, String) {
-    let mut command = bin();
-    command
-        .args(["run", "--rpc-url", rpc_url, "--api-addr", "127.0.0.1:0", "--security", "test"])
-        .args(["--workers", "1", "--poll-interval", "100ms"])
-        .arg("--data-dir")
-        .arg(data_dir);
-    spawn_until(command, "query API on ")
-}
 
 fn latest_proven(api: &str) -> Option<u64> {
     rpc(api, "prover_latestProvenBlock", json!([]))["result"]["block_number"].as_u64()
@@ -45,13 +32,13 @@ fn sigkill_and_restart_lose_and_repeat_no_proof() {
     assert!(load.status.success(), "load: {}", String::from_utf8_lossy(&load.stderr));
 
     let data_dir = dir.path().join("service");
-    let (service, api) = start_service(&rpc_url, &data_dir);
+    let (service, api) = start_service(&rpc_url, &data_dir, &[]);
     wait_until(120, "a first proof", || latest_proven(&api).is_some_and(|n| n >= 2));
     let mut service = service;
     service.kill().unwrap(); // SIGKILL: no chance to checkpoint anything
     service.wait().unwrap();
 
-    let (service, api) = start_service(&rpc_url, &data_dir);
+    let (service, api) = start_service(&rpc_url, &data_dir, &[]);
     let head = rpc(&rpc_url, "starknet_blockNumber", json!([]))["result"].as_u64().unwrap();
     wait_until(240, "catch-up after the restart", || {
         latest_proven(&api).is_some_and(|n| n >= head)

@@ -84,6 +84,19 @@ pub fn terminate(mut child: Child, what: &str) {
     }
 }
 
+/// Starts `watcher-prover run` on `rpc_url` (test preset, one worker, API on a free port) with
+/// `extra` flags; returns it with the API's address.
+pub fn start_service(rpc_url: &str, data_dir: &Path, extra: &[&str]) -> (Child, String) {
+    let mut command = bin();
+    command
+        .args(["run", "--rpc-url", rpc_url, "--api-addr", "127.0.0.1:0", "--security", "test"])
+        .args(["--workers", "1", "--poll-interval", "100ms"])
+        .args(extra)
+        .arg("--data-dir")
+        .arg(data_dir);
+    spawn_until(command, "query API on ")
+}
+
 /// `GET path` over plain HTTP/1.0: the status code and the body.
 pub fn http_get(url: &str, path: &str) -> (u16, String) {
     let addr = url.trim_start_matches("http://");

@@ -222,22 +222,7 @@ impl JobIndex {
     /// replays and proves it anew. `Divergent` jobs have their own call,
     /// [`JobIndex::retry_divergent`]. Returns the block numbers put back.
     pub async fn retry_failed(&self, from_block: u64) -> Result<Vec<u64>> {
-        let retried = self.write_scanned(
-            "retry failed",
-            |record| {
-                record.block_number >= from_block && record.status.kind() == JobStatusKind::Failed
-            },
-            |record| {
-                if let JobStatus::Failed { reason } = &record.status {
-                    record.last_error = Some(reason.clone());
-                }
-                record.status = JobStatus::Pending;
-                record.attempts = 0;
-            },
-            |_| Ok(()),
-        )?;
-        self.flush().await?;
-        Ok(retried)
+        self.requeue("retry failed", from_block, JobStatusKind::Failed).await
     }
 
     /// Operator retry of disagreements: every `Divergent` job at or above `from_block` becomes
@@ -245,15 +230,27 @@ impl JobIndex {
     /// afresh (the sequencer may have served the right one since). The caller forgets its
     /// replayed state from the lowest of them. Returns the block numbers put back.
     pub async fn retry_divergent(&self, from_block: u64) -> Result<Vec<u64>> {
+        self.requeue("retry divergent", from_block, JobStatusKind::Divergent).await
+    }
+
+    /// Every `kind` job at or above `from_block` back to `Pending`, attempts cleared, why it
+    /// ended there kept in `last_error`.
+    async fn requeue(
+        &self,
+        operation: &'static str,
+        from_block: u64,
+        kind: JobStatusKind,
+    ) -> Result<Vec<u64>> {
         let retried = self.write_scanned(
-            "retry divergent",
+            operation,
+            |record| record.block_number >= from_block && record.status.kind() == kind,
             |record| {
-                record.block_number >= from_block
-                    && record.status.kind() == JobStatusKind::Divergent
-            },
-            |record| {
-                if let JobStatus::Divergent { evidence } = &record.status {
-                    record.last_error = Some(format!("divergent: {evidence}"));
+                match &record.status {
+                    JobStatus::Failed { reason } => record.last_error = Some(reason.clone()),
+                    JobStatus::Divergent { evidence } => {
+                        record.last_error = Some(format!("divergent: {evidence}"));
+                    }
+                    _ => {}
                 }
                 record.status = JobStatus::Pending;
                 record.attempts = 0;

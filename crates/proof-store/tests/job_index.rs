@@ -151,6 +151,32 @@ async fn retry_failed_requeues_failed_jobs_from_a_block_on() {
 }
 
 #[tokio::test]
+async fn retry_divergent_requeues_divergent_jobs_only() {
+    let index = JobIndex::temporary().unwrap();
+    for n in 1..=3 {
+        index.enqueue(n, hash(n), hash(n - 1)).await.unwrap();
+        index.mark_replayed(n, hash(n), Felt32::from_u64(n)).await.unwrap();
+    }
+    let evidence = r#"{"block_hash":"differs"}"#.to_string();
+    for n in [1, 2] {
+        index
+            .transition(n, hash(n), JobStatus::Divergent { evidence: evidence.clone() })
+            .await
+            .unwrap();
+    }
+    index.transition(3, hash(3), JobStatus::Proving).await.unwrap();
+    index.transition(3, hash(3), JobStatus::Failed { reason: "x".into() }).await.unwrap();
+
+    assert_eq!(index.retry_divergent(2).await.unwrap(), vec![2]);
+    let two = index.get(2).unwrap().unwrap();
+    assert_eq!(two.status, JobStatus::Pending);
+    assert_eq!(two.last_error, Some(format!("divergent: {evidence}")), "the evidence is kept");
+    assert_eq!(index.get(1).unwrap().unwrap().status.kind(), JobStatusKind::Divergent);
+    assert_eq!(index.get(3).unwrap().unwrap().status.kind(), JobStatusKind::Failed);
+    assert_eq!(index.retry_divergent(0).await.unwrap(), vec![1]);
+}
+
+#[tokio::test]
 async fn checkpoint_advances_only_over_contiguous_stored_blocks() {
     let index = JobIndex::temporary().unwrap();
     for n in 10..15 {

@@ -50,13 +50,7 @@ fn hostile_requests_and_blocks_over_budget_leave_the_services_up() {
     let head = rpc(&rpc_url, "starknet_blockNumber", json!([]));
     assert!(head["result"].is_u64(), "the devnet still serves: {head}");
 
-    let load = bin()
-        .args(["load", "--rpc-url", &rpc_url, "--tps", "10", "--duration", "2s"])
-        .args(["--accounts", "4", "--mix", "fib,erc20"])
-        .output()
-        .unwrap();
-    assert!(load.status.success(), "load: {}", String::from_utf8_lossy(&load.stderr));
-    let head = rpc(&rpc_url, "starknet_blockNumber", json!([]))["result"].as_u64().unwrap();
+    let head = send_load(&rpc_url, "10", "2s", "fib,erc20");
 
     // Rows 1 and 2: every block is over a 1 MiB budget.
     let (service, api) =
@@ -116,13 +110,7 @@ fn a_declare_too_costly_to_prove_is_parked_and_the_next_block_is_proven() {
     let reason = status(declare_block)["reason"].as_str().unwrap_or_default().to_owned();
     assert!(reason.contains("over the prover's budget"), "{reason}");
 
-    let load = bin()
-        .args(["load", "--rpc-url", &rpc_url, "--tps", "2", "--duration", "1s"])
-        .args(["--accounts", "4", "--mix", "erc20"])
-        .output()
-        .unwrap();
-    assert!(load.status.success(), "load: {}", String::from_utf8_lossy(&load.stderr));
-    let head = rpc(&rpc_url, "starknet_blockNumber", json!([]))["result"].as_u64().unwrap();
+    let head = send_load(&rpc_url, "2", "1s", "erc20");
     wait_until(300, "the blocks after it proven", || {
         (declare_block + 1..=head).all(|n| status(n)["status"] == "proven")
     });

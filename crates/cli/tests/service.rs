@@ -24,12 +24,7 @@ fn chain_felt(hex: &str) -> String {
 fn sigkill_and_restart_lose_and_repeat_no_proof() {
     let dir = tempfile::tempdir().unwrap();
     let (devnet, rpc_url) = start_devnet(&dir.path().join("devnet"));
-    let load = bin()
-        .args(["load", "--rpc-url", &rpc_url, "--tps", "10", "--duration", "2s"])
-        .args(["--accounts", "4", "--mix", "fib,erc20"])
-        .output()
-        .unwrap();
-    assert!(load.status.success(), "load: {}", String::from_utf8_lossy(&load.stderr));
+    send_load(&rpc_url, "10", "2s", "fib,erc20");
 
     let data_dir = dir.path().join("service");
     let (service, api) = start_service(&rpc_url, &data_dir, &[]);

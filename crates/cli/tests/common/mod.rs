@@ -97,6 +97,18 @@ pub fn start_service(rpc_url: &str, data_dir: &Path, extra: &[&str]) -> (Child, 
     spawn_until(command, "query API on ")
 }
 
+/// Runs `watcher-prover load` against `rpc_url` (`tps`, `duration`, `mix`, the devnet's four
+/// accounts), asserts that it succeeded, and returns the devnet's head after it.
+pub fn send_load(rpc_url: &str, tps: &str, duration: &str, mix: &str) -> u64 {
+    let load = bin()
+        .args(["load", "--rpc-url", rpc_url, "--tps", tps, "--duration", duration])
+        .args(["--accounts", "4", "--mix", mix])
+        .output()
+        .unwrap();
+    assert!(load.status.success(), "load: {}", String::from_utf8_lossy(&load.stderr));
+    rpc(rpc_url, "starknet_blockNumber", json!([]))["result"].as_u64().unwrap()
+}
+
 /// `GET path` over plain HTTP/1.0: the status code and the body.
 pub fn http_get(url: &str, path: &str) -> (u16, String) {
     let addr = url.trim_start_matches("http://");

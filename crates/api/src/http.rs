@@ -1,6 +1,7 @@
 //! The plain HTTP routes served beside JSON-RPC: `GET /proofs/{block_number}`, `GET /health`,
-//! `/livez` and `/readyz` ([`crate::health`]), `GET /metrics`. [`route`] answers them and returns `None` for every other request, which
-//! then goes to the JSON-RPC service.
+//! `/livez` and `/readyz` ([`crate::health`]), `GET /metrics`, and the web pages
+//! ([`crate::web`]: `GET /`, `/block/N`, ...). [`route`] answers them and returns `None` for
+//! every other request (`POST /` among them), which then goes to the JSON-RPC service.
 
 use hyper::header::{CONTENT_TYPE, HeaderValue};
 use hyper::{Method, Response, StatusCode};
@@ -14,13 +15,22 @@ use crate::state::ApiState;
 
 /// Answers the HTTP routes; `None` means "not ours" (JSON-RPC handles it).
 pub async fn route(state: &ApiState, method: &Method, path: &str) -> Option<Response<HttpBody>> {
-    let known = matches!(path, "/health" | "/livez" | "/readyz" | "/metrics")
+    let web = crate::web::is_web_path(path);
+    let known = web
+        || matches!(path, "/health" | "/livez" | "/readyz" | "/metrics")
         || path.starts_with("/proofs/");
     if !known {
         return None;
     }
     if method != Method::GET && method != Method::HEAD {
+        // `POST /` is JSON-RPC; every other method on a route of ours is refused.
+        if path == "/" {
+            return None;
+        }
         return Some(text(StatusCode::METHOD_NOT_ALLOWED, "only GET\n"));
+    }
+    if web {
+        return Some(crate::web::route(state, path).await);
     }
     Some(match path {
         "/health" | "/readyz" => health::respond(health::ready(state)),
@@ -57,11 +67,15 @@ async fn proof(state: &ApiState, block: &str) -> Response<HttpBody> {
     }
 }
 
-fn text(status: StatusCode, body: &'static str) -> Response<HttpBody> {
+pub(crate) fn text(status: StatusCode, body: &'static str) -> Response<HttpBody> {
     respond(status, "text/plain; charset=utf-8", body.as_bytes().to_vec())
 }
 
-fn respond(status: StatusCode, content_type: &'static str, body: Vec<u8>) -> Response<HttpBody> {
+pub(crate) fn respond(
+    status: StatusCode,
+    content_type: &'static str,
+    body: Vec<u8>,
+) -> Response<HttpBody> {
     let mut response = Response::new(HttpBody::from(body));
     *response.status_mut() = status;
     response.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static(content_type));

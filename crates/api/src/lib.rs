@@ -27,7 +27,11 @@
 //!   and nothing in the pipeline has been failing for [`ApiConfig::stall_after`]; 503 with the
 //!   stuck operations otherwise (see [`health`]); `GET /livez`: 200 while the process answers;
 //! * `GET /metrics`: Prometheus text format, from the [`Metrics`] handle that the watcher
-//!   pipeline updates.
+//!   pipeline updates;
+//! * the web pages ([`web`]): `GET /` (status page), `GET /status.json`, `GET /block/N` (a
+//!   block's page, which verifies its proof in the browser with the WebAssembly verifier of
+//!   `crates/web-verifier`, built by this crate's `build.rs`), `GET /assets/…` and
+//!   `GET /relay/block/N` (the sequencer's headers, for browsers that cannot reach it).
 //!
 //! Everything else goes to the JSON-RPC server (`POST /`).
 //!
@@ -75,6 +79,7 @@ pub mod server;
 pub mod state;
 pub mod types;
 pub mod verify;
+pub mod web;
 
 pub use error::ApiError;
 pub use rpc::{ProverApiClient, ProverApiServer};

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use proof_store::{JobIndex, ProofStore};
 
 use crate::gate::VerifyGate;
+use crate::web::relay::SequencerRelay;
 use service_common::{Metrics, VerifyPolicy};
 
 /// Limits of the server.
@@ -31,6 +32,10 @@ pub struct ApiConfig {
     /// How long a pipeline operation may keep failing (a full disk, an unreachable store or
     /// sequencer) before `/health` and `/readyz` answer 503 "stalled".
     pub stall_after: std::time::Duration,
+    /// The sequencer's JSON-RPC URL, as a browser should reach it: the block pages read the
+    /// headers they check from it, and `/relay/block/N` fetches them for browsers that cannot.
+    /// `None`: the pages cannot check bindings (they say so).
+    pub sequencer_url: Option<String>,
 }
 
 impl Default for ApiConfig {
@@ -43,6 +48,7 @@ impl Default for ApiConfig {
             max_waiting_verifications: 8,
             shutdown_grace: std::time::Duration::from_secs(10),
             stall_after: std::time::Duration::from_secs(60),
+            sequencer_url: None,
         }
     }
 }
@@ -63,6 +69,8 @@ pub struct ApiState {
     /// Admission of verifications (see [`ApiConfig::max_concurrent_verifications`] and
     /// [`ApiConfig::max_waiting_verifications`]).
     pub(crate) verify_gate: Arc<VerifyGate>,
+    /// The sequencer relay of the block pages, when [`ApiConfig::sequencer_url`] is set.
+    pub(crate) relay: Option<Arc<SequencerRelay>>,
 }
 
 impl ApiState {
@@ -88,6 +96,14 @@ impl ApiState {
             config.max_concurrent_verifications,
             config.max_waiting_verifications,
         ));
-        ApiState { store, jobs, policy, metrics, config: Arc::new(config), verify_gate }
+        let relay =
+            config.sequencer_url.as_deref().and_then(|url| match SequencerRelay::new(url) {
+                Ok(relay) => Some(Arc::new(relay)),
+                Err(error) => {
+                    tracing::warn!(url, %error, "the block pages' sequencer relay is off");
+                    None
+                }
+            });
+        ApiState { store, jobs, policy, metrics, config: Arc::new(config), verify_gate, relay }
     }
 }

@@ -128,6 +128,7 @@ async fn demo(args: DemoArgs) -> Result<()> {
         RunningService::start(&service_config, prover(&service_config), stopping.clone()).await?;
     println!("devnet JSON-RPC on {rpc_url} (block time {:?})", args.block_time);
     println!("query API on http://{}", service.api_addr);
+    println!("status page: http://{}/", service.api_addr);
     println!("data in {}", args.data_dir.display());
     println!(
         "proving with the bundled OS program {:#x} at {} security",

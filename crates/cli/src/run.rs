@@ -50,6 +50,7 @@ async fn serve(config: ServiceConfig) -> Result<()> {
     println!("watching {} (data in {})", config.rpc_url, config.data_dir.display());
     println!("proofs to {}", config.store);
     println!("query API on http://{}", service.api_addr);
+    println!("status page: http://{}/", service.api_addr);
     println!(
         "proving with the bundled OS program {:#x} at {} security (stored proofs: >= {} bits)",
         config.os_hash, config.security, config.min_security
@@ -117,7 +118,11 @@ impl RunningService {
             .with_context(|| format!("cannot listen on {}", config.api_addr))?;
         listener.set_nonblocking(true)?;
         let api_addr = listener.local_addr()?;
-        let api_config = ApiConfig { stall_after: config.stall_after, ..ApiConfig::default() };
+        let api_config = ApiConfig {
+            stall_after: config.stall_after,
+            sequencer_url: Some(config.rpc_url.clone()),
+            ..ApiConfig::default()
+        };
         let state =
             ApiState::with_config(store.clone(), jobs.clone(), policy, metrics.clone(), api_config);
         let api_runtime = tokio::runtime::Builder::new_multi_thread()

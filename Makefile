@@ -1,6 +1,6 @@
 # The few commands a contributor needs. See README.md.
 
-.PHONY: check-layers build test test-slow test-e2e regenerate-fixtures lint fmt cairo cairo-check bench
+.PHONY: check-layers build test test-browser test-slow test-e2e regenerate-fixtures lint fmt cairo cairo-check bench
 
 build:
 	cargo build --release
@@ -8,6 +8,11 @@ build:
 # The test command (CI runs it): every crate, unit, integration and doc tests.
 test:
 	cargo test --workspace
+
+# The status page and the in-browser verifier, in headless Chromium (installs Chromium with apt
+# and playwright-core with npm when missing; CI runs it after `make test`).
+test-browser:
+	scripts/browser-test.sh
 
 # The #[ignore]d measurements, in release mode (today the executor's transfers per second).
 # Not the golden-proof regenerator (it rewrites fixtures: `make regenerate-fixtures`) nor the

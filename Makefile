@@ -1,13 +1,17 @@
 # The few commands a contributor needs. See README.md.
 
-.PHONY: check-layers build test test-browser test-slow test-e2e regenerate-fixtures lint fmt cairo cairo-check bench
+.PHONY: check-layers build wasm-target test test-browser test-slow test-e2e regenerate-fixtures lint fmt cairo cairo-check bench
 
-build:
+build: wasm-target
 	cargo build --release
 
 # The test command (CI runs it): every crate, unit, integration and doc tests.
-test:
+test: wasm-target
 	cargo test --workspace
+
+# The block pages' verifier is built for the browser (crates/api/build.rs needs the target).
+wasm-target:
+	rustup target add wasm32-unknown-unknown >/dev/null 2>&1 || true
 
 # The status page and the in-browser verifier, in headless Chromium (installs Chromium with apt
 # and playwright-core with npm when missing; CI runs it after `make test`).

@@ -108,15 +108,15 @@ test("a block's proof verifies in the page against the sequencer's headers", asy
   assert.equal(result.pinned, OS_HASH);
   assert.ok(result.detail.includes(`OS program hash ${OS_HASH}`), result.detail);
   assert.ok(BigInt(result.detail.match(/binds block hash (0x[0-9a-f]+)/)[1]) === BigInt(block.block_hash), result.detail);
-  assert.match(result.source, /directly/, "the devnet sends CORS headers: the page asks it itself");
-  assert.match(result.anchor, /header of block/);
-  assert.ok(result.transactions >= 0);
   const wasmResponse = await wasm;
   assert.ok(wasmResponse, "the page loaded the WebAssembly verifier");
   measured.wasm_bytes = (await wasmResponse.body()).length;
   measured.verify_ms = result.verifyMs;
   measured.block_number = block.block_number;
   measured.proof_bytes = Number((await page.textContent("#proof dd")).match(/\d+/)[0]);
+  console.log("measured:", JSON.stringify(measured));
+  assert.match(result.anchor, /header of block/);
+  assert.match(result.source, /directly/, "the devnet sends CORS headers: the page asks it itself");
   await page.close();
 });
 

@@ -98,6 +98,14 @@ async function check() {
   const milliseconds = Math.round(performance.now() - started);
   panel.dataset.verifyMs = String(milliseconds);
 
+  const headerFields = $("header");
+  field(headerFields, "block hash", header.block_hash);
+  field(headerFields, "parent hash", header.parent_hash);
+  field(headerFields, "state root", header.new_root);
+  field(headerFields, "timestamp", `${header.timestamp} (${new Date(header.timestamp * 1000).toISOString()})`);
+  field(headerFields, "sequencer", header.sequencer_address);
+  field(headerFields, "Starknet version", header.starknet_version);
+  field(headerFields, "status", header.status);
   const transactions = $("transactions");
   for (const hash of header.transactions ?? []) {
     const item = document.createElement("li");

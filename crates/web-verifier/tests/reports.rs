@@ -94,3 +94,27 @@ fn reports_serialize_with_their_verdict() {
     .unwrap();
     assert_eq!(exported, json, "the JavaScript export answers the same report");
 }
+
+/// The native time of `check_block` on a real OS block proof, to compare with the browser's
+/// (benches/RESULTS.md). `WEB_VERIFIER_PROOF`, `WEB_VERIFIER_HEADER`, `WEB_VERIFIER_PARENT`
+/// (files: the proof, the two `starknet_getBlockWithTxHashes` results) and
+/// `WEB_VERIFIER_CHAIN_ID`; run with `cargo test --release -p web-verifier --test reports --
+/// --ignored --nocapture`.
+#[test]
+#[ignore = "a measurement; needs a proof and headers from a running demo"]
+fn measure_check_block() {
+    let read = |var: &str| std::fs::read(std::env::var(var).expect(var)).unwrap();
+    let proof = read("WEB_VERIFIER_PROOF");
+    let header = String::from_utf8(read("WEB_VERIFIER_HEADER")).unwrap();
+    let parent = String::from_utf8(read("WEB_VERIFIER_PARENT")).unwrap();
+    let chain_id = std::env::var("WEB_VERIFIER_CHAIN_ID").unwrap();
+    let mut times = Vec::new();
+    for _ in 0..11 {
+        let started = std::time::Instant::now();
+        let report = check_block(&proof, &header, Some(&parent), &chain_id, None);
+        times.push(started.elapsed());
+        assert!(report.is_verified(), "{report:?}");
+    }
+    times.sort();
+    println!("check_block on a {} byte proof: median {:?}", proof.len(), times[times.len() / 2]);
+}

@@ -139,6 +139,7 @@ fn verification_panel(body: &mut String, view: &BlockView<'_>) {
          </dl>\n\
          <p class=\"verdict\">Verdict: <strong id=\"verdict\">{verdict}</p>\n\
          <dl class=\"fields\" id=\"verified-output\"></dl>\n\
+         <h3>Header (from the sequencer)</h3>\n<dl class=\"fields\" id=\"header\"></dl>\n\
          <h3>Transactions (from the sequencer's header)</h3>\n<ol id=\"transactions\"></ol>\n\
          </section>\n"
     );

@@ -61,7 +61,10 @@ fn build(workspace: &Path, out_dir: &Path, assets: &Path) -> Result<(), String> 
         .output()
         .map_err(|error| format!("rustc --print sysroot: {error}"))?;
     let sysroot = PathBuf::from(String::from_utf8_lossy(&sysroot.stdout).trim());
-    if !sysroot.join("lib/rustlib").join(TARGET).join("lib").is_dir() {
+    let target_lib = sysroot.join("lib/rustlib").join(TARGET).join("lib");
+    // Installing the target later reruns this script (a missing path reruns it every build).
+    println!("cargo:rerun-if-changed={}", target_lib.display());
+    if !target_lib.is_dir() {
         return Err(format!(
             "the {TARGET} target is not installed (rustup target add {TARGET}), then rebuild"
         ));

@@ -30,7 +30,7 @@ pub fn render(view: &BlockView<'_>) -> String {
     if n > 0 {
         let _ = write!(body, "<a href=\"/block/{}\">← block {}</a> · ", n - 1, n - 1);
     }
-    let _ = write!(body, "<a href=\"/block/{}\">block {} →</a></p>\n", n + 1, n + 1);
+    let _ = writeln!(body, "<a href=\"/block/{}\">block {} →</a></p>", n + 1, n + 1);
 
     body.push_str("<h2>Pipeline</h2>\n");
     match view.record {

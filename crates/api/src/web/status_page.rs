@@ -19,9 +19,9 @@ pub fn render(
 ) -> String {
     let mut body = String::new();
     body.push_str("<h1>Proving status</h1>\n");
-    let _ = write!(
+    let _ = writeln!(
         body,
-        "<p class=\"muted\">Sequencer {} · OS program <code>{}</code></p>\n",
+        "<p class=\"muted\">Sequencer {} · OS program <code>{}</code></p>",
         sequencer_url.map_or_else(
             || "not configured".to_owned(),
             |url| format!("<code>{}</code>", escape(url))
@@ -43,10 +43,10 @@ pub fn render(
             format!("{at_least}{} · {} · {}", queue.pending, queue.replayed, queue.proving),
         ),
     ] {
-        let _ = write!(
+        let _ = writeln!(
             body,
             "<div class=\"tile\"><div class=\"label\">{label}</div>\
-             <div class=\"value\" id=\"{id}\">{value}</div></div>\n"
+             <div class=\"value\" id=\"{id}\">{value}</div></div>"
         );
     }
     body.push_str("</section>\n");
@@ -67,10 +67,10 @@ pub fn render(
             "<table id=\"problems\"><tr><th>block</th><th>status</th><th>reason</th></tr>\n",
         );
         for problem in &summary.problems {
-            let _ = write!(
+            let _ = writeln!(
                 body,
                 "<tr><td><a href=\"/block/{n}\">{n}</a></td><td class=\"status {s}\">{s}</td>\
-                 <td class=\"reason\">{}</td></tr>\n",
+                 <td class=\"reason\">{}</td></tr>",
                 escape(&problem.reason),
                 n = problem.block_number,
                 s = problem.status,
@@ -88,10 +88,10 @@ pub fn render(
              <th>state root (replay)</th><th>updated</th></tr>\n",
         );
         for row in &summary.recent {
-            let _ = write!(
+            let _ = writeln!(
                 body,
                 "<tr data-block=\"{n}\" data-status=\"{s}\"><td><a href=\"/block/{n}\">{n}</a></td>\
-                 <td>{}</td><td class=\"status {s}\">{s}</td><td>{}</td><td>{}</td></tr>\n",
+                 <td>{}</td><td class=\"status {s}\">{s}</td><td>{}</td><td>{}</td></tr>",
                 short_hash(&row.block_hash),
                 row.state_root.as_deref().map_or_else(|| "—".to_owned(), short_hash),
                 age(summary.now_unix_ms, row.updated_at_unix_ms),

@@ -15,6 +15,9 @@ use serde_json::{Value, json};
 
 fn html(reply: &HttpReply) -> String {
     assert_eq!(reply.header("content-type"), Some("text/html; charset=utf-8"));
+    let policy = reply.header("content-security-policy").expect("pages carry a CSP");
+    assert!(policy.contains("script-src 'self' 'wasm-unsafe-eval';"), "{policy}");
+    assert_eq!(reply.header("x-content-type-options"), Some("nosniff"));
     String::from_utf8(reply.body.clone()).unwrap()
 }
 

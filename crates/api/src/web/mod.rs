@@ -41,7 +41,7 @@ pub async fn route(state: &ApiState, path: &str) -> Response<HttpBody> {
                     state.config.sequencer_url.as_deref(),
                     &format!("{:#x}", state.policy.os_program_hash),
                 );
-                respond(StatusCode::OK, HTML_TYPE, page.into_bytes())
+                html(StatusCode::OK, page)
             }
             Err(error) => internal(error),
         },
@@ -115,10 +115,29 @@ async fn block(state: &ApiState, block_number: u64) -> Response<HttpBody> {
         now_unix_ms: summary::now_unix_ms(),
     };
     let status = if record.is_some() { StatusCode::OK } else { StatusCode::NOT_FOUND };
-    respond(status, HTML_TYPE, block_page::render(&view).into_bytes())
+    html(status, block_page::render(&view))
 }
 
-const HTML_TYPE: &str = "text/html; charset=utf-8";
+/// What a page may load and run: its own scripts and the WebAssembly they compile, its own
+/// styles, and requests to its server and to the sequencer (any origin: the sequencer's URL is
+/// configuration). Nothing inline runs, so text that reached a page unescaped could not either.
+const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
+     connect-src 'self' http: https:; style-src 'self'; img-src 'self' data:; \
+     frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+fn html(status: StatusCode, page: String) -> Response<HttpBody> {
+    let mut response = respond(status, "text/html; charset=utf-8", page.into_bytes());
+    let headers = response.headers_mut();
+    headers.insert(
+        hyper::header::CONTENT_SECURITY_POLICY,
+        hyper::header::HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+    );
+    headers.insert(
+        hyper::header::X_CONTENT_TYPE_OPTIONS,
+        hyper::header::HeaderValue::from_static("nosniff"),
+    );
+    response
+}
 
 /// Digits only, as `/proofs/N` reads them.
 fn block_number(text: &str) -> Option<u64> {

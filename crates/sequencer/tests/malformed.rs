@@ -84,7 +84,7 @@ async fn malformed_requests_get_json_rpc_errors() {
 
     // Still serving.
     let answer = post(&url, &call("starknet_specVersion", json!([]))).await;
-    assert_eq!(answer["result"], "0.9.0");
+    assert_eq!(answer["result"], chain::rpc::SpecVersion::LATEST.as_str());
     let answer = post(&url, &call("starknet_blockNumber", json!([]))).await;
     assert_eq!(answer["result"], 0);
     devnet.stop().await;

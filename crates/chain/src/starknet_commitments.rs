@@ -162,6 +162,43 @@ mod tests {
         );
     }
 
+    /// The same trie built bottom-up, one level at a time: nodes are `(key, hash, edge path,
+    /// edge length)`, a lone child's edge grows by one bit per level.
+    fn bottom_up_root(values: &[Felt]) -> Felt {
+        type Node = (u64, Felt, u64, u32);
+        let seal = |(_, hash, path, length): Node| match length {
+            0 => hash,
+            _ => poseidon_hash(hash, Felt::from(path)) + Felt::from(length),
+        };
+        let mut nodes: Vec<Node> =
+            values.iter().enumerate().map(|(key, value)| (key as u64, *value, 0, 0)).collect();
+        for _ in 0..TRIE_HEIGHT {
+            let mut parents = Vec::new();
+            let mut index = 0;
+            while index < nodes.len() {
+                let (key, hash, path, length) = nodes[index];
+                if key % 2 == 0 && nodes.get(index + 1).is_some_and(|next| next.0 == key + 1) {
+                    let hash = poseidon_hash(seal(nodes[index]), seal(nodes[index + 1]));
+                    parents.push((key / 2, hash, 0, 0));
+                    index += 2;
+                } else {
+                    parents.push((key / 2, hash, path | ((key & 1) << length), length + 1));
+                    index += 1;
+                }
+            }
+            nodes = parents;
+        }
+        seal(nodes[0])
+    }
+
+    #[test]
+    fn patricia_root_agrees_with_a_bottom_up_build() {
+        for count in 1..=40u64 {
+            let values: Vec<Felt> = (0..count).map(|i| Felt::from(1000 + i * 7)).collect();
+            assert_eq!(patricia_root(&values), bottom_up_root(&values), "{count} leaves");
+        }
+    }
+
     fn message(seed: u64) -> MessageToL1 {
         MessageToL1 {
             from_address: Felt::from(seed),

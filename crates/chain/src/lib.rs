@@ -10,15 +10,19 @@
 //! * blocks ([`BlockHeader`]) with this chain's own Poseidon block hash, the transaction
 //!   commitment and the state-diff commitment ([`block`], [`StateDiff`]), which the Cairo OS
 //!   recomputes and must agree with;
-//! * receipts and events ([`receipt`]);
+//! * receipts and events ([`receipt`]), and the two block values of Starknet's that this
+//!   chain's block hash leaves out but JSON-RPC 0.10 headers carry: the receipt commitment and
+//!   the state-diff length ([`starknet_commitments`]);
 //! * Cairo 0 contract classes on the wire: class hash, compression and decompression
 //!   ([`classes`]);
-//! * the Starknet JSON-RPC wire types ([`rpc`]) in spec version [`rpc::SPEC_VERSION`], with
-//!   conversions from this model.
+//! * the Starknet JSON-RPC wire types ([`rpc`]) of spec 0.9 and 0.10 ([`rpc::SpecVersion`]),
+//!   with conversions from this model.
 //!
 //! Which hashes are Starknet's and which are this chain's own conventions is written next to each
 //! formula: transaction hashes and contract addresses are Starknet's (checked against vectors from
-//! cairo-lang); block hash, transaction commitment and state-diff commitment are ours.
+//! cairo-lang); block hash, transaction, event and state-diff commitments are ours; the receipt
+//! commitment and state-diff length of [`starknet_commitments`] are Starknet's (checked against
+//! vectors from StarkWare's `starknet_api`).
 
 pub mod address;
 pub mod block;
@@ -31,6 +35,7 @@ pub mod resource;
 pub mod rpc;
 pub mod short_string;
 pub mod signature;
+pub mod starknet_commitments;
 pub mod state_diff;
 pub mod transaction;
 pub mod tx_hash;

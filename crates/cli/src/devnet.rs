@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
+use chain::rpc::SpecVersion;
 use clap::{Args, ValueEnum};
 use sequencer::store::Store;
 use sequencer::{CairoExecutor, Node, NodeConfig};
@@ -142,7 +143,14 @@ async fn serve(args: DevnetArgs) -> Result<()> {
     print_genesis(&node);
     let listener = std::net::TcpListener::bind(args.rpc_addr)
         .with_context(|| format!("cannot listen on {}", args.rpc_addr))?;
-    println!("JSON-RPC (spec {}) on http://{}", chain::rpc::SPEC_VERSION, listener.local_addr()?);
+    let address = listener.local_addr()?;
+    println!(
+        "JSON-RPC (spec {} at / and {}, spec {} at {}) on http://{address}",
+        SpecVersion::V0_10,
+        SpecVersion::V0_10.path(),
+        SpecVersion::V0_9,
+        SpecVersion::V0_9.path(),
+    );
     sequencer::server::run(node, listener, crate::run::shutdown_signal()).await?;
     Ok(())
 }

@@ -64,3 +64,47 @@ fn rpc_error(
 ) -> LightClientError {
     LightClientError::Rpc { endpoint: ENDPOINT, url: url.to_owned(), method, source }
 }
+
+#[cfg(test)]
+mod tests {
+    use chain::rpc::HeaderCommitments;
+    use chain::rpc::types::BlockStatus;
+
+    use super::*;
+
+    /// The header shapes of both spec versions the devnet serves decode into the same block
+    /// (the 0.9 type ignores the fields 0.10 adds).
+    #[test]
+    fn headers_of_spec_0_9_and_0_10_decode() {
+        let header = chain::BlockHeader {
+            block_number: 4,
+            parent_hash: Felt::from(0x11u64),
+            timestamp: 1_700_000_000,
+            sequencer_address: Felt::from(0x5eu64),
+            state_root: Felt::from(0x22u64),
+            transaction_count: 0,
+            transaction_commitment: chain::transaction_commitment(&[]),
+            event_count: 0,
+            event_commitment: chain::block::event_commitment(&[]).0,
+            state_diff_commitment: chain::StateDiff::default().commitment(),
+            gas_prices: chain::GasPrices::default(),
+            l1_da_mode: chain::block::L1DataAvailabilityMode::Calldata,
+            starknet_version: chain::block::StarknetVersion::current(),
+        };
+        let block =
+            chain::rpc::convert::block_with_tx_hashes(&header, BlockStatus::AcceptedOnL2, vec![]);
+        let answer_0_9 = serde_json::to_value(&block).unwrap();
+        let mut answer_0_10 = answer_0_9.clone();
+        HeaderCommitments::of_block(&header, &[], &chain::StateDiff::default())
+            .insert_into(&mut answer_0_10);
+        assert!(answer_0_10.get("event_commitment").is_some());
+        for answer in [answer_0_9, answer_0_10] {
+            let decoded: MaybePreConfirmedBlockWithTxHashes =
+                serde_json::from_value(answer).unwrap();
+            let MaybePreConfirmedBlockWithTxHashes::Block(decoded) = decoded else {
+                panic!("a confirmed block")
+            };
+            assert_eq!(decoded, block);
+        }
+    }
+}

@@ -1,5 +1,6 @@
 //! The bundled devnet of watcher-prover: a single-node Starknet-stack sequencer that runs real
-//! Cairo 0 contracts and speaks Starknet JSON-RPC 0.9.
+//! Cairo 0 contracts and speaks Starknet JSON-RPC 0.10 (at `/` and `/rpc/v0_10`) and 0.9 (at
+//! `/rpc/v0_9`), to browsers of any origin too ([`http`]).
 //!
 //! * [`node::Node`]: the sled [`store`], the optional state commitment (`state` crate, Poseidon
 //!   tries; off with `commitment: false`, then blocks report `new_root = 0`), the [`mempool`]
@@ -11,15 +12,23 @@
 //! * Transactions are admitted by [`node::Node::submit`] (nonce checks, `__validate__` by the
 //!   executor, durable mempool write) and executed when the next block is produced
 //!   ([`node::Node::produce_block`], on a timer, empty blocks too).
-//! * [`rpc`]: the JSON-RPC methods; [`server::run`] serves them on a listener and produces
-//!   blocks until a shutdown future completes.
+//! * [`rpc`]: the JSON-RPC methods, one handler per method answering in the shape of the
+//!   request's spec version; [`http`]: which path speaks which version, and CORS;
+//!   [`server::run`] serves them on a listener and produces blocks until a shutdown future
+//!   completes.
+//!
+//! 0.10 block headers carry the block's commitments and counts
+//! ([`chain::rpc::HeaderCommitments`]): the transaction, event and state-diff commitments and
+//! the counts are the ones this chain's block hash commits to (this chain's formulas, not
+//! Starknet's Patricia roots); the receipt commitment and the state-diff length are computed
+//! with Starknet's formulas when served and are not bound by the block hash.
 //!
 //! Semantics worth knowing: transactions execute only when a block is produced, so the
 //! `pre_confirmed` block is always empty and a waiting transaction is `RECEIVED` (no receipt
 //! yet); `getNonce` at `pre_confirmed` counts the account's waiting transactions, so a client
 //! can send several per block. A transaction that fails validation is refused by the RPC
 //! (VALIDATION_FAILURE, INVALID_TRANSACTION_NONCE, ...); one that becomes invalid while waiting
-//! is dropped at block time and is then unknown (spec 0.9 has no REJECTED status).
+//! is dropped at block time and is then unknown (specs 0.9 and 0.10 have no REJECTED status).
 //!
 //! Limits ([`config::NodeConfig`], Starknet's defaults where Starknet has one): class size and
 //! bytecode length of a DECLARE (CONTRACT_CLASS_SIZE_IS_TOO_LARGE, checked while decompressing,
@@ -30,7 +39,8 @@
 //! `estimateFee` estimates its transactions as a sequence, each on the state the previous ones
 //! leave ([`rpc`]'s `execution` module).
 //!
-//! Not done yet: fee charging (fees are zero; bounds and `max_fee` are stored and returned),
+//! Not done yet: client-side proofs of spec 0.10 (an INVOKE with a `proof` is refused with
+//! INVALID_PROOF; `proof_facts` are always empty), fee charging (fees are zero; bounds and `max_fee` are stored and returned),
 //! `simulateTransactions`, traces, subscriptions (WebSocket), and an L1 (nothing is ever
 //! `ACCEPTED_ON_L1`; the `l1_accepted` tag names no block).
 
@@ -40,6 +50,7 @@ pub mod config;
 mod error;
 pub mod executor;
 pub mod genesis;
+pub mod http;
 pub mod mempool;
 pub mod node;
 pub mod overlay;

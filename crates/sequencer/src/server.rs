@@ -1,5 +1,6 @@
-//! Running a node: the JSON-RPC server and the block producer, until a shutdown signal
-//! (mini-redis style `run(listener, shutdown)`; tests bind `127.0.0.1:0`).
+//! Running a node: the JSON-RPC server (spec 0.10 at `/` and `/rpc/v0_10`, 0.9 at
+//! `/rpc/v0_9`, CORS for any origin: [`crate::http`]) and the block producer, until a shutdown
+//! signal (mini-redis style `run(listener, shutdown)`; tests bind `127.0.0.1:0`).
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -10,11 +11,13 @@ use tokio::sync::watch;
 use tracing::{error, info};
 
 use crate::SequencerError;
+use crate::http::{VersionByPathLayer, cors};
 use crate::node::Node;
 use crate::producer_thread::ProducerThread;
 use crate::rpc;
 
-/// Starts the JSON-RPC server on `listener`; it runs until the handle is stopped.
+/// Starts the JSON-RPC server on `listener` (both spec versions, see [`crate::http`]); it runs
+/// until the handle is stopped.
 pub fn serve(
     node: Arc<Node>,
     listener: std::net::TcpListener,
@@ -26,8 +29,10 @@ pub fn serve(
         .max_request_body_size(node.config().max_declare_request_bytes)
         .max_response_body_size(64 << 20)
         .build();
+    let http = tower::ServiceBuilder::new().layer(cors()).layer(VersionByPathLayer);
     let server = Server::builder()
         .set_config(config)
+        .set_http_middleware(http)
         .build_from_tcp(listener)
         .map_err(|e| SequencerError::Stopped(format!("cannot start the RPC server: {e}")))?;
     Ok(server.start(rpc::module(node)))
@@ -71,7 +76,7 @@ pub async fn run(
 ) -> Result<(), SequencerError> {
     let address: Option<SocketAddr> = listener.local_addr().ok();
     let handle = serve(node.clone(), listener)?;
-    info!(address = ?address, "JSON-RPC listening");
+    info!(address = ?address, "JSON-RPC listening (spec 0.10 at / and /rpc/v0_10, 0.9 at /rpc/v0_9)");
     let (stop_sender, stop) = watch::channel(false);
     let producer = tokio::spawn(produce_blocks(node.clone(), stop));
     shutdown.await;

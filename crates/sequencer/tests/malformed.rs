@@ -74,6 +74,10 @@ async fn malformed_requests_get_json_rpc_errors() {
     let invoke = json!({"type": "INVOKE", "version": "0x2", "sender_address": "0x1"});
     let answer = post(&url, &call("starknet_addInvokeTransaction", json!([invoke]))).await;
     assert_eq!(error_code(&answer), 61, "{answer}");
+    // A client-side proof (spec 0.10): this devnet verifies none, so INVALID_PROOF (69).
+    let invoke = json!({"type": "INVOKE", "version": "0x3", "proof": "AAAA"});
+    let answer = post(&url, &call("starknet_addInvokeTransaction", json!([invoke]))).await;
+    assert_eq!(error_code(&answer), 69, "{answer}");
     // A DECLARE whose class is not gzip.
     let declare = json!({"type": "DECLARE", "version": "0x1", "sender_address": "0x1",
         "max_fee": "0x0", "signature": [], "nonce": "0x0",
@@ -84,7 +88,7 @@ async fn malformed_requests_get_json_rpc_errors() {
 
     // Still serving.
     let answer = post(&url, &call("starknet_specVersion", json!([]))).await;
-    assert_eq!(answer["result"], "0.9.0");
+    assert_eq!(answer["result"], chain::rpc::SpecVersion::LATEST.as_str());
     let answer = post(&url, &call("starknet_blockNumber", json!([]))).await;
     assert_eq!(answer["result"], 0);
     devnet.stop().await;

@@ -4,11 +4,19 @@
 //! answer is a [`WatcherError::Malformed`] naming the method, never a panic. Answers are also
 //! checked against the question (the block asked for, the class hash asked for): a sequencer
 //! that answers about another block is malformed too.
+//!
+//! Before its first call the client asks `starknet_specVersion` and speaks what the sequencer
+//! offers: spec 0.10 is preferred, 0.9 accepted, anything else refused
+//! ([`WatcherError::UnsupportedSpec`]). When the URL has no path (`http://host:port`) and answers
+//! 0.9, `/rpc/v0_10` is tried too (where pathfinder-style nodes and our devnet serve 0.10); a URL
+//! with a path is used as given. The choice is logged. In 0.10, a block's header must carry its
+//! commitments and counts ([`HeaderCommitments`]), which replay then checks.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use chain::rpc::types::{BlockWithTxHashes, BlockWithTxs, ContractClass, StateUpdate};
+use chain::rpc::{HeaderCommitments, SpecVersion};
 use chain::{ChainId, Felt};
 use jsonrpsee::core::client::ClientT;
 use jsonrpsee::core::params::ArrayParams;
@@ -17,28 +25,54 @@ use jsonrpsee::rpc_params;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use starknet_core::types::contract::legacy::LegacyContractClass;
+use tokio::sync::OnceCell;
+use tracing::info;
 
 use crate::error::WatcherError;
 
 /// Largest answer accepted (a block with many transactions, a class).
 const MAX_RESPONSE_BYTES: u32 = 64 << 20;
 
-/// A JSON-RPC client of the watched sequencer. Cheap to clone.
+/// A JSON-RPC client of the watched sequencer. Cheap to clone (clones share the negotiated
+/// version).
 #[derive(Clone, Debug)]
 pub struct SequencerClient {
     client: HttpClient,
     url: Arc<str>,
+    timeout: Duration,
+    /// The spec version and the endpoint speaking it, settled by the first call.
+    spoken: Arc<OnceCell<Spoken>>,
+}
+
+/// The endpoint the client talks to and the spec version it speaks there.
+#[derive(Clone, Debug)]
+struct Spoken {
+    client: HttpClient,
+    url: String,
+    version: SpecVersion,
+}
+
+fn http_client(url: &str, timeout: Duration) -> Result<HttpClient, WatcherError> {
+    HttpClientBuilder::default()
+        .request_timeout(timeout)
+        .max_response_size(MAX_RESPONSE_BYTES)
+        .build(url)
+        .map_err(|error| WatcherError::Config(format!("bad RPC URL {url:?}: {error}")))
+}
+
+/// `url` with `path` appended, if `url` has no path of its own (`http://host:port` or with a
+/// trailing `/`).
+fn with_path_if_bare(url: &str, path: &str) -> Option<String> {
+    let trimmed = url.trim_end_matches('/');
+    let after_scheme = trimmed.split_once("://").map_or(trimmed, |(_, rest)| rest);
+    (!after_scheme.contains('/')).then(|| format!("{trimmed}{path}"))
 }
 
 impl SequencerClient {
     /// A client of `url` whose calls give up after `timeout`. Does not connect yet.
     pub fn new(url: &str, timeout: Duration) -> Result<Self, WatcherError> {
-        let client = HttpClientBuilder::default()
-            .request_timeout(timeout)
-            .max_response_size(MAX_RESPONSE_BYTES)
-            .build(url)
-            .map_err(|error| WatcherError::Config(format!("bad RPC URL {url:?}: {error}")))?;
-        Ok(SequencerClient { client, url: url.into() })
+        let client = http_client(url, timeout)?;
+        Ok(SequencerClient { client, url: url.into(), timeout, spoken: Arc::default() })
     }
 
     /// The URL, for logs.
@@ -46,18 +80,90 @@ impl SequencerClient {
         &self.url
     }
 
+    /// The spec version spoken (asking the sequencer first if no call has yet).
+    pub async fn spec_version(&self) -> Result<SpecVersion, WatcherError> {
+        Ok(self.spoken().await?.version)
+    }
+
+    async fn reported_version(client: &HttpClient) -> Result<String, WatcherError> {
+        let method = "starknet_specVersion";
+        let value: Value = client
+            .request(method, rpc_params![])
+            .await
+            .map_err(|source| WatcherError::Rpc { method, source })?;
+        serde_json::from_value(value)
+            .map_err(|error| WatcherError::Malformed { method, reason: error.to_string() })
+    }
+
+    /// Settles the version on the first call (a failed attempt is retried by the next call).
+    async fn spoken(&self) -> Result<&Spoken, WatcherError> {
+        self.spoken.get_or_try_init(|| self.negotiate()).await
+    }
+
+    async fn negotiate(&self) -> Result<Spoken, WatcherError> {
+        let reported = Self::reported_version(&self.client).await?;
+        let spoken = match SpecVersion::from_reported(&reported) {
+            Some(SpecVersion::V0_10) => Spoken {
+                client: self.client.clone(),
+                url: self.url.to_string(),
+                version: SpecVersion::V0_10,
+            },
+            Some(SpecVersion::V0_9) => {
+                let newer = match with_path_if_bare(&self.url, SpecVersion::V0_10.path()) {
+                    Some(url) => self.try_0_10(url).await,
+                    None => None,
+                };
+                newer.unwrap_or_else(|| Spoken {
+                    client: self.client.clone(),
+                    url: self.url.to_string(),
+                    version: SpecVersion::V0_9,
+                })
+            }
+            None => {
+                return Err(WatcherError::UnsupportedSpec { url: self.url.to_string(), reported });
+            }
+        };
+        info!(
+            rpc = %spoken.url,
+            spec = %spoken.version,
+            "speaking Starknet JSON-RPC {} to the sequencer",
+            spoken.version
+        );
+        Ok(spoken)
+    }
+
+    /// The 0.10 endpoint at `url`, if it answers as one.
+    async fn try_0_10(&self, url: String) -> Option<Spoken> {
+        let client = http_client(&url, self.timeout).ok()?;
+        let reported = Self::reported_version(&client).await.ok()?;
+        (SpecVersion::from_reported(&reported) == Some(SpecVersion::V0_10)).then_some(Spoken {
+            client,
+            url,
+            version: SpecVersion::V0_10,
+        })
+    }
+
+    async fn call_json(
+        &self,
+        method: &'static str,
+        params: ArrayParams,
+    ) -> Result<(Value, SpecVersion), WatcherError> {
+        let spoken = self.spoken().await?;
+        let value = spoken
+            .client
+            .request(method, params)
+            .await
+            .map_err(|source| WatcherError::Rpc { method, source })?;
+        Ok((value, spoken.version))
+    }
+
     async fn call<T: DeserializeOwned>(
         &self,
         method: &'static str,
         params: ArrayParams,
     ) -> Result<T, WatcherError> {
-        let value: Value = self
-            .client
-            .request(method, params)
-            .await
-            .map_err(|source| WatcherError::Rpc { method, source })?;
-        serde_json::from_value(value)
-            .map_err(|error| WatcherError::Malformed { method, reason: error.to_string() })
+        let (value, _) = self.call_json(method, params).await?;
+        decode(method, value)
     }
 
     /// `starknet_chainId`.
@@ -82,12 +188,25 @@ impl SequencerClient {
         Ok(block.block_hash)
     }
 
-    /// `starknet_getBlockWithTxs` of accepted block `block_number`.
-    pub async fn block_with_txs(&self, block_number: u64) -> Result<BlockWithTxs, WatcherError> {
+    /// `starknet_getBlockWithTxs` of accepted block `block_number`, with its header's
+    /// commitments when the sequencer speaks 0.10 (`None` in 0.9; required in 0.10).
+    pub async fn block_with_txs(
+        &self,
+        block_number: u64,
+    ) -> Result<(BlockWithTxs, Option<HeaderCommitments>), WatcherError> {
         let method = "starknet_getBlockWithTxs";
-        let block: BlockWithTxs = self.call(method, rpc_params![id(block_number)]).await?;
+        let (value, version) = self.call_json(method, rpc_params![id(block_number)]).await?;
+        let malformed = |reason: String| WatcherError::Malformed { method, reason };
+        let commitments = HeaderCommitments::from_block_json(&value)
+            .map_err(|error| malformed(format!("block {block_number}: {error}")))?;
+        if version.has_header_commitments() && commitments.is_none() {
+            return Err(malformed(format!(
+                "block {block_number}: a spec {version} header without its commitments"
+            )));
+        }
+        let block: BlockWithTxs = decode(method, value)?;
         expect_number(method, block_number, block.block_number)?;
-        Ok(block)
+        Ok((block, commitments))
     }
 
     /// `starknet_getStateUpdate` of accepted block `block_number`.
@@ -129,6 +248,11 @@ impl SequencerClient {
     }
 }
 
+fn decode<T: DeserializeOwned>(method: &'static str, value: Value) -> Result<T, WatcherError> {
+    serde_json::from_value(value)
+        .map_err(|error| WatcherError::Malformed { method, reason: error.to_string() })
+}
+
 fn id(block_number: u64) -> Value {
     json!({ "block_number": block_number })
 }
@@ -141,5 +265,21 @@ fn expect_number(method: &'static str, asked: u64, got: u64) -> Result<(), Watch
             method,
             reason: format!("asked for block {asked}, got {got}"),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_bare_urls_get_a_path() {
+        let path = "/rpc/v0_10";
+        let url = with_path_if_bare("http://127.0.0.1:5050", path);
+        assert_eq!(url.as_deref(), Some("http://127.0.0.1:5050/rpc/v0_10"));
+        let url = with_path_if_bare("http://node:5050/", path);
+        assert_eq!(url.as_deref(), Some("http://node:5050/rpc/v0_10"));
+        assert_eq!(with_path_if_bare("http://node:5050/rpc/v0_9", path), None);
+        assert_eq!(with_path_if_bare("https://node/starknet", path), None);
     }
 }

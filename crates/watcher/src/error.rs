@@ -23,6 +23,11 @@ pub enum WatcherError {
     #[error("malformed answer to {method}: {reason}")]
     Malformed { method: &'static str, reason: String },
 
+    /// The sequencer speaks a JSON-RPC spec version the watcher does not (0.10 and 0.9 are
+    /// spoken).
+    #[error("the sequencer at {url} speaks JSON-RPC spec {reported:?}; 0.10 or 0.9 is needed")]
+    UnsupportedSpec { url: String, reported: String },
+
     /// A class served by the sequencer is unusable or does not hash to its class hash.
     #[error("class {class_hash:#x}: {reason}")]
     Class { class_hash: Felt, reason: String },
@@ -63,6 +68,7 @@ impl WatcherError {
         match self {
             WatcherError::Rpc { .. }
             | WatcherError::Malformed { .. }
+            | WatcherError::UnsupportedSpec { .. }
             | WatcherError::Class { .. }
             | WatcherError::ReorgTooDeep { .. } => Stage::Fetch,
             WatcherError::State(_) | WatcherError::Executor(_) => Stage::Replay,

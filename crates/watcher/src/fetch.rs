@@ -9,6 +9,7 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use chain::block::{L1DataAvailabilityMode, StarknetVersion};
+use chain::rpc::HeaderCommitments;
 use chain::rpc::convert::{state_diff_from_rpc, transaction_from_rpc};
 use chain::rpc::types::{self as wire, BlockWithTxs};
 use chain::{Felt, GasPrices, StateDiff, Transaction};
@@ -31,6 +32,9 @@ pub struct FetchedBlock {
     pub gas_prices: GasPrices,
     pub l1_da_mode: L1DataAvailabilityMode,
     pub starknet_version: StarknetVersion,
+    /// The header's commitments and counts when the sequencer speaks JSON-RPC 0.10 (`None` in
+    /// 0.9); replay checks them.
+    pub claimed_commitments: Option<HeaderCommitments>,
     /// Transactions with the hashes the sequencer reports, in block order.
     pub transactions: Vec<(Transaction, Felt)>,
     /// `starknet_getStateUpdate`: the roots and the diff the sequencer claims.
@@ -48,7 +52,7 @@ impl FetchedBlock {
         block_number: u64,
         known: impl Fn(Felt) -> bool,
     ) -> Result<FetchedBlock, WatcherError> {
-        let block = client.block_with_txs(block_number).await?;
+        let (block, claimed_commitments) = client.block_with_txs(block_number).await?;
         let update = client.state_update(block_number).await?;
         if update.block_hash != block.block_hash {
             return Err(WatcherError::Malformed {
@@ -93,6 +97,7 @@ impl FetchedBlock {
             gas_prices: header.0,
             l1_da_mode: header.1,
             starknet_version: header.2,
+            claimed_commitments,
             transactions,
             claimed_old_root: update.old_root,
             claimed_new_root: update.new_root,

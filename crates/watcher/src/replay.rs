@@ -16,8 +16,10 @@
 //! # Divergence
 //!
 //! Replay recomputes transaction hashes, receipts, the state diff, the new state root and the
-//! block hash (the header rebuilt from the sequencer's header fields and replay's commitments).
-//! Any disagreement with the sequencer's claims is a [`Divergence`] with the evidence; the block
+//! block hash (the header rebuilt from the sequencer's header fields and replay's commitments),
+//! and, when the sequencer speaks JSON-RPC 0.10, the header's commitments and counts
+//! (`chain::rpc::HeaderCommitments`, whose receipt commitment and state-diff length the block
+//! hash does not cover). Any disagreement with the sequencer's claims is a [`Divergence`] with the evidence; the block
 //! is still committed with *replay's* diff, so that the watcher keeps following the honest
 //! execution of the transactions.
 
@@ -26,6 +28,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use chain::block::event_commitment;
+use chain::rpc::HeaderCommitments;
 use chain::{BlockHeader, BlockPublicOutput, ChainId, Felt, Receipt, StateDiff, Transaction};
 use executor::{
     BlockContext, ClassCache, DeprecatedClass, ExecutableTransaction, ExecutorConfig, execute_block,
@@ -335,6 +338,14 @@ impl Replayer {
         if header.hash() != fetched.block_hash {
             evidence.insert("block_hash".into(), claim(fetched.block_hash, header.hash()));
         }
+        if let Some(claimed) = &fetched.claimed_commitments {
+            // The receipt commitment and the state-diff length are outside the block hash:
+            // only this comparison holds the sequencer to them.
+            let replayed = HeaderCommitments::of_block(&header, &receipts, &state_diff);
+            if let Some(differences) = commitment_evidence(claimed, &replayed) {
+                evidence.insert("header_commitments".into(), differences);
+            }
+        }
 
         let divergence = (!evidence.is_empty()).then(|| {
             evidence.insert("block_number".into(), json!(number));
@@ -449,6 +460,24 @@ fn without_no_ops(diff: &StateDiff, parent: &dyn StateReader) -> Result<StateDif
 
 fn claim(claimed: Felt, replayed: Felt) -> Value {
     json!({ "claimed": format!("{claimed:#x}"), "replayed": format!("{replayed:#x}") })
+}
+
+/// The fields on which a 0.10 header's commitments differ from replay's, `None` if none do.
+fn commitment_evidence(claimed: &HeaderCommitments, replayed: &HeaderCommitments) -> Option<Value> {
+    let (Ok(Value::Object(claimed)), Ok(Value::Object(replayed))) =
+        (serde_json::to_value(claimed), serde_json::to_value(replayed))
+    else {
+        return None;
+    };
+    let differences: serde_json::Map<String, Value> = claimed
+        .into_iter()
+        .filter(|(name, value)| replayed.get(name) != Some(value))
+        .map(|(name, value)| {
+            let replayed = replayed.get(&name).cloned().unwrap_or_default();
+            (name, json!({ "claimed": value, "replayed": replayed }))
+        })
+        .collect();
+    (!differences.is_empty()).then_some(Value::Object(differences))
 }
 
 /// The entries on which two diffs differ, by section (counts complete, entries capped).

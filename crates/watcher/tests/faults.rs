@@ -95,7 +95,7 @@ async fn malformed_answers_are_typed_errors_and_the_service_recovers() {
                 answer["block_number"] = json!(requested_block(params).unwrap_or(0) + 7);
                 answer
             }
-            "starknet_blockNumber" => answer,
+            "starknet_blockNumber" | "starknet_specVersion" => answer,
             _ => json!("garbage"),
         })
     });

@@ -1,23 +1,26 @@
 //! Block reads: block ids, `blockNumber`, `blockHashAndNumber`, `getBlockWith{TxHashes,Txs,
-//! Receipts}` and `getStateUpdate`.
+//! Receipts}` and `getStateUpdate`, in the shape of the request's spec version (a 0.10 header
+//! carries [`HeaderCommitments`]; see [`super`] for the other differences).
 //!
 //! The `pre_confirmed` block is the block under construction. Transactions execute only when a
 //! block is produced, so it is always empty here: waiting transactions have status `RECEIVED`,
 //! not `PRE_CONFIRMED`. State reads at `pre_confirmed` see the latest block.
 
-use chain::rpc::convert;
 use chain::rpc::types::requests::GetBlockWithTxHashesRequest;
 use chain::rpc::types::{
     BlockHashAndNumber, BlockId, BlockStatus, BlockTag, ConfirmedBlockId, L1DataAvailabilityMode,
     PreConfirmedBlockWithReceipts, PreConfirmedBlockWithTxHashes, PreConfirmedBlockWithTxs,
     PreConfirmedStateUpdate, StateDiff,
 };
+use chain::rpc::{HeaderCommitments, SpecVersion, convert};
+use chain::{Felt, Receipt};
 use jsonrpsee::types::{ErrorObjectOwned, Params};
 use serde::Serialize;
 use serde_json::Value;
 
 use super::errors::from_node;
-use super::params::parse;
+use super::flags::{INCLUDE_PROOF_FACTS, add_proof_facts, has_flag};
+use super::params::{optional, parse, required, versioned};
 use crate::SequencerError;
 use crate::node::Node;
 use crate::store::BlockRecord;
@@ -77,17 +80,91 @@ pub(crate) fn json<T: Serialize>(value: T) -> Result<Value, ErrorObjectOwned> {
 }
 
 fn block_id(params: &Params<'_>) -> Result<BlockId, ErrorObjectOwned> {
-    // Every method here takes just `block_id`; this request type parses both param shapes.
+    // For the methods that take just `block_id`; this request type parses both param shapes.
     Ok(parse::<GetBlockWithTxHashesRequest>(params)?.block_id)
 }
 
+/// `block_id` and, in 0.10, whether `response_flags` asks for proof facts.
+fn block_id_and_proof_facts(
+    params: &Params<'_>,
+    version: SpecVersion,
+) -> Result<(BlockId, bool), ErrorObjectOwned> {
+    let mut values = versioned(params, version, &["block_id"], &["response_flags"])?.into_iter();
+    let block_id = required(values.next().unwrap_or_default(), "block_id")?;
+    let proof_facts = has_flag(values.next().unwrap_or_default(), INCLUDE_PROOF_FACTS)?;
+    Ok((block_id, proof_facts))
+}
+
+/// The receipts of a committed block, in transaction order.
+fn receipts_of(node: &Node, block: &BlockRecord) -> Result<Vec<Receipt>, SequencerError> {
+    block
+        .transaction_hashes
+        .iter()
+        .map(|hash| {
+            node.store()
+                .receipt(hash)?
+                .ok_or_else(|| SequencerError::corrupt("receipts", format!("{hash:#x} missing")))
+        })
+        .collect()
+}
+
+/// Adds the 0.10 header fields of `block` to its `answer` on the 0.10 path; `receipts` are the
+/// block's, when the caller already has them.
+fn with_header_commitments(
+    node: &Node,
+    block: &BlockRecord,
+    receipts: Option<&[Receipt]>,
+    version: SpecVersion,
+    mut answer: Value,
+) -> Result<Value, ErrorObjectOwned> {
+    if !version.has_header_commitments() {
+        return Ok(answer);
+    }
+    let read;
+    let receipts = match receipts {
+        Some(receipts) => receipts,
+        None => {
+            read = receipts_of(node, block).map_err(from_node)?;
+            &read
+        }
+    };
+    let number = block.header.block_number;
+    let update = node.store().state_update(number).map_err(from_node)?.ok_or_else(|| {
+        from_node(SequencerError::corrupt("state_updates", format!("block {number} missing")))
+    })?;
+    HeaderCommitments::of_block(&block.header, receipts, &update.state_diff)
+        .insert_into(&mut answer);
+    Ok(answer)
+}
+
+/// Applies [`add_proof_facts`] to each transaction of a block answer; `nested` when each item
+/// holds its transaction under `"transaction"` (`getBlockWithReceipts`).
+fn add_proof_facts_to_block(answer: &mut Value, nested: bool) {
+    let Some(Value::Array(items)) = answer.get_mut("transactions") else { return };
+    for item in items {
+        match (nested, item.get_mut("transaction")) {
+            (true, Some(transaction)) => add_proof_facts(transaction),
+            (true, None) => {}
+            (false, _) => add_proof_facts(item),
+        }
+    }
+}
+
 /// `starknet_blockNumber`.
-pub fn block_number(node: &Node, _: &Params<'_>) -> Result<Value, ErrorObjectOwned> {
+pub fn block_number(
+    node: &Node,
+    _: &Params<'_>,
+    _: SpecVersion,
+) -> Result<Value, ErrorObjectOwned> {
     json(node.latest_block().map_err(from_node)?.header.block_number)
 }
 
 /// `starknet_blockHashAndNumber`.
-pub fn block_hash_and_number(node: &Node, _: &Params<'_>) -> Result<Value, ErrorObjectOwned> {
+pub fn block_hash_and_number(
+    node: &Node,
+    _: &Params<'_>,
+    _: SpecVersion,
+) -> Result<Value, ErrorObjectOwned> {
     let latest = node.latest_block().map_err(from_node)?;
     json(BlockHashAndNumber {
         block_hash: latest.block_hash,
@@ -98,7 +175,7 @@ pub fn block_hash_and_number(node: &Node, _: &Params<'_>) -> Result<Value, Error
 struct Pending {
     block_number: u64,
     timestamp: u64,
-    sequencer_address: chain::Felt,
+    sequencer_address: Felt,
     header: chain::rpc::types::BlockHeader,
 }
 
@@ -135,15 +212,20 @@ fn pending(node: &Node) -> Result<Pending, SequencerError> {
 }
 
 /// `starknet_getBlockWithTxHashes`.
-pub fn with_tx_hashes(node: &Node, params: &Params<'_>) -> Result<Value, ErrorObjectOwned> {
+pub fn with_tx_hashes(
+    node: &Node,
+    params: &Params<'_>,
+    version: SpecVersion,
+) -> Result<Value, ErrorObjectOwned> {
     match resolve(node, &block_id(params)?).map_err(from_node)? {
         Resolved::Committed(number) => {
             let block = committed(node, number).map_err(from_node)?;
-            json(convert::block_with_tx_hashes(
+            let answer = json(convert::block_with_tx_hashes(
                 &block.header,
                 BlockStatus::AcceptedOnL2,
-                block.transaction_hashes,
-            ))
+                block.transaction_hashes.clone(),
+            ))?;
+            with_header_commitments(node, &block, None, version, answer)
         }
         Resolved::PreConfirmed => {
             let p = pending(node).map_err(from_node)?;
@@ -171,16 +253,29 @@ fn transactions_of(
 }
 
 /// `starknet_getBlockWithTxs`.
-pub fn with_txs(node: &Node, params: &Params<'_>) -> Result<Value, ErrorObjectOwned> {
-    match resolve(node, &block_id(params)?).map_err(from_node)? {
+pub fn with_txs(
+    node: &Node,
+    params: &Params<'_>,
+    version: SpecVersion,
+) -> Result<Value, ErrorObjectOwned> {
+    let (id, proof_facts) = block_id_and_proof_facts(params, version)?;
+    match resolve(node, &id).map_err(from_node)? {
         Resolved::Committed(number) => {
             let block = committed(node, number).map_err(from_node)?;
-            let transactions: Vec<_> = transactions_of(node, &block)
+            let (transactions, receipts): (Vec<_>, Vec<_>) = transactions_of(node, &block)
                 .map_err(from_node)?
                 .into_iter()
-                .map(|(tx, receipt)| (tx, receipt.transaction_hash))
-                .collect();
-            json(convert::block_with_txs(&block.header, BlockStatus::AcceptedOnL2, &transactions))
+                .map(|(tx, receipt)| ((tx, receipt.transaction_hash), receipt))
+                .unzip();
+            let mut answer = json(convert::block_with_txs(
+                &block.header,
+                BlockStatus::AcceptedOnL2,
+                &transactions,
+            ))?;
+            if proof_facts {
+                add_proof_facts_to_block(&mut answer, false);
+            }
+            with_header_commitments(node, &block, Some(&receipts), version, answer)
         }
         Resolved::PreConfirmed => {
             let p = pending(node).map_err(from_node)?;
@@ -190,8 +285,13 @@ pub fn with_txs(node: &Node, params: &Params<'_>) -> Result<Value, ErrorObjectOw
 }
 
 /// `starknet_getBlockWithReceipts`.
-pub fn with_receipts(node: &Node, params: &Params<'_>) -> Result<Value, ErrorObjectOwned> {
-    match resolve(node, &block_id(params)?).map_err(from_node)? {
+pub fn with_receipts(
+    node: &Node,
+    params: &Params<'_>,
+    version: SpecVersion,
+) -> Result<Value, ErrorObjectOwned> {
+    let (id, proof_facts) = block_id_and_proof_facts(params, version)?;
+    match resolve(node, &id).map_err(from_node)? {
         Resolved::Committed(number) => {
             let block = committed(node, number).map_err(from_node)?;
             let transactions = transactions_of(node, &block).map_err(from_node)?;
@@ -201,7 +301,13 @@ pub fn with_receipts(node: &Node, params: &Params<'_>) -> Result<Value, ErrorObj
                 &transactions,
             )
             .map_err(|e| from_node(SequencerError::corrupt("receipts", e)))?;
-            json(wire)
+            let mut answer = json(wire)?;
+            if proof_facts {
+                add_proof_facts_to_block(&mut answer, true);
+            }
+            let receipts: Vec<Receipt> =
+                transactions.into_iter().map(|(_, receipt)| receipt).collect();
+            with_header_commitments(node, &block, Some(&receipts), version, answer)
         }
         Resolved::PreConfirmed => {
             let p = pending(node).map_err(from_node)?;
@@ -210,9 +316,30 @@ pub fn with_receipts(node: &Node, params: &Params<'_>) -> Result<Value, ErrorObj
     }
 }
 
+/// Keeps the parts of `diff` about `addresses` (storage, nonces, deployed and replaced
+/// classes); declared classes are kept whole, as spec 0.10's `contract_addresses` filter says.
+fn only_contracts(diff: &chain::StateDiff, addresses: &[Felt]) -> chain::StateDiff {
+    let wanted = |address: &Felt| addresses.contains(address);
+    let mut kept = diff.clone();
+    kept.storage_diffs.retain(|address, _| wanted(address));
+    kept.nonces.retain(|address, _| wanted(address));
+    kept.deployed_contracts.retain(|address, _| wanted(address));
+    kept.replaced_classes.retain(|address, _| wanted(address));
+    kept
+}
+
 /// `starknet_getStateUpdate`.
-pub fn state_update(node: &Node, params: &Params<'_>) -> Result<Value, ErrorObjectOwned> {
-    match resolve(node, &block_id(params)?).map_err(from_node)? {
+pub fn state_update(
+    node: &Node,
+    params: &Params<'_>,
+    version: SpecVersion,
+) -> Result<Value, ErrorObjectOwned> {
+    let mut values =
+        versioned(params, version, &["block_id"], &["contract_addresses"])?.into_iter();
+    let id: BlockId = required(values.next().unwrap_or_default(), "block_id")?;
+    let addresses: Option<Vec<Felt>> =
+        optional(values.next().unwrap_or_default(), "contract_addresses")?;
+    match resolve(node, &id).map_err(from_node)? {
         Resolved::Committed(number) => {
             let block = committed(node, number).map_err(from_node)?;
             let update = node
@@ -220,12 +347,11 @@ pub fn state_update(node: &Node, params: &Params<'_>) -> Result<Value, ErrorObje
                 .state_update(number)
                 .map_err(from_node)?
                 .ok_or_else(|| from_node(SequencerError::BlockNotFound))?;
-            json(convert::state_update(
-                block.block_hash,
-                update.old_root,
-                update.new_root,
-                &update.state_diff,
-            ))
+            let diff = match &addresses {
+                Some(addresses) => only_contracts(&update.state_diff, addresses),
+                None => update.state_diff,
+            };
+            json(convert::state_update(block.block_hash, update.old_root, update.new_root, &diff))
         }
         Resolved::PreConfirmed => {
             let latest = node.latest_block().map_err(from_node)?;
@@ -245,7 +371,11 @@ pub fn state_update(node: &Node, params: &Params<'_>) -> Result<Value, ErrorObje
 }
 
 /// `starknet_getBlockTransactionCount`.
-pub fn transaction_count(node: &Node, params: &Params<'_>) -> Result<Value, ErrorObjectOwned> {
+pub fn transaction_count(
+    node: &Node,
+    params: &Params<'_>,
+    _: SpecVersion,
+) -> Result<Value, ErrorObjectOwned> {
     match resolve(node, &block_id(params)?).map_err(from_node)? {
         Resolved::Committed(number) => {
             json(committed(node, number).map_err(from_node)?.transaction_hashes.len())

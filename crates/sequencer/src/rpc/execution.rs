@@ -7,6 +7,7 @@
 //! nonces, estimate as they would execute in one block). A failing transaction fails the
 //! request with its index.
 
+use chain::rpc::SpecVersion;
 use chain::rpc::broadcasted::{BroadcastedDeclareV1, BroadcastedTransaction, parse_broadcasted};
 use chain::rpc::types::requests::CallRequest;
 use chain::rpc::types::{BlockId, SimulationFlagForEstimateFee};
@@ -35,7 +36,7 @@ fn block_info(node: &Node, id: &BlockId) -> Result<BlockInfo, SequencerError> {
 }
 
 /// `starknet_call`.
-pub fn call(node: &Node, params: &Params<'_>) -> Result<Value, ErrorObjectOwned> {
+pub fn call(node: &Node, params: &Params<'_>, _: SpecVersion) -> Result<Value, ErrorObjectOwned> {
     let request = parse::<CallRequest>(params)?;
     let number = state_block(node, &request.block_id).map_err(from_node)?;
     let block = block_info(node, &request.block_id).map_err(from_node)?;
@@ -105,7 +106,11 @@ pub fn executable_from_json(
 }
 
 /// `starknet_estimateFee`.
-pub fn estimate_fee(node: &Node, params: &Params<'_>) -> Result<Value, ErrorObjectOwned> {
+pub fn estimate_fee(
+    node: &Node,
+    params: &Params<'_>,
+    _: SpecVersion,
+) -> Result<Value, ErrorObjectOwned> {
     let [request, flags, block_id] =
         <[Value; 3]>::try_from(values(params, &["request", "simulation_flags", "block_id"])?)
             .map_err(|_| invalid_params("three params expected"))?;

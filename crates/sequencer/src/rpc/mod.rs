@@ -1,5 +1,22 @@
-//! The Starknet JSON-RPC server (spec 0.9, the shapes `starknet-providers` 0.16 reads), on
-//! jsonrpsee over HTTP.
+//! The Starknet JSON-RPC methods, in spec 0.9 and 0.10, on jsonrpsee over HTTP.
+//!
+//! One handler per method answers for both versions: it is given the [`SpecVersion`] of the
+//! path the request came on ([`crate::http`] puts it in the request's extensions) and answers in
+//! that version's shape. What differs (spec 0.10.3 against 0.9.0):
+//!
+//! * block headers of `getBlockWithTxHashes`/`Txs`/`Receipts` carry the block's commitments and
+//!   counts ([`chain::rpc::HeaderCommitments`]; pre-confirmed headers are the same in both);
+//! * `getBlockWithTxs`, `getBlockWithReceipts`, `getTransactionByHash` and
+//!   `getTransactionByBlockIdAndIndex` take optional `response_flags` (`INCLUDE_PROOF_FACTS`:
+//!   INVOKE v3 transactions show `proof_facts`, always empty here);
+//! * `getStorageAt` takes optional `response_flags` (`INCLUDE_LAST_UPDATE_BLOCK`: the answer is
+//!   `{value, last_update_block}`);
+//! * `getStateUpdate` takes optional `contract_addresses` (the diff of those contracts only;
+//!   declared classes stay);
+//! * `getEvents` accepts a list of emitter addresses, and emitted events carry
+//!   `transaction_index` and `event_index`.
+//!
+//! A 0.10 param sent to the 0.9 path is refused as -32602 (invalid params), as 0.9 defines it.
 //!
 //! Methods that run the executor, hash classes or write to disk are registered as blocking
 //! methods (tokio's blocking pool); plain sled reads answer inline. Malformed requests get
@@ -11,6 +28,7 @@ pub mod blocks;
 pub mod errors;
 pub mod events;
 pub mod execution;
+pub mod flags;
 pub mod params;
 pub mod size;
 pub mod state;
@@ -19,14 +37,15 @@ pub mod write;
 
 use std::sync::Arc;
 
-use jsonrpsee::RpcModule;
+use chain::rpc::SpecVersion;
 use jsonrpsee::types::{ErrorObjectOwned, Params};
+use jsonrpsee::{Extensions, RpcModule};
 use serde_json::Value;
 
 use crate::node::Node;
 
-/// A method: reads the node, answers JSON.
-type Handler = fn(&Node, &Params<'_>) -> Result<Value, ErrorObjectOwned>;
+/// A method: reads the node, answers JSON in the shape of the given spec version.
+type Handler = fn(&Node, &Params<'_>, SpecVersion) -> Result<Value, ErrorObjectOwned>;
 
 /// Methods answered on the async worker (cheap reads).
 const INLINE: &[(&str, Handler)] = &[
@@ -34,7 +53,6 @@ const INLINE: &[(&str, Handler)] = &[
     ("starknet_chainId", chain_id),
     ("starknet_blockNumber", blocks::block_number),
     ("starknet_blockHashAndNumber", blocks::block_hash_and_number),
-    ("starknet_getBlockWithTxHashes", blocks::with_tx_hashes),
     ("starknet_getStateUpdate", blocks::state_update),
     ("starknet_getTransactionByHash", transactions::by_hash),
     ("starknet_getTransactionReceipt", transactions::receipt),
@@ -49,6 +67,8 @@ const INLINE: &[(&str, Handler)] = &[
 
 /// Methods run on the blocking pool (execution, compression, proofs, scans, disk writes).
 const BLOCKING: &[(&str, Handler)] = &[
+    // On the 0.10 path it reads the block's receipts and hashes them (receipt commitment).
+    ("starknet_getBlockWithTxHashes", blocks::with_tx_hashes),
     ("starknet_getBlockWithTxs", blocks::with_txs),
     ("starknet_getBlockWithReceipts", blocks::with_receipts),
     ("starknet_getClass", state::class),
@@ -67,37 +87,43 @@ pub fn method_names() -> Vec<&'static str> {
     INLINE.iter().chain(BLOCKING).map(|(name, _)| *name).collect()
 }
 
-fn spec_version(_: &Node, _: &Params<'_>) -> Result<Value, ErrorObjectOwned> {
-    Ok(Value::String(chain::rpc::SPEC_VERSION.to_owned()))
+/// The spec version of the request's path; [`SpecVersion::LATEST`] for a call that did not come
+/// through [`crate::http`] (a module called in-process).
+pub fn version_of(extensions: &Extensions) -> SpecVersion {
+    extensions.get::<SpecVersion>().copied().unwrap_or(SpecVersion::LATEST)
+}
+
+fn spec_version(_: &Node, _: &Params<'_>, version: SpecVersion) -> Result<Value, ErrorObjectOwned> {
+    Ok(Value::String(version.as_str().to_owned()))
 }
 
 /// A single sequencer is never syncing.
-fn syncing(_: &Node, _: &Params<'_>) -> Result<Value, ErrorObjectOwned> {
+fn syncing(_: &Node, _: &Params<'_>, _: SpecVersion) -> Result<Value, ErrorObjectOwned> {
     Ok(Value::Bool(false))
 }
 
-fn chain_id(node: &Node, _: &Params<'_>) -> Result<Value, ErrorObjectOwned> {
+fn chain_id(node: &Node, _: &Params<'_>, _: SpecVersion) -> Result<Value, ErrorObjectOwned> {
     Ok(Value::String(format!("{:#x}", node.config().chain_id.as_felt())))
 }
 
-/// The RPC module over `node`.
+/// The RPC module over `node`, for every spec version (see [`version_of`]).
 pub fn module(node: Arc<Node>) -> RpcModule<Arc<Node>> {
     let mut module = RpcModule::new(node);
     for (name, handler) in INLINE {
         let (name, handler) = (*name, *handler);
         module
-            .register_method(name, move |params, node, _| {
+            .register_method(name, move |params, node, extensions| {
                 size::check(node, name, &params)?;
-                handler(node, &params)
+                handler(node, &params, version_of(extensions))
             })
             .expect("method names are unique");
     }
     for (name, handler) in BLOCKING {
         let (name, handler) = (*name, *handler);
         module
-            .register_blocking_method(name, move |params, node, _| {
+            .register_blocking_method(name, move |params, node, extensions| {
                 size::check(&node, name, &params)?;
-                handler(&node, &params)
+                handler(&node, &params, version_of(&extensions))
             })
             .expect("method names are unique");
     }

@@ -2,6 +2,7 @@
 //! The `starknet-core` request types parse both; the write methods take the raw transaction
 //! object because they also accept the v1 shapes that those types no longer know.
 
+use chain::rpc::SpecVersion;
 use jsonrpsee::types::{ErrorObjectOwned, Params};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -39,6 +40,37 @@ pub fn values(params: &Params<'_>, names: &[&str]) -> Result<Vec<Value>, ErrorOb
     }
 }
 
+/// [`values`] of a method whose params grew in spec 0.10: `names` in every version, then
+/// `added_in_0_10` on the 0.10 path only (sent to the 0.9 path, they are too many params).
+pub fn versioned(
+    params: &Params<'_>,
+    version: SpecVersion,
+    names: &[&str],
+    added_in_0_10: &[&str],
+) -> Result<Vec<Value>, ErrorObjectOwned> {
+    let mut all = names.to_vec();
+    if version >= SpecVersion::V0_10 {
+        all.extend_from_slice(added_in_0_10);
+    }
+    values(params, &all)
+}
+
+/// Decodes the required param `name` from its [`values`] entry.
+pub fn required<T: DeserializeOwned>(value: Value, name: &str) -> Result<T, ErrorObjectOwned> {
+    if value.is_null() {
+        return Err(invalid_params(format!("missing param `{name}`")));
+    }
+    serde_json::from_value(value).map_err(|error| invalid_params(format!("`{name}`: {error}")))
+}
+
+/// Decodes the optional param `name` from its [`values`] entry (`null`: absent).
+pub fn optional<T: DeserializeOwned>(
+    value: Value,
+    name: &str,
+) -> Result<Option<T>, ErrorObjectOwned> {
+    if value.is_null() { Ok(None) } else { required(value, name).map(Some) }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -53,5 +85,19 @@ mod tests {
         assert!(values(&Params::new(Some(r#"{"other":1}"#)), &["tx"]).is_err());
         assert!(values(&Params::new(Some(r#"[1, 2]"#)), &["tx"]).is_err());
         assert!(values(&Params::new(Some("7")), &["tx"]).is_err());
+    }
+
+    #[test]
+    fn params_added_in_0_10_are_refused_on_0_9() {
+        let params = Params::new(Some(r#"["latest", ["INCLUDE_PROOF_FACTS"]]"#));
+        let names = ["block_id"];
+        let added = ["response_flags"];
+        assert!(versioned(&params, SpecVersion::V0_9, &names, &added).is_err());
+        let both = versioned(&params, SpecVersion::V0_10, &names, &added).unwrap();
+        assert_eq!(both[1][0], "INCLUDE_PROOF_FACTS");
+        let short = Params::new(Some(r#"["latest"]"#));
+        let one = versioned(&short, SpecVersion::V0_10, &names, &added).unwrap();
+        assert_eq!(optional::<Vec<String>>(one[1].clone(), "response_flags").unwrap(), None);
+        assert!(required::<u64>(Value::Null, "index").is_err());
     }
 }

@@ -1,19 +1,22 @@
 //! State reads: `getStorageAt`, `getNonce`, `getClassHashAt`, `getClass`, `getClassAt`,
 //! `getStorageProof`. Reads at `pre_confirmed` see the latest block, except `getNonce`, which
 //! also counts the account's transactions waiting in the mempool (see [`Node::next_nonce`]).
+//! On the 0.10 path `getStorageAt` takes `response_flags` ([`super::flags`]).
 
 use chain::Felt;
+use chain::rpc::SpecVersion;
 use chain::rpc::types::requests::{
     GetClassAtRequest, GetClassHashAtRequest, GetClassRequest, GetNonceRequest,
-    GetStorageAtRequest, GetStorageProofRequest,
+    GetStorageProofRequest,
 };
 use chain::rpc::types::{BlockId, BlockTag, ContractClass};
 use jsonrpsee::types::{ErrorObjectOwned, Params};
-use serde_json::Value;
+use serde_json::{Value, json as json_value};
 
 use super::blocks::{committed, confirmed_block, json, state_block};
 use super::errors::from_node;
-use super::params::parse;
+use super::flags::{INCLUDE_LAST_UPDATE_BLOCK, has_flag};
+use super::params::{parse, required, versioned};
 use crate::SequencerError;
 use crate::classes::compress;
 use crate::node::Node;
@@ -27,20 +30,33 @@ fn deployed(node: &Node, address: &Felt, block: u64) -> Result<Felt, SequencerEr
     Ok(class_hash)
 }
 
-/// `starknet_getStorageAt`.
-pub fn storage_at(node: &Node, params: &Params<'_>) -> Result<Value, ErrorObjectOwned> {
-    let request = parse::<GetStorageAtRequest>(params)?;
-    let block = state_block(node, &request.block_id).map_err(from_node)?;
-    deployed(node, &request.contract_address, block).map_err(from_node)?;
-    let value = node
-        .store()
-        .storage_at(&request.contract_address, &request.key, block)
-        .map_err(from_node)?;
-    json(value)
+/// `starknet_getStorageAt`. With `INCLUDE_LAST_UPDATE_BLOCK` (0.10) the answer is
+/// `{value, last_update_block}`: the last block at or below the one read that wrote the slot,
+/// 0 if none did.
+pub fn storage_at(
+    node: &Node,
+    params: &Params<'_>,
+    version: SpecVersion,
+) -> Result<Value, ErrorObjectOwned> {
+    let names = ["contract_address", "key", "block_id"];
+    let mut values = versioned(params, version, &names, &["response_flags"])?.into_iter();
+    let address: Felt = required(values.next().unwrap_or_default(), "contract_address")?;
+    let key: Felt = required(values.next().unwrap_or_default(), "key")?;
+    let block_id: BlockId = required(values.next().unwrap_or_default(), "block_id")?;
+    let with_block = has_flag(values.next().unwrap_or_default(), INCLUDE_LAST_UPDATE_BLOCK)?;
+    let block = state_block(node, &block_id).map_err(from_node)?;
+    deployed(node, &address, block).map_err(from_node)?;
+    let last_write = node.store().storage_last_write(&address, &key, block).map_err(from_node)?;
+    let (last_update_block, value) = last_write.unwrap_or((0, Felt::ZERO));
+    if with_block {
+        Ok(json_value!({ "value": value, "last_update_block": last_update_block }))
+    } else {
+        json(value)
+    }
 }
 
 /// `starknet_getNonce`.
-pub fn nonce(node: &Node, params: &Params<'_>) -> Result<Value, ErrorObjectOwned> {
+pub fn nonce(node: &Node, params: &Params<'_>, _: SpecVersion) -> Result<Value, ErrorObjectOwned> {
     let request = parse::<GetNonceRequest>(params)?;
     let block = state_block(node, &request.block_id).map_err(from_node)?;
     deployed(node, &request.contract_address, block).map_err(from_node)?;
@@ -53,7 +69,11 @@ pub fn nonce(node: &Node, params: &Params<'_>) -> Result<Value, ErrorObjectOwned
 }
 
 /// `starknet_getClassHashAt`.
-pub fn class_hash_at(node: &Node, params: &Params<'_>) -> Result<Value, ErrorObjectOwned> {
+pub fn class_hash_at(
+    node: &Node,
+    params: &Params<'_>,
+    _: SpecVersion,
+) -> Result<Value, ErrorObjectOwned> {
     let request = parse::<GetClassHashAtRequest>(params)?;
     let block = state_block(node, &request.block_id).map_err(from_node)?;
     json(deployed(node, &request.contract_address, block).map_err(from_node)?)
@@ -73,14 +93,18 @@ fn class_at_block(node: &Node, class_hash: Felt, block: u64) -> Result<Value, Er
 }
 
 /// `starknet_getClass`.
-pub fn class(node: &Node, params: &Params<'_>) -> Result<Value, ErrorObjectOwned> {
+pub fn class(node: &Node, params: &Params<'_>, _: SpecVersion) -> Result<Value, ErrorObjectOwned> {
     let request = parse::<GetClassRequest>(params)?;
     let block = state_block(node, &request.block_id).map_err(from_node)?;
     class_at_block(node, request.class_hash, block)
 }
 
 /// `starknet_getClassAt`.
-pub fn class_at(node: &Node, params: &Params<'_>) -> Result<Value, ErrorObjectOwned> {
+pub fn class_at(
+    node: &Node,
+    params: &Params<'_>,
+    _: SpecVersion,
+) -> Result<Value, ErrorObjectOwned> {
     let request = parse::<GetClassAtRequest>(params)?;
     let block = state_block(node, &request.block_id).map_err(from_node)?;
     let class_hash = deployed(node, &request.contract_address, block).map_err(from_node)?;
@@ -89,7 +113,11 @@ pub fn class_at(node: &Node, params: &Params<'_>) -> Result<Value, ErrorObjectOw
 
 /// `starknet_getStorageProof` (needs the state commitment: STORAGE_PROOF_NOT_SUPPORTED when
 /// it is off).
-pub fn storage_proof(node: &Node, params: &Params<'_>) -> Result<Value, ErrorObjectOwned> {
+pub fn storage_proof(
+    node: &Node,
+    params: &Params<'_>,
+    _: SpecVersion,
+) -> Result<Value, ErrorObjectOwned> {
     let request = parse::<GetStorageProofRequest>(params)?;
     let commitment =
         node.commitment().ok_or_else(|| from_node(SequencerError::StorageProofNotSupported))?;

@@ -1,10 +1,15 @@
 //! The write API: `addInvokeTransaction`, `addDeployAccountTransaction`,
-//! `addDeclareTransaction`. v3 INVOKE and DEPLOY_ACCOUNT as spec 0.9 defines them, and the v1
-//! shapes of spec 0.7 (DECLARE v1 carries a compressed Cairo 0 class). The answer comes once the
-//! transaction is durably in the mempool.
+//! `addDeclareTransaction`. v3 INVOKE and DEPLOY_ACCOUNT as specs 0.9 and 0.10 define them, and
+//! the v1 shapes of spec 0.7 (DECLARE v1 carries a compressed Cairo 0 class). The answer comes
+//! once the transaction is durably in the mempool.
+//!
+//! Spec 0.10 lets an INVOKE v3 carry a client-side `proof` (and `proof_facts`); this devnet
+//! verifies no such proof, so a transaction with a non-empty one is refused with INVALID_PROOF
+//! (69) rather than admitted as if it had been checked.
 
 use chain::Felt;
 use chain::TransactionKind;
+use chain::rpc::SpecVersion;
 use chain::rpc::types::{
     DeclareTransactionResult, DeployAccountTransactionResult, InvokeTransactionResult,
 };
@@ -31,6 +36,7 @@ fn submit(
     if value.get("type").and_then(Value::as_str) != Some(kind.as_str()) {
         return Err(invalid_params(format!("`{name}` must have type {}", kind.as_str())));
     }
+    refuse_client_proof(&value)?;
     // A DECLARE's class is decompressed within the size limits, then hashed only for a
     // deployed sender whose nonce fits, when the mempool has room. Its signature covers the
     // transaction hash, which commits to the class hash, so it is checked last. (Other
@@ -44,15 +50,44 @@ fn submit(
     Ok((hash, tx.transaction))
 }
 
+/// INVALID_PROOF, spec 0.10's error for an INVOKE v3 whose `proof` does not verify.
+pub const INVALID_PROOF: i32 = 69;
+
+/// Refuses a transaction carrying a non-empty `proof` or `proof_facts` (see the module docs).
+fn refuse_client_proof(value: &Value) -> Result<(), ErrorObjectOwned> {
+    let carries = |field: &str| match value.get(field) {
+        None | Some(Value::Null) => false,
+        Some(Value::String(text)) => !text.is_empty(),
+        Some(Value::Array(items)) => !items.is_empty(),
+        Some(_) => true,
+    };
+    if carries("proof") || carries("proof_facts") {
+        return Err(ErrorObjectOwned::owned(
+            INVALID_PROOF,
+            "The proof field in the invoke v3 transaction is invalid",
+            Some("this devnet verifies no client-side proofs; send the transaction without one"),
+        ));
+    }
+    Ok(())
+}
+
 /// `starknet_addInvokeTransaction`.
-pub fn add_invoke(node: &Node, params: &Params<'_>) -> Result<Value, ErrorObjectOwned> {
+pub fn add_invoke(
+    node: &Node,
+    params: &Params<'_>,
+    _: SpecVersion,
+) -> Result<Value, ErrorObjectOwned> {
     let (transaction_hash, _) =
         submit(node, params, "invoke_transaction", TransactionKind::Invoke)?;
     json(InvokeTransactionResult { transaction_hash })
 }
 
 /// `starknet_addDeployAccountTransaction`.
-pub fn add_deploy_account(node: &Node, params: &Params<'_>) -> Result<Value, ErrorObjectOwned> {
+pub fn add_deploy_account(
+    node: &Node,
+    params: &Params<'_>,
+    _: SpecVersion,
+) -> Result<Value, ErrorObjectOwned> {
     let (transaction_hash, transaction) =
         submit(node, params, "deploy_account_transaction", TransactionKind::DeployAccount)?;
     json(DeployAccountTransactionResult {
@@ -62,7 +97,11 @@ pub fn add_deploy_account(node: &Node, params: &Params<'_>) -> Result<Value, Err
 }
 
 /// `starknet_addDeclareTransaction`.
-pub fn add_declare(node: &Node, params: &Params<'_>) -> Result<Value, ErrorObjectOwned> {
+pub fn add_declare(
+    node: &Node,
+    params: &Params<'_>,
+    _: SpecVersion,
+) -> Result<Value, ErrorObjectOwned> {
     let (transaction_hash, transaction) =
         submit(node, params, "declare_transaction", TransactionKind::Declare)?;
     let class_hash = match &transaction {

@@ -11,12 +11,23 @@ use super::codec::{felt_key, key, u64_key};
 
 /// The value of the last entry with `prefix` at or below `block`, if any.
 pub fn read_at(tree: &sled::Tree, prefix: &[u8], block: u64) -> Result<Option<Felt>, sled::Error> {
+    Ok(last_write_at(tree, prefix, block)?.map(|(_, value)| value))
+}
+
+/// The block and value of the last entry with `prefix` at or below `block`, if any.
+pub fn last_write_at(
+    tree: &sled::Tree,
+    prefix: &[u8],
+    block: u64,
+) -> Result<Option<(u64, Felt)>, sled::Error> {
     let start = key(&[prefix, &u64_key(0)]);
     let end = key(&[prefix, &u64_key(block)]);
     match tree.range(start..=end).next_back() {
         Some(entry) => {
-            let (_, value) = entry?;
-            Ok(Some(Felt::from_bytes_be_slice(&value)))
+            let (entry_key, value) = entry?;
+            let mut block_bytes = [0u8; 8];
+            block_bytes.copy_from_slice(&entry_key[entry_key.len() - 8..]);
+            Ok(Some((u64::from_be_bytes(block_bytes), Felt::from_bytes_be_slice(&value))))
         }
         None => Ok(None),
     }

@@ -208,6 +208,18 @@ impl Store {
         Ok(flat_state::read_at(&self.trees.storage, &prefix, block)?.unwrap_or_default())
     }
 
+    /// The last block at or below `block` that wrote storage `storage_key` of `address`, and
+    /// the value it wrote; `None` if none did.
+    pub fn storage_last_write(
+        &self,
+        address: &Felt,
+        storage_key: &Felt,
+        block: u64,
+    ) -> Result<Option<(u64, Felt)>, SequencerError> {
+        let prefix = flat_state::storage_prefix(address, storage_key);
+        Ok(flat_state::last_write_at(&self.trees.storage, &prefix, block)?)
+    }
+
     /// Nonce of `address` after block `block`.
     pub fn nonce_at(&self, address: &Felt, block: u64) -> Result<Felt, SequencerError> {
         Ok(flat_state::read_at(&self.trees.nonces, &felt_key(address), block)?.unwrap_or_default())

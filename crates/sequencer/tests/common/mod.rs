@@ -21,6 +21,7 @@ pub type Client = JsonRpcClient<HttpTransport>;
 /// A running devnet.
 pub struct Devnet {
     pub node: Arc<Node>,
+    /// `http://127.0.0.1:PORT`: spec 0.10 at `/`, 0.9 at `/rpc/v0_9`.
     pub url: String,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
@@ -53,9 +54,15 @@ impl Devnet {
         Devnet { node, url, stop: Some(stop), task: Some(task) }
     }
 
-    /// A starknet-rs client.
+    /// The URL of the path serving `version`.
+    pub fn url_of(&self, version: chain::rpc::SpecVersion) -> String {
+        format!("{}{}", self.url, version.path())
+    }
+
+    /// A starknet-rs client, on the 0.9 path (starknet-rs 0.16 speaks spec 0.9).
     pub fn client(&self) -> Client {
-        JsonRpcClient::new(HttpTransport::new(url::Url::parse(&self.url).unwrap()))
+        let url = self.url_of(chain::rpc::SpecVersion::V0_9);
+        JsonRpcClient::new(HttpTransport::new(url::Url::parse(&url).unwrap()))
     }
 
     /// Prefunded account `index` as a starknet-rs account (legacy Cairo 0 calldata).

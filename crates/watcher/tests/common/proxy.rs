@@ -13,7 +13,8 @@ use serde_json::Value;
 /// Rewrites `(method, params, answer)` into the answer the proxy gives.
 pub type Tamper = Arc<dyn Fn(&str, &Value, Value) -> Result<Value, String> + Send + Sync>;
 
-const METHODS: [&str; 7] = [
+const METHODS: [&str; 8] = [
+    "starknet_specVersion",
     "starknet_chainId",
     "starknet_blockNumber",
     "starknet_getBlockWithTxHashes",

@@ -1,0 +1,470 @@
+//! Every method the devnet serves, on both paths, answers what the official spec says: a devnet
+//! on 127.0.0.1 gets a few transactions (INVOKE v3, DEPLOY_ACCOUNT v3, DECLARE v1, each sent on
+//! both paths), then each method is called on `/rpc/v0_9` and `/rpc/v0_10` and its answer is
+//! validated against the method's result schema in the vendored OpenRPC documents
+//! (`tests/spec/`, `$ref`s resolved across their files) with the `jsonschema` crate.
+//!
+//! The spec's `oneOf` between a block and a pre-confirmed block overlaps: the pre-confirmed
+//! schemas forbid no extra field, so a confirmed block satisfies both arms and fails a strict
+//! `oneOf`. Confirmed blocks are therefore checked against their own arm (`BLOCK_WITH_TXS`, ...,
+//! asserted to be an arm of the method's result), everything else against the whole result.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use chain::Felt;
+use chain::rpc::{HeaderCommitments, SpecVersion};
+use common::{Devnet, selector, test_config, wait_for_receipt};
+use jsonrpsee::core::client::ClientT;
+use jsonrpsee::core::params::ArrayParams;
+use jsonrpsee::http_client::{HttpClient, HttpClientBuilder};
+use jsonschema::{Draft, Registry, Validator};
+use serde_json::{Value, json};
+use starknet_accounts::{AccountFactory, OpenZeppelinAccountFactory};
+use starknet_core::types::BroadcastedTransaction;
+use starknet_signers::{LocalWallet, SigningKey};
+
+/// The vendored documents of one spec version.
+struct Spec {
+    version: SpecVersion,
+    registry: Registry<'static>,
+    /// `(method name, URI of its result schema)`.
+    results: Vec<(String, String)>,
+    /// URI of `starknet_api_openrpc.json`.
+    api_uri: String,
+}
+
+const FILES: [&str; 3] =
+    ["starknet_api_openrpc.json", "starknet_write_api.json", "starknet_trace_api_openrpc.json"];
+
+impl Spec {
+    fn load(version: SpecVersion) -> Spec {
+        let directory = format!("v{}", version.as_str().replace('.', "_"));
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/spec").join(&directory);
+        // Laid out as in starknet-specs: the write and trace files refer to the main one as
+        // `./api/starknet_api_openrpc.json`, relative to the repository root.
+        let uri_of = |file: &str| match file {
+            "starknet_api_openrpc.json" => format!("file:///{directory}/api/{file}"),
+            _ => format!("file:///{directory}/{file}"),
+        };
+        let mut registry = Registry::new().draft(Draft::Draft7);
+        let mut results = Vec::new();
+        for file in FILES {
+            let text = std::fs::read_to_string(root.join(file)).unwrap();
+            let document: Value = serde_json::from_str(&text).unwrap();
+            assert_eq!(document["info"]["version"], version.as_str(), "{file}");
+            for (index, method) in document["methods"].as_array().unwrap().iter().enumerate() {
+                let name = method["name"].as_str().unwrap().to_owned();
+                results.push((name, format!("{}#/methods/{index}/result/schema", uri_of(file))));
+            }
+            registry = registry.add(uri_of(file), document).unwrap();
+        }
+        Spec {
+            version,
+            registry: registry.prepare().unwrap(),
+            results,
+            api_uri: uri_of("starknet_api_openrpc.json"),
+        }
+    }
+
+    fn validator(&self, uri: &str) -> Validator {
+        jsonschema::options()
+            .with_draft(Draft::Draft7)
+            .with_registry(&self.registry)
+            .offline()
+            .build(&json!({ "$ref": uri }))
+            .unwrap_or_else(|error| panic!("schema {uri}: {error}"))
+    }
+
+    fn result_uri(&self, method: &str) -> &str {
+        let found = self.results.iter().find(|(name, _)| name == method);
+        &found.unwrap_or_else(|| panic!("{method} is not in spec {}", self.version)).1
+    }
+
+    /// The validator of schema `name` of `components/schemas`.
+    fn component(&self, name: &str) -> Validator {
+        self.validator(&format!("{}#/components/schemas/{name}", self.api_uri))
+    }
+
+    /// Errors of `answer` against `method`'s result, or against its arm `arm`.
+    fn errors(&self, method: &str, arm: Option<&str>, answer: &Value) -> Vec<String> {
+        let validator = match arm {
+            None => self.validator(self.result_uri(method)),
+            Some(arm) => self.component(arm),
+        };
+        validator
+            .iter_errors(answer)
+            .map(|error| format!("{error} at {}", error.instance_path()))
+            .collect()
+    }
+}
+
+/// Calls methods on one path and checks each answer against the spec.
+struct Checker {
+    spec: Spec,
+    client: HttpClient,
+    called: BTreeSet<String>,
+}
+
+impl Checker {
+    fn new(devnet: &Devnet, version: SpecVersion) -> Checker {
+        let client = HttpClientBuilder::default()
+            .max_request_size(16 << 20)
+            .max_response_size(64 << 20)
+            .build(devnet.url_of(version))
+            .unwrap();
+        Checker { spec: Spec::load(version), client, called: BTreeSet::new() }
+    }
+
+    /// Calls `method` with positional `params`; its answer must satisfy the method's result
+    /// schema, or `arm` of it.
+    async fn check(&mut self, method: &str, params: Value, arm: Option<&str>) -> Value {
+        let version = self.spec.version;
+        let mut list = ArrayParams::new();
+        for param in params.as_array().expect("positional params") {
+            list.insert(param).unwrap();
+        }
+        let answer: Value = self
+            .client
+            .request(method, list)
+            .await
+            .unwrap_or_else(|error| panic!("{method} {params} on {version}: {error}"));
+        if let Some(arm) = arm {
+            let arms = self.arms(method);
+            assert!(arms.iter().any(|name| name == arm), "{arm} is no arm of {method}'s result");
+        }
+        let errors = self.spec.errors(method, arm, &answer);
+        assert!(
+            errors.is_empty(),
+            "{method} {params} on spec {version} answers against the spec:\n{}\nanswer: {answer}",
+            errors.join("\n")
+        );
+        self.called.insert(method.to_owned());
+        answer
+    }
+
+    /// The names of the schemas the `oneOf` of `method`'s result refers to.
+    fn arms(&self, method: &str) -> Vec<String> {
+        let (file_uri, pointer) = self.spec.result_uri(method).split_once('#').unwrap();
+        let file = file_uri.rsplit('/').next().unwrap();
+        let directory = format!("v{}", self.spec.version.as_str().replace('.', "_"));
+        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/spec").join(directory);
+        let document: Value =
+            serde_json::from_str(&std::fs::read_to_string(path.join(file)).unwrap()).unwrap();
+        let schema = document.pointer(pointer).unwrap();
+        schema["oneOf"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|arm| arm["$ref"].as_str())
+            .map(|reference| reference.rsplit('/').next().unwrap().to_owned())
+            .collect()
+    }
+}
+
+/// What the setup sent: the hashes to read back, by kind.
+struct Sent {
+    invoke: Felt,
+    deploy_account: Felt,
+    declare: Felt,
+    declared_class: Felt,
+    /// Blocks holding them.
+    blocks: BTreeSet<u64>,
+}
+
+fn fibonacci_variant(tag: &str) -> sequencer::classes::DeclaredClass {
+    let mut json: Value = serde_json::from_str(sequencer::classes::FIBONACCI_JSON).unwrap();
+    json["program"]["compiler_version"] = format!("0.14.0.1+{tag}").into();
+    sequencer::classes::parse_class_json(&json.to_string()).unwrap()
+}
+
+/// A signed DEPLOY_ACCOUNT v3 of the bundled account class with `salt` (zero prices).
+async fn deploy_account_json(devnet: &Devnet, salt: u64) -> Value {
+    let key = SigningKey::from_secret_scalar(Felt::from(0xabc0 + salt));
+    let factory = OpenZeppelinAccountFactory::new(
+        devnet.node.genesis().account_class_hash,
+        devnet.node.config().chain_id.as_felt(),
+        LocalWallet::from(key),
+        devnet.client(),
+    )
+    .await
+    .unwrap();
+    let prepared = factory
+        .deploy_v3(Felt::from(salt))
+        .nonce(Felt::ZERO)
+        .l1_gas(0)
+        .l1_gas_price(0)
+        .l2_gas(sequencer::signing::L2_GAS_BOUND)
+        .l2_gas_price(0)
+        .l1_data_gas(0)
+        .l1_data_gas_price(0)
+        .tip(0)
+        .prepared()
+        .unwrap();
+    let request = prepared.get_deploy_request(false, false).await.unwrap();
+    serde_json::to_value(BroadcastedTransaction::DeployAccount(request)).unwrap()
+}
+
+/// Sends each write on this checker's path and checks its answer; returns the hashes.
+async fn send_writes(
+    devnet: &Devnet,
+    checker: &mut Checker,
+    nonce: u64,
+    salt: u64,
+) -> (Felt, Felt, Felt, Felt) {
+    let chain_id = devnet.node.config().chain_id;
+    let genesis = devnet.node.genesis();
+    let (sender, receiver) = (&genesis.accounts[0], genesis.accounts[1].address);
+    let calldata = sequencer::signing::single_call_calldata(
+        genesis.erc20_address,
+        selector("transfer"),
+        &[receiver, Felt::from(1000u64), Felt::ZERO],
+    );
+    let (invoke, transaction) = sequencer::signing::invoke_v3(
+        chain_id,
+        sender.address,
+        &sender.private_key,
+        Felt::from(nonce),
+        calldata,
+    )
+    .unwrap();
+    let answer = checker.check("starknet_addInvokeTransaction", json!([transaction]), None).await;
+    assert_eq!(answer["transaction_hash"], format!("{invoke:#x}"));
+
+    let transaction = deploy_account_json(devnet, salt).await;
+    let answer =
+        checker.check("starknet_addDeployAccountTransaction", json!([transaction]), None).await;
+    let deploy_account = Felt::from_hex(answer["transaction_hash"].as_str().unwrap()).unwrap();
+
+    let declarer = &genesis.accounts[2];
+    let class = fibonacci_variant(&format!("spec-schema-{salt}"));
+    let (declare, transaction) = sequencer::signing::declare_v1(
+        chain_id,
+        declarer.address,
+        &declarer.private_key,
+        Felt::from(nonce),
+        &class,
+    )
+    .unwrap();
+    let answer = checker.check("starknet_addDeclareTransaction", json!([transaction]), None).await;
+    assert_eq!(answer["transaction_hash"], format!("{declare:#x}"));
+    (invoke, deploy_account, declare, class.class_hash)
+}
+
+/// Every read method on `checker`'s path.
+async fn check_reads(devnet: &Devnet, checker: &mut Checker, sent: &Sent) {
+    let version = checker.spec.version;
+    let v0_10 = version >= SpecVersion::V0_10;
+    let genesis = devnet.node.genesis().clone();
+    let erc20 = genesis.erc20_address;
+    let account = genesis.accounts[0].address;
+    let pre_confirmed = json!("pre_confirmed");
+
+    let answer = checker.check("starknet_specVersion", json!([]), None).await;
+    assert_eq!(answer, version.as_str());
+    checker.check("starknet_chainId", json!([]), None).await;
+    checker.check("starknet_blockNumber", json!([]), None).await;
+    checker.check("starknet_blockHashAndNumber", json!([]), None).await;
+    checker.check("starknet_syncing", json!([]), None).await;
+
+    let flags = json!(["INCLUDE_PROOF_FACTS"]);
+    for number in std::iter::once(0).chain(sent.blocks.iter().copied()) {
+        let id = json!({ "block_number": number });
+        let arm = Some("BLOCK_WITH_TX_HASHES");
+        let block = checker.check("starknet_getBlockWithTxHashes", json!([id]), arm).await;
+        let commitments = HeaderCommitments::from_block_json(&block).unwrap();
+        assert_eq!(commitments.is_some(), v0_10, "header commitments on {version}");
+        let arm = Some("BLOCK_WITH_TXS");
+        checker.check("starknet_getBlockWithTxs", json!([id]), arm).await;
+        let arm = Some("BLOCK_WITH_RECEIPTS");
+        checker.check("starknet_getBlockWithReceipts", json!([id]), arm).await;
+        if v0_10 {
+            let block = checker
+                .check("starknet_getBlockWithTxs", json!([id, flags]), Some("BLOCK_WITH_TXS"))
+                .await;
+            for transaction in block["transactions"].as_array().unwrap() {
+                let invoke_v3 = transaction["type"] == "INVOKE" && transaction["version"] == "0x3";
+                assert_eq!(transaction.get("proof_facts").is_some(), invoke_v3, "{transaction}");
+            }
+            let arm = Some("BLOCK_WITH_RECEIPTS");
+            checker.check("starknet_getBlockWithReceipts", json!([id, flags]), arm).await;
+        }
+        checker.check("starknet_getStateUpdate", json!([id]), None).await;
+        checker.check("starknet_getBlockTransactionCount", json!([id]), None).await;
+    }
+    checker.check("starknet_getBlockWithTxHashes", json!([pre_confirmed]), None).await;
+    checker.check("starknet_getBlockWithTxs", json!([pre_confirmed]), None).await;
+    checker.check("starknet_getBlockWithReceipts", json!([pre_confirmed]), None).await;
+    checker.check("starknet_getStateUpdate", json!([pre_confirmed]), None).await;
+    if v0_10 {
+        let update = checker
+            .check("starknet_getStateUpdate", json!([{"block_number": 0}, [erc20]]), None)
+            .await;
+        let diff = &update["state_diff"];
+        let deployed = diff["deployed_contracts"].as_array().unwrap();
+        assert_eq!(deployed.len(), 1, "only the ERC-20: {deployed:?}");
+        assert_eq!(diff["deprecated_declared_classes"].as_array().unwrap().len(), 5);
+    }
+
+    let block_with_invoke = *sent.blocks.first().unwrap();
+    for hash in [sent.invoke, sent.deploy_account, sent.declare] {
+        checker.check("starknet_getTransactionStatus", json!([hash]), None).await;
+        checker.check("starknet_getTransactionByHash", json!([hash]), None).await;
+        checker.check("starknet_getTransactionReceipt", json!([hash]), None).await;
+        if v0_10 {
+            checker.check("starknet_getTransactionByHash", json!([hash, flags]), None).await;
+        }
+    }
+    let id = json!({ "block_number": block_with_invoke });
+    checker.check("starknet_getTransactionByBlockIdAndIndex", json!([id, 0]), None).await;
+    if v0_10 {
+        let params = json!([id, 0, flags]);
+        checker.check("starknet_getTransactionByBlockIdAndIndex", params, None).await;
+    }
+
+    // State: a storage slot the invoke wrote.
+    let diff = devnet.node.store().state_update(block_with_invoke).unwrap().unwrap().state_diff;
+    let (address, entries) = diff.storage_diffs.iter().find(|(_, e)| !e.is_empty()).unwrap();
+    let key = *entries.keys().next().unwrap();
+    let latest = json!("latest");
+    checker.check("starknet_getStorageAt", json!([address, key, latest]), None).await;
+    if v0_10 {
+        let flags = json!(["INCLUDE_LAST_UPDATE_BLOCK"]);
+        let answer = checker
+            .check("starknet_getStorageAt", json!([address, key, latest, flags]), None)
+            .await;
+        assert!(answer["last_update_block"].as_u64().unwrap() >= block_with_invoke, "{answer}");
+    }
+    checker.check("starknet_getNonce", json!([latest, account]), None).await;
+    checker.check("starknet_getClassHashAt", json!([latest, erc20]), None).await;
+    checker.check("starknet_getClassAt", json!([latest, erc20]), None).await;
+    checker.check("starknet_getClass", json!([latest, sent.declared_class]), None).await;
+    let proof_params = json!([{"block_number": block_with_invoke}, [], [erc20], []]);
+    checker.check("starknet_getStorageProof", proof_params, None).await;
+
+    // Execution: a view call and an estimate of the account's next transfer.
+    let call = json!({
+        "contract_address": erc20,
+        "entry_point_selector": selector("balance_of"),
+        "calldata": [account],
+    });
+    checker.check("starknet_call", json!([call, latest]), None).await;
+    let nonce: Value = checker
+        .client
+        .request("starknet_getNonce", (pre_confirmed.clone(), account))
+        .await
+        .unwrap();
+    let nonce = Felt::from_hex(nonce.as_str().unwrap()).unwrap();
+    let genesis_account = &genesis.accounts[0];
+    let calldata = sequencer::signing::single_call_calldata(
+        erc20,
+        selector("transfer"),
+        &[genesis.accounts[1].address, Felt::ONE, Felt::ZERO],
+    );
+    let (_, transaction) = sequencer::signing::invoke_v3(
+        devnet.node.config().chain_id,
+        account,
+        &genesis_account.private_key,
+        nonce,
+        calldata,
+    )
+    .unwrap();
+    checker.check("starknet_estimateFee", json!([[transaction], [], pre_confirmed]), None).await;
+
+    // Events, in pages of one.
+    let filter = json!({"from_block": {"block_number": 0}, "to_block": latest, "chunk_size": 1});
+    let page = checker.check("starknet_getEvents", json!([filter]), None).await;
+    let token = page["continuation_token"].as_str().expect("more than one event").to_owned();
+    let mut next = filter.clone();
+    next["continuation_token"] = token.into();
+    checker.check("starknet_getEvents", json!([next]), None).await;
+    if v0_10 {
+        let filter = json!({"address": [erc20, account], "chunk_size": 100});
+        let page = checker.check("starknet_getEvents", json!([filter]), None).await;
+        let events = page["events"].as_array().unwrap();
+        assert!(!events.is_empty());
+        assert!(events.iter().all(|event| event["from_address"] == format!("{erc20:#x}")
+            || event["from_address"] == format!("{account:#x}")));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_method_answers_by_the_spec_on_both_paths() {
+    let devnet = Devnet::start(None, test_config(Duration::from_millis(200), true)).await;
+    let mut checkers: Vec<Checker> =
+        SpecVersion::ALL.into_iter().map(|version| Checker::new(&devnet, version)).collect();
+
+    // Each write once per path; then wait for them all.
+    let mut hashes = Vec::new();
+    for (index, checker) in checkers.iter_mut().enumerate() {
+        hashes.push(send_writes(&devnet, checker, index as u64, 10 + index as u64).await);
+    }
+    let client = devnet.client();
+    let mut blocks = BTreeSet::new();
+    for (invoke, deploy_account, declare, _) in &hashes {
+        for hash in [*invoke, *deploy_account, *declare] {
+            let receipt = wait_for_receipt(&client, hash).await;
+            blocks.insert(receipt.block.block_number());
+        }
+    }
+    let (invoke, deploy_account, declare, declared_class) = hashes[0];
+    let sent = Sent { invoke, deploy_account, declare, declared_class, blocks };
+
+    for checker in &mut checkers {
+        check_reads(&devnet, checker, &sent).await;
+        let served: BTreeSet<String> =
+            sequencer::rpc::method_names().into_iter().map(str::to_owned).collect();
+        assert_eq!(checker.called, served, "methods checked on spec {}", checker.spec.version);
+    }
+    devnet.stop().await;
+}
+
+/// A 0.10 header that lacks a field fails the 0.10 check; the same header is a good 0.9 one.
+#[test]
+fn a_header_without_event_commitment_fails_the_0_10_check() {
+    let header = chain::BlockHeader {
+        block_number: 3,
+        parent_hash: Felt::from(0x11u64),
+        timestamp: 1_700_000_000,
+        sequencer_address: Felt::from(0x5eu64),
+        state_root: Felt::from(0x22u64),
+        transaction_count: 0,
+        transaction_commitment: chain::transaction_commitment(&[]),
+        event_count: 0,
+        event_commitment: chain::block::event_commitment(&[]).0,
+        state_diff_commitment: chain::StateDiff::default().commitment(),
+        gas_prices: chain::GasPrices::default(),
+        l1_da_mode: chain::block::L1DataAvailabilityMode::Calldata,
+        starknet_version: chain::block::StarknetVersion::current(),
+    };
+    let status = chain::rpc::types::BlockStatus::AcceptedOnL2;
+    let block_0_9 =
+        serde_json::to_value(chain::rpc::convert::block_with_tx_hashes(&header, status, vec![]))
+            .unwrap();
+    let mut block_0_10 = block_0_9.clone();
+    HeaderCommitments::of_block(&header, &[], &chain::StateDiff::default())
+        .insert_into(&mut block_0_10);
+
+    let method = "starknet_getBlockWithTxHashes";
+    let arm = Some("BLOCK_WITH_TX_HASHES");
+    let (spec_0_9, spec_0_10) = (Spec::load(SpecVersion::V0_9), Spec::load(SpecVersion::V0_10));
+    assert_eq!(spec_0_10.errors(method, arm, &block_0_10), Vec::<String>::new());
+    assert_eq!(spec_0_9.errors(method, arm, &block_0_9), Vec::<String>::new());
+    // Why confirmed blocks are checked against their arm: against the whole result, the good
+    // block matches both arms of the `oneOf` and is refused.
+    assert!(!spec_0_10.errors(method, None, &block_0_10).is_empty());
+
+    let mut missing = block_0_10.clone();
+    missing.as_object_mut().unwrap().remove("event_commitment");
+    let errors = spec_0_10.errors(method, arm, &missing);
+    assert!(errors.iter().any(|error| error.contains("event_commitment")), "{errors:?}");
+    // A 0.9 answer is no 0.10 answer.
+    assert!(!spec_0_10.errors(method, arm, &block_0_9).is_empty());
+    // A malformed value fails too.
+    let mut malformed = block_0_10;
+    malformed["event_commitment"] = json!("0xnot-hex");
+    assert!(!spec_0_10.errors(method, arm, &malformed).is_empty());
+}

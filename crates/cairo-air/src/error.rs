@@ -18,6 +18,12 @@ pub enum CairoError {
     Run(String),
     #[error("the run cannot be proven: {0}")]
     BadExecution(String),
+    /// An instruction of the opcodes cairo-vm runs for the Stwo layout (stwo-cairo) only.
+    #[error(
+        "the instruction at pc {pc} uses the {name} opcode, which only the Stwo layout \
+         (stwo-cairo) proves; this prover proves Cairo's original instruction set"
+    )]
+    StwoOpcode { pc: u64, name: &'static str },
     #[error("the run has {steps} steps, above the prover's limit")]
     TooLarge { steps: usize },
     #[error("invalid public input: {0}")]

@@ -45,11 +45,28 @@ fn offset_address(base: u64, biased: u64) -> Result<u64, CairoError> {
         .map_err(|_| CairoError::BadExecution(format!("address below zero from base {base}")))
 }
 
+/// Names of the opcode extensions (instruction bits 63 and up) that cairo-vm runs and only the
+/// Stwo layout proves; extension 0 is Cairo's original instruction set, the one proven here.
+const STWO_OPCODES: [&str; 3] = ["Blake", "BlakeFinalize", "QM31Operation"];
+
+/// The instruction word at `pc`: 63 bits of offsets and flags, with no opcode extension.
+fn instruction_word(pc: u64, inst: &Felt) -> Result<u64, CairoError> {
+    let limbs = inst.representative().limbs;
+    if limbs[0] == 0 && limbs[1] == 0 && limbs[2] >> 62 == 0 {
+        let extension = (limbs[2] << 1) | (limbs[3] >> 63);
+        if extension == 0 {
+            return Ok(limbs[3]);
+        }
+        if let Some(name) = STWO_OPCODES.get(extension as usize - 1) {
+            return Err(CairoError::StwoOpcode { pc, name });
+        }
+    }
+    Err(CairoError::BadExecution(format!("no valid instruction at pc {pc}")))
+}
+
 fn decode(pc: u64, ap: u64, fp: u64, memory: &Memory<'_>) -> Result<Step, CairoError> {
     let inst = memory.get(pc);
-    let word = felt_to_u64(&inst)
-        .filter(|w| w >> 63 == 0)
-        .ok_or_else(|| CairoError::BadExecution(format!("no valid instruction at pc {pc}")))?;
+    let word = instruction_word(pc, &inst)?;
     let offsets = [word & 0xffff, (word >> 16) & 0xffff, (word >> 32) & 0xffff];
     let mut flags = [false; N_FLAGS];
     for (i, f) in flags.iter_mut().enumerate() {
@@ -402,4 +419,30 @@ pub fn build_aux_trace(main: &TraceTable, challenges: &[Felt]) -> TraceTable {
         }
     }
     TraceTable::new(columns, n)
+}
+
+#[cfg(test)]
+mod instruction_tests {
+    use super::*;
+
+    /// `[ap] = [ap - 1] + [fp - 2]; ap++`-like word with an opcode extension `extension`.
+    fn word(extension: u64) -> Felt {
+        let base: u64 = 0x4802_8000_7fff_7ffe;
+        Felt::from(base) + Felt::from(extension) * Felt::from(2u64).pow(63u64)
+    }
+
+    #[test]
+    fn stone_instructions_decode_and_stwo_opcodes_are_named() {
+        assert_eq!(instruction_word(7, &word(0)).unwrap(), 0x4802_8000_7fff_7ffe);
+        for (extension, name) in [(1, "Blake"), (2, "BlakeFinalize"), (3, "QM31Operation")] {
+            let error = instruction_word(7, &word(extension)).unwrap_err();
+            assert!(matches!(error, CairoError::StwoOpcode { pc: 7, name: n } if n == name));
+            assert!(error.to_string().contains(name), "{error}");
+            assert!(error.to_string().contains("Stwo"), "{error}");
+        }
+        let unknown = instruction_word(7, &word(4)).unwrap_err();
+        assert!(unknown.to_string().contains("no valid instruction at pc 7"), "{unknown}");
+        let huge = instruction_word(7, &(Felt::zero() - Felt::one())).unwrap_err();
+        assert!(huge.to_string().contains("no valid instruction"), "{huge}");
+    }
 }

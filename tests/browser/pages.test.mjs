@@ -116,6 +116,12 @@ test("a block's proof verifies in the page against the sequencer's headers", asy
   measured.proof_bytes = Number((await page.textContent("#proof dd")).match(/\d+/)[0]);
   console.log("measured:", JSON.stringify(measured));
   assert.match(result.anchor, /header of block/);
+  const listed = await (await fetch(RPC, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "starknet_getBlockWithTxHashes", params: [{ block_number: block.block_number }] }),
+  })).json();
+  assert.equal(result.transactions, listed.result.transactions.length, "the page lists the header's transactions");
   assert.match(result.source, /directly/, "the devnet sends CORS headers: the page asks it itself");
   await page.close();
 });

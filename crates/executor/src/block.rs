@@ -1,14 +1,13 @@
 //! Executing the transactions of a block against a snapshot: [`BlockExecutor`] adds them one at
 //! a time (what a sequencer building a block needs), [`BlockExecution`] is the result of a whole
-//! list (what replay needs).
+//! list (what replay needs). Both run on blockifier ([`crate::engine`]).
 
 use std::sync::Arc;
 
-use chain::{Felt, StateDiff};
+use chain::{Felt, StateDiff, Transaction};
 use state::StateReader;
 
-use crate::overlay::StateOverlay;
-use crate::transaction::{self, Options};
+use crate::engine::run::{EngineBlock, Mode};
 use crate::{
     BlockContext, ClassProvider, DeprecatedClass, ExecutableTransaction, ExecutorConfig,
     ExecutorError, SystemDeployment, TransactionExecution,
@@ -17,22 +16,24 @@ use crate::{
 /// A block under construction: a snapshot, the writes of the transactions executed so far, and
 /// the block's context.
 pub struct BlockExecutor<'a> {
-    config: &'a ExecutorConfig,
     block: BlockContext,
-    overlay: StateOverlay<'a>,
+    engine: EngineBlock<'a>,
+    declared: Vec<Arc<DeprecatedClass>>,
     executed: usize,
 }
 
 impl<'a> BlockExecutor<'a> {
     /// Starts a block on top of `state` (the parent block's state), finding class definitions
-    /// in `classes`.
+    /// in `classes`. Fails if the block's context cannot be given to the executor (a chain id
+    /// that is not a short string, a sequencer address at or above 2^251).
     pub fn new(
-        config: &'a ExecutorConfig,
+        config: &ExecutorConfig,
         block: BlockContext,
         state: &'a dyn StateReader,
         classes: &'a dyn ClassProvider,
-    ) -> Self {
-        BlockExecutor { config, block, overlay: StateOverlay::new(state, classes), executed: 0 }
+    ) -> Result<Self, ExecutorError> {
+        let engine = EngineBlock::new(config, &block, state, classes)?;
+        Ok(BlockExecutor { block, engine, declared: Vec::new(), executed: 0 })
     }
 
     /// The block's context.
@@ -52,14 +53,10 @@ impl<'a> BlockExecutor<'a> {
         &mut self,
         tx: &ExecutableTransaction,
     ) -> Result<TransactionExecution, ExecutorError> {
-        let execution = transaction::execute(
-            &mut self.overlay,
-            &self.block,
-            self.config,
-            tx,
-            Options::default(),
-        )?;
-        self.overlay.commit();
+        let execution = self.engine.execute(tx, Mode::BLOCK)?;
+        if let (Transaction::DeclareV1(_), Some(class)) = (&tx.transaction, &tx.declared_class) {
+            self.declared.push(Arc::clone(class));
+        }
         self.executed += 1;
         Ok(execution)
     }
@@ -69,10 +66,8 @@ impl<'a> BlockExecutor<'a> {
         &mut self,
         class: Arc<DeprecatedClass>,
     ) -> Result<(), ExecutorError> {
-        if self.overlay.is_declared(class.class_hash())? {
-            return Err(ExecutorError::ClassAlreadyDeclared { class_hash: class.class_hash() });
-        }
-        self.overlay.declare(class);
+        self.engine.declare_system_class(&class)?;
+        self.declared.push(class);
         Ok(())
     }
 
@@ -84,29 +79,22 @@ impl<'a> BlockExecutor<'a> {
         salt: Felt,
         constructor_calldata: &[Felt],
     ) -> Result<SystemDeployment, ExecutorError> {
-        crate::system::deploy_system_contract(
-            &mut self.overlay,
-            &self.block,
-            self.config,
-            class_hash,
-            salt,
-            constructor_calldata,
-        )
+        self.engine.deploy_system_contract(class_hash, salt, constructor_calldata)
     }
 
     /// The block's state diff so far, ready for `state::State::commit_block`.
     pub fn state_diff(&mut self) -> Result<StateDiff, ExecutorError> {
-        self.overlay.layer_diff(0)
+        self.engine.state_diff()
     }
 
     /// Classes declared by the block so far (the node must store their definitions).
     pub fn declared_classes(&self) -> Vec<Arc<DeprecatedClass>> {
-        self.overlay.layer_declared(0)
+        self.declared.clone()
     }
 
     /// Ends the block: its state diff and declared classes.
     pub fn finish(mut self) -> Result<(StateDiff, Vec<Arc<DeprecatedClass>>), ExecutorError> {
-        Ok((self.state_diff()?, self.declared_classes()))
+        Ok((self.state_diff()?, self.declared))
     }
 }
 
@@ -137,7 +125,7 @@ pub fn execute_block(
     classes: &dyn ClassProvider,
     transactions: &[ExecutableTransaction],
 ) -> Result<BlockExecution, ExecutorError> {
-    let mut executor = BlockExecutor::new(config, block, state, classes);
+    let mut executor = BlockExecutor::new(config, block, state, classes)?;
     let mut outcomes = Vec::with_capacity(transactions.len());
     for tx in transactions {
         match executor.execute(tx) {

@@ -184,7 +184,7 @@ fn compiled_class_preimage(definition: &LegacyContractClass) -> Result<Vec<Felt>
     Ok(out)
 }
 
-fn offset_of(entry_point: &RawLegacyEntryPoint) -> Option<usize> {
+pub(crate) fn offset_of(entry_point: &RawLegacyEntryPoint) -> Option<usize> {
     let offset: u64 = entry_point.offset.into();
     usize::try_from(offset).ok()
 }

@@ -53,6 +53,19 @@ pub enum ExecutorError {
     /// A class file that is not a usable Cairo 0 class.
     #[error("invalid class: {0}")]
     InvalidClass(String),
+    /// A transaction field the protocol's executor cannot represent (an address at or above
+    /// 2^251, a v1 fee above 128 bits).
+    #[error("invalid transaction: {0}")]
+    InvalidTransaction(String),
+    /// The protocol's executor (blockifier) refused the transaction for a reason this enum has
+    /// no variant of (an unsupported version, a bound it checks), in its own words.
+    #[error("refused by the executor: {0}")]
+    Rejected(String),
+    /// The block context cannot be given to the executor (a chain id that is not a short
+    /// string, an out-of-range address), or the executor's state failed in a way it reports
+    /// only as text: the node's failure, not the transaction's.
+    #[error("executor context: {0}")]
+    InvalidContext(String),
     /// The state store failed.
     #[error("state: {0}")]
     State(#[from] StateError),
@@ -68,6 +81,7 @@ impl ExecutorError {
             ExecutorError::State(_)
                 | ExecutorError::InvalidClass(_)
                 | ExecutorError::MissingClassDefinition { .. }
+                | ExecutorError::InvalidContext(_)
         )
     }
 }

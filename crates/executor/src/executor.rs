@@ -5,9 +5,8 @@ use chain::Felt;
 use state::StateReader;
 
 use crate::block::{self, BlockExecution, BlockExecutor};
-use crate::overlay::StateOverlay;
+use crate::engine::run::{EngineBlock, Mode};
 use crate::query::{self, FeeEstimate};
-use crate::transaction::{self, Options};
 use crate::{
     BlockContext, ClassProvider, ExecutableTransaction, ExecutorConfig, ExecutorError,
     TransactionExecution,
@@ -37,7 +36,7 @@ impl Executor {
         block: BlockContext,
         state: &'a dyn StateReader,
         classes: &'a dyn ClassProvider,
-    ) -> BlockExecutor<'a> {
+    ) -> Result<BlockExecutor<'a>, ExecutorError> {
         BlockExecutor::new(&self.config, block, state, classes)
     }
 
@@ -62,8 +61,7 @@ impl Executor {
         classes: &dyn ClassProvider,
         tx: &ExecutableTransaction,
     ) -> Result<TransactionExecution, ExecutorError> {
-        let mut overlay = StateOverlay::new(state, classes);
-        transaction::execute(&mut overlay, block, &self.config, tx, Options::default())
+        EngineBlock::new(&self.config, block, state, classes)?.execute(tx, Mode::BLOCK)
     }
 
     /// `starknet_call`: runs `selector` of `contract_address` read-only and returns its data.

@@ -61,7 +61,7 @@
 //! // Block 0 (genesis): declare fibonacci and deploy it with salt 2, no constructor arguments.
 //! let genesis = state.latest_snapshot()?;
 //! let context = BlockContext::new(ChainId::DEVNET, 0, 1_700_000_000);
-//! let mut block = executor.begin_block(context.clone(), &genesis, &classes);
+//! let mut block = executor.begin_block(context.clone(), &genesis, &classes)?;
 //! block.declare_system_class(bundled.fibonacci.clone())?;
 //! let fibonacci = block.deploy_system_contract(bundled.fibonacci.class_hash(), Felt::TWO, &[])?;
 //! let (diff, declared) = block.finish()?;
@@ -81,6 +81,7 @@ pub mod call;
 mod class;
 mod classes;
 mod context;
+mod engine;
 mod error;
 mod executor;
 mod overlay;

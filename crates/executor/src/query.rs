@@ -1,16 +1,13 @@
-//! Read-only work on a snapshot: `starknet_call`, fee estimates and mempool validation. Nothing
-//! here changes the state; every write goes to an overlay that is dropped.
+//! Read-only work on a snapshot: `starknet_call`, fee estimates and mempool validation, on
+//! blockifier ([`crate::engine`]). Nothing here changes the state; every write goes to a cached
+//! state that is dropped.
 
 use chain::receipt::FeeUnit;
 use chain::{Felt, StateDiff, Transaction};
 use state::StateReader;
 
-use crate::call::{CallError, CallFrame, TxRun, execute_call};
-use crate::class::EntryPointType;
-use crate::context::TxInfo;
-use crate::overlay::StateOverlay;
+use crate::engine::run::{EngineBlock, Mode};
 use crate::resources::Resources;
-use crate::transaction::{self, Options};
 use crate::{BlockContext, ClassProvider, ExecutableTransaction, ExecutorConfig, ExecutorError};
 
 /// Calls `selector` on `contract_address` with caller 0 and returns its return data
@@ -24,39 +21,7 @@ pub fn call(
     selector: Felt,
     calldata: &[Felt],
 ) -> Result<Vec<Felt>, ExecutorError> {
-    let mut overlay = StateOverlay::new(state, classes);
-    let class_hash = overlay.class_hash_at(contract_address)?;
-    if class_hash == Felt::ZERO {
-        return Err(ExecutorError::UnknownContract { address: contract_address });
-    }
-    let tx_info = TxInfo { chain_id: block.chain_id.as_felt(), ..TxInfo::default() };
-    let mut run = TxRun {
-        state: &mut overlay,
-        block,
-        tx_info: &tx_info,
-        max_call_depth: config.max_call_depth,
-        remaining_steps: config.execute_max_steps,
-        events: Vec::new(),
-        messages: Vec::new(),
-        resources: Resources::default(),
-        depth: 0,
-        fatal: None,
-        call_stack: Vec::new(),
-        finished_calls: Vec::new(),
-    };
-    let frame = CallFrame {
-        contract_address,
-        class_hash,
-        selector,
-        kind: EntryPointType::External,
-        calldata: calldata.to_vec(),
-        caller_address: Felt::ZERO,
-    };
-    match execute_call(&mut run, &frame) {
-        Ok(retdata) => Ok(retdata),
-        Err(CallError::Cairo(reason)) => Err(ExecutorError::ExecutionFailed { reason }),
-        Err(CallError::Fatal(error)) => Err(error),
-    }
+    EngineBlock::new(config, block, state, classes)?.call(contract_address, selector, calldata)
 }
 
 /// A fee estimate: the resources a transaction used and their gas, priced at the block's gas
@@ -66,11 +31,11 @@ pub fn call(
 pub struct FeeEstimate {
     /// Cairo resources of all phases.
     pub resources: Resources,
-    /// L1 gas (0: see [`crate::resources`]).
+    /// L1 gas, as blockifier computes it.
     pub l1_gas: u64,
     /// L1 data gas (0).
     pub l1_data_gas: u64,
-    /// L2 gas of the resources.
+    /// L2 gas, as blockifier computes it.
     pub l2_gas: u64,
     /// L1 gas price used.
     pub l1_gas_price: u128,
@@ -97,15 +62,15 @@ pub fn estimate_fee(
     tx: &ExecutableTransaction,
     skip_validate: bool,
 ) -> Result<FeeEstimate, ExecutorError> {
-    let mut overlay = StateOverlay::new(state, classes);
-    let options = Options { skip_validate, allow_query: true, validate_only: false };
-    let execution = transaction::execute(&mut overlay, block, config, tx, options)?;
+    let mode = Mode { validate: !skip_validate, allow_query: true, lenient_nonce: false };
+    let execution = EngineBlock::new(config, block, state, classes)?.execute(tx, mode)?;
     if let chain::ExecutionStatus::Reverted { reason } = &execution.receipt.execution_status {
         return Err(ExecutorError::ExecutionFailed { reason: reason.clone() });
     }
     let resources = execution.resources;
     let state_diff = execution.state_diff;
-    let l2_gas = resources.l2_gas();
+    let gas = &execution.receipt.execution_resources;
+    let (l1_gas, l1_data_gas, l2_gas) = (gas.l1_gas, gas.l1_data_gas, gas.l2_gas);
     let prices = &block.gas_prices;
     let (unit, l1_gas_price, l1_data_gas_price, l2_gas_price) = match tx.transaction {
         Transaction::InvokeV3(_) | Transaction::DeployAccountV3(_) => (
@@ -121,11 +86,14 @@ pub fn estimate_fee(
             prices.l2_gas_price_wei,
         ),
     };
-    let overall_fee = u128::from(l2_gas).saturating_mul(l2_gas_price);
+    let overall_fee = u128::from(l1_gas)
+        .saturating_mul(l1_gas_price)
+        .saturating_add(u128::from(l1_data_gas).saturating_mul(l1_data_gas_price))
+        .saturating_add(u128::from(l2_gas).saturating_mul(l2_gas_price));
     Ok(FeeEstimate {
         resources,
-        l1_gas: 0,
-        l1_data_gas: 0,
+        l1_gas,
+        l1_data_gas,
         l2_gas,
         l1_gas_price,
         l1_data_gas_price,
@@ -147,7 +115,5 @@ pub fn validate(
     classes: &dyn ClassProvider,
     tx: &ExecutableTransaction,
 ) -> Result<(), ExecutorError> {
-    let mut overlay = StateOverlay::new(state, classes);
-    let options = Options { skip_validate: false, allow_query: false, validate_only: true };
-    transaction::execute(&mut overlay, block, config, tx, options).map(|_| ())
+    crate::engine::run::validate(config, block, state, classes, tx)
 }

@@ -39,7 +39,7 @@ fn call(class: Arc<DeprecatedClass>, config: ExecutorConfig) -> Result<Vec<Felt>
     let state = State::new(MemoryBackend::new());
     let executor = Executor::new(config);
     let snapshot = state.latest_snapshot().unwrap();
-    let mut block = executor.begin_block(session_block(), &snapshot, &classes);
+    let mut block = executor.begin_block(session_block(), &snapshot, &classes).unwrap();
     block.declare_system_class(Arc::clone(&class)).unwrap();
     let address = block.deploy_system_contract(class.class_hash(), Felt::ONE, &[]).unwrap().address;
     let (diff, declared) = block.finish().unwrap();

@@ -84,7 +84,7 @@ fn vectors_session_replays_identically() {
     let state = State::new(MemoryBackend::new());
     let executor = Executor::default();
     let snapshot = state.latest_snapshot().unwrap();
-    let mut block = executor.begin_block(session_block(), &snapshot, &classes);
+    let mut block = executor.begin_block(session_block(), &snapshot, &classes).unwrap();
     for class in bundled.all() {
         block.declare_system_class(Arc::clone(class)).unwrap();
     }

@@ -116,7 +116,7 @@ impl Devnet {
         let addresses = &vectors()["addresses"];
         let (diff, declared, erc20, fibonacci, factorial) = {
             let snapshot = state.latest_snapshot().unwrap();
-            let mut block = executor.begin_block(session_block(), &snapshot, &classes);
+            let mut block = executor.begin_block(session_block(), &snapshot, &classes).unwrap();
             for class in bundled.all() {
                 if declare_fibonacci || !Arc::ptr_eq(class, &bundled.fibonacci) {
                     block.declare_system_class(Arc::clone(class)).unwrap();

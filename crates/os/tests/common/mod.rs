@@ -84,7 +84,8 @@ impl Chain {
             BlockContext::new(CHAIN_ID, 0, 1_700_000_000),
             &snapshot,
             &classes,
-        );
+        )
+        .unwrap();
         for class in bundled.all() {
             block.declare_system_class(class.clone()).unwrap();
         }

@@ -1,6 +1,6 @@
 //! Executing the transactions of a block against a snapshot: [`BlockExecutor`] adds them one at
 //! a time (what a sequencer building a block needs), [`BlockExecution`] is the result of a whole
-//! list (what replay needs). Both run on blockifier ([`crate::engine`]).
+//! list (what replay needs). Both run on blockifier (the `engine` module).
 
 use std::sync::Arc;
 

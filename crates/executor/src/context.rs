@@ -53,22 +53,3 @@ impl Default for ExecutorConfig {
         }
     }
 }
-
-/// The fields of the Cairo 0 `TxInfo` struct (`get_tx_info`), in struct order.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub(crate) struct TxInfo {
-    /// The signed version: `v`, or `2^128 + v` for a query.
-    pub version: Felt,
-    /// The account (sender, or the account being deployed).
-    pub account_contract_address: Felt,
-    /// `max_fee` for v1; 0 for v3, as Starknet reports it to Cairo 0 contracts.
-    pub max_fee: Felt,
-    /// The signature.
-    pub signature: Vec<Felt>,
-    /// The transaction hash (what the account checks the signature against).
-    pub transaction_hash: Felt,
-    /// The chain id.
-    pub chain_id: Felt,
-    /// The transaction's nonce.
-    pub nonce: Felt,
-}

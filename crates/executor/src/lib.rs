@@ -1,23 +1,29 @@
-//! Executes transactions of the watcher-prover chain with cairo-vm on Cairo 0 contracts in
-//! Starknet's deprecated class format, producing receipts and state diffs.
+//! Executes transactions of the watcher-prover chain on **blockifier**, the executor of
+//! Starknet's own sequencer (crates.io `blockifier` 0.20.0-rc.1 with its `starknet_api`, the
+//! protocol's newest versioned constants), producing receipts, state diffs and the call traces
+//! the OS re-executes from.
 //!
 //! Used by the devnet sequencer (block building, `starknet_call`, `starknet_estimateFee`,
-//! mempool validation) and by the watcher's replay. It implements Starknet's semantics for
-//! INVOKE v1/v3, DEPLOY_ACCOUNT v1/v3 and DECLARE v1 ([`transaction`] module docs: which
-//! failures reject and which revert), the deprecated syscalls ([`syscalls`]), cairo-lang's
-//! entry-point calling convention ([`call`]), and this chain's gas accounting ([`resources`]).
+//! mempool validation), by the watcher's replay and by the OS's input builder: one executor.
+//! This crate is the translation between this chain's types and blockifier's (`engine`
+//! module, private): a [`state::StateReader`] snapshot and a [`ClassProvider`] become
+//! blockifier's state reader, [`ExecutableTransaction`]s its account transactions, and its call
+//! infos and receipts become [`TransactionExecution`]s with [`CallTrace`]s.
 //!
 //! The pieces:
 //!
-//! * [`DeprecatedClass`]: a parsed class with its class hash (`starknet-core`'s
+//! * [`DeprecatedClass`]: a parsed Cairo 0 class with its class hash (`starknet-core`'s
 //!   `LegacyContractClass::class_hash`, cairo-lang's `compute_deprecated_class_hash`), and
 //!   [`BundledClasses`], the four classes of `os-program/contracts/`.
 //! * [`ClassProvider`]: where definitions come from (the state only commits to class hashes);
 //!   [`ClassCache`] is an in-memory one.
-//! * [`Executor`]: the limits ([`ExecutorConfig`]) and one method per job; [`BlockExecutor`] adds
-//!   transactions to a block one at a time over a write overlay on a [`state::StateReader`]
-//!   snapshot, and yields the block's [`chain::StateDiff`] for `state::State::commit_block`.
-//! * [`ExecutorError`]: rejections ([`ExecutorError::is_rejection`]) and environment failures.
+//! * [`Executor`]: the limits ([`ExecutorConfig`], mapped onto blockifier's versioned constants)
+//!   and one method per job; [`BlockExecutor`] adds transactions to a block one at a time over
+//!   blockifier's cached state on a snapshot, and yields the block's [`chain::StateDiff`] for
+//!   `state::State::commit_block`.
+//! * [`ExecutorError`]: rejections ([`ExecutorError::is_rejection`]) and environment failures
+//!   (a failed state read is reported as the node's failure even though blockifier folds it into
+//!   the transaction's error).
 //!
 //! # Status
 //!
@@ -27,22 +33,15 @@
 //!
 //! Not implemented yet, or weak:
 //!
-//! * fees are not charged (zero-fee chain): receipts carry a zero fee in the version's unit, and
-//!   `max_fee` / resource bounds are not enforced; gas figures are this chain's approximation
-//!   ([`resources`]), with no L1 or L1-data gas;
-//! * L1 handlers, and the `delegate_call`, `delegate_l1_handler`, `replace_class` and
-//!   `library_call_l1_handler` syscalls: a contract using them fails (unknown hint), it does not
-//!   crash the executor (the other syscalls, including `deploy`, `library_call` and
-//!   `send_message_to_l1`, are served and tested with `tests/fixtures/syscalls.cairo`);
-//! * a reverted transaction reports its validation phase's resources plus the steps its failed
-//!   execute phase consumed (not that phase's builtins);
-//! * memory is bounded by the step limit only indirectly: a hostile declared class can jump `ap`
-//!   far ahead and make cairo-vm reserve a large segment (cairo-vm refuses reservations the
-//!   allocator refuses, but there is no executor-level memory cap yet).
+//! * only Cairo 0 classes: DECLARE v2/v3 of Sierra classes and their compiled class hashes are
+//!   the next part of issue 14 (blockifier runs them; this crate does not build them yet);
+//! * fees are not charged: blockifier runs with `charge_fee` off, so `max_fee` and resource
+//!   bounds are not enforced and nothing is transferred; receipts report the fee blockifier
+//!   computes at the block's gas prices;
+//! * the block context uses the protocol's newest Starknet version for every block.
 //!
 //! Throughput: `cargo bench -p executor --bench transfers` (ERC-20 transfers through the
-//! account, ECDSA check included); the ECDSA verification inside cairo-vm's signature builtin is
-//! about two thirds of the time of a transfer.
+//! account, ECDSA check included).
 //!
 //! # Example
 //!
@@ -84,11 +83,8 @@ mod context;
 mod engine;
 mod error;
 mod executor;
-mod overlay;
 pub mod query;
 pub mod resources;
-mod syscall_table;
-pub mod syscalls;
 pub mod system;
 pub mod transaction;
 

@@ -1,5 +1,5 @@
 //! Read-only work on a snapshot: `starknet_call`, fee estimates and mempool validation, on
-//! blockifier ([`crate::engine`]). Nothing here changes the state; every write goes to a cached
+//! blockifier (the `engine` module). Nothing here changes the state; every write goes to a cached
 //! state that is dropped.
 
 use chain::receipt::FeeUnit;

@@ -1,33 +1,7 @@
-//! Execution resources (Cairo steps, memory holes, builtin instances) and this chain's gas
-//! accounting of them.
-//!
-//! Gas is this chain's own convention, modelled on Starknet 0.13.4+'s Sierra-gas price of Cairo
-//! VM resources: `l2_gas = 100 * (steps + memory_holes) + sum(builtin instances * builtin cost)`
-//! with the costs of [`builtin_gas_cost`]. L1 gas and L1 data gas are reported as 0: this chain
-//! posts nothing to L1 per transaction yet.
+//! Execution resources: Cairo steps, memory holes and builtin instances, as blockifier's call
+//! infos and receipts report them (gas is blockifier's too: the receipt's gas vector).
 
 use std::collections::BTreeMap;
-
-/// L2 gas per Cairo step (and per memory hole).
-pub const STEP_GAS_COST: u64 = 100;
-
-/// L2 gas per instance of a builtin (Starknet's `builtin_gas_costs`); unknown builtins cost as
-/// much as the most expensive one.
-pub fn builtin_gas_cost(builtin: &str) -> u64 {
-    match builtin {
-        "range_check" => 70,
-        "range_check96" => 56,
-        "pedersen" => 4_050,
-        "bitwise" => 583,
-        "ec_op" => 4_085,
-        "poseidon" => 491,
-        "ecdsa" => 10_561,
-        "add_mod" => 230,
-        "mul_mod" => 604,
-        "output" | "segment_arena" => 0,
-        _ => 136_189, // keccak, and anything newer
-    }
-}
 
 /// Resources used by a call tree or a transaction.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -47,30 +21,6 @@ impl Resources {
         self.memory_holes += other.memory_holes;
         for (name, count) in &other.builtins {
             *self.builtins.entry(name.clone()).or_default() += count;
-        }
-    }
-
-    /// L2 gas of these resources (see the module docs).
-    pub fn l2_gas(&self) -> u64 {
-        let builtins: u64 = self
-            .builtins
-            .iter()
-            .map(|(name, count)| count.saturating_mul(builtin_gas_cost(name)))
-            .fold(0, u64::saturating_add);
-        STEP_GAS_COST
-            .saturating_mul(self.steps.saturating_add(self.memory_holes))
-            .saturating_add(builtins)
-    }
-
-    /// The receipt's form.
-    pub fn to_receipt(&self) -> chain::ExecutionResources {
-        chain::ExecutionResources {
-            l1_gas: 0,
-            l1_data_gas: 0,
-            l2_gas: self.l2_gas(),
-            steps: self.steps,
-            memory_holes: self.memory_holes,
-            builtin_instance_counter: self.builtins.clone(),
         }
     }
 }
@@ -95,16 +45,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn gas_counts_steps_holes_and_builtins() {
+    fn resources_add_steps_holes_and_builtins() {
         let mut a = Resources { steps: 10, memory_holes: 2, builtins: BTreeMap::new() };
         a.builtins.insert("pedersen".into(), 3);
         let mut b = Resources { steps: 5, ..Default::default() };
         b.builtins.insert("pedersen".into(), 1);
         b.builtins.insert("range_check".into(), 2);
         a.add(&b);
-        assert_eq!(a.steps, 15);
+        assert_eq!((a.steps, a.memory_holes), (15, 2));
         assert_eq!(a.builtins["pedersen"], 4);
-        assert_eq!(a.l2_gas(), 100 * 17 + 4 * 4_050 + 2 * 70);
-        assert_eq!(a.to_receipt().l2_gas, a.l2_gas());
+        assert_eq!(a.builtins["range_check"], 2);
     }
 }

@@ -70,7 +70,7 @@ fn infinite_loop_hits_the_step_limit() {
     let config = ExecutorConfig { execute_max_steps: 20_000, ..Default::default() };
     let error = call(class, config).unwrap_err();
     assert!(
-        matches!(&error, ExecutorError::ExecutionFailed { reason } if reason.contains("out of steps")),
+        matches!(&error, ExecutorError::ExecutionFailed { reason } if reason.contains("no remaining steps")),
         "{error}"
     );
 }

@@ -20,7 +20,8 @@ fn setup() -> (Devnet, Arc<DeprecatedClass>, Felt) {
     devnet.classes.insert(Arc::clone(&class));
     let diff = {
         let snapshot = devnet.state.latest_snapshot().unwrap();
-        let mut block = devnet.executor.begin_block(devnet.context(), &snapshot, &devnet.classes).unwrap();
+        let mut block =
+            devnet.executor.begin_block(devnet.context(), &snapshot, &devnet.classes).unwrap();
         block.declare_system_class(Arc::clone(&class)).unwrap();
         let deployed = block
             .deploy_system_contract(class.class_hash(), Felt::ONE, &[Felt::from(5u64)])

@@ -57,7 +57,7 @@ async fn validation_over_its_step_limit_is_rejected() {
     match fibonacci(&devnet, &account, 0, 10).await {
         Err(AccountError::Provider(ProviderError::StarknetError(
             StarknetError::ValidationFailure(reason),
-        ))) => assert!(reason.contains("out of steps"), "{reason}"),
+        ))) => assert!(reason.contains("no remaining steps"), "{reason}"),
         other => panic!("expected VALIDATION_FAILURE, got {other:?}"),
     }
     devnet.stop().await;
@@ -82,7 +82,7 @@ async fn execution_over_its_step_limit_reverts() {
     let TransactionReceipt::Invoke(invoke) = receipt.receipt else { panic!("invoke receipt") };
     match invoke.execution_result {
         ExecutionResult::Reverted { reason } => {
-            assert!(reason.contains("out of steps"), "{reason}")
+            assert!(reason.contains("no remaining steps"), "{reason}")
         }
         other => panic!("expected a revert, got {other:?}"),
     }

@@ -18,13 +18,11 @@ use starknet_api::core::{ChainId as ApiChainId, ContractAddress};
 use crate::{BlockContext, ExecutorConfig, ExecutorError};
 
 /// The STRK fee token's address on Starknet (and starknet-devnet).
-pub const STRK_FEE_TOKEN_ADDRESS: Felt = Felt::from_hex_unchecked(
-    "0x04718f5a0fc34cc1af16a1cdee98ffb20c31f5cd61d6ab07201858f4287c938d",
-);
+pub const STRK_FEE_TOKEN_ADDRESS: Felt =
+    Felt::from_hex_unchecked("0x04718f5a0fc34cc1af16a1cdee98ffb20c31f5cd61d6ab07201858f4287c938d");
 /// The ETH fee token's address on Starknet (and starknet-devnet).
-pub const ETH_FEE_TOKEN_ADDRESS: Felt = Felt::from_hex_unchecked(
-    "0x049d36570d4e46f48e99674bd3fcc84644ddd6b96f7c741b1562b82f9e004dc7",
-);
+pub const ETH_FEE_TOKEN_ADDRESS: Felt =
+    Felt::from_hex_unchecked("0x049d36570d4e46f48e99674bd3fcc84644ddd6b96f7c741b1562b82f9e004dc7");
 
 /// Blockifier's context for `block` under `config`.
 pub(crate) fn block_context(
@@ -32,9 +30,8 @@ pub(crate) fn block_context(
     config: &ExecutorConfig,
 ) -> Result<BlockifierContext, ExecutorError> {
     let prices = &block.gas_prices;
-    let price = |value: u128| {
-        NonzeroGasPrice::new(GasPrice(value.max(1))).unwrap_or(NonzeroGasPrice::MIN)
-    };
+    let price =
+        |value: u128| NonzeroGasPrice::new(GasPrice(value.max(1))).unwrap_or(NonzeroGasPrice::MIN);
     let gas_prices = GasPrices {
         eth_gas_prices: GasPriceVector {
             l1_gas_price: price(prices.l1_gas_price_wei),
@@ -67,7 +64,12 @@ pub(crate) fn block_context(
         },
         is_l3: false,
     };
-    Ok(BlockifierContext::new(block_info, chain_info, versioned_constants(config), BouncerConfig::max()))
+    Ok(BlockifierContext::new(
+        block_info,
+        chain_info,
+        versioned_constants(config),
+        BouncerConfig::max(),
+    ))
 }
 
 /// The protocol's newest constants with this chain's limits.

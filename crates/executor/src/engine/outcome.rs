@@ -80,15 +80,7 @@ pub(crate) fn call_summary(info: &CallInfo) -> (Vec<Event>, Resources) {
 }
 
 fn resources_of(vm: &VmResources) -> Resources {
-    Resources {
-        steps: vm.n_steps as u64,
-        memory_holes: vm.n_memory_holes as u64,
-        builtins: vm
-            .builtin_instance_counter
-            .iter()
-            .map(|(name, count)| (name.to_str_with_suffix().to_owned(), *count as u64))
-            .collect(),
-    }
+    Resources::from(vm)
 }
 
 /// The executed transaction in this chain's terms. `state_diff` is what it changed.
@@ -125,7 +117,10 @@ pub(crate) fn execution(
         Transaction::InvokeV3(_) | Transaction::DeployAccountV3(_) => FeeUnit::Fri,
         _ => FeeUnit::Wei,
     };
-    let total = info.receipt.resources.computation.total_extended_vm_resources().vm_resources;
+    // The receipt's resources are blockifier's: the calls' plus the OS's own per transaction.
+    let total = resources_of(
+        &info.receipt.resources.computation.total_extended_vm_resources().vm_resources,
+    );
     let gas = info.receipt.gas;
     let receipt = Receipt {
         transaction_hash: tx.transaction_hash,
@@ -141,7 +136,9 @@ pub(crate) fn execution(
             l1_gas: gas.l1_gas.0,
             l1_data_gas: gas.l1_data_gas.0,
             l2_gas: gas.l2_gas.0,
-            ..resources_of(&total).to_receipt()
+            steps: total.steps,
+            memory_holes: total.memory_holes,
+            builtin_instance_counter: total.builtins,
         },
         contract_address: match transaction {
             Transaction::DeployAccountV1(_) | Transaction::DeployAccountV3(_) => {
@@ -161,7 +158,10 @@ pub(crate) fn state_diff(
 ) -> Result<StateDiff, ExecutorError> {
     let mut diff = StateDiff::default();
     for ((address, key), value) in &maps.storage {
-        diff.storage_diffs.entry(*address.0.key()).or_insert_with(BTreeMap::new).insert(*key.0.key(), *value);
+        diff.storage_diffs
+            .entry(*address.0.key())
+            .or_insert_with(BTreeMap::new)
+            .insert(*key.0.key(), *value);
     }
     for (address, nonce) in &maps.nonces {
         diff.nonces.insert(*address.0.key(), nonce.0);

@@ -5,29 +5,29 @@ use std::sync::Arc;
 
 use blockifier::blockifier::stateful_validator::{StatefulValidator, StatefulValidatorError};
 use blockifier::context::{BlockContext as BlockifierContext, TransactionContext};
+use blockifier::execution::call_info::CallInfo;
+use blockifier::execution::contract_class::RunnableCompiledClass;
 use blockifier::execution::entry_point::{
     CallEntryPoint, EntryPointExecutionContext, SierraGasRevertTracker,
 };
+use blockifier::state::cached_state::{CachedState, TransactionalState};
+use blockifier::state::errors::StateError as BlockifierStateError;
+use blockifier::state::state_api::{State as _, StateReader as _};
+use blockifier::transaction::errors::{TransactionExecutionError, TransactionPreValidationError};
 use blockifier::transaction::objects::{DeprecatedTransactionInfo, TransactionInfo};
+use blockifier::transaction::transactions::ExecutableTransaction as _;
+use chain::{Felt, StateDiff, Transaction};
+use starknet_api::contract_class::EntryPointType;
+use starknet_api::core::ClassHash;
 use starknet_api::core::EntryPointSelector;
 use starknet_api::execution_resources::GasAmount;
 use starknet_api::transaction::fields::Calldata;
-use blockifier::state::cached_state::{CachedState, TransactionalState};
-use blockifier::state::errors::StateError as BlockifierStateError;
-use blockifier::execution::call_info::CallInfo;
-use blockifier::execution::contract_class::RunnableCompiledClass;
-use blockifier::state::state_api::{State as _, StateReader as _};
-use starknet_api::contract_class::EntryPointType;
-use blockifier::transaction::errors::{TransactionExecutionError, TransactionPreValidationError};
-use blockifier::transaction::transactions::ExecutableTransaction as _;
-use chain::{Felt, StateDiff, Transaction};
-use starknet_api::core::ClassHash;
 
+use crate::engine::classes::runnable_class;
 use crate::engine::context::{address, block_context};
 use crate::engine::outcome::{execution, state_diff};
 use crate::engine::reader::Reader;
 use crate::engine::transactions::{account_transaction, flags};
-use crate::engine::classes::runnable_class;
 use crate::resources::Resources;
 use crate::system::SystemDeployment;
 use crate::transaction::CONSTRUCTOR_SELECTOR;
@@ -49,7 +49,8 @@ pub(crate) struct Mode {
 
 impl Mode {
     /// A transaction of a block.
-    pub(crate) const BLOCK: Mode = Mode { validate: true, allow_query: false, lenient_nonce: false };
+    pub(crate) const BLOCK: Mode =
+        Mode { validate: true, allow_query: false, lenient_nonce: false };
 }
 
 /// A block in progress on blockifier: its cached state over the snapshot it started from.
@@ -123,7 +124,9 @@ impl<'a> EngineBlock<'a> {
         let sender = tx.transaction.sender_address();
         let class_hash = self
             .state
-            .get_class_hash_at(address(sender).map_err(|e| ExecutorError::InvalidTransaction(e.to_string()))?)
+            .get_class_hash_at(
+                address(sender).map_err(|e| ExecutorError::InvalidTransaction(e.to_string()))?,
+            )
             .map_err(|error| self.failure_or(&error))?
             .0;
         match &tx.transaction {
@@ -181,7 +184,10 @@ impl<'a> EngineBlock<'a> {
     }
 
     /// Declares `class` outside any transaction (genesis).
-    pub(crate) fn declare_system_class(&mut self, class: &DeprecatedClass) -> Result<(), ExecutorError> {
+    pub(crate) fn declare_system_class(
+        &mut self,
+        class: &DeprecatedClass,
+    ) -> Result<(), ExecutorError> {
         let class_hash = ClassHash(class.class_hash());
         match self.state.get_compiled_class(class_hash) {
             Ok(_) => return Err(ExecutorError::ClassAlreadyDeclared { class_hash: class_hash.0 }),
@@ -204,7 +210,8 @@ impl<'a> EngineBlock<'a> {
         let address_felt =
             chain::calculate_contract_address(salt, class_hash, constructor_calldata, Felt::ZERO);
         let storage_address = address(address_felt)?;
-        let current = self.state.get_class_hash_at(storage_address).map_err(|e| self.failure_or(&e))?;
+        let current =
+            self.state.get_class_hash_at(storage_address).map_err(|e| self.failure_or(&e))?;
         if current != ClassHash::default() {
             return Err(ExecutorError::ContractAlreadyDeployed { address: address_felt });
         }
@@ -231,7 +238,11 @@ impl<'a> EngineBlock<'a> {
             .set_class_hash_at(storage_address, ClassHash(class_hash))
             .map_err(|error| self.failure_or(&error))?;
         if !has_constructor {
-            return Ok(SystemDeployment { address: address_felt, events: Vec::new(), resources: Resources::default() });
+            return Ok(SystemDeployment {
+                address: address_felt,
+                events: Vec::new(),
+                resources: Resources::default(),
+            });
         }
         let call = CallEntryPoint {
             class_hash: Some(ClassHash(class_hash)),
@@ -244,7 +255,11 @@ impl<'a> EngineBlock<'a> {
         match self.protocol_call(call, true) {
             Ok(info) => {
                 let execution = crate::engine::outcome::call_summary(&info);
-                Ok(SystemDeployment { address: address_felt, events: execution.0, resources: execution.1 })
+                Ok(SystemDeployment {
+                    address: address_felt,
+                    events: execution.0,
+                    resources: execution.1,
+                })
             }
             Err(error) => {
                 // Undo the deployment: the constructor failed.
@@ -252,7 +267,9 @@ impl<'a> EngineBlock<'a> {
                 let _ = undo.set_class_hash_at(storage_address, ClassHash::default());
                 undo.commit();
                 Err(match error {
-                    ExecutorError::ExecutionFailed { reason } => ExecutorError::ValidationFailed { reason },
+                    ExecutorError::ExecutionFailed { reason } => {
+                        ExecutorError::ValidationFailed { reason }
+                    }
                     other => other,
                 })
             }
@@ -261,7 +278,11 @@ impl<'a> EngineBlock<'a> {
 
     /// Runs `call` with caller 0 outside any transaction; its writes are kept only if `commit`
     /// and it succeeded. A Cairo failure is [`ExecutorError::ExecutionFailed`].
-    fn protocol_call(&mut self, mut call: CallEntryPoint, commit: bool) -> Result<CallInfo, ExecutorError> {
+    fn protocol_call(
+        &mut self,
+        mut call: CallEntryPoint,
+        commit: bool,
+    ) -> Result<CallInfo, ExecutorError> {
         call.initial_gas = self.context.versioned_constants().infinite_gas_for_vm_mode();
         // The transaction info is all zero (but the chain's, from the block context).
         let tx_context = Arc::new(TransactionContext {
@@ -288,7 +309,7 @@ impl<'a> EngineBlock<'a> {
         match result {
             Ok(info) if !info.execution.failed => Ok(info),
             Ok(info) => Err(ExecutorError::ExecutionFailed {
-                reason: format!("the call failed with {:?}", info.execution.retdata.0),
+                reason: format!("the call failed: {}", describe_retdata(&info.execution.retdata.0)),
             }),
             Err(error) => Err(ExecutorError::ExecutionFailed { reason: error.to_string() }),
         }
@@ -328,6 +349,23 @@ pub(crate) fn validate(
     })
 }
 
+/// A failed call's return data, each felt as the short string it spells when it is printable
+/// ASCII (Cairo's error codes such as `ENTRYPOINT_NOT_FOUND`), else in hex.
+fn describe_retdata(retdata: &[Felt]) -> String {
+    let words: Vec<String> = retdata
+        .iter()
+        .map(|felt| match chain::short_string::decode(felt) {
+            Ok(text)
+                if !text.is_empty() && text.chars().all(|c| c.is_ascii_graphic() || c == ' ') =>
+            {
+                text
+            }
+            _ => format!("{felt:#x}"),
+        })
+        .collect();
+    words.join(", ")
+}
+
 fn state_failure(error: &BlockifierStateError) -> ExecutorError {
     ExecutorError::InvalidContext(format!("executor state: {error}"))
 }
@@ -336,13 +374,15 @@ fn state_failure(error: &BlockifierStateError) -> ExecutorError {
 fn rejection(error: TransactionExecutionError) -> ExecutorError {
     match error {
         TransactionExecutionError::TransactionPreValidationError(boxed) => match *boxed {
-            TransactionPreValidationError::InvalidNonce { address, account_nonce, incoming_tx_nonce } => {
-                ExecutorError::InvalidNonce {
-                    address: *address.0.key(),
-                    expected: account_nonce.0,
-                    got: incoming_tx_nonce.0,
-                }
-            }
+            TransactionPreValidationError::InvalidNonce {
+                address,
+                account_nonce,
+                incoming_tx_nonce,
+            } => ExecutorError::InvalidNonce {
+                address: *address.0.key(),
+                expected: account_nonce.0,
+                got: incoming_tx_nonce.0,
+            },
             other => ExecutorError::Rejected(other.to_string()),
         },
         TransactionExecutionError::DeclareTransactionError { class_hash } => {

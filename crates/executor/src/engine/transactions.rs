@@ -3,21 +3,19 @@
 use std::sync::Arc;
 
 use blockifier::transaction::account_transaction::{AccountTransaction, ExecutionFlags};
-use chain::resource::{
-    DataAvailabilityMode, ResourceBounds as ChainBounds, ResourceBoundsMapping,
-};
+use chain::resource::{DataAvailabilityMode, ResourceBounds as ChainBounds, ResourceBoundsMapping};
 use chain::{DeclareV1, DeployAccountV1, DeployAccountV3, Felt, InvokeV1, InvokeV3, Transaction};
+use starknet_api::block::GasPrice;
 use starknet_api::core::{ClassHash, Nonce};
 use starknet_api::data_availability::DataAvailabilityMode as ApiDaMode;
-use starknet_api::execution_resources::GasAmount;
 use starknet_api::executable_transaction as executable;
+use starknet_api::execution_resources::GasAmount;
 use starknet_api::transaction as api;
 use starknet_api::transaction::TransactionHash;
 use starknet_api::transaction::fields::{
-    AccountDeploymentData, AllResourceBounds, Calldata, ContractAddressSalt, Fee,
-    PaymasterData, ProofFacts, ResourceBounds, Tip, TransactionSignature, ValidResourceBounds,
+    AccountDeploymentData, AllResourceBounds, Calldata, ContractAddressSalt, Fee, PaymasterData,
+    ProofFacts, ResourceBounds, Tip, TransactionSignature, ValidResourceBounds,
 };
-use starknet_api::block::GasPrice;
 
 use crate::engine::classes::class_info;
 use crate::engine::context::address;
@@ -36,18 +34,23 @@ pub(crate) fn account_transaction(
 ) -> Result<AccountTransaction, ExecutorError> {
     let tx_hash = TransactionHash(tx.transaction_hash);
     let api_tx = match &tx.transaction {
-        Transaction::InvokeV1(InvokeV1 { sender_address, calldata, max_fee, signature, nonce, .. }) => {
-            executable::AccountTransaction::Invoke(executable::InvokeTransaction {
-                tx: api::InvokeTransaction::V1(api::InvokeTransactionV1 {
-                    max_fee: fee(*max_fee)?,
-                    signature: signature_of(signature),
-                    nonce: Nonce(*nonce),
-                    sender_address: address(*sender_address).map_err(invalid)?,
-                    calldata: calldata_of(calldata),
-                }),
-                tx_hash,
-            })
-        }
+        Transaction::InvokeV1(InvokeV1 {
+            sender_address,
+            calldata,
+            max_fee,
+            signature,
+            nonce,
+            ..
+        }) => executable::AccountTransaction::Invoke(executable::InvokeTransaction {
+            tx: api::InvokeTransaction::V1(api::InvokeTransactionV1 {
+                max_fee: fee(*max_fee)?,
+                signature: signature_of(signature),
+                nonce: Nonce(*nonce),
+                sender_address: address(*sender_address).map_err(invalid)?,
+                calldata: calldata_of(calldata),
+            }),
+            tx_hash,
+        }),
         Transaction::InvokeV3(v3) => {
             let InvokeV3 {
                 sender_address,
@@ -127,7 +130,14 @@ pub(crate) fn account_transaction(
             tx_hash,
             contract_address: address(tx.transaction.sender_address()).map_err(invalid)?,
         }),
-        Transaction::DeclareV1(DeclareV1 { sender_address, class_hash, max_fee, signature, nonce, .. }) => {
+        Transaction::DeclareV1(DeclareV1 {
+            sender_address,
+            class_hash,
+            max_fee,
+            signature,
+            nonce,
+            ..
+        }) => {
             let class = tx.declared_class.as_ref().ok_or(ExecutorError::DeclaredClassMismatch {
                 declared: *class_hash,
                 actual: None,
@@ -159,9 +169,9 @@ fn invalid(error: ExecutorError) -> ExecutorError {
 }
 
 fn fee(max_fee: Felt) -> Result<Fee, ExecutorError> {
-    u128::try_from(max_fee)
-        .map(Fee)
-        .map_err(|_| ExecutorError::InvalidTransaction(format!("max_fee {max_fee:#x} exceeds 128 bits")))
+    u128::try_from(max_fee).map(Fee).map_err(|_| {
+        ExecutorError::InvalidTransaction(format!("max_fee {max_fee:#x} exceeds 128 bits"))
+    })
 }
 
 fn signature_of(signature: &[Felt]) -> TransactionSignature {

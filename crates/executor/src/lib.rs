@@ -36,8 +36,8 @@
 //! * only Cairo 0 classes: DECLARE v2/v3 of Sierra classes and their compiled class hashes are
 //!   the next part of issue 14 (blockifier runs them; this crate does not build them yet);
 //! * fees are not charged: blockifier runs with `charge_fee` off, so `max_fee` and resource
-//!   bounds are not enforced and nothing is transferred; receipts report the fee blockifier
-//!   computes at the block's gas prices;
+//!   bounds are not enforced and nothing is transferred; receipts report a zero fee and
+//!   blockifier's gas, and fee estimates price that gas at the block's prices;
 //! * the block context uses the protocol's newest Starknet version for every block.
 //!
 //! Throughput: `cargo bench -p executor --bench transfers` (ERC-20 transfers through the

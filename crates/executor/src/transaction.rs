@@ -14,8 +14,8 @@
 //! Order per type, blockifier's: INVOKE: nonce, `__validate__`, `__execute__`. DEPLOY_ACCOUNT:
 //! nonce, deploy + constructor, `__validate_deploy__`. DECLARE v1: nonce, `__validate_declare__`,
 //! declare. Fees are not charged yet (blockifier runs with `charge_fee` off): the receipt reports
-//! the fee blockifier computes for the resources at the block's gas prices, but nothing is
-//! transferred and `max_fee` and resource bounds are not enforced.
+//! a zero fee in the version's unit (what was charged), its gas is blockifier's, and `max_fee`
+//! and resource bounds are not enforced.
 
 use std::sync::Arc;
 

@@ -125,7 +125,15 @@ pub(crate) fn execution(
     let receipt = Receipt {
         transaction_hash: tx.transaction_hash,
         kind: transaction.kind(),
-        actual_fee: Fee { amount: Felt::from(info.receipt.fee.0), unit },
+        // The fee charged: blockifier computes one even when fees are off, but only a fee
+        // transfer charges it.
+        actual_fee: Fee {
+            amount: match &info.fee_transfer_call_info {
+                Some(_) => Felt::from(info.receipt.fee.0),
+                None => Felt::ZERO,
+            },
+            unit,
+        },
         execution_status: match reverted {
             Some(reason) => ExecutionStatus::Reverted { reason },
             None => ExecutionStatus::Succeeded,

@@ -117,8 +117,10 @@ async fn deploy_account_then_invoke_from_it() {
     for estimate in &estimates {
         assert!(estimate.l2_gas_consumed > 0, "{estimate:?}");
     }
-    // The same invoke costs the same whether it is first or second of the account's.
-    assert_eq!(estimates[1].l2_gas_consumed, estimates[2].l2_gas_consumed);
+    // The second invoke runs on the first one's writes: the same code, but it overwrites the
+    // storage the first one allocated, which blockifier charges less for (Starknet 0.14 prices
+    // newly allocated keys).
+    assert!(estimates[2].l2_gas_consumed <= estimates[1].l2_gas_consumed, "{estimates:?}");
     // Out of order, the invoke's nonce is wrong for the undeployed account: refused at index 0.
     assert_eq!(
         failed_index(client.estimate_fee([first_invoke, deploy], [], PRE_CONFIRMED).await),

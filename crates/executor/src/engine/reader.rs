@@ -112,8 +112,19 @@ impl BlockifierStateReader for Reader<'_> {
         Ok(runnable)
     }
 
-    fn get_compiled_class_hash(&self, class_hash: ClassHash) -> StateResult<CompiledClassHash> {
-        let hash = self.read(self.state.compiled_class_hash(class_hash.0))?;
-        Ok(CompiledClassHash(hash.unwrap_or(Felt::ZERO)))
+    /// Zero for every class: each class this chain runs today is a Cairo 0 class, whose
+    /// compiled class hash is 0 for the protocol (blockifier then never treats it as a Cairo 1
+    /// class to migrate). The state's own commitment to a Cairo 0 class's code, which the OS
+    /// checks, is this chain's and is not blockifier's business.
+    fn get_compiled_class_hash(&self, _class_hash: ClassHash) -> StateResult<CompiledClassHash> {
+        Ok(CompiledClassHash(Felt::ZERO))
+    }
+
+    fn get_compiled_class_hash_v2(
+        &self,
+        class_hash: ClassHash,
+        compiled_class: &RunnableCompiledClass,
+    ) -> StateResult<CompiledClassHash> {
+        blockifier::state::utils::get_compiled_class_hash_v2(self, class_hash, compiled_class)
     }
 }

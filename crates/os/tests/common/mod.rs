@@ -80,12 +80,9 @@ impl Chain {
         let executor = Executor::default();
         let public_key = chain::signature::public_key(&PRIVATE_KEY);
         let snapshot = state.latest_snapshot().unwrap();
-        let mut block = executor.begin_block(
-            BlockContext::new(CHAIN_ID, 0, 1_700_000_000),
-            &snapshot,
-            &classes,
-        )
-        .unwrap();
+        let mut block = executor
+            .begin_block(BlockContext::new(CHAIN_ID, 0, 1_700_000_000), &snapshot, &classes)
+            .unwrap();
         for class in bundled.all() {
             block.declare_system_class(class.clone()).unwrap();
         }

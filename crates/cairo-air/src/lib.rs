@@ -15,8 +15,9 @@
 //! after the execution segment. `SOUNDNESS.md` at the repository root lists every field of the
 //! public input and how it is bound.
 //!
-//! Builtins: `output`, `range_check`, `bitwise`, `poseidon`, `pedersen` and `ecdsa` (each its
-//! own table, see [`builtins`]); a program declaring another builtin is refused with
+//! Builtins: `output`, `range_check`, `bitwise`, `poseidon`, `pedersen` and `ecdsa`, each one
+//! module listed once in the registry of [`builtins`] (its table, constraints, trace builder
+//! and segment shape); a program declaring another builtin is refused with
 //! [`CairoError::UnsupportedBuiltins`], naming it.
 //!
 //! Features: `parallel` (default) forwards to `stark/parallel`; `prover` (default) adds running
@@ -27,7 +28,6 @@
 
 mod air;
 pub mod builtins;
-mod constraints;
 mod error;
 mod execution;
 mod footprint;

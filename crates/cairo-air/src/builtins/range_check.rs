@@ -12,12 +12,15 @@
 //! * lookups: `w_k (z_lookup - limb_k) = 1`, `t = u + sum w_k` (every row), `u` starts at 0
 //!   and `u' = t`; claim: the last `t`.
 
-use crate::constraints::ConstraintList;
-use stark::{Component, ConstraintKind, Felt, Frame, TraceTable, batch_inverse};
+use stark::{
+    Component, ConstraintBuilder, ConstraintKind, ConstraintList, Constraints, Felt, Frame,
+    TraceTable, batch_inverse,
+};
 
 use crate::builtins::segment::SegmentRule;
-use crate::builtins::table_log_size;
-use crate::layout::CHALLENGE_LOOKUP_Z;
+use crate::builtins::{BuiltinTable, TableTrace, TraceInput, table_log_size};
+use crate::error::CairoError;
+use crate::layout::{CHALLENGE_LOOKUP_Z, N_CHALLENGES};
 
 pub const N_LIMBS: usize = 8;
 pub const ADDRESS: usize = 0;
@@ -30,8 +33,6 @@ pub const AUX_U: usize = AUX_INVERSES + N_LIMBS;
 pub const AUX_T: usize = AUX_U + 1;
 pub const AUX_WIDTH: usize = AUX_T + 1;
 
-use ConstraintKind::{EveryRow, FirstRow, Transition};
-
 /// The component for one run's `range_check` segment `[begin, stop)`.
 pub struct RangeCheck {
     log_size: u32,
@@ -42,21 +43,71 @@ pub struct RangeCheck {
 impl RangeCheck {
     /// A segment with at least one instance.
     pub fn new(begin: u64, stop: u64) -> Self {
-        let segment = SegmentRule::new("range_check", begin, stop, ADDRESS, vec![VALUE]);
-        let mut list: Vec<(ConstraintKind, String)> =
-            vec![(EveryRow, "range_check: value is the sum of its limbs".into())];
-        list.extend(segment.constraints());
-        for k in 0..N_LIMBS {
-            list.push((EveryRow, format!("range_check: inverse of limb {k}")));
-        }
-        list.push((EveryRow, "range_check: lookup sum of the row".into()));
-        list.push((FirstRow, "range_check: lookup sum starts at 0".into()));
-        list.push((Transition, "range_check: lookup sum carries to the next row".into()));
-        Self {
+        let mut table = Self {
             log_size: table_log_size((stop - begin) as usize),
-            segment,
-            constraints: ConstraintList::new(list),
+            segment: SegmentRule::new("range_check", begin, stop, ADDRESS, vec![VALUE]),
+            constraints: ConstraintList::empty(),
+        };
+        table.constraints = ConstraintList::new(&table, MAIN_WIDTH, AUX_WIDTH, 0, N_CHALLENGES);
+        table
+    }
+}
+
+impl Constraints for RangeCheck {
+    fn eval<B: ConstraintBuilder>(&self, f: &Frame<'_>, challenges: &[Felt], b: &mut B) {
+        let z_lookup = &challenges[CHALLENGE_LOOKUP_Z];
+        let (c, a, an) = (f.main_current, f.aux_current, f.aux_next);
+        let one = Felt::one();
+        let two16 = Felt::from(1u64 << 16);
+        let recomposed = (0..N_LIMBS).rev().fold(Felt::zero(), |acc, k| acc * two16 + c[LIMBS + k]);
+        b.every_row("range_check: value is the sum of its limbs", c[VALUE] - recomposed);
+        self.segment.eval(f, challenges, b);
+        let mut inverse_sum = Felt::zero();
+        for k in 0..N_LIMBS {
+            let w = a[AUX_INVERSES + k];
+            b.every_row(
+                format_args!("range_check: inverse of limb {k}"),
+                w * (z_lookup - c[LIMBS + k]) - one,
+            );
+            inverse_sum += w;
         }
+        b.every_row("range_check: lookup sum of the row", a[AUX_T] - a[AUX_U] - inverse_sum);
+        b.first_row("range_check: lookup sum starts at 0", a[AUX_U]);
+        b.transition("range_check: lookup sum carries to the next row", an[AUX_U] - a[AUX_T]);
+    }
+}
+
+/// The `range_check` builtin in the registry.
+pub struct RangeCheckTable;
+
+impl BuiltinTable for RangeCheckTable {
+    fn name(&self) -> &'static str {
+        "range_check"
+    }
+    fn cells_per_instance(&self) -> usize {
+        1
+    }
+    fn lookups_16_bit(&self) -> bool {
+        true
+    }
+    fn component(&self, begin: u64, stop: u64) -> Option<Box<dyn Component>> {
+        Some(Box::new(RangeCheck::new(begin, stop)))
+    }
+    fn build_trace(
+        &self,
+        begin: u64,
+        stop: u64,
+        run: &mut TraceInput<'_>,
+    ) -> Result<Option<TableTrace>, CairoError> {
+        let cells: Vec<(u64, Felt)> = run
+            .instances::<1>(self.name(), begin, stop, 1)?
+            .into_iter()
+            .map(|(a, [v])| (a, v))
+            .collect();
+        let trace = build_trace(&cells, &mut run.range16).map_err(|(a, v)| {
+            CairoError::BadExecution(format!("range_check cell {a} holds {v}, not below 2^128"))
+        })?;
+        Ok(Some(TableTrace { trace, accesses: accesses(&cells).collect() }))
     }
 }
 
@@ -120,35 +171,13 @@ impl Component for RangeCheck {
         self.constraints.kinds()
     }
     fn constraint_name(&self, index: usize) -> String {
-        self.constraints.name(index)
+        self.constraints.name(self, index)
     }
     fn claim_columns(&self) -> &[usize] {
         &[AUX_MEMORY, AUX_T]
     }
     fn evaluate(&self, f: &Frame<'_>, challenges: &[Felt], out: &mut [Felt]) {
-        let z_lookup = &challenges[CHALLENGE_LOOKUP_Z];
-        let (c, a, an) = (f.main_current, f.aux_current, f.aux_next);
-        let one = Felt::one();
-        let two16 = Felt::from(1u64 << 16);
-        let recomposed = (0..N_LIMBS).rev().fold(Felt::zero(), |acc, k| acc * two16 + c[LIMBS + k]);
-        out[0] = c[VALUE] - recomposed;
-        // The segment's shared constraints, then the lookups.
-        let lookups = self.constraints.kinds().len() - (N_LIMBS + 3);
-        self.segment.evaluate(f, challenges, &mut out[1..lookups]);
-        let mut i = lookups;
-        let mut push = |v: Felt| {
-            out[i] = v;
-            i += 1;
-        };
-        let mut inverse_sum = Felt::zero();
-        for k in 0..N_LIMBS {
-            let w = a[AUX_INVERSES + k];
-            push(w * (z_lookup - c[LIMBS + k]) - one);
-            inverse_sum += w;
-        }
-        push(a[AUX_T] - a[AUX_U] - inverse_sum);
-        push(a[AUX_U]);
-        push(an[AUX_U] - a[AUX_T]);
+        stark::write_constraints(self, f, challenges, out);
     }
     fn build_aux_trace(&self, main: &TraceTable, challenges: &[Felt]) -> TraceTable {
         let z_lookup = &challenges[CHALLENGE_LOOKUP_Z];

@@ -9,7 +9,7 @@
 //!
 //! One file and one line: a module here that implements [`BuiltinTable`] (its name and
 //! instance shape, its table's component with the constraints written against
-//! [`stark::ConstraintBuilder`], and its trace builder), and its line in [`registry!`] below,
+//! [`stark::ConstraintBuilder`], and its trace builder), and its line in `registry!` below,
 //! which gives it its [`Builtin`] variant and its id in the public-input encoding. Everything
 //! else walks the registry: the program hash and `%builtins` names ([`crate::CairoProgram`]),
 //! the public input's segment checks, the statement's components and claims

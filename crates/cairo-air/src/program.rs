@@ -120,6 +120,6 @@ mod tests {
             assert_eq!(Builtin::from_id(b.id()), Some(b));
         }
         assert_eq!(Builtin::from_name("ec_op"), None);
-        assert_eq!(Builtin::from_id(6), None);
+        assert_eq!(Builtin::from_id(7), None);
     }
 }

@@ -44,6 +44,7 @@ pub mod pedersen;
 pub mod poseidon;
 pub mod range16;
 pub mod range_check;
+pub mod range_check96;
 pub mod segment;
 pub mod table;
 
@@ -105,6 +106,7 @@ registry! {
     Poseidon = 2 => poseidon::PoseidonTable,
     Pedersen = 4 => pedersen::PedersenTable,
     Ecdsa = 5 => ecdsa::EcdsaTable,
+    RangeCheck96 = 6 => range_check96::RangeCheck96Table,
 }
 
 impl Builtin {

@@ -27,66 +27,14 @@
 //!    row, also the first extra value) to `rc_max` (last row); the product ends at 1.
 //! 6. **Boundary**: initial `pc`, `ap`, `fp`; final `pc`, `ap`.
 
-use crate::constraints::ConstraintList;
-use stark::{Component, ConstraintKind, Felt, Frame, TraceTable};
+use stark::{
+    Component, ConstraintBuilder, ConstraintKind, ConstraintList, Constraints, Felt, Frame,
+    TraceTable,
+};
 
 use crate::layout::*;
 use crate::public_input::CairoPublicInput;
 use crate::trace::build_aux_trace;
-
-use ConstraintKind::{EveryRow, FirstRow, LastRow, Transition};
-
-/// The constraint list: kind and name, in evaluation order.
-fn constraint_list() -> Vec<(ConstraintKind, String)> {
-    let mut list = Vec::new();
-    let mut add = |kind, name: String| list.push((kind, name));
-    for i in 0..N_FLAGS {
-        add(EveryRow, format!("decode: flag {i} is a bit"));
-    }
-    add(EveryRow, "decode: instruction decomposition".into());
-    add(EveryRow, "operands: dst_addr".into());
-    add(EveryRow, "operands: op0_addr".into());
-    add(EveryRow, "operands: op1_addr".into());
-    add(EveryRow, "operands: mul".into());
-    add(EveryRow, "operands: res".into());
-    add(EveryRow, "operands: t0".into());
-    add(EveryRow, "operands: t1".into());
-    add(EveryRow, "opcode: call pushes fp".into());
-    add(EveryRow, "opcode: call pushes return pc".into());
-    add(EveryRow, "opcode: assert_eq".into());
-    add(Transition, "update: pc (jnz taken or regular)".into());
-    add(Transition, "update: pc".into());
-    add(Transition, "update: ap".into());
-    add(Transition, "update: fp".into());
-    for k in 0..MEM_SLOTS - 1 {
-        add(EveryRow, format!("memory: continuity in row, slot {k}"));
-        add(EveryRow, format!("memory: single value in row, slot {k}"));
-        add(EveryRow, format!("memory: permutation product, slot {}", k + 1));
-    }
-    add(Transition, "memory: continuity across rows".into());
-    add(Transition, "memory: single value across rows".into());
-    add(Transition, "memory: permutation product across rows".into());
-    for k in 0..RC_SLOTS - 1 {
-        add(EveryRow, format!("range check: continuity in row, slot {k}"));
-        add(EveryRow, format!("range check: permutation product, slot {}", k + 1));
-    }
-    add(Transition, "range check: continuity across rows".into());
-    add(Transition, "range check: permutation product across rows".into());
-    add(FirstRow, "boundary: initial pc".into());
-    add(FirstRow, "boundary: initial ap".into());
-    add(FirstRow, "boundary: initial fp".into());
-    add(FirstRow, "memory: product starts at 1".into());
-    add(FirstRow, "memory: first sorted address is the first fetch".into());
-    add(FirstRow, "memory: first sorted value is the first instruction".into());
-    add(FirstRow, "range check: product starts at 1".into());
-    add(FirstRow, "range check: first extra value is rc_min".into());
-    add(FirstRow, "range check: first sorted value is rc_min".into());
-    add(LastRow, "boundary: final pc".into());
-    add(LastRow, "boundary: final ap".into());
-    add(LastRow, "range check: product ends at 1".into());
-    add(LastRow, "range check: last sorted value is rc_max".into());
-    list
-}
 
 /// The CPU component for one public input.
 pub struct Cpu {
@@ -103,7 +51,7 @@ pub struct Cpu {
 
 impl Cpu {
     pub fn new(public: &CairoPublicInput) -> Self {
-        Self {
+        let mut cpu = Self {
             log_size: public.log_size,
             initial_pc: Felt::from(public.initial_pc),
             initial_ap: Felt::from(public.initial_ap),
@@ -111,22 +59,10 @@ impl Cpu {
             final_ap: Felt::from(public.final_ap),
             rc_min: Felt::from(public.rc_min),
             rc_max: Felt::from(public.rc_max),
-            constraints: ConstraintList::new(constraint_list()),
-        }
-    }
-}
-
-/// Writes constraint values in order.
-struct Sink<'a> {
-    out: &'a mut [Felt],
-    next: usize,
-}
-
-impl Sink<'_> {
-    #[inline]
-    fn push(&mut self, value: Felt) {
-        self.out[self.next] = value;
-        self.next += 1;
+            constraints: ConstraintList::empty(),
+        };
+        cpu.constraints = ConstraintList::new(&cpu, MAIN_WIDTH, AUX_WIDTH, 0, N_CHALLENGES);
+        cpu
     }
 }
 
@@ -152,7 +88,7 @@ impl Component for Cpu {
     }
 
     fn constraint_name(&self, index: usize) -> String {
-        self.constraints.name(index)
+        self.constraints.name(self, index)
     }
 
     fn claim_columns(&self) -> &[usize] {
@@ -164,25 +100,31 @@ impl Component for Cpu {
     }
 
     fn evaluate(&self, frame: &Frame<'_>, challenges: &[Felt], out: &mut [Felt]) {
+        stark::write_constraints(self, frame, challenges, out);
+    }
+}
+
+impl Constraints for Cpu {
+    fn eval<B: ConstraintBuilder>(&self, frame: &Frame<'_>, challenges: &[Felt], b: &mut B) {
         let c = frame.main_current;
         let nx = frame.main_next;
         let aux = frame.aux_current;
         let aux_next = frame.aux_next;
         let one = Felt::one();
-        let mut sink = Sink { out, next: 0 };
         let f = |i: usize| &c[flag(i)];
         let bias = Felt::from(OFFSET_BIAS as u64);
 
         // 1. Decoding.
         for i in 0..N_FLAGS {
-            let b = f(i);
-            sink.push(b * (b - one));
+            let bit = f(i);
+            b.every_row(format_args!("decode: flag {i} is a bit"), bit * (bit - one));
         }
         let flag_sum = (0..N_FLAGS).rev().fold(Felt::zero(), |acc, i| acc.double() + f(i));
         let two16 = Felt::from(1u64 << 16);
         let two32 = Felt::from(1u64 << 32);
         let two48 = Felt::from(1u64 << 48);
-        sink.push(
+        b.every_row(
+            "decode: instruction decomposition",
             c[INST] - (c[OFF_DST] + two16 * c[OFF_OP0] + two32 * c[OFF_OP1] + two48 * flag_sum),
         );
 
@@ -190,38 +132,46 @@ impl Component for Cpu {
         let (pc, ap, fp) = (&c[PC], &c[AP], &c[FP]);
         let (dst, op0, op1, res) = (&c[DST], &c[OP0], &c[OP1], &c[RES]);
         let dst_base = f(F_DST_REG) * fp + (one - f(F_DST_REG)) * ap;
-        sink.push(c[DST_ADDR] - (dst_base + c[OFF_DST] - bias));
+        b.every_row("operands: dst_addr", c[DST_ADDR] - (dst_base + c[OFF_DST] - bias));
         let op0_base = f(F_OP0_REG) * fp + (one - f(F_OP0_REG)) * ap;
-        sink.push(c[OP0_ADDR] - (op0_base + c[OFF_OP0] - bias));
+        b.every_row("operands: op0_addr", c[OP0_ADDR] - (op0_base + c[OFF_OP0] - bias));
         let op1_src_none = one - f(F_OP1_IMM) - f(F_OP1_AP) - f(F_OP1_FP);
         let op1_base = f(F_OP1_IMM) * pc + f(F_OP1_AP) * ap + f(F_OP1_FP) * fp + op1_src_none * op0;
-        sink.push(c[OP1_ADDR] - (op1_base + c[OFF_OP1] - bias));
-        sink.push(c[MUL] - op0 * op1);
+        b.every_row("operands: op1_addr", c[OP1_ADDR] - (op1_base + c[OFF_OP1] - bias));
+        b.every_row("operands: mul", c[MUL] - op0 * op1);
         let jnz = f(F_PC_JNZ);
         let res_op1 = one - f(F_RES_ADD) - f(F_RES_MUL) - jnz;
-        sink.push(
+        b.every_row(
+            "operands: res",
             (one - jnz) * res
                 - (f(F_RES_ADD) * (op0 + op1) + f(F_RES_MUL) * c[MUL] + res_op1 * op1),
         );
-        sink.push(c[T0] - jnz * dst);
-        sink.push(c[T1] - c[T0] * res);
+        b.every_row("operands: t0", c[T0] - jnz * dst);
+        b.every_row("operands: t1", c[T1] - c[T0] * res);
         let call = f(F_OPCODE_CALL);
         let size = f(F_OP1_IMM) + one;
-        sink.push(call * (dst - fp));
-        sink.push(call * (op0 - (pc + size)));
-        sink.push(f(F_OPCODE_ASSERT_EQ) * (dst - res));
+        b.every_row("opcode: call pushes fp", call * (dst - fp));
+        b.every_row("opcode: call pushes return pc", call * (op0 - (pc + size)));
+        b.every_row("opcode: assert_eq", f(F_OPCODE_ASSERT_EQ) * (dst - res));
 
         // 3. Register updates.
         let next_pc = &nx[PC];
-        sink.push((c[T1] - jnz) * (next_pc - (pc + size)));
+        b.transition("update: pc (jnz taken or regular)", (c[T1] - jnz) * (next_pc - (pc + size)));
         let regular = one - f(F_PC_JUMP_ABS) - f(F_PC_JUMP_REL) - jnz;
-        sink.push(
+        b.transition(
+            "update: pc",
             c[T0] * (next_pc - (pc + op1)) + (one - jnz) * next_pc
                 - (regular * (pc + size) + f(F_PC_JUMP_ABS) * res + f(F_PC_JUMP_REL) * (pc + res)),
         );
-        sink.push(nx[AP] - (ap + f(F_AP_ADD) * res + f(F_AP_ADD1) + call.double()));
+        b.transition(
+            "update: ap",
+            nx[AP] - (ap + f(F_AP_ADD) * res + f(F_AP_ADD1) + call.double()),
+        );
         let ret = f(F_OPCODE_RET);
-        sink.push(nx[FP] - (ret * dst + call * (ap + Felt::from(2u64)) + (one - ret - call) * fp));
+        b.transition(
+            "update: fp",
+            nx[FP] - (ret * dst + call * (ap + Felt::from(2u64)) + (one - ret - call) * fp),
+        );
 
         // 4. Memory.
         let (z, alpha) = (&challenges[CHALLENGE_MEM_Z], &challenges[CHALLENGE_MEM_ALPHA]);
@@ -234,9 +184,10 @@ impl Component for Cpu {
         for k in 0..MEM_SLOTS - 1 {
             let da = c[sorted_addr(k + 1)] - c[sorted_addr(k)];
             let dv = c[sorted_value(k + 1)] - c[sorted_value(k)];
-            sink.push(da * (da - one));
-            sink.push(dv * (da - one));
-            sink.push(
+            b.every_row(format_args!("memory: continuity in row, slot {k}"), da * (da - one));
+            b.every_row(format_args!("memory: single value in row, slot {k}"), dv * (da - one));
+            b.every_row(
+                format_args!("memory: permutation product, slot {}", k + 1),
                 aux[AUX_MEM_PRODUCT + k + 1] * sorted_factor(c, k + 1)
                     - aux[AUX_MEM_PRODUCT + k] * access_factor(c, k + 1),
             );
@@ -244,9 +195,10 @@ impl Component for Cpu {
         let last = MEM_SLOTS - 1;
         let da = nx[sorted_addr(0)] - c[sorted_addr(last)];
         let dv = nx[sorted_value(0)] - c[sorted_value(last)];
-        sink.push(da * (da - one));
-        sink.push(dv * (da - one));
-        sink.push(
+        b.transition("memory: continuity across rows", da * (da - one));
+        b.transition("memory: single value across rows", dv * (da - one));
+        b.transition(
+            "memory: permutation product across rows",
             aux_next[AUX_MEM_PRODUCT] * sorted_factor(nx, 0)
                 - aux[AUX_MEM_PRODUCT + last] * access_factor(nx, 0),
         );
@@ -255,38 +207,41 @@ impl Component for Cpu {
         let z_rc = &challenges[CHALLENGE_RC_Z];
         for k in 0..RC_SLOTS - 1 {
             let ds = c[SORTED_RC + k + 1] - c[SORTED_RC + k];
-            sink.push(ds * (ds - one));
-            sink.push(
+            b.every_row(format_args!("range check: continuity in row, slot {k}"), ds * (ds - one));
+            b.every_row(
+                format_args!("range check: permutation product, slot {}", k + 1),
                 aux[AUX_RC_PRODUCT + k + 1] * (z_rc - c[SORTED_RC + k + 1])
                     - aux[AUX_RC_PRODUCT + k] * (z_rc - c[RC_ACCESS[k + 1]]),
             );
         }
         let rc_last = RC_SLOTS - 1;
         let ds = nx[SORTED_RC] - c[SORTED_RC + rc_last];
-        sink.push(ds * (ds - one));
-        sink.push(
+        b.transition("range check: continuity across rows", ds * (ds - one));
+        b.transition(
+            "range check: permutation product across rows",
             aux_next[AUX_RC_PRODUCT] * (z_rc - nx[SORTED_RC])
                 - aux[AUX_RC_PRODUCT + rc_last] * (z_rc - nx[RC_ACCESS[0]]),
         );
 
         // 6. Boundary (linear).
-        sink.push(pc - self.initial_pc);
-        sink.push(ap - self.initial_ap);
-        sink.push(fp - self.initial_ap);
-        sink.push(aux[AUX_MEM_PRODUCT] - one);
-        sink.push(c[sorted_addr(0)] - pc);
-        sink.push(c[sorted_value(0)] - c[INST]);
-        sink.push(aux[AUX_RC_PRODUCT] - one);
-        sink.push(c[RC_EXTRA] - self.rc_min);
-        sink.push(c[SORTED_RC] - self.rc_min);
-        sink.push(pc - self.final_pc);
-        sink.push(ap - self.final_ap);
-        sink.push(aux[AUX_RC_PRODUCT + rc_last] - one);
-        sink.push(c[SORTED_RC + rc_last] - self.rc_max);
-        debug_assert_eq!(
-            sink.next,
-            self.constraints.kinds().len(),
-            "constraint list and evaluation disagree"
+        b.first_row("boundary: initial pc", pc - self.initial_pc);
+        b.first_row("boundary: initial ap", ap - self.initial_ap);
+        b.first_row("boundary: initial fp", fp - self.initial_ap);
+        b.first_row("memory: product starts at 1", aux[AUX_MEM_PRODUCT] - one);
+        b.first_row("memory: first sorted address is the first fetch", c[sorted_addr(0)] - pc);
+        b.first_row(
+            "memory: first sorted value is the first instruction",
+            c[sorted_value(0)] - c[INST],
+        );
+        b.first_row("range check: product starts at 1", aux[AUX_RC_PRODUCT] - one);
+        b.first_row("range check: first extra value is rc_min", c[RC_EXTRA] - self.rc_min);
+        b.first_row("range check: first sorted value is rc_min", c[SORTED_RC] - self.rc_min);
+        b.last_row("boundary: final pc", pc - self.final_pc);
+        b.last_row("boundary: final ap", ap - self.final_ap);
+        b.last_row("range check: product ends at 1", aux[AUX_RC_PRODUCT + rc_last] - one);
+        b.last_row(
+            "range check: last sorted value is rc_max",
+            c[SORTED_RC + rc_last] - self.rc_max,
         );
     }
 }

@@ -15,9 +15,10 @@
 //! after the execution segment. `SOUNDNESS.md` at the repository root lists every field of the
 //! public input and how it is bound.
 //!
-//! Builtins: `output`, `range_check`, `bitwise`, `poseidon`, `pedersen` and `ecdsa` (each its
-//! own table, see [`builtins`]); a program declaring another builtin is refused with
-//! [`CairoError::UnsupportedBuiltins`], naming it.
+//! Builtins: `output`, `range_check`, `bitwise`, `poseidon`, `pedersen`, `ecdsa` and
+//! `range_check96`, each one module listed once in the registry of [`builtins`] (its table,
+//! constraints, trace builder and segment shape); a program declaring another builtin is
+//! refused with [`CairoError::UnsupportedBuiltins`], naming it.
 //!
 //! Features: `parallel` (default) forwards to `stark/parallel`; `prover` (default) adds running
 //! programs in cairo-vm ([`run_program`], [`load_program`]) and proving
@@ -27,7 +28,6 @@
 
 mod air;
 pub mod builtins;
-mod constraints;
 mod error;
 mod execution;
 mod footprint;

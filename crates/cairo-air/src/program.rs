@@ -21,78 +21,11 @@ use starknet_types_core::hash::{Poseidon, StarkHash};
 
 use stark::Felt;
 
-use crate::builtins::{bitwise, ecdsa, pedersen, poseidon};
+pub use crate::builtins::Builtin;
 use crate::public_input::to_vm_felt;
 
 /// The convention the program hash is computed under (a Cairo short string).
 pub const PROGRAM_HASH_DOMAIN: &str = "WP_CAIRO_PROOF_MODE_V1";
-
-/// Builtins the prover supports, with a segment in the public input.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Builtin {
-    Output,
-    RangeCheck,
-    Bitwise,
-    Poseidon,
-    Pedersen,
-    Ecdsa,
-}
-
-impl Builtin {
-    /// Every supported builtin, in the order Cairo's layouts (and so `%builtins`) list them.
-    pub const ALL: [Builtin; 6] = [
-        Builtin::Output,
-        Builtin::Pedersen,
-        Builtin::RangeCheck,
-        Builtin::Ecdsa,
-        Builtin::Bitwise,
-        Builtin::Poseidon,
-    ];
-
-    pub(crate) fn id(self) -> u8 {
-        match self {
-            Builtin::Output => 0,
-            Builtin::RangeCheck => 1,
-            Builtin::Poseidon => 2,
-            Builtin::Bitwise => 3,
-            Builtin::Pedersen => 4,
-            Builtin::Ecdsa => 5,
-        }
-    }
-
-    pub(crate) fn from_id(id: u8) -> Option<Self> {
-        Self::ALL.into_iter().find(|b| b.id() == id)
-    }
-
-    /// Cairo's name of the builtin, as `%builtins` spells it.
-    pub fn name(self) -> &'static str {
-        match self {
-            Builtin::Output => "output",
-            Builtin::RangeCheck => "range_check",
-            Builtin::Poseidon => "poseidon",
-            Builtin::Bitwise => "bitwise",
-            Builtin::Pedersen => "pedersen",
-            Builtin::Ecdsa => "ecdsa",
-        }
-    }
-
-    /// The builtin Cairo calls `name`, if the prover supports it.
-    pub fn from_name(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|b| b.name() == name)
-    }
-
-    /// Memory cells of one instance (the output builtin has no instances: 1).
-    pub fn cells_per_instance(self) -> u64 {
-        let cells = match self {
-            Builtin::Output | Builtin::RangeCheck => 1,
-            Builtin::Ecdsa => ecdsa::CELLS,
-            Builtin::Pedersen => pedersen::CELLS,
-            Builtin::Bitwise => bitwise::CELLS,
-            Builtin::Poseidon => poseidon::CELLS,
-        };
-        cells as u64
-    }
-}
 
 /// A proof-mode program as a verifier pins it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -187,6 +120,6 @@ mod tests {
             assert_eq!(Builtin::from_id(b.id()), Some(b));
         }
         assert_eq!(Builtin::from_name("ec_op"), None);
-        assert_eq!(Builtin::from_id(6), None);
+        assert_eq!(Builtin::from_id(7), None);
     }
 }

@@ -165,7 +165,7 @@ impl CairoPublicInput {
             if size % cells != 0 {
                 return Err(E::PartialInstance { builtin, size, cells });
             }
-            if size > max_segment_size(builtin) {
+            if size > builtin.max_segment_size() {
                 return Err(E::SegmentTooLarge { builtin, size });
             }
             previous = Some(segment);
@@ -241,17 +241,5 @@ impl CairoPublicInput {
             builtins,
             output,
         })
-    }
-}
-
-/// The largest segment of `builtin` the prover's tables hold (the output has no table: the
-/// largest trace bounds it).
-fn max_segment_size(builtin: Builtin) -> u64 {
-    let max_rows = 1u64 << stark::MAX_LOG_TRACE_LENGTH;
-    match builtin {
-        // 512 rows per pedersen or ecdsa instance.
-        Builtin::Pedersen | Builtin::Ecdsa => builtin.cells_per_instance() * (max_rows >> 9),
-        // One row per instance.
-        _ => builtin.cells_per_instance() * max_rows,
     }
 }

@@ -1,23 +1,20 @@
-//! The Cairo statement: the CPU component, one component per used builtin, the 16-bit range
-//! table when a builtin needs range checks, and the checks that tie their claims together.
+//! The Cairo statement: the CPU component, one component per used builtin with a table, the
+//! 16-bit range table when a builtin needs range checks, and the checks that tie their claims
+//! together.
 //!
-//! Components, in order: `cpu`; `range_check`, `bitwise`, `poseidon`, `pedersen`, `ecdsa` (each if its
-//! segment is not empty); `range16` (if `range_check` is there). Claims:
+//! Components, in order: `cpu`; the builtin tables in registry order ([`Builtin::ALL`]: today
+//! `range_check`, `bitwise`, `poseidon`, `pedersen`, `ecdsa`, `range_check96`), each if its
+//! segment is not empty; `range16` (if a present table makes 16-bit lookups). Claims:
 //! * memory: `P_cpu * prod_b P_b = z^D / prod_public (z - (a + alpha v))`, where `D` is the
 //!   number of public cells plus the number of builtin-table accesses (padding included),
 //!   all derived from the public input;
-//! * 16-bit lookups: the range table's sum equals the `range_check` table's lookup sum.
+//! * 16-bit lookups: the range table's sum equals the sum of the lookup sums of the tables
+//!   that make them.
 
 use stark::{Air, Component, Felt};
 
 use crate::air::Cpu;
-use crate::builtins::bitwise::{self, Bitwise};
-use crate::builtins::ecdsa::{self, Ecdsa};
-use crate::builtins::pedersen::{self, Pedersen};
-use crate::builtins::poseidon::{self, Poseidon};
-use crate::builtins::range_check::RangeCheck;
 use crate::builtins::range16::Range16;
-use crate::builtins::table_log_size;
 use crate::layout::*;
 use crate::program::Builtin;
 use crate::public_input::CairoPublicInput;
@@ -30,12 +27,25 @@ pub struct CairoAir {
     public: CairoPublicInput,
     public_input_bytes: Vec<u8>,
     cpu: Cpu,
-    range_check: Option<RangeCheck>,
-    bitwise: Option<Bitwise>,
-    poseidon: Option<Poseidon>,
-    pedersen: Option<Pedersen>,
-    ecdsa: Option<Ecdsa>,
+    /// The used builtins' tables, in registry order.
+    tables: Vec<BuiltinComponent>,
     range16: Option<Range16>,
+}
+
+/// A used builtin's table in the statement.
+struct BuiltinComponent {
+    builtin: Builtin,
+    component: Box<dyn Component>,
+}
+
+impl BuiltinComponent {
+    /// The memory accesses the table makes: its instances (padding included) times their
+    /// cells.
+    fn accesses(&self) -> u64 {
+        let table = self.builtin.table();
+        let instances = (1u64 << self.component.log_size()) / table.rows_per_instance() as u64;
+        instances * table.cells_per_instance() as u64
+    }
 }
 
 /// The `[begin, stop)` of the used builtin segment, if the program has one with cells.
@@ -47,49 +57,21 @@ pub(crate) fn used_segment(public: &CairoPublicInput, builtin: Builtin) -> Optio
         .map(|b| (b.begin, b.stop))
 }
 
-/// Memory accesses the builtin tables of `public` make (rows times cells per instance).
-pub(crate) fn builtin_accesses(public: &CairoPublicInput) -> u64 {
-    let range_check = used_segment(public, Builtin::RangeCheck)
-        .map_or(0, |(begin, stop)| 1u64 << table_log_size((stop - begin) as usize));
-    let table = |builtin, cells: usize| {
-        let cells = cells as u64;
-        used_segment(public, builtin)
-            .map_or(0, |(begin, stop)| cells << table_log_size(((stop - begin) / cells) as usize))
-    };
-    // One instance per 512 rows, padded to a power of two of instances.
-    let pedersen = used_segment(public, Builtin::Pedersen).map_or(0, |(begin, stop)| {
-        let instances = ((stop - begin) / pedersen::CELLS as u64) as usize;
-        (pedersen::CELLS * pedersen::padded_instances(instances)) as u64
-    });
-    // One instance per 512 rows, padded likewise.
-    let ecdsa = used_segment(public, Builtin::Ecdsa).map_or(0, |(begin, stop)| {
-        let instances = ((stop - begin) / ecdsa::CELLS as u64) as usize;
-        (ecdsa::CELLS * ecdsa::padded_instances(instances)) as u64
-    });
-    range_check
-        + table(Builtin::Bitwise, bitwise::CELLS)
-        + table(Builtin::Poseidon, poseidon::CELLS)
-        + pedersen
-        + ecdsa
-}
-
 impl CairoAir {
     pub fn new(public: CairoPublicInput) -> Self {
-        let range_check =
-            used_segment(&public, Builtin::RangeCheck).map(|(b, s)| RangeCheck::new(b, s));
-        let bitwise = used_segment(&public, Builtin::Bitwise).map(|(b, s)| Bitwise::new(b, s));
-        let poseidon = used_segment(&public, Builtin::Poseidon).map(|(b, s)| Poseidon::new(b, s));
-        let pedersen = used_segment(&public, Builtin::Pedersen).map(|(b, s)| Pedersen::new(b, s));
-        let ecdsa = used_segment(&public, Builtin::Ecdsa).map(|(b, s)| Ecdsa::new(b, s));
-        let range16 = range_check.as_ref().map(|_| Range16);
+        let tables: Vec<BuiltinComponent> = Builtin::ALL
+            .into_iter()
+            .filter_map(|builtin| {
+                let (begin, stop) = used_segment(&public, builtin)?;
+                let component = builtin.table().component(begin, stop)?;
+                Some(BuiltinComponent { builtin, component })
+            })
+            .collect();
+        let range16 = tables.iter().any(|t| t.builtin.table().lookups_16_bit()).then(Range16::new);
         Self {
             public_input_bytes: public.to_bytes(),
             cpu: Cpu::new(&public),
-            range_check,
-            bitwise,
-            poseidon,
-            pedersen,
-            ecdsa,
+            tables,
             range16,
             public,
         }
@@ -99,6 +81,11 @@ impl CairoAir {
         &self.public
     }
 
+    /// Memory accesses the builtin tables make (their rows' instances times their cells).
+    pub(crate) fn builtin_accesses(&self) -> u64 {
+        self.tables.iter().map(BuiltinComponent::accesses).sum()
+    }
+
     /// `z^D / prod_public (z - (a + alpha v))`, or 0 in the negligible event that a factor
     /// vanishes (no proof can then match).
     fn public_memory_quotient(&self, challenges: &[Felt]) -> Felt {
@@ -106,7 +93,7 @@ impl CairoAir {
         let cells = self.public.public_memory();
         let denominator =
             cells.iter().fold(Felt::one(), |acc, (a, v)| acc * (z - (Felt::from(*a) + alpha * v)));
-        let dummies = cells.len() as u64 + builtin_accesses(&self.public);
+        let dummies = cells.len() as u64 + self.builtin_accesses();
         denominator.inv().map(|d| z.pow(dummies) * d).unwrap_or(Felt::zero())
     }
 }
@@ -122,23 +109,9 @@ impl Air for CairoAir {
 
     fn components(&self) -> Vec<&dyn Component> {
         let mut components: Vec<&dyn Component> = vec![&self.cpu];
-        if let Some(c) = &self.range_check {
-            components.push(c);
-        }
-        if let Some(c) = &self.bitwise {
-            components.push(c);
-        }
-        if let Some(c) = &self.poseidon {
-            components.push(c);
-        }
-        if let Some(c) = &self.pedersen {
-            components.push(c);
-        }
-        if let Some(c) = &self.ecdsa {
-            components.push(c);
-        }
-        if let Some(c) = &self.range16 {
-            components.push(c);
+        components.extend(self.tables.iter().map(|t| t.component.as_ref()));
+        if let Some(range16) = &self.range16 {
+            components.push(range16);
         }
         components
     }
@@ -148,30 +121,85 @@ impl Air for CairoAir {
     }
 
     fn check_claims(&self, challenges: &[Felt], claims: &[Vec<Felt>]) -> bool {
-        // Claim layout follows `components`; lengths were checked by the engine.
+        // Claim layout follows `components`; lengths were checked by the engine. Every
+        // builtin table's first claim is its memory product, the second its 16-bit lookup sum
+        // if it makes lookups.
         let mut memory_product = claims[0][0];
         let mut lookups = Felt::zero();
-        let mut table = Felt::zero();
-        let mut next = 1;
-        if self.range_check.is_some() {
-            memory_product *= claims[next][0];
-            lookups += claims[next][1];
-            next += 1;
-        }
-        for present in [
-            self.bitwise.is_some(),
-            self.poseidon.is_some(),
-            self.pedersen.is_some(),
-            self.ecdsa.is_some(),
-        ] {
-            if present {
-                memory_product *= claims[next][0];
-                next += 1;
+        for (table, claims) in self.tables.iter().zip(&claims[1..]) {
+            memory_product *= claims[0];
+            if table.builtin.table().lookups_16_bit() {
+                lookups += claims[1];
             }
         }
-        if self.range16.is_some() {
-            table += claims[next][0];
+        let range_table = match &self.range16 {
+            Some(_) => claims[1 + self.tables.len()][0],
+            None => Felt::zero(),
+        };
+        memory_product == self.public_memory_quotient(challenges) && lookups == range_table
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::public_input::BuiltinSegment;
+
+    /// A statement with a segment of two instances of every builtin.
+    fn every_builtin() -> CairoAir {
+        let mut begin = 1000;
+        let builtins = Builtin::ALL
+            .map(|builtin| {
+                let stop = begin + 2 * builtin.cells_per_instance();
+                let segment = BuiltinSegment { builtin, begin, stop };
+                begin = stop;
+                segment
+            })
+            .to_vec();
+        CairoAir::new(CairoPublicInput {
+            log_size: 4,
+            program: Vec::new(),
+            initial_pc: 1,
+            final_pc: 1,
+            initial_ap: 10,
+            final_ap: 20,
+            rc_min: 0,
+            rc_max: 0,
+            builtins,
+            output: Vec::new(),
+        })
+    }
+
+    #[test]
+    fn the_tables_follow_the_registry() {
+        let air = every_builtin();
+        let names: Vec<&str> = air.components().iter().map(|c| c.component_name()).collect();
+        assert_eq!(
+            names,
+            [
+                "cpu",
+                "range_check",
+                "bitwise",
+                "poseidon",
+                "pedersen",
+                "ecdsa",
+                "range_check96",
+                "range16"
+            ]
+        );
+        // Two instances each: the one-row tables pad to 8 rows, pedersen and ecdsa hold two.
+        assert_eq!(air.builtin_accesses(), 8 + 8 * 5 + 8 * 6 + 2 * 3 + 2 * 2 + 8);
+    }
+
+    #[test]
+    fn every_constraint_has_its_own_name() {
+        for component in every_builtin().components() {
+            let count = component.constraint_kinds().len();
+            let names: Vec<String> = (0..count).map(|i| component.constraint_name(i)).collect();
+            let distinct: std::collections::HashSet<&String> = names.iter().collect();
+            let table = component.component_name();
+            assert_eq!(distinct.len(), count, "{table} names two constraints alike");
+            assert!(names.iter().all(|n| n.starts_with(table) || table == "cpu"), "{names:?}");
         }
-        memory_product == self.public_memory_quotient(challenges) && lookups == table
     }
 }

@@ -7,13 +7,13 @@ use std::collections::BTreeSet;
 
 use stark::{Felt, TraceTable, batch_inverse};
 
-use crate::builtins::{bitwise, ecdsa, pedersen, poseidon, range_check, range16};
+use crate::builtins::{TraceInput, range16};
 use crate::error::CairoError;
 use crate::execution::CairoExecution;
 use crate::layout::*;
 use crate::program::Builtin;
 use crate::public_input::{CairoPublicInput, PROGRAM_BASE};
-use crate::statement::{builtin_accesses as builtin_accesses_count, used_segment};
+use crate::statement::used_segment;
 
 /// One decoded step.
 #[derive(Clone, Debug)]
@@ -158,106 +158,23 @@ pub fn build_traces(
         builtins: execution.builtins.clone(),
         output: execution.output.clone(),
     };
-    // Builtin tables first: their accesses join the CPU's sorted memory.
+    // Builtin tables first, in registry order: their accesses join the CPU's sorted memory.
     let mut builtin_traces = Vec::new();
     let mut builtin_accesses: Vec<(u64, Felt)> = Vec::new();
-    let mut range_table = None;
-    if let Some((begin, stop)) = used_segment(&public, Builtin::RangeCheck) {
-        let cells = (begin..stop)
-            .map(|a| {
-                memory.cell(a).map(|v| (a, v)).ok_or_else(|| {
-                    CairoError::BadExecution(format!("range_check cell {a} was never written"))
-                })
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        let mut multiplicities = vec![0u64; 1 << range16::LOG_ROWS];
-        let trace = range_check::build_trace(&cells, &mut multiplicities).map_err(|(a, v)| {
-            CairoError::BadExecution(format!("range_check cell {a} holds {v}, not below 2^128"))
-        })?;
-        builtin_accesses.extend(range_check::accesses(&cells));
-        builtin_traces.push(trace);
-        range_table = Some(range16::build_trace(&multiplicities));
+    let mut input = TraceInput::new(execution);
+    let mut range16_used = false;
+    for builtin in Builtin::ALL {
+        let Some((begin, stop)) = used_segment(&public, builtin) else { continue };
+        let table = builtin.table();
+        let Some(built) = table.build_trace(begin, stop, &mut input)? else { continue };
+        check_deduced(&memory, &built.accesses, table.name())?;
+        builtin_accesses.extend(built.accesses);
+        builtin_traces.push(built.trace);
+        range16_used |= table.lookups_16_bit();
     }
-    if let Some((begin, stop)) = used_segment(&public, Builtin::Bitwise) {
-        let instances = (begin..stop)
-            .step_by(bitwise::CELLS)
-            .map(|a| match (memory.cell(a), memory.cell(a + 1)) {
-                (Some(x), Some(y)) => Ok((a, x, y)),
-                _ => Err(CairoError::BadExecution(format!(
-                    "bitwise instance at {a} has an unwritten input"
-                ))),
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        let (trace, accesses) = bitwise::build_trace(&instances).map_err(|a| {
-            CairoError::BadExecution(format!(
-                "bitwise instance at {a} has an input of 2^251 or more"
-            ))
-        })?;
-        check_deduced(&memory, &accesses, "bitwise")?;
-        builtin_accesses.extend(accesses);
-        builtin_traces.push(trace);
+    if range16_used {
+        builtin_traces.push(range16::build_trace(&input.range16));
     }
-    if let Some((begin, stop)) = used_segment(&public, Builtin::Poseidon) {
-        let instances = (begin..stop)
-            .step_by(poseidon::CELLS)
-            .map(|a| {
-                let input = [a, a + 1, a + 2].map(|c| memory.cell(c));
-                match input {
-                    [Some(x), Some(y), Some(z)] => Ok((a, [x, y, z])),
-                    _ => Err(CairoError::BadExecution(format!(
-                        "poseidon instance at {a} has an unwritten input"
-                    ))),
-                }
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        let (trace, accesses) = poseidon::build_trace(&instances);
-        check_deduced(&memory, &accesses, "poseidon")?;
-        builtin_accesses.extend(accesses);
-        builtin_traces.push(trace);
-    }
-    if let Some((begin, stop)) = used_segment(&public, Builtin::Pedersen) {
-        let instances = (begin..stop)
-            .step_by(pedersen::CELLS)
-            .map(|a| match (memory.cell(a), memory.cell(a + 1)) {
-                (Some(x), Some(y)) => Ok(pedersen::Instance::honest(a, &x, &y)),
-                _ => Err(CairoError::BadExecution(format!(
-                    "pedersen instance at {a} has an unwritten input"
-                ))),
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        let (trace, accesses) = pedersen::build_trace(&instances).map_err(|e| {
-            CairoError::BadExecution(format!(
-                "pedersen instance at {} meets the exceptional case of the curve addition",
-                e.address
-            ))
-        })?;
-        check_deduced(&memory, &accesses, "pedersen")?;
-        builtin_accesses.extend(accesses);
-        builtin_traces.push(trace);
-    }
-    if let Some((begin, stop)) = used_segment(&public, Builtin::Ecdsa) {
-        let by_address: std::collections::HashMap<u64, &crate::execution::EcdsaSignature> =
-            execution.signatures.iter().map(|s| (s.address, s)).collect();
-        let signatures = (begin..stop)
-            .step_by(ecdsa::CELLS)
-            .map(|a| {
-                let (Some(pubkey), Some(message)) = (memory.cell(a), memory.cell(a + 1)) else {
-                    return Err(CairoError::BadExecution(format!(
-                        "ecdsa instance at {a} has an unwritten cell"
-                    )));
-                };
-                let signature =
-                    by_address.get(&a).ok_or(ecdsa::EcdsaError::MissingSignature { address: a })?;
-                Ok(ecdsa::Signature { address: a, pubkey, message, r: signature.r, w: signature.w })
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        let (trace, accesses) = ecdsa::build_trace(&signatures)?;
-        check_deduced(&memory, &accesses, "ecdsa")?;
-        builtin_accesses.extend(accesses);
-        builtin_traces.push(trace);
-    }
-    builtin_traces.extend(range_table);
-    debug_assert_eq!(builtin_accesses.len() as u64, builtin_accesses_count(&public));
 
     let public_memory = public.public_memory();
     for (address, value) in &public_memory {
@@ -371,6 +288,11 @@ pub fn build_traces(
     }
     let mut traces = vec![TraceTable::new(columns, n)];
     traces.extend(builtin_traces);
+    // The memory argument's count of builtin accesses (the statement's) is the tables' own.
+    debug_assert_eq!(
+        sorted_only.len() - public_memory.len(),
+        crate::CairoAir::new(public.clone()).builtin_accesses() as usize
+    );
     Ok((traces, public))
 }
 

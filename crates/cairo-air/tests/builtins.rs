@@ -761,3 +761,110 @@ mod ecdsa {
         assert!(stark::verify(&air, &envelope.proof, &AcceptancePolicy::insecure()).is_err());
     }
 }
+
+mod range_check96 {
+    //! The `range_check96` builtin (six 16-bit limbs): a negative test per constraint family,
+    //! as for `range_check`.
+    use super::*;
+    use cairo_air::builtins::range_check::{ADDRESS, LIMBS, VALUE};
+
+    fn run(n: u64) -> CairoExecution {
+        run_program(&program("range_checks96"), Some(&json!({ "n": n })))
+            .expect("range_checks96 runs")
+    }
+
+    /// CPU, range_check96, range16.
+    fn honest() -> (Vec<TraceTable>, cairo_air::CairoPublicInput) {
+        honest_traces(run(6), 3)
+    }
+
+    #[test]
+    fn program_proves_and_verifies() {
+        let n = 9u64;
+        let execution = run(n);
+        let segment =
+            execution.builtins.iter().find(|b| b.builtin == Builtin::RangeCheck96).unwrap();
+        assert_eq!(segment.stop - segment.begin, n + 1);
+        let two80 = starknet_crypto::Felt::from(2u64).pow(80u64);
+        let sum = (two80 + starknet_crypto::Felt::from(12345u64))
+            * starknet_crypto::Felt::from(n * (n + 1) / 2);
+        assert_eq!(proven_output(&execution), vec![n.into(), sum]);
+    }
+
+    #[test]
+    fn honest_traces_pass_the_checker() {
+        honest();
+    }
+
+    #[test]
+    fn value_that_is_not_its_limbs() {
+        let (mut t, p) = honest();
+        let v = *t[1].get(2, LIMBS);
+        t[1].set(2, LIMBS, v + Felt::one());
+        assert_rejected(t, p, "range_check96: value is the sum of its limbs");
+    }
+
+    #[test]
+    fn value_of_2_to_96_is_caught_by_the_lookup() {
+        // 2^96 written as limb 5 = 2^16: the recomposition holds, the lookup does not.
+        let (mut t, p) = honest();
+        let row = 1;
+        for k in 0..6 {
+            t[1].set(row, LIMBS + k, Felt::zero());
+        }
+        t[1].set(row, LIMBS + 5, Felt::from(1u64 << 16));
+        t[1].set(row, VALUE, Felt::from(2u64).pow(96u64));
+        assert_rejected(t, p, "claims");
+    }
+
+    #[test]
+    fn builtin_cell_that_disagrees_with_memory() {
+        let (mut t, p) = honest();
+        let v = *t[1].get(0, VALUE);
+        let l = *t[1].get(0, LIMBS);
+        t[1].set(0, VALUE, v - Felt::one());
+        t[1].set(0, LIMBS, l - Felt::one());
+        assert_rejected(t, p, "claims");
+    }
+
+    #[test]
+    fn skipped_instance() {
+        let (mut t, p) = honest();
+        for row in 2..t[1].length() {
+            let a = *t[1].get(row, ADDRESS);
+            t[1].set(row, ADDRESS, a + Felt::one());
+        }
+        assert_rejected(t, p, "range_check96: addresses step by 0 or 1");
+    }
+
+    #[test]
+    fn wrong_range_table() {
+        let (mut t, p) = honest();
+        let m = *t[2].get(7, 1);
+        t[2].set(7, 1, m + Felt::one());
+        assert_rejected(t, p, "claims");
+    }
+
+    #[test]
+    fn the_prover_refuses_a_cell_of_96_bits() {
+        let mut execution = run(3);
+        let segment =
+            execution.builtins.iter().find(|b| b.builtin == Builtin::RangeCheck96).unwrap();
+        let address = segment.begin as usize + 1;
+        execution.memory[address] = Some(Felt::from(2u64).pow(96u64));
+        let Err(error) = build_traces(&execution) else { panic!("a cell of 2^96 was laid out") };
+        assert!(error.to_string().contains("not below 2^96"), "{error}");
+    }
+
+    #[test]
+    fn proof_does_not_verify_for_another_segment() {
+        let bytes = prove_execution(&run(4), &SecurityPreset::Test.options()).unwrap();
+        let envelope = stark::ProofEnvelope::from_bytes(&bytes).unwrap();
+        let mut public = cairo_air::CairoPublicInput::from_bytes(&envelope.public_input).unwrap();
+        let segment =
+            public.builtins.iter_mut().find(|b| b.builtin == Builtin::RangeCheck96).unwrap();
+        segment.stop -= 1;
+        let air = CairoAir::new(public);
+        assert!(stark::verify(&air, &envelope.proof, &AcceptancePolicy::insecure()).is_err());
+    }
+}

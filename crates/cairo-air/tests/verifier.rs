@@ -149,6 +149,25 @@ fn pedersen_hashes_1_output() -> Vec<Felt> {
     out
 }
 
+/// The prover is deterministic, and the golden `test`-preset proofs are what it makes today:
+/// a change that moves a single proof byte (a constraint reordered, a table moved, a transcript
+/// step) shows here even when the old proofs still verify. (The `standard` ones are left to
+/// `golden_proofs_verify`: their grinding makes them slow to redo on every run.)
+#[test]
+fn golden_test_proofs_are_reproduced() {
+    let options = SecurityPreset::Test.options();
+    let fibonacci = prove_execution(&fibonacci(10), &options).unwrap();
+    let execution = run_program(&program("pedersen_hashes"), Some(&serde_json::json!({ "n": 1 })))
+        .expect("pedersen_hashes runs");
+    let pedersen = prove_execution(&execution, &options).unwrap();
+    for (name, bytes) in
+        [("fibonacci-10-test.proof", fibonacci), ("pedersen_hashes-1-test.proof", pedersen)]
+    {
+        let golden = std::fs::read(fixture(name)).unwrap();
+        assert!(bytes == golden, "{name}: the prover no longer makes the golden proof");
+    }
+}
+
 #[test]
 #[ignore = "rewrites tests/fixtures; run after an intended format or protocol change"]
 fn regenerate_golden_proofs() {

@@ -9,21 +9,26 @@
 //! To implement a component:
 //! 1. Fix the trace shape: `log_size`, `main_width`, and, if it uses verifier
 //!    randomness (permutation arguments), `aux_width`.
-//! 2. List the constraints with `constraint_kinds`, one [`ConstraintKind`] per constraint, in
-//!    the order `evaluate` writes them.
+//! 2. Write the constraints once, against a builder ([`crate::Constraints::eval`]): given a
+//!    [`Frame`] (two consecutive rows) and the challenges, hand each constraint to the
+//!    [`crate::ConstraintBuilder`] with its kind, its name and its value (zero means
+//!    satisfied), e.g. `b.transition("pc steps", next_pc - pc - 1)`. `constraint_kinds`,
+//!    `constraint_name` and `evaluate` then come from that one place:
+//!    [`crate::ConstraintList`] and [`crate::write_constraints`] (so the prover, the
+//!    verifier and the debug checker all run the same code, and the checker names the
+//!    constraint that fails).
 //! 3. If the constraints need constants that repeat along the rows (round constants, row
 //!    selectors such as "first row of each instance"), declare them with `periodic_columns`:
 //!    one vector per column holding one period of its values (a power of two of at most the
 //!    trace length). The verifier knows them, so they are not committed; the frame carries
 //!    their values at the current row (see `periodic` for why they count as trace columns in
 //!    the degree rules).
-//! 4. Write `evaluate`: given a [`Frame`] (two consecutive rows), write each constraint's value
-//!    into `out`; zero means satisfied. Every constraint must be a polynomial of degree at most
-//!    [`MAX_CONSTRAINT_DEGREE`] in the frame's cells, and first/last-row constraints must be
-//!    linear: then every quotient `C / Z` has degree below the trace length, which is the
-//!    bound the composition polynomial is built for. (A quadratic first-row constraint would
-//!    give a quotient of degree `2n - 3`.) A periodic column counts as a trace column here.
-//!    Debug builds of the prover report a violation.
+//! 4. Every constraint must be a polynomial of degree at most [`MAX_CONSTRAINT_DEGREE`] in the
+//!    frame's cells, and first/last-row constraints must be linear: then every quotient
+//!    `C / Z` has degree below the trace length, which is the bound the composition
+//!    polynomial is built for. (A quadratic first-row constraint would give a quotient of
+//!    degree `2n - 3`.) A periodic column counts as a trace column here. Debug builds of the
+//!    prover report a violation.
 //! 5. If there are auxiliary columns, `build_aux_trace` computes them from the main trace and
 //!    the challenges (prover only), and `claim_columns` names the auxiliary columns whose
 //!    last-row value the prover must announce. The engine itself adds, for each of them, the

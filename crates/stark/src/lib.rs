@@ -32,21 +32,37 @@
 //!
 //! ```
 //! use stark::{
-//!     AcceptancePolicy, Air, Component, ConstraintKind, Felt, Frame, SecurityPreset, TraceTable,
+//!     AcceptancePolicy, Air, Component, ConstraintBuilder, ConstraintKind, ConstraintList,
+//!     Constraints, Felt, Frame, SecurityPreset, TraceTable,
 //! };
 //!
 //! /// Two columns (a, b); each row steps (a, b) -> (b, a + b); row 0 is (1, 1) and the last
 //! /// row's b is the public result.
-//! struct Fibonacci { log_size: u32, result: Felt }
+//! struct Fibonacci { log_size: u32, result: Felt, constraints: ConstraintList }
 //!
-//! // One constraint per condition. Two first-row conditions summed into one constraint, such
-//! // as `(a - 1) + 7 (b - 1) = 0`, would also hold for a first row (8, 0): each term could be
-//! // wrong as long as they cancel. (The engine itself sums all constraints, but weighted by
-//! // powers of a random `alpha` drawn after the trace is committed: that sum is sound.)
-//! const KINDS: [ConstraintKind; 5] = [
-//!     ConstraintKind::Transition, ConstraintKind::Transition,
-//!     ConstraintKind::FirstRow, ConstraintKind::FirstRow, ConstraintKind::LastRow,
-//! ];
+//! impl Fibonacci {
+//!     fn new(log_size: u32, result: Felt) -> Self {
+//!         let mut air = Fibonacci { log_size, result, constraints: ConstraintList::empty() };
+//!         air.constraints = ConstraintList::new(&air, 2, 0, 0, 0);
+//!         air
+//!     }
+//! }
+//!
+//! // The constraints, each named where it is written. One constraint per condition: two
+//! // first-row conditions summed into one constraint, such as `(a - 1) + 7 (b - 1) = 0`, would
+//! // also hold for a first row (8, 0): each term could be wrong as long as they cancel. (The
+//! // engine itself sums all constraints, but weighted by powers of a random `alpha` drawn
+//! // after the trace is committed: that sum is sound.)
+//! impl Constraints for Fibonacci {
+//!     fn eval<B: ConstraintBuilder>(&self, f: &Frame<'_>, _: &[Felt], builder: &mut B) {
+//!         let (a, b) = (f.main_current[0], f.main_current[1]);
+//!         builder.transition("a steps to b", f.main_next[0] - b);
+//!         builder.transition("b steps to a + b", f.main_next[1] - (a + b));
+//!         builder.first_row("a starts at 1", a - Felt::one());
+//!         builder.first_row("b starts at 1", b - Felt::one());
+//!         builder.last_row("b ends at the result", b - self.result);
+//!     }
+//! }
 //!
 //! // The statement: its name, public input and tables (here a single one).
 //! impl Air for Fibonacci {
@@ -55,19 +71,15 @@
 //!     fn components(&self) -> Vec<&dyn Component> { vec![self] }
 //! }
 //!
-//! // The table: its shape and constraints.
+//! // The table: its shape, and its constraints as the builder wrote them.
 //! impl Component for Fibonacci {
 //!     fn component_name(&self) -> &str { "fibonacci" }
 //!     fn log_size(&self) -> u32 { self.log_size }
 //!     fn main_width(&self) -> usize { 2 }
-//!     fn constraint_kinds(&self) -> &[ConstraintKind] { &KINDS }
-//!     fn evaluate(&self, f: &Frame<'_>, _: &[Felt], out: &mut [Felt]) {
-//!         let (a, b) = (&f.main_current[0], &f.main_current[1]);
-//!         out[0] = &f.main_next[0] - b;
-//!         out[1] = &f.main_next[1] - (a + b);
-//!         out[2] = a - Felt::one();
-//!         out[3] = b - Felt::one();
-//!         out[4] = b - &self.result;
+//!     fn constraint_kinds(&self) -> &[ConstraintKind] { self.constraints.kinds() }
+//!     fn constraint_name(&self, i: usize) -> String { self.constraints.name(self, i) }
+//!     fn evaluate(&self, f: &Frame<'_>, challenges: &[Felt], out: &mut [Felt]) {
+//!         stark::write_constraints(self, f, challenges, out);
 //!     }
 //! }
 //!
@@ -84,19 +96,19 @@
 //!
 //! let log_size = 5;
 //! let honest = trace(log_size, Felt::one(), Felt::one());
-//! let air = Fibonacci { log_size, result: honest.get(honest.length() - 1, 1).clone() };
+//! let air = Fibonacci::new(log_size, *honest.get(honest.length() - 1, 1));
 //! let options = SecurityPreset::Test.options();
 //! let proof = stark::prove(&air, vec![honest], &options).unwrap();
 //! stark::verify(&air, &proof, &AcceptancePolicy::insecure()).unwrap();
 //! // A claim about another result is rejected.
-//! let liar = Fibonacci { log_size, result: Felt::from(42u64) };
+//! let liar = Fibonacci::new(log_size, Felt::from(42u64));
 //! assert!(stark::verify(&liar, &proof, &AcceptancePolicy::insecure()).is_err());
 //! // A run from (8, 0) satisfies the summed constraint above, not these: the checker names
-//! // row 0 and the first-row constraint on `a` (index 2), and a proof of it does not verify.
+//! // row 0 and the first-row constraint on `a`, and a proof of it does not verify.
 //! let wrong_start = trace(log_size, Felt::from(8u64), Felt::zero());
-//! let air = Fibonacci { log_size, result: wrong_start.get(wrong_start.length() - 1, 1).clone() };
+//! let air = Fibonacci::new(log_size, *wrong_start.get(wrong_start.length() - 1, 1));
 //! let violation = stark::validate_traces(&air, &[wrong_start.clone()], &[]).unwrap_err();
-//! assert_eq!((violation.row, violation.constraint), (0, 2));
+//! assert_eq!((violation.row, violation.name.as_str()), (0, "a starts at 1"));
 //! let proof = stark::prove_unchecked(&air, vec![wrong_start], &options).unwrap();
 //! assert!(stark::verify(&air, &proof, &AcceptancePolicy::insecure()).is_err());
 //! ```
@@ -106,6 +118,7 @@
 #![cfg_attr(not(feature = "prover"), allow(dead_code))]
 
 mod air;
+mod builder;
 mod codec;
 mod composition;
 mod debug;
@@ -129,6 +142,7 @@ mod transcript;
 mod verifier;
 
 pub use air::{Air, Component, ConstraintKind, Frame, MAX_CONSTRAINT_DEGREE};
+pub use builder::{ConstraintBuilder, ConstraintList, Constraints, write_constraints};
 pub use codec::{ByteReader, ByteWriter, DecodeError};
 pub use debug::{ConstraintViolation, validate_traces};
 pub use envelope::{

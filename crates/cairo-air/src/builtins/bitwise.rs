@@ -11,10 +11,11 @@
 //!   `x | y = (x & y) + (x ^ y)` (linear);
 //! * addresses and memory: the shared rules of [`InstanceTable`], five cells.
 
-use stark::{ConstraintKind, Felt, TraceTable};
+use stark::{Component, ConstraintBuilder, Felt, TraceTable};
 
 use crate::builtins::table::{InstanceRow, InstanceTable};
-use crate::builtins::table_log_size;
+use crate::builtins::{BuiltinTable, TableTrace, TraceInput, table_log_size};
+use crate::error::CairoError;
 
 pub const CELLS: usize = 5;
 pub const N_BITS: usize = 251;
@@ -27,8 +28,6 @@ pub const OR: usize = 5;
 pub const X_BITS: usize = 6;
 pub const Y_BITS: usize = X_BITS + N_BITS;
 pub const MAIN_WIDTH: usize = Y_BITS + N_BITS;
-
-use ConstraintKind::EveryRow;
 
 /// The `bitwise` row; the component is [`Bitwise`].
 pub struct BitwiseRow;
@@ -81,35 +80,58 @@ impl InstanceRow for BitwiseRow {
     const ADDRESS: usize = ADDRESS;
     const FIRST_CELL: usize = X;
 
-    fn constraints() -> Vec<(ConstraintKind, String)> {
-        let mut list = Vec::new();
-        for i in 0..N_BITS {
-            list.push((EveryRow, format!("bitwise: bit {i} of x is a bit")));
-            list.push((EveryRow, format!("bitwise: bit {i} of y is a bit")));
-        }
-        for name in ["x is its bits", "y is its bits", "and", "xor", "or"] {
-            list.push((EveryRow, format!("bitwise: {name}")));
-        }
-        list
-    }
-
-    fn evaluate(c: &[Felt], out: &mut [Felt]) {
+    fn eval<B: ConstraintBuilder>(c: &[Felt], b: &mut B) {
         let one = Felt::one();
+        for i in 0..N_BITS {
+            let (xi, yi) = (c[X_BITS + i], c[Y_BITS + i]);
+            b.every_row(format_args!("bitwise: bit {i} of x is a bit"), xi * (xi - one));
+            b.every_row(format_args!("bitwise: bit {i} of y is a bit"), yi * (yi - one));
+        }
         let (mut x, mut y, mut and) = (Felt::zero(), Felt::zero(), Felt::zero());
         for i in (0..N_BITS).rev() {
             let (xi, yi) = (c[X_BITS + i], c[Y_BITS + i]);
-            out[2 * i] = xi * (xi - one);
-            out[2 * i + 1] = yi * (yi - one);
             x = x.double() + xi;
             y = y.double() + yi;
             and = and.double() + xi * yi;
         }
-        let i = 2 * N_BITS;
-        out[i] = c[X] - x;
-        out[i + 1] = c[Y] - y;
-        out[i + 2] = c[AND] - and;
-        out[i + 3] = c[XOR] - (c[X] + c[Y] - c[AND].double());
-        out[i + 4] = c[OR] - (c[AND] + c[XOR]);
+        b.every_row("bitwise: x is its bits", c[X] - x);
+        b.every_row("bitwise: y is its bits", c[Y] - y);
+        b.every_row("bitwise: and", c[AND] - and);
+        b.every_row("bitwise: xor", c[XOR] - (c[X] + c[Y] - c[AND].double()));
+        b.every_row("bitwise: or", c[OR] - (c[AND] + c[XOR]));
+    }
+}
+
+/// The `bitwise` builtin in the registry.
+pub struct BitwiseTable;
+
+impl BuiltinTable for BitwiseTable {
+    fn name(&self) -> &'static str {
+        BitwiseRow::NAME
+    }
+    fn cells_per_instance(&self) -> usize {
+        CELLS
+    }
+    fn component(&self, begin: u64, stop: u64) -> Option<Box<dyn Component>> {
+        Some(Box::new(Bitwise::new(begin, stop)))
+    }
+    fn build_trace(
+        &self,
+        begin: u64,
+        stop: u64,
+        run: &mut TraceInput<'_>,
+    ) -> Result<Option<TableTrace>, CairoError> {
+        let instances: Vec<(u64, Felt, Felt)> = run
+            .instances::<2>(self.name(), begin, stop, CELLS)?
+            .into_iter()
+            .map(|(a, [x, y])| (a, x, y))
+            .collect();
+        let (trace, accesses) = build_trace(&instances).map_err(|a| {
+            CairoError::BadExecution(format!(
+                "bitwise instance at {a} has an input of 2^251 or more"
+            ))
+        })?;
+        Ok(Some(TableTrace { trace, accesses }))
     }
 }
 

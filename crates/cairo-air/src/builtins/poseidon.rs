@@ -19,10 +19,11 @@
 
 use lambdaworks_crypto::hash::poseidon::parameters::PermutationParameters;
 use lambdaworks_crypto::hash::poseidon::starknet::PoseidonCairoStark252;
-use stark::{ConstraintKind, Felt, TraceTable};
+use stark::{Component, ConstraintBuilder, Felt, TraceTable};
 
 use crate::builtins::table::{InstanceRow, InstanceTable};
-use crate::builtins::table_log_size;
+use crate::builtins::{BuiltinTable, TableTrace, TraceInput, table_log_size};
+use crate::error::CairoError;
 
 pub const CELLS: usize = 6;
 const FULL_ROUNDS: usize = 8;
@@ -33,8 +34,6 @@ pub const INPUT: usize = 1;
 pub const OUTPUT: usize = INPUT + 3;
 pub const SBOXES: usize = INPUT + CELLS;
 pub const MAIN_WIDTH: usize = SBOXES + 2 * N_SBOXES;
-
-use ConstraintKind::EveryRow;
 
 fn round_constants() -> &'static [Felt] {
     <PoseidonCairoStark252 as PermutationParameters>::ROUND_CONSTANTS
@@ -129,32 +128,46 @@ impl InstanceRow for PoseidonRow {
     const ADDRESS: usize = ADDRESS;
     const FIRST_CELL: usize = INPUT;
 
-    fn constraints() -> Vec<(ConstraintKind, String)> {
-        let mut list = Vec::new();
-        for k in 0..N_SBOXES {
-            list.push((EveryRow, format!("poseidon: S-box {k} square")));
-            list.push((EveryRow, format!("poseidon: S-box {k} cube")));
-        }
-        for i in 0..3 {
-            list.push((EveryRow, format!("poseidon: output {i} is the permutation's")));
-        }
-        list
-    }
-
-    fn evaluate(c: &[Felt], out: &mut [Felt]) {
-        let mut i = 0;
+    fn eval<B: ConstraintBuilder>(c: &[Felt], b: &mut B) {
         let mut sbox = 0;
         let state = permute([c[INPUT], c[INPUT + 1], c[INPUT + 2]], |x| {
             let (q, cube) = (c[SBOXES + 2 * sbox], c[SBOXES + 2 * sbox + 1]);
-            out[i] = q - x.square();
-            out[i + 1] = cube - q * x;
-            i += 2;
+            b.every_row(format_args!("poseidon: S-box {sbox} square"), q - x.square());
+            b.every_row(format_args!("poseidon: S-box {sbox} cube"), cube - q * x);
             sbox += 1;
             cube
         });
         for (k, s) in state.iter().enumerate() {
-            out[i + k] = c[OUTPUT + k] - s;
+            b.every_row(
+                format_args!("poseidon: output {k} is the permutation's"),
+                c[OUTPUT + k] - s,
+            );
         }
+    }
+}
+
+/// The `poseidon` builtin in the registry.
+pub struct PoseidonTable;
+
+impl BuiltinTable for PoseidonTable {
+    fn name(&self) -> &'static str {
+        PoseidonRow::NAME
+    }
+    fn cells_per_instance(&self) -> usize {
+        CELLS
+    }
+    fn component(&self, begin: u64, stop: u64) -> Option<Box<dyn Component>> {
+        Some(Box::new(Poseidon::new(begin, stop)))
+    }
+    fn build_trace(
+        &self,
+        begin: u64,
+        stop: u64,
+        run: &mut TraceInput<'_>,
+    ) -> Result<Option<TableTrace>, CairoError> {
+        let instances = run.instances::<3>(self.name(), begin, stop, CELLS)?;
+        let (trace, accesses) = build_trace(&instances);
+        Ok(Some(TableTrace { trace, accesses }))
     }
 }
 

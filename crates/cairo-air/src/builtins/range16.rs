@@ -9,9 +9,12 @@
 //!   `s' = t` (transition). The claim is the last `t`: `sum_v m_v / (z - v)`, which the
 //!   statement equates with the lookups' sum `sum_l 1 / (z - l)`.
 
-use stark::{Component, ConstraintKind, Felt, Frame, TraceTable, batch_inverse};
+use stark::{
+    Component, ConstraintBuilder, ConstraintKind, ConstraintList, Constraints, Felt, Frame,
+    TraceTable, batch_inverse,
+};
 
-use crate::layout::CHALLENGE_LOOKUP_Z;
+use crate::layout::{CHALLENGE_LOOKUP_Z, N_CHALLENGES};
 
 pub const LOG_ROWS: u32 = 16;
 pub const VALUE: usize = 0;
@@ -21,19 +24,36 @@ pub const AUX_S: usize = 0;
 pub const AUX_T: usize = 1;
 pub const AUX_WIDTH: usize = 2;
 
-use ConstraintKind::{EveryRow, FirstRow, Transition};
-
-const KINDS: [ConstraintKind; 5] = [FirstRow, Transition, EveryRow, FirstRow, Transition];
-const NAMES: [&str; 5] = [
-    "range16: first value is 0",
-    "range16: values step by 1",
-    "range16: sum term",
-    "range16: sum starts at 0",
-    "range16: sum carries to the next row",
-];
-
 /// The 16-bit range table component.
-pub struct Range16;
+pub struct Range16 {
+    constraints: ConstraintList,
+}
+
+impl Range16 {
+    pub fn new() -> Self {
+        let mut table = Self { constraints: ConstraintList::empty() };
+        table.constraints = ConstraintList::new(&table, MAIN_WIDTH, AUX_WIDTH, 0, N_CHALLENGES);
+        table
+    }
+}
+
+impl Default for Range16 {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Constraints for Range16 {
+    fn eval<B: ConstraintBuilder>(&self, f: &Frame<'_>, challenges: &[Felt], b: &mut B) {
+        let z = &challenges[CHALLENGE_LOOKUP_Z];
+        let (c, nx, a, an) = (f.main_current, f.main_next, f.aux_current, f.aux_next);
+        b.first_row("range16: first value is 0", c[VALUE]);
+        b.transition("range16: values step by 1", nx[VALUE] - c[VALUE] - Felt::one());
+        b.every_row("range16: sum term", (a[AUX_T] - a[AUX_S]) * (z - c[VALUE]) - c[MULTIPLICITY]);
+        b.first_row("range16: sum starts at 0", a[AUX_S]);
+        b.transition("range16: sum carries to the next row", an[AUX_S] - a[AUX_T]);
+    }
+}
 
 /// The main trace from the multiplicity of every 16-bit value.
 pub fn build_trace(multiplicities: &[u64]) -> TraceTable {
@@ -58,22 +78,16 @@ impl Component for Range16 {
         AUX_WIDTH
     }
     fn constraint_kinds(&self) -> &[ConstraintKind] {
-        &KINDS
+        self.constraints.kinds()
     }
     fn constraint_name(&self, index: usize) -> String {
-        NAMES.get(index).map_or_else(|| format!("constraint {index}"), |n| n.to_string())
+        self.constraints.name(self, index)
     }
     fn claim_columns(&self) -> &[usize] {
         &[AUX_T]
     }
     fn evaluate(&self, f: &Frame<'_>, challenges: &[Felt], out: &mut [Felt]) {
-        let z = &challenges[CHALLENGE_LOOKUP_Z];
-        let (c, nx, a, an) = (f.main_current, f.main_next, f.aux_current, f.aux_next);
-        out[0] = c[VALUE];
-        out[1] = nx[VALUE] - c[VALUE] - Felt::one();
-        out[2] = (a[AUX_T] - a[AUX_S]) * (z - c[VALUE]) - c[MULTIPLICITY];
-        out[3] = a[AUX_S];
-        out[4] = an[AUX_S] - a[AUX_T];
+        stark::write_constraints(self, f, challenges, out);
     }
     fn build_aux_trace(&self, main: &TraceTable, challenges: &[Felt]) -> TraceTable {
         let z = &challenges[CHALLENGE_LOOKUP_Z];

@@ -11,11 +11,9 @@
 //!   across rows: the previous row's last column times the next row's first factor). The last
 //!   column's final value is the claim.
 
-use stark::{ConstraintKind, Felt, Frame, TraceTable};
+use stark::{ConstraintBuilder, Felt, Frame, TraceTable};
 
 use crate::layout::{CHALLENGE_MEM_ALPHA, CHALLENGE_MEM_Z};
-
-use ConstraintKind::{EveryRow, FirstRow, LastRow, Transition};
 
 /// The shared constraints of one builtin table.
 pub struct SegmentRule {
@@ -53,39 +51,42 @@ impl SegmentRule {
         ((stop - begin) / cells as u64) as usize
     }
 
-    /// The constraints [`Self::evaluate`] writes, with their names.
-    pub fn constraints(&self) -> Vec<(ConstraintKind, String)> {
-        let n = self.name;
-        let mut list = vec![
-            (FirstRow, format!("{n}: first address is the segment begin")),
-            (Transition, format!("{n}: addresses step by 0 or {}", self.cells)),
-            (LastRow, format!("{n}: last address is the segment's last instance")),
-            (FirstRow, format!("{n}: memory product starts")),
-        ];
-        for k in 1..self.cells {
-            list.push((EveryRow, format!("{n}: memory product, cell {k}")));
-        }
-        list.push((Transition, format!("{n}: memory product across rows")));
-        list
-    }
-
     fn factor(&self, row: &[Felt], k: usize, challenges: &[Felt]) -> Felt {
         let (z, alpha) = (&challenges[CHALLENGE_MEM_Z], &challenges[CHALLENGE_MEM_ALPHA]);
         z - (row[self.address] + Felt::from(k as u64) + alpha * row[self.values[k]])
     }
 
-    /// Writes the shared constraints into `out` (as many as [`Self::constraints`] lists).
-    pub fn evaluate(&self, f: &Frame<'_>, challenges: &[Felt], out: &mut [Felt]) {
+    /// The shared constraints.
+    pub fn eval<B: ConstraintBuilder>(&self, f: &Frame<'_>, challenges: &[Felt], b: &mut B) {
         let (c, nx, a, an) = (f.main_current, f.main_next, f.aux_current, f.aux_next);
+        let n = self.name;
         let step = nx[self.address] - c[self.address];
-        out[0] = c[self.address] - self.begin;
-        out[1] = step * (step - Felt::from(self.cells as u64));
-        out[2] = c[self.address] - self.last;
-        out[3] = a[0] - self.factor(c, 0, challenges);
+        b.first_row(
+            format_args!("{n}: first address is the segment begin"),
+            c[self.address] - self.begin,
+        );
+        b.transition(
+            format_args!("{n}: addresses step by 0 or {}", self.cells),
+            step * (step - Felt::from(self.cells as u64)),
+        );
+        b.last_row(
+            format_args!("{n}: last address is the segment's last instance"),
+            c[self.address] - self.last,
+        );
+        b.first_row(
+            format_args!("{n}: memory product starts"),
+            a[0] - self.factor(c, 0, challenges),
+        );
         for k in 1..self.cells {
-            out[3 + k] = a[k] - a[k - 1] * self.factor(c, k, challenges);
+            b.every_row(
+                format_args!("{n}: memory product, cell {k}"),
+                a[k] - a[k - 1] * self.factor(c, k, challenges),
+            );
         }
-        out[3 + self.cells] = an[0] - a[self.cells - 1] * self.factor(nx, 0, challenges);
+        b.transition(
+            format_args!("{n}: memory product across rows"),
+            an[0] - a[self.cells - 1] * self.factor(nx, 0, challenges),
+        );
     }
 
     /// The auxiliary product columns (`cells` of them).

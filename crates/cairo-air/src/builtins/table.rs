@@ -5,11 +5,14 @@
 
 use std::marker::PhantomData;
 
-use stark::{Component, ConstraintKind, Felt, Frame, TraceTable};
+use stark::{
+    Component, ConstraintBuilder, ConstraintKind, ConstraintList, Constraints, Felt, Frame,
+    TraceTable,
+};
 
 use crate::builtins::segment::SegmentRule;
 use crate::builtins::table_log_size;
-use crate::constraints::ConstraintList;
+use crate::layout::N_CHALLENGES;
 
 /// One instance per row: its columns and the constraints that hold within the row.
 pub trait InstanceRow {
@@ -20,10 +23,8 @@ pub trait InstanceRow {
     /// Main column of the instance's base address.
     const ADDRESS: usize;
     const FIRST_CELL: usize;
-    /// The row's own constraints (all every-row), in the order `evaluate` writes them.
-    fn constraints() -> Vec<(ConstraintKind, String)>;
-    /// Writes the row's constraints into `out`.
-    fn evaluate(row: &[Felt], out: &mut [Felt]);
+    /// The row's own constraints (all every-row), named where they are written.
+    fn eval<B: ConstraintBuilder>(row: &[Felt], b: &mut B);
 }
 
 /// The component for one run's segment `[begin, stop)` of builtin `R`.
@@ -31,7 +32,6 @@ pub struct InstanceTable<R> {
     log_size: u32,
     segment: SegmentRule,
     constraints: ConstraintList,
-    own_constraints: usize,
     claim: [usize; 1],
     row: PhantomData<fn() -> R>,
 }
@@ -41,17 +41,22 @@ impl<R: InstanceRow> InstanceTable<R> {
     pub fn new(begin: u64, stop: u64) -> Self {
         let cells = (R::FIRST_CELL..R::FIRST_CELL + R::CELLS).collect();
         let segment = SegmentRule::new(R::NAME, begin, stop, R::ADDRESS, cells);
-        let mut list = R::constraints();
-        let own_constraints = list.len();
-        list.extend(segment.constraints());
-        Self {
+        let mut table = Self {
             log_size: table_log_size(SegmentRule::instances(begin, stop, R::CELLS)),
             claim: [segment.claim_column()],
             segment,
-            constraints: ConstraintList::new(list),
-            own_constraints,
+            constraints: ConstraintList::empty(),
             row: PhantomData,
-        }
+        };
+        table.constraints = ConstraintList::new(&table, R::MAIN_WIDTH, R::CELLS, 0, N_CHALLENGES);
+        table
+    }
+}
+
+impl<R: InstanceRow> Constraints for InstanceTable<R> {
+    fn eval<B: ConstraintBuilder>(&self, f: &Frame<'_>, challenges: &[Felt], b: &mut B) {
+        R::eval(f.main_current, b);
+        self.segment.eval(f, challenges, b);
     }
 }
 
@@ -72,15 +77,13 @@ impl<R: InstanceRow> Component for InstanceTable<R> {
         self.constraints.kinds()
     }
     fn constraint_name(&self, index: usize) -> String {
-        self.constraints.name(index)
+        self.constraints.name(self, index)
     }
     fn claim_columns(&self) -> &[usize] {
         &self.claim
     }
     fn evaluate(&self, f: &Frame<'_>, challenges: &[Felt], out: &mut [Felt]) {
-        let (own, shared) = out.split_at_mut(self.own_constraints);
-        R::evaluate(f.main_current, own);
-        self.segment.evaluate(f, challenges, shared);
+        stark::write_constraints(self, f, challenges, out);
     }
     fn build_aux_trace(&self, main: &TraceTable, challenges: &[Felt]) -> TraceTable {
         TraceTable::new(self.segment.build_aux(main, challenges), main.length())

@@ -108,11 +108,14 @@
 pub mod curve;
 pub mod trace;
 
-use stark::{Component, ConstraintKind, Felt, Frame};
+use stark::{
+    Component, ConstraintBuilder, ConstraintKind, ConstraintList, Constraints, Felt, Frame,
+};
 
 use crate::builtins::narrow::{CellRow, memory_columns};
-use crate::constraints::ConstraintList;
-use crate::layout::{CHALLENGE_MEM_ALPHA, CHALLENGE_MEM_Z};
+use crate::builtins::{BuiltinTable, TableTrace, TraceInput};
+use crate::error::CairoError;
+use crate::layout::{CHALLENGE_MEM_ALPHA, CHALLENGE_MEM_Z, N_CHALLENGES};
 use curve::*;
 
 pub use trace::{EcdsaError, Signature, Witness, build_trace, layout, witness};
@@ -156,56 +159,6 @@ pub fn table_log_size(instances: usize) -> u32 {
     (padded_instances(instances) * ROWS_PER_INSTANCE).trailing_zeros()
 }
 
-use ConstraintKind::{EveryRow, FirstRow, LastRow, Transition};
-
-const CONSTRAINTS: [(ConstraintKind, &str); 45] = [
-    (EveryRow, "ecdsa: z bit is a bit"),
-    (EveryRow, "ecdsa: no z bit outside its rows"),
-    (Transition, "ecdsa: z suffix drops its bit"),
-    (EveryRow, "ecdsa: z suffix ends at 0"),
-    (EveryRow, "ecdsa: bit is a bit"),
-    (EveryRow, "ecdsa: no bit outside the bit rows"),
-    (Transition, "ecdsa: suffix drops its bit"),
-    (EveryRow, "ecdsa: suffix ends at 0"),
-    (EveryRow, "ecdsa: r and w are not zero"),
-    (EveryRow, "ecdsa: r is the first scalar"),
-    (Transition, "ecdsa: r is constant within an instance"),
-    (EveryRow, "ecdsa: dx_sq is dx^2"),
-    (EveryRow, "ecdsa: doubling point is on the curve"),
-    (EveryRow, "ecdsa: doubling slope"),
-    (Transition, "ecdsa: doubled x"),
-    (Transition, "ecdsa: doubled y"),
-    (EveryRow, "ecdsa: z lane x differs from the added point's"),
-    (EveryRow, "ecdsa: z lane slope"),
-    (Transition, "ecdsa: z lane next x"),
-    (Transition, "ecdsa: z lane next y"),
-    (Transition, "ecdsa: z lane x rests without a bit"),
-    (Transition, "ecdsa: z lane y rests without a bit"),
-    (EveryRow, "ecdsa: z lane x starts at S"),
-    (EveryRow, "ecdsa: z lane y starts at S"),
-    (EveryRow, "ecdsa: x differs from the added point's"),
-    (EveryRow, "ecdsa: slope"),
-    (Transition, "ecdsa: next x"),
-    (Transition, "ecdsa: next y"),
-    (Transition, "ecdsa: x rests without a bit"),
-    (Transition, "ecdsa: y rests without a bit"),
-    (EveryRow, "ecdsa: x starts at -S, then S"),
-    (EveryRow, "ecdsa: y starts at -S, then S"),
-    (EveryRow, "ecdsa: the lanes' x differ"),
-    (EveryRow, "ecdsa: slope of the lanes' sum"),
-    (Transition, "ecdsa: third base x is zG + rQ"),
-    (Transition, "ecdsa: third base y is zG + rQ"),
-    (EveryRow, "ecdsa: x differs from S's"),
-    (EveryRow, "ecdsa: final slope of acc - S"),
-    (EveryRow, "ecdsa: final check x(acc - S) = r"),
-    (FirstRow, "ecdsa: first address is the segment begin"),
-    (Transition, "ecdsa: addresses step by 0 or 2 between instances"),
-    (LastRow, "ecdsa: last address is the segment's last instance"),
-    (EveryRow, "ecdsa: memory factor"),
-    (FirstRow, "ecdsa: memory product starts"),
-    (Transition, "ecdsa: memory product across rows"),
-];
-
 /// The component for one run's `ecdsa` segment.
 pub struct Ecdsa {
     log_size: u32,
@@ -218,14 +171,136 @@ pub struct Ecdsa {
 impl Ecdsa {
     /// A segment with at least one instance (`stop - begin` a positive multiple of 2).
     pub fn new(begin: u64, stop: u64) -> Self {
-        let list = CONSTRAINTS.iter().map(|(k, n)| (*k, n.to_string())).collect();
-        Self {
+        let mut table = Self {
             log_size: table_log_size(((stop - begin) / CELLS as u64) as usize),
             begin: Felt::from(begin),
             last: Felt::from(stop - CELLS as u64),
-            constraints: ConstraintList::new(list),
+            constraints: ConstraintList::empty(),
             claim: [AUX_PRODUCT],
-        }
+        };
+        let periodic = periodic_columns().len();
+        table.constraints = ConstraintList::new(&table, MAIN_WIDTH, 2, periodic, N_CHALLENGES);
+        table
+    }
+}
+
+impl Constraints for Ecdsa {
+    fn eval<B: ConstraintBuilder>(&self, f: &Frame<'_>, challenges: &[Felt], b: &mut B) {
+        let (c, nx, p) = (f.main_current, f.main_next, f.periodic);
+        let one = Felt::one();
+        let (first, combine) = (p[FIRST], p[COMBINE]);
+        let (w_first, last, double) = (p[W_FIRST], p[LAST], p[DOUBLE]);
+        let (bit_row_z, bit_row) = (p[BIT_ROW_Z], p[BIT_ROW]);
+        let (gx, gy) = (p[GX], p[GY]);
+        let (bit_z, s_z) = (c[BIT_Z], c[SUFFIX_Z]);
+        let (bit, s, r) = (c[BIT], c[SUFFIX], c[R]);
+        let (dx, dy, dx_sq, dslope) = (c[DX], c[DY], c[DX_SQ], c[DSLOPE]);
+        let (dx_next, dy_next) = (nx[DX], nx[DY]);
+        let (xz, yz, slope_z) = (c[XZ], c[YZ], c[SLOPE_Z]);
+        let (xz_next, yz_next) = (nx[XZ], nx[YZ]);
+        let (x, y, slope) = (c[X], c[Y], c[SLOPE]);
+        let (x_next, y_next) = (nx[X], nx[Y]);
+        let shift = shift_point();
+
+        // Scalars.
+        b.every_row("ecdsa: z bit is a bit", bit_z * (bit_z - one));
+        b.every_row("ecdsa: no z bit outside its rows", (one - bit_row_z) * bit_z);
+        b.transition(
+            "ecdsa: z suffix drops its bit",
+            bit_row_z * (s_z - nx[SUFFIX_Z].double() - bit_z),
+        );
+        b.every_row("ecdsa: z suffix ends at 0", p[END_Z] * s_z);
+        b.every_row("ecdsa: bit is a bit", bit * (bit - one));
+        b.every_row("ecdsa: no bit outside the bit rows", (one - bit_row) * bit);
+        b.transition("ecdsa: suffix drops its bit", bit_row * (s - nx[SUFFIX].double() - bit));
+        b.every_row("ecdsa: suffix ends at 0", p[END] * s);
+        b.every_row("ecdsa: r and w are not zero", s * c[NONZERO_INV] - first - w_first);
+        b.every_row("ecdsa: r is the first scalar", first * (s - r));
+        b.transition("ecdsa: r is constant within an instance", (one - last) * (nx[R] - r));
+        // Doubling point.
+        b.every_row("ecdsa: dx_sq is dx^2", dx_sq - dx.square());
+        b.every_row(
+            "ecdsa: doubling point is on the curve",
+            dy.square() - dx_sq * dx - dx - beta(),
+        );
+        b.every_row(
+            "ecdsa: doubling slope",
+            dslope * dy.double() - double * (Felt::from(3u64) * dx_sq + one),
+        );
+        b.transition("ecdsa: doubled x", dslope.square() - double * (dx.double() + dx_next));
+        b.transition("ecdsa: doubled y", double * (dy + dy_next) - dslope * (dx - dx_next));
+        // The z lane: S + z G.
+        b.every_row("ecdsa: z lane x differs from the added point's", (xz - gx) * c[INV_Z] - bit_z);
+        b.every_row("ecdsa: z lane slope", bit_z * (yz - gy) - slope_z * (xz - gx));
+        b.transition("ecdsa: z lane next x", slope_z.square() - bit_z * (xz + gx + xz_next));
+        b.transition("ecdsa: z lane next y", bit_z * (yz + yz_next) - slope_z * (xz - xz_next));
+        b.transition("ecdsa: z lane x rests without a bit", (one - bit_z - last) * (xz_next - xz));
+        b.transition("ecdsa: z lane y rests without a bit", (one - bit_z - last) * (yz_next - yz));
+        b.every_row("ecdsa: z lane x starts at S", first * (xz - shift.x));
+        b.every_row("ecdsa: z lane y starts at S", first * (yz - shift.y));
+        // The main lane: -S + r Q, then S + w B.
+        b.every_row("ecdsa: x differs from the added point's", (x - dx) * c[X_DIFF_INV] - bit);
+        b.every_row("ecdsa: slope", bit * (y - dy) - slope * (x - dx));
+        b.transition("ecdsa: next x", slope.square() - bit * (x + dx + x_next));
+        b.transition("ecdsa: next y", bit * (y + y_next) - slope * (x - x_next));
+        let rests = one - bit - combine - last;
+        b.transition("ecdsa: x rests without a bit", rests * (x_next - x));
+        b.transition("ecdsa: y rests without a bit", rests * (y_next - y));
+        b.every_row("ecdsa: x starts at -S, then S", (first + w_first) * (x - shift.x));
+        b.every_row(
+            "ecdsa: y starts at -S, then S",
+            (first + w_first) * y + (first - w_first) * shift.y,
+        );
+        // B = (S + z G) + (-S + r Q), the next D.
+        let combine_slope = c[COMBINE_SLOPE];
+        b.every_row("ecdsa: the lanes' x differ", (xz - x) * c[COMBINE_INV] - combine);
+        b.every_row(
+            "ecdsa: slope of the lanes' sum",
+            combine * (yz - y) - combine_slope * (xz - x),
+        );
+        b.transition(
+            "ecdsa: third base x is zG + rQ",
+            combine_slope.square() - combine * (xz + x + dx_next),
+        );
+        b.transition(
+            "ecdsa: third base y is zG + rQ",
+            combine * (yz + dy_next) - combine_slope * (xz - dx_next),
+        );
+        // x(acc - S) = r.
+        let final_slope = c[FINAL_SLOPE];
+        b.every_row("ecdsa: x differs from S's", (x - shift.x) * c[SHIFT_INV] - last);
+        b.every_row(
+            "ecdsa: final slope of acc - S",
+            last * (y + shift.y) - final_slope * (x - shift.x),
+        );
+        b.every_row(
+            "ecdsa: final check x(acc - S) = r",
+            final_slope.square() - last * (x + shift.x + r),
+        );
+        // Addresses.
+        let step = nx[ADDRESS] - c[ADDRESS];
+        b.first_row("ecdsa: first address is the segment begin", c[ADDRESS] - self.begin);
+        b.transition(
+            "ecdsa: addresses step by 0 or 2 between instances",
+            step * (step - Felt::from(CELLS as u64) * last),
+        );
+        b.last_row("ecdsa: last address is the segment's last instance", c[ADDRESS] - self.last);
+        // Memory: the pubkey at `address` (row 0), the message at `address + 1` (row 1).
+        let (z, alpha) = (&challenges[CHALLENGE_MEM_Z], &challenges[CHALLENGE_MEM_ALPHA]);
+        let (a, an) = (f.aux_current, f.aux_next);
+        let address = c[ADDRESS];
+        b.every_row(
+            "ecdsa: memory factor",
+            a[AUX_FACTOR]
+                - one
+                - first * (z - address - alpha * dx - one)
+                - p[MESSAGE] * (z - address - one - alpha * s_z - one),
+        );
+        b.first_row("ecdsa: memory product starts", a[AUX_PRODUCT] - a[AUX_FACTOR]);
+        b.transition(
+            "ecdsa: memory product across rows",
+            an[AUX_PRODUCT] - a[AUX_PRODUCT] * an[AUX_FACTOR],
+        );
     }
 }
 
@@ -249,92 +324,14 @@ impl Component for Ecdsa {
         self.constraints.kinds()
     }
     fn constraint_name(&self, index: usize) -> String {
-        self.constraints.name(index)
+        self.constraints.name(self, index)
     }
     fn claim_columns(&self) -> &[usize] {
         &self.claim
     }
 
     fn evaluate(&self, f: &Frame<'_>, challenges: &[Felt], out: &mut [Felt]) {
-        let (c, nx, p) = (f.main_current, f.main_next, f.periodic);
-        let one = Felt::one();
-        let (first, combine) = (p[FIRST], p[COMBINE]);
-        let (w_first, last, double) = (p[W_FIRST], p[LAST], p[DOUBLE]);
-        let (bit_row_z, bit_row) = (p[BIT_ROW_Z], p[BIT_ROW]);
-        let (gx, gy) = (p[GX], p[GY]);
-        let (bit_z, s_z) = (c[BIT_Z], c[SUFFIX_Z]);
-        let (bit, s, r) = (c[BIT], c[SUFFIX], c[R]);
-        let (dx, dy, dx_sq, dslope) = (c[DX], c[DY], c[DX_SQ], c[DSLOPE]);
-        let (dx_next, dy_next) = (nx[DX], nx[DY]);
-        let (xz, yz, slope_z) = (c[XZ], c[YZ], c[SLOPE_Z]);
-        let (xz_next, yz_next) = (nx[XZ], nx[YZ]);
-        let (x, y, slope) = (c[X], c[Y], c[SLOPE]);
-        let (x_next, y_next) = (nx[X], nx[Y]);
-        let shift = shift_point();
-
-        // Scalars.
-        out[0] = bit_z * (bit_z - one);
-        out[1] = (one - bit_row_z) * bit_z;
-        out[2] = bit_row_z * (s_z - nx[SUFFIX_Z].double() - bit_z);
-        out[3] = p[END_Z] * s_z;
-        out[4] = bit * (bit - one);
-        out[5] = (one - bit_row) * bit;
-        out[6] = bit_row * (s - nx[SUFFIX].double() - bit);
-        out[7] = p[END] * s;
-        out[8] = s * c[NONZERO_INV] - first - w_first;
-        out[9] = first * (s - r);
-        out[10] = (one - last) * (nx[R] - r);
-        // Doubling point.
-        out[11] = dx_sq - dx.square();
-        out[12] = dy.square() - dx_sq * dx - dx - beta();
-        out[13] = dslope * dy.double() - double * (Felt::from(3u64) * dx_sq + one);
-        out[14] = dslope.square() - double * (dx.double() + dx_next);
-        out[15] = double * (dy + dy_next) - dslope * (dx - dx_next);
-        // The z lane: S + z G.
-        out[16] = (xz - gx) * c[INV_Z] - bit_z;
-        out[17] = bit_z * (yz - gy) - slope_z * (xz - gx);
-        out[18] = slope_z.square() - bit_z * (xz + gx + xz_next);
-        out[19] = bit_z * (yz + yz_next) - slope_z * (xz - xz_next);
-        out[20] = (one - bit_z - last) * (xz_next - xz);
-        out[21] = (one - bit_z - last) * (yz_next - yz);
-        out[22] = first * (xz - shift.x);
-        out[23] = first * (yz - shift.y);
-        // The main lane: -S + r Q, then S + w B.
-        out[24] = (x - dx) * c[X_DIFF_INV] - bit;
-        out[25] = bit * (y - dy) - slope * (x - dx);
-        out[26] = slope.square() - bit * (x + dx + x_next);
-        out[27] = bit * (y + y_next) - slope * (x - x_next);
-        let rests = one - bit - combine - last;
-        out[28] = rests * (x_next - x);
-        out[29] = rests * (y_next - y);
-        out[30] = (first + w_first) * (x - shift.x);
-        out[31] = (first + w_first) * y + (first - w_first) * shift.y;
-        // B = (S + z G) + (-S + r Q), the next D.
-        let combine_slope = c[COMBINE_SLOPE];
-        out[32] = (xz - x) * c[COMBINE_INV] - combine;
-        out[33] = combine * (yz - y) - combine_slope * (xz - x);
-        out[34] = combine_slope.square() - combine * (xz + x + dx_next);
-        out[35] = combine * (yz + dy_next) - combine_slope * (xz - dx_next);
-        // x(acc - S) = r.
-        let final_slope = c[FINAL_SLOPE];
-        out[36] = (x - shift.x) * c[SHIFT_INV] - last;
-        out[37] = last * (y + shift.y) - final_slope * (x - shift.x);
-        out[38] = final_slope.square() - last * (x + shift.x + r);
-        // Addresses.
-        let step = nx[ADDRESS] - c[ADDRESS];
-        out[39] = c[ADDRESS] - self.begin;
-        out[40] = step * (step - Felt::from(CELLS as u64) * last);
-        out[41] = c[ADDRESS] - self.last;
-        // Memory: the pubkey at `address` (row 0), the message at `address + 1` (row 1).
-        let (z, alpha) = (&challenges[CHALLENGE_MEM_Z], &challenges[CHALLENGE_MEM_ALPHA]);
-        let (a, an) = (f.aux_current, f.aux_next);
-        let address = c[ADDRESS];
-        out[42] = a[AUX_FACTOR]
-            - one
-            - first * (z - address - alpha * dx - one)
-            - p[MESSAGE] * (z - address - one - alpha * s_z - one);
-        out[43] = a[AUX_PRODUCT] - a[AUX_FACTOR];
-        out[44] = an[AUX_PRODUCT] - a[AUX_PRODUCT] * an[AUX_FACTOR];
+        stark::write_constraints(self, f, challenges, out);
     }
 
     fn build_aux_trace(&self, main: &stark::TraceTable, challenges: &[Felt]) -> stark::TraceTable {
@@ -343,5 +340,44 @@ impl Component for Ecdsa {
             CellRow { row: MESSAGE_ROW, offset: 1, column: SUFFIX_Z },
         ];
         memory_columns(main, challenges, ROWS_PER_INSTANCE, ADDRESS, &cells)
+    }
+}
+
+/// The `ecdsa` builtin in the registry.
+pub struct EcdsaTable;
+
+impl BuiltinTable for EcdsaTable {
+    fn name(&self) -> &'static str {
+        "ecdsa"
+    }
+    fn cells_per_instance(&self) -> usize {
+        CELLS
+    }
+    fn rows_per_instance(&self) -> usize {
+        ROWS_PER_INSTANCE
+    }
+    fn component(&self, begin: u64, stop: u64) -> Option<Box<dyn Component>> {
+        Some(Box::new(Ecdsa::new(begin, stop)))
+    }
+    fn build_trace(
+        &self,
+        begin: u64,
+        stop: u64,
+        run: &mut TraceInput<'_>,
+    ) -> Result<Option<TableTrace>, CairoError> {
+        // The signatures are the run's private input (cairo-vm's), by instance address.
+        let by_address: std::collections::HashMap<u64, &crate::execution::EcdsaSignature> =
+            run.execution.signatures.iter().map(|s| (s.address, s)).collect();
+        let signatures = run
+            .instances::<2>(self.name(), begin, stop, CELLS)?
+            .into_iter()
+            .map(|(address, [pubkey, message])| {
+                let signature =
+                    by_address.get(&address).ok_or(EcdsaError::MissingSignature { address })?;
+                Ok(Signature { address, pubkey, message, r: signature.r, w: signature.w })
+            })
+            .collect::<Result<Vec<_>, CairoError>>()?;
+        let (trace, accesses) = build_trace(&signatures)?;
+        Ok(Some(TableTrace { trace, accesses }))
     }
 }

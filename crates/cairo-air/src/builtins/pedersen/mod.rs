@@ -81,11 +81,14 @@
 pub mod points;
 pub mod trace;
 
-use stark::{Component, ConstraintKind, Felt, Frame};
+use stark::{
+    Component, ConstraintBuilder, ConstraintKind, ConstraintList, Constraints, Felt, Frame,
+};
 
 use crate::builtins::narrow::{CellRow, memory_columns};
-use crate::constraints::ConstraintList;
-use crate::layout::{CHALLENGE_MEM_ALPHA, CHALLENGE_MEM_Z};
+use crate::builtins::{BuiltinTable, TableTrace, TraceInput};
+use crate::error::CairoError;
+use crate::layout::{CHALLENGE_MEM_ALPHA, CHALLENGE_MEM_Z, N_CHALLENGES};
 use points::*;
 
 pub use trace::{Bits, ExceptionalAddition, Instance, build_trace, canonical_bits, hash};
@@ -115,33 +118,6 @@ pub fn table_log_size(instances: usize) -> u32 {
     (padded_instances(instances) * ROWS_PER_HASH).trailing_zeros()
 }
 
-use ConstraintKind::{EveryRow, FirstRow, LastRow, Transition};
-
-const CONSTRAINTS: [(ConstraintKind, &str); 22] = [
-    (EveryRow, "pedersen: bit is a bit"),
-    (EveryRow, "pedersen: no bit outside the bit rows"),
-    (Transition, "pedersen: suffix drops its bit"),
-    (EveryRow, "pedersen: suffix ends at 0"),
-    (EveryRow, "pedersen: below_and_bit is below * bit"),
-    (EveryRow, "pedersen: comparison with p - 1 starts"),
-    (Transition, "pedersen: comparison with p - 1 steps"),
-    (EveryRow, "pedersen: input decomposition is canonical"),
-    (EveryRow, "pedersen: x differs from the added point's"),
-    (EveryRow, "pedersen: slope"),
-    (Transition, "pedersen: next x"),
-    (Transition, "pedersen: next y"),
-    (Transition, "pedersen: x rests without a bit"),
-    (Transition, "pedersen: y rests without a bit"),
-    (EveryRow, "pedersen: x starts at P0"),
-    (EveryRow, "pedersen: y starts at P0"),
-    (FirstRow, "pedersen: first address is the segment begin"),
-    (Transition, "pedersen: addresses step by 0 or 3 between instances"),
-    (LastRow, "pedersen: last address is the segment's last instance"),
-    (EveryRow, "pedersen: memory factor"),
-    (FirstRow, "pedersen: memory product starts"),
-    (Transition, "pedersen: memory product across rows"),
-];
-
 /// The component for one run's `pedersen` segment.
 pub struct Pedersen {
     log_size: u32,
@@ -154,14 +130,79 @@ pub struct Pedersen {
 impl Pedersen {
     /// A segment with at least one instance (`stop - begin` a positive multiple of 3).
     pub fn new(begin: u64, stop: u64) -> Self {
-        let list = CONSTRAINTS.iter().map(|(k, n)| (*k, n.to_string())).collect();
-        Self {
+        let mut table = Self {
             log_size: table_log_size(((stop - begin) / CELLS as u64) as usize),
             begin: Felt::from(begin),
             last: Felt::from(stop - CELLS as u64),
-            constraints: ConstraintList::new(list),
+            constraints: ConstraintList::empty(),
             claim: [AUX_PRODUCT],
-        }
+        };
+        let periodic = periodic_columns().len();
+        table.constraints = ConstraintList::new(&table, MAIN_WIDTH, 2, periodic, N_CHALLENGES);
+        table
+    }
+}
+
+impl Constraints for Pedersen {
+    fn eval<B: ConstraintBuilder>(&self, f: &Frame<'_>, challenges: &[Felt], b: &mut B) {
+        let (c, nx, p) = (f.main_current, f.main_next, f.periodic);
+        let one = Felt::one();
+        let (px, py) = (p[PERIODIC_X], p[PERIODIC_Y]);
+        let (one_bit, zero_bit) = (p[BIT_ROW_P_ONE], p[BIT_ROW_P_ZERO]);
+        let bit_row = one_bit + zero_bit;
+        let (first, last, second) = (p[HASH_FIRST], p[HASH_LAST], p[SECOND_INPUT]);
+        let (bit, s, below, t) = (c[BIT], c[SUFFIX], c[BELOW], c[BELOW_AND_BIT]);
+        let (x, y, slope) = (c[X], c[Y], c[SLOPE]);
+        let (x_next, y_next) = (nx[X], nx[Y]);
+        let p0 = shift_point();
+
+        // Decomposition.
+        b.every_row("pedersen: bit is a bit", bit * (bit - one));
+        b.every_row("pedersen: no bit outside the bit rows", (one - bit_row) * bit);
+        b.transition("pedersen: suffix drops its bit", bit_row * (s - nx[SUFFIX].double() - bit));
+        b.every_row("pedersen: suffix ends at 0", p[INPUT_END] * s);
+        // Canonical: N <= p - 1.
+        b.every_row("pedersen: below_and_bit is below * bit", t - below * bit);
+        b.every_row("pedersen: comparison with p - 1 starts", p[INPUT_FIRST] * (below - one));
+        b.transition(
+            "pedersen: comparison with p - 1 steps",
+            bit_row * nx[BELOW] - one_bit * (one - bit + t) - zero_bit * (below - t),
+        );
+        b.every_row("pedersen: input decomposition is canonical", p[INPUT_END] * (below - one));
+        // Accumulation.
+        b.every_row("pedersen: x differs from the added point's", (x - px) * c[X_DIFF_INV] - bit);
+        b.every_row("pedersen: slope", bit * (y - py) - slope * (x - px));
+        b.transition("pedersen: next x", slope.square() - bit * (x + px + x_next));
+        b.transition("pedersen: next y", bit * (y + y_next) - slope * (x - x_next));
+        b.transition("pedersen: x rests without a bit", (one - bit - last) * (x_next - x));
+        b.transition("pedersen: y rests without a bit", (one - bit - last) * (y_next - y));
+        b.every_row("pedersen: x starts at P0", first * (x - p0.x));
+        b.every_row("pedersen: y starts at P0", first * (y - p0.y));
+        // Addresses.
+        let step = nx[ADDRESS] - c[ADDRESS];
+        b.first_row("pedersen: first address is the segment begin", c[ADDRESS] - self.begin);
+        b.transition(
+            "pedersen: addresses step by 0 or 3 between instances",
+            step * (step - Felt::from(CELLS as u64) * last),
+        );
+        b.last_row("pedersen: last address is the segment's last instance", c[ADDRESS] - self.last);
+        // Memory.
+        let (z, alpha) = (&challenges[CHALLENGE_MEM_Z], &challenges[CHALLENGE_MEM_ALPHA]);
+        let (a, an) = (f.aux_current, f.aux_next);
+        let address = c[ADDRESS];
+        b.every_row(
+            "pedersen: memory factor",
+            a[AUX_FACTOR]
+                - one
+                - first * (z - address - alpha * s - one)
+                - second * (z - address - one - alpha * s - one)
+                - last * (z - address - Felt::from(2u64) - alpha * x - one),
+        );
+        b.first_row("pedersen: memory product starts", a[AUX_PRODUCT] - a[AUX_FACTOR]);
+        b.transition(
+            "pedersen: memory product across rows",
+            an[AUX_PRODUCT] - a[AUX_PRODUCT] * an[AUX_FACTOR],
+        );
     }
 }
 
@@ -185,59 +226,13 @@ impl Component for Pedersen {
         self.constraints.kinds()
     }
     fn constraint_name(&self, index: usize) -> String {
-        self.constraints.name(index)
+        self.constraints.name(self, index)
     }
     fn claim_columns(&self) -> &[usize] {
         &self.claim
     }
-
     fn evaluate(&self, f: &Frame<'_>, challenges: &[Felt], out: &mut [Felt]) {
-        let (c, nx, p) = (f.main_current, f.main_next, f.periodic);
-        let one = Felt::one();
-        let (px, py) = (p[PERIODIC_X], p[PERIODIC_Y]);
-        let (one_bit, zero_bit) = (p[BIT_ROW_P_ONE], p[BIT_ROW_P_ZERO]);
-        let bit_row = one_bit + zero_bit;
-        let (first, last, second) = (p[HASH_FIRST], p[HASH_LAST], p[SECOND_INPUT]);
-        let (bit, s, below, t) = (c[BIT], c[SUFFIX], c[BELOW], c[BELOW_AND_BIT]);
-        let (x, y, slope) = (c[X], c[Y], c[SLOPE]);
-        let (x_next, y_next) = (nx[X], nx[Y]);
-        let p0 = shift_point();
-
-        // Decomposition.
-        out[0] = bit * (bit - one);
-        out[1] = (one - bit_row) * bit;
-        out[2] = bit_row * (s - nx[SUFFIX].double() - bit);
-        out[3] = p[INPUT_END] * s;
-        // Canonical: N <= p - 1.
-        out[4] = t - below * bit;
-        out[5] = p[INPUT_FIRST] * (below - one);
-        out[6] = bit_row * nx[BELOW] - one_bit * (one - bit + t) - zero_bit * (below - t);
-        out[7] = p[INPUT_END] * (below - one);
-        // Accumulation.
-        out[8] = (x - px) * c[X_DIFF_INV] - bit;
-        out[9] = bit * (y - py) - slope * (x - px);
-        out[10] = slope.square() - bit * (x + px + x_next);
-        out[11] = bit * (y + y_next) - slope * (x - x_next);
-        out[12] = (one - bit - last) * (x_next - x);
-        out[13] = (one - bit - last) * (y_next - y);
-        out[14] = first * (x - p0.x);
-        out[15] = first * (y - p0.y);
-        // Addresses.
-        let step = nx[ADDRESS] - c[ADDRESS];
-        out[16] = c[ADDRESS] - self.begin;
-        out[17] = step * (step - Felt::from(CELLS as u64) * last);
-        out[18] = c[ADDRESS] - self.last;
-        // Memory.
-        let (z, alpha) = (&challenges[CHALLENGE_MEM_Z], &challenges[CHALLENGE_MEM_ALPHA]);
-        let (a, an) = (f.aux_current, f.aux_next);
-        let address = c[ADDRESS];
-        out[19] = a[AUX_FACTOR]
-            - one
-            - first * (z - address - alpha * s - one)
-            - second * (z - address - one - alpha * s - one)
-            - last * (z - address - Felt::from(2u64) - alpha * x - one);
-        out[20] = a[AUX_PRODUCT] - a[AUX_FACTOR];
-        out[21] = an[AUX_PRODUCT] - a[AUX_PRODUCT] * an[AUX_FACTOR];
+        stark::write_constraints(self, f, challenges, out);
     }
 
     fn build_aux_trace(&self, main: &stark::TraceTable, challenges: &[Felt]) -> stark::TraceTable {
@@ -247,5 +242,42 @@ impl Component for Pedersen {
             CellRow { row: ROWS_PER_HASH - 1, offset: 2, column: X },
         ];
         memory_columns(main, challenges, ROWS_PER_HASH, ADDRESS, &cells)
+    }
+}
+
+/// The `pedersen` builtin in the registry.
+pub struct PedersenTable;
+
+impl BuiltinTable for PedersenTable {
+    fn name(&self) -> &'static str {
+        "pedersen"
+    }
+    fn cells_per_instance(&self) -> usize {
+        CELLS
+    }
+    fn rows_per_instance(&self) -> usize {
+        ROWS_PER_HASH
+    }
+    fn component(&self, begin: u64, stop: u64) -> Option<Box<dyn Component>> {
+        Some(Box::new(Pedersen::new(begin, stop)))
+    }
+    fn build_trace(
+        &self,
+        begin: u64,
+        stop: u64,
+        run: &mut TraceInput<'_>,
+    ) -> Result<Option<TableTrace>, CairoError> {
+        let instances: Vec<Instance> = run
+            .instances::<2>(self.name(), begin, stop, CELLS)?
+            .iter()
+            .map(|(address, [a, b])| Instance::honest(*address, a, b))
+            .collect();
+        let (trace, accesses) = build_trace(&instances).map_err(|e| {
+            CairoError::BadExecution(format!(
+                "pedersen instance at {} meets the exceptional case of the curve addition",
+                e.address
+            ))
+        })?;
+        Ok(Some(TableTrace { trace, accesses }))
     }
 }

@@ -21,6 +21,7 @@ use async_trait::async_trait;
 
 use crate::error::{Error, Result};
 use crate::key::KEY_PREFIX;
+use crate::witness::WITNESS_PREFIX;
 use crate::store::{CreateOutcome, ObjectBackend};
 
 const TEMP_PREFIX: &str = ".tmp-";
@@ -62,11 +63,18 @@ impl FsProofStore {
 
 impl Inner {
     fn prepare(&self) -> Result<()> {
-        let proofs_dir = self.root.join(KEY_PREFIX);
-        fs::create_dir_all(&proofs_dir)
-            .map_err(|err| Error::io("create directory", &proofs_dir, err))?;
+        for prefix in [KEY_PREFIX, WITNESS_PREFIX] {
+            self.prepare_dir(&self.root.join(prefix))?;
+        }
+        Ok(())
+    }
+
+    /// Creates `objects_dir` durably and removes temp files an interrupted write left in it.
+    fn prepare_dir(&self, objects_dir: &Path) -> Result<()> {
+        fs::create_dir_all(objects_dir)
+            .map_err(|err| Error::io("create directory", objects_dir, err))?;
         // Make the directory entries themselves durable, up to the root.
-        let mut dir = proofs_dir.as_path();
+        let mut dir = objects_dir;
         while let Some(parent) = dir.parent() {
             sync_dir(dir)?;
             if dir == self.root {
@@ -74,10 +82,10 @@ impl Inner {
             }
             dir = parent;
         }
-        let entries = fs::read_dir(&proofs_dir)
-            .map_err(|err| Error::io("read directory", &proofs_dir, err))?;
+        let entries = fs::read_dir(objects_dir)
+            .map_err(|err| Error::io("read directory", objects_dir, err))?;
         for entry in entries {
-            let entry = entry.map_err(|err| Error::io("read directory", &proofs_dir, err))?;
+            let entry = entry.map_err(|err| Error::io("read directory", objects_dir, err))?;
             if entry.file_name().to_string_lossy().starts_with(TEMP_PREFIX) {
                 let path = entry.path();
                 tracing::info!(path = %path.display(), "removing temp file left by an interrupted write");

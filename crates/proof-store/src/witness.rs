@@ -53,9 +53,8 @@ impl WitnessKey {
     /// Parses [`WitnessKey::object_name`] (as a job row stores it).
     pub fn from_object_name(name: &str) -> Option<Self> {
         let stem = name.strip_prefix(WITNESS_PREFIX)?.strip_suffix(WITNESS_SUFFIX)?;
-        let proof_name = format!("{}{stem}{}", crate::key::KEY_PREFIX, crate::PROOF_SUFFIX);
-        ProofKey::from_metadata_object_name(&format!("{proof_name}{}", crate::METADATA_SUFFIX))
-            .map(WitnessKey)
+        let metadata_name = format!("{}{stem}{}", crate::key::KEY_PREFIX, crate::METADATA_SUFFIX);
+        ProofKey::from_metadata_object_name(&metadata_name).map(WitnessKey)
     }
 }
 

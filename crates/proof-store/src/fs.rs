@@ -21,8 +21,8 @@ use async_trait::async_trait;
 
 use crate::error::{Error, Result};
 use crate::key::KEY_PREFIX;
-use crate::witness::WITNESS_PREFIX;
 use crate::store::{CreateOutcome, ObjectBackend};
+use crate::witness::WITNESS_PREFIX;
 
 const TEMP_PREFIX: &str = ".tmp-";
 

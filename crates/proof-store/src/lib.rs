@@ -78,12 +78,12 @@ pub use jobs::{Checkpoint, JobIndex, JobRecord};
 pub use key::{Felt32, METADATA_SUFFIX, PROOF_SUFFIX, ProofKey};
 pub use memory::MemoryProofStore;
 pub use metadata::{ProofMetadata, ProvingReport, sha256_hex};
-pub use retry::{RetryPolicy, RetryingStore};
-pub use s3::{S3Config, S3ProofStore, StaticCredentials};
-pub use store::{CreateOutcome, ObjectBackend, ProofStore, PutOutcome, StoredProof};
 pub use queue::{
     FailOutcome, JobQueue, JobReader, LeaderGuard, Lease, NewJob, PgJobQueue, QueueDepth,
     QueuePolicy,
 };
+pub use retry::{RetryPolicy, RetryingStore};
+pub use s3::{S3Config, S3ProofStore, StaticCredentials};
+pub use store::{CreateOutcome, ObjectBackend, ProofStore, PutOutcome, StoredProof};
 pub use url::{S3Options, StoreUrl};
 pub use witness::{WITNESS_PREFIX, WitnessKey, WitnessStore};

@@ -129,18 +129,12 @@ mod tests {
     async fn witness_put_is_idempotent_and_checked() {
         let store = MemoryProofStore::new();
         let key = WitnessKey::new(42, Felt32::from_u64(0x2a)).unwrap();
-        assert_eq!(
-            key.object_name(),
-            format!("witnesses/v1/000000000042-0x{:064x}.witness", 0x2a)
-        );
+        assert_eq!(key.object_name(), format!("witnesses/v1/000000000042-0x{:064x}.witness", 0x2a));
         assert_eq!(WitnessKey::from_object_name(&key.object_name()), Some(key));
         let sha = sha256_hex(b"witness");
         assert_eq!(store.put_witness(&key, b"witness").await.unwrap(), PutOutcome::Stored);
         assert_eq!(store.put_witness(&key, b"witness").await.unwrap(), PutOutcome::AlreadyStored);
-        assert!(matches!(
-            store.put_witness(&key, b"other").await,
-            Err(Error::Conflict { .. })
-        ));
+        assert!(matches!(store.put_witness(&key, b"other").await, Err(Error::Conflict { .. })));
         assert_eq!(store.get_witness(&key, &sha).await.unwrap().unwrap(), b"witness");
         assert!(matches!(
             store.get_witness(&key, &sha256_hex(b"x")).await,

@@ -12,8 +12,8 @@ use std::time::Duration;
 
 use postgres::TestPostgres;
 use proof_store::{
-    Error, FailOutcome, Felt32, JobQueue, JobReader, JobStatus, JobStatusKind, NewJob,
-    PgJobQueue, QueuePolicy, WitnessKey,
+    Error, FailOutcome, Felt32, JobQueue, JobReader, JobStatus, JobStatusKind, NewJob, PgJobQueue,
+    QueuePolicy, WitnessKey,
 };
 
 const LEASE: Duration = Duration::from_secs(30);
@@ -138,7 +138,8 @@ async fn failures_back_off_then_dead_letter_without_blocking_other_blocks() {
     assert_eq!(outcome, FailOutcome::DeadLettered, "max_attempts = 2");
 
     let dead = queue.jobs_with_status(JobStatusKind::Failed).await.unwrap();
-    let reasons: Vec<(u64, JobStatus)> = dead.into_iter().map(|r| (r.block_number, r.status)).collect();
+    let reasons: Vec<(u64, JobStatus)> =
+        dead.into_iter().map(|r| (r.block_number, r.status)).collect();
     assert_eq!(
         reasons,
         vec![

@@ -36,8 +36,8 @@ use std::time::Duration;
 use async_trait::async_trait;
 
 use crate::error::Result;
-use crate::jobs::{Checkpoint, JobRecord};
 use crate::job_status::JobStatusKind;
+use crate::jobs::{Checkpoint, JobRecord};
 use crate::key::Felt32;
 use crate::witness::WitnessKey;
 

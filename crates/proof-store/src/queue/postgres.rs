@@ -24,9 +24,7 @@ use crate::job_status::{JobStatus, JobStatusKind};
 use crate::jobs::{Checkpoint, JobRecord};
 use crate::key::Felt32;
 use crate::queue::migrations::migrate;
-use crate::queue::{
-    FailOutcome, JobQueue, JobReader, Lease, NewJob, QueueDepth, QueuePolicy,
-};
+use crate::queue::{FailOutcome, JobQueue, JobReader, Lease, NewJob, QueueDepth, QueuePolicy};
 use crate::witness::WitnessKey;
 
 /// Advisory lock key of the coordinator ("wp-coord" as bytes).
@@ -64,9 +62,8 @@ impl PgJobQueue {
     /// `max_connections`, and migrates the schema. Fails if the server is unreachable, or if
     /// its schema is newer than this build ([`Error::SchemaTooNew`]).
     pub async fn connect(url: &str, policy: QueuePolicy, max_connections: usize) -> Result<Self> {
-        let config: tokio_postgres::Config = url
-            .parse()
-            .map_err(|error: tokio_postgres::Error| Error::InvalidDatabaseUrl {
+        let config: tokio_postgres::Config =
+            url.parse().map_err(|error: tokio_postgres::Error| Error::InvalidDatabaseUrl {
                 reason: error.to_string(),
             })?;
         let manager = Manager::from_config(
@@ -156,7 +153,11 @@ impl PgJobQueue {
             .map_err(pg("reset"))
     }
 
-    async fn records(&self, filter: &str, params: &[&(dyn tokio_postgres::types::ToSql + Sync)]) -> Result<Vec<JobRecord>> {
+    async fn records(
+        &self,
+        filter: &str,
+        params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
+    ) -> Result<Vec<JobRecord>> {
         let client = self.client().await?;
         let sql = format!("SELECT {RECORD_COLUMNS} FROM jobs {filter}");
         let rows = client.query(&sql, params).await.map_err(pg("read jobs"))?;
@@ -304,11 +305,8 @@ impl JobQueue for PgJobQueue {
         let mut client = self.client().await?;
         let transaction = client.transaction().await.map_err(pg("begin enqueue"))?;
         let number = block(job.block_number);
-        let (hash, parent, root) = (
-            job.block_hash.to_string(),
-            job.parent_hash.to_string(),
-            job.state_root.to_string(),
-        );
+        let (hash, parent, root) =
+            (job.block_hash.to_string(), job.parent_hash.to_string(), job.state_root.to_string());
         let witness = job.witness.object_name();
         let existing = transaction
             .query_opt(

@@ -41,7 +41,8 @@ fn find_bin_dir() -> Option<PathBuf> {
         return Some(bin);
     }
     std::env::var_os("PATH").and_then(|path| {
-        std::env::split_paths(&path).find(|dir| dir.join("pg_ctl").exists() && dir.join("initdb").exists())
+        std::env::split_paths(&path)
+            .find(|dir| dir.join("pg_ctl").exists() && dir.join("initdb").exists())
     })
 }
 
@@ -78,7 +79,9 @@ impl TestPostgres {
         let run_as = if is_root() {
             let user = ["postgres", "nobody"]
                 .into_iter()
-                .find(|user| Command::new("id").arg(user).output().is_ok_and(|o| o.status.success()))
+                .find(|user| {
+                    Command::new("id").arg(user).output().is_ok_and(|o| o.status.success())
+                })
                 .expect("running as root: need a `postgres` or `nobody` user to run PostgreSQL");
             let status = Command::new("chown").arg(user).arg(&dir).status().unwrap();
             assert!(status.success(), "chown {user} {}", dir.display());
@@ -196,7 +199,8 @@ impl Drop for TestPostgres {
             }
             None => Command::new(&pg_ctl),
         };
-        let _ = command.args(["-D", data.to_str().unwrap_or(""), "-m", "immediate", "stop"]).output();
+        let _ =
+            command.args(["-D", data.to_str().unwrap_or(""), "-m", "immediate", "stop"]).output();
         let _ = std::fs::remove_dir_all(&self.dir);
     }
 }

@@ -35,10 +35,9 @@ test-e2e:
 
 # The prover cluster through the real binaries: devnet, PostgreSQL (Debian's `postgresql`:
 # initdb and pg_ctl on a temp dir), an S3 server, a coordinator (and a second one that must
-# stand by) and four workers, one killed with SIGKILL mid-proof. Minutes of proving: #[ignore]d,
-# in release.
+# stand by) and four workers, one killed with SIGKILL mid-proof. Minutes of proving: #[ignore]d.
 test-cluster:
-	cargo test -p cli --release --test cluster -- --ignored
+	cargo test -p cli --test cluster -- --ignored
 
 # Rewrites the golden proofs in crates/cairo-air/tests/fixtures, after an intended change of
 # the proof format or protocol (review the diff: every other change must leave them as they are).

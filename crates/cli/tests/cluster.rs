@@ -121,6 +121,10 @@ fn four_workers_drain_a_backlog_exactly_once_through_a_sigkill() {
         .collect();
     assert!(!expired.is_empty(), "worker-0 held a lease when it was killed: {jobs:?}");
     assert!(expired.iter().all(|job| job.attempts >= 2));
+    eprintln!(
+        "cluster: blocks 1..={target} stored once each; re-proven after worker-0's SIGKILL: {:?}",
+        expired.iter().map(|job| job.block_number).collect::<Vec<_>>()
+    );
 
     // Exactly one proof object (and one metadata object) per block in S3.
     let proofs_dir = s3.data.path().join(s3::BUCKET).join(PREFIX).join("proofs/v1");

@@ -146,6 +146,15 @@ impl Inner {
         }
     }
 
+    fn delete(&self, name: &str) -> Result<()> {
+        let path = self.root.join(name);
+        match fs::remove_file(&path) {
+            Ok(()) => sync_dir(path.parent().unwrap_or(&self.root)),
+            Err(err) if err.kind() == ErrorKind::NotFound => Ok(()),
+            Err(err) => Err(Error::io("delete", &path, err)),
+        }
+    }
+
     fn list_names(&self, prefix: &str, start_after: &str, limit: usize) -> Result<Vec<String>> {
         // All names live in one directory (`proofs/v1/`); the prefix is that directory.
         let (dir_name, name_prefix) = match prefix.rfind('/') {
@@ -188,6 +197,12 @@ impl ObjectBackend for FsProofStore {
         let inner = self.inner.clone();
         let name = name.to_owned();
         blocking("read object", move || inner.read(&name)).await
+    }
+
+    async fn delete(&self, name: &str) -> Result<()> {
+        let inner = self.inner.clone();
+        let name = name.to_owned();
+        blocking("delete object", move || inner.delete(&name)).await
     }
 
     async fn list_names(

@@ -6,6 +6,10 @@
 //! the same bytes again are `AlreadyStored` (a coordinator restarted mid-block writes the same
 //! deterministic witness), different bytes are [`Error::Conflict`]. The job row carries the
 //! witness's SHA-256, which the reader checks ([`WitnessStore::get_witness`]).
+//!
+//! Retention: a worker deletes the witness once the block's proof is stored and acknowledged
+//! ([`WitnessStore::delete_witness`]); a witness left by a crash between the two is harmless
+//! (an S3 lifecycle rule on `witnesses/` sweeps such leftovers).
 
 use std::fmt;
 
@@ -76,6 +80,10 @@ pub trait WitnessStore: Send + Sync + fmt::Debug {
     async fn get_witness(&self, key: &WitnessKey, expected_sha256: &str)
     -> Result<Option<Vec<u8>>>;
 
+    /// Removes the witness under `key` (absent is `Ok`): retention, once the block's proof is
+    /// stored and acknowledged.
+    async fn delete_witness(&self, key: &WitnessKey) -> Result<()>;
+
     /// Where the witnesses go, for logs.
     fn witness_location(&self) -> String;
 }
@@ -115,6 +123,10 @@ impl<B: ObjectBackend> WitnessStore for B {
         Ok(Some(bytes))
     }
 
+    async fn delete_witness(&self, key: &WitnessKey) -> Result<()> {
+        self.delete(&key.object_name()).await
+    }
+
     fn witness_location(&self) -> String {
         ObjectBackend::location(self)
     }
@@ -142,5 +154,8 @@ mod tests {
         ));
         let absent = WitnessKey::new(43, Felt32::from_u64(1)).unwrap();
         assert_eq!(store.get_witness(&absent, &sha).await.unwrap(), None);
+        store.delete_witness(&key).await.unwrap();
+        store.delete_witness(&key).await.unwrap(); // absent: still Ok
+        assert_eq!(store.get_witness(&key, &sha).await.unwrap(), None);
     }
 }

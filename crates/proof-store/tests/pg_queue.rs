@@ -67,7 +67,7 @@ async fn concurrent_workers_never_lease_a_job_twice() {
     while let Some(done) = workers.join_next().await {
         done.unwrap();
     }
-    let leased = leased.lock().unwrap();
+    let leased = leased.lock().unwrap().clone();
     assert_eq!(leased.len(), 40);
     for (block, owners) in leased.iter() {
         assert_eq!(owners.len(), 1, "block {block} leased by {owners:?}");

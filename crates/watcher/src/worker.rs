@@ -12,7 +12,8 @@
 //! (`ProofStore::put`; a second worker's identical proof is `AlreadyStored`), and the queue
 //! refuses an acknowledgement whose lease is gone (`Error::LeaseLost`): a worker that lost its
 //! lease (it stalled past the expiry, another worker took the block) drops the job. A worker
-//! killed mid-proof leaves a lease that expires; the block goes back to the queue.
+//! killed mid-proof leaves a lease that expires; the block goes back to the queue. Once the
+//! acknowledgement is in, the worker deletes the block's witness (retention).
 
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
@@ -292,6 +293,10 @@ impl ProofWorker {
             }
         }
         self.metrics.health().recovered(QUEUE);
+        // Retention: the witness is disposable once the proof is stored and acknowledged.
+        if let Err(error) = self.witnesses.delete_witness(&lease.witness).await {
+            warn!(block = number, %error, "cannot delete the witness (left for a sweep)");
+        }
         self.metrics.block_proven(proven.steps, proving_time);
         info!(
             worker = %self.config.id,

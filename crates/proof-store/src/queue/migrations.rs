@@ -18,7 +18,7 @@ pub const MIGRATIONS: &[(i32, &str)] = &[(1, include_str!("../../migrations/0001
 pub const SCHEMA_VERSION: i32 = 1;
 
 /// Advisory lock key held while migrating ("wp-migr" as bytes).
-const MIGRATION_LOCK: i64 = 0x7770_2d6d_6967_72;
+const MIGRATION_LOCK: i64 = 0x0077_702d_6d69_6772;
 
 /// Brings the database to [`SCHEMA_VERSION`]; returns the versions it applied.
 pub(crate) async fn migrate(client: &mut Client) -> Result<Vec<i32>> {

@@ -1,6 +1,6 @@
 # The few commands a contributor needs. See README.md.
 
-.PHONY: check-layers build wasm-target test test-browser test-slow test-e2e regenerate-fixtures lint fmt cairo cairo-check bench
+.PHONY: check-layers build wasm-target test test-browser test-slow test-e2e test-cluster regenerate-fixtures lint fmt cairo cairo-check bench
 
 build: wasm-target
 	cargo build --release
@@ -30,6 +30,14 @@ test-slow:
 test-e2e:
 	cargo test -p watcher
 	cargo test -p cli --test service
+	cargo test -p proof-store --test pg_queue
+	$(MAKE) test-cluster
+
+# The prover cluster through the real binaries: devnet, PostgreSQL (Debian's `postgresql`:
+# initdb and pg_ctl on a temp dir), an S3 server, a coordinator (and a second one that must
+# stand by) and four workers, one killed with SIGKILL mid-proof. Minutes of proving: #[ignore]d.
+test-cluster:
+	cargo test -p cli --test cluster -- --ignored
 
 # Rewrites the golden proofs in crates/cairo-air/tests/fixtures, after an intended change of
 # the proof format or protocol (review the diff: every other change must leave them as they are).

@@ -1,13 +1,19 @@
 #!/usr/bin/env bash
-# Writes deploy/.env (git-ignored) with the MinIO credentials docker-compose.yml reads: a user
-# name and a random 32-byte secret, made on this machine. Keeps an existing file.
+# Writes deploy/.env (git-ignored) with the credentials docker-compose.yml reads: the MinIO user
+# name and a random 32-byte secret, and the cluster's PostgreSQL password, made on this machine.
+# Keeps what an existing file holds.
 set -euo pipefail
 env_file="$(dirname "$0")/.env"
+umask 077
+random() { head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
 if [ -e "$env_file" ]; then
     echo "$env_file exists; keeping it"
-    exit 0
+else
+    printf 'MINIO_ROOT_USER=watcher\nMINIO_ROOT_PASSWORD=%s\n' "$(random)" > "$env_file"
+    echo "wrote $env_file"
 fi
-umask 077
-secret=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
-printf 'MINIO_ROOT_USER=watcher\nMINIO_ROOT_PASSWORD=%s\n' "$secret" > "$env_file"
-echo "wrote $env_file"
+# The prover cluster's PostgreSQL (profile `cluster`), added to a file made before it existed.
+if ! grep -q '^POSTGRES_PASSWORD=' "$env_file"; then
+    printf 'POSTGRES_PASSWORD=%s\n' "$(random)" >> "$env_file"
+    echo "added POSTGRES_PASSWORD to $env_file"
+fi

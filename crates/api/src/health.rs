@@ -21,8 +21,8 @@ pub fn live() -> (StatusCode, Value) {
 }
 
 /// `/health` and `/readyz`.
-pub fn ready(state: &ApiState) -> (StatusCode, Value) {
-    let checkpoint = match state.jobs.checkpoint() {
+pub async fn ready(state: &ApiState) -> (StatusCode, Value) {
+    let checkpoint = match state.jobs.checkpoint().await {
         Ok(checkpoint) => checkpoint,
         Err(error) => {
             tracing::error!(%error, "health check: job index unreadable");

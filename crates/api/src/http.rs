@@ -33,7 +33,7 @@ pub async fn route(state: &ApiState, method: &Method, path: &str) -> Option<Resp
         return Some(crate::web::route(state, path).await);
     }
     Some(match path {
-        "/health" | "/readyz" => health::respond(health::ready(state)),
+        "/health" | "/readyz" => health::respond(health::ready(state).await),
         "/livez" => health::respond(health::live()),
         "/metrics" => {
             respond(StatusCode::OK, Metrics::content_type(), state.metrics.render().into_bytes())

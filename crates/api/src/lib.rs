@@ -37,8 +37,10 @@
 //!
 //! # Wiring
 //!
-//! The API only reads: an `Arc<dyn ProofStore>` (fs, S3 or memory) and the sled
-//! [`JobIndex`](proof_store::JobIndex) that the pipeline writes; see [`ApiState`]. Proof
+//! The API only reads: an `Arc<dyn ProofStore>` (fs, S3 or memory) and the job records
+//! through [`JobReader`](proof_store::JobReader): the sled [`JobIndex`](proof_store::JobIndex)
+//! that the embedded pipeline writes, or a prover cluster's PostgreSQL queue
+//! ([`PgJobQueue`](proof_store::PgJobQueue)); see [`ApiState`]. Proof
 //! verification runs on tokio's blocking pool, never on a worker thread, with a bounded number
 //! of verifications at once.
 //!

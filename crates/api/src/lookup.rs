@@ -7,10 +7,11 @@ use crate::error::RequestError;
 use crate::state::ApiState;
 
 /// The job record of `block_number`, or [`RequestError::BlockNotFound`].
-pub fn job(state: &ApiState, block_number: u64) -> Result<JobRecord, RequestError> {
+pub async fn job(state: &ApiState, block_number: u64) -> Result<JobRecord, RequestError> {
     state
         .jobs
-        .get(block_number)
+        .job(block_number)
+        .await
         .map_err(|error| RequestError::internal("job index read", error))?
         .ok_or(RequestError::BlockNotFound { block_number })
 }
@@ -23,7 +24,7 @@ pub async fn canonical_proof(
     state: &ApiState,
     block_number: u64,
 ) -> Result<StoredProof, RequestError> {
-    let record = job(state, block_number)?;
+    let record = job(state, block_number).await?;
     if record.status != JobStatus::Stored {
         return Err(RequestError::ProofNotAvailable { block_number, status: record.status.kind() });
     }

@@ -97,11 +97,11 @@ impl ProverApiServer for ProverApiImpl {
     }
 
     async fn get_proof_status(&self, block_number: u64) -> RpcResult<ProofStatusResponse> {
-        Ok(ProofStatusResponse::from(&job(&self.state, block_number)?))
+        Ok(ProofStatusResponse::from(&job(&self.state, block_number).await?))
     }
 
     async fn get_state_root(&self, block_number: u64) -> RpcResult<StateRootResponse> {
-        let record = job(&self.state, block_number)?;
+        let record = job(&self.state, block_number).await?;
         let state_root = record.state_root.ok_or(RequestError::StateRootNotAvailable {
             block_number,
             status: record.status.kind(),
@@ -119,6 +119,7 @@ impl ProverApiServer for ProverApiImpl {
             .state
             .jobs
             .latest_proven()
+            .await
             .map_err(|error| RequestError::internal("job index scan", error))?;
         Ok(record.map(|record| ProvenBlock {
             block_number: record.block_number,
@@ -142,7 +143,8 @@ impl ProverApiServer for ProverApiImpl {
         let next_after = page_cursor(&mut keys, limit as usize);
         let mut proofs = Vec::with_capacity(keys.len());
         for key in keys {
-            let canonical_hash = job(&self.state, key.block_number()).ok().map(|r| r.block_hash);
+            let canonical_hash =
+                job(&self.state, key.block_number()).await.ok().map(|r| r.block_hash);
             proofs.push(ProofEntry {
                 block_number: key.block_number(),
                 block_hash: key.block_hash(),

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use proof_store::{JobIndex, ProofStore};
+use proof_store::{JobReader, ProofStore};
 
 use crate::gate::VerifyGate;
 use crate::web::relay::SequencerRelay;
@@ -58,8 +58,9 @@ impl Default for ApiConfig {
 pub struct ApiState {
     /// Where the proofs are (fs, S3, memory): the API never writes to it.
     pub store: Arc<dyn ProofStore>,
-    /// The pipeline's job index: which hash is canonical for a height, statuses, replay roots.
-    pub jobs: JobIndex,
+    /// The job records (the pipeline's sled `JobIndex`, or a cluster's PostgreSQL queue):
+    /// which hash is canonical for a height, statuses, replay roots.
+    pub jobs: Arc<dyn JobReader>,
     /// What `prover_verifyProof` accepts.
     pub policy: VerifyPolicy,
     /// Metrics that `/metrics` exposes; the pipeline updates the same handle.
@@ -77,7 +78,7 @@ impl ApiState {
     /// State with the default [`ApiConfig`].
     pub fn new(
         store: Arc<dyn ProofStore>,
-        jobs: JobIndex,
+        jobs: impl JobReader + 'static,
         policy: VerifyPolicy,
         metrics: Metrics,
     ) -> Self {
@@ -87,7 +88,7 @@ impl ApiState {
     /// State with explicit limits.
     pub fn with_config(
         store: Arc<dyn ProofStore>,
-        jobs: JobIndex,
+        jobs: impl JobReader + 'static,
         policy: VerifyPolicy,
         metrics: Metrics,
         config: ApiConfig,
@@ -104,6 +105,14 @@ impl ApiState {
                     None
                 }
             });
-        ApiState { store, jobs, policy, metrics, config: Arc::new(config), verify_gate, relay }
+        ApiState {
+            store,
+            jobs: Arc::new(jobs),
+            policy,
+            metrics,
+            config: Arc::new(config),
+            verify_gate,
+            relay,
+        }
     }
 }

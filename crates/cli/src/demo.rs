@@ -125,7 +125,8 @@ async fn demo(args: DemoArgs) -> Result<()> {
         stall_after: Duration::from_secs(60),
     };
     let service =
-        RunningService::start(&service_config, prover(&service_config), stopping.clone()).await?;
+        RunningService::start(&service_config, prover(&service_config), None, stopping.clone())
+            .await?;
     println!("devnet JSON-RPC on {rpc_url} (block time {:?})", args.block_time);
     println!("query API on http://{}", service.api_addr);
     println!("status page: http://{}/", service.api_addr);

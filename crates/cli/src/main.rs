@@ -3,6 +3,7 @@
 
 mod bench;
 mod config;
+mod coordinator;
 mod declare;
 mod demo;
 mod devnet;
@@ -15,6 +16,7 @@ mod prove;
 mod prove_block;
 mod run;
 mod verify;
+mod worker;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -59,6 +61,12 @@ enum Command {
     Declare(declare::DeclareArgs),
     /// Run the service: watch a sequencer, replay, prove, store and serve the query API.
     Run(run::RunArgs),
+    /// Head of a prover cluster: follow the sequencer, replay, write each block's witness to
+    /// the store and enqueue it in PostgreSQL; serve the query API from the queue.
+    Coordinator(coordinator::CoordinatorArgs),
+    /// Stateless prover of a cluster: lease jobs from PostgreSQL, prove from the witness,
+    /// store the proof and acknowledge.
+    Worker(worker::WorkerArgs),
     /// Devnet, load generator, watcher-prover and query API in one process, with progress.
     Demo(demo::DemoArgs),
     /// Fetch a block's proof and header, verify the proof and check it binds to the header.
@@ -82,6 +90,8 @@ fn main() -> ExitCode {
         Command::LightVerify(args) => light_verify::run(args),
         Command::Run(args) => run::run(args),
         Command::Demo(args) => demo::run(args),
+        Command::Coordinator(args) => coordinator::run(args),
+        Command::Worker(args) => worker::run(args),
         Command::OsHash(args) => os_hash::run(args),
         Command::ProveBlock(args) => prove_block::run(args),
     };

@@ -18,10 +18,12 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use api::{ApiConfig, ApiState, Metrics, VerifyPolicy};
 use clap::Args;
-use proof_store::{JobIndex, S3Options, StoreUrl};
+use proof_store::{JobIndex, PgJobQueue, S3Options, StoreUrl, WitnessStore};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
-use watcher::{BlockProver, OsProver, Progress, SequencerClient, Watcher, WatcherConfig};
+use watcher::{
+    BlockProver, OsProver, Progress, Publisher, SequencerClient, Watcher, WatcherConfig,
+};
 
 use crate::config::{ServiceArgs, ServiceConfig};
 use crate::exit::{Failure, unusable};
@@ -46,7 +48,7 @@ pub fn prover(config: &ServiceConfig) -> Arc<dyn BlockProver> {
 async fn serve(config: ServiceConfig) -> Result<()> {
     let prover = prover(&config);
     let (stop, stopping) = watch::channel(false);
-    let service = RunningService::start(&config, prover, stopping).await?;
+    let service = RunningService::start(&config, prover, None, stopping).await?;
     println!("watching {} (data in {})", config.rpc_url, config.data_dir.display());
     println!("proofs to {}", config.store);
     println!("query API on http://{}", service.api_addr);
@@ -81,16 +83,25 @@ impl Drop for RunningService {
     }
 }
 
+/// What makes the service a prover cluster's coordinator (`watcher-prover coordinator`): the
+/// job queue (which the API then reads) and the witness store.
+pub struct Cluster {
+    pub queue: PgJobQueue,
+    pub witnesses: Arc<dyn WitnessStore>,
+}
+
 /// Worker threads of the API's runtime (queries are I/O; verifications run on its blocking
 /// pool, bounded by `ApiConfig::max_concurrent_verifications`).
 const API_WORKER_THREADS: usize = 2;
 
 impl RunningService {
     /// Opens the job index and the store, binds the API and starts both; they stop when
-    /// `stopping` turns true.
+    /// `stopping` turns true. With a `cluster`, replayed blocks go to its queue instead of
+    /// `prover`, and the API reads the queue.
     pub async fn start(
         config: &ServiceConfig,
         prover: Arc<dyn BlockProver>,
+        cluster: Option<Cluster>,
         stopping: watch::Receiver<bool>,
     ) -> Result<Self> {
         std::fs::create_dir_all(&config.data_dir)
@@ -123,8 +134,22 @@ impl RunningService {
             sequencer_url: Some(config.rpc_url.clone()),
             ..ApiConfig::default()
         };
-        let state =
-            ApiState::with_config(store.clone(), jobs.clone(), policy, metrics.clone(), api_config);
+        let state = match &cluster {
+            Some(cluster) => ApiState::with_config(
+                store.clone(),
+                cluster.queue.clone(),
+                policy,
+                metrics.clone(),
+                api_config,
+            ),
+            None => ApiState::with_config(
+                store.clone(),
+                jobs.clone(),
+                policy,
+                metrics.clone(),
+                api_config,
+            ),
+        };
         let api_runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(API_WORKER_THREADS)
             .thread_name("api")
@@ -147,7 +172,17 @@ impl RunningService {
         watcher_config.divergence_rechecks = config.divergence_rechecks;
         watcher_config.divergence_recheck_delay = config.divergence_recheck_delay;
         let client = SequencerClient::new(&config.rpc_url, Duration::from_secs(30))?;
-        let watcher = Watcher::new(watcher_config, client, jobs, store, prover, metrics);
+        if let Some(cluster) = &cluster {
+            tokio::spawn(report_queue(cluster.queue.clone(), metrics.clone(), stopping.clone()));
+        }
+        let mut watcher = Watcher::new(watcher_config, client, jobs, store, prover, metrics);
+        if let Some(cluster) = cluster {
+            watcher = watcher.publishing_to(Publisher {
+                queue: Arc::new(cluster.queue),
+                witnesses: cluster.witnesses,
+                prover: Arc::new(OsProver::with_budget(config.security, config.budget)),
+            });
+        }
         let progress = watcher.progress();
         let watcher = tokio::spawn(watcher.run(stopped(stopping)));
         Ok(RunningService { api_addr, progress, watcher, api, api_runtime: Some(api_runtime) })
@@ -161,6 +196,33 @@ impl RunningService {
         watched??;
         served??;
         Ok(())
+    }
+}
+
+/// How often a coordinator reads the queue's depth into its metrics.
+const QUEUE_REPORT_INTERVAL: Duration = Duration::from_secs(5);
+
+/// Keeps `watcher_prover_queue_*` current (what the workers' autoscaler reads).
+async fn report_queue(queue: PgJobQueue, metrics: Metrics, stopping: watch::Receiver<bool>) {
+    use proof_store::JobQueue;
+    let mut stopping = stopping;
+    loop {
+        match queue.depth().await {
+            Ok(depth) => metrics.set_queue(
+                [
+                    ("queued", depth.queued),
+                    ("leased", depth.leased),
+                    ("stored", depth.stored),
+                    ("dead", depth.dead),
+                ],
+                depth.oldest_lease_age,
+            ),
+            Err(error) => tracing::warn!(%error, "cannot read the queue's depth"),
+        }
+        tokio::select! {
+            () = tokio::time::sleep(QUEUE_REPORT_INTERVAL) => {}
+            _ = stopping.wait_for(|stop| *stop) => return,
+        }
     }
 }
 

@@ -5,7 +5,7 @@ use chain::Felt;
 
 /// What one entry-point invocation did, as the OS needs it to replay the call: its syscall
 /// responses that depend on execution (storage reads, nested calls' return data) in order.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CallTrace {
     /// The contract whose storage the call used.
     pub contract_address: Felt,

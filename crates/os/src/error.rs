@@ -34,6 +34,14 @@ pub enum OsError {
     /// A state-update hint could not serve the OS (e.g. the witness lacks a node).
     #[error("state update: {0}")]
     StateUpdate(#[from] crate::state_update::StateUpdateError),
+    /// A serialized [`crate::BlockWitness`] does not decode (damaged, or not a witness).
+    #[error("block witness: {0}")]
+    WitnessDecode(String),
+    /// A serialized [`crate::BlockWitness`] has a format this build does not read: written by
+    /// a newer release (upgrade the worker) or an older one that is no longer read (re-run the
+    /// coordinator so that it writes the witness again).
+    #[error("block witness format {found} is not supported (this build reads format {supported})")]
+    WitnessVersion { found: u32, supported: u32 },
     /// The run finished but its output is not a block public output.
     #[error("OS output: {0}")]
     Output(#[from] chain::public_output::PublicOutputError),

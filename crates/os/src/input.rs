@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use chain::resource::encode_data_availability_modes;
 use chain::{DataAvailabilityMode, Felt, ResourceBoundsMapping, Transaction};
 use executor::{CallTrace, ExecutableTransaction};
+use serde::{Deserialize, Serialize};
 
 /// `TX_INVOKE` of `os-program/os/constants.cairo`.
 pub const TX_INVOKE: u64 = 0;
@@ -17,7 +18,7 @@ pub const TX_DEPLOY_ACCOUNT: u64 = 1;
 pub const TX_DECLARE: u64 = 2;
 
 /// A transaction as the OS's `Transaction` struct holds it (`os-program/os/transactions.cairo`).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TransactionInput {
     /// [`TX_INVOKE`], [`TX_DEPLOY_ACCOUNT`] or [`TX_DECLARE`].
     pub kind: u64,
@@ -148,7 +149,7 @@ fn v3_fields(
 }
 
 /// The pre-block state of one touched contract.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PreContract {
     /// Class hash (0: no contract).
     pub class_hash: Felt,
@@ -159,7 +160,7 @@ pub struct PreContract {
 }
 
 /// Everything the OS's own hints read.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OsInput {
     /// The `BlockInfo` struct's fields, in order (`os-program/os/structs.cairo`).
     pub block_info: Vec<Felt>,

@@ -13,6 +13,9 @@
 //! holds the decoded [`chain::BlockPublicOutput`], the step count and the relocated run;
 //! [`OsRun::to_cairo_execution`] hands it to `cairo-air`'s prover.
 //!
+//! [`BlockWitness`] is a prepared block in serializable form: what a stateless worker of a
+//! prover cluster reads from the object store to run the OS with no state database.
+//!
 //! Supported: INVOKE v1/v3 (reverted ones included: the OS then only hashes the transaction,
 //! bumps its nonce and runs `__validate__`; the reverted flag is taken from the executor, not
 //! proven, see `os-program/os/README.md`), DEPLOY_ACCOUNT v1/v3, DECLARE v1, and the deprecated
@@ -26,6 +29,7 @@ mod input;
 mod os_run;
 mod runner;
 pub mod state_update;
+mod witness;
 
 pub use error::OsError;
 pub use hints::ClassInput;
@@ -35,3 +39,4 @@ pub use runner::{
     BlockExecution, BlockToProve, OS_PROGRAM_JSON, PreparedBlock, os_program, prepare_block,
     program_hash, run_block,
 };
+pub use witness::{BlockWitness, WITNESS_FORMAT_VERSION, WitnessRun};

@@ -96,6 +96,9 @@ pub struct PreparedBlock {
     pub input: OsInput,
     /// The classes the block's calls run.
     pub classes: Vec<ClassInput>,
+    /// The definitions of `classes`, in the same order (what a [`crate::BlockWitness`]
+    /// carries: a `ClassInput` holds a loaded program, which does not serialize).
+    pub class_definitions: Vec<std::sync::Arc<executor::DeprecatedClass>>,
     /// The Merkle-Patricia witness of the touched keys against the previous root.
     pub witness: StateWitness,
     /// The executor's run of the block.
@@ -242,6 +245,7 @@ pub fn prepare_block<B: Backend>(
 
     // 3. The classes the OS loads.
     let mut class_inputs = Vec::with_capacity(class_hashes.len());
+    let mut class_definitions = Vec::with_capacity(class_hashes.len());
     for class_hash in &class_hashes {
         let class = match declared.get(class_hash) {
             Some(class) => std::sync::Arc::clone(class),
@@ -250,6 +254,7 @@ pub fn prepare_block<B: Backend>(
                 .ok_or(OsError::MissingClass { class_hash: *class_hash })?,
         };
         class_inputs.push(class_input(&class)?);
+        class_definitions.push(class);
     }
 
     let context = &block.context;
@@ -272,11 +277,17 @@ pub fn prepare_block<B: Backend>(
         Felt::from(u64::from(block.header_commits_state_root)),
     ];
     let input = OsInput { block_info, transactions, calls: tx_calls, pre_contracts, pre_classes };
-    Ok(PreparedBlock { input, classes: class_inputs, witness, executor: execution })
+    Ok(PreparedBlock {
+        input,
+        classes: class_inputs,
+        class_definitions,
+        witness,
+        executor: execution,
+    })
 }
 
 /// The OS's view of a class.
-fn class_input(class: &executor::DeprecatedClass) -> Result<ClassInput, OsError> {
+pub(crate) fn class_input(class: &executor::DeprecatedClass) -> Result<ClassInput, OsError> {
     let definition = class.definition();
     let invalid = |e: &dyn std::fmt::Display| {
         OsError::Program(format!("class {:#x}: {e}", class.class_hash()))

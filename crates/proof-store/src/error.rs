@@ -116,6 +116,41 @@ pub enum Error {
     #[error("job for block {block_number} is for hash {indexed}, caller has {given}")]
     StaleJob { block_number: u64, indexed: String, given: String },
 
+    /// A PostgreSQL job-queue statement failed (the server is down or restarting, a
+    /// connection broke, or the statement was refused).
+    #[error("job queue {operation} failed: {}", postgres_message(source))]
+    Postgres {
+        operation: &'static str,
+        #[source]
+        source: tokio_postgres::Error,
+    },
+
+    /// No connection to the job database could be had (the server is unreachable, or every
+    /// pooled connection is busy for too long).
+    #[error("no connection to the job database: {message}")]
+    Pool { message: String },
+
+    /// `--database-url` is not a PostgreSQL connection string.
+    #[error("invalid database url: {reason}")]
+    InvalidDatabaseUrl { reason: String },
+
+    /// The job database was migrated by a newer release than this one.
+    #[error(
+        "the job database is at schema version {found} but this build knows only up to \
+         {supported}: run the release that migrated it (or a newer one); never point an older \
+         release at a migrated database"
+    )]
+    SchemaTooNew { found: i32, supported: i32 },
+
+    /// The caller's lease on the job is gone (it expired and the job went back to the queue,
+    /// maybe to another worker): its acknowledgement or heartbeat is refused.
+    #[error("block {block_number}: lease {token} is no longer held (expired or taken over)")]
+    LeaseLost { block_number: u64, token: i64 },
+
+    /// A job-queue row does not read back (edited by hand, or written by another release).
+    #[error("job queue row of block {block_number}: {reason}")]
+    QueueRow { block_number: u64, reason: String },
+
     /// The state machine in [`job_status`](crate::job_status) does not allow this move.
     #[error("block {block_number}: illegal transition {from} -> {to}")]
     IllegalTransition { block_number: u64, from: JobStatusKind, to: JobStatusKind },
@@ -129,6 +164,8 @@ impl Error {
             Error::RetriesExhausted { source, .. } => source.is_transient(),
             Error::Io { source, .. } => is_transient_io(source),
             Error::Sled { source: sled::Error::Io(source), .. } => is_transient_io(source),
+            Error::Postgres { source, .. } => is_transient_postgres(source),
+            Error::Pool { .. } => true,
             // Conflicts, corruption, bad input, permissions: retrying the same call cannot help.
             _ => false,
         }
@@ -161,6 +198,31 @@ fn is_transient_io(error: &std::io::Error) -> bool {
             | ErrorKind::WouldBlock
             | ErrorKind::ResourceBusy
     ) || error.raw_os_error() == Some(EIO)
+}
+
+/// A PostgreSQL error a later call may not meet: no SQL state (I/O, a closed connection, a
+/// timeout), a connection exception (class 08), the server shutting down or starting (57P),
+/// too many connections or out of resources (53), a serialization failure or a deadlock.
+fn is_transient_postgres(error: &tokio_postgres::Error) -> bool {
+    match error.code() {
+        None => true,
+        Some(code) => {
+            let code = code.code();
+            code.starts_with("08")
+                || code.starts_with("57P")
+                || code.starts_with("53")
+                || code == "40001"
+                || code == "40P01"
+        }
+    }
+}
+
+/// The server's message for a database error, the client's otherwise.
+fn postgres_message(error: &tokio_postgres::Error) -> String {
+    match error.as_db_error() {
+        Some(db) => format!("{}: {}", db.code().code(), db.message()),
+        None => error.to_string(),
+    }
 }
 
 /// `EIO` on Linux and the BSDs.

@@ -22,6 +22,7 @@ use async_trait::async_trait;
 use crate::error::{Error, Result};
 use crate::key::KEY_PREFIX;
 use crate::store::{CreateOutcome, ObjectBackend};
+use crate::witness::WITNESS_PREFIX;
 
 const TEMP_PREFIX: &str = ".tmp-";
 
@@ -62,11 +63,18 @@ impl FsProofStore {
 
 impl Inner {
     fn prepare(&self) -> Result<()> {
-        let proofs_dir = self.root.join(KEY_PREFIX);
-        fs::create_dir_all(&proofs_dir)
-            .map_err(|err| Error::io("create directory", &proofs_dir, err))?;
+        for prefix in [KEY_PREFIX, WITNESS_PREFIX] {
+            self.prepare_dir(&self.root.join(prefix))?;
+        }
+        Ok(())
+    }
+
+    /// Creates `objects_dir` durably and removes temp files an interrupted write left in it.
+    fn prepare_dir(&self, objects_dir: &Path) -> Result<()> {
+        fs::create_dir_all(objects_dir)
+            .map_err(|err| Error::io("create directory", objects_dir, err))?;
         // Make the directory entries themselves durable, up to the root.
-        let mut dir = proofs_dir.as_path();
+        let mut dir = objects_dir;
         while let Some(parent) = dir.parent() {
             sync_dir(dir)?;
             if dir == self.root {
@@ -74,10 +82,10 @@ impl Inner {
             }
             dir = parent;
         }
-        let entries = fs::read_dir(&proofs_dir)
-            .map_err(|err| Error::io("read directory", &proofs_dir, err))?;
+        let entries = fs::read_dir(objects_dir)
+            .map_err(|err| Error::io("read directory", objects_dir, err))?;
         for entry in entries {
-            let entry = entry.map_err(|err| Error::io("read directory", &proofs_dir, err))?;
+            let entry = entry.map_err(|err| Error::io("read directory", objects_dir, err))?;
             if entry.file_name().to_string_lossy().starts_with(TEMP_PREFIX) {
                 let path = entry.path();
                 tracing::info!(path = %path.display(), "removing temp file left by an interrupted write");
@@ -138,6 +146,15 @@ impl Inner {
         }
     }
 
+    fn delete(&self, name: &str) -> Result<()> {
+        let path = self.root.join(name);
+        match fs::remove_file(&path) {
+            Ok(()) => sync_dir(path.parent().unwrap_or(&self.root)),
+            Err(err) if err.kind() == ErrorKind::NotFound => Ok(()),
+            Err(err) => Err(Error::io("delete", &path, err)),
+        }
+    }
+
     fn list_names(&self, prefix: &str, start_after: &str, limit: usize) -> Result<Vec<String>> {
         // All names live in one directory (`proofs/v1/`); the prefix is that directory.
         let (dir_name, name_prefix) = match prefix.rfind('/') {
@@ -180,6 +197,12 @@ impl ObjectBackend for FsProofStore {
         let inner = self.inner.clone();
         let name = name.to_owned();
         blocking("read object", move || inner.read(&name)).await
+    }
+
+    async fn delete(&self, name: &str) -> Result<()> {
+        let inner = self.inner.clone();
+        let name = name.to_owned();
+        blocking("delete object", move || inner.delete(&name)).await
     }
 
     async fn list_names(

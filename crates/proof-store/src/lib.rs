@@ -1,5 +1,6 @@
 //! Durable proof storage for watcher-prover: the [`ProofStore`] trait with filesystem, S3 and
-//! in-memory backends, a retry wrapper, and the sled [`JobIndex`] that checkpoints the pipeline.
+//! in-memory backends, a retry wrapper, the sled [`JobIndex`] that checkpoints the pipeline,
+//! block witnesses, and the PostgreSQL job queue of a prover cluster.
 //!
 //! Proofs are opaque bytes here; this crate knows nothing of the prover.
 //!
@@ -19,6 +20,13 @@
 //!   5xx, throttling) with capped, jittered exponential backoff, and never permanent ones.
 //! * **Job index**: [`JobIndex`] keeps per-block [`JobRecord`]s and a [`Checkpoint`] in sled
 //!   with atomic, flushed transitions of the state machine in [`job_status`].
+//!
+//! * **Witnesses**: [`WitnessStore`] keeps each replayed block's OS input (opaque bytes here)
+//!   in the same backends under `witnesses/v1/`, for the workers of a prover cluster.
+//! * **Job queue** of a prover cluster: [`JobQueue`] (leases with tokens and expiry,
+//!   heartbeats, attempts with backoff, dead letters) in PostgreSQL ([`PgJobQueue`], SQL
+//!   migrations in `migrations/`), and [`JobReader`], the reads the query API makes, for it
+//!   and for the sled [`JobIndex`].
 //!
 //! Cargo features: none; every backend is always built.
 //!
@@ -56,10 +64,12 @@ pub mod jobs;
 pub mod key;
 pub mod memory;
 pub mod metadata;
+pub mod queue;
 pub mod retry;
 pub mod s3;
 pub mod store;
 pub mod url;
+pub mod witness;
 
 pub use error::{Error, Result};
 pub use fs::FsProofStore;
@@ -68,7 +78,12 @@ pub use jobs::{Checkpoint, JobIndex, JobRecord};
 pub use key::{Felt32, METADATA_SUFFIX, PROOF_SUFFIX, ProofKey};
 pub use memory::MemoryProofStore;
 pub use metadata::{ProofMetadata, ProvingReport, sha256_hex};
+pub use queue::{
+    FailOutcome, JobQueue, JobReader, LeaderGuard, Lease, NewJob, PgJobQueue, QueueDepth,
+    QueuePolicy,
+};
 pub use retry::{RetryPolicy, RetryingStore};
 pub use s3::{S3Config, S3ProofStore, StaticCredentials};
 pub use store::{CreateOutcome, ObjectBackend, ProofStore, PutOutcome, StoredProof};
 pub use url::{S3Options, StoreUrl};
+pub use witness::{WITNESS_PREFIX, WitnessKey, WitnessStore};

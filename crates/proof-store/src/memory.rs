@@ -63,6 +63,11 @@ impl ObjectBackend for MemoryProofStore {
             .collect())
     }
 
+    async fn delete(&self, name: &str) -> Result<()> {
+        self.objects().remove(name);
+        Ok(())
+    }
+
     fn location(&self) -> String {
         "memory:".to_owned()
     }

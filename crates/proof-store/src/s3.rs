@@ -245,6 +245,16 @@ impl ObjectBackend for S3ProofStore {
         Ok(Some(body.into_bytes().to_vec()))
     }
 
+    async fn delete(&self, name: &str) -> Result<()> {
+        let key = self.object_key(name);
+        // S3 answers 204 for an absent key too.
+        match self.client.delete_object().bucket(&self.bucket).key(&key).send().await {
+            Ok(_) => Ok(()),
+            Err(err) if http_status(&err) == Some(404) && !is_no_such_bucket(&err) => Ok(()),
+            Err(err) => Err(s3_error("delete object", &key, err)),
+        }
+    }
+
     async fn list_names(
         &self,
         prefix: &str,

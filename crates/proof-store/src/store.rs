@@ -15,7 +15,10 @@
 //!   retry writes the same bytes and completes the pair; different bytes mean a different
 //!   prover build and need an operator, not a silent overwrite.
 //!
-//! # No `delete`
+//! # No `delete` of proofs
+//!
+//! ([`ObjectBackend::delete`] exists for witnesses only, which are disposable once their
+//! block's proof is stored.)
 //!
 //! Reorgs do not need one: the re-proven block has a new hash and so a new key, and the job
 //! index says which hash is canonical for a height. Proofs of abandoned blocks stay valid
@@ -105,6 +108,11 @@ pub trait ObjectBackend: Send + Sync + fmt::Debug {
         start_after: &str,
         limit: usize,
     ) -> Result<Vec<String>>;
+
+    /// Removes `name` if it exists (an absent one is `Ok`). Only witnesses use it: a witness
+    /// is disposable once its block's proof is stored ([`crate::WitnessStore`]);
+    /// [`ProofStore`] has no delete (see the module docs).
+    async fn delete(&self, name: &str) -> Result<()>;
 
     /// See [`ProofStore::location`].
     fn location(&self) -> String;

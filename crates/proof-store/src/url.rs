@@ -12,6 +12,7 @@ use crate::fs::FsProofStore;
 use crate::memory::MemoryProofStore;
 use crate::s3::{S3Config, S3ProofStore, StaticCredentials};
 use crate::store::ProofStore;
+use crate::witness::WitnessStore;
 
 /// A parsed store location.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -86,6 +87,25 @@ pub struct S3Options {
 impl StoreUrl {
     /// Opens the backend (no retry wrapper: compose with [`RetryingStore`](crate::RetryingStore)).
     pub async fn open(&self, s3: &S3Options) -> Result<Arc<dyn ProofStore>> {
+        Ok(match self {
+            StoreUrl::Filesystem { dir } => Arc::new(FsProofStore::open(dir.clone()).await?),
+            StoreUrl::Memory => Arc::new(MemoryProofStore::new()),
+            StoreUrl::S3 { bucket, prefix } => {
+                let mut config = S3Config::new(bucket.clone(), prefix.clone());
+                config.endpoint_url = s3.endpoint_url.clone();
+                config.region = s3.region.clone();
+                config.credentials = s3.credentials.clone();
+                config.force_path_style = !s3.virtual_hosted_style;
+                Arc::new(S3ProofStore::connect(config).await?)
+            }
+        })
+    }
+}
+
+impl StoreUrl {
+    /// Opens the same location for block witnesses (`witnesses/v1/` beside `proofs/v1/`).
+    /// `memory:` gives a store of its own, not shared with [`StoreUrl::open`]'s.
+    pub async fn open_witnesses(&self, s3: &S3Options) -> Result<Arc<dyn WitnessStore>> {
         Ok(match self {
             StoreUrl::Filesystem { dir } => Arc::new(FsProofStore::open(dir.clone()).await?),
             StoreUrl::Memory => Arc::new(MemoryProofStore::new()),

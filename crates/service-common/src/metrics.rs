@@ -20,8 +20,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use prometheus::{
-    Encoder, Gauge, Histogram, HistogramOpts, IntCounter, IntCounterVec, IntGauge, Opts, Registry,
-    TextEncoder,
+    Encoder, Gauge, Histogram, HistogramOpts, IntCounter, IntCounterVec, IntGauge, IntGaugeVec,
+    Opts, Registry, TextEncoder,
 };
 
 use crate::health::Health;
@@ -70,6 +70,8 @@ struct Inner {
     prove_seconds: Histogram,
     proven_steps: IntCounter,
     steps_per_second: Gauge,
+    queue_jobs: IntGaugeVec,
+    queue_oldest_lease_seconds: Gauge,
     health: Health,
 }
 
@@ -129,6 +131,22 @@ impl Metrics {
         )
         .expect("valid metric");
         registry.register(Box::new(steps_per_second.clone())).expect("unique metric");
+        // A prover cluster's queue, as its coordinator last read it (workers scale on it).
+        let queue_jobs = IntGaugeVec::new(
+            Opts::new(
+                "watcher_prover_queue_jobs",
+                "Jobs in the cluster's queue by state (queued, leased, stored, dead).",
+            ),
+            &["state"],
+        )
+        .expect("valid metric");
+        registry.register(Box::new(queue_jobs.clone())).expect("unique metric");
+        let queue_oldest_lease_seconds = Gauge::new(
+            "watcher_prover_queue_oldest_lease_seconds",
+            "Age of the oldest live lease in the cluster's queue (0 when none).",
+        )
+        .expect("valid metric");
+        registry.register(Box::new(queue_oldest_lease_seconds.clone())).expect("unique metric");
         // Every stage shows up at 0 from the start, so alerts on `increase()` work at once.
         for stage in [Stage::Fetch, Stage::Replay, Stage::Prove, Stage::Store] {
             failures.with_label_values(&[stage.as_str()]);
@@ -146,9 +164,21 @@ impl Metrics {
                 prove_seconds,
                 proven_steps,
                 steps_per_second,
+                queue_jobs,
+                queue_oldest_lease_seconds,
                 health: Health::new(),
             }),
         }
+    }
+
+    /// The cluster queue's depth by state and the age of its oldest lease.
+    pub fn set_queue(&self, counts: [(&str, u64); 4], oldest_lease: Option<Duration>) {
+        for (state, count) in counts {
+            let count = i64::try_from(count).unwrap_or(i64::MAX);
+            self.inner.queue_jobs.with_label_values(&[state]).set(count);
+        }
+        let age = oldest_lease.map_or(0.0, |age| age.as_secs_f64());
+        self.inner.queue_oldest_lease_seconds.set(age);
     }
 
     /// The watcher fetched a new block.

@@ -23,6 +23,10 @@
 //!   answers as soon as replay has computed a root. Metrics go to the `service_common::Metrics`
 //!   handle that the API's `/metrics` renders.
 //! * [`progress::Progress`]: snapshots for progress lines.
+//! * Prover cluster: with a [`Publisher`] the pipeline is the **coordinator**: instead of
+//!   proving, it writes each replayed block's witness ([`OsProver::witness`], an
+//!   `os::BlockWitness`) to the object store and enqueues a job in a `proof_store::JobQueue`;
+//!   [`ProofWorker`]s lease the jobs, prove from the witness alone, store and acknowledge.
 //!
 //! Cargo features: none.
 //!
@@ -59,8 +63,10 @@ pub mod pipeline;
 pub mod progress;
 mod prove_task;
 pub mod prover;
+pub mod publish;
 pub mod replay;
 pub mod verify;
+pub mod worker;
 
 pub use client::SequencerClient;
 pub use config::WatcherConfig;
@@ -70,5 +76,7 @@ pub use os_prover::OsProver;
 pub use pipeline::Watcher;
 pub use progress::Progress;
 pub use prover::{BlockProver, ProveError, ProvenBlock, UnavailableProver};
+pub use publish::Publisher;
 pub use replay::{Divergence, Replayed, ReplayedBlock, Replayer};
-pub use verify::{VerifiedProof, verify_block_proof};
+pub use verify::{VerifiedProof, verify_block_proof, verify_witness_proof};
+pub use worker::{ProofWorker, WorkerConfig};

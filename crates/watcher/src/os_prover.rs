@@ -10,6 +10,7 @@
 
 use chain::{Felt, Transaction};
 use executor::{BlockContext, ExecutableTransaction};
+use os::BlockWitness;
 use stark::SecurityPreset;
 
 use crate::budget::ProveBudget;
@@ -42,8 +43,15 @@ impl OsProver {
     }
 }
 
-impl BlockProver for OsProver {
-    fn prove(&self, block: &ReplayedBlock, replayer: &Replayer) -> Result<ProvenBlock, ProveError> {
+impl OsProver {
+    /// The OS input of `block` in serializable form (executor run, state witness against the
+    /// parent's root, class definitions, the output its proof must have): what a coordinator
+    /// stores for the workers of a cluster. CPU work (the executor runs the block again).
+    pub fn witness(
+        &self,
+        block: &ReplayedBlock,
+        replayer: &Replayer,
+    ) -> Result<BlockWitness, ProveError> {
         let number = block.block_number();
         if number == 0 {
             return Err(ProveError::Unsupported(
@@ -93,19 +101,33 @@ impl BlockProver for OsProver {
             header_commits_state_root: header.state_root != Felt::ZERO,
             transactions,
         };
-        let execution = os::run_block(
+        let prepared = os::prepare_block(
             &to_prove,
             replayer.state(),
             Some(number - 1),
             replayer.classes(),
             replayer.executor_config(),
         )
-        .map_err(|error| match error {
-            os::OsError::UnsupportedTransaction { .. } => {
-                ProveError::Unsupported(error.to_string())
-            }
-            other => ProveError::Failed(format!("OS run: {other}")),
-        })?;
+        .map_err(os_error)?;
+        // The OS's output-layout version (`OS_VERSION` in `os-program/os/constants.cairo`);
+        // verification takes the proof's own, pinned by the program hash.
+        let os_version = Felt::ONE;
+        Ok(BlockWitness::new(
+            number,
+            block.block_hash,
+            block.expected_public_output(os_version),
+            block.execution_steps,
+            prepared,
+        ))
+    }
+
+    /// Runs the OS over `witness` and proves the run, within this prover's budget; needs
+    /// nothing but the witness (a cluster's worker).
+    pub fn prove_witness(&self, witness: &BlockWitness) -> Result<ProvenBlock, ProveError> {
+        self.budget
+            .check_steps("the block's transactions", witness.execution_steps)
+            .map_err(ProveError::OverBudget)?;
+        let execution = witness.run().map_err(os_error)?;
         let cairo = execution
             .run
             .to_cairo_execution()
@@ -122,6 +144,24 @@ impl BlockProver for OsProver {
             public_output: execution.public_output.to_felts().to_vec(),
             steps: execution.steps as u64,
         })
+    }
+}
+
+fn os_error(error: os::OsError) -> ProveError {
+    match error {
+        os::OsError::UnsupportedTransaction { .. } => ProveError::Unsupported(error.to_string()),
+        // A witness written by another release: no attempt of this build can read it.
+        os::OsError::WitnessVersion { .. } => ProveError::Unsupported(error.to_string()),
+        other => ProveError::Failed(format!("OS run: {other}")),
+    }
+}
+
+impl BlockProver for OsProver {
+    /// The embedded pipeline takes the same road as a cluster's worker, without serializing:
+    /// [`OsProver::witness`], then [`OsProver::prove_witness`].
+    fn prove(&self, block: &ReplayedBlock, replayer: &Replayer) -> Result<ProvenBlock, ProveError> {
+        let witness = self.witness(block, replayer)?;
+        self.prove_witness(&witness)
     }
 
     fn version(&self) -> String {

@@ -44,6 +44,7 @@ use crate::fetch::FetchedBlock;
 use crate::progress::Progress;
 use crate::prove_task::{ProveContext, felt32, prove_block, sleep_or_stop};
 use crate::prover::BlockProver;
+use crate::publish::{Publisher, publish_block};
 use crate::replay::{Replayed, Replayer};
 
 /// The poll loop's operation in [`service_common::Health`]: fetching, replaying and recording
@@ -60,6 +61,8 @@ pub struct Watcher {
     prover: Arc<dyn BlockProver>,
     metrics: Metrics,
     progress: watch::Sender<Progress>,
+    /// `Some` on a cluster's coordinator ([`Watcher::publishing_to`]).
+    publisher: Option<Arc<Publisher>>,
 }
 
 /// What the loop keeps between polls.
@@ -91,7 +94,14 @@ impl Watcher {
         metrics: Metrics,
     ) -> Self {
         let (progress, _) = watch::channel(Progress::default());
-        Watcher { config, client, jobs, store, prover, metrics, progress }
+        Watcher { config, client, jobs, store, prover, metrics, progress, publisher: None }
+    }
+
+    /// Makes this pipeline a cluster's coordinator: replayed blocks go to `publisher` (witness
+    /// store and job queue) for the workers, instead of to this process's prover.
+    pub fn publishing_to(mut self, publisher: Publisher) -> Self {
+        self.publisher = Some(Arc::new(publisher));
+        self
     }
 
     /// A receiver of progress snapshots.
@@ -172,6 +182,7 @@ impl Watcher {
             workers: Arc::new(Semaphore::new(workers)),
             max_attempts: self.config.max_prove_attempts.max(1),
             backoff: self.config.backoff.clone(),
+            publisher: self.publisher.clone(),
         });
         let mut state = LoopState {
             replayer,
@@ -464,7 +475,13 @@ impl Watcher {
                         "divergence incident over: replay agrees with the sequencer again"
                     );
                 }
-                state.tasks.spawn(prove_block(state.context.clone(), replayed.block, queued));
+                let context = state.context.clone();
+                match context.publisher.clone() {
+                    Some(publisher) => {
+                        state.tasks.spawn(publish_block(context, publisher, replayed.block, queued))
+                    }
+                    None => state.tasks.spawn(prove_block(context, replayed.block, queued)),
+                };
             }
         }
         // Announced once the job's status is final for this stage (`replayed` or `divergent`).

@@ -41,6 +41,9 @@ pub(crate) struct ProveContext {
     pub workers: Arc<Semaphore>,
     pub max_attempts: u32,
     pub backoff: RetryPolicy,
+    /// Set on a coordinator: blocks go to the cluster's queue instead of this process's
+    /// prover ([`crate::publish`]).
+    pub publisher: Option<Arc<crate::publish::Publisher>>,
 }
 
 pub(crate) fn felt32(felt: chain::Felt) -> Felt32 {
@@ -55,7 +58,7 @@ const PROOF_STORE: &str = "proof store";
 /// read-only disk under the job index) with backoff until they clear, reported as a stall.
 /// `Err` for a permanent refusal (the job changed under us: a reorg); `Ok(false)` if the
 /// service stops first (the restart resumes the job from its last recorded status).
-async fn transition(
+pub(crate) async fn transition(
     context: &ProveContext,
     number: u64,
     hash: Felt32,

@@ -34,7 +34,7 @@ pub fn is_web_path(path: &str) -> bool {
 /// Answers a `GET` of a web route (see [`is_web_path`]).
 pub async fn route(state: &ApiState, path: &str) -> Response<HttpBody> {
     match path {
-        "/" => match summary::read(state) {
+        "/" => match summary::read(state).await {
             Ok(summary) => {
                 let page = status_page::render(
                     &summary,
@@ -45,7 +45,7 @@ pub async fn route(state: &ApiState, path: &str) -> Response<HttpBody> {
             }
             Err(error) => internal(error),
         },
-        "/status.json" => match summary::read(state) {
+        "/status.json" => match summary::read(state).await {
             Ok(summary) => json(StatusCode::OK, &summary),
             Err(error) => internal(error),
         },
@@ -87,7 +87,7 @@ pub async fn route(state: &ApiState, path: &str) -> Response<HttpBody> {
 }
 
 async fn block(state: &ApiState, block_number: u64) -> Response<HttpBody> {
-    let record = match crate::lookup::job(state, block_number) {
+    let record = match crate::lookup::job(state, block_number).await {
         Ok(record) => Some(record),
         Err(RequestError::BlockNotFound { .. }) => None,
         Err(error) => return internal(error),

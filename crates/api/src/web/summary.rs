@@ -78,9 +78,9 @@ pub struct BlockRow {
 }
 
 /// Reads the summary from the job index.
-pub fn read(state: &ApiState) -> Result<StatusSummary, RequestError> {
+pub async fn read(state: &ApiState) -> Result<StatusSummary, RequestError> {
     let index = |error| RequestError::internal("job index read", error);
-    let checkpoint: Checkpoint = state.jobs.checkpoint().map_err(index)?;
+    let checkpoint: Checkpoint = state.jobs.checkpoint().await.map_err(index)?;
     let now_unix_ms = now_unix_ms();
     let Some(head) = checkpoint.last_seen_head else {
         return Ok(StatusSummary::empty(now_unix_ms));
@@ -90,7 +90,7 @@ pub fn read(state: &ApiState) -> Result<StatusSummary, RequestError> {
     let work_from =
         checkpoint.stored_through.map_or(checkpoint.start_block.unwrap_or(0), |n| n + 1);
     let work_to = head.min(work_from.saturating_add(WORK_WINDOW - 1));
-    let work = state.jobs.list(work_from..=work_to).map_err(index)?;
+    let work = state.jobs.jobs_between(work_from, work_to).await.map_err(index)?;
     let mut queue = Queue::default();
     let mut problems = Vec::new();
     for record in &work {
@@ -116,7 +116,11 @@ pub fn read(state: &ApiState) -> Result<StatusSummary, RequestError> {
         }
     }
 
-    let tail = state.jobs.list(head.saturating_sub(CHART_WINDOW - 1)..=head).map_err(index)?;
+    let tail = state
+        .jobs
+        .jobs_between(head.saturating_sub(CHART_WINDOW - 1), head)
+        .await
+        .map_err(index)?;
     let proven_height = tail
         .iter()
         .rev()

@@ -370,7 +370,7 @@ mod tests {
     }
 
     /// Every command line in `deploy/` parses with this CLI, and every `WATCHER_PROVER_*`
-    /// variable the compose file sets is one that `run` reads.
+    /// variable the compose file sets is one that `run`, `coordinator` or `worker` reads.
     #[test]
     fn deploy_files_match_the_cli() {
         use clap::{CommandFactory, Parser};
@@ -383,7 +383,11 @@ mod tests {
                 command_lines.push(words); // not MinIO's own
             }
         }
-        assert_eq!(command_lines.len(), 3, "devnet, run and load in the compose file");
+        assert_eq!(
+            command_lines.len(),
+            5,
+            "devnet, run, load, coordinator and worker in the compose file"
+        );
         for unit in ["watcher-prover.service", "watcher-prover-devnet.service"] {
             let text = deploy_file(unit);
             let exec = text.lines().find_map(|l| l.strip_prefix("ExecStart=")).expect(unit);
@@ -394,6 +398,15 @@ mod tests {
         let cmd = dockerfile.lines().find_map(|l| l.strip_prefix("CMD ")).expect("CMD");
         command_lines.push(serde_json::from_str(cmd).unwrap());
         for words in &command_lines {
+            let mut words = words.clone();
+            // The cluster roles get their required settings from the environment the compose
+            // file sets (the database URL holds the password), which this test does not have.
+            if matches!(words.first().map(String::as_str), Some("coordinator" | "worker")) {
+                words.extend(["--database-url".to_owned(), "postgres://compose-env".to_owned()]);
+            }
+            if words.first().is_some_and(|word| word == "worker") {
+                words.extend(["--store".to_owned(), "s3://compose-env/proofs".to_owned()]);
+            }
             let argv = std::iter::once("watcher-prover".to_owned()).chain(words.iter().cloned());
             if let Err(error) = crate::Cli::try_parse_from(argv) {
                 panic!("{words:?} does not parse: {error}");
@@ -401,9 +414,9 @@ mod tests {
         }
 
         let cli = crate::Cli::command();
-        let run = cli.find_subcommand("run").expect("run");
-        let known: Vec<String> = run
-            .get_arguments()
+        let known: Vec<String> = ["run", "coordinator", "worker"]
+            .iter()
+            .flat_map(|name| cli.find_subcommand(name).expect(name).get_arguments())
             .filter_map(|argument| argument.get_env())
             .map(|name| name.to_string_lossy().into_owned())
             .collect();
@@ -414,7 +427,7 @@ mod tests {
             .collect();
         assert!(used.len() >= 5, "{used:?}");
         for name in used {
-            assert!(known.iter().any(|known| known == name), "{name} is not read by run");
+            assert!(known.iter().any(|known| known == name), "{name} is read by no service");
         }
     }
 
@@ -453,7 +466,10 @@ mod tests {
                 }
             }
         }
-        assert_eq!(ports, 4, "minio (API and console), devnet and the query API");
+        assert_eq!(
+            ports, 5,
+            "minio (API and console), devnet, the query API and the coordinator's API"
+        );
         assert!(!compose.contains("watcher-secret"));
     }
 }

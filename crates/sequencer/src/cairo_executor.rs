@@ -1,5 +1,5 @@
 //! The adapter from this crate's [`BlockExecutor`] trait to the real executor (the `executor`
-//! crate: cairo-vm on Cairo 0 classes).
+//! crate: blockifier, on Cairo 0 classes today).
 //!
 //! It translates the node's [`StateView`] into the executor's `state::StateReader` and
 //! `ClassProvider`, keeps the loaded (cairo-vm parsed) classes in a cache, and sorts the

@@ -2,7 +2,7 @@
 //!
 //! The node owns state, mempool and blocks; the executor only runs Cairo. Keeping the boundary
 //! this narrow lets the node be tested with a scripted executor and lets the real one (the
-//! `executor` crate, cairo-vm on Cairo 0 classes) be plugged in by one adapter.
+//! `executor` crate, blockifier underneath) be plugged in by one adapter.
 //! Every method is CPU work: callers run it on blocking threads, never on tokio workers.
 
 use std::sync::Arc;

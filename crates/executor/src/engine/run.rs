@@ -96,10 +96,10 @@ impl<'a> EngineBlock<'a> {
                 .to_state_diff()
                 .map_err(|error| state_failure(&error))
                 .and_then(|changes| {
-                    let before = |address: Felt| {
+                    let before = |contract: Felt| {
                         tx_state
                             .state
-                            .get_class_hash_at(crate::engine::context::address(address)?)
+                            .get_class_hash_at(address(contract)?)
                             .map(|hash| hash.0)
                             .map_err(|error| state_failure(&error))
                     };
@@ -152,9 +152,9 @@ impl<'a> EngineBlock<'a> {
     pub(crate) fn state_diff(&mut self) -> Result<StateDiff, ExecutorError> {
         let changes = self.state.to_state_diff().map_err(|error| self.failure_or(&error))?;
         let reader = &self.state.state;
-        state_diff(&changes.state_maps, |address| {
+        state_diff(&changes.state_maps, |contract| {
             Ok(reader
-                .get_class_hash_at(crate::engine::context::address(address)?)
+                .get_class_hash_at(address(contract)?)
                 .map_err(|error| state_failure(&error))?
                 .0)
         })

@@ -59,10 +59,20 @@ pub fn rpc(url: &str, method: &str, params: Value) -> Value {
     serde_json::from_str(json).expect("JSON-RPC response")
 }
 
-pub fn wait_until(seconds: u64, what: &str, mut condition: impl FnMut() -> bool) {
+pub fn wait_until(seconds: u64, what: &str, condition: impl FnMut() -> bool) {
+    wait_until_or(seconds, what, condition, String::new);
+}
+
+/// [`wait_until`], and on timeout the panic message adds what `explain` says of the state then.
+pub fn wait_until_or(
+    seconds: u64,
+    what: &str,
+    mut condition: impl FnMut() -> bool,
+    explain: impl Fn() -> String,
+) {
     let deadline = Instant::now() + Duration::from_secs(seconds);
     while !condition() {
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        assert!(Instant::now() < deadline, "timed out waiting for {what}: {}", explain());
         std::thread::sleep(Duration::from_millis(100));
     }
 }

@@ -33,11 +33,13 @@ test-e2e:
 	cargo test -p proof-store --test pg_queue
 	$(MAKE) test-cluster
 
-# The prover cluster through the real binaries: devnet, PostgreSQL (Debian's `postgresql`:
-# initdb and pg_ctl on a temp dir), an S3 server, a coordinator (and a second one that must
-# stand by) and four workers, one killed with SIGKILL mid-proof. Minutes of proving: #[ignore]d.
+# The prover cluster through the real binaries (tests/, the e2e crate): devnets, PostgreSQL
+# (Debian's `postgresql`: initdb and pg_ctl on a temp dir), an S3 server, coordinators and
+# workers through a SIGKILL, an S3 outage, a PostgreSQL restart with a leader takeover, and a
+# reorg; the light client checks the proofs. Minutes of proving: #[ignore]d.
 test-cluster:
-	cargo test -p cli --test cluster -- --ignored
+	cargo test -p cli --no-run
+	cargo test -p e2e --test cluster -- --ignored --test-threads 1
 
 # Rewrites the golden proofs in crates/cairo-air/tests/fixtures, after an intended change of
 # the proof format or protocol (review the diff: every other change must leave them as they are).

@@ -2,11 +2,9 @@
 //! `load` sends signed transactions that are all accepted, `declare` registers a new class,
 //! and SIGTERM stops the node cleanly; a restart on the same data directory keeps the chain.
 
-mod common;
-
 use std::path::Path;
 
-use common::{bin, rpc, start_devnet, terminate};
+use e2e::{bin, rpc, start_devnet, terminate};
 use serde_json::json;
 
 #[test]

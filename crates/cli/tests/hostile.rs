@@ -6,12 +6,10 @@
 //! holds throughout. Divergence healing, storage faults and the step and class limits have
 //! their own tests in `crates/watcher/tests` and `crates/sequencer/tests` (README, Limits).
 
-mod common;
-
 use std::io::{Read, Write};
 use std::path::Path;
 
-use common::*;
+use e2e::*;
 use serde_json::json;
 
 /// POSTs a body of `size` bytes of JSON to `url`; returns the HTTP status and the body.

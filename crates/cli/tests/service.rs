@@ -5,9 +5,7 @@
 //! exactly one stored proof, each proof verifies against the OS program hash, and no block was
 //! proven more than once besides the one in flight at the kill.
 
-mod common;
-
-use common::*;
+use e2e::*;
 use serde_json::{Value, json};
 
 fn latest_proven(api: &str) -> Option<u64> {

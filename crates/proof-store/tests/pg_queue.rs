@@ -1,6 +1,7 @@
 //! The PostgreSQL job queue against a real PostgreSQL server (`common/postgres.rs`: initdb +
 //! pg_ctl on a temp dir): leases never doubled under concurrency, expiry, stale
-//! acknowledgements refused, backoff and dead letters, a server restart mid-run, schema
+//! acknowledgements refused, backoff and dead letters, reorgs of queued, leased and stored
+//! blocks, a server restart mid-run, schema
 //! versions, the coordinator lock.
 
 #[path = "common/postgres.rs"]
@@ -182,6 +183,50 @@ async fn enqueue_is_idempotent_and_a_reorg_replaces_only_unproven_jobs() {
     assert_eq!(checkpoint.stored_through, Some(5));
     assert_eq!(queue.jobs_between(1, 10).await.unwrap().len(), 1);
     assert!(queue.jobs_between(6, 5).await.unwrap().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reorg_of_leased_and_stored_blocks_removes_their_jobs_and_refuses_late_acks() {
+    let Some(server) = TestPostgres::start() else { return };
+    let queue = queue(&server, QueuePolicy::default()).await;
+    for number in 1..=4 {
+        queue.enqueue(&job(number, number * 10)).await.unwrap();
+    }
+    // Block 1 stored, 2 and 3 leased, 4 queued when the sequencer replaces blocks 2 on.
+    let first = queue.lease("w1", LEASE).await.unwrap().unwrap();
+    queue.complete(&first, "p1").await.unwrap();
+    let second = queue.lease("w2", LEASE).await.unwrap().unwrap();
+    let third = queue.lease("w3", LEASE).await.unwrap().unwrap();
+    assert_eq!((second.block_number, third.block_number), (2, 3));
+
+    let removed = queue.invalidate_from(2).await.unwrap();
+    let numbers: Vec<u64> = removed.iter().map(WitnessKey::block_number).collect();
+    assert_eq!(numbers, [2, 3, 4]);
+    assert_eq!(removed[0], job(2, 20).witness);
+    // The holders of the replaced blocks lose them: heartbeat, ack and fail are refused.
+    assert!(matches!(queue.heartbeat(&second, LEASE).await, Err(Error::LeaseLost { .. })));
+    assert!(matches!(queue.complete(&second, "p2").await, Err(Error::LeaseLost { .. })));
+    assert!(matches!(queue.fail(&third, "x", true).await, Err(Error::LeaseLost { .. })));
+    // The replacing blocks are enqueued and proven; the block below the fork is untouched.
+    for number in 2..=3 {
+        queue.enqueue(&job(number, number * 10 + 1)).await.unwrap();
+    }
+    let again = queue.lease("w2", LEASE).await.unwrap().unwrap();
+    assert_eq!((again.block_number, again.block_hash), (2, Felt32::from_u64(21)));
+    queue.complete(&again, "p2b").await.unwrap();
+    let jobs = queue.jobs_between(1, 10).await.unwrap();
+    let seen: Vec<(u64, Felt32, JobStatusKind)> =
+        jobs.iter().map(|job| (job.block_number, job.block_hash, job.status.kind())).collect();
+    assert_eq!(
+        seen,
+        [
+            (1, Felt32::from_u64(10), JobStatusKind::Stored),
+            (2, Felt32::from_u64(21), JobStatusKind::Stored),
+            (3, Felt32::from_u64(31), JobStatusKind::Replayed),
+        ]
+    );
+    assert_eq!(queue.checkpoint().await.unwrap().stored_through, Some(2));
+    assert!(queue.invalidate_from(9).await.unwrap().is_empty());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

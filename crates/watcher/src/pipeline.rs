@@ -535,6 +535,17 @@ impl Watcher {
         tokio::task::spawn_blocking(move || replayer.truncate_from(fork))
             .await
             .map_err(|error| WatcherError::Task { what: "reorg", reason: error.to_string() })??;
+        if let Some(publisher) = &self.publisher {
+            // The cluster's jobs first: a failure here leaves the local index as it was, and
+            // the next poll finds the same fork again.
+            let removed = publisher.queue.invalidate_from(fork).await?;
+            for witness in &removed {
+                if let Err(error) = publisher.witnesses.delete_witness(witness).await {
+                    warn!(%witness, %error, "cannot delete a replaced block's witness");
+                }
+            }
+            warn!(fork, jobs = removed.len(), "reorg: the cluster's jobs from the fork removed");
+        }
         let invalidated = self.jobs.invalidate_from(fork).await?;
         state.cursor = fork;
         state.settled_through = state.settled_through.filter(|&n| n < fork);

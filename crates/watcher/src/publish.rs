@@ -56,6 +56,15 @@ pub(crate) async fn publish_block(
             return;
         }
     }
+    // Already in the cluster's hands (this coordinator restarted, or a standby took over with
+    // its own data directory): nothing to rebuild, and no witness written again for a block
+    // whose proof is stored (it would never be deleted).
+    if let Ok(Some(job)) = publisher.queue.job(number).await
+        && job.block_hash == hash
+    {
+        info!(block = number, status = %job.status.kind(), "already enqueued; not published again");
+        return handed_over(&context, number, hash).await;
+    }
     let parent = felt32(block.header.parent_hash);
     let root = felt32(block.new_state_root);
     let block = Arc::new(block);
@@ -139,6 +148,12 @@ pub(crate) async fn publish_block(
     if let Some(head) = head {
         let _ = publisher.queue.set_last_seen_head(head).await;
     }
+    info!(block = number, witness = %key, bytes = bytes.len(), "witness stored and job enqueued");
+    handed_over(&context, number, hash).await;
+}
+
+/// Records locally that the queue owns the block now (`stored` in this index).
+async fn handed_over(context: &ProveContext, number: u64, hash: proof_store::Felt32) {
     for status in [JobStatus::Proven, JobStatus::Stored] {
         match transition(&context, number, hash, status).await {
             Ok(true) => {}
@@ -153,7 +168,6 @@ pub(crate) async fn publish_block(
         p.blocks_proven += 1;
         p.proven_through = p.proven_through.max(Some(number));
     });
-    info!(block = number, witness = %key, bytes = bytes.len(), "witness stored and job enqueued");
 }
 
 /// Records a block the cluster will never get (`failed` locally, with the reason).

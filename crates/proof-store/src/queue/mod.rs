@@ -14,6 +14,9 @@
 //!   to another gets [`Error::LeaseLost`] and must drop the job. With the idempotent,
 //!   content-checked proof write ([`crate::ProofStore::put`]) this gives exactly one stored
 //!   proof per block: the late worker's identical proof meets `AlreadyStored`.
+//! * **Reorgs.** [`JobQueue::enqueue`] replaces a queued or dead job of another hash; jobs
+//!   already leased or stored are first removed by [`JobQueue::invalidate_from`] (the
+//!   coordinator's reorg), which makes their holders' acknowledgements fail.
 //! * **Attempts, backoff, dead letters.** A failed attempt goes back to the queue after a
 //!   capped exponential backoff ([`QueuePolicy`]); after `max_attempts`, or at once for a
 //!   permanent failure, the job is dead-lettered (`failed` with the reason). One dead job
@@ -158,6 +161,12 @@ pub trait JobQueue: JobReader {
     /// Expired leases back to the queue (or dead-lettered if out of attempts); returns their
     /// block numbers.
     async fn requeue_expired(&self) -> Result<Vec<u64>>;
+    /// A reorg replaced the blocks from `from_block` on: their jobs are removed whatever their
+    /// status (a worker holding one gets [`Error::LeaseLost`](crate::Error) at its next
+    /// heartbeat or acknowledgement; a proof already stored stays in the store under its own
+    /// block hash), so that the replacing blocks can be enqueued. Returns the removed jobs'
+    /// witness keys (the coordinator deletes those witnesses), in block order.
+    async fn invalidate_from(&self, from_block: u64) -> Result<Vec<WitnessKey>>;
     /// Operator retry: dead jobs at or above `from_block` back to the queue, attempts cleared.
     async fn retry_dead(&self, from_block: u64) -> Result<Vec<u64>>;
     /// Counts by state.

@@ -499,6 +499,32 @@ impl JobQueue for PgJobQueue {
         Ok(blocks)
     }
 
+    async fn invalidate_from(&self, from_block: u64) -> Result<Vec<WitnessKey>> {
+        let client = self.client().await?;
+        let rows = client
+            .query(
+                "DELETE FROM jobs WHERE block_number >= $1
+                 RETURNING block_number, witness_key, status",
+                &[&block(from_block)],
+            )
+            .await
+            .map_err(pg("invalidate"))?;
+        let mut removed = Vec::with_capacity(rows.len());
+        for row in rows {
+            let block_number = row.get::<_, i64>(0) as u64;
+            let name: String = row.get(1);
+            let status: String = row.get(2);
+            tracing::warn!(block = block_number, %status, "job removed: a reorg replaced its block");
+            let key = WitnessKey::from_object_name(&name).ok_or_else(|| Error::QueueRow {
+                block_number,
+                reason: format!("witness key {name:?}"),
+            })?;
+            removed.push(key);
+        }
+        removed.sort_by_key(WitnessKey::block_number);
+        Ok(removed)
+    }
+
     async fn retry_dead(&self, from_block: u64) -> Result<Vec<u64>> {
         let client = self.client().await?;
         let rows = client

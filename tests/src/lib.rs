@@ -1,40 +1,105 @@
-//! What the binary's tests share: running `watcher-prover` subcommands as child processes and
-//! talking to them over plain HTTP (independent of the service's own client code).
-#![allow(dead_code)]
+//! End-to-end test support: the real `watcher-prover` binary started as child processes
+//! (devnet, `run`, `coordinator`, `worker`, `load`, `light-verify`) and talked to over plain
+//! HTTP on loopback, independent of the service's own client code; and a TCP relay
+//! ([`Relay`]) that switches or cuts an upstream (a reorg, an outage).
+//!
+//! The binary is the one cargo built next to the running test (`target/<profile>/`), or
+//! `$WATCHER_PROVER_BIN`. `cargo test --workspace` builds it (the cli crate's tests need it);
+//! `make test-e2e` builds it before this crate's tests.
+
+mod relay;
+
+pub use relay::Relay;
 
 use std::io::{BufRead, BufReader, Read, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
+/// Where the `watcher-prover` binary is: `$WATCHER_PROVER_BIN`, else beside the test
+/// executable's `deps/` directory (where cargo puts the binaries of the same build).
+pub fn binary() -> PathBuf {
+    if let Some(path) = std::env::var_os("WATCHER_PROVER_BIN") {
+        return PathBuf::from(path);
+    }
+    let test = std::env::current_exe().expect("the test executable's path");
+    let profile_dir = test.parent().and_then(Path::parent).expect("target/<profile>/deps/test");
+    let path = profile_dir.join(format!("watcher-prover{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        path.exists(),
+        "{} is not built: run `cargo test -p cli --no-run` first, or set WATCHER_PROVER_BIN",
+        path.display()
+    );
+    path
+}
+
 /// The binary, with quiet logs.
 pub fn bin() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_watcher-prover"));
+    let mut command = Command::new(binary());
     command.env("RUST_LOG", "warn,cairo_vm=off");
     command
 }
 
 /// Spawns `command` and returns it with the text after `prefix` on the first stdout line that
-/// starts with it.
-pub fn spawn_until(mut command: Command, prefix: &str) -> (Child, String) {
-    let mut child = command.stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let mut lines = BufReader::new(stdout).lines();
-    let found = lines
-        .by_ref()
-        .map_while(Result::ok)
-        .find_map(|line| line.strip_prefix(prefix).map(|rest| rest.trim().to_owned()));
-    // Keep draining stdout so the child never blocks on a full pipe.
-    std::thread::spawn(move || for _ in lines {});
-    (child, found.unwrap_or_else(|| panic!("no line starting with {prefix:?}")))
+/// starts with it (the process's later lines are drained).
+pub fn spawn_until(command: Command, prefix: &str) -> (Child, String) {
+    let (child, lines) = spawn_lines(command);
+    let found = line_after(&lines, prefix, 900);
+    (child, found)
 }
 
+/// Spawns `command` with its stdout lines sent to the returned channel (read on a thread that
+/// drains them all, so the child never blocks on a full pipe).
+pub fn spawn_lines(mut command: Command) -> (Child, mpsc::Receiver<String>) {
+    let mut child = command.stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (sender, receiver) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = sender.send(line);
+        }
+    });
+    (child, receiver)
+}
+
+/// The text after `prefix` on the next line of `lines` that starts with it, within `seconds`.
+pub fn line_after(lines: &mpsc::Receiver<String>, prefix: &str, seconds: u64) -> String {
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match lines.recv_timeout(left) {
+            Ok(line) => {
+                if let Some(rest) = line.strip_prefix(prefix) {
+                    return rest.trim().to_owned();
+                }
+            }
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                panic!("no line starting with {prefix:?} within {seconds} s")
+            }
+            Err(mpsc::RecvTimeoutError::Disconnected) => {
+                panic!("the process ended without a line starting with {prefix:?}")
+            }
+        }
+    }
+}
+
+/// Starts `watcher-prover devnet` (blocks every 400 ms, four accounts, chain data in `dir`);
+/// returns it with its JSON-RPC URL.
 pub fn start_devnet(dir: &Path) -> (Child, String) {
+    start_devnet_with(dir, "400ms", &[])
+}
+
+/// [`start_devnet`] with another block time and `extra` flags (`--seed 1`: another genesis,
+/// another chain).
+pub fn start_devnet_with(dir: &Path, block_time: &str, extra: &[&str]) -> (Child, String) {
     let mut command = bin();
     command
-        .args(["devnet", "--rpc-addr", "127.0.0.1:0", "--block-time", "400ms", "--accounts", "4"])
+        .args(["devnet", "--rpc-addr", "127.0.0.1:0", "--block-time", block_time])
+        .args(["--accounts", "4"])
+        .args(extra)
         .arg("--data-dir")
         .arg(dir);
     let (child, rest) = spawn_until(command, "JSON-RPC");
@@ -77,6 +142,19 @@ pub fn wait_until_or(
     }
 }
 
+/// Waits up to `seconds` for `child` to exit by itself; its exit status.
+pub fn wait_exit(child: &mut Child, seconds: u64, what: &str) -> std::process::ExitStatus {
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        assert!(Instant::now() < deadline, "{what} still running after {seconds} s");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// Stops `child` with SIGTERM and asserts that it exits cleanly within a minute.
 pub fn terminate(mut child: Child, what: &str) {
     let pid = child.id().to_string();
     assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());

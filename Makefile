@@ -1,6 +1,6 @@
 # The few commands a contributor needs. See README.md.
 
-.PHONY: check-layers build wasm-target test test-browser test-slow test-e2e test-cluster regenerate-fixtures lint fmt cairo cairo-check bench
+.PHONY: bench-cluster check-layers build wasm-target test test-browser test-slow test-e2e test-cluster regenerate-fixtures lint fmt cairo cairo-check bench
 
 build: wasm-target
 	cargo build --release
@@ -39,7 +39,7 @@ test-e2e:
 # reorg; the light client checks the proofs. Minutes of proving: #[ignore]d.
 test-cluster:
 	cargo test -p cli --no-run
-	cargo test -p e2e --test cluster -- --ignored --test-threads 1
+	cargo test -p e2e --test cluster -- --ignored --test-threads 1 --skip scaling
 
 # Rewrites the golden proofs in crates/cairo-air/tests/fixtures, after an intended change of
 # the proof format or protocol (review the diff: every other change must leave them as they are).
@@ -67,3 +67,10 @@ bench:
 # Layering rules (no upward dependency; the light client without cairo-vm, tokio or the prover).
 check-layers:
 	scripts/check-layers.sh
+
+# Blocks per minute of 1, 2 and 4 worker processes on one backlog of 40 blocks, and the
+# coordinator's time per block (benches/RESULTS.md). WATCHER_PROVER_SCALING_SECURITY=standard
+# for standard proofs (default: test).
+bench-cluster:
+	cargo test -p cli --no-run
+	cargo test -p e2e --test cluster -- --ignored --nocapture scaling

@@ -13,7 +13,8 @@
 //! verifies the chain of proofs against the sequencer's headers.
 //!
 //! Minutes of proving on a small machine: `make test-e2e` runs them
-//! (`cargo test -p e2e --test cluster -- --ignored`).
+//! (`cargo test -p e2e --test cluster -- --ignored --skip scaling`). The scaling measurement
+//! (1, 2 and 4 workers on one backlog) is `make bench-cluster`.
 
 #[path = "../../crates/proof-store/tests/common/mod.rs"]
 mod s3;
@@ -24,7 +25,7 @@ mod postgres;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::{Child, Command};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use e2e::*;
 use proof_store::{Felt32, JobQueue, JobReader, JobStatus, JobStatusKind, PgJobQueue, QueuePolicy};
@@ -55,12 +56,16 @@ fn coordinator(rpc_url: &str, data_dir: &Path, database: &str, s3: &str) -> Comm
 }
 
 fn worker(id: &str, database: &str, s3: &str) -> Child {
+    worker_at(id, database, s3, "test")
+}
+
+fn worker_at(id: &str, database: &str, s3: &str, security: &str) -> Child {
     let mut command = bin();
     command
         .args(["worker", "--worker-id", id, "--database-url", database, "--s3-endpoint", s3])
         .arg("--store")
         .arg(format!("s3://{}/{PREFIX}", s3::BUCKET))
-        .args(["--security", "test", "--lease", "4s", "--heartbeat", "1s"])
+        .args(["--security", security, "--lease", "4s", "--heartbeat", "1s"])
         .args(["--poll-interval", "200ms", "--addr", "127.0.0.1:0"]);
     s3_env(&mut command);
     spawn_until(command, "probes and metrics on ").0
@@ -334,4 +339,97 @@ fn a_reorg_replaces_leased_and_stored_blocks_in_a_cluster() {
     terminate(first, "first devnet");
     terminate(second, "second devnet");
     drop(pg);
+}
+
+/// Blocks per minute of 1, 2 and 4 worker processes on the same frozen backlog (at least 40
+/// blocks), and the coordinator's time per block (replay, witness, enqueue) with no worker
+/// running. `WATCHER_PROVER_SCALING_SECURITY` picks the preset (default `test`). Prints a
+/// table for `benches/RESULTS.md`.
+#[test]
+#[ignore = "a measurement: make bench-cluster"]
+fn scaling_of_one_two_and_four_workers() {
+    let security =
+        std::env::var("WATCHER_PROVER_SCALING_SECURITY").unwrap_or_else(|_| "test".into());
+    let dir = tempfile::tempdir().unwrap();
+    let chain = dir.path().join("devnet");
+    // The backlog: 40 blocks, some of them transfers and Fibonacci calls; then the devnet is
+    // restarted on the same data with a block time of an hour, so every run sees one chain.
+    let (devnet, rpc_url) = start_devnet_with(&chain, "250ms", &[]);
+    send_load(&rpc_url, "10", "4s", "fib,erc20");
+    wait_until(120, "a backlog of 40 blocks", || head(&rpc_url) >= 40);
+    terminate(devnet, "devnet");
+    let (devnet, rpc_url) = start_devnet_with(&chain, "1h", &[]);
+    let blocks = head(&rpc_url);
+    let transactions: u64 = (1..=blocks)
+        .map(|number| {
+            let block =
+                rpc(&rpc_url, "starknet_getBlockWithTxHashes", json!([{ "block_number": number }]));
+            block["result"]["transactions"].as_array().map_or(0, |txs| txs.len() as u64)
+        })
+        .sum();
+
+    let mut rows = Vec::new();
+    for workers in [1usize, 2, 4] {
+        let pg = postgres::TestPostgres::start().expect("PostgreSQL for the measurement");
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        let s3 = runtime.block_on(s3::S3Fixture::start());
+        let (endpoint, database) = (s3.endpoint(), pg.url());
+        let started = Instant::now();
+        let (coordinator, _) = spawn_until(
+            coordinator(
+                &rpc_url,
+                &dir.path().join(format!("coordinator-{workers}")),
+                &database,
+                &endpoint,
+            ),
+            "query API on ",
+        );
+        let queue = runtime
+            .block_on(PgJobQueue::connect(&database, QueuePolicy::default(), 2))
+            .expect("the coordinator migrated the database");
+        wait_until(900, "the backlog enqueued", || {
+            runtime
+                .block_on(queue.jobs_between(1, blocks))
+                .is_ok_and(|jobs| jobs.len() as u64 == blocks)
+        });
+        let coordinator_time = started.elapsed();
+        let witness_dir = s3.data.path().join(s3::BUCKET).join(PREFIX).join("witnesses/v1");
+        let witness_bytes: u64 = objects(&witness_dir, ".witness")
+            .iter()
+            .map(|name| std::fs::metadata(witness_dir.join(name)).map_or(0, |m| m.len()))
+            .sum();
+
+        let started = Instant::now();
+        let children: Vec<Child> = (0..workers)
+            .map(|i| worker_at(&format!("worker-{i}"), &database, &endpoint, &security))
+            .collect();
+        wait_until(3600, "the backlog proven", || {
+            runtime.block_on(queue.jobs_between(1, blocks)).is_ok_and(|jobs| {
+                jobs.iter().filter(|job| job.status == JobStatus::Stored).count() as u64 == blocks
+            })
+        });
+        let proving_time = started.elapsed();
+        check_exactly_once(&runtime, &queue, s3.data.path(), &rpc_url, blocks);
+        let per_minute = blocks as f64 / proving_time.as_secs_f64() * 60.0;
+        let row = format!(
+            "| {workers} | {blocks} ({transactions} txs) | {:.1} s | {per_minute:.1} | {:.2} s | {:.0} KiB |",
+            proving_time.as_secs_f64(),
+            coordinator_time.as_secs_f64() / blocks as f64,
+            witness_bytes as f64 / blocks as f64 / 1024.0,
+        );
+        eprintln!("{row}");
+        rows.push(row);
+        for child in children {
+            terminate(child, "watcher-prover worker");
+        }
+        terminate(coordinator, "watcher-prover coordinator");
+        drop(pg);
+    }
+    eprintln!(
+        "\nsecurity {security}\n| workers | blocks | proving wall time | blocks/min | coordinator s/block | witness/block |\n|---|---|---|---|---|---|"
+    );
+    for row in rows {
+        eprintln!("{row}");
+    }
+    terminate(devnet, "devnet");
 }

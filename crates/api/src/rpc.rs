@@ -4,7 +4,7 @@
 
 use jsonrpsee::core::{RpcResult, async_trait};
 use jsonrpsee::proc_macros::rpc;
-use proof_store::{Felt32, JobStatus, ProofKey};
+use proof_store::{Felt32, JobStatus, ProofKey, ProofMetadata};
 
 use chain::Felt;
 
@@ -92,7 +92,14 @@ impl ProverApiServer for ProverApiImpl {
             block_number,
             block_hash: stored.key.block_hash(),
             proof: format!("0x{}", hex::encode(&stored.bytes)),
-            metadata: stored.metadata,
+            // Metadata written before the proof's format version was recorded: the bytes say it.
+            metadata: ProofMetadata {
+                proof_format_version: stored
+                    .metadata
+                    .proof_format_version
+                    .or_else(|| cairo_air::proof_format_version(&stored.bytes)),
+                ..stored.metadata
+            },
         })
     }
 

@@ -59,6 +59,12 @@ pub use vm::{
 use stark::{AcceptancePolicy, ProofEnvelope};
 use starknet_types_core::felt::Felt as Felt252;
 
+/// The format version written in a proof file's header; `None` if the bytes are no proof
+/// file. Recorded in stored proofs' metadata (upgrades: which release can read a proof).
+pub fn proof_format_version(bytes: &[u8]) -> Option<u16> {
+    stark::envelope_format_version(bytes)
+}
+
 /// Proves a run and returns the proof file bytes.
 #[cfg(feature = "prover")]
 pub fn prove_execution(

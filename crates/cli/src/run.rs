@@ -104,8 +104,8 @@ impl RunningService {
         cluster: Option<Cluster>,
         stopping: watch::Receiver<bool>,
     ) -> Result<Self> {
-        std::fs::create_dir_all(&config.data_dir)
-            .with_context(|| format!("cannot create {}", config.data_dir.display()))?;
+        let layout = watcher::open_data_dir(&config.data_dir)?;
+        tracing::info!(data_dir = %config.data_dir.display(), ?layout, "data directory");
         let jobs = JobIndex::open(config.data_dir.join("jobs")).with_context(|| {
             format!(
                 "cannot open the job index in {} (is another service running on it?)",

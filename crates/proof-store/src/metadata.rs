@@ -9,8 +9,9 @@ use sha2::{Digest, Sha256};
 use crate::error::{Error, Result};
 use crate::key::{Felt32, ProofKey};
 
-/// Version of the metadata document; bumped on incompatible changes.
-pub const METADATA_FORMAT_VERSION: u32 = 1;
+/// Version of the metadata document written by this build. Version 1 (before the proof's own
+/// format version was recorded) is still read: its `proof_format_version` is `None`.
+pub const METADATA_FORMAT_VERSION: u32 = 2;
 
 /// What the prover knows about a proof besides its bytes; the input of [`ProofMetadata::new`].
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -44,6 +45,11 @@ pub struct ProofMetadata {
     pub created_at_unix_ms: u64,
     pub proving_time_ms: u64,
     pub trace_steps: u64,
+    /// Format version of the proof bytes (the prover's envelope), set by the prover with
+    /// [`ProofMetadata::with_proof_format_version`]; `None` in version-1 metadata, whose proof
+    /// bytes carry it themselves.
+    #[serde(default)]
+    pub proof_format_version: Option<u16>,
 }
 
 impl ProofMetadata {
@@ -61,7 +67,14 @@ impl ProofMetadata {
             created_at_unix_ms: now_unix_ms(),
             proving_time_ms: u64::try_from(report.proving_time.as_millis()).unwrap_or(u64::MAX),
             trace_steps: report.trace_steps,
+            proof_format_version: None,
         }
+    }
+
+    /// Records the format version of the proof bytes.
+    pub fn with_proof_format_version(mut self, version: u16) -> Self {
+        self.proof_format_version = Some(version);
+        self
     }
 
     /// The key this metadata belongs to.
@@ -71,7 +84,7 @@ impl ProofMetadata {
 
     /// Checks that the metadata names `key`, without looking at proof bytes.
     pub(crate) fn check_key(&self, key: &ProofKey) -> std::result::Result<(), String> {
-        if self.format_version != METADATA_FORMAT_VERSION {
+        if !(1..=METADATA_FORMAT_VERSION).contains(&self.format_version) {
             return Err(format!("unsupported metadata format version {}", self.format_version));
         }
         if self.block_number != key.block_number() || self.block_hash != key.block_hash() {

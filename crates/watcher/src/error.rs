@@ -58,6 +58,10 @@ pub enum WatcherError {
     ReorgTooDeep { block_number: u64, max_depth: u64 },
 
     /// A setting is unusable.
+    /// The data directory cannot be used by this release (its layout, or the file system).
+    #[error("data directory {}: {reason}", path.display())]
+    DataDir { path: std::path::PathBuf, reason: String },
+
     #[error("invalid configuration: {0}")]
     Config(String),
 }
@@ -75,6 +79,7 @@ impl WatcherError {
             WatcherError::Store(_)
             | WatcherError::Database(_)
             | WatcherError::Task { .. }
+            | WatcherError::DataDir { .. }
             | WatcherError::Config(_) => Stage::Store,
         }
     }

@@ -55,6 +55,7 @@
 pub mod budget;
 pub mod client;
 pub mod config;
+pub mod data_dir;
 pub mod divergence;
 pub mod error;
 pub mod fetch;
@@ -70,6 +71,7 @@ pub mod worker;
 
 pub use client::SequencerClient;
 pub use config::WatcherConfig;
+pub use data_dir::{DATA_DIR_LAYOUT, DataDirState, open_data_dir};
 pub use error::WatcherError;
 pub use fetch::FetchedBlock;
 pub use os_prover::OsProver;

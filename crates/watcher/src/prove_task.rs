@@ -228,7 +228,10 @@ async fn store(
         proving_time,
         trace_steps: proven.steps,
     };
-    let metadata = ProofMetadata::new(&key, &proven.proof, report);
+    let mut metadata = ProofMetadata::new(&key, &proven.proof, report);
+    if let Some(version) = cairo_air::proof_format_version(&proven.proof) {
+        metadata = metadata.with_proof_format_version(version);
+    }
     let mut attempt = 0u32;
     loop {
         match context.store.put(&key, &proven.proof, &metadata).await {

@@ -83,6 +83,9 @@ pub fn render(view: &BlockView<'_>) -> String {
                 &code(&metadata.os_program_hash.to_string()),
             );
             field(&mut body, "prover", &escape(&metadata.prover_version));
+            let format =
+                metadata.proof_format_version.map_or("not recorded".into(), |v| v.to_string());
+            field(&mut body, "proof format version", &format);
             field(&mut body, "SHA-256", &code(&metadata.proof_sha256));
             field(&mut body, "stored", &age(view.now_unix_ms, metadata.created_at_unix_ms));
             field(

@@ -188,9 +188,14 @@ pub fn start_service(rpc_url: &str, data_dir: &Path, extra: &[&str]) -> (Child, 
 /// Runs `watcher-prover load` against `rpc_url` (`tps`, `duration`, `mix`, the devnet's four
 /// accounts), asserts that it succeeded, and returns the devnet's head after it.
 pub fn send_load(rpc_url: &str, tps: &str, duration: &str, mix: &str) -> u64 {
+    send_load_seeded(rpc_url, tps, duration, mix, 0)
+}
+
+/// [`send_load`] to a devnet started with `--seed seed`.
+pub fn send_load_seeded(rpc_url: &str, tps: &str, duration: &str, mix: &str, seed: u64) -> u64 {
     let load = bin()
         .args(["load", "--rpc-url", rpc_url, "--tps", tps, "--duration", duration])
-        .args(["--accounts", "4", "--mix", mix])
+        .args(["--accounts", "4", "--mix", mix, "--seed", &seed.to_string()])
         .output()
         .unwrap();
     assert!(load.status.success(), "load: {}", String::from_utf8_lossy(&load.stderr));

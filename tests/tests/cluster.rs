@@ -298,7 +298,7 @@ fn a_reorg_replaces_leased_and_stored_blocks_in_a_cluster() {
         .map(|job| (job.block_number, job.block_hash))
         .collect();
     sequencer.set_upstream(&second_url);
-    send_load(&second_url, "5", "2s", "erc20");
+    send_load_seeded(&second_url, "5", "2s", "erc20", 1);
     let target = head(&second_url);
 
     wait_until_or(

@@ -1,7 +1,7 @@
 //! The PostgreSQL job queue against a real PostgreSQL server (`common/postgres.rs`: initdb +
 //! pg_ctl on a temp dir): leases never doubled under concurrency, expiry, stale
 //! acknowledgements refused, backoff and dead letters, reorgs of queued, leased and stored
-//! blocks, a server restart mid-run, schema
+//! blocks, a server restart mid-run, a schema-1 database migrated in place, schema
 //! versions, the coordinator lock.
 
 #[path = "common/postgres.rs"]
@@ -13,8 +13,8 @@ use std::time::Duration;
 
 use postgres::TestPostgres;
 use proof_store::{
-    Error, FailOutcome, Felt32, JobQueue, JobReader, JobStatus, JobStatusKind, NewJob, PgJobQueue,
-    QueuePolicy, WitnessKey,
+    Error, FailOutcome, Felt32, JobQueue, JobReader, JobStatus, JobStatusKind, Lease, NewJob,
+    PgJobQueue, ProofKey, ProofMetadata, ProvingReport, QueuePolicy, WitnessKey,
 };
 
 const LEASE: Duration = Duration::from_secs(30);
@@ -29,6 +29,19 @@ fn job(number: u64, hash: u64) -> NewJob {
         witness: WitnessKey::new(number, block_hash).unwrap(),
         witness_sha256: format!("{number:064x}"),
     }
+}
+
+/// Metadata of a proof of the leased block (what a worker acknowledges with).
+fn proof(lease: &Lease) -> ProofMetadata {
+    let key = ProofKey::new(lease.block_number, lease.block_hash).unwrap();
+    let report = ProvingReport {
+        security_bits: 100,
+        os_program_hash: Felt32::from_u64(77),
+        prover_version: "test".into(),
+        proving_time: Duration::from_millis(5),
+        trace_steps: 1,
+    };
+    ProofMetadata::new(&key, b"proof", report).with_proof_format_version(4)
 }
 
 async fn queue(server: &TestPostgres, policy: QueuePolicy) -> PgJobQueue {
@@ -61,7 +74,7 @@ async fn concurrent_workers_never_lease_a_job_twice() {
             while let Some(lease) = queue.lease(&owner, LEASE).await.unwrap() {
                 leased.lock().unwrap().entry(lease.block_number).or_default().push(owner.clone());
                 tokio::task::yield_now().await;
-                queue.complete(&lease, "proofs/v1/x").await.unwrap();
+                queue.complete(&lease, &proof(&lease)).await.unwrap();
             }
         });
     }
@@ -97,16 +110,16 @@ async fn an_expired_lease_goes_to_another_worker_and_the_late_ack_is_refused() {
         queue.heartbeat(&first, LEASE).await,
         Err(Error::LeaseLost { block_number: 7, .. })
     ));
-    assert!(matches!(queue.complete(&first, "p").await, Err(Error::LeaseLost { .. })));
+    assert!(matches!(queue.complete(&first, &proof(&first)).await, Err(Error::LeaseLost { .. })));
     assert!(matches!(queue.fail(&first, "late", true).await, Err(Error::LeaseLost { .. })));
-    queue.complete(&second, "p").await.unwrap();
+    queue.complete(&second, &proof(&second)).await.unwrap();
     let record = queue.job(7).await.unwrap().unwrap();
     assert_eq!(record.status, JobStatus::Stored);
     assert_eq!(record.attempts, 2);
     assert!(record.last_error.unwrap().contains("lease of a expired"));
     // A finished job is not leased again, and a second ack is refused.
     assert!(queue.lease("c", LEASE).await.unwrap().is_none());
-    assert!(matches!(queue.complete(&second, "p").await, Err(Error::LeaseLost { .. })));
+    assert!(matches!(queue.complete(&second, &proof(&second)).await, Err(Error::LeaseLost { .. })));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -124,7 +137,7 @@ async fn failures_back_off_then_dead_letter_without_blocking_other_blocks() {
     // Block 1 waits out its backoff; the others go on.
     let two = queue.lease("w", LEASE).await.unwrap().unwrap();
     assert_eq!(two.block_number, 2);
-    queue.complete(&two, "p").await.unwrap();
+    queue.complete(&two, &proof(&two)).await.unwrap();
     // A permanent failure is dead at once.
     let three = queue.lease("w", LEASE).await.unwrap().unwrap();
     assert_eq!(three.block_number, 3);
@@ -174,7 +187,7 @@ async fn enqueue_is_idempotent_and_a_reorg_replaces_only_unproven_jobs() {
     assert_eq!(lease.block_hash, Felt32::from_u64(56));
     // Leased (or stored): refused.
     assert!(matches!(queue.enqueue(&job(5, 57)).await, Err(Error::StaleJob { .. })));
-    queue.complete(&lease, "p").await.unwrap();
+    queue.complete(&lease, &proof(&lease)).await.unwrap();
     assert!(matches!(queue.enqueue(&job(5, 57)).await, Err(Error::StaleJob { .. })));
     queue.set_last_seen_head(9).await.unwrap();
     queue.set_last_seen_head(8).await.unwrap();
@@ -194,7 +207,7 @@ async fn a_reorg_of_leased_and_stored_blocks_removes_their_jobs_and_refuses_late
     }
     // Block 1 stored, 2 and 3 leased, 4 queued when the sequencer replaces blocks 2 on.
     let first = queue.lease("w1", LEASE).await.unwrap().unwrap();
-    queue.complete(&first, "p1").await.unwrap();
+    queue.complete(&first, &proof(&first)).await.unwrap();
     let second = queue.lease("w2", LEASE).await.unwrap().unwrap();
     let third = queue.lease("w3", LEASE).await.unwrap().unwrap();
     assert_eq!((second.block_number, third.block_number), (2, 3));
@@ -205,7 +218,7 @@ async fn a_reorg_of_leased_and_stored_blocks_removes_their_jobs_and_refuses_late
     assert_eq!(removed[0], job(2, 20).witness);
     // The holders of the replaced blocks lose them: heartbeat, ack and fail are refused.
     assert!(matches!(queue.heartbeat(&second, LEASE).await, Err(Error::LeaseLost { .. })));
-    assert!(matches!(queue.complete(&second, "p2").await, Err(Error::LeaseLost { .. })));
+    assert!(matches!(queue.complete(&second, &proof(&second)).await, Err(Error::LeaseLost { .. })));
     assert!(matches!(queue.fail(&third, "x", true).await, Err(Error::LeaseLost { .. })));
     // The replacing blocks are enqueued and proven; the block below the fork is untouched.
     for number in 2..=3 {
@@ -213,7 +226,7 @@ async fn a_reorg_of_leased_and_stored_blocks_removes_their_jobs_and_refuses_late
     }
     let again = queue.lease("w2", LEASE).await.unwrap().unwrap();
     assert_eq!((again.block_number, again.block_hash), (2, Felt32::from_u64(21)));
-    queue.complete(&again, "p2b").await.unwrap();
+    queue.complete(&again, &proof(&again)).await.unwrap();
     let jobs = queue.jobs_between(1, 10).await.unwrap();
     let seen: Vec<(u64, Felt32, JobStatusKind)> =
         jobs.iter().map(|job| (job.block_number, job.block_hash, job.status.kind())).collect();
@@ -238,7 +251,7 @@ async fn a_server_restart_mid_run_loses_nothing() {
     }
     for _ in 0..4 {
         let lease = queue.lease("w", LEASE).await.unwrap().unwrap();
-        queue.complete(&lease, "p").await.unwrap();
+        queue.complete(&lease, &proof(&lease)).await.unwrap();
     }
     let held = queue.lease("w", LEASE).await.unwrap().unwrap();
     server.stop();
@@ -253,7 +266,7 @@ async fn a_server_restart_mid_run_loses_nothing() {
         attempts += 1;
         assert!(attempts < 200, "queue did not recover: {}", server.log());
         if !completed_held {
-            match queue.complete(&held, "p").await {
+            match queue.complete(&held, &proof(&held)).await {
                 Ok(()) => {
                     completed_held = true;
                     stored += 1;
@@ -267,7 +280,7 @@ async fn a_server_restart_mid_run_loses_nothing() {
         }
         match queue.lease("w", LEASE).await {
             Ok(Some(lease)) => {
-                queue.complete(&lease, "p").await.unwrap();
+                queue.complete(&lease, &proof(&lease)).await.unwrap();
                 stored += 1;
             }
             Ok(None) => panic!("jobs lost: {:?}", queue.depth().await),
@@ -298,12 +311,82 @@ async fn a_newer_schema_is_refused_with_the_versions() {
         .iter()
         .map(|row| row.get(0))
         .collect();
-    assert_eq!(versions, vec![proof_store::queue::SCHEMA_VERSION]);
+    assert_eq!(versions, (1..=proof_store::queue::SCHEMA_VERSION).collect::<Vec<_>>());
     client.execute("INSERT INTO schema_version (version) VALUES (99)", &[]).await.unwrap();
     let error = PgJobQueue::connect(&server.url(), QueuePolicy::default(), 2).await.unwrap_err();
-    assert!(matches!(error, Error::SchemaTooNew { found: 99, supported: 1 }), "{error}");
+    assert!(matches!(error, Error::SchemaTooNew { found: 99, supported: 2 }), "{error}");
     assert!(error.to_string().contains("never point an older release"), "{error}");
     drop(queue);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_schema_1_database_is_migrated_in_place_and_its_jobs_stay_readable() {
+    let Some(server) = TestPostgres::start() else { return };
+    // What a release of schema 1 left behind: its migration, a stored job and a queued one.
+    let (client, connection) =
+        tokio_postgres::connect(&server.url(), tokio_postgres::NoTls).await.unwrap();
+    tokio::spawn(connection);
+    client
+        .batch_execute(
+            "CREATE TABLE schema_version (
+                 version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())",
+        )
+        .await
+        .unwrap();
+    let (version, sql) = proof_store::queue::MIGRATIONS[0];
+    assert_eq!(version, 1);
+    client.batch_execute(sql).await.unwrap();
+    client.execute("INSERT INTO schema_version (version) VALUES (1)", &[]).await.unwrap();
+    for (number, status, proof_key) in
+        [(1i64, "stored", Some("proofs/v1/old")), (2, "queued", None)]
+    {
+        let job = job(number as u64, number as u64 * 10);
+        client
+            .execute(
+                "INSERT INTO jobs (block_number, block_hash, parent_hash, state_root, witness_key,
+                                   witness_sha256, status, proof_key)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                &[
+                    &number,
+                    &job.block_hash.to_string(),
+                    &job.parent_hash.to_string(),
+                    &job.state_root.to_string(),
+                    &job.witness.object_name(),
+                    &job.witness_sha256,
+                    &status,
+                    &proof_key,
+                ],
+            )
+            .await
+            .unwrap();
+    }
+
+    // This release migrates it to schema 2 at connect and reads the old rows.
+    let queue = queue(&server, QueuePolicy::default()).await;
+    let current: i32 =
+        client.query_one("SELECT max(version) FROM schema_version", &[]).await.unwrap().get(0);
+    assert_eq!(current, proof_store::queue::SCHEMA_VERSION);
+    assert_eq!(queue.job(1).await.unwrap().unwrap().status, JobStatus::Stored);
+    assert_eq!(queue.latest_proven().await.unwrap().unwrap().block_number, 1);
+    let lease = queue.lease("w", LEASE).await.unwrap().unwrap();
+    assert_eq!((lease.block_number, lease.block_hash), (2, Felt32::from_u64(20)));
+    // A proof of another block is no acknowledgement of this one.
+    let mut other = proof(&lease);
+    other.block_number = 3;
+    assert!(matches!(queue.complete(&lease, &other).await, Err(Error::StaleJob { .. })));
+    queue.complete(&lease, &proof(&lease)).await.unwrap();
+    // Schema 2's columns: recorded for the new proof, unknown (NULL) for the old one.
+    let rows = client
+        .query(
+            "SELECT block_number, proof_format_version, os_program_hash FROM jobs
+             ORDER BY block_number",
+            &[],
+        )
+        .await
+        .unwrap();
+    let recorded: Vec<(i64, Option<i32>, Option<String>)> =
+        rows.iter().map(|row| (row.get(0), row.get(1), row.get(2))).collect();
+    assert_eq!(recorded, [(1, None, None), (2, Some(4), Some(Felt32::from_u64(77).to_string()))]);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -278,7 +278,7 @@ impl ProofWorker {
         }
         let mut attempt = 0u32;
         loop {
-            match self.queue.complete(lease, &key.object_name()).await {
+            match self.queue.complete(lease, &metadata).await {
                 Ok(()) => break,
                 Err(proof_store::Error::LeaseLost { .. }) => {
                     warn!(block = number, "lease lost before the acknowledgement; proof kept");

@@ -12,10 +12,13 @@ use tokio_postgres::Client;
 use crate::error::{Error, Result};
 
 /// Migrations in order: `(version, SQL)`. Never edit a released one; add the next.
-pub const MIGRATIONS: &[(i32, &str)] = &[(1, include_str!("../../migrations/0001_jobs.sql"))];
+pub const MIGRATIONS: &[(i32, &str)] = &[
+    (1, include_str!("../../migrations/0001_jobs.sql")),
+    (2, include_str!("../../migrations/0002_proof_versions.sql")),
+];
 
 /// The schema version this build reads and writes.
-pub const SCHEMA_VERSION: i32 = 1;
+pub const SCHEMA_VERSION: i32 = 2;
 
 /// Advisory lock key held while migrating ("wp-migr" as bytes).
 const MIGRATION_LOCK: i64 = 0x0077_702d_6d69_6772;

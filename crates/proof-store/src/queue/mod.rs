@@ -42,6 +42,7 @@ use crate::error::Result;
 use crate::job_status::JobStatusKind;
 use crate::jobs::{Checkpoint, JobRecord};
 use crate::key::Felt32;
+use crate::metadata::ProofMetadata;
 use crate::witness::WitnessKey;
 
 pub use migrations::{MIGRATIONS, SCHEMA_VERSION};
@@ -154,8 +155,10 @@ pub trait JobQueue: JobReader {
     /// Extends `lease` to `lease_for` from now; [`Error::LeaseLost`](crate::Error) if it is
     /// no longer held.
     async fn heartbeat(&self, lease: &Lease, lease_for: Duration) -> Result<()>;
-    /// The proof is stored under `proof_key`: the job is done. Checks the lease.
-    async fn complete(&self, lease: &Lease, proof_key: &str) -> Result<()>;
+    /// The proof described by `proof` is stored: the job is done (its key, format version and
+    /// OS program hash are recorded). Checks the lease, and that `proof` is about the leased
+    /// block.
+    async fn complete(&self, lease: &Lease, proof: &ProofMetadata) -> Result<()>;
     /// This attempt failed; `retryable: false` dead-letters at once. Checks the lease.
     async fn fail(&self, lease: &Lease, reason: &str, retryable: bool) -> Result<FailOutcome>;
     /// Expired leases back to the queue (or dead-lettered if out of attempts); returns their

@@ -23,6 +23,7 @@ use crate::error::{Error, Result};
 use crate::job_status::{JobStatus, JobStatusKind};
 use crate::jobs::{Checkpoint, JobRecord};
 use crate::key::Felt32;
+use crate::metadata::ProofMetadata;
 use crate::queue::migrations::migrate;
 use crate::queue::{FailOutcome, JobQueue, JobReader, Lease, NewJob, QueueDepth, QueuePolicy};
 use crate::witness::WitnessKey;
@@ -430,15 +431,28 @@ impl JobQueue for PgJobQueue {
         lease_held(lease, updated)
     }
 
-    async fn complete(&self, lease: &Lease, proof_key: &str) -> Result<()> {
+    async fn complete(&self, lease: &Lease, proof: &ProofMetadata) -> Result<()> {
+        if proof.block_number != lease.block_number || proof.block_hash != lease.block_hash {
+            return Err(Error::StaleJob {
+                block_number: lease.block_number,
+                indexed: lease.block_hash.to_string(),
+                given: format!("a proof of block {} {}", proof.block_number, proof.block_hash),
+            });
+        }
+        let key = proof.key()?.object_name();
+        let format_version = proof.proof_format_version.map(i32::from);
+        let program = proof.os_program_hash.to_string();
         let client = self.client().await?;
         let sql = format!(
-            "UPDATE jobs SET status = 'stored', proof_key = $3, stored_by = lease_owner,
-                 {CLEAR_LEASE}, updated_at = now()
+            "UPDATE jobs SET status = 'stored', proof_key = $3, proof_format_version = $4,
+                 os_program_hash = $5, stored_by = lease_owner, {CLEAR_LEASE}, updated_at = now()
              WHERE block_number = $1 AND lease_token = $2 AND status = 'leased'"
         );
         let updated = client
-            .execute(&sql, &[&block(lease.block_number), &lease.token, &proof_key])
+            .execute(
+                &sql,
+                &[&block(lease.block_number), &lease.token, &key, &format_version, &program],
+            )
             .await
             .map_err(pg("complete"))?;
         lease_held(lease, updated)

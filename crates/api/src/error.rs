@@ -24,6 +24,10 @@ pub enum RequestError {
     BlockNotFound { block_number: u64 },
     #[error("no proof for block {block_number}: status {status}")]
     ProofNotAvailable { block_number: u64, status: JobStatusKind },
+    /// The job index says the proof was stored, and the store no longer has it: the
+    /// operator's age limit (`--proof-max-age`) removed it.
+    #[error("the proof of block {block_number} expired: proofs are kept for {max_age:?}")]
+    ProofExpired { block_number: u64, max_age: std::time::Duration },
     #[error("no state root for block {block_number} yet: status {status}")]
     StateRootNotAvailable { block_number: u64, status: JobStatusKind },
     /// Too many verifications running and waiting: retry later.
@@ -51,7 +55,9 @@ impl RequestError {
         match self {
             RequestError::InvalidParams(_) => codes::INVALID_PARAMS,
             RequestError::BlockNotFound { .. } => codes::BLOCK_NOT_FOUND,
-            RequestError::ProofNotAvailable { .. } => codes::PROOF_NOT_AVAILABLE,
+            RequestError::ProofNotAvailable { .. } | RequestError::ProofExpired { .. } => {
+                codes::PROOF_NOT_AVAILABLE
+            }
             RequestError::StateRootNotAvailable { .. } => codes::STATE_ROOT_NOT_AVAILABLE,
             RequestError::Busy { .. } => codes::BUSY,
             RequestError::Internal { .. } => codes::INTERNAL_ERROR,
@@ -84,6 +90,9 @@ impl From<RequestError> for ErrorObjectOwned {
             RequestError::ProofNotAvailable { status, .. }
             | RequestError::StateRootNotAvailable { status, .. } => {
                 ErrorObjectOwned::owned(code, error.to_string(), Some(status.as_str()))
+            }
+            RequestError::ProofExpired { .. } => {
+                ErrorObjectOwned::owned(code, error.to_string(), Some("expired"))
             }
             _ => ErrorObjectOwned::owned(code, error.to_string(), None::<()>),
         }

@@ -60,6 +60,9 @@ async fn proof(state: &ApiState, block: &str) -> Response<HttpBody> {
         Err(RequestError::BlockNotFound { .. } | RequestError::ProofNotAvailable { .. }) => {
             text(StatusCode::NOT_FOUND, "no proof for this block\n")
         }
+        Err(RequestError::ProofExpired { .. }) => {
+            text(StatusCode::GONE, "the proof of this block expired (the service's age limit)\n")
+        }
         Err(error) => {
             error.log_if_internal();
             text(StatusCode::INTERNAL_SERVER_ERROR, "internal error\n")

@@ -32,6 +32,9 @@ pub async fn canonical_proof(
         .map_err(|error| RequestError::internal("proof key", error))?;
     match state.store.get(&key).await {
         Ok(Some(stored)) => Ok(stored),
+        Ok(None) if let Some(max_age) = state.config.proof_max_age => {
+            Err(RequestError::ProofExpired { block_number, max_age })
+        }
         Ok(None) => Err(RequestError::Internal {
             operation: "proof store read",
             source: format!("the job index says {key} is stored, the store does not have it")

@@ -36,6 +36,9 @@ pub struct ApiConfig {
     /// headers they check from it, and `/relay/block/N` fetches them for browsers that cannot.
     /// `None`: the pages cannot check bindings (they say so).
     pub sequencer_url: Option<String>,
+    /// The age limit of stored proofs (`--proof-max-age`), if any: a stored proof the store
+    /// no longer has expired, rather than went missing.
+    pub proof_max_age: Option<std::time::Duration>,
 }
 
 impl Default for ApiConfig {
@@ -49,6 +52,7 @@ impl Default for ApiConfig {
             shutdown_grace: std::time::Duration::from_secs(10),
             stall_after: std::time::Duration::from_secs(60),
             sequencer_url: None,
+            proof_max_age: None,
         }
     }
 }

@@ -40,6 +40,29 @@ async fn get_proof_returns_the_stored_bytes_and_metadata() {
     assert_eq!(response.metadata.proof_size, proof.len() as u64);
     assert_eq!(response.metadata.proof_sha256, proof_store::sha256_hex(&proof));
     assert_eq!(response.metadata.trace_steps, 4096);
+    // Metadata written without the proof's format version: the API reads it from the bytes.
+    assert_eq!(response.metadata.proof_format_version, Some(4));
+    assert_eq!(response.metadata.proof_format_version, cairo_air::proof_format_version(&proof));
+}
+
+#[tokio::test]
+async fn a_proof_removed_by_the_age_limit_is_reported_expired() {
+    let config = api::ApiConfig {
+        proof_max_age: Some(std::time::Duration::from_secs(86_400)),
+        ..api::ApiConfig::default()
+    };
+    let server = TestServer::start_with(standard_policy(), config).await;
+    server.store_proof(3, &golden_test_proof()).await;
+    server.store.expire(&ProofKey::new(3, hash(3)).unwrap()).await.unwrap();
+
+    let expired = server.client.get_proof(3, None).await;
+    assert_eq!(error_data(server.client.get_proof(3, None).await), "\"expired\"");
+    assert_eq!(code(expired), codes::PROOF_NOT_AVAILABLE);
+    let reply = server.get("/proofs/3").await;
+    assert_eq!(reply.status, 410, "{reply:?}");
+    // The job record still says what happened to the block.
+    let status = server.client.get_proof_status(3).await.unwrap();
+    assert_eq!(status.status, ProofStatus::Proven);
 }
 
 #[tokio::test]

@@ -110,6 +110,10 @@ pub struct ServiceArgs {
     /// 503 "stalled" [default: 60s].
     #[arg(long, env = "WATCHER_PROVER_STALL_AFTER", value_parser = parse_duration)]
     pub stall_after: Option<Duration>,
+    /// Age limit of stored proofs (`90d`): older ones are deleted from the store, and the API
+    /// answers that they expired [default: none, proofs are kept].
+    #[arg(long, env = "WATCHER_PROVER_PROOF_MAX_AGE", value_parser = parse_duration)]
+    pub proof_max_age: Option<Duration>,
 }
 
 /// The config file: the same settings, snake_case keys; unknown keys are errors.
@@ -134,6 +138,7 @@ pub struct FileConfig {
     pub divergence_rechecks: Option<u32>,
     pub divergence_recheck_delay: Option<String>,
     pub stall_after: Option<String>,
+    pub proof_max_age: Option<String>,
 }
 
 /// Resolved settings of the service.
@@ -158,6 +163,7 @@ pub struct ServiceConfig {
     pub divergence_rechecks: u32,
     pub divergence_recheck_delay: Duration,
     pub stall_after: Duration,
+    pub proof_max_age: Option<Duration>,
 }
 
 impl FileConfig {
@@ -235,6 +241,14 @@ impl ServiceArgs {
             "stall_after",
             Duration::from_secs(60),
         )?;
+        let proof_max_age =
+            match (self.proof_max_age, file.proof_max_age) {
+                (Some(age), _) => Some(age),
+                (None, Some(text)) => Some(parse_duration(&text).map_err(|error| {
+                    anyhow::anyhow!("proof_max_age in the config file: {error}")
+                })?),
+                (None, None) => None,
+            };
         Ok(ServiceConfig {
             rpc_url,
             data_dir,
@@ -257,6 +271,7 @@ impl ServiceArgs {
             divergence_rechecks: self.divergence_rechecks.or(file.divergence_rechecks).unwrap_or(4),
             divergence_recheck_delay,
             stall_after,
+            proof_max_age,
         })
     }
 }

@@ -123,6 +123,7 @@ async fn demo(args: DemoArgs) -> Result<()> {
         divergence_rechecks: 4,
         divergence_recheck_delay: Duration::from_secs(5),
         stall_after: Duration::from_secs(60),
+        proof_max_age: None,
     };
     let service =
         RunningService::start(&service_config, prover(&service_config), None, stopping.clone())

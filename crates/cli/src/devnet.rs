@@ -87,7 +87,9 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
         "ms" => value / 1000.0,
         "s" => value,
         "m" => value * 60.0,
-        _ => return Err(format!("invalid duration unit in {text:?} (use ms, s or m)")),
+        "h" => value * 3600.0,
+        "d" => value * 86_400.0,
+        _ => return Err(format!("invalid duration unit in {text:?} (use ms, s, m, h or d)")),
     };
     if !(seconds.is_finite() && seconds > 0.0) {
         return Err(format!("duration must be positive: {text:?}"));

@@ -132,6 +132,7 @@ impl RunningService {
         let api_config = ApiConfig {
             stall_after: config.stall_after,
             sequencer_url: Some(config.rpc_url.clone()),
+            proof_max_age: config.proof_max_age,
             ..ApiConfig::default()
         };
         let state = match &cluster {
@@ -175,6 +176,17 @@ impl RunningService {
         if let Some(cluster) = &cluster {
             tokio::spawn(report_queue(cluster.queue.clone(), metrics.clone(), stopping.clone()));
         }
+        if let Some(max_age) = config.proof_max_age {
+            let interval = retention_interval(max_age);
+            tracing::info!(?max_age, ?interval, "proofs older than the age limit are deleted");
+            let retention = proof_store::retention::run_retention(
+                store.clone(),
+                max_age,
+                interval,
+                stopping.clone(),
+            );
+            tokio::spawn(retention);
+        }
         let mut watcher = Watcher::new(watcher_config, client, jobs, store, prover, metrics);
         if let Some(cluster) = cluster {
             watcher = watcher.publishing_to(Publisher {
@@ -197,6 +209,11 @@ impl RunningService {
         served??;
         Ok(())
     }
+}
+
+/// How often the age limit is applied: a 24th of it, between a second and an hour.
+fn retention_interval(max_age: Duration) -> Duration {
+    (max_age / 24).clamp(Duration::from_secs(1), Duration::from_secs(3600))
 }
 
 /// How often a coordinator reads the queue's depth into its metrics.

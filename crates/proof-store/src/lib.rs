@@ -65,6 +65,7 @@ pub mod key;
 pub mod memory;
 pub mod metadata;
 pub mod queue;
+pub mod retention;
 pub mod retry;
 pub mod s3;
 pub mod store;

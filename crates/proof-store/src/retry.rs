@@ -143,6 +143,10 @@ impl ProofStore for RetryingStore {
         self.retry("list", format!("after {after:?}"), || self.inner.list(after, limit)).await
     }
 
+    async fn expire(&self, key: &ProofKey) -> Result<()> {
+        self.retry("expire", key.to_string(), || self.inner.expire(key)).await
+    }
+
     fn location(&self) -> String {
         self.inner.location()
     }

@@ -15,15 +15,14 @@
 //!   retry writes the same bytes and completes the pair; different bytes mean a different
 //!   prover build and need an operator, not a silent overwrite.
 //!
-//! # No `delete` of proofs
+//! # Proofs are deleted only by age
 //!
-//! ([`ObjectBackend::delete`] exists for witnesses only, which are disposable once their
-//! block's proof is stored.)
-//!
-//! Reorgs do not need one: the re-proven block has a new hash and so a new key, and the job
-//! index says which hash is canonical for a height. Proofs of abandoned blocks stay valid
-//! statements about blocks that existed; removing them is retention policy (an S3 lifecycle
-//! rule, a cron job), kept out of the service so that it can never lose a canonical proof.
+//! The pipeline never deletes a proof. Reorgs do not need to: the re-proven block has a new
+//! hash and so a new key, and the job index says which hash is canonical for a height; proofs
+//! of abandoned blocks stay valid statements about blocks that existed. The one way a proof
+//! goes is the operator's optional age limit ([`ProofStore::expire`], called by
+//! [`crate::retention`] for `--proof-max-age`). Witnesses are deleted once their block's proof
+//! is stored ([`crate::WitnessStore`]).
 
 use std::fmt;
 
@@ -77,6 +76,11 @@ pub trait ProofStore: Send + Sync + fmt::Debug {
     /// block number then hash. A block number appears twice if a reorg replaced that block.
     async fn list(&self, after: Option<u64>, limit: usize) -> Result<Vec<ProofKey>>;
 
+    /// Removes the proof under `key` (absent is `Ok`): its metadata first, so the proof is
+    /// absent from that moment on, then its bytes. Only the age limit calls it
+    /// ([`crate::retention`]).
+    async fn expire(&self, key: &ProofKey) -> Result<()>;
+
     /// Where the proofs go, for logs (`fs:/var/lib/proofs`, `s3://bucket/prefix`).
     fn location(&self) -> String;
 }
@@ -109,9 +113,9 @@ pub trait ObjectBackend: Send + Sync + fmt::Debug {
         limit: usize,
     ) -> Result<Vec<String>>;
 
-    /// Removes `name` if it exists (an absent one is `Ok`). Only witnesses use it: a witness
-    /// is disposable once its block's proof is stored ([`crate::WitnessStore`]);
-    /// [`ProofStore`] has no delete (see the module docs).
+    /// Removes `name` if it exists (an absent one is `Ok`): witnesses once their block's proof
+    /// is stored ([`crate::WitnessStore`]), and proofs past the age limit
+    /// ([`ProofStore::expire`]).
     async fn delete(&self, name: &str) -> Result<()>;
 
     /// See [`ProofStore::location`].
@@ -197,6 +201,11 @@ impl<B: ObjectBackend> ProofStore for B {
         }
         keys.truncate(limit);
         Ok(keys)
+    }
+
+    async fn expire(&self, key: &ProofKey) -> Result<()> {
+        self.delete(&key.metadata_object_name()).await?;
+        self.delete(&key.object_name()).await
     }
 
     fn location(&self) -> String {

@@ -337,6 +337,9 @@ impl ProofStore for Flaky {
     async fn list(&self, after: Option<u64>, limit: usize) -> Result<Vec<ProofKey>> {
         self.inner.list(after, limit).await
     }
+    async fn expire(&self, key: &ProofKey) -> Result<()> {
+        self.inner.expire(key).await
+    }
     fn location(&self) -> String {
         "flaky:".into()
     }

@@ -56,6 +56,9 @@ impl ProofStore for FailingDisk {
     async fn list(&self, after: Option<u64>, limit: usize) -> proof_store::Result<Vec<ProofKey>> {
         self.inner.list(after, limit).await
     }
+    async fn expire(&self, key: &ProofKey) -> proof_store::Result<()> {
+        self.inner.expire(key).await
+    }
     fn location(&self) -> String {
         self.inner.location()
     }

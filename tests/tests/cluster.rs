@@ -1,5 +1,5 @@
 //! A prover cluster through the real binaries: devnets with load, a PostgreSQL server (`initdb`
-//! + `pg_ctl`, see proof-store's `tests/common/postgres.rs`), an S3 server (s3s-fs),
+//! and `pg_ctl`, see proof-store's `tests/common/postgres.rs`), an S3 server (s3s-fs),
 //! `watcher-prover coordinator`s, `watcher-prover worker`s and `watcher-prover light-verify`.
 //!
 //! * Faults while four workers drain a backlog of at least 40 blocks: a worker killed with

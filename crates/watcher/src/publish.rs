@@ -155,7 +155,7 @@ pub(crate) async fn publish_block(
 /// Records locally that the queue owns the block now (`stored` in this index).
 async fn handed_over(context: &ProveContext, number: u64, hash: proof_store::Felt32) {
     for status in [JobStatus::Proven, JobStatus::Stored] {
-        match transition(&context, number, hash, status).await {
+        match transition(context, number, hash, status).await {
             Ok(true) => {}
             Ok(false) => return,
             Err(error) => {

@@ -531,13 +531,10 @@ impl Watcher {
             }
             height -= 1;
         };
-        let replayer = state.replayer.clone();
-        tokio::task::spawn_blocking(move || replayer.truncate_from(fork))
-            .await
-            .map_err(|error| WatcherError::Task { what: "reorg", reason: error.to_string() })??;
         if let Some(publisher) = &self.publisher {
-            // The cluster's jobs first: a failure here leaves the local index as it was, and
-            // the next poll finds the same fork again.
+            // The cluster's jobs first, before anything local changes: if this fails, the
+            // replayed state still ends in the replaced tip, and the next poll finds the same
+            // fork again.
             let removed = publisher.queue.invalidate_from(fork).await?;
             for witness in &removed {
                 if let Err(error) = publisher.witnesses.delete_witness(witness).await {
@@ -546,6 +543,10 @@ impl Watcher {
             }
             warn!(fork, jobs = removed.len(), "reorg: the cluster's jobs from the fork removed");
         }
+        let replayer = state.replayer.clone();
+        tokio::task::spawn_blocking(move || replayer.truncate_from(fork))
+            .await
+            .map_err(|error| WatcherError::Task { what: "reorg", reason: error.to_string() })??;
         let invalidated = self.jobs.invalidate_from(fork).await?;
         state.cursor = fork;
         state.settled_through = state.settled_through.filter(|&n| n < fork);

@@ -228,10 +228,7 @@ async fn store(
         proving_time,
         trace_steps: proven.steps,
     };
-    let mut metadata = ProofMetadata::new(&key, &proven.proof, report);
-    if let Some(version) = cairo_air::proof_format_version(&proven.proof) {
-        metadata = metadata.with_proof_format_version(version);
-    }
+    let metadata = proof_metadata(&key, &proven.proof, report);
     let mut attempt = 0u32;
     loop {
         match context.store.put(&key, &proven.proof, &metadata).await {
@@ -296,5 +293,14 @@ pub(crate) async fn sleep_or_stop(stopping: &watch::Receiver<bool>, delay: Durat
     tokio::select! {
         () = tokio::time::sleep(delay) => *stopping.borrow(),
         changed = stopping.changed() => changed.is_err() || *stopping.borrow(),
+    }
+}
+
+/// The metadata stored with a new proof: the report, and the format version its bytes carry.
+pub(crate) fn proof_metadata(key: &ProofKey, proof: &[u8], report: ProvingReport) -> ProofMetadata {
+    let metadata = ProofMetadata::new(key, proof, report);
+    match cairo_air::proof_format_version(proof) {
+        Some(version) => metadata.with_proof_format_version(version),
+        None => metadata,
     }
 }

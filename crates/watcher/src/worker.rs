@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 
 use os::BlockWitness;
 use proof_store::{
-    JobQueue, Lease, ProofKey, ProofMetadata, ProofStore, ProvingReport, RetryPolicy, WitnessStore,
+    JobQueue, Lease, ProofKey, ProofStore, ProvingReport, RetryPolicy, WitnessStore,
 };
 use service_common::{Metrics, Stage, VerifyPolicy};
 use tokio::sync::watch;
@@ -30,7 +30,7 @@ use tracing::{error, info, warn};
 
 use crate::OsProver;
 use crate::error::WatcherError;
-use crate::prove_task::{felt32, sleep_or_stop};
+use crate::prove_task::{felt32, proof_metadata, sleep_or_stop};
 use crate::prover::{BlockProver, ProveError, ProvenBlock};
 use crate::verify::{VerifiedProof, verify_witness_proof};
 
@@ -242,10 +242,7 @@ impl ProofWorker {
             proving_time,
             trace_steps: proven.steps,
         };
-        let mut metadata = ProofMetadata::new(&key, &proven.proof, report);
-        if let Some(version) = cairo_air::proof_format_version(&proven.proof) {
-            metadata = metadata.with_proof_format_version(version);
-        }
+        let metadata = proof_metadata(&key, &proven.proof, report);
         let mut attempt = 0u32;
         loop {
             match self.store.put(&key, &proven.proof, &metadata).await {

@@ -1,4 +1,5 @@
-//! Transactions this chain accepts: INVOKE v1/v3, DEPLOY_ACCOUNT v1/v3 and DECLARE v1.
+//! Transactions this chain accepts: INVOKE v1/v3, DEPLOY_ACCOUNT v1/v3, DECLARE v1 (Cairo 0
+//! classes) and DECLARE v3 (Sierra classes).
 //!
 //! The structs hold exactly the fields the Starknet transaction hash commits to, plus the
 //! signature. Fee fields (max_fee, resource bounds, tip) are accepted, stored and returned even
@@ -124,6 +125,37 @@ pub struct DeclareV1 {
     pub is_query: bool,
 }
 
+/// DECLARE v3: declares a Sierra (Cairo 1) class, committing to its class hash and to the hash
+/// of the CASM it compiles to. The Sierra class travels beside the transaction.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeclareV3 {
+    /// The declaring account.
+    pub sender_address: Felt,
+    /// Hash of the Sierra class being declared.
+    pub class_hash: Felt,
+    /// Hash of the CASM the class compiles to, as the sender computed it.
+    pub compiled_class_hash: Felt,
+    /// Signature checked by the account's `__validate_declare__`.
+    pub signature: Vec<Felt>,
+    /// The account's nonce this transaction consumes.
+    pub nonce: Felt,
+    /// Bounds on L1 gas, L2 gas and L1 data gas.
+    pub resource_bounds: ResourceBoundsMapping,
+    /// Tip to the sequencer.
+    pub tip: u64,
+    /// Paymaster data (empty today on Starknet).
+    pub paymaster_data: Vec<Felt>,
+    /// Data to deploy the account first (empty today on Starknet).
+    pub account_deployment_data: Vec<Felt>,
+    /// Where the nonce lives.
+    pub nonce_data_availability_mode: DataAvailabilityMode,
+    /// Where the fee balance lives.
+    pub fee_data_availability_mode: DataAvailabilityMode,
+    /// Signed as a query (simulation/estimate) rather than for execution.
+    #[serde(default)]
+    pub is_query: bool,
+}
+
 /// A transaction of any accepted type and version.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Transaction {
@@ -137,6 +169,8 @@ pub enum Transaction {
     DeployAccountV3(DeployAccountV3),
     /// DECLARE v1 (deprecated class).
     DeclareV1(DeclareV1),
+    /// DECLARE v3 (Sierra class).
+    DeclareV3(DeclareV3),
 }
 
 /// The type of a transaction, independent of its version.
@@ -181,6 +215,7 @@ impl Transaction {
             Transaction::DeployAccountV1(tx) => tx_hash::deploy_account_v1(tx, chain_id),
             Transaction::DeployAccountV3(tx) => tx_hash::deploy_account_v3(tx, chain_id),
             Transaction::DeclareV1(tx) => tx_hash::declare_v1(tx, chain_id),
+            Transaction::DeclareV3(tx) => tx_hash::declare_v3(tx, chain_id),
         }
     }
 
@@ -191,7 +226,7 @@ impl Transaction {
             Transaction::DeployAccountV1(_) | Transaction::DeployAccountV3(_) => {
                 TransactionKind::DeployAccount
             }
-            Transaction::DeclareV1(_) => TransactionKind::Declare,
+            Transaction::DeclareV1(_) | Transaction::DeclareV3(_) => TransactionKind::Declare,
         }
     }
 
@@ -201,7 +236,9 @@ impl Transaction {
             Transaction::InvokeV1(_)
             | Transaction::DeployAccountV1(_)
             | Transaction::DeclareV1(_) => 1,
-            Transaction::InvokeV3(_) | Transaction::DeployAccountV3(_) => 3,
+            Transaction::InvokeV3(_)
+            | Transaction::DeployAccountV3(_)
+            | Transaction::DeclareV3(_) => 3,
         }
     }
 
@@ -213,6 +250,7 @@ impl Transaction {
             Transaction::DeployAccountV1(tx) => tx.is_query,
             Transaction::DeployAccountV3(tx) => tx.is_query,
             Transaction::DeclareV1(tx) => tx.is_query,
+            Transaction::DeclareV3(tx) => tx.is_query,
         }
     }
 
@@ -235,6 +273,7 @@ impl Transaction {
                 Felt::ZERO,
             ),
             Transaction::DeclareV1(tx) => tx.sender_address,
+            Transaction::DeclareV3(tx) => tx.sender_address,
         }
     }
 
@@ -246,6 +285,17 @@ impl Transaction {
             Transaction::DeployAccountV1(tx) => tx.nonce,
             Transaction::DeployAccountV3(tx) => tx.nonce,
             Transaction::DeclareV1(tx) => tx.nonce,
+            Transaction::DeclareV3(tx) => tx.nonce,
+        }
+    }
+
+    /// The class a DECLARE declares: `(class_hash, compiled_class_hash)` for DECLARE v3, the
+    /// class hash alone for DECLARE v1 (whose compiled class hash this chain derives itself).
+    pub fn declared_class_hash(&self) -> Option<Felt> {
+        match self {
+            Transaction::DeclareV1(tx) => Some(tx.class_hash),
+            Transaction::DeclareV3(tx) => Some(tx.class_hash),
+            _ => None,
         }
     }
 
@@ -257,6 +307,7 @@ impl Transaction {
             Transaction::DeployAccountV1(tx) => &tx.signature,
             Transaction::DeployAccountV3(tx) => &tx.signature,
             Transaction::DeclareV1(tx) => &tx.signature,
+            Transaction::DeclareV3(tx) => &tx.signature,
         }
     }
 
@@ -268,6 +319,7 @@ impl Transaction {
             Transaction::DeployAccountV1(tx) => tx.signature = signature,
             Transaction::DeployAccountV3(tx) => tx.signature = signature,
             Transaction::DeclareV1(tx) => tx.signature = signature,
+            Transaction::DeclareV3(tx) => tx.signature = signature,
         }
     }
 }

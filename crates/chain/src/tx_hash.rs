@@ -13,6 +13,8 @@
 //!   bounds])` (see [`ResourceBounds::encode`](crate::ResourceBounds::encode)). INVOKE specific:
 //!   `[poseidon_hash_many(account_deployment_data), poseidon_hash_many(calldata)]`.
 //!   DEPLOY_ACCOUNT specific: `[poseidon_hash_many(constructor_calldata), class_hash, salt]`.
+//!   DECLARE specific: `[poseidon_hash_many(account_deployment_data), class_hash,
+//!   compiled_class_hash]`.
 //!
 //! Prefixes are the short strings `"invoke"`, `"deploy_account"` and `"declare"`. The version
 //! is `v`, or `2^128 + v` for query-only transactions. Source: cairo-lang
@@ -25,8 +27,8 @@ use starknet_crypto::poseidon_hash_many;
 use crate::resource::{ResourceBoundsMapping, encode_data_availability_modes};
 use crate::transaction::version_felt;
 use crate::{
-    ChainId, DataAvailabilityMode, DeclareV1, DeployAccountV1, DeployAccountV3, Felt, InvokeV1,
-    InvokeV3, address, short_string,
+    ChainId, DataAvailabilityMode, DeclareV1, DeclareV3, DeployAccountV1, DeployAccountV3, Felt,
+    InvokeV1, InvokeV3, address, short_string,
 };
 
 /// `"invoke"` as a felt.
@@ -129,6 +131,27 @@ pub fn deploy_account_v3(tx: &DeployAccountV3, chain_id: ChainId) -> Felt {
             prefix: deploy_account_prefix(),
             version: version_felt(3, tx.is_query),
             address: contract_address,
+            tip: tx.tip,
+            resource_bounds: &tx.resource_bounds,
+            paymaster_data: &tx.paymaster_data,
+            nonce: tx.nonce,
+            nonce_data_availability_mode: tx.nonce_data_availability_mode,
+            fee_data_availability_mode: tx.fee_data_availability_mode,
+        },
+        chain_id,
+        &specific,
+    )
+}
+
+/// Hash of a DECLARE v3 transaction (Sierra class).
+pub fn declare_v3(tx: &DeclareV3, chain_id: ChainId) -> Felt {
+    let specific =
+        [poseidon_hash_many(&tx.account_deployment_data), tx.class_hash, tx.compiled_class_hash];
+    v3_common(
+        V3Common {
+            prefix: declare_prefix(),
+            version: version_felt(3, tx.is_query),
+            address: tx.sender_address,
             tip: tx.tip,
             resource_bounds: &tx.resource_bounds,
             paymaster_data: &tx.paymaster_data,

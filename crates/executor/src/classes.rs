@@ -12,12 +12,18 @@ use std::sync::{Arc, RwLock};
 use chain::Felt;
 use starknet_core::types::contract::legacy::LegacyContractClass;
 
-use crate::{BundledClasses, DeprecatedClass, ExecutorError};
+use crate::{BundledClasses, DeprecatedClass, ExecutorError, SierraClass};
 
 /// Definitions of classes by class hash.
 pub trait ClassProvider {
-    /// The class with hash `class_hash`, or `None` if the provider does not know it.
+    /// The Cairo 0 class with hash `class_hash`, or `None` if the provider does not know it.
     fn class(&self, class_hash: Felt) -> Result<Option<Arc<DeprecatedClass>>, ExecutorError>;
+
+    /// The Sierra class with hash `class_hash`, compiled, or `None` if the provider does not
+    /// know it (a provider of Cairo 0 classes only keeps the default).
+    fn sierra_class(&self, _class_hash: Felt) -> Result<Option<Arc<SierraClass>>, ExecutorError> {
+        Ok(None)
+    }
 }
 
 /// Any closure from class hash to class is a provider (e.g. a node's own class store with a
@@ -35,6 +41,7 @@ where
 #[derive(Debug, Default)]
 pub struct ClassCache {
     classes: RwLock<HashMap<Felt, Arc<DeprecatedClass>>>,
+    sierra_classes: RwLock<HashMap<Felt, Arc<SierraClass>>>,
 }
 
 impl ClassCache {
@@ -60,6 +67,13 @@ impl ClassCache {
         classes.insert(class.class_hash(), class);
     }
 
+    /// Adds a compiled Sierra class (keyed by its class hash).
+    pub fn insert_sierra(&self, class: Arc<SierraClass>) {
+        let mut classes =
+            self.sierra_classes.write().unwrap_or_else(|poisoned| poisoned.into_inner());
+        classes.insert(class.class_hash(), class);
+    }
+
     /// The class with `class_hash`: from the cache, or else the definition `load` returns (e.g.
     /// from a node's class store), converted once and cached. The hash is trusted (it is the key
     /// the definition was stored under).
@@ -77,9 +91,10 @@ impl ClassCache {
         Ok(Some(class))
     }
 
-    /// Number of classes held.
+    /// Number of classes held (Cairo 0 and Sierra).
     pub fn len(&self) -> usize {
         self.classes.read().unwrap_or_else(|poisoned| poisoned.into_inner()).len()
+            + self.sierra_classes.read().unwrap_or_else(|poisoned| poisoned.into_inner()).len()
     }
 
     /// Whether the cache is empty.
@@ -91,6 +106,11 @@ impl ClassCache {
 impl ClassProvider for ClassCache {
     fn class(&self, class_hash: Felt) -> Result<Option<Arc<DeprecatedClass>>, ExecutorError> {
         let classes = self.classes.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+        Ok(classes.get(&class_hash).cloned())
+    }
+
+    fn sierra_class(&self, class_hash: Felt) -> Result<Option<Arc<SierraClass>>, ExecutorError> {
+        let classes = self.sierra_classes.read().unwrap_or_else(|poisoned| poisoned.into_inner());
         Ok(classes.get(&class_hash).cloned())
     }
 }

@@ -50,6 +50,16 @@ pub enum ExecutorError {
     /// fault).
     #[error("class {class_hash:#x} is declared but its definition is not available")]
     MissingClassDefinition { class_hash: Felt },
+    /// A declared Sierra class that cannot be run: not a Sierra class, a libfunc outside the
+    /// allow-list, or it does not compile to CASM within the size limit.
+    #[error("class {class_hash:#x} cannot be compiled: {reason}")]
+    UncompilableClass { class_hash: Felt, reason: String },
+    /// A DECLARE v3 whose compiled class hash is not the hash of the CASM its class compiles
+    /// to.
+    #[error(
+        "DECLARE of {class_hash:#x} names compiled class hash {declared:#x}, but the class compiles to {actual:#x}"
+    )]
+    CompiledClassHashMismatch { class_hash: Felt, declared: Felt, actual: Felt },
     /// A class file that is not a usable Cairo 0 class.
     #[error("invalid class: {0}")]
     InvalidClass(String),

@@ -85,6 +85,7 @@ mod error;
 mod executor;
 pub mod query;
 pub mod resources;
+mod sierra;
 pub mod system;
 pub mod transaction;
 
@@ -100,5 +101,6 @@ pub use error::ExecutorError;
 pub use executor::Executor;
 pub use query::FeeEstimate;
 pub use resources::Resources;
+pub use sierra::{MAX_CASM_BYTECODE_SIZE, SierraClass};
 pub use system::SystemDeployment;
 pub use transaction::{ExecutableTransaction, TransactionExecution};

@@ -12,18 +12,18 @@
 //!   stay; `__execute__`'s writes, events and messages are dropped.
 //!
 //! Order per type, blockifier's: INVOKE: nonce, `__validate__`, `__execute__`. DEPLOY_ACCOUNT:
-//! nonce, deploy + constructor, `__validate_deploy__`. DECLARE v1: nonce, `__validate_declare__`,
-//! declare. Fees are not charged yet (blockifier runs with `charge_fee` off): the receipt reports
+//! nonce, deploy + constructor, `__validate_deploy__`. DECLARE v1 and v3: nonce,
+//! `__validate_declare__`, declare. Fees are not charged yet (blockifier runs with `charge_fee` off): the receipt reports
 //! a zero fee in the version's unit (what was charged), its gas is blockifier's, and `max_fee`
 //! and resource bounds are not enforced.
 
 use std::sync::Arc;
 
-use chain::{ChainId, DeclareV1, Felt, Receipt, StateDiff, Transaction};
+use chain::{ChainId, DeclareV1, DeclareV3, Felt, Receipt, StateDiff, Transaction};
 
-use crate::DeprecatedClass;
 use crate::call::CallTrace;
 use crate::resources::Resources;
+use crate::{DeprecatedClass, SierraClass};
 
 /// `get_selector_from_name("__validate__")`.
 pub const VALIDATE_SELECTOR: Felt =
@@ -48,21 +48,35 @@ pub struct ExecutableTransaction {
     pub transaction: Transaction,
     /// Its hash on the block's chain (what the account's signature covers). Trusted as given.
     pub transaction_hash: Felt,
-    /// For DECLARE v1: the class being declared.
+    /// For DECLARE v1: the Cairo 0 class being declared.
     pub declared_class: Option<Arc<DeprecatedClass>>,
+    /// For DECLARE v3: the Sierra class being declared, compiled.
+    pub declared_sierra_class: Option<Arc<SierraClass>>,
 }
 
 impl ExecutableTransaction {
     /// An INVOKE or DEPLOY_ACCOUNT, hashed on `chain_id`.
     pub fn new(transaction: Transaction, chain_id: ChainId) -> Self {
         let transaction_hash = transaction.hash(chain_id);
-        ExecutableTransaction { transaction, transaction_hash, declared_class: None }
+        ExecutableTransaction {
+            transaction,
+            transaction_hash,
+            declared_class: None,
+            declared_sierra_class: None,
+        }
     }
 
     /// A DECLARE v1 of `class`, hashed on `chain_id`.
     pub fn declare(declare: DeclareV1, class: Arc<DeprecatedClass>, chain_id: ChainId) -> Self {
         let mut tx = Self::new(Transaction::DeclareV1(declare), chain_id);
         tx.declared_class = Some(class);
+        tx
+    }
+
+    /// A DECLARE v3 of the Sierra `class`, hashed on `chain_id`.
+    pub fn declare_sierra(declare: DeclareV3, class: Arc<SierraClass>, chain_id: ChainId) -> Self {
+        let mut tx = Self::new(Transaction::DeclareV3(declare), chain_id);
+        tx.declared_sierra_class = Some(class);
         tx
     }
 }

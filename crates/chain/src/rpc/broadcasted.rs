@@ -1,9 +1,11 @@
-//! Transactions as clients submit them (`BROADCASTED_TXN`): the v3 shapes of spec 0.9 (parsed
-//! with `starknet-core`) and the v1 shapes of spec 0.7 (INVOKE, DEPLOY_ACCOUNT, and DECLARE with a
+//! Transactions as clients submit them (`BROADCASTED_TXN`): the v3 shapes of spec 0.9 and 0.10
+//! (parsed with `starknet-core`; DECLARE v3 with its Sierra class) and the v1 shapes of spec 0.7 (INVOKE, DEPLOY_ACCOUNT, and DECLARE with a
 //! deprecated class), which 0.9 clients no longer send but older tools do.
 //!
 //! The version field may carry the query flag (`0x100000000000000000000000000000001` for a v1
 //! query): such transactions are for `estimateFee`/`simulate` only.
+
+use std::sync::Arc;
 
 use serde::Deserialize;
 use serde_json::Value;
@@ -12,8 +14,8 @@ use starknet_core::types as wire;
 use super::convert::resource_bounds_from_rpc;
 use crate::transaction::version_felt;
 use crate::{
-    ChainError, DataAvailabilityMode, DeclareV1, DeployAccountV1, DeployAccountV3, Felt, InvokeV1,
-    InvokeV3, Transaction,
+    ChainError, DataAvailabilityMode, DeclareV1, DeclareV3, DeployAccountV1, DeployAccountV3, Felt,
+    InvokeV1, InvokeV3, Transaction,
 };
 
 /// A submitted transaction, parsed.
@@ -25,6 +27,19 @@ pub enum BroadcastedTransaction {
     /// (the executor parses the program anyway) before calling
     /// [`BroadcastedDeclareV1::into_transaction`].
     DeclareV1(BroadcastedDeclareV1),
+    /// A DECLARE v3 with its Sierra class; the caller checks the class hash and compiles the
+    /// class before it trusts the transaction's compiled class hash.
+    DeclareV3(BroadcastedDeclareV3),
+}
+
+/// DECLARE v3 as submitted: the transaction (which names the class hash and compiled class
+/// hash) and the Sierra class.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BroadcastedDeclareV3 {
+    /// The transaction, with the class hash computed from [`Self::contract_class`].
+    pub transaction: DeclareV3,
+    /// The Sierra class.
+    pub contract_class: Arc<wire::FlattenedSierraClass>,
 }
 
 /// DECLARE v1 as submitted: the transaction fields and the compressed Cairo 0 class.
@@ -150,6 +165,14 @@ pub fn parse_broadcasted(value: &Value) -> Result<BroadcastedTransaction, ChainE
             tx.is_query = is_query;
             Ok(BroadcastedTransaction::DeclareV1(tx))
         }
+        ("DECLARE", 3) => {
+            let tx: wire::BroadcastedTransaction =
+                serde_json::from_value(value.clone()).map_err(json_error)?;
+            let wire::BroadcastedTransaction::Declare(tx) = tx else {
+                return Err(ChainError::Json("a DECLARE that does not parse as one".into()));
+            };
+            Ok(BroadcastedTransaction::DeclareV3(declare_v3_from_rpc(tx)))
+        }
         ("INVOKE" | "DEPLOY_ACCOUNT", 3) => {
             let tx: wire::BroadcastedTransaction =
                 serde_json::from_value(value.clone()).map_err(json_error)?;
@@ -162,6 +185,29 @@ pub fn parse_broadcasted(value: &Value) -> Result<BroadcastedTransaction, ChainE
     }
 }
 
+/// A DECLARE v3 as starknet-rs parses it; the class hash is computed from the class (what the
+/// sender signed commits to it, so a wrong one fails the signature).
+pub fn declare_v3_from_rpc(tx: wire::BroadcastedDeclareTransactionV3) -> BroadcastedDeclareV3 {
+    let contract_class = Arc::new(tx.contract_class.as_ref().clone());
+    BroadcastedDeclareV3 {
+        transaction: DeclareV3 {
+            sender_address: tx.sender_address,
+            class_hash: contract_class.class_hash(),
+            compiled_class_hash: tx.compiled_class_hash,
+            signature: tx.signature,
+            nonce: tx.nonce,
+            resource_bounds: resource_bounds_from_rpc(&tx.resource_bounds),
+            tip: tx.tip,
+            paymaster_data: tx.paymaster_data,
+            account_deployment_data: tx.account_deployment_data,
+            nonce_data_availability_mode: da(tx.nonce_data_availability_mode),
+            fee_data_availability_mode: da(tx.fee_data_availability_mode),
+            is_query: tx.is_query,
+        },
+        contract_class,
+    }
+}
+
 fn da(mode: wire::DataAvailabilityMode) -> DataAvailabilityMode {
     match mode {
         wire::DataAvailabilityMode::L1 => DataAvailabilityMode::L1,
@@ -169,8 +215,8 @@ fn da(mode: wire::DataAvailabilityMode) -> DataAvailabilityMode {
     }
 }
 
-/// Converts a v3 `BROADCASTED_TXN` of spec 0.9 (as starknet-rs sends it). DECLARE v3 (Sierra
-/// classes) is not supported by this chain.
+/// Converts a v3 INVOKE or DEPLOY_ACCOUNT `BROADCASTED_TXN` (as starknet-rs sends it); a DECLARE
+/// v3 carries its class and goes through [`declare_v3_from_rpc`].
 pub fn from_v3(tx: wire::BroadcastedTransaction) -> Result<Transaction, ChainError> {
     match tx {
         wire::BroadcastedTransaction::Invoke(tx) => Ok(Transaction::InvokeV3(InvokeV3 {

@@ -5,9 +5,9 @@ use starknet_core::types as wire;
 use crate::block::L1DataAvailabilityMode;
 use crate::receipt::FeeUnit;
 use crate::{
-    BlockHeader, ChainError, DataAvailabilityMode, DeclareV1, DeployAccountV1, DeployAccountV3,
-    ExecutionStatus, Felt, InvokeV1, InvokeV3, Receipt, ResourceBounds, ResourceBoundsMapping,
-    StateDiff, Transaction, TransactionKind,
+    BlockHeader, ChainError, DataAvailabilityMode, DeclareV1, DeclareV3, DeployAccountV1,
+    DeployAccountV3, ExecutionStatus, Felt, InvokeV1, InvokeV3, Receipt, ResourceBounds,
+    ResourceBoundsMapping, StateDiff, Transaction, TransactionKind,
 };
 
 /// Resource bounds to the wire. A pre-0.13.4 transaction without an L1 data gas bound shows a
@@ -115,6 +115,22 @@ pub fn transaction_to_rpc(tx: &Transaction, transaction_hash: Felt) -> wire::Tra
                 class_hash: tx.class_hash,
             }))
         }
+        Transaction::DeclareV3(tx) => {
+            wire::Transaction::Declare(wire::DeclareTransaction::V3(wire::DeclareTransactionV3 {
+                transaction_hash,
+                sender_address: tx.sender_address,
+                compiled_class_hash: tx.compiled_class_hash,
+                signature: tx.signature.clone(),
+                nonce: tx.nonce,
+                class_hash: tx.class_hash,
+                resource_bounds: resource_bounds_to_rpc(&tx.resource_bounds),
+                tip: tx.tip,
+                paymaster_data: tx.paymaster_data.clone(),
+                account_deployment_data: tx.account_deployment_data.clone(),
+                nonce_data_availability_mode: da_to_rpc(tx.nonce_data_availability_mode),
+                fee_data_availability_mode: da_to_rpc(tx.fee_data_availability_mode),
+            }))
+        }
     }
 }
 
@@ -201,9 +217,23 @@ pub fn transaction_from_rpc(tx: &wire::Transaction) -> Result<(Transaction, Felt
         wire::Transaction::Declare(wire::DeclareTransaction::V2(_)) => {
             return Err(unsupported("DECLARE", 2));
         }
-        wire::Transaction::Declare(wire::DeclareTransaction::V3(_)) => {
-            return Err(unsupported("DECLARE", 3));
-        }
+        wire::Transaction::Declare(wire::DeclareTransaction::V3(tx)) => (
+            Transaction::DeclareV3(DeclareV3 {
+                sender_address: tx.sender_address,
+                class_hash: tx.class_hash,
+                compiled_class_hash: tx.compiled_class_hash,
+                signature: tx.signature.clone(),
+                nonce: tx.nonce,
+                resource_bounds: resource_bounds_from_rpc(&tx.resource_bounds),
+                tip: tx.tip,
+                paymaster_data: tx.paymaster_data.clone(),
+                account_deployment_data: tx.account_deployment_data.clone(),
+                nonce_data_availability_mode: da_from_rpc(tx.nonce_data_availability_mode),
+                fee_data_availability_mode: da_from_rpc(tx.fee_data_availability_mode),
+                is_query: false,
+            }),
+            tx.transaction_hash,
+        ),
         wire::Transaction::L1Handler(_) => return Err(unsupported("L1_HANDLER", 0)),
         wire::Transaction::Deploy(_) => return Err(unsupported("DEPLOY", 0)),
     })
@@ -385,6 +415,21 @@ pub fn transaction_content(tx: &Transaction) -> wire::TransactionContent {
                 signature: t.signature.clone(),
                 nonce: t.nonce,
                 class_hash: t.class_hash,
+            },
+        )),
+        Transaction::DeclareV3(t) => Content::Declare(wire::DeclareTransactionContent::V3(
+            wire::DeclareTransactionV3Content {
+                sender_address: t.sender_address,
+                compiled_class_hash: t.compiled_class_hash,
+                signature: t.signature.clone(),
+                nonce: t.nonce,
+                class_hash: t.class_hash,
+                resource_bounds: resource_bounds_to_rpc(&t.resource_bounds),
+                tip: t.tip,
+                paymaster_data: t.paymaster_data.clone(),
+                account_deployment_data: t.account_deployment_data.clone(),
+                nonce_data_availability_mode: da_to_rpc(t.nonce_data_availability_mode),
+                fee_data_availability_mode: da_to_rpc(t.fee_data_availability_mode),
             },
         )),
     }

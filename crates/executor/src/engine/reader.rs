@@ -99,25 +99,35 @@ impl BlockifierStateReader for Reader<'_> {
         if self.read(self.state.compiled_class_hash(class_hash.0))?.is_none() {
             return Err(BlockifierStateError::UndeclaredClassHash(class_hash));
         }
-        let class = match self.classes.class(class_hash.0) {
-            Ok(Some(class)) => class,
-            Ok(None) => {
-                return self
-                    .fail(ExecutorError::MissingClassDefinition { class_hash: class_hash.0 });
-            }
+        let runnable = match self.classes.class(class_hash.0) {
+            Ok(Some(class)) => runnable_class(&class),
+            Ok(None) => match self.classes.sierra_class(class_hash.0) {
+                Ok(Some(class)) => class.runnable(),
+                Ok(None) => {
+                    return self
+                        .fail(ExecutorError::MissingClassDefinition { class_hash: class_hash.0 });
+                }
+                Err(error) => return self.fail(error),
+            },
             Err(error) => return self.fail(error),
         };
-        let runnable = runnable_class(&class);
         self.runnable.borrow_mut().insert(class_hash.0, runnable.clone());
         Ok(runnable)
     }
 
-    /// Zero for every class: each class this chain runs today is a Cairo 0 class, whose
-    /// compiled class hash is 0 for the protocol (blockifier then never treats it as a Cairo 1
-    /// class to migrate). The state's own commitment to a Cairo 0 class's code, which the OS
-    /// checks, is this chain's and is not blockifier's business.
-    fn get_compiled_class_hash(&self, _class_hash: ClassHash) -> StateResult<CompiledClassHash> {
-        Ok(CompiledClassHash(Felt::ZERO))
+    /// For a Sierra class, the compiled class hash the state commits to (the Blake2s hash: this
+    /// chain declares with it, so blockifier never migrates a class). Zero for a Cairo 0 class,
+    /// as for the protocol (blockifier then never treats it as a Cairo 1 class to migrate); the
+    /// state's own commitment to a Cairo 0 class's code, which the OS checks, is this chain's and
+    /// is not blockifier's business.
+    fn get_compiled_class_hash(&self, class_hash: ClassHash) -> StateResult<CompiledClassHash> {
+        match self.classes.sierra_class(class_hash.0) {
+            Ok(Some(_)) => self
+                .read(self.state.compiled_class_hash(class_hash.0))
+                .map(|hash| CompiledClassHash(hash.unwrap_or(Felt::ZERO))),
+            Ok(None) => Ok(CompiledClassHash(Felt::ZERO)),
+            Err(error) => self.fail(error),
+        }
     }
 
     fn get_compiled_class_hash_v2(

@@ -4,9 +4,11 @@ use std::sync::Arc;
 
 use blockifier::transaction::account_transaction::{AccountTransaction, ExecutionFlags};
 use chain::resource::{DataAvailabilityMode, ResourceBounds as ChainBounds, ResourceBoundsMapping};
-use chain::{DeclareV1, DeployAccountV1, DeployAccountV3, Felt, InvokeV1, InvokeV3, Transaction};
+use chain::{
+    DeclareV1, DeclareV3, DeployAccountV1, DeployAccountV3, Felt, InvokeV1, InvokeV3, Transaction,
+};
 use starknet_api::block::GasPrice;
-use starknet_api::core::{ClassHash, Nonce};
+use starknet_api::core::{ClassHash, CompiledClassHash, Nonce};
 use starknet_api::data_availability::DataAvailabilityMode as ApiDaMode;
 use starknet_api::executable_transaction as executable;
 use starknet_api::execution_resources::GasAmount;
@@ -158,6 +160,56 @@ pub(crate) fn account_transaction(
                 }),
                 tx_hash,
                 class_info: class_info(class)?,
+            })
+        }
+        Transaction::DeclareV3(DeclareV3 {
+            sender_address,
+            class_hash,
+            compiled_class_hash,
+            signature,
+            nonce,
+            resource_bounds,
+            tip,
+            paymaster_data,
+            account_deployment_data,
+            nonce_data_availability_mode,
+            fee_data_availability_mode,
+            ..
+        }) => {
+            let class =
+                tx.declared_sierra_class.as_ref().ok_or(ExecutorError::DeclaredClassMismatch {
+                    declared: *class_hash,
+                    actual: None,
+                })?;
+            if class.class_hash() != *class_hash {
+                return Err(ExecutorError::DeclaredClassMismatch {
+                    declared: *class_hash,
+                    actual: Some(class.class_hash()),
+                });
+            }
+            if class.compiled_class_hash() != *compiled_class_hash {
+                return Err(ExecutorError::CompiledClassHashMismatch {
+                    class_hash: *class_hash,
+                    declared: *compiled_class_hash,
+                    actual: class.compiled_class_hash(),
+                });
+            }
+            executable::AccountTransaction::Declare(executable::DeclareTransaction {
+                tx: api::DeclareTransaction::V3(api::DeclareTransactionV3 {
+                    resource_bounds: bounds(resource_bounds),
+                    tip: Tip(*tip),
+                    signature: signature_of(signature),
+                    nonce: Nonce(*nonce),
+                    class_hash: ClassHash(*class_hash),
+                    compiled_class_hash: CompiledClassHash(*compiled_class_hash),
+                    sender_address: address(*sender_address).map_err(invalid)?,
+                    nonce_data_availability_mode: da_mode(*nonce_data_availability_mode),
+                    fee_data_availability_mode: da_mode(*fee_data_availability_mode),
+                    paymaster_data: PaymasterData(paymaster_data.clone()),
+                    account_deployment_data: AccountDeploymentData(account_deployment_data.clone()),
+                }),
+                tx_hash,
+                class_info: class.class_info()?,
             })
         }
     };

@@ -221,3 +221,30 @@ pub fn peak_rss_bytes(child: &Child) -> u64 {
     let kib: u64 = line.split_whitespace().nth(1).unwrap().parse().unwrap();
     kib * 1024
 }
+
+/// A Sierra class compiled by the official Cairo compiler, from the test data that the
+/// `cairo-lang-starknet` crate (a dependency of blockifier, fetched by cargo with this
+/// workspace) ships: `name` is a file stem of its `test_data/`, e.g.
+/// `hello_starknet__hello_starknet`. Returns the `.contract_class.json` and, if shipped, the
+/// `.compiled_contract_class.json` the compiler wrote beside it.
+pub fn cairo_lang_test_class(name: &str) -> (String, Option<String>) {
+    let output = Command::new(env!("CARGO"))
+        .args(["metadata", "--format-version", "1", "--offline"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("cargo metadata runs");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let metadata: Value = serde_json::from_slice(&output.stdout).expect("cargo metadata JSON");
+    let manifest = metadata["packages"]
+        .as_array()
+        .and_then(|packages| packages.iter().find(|p| p["name"] == "cairo-lang-starknet"))
+        .and_then(|package| package["manifest_path"].as_str())
+        .expect("cairo-lang-starknet is in the dependency graph")
+        .to_owned();
+    let dir = Path::new(&manifest).parent().expect("a crate directory").join("test_data");
+    let sierra = std::fs::read_to_string(dir.join(format!("{name}.contract_class.json")))
+        .expect("the crate ships the class");
+    let casm =
+        std::fs::read_to_string(dir.join(format!("{name}.compiled_contract_class.json"))).ok();
+    (sierra, casm)
+}

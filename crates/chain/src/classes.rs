@@ -14,8 +14,8 @@ use std::io::Read;
 use std::sync::Arc;
 
 use serde_json::{Value, json};
-use starknet_core::types::CompressedLegacyContractClass;
 use starknet_core::types::contract::legacy::LegacyContractClass;
+use starknet_core::types::{CompressedLegacyContractClass, FlattenedSierraClass};
 
 use crate::Felt;
 
@@ -41,6 +41,34 @@ impl DeclaredClass {
             .map_err(|error| InvalidClass(format!("cannot hash class: {error}")))?;
         Ok(DeclaredClass { class_hash, class: Arc::new(class) })
     }
+}
+
+/// A class definition of either kind, as a node stores and serves it.
+#[derive(Clone, Debug)]
+pub enum ContractClass {
+    /// A deprecated (Cairo 0) class, as the compiler wrote it.
+    Legacy(Arc<LegacyContractClass>),
+    /// A Sierra (Cairo 1) class, as `starknet_getClass` and DECLARE v3 carry it.
+    Sierra(Arc<FlattenedSierraClass>),
+}
+
+/// Holds a Sierra class to `limits` before anything compiles it: the Sierra program against
+/// `max_bytecode_felts` and the whole class as JSON (program, ABI, entry points) against
+/// `max_class_bytes`.
+pub fn check_sierra_within(
+    class: &FlattenedSierraClass,
+    limits: &ClassLimits,
+) -> Result<(), ClassTooLarge> {
+    let felts = class.sierra_program.len();
+    if felts > limits.max_bytecode_felts {
+        return Err(ClassTooLarge::Bytecode { felts, limit: limits.max_bytecode_felts });
+    }
+    // The request that carried the class already bounds its size; this is the gateway's limit.
+    let bytes = serde_json::to_vec(class).map_or(usize::MAX, |json| json.len());
+    if bytes > limits.max_class_bytes {
+        return Err(ClassTooLarge::Bytes { limit: limits.max_class_bytes });
+    }
+    Ok(())
 }
 
 /// Parses a compiler-output JSON (`starknet-compile-deprecated`) and hashes it.

@@ -156,6 +156,13 @@ pub struct DeclareV3 {
     pub is_query: bool,
 }
 
+impl DeclareV3 {
+    /// The version felt as signed: 3, or `2^128 + 3` for a query.
+    pub fn version_felt(&self) -> Felt {
+        version_felt(3, self.is_query)
+    }
+}
+
 /// A transaction of any accepted type and version.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Transaction {
@@ -286,16 +293,6 @@ impl Transaction {
             Transaction::DeployAccountV3(tx) => tx.nonce,
             Transaction::DeclareV1(tx) => tx.nonce,
             Transaction::DeclareV3(tx) => tx.nonce,
-        }
-    }
-
-    /// The class a DECLARE declares: `(class_hash, compiled_class_hash)` for DECLARE v3, the
-    /// class hash alone for DECLARE v1 (whose compiled class hash this chain derives itself).
-    pub fn declared_class_hash(&self) -> Option<Felt> {
-        match self {
-            Transaction::DeclareV1(tx) => Some(tx.class_hash),
-            Transaction::DeclareV3(tx) => Some(tx.class_hash),
-            _ => None,
         }
     }
 

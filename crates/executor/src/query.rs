@@ -3,7 +3,7 @@
 //! state that is dropped.
 
 use chain::receipt::FeeUnit;
-use chain::{Felt, StateDiff, Transaction};
+use chain::{Felt, StateDiff};
 use state::StateReader;
 
 use crate::engine::run::{EngineBlock, Mode};
@@ -72,8 +72,8 @@ pub fn estimate_fee(
     let gas = &execution.receipt.execution_resources;
     let (l1_gas, l1_data_gas, l2_gas) = (gas.l1_gas, gas.l1_data_gas, gas.l2_gas);
     let prices = &block.gas_prices;
-    let (unit, l1_gas_price, l1_data_gas_price, l2_gas_price) = match tx.transaction {
-        Transaction::InvokeV3(_) | Transaction::DeployAccountV3(_) => (
+    let (unit, l1_gas_price, l1_data_gas_price, l2_gas_price) = match tx.transaction.version() {
+        3 => (
             FeeUnit::Fri,
             prices.l1_gas_price_fri,
             prices.l1_data_gas_price_fri,

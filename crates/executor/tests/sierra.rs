@@ -10,6 +10,7 @@ use std::sync::Arc;
 use chain::resource::{ResourceBounds, ResourceBoundsMapping};
 use chain::{DeclareV3, Felt, InvokeV3, Transaction};
 use common::*;
+use e2e::cairo_lang_test_class;
 use executor::{ExecutableTransaction, ExecutorError, SierraClass};
 use starknet_core::types::FlattenedSierraClass;
 use starknet_core::types::contract::{CompiledClass, SierraClass as CompilerOutput};

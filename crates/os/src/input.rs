@@ -59,7 +59,8 @@ pub struct TransactionInput {
 
 impl TransactionInput {
     /// The OS's view of an INVOKE or DEPLOY_ACCOUNT (v1 or v3) or a DECLARE v1 (with its
-    /// class); `None` for query-only transactions and a DECLARE without its class.
+    /// class); `None` for query-only transactions, a DECLARE v1 without its class and a
+    /// DECLARE v3 (Sierra classes: not run by this OS).
     pub fn from_transaction(tx: &ExecutableTransaction) -> Option<Self> {
         let transaction = &tx.transaction;
         if transaction.is_query() {
@@ -120,6 +121,8 @@ impl TransactionInput {
                     .ok()?,
                 ..TransactionInput::default()
             },
+            // The OS runs Cairo 0 classes only (the Cairo 1 OS is issue 15).
+            Transaction::DeclareV3(_) => return None,
         };
         Some(TransactionInput {
             sender_address: transaction.sender_address(),

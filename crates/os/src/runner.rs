@@ -172,7 +172,7 @@ pub fn prepare_block<B: Backend>(
             TransactionInput::from_transaction(tx).ok_or(OsError::UnsupportedTransaction {
                 index,
                 hash,
-                what: "query-only transactions or a DECLARE without its class",
+                what: "query-only transactions, a DECLARE without its class or DECLARE v3 (Sierra)",
             })?;
         // The calls the OS runs, in the executor's order: INVOKE `__validate__`, `__execute__`
         // (not for a reverted one: the OS then only bumps the nonce and validates),

@@ -1,15 +1,20 @@
 //! The adapter from this crate's [`BlockExecutor`] trait to the real executor (the `executor`
-//! crate: blockifier, on Cairo 0 classes today).
+//! crate: blockifier, on Cairo 0 and Sierra classes).
 //!
 //! It translates the node's [`StateView`] into the executor's `state::StateReader` and
-//! `ClassProvider`, keeps the loaded (cairo-vm parsed) classes in a cache, and sorts the
+//! `ClassProvider`, keeps the loaded classes (Cairo 0 parsed for cairo-vm, Sierra compiled to
+//! CASM) in a cache, and sorts the
 //! executor's errors into rejections (the transaction's fault) and failures of the node.
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
 use chain::Felt;
-use executor::{BlockContext, ClassProvider, DeprecatedClass, Executor, ExecutorError};
+use chain::classes::ContractClass;
+use executor::{
+    BlockContext, ClassProvider, DeprecatedClass, Executor, ExecutorError, SierraClass,
+};
+use starknet_core::types::FlattenedSierraClass;
 use state::{StateError, StateReader};
 
 use crate::SequencerError;
@@ -24,6 +29,8 @@ pub struct CairoExecutor {
     executor: Executor,
     /// Classes parsed for cairo-vm, by hash (parsing a program takes milliseconds).
     loaded: RwLock<HashMap<Felt, Arc<DeprecatedClass>>>,
+    /// Sierra classes compiled to CASM, by hash (compiling takes milliseconds to seconds).
+    compiled: RwLock<HashMap<Felt, Arc<SierraClass>>>,
 }
 
 impl CairoExecutor {
@@ -34,7 +41,11 @@ impl CairoExecutor {
 
     /// An executor with `config`'s limits ([`crate::NodeConfig::executor_config`]).
     pub fn with_config(config: executor::ExecutorConfig) -> Self {
-        CairoExecutor { executor: Executor::new(config), loaded: RwLock::default() }
+        CairoExecutor {
+            executor: Executor::new(config),
+            loaded: RwLock::default(),
+            compiled: RwLock::default(),
+        }
     }
 
     fn cached(&self, class_hash: &Felt) -> Option<Arc<DeprecatedClass>> {
@@ -54,15 +65,40 @@ impl CairoExecutor {
         Ok(class)
     }
 
+    fn compiled(&self, class_hash: &Felt) -> Option<Arc<SierraClass>> {
+        self.compiled.read().unwrap_or_else(|p| p.into_inner()).get(class_hash).cloned()
+    }
+
+    /// A stored Sierra class, compiled once (its hash is trusted: it is the key it was stored
+    /// under, checked when it was declared).
+    fn compile(
+        &self,
+        class_hash: Felt,
+        definition: Arc<FlattenedSierraClass>,
+    ) -> Result<Arc<SierraClass>, ExecutorError> {
+        if let Some(class) = self.compiled(&class_hash) {
+            return Ok(class);
+        }
+        let class = Arc::new(SierraClass::compile(definition)?);
+        self.compiled.write().unwrap_or_else(|p| p.into_inner()).insert(class_hash, class.clone());
+        Ok(class)
+    }
+
     fn transaction(
         &self,
         tx: &ExecutableTransaction,
     ) -> Result<executor::ExecutableTransaction, SequencerError> {
-        // A DECLARE's class is parsed for this run only: the cache keeps declared classes, and
-        // a submission refused by its signature must not grow it.
-        let declared_class = match (&tx.declared_class, &tx.transaction) {
-            (Some(definition), chain::Transaction::DeclareV1(declare)) => {
-                Some(match self.cached(&declare.class_hash) {
+        // A DECLARE's class is loaded for this run only: the caches keep declared classes, and
+        // a submission refused by its signature must not grow them.
+        let mut executable = executor::ExecutableTransaction {
+            transaction: tx.transaction.clone(),
+            transaction_hash: tx.transaction_hash,
+            declared_class: None,
+            declared_sierra_class: None,
+        };
+        match (&tx.declared_class, &tx.transaction) {
+            (Some(ContractClass::Legacy(definition)), chain::Transaction::DeclareV1(declare)) => {
+                executable.declared_class = Some(match self.cached(&declare.class_hash) {
                     Some(class) => class,
                     None => Arc::new(
                         DeprecatedClass::from_legacy_with_hash(
@@ -71,15 +107,31 @@ impl CairoExecutor {
                         )
                         .map_err(|error| SequencerError::InvalidClass(error.to_string()))?,
                     ),
-                })
+                });
             }
-            _ => None,
-        };
-        Ok(executor::ExecutableTransaction {
-            transaction: tx.transaction.clone(),
-            transaction_hash: tx.transaction_hash,
-            declared_class,
-        })
+            (Some(ContractClass::Sierra(definition)), chain::Transaction::DeclareV3(declare)) => {
+                executable.declared_sierra_class = Some(match self.compiled(&declare.class_hash) {
+                    Some(class) => class,
+                    // A class that does not compile is refused as the gateway refuses it
+                    // (COMPILATION_FAILED), before any Cairo runs.
+                    None => Arc::new(
+                        SierraClass::compile(definition.clone())
+                            .map_err(|error| SequencerError::InvalidClass(error.to_string()))?,
+                    ),
+                });
+                let compiled =
+                    executable.declared_sierra_class.as_ref().map(|c| c.compiled_class_hash());
+                if compiled != Some(declare.compiled_class_hash) {
+                    return Err(SequencerError::CompiledClassHashMismatch {
+                        class_hash: declare.class_hash,
+                        declared: declare.compiled_class_hash,
+                        actual: compiled.unwrap_or_default(),
+                    });
+                }
+            }
+            _ => {}
+        }
+        Ok(executable)
     }
 }
 
@@ -89,6 +141,23 @@ struct Reader<'a> {
     executor: &'a CairoExecutor,
     /// DECLARE's class: known to the provider, declared only once the transaction runs.
     declaring: Option<Arc<DeprecatedClass>>,
+    /// DECLARE v3's class, likewise.
+    declaring_sierra: Option<Arc<SierraClass>>,
+}
+
+impl<'a> Reader<'a> {
+    fn new(
+        view: &'a dyn StateView,
+        executor: &'a CairoExecutor,
+        tx: &executor::ExecutableTransaction,
+    ) -> Self {
+        Reader {
+            view,
+            executor,
+            declaring: tx.declared_class.clone(),
+            declaring_sierra: tx.declared_sierra_class.clone(),
+        }
+    }
 }
 
 fn state_error(error: SequencerError) -> StateError {
@@ -109,14 +178,22 @@ impl StateReader for Reader<'_> {
     }
 
     fn compiled_class_hash(&self, class_hash: Felt) -> Result<Option<Felt>, StateError> {
-        let Some(definition) = self.view.class(class_hash).map_err(state_error)? else {
-            return Ok(None);
+        let corrupt = |error: ExecutorError| StateError::Corrupt {
+            table: "classes",
+            detail: error.to_string(),
         };
-        let class = self
-            .executor
-            .load(class_hash, definition)
-            .map_err(|error| StateError::Corrupt { table: "classes", detail: error.to_string() })?;
-        Ok(Some(class.compiled_class_hash()))
+        Ok(match self.view.class(class_hash).map_err(state_error)? {
+            None => None,
+            Some(ContractClass::Legacy(definition)) => Some(
+                self.executor.load(class_hash, definition).map_err(corrupt)?.compiled_class_hash(),
+            ),
+            Some(ContractClass::Sierra(definition)) => Some(
+                self.executor
+                    .compile(class_hash, definition)
+                    .map_err(corrupt)?
+                    .compiled_class_hash(),
+            ),
+        })
     }
 }
 
@@ -126,8 +203,23 @@ impl ClassProvider for Reader<'_> {
             return Ok(Some(class.clone()));
         }
         match self.view.class(class_hash).map_err(|e| ExecutorError::State(state_error(e)))? {
-            Some(definition) => self.executor.load(class_hash, definition).map(Some),
-            None => Ok(None),
+            Some(ContractClass::Legacy(definition)) => {
+                self.executor.load(class_hash, definition).map(Some)
+            }
+            _ => Ok(None),
+        }
+    }
+
+    fn sierra_class(&self, class_hash: Felt) -> Result<Option<Arc<SierraClass>>, ExecutorError> {
+        let declaring = self.declaring_sierra.as_ref();
+        if let Some(class) = declaring.filter(|c| c.class_hash() == class_hash) {
+            return Ok(Some(class.clone()));
+        }
+        match self.view.class(class_hash).map_err(|e| ExecutorError::State(state_error(e)))? {
+            Some(ContractClass::Sierra(definition)) => {
+                self.executor.compile(class_hash, definition).map(Some)
+            }
+            _ => Ok(None),
         }
     }
 }
@@ -159,7 +251,7 @@ impl BlockExecutor for CairoExecutor {
         transaction: &ExecutableTransaction,
     ) -> Result<Result<(), ExecutionFailure>, SequencerError> {
         let tx = self.transaction(transaction)?;
-        let reader = Reader { view: state, executor: self, declaring: tx.declared_class.clone() };
+        let reader = Reader::new(state, self, &tx);
         match self.executor.validate(&context(block), &reader, &reader, &tx) {
             Ok(()) => Ok(Ok(())),
             Err(error) => verdict(error).map(Err),
@@ -179,7 +271,7 @@ impl BlockExecutor for CairoExecutor {
             }
             Err(error) => return Err(error),
         };
-        let reader = Reader { view: state, executor: self, declaring: tx.declared_class.clone() };
+        let reader = Reader::new(state, self, &tx);
         match self.executor.execute_transaction(&context(block), &reader, &reader, &tx) {
             Ok(execution) => Ok(TransactionOutcome::Included {
                 receipt: execution.receipt,
@@ -203,7 +295,8 @@ impl BlockExecutor for CairoExecutor {
         selector: Felt,
         calldata: &[Felt],
     ) -> Result<Result<Vec<Felt>, ExecutionFailure>, SequencerError> {
-        let reader = Reader { view: state, executor: self, declaring: None };
+        let reader =
+            Reader { view: state, executor: self, declaring: None, declaring_sierra: None };
         let ctx = context(block);
         match self.executor.call(&ctx, &reader, &reader, contract_address, selector, calldata) {
             Ok(data) => Ok(Ok(data)),
@@ -222,7 +315,7 @@ impl BlockExecutor for CairoExecutor {
         skip_validate: bool,
     ) -> Result<Result<FeeEstimate, ExecutionFailure>, SequencerError> {
         let tx = self.transaction(transaction)?;
-        let reader = Reader { view: state, executor: self, declaring: tx.declared_class.clone() };
+        let reader = Reader::new(state, self, &tx);
         match self.executor.estimate_fee(&context(block), &reader, &reader, &tx, skip_validate) {
             Ok(estimate) => Ok(Ok(FeeEstimate {
                 l1_gas_consumed: estimate.l1_gas,

@@ -45,6 +45,11 @@ pub enum SequencerError {
     /// A declared class over a size limit (`max_class_bytes`, `max_bytecode_felts`).
     #[error("{0}")]
     ClassTooLarge(#[from] chain::classes::ClassTooLarge),
+    /// A DECLARE v3 whose compiled class hash is not that of the CASM its class compiles to.
+    #[error(
+        "DECLARE of {class_hash:#x} names compiled class hash {declared:#x}, but the class compiles to {actual:#x}"
+    )]
+    CompiledClassHashMismatch { class_hash: Felt, declared: Felt, actual: Felt },
     /// The class is already declared.
     #[error("class {0:#x} is already declared")]
     ClassAlreadyDeclared(Felt),

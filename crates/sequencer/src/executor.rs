@@ -5,10 +5,8 @@
 //! `executor` crate, blockifier underneath) be plugged in by one adapter.
 //! Every method is CPU work: callers run it on blocking threads, never on tokio workers.
 
-use std::sync::Arc;
-
+use chain::classes::ContractClass;
 use chain::{ChainId, Felt, GasPrices, Receipt, StateDiff, Transaction};
-use starknet_core::types::contract::legacy::LegacyContractClass;
 
 use crate::SequencerError;
 
@@ -22,7 +20,7 @@ pub trait StateView: Send + Sync {
     /// Class hash of the contract at `address` (0 if none is deployed).
     fn class_hash_at(&self, address: Felt) -> Result<Felt, SequencerError>;
     /// The definition of a declared class, or `None` if it is not declared.
-    fn class(&self, class_hash: Felt) -> Result<Option<Arc<LegacyContractClass>>, SequencerError>;
+    fn class(&self, class_hash: Felt) -> Result<Option<ContractClass>, SequencerError>;
 }
 
 /// The block a transaction executes in (what the `get_block_*` syscalls and fees see).
@@ -47,8 +45,9 @@ pub struct ExecutableTransaction {
     pub transaction: Transaction,
     /// Its hash on this chain.
     pub transaction_hash: Felt,
-    /// For DECLARE v1: the class being declared (its hash is the transaction's `class_hash`).
-    pub declared_class: Option<Arc<LegacyContractClass>>,
+    /// For DECLARE: the class being declared (its hash is the transaction's `class_hash`): a
+    /// Cairo 0 class for v1, a Sierra class for v3.
+    pub declared_class: Option<ContractClass>,
 }
 
 /// What executing one transaction gave.

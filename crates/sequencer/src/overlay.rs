@@ -2,10 +2,9 @@
 //! changes of the block under construction on top.
 
 use std::collections::HashMap;
-use std::sync::Arc;
 
+use chain::classes::ContractClass;
 use chain::{Felt, StateDiff};
-use starknet_core::types::contract::legacy::LegacyContractClass;
 
 use crate::SequencerError;
 use crate::executor::StateView;
@@ -18,7 +17,7 @@ pub struct OverlayState<'a> {
     /// Changes of the transactions already executed in the block under construction.
     pub pending: StateDiff,
     /// Classes declared by those transactions.
-    pub pending_classes: HashMap<Felt, Arc<LegacyContractClass>>,
+    pub pending_classes: HashMap<Felt, ContractClass>,
 }
 
 impl<'a> OverlayState<'a> {
@@ -57,7 +56,7 @@ impl StateView for OverlayState<'_> {
         self.store.class_hash_at(&address, self.block)
     }
 
-    fn class(&self, class_hash: Felt) -> Result<Option<Arc<LegacyContractClass>>, SequencerError> {
+    fn class(&self, class_hash: Felt) -> Result<Option<ContractClass>, SequencerError> {
         if let Some(class) = self.pending_classes.get(&class_hash) {
             return Ok(Some(class.clone()));
         }

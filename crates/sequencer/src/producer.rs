@@ -3,10 +3,9 @@
 //! the block. CPU work: call it from a blocking thread.
 
 use std::collections::HashSet;
-use std::sync::Arc;
 
+use chain::classes::ContractClass;
 use chain::{Felt, Receipt, Transaction};
-use starknet_core::types::contract::legacy::LegacyContractClass;
 use tracing::{debug, info, warn};
 
 use crate::SequencerError;
@@ -23,10 +22,11 @@ impl Node {
         transaction_hash: Felt,
     ) -> Result<ExecutableTransaction, SequencerError> {
         let declared_class = match &transaction {
-            Transaction::DeclareV1(declare) => Some(
+            Transaction::DeclareV1(chain::DeclareV1 { class_hash, .. })
+            | Transaction::DeclareV3(chain::DeclareV3 { class_hash, .. }) => Some(
                 self.store
-                    .class(&declare.class_hash, true)?
-                    .ok_or(SequencerError::ClassNotFound(declare.class_hash))?,
+                    .class(class_hash, true)?
+                    .ok_or(SequencerError::ClassNotFound(*class_hash))?,
             ),
             _ => None,
         };
@@ -48,7 +48,7 @@ impl Node {
 
         let mut overlay = OverlayState::new(&self.store, parent.header.block_number);
         let mut included: Vec<(Transaction, Receipt)> = Vec::new();
-        let mut declared: Vec<(Felt, Arc<LegacyContractClass>)> = Vec::new();
+        let mut declared: Vec<(Felt, ContractClass)> = Vec::new();
         let mut rejected: Vec<(Felt, String)> = Vec::new();
         let mut taken: HashSet<Felt> = HashSet::new();
         let step_budget = self.config.max_block_steps;
@@ -84,14 +84,22 @@ impl Node {
                         break;
                     }
                     block_steps += steps;
-                    if let (Some(class), Transaction::DeclareV1(declare), true) =
-                        (&executable.declared_class, &executable.transaction, receipt.succeeded())
-                    {
-                        // A succeeded DECLARE declares its class, whether or not the executor
-                        // lists it in the transaction's diff.
-                        state_diff.deprecated_declared_classes.insert(declare.class_hash);
-                        overlay.pending_classes.insert(declare.class_hash, class.clone());
-                        declared.push((declare.class_hash, class.clone()));
+                    if let (Some(class), true) = (&executable.declared_class, receipt.succeeded()) {
+                        // A succeeded DECLARE declares its class. A Cairo 0 one is listed here
+                        // whether or not the executor lists it in the transaction's diff; a
+                        // Sierra one is in the diff with its compiled class hash.
+                        let class_hash = match &executable.transaction {
+                            Transaction::DeclareV1(declare) => {
+                                state_diff.deprecated_declared_classes.insert(declare.class_hash);
+                                Some(declare.class_hash)
+                            }
+                            Transaction::DeclareV3(declare) => Some(declare.class_hash),
+                            _ => None,
+                        };
+                        if let Some(class_hash) = class_hash {
+                            overlay.pending_classes.insert(class_hash, class.clone());
+                            declared.push((class_hash, class.clone()));
+                        }
                     }
                     overlay.pending.merge(&state_diff);
                     included.push((executable.transaction, receipt));
@@ -106,9 +114,12 @@ impl Node {
         let diff = effective_diff(overlay.pending, &self.store, parent.header.block_number)?;
         let (old_root, new_root) = match &self.commitment {
             Some(commitment) => {
-                let compiled = crate::classes::compiled_class_hashes(
-                    declared.iter().map(|(class_hash, class)| (*class_hash, class.as_ref())),
-                )?;
+                let compiled = crate::classes::compiled_class_hashes(declared.iter().filter_map(
+                    |(class_hash, class)| match class {
+                        ContractClass::Legacy(class) => Some((*class_hash, class.as_ref())),
+                        ContractClass::Sierra(_) => None,
+                    },
+                ))?;
                 let roots = commitment.commit_block_with_classes(number, &diff, &compiled)?;
                 (parent.header.state_root, roots.global_root())
             }

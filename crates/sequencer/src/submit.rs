@@ -1,14 +1,11 @@
 //! Admission of submitted transactions: hash, duplicate and nonce checks, validation by the
 //! executor, then a durable write to the mempool before the caller gets the hash back.
 
-use std::sync::Arc;
-
+use chain::classes::ContractClass;
 use chain::{Felt, Transaction};
-use starknet_core::types::contract::legacy::LegacyContractClass;
 use tracing::debug;
 
 use crate::SequencerError;
-use crate::classes::DeclaredClass;
 use crate::executor::ExecutableTransaction;
 use crate::node::Node;
 use crate::overlay::OverlayState;
@@ -19,7 +16,7 @@ impl Node {
     pub fn submit(
         &self,
         transaction: Transaction,
-        class: Option<DeclaredClass>,
+        class: Option<ContractClass>,
     ) -> Result<Felt, SequencerError> {
         if transaction.is_query() {
             return Err(SequencerError::UnsupportedTransaction(
@@ -36,16 +33,20 @@ impl Node {
         self.check_admission(&account, nonce)?;
         let latest = self.latest_block()?.header.block_number;
         let limit = self.config.max_mempool_transactions;
-        if let Transaction::DeclareV1(declare) = &transaction
-            && self.store.class_declared_at(&declare.class_hash)?.is_some()
+        let declared_hash = match &transaction {
+            Transaction::DeclareV1(declare) => Some(declare.class_hash),
+            Transaction::DeclareV3(declare) => Some(declare.class_hash),
+            _ => None,
+        };
+        if let Some(class_hash) = declared_hash
+            && self.store.class_declared_at(&class_hash)?.is_some()
         {
-            return Err(SequencerError::ClassAlreadyDeclared(declare.class_hash));
+            return Err(SequencerError::ClassAlreadyDeclared(class_hash));
         }
-        let declared: Option<Arc<LegacyContractClass>> = class.map(|class| class.class);
         let executable = ExecutableTransaction {
             transaction: transaction.clone(),
             transaction_hash: hash,
-            declared_class: declared.clone(),
+            declared_class: class,
         };
         let state = OverlayState::new(&self.store, latest);
         let block = self.pending_block_info()?;
@@ -70,12 +71,7 @@ impl Node {
             });
         }
         let record = mempool.new_record(hash, transaction);
-        let class_to_store = match (&record.transaction, &declared) {
-            (Transaction::DeclareV1(declare), Some(class)) => {
-                Some((declare.class_hash, class.as_ref()))
-            }
-            _ => None,
-        };
+        let class_to_store = declared_hash.zip(executable.declared_class.as_ref());
         self.store.put_mempool(&record, class_to_store)?;
         mempool.insert(record);
         drop(mempool);

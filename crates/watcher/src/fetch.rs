@@ -74,6 +74,21 @@ impl FetchedBlock {
                 reason: format!("block {block_number}: {error}"),
             })?;
 
+        // The executor runs Sierra classes, but the watcher does not fetch and compile them yet
+        // (issue 14): a block declaring one stops here with the reason, as before DECLARE v3
+        // could be parsed at all.
+        if let Some((_, hash)) =
+            transactions.iter().find(|(tx, _)| matches!(tx, Transaction::DeclareV3(_)))
+        {
+            return Err(WatcherError::Malformed {
+                method: "starknet_getBlockWithTxs",
+                reason: format!(
+                    "block {block_number}: transaction {hash:#x} is a DECLARE v3 (Sierra class), \
+                     which the watcher does not replay yet"
+                ),
+            });
+        }
+
         // Classes to run: those DECLAREd by the block's transactions and those its diff
         // declares (genesis declares without transactions).
         let mut wanted: BTreeSet<Felt> = claimed_diff.deprecated_declared_classes.clone();

@@ -113,10 +113,8 @@ pub(crate) fn execution(
         }
         _ => Vec::new(),
     };
-    let unit = match transaction {
-        Transaction::InvokeV3(_) | Transaction::DeployAccountV3(_) => FeeUnit::Fri,
-        _ => FeeUnit::Wei,
-    };
+    // v3 transactions pay in fri (STRK), v1 in wei.
+    let unit = if transaction.version() == 3 { FeeUnit::Fri } else { FeeUnit::Wei };
     // The receipt's resources are blockifier's: the calls' plus the OS's own per transaction.
     let total = resources_of(
         &info.receipt.resources.computation.total_extended_vm_resources().vm_resources,

@@ -225,33 +225,3 @@ impl Devnet {
         state::hash::global_root(roots.contracts_root, roots.classes_root)
     }
 }
-
-/// A Sierra class compiled by the official Cairo compiler, from the test data that the
-/// `cairo-lang-starknet` crate (a dependency of blockifier, fetched by cargo with this
-/// workspace) ships: `name` is a file stem of its `test_data/`, e.g.
-/// `hello_starknet__hello_starknet`. Returns the `.contract_class.json` and, if shipped, the
-/// `.compiled_contract_class.json` the compiler wrote beside it.
-pub fn cairo_lang_test_class(name: &str) -> (String, Option<String>) {
-    let output = std::process::Command::new(env!("CARGO"))
-        .args(["metadata", "--format-version", "1", "--offline"])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("cargo metadata runs");
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    let metadata: Value = serde_json::from_slice(&output.stdout).unwrap();
-    let manifest = metadata["packages"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|package| package["name"] == "cairo-lang-starknet")
-        .expect("cairo-lang-starknet is in the dependency graph")["manifest_path"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let dir = std::path::Path::new(&manifest).parent().unwrap().join("test_data");
-    let sierra = std::fs::read_to_string(dir.join(format!("{name}.contract_class.json")))
-        .expect("the crate ships the class");
-    let casm =
-        std::fs::read_to_string(dir.join(format!("{name}.compiled_contract_class.json"))).ok();
-    (sierra, casm)
-}

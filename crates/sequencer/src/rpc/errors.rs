@@ -41,6 +41,7 @@ pub fn from_node(error: SequencerError) -> ErrorObjectOwned {
         }
         E::ValidationFailure(reason) => StarknetError::ValidationFailure(reason),
         E::InvalidClass(reason) => StarknetError::CompilationFailed(reason),
+        E::CompiledClassHashMismatch { .. } => StarknetError::CompiledClassHashMismatch,
         E::ClassTooLarge(too_large) => {
             // The spec defines no data for CONTRACT_CLASS_SIZE_IS_TOO_LARGE; the limit goes in
             // it anyway (clients that map codes ignore it).

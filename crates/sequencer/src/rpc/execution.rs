@@ -7,11 +7,12 @@
 //! nonces, estimate as they would execute in one block). A failing transaction fails the
 //! request with its index.
 
+use chain::classes::{ContractClass, check_sierra_within};
 use chain::rpc::SpecVersion;
-use chain::rpc::broadcasted::{BroadcastedDeclareV1, BroadcastedTransaction, parse_broadcasted};
+use chain::rpc::broadcasted::{BroadcastedTransaction, parse_broadcasted};
 use chain::rpc::types::requests::CallRequest;
 use chain::rpc::types::{BlockId, SimulationFlagForEstimateFee};
-use chain::{Felt, Transaction};
+use chain::{DeclareV3, Felt, Transaction};
 use jsonrpsee::types::{ErrorObjectOwned, Params};
 use serde_json::Value;
 
@@ -66,42 +67,52 @@ pub fn parse_transaction(value: &Value) -> Result<BroadcastedTransaction, Sequen
     })
 }
 
-/// A parsed transaction in executable form: its hash and, for DECLARE v1, the rebuilt class.
+/// A parsed transaction in executable form: its hash and, for a DECLARE, its class (v1: rebuilt
+/// from its compressed form; v3: the Sierra class).
 pub fn executable(
     node: &Node,
     parsed: BroadcastedTransaction,
-) -> Result<(ExecutableTransaction, Option<DeclaredClass>), SequencerError> {
-    executable_with(node, parsed, |_| Ok(()))
+) -> Result<ExecutableTransaction, SequencerError> {
+    executable_with(node, parsed, |_, _| Ok(()))
 }
 
-/// [`executable`], running `before_hashing` on a DECLARE between the decompression of its class
-/// (held to the node's size limits, so bounded) and its hashing (time linear in the bytecode;
-/// the transaction hash, and so the signature, commits to the class hash).
+/// [`executable`], running `before_hashing(sender, nonce)` on a DECLARE between the size checks
+/// of its class (decompressed within the node's limits for v1, so bounded) and its hashing (time
+/// linear in the bytecode; the transaction hash, and so the signature, commits to the class
+/// hash). A DECLARE v3's class is compiled later, by the executor, once the rest passed.
 pub fn executable_with(
     node: &Node,
     parsed: BroadcastedTransaction,
-    before_hashing: impl FnOnce(&BroadcastedDeclareV1) -> Result<(), SequencerError>,
-) -> Result<(ExecutableTransaction, Option<DeclaredClass>), SequencerError> {
-    let (transaction, class): (Transaction, _) = match parsed {
+    before_hashing: impl FnOnce(Felt, Felt) -> Result<(), SequencerError>,
+) -> Result<ExecutableTransaction, SequencerError> {
+    let limits = node.config().class_limits();
+    let (transaction, declared_class) = match parsed {
         BroadcastedTransaction::Transaction(transaction) => (transaction, None),
         BroadcastedTransaction::DeclareV1(declare) => {
-            let limits = node.config().class_limits();
             let class = decompress_within(&declare.contract_class, &limits)?;
-            before_hashing(&declare)?;
+            before_hashing(declare.sender_address, declare.nonce)?;
             let class = DeclaredClass::new(class)?;
-            (declare.into_transaction(class.class_hash), Some(class))
+            (declare.into_transaction(class.class_hash), Some(ContractClass::Legacy(class.class)))
+        }
+        BroadcastedTransaction::DeclareV3(declare) => {
+            check_sierra_within(&declare.contract_class, &limits)?;
+            let tx = &declare.transaction;
+            before_hashing(tx.sender_address, tx.nonce)?;
+            let class_hash = declare.contract_class.class_hash();
+            let transaction =
+                Transaction::DeclareV3(DeclareV3 { class_hash, ..declare.transaction });
+            (transaction, Some(ContractClass::Sierra(declare.contract_class)))
         }
     };
     let transaction_hash = transaction.hash(node.config().chain_id);
-    let declared_class = class.as_ref().map(|class| class.class.clone());
-    Ok((ExecutableTransaction { transaction, transaction_hash, declared_class }, class))
+    Ok(ExecutableTransaction { transaction, transaction_hash, declared_class })
 }
 
 /// [`parse_transaction`] then [`executable`].
 pub fn executable_from_json(
     node: &Node,
     value: &Value,
-) -> Result<(ExecutableTransaction, Option<DeclaredClass>), SequencerError> {
+) -> Result<ExecutableTransaction, SequencerError> {
     executable(node, parse_transaction(value)?)
 }
 
@@ -133,7 +144,7 @@ pub fn estimate_fee(
     for (index, value) in transactions.iter().enumerate() {
         let failed =
             |reason: String| from_node(SequencerError::TransactionExecution { index, reason });
-        let (tx, _) = executable_from_json(node, value).map_err(|e| failed(e.to_string()))?;
+        let tx = executable_from_json(node, value).map_err(|e| failed(e.to_string()))?;
         // A client estimating its next transaction while earlier ones wait in the mempool signs
         // a nonce ahead of the block's: estimate as if those had executed.
         let sender = tx.transaction.sender_address();
@@ -147,17 +158,24 @@ pub fn estimate_fee(
             .map_err(from_node)?
             .map_err(|failure| failed(failure.reason))?;
         let mut diff = estimate.state_diff.clone();
-        if let (Some(class), Transaction::DeclareV1(declare)) =
-            (&tx.declared_class, &tx.transaction)
-        {
-            // As at block production: a DECLARE that ran declares its class for the rest.
-            diff.deprecated_declared_classes.insert(declare.class_hash);
-            state.pending_classes.insert(declare.class_hash, class.clone());
+        if let Some(class) = &tx.declared_class {
+            // As at block production: a DECLARE that ran declares its class for the rest (a
+            // Sierra class is in the executor's diff already).
+            let class_hash = match &tx.transaction {
+                Transaction::DeclareV1(declare) => {
+                    diff.deprecated_declared_classes.insert(declare.class_hash);
+                    Some(declare.class_hash)
+                }
+                Transaction::DeclareV3(declare) => Some(declare.class_hash),
+                _ => None,
+            };
+            if let Some(class_hash) = class_hash {
+                state.pending_classes.insert(class_hash, class.clone());
+            }
         }
         state.pending.merge(&diff);
         let prices = &block.gas_prices;
-        let v3 =
-            matches!(tx.transaction, Transaction::InvokeV3(_) | Transaction::DeployAccountV3(_));
+        let v3 = tx.transaction.version() == 3;
         let (l1, l1_data, l2) = if v3 {
             (prices.l1_gas_price_fri, prices.l1_data_gas_price_fri, prices.l2_gas_price_fri)
         } else {

@@ -73,6 +73,7 @@ const BLOCKING: &[(&str, Handler)] = &[
     ("starknet_getBlockWithReceipts", blocks::with_receipts),
     ("starknet_getClass", state::class),
     ("starknet_getClassAt", state::class_at),
+    ("starknet_getCompiledCasm", state::compiled_casm),
     ("starknet_getStorageProof", state::storage_proof),
     ("starknet_call", execution::call),
     ("starknet_estimateFee", execution::estimate_fee),

@@ -16,7 +16,7 @@ use serde_json::{Value, json as json_value};
 use super::blocks::{committed, confirmed_block, json, state_block};
 use super::errors::from_node;
 use super::flags::{INCLUDE_LAST_UPDATE_BLOCK, has_flag};
-use super::params::{parse, required, versioned};
+use super::params::{parse, required, values, versioned};
 use crate::SequencerError;
 use crate::classes::compress;
 use crate::node::Node;
@@ -84,12 +84,48 @@ fn class_at_block(node: &Node, class_hash: Felt, block: u64) -> Result<Value, Er
     if declared_at.is_none_or(|declared| declared > block) {
         return Err(from_node(SequencerError::ClassNotFound(class_hash)));
     }
-    let class = node
-        .store()
+    match declared_class(node, class_hash)? {
+        chain::classes::ContractClass::Legacy(class) => {
+            json(ContractClass::Legacy(compress(&class).map_err(|error| from_node(error.into()))?))
+        }
+        chain::classes::ContractClass::Sierra(class) => {
+            json(ContractClass::Sierra(std::sync::Arc::unwrap_or_clone(class)))
+        }
+    }
+}
+
+/// The definition of a declared class (of any block).
+fn declared_class(
+    node: &Node,
+    class_hash: Felt,
+) -> Result<chain::classes::ContractClass, ErrorObjectOwned> {
+    node.store()
         .class(&class_hash, false)
         .map_err(from_node)?
-        .ok_or_else(|| from_node(SequencerError::ClassNotFound(class_hash)))?;
-    json(ContractClass::Legacy(compress(&class).map_err(|error| from_node(error.into()))?))
+        .ok_or_else(|| from_node(SequencerError::ClassNotFound(class_hash)))
+}
+
+/// `starknet_getCompiledCasm`: the CASM a declared Sierra class compiles to (compiled again by
+/// the node's compiler, the one whose hash the state commits to). A Cairo 0 class has none:
+/// CLASS_HASH_NOT_FOUND.
+pub fn compiled_casm(
+    node: &Node,
+    params: &Params<'_>,
+    _: SpecVersion,
+) -> Result<Value, ErrorObjectOwned> {
+    let [class_hash] = <[Value; 1]>::try_from(values(params, &["class_hash"])?)
+        .map_err(|_| super::errors::invalid_params("one param expected"))?;
+    let class_hash: Felt = required(class_hash, "class_hash")?;
+    match declared_class(node, class_hash)? {
+        chain::classes::ContractClass::Sierra(class) => {
+            let compiled = executor::SierraClass::compile(class)
+                .map_err(|error| from_node(SequencerError::InvalidClass(error.to_string())))?;
+            json(compiled.casm().as_ref())
+        }
+        chain::classes::ContractClass::Legacy(_) => {
+            Err(from_node(SequencerError::ClassNotFound(class_hash)))
+        }
+    }
 }
 
 /// `starknet_getClass`.

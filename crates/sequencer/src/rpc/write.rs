@@ -42,11 +42,10 @@ fn submit(
     // transaction hash, which commits to the class hash, so it is checked last. (Other
     // transactions hash in microseconds: `submit` checks their duplicates first.)
     let parsed = parse_transaction(&value).map_err(from_node)?;
-    let (tx, class) = executable_with(node, parsed, |declare| {
-        node.check_declare_admission(&declare.sender_address, declare.nonce)
-    })
-    .map_err(from_node)?;
-    let hash = node.submit(tx.transaction.clone(), class).map_err(from_node)?;
+    let tx =
+        executable_with(node, parsed, |sender, nonce| node.check_declare_admission(&sender, nonce))
+            .map_err(from_node)?;
+    let hash = node.submit(tx.transaction.clone(), tx.declared_class).map_err(from_node)?;
     Ok((hash, tx.transaction))
 }
 
@@ -106,6 +105,7 @@ pub fn add_declare(
         submit(node, params, "declare_transaction", TransactionKind::Declare)?;
     let class_hash = match &transaction {
         chain::Transaction::DeclareV1(declare) => declare.class_hash,
+        chain::Transaction::DeclareV3(declare) => declare.class_hash,
         _ => Felt::ZERO,
     };
     json(DeclareTransactionResult { transaction_hash, class_hash })

@@ -58,3 +58,27 @@ mod tests {
         assert!(decode::<Felt>("t", b"not json").is_err());
     }
 }
+
+/// The marker before a Sierra class's JSON in the `classes` and `mempool_classes` trees. A
+/// deprecated class is stored as its bare JSON (a `{`), as before Sierra classes existed, so
+/// data directories of earlier releases read unchanged.
+const SIERRA_CLASS_TAG: &[u8] = b"sierra:";
+
+/// A class definition as the class trees store it.
+pub fn encode_class(class: &chain::classes::ContractClass) -> Vec<u8> {
+    match class {
+        chain::classes::ContractClass::Legacy(class) => encode(class.as_ref()),
+        chain::classes::ContractClass::Sierra(class) => {
+            [SIERRA_CLASS_TAG, &encode(class.as_ref())].concat()
+        }
+    }
+}
+
+/// Reads a value written by [`encode_class`].
+pub fn decode_class(bytes: &[u8]) -> Result<chain::classes::ContractClass, SequencerError> {
+    use std::sync::Arc;
+    Ok(match bytes.strip_prefix(SIERRA_CLASS_TAG) {
+        Some(json) => chain::classes::ContractClass::Sierra(Arc::new(decode("classes", json)?)),
+        None => chain::classes::ContractClass::Legacy(Arc::new(decode("classes", bytes)?)),
+    })
+}

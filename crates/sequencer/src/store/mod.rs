@@ -20,10 +20,10 @@ mod write;
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::{Arc, RwLock};
+use std::sync::RwLock;
 
+use chain::classes::ContractClass;
 use chain::{Felt, Receipt};
-use starknet_core::types::contract::legacy::LegacyContractClass;
 
 use crate::SequencerError;
 pub use records::{
@@ -39,7 +39,7 @@ pub struct Store {
     trees: Trees,
     /// Parsed classes by hash: the executor needs them on every call and parsing a class's JSON
     /// takes milliseconds. Classes never change once declared, so the cache never goes stale.
-    class_cache: RwLock<HashMap<Felt, Arc<LegacyContractClass>>>,
+    class_cache: RwLock<HashMap<Felt, ContractClass>>,
 }
 
 /// Every tree, by name.
@@ -245,7 +245,7 @@ impl Store {
         &self,
         class_hash: &Felt,
         include_pending: bool,
-    ) -> Result<Option<Arc<LegacyContractClass>>, SequencerError> {
+    ) -> Result<Option<ContractClass>, SequencerError> {
         let poisoned = || SequencerError::corrupt("classes", "class cache lock poisoned");
         let cached = self.class_cache.read().map_err(|_| poisoned())?.get(class_hash).cloned();
         if let Some(class) = cached
@@ -258,7 +258,7 @@ impl Store {
             bytes = self.trees.mempool_classes.get(felt_key(class_hash))?;
         }
         let Some(bytes) = bytes else { return Ok(None) };
-        let class: Arc<LegacyContractClass> = Arc::new(decode("classes", &bytes)?);
+        let class = codec::decode_class(&bytes)?;
         self.class_cache.write().map_err(|_| poisoned())?.insert(*class_hash, class.clone());
         Ok(Some(class))
     }
@@ -283,10 +283,10 @@ impl Store {
     pub fn put_mempool(
         &self,
         record: &MempoolRecord,
-        class: Option<(Felt, &LegacyContractClass)>,
+        class: Option<(Felt, &ContractClass)>,
     ) -> Result<(), SequencerError> {
         if let Some((class_hash, class)) = class {
-            self.trees.mempool_classes.insert(felt_key(&class_hash), codec::encode(class))?;
+            self.trees.mempool_classes.insert(felt_key(&class_hash), codec::encode_class(class))?;
         }
         self.trees.mempool.insert(felt_key(&record.transaction_hash), codec::encode(record))?;
         Ok(())

@@ -3,12 +3,13 @@
 
 use std::sync::Arc;
 
+use chain::classes::ContractClass;
 use chain::{Felt, Receipt, Transaction};
 use sled::Transactional;
 use sled::transaction::{ConflictableTransactionError, TransactionError};
 use starknet_core::types::contract::legacy::LegacyContractClass;
 
-use super::codec::{encode, felt_key, u64_key};
+use super::codec::{encode, encode_class, felt_key, u64_key};
 use super::flat_state::FlatStateWriter;
 use super::records::{BlockRecord, StateUpdateRecord, TransactionRecord};
 use super::{Store, UNFINISHED_BLOCK_KEY};
@@ -22,8 +23,8 @@ pub struct BlockCommit<'a> {
     pub transactions: &'a [(Transaction, Receipt)],
     /// Its state update.
     pub state_update: &'a StateUpdateRecord,
-    /// Classes it declares.
-    pub declared_classes: &'a [(Felt, Arc<LegacyContractClass>)],
+    /// Classes it declares (by DECLARE v1 and v3).
+    pub declared_classes: &'a [(Felt, ContractClass)],
     /// Mempool transactions dropped while building it, with the reason.
     pub rejected: &'a [(Felt, String)],
 }
@@ -42,7 +43,7 @@ impl Store {
         let classes: Vec<([u8; 32], Vec<u8>)> = commit
             .declared_classes
             .iter()
-            .map(|(class_hash, class)| (felt_key(class_hash), encode(class.as_ref())))
+            .map(|(class_hash, class)| (felt_key(class_hash), encode_class(class)))
             .collect();
         let rejected: Vec<([u8; 32], Vec<u8>)> =
             commit.rejected.iter().map(|(hash, reason)| (felt_key(hash), encode(reason))).collect();

@@ -18,6 +18,10 @@ pub enum OsError {
     /// A transaction the OS does not execute yet (named).
     #[error("transaction {index} ({hash:#x}): the OS does not support {what} yet")]
     UnsupportedTransaction { index: usize, hash: Felt, what: &'static str },
+    /// The block runs a Sierra (Cairo 1) class, which this OS does not run (the Cairo 1 OS is
+    /// issue 15): the block is replayed but not provable yet.
+    #[error("the block runs Sierra (Cairo 1) class {class_hash:#x}, which the OS does not run yet")]
+    SierraClass { class_hash: Felt },
     /// The executor failed (environment, not a transaction's fault).
     #[error("executor: {0}")]
     Executor(#[from] executor::ExecutorError),

@@ -149,7 +149,8 @@ pub fn prepare_block<B: Backend>(
 
     // 1. The executor, recording every state read: the OS needs those pre-block values.
     let recording = RecordingReader { inner: &snapshot, touched: RefCell::default() };
-    let recording_classes = RecordingClasses { inner: classes, loaded: RefCell::default() };
+    let recording_classes =
+        RecordingClasses { inner: classes, loaded: RefCell::default(), sierra: RefCell::default() };
     let execution = executor::execute_block(
         config,
         block.context.clone(),
@@ -157,6 +158,9 @@ pub fn prepare_block<B: Backend>(
         &recording_classes,
         &block.transactions,
     )?;
+    if let Some(class_hash) = recording_classes.sierra.borrow().first() {
+        return Err(OsError::SierraClass { class_hash: *class_hash });
+    }
     let mut class_hashes = BTreeSet::new();
     let mut declared = BTreeMap::new();
     let mut transactions = Vec::with_capacity(block.transactions.len());
@@ -317,10 +321,12 @@ fn collect_classes(trace: &CallTrace, out: &mut BTreeSet<Felt>) {
     }
 }
 
-/// A [`ClassProvider`] that records which classes the executor loaded.
+/// A [`ClassProvider`] that records which classes the executor loaded (Cairo 0 ones, which the
+/// OS runs, and Sierra ones, which it does not run yet).
 struct RecordingClasses<'a> {
     inner: &'a dyn ClassProvider,
     loaded: RefCell<BTreeSet<Felt>>,
+    sierra: RefCell<BTreeSet<Felt>>,
 }
 
 impl ClassProvider for RecordingClasses<'_> {
@@ -331,6 +337,17 @@ impl ClassProvider for RecordingClasses<'_> {
         let class = self.inner.class(class_hash)?;
         if class.is_some() {
             self.loaded.borrow_mut().insert(class_hash);
+        }
+        Ok(class)
+    }
+
+    fn sierra_class(
+        &self,
+        class_hash: Felt,
+    ) -> Result<Option<std::sync::Arc<executor::SierraClass>>, executor::ExecutorError> {
+        let class = self.inner.sierra_class(class_hash)?;
+        if class.is_some() {
+            self.sierra.borrow_mut().insert(class_hash);
         }
         Ok(class)
     }

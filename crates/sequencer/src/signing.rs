@@ -1,14 +1,17 @@
 //! Signed transactions in their JSON-RPC shape, for the tools that drive a devnet (the CLI's
-//! `load` and `declare`, tests): INVOKE v3 from an account, and DECLARE v1 of a Cairo 0 class as
-//! spec 0.7 defined it (which starknet-rs 0.16 no longer builds).
+//! `load` and `declare`, tests): INVOKE v3 from an account, DECLARE v3 of a Sierra class, and
+//! DECLARE v1 of a Cairo 0 class as spec 0.7 defined it (which starknet-rs 0.16 no longer
+//! builds).
 
 use chain::rpc::convert::resource_bounds_to_rpc;
 use chain::rpc::types::{
-    BroadcastedInvokeTransactionV3, BroadcastedTransaction, DataAvailabilityMode,
+    BroadcastedDeclareTransactionV3, BroadcastedInvokeTransactionV3, BroadcastedTransaction,
+    DataAvailabilityMode, FlattenedSierraClass,
 };
 use chain::signature::sign_hash;
 use chain::{
-    ChainId, DeclareV1, Felt, InvokeV3, ResourceBounds, ResourceBoundsMapping, Transaction,
+    ChainId, DeclareV1, DeclareV3, Felt, InvokeV3, ResourceBounds, ResourceBoundsMapping,
+    Transaction,
 };
 use serde_json::{Value, json};
 
@@ -42,16 +45,11 @@ pub fn invoke_v3(
     nonce: Felt,
     calldata: Vec<Felt>,
 ) -> Result<(Felt, Value), SequencerError> {
-    let bound = |max_amount| ResourceBounds { max_amount, max_price_per_unit: 0 };
     let mut tx = InvokeV3 {
         sender_address,
         calldata,
         nonce,
-        resource_bounds: ResourceBoundsMapping {
-            l1_gas: bound(0),
-            l2_gas: bound(L2_GAS_BOUND),
-            l1_data_gas: Some(bound(0)),
-        },
+        resource_bounds: bounds(),
         ..InvokeV3::default()
     };
     let hash = Transaction::InvokeV3(tx.clone()).hash(chain_id);
@@ -61,6 +59,55 @@ pub fn invoke_v3(
         calldata: tx.calldata,
         signature: tx.signature,
         nonce: tx.nonce,
+        resource_bounds: resource_bounds_to_rpc(&tx.resource_bounds),
+        tip: 0,
+        paymaster_data: vec![],
+        account_deployment_data: vec![],
+        nonce_data_availability_mode: DataAvailabilityMode::L1,
+        fee_data_availability_mode: DataAvailabilityMode::L1,
+        is_query: false,
+    });
+    let value = serde_json::to_value(wire)
+        .map_err(|error| SequencerError::ValidationFailure(error.to_string()))?;
+    Ok((hash, value))
+}
+
+/// Zero prices and [`L2_GAS_BOUND`].
+fn bounds() -> ResourceBoundsMapping {
+    let bound = |max_amount| ResourceBounds { max_amount, max_price_per_unit: 0 };
+    ResourceBoundsMapping {
+        l1_gas: bound(0),
+        l2_gas: bound(L2_GAS_BOUND),
+        l1_data_gas: Some(bound(0)),
+    }
+}
+
+/// A signed DECLARE v3 of the Sierra `class` compiling to `compiled_class_hash` (zero prices,
+/// [`L2_GAS_BOUND`]): its hash and its `BROADCASTED_TXN`.
+pub fn declare_v3(
+    chain_id: ChainId,
+    sender_address: Felt,
+    private_key: &Felt,
+    nonce: Felt,
+    class: &FlattenedSierraClass,
+    compiled_class_hash: Felt,
+) -> Result<(Felt, Value), SequencerError> {
+    let mut tx = DeclareV3 {
+        sender_address,
+        class_hash: class.class_hash(),
+        compiled_class_hash,
+        nonce,
+        resource_bounds: bounds(),
+        ..DeclareV3::default()
+    };
+    let hash = Transaction::DeclareV3(tx.clone()).hash(chain_id);
+    tx.signature = sign(private_key, &hash)?;
+    let wire = BroadcastedTransaction::Declare(BroadcastedDeclareTransactionV3 {
+        sender_address: tx.sender_address,
+        compiled_class_hash: tx.compiled_class_hash,
+        signature: tx.signature,
+        nonce: tx.nonce,
+        contract_class: std::sync::Arc::new(class.clone()),
         resource_bounds: resource_bounds_to_rpc(&tx.resource_bounds),
         tip: 0,
         paymaster_data: vec![],

@@ -24,7 +24,6 @@ use jsonrpsee::http_client::{HttpClient, HttpClientBuilder};
 use jsonrpsee::rpc_params;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
-use starknet_core::types::contract::legacy::LegacyContractClass;
 use tokio::sync::OnceCell;
 use tracing::info;
 
@@ -214,37 +213,40 @@ impl SequencerClient {
         self.call("starknet_getStateUpdate", rpc_params![id(block_number)]).await
     }
 
-    /// `starknet_getClass` at `block_number`: a Cairo 0 class, rebuilt from its compressed form
-    /// and checked to hash to `class_hash`.
+    /// `starknet_getClass` at `block_number`, checked to hash to `class_hash`: a Cairo 0 class
+    /// rebuilt from its compressed form, or a Sierra class as served.
     pub async fn class(
         &self,
         block_number: u64,
         class_hash: Felt,
-    ) -> Result<Arc<LegacyContractClass>, WatcherError> {
+    ) -> Result<chain::classes::ContractClass, WatcherError> {
         let method = "starknet_getClass";
         let class: ContractClass =
             self.call(method, rpc_params![id(block_number), class_hash]).await?;
-        let ContractClass::Legacy(compressed) = class else {
-            return Err(WatcherError::Class {
-                class_hash,
-                reason: "a Sierra class; only Cairo 0 classes are supported".into(),
-            });
-        };
         // CPU work (gunzip, JSON, hashing): off the async workers.
-        let rebuilt = tokio::task::spawn_blocking(move || chain::classes::decompress(&compressed))
-            .await
-            .map_err(|error| WatcherError::Task {
-                what: "class decompression",
-                reason: error.to_string(),
-            })?
-            .map_err(|error| WatcherError::Class { class_hash, reason: error.to_string() })?;
-        if rebuilt.class_hash != class_hash {
+        let (hashed, class) = tokio::task::spawn_blocking(move || match class {
+            ContractClass::Legacy(compressed) => chain::classes::decompress(&compressed)
+                .map(|rebuilt| {
+                    (rebuilt.class_hash, chain::classes::ContractClass::Legacy(rebuilt.class))
+                })
+                .map_err(|error| error.to_string()),
+            ContractClass::Sierra(sierra) => {
+                Ok((sierra.class_hash(), chain::classes::ContractClass::Sierra(Arc::new(sierra))))
+            }
+        })
+        .await
+        .map_err(|error| WatcherError::Task {
+            what: "class decompression",
+            reason: error.to_string(),
+        })?
+        .map_err(|reason| WatcherError::Class { class_hash, reason })?;
+        if hashed != class_hash {
             return Err(WatcherError::Class {
                 class_hash,
-                reason: format!("the served class hashes to {:#x}", rebuilt.class_hash),
+                reason: format!("the served class hashes to {hashed:#x}"),
             });
         }
-        Ok(rebuilt.class)
+        Ok(class)
     }
 }
 

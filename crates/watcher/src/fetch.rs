@@ -6,14 +6,12 @@
 //! root and the block hash from the transactions and compares them with these claims.
 
 use std::collections::BTreeSet;
-use std::sync::Arc;
 
 use chain::block::{L1DataAvailabilityMode, StarknetVersion};
 use chain::rpc::HeaderCommitments;
 use chain::rpc::convert::{state_diff_from_rpc, transaction_from_rpc};
 use chain::rpc::types::{self as wire, BlockWithTxs};
 use chain::{Felt, GasPrices, StateDiff, Transaction};
-use starknet_core::types::contract::legacy::LegacyContractClass;
 
 use crate::client::SequencerClient;
 use crate::error::WatcherError;
@@ -42,7 +40,7 @@ pub struct FetchedBlock {
     pub claimed_new_root: Felt,
     pub claimed_diff: StateDiff,
     /// Class definitions the block needs that `known` did not have, checked against their hash.
-    pub new_classes: Vec<(Felt, Arc<LegacyContractClass>)>,
+    pub new_classes: Vec<(Felt, chain::classes::ContractClass)>,
 }
 
 impl FetchedBlock {
@@ -74,26 +72,13 @@ impl FetchedBlock {
                 reason: format!("block {block_number}: {error}"),
             })?;
 
-        // The executor runs Sierra classes, but the watcher does not fetch and compile them yet
-        // (issue 14): a block declaring one stops here with the reason, as before DECLARE v3
-        // could be parsed at all.
-        if let Some((_, hash)) =
-            transactions.iter().find(|(tx, _)| matches!(tx, Transaction::DeclareV3(_)))
-        {
-            return Err(WatcherError::Malformed {
-                method: "starknet_getBlockWithTxs",
-                reason: format!(
-                    "block {block_number}: transaction {hash:#x} is a DECLARE v3 (Sierra class), \
-                     which the watcher does not replay yet"
-                ),
-            });
-        }
-
         // Classes to run: those DECLAREd by the block's transactions and those its diff
         // declares (genesis declares without transactions).
         let mut wanted: BTreeSet<Felt> = claimed_diff.deprecated_declared_classes.clone();
+        wanted.extend(claimed_diff.declared_classes.keys());
         wanted.extend(transactions.iter().filter_map(|(tx, _)| match tx {
             Transaction::DeclareV1(declare) => Some(declare.class_hash),
+            Transaction::DeclareV3(declare) => Some(declare.class_hash),
             _ => None,
         }));
         let mut new_classes = Vec::new();

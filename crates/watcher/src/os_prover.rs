@@ -80,6 +80,12 @@ impl OsProver {
                             })?;
                     ExecutableTransaction::declare(declare.clone(), class, block.chain_id)
                 }
+                Transaction::DeclareV3(declare) => {
+                    return Err(ProveError::Unsupported(format!(
+                        "DECLARE v3 of Sierra class {:#x}: the OS runs Cairo 0 classes only",
+                        declare.class_hash
+                    )));
+                }
                 other => ExecutableTransaction::new(other.clone(), block.chain_id),
             };
             transactions.push(executable);
@@ -149,7 +155,9 @@ impl OsProver {
 
 fn os_error(error: os::OsError) -> ProveError {
     match error {
-        os::OsError::UnsupportedTransaction { .. } => ProveError::Unsupported(error.to_string()),
+        os::OsError::UnsupportedTransaction { .. } | os::OsError::SierraClass { .. } => {
+            ProveError::Unsupported(error.to_string())
+        }
         // A witness written by another release: no attempt of this build can read it.
         os::OsError::WitnessVersion { .. } => ProveError::Unsupported(error.to_string()),
         other => ProveError::Failed(format!("OS run: {other}")),

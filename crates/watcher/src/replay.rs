@@ -31,7 +31,8 @@ use chain::block::event_commitment;
 use chain::rpc::HeaderCommitments;
 use chain::{BlockHeader, BlockPublicOutput, ChainId, Felt, Receipt, StateDiff, Transaction};
 use executor::{
-    BlockContext, ClassCache, DeprecatedClass, ExecutableTransaction, ExecutorConfig, execute_block,
+    BlockContext, ClassCache, DeprecatedClass, ExecutableTransaction, ExecutorConfig, SierraClass,
+    execute_block,
 };
 use serde_json::{Value, json};
 use starknet_core::types::contract::legacy::LegacyContractClass;
@@ -42,6 +43,8 @@ use crate::fetch::FetchedBlock;
 
 const HASHES_TREE: &str = "watcher/block_hashes";
 const CLASSES_TREE: &str = "watcher/classes";
+/// The marker before a Sierra class's JSON in [`CLASSES_TREE`] (a Cairo 0 class is bare JSON).
+const SIERRA_CLASS_TAG: &[u8] = b"sierra:";
 const ROOTS_TREE: &str = "state/roots";
 /// Most differing entries listed in the evidence (the counts are always complete).
 const MAX_LISTED_DIFFERENCES: usize = 20;
@@ -136,13 +139,25 @@ impl Replayer {
         for entry in stored_classes.iter() {
             let (key, value) = entry?;
             let class_hash = Felt::from_bytes_be_slice(&key);
-            let definition: LegacyContractClass =
-                serde_json::from_slice(&value).map_err(|error| WatcherError::Class {
-                    class_hash,
-                    reason: format!("stored definition unreadable: {error}"),
-                })?;
-            let class = DeprecatedClass::from_legacy_with_hash(Arc::new(definition), class_hash)?;
-            classes.insert(Arc::new(class));
+            let unreadable = |error: serde_json::Error| WatcherError::Class {
+                class_hash,
+                reason: format!("stored definition unreadable: {error}"),
+            };
+            // A Sierra class is stored after a tag; a Cairo 0 class as bare JSON, as before
+            // Sierra classes were replayed.
+            match value.strip_prefix(SIERRA_CLASS_TAG) {
+                Some(json) => {
+                    let definition = serde_json::from_slice(json).map_err(unreadable)?;
+                    classes.insert_sierra(Arc::new(SierraClass::compile(Arc::new(definition))?));
+                }
+                None => {
+                    let definition: LegacyContractClass =
+                        serde_json::from_slice(&value).map_err(unreadable)?;
+                    let class =
+                        DeprecatedClass::from_legacy_with_hash(Arc::new(definition), class_hash)?;
+                    classes.insert(Arc::new(class));
+                }
+            }
         }
         Ok(Replayer {
             db,
@@ -231,17 +246,32 @@ impl Replayer {
     fn add_class(
         &self,
         class_hash: Felt,
-        definition: &Arc<LegacyContractClass>,
+        definition: &chain::classes::ContractClass,
     ) -> Result<(), WatcherError> {
         if self.knows_class(class_hash) {
             return Ok(());
         }
-        let class = DeprecatedClass::from_legacy_with_hash(definition.clone(), class_hash)?;
-        let json = serde_json::to_vec(definition.as_ref()).map_err(|error| {
-            WatcherError::Class { class_hash, reason: format!("cannot serialize: {error}") }
-        })?;
-        self.stored_classes.insert(class_hash.to_bytes_be(), json)?;
-        self.classes.insert(Arc::new(class));
+        let serialize = |error: serde_json::Error| WatcherError::Class {
+            class_hash,
+            reason: format!("cannot serialize: {error}"),
+        };
+        match definition {
+            chain::classes::ContractClass::Legacy(definition) => {
+                let class = DeprecatedClass::from_legacy_with_hash(definition.clone(), class_hash)?;
+                let json = serde_json::to_vec(definition.as_ref()).map_err(serialize)?;
+                self.stored_classes.insert(class_hash.to_bytes_be(), json)?;
+                self.classes.insert(Arc::new(class));
+            }
+            chain::classes::ContractClass::Sierra(definition) => {
+                // Compiled here, by this build's compiler: a DECLARE whose compiled class hash
+                // is another compiler's output is then refused by replay (a divergence).
+                let class = SierraClass::compile(definition.clone())?;
+                let json = serde_json::to_vec(definition.as_ref()).map_err(serialize)?;
+                self.stored_classes
+                    .insert(class_hash.to_bytes_be(), [SIERRA_CLASS_TAG, &json].concat())?;
+                self.classes.insert_sierra(Arc::new(class));
+            }
+        }
         Ok(())
     }
 
@@ -386,6 +416,14 @@ impl Replayer {
                             class_hash: declare.class_hash,
                         })?;
                     ExecutableTransaction::declare(declare.clone(), class, self.chain_id)
+                }
+                Transaction::DeclareV3(declare) => {
+                    let class =
+                        executor::ClassProvider::sierra_class(&self.classes, declare.class_hash)?
+                            .ok_or(executor::ExecutorError::MissingClassDefinition {
+                            class_hash: declare.class_hash,
+                        })?;
+                    ExecutableTransaction::declare_sierra(declare.clone(), class, self.chain_id)
                 }
                 other => ExecutableTransaction::new(other.clone(), self.chain_id),
             };

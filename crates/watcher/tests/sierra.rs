@@ -1,0 +1,144 @@
+//! A chain with Sierra (Cairo 1) classes: the watcher fetches a declared Sierra class, compiles
+//! it, replays the DECLARE v3 and the calls into the class without divergence, and marks those
+//! blocks "not provable yet" with the reason (the OS runs Cairo 0 classes; the Cairo 1 OS is
+//! issue 15) while it proves the Cairo 0 blocks around them, and keeps the class across a
+//! restart.
+
+mod common;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chain::Felt;
+use common::*;
+use e2e::cairo_lang_test_class;
+use jsonrpsee::core::client::ClientT;
+use jsonrpsee::rpc_params;
+use proof_store::{FsProofStore, JobStatus, ProofStore};
+use serde_json::Value;
+use stark::SecurityPreset;
+use starknet_core::types::contract::SierraClass as CompilerOutput;
+use starknet_core::utils::{UdcUniqueness, get_selector_from_name, get_udc_deployed_address};
+use watcher::OsProver;
+
+/// Sends `tx` with `method` and waits until the devnet included it; returns its block.
+async fn include(devnet: &Devnet, method: &str, hash: Felt, tx: Value) -> u64 {
+    let rpc = client(&devnet.url);
+    let _: Value = rpc.request(method, rpc_params![tx]).await.unwrap();
+    devnet.wait_included().await;
+    let receipt: Value =
+        rpc.request("starknet_getTransactionReceipt", rpc_params![hash]).await.unwrap();
+    assert_eq!(receipt["execution_status"], "SUCCEEDED", "{receipt}");
+    receipt["block_number"].as_u64().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sierra_blocks_are_replayed_and_marked_not_provable_yet() {
+    init_logs();
+    let dir = tempfile::tempdir().unwrap();
+    let devnet =
+        Devnet::start(&dir.path().join("devnet"), free_addr(), 0, Duration::from_millis(300)).await;
+    let chain_id = devnet.node.config().chain_id;
+    let account = devnet.node.genesis().accounts[0].clone();
+    let (sierra, _) = cairo_lang_test_class("hello_starknet__hello_starknet");
+    let output: CompilerOutput = serde_json::from_str(&sierra).unwrap();
+    let class = Arc::new(output.flatten().unwrap());
+    let class_hash = class.class_hash();
+    let compiled = executor::SierraClass::compile(Arc::clone(&class)).unwrap();
+
+    // DECLARE v3, a deployment through the UDC, a call into the class: three blocks.
+    let (hash, tx) = sequencer::signing::declare_v3(
+        chain_id,
+        account.address,
+        &account.private_key,
+        Felt::ZERO,
+        &class,
+        compiled.compiled_class_hash(),
+    )
+    .unwrap();
+    let declared = include(&devnet, "starknet_addDeclareTransaction", hash, tx).await;
+    let salt = Felt::from(0x5151u64);
+    let deploy = sequencer::signing::single_call_calldata(
+        sequencer::genesis::UDC_ADDRESS,
+        get_selector_from_name("deployContract").unwrap(),
+        &[class_hash, salt, Felt::ZERO, Felt::ZERO],
+    );
+    let (hash, tx) = sequencer::signing::invoke_v3(
+        chain_id,
+        account.address,
+        &account.private_key,
+        Felt::ONE,
+        deploy,
+    )
+    .unwrap();
+    let deployed = include(&devnet, "starknet_addInvokeTransaction", hash, tx).await;
+    let hello = get_udc_deployed_address(salt, class_hash, &UdcUniqueness::NotUnique, &[]);
+    let increase = sequencer::signing::single_call_calldata(
+        hello,
+        get_selector_from_name("increase_balance").unwrap(),
+        &[Felt::from(7u64)],
+    );
+    let (hash, tx) = sequencer::signing::invoke_v3(
+        chain_id,
+        account.address,
+        &account.private_key,
+        Felt::TWO,
+        increase,
+    )
+    .unwrap();
+    let called = include(&devnet, "starknet_addInvokeTransaction", hash, tx).await;
+    // And Cairo 0 load after them.
+    devnet.send_load(2).await;
+    let last = devnet.wait_included().await;
+    let cairo0 = (called + 1..=last).find(|&n| devnet.transaction_count(n) > 0).unwrap();
+
+    let os_hash = OsProver::program_hash().unwrap();
+    let policy = service_common::VerifyPolicy { min_security_bits: 0, os_program_hash: os_hash };
+    let options = || async {
+        let store: Arc<dyn ProofStore> =
+            Arc::new(FsProofStore::open(dir.path().join("proofs")).await.unwrap());
+        let prover = Arc::new(OsProver::new(SecurityPreset::Test));
+        let mut options =
+            ServiceOptions::new(&devnet.url, &dir.path().join("watcher"), prover, store, policy);
+        options.workers = 1;
+        options
+    };
+    let service = Service::start(options().await).await;
+    wait_progress(&service.progress, 240, "every block settled", |p| {
+        p.settled_through.is_some_and(|n| n >= last)
+    })
+    .await;
+    for (block, expected) in [
+        (declared, "DECLARE v3 of Sierra class"),
+        (deployed, "runs Sierra (Cairo 1) class"),
+        (called, "runs Sierra (Cairo 1) class"),
+    ] {
+        let job = service.jobs.get(block).unwrap().unwrap();
+        match &job.status {
+            JobStatus::Failed { reason } => {
+                assert!(reason.contains("not provable yet"), "block {block}: {reason}");
+                assert!(reason.contains(expected), "block {block}: {reason}");
+                assert!(reason.contains(&format!("{class_hash:#x}")), "block {block}: {reason}");
+            }
+            other => panic!("block {block}: {other:?}"),
+        }
+        assert_eq!(job.attempts, 1, "not provable yet is not retried");
+    }
+    assert_eq!(service.jobs.get(cairo0).unwrap().unwrap().status, JobStatus::Stored);
+    service.stop().await;
+
+    // The replayed class is kept: a restarted watcher goes on from its state.
+    devnet.send_load(1).await;
+    let after = devnet.wait_included().await;
+    let service = Service::start(options().await).await;
+    wait_progress(&service.progress, 240, "the new blocks settled", |p| {
+        p.settled_through.is_some_and(|n| n >= after)
+    })
+    .await;
+    for block in last + 1..=after {
+        let status = service.jobs.get(block).unwrap().unwrap().status;
+        assert!(!matches!(status, JobStatus::Divergent { .. }), "block {block}: {status:?}");
+    }
+    service.stop().await;
+    devnet.stop().await;
+}

@@ -1,6 +1,6 @@
 # The few commands a contributor needs. See README.md.
 
-.PHONY: bench-cluster check-layers build wasm-target test test-browser test-slow test-e2e test-cluster regenerate-fixtures lint fmt cairo cairo-check bench
+.PHONY: bench-cluster check-layers build wasm-target test test-browser test-clients test-slow test-e2e test-cluster regenerate-fixtures lint fmt cairo cairo-check bench
 
 build: wasm-target
 	cargo build --release
@@ -17,6 +17,12 @@ wasm-target:
 # and playwright-core with npm when missing; CI runs it after `make test`).
 test-browser:
 	scripts/browser-test.sh
+
+# The clients Starknet developers use, scripted against the devnet: starknet.js 10 (npm ci in
+# tests/clients/starknet-js; CI runs it after `make test`). starknet-rs's session is part of
+# `make test` (crates/sequencer/tests/sierra.rs).
+test-clients:
+	scripts/client-sessions.sh
 
 # The #[ignore]d measurements, in release mode (today the executor's transfers per second).
 # Not the golden-proof regenerator (it rewrites fixtures: `make regenerate-fixtures`) nor the

@@ -25,6 +25,7 @@
 //! method ([`size`]).
 
 pub mod blocks;
+pub mod devnet;
 pub mod errors;
 pub mod events;
 pub mod execution;
@@ -63,6 +64,7 @@ const INLINE: &[(&str, Handler)] = &[
     ("starknet_getBlockTransactionCount", blocks::transaction_count),
     ("starknet_getTransactionByBlockIdAndIndex", transactions::by_block_and_index),
     ("starknet_syncing", syncing),
+    ("devnet_getPredeployedAccounts", devnet::predeployed_accounts),
 ];
 
 /// Methods run on the blocking pool (execution, compression, proofs, scans, disk writes).

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Scripted sessions of the clients Starknet developers use, against `watcher-prover devnet`
+# (CI runs it; `make test-clients`): starknet.js 10 (npm, tests/clients/starknet-js) declares a
+# Cairo 1 class, deploys it through the UDC, invokes it with an estimated fee, sends an ERC-20
+# transfer and reads its event and storage, deploys an account and sees a revert reported.
+# starknet-rs runs the same steps in `cargo test` (crates/sequencer/tests/sierra.rs).
+#
+# The Sierra class is one the official Cairo compiler compiled: the test data that the
+# `cairo-lang-starknet` crate (a dependency of blockifier) ships, found with `cargo metadata`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bin=${WATCHER_PROVER_BIN:-target/debug/watcher-prover}
+if [ ! -x "$bin" ]; then
+    cargo build -p cli
+fi
+(cd tests/clients/starknet-js && npm ci --no-audit --no-fund --loglevel=error)
+
+classes=$(cargo metadata --format-version 1 --offline | python3 -c '
+import json, os, sys
+packages = json.load(sys.stdin)["packages"]
+manifest = next(p["manifest_path"] for p in packages if p["name"] == "cairo-lang-starknet")
+print(os.path.join(os.path.dirname(manifest), "test_data"))')
+sierra="$classes/hello_starknet__hello_starknet.contract_class.json"
+casm="$classes/hello_starknet__hello_starknet.compiled_contract_class.json"
+
+data=$(mktemp -d)
+log="$data/devnet.log"
+devnet_pid=
+cleanup() {
+    if [ -n "$devnet_pid" ]; then
+        kill -TERM "$devnet_pid" 2>/dev/null || true
+        wait "$devnet_pid" 2>/dev/null || true
+    fi
+    rm -rf "$data"
+}
+trap cleanup EXIT
+
+"$bin" devnet --data-dir "$data/devnet" --rpc-addr 127.0.0.1:0 --block-time 300ms \
+    --accounts 3 >"$log" 2>&1 &
+devnet_pid=$!
+for _ in $(seq 1 300); do
+    grep -q 'JSON-RPC' "$log" && break
+    kill -0 "$devnet_pid" 2>/dev/null || { cat "$log"; echo "the devnet exited"; exit 1; }
+    sleep 0.1
+done
+url=$(grep 'JSON-RPC' "$log" | sed 's/.* on //')
+erc20=$(grep 'ERC-20' "$log" | awk '{print $NF}')
+
+echo "starknet.js $(node -p 'require("./tests/clients/starknet-js/node_modules/starknet/package.json").version') against $url"
+node tests/clients/starknet-js/session.mjs "$url" "$sierra" "$casm" "$erc20"

@@ -40,12 +40,12 @@ trap cleanup EXIT
     --accounts 3 >"$log" 2>&1 &
 devnet_pid=$!
 for _ in $(seq 1 300); do
-    grep -q 'JSON-RPC' "$log" && break
+    grep -q '^JSON-RPC' "$log" && break
     kill -0 "$devnet_pid" 2>/dev/null || { cat "$log"; echo "the devnet exited"; exit 1; }
     sleep 0.1
 done
-url=$(grep 'JSON-RPC' "$log" | sed 's/.* on //')
-erc20=$(grep 'ERC-20' "$log" | awk '{print $NF}')
+url=$(grep -m1 '^JSON-RPC' "$log" | sed 's/.* on //')
+erc20=$(grep -m1 '^ERC-20' "$log" | awk '{print $NF}')
 
 echo "starknet.js $(node -p 'require("./tests/clients/starknet-js/node_modules/starknet/package.json").version') against $url"
 node tests/clients/starknet-js/session.mjs "$url" "$sierra" "$casm" "$erc20"

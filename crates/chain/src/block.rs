@@ -69,9 +69,11 @@ pub struct StarknetVersion {
 }
 
 impl StarknetVersion {
-    /// The protocol version this chain's blocks declare (the Starknet version whose transaction
-    /// formats and JSON-RPC 0.9 shapes it follows).
-    pub const CURRENT: &'static str = "0.14.0";
+    /// The protocol version this chain's blocks declare: the version whose rules the executor
+    /// runs (blockifier's newest versioned constants; the executor's tests keep the two equal).
+    /// Clients read it to choose protocol rules, e.g. the compiled class hash of a DECLARE
+    /// (Blake2s from 0.14.1, Poseidon before).
+    pub const CURRENT: &'static str = "0.14.4";
 
     /// Validates and wraps a version string.
     pub fn new(text: &str) -> Result<Self, ChainError> {
@@ -241,7 +243,7 @@ mod tests {
         let preimage = header.hash_preimage();
         assert_eq!(preimage.len(), 19);
         assert_eq!(preimage[0], short_string::encode("WP_BLOCK_V0").unwrap());
-        assert_eq!(preimage[18], short_string::encode("0.14.0").unwrap());
+        assert_eq!(preimage[18], short_string::encode("0.14.4").unwrap());
         assert_eq!(header.hash(), poseidon_hash_many(&preimage));
     }
 

@@ -215,7 +215,7 @@ fn block_with_receipts_and_state_update_shapes() {
     assert_eq!(value["new_root"], "0xbb");
     assert_eq!(value["l1_da_mode"], "BLOB");
     assert_eq!(value["l2_gas_price"]["price_in_fri"], "0x1");
-    assert_eq!(value["starknet_version"], "0.14.0");
+    assert_eq!(value["starknet_version"], "0.14.4");
     assert_eq!(value["transactions"][1]["receipt"]["execution_status"], "REVERTED");
     assert_eq!(value["transactions"][1]["receipt"]["revert_reason"], "out of gas");
     assert_eq!(value["transactions"][2]["receipt"]["type"], "DEPLOY_ACCOUNT");

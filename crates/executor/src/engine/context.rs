@@ -90,3 +90,14 @@ pub(crate) fn address(felt: Felt) -> Result<ContractAddress, ExecutorError> {
     ContractAddress::try_from(felt)
         .map_err(|e| ExecutorError::InvalidContext(format!("address {felt:#x}: {e}")))
 }
+
+#[cfg(test)]
+mod tests {
+    /// The version the chain's headers declare is the one whose versioned constants the
+    /// executor runs.
+    #[test]
+    fn headers_declare_the_version_the_executor_runs() {
+        let runs = super::StarknetVersion::LATEST.to_string();
+        assert_eq!(chain::block::StarknetVersion::CURRENT, runs);
+    }
+}

@@ -31,14 +31,20 @@
 //! own deprecated executor (genesis deployments, DEPLOY_ACCOUNT v1, INVOKE v1 transfer and
 //! multicall: events, return data, state diff) is replayed identically (`tests/session.rs`).
 //!
+//! Sierra (Cairo 1) classes: [`SierraClass`] compiles a declared class to CASM with the
+//! compiler crates and hashes it (class hash, Blake2s and Poseidon compiled class hashes);
+//! [`ExecutableTransaction::declare_sierra`] declares it (DECLARE v3) and
+//! [`ClassProvider::sierra_class`] serves it to blockifier (`tests/sierra.rs`).
+//!
 //! Not implemented yet, or weak:
 //!
-//! * only Cairo 0 classes: DECLARE v2/v3 of Sierra classes and their compiled class hashes are
-//!   the next part of issue 14 (blockifier runs them; this crate does not build them yet);
 //! * fees are not charged: blockifier runs with `charge_fee` off, so `max_fee` and resource
 //!   bounds are not enforced and nothing is transferred; receipts report a zero fee and
 //!   blockifier's gas, and fee estimates price that gas at the block's prices;
-//! * the block context uses the protocol's newest Starknet version for every block.
+//! * the block context uses the protocol's newest Starknet version for every block (the
+//!   headers declare it: `chain::block::StarknetVersion::CURRENT`);
+//! * DECLARE v2 (Sierra with `max_fee`) is not accepted; a class compiled by another compiler
+//!   version has another CASM, so its compiled class hash differs from the one computed here.
 //!
 //! Throughput: `cargo bench -p executor --bench transfers` (ERC-20 transfers through the
 //! account, ECDSA check included).

@@ -1,7 +1,11 @@
-//! `watcher-prover declare CLASS.json`: declares a Cairo 0 class (compiler output of
-//! `starknet-compile-deprecated`) on a devnet with a DECLARE v1 signed by a prefunded account.
+//! `watcher-prover declare CLASS.json`: declares a class on a devnet, signed by a prefunded
+//! account: a Cairo 0 class (output of `starknet-compile-deprecated`) with a DECLARE v1, or a
+//! Sierra class (`*.contract_class.json` of the Cairo compiler, or the flattened form
+//! `starknet_getClass` serves) with a DECLARE v3 whose compiled class hash is computed here,
+//! by compiling the class with the compiler crates the devnet uses.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
@@ -11,13 +15,16 @@ use jsonrpsee::rpc_params;
 use sequencer::classes::{BundledClasses, parse_class_json};
 use sequencer::genesis::dev_account;
 use serde_json::{Value, json};
+use starknet_core::types::FlattenedSierraClass;
+use starknet_core::types::contract::SierraClass;
 
 use crate::devnet_client::{DevnetClient, error_text, field};
 use crate::exit::{Failure, unusable};
 
 #[derive(Args)]
 pub struct DeclareArgs {
-    /// The class: JSON written by `starknet-compile-deprecated`.
+    /// The class: JSON written by `starknet-compile-deprecated` (Cairo 0) or a Sierra contract
+    /// class (`*.contract_class.json`).
     class: PathBuf,
     /// The devnet's JSON-RPC URL.
     #[arg(long)]
@@ -41,18 +48,33 @@ pub fn run(args: DeclareArgs) -> Result<(), Failure> {
 async fn declare(args: DeclareArgs) -> Result<()> {
     let json = std::fs::read_to_string(&args.class)
         .with_context(|| format!("cannot read {}", args.class.display()))?;
-    let class = parse_class_json(&json)?;
     let devnet = DevnetClient::connect(&args.rpc_url).await?;
     let account_class = BundledClasses::load()?.account.class_hash;
     let account = dev_account(args.seed, args.account_index, account_class);
     let nonce = devnet.next_nonce(account.address).await?;
-    let (hash, transaction) = sequencer::signing::declare_v1(
-        devnet.chain_id,
-        account.address,
-        &account.private_key,
-        nonce,
-        &class,
-    )?;
+    let parsed: Value = serde_json::from_str(&json)
+        .with_context(|| format!("{} is not JSON", args.class.display()))?;
+    let (hash, transaction) = if parsed.get("sierra_program").is_some() {
+        let class = sierra_class(parsed)?;
+        let compiled = executor::SierraClass::compile(class.clone())?;
+        sequencer::signing::declare_v3(
+            devnet.chain_id,
+            account.address,
+            &account.private_key,
+            nonce,
+            &class,
+            compiled.compiled_class_hash(),
+        )?
+    } else {
+        let class = parse_class_json(&json)?;
+        sequencer::signing::declare_v1(
+            devnet.chain_id,
+            account.address,
+            &account.private_key,
+            nonce,
+            &class,
+        )?
+    };
     let answer: Value = devnet
         .client
         .request("starknet_addDeclareTransaction", rpc_params![transaction])
@@ -70,6 +92,16 @@ async fn declare(args: DeclareArgs) -> Result<()> {
     }
     println!("{}", serde_json::to_string_pretty(&summary)?);
     Ok(())
+}
+
+/// A Sierra class from the compiler's JSON (ABI as JSON) or the flattened form (ABI as a
+/// string).
+fn sierra_class(json: Value) -> Result<Arc<FlattenedSierraClass>> {
+    if json["abi"].is_string() {
+        return Ok(Arc::new(serde_json::from_value(json).context("not a Sierra class")?));
+    }
+    let class: SierraClass = serde_json::from_value(json).context("not a Sierra class")?;
+    Ok(Arc::new(class.flatten().context("cannot flatten the Sierra class")?))
 }
 
 /// Polls the receipt (up to a minute) and returns its execution status.

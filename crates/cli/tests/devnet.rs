@@ -1,5 +1,6 @@
 //! The devnet commands end to end through the binary: `devnet` on a free loopback port,
-//! `load` sends signed transactions that are all accepted, `declare` registers a new class,
+//! `load` sends signed transactions that are all accepted, `declare` registers a new Cairo 0
+//! class and a Sierra class,
 //! and SIGTERM stops the node cleanly; a restart on the same data directory keeps the chain.
 
 use std::path::Path;
@@ -28,6 +29,17 @@ fn devnet_load_declare_and_restart() {
     // Declaring it again is refused (the class exists).
     let again = bin().arg("declare").arg(&class).args(["--rpc-url", &url]).output().unwrap();
     assert!(!again.status.success());
+
+    // A Sierra class (DECLARE v3), as the Cairo compiler writes it.
+    let (sierra, _) = e2e::cairo_lang_test_class("hello_starknet__hello_starknet");
+    let sierra_path = dir.path().join("hello.contract_class.json");
+    std::fs::write(&sierra_path, sierra).unwrap();
+    let out = bin().arg("declare").arg(&sierra_path).args(["--rpc-url", &url]).output().unwrap();
+    assert!(out.status.success(), "declare v3: {}", String::from_utf8_lossy(&out.stderr));
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(summary["status"]["execution_status"], "SUCCEEDED", "{summary}");
+    let served = rpc(&url, "starknet_getClass", json!(["latest", summary["class_hash"]]));
+    assert!(served["result"]["sierra_program"].is_array(), "{served}");
 
     let height =
         rpc(&url, "starknet_blockNumber", json!([]))["result"].as_u64().expect("block number");

@@ -280,7 +280,7 @@ mod tests {
     fn version_must_fit_a_felt() {
         assert!(StarknetVersion::new(&"1".repeat(32)).is_err());
         let json = serde_json::to_string(&StarknetVersion::current()).unwrap();
-        assert_eq!(json, "\"0.14.0\"");
+        assert_eq!(json, "\"0.14.4\"");
         assert!(serde_json::from_str::<StarknetVersion>("\"é\"").is_err());
     }
 

@@ -131,17 +131,15 @@ fn declare_v3_deploy_invoke_revert_and_call() {
     }
 
     // Deployed at the next block (no constructor), then used from the Cairo 0 account.
-    let hello = {
+    let (diff, hello) = {
         let snapshot = devnet.state.latest_snapshot().unwrap();
         let mut block =
             devnet.executor.begin_block(devnet.context(), &snapshot, &devnet.classes).unwrap();
         let deployed = block.deploy_system_contract(class_hash, Felt::from(5u64), &[]).unwrap();
-        let (diff, _) = block.finish().unwrap();
-        drop(snapshot);
-        devnet.state.commit_block(devnet.next_block, &diff).unwrap();
-        devnet.next_block += 1;
-        deployed.address
+        (block.finish().unwrap().0, deployed.address)
     };
+    devnet.state.commit_block(devnet.next_block, &diff).unwrap();
+    devnet.next_block += 1;
     let increase = selector("increase_balance");
     let block = devnet.execute(&[
         invoke_v3(&devnet, &[(hello, increase, vec![Felt::from(40u64)])], 2),

@@ -42,23 +42,6 @@ pub fn decode<T: DeserializeOwned>(table: &'static str, bytes: &[u8]) -> Result<
     serde_json::from_slice(bytes).map_err(|error| SequencerError::corrupt(table, error))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn numeric_order_is_byte_order() {
-        assert!(u64_key(255) < u64_key(256));
-        assert!(felt_key(&Felt::from(255u64)) < felt_key(&Felt::from(256u64)));
-        assert_eq!(u64_from_key("t", &u64_key(42)).unwrap(), 42);
-        assert!(u64_from_key("t", &[1, 2]).is_err());
-        let felt = Felt::from_hex_unchecked("0xabc");
-        let back: Felt = decode("t", &encode(&felt)).unwrap();
-        assert_eq!(back, felt);
-        assert!(decode::<Felt>("t", b"not json").is_err());
-    }
-}
-
 /// The marker before a Sierra class's JSON in the `classes` and `mempool_classes` trees. A
 /// deprecated class is stored as its bare JSON (a `{`), as before Sierra classes existed, so
 /// data directories of earlier releases read unchanged.
@@ -81,4 +64,21 @@ pub fn decode_class(bytes: &[u8]) -> Result<chain::classes::ContractClass, Seque
         Some(json) => chain::classes::ContractClass::Sierra(Arc::new(decode("classes", json)?)),
         None => chain::classes::ContractClass::Legacy(Arc::new(decode("classes", bytes)?)),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numeric_order_is_byte_order() {
+        assert!(u64_key(255) < u64_key(256));
+        assert!(felt_key(&Felt::from(255u64)) < felt_key(&Felt::from(256u64)));
+        assert_eq!(u64_from_key("t", &u64_key(42)).unwrap(), 42);
+        assert!(u64_from_key("t", &[1, 2]).is_err());
+        let felt = Felt::from_hex_unchecked("0xabc");
+        let back: Felt = decode("t", &encode(&felt)).unwrap();
+        assert_eq!(back, felt);
+        assert!(decode::<Felt>("t", b"not json").is_err());
+    }
 }

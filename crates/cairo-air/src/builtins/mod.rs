@@ -46,6 +46,7 @@ pub mod range16;
 pub mod range_check;
 pub mod range_check96;
 pub mod segment;
+pub mod stark_curve;
 pub mod table;
 
 use stark::{Component, Felt, TraceTable};

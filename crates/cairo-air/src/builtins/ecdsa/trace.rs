@@ -149,15 +149,6 @@ fn instance_rows(witness: &Witness) -> Result<(Vec<Vec<Felt>>, Felt), EcdsaError
     Ok((columns, result))
 }
 
-/// `p + q` by the chord through them, with the slope and `1 / (p.x - q.x)`; `None` when the
-/// abscissas agree (the case the table refuses).
-fn chord(p: &Point, q: &Point) -> Option<(Point, Felt, Felt)> {
-    let inverse = (p.x - q.x).inv().ok()?;
-    let slope = (p.y - q.y) * inverse;
-    let x = slope.square() - p.x - q.x;
-    Some((Point { x, y: slope * (p.x - x) - p.y }, slope, inverse))
-}
-
 /// The honest witness of a signature: `y_Q` is the root for which the check holds (either
 /// works for `starknet_crypto::verify`), with its rows.
 pub fn witness(signature: &Signature) -> Result<(Witness, Vec<Vec<Felt>>), EcdsaError> {

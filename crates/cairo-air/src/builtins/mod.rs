@@ -37,6 +37,7 @@
 //!   says so ([`BuiltinTable::lookups_16_bit`]) and its second claim is its lookup sum.
 
 pub mod bitwise;
+pub mod ec_op;
 pub mod ecdsa;
 pub mod narrow;
 pub mod output;
@@ -108,6 +109,7 @@ registry! {
     Pedersen = 4 => pedersen::PedersenTable,
     Ecdsa = 5 => ecdsa::EcdsaTable,
     RangeCheck96 = 6 => range_check96::RangeCheck96Table,
+    EcOp = 7 => ec_op::EcOpTable,
 }
 
 impl Builtin {

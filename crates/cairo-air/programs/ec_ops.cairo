@@ -1,7 +1,8 @@
 // ec_op in proof mode: a chain r = ec_op(r, m_i, G) for i = n..1 from r = G with m_i = i * K
 // (a 128-bit K, so the scalars have many bits), then ec_op on edge scalars (2, 0, 1, p - 1,
 // 2^251 and p - 2, whose bits are those of p - 1 but the lowest), each through the ec_op builtin
-// of `starkware.cairo.common.ec`, and outputs every result's x and y. `n` comes from the program
+// by `starkware.cairo.common.ec` (which adds a random point to P and subtracts it from R), then
+// G + 5 Q on the builtin directly, and outputs every result's x and y. `n` comes from the program
 // input.
 %builtins output ec_op
 
@@ -34,6 +35,13 @@ func main{output_ptr: felt*, ec_op_ptr: EcOpBuiltin*}() {
     let (r) = ec_op(p=q, m=TWO_251, q=g);
     output_point(r);
     let (r) = ec_op(p=chain, m=TWO_251 + TWO_196 + TWO_192 - 1, q=q);
+    output_point(r);
+    // G + 5 Q written straight to the builtin, its result output as the builtin deduces it.
+    assert ec_op_ptr.p = g;
+    assert ec_op_ptr.m = 5;
+    assert ec_op_ptr.q = q;
+    let r = ec_op_ptr.r;
+    let ec_op_ptr = ec_op_ptr + EcOpBuiltin.SIZE;
     output_point(r);
     return ();
 }

@@ -100,6 +100,46 @@ fn a_dropped_builtin_cannot_forge_a_poseidon_result() {
     assert_builtins_refused(&proof, "poseidon_hashes", &["output"]);
 }
 
+/// The same attack on `ec_op`: with the builtin dropped, the output claimed is `[output begin,
+/// ec_op stop)` and no table checks the ec_op cells, so the dishonest prover rewrites the x of
+/// the result `ec_ops` reads straight from the builtin (`G + 5 Q`, its last output pair) to 42
+/// everywhere the run used it. With the table, the same rewrite breaks `R = P + m Q`
+/// (`tests/builtins.rs`, `ec_op::wrong_result` and `valid_table_of_another_scalar`).
+#[test]
+fn a_dropped_builtin_cannot_forge_an_ec_op_result() {
+    let honest = run_program(&program("ec_ops"), Some(&json!({ "n": 1 }))).unwrap();
+    let output = segment(&honest, Builtin::Output);
+    let ec_op = segment(&honest, Builtin::EcOp);
+    let true_x = honest.output[honest.output.len() - 2];
+    let last_r_x = ec_op.stop as usize - 2;
+    assert_eq!(honest.memory[last_r_x], Some(true_x), "the last instance's r_x is output");
+    let forty_two = Felt::from(42u64);
+    let mut forged = honest.clone();
+    let program_end = 1 + honest.program.len();
+    for cell in forged.memory.iter_mut().skip(program_end).flatten() {
+        if *cell == true_x {
+            *cell = forty_two;
+        }
+    }
+    for cell in &mut forged.memory[output.begin as usize..ec_op.stop as usize] {
+        cell.get_or_insert(Felt::zero());
+    }
+    forged.builtins = vec![cairo_air::BuiltinSegment {
+        builtin: Builtin::Output,
+        begin: output.begin,
+        stop: ec_op.stop,
+    }];
+    forged.output = cells(&forged, output.begin, ec_op.stop);
+    let proof = prove_unchecked(&forged);
+
+    let statement = stark_accepts(&proof);
+    let claimed = &statement.output;
+    assert_eq!(claimed[(output.stop - output.begin) as usize - 2], forty_two, "the forged output");
+    assert_eq!(claimed[last_r_x - output.begin as usize], forty_two, "the forged r_x cell");
+    assert_eq!(statement.program, honest.program);
+    assert_builtins_refused(&proof, "ec_ops", &["output"]);
+}
+
 /// Segments in another order than the program's: `range_check` laid out below `output`.
 #[test]
 fn out_of_order_segments_are_refused() {

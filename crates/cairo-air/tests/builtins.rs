@@ -911,7 +911,6 @@ mod ec_op {
     }
 
     fn vm(x: &Felt) -> F {
-        use lambdaworks_math::traits::ByteConversion;
         F::from_bytes_be_slice(&x.to_bytes_be())
     }
 
@@ -961,7 +960,7 @@ mod ec_op {
         stark::validate_traces(&air, &[trace], &challenges_of(&air)).unwrap();
     }
 
-    /// CPU and ec_op tables of `ec_ops` with a chain of one: seven instances, one padding.
+    /// CPU and ec_op tables of `ec_ops` with a chain of one: eight instances.
     fn honest() -> (Vec<TraceTable>, cairo_air::CairoPublicInput) {
         let (execution, _) = common::ec_ops(1);
         let (traces, public) = honest_traces(execution, 2);
@@ -992,7 +991,7 @@ mod ec_op {
 
     /// The instance whose scalar is 0 (the program's `ec_op(p=q, m=0, q=g)`).
     fn zero_scalar_instance(t: &TraceTable) -> usize {
-        (0..7).find(|k| *t.get(k * ROWS_PER_INSTANCE + M_ROW, CARRY) == Felt::zero()).unwrap()
+        (0..8).find(|k| *t.get(k * ROWS_PER_INSTANCE + M_ROW, CARRY) == Felt::zero()).unwrap()
     }
 
     /// The first bit row of instance `k` with a bit of 1.

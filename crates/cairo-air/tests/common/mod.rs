@@ -73,6 +73,7 @@ pub fn ec_ops(n: u64) -> (CairoExecution, Vec<starknet_types_core::felt::Felt>) 
         ec_op(&generator, -F::ONE, &q),
         ec_op(&q, two(251), &generator),
         ec_op(&chain, two(251) + two(196) + two(192) - F::ONE, &q),
+        ec_op(&generator, F::from(5u64), &q),
     ];
     let expected = results
         .iter()

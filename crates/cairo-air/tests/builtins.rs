@@ -47,10 +47,26 @@ fn standard_preset_range_check_proof_verifies() {
     assert_eq!(statement.output[1], expected_sum(5).into());
 }
 
-fn challenges(air: &CairoAir) -> Vec<Felt> {
-    let c: Vec<Felt> =
-        (1..=air.num_aux_challenges() as u64).map(|i| Felt::from(i * 0x1_0000_0001 + 7)).collect();
-    c
+fn challenges(air: &dyn Air) -> Vec<Felt> {
+    (1..=air.num_aux_challenges() as u64).map(|i| Felt::from(i * 0x1_0000_0001 + 7)).collect()
+}
+
+/// One narrow table on its own (no memory claim to match): for the table's own constraints.
+struct OneTable<C>(C);
+
+impl<C: stark::Component> Air for OneTable<C> {
+    fn name(&self) -> &str {
+        "one table"
+    }
+    fn public_input_bytes(&self) -> Vec<u8> {
+        Vec::new()
+    }
+    fn components(&self) -> Vec<&dyn stark::Component> {
+        vec![&self.0]
+    }
+    fn num_aux_challenges(&self) -> usize {
+        cairo_air::layout::N_CHALLENGES
+    }
 }
 
 /// The traces of a run, which must have `components` tables and pass the checker.
@@ -485,27 +501,8 @@ mod ecdsa {
         MAIN_WIDTH, R, SHIFT_INV, SLOPE, SUFFIX, SUFFIX_Z, Signature, Witness, X, X_DIFF_INV, Y,
         YZ,
     };
-    use cairo_air::layout::N_CHALLENGES;
     use cairo_air::trace::felt_to_u64;
     use starknet_crypto::Felt as F;
-
-    /// The ecdsa table on its own (no memory claim to match): for the table's own constraints.
-    struct OneTable(Ecdsa);
-
-    impl Air for OneTable {
-        fn name(&self) -> &str {
-            "ecdsa table"
-        }
-        fn public_input_bytes(&self) -> Vec<u8> {
-            Vec::new()
-        }
-        fn components(&self) -> Vec<&dyn stark::Component> {
-            vec![&self.0]
-        }
-        fn num_aux_challenges(&self) -> usize {
-            N_CHALLENGES
-        }
-    }
 
     fn felt(x: F) -> Felt {
         Felt::from_hex_unchecked(&x.to_hex_string())
@@ -561,11 +558,7 @@ mod ecdsa {
         assert_eq!(accesses.len(), 8 * CELLS);
         assert_eq!(accesses[3], (53, signatures[1].message));
         let air = OneTable(Ecdsa::new(50, 50 + 5 * CELLS as u64));
-        stark::validate_traces(&air, &[trace], &challenges_of(&air)).unwrap();
-    }
-
-    fn challenges_of(air: &dyn Air) -> Vec<Felt> {
-        (1..=air.num_aux_challenges() as u64).map(|i| Felt::from(i * 0x1_0000_0001 + 7)).collect()
+        stark::validate_traces(&air, &[trace], &challenges(&air)).unwrap();
     }
 
     /// CPU, pedersen and ecdsa tables of the program's three signatures (one padding instance).
@@ -883,32 +876,9 @@ mod ec_op {
         SUFFIX, Witness, X, X_DIFF_INV, Y,
     };
     use cairo_air::builtins::stark_curve::{Point, generator, neg};
-    use cairo_air::layout::N_CHALLENGES;
     use cairo_air::trace::felt_to_u64;
     use starknet_types_core::curve::ProjectivePoint;
     use starknet_types_core::felt::Felt as F;
-
-    /// The ec_op table on its own (no memory claim to match): for the table's own constraints.
-    struct OneTable(EcOp);
-
-    impl Air for OneTable {
-        fn name(&self) -> &str {
-            "ec_op table"
-        }
-        fn public_input_bytes(&self) -> Vec<u8> {
-            Vec::new()
-        }
-        fn components(&self) -> Vec<&dyn stark::Component> {
-            vec![&self.0]
-        }
-        fn num_aux_challenges(&self) -> usize {
-            N_CHALLENGES
-        }
-    }
-
-    fn challenges_of(air: &dyn Air) -> Vec<Felt> {
-        (1..=air.num_aux_challenges() as u64).map(|i| Felt::from(i * 0x1_0000_0001 + 7)).collect()
-    }
 
     fn vm(x: &Felt) -> F {
         F::from_bytes_be_slice(&x.to_bytes_be())
@@ -957,7 +927,7 @@ mod ec_op {
         let r = table::ec_op(&witnesses[1]).unwrap();
         assert_eq!(accesses[CELLS + 5..2 * CELLS], [(82, r.x), (83, r.y)]);
         let air = OneTable(EcOp::new(70, 70 + 5 * CELLS as u64));
-        stark::validate_traces(&air, &[trace], &challenges_of(&air)).unwrap();
+        stark::validate_traces(&air, &[trace], &challenges(&air)).unwrap();
     }
 
     /// CPU and ec_op tables of `ec_ops` with a chain of one: eight instances.

@@ -91,7 +91,7 @@ use stark::{
     Component, ConstraintBuilder, ConstraintKind, ConstraintList, Constraints, Felt, Frame,
 };
 
-use crate::builtins::narrow::{CellRow, memory_columns};
+use crate::builtins::narrow::{self, CellRow, memory_columns};
 use crate::builtins::stark_curve::beta;
 use crate::builtins::{BuiltinTable, TableTrace, TraceInput};
 use crate::error::CairoError;
@@ -118,19 +118,18 @@ pub const CARRY: usize = 13;
 pub const MAIN_WIDTH: usize = 14;
 /// The main column each cell is read from, in cell order (rows in [`rows::CELL_ROWS`]).
 pub const CELL_COLUMNS: [usize; CELLS] = [X, Y, DX, DY, CARRY, CARRY, Y];
+
+/// Where each cell is read: its row, its offset from the instance's address and its column.
+pub fn cell_rows() -> [CellRow; CELLS] {
+    std::array::from_fn(|k| CellRow {
+        row: CELL_ROWS[k],
+        offset: k as u64,
+        column: CELL_COLUMNS[k],
+    })
+}
 /// Auxiliary columns: the memory factor of the row and the running product.
 pub const AUX_FACTOR: usize = 0;
 pub const AUX_PRODUCT: usize = 1;
-
-/// Instances a table of `instances` holds: the next power of two.
-pub fn padded_instances(instances: usize) -> usize {
-    instances.max(1).next_power_of_two()
-}
-
-/// log2 of the rows of a table of `instances` instances.
-pub fn table_log_size(instances: usize) -> u32 {
-    (padded_instances(instances) * ROWS_PER_INSTANCE).trailing_zeros()
-}
 
 /// The component for one run's `ec_op` segment.
 pub struct EcOp {
@@ -145,7 +144,7 @@ impl EcOp {
     /// A segment with at least one instance (`stop - begin` a positive multiple of 7).
     pub fn new(begin: u64, stop: u64) -> Self {
         let mut table = Self {
-            log_size: table_log_size(((stop - begin) / CELLS as u64) as usize),
+            log_size: narrow::log_size(((stop - begin) / CELLS as u64) as usize, ROWS_PER_INSTANCE),
             begin: Felt::from(begin),
             last: Felt::from(stop - CELLS as u64),
             constraints: ConstraintList::empty(),
@@ -270,13 +269,7 @@ impl Component for EcOp {
     }
 
     fn build_aux_trace(&self, main: &stark::TraceTable, challenges: &[Felt]) -> stark::TraceTable {
-        let cells: Vec<CellRow> = CELL_ROWS
-            .iter()
-            .zip(CELL_COLUMNS)
-            .enumerate()
-            .map(|(offset, (row, column))| CellRow { row: *row, offset: offset as u64, column })
-            .collect();
-        memory_columns(main, challenges, ROWS_PER_INSTANCE, ADDRESS, &cells)
+        memory_columns(main, challenges, ROWS_PER_INSTANCE, ADDRESS, &cell_rows())
     }
 }
 

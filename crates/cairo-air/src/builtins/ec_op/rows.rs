@@ -29,6 +29,10 @@ pub const R_X_ROW: usize = LAST_BIT_ROW;
 pub const R_Y_ROW: usize = LAST_ROW;
 /// The read rows in cell order.
 pub const CELL_ROWS: [usize; 7] = [P_X_ROW, P_Y_ROW, Q_X_ROW, Q_Y_ROW, M_ROW, R_X_ROW, R_Y_ROW];
+// The bits fill the rows between the reads of P, Q and those of R; m is read where the carry
+// still holds it, r_x where it already holds R.x.
+const _: () = assert!(LAST_BIT_ROW + 1 == LAST_ROW && Q_Y_ROW == FIRST_BIT_ROW);
+const _: () = assert!(M_ROW < CARRY_SWITCH_ROW && R_X_ROW >= CARRY_SWITCH_ROW);
 
 /// Indices of the periodic columns (period [`ROWS_PER_INSTANCE`]).
 /// Row 0: the doubling point is `P` and the accumulator starts there; `p_x` is read.
@@ -63,7 +67,7 @@ pub fn periodic_columns() -> &'static [Vec<Felt>] {
     static COLUMNS: OnceLock<Vec<Vec<Felt>>> = OnceLock::new();
     COLUMNS.get_or_init(|| {
         let flag = |b: bool| if b { Felt::one() } else { Felt::zero() };
-        let mut columns = vec![Vec::with_capacity(ROWS_PER_INSTANCE); N_PERIODIC];
+        let mut columns = vec![Vec::new(); N_PERIODIC];
         for row in 0..ROWS_PER_INSTANCE {
             let bit_row = (FIRST_BIT_ROW..=LAST_BIT_ROW).contains(&row);
             let p_one = bit_row && bit_of_p_minus_one(row - FIRST_BIT_ROW);
@@ -104,7 +108,5 @@ mod tests {
         }
         // One cell per row, in cell order.
         assert!(CELL_ROWS.windows(2).all(|w| w[0] < w[1]));
-        // m is read where the carry still holds it, r_x where it already holds R.x.
-        assert!(M_ROW < CARRY_SWITCH_ROW && R_X_ROW >= CARRY_SWITCH_ROW);
     }
 }

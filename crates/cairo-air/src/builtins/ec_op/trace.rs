@@ -116,47 +116,29 @@ fn instance_rows(witness: &Witness) -> Result<(Vec<Vec<Felt>>, Point), EcOpError
 
 /// `P + m Q` as the table computes it, for an instance whose points are on the curve.
 pub fn ec_op(witness: &Witness) -> Result<Point, EcOpError> {
-    if !on_curve(&witness.p) || !on_curve(&witness.q) {
-        return Err(EcOpError::NotOnCurve { address: witness.address });
-    }
+    check_points(witness)?;
     instance_rows(witness).map(|(_, r)| r)
 }
 
-/// Stacks instance blocks (at least one) and pads with copies of the last; returns the table
-/// and its memory accesses in row order: the seven cells per instance, padding included.
+/// The points an honest instance may have: on the curve (cairo-vm refuses others too).
+fn check_points(witness: &Witness) -> Result<(), EcOpError> {
+    if on_curve(&witness.p) && on_curve(&witness.q) {
+        Ok(())
+    } else {
+        Err(EcOpError::NotOnCurve { address: witness.address })
+    }
+}
+
+/// Stacks instance blocks and their accesses: the seven cells per instance, padding included.
 fn stack(blocks: Vec<Vec<Vec<Felt>>>) -> (TraceTable, Vec<(u64, Felt)>) {
-    let count = blocks.len();
-    let padded = padded_instances(count);
-    let n = padded * ROWS_PER_INSTANCE;
-    let mut columns: Vec<Vec<Felt>> = (0..MAIN_WIDTH).map(|_| Vec::with_capacity(n)).collect();
-    for k in 0..padded {
-        let block = &blocks[k.min(count - 1)];
-        for (column, rows) in columns.iter_mut().zip(block) {
-            column.extend_from_slice(rows);
-        }
-    }
-    let mut accesses = Vec::with_capacity(CELLS * padded);
-    for k in 0..padded {
-        let base = k * ROWS_PER_INSTANCE;
-        let address = crate::trace::felt_to_u64(&columns[ADDRESS][base]).expect("an address");
-        for (offset, (row, column)) in CELL_ROWS.iter().zip(CELL_COLUMNS).enumerate() {
-            accesses.push((address + offset as u64, columns[column][base + row]));
-        }
-    }
-    (TraceTable::new(columns, n), accesses)
+    crate::builtins::narrow::stack(blocks, ROWS_PER_INSTANCE, ADDRESS, &cell_rows())
 }
 
 /// The honest main trace of `instances` (at least one, in address order) and its memory
 /// accesses.
 pub fn build_trace(instances: &[Witness]) -> Result<(TraceTable, Vec<(u64, Felt)>), EcOpError> {
-    let blocks = instances
-        .iter()
-        .map(|w| {
-            ec_op(w)?;
-            instance_rows(w).map(|(rows, _)| rows)
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(stack(blocks))
+    instances.iter().try_for_each(check_points)?;
+    layout(instances)
 }
 
 /// The main trace of arbitrary witnesses (at least one), valid or not: what a prover could

@@ -14,8 +14,8 @@
 //! |---|---|
 //! | `address` | the instance's base address (all rows) |
 //! | `suffix`, `bit` | `m >> i` on row `3 + i` (`m` on row 3, 0 on row 255), its bit |
-//! | `below`, `below_and_bit` | the comparison of `m`'s bits with those of `p - 1`, as in [`crate::builtins::pedersen`] |
-//! | `dx`, `dy` | the doubling point `D`: `P` on row 0, `Q` on rows 1 to 3, `2^i Q` on row `3 + i` |
+//! | `below`, `below_and_bit` | the comparison of `m`'s bits with `p - 1`'s (as in `pedersen`) |
+//! | `dx`, `dy` | the doubling point `D`: `P` on row 0, `Q` on rows 1 to 3, `2^i Q` on `3 + i` |
 //! | `dx_sq` | `dx^2` |
 //! | `dslope` | the tangent slope of `D` where `D` doubles (rows `3..=253`), else 0 |
 //! | `x`, `y` | the accumulator before the row's addition: `P` on rows 0 to 3, `R` on row 255 |
@@ -44,9 +44,9 @@
 //!    ONE (1 - bit + below_and_bit) - ZERO (below - below_and_bit) = 0`, `LAST (below - 1) =
 //!    0`: `N ≤ p - 1`, so `N` is `m`'s canonical integer (without it `N = m + p` would pass,
 //!    and `(m + p) Q != m Q` since the group's order is not `p`);
-//! 3. the carry: `BIT_FIRST (s - carry) = 0`, `CARRY_REST (carry' - carry) = 0`, `LAST (carry
-//!    - x) = 0`: `carry` is `m` on rows `0..128` (the cell read on row 4) and `R.x` on rows
-//!    `128..256` (the cell read on row 254).
+//! 3. the carry: `BIT_FIRST (s - carry) = 0`, `CARRY_REST (carry' - carry) = 0` and
+//!    `LAST (carry - x) = 0`: `carry` is `m` on rows `0..128` (the cell read on row 4) and
+//!    `R.x` on rows `128..256` (the cell read on row 254).
 //!
 //! The doubling point:
 //! 4. `dx_sq = dx^2` and `dy^2 = dx_sq dx + dx + beta` on every row: `D` is on the curve, so

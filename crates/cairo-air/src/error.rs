@@ -31,6 +31,9 @@ pub enum CairoError {
     /// An `ecdsa` instance without a valid signature (missing, or one the table refuses).
     #[error(transparent)]
     Ecdsa(#[from] crate::builtins::ecdsa::EcdsaError),
+    /// An `ec_op` instance the table refuses (a point off the curve, an exceptional addition).
+    #[error(transparent)]
+    EcOp(#[from] crate::builtins::ec_op::EcOpError),
     #[error(transparent)]
     Prover(#[from] stark::ProverError),
 }

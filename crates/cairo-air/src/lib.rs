@@ -15,8 +15,8 @@
 //! after the execution segment. `SOUNDNESS.md` at the repository root lists every field of the
 //! public input and how it is bound.
 //!
-//! Builtins: `output`, `range_check`, `bitwise`, `poseidon`, `pedersen`, `ecdsa` and
-//! `range_check96`, each one module listed once in the registry of [`builtins`] (its table,
+//! Builtins: `output`, `range_check`, `bitwise`, `poseidon`, `pedersen`, `ecdsa`,
+//! `range_check96` and `ec_op`, each one module listed once in the registry of [`builtins`] (its table,
 //! constraints, trace builder and segment shape); a program declaring another builtin is
 //! refused with [`CairoError::UnsupportedBuiltins`], naming it.
 //!

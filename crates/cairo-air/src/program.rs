@@ -119,7 +119,9 @@ mod tests {
             assert_eq!(Builtin::from_name(b.name()), Some(b));
             assert_eq!(Builtin::from_id(b.id()), Some(b));
         }
-        assert_eq!(Builtin::from_name("ec_op"), None);
-        assert_eq!(Builtin::from_id(7), None);
+        assert_eq!(Builtin::from_name("ec_op"), Some(Builtin::EcOp));
+        assert_eq!(Builtin::EcOp.id(), 7);
+        assert_eq!(Builtin::from_name("keccak"), None);
+        assert_eq!(Builtin::from_id(8), None);
     }
 }

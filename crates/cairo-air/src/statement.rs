@@ -3,8 +3,8 @@
 //! together.
 //!
 //! Components, in order: `cpu`; the builtin tables in registry order ([`Builtin::ALL`]: today
-//! `range_check`, `bitwise`, `poseidon`, `pedersen`, `ecdsa`, `range_check96`), each if its
-//! segment is not empty; `range16` (if a present table makes 16-bit lookups). Claims:
+//! `range_check`, `bitwise`, `poseidon`, `pedersen`, `ecdsa`, `range_check96`, `ec_op`), each
+//! if its segment is not empty; `range16` (if a present table makes 16-bit lookups). Claims:
 //! * memory: `P_cpu * prod_b P_b = z^D / prod_public (z - (a + alpha v))`, where `D` is the
 //!   number of public cells plus the number of builtin-table accesses (padding included),
 //!   all derived from the public input;
@@ -184,11 +184,13 @@ mod tests {
                 "pedersen",
                 "ecdsa",
                 "range_check96",
+                "ec_op",
                 "range16"
             ]
         );
-        // Two instances each: the one-row tables pad to 8 rows, pedersen and ecdsa hold two.
-        assert_eq!(air.builtin_accesses(), 8 + 8 * 5 + 8 * 6 + 2 * 3 + 2 * 2 + 8);
+        // Two instances each: the one-row tables pad to 8 rows, pedersen, ecdsa and ec_op hold
+        // two.
+        assert_eq!(air.builtin_accesses(), 8 + 8 * 5 + 8 * 6 + 2 * 3 + 2 * 2 + 8 + 2 * 7);
     }
 
     #[test]

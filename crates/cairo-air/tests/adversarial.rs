@@ -6,8 +6,8 @@
 mod common;
 
 use cairo_air::{
-    Builtin, CairoPolicy, CairoProgram, CairoVerifyError, ProgramPin, PublicInputError,
-    SegmentSizes, load_program, prove_execution, run_program, verify_proof,
+    Builtin, CairoExecution, CairoPolicy, CairoProgram, CairoVerifyError, ProgramPin,
+    PublicInputError, SegmentSizes, load_program, prove_execution, run_program, verify_proof,
 };
 use common::dishonest::{
     cairo_vm_relocation, cells, prove_unchecked, run_placed, segment, stark_accepts,
@@ -64,6 +64,29 @@ fn relabelled_builtins_cannot_forge_the_output() {
     assert_builtins_refused(&proof, "range_checks", &["range_check", "output"]);
 }
 
+/// `honest` with every builtin but `output` dropped, the output claimed up to `last`'s stop
+/// (the stop the verifier reads is the last one `main` returned), and every cell after the
+/// program that holds `from` rewritten to `to`. Cells of the segments in between that the run
+/// never wrote are the forger's to choose (0).
+fn output_over(honest: &CairoExecution, last: Builtin, from: Felt, to: Felt) -> CairoExecution {
+    let output = segment(honest, Builtin::Output);
+    let stop = segment(honest, last).stop;
+    let mut forged = honest.clone();
+    let program_end = 1 + honest.program.len();
+    for cell in forged.memory.iter_mut().skip(program_end).flatten() {
+        if *cell == from {
+            *cell = to;
+        }
+    }
+    for cell in &mut forged.memory[output.begin as usize..stop as usize] {
+        cell.get_or_insert(Felt::zero());
+    }
+    forged.builtins =
+        vec![cairo_air::BuiltinSegment { builtin: Builtin::Output, begin: output.begin, stop }];
+    forged.output = cells(&forged, output.begin, stop);
+    forged
+}
+
 /// Attacks 2 and "an output that runs past its end": with `poseidon` dropped from the list, the
 /// output segment claimed is `[output begin, poseidon stop)` (the stop the verifier reads is
 /// the last one `main` returned), so the Poseidon cells are no table's: the dishonest prover
@@ -71,33 +94,40 @@ fn relabelled_builtins_cannot_forge_the_output() {
 #[test]
 fn a_dropped_builtin_cannot_forge_a_poseidon_result() {
     let honest = run_program(&program("poseidon_hashes"), Some(&json!({ "n": 1 }))).unwrap();
-    let output = segment(&honest, Builtin::Output);
-    let poseidon = segment(&honest, Builtin::Poseidon);
     let true_hash = honest.output[0];
     let forty_two = Felt::from(42u64);
-    let mut forged = honest.clone();
-    let program_end = 1 + honest.program.len();
-    for cell in forged.memory.iter_mut().skip(program_end).flatten() {
-        if *cell == true_hash {
-            *cell = forty_two;
-        }
-    }
-    // Cells of the Poseidon segment the run never read are the forger's to choose.
-    for cell in &mut forged.memory[output.begin as usize..poseidon.stop as usize] {
-        cell.get_or_insert(Felt::zero());
-    }
-    forged.builtins = vec![cairo_air::BuiltinSegment {
-        builtin: Builtin::Output,
-        begin: output.begin,
-        stop: poseidon.stop,
-    }];
-    forged.output = cells(&forged, output.begin, poseidon.stop);
+    let forged = output_over(&honest, Builtin::Poseidon, true_hash, forty_two);
     let proof = prove_unchecked(&forged);
 
     let statement = stark_accepts(&proof);
     assert_eq!(statement.output[0], forty_two, "the forged Poseidon result is the output");
     assert_eq!(statement.program, honest.program);
     assert_builtins_refused(&proof, "poseidon_hashes", &["output"]);
+}
+
+/// The same attack on `ec_op`: with the builtin dropped, the output claimed is `[output begin,
+/// ec_op stop)` and no table checks the ec_op cells, so the dishonest prover rewrites the x of
+/// the result `ec_ops` reads straight from the builtin (`G + 5 Q`, its last output pair) to 42
+/// everywhere the run used it. With the table, the same rewrite breaks `R = P + m Q`
+/// (`tests/builtins.rs`, `ec_op::wrong_result` and `valid_table_of_another_scalar`).
+#[test]
+fn a_dropped_builtin_cannot_forge_an_ec_op_result() {
+    let honest = run_program(&program("ec_ops"), Some(&json!({ "n": 1 }))).unwrap();
+    let output = segment(&honest, Builtin::Output);
+    let ec_op = segment(&honest, Builtin::EcOp);
+    let true_x = honest.output[honest.output.len() - 2];
+    let last_r_x = ec_op.stop as usize - 2;
+    assert_eq!(honest.memory[last_r_x], Some(true_x), "the last instance's r_x is output");
+    let forty_two = Felt::from(42u64);
+    let forged = output_over(&honest, Builtin::EcOp, true_x, forty_two);
+    let proof = prove_unchecked(&forged);
+
+    let statement = stark_accepts(&proof);
+    let claimed = &statement.output;
+    assert_eq!(claimed[(output.stop - output.begin) as usize - 2], forty_two, "the forged output");
+    assert_eq!(claimed[last_r_x - output.begin as usize], forty_two, "the forged r_x cell");
+    assert_eq!(statement.program, honest.program);
+    assert_builtins_refused(&proof, "ec_ops", &["output"]);
 }
 
 /// Segments in another order than the program's: `range_check` laid out below `output`.

@@ -1,6 +1,7 @@
-//! The `range_check` and `poseidon` builtins: runs that use them prove and verify with their
-//! own tables (and the 16-bit range table); a tampered builtin table is caught by the checker
-//! and never verifies; a proof does not verify for another segment.
+//! The builtins with a table (`range_check`, `poseidon`, `bitwise`, `pedersen`, `ecdsa`,
+//! `range_check96`, `ec_op`): runs that use them prove and verify with their own tables (and
+//! the 16-bit range table); a tampered builtin table is caught by the checker and never
+//! verifies; a proof does not verify for another segment.
 
 mod common;
 
@@ -46,10 +47,26 @@ fn standard_preset_range_check_proof_verifies() {
     assert_eq!(statement.output[1], expected_sum(5).into());
 }
 
-fn challenges(air: &CairoAir) -> Vec<Felt> {
-    let c: Vec<Felt> =
-        (1..=air.num_aux_challenges() as u64).map(|i| Felt::from(i * 0x1_0000_0001 + 7)).collect();
-    c
+fn challenges(air: &dyn Air) -> Vec<Felt> {
+    (1..=air.num_aux_challenges() as u64).map(|i| Felt::from(i * 0x1_0000_0001 + 7)).collect()
+}
+
+/// One narrow table on its own (no memory claim to match): for the table's own constraints.
+struct OneTable<C>(C);
+
+impl<C: stark::Component> Air for OneTable<C> {
+    fn name(&self) -> &str {
+        "one table"
+    }
+    fn public_input_bytes(&self) -> Vec<u8> {
+        Vec::new()
+    }
+    fn components(&self) -> Vec<&dyn stark::Component> {
+        vec![&self.0]
+    }
+    fn num_aux_challenges(&self) -> usize {
+        cairo_air::layout::N_CHALLENGES
+    }
 }
 
 /// The traces of a run, which must have `components` tables and pass the checker.
@@ -484,27 +501,8 @@ mod ecdsa {
         MAIN_WIDTH, R, SHIFT_INV, SLOPE, SUFFIX, SUFFIX_Z, Signature, Witness, X, X_DIFF_INV, Y,
         YZ,
     };
-    use cairo_air::layout::N_CHALLENGES;
     use cairo_air::trace::felt_to_u64;
     use starknet_crypto::Felt as F;
-
-    /// The ecdsa table on its own (no memory claim to match): for the table's own constraints.
-    struct OneTable(Ecdsa);
-
-    impl Air for OneTable {
-        fn name(&self) -> &str {
-            "ecdsa table"
-        }
-        fn public_input_bytes(&self) -> Vec<u8> {
-            Vec::new()
-        }
-        fn components(&self) -> Vec<&dyn stark::Component> {
-            vec![&self.0]
-        }
-        fn num_aux_challenges(&self) -> usize {
-            N_CHALLENGES
-        }
-    }
 
     fn felt(x: F) -> Felt {
         Felt::from_hex_unchecked(&x.to_hex_string())
@@ -560,11 +558,7 @@ mod ecdsa {
         assert_eq!(accesses.len(), 8 * CELLS);
         assert_eq!(accesses[3], (53, signatures[1].message));
         let air = OneTable(Ecdsa::new(50, 50 + 5 * CELLS as u64));
-        stark::validate_traces(&air, &[trace], &challenges_of(&air)).unwrap();
-    }
-
-    fn challenges_of(air: &dyn Air) -> Vec<Felt> {
-        (1..=air.num_aux_challenges() as u64).map(|i| Felt::from(i * 0x1_0000_0001 + 7)).collect()
+        stark::validate_traces(&air, &[trace], &challenges(&air)).unwrap();
     }
 
     /// CPU, pedersen and ecdsa tables of the program's three signatures (one padding instance).
@@ -864,6 +858,334 @@ mod range_check96 {
         let segment =
             public.builtins.iter_mut().find(|b| b.builtin == Builtin::RangeCheck96).unwrap();
         segment.stop -= 1;
+        let air = CairoAir::new(public);
+        assert!(stark::verify(&air, &envelope.proof, &AcceptancePolicy::insecure()).is_err());
+    }
+}
+
+mod ec_op {
+    //! The `ec_op` builtin: honest tables for random inputs agree with cairo-vm's arithmetic,
+    //! and a negative test per constraint family of `builtins/ec_op` (the numbers are the
+    //! families of its documentation).
+    use super::*;
+    use cairo_air::builtins::ec_op::rows::{
+        CARRY_SWITCH_ROW, FIRST_BIT_ROW, LAST_BIT_ROW, LAST_ROW, M_ROW, N_BITS, ROWS_PER_INSTANCE,
+    };
+    use cairo_air::builtins::ec_op::{
+        self as table, ADDRESS, BIT, CARRY, CELLS, DX, DX_SQ, DY, EcOp, EcOpError, MAIN_WIDTH,
+        SUFFIX, Witness, X, X_DIFF_INV, Y,
+    };
+    use cairo_air::builtins::stark_curve::{Point, generator, neg};
+    use cairo_air::trace::felt_to_u64;
+    use starknet_types_core::curve::ProjectivePoint;
+    use starknet_types_core::felt::Felt as F;
+
+    fn vm(x: &Felt) -> F {
+        F::from_bytes_be_slice(&x.to_bytes_be())
+    }
+
+    fn from_vm(x: &F) -> Felt {
+        Felt::from_hex_unchecked(&x.to_hex_string())
+    }
+
+    fn projective(p: &Point) -> ProjectivePoint {
+        ProjectivePoint::from_affine(vm(&p.x), vm(&p.y)).unwrap()
+    }
+
+    /// `k G` for `k` not a multiple of the group's order, by starknet-types-core.
+    fn multiple(k: &Felt) -> Point {
+        let r = (&projective(&generator()) * vm(k)).to_affine().unwrap();
+        Point { x: from_vm(&r.x()), y: from_vm(&r.y()) }
+    }
+
+    #[test]
+    fn honest_tables_for_random_inputs_pass_the_checker() {
+        // Points and scalars from a seeded hash chain, the scalars below p (some of them at
+        // the top of the range); the results are cairo-vm's (starknet-types-core's).
+        let mut seed = starknet_crypto::Felt::from(0xec0bu64);
+        let mut next = || {
+            seed = starknet_crypto::poseidon_hash(seed, starknet_crypto::Felt::ONE);
+            Felt::from_hex_unchecked(&seed.to_hex_string())
+        };
+        let witnesses: Vec<Witness> = (0..5u64)
+            .map(|i| {
+                let (p, q) = (multiple(&next()), multiple(&next()));
+                let m = if i == 3 { -next().square() } else { next() };
+                Witness::honest(70 + CELLS as u64 * i, &[p.x, p.y, q.x, q.y, m])
+            })
+            .collect();
+        for w in &witnesses {
+            let r = table::ec_op(w).unwrap();
+            let expected =
+                (projective(&w.p) + &projective(&w.q) * vm(&w.scalar())).to_affine().unwrap();
+            assert_eq!((vm(&r.x), vm(&r.y)), (expected.x(), expected.y()));
+        }
+        let (trace, accesses) = table::build_trace(&witnesses).unwrap();
+        assert_eq!(trace.length(), 8 * ROWS_PER_INSTANCE);
+        assert_eq!(accesses.len(), 8 * CELLS);
+        assert_eq!(accesses[CELLS + 4], (70 + CELLS as u64 + 4, witnesses[1].scalar()));
+        let r = table::ec_op(&witnesses[1]).unwrap();
+        assert_eq!(accesses[CELLS + 5..2 * CELLS], [(82, r.x), (83, r.y)]);
+        let air = OneTable(EcOp::new(70, 70 + 5 * CELLS as u64));
+        stark::validate_traces(&air, &[trace], &challenges(&air)).unwrap();
+    }
+
+    /// CPU and ec_op tables of `ec_ops` with a chain of one: eight instances.
+    fn honest() -> (Vec<TraceTable>, cairo_air::CairoPublicInput) {
+        let (execution, _) = common::ec_ops(1);
+        let (traces, public) = honest_traces(execution, 2);
+        assert_eq!(traces[1].length(), 8 * ROWS_PER_INSTANCE);
+        (traces, public)
+    }
+
+    /// Instance `k`'s witness, read back from the table.
+    fn witness_of(t: &TraceTable, k: usize) -> Witness {
+        let base = k * ROWS_PER_INSTANCE;
+        Witness {
+            address: felt_to_u64(t.get(base, ADDRESS)).unwrap(),
+            p: Point { x: *t.get(base, X), y: *t.get(base, Y) },
+            q: Point { x: *t.get(base + FIRST_BIT_ROW, DX), y: *t.get(base + FIRST_BIT_ROW, DY) },
+            bits: std::array::from_fn(|i| *t.get(base + FIRST_BIT_ROW + i, BIT) == Felt::one()),
+        }
+    }
+
+    /// Overwrites instance `k`'s rows with those the table computes for `witness`.
+    fn replace_instance(t: &mut TraceTable, k: usize, witness: Witness) {
+        let (block, _) = table::layout(&[witness]).unwrap();
+        for r in 0..ROWS_PER_INSTANCE {
+            for c in 0..MAIN_WIDTH {
+                t.set(k * ROWS_PER_INSTANCE + r, c, *block.get(r, c));
+            }
+        }
+    }
+
+    /// The instance whose scalar is 0 (the program's `ec_op(p=q, m=0, q=g)`).
+    fn zero_scalar_instance(t: &TraceTable) -> usize {
+        (0..8).find(|k| *t.get(k * ROWS_PER_INSTANCE + M_ROW, CARRY) == Felt::zero()).unwrap()
+    }
+
+    /// The first bit row of instance `k` with a bit of 1.
+    fn row_with_bit(t: &TraceTable, k: usize) -> usize {
+        (k * ROWS_PER_INSTANCE..).find(|r| *t.get(*r, BIT) == Felt::one()).unwrap()
+    }
+
+    #[test]
+    fn honest_traces_pass_the_checker() {
+        honest();
+    }
+
+    #[test]
+    fn run_with_a_point_off_the_curve_is_not_proven() {
+        // The VM computed R from the real inputs; the prover is handed a p_y + 1.
+        let (mut execution, _) = common::ec_ops(1);
+        let segment = execution.builtins.iter().find(|b| b.builtin == Builtin::EcOp).unwrap();
+        let address = segment.begin + CELLS as u64;
+        let cell = execution.memory[address as usize + 1].as_mut().unwrap();
+        *cell += Felt::one();
+        let refused = prove_execution(&execution, &SecurityPreset::Test.options()).unwrap_err();
+        let expected = EcOpError::NotOnCurve { address };
+        assert!(matches!(refused, cairo_air::CairoError::EcOp(e) if e == expected), "{refused:?}");
+    }
+
+    // 1. The scalar's bits.
+
+    #[test]
+    fn non_boolean_bit() {
+        // A "bit" of 2 with suffixes that still decompose up to the first bit row and a carry
+        // that agrees (the scalar cell then disagrees with memory as well).
+        let (mut t, p) = honest();
+        let base = 2 * ROWS_PER_INSTANCE;
+        let (first, row) = (base + FIRST_BIT_ROW, base + FIRST_BIT_ROW + 9);
+        t[1].set(row, BIT, Felt::from(2u64));
+        for r in (first..=row).rev() {
+            let s = t[1].get(r + 1, SUFFIX).double() + t[1].get(r, BIT);
+            t[1].set(r, SUFFIX, s);
+        }
+        // The carry follows, so the bit is all that fails.
+        let m = *t[1].get(first, SUFFIX);
+        for r in base..base + CARRY_SWITCH_ROW {
+            t[1].set(r, CARRY, m);
+        }
+        assert_rejected(t, p, "ec_op: bit is a bit");
+    }
+
+    #[test]
+    fn suffix_that_is_not_its_bits() {
+        let (mut t, p) = honest();
+        let row = ROWS_PER_INSTANCE + FIRST_BIT_ROW + 100;
+        let v = *t[1].get(row, SUFFIX);
+        t[1].set(row, SUFFIX, v + Felt::one());
+        assert_rejected(t, p, "ec_op: suffix drops its bit");
+    }
+
+    // 2. Canonical decomposition.
+
+    #[test]
+    fn non_canonical_scalar() {
+        // The scalar 0 laid out as the 252-bit integer p: the suffix recomposes to the cell's
+        // 0 and every step is a true addition, but R would be P + p Q, not P.
+        let (mut t, p) = honest();
+        let k = zero_scalar_instance(&t[1]);
+        let w = witness_of(&t[1], k);
+        assert_eq!(w.bits, [false; N_BITS]);
+        let mut bits = [false; N_BITS];
+        for i in [0, 192, 196, 251] {
+            bits[i] = true;
+        }
+        replace_instance(&mut t[1], k, Witness { bits, ..w });
+        let base = k * ROWS_PER_INSTANCE;
+        assert_eq!(*t[1].get(base + FIRST_BIT_ROW, SUFFIX), Felt::zero(), "p recomposes to 0");
+        assert_rejected(t, p, "ec_op: scalar decomposition is canonical");
+    }
+
+    // 3. The carry.
+
+    #[test]
+    fn carry_that_is_not_the_scalar_where_it_is_read() {
+        let (mut t, p) = honest();
+        let row = 3 * ROWS_PER_INSTANCE + M_ROW;
+        let v = *t[1].get(row, CARRY);
+        t[1].set(row, CARRY, v + Felt::one());
+        assert_rejected(t, p, "ec_op: carry rests");
+    }
+
+    #[test]
+    fn carry_that_is_not_the_result() {
+        // r_x read from a carry that is R.x + 1 all the way: only its tie to R.x fails.
+        let (mut t, p) = honest();
+        let base = 4 * ROWS_PER_INSTANCE;
+        for row in base + CARRY_SWITCH_ROW..base + ROWS_PER_INSTANCE {
+            let v = *t[1].get(row, CARRY);
+            t[1].set(row, CARRY, v + Felt::one());
+        }
+        assert_rejected(t, p, "ec_op: carry ends as R.x");
+    }
+
+    // 4. Points on the curve.
+
+    #[test]
+    fn p_not_on_the_curve() {
+        // (p_x, p_y + 1) is on another curve y^2 = x^3 + x + beta': every step is computed
+        // honestly, but the point is refused.
+        let (mut t, p) = honest();
+        let w = witness_of(&t[1], 1);
+        let off = Point { x: w.p.x, y: w.p.y + Felt::one() };
+        replace_instance(&mut t[1], 1, Witness { p: off, ..w });
+        assert_rejected(t, p, "ec_op: doubling point is on the curve");
+    }
+
+    #[test]
+    fn q_not_on_the_curve() {
+        let (mut t, p) = honest();
+        let w = witness_of(&t[1], 2);
+        let off = Point { x: w.q.x + Felt::one(), y: w.q.y };
+        replace_instance(&mut t[1], 2, Witness { q: off, ..w });
+        assert_rejected(t, p, "ec_op: doubling point is on the curve");
+    }
+
+    // 5. Doubling, and Q resting before the bits.
+
+    #[test]
+    fn wrong_doubling_step() {
+        let (mut t, p) = honest();
+        let row = ROWS_PER_INSTANCE + FIRST_BIT_ROW + 40;
+        let v = *t[1].get(row, DX);
+        t[1].set(row, DX, v + Felt::one());
+        assert_rejected(t, p, "ec_op: doubled x");
+    }
+
+    #[test]
+    fn q_that_changes_before_the_bits() {
+        // Row 1 holds another curve point (2 G) than the Q of rows 2 and 3.
+        let (mut t, p) = honest();
+        let two_g = multiple(&Felt::from(2u64));
+        let row = 2 * ROWS_PER_INSTANCE + 1;
+        t[1].set(row, DX, two_g.x);
+        t[1].set(row, DY, two_g.y);
+        t[1].set(row, DX_SQ, two_g.x.square());
+        assert_rejected(t, p, "ec_op: Q x rests before the bits");
+    }
+
+    // 6. The accumulator.
+
+    #[test]
+    fn wrong_accumulator_step() {
+        let (mut t, p) = honest();
+        let row = row_with_bit(&t[1], 2);
+        let v = *t[1].get(row + 1, Y);
+        t[1].set(row + 1, Y, v + Felt::one());
+        assert_rejected(t, p, "ec_op: next y");
+    }
+
+    #[test]
+    fn wrong_result() {
+        // R claimed as R + 1 in x on the last row: the accumulator did not get there.
+        let (mut t, p) = honest();
+        let row = 5 * ROWS_PER_INSTANCE + LAST_ROW;
+        let v = *t[1].get(row, X);
+        t[1].set(row, X, v + Felt::one());
+        let family = if *t[1].get(row - 1, BIT) == Felt::one() {
+            "ec_op: next x"
+        } else {
+            "ec_op: x rests without a bit"
+        };
+        assert_eq!(row - 1, 5 * ROWS_PER_INSTANCE + LAST_BIT_ROW);
+        assert_rejected(t, p, family);
+    }
+
+    #[test]
+    fn addition_without_the_distinct_x_witness() {
+        let (mut t, p) = honest();
+        let row = row_with_bit(&t[1], 3);
+        t[1].set(row, X_DIFF_INV, Felt::zero());
+        assert_rejected(t, p, "ec_op: x differs from the added point's");
+    }
+
+    #[test]
+    fn accumulator_that_does_not_start_at_p() {
+        // The table computes -P + m Q from D = P on row 0 (same x, so only y's start fails).
+        let (mut t, p) = honest();
+        let w = witness_of(&t[1], 0);
+        replace_instance(&mut t[1], 0, Witness { p: neg(&w.p), ..w });
+        t[1].set(0, DY, w.p.y);
+        assert_rejected(t, p, "ec_op: y starts at P");
+    }
+
+    // 7. Addresses.
+
+    #[test]
+    fn skipped_instance() {
+        let (mut t, p) = honest();
+        let n = t[1].length();
+        for row in 2 * ROWS_PER_INSTANCE..n {
+            let a = *t[1].get(row, ADDRESS);
+            t[1].set(row, ADDRESS, a + Felt::from(CELLS as u64));
+        }
+        assert_rejected(t, p, "ec_op: addresses step by 0 or 7");
+    }
+
+    // 8. Memory.
+
+    #[test]
+    fn valid_table_of_another_scalar() {
+        // The table of m + 1 at the same address is internally valid (its R is P + (m + 1) Q),
+        // but its scalar and result cells are not the program's.
+        let (mut t, p) = honest();
+        let w = witness_of(&t[1], 1);
+        let other =
+            Witness::honest(w.address, &[w.p.x, w.p.y, w.q.x, w.q.y, w.scalar() + Felt::one()]);
+        replace_instance(&mut t[1], 1, other);
+        assert_rejected(t, p, "claims");
+    }
+
+    #[test]
+    fn proof_does_not_verify_for_a_shorter_segment() {
+        let (execution, _) = common::ec_ops(1);
+        let bytes = prove_execution(&execution, &SecurityPreset::Test.options()).unwrap();
+        let envelope = stark::ProofEnvelope::from_bytes(&bytes).unwrap();
+        let mut public = cairo_air::CairoPublicInput::from_bytes(&envelope.public_input).unwrap();
+        let segment = public.builtins.iter_mut().find(|b| b.builtin == Builtin::EcOp).unwrap();
+        segment.stop -= CELLS as u64;
         let air = CairoAir::new(public);
         assert!(stark::verify(&air, &envelope.proof, &AcceptancePolicy::insecure()).is_err());
     }

@@ -123,3 +123,17 @@ fn repeated_ecdsa_checks_prove_one_instance_each() {
     let statement = verify_proof(&proof, &insecure()).unwrap();
     assert_eq!(statement.output, vec![Felt::from(5u64)]);
 }
+
+#[test]
+fn ec_op_program_proves_and_verifies() {
+    // A chain of four ec_op, six on edge scalars and one direct: eleven instances, a table of
+    // sixteen.
+    let (execution, expected) = common::ec_ops(4);
+    let segment = execution.builtins.iter().find(|b| b.builtin == cairo_air::Builtin::EcOp);
+    let segment = segment.expect("the program uses ec_op");
+    assert_eq!(segment.stop - segment.begin, 11 * 7, "eleven instances");
+    let proof = prove_execution(&execution, &SecurityPreset::Standard.options()).unwrap();
+    let statement = verify_proof(&proof, &CairoPolicy::default()).unwrap();
+    assert_eq!(statement.output, expected);
+    assert_eq!(statement.program_hash, load_program(&program("ec_ops")).unwrap().hash());
+}

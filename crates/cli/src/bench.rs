@@ -1,10 +1,10 @@
 //! `watcher-prover bench`: proves one run and reports what it measured as JSON: steps, builtin
 //! instances, prove time, steps/s, peak memory, verify time, proof size. The default workload
 //! is a fibonacci run that fills a trace of 2^k rows; `--workload` picks a builtin program
-//! (`range_checks`, `poseidon`, `bitwise`, `pedersen`, `ecdsa`, each with `--n` iterations, or `mix`:
-//! `n` Poseidon hashes, `n / 10` Pedersen hashes and `10 n` range checks in one run). The
-//! report lists every table (rows, committed columns, cells) so the cost of each builtin is
-//! visible. Run one workload per process so the peak memory belongs to it
+//! (`range_checks`, `poseidon`, `bitwise`, `pedersen`, `ecdsa`, `ec-op`, each with `--n`
+//! iterations, or `mix`: `n` Poseidon hashes, `n / 10` Pedersen hashes and `10 n` range checks
+//! in one run). The report lists every table (rows, committed columns, cells) so the cost of
+//! each builtin is visible. Run one workload per process so the peak memory belongs to it
 //! (`benches/prover-sizes.sh` does).
 
 use std::time::Instant;
@@ -24,6 +24,7 @@ const POSEIDON: &[u8] = include_bytes!("../../cairo-air/programs/poseidon_hashes
 const BITWISE: &[u8] = include_bytes!("../../cairo-air/programs/bitwise_ops.json");
 const PEDERSEN: &[u8] = include_bytes!("../../cairo-air/programs/pedersen_hashes.json");
 const ECDSA: &[u8] = include_bytes!("../../cairo-air/programs/ecdsa_checks.json");
+const EC_OP: &[u8] = include_bytes!("../../cairo-air/programs/ec_ops.json");
 const MIX: &[u8] = include_bytes!("../../cairo-air/programs/builtin_mix.json");
 
 /// What to prove.
@@ -41,6 +42,8 @@ enum Workload {
     Pedersen,
     /// `n` checks of one ECDSA signature (one ecdsa instance each).
     Ecdsa,
+    /// A chain of `n` ec_op (and six on edge scalars; one ec_op instance each).
+    EcOp,
     /// `n` Poseidon hashes, `n / 10` Pedersen hashes and `10 n` range checks in one run.
     Mix,
 }
@@ -81,6 +84,7 @@ pub fn run(args: BenchArgs) -> Result<(), Failure> {
         Workload::Bitwise => (BITWISE, args.n),
         Workload::Pedersen => (PEDERSEN, args.n),
         Workload::Ecdsa => (ECDSA, args.n),
+        Workload::EcOp => (EC_OP, args.n),
         Workload::Mix => (MIX, args.n),
     };
     let input = match args.workload {

@@ -83,16 +83,16 @@ fn unusable_input_exits_2() {
     // A program using a builtin the prover does not support is refused, naming it.
     let mut json: serde_json::Value =
         serde_json::from_slice(&std::fs::read(program("fibonacci")).unwrap()).unwrap();
-    json["builtins"] = serde_json::json!(["output", "ec_op"]);
-    let ec_op = dir.path().join("ec_op.json");
-    std::fs::write(&ec_op, serde_json::to_vec(&json).unwrap()).unwrap();
+    json["builtins"] = serde_json::json!(["output", "keccak"]);
+    let keccak = dir.path().join("keccak.json");
+    std::fs::write(&keccak, serde_json::to_vec(&json).unwrap()).unwrap();
     let o = run(bin()
         .args(["prove", "--program"])
-        .arg(&ec_op)
+        .arg(&keccak)
         .arg("--out")
         .arg(dir.path().join("x.proof")));
     assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("ec_op"));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("keccak"));
 }
 
 #[test]
@@ -100,7 +100,7 @@ fn builtin_programs_prove_and_verify_through_the_binary() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("input.json");
     std::fs::write(&input, r#"{"n": 4}"#).unwrap();
-    for name in ["range_checks", "poseidon_hashes", "bitwise_ops"] {
+    for name in ["range_checks", "poseidon_hashes", "bitwise_ops", "ec_ops"] {
         let out = dir.path().join(format!("{name}.proof"));
         let o = run(bin()
             .args(["prove", "--program"])
@@ -137,7 +137,7 @@ fn pedersen_program_proves_and_other_builtins_stay_refused() {
     // Builtins without a table are still refused with exit 2, named.
     let mut json: serde_json::Value =
         serde_json::from_slice(&std::fs::read(program("pedersen_hashes")).unwrap()).unwrap();
-    for builtin in ["ec_op", "keccak", "add_mod", "mul_mod"] {
+    for builtin in ["keccak", "add_mod", "mul_mod"] {
         json["builtins"] = serde_json::json!(["output", "pedersen", builtin]);
         let path = dir.path().join(format!("{builtin}.json"));
         std::fs::write(&path, serde_json::to_vec(&json).unwrap()).unwrap();

@@ -37,6 +37,7 @@
 //!   says so ([`BuiltinTable::lookups_16_bit`]) and its second claim is its lookup sum.
 
 pub mod bitwise;
+pub mod ec_op;
 pub mod ecdsa;
 pub mod narrow;
 pub mod output;
@@ -46,6 +47,7 @@ pub mod range16;
 pub mod range_check;
 pub mod range_check96;
 pub mod segment;
+pub mod stark_curve;
 pub mod table;
 
 use stark::{Component, Felt, TraceTable};
@@ -107,6 +109,7 @@ registry! {
     Pedersen = 4 => pedersen::PedersenTable,
     Ecdsa = 5 => ecdsa::EcdsaTable,
     RangeCheck96 = 6 => range_check96::RangeCheck96Table,
+    EcOp = 7 => ec_op::EcOpTable,
 }
 
 impl Builtin {

@@ -1,7 +1,9 @@
-//! What the narrow builtin tables (`pedersen`, `ecdsa`: many rows per instance) share: the
-//! auxiliary memory columns. Each instance's cells are read on fixed rows of its block of rows;
-//! `factor` is `z - (address + offset + alpha v)` on those rows and 1 elsewhere, `product` its
-//! running product, whose last value is the table's memory claim.
+//! What the narrow builtin tables (`pedersen`, `ecdsa`, `ec_op`: many rows per instance)
+//! share: their size (instances padded to a power of two by repeating the last one), the
+//! stacking of instance blocks, and the auxiliary memory columns. Each instance's cells are
+//! read on fixed rows of its block of rows; `factor` is `z - (address + offset + alpha v)` on
+//! those rows and 1 elsewhere, `product` its running product, whose last value is the table's
+//! memory claim.
 
 use stark::{Felt, TraceTable};
 
@@ -14,6 +16,47 @@ pub struct CellRow {
     pub row: usize,
     pub offset: u64,
     pub column: usize,
+}
+
+/// Instances a table of `instances` holds: the next power of two.
+pub fn padded_instances(instances: usize) -> usize {
+    instances.max(1).next_power_of_two()
+}
+
+/// log2 of the rows of a table of `instances` instances of `rows_per_instance` rows.
+pub fn log_size(instances: usize, rows_per_instance: usize) -> u32 {
+    (padded_instances(instances) * rows_per_instance).trailing_zeros()
+}
+
+/// Stacks instance blocks (at least one; each a list of columns of `rows_per_instance` rows)
+/// and pads with copies of the last; returns the table and its memory accesses in row order:
+/// `cells` of every instance, padding included, with the base address in column `address`.
+pub fn stack(
+    blocks: Vec<Vec<Vec<Felt>>>,
+    rows_per_instance: usize,
+    address: usize,
+    cells: &[CellRow],
+) -> (TraceTable, Vec<(u64, Felt)>) {
+    let count = blocks.len();
+    let padded = padded_instances(count);
+    let n = padded * rows_per_instance;
+    let width = blocks[0].len();
+    let mut columns: Vec<Vec<Felt>> = (0..width).map(|_| Vec::with_capacity(n)).collect();
+    for k in 0..padded {
+        let block = &blocks[k.min(count - 1)];
+        for (column, rows) in columns.iter_mut().zip(block) {
+            column.extend_from_slice(rows);
+        }
+    }
+    let mut accesses = Vec::with_capacity(cells.len() * padded);
+    for k in 0..padded {
+        let base = k * rows_per_instance;
+        let at = crate::trace::felt_to_u64(&columns[address][base]).expect("an address");
+        for cell in cells {
+            accesses.push((at + cell.offset, columns[cell.column][base + cell.row]));
+        }
+    }
+    (TraceTable::new(columns, n), accesses)
 }
 
 /// The `(factor, product)` auxiliary columns of a table whose instances take

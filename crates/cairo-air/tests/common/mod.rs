@@ -46,3 +46,42 @@ pub fn ecdsa_signatures() -> (CairoExecution, Vec<starknet_crypto::Felt>) {
         .expect("ecdsa_signatures runs");
     (execution, expected)
 }
+
+/// Runs `ec_ops` with a chain of `n` and returns the run and the output it must prove, computed
+/// here with starknet-types-core's curve arithmetic (cairo-vm's): each result's x and y.
+pub fn ec_ops(n: u64) -> (CairoExecution, Vec<starknet_types_core::felt::Felt>) {
+    use starknet_types_core::curve::ProjectivePoint;
+    use starknet_types_core::felt::Felt as F;
+    let generator = ProjectivePoint::from_affine(
+        F::from_hex_unchecked("0x1ef15c18599971b7beced415a40f0c7deacfd9b0d1819e03d723d8bc943cfca"),
+        F::from_hex_unchecked("0x5668060aa49730b7be4801df46ec62de53ecd11abe43a32873000c36e8dc1f"),
+    )
+    .unwrap();
+    let ec_op = |p: &ProjectivePoint, m: F, q: &ProjectivePoint| p + &(q * m);
+    let k = F::from_hex_unchecked("0x9e3779b97f4a7c15f39cc0605cedc834");
+    let mut chain = generator.clone();
+    for i in (1..=n).rev() {
+        chain = ec_op(&chain, F::from(i) * k, &generator);
+    }
+    let q = ec_op(&generator, F::TWO, &generator);
+    let two = |e: u64| F::TWO.pow(e);
+    let results = [
+        chain.clone(),
+        q.clone(),
+        ec_op(&q, F::ZERO, &generator),
+        ec_op(&generator, F::ONE, &q),
+        ec_op(&generator, -F::ONE, &q),
+        ec_op(&q, two(251), &generator),
+        ec_op(&chain, two(251) + two(196) + two(192) - F::ONE, &q),
+        ec_op(&generator, F::from(5u64), &q),
+    ];
+    let expected = results
+        .iter()
+        .flat_map(|r| {
+            let r = r.to_affine().expect("not the point at infinity");
+            [r.x(), r.y()]
+        })
+        .collect();
+    let execution = run_program(&program("ec_ops"), Some(&json!({ "n": n }))).expect("ec_ops runs");
+    (execution, expected)
+}

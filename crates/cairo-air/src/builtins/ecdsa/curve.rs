@@ -1,38 +1,14 @@
-//! The Stark curve `y^2 = x^3 + x + beta` as the `ecdsa` table needs it: the generator, the
-//! coefficient `beta`, affine chord and tangent steps, and the periodic columns of an
-//! instance's 512 rows (selectors and the multiples of `G`).
+//! The `ecdsa` table's rows: the periodic columns of an instance's 512 rows (selectors and the
+//! multiples of `G`), and the Stark curve's helpers ([`crate::builtins::stark_curve`]) it
+//! uses.
 
 use std::sync::OnceLock;
 
 use stark::Felt;
 
-pub use crate::builtins::pedersen::points::{Point, shift_point};
-
-/// `beta`, the constant coefficient of the Stark curve.
-pub fn beta() -> Felt {
-    Felt::from_hex_unchecked("06f21413efbe40de150e596d72f7a8c5609ad26c15c915c1f4cdfcb99cee9e89")
-}
-
-/// The generator `G` of the Stark curve's group of prime order.
-pub fn generator() -> Point {
-    Point {
-        x: Felt::from_hex_unchecked(
-            "01ef15c18599971b7beced415a40f0c7deacfd9b0d1819e03d723d8bc943cfca",
-        ),
-        y: Felt::from_hex_unchecked(
-            "005668060aa49730b7be4801df46ec62de53ecd11abe43a32873000c36e8dc1f",
-        ),
-    }
-}
-
-/// `y` with `(x, y)` on the curve (one of the two roots), if `x` is a point's abscissa.
-pub fn lift_x(x: &Felt) -> Option<Felt> {
-    (x.square() * x + x + beta()).sqrt().map(|(y, _)| y)
-}
-
-pub fn on_curve(p: &Point) -> bool {
-    p.y.square() == p.x.square() * p.x + p.x + beta()
-}
+pub use crate::builtins::stark_curve::{
+    Point, beta, chord, double_with, generator, lift_x, neg, on_curve, shift_point, tangent_slope,
+};
 
 /// Bits of a scalar the table decomposes: `z`, `r` and `w` are below `2^251`.
 pub const N_BITS: usize = 251;
@@ -115,34 +91,9 @@ pub fn periodic_columns() -> &'static [Vec<Felt>] {
     })
 }
 
-/// `-p`.
-pub fn neg(p: &Point) -> Point {
-    Point { x: p.x, y: -p.y }
-}
-
-/// `2 p`'s tangent slope `(3 x^2 + 1) / 2 y`, `None` for `y = 0` (no curve point has it: the
-/// group order is prime, so there is no point of order 2).
-pub fn tangent_slope(p: &Point) -> Option<Felt> {
-    Some((Felt::from(3u64) * p.x.square() + Felt::one()) * p.y.double().inv().ok()?)
-}
-
-/// `2 p` from its tangent slope.
-pub fn double_with(p: &Point, slope: &Felt) -> Point {
-    let x = slope.square() - p.x.double();
-    Point { x, y: slope * (p.x - x) - p.y }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn constants_are_on_the_curve() {
-        assert!(on_curve(&generator()));
-        assert!(on_curve(&shift_point()));
-        let y = lift_x(&generator().x).unwrap();
-        assert!(y == generator().y || y == -generator().y);
-    }
 
     #[test]
     fn selectors_partition_as_documented() {

@@ -112,7 +112,7 @@ use stark::{
     Component, ConstraintBuilder, ConstraintKind, ConstraintList, Constraints, Felt, Frame,
 };
 
-use crate::builtins::narrow::{CellRow, memory_columns};
+use crate::builtins::narrow::{self, CellRow, memory_columns};
 use crate::builtins::{BuiltinTable, TableTrace, TraceInput};
 use crate::error::CairoError;
 use crate::layout::{CHALLENGE_MEM_ALPHA, CHALLENGE_MEM_Z, N_CHALLENGES};
@@ -145,19 +145,14 @@ pub const COMBINE_SLOPE: usize = 20;
 pub const SHIFT_INV: usize = 21;
 pub const FINAL_SLOPE: usize = 22;
 pub const MAIN_WIDTH: usize = 23;
+/// Where the cells are read: the pubkey on row 0 (`dx`), the message on row 1 (`suffix_z`).
+pub const CELL_ROWS: [CellRow; CELLS] = [
+    CellRow { row: KEY_ROW, offset: 0, column: DX },
+    CellRow { row: MESSAGE_ROW, offset: 1, column: SUFFIX_Z },
+];
 /// Auxiliary columns: the memory factor of the row and the running product.
 pub const AUX_FACTOR: usize = 0;
 pub const AUX_PRODUCT: usize = 1;
-
-/// Instances a table of `instances` holds: the next power of two.
-pub fn padded_instances(instances: usize) -> usize {
-    instances.max(1).next_power_of_two()
-}
-
-/// log2 of the rows of a table of `instances` instances.
-pub fn table_log_size(instances: usize) -> u32 {
-    (padded_instances(instances) * ROWS_PER_INSTANCE).trailing_zeros()
-}
 
 /// The component for one run's `ecdsa` segment.
 pub struct Ecdsa {
@@ -172,7 +167,7 @@ impl Ecdsa {
     /// A segment with at least one instance (`stop - begin` a positive multiple of 2).
     pub fn new(begin: u64, stop: u64) -> Self {
         let mut table = Self {
-            log_size: table_log_size(((stop - begin) / CELLS as u64) as usize),
+            log_size: narrow::log_size(((stop - begin) / CELLS as u64) as usize, ROWS_PER_INSTANCE),
             begin: Felt::from(begin),
             last: Felt::from(stop - CELLS as u64),
             constraints: ConstraintList::empty(),
@@ -335,11 +330,7 @@ impl Component for Ecdsa {
     }
 
     fn build_aux_trace(&self, main: &stark::TraceTable, challenges: &[Felt]) -> stark::TraceTable {
-        let cells = [
-            CellRow { row: KEY_ROW, offset: 0, column: DX },
-            CellRow { row: MESSAGE_ROW, offset: 1, column: SUFFIX_Z },
-        ];
-        memory_columns(main, challenges, ROWS_PER_INSTANCE, ADDRESS, &cells)
+        memory_columns(main, challenges, ROWS_PER_INSTANCE, ADDRESS, &CELL_ROWS)
     }
 }
 

@@ -149,15 +149,6 @@ fn instance_rows(witness: &Witness) -> Result<(Vec<Vec<Felt>>, Felt), EcdsaError
     Ok((columns, result))
 }
 
-/// `p + q` by the chord through them, with the slope and `1 / (p.x - q.x)`; `None` when the
-/// abscissas agree (the case the table refuses).
-fn chord(p: &Point, q: &Point) -> Option<(Point, Felt, Felt)> {
-    let inverse = (p.x - q.x).inv().ok()?;
-    let slope = (p.y - q.y) * inverse;
-    let x = slope.square() - p.x - q.x;
-    Some((Point { x, y: slope * (p.x - x) - p.y }, slope, inverse))
-}
-
 /// The honest witness of a signature: `y_Q` is the root for which the check holds (either
 /// works for `starknet_crypto::verify`), with its rows.
 pub fn witness(signature: &Signature) -> Result<(Witness, Vec<Vec<Felt>>), EcdsaError> {
@@ -185,28 +176,10 @@ pub fn witness(signature: &Signature) -> Result<(Witness, Vec<Vec<Felt>>), Ecdsa
     Err(error)
 }
 
-/// Stacks instance blocks (at least one) and pads with copies of the last; returns the table
-/// and its memory accesses in row order: `(address, pubkey)`, `(address + 1, message)` per
-/// instance, padding included.
+/// Stacks instance blocks and their accesses: `(address, pubkey)`, `(address + 1, message)`
+/// per instance, padding included.
 fn stack(blocks: Vec<Vec<Vec<Felt>>>) -> (TraceTable, Vec<(u64, Felt)>) {
-    let count = blocks.len();
-    let padded = padded_instances(count);
-    let n = padded * ROWS_PER_INSTANCE;
-    let mut columns: Vec<Vec<Felt>> = (0..MAIN_WIDTH).map(|_| Vec::with_capacity(n)).collect();
-    for k in 0..padded {
-        let block = &blocks[k.min(count - 1)];
-        for (column, rows) in columns.iter_mut().zip(block) {
-            column.extend_from_slice(rows);
-        }
-    }
-    let mut accesses = Vec::with_capacity(CELLS * padded);
-    for k in 0..padded {
-        let base = k * ROWS_PER_INSTANCE;
-        let address = crate::trace::felt_to_u64(&columns[ADDRESS][base]).expect("an address");
-        accesses.push((address, columns[DX][base + KEY_ROW]));
-        accesses.push((address + 1, columns[SUFFIX_Z][base + MESSAGE_ROW]));
-    }
-    (TraceTable::new(columns, n), accesses)
+    crate::builtins::narrow::stack(blocks, ROWS_PER_INSTANCE, ADDRESS, &CELL_ROWS)
 }
 
 /// The honest main trace of `signatures` (at least one, in address order) and its memory

@@ -85,7 +85,7 @@ use stark::{
     Component, ConstraintBuilder, ConstraintKind, ConstraintList, Constraints, Felt, Frame,
 };
 
-use crate::builtins::narrow::{CellRow, memory_columns};
+use crate::builtins::narrow::{self, CellRow, memory_columns};
 use crate::builtins::{BuiltinTable, TableTrace, TraceInput};
 use crate::error::CairoError;
 use crate::layout::{CHALLENGE_MEM_ALPHA, CHALLENGE_MEM_Z, N_CHALLENGES};
@@ -108,16 +108,6 @@ pub const MAIN_WIDTH: usize = 9;
 pub const AUX_FACTOR: usize = 0;
 pub const AUX_PRODUCT: usize = 1;
 
-/// Instances a table of `instances` holds: the next power of two.
-pub fn padded_instances(instances: usize) -> usize {
-    instances.max(1).next_power_of_two()
-}
-
-/// log2 of the rows of a table of `instances` instances.
-pub fn table_log_size(instances: usize) -> u32 {
-    (padded_instances(instances) * ROWS_PER_HASH).trailing_zeros()
-}
-
 /// The component for one run's `pedersen` segment.
 pub struct Pedersen {
     log_size: u32,
@@ -131,7 +121,7 @@ impl Pedersen {
     /// A segment with at least one instance (`stop - begin` a positive multiple of 3).
     pub fn new(begin: u64, stop: u64) -> Self {
         let mut table = Self {
-            log_size: table_log_size(((stop - begin) / CELLS as u64) as usize),
+            log_size: narrow::log_size(((stop - begin) / CELLS as u64) as usize, ROWS_PER_HASH),
             begin: Felt::from(begin),
             last: Felt::from(stop - CELLS as u64),
             constraints: ConstraintList::empty(),

@@ -9,8 +9,8 @@ use super::points::{
 };
 use super::{
     ADDRESS, BELOW, BELOW_AND_BIT, BIT, CELLS, MAIN_WIDTH, SLOPE, SUFFIX, X, X_DIFF_INV, Y,
-    padded_instances,
 };
+use crate::builtins::narrow::padded_instances;
 
 /// The 252 bits of a scalar, least significant first.
 pub type Bits = [bool; N_BITS];

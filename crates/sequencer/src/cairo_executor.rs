@@ -253,7 +253,15 @@ impl BlockExecutor for CairoExecutor {
         let tx = self.transaction(transaction)?;
         let reader = Reader::new(state, self, &tx);
         match self.executor.validate(&context(block), &reader, &reader, &tx) {
-            Ok(()) => Ok(Ok(())),
+            Ok(()) => {
+                // A validated DECLARE v3 (its signature checked): keep its compiled class for
+                // the block that executes it and every later use, instead of compiling again.
+                if let Some(class) = tx.declared_sierra_class {
+                    let mut compiled = self.compiled.write().unwrap_or_else(|p| p.into_inner());
+                    compiled.entry(class.class_hash()).or_insert(class);
+                }
+                Ok(Ok(()))
+            }
             Err(error) => verdict(error).map(Err),
         }
     }

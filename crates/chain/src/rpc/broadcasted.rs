@@ -27,19 +27,27 @@ pub enum BroadcastedTransaction {
     /// (the executor parses the program anyway) before calling
     /// [`BroadcastedDeclareV1::into_transaction`].
     DeclareV1(BroadcastedDeclareV1),
-    /// A DECLARE v3 with its Sierra class; the caller checks the class hash and compiles the
-    /// class before it trusts the transaction's compiled class hash.
+    /// A DECLARE v3 with its Sierra class, whose hash the caller computes from the class (after
+    /// its size checks) before calling [`BroadcastedDeclareV3::into_transaction`]; the caller
+    /// also compiles the class before it trusts the transaction's compiled class hash.
     DeclareV3(BroadcastedDeclareV3),
 }
 
-/// DECLARE v3 as submitted: the transaction (which names the class hash and compiled class
-/// hash) and the Sierra class.
+/// DECLARE v3 as submitted: the transaction's fields (its class hash not computed yet: zero)
+/// and the Sierra class.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BroadcastedDeclareV3 {
-    /// The transaction, with the class hash computed from [`Self::contract_class`].
+    /// The transaction, with `class_hash` zero until [`Self::into_transaction`].
     pub transaction: DeclareV3,
     /// The Sierra class.
     pub contract_class: Arc<wire::FlattenedSierraClass>,
+}
+
+impl BroadcastedDeclareV3 {
+    /// The transaction, given the class hash computed from [`Self::contract_class`].
+    pub fn into_transaction(&self, class_hash: Felt) -> Transaction {
+        Transaction::DeclareV3(DeclareV3 { class_hash, ..self.transaction.clone() })
+    }
 }
 
 /// DECLARE v1 as submitted: the transaction fields and the compressed Cairo 0 class.
@@ -185,14 +193,15 @@ pub fn parse_broadcasted(value: &Value) -> Result<BroadcastedTransaction, ChainE
     }
 }
 
-/// A DECLARE v3 as starknet-rs parses it; the class hash is computed from the class (what the
-/// sender signed commits to it, so a wrong one fails the signature).
+/// A DECLARE v3 as starknet-rs parses it. Its class hash is left for the caller to compute
+/// (hashing costs time linear in the class, so a node checks sizes first); what the sender
+/// signed commits to it, so a class that is not the signed one fails the signature.
 pub fn declare_v3_from_rpc(tx: wire::BroadcastedDeclareTransactionV3) -> BroadcastedDeclareV3 {
     let contract_class = Arc::new(tx.contract_class.as_ref().clone());
     BroadcastedDeclareV3 {
         transaction: DeclareV3 {
             sender_address: tx.sender_address,
-            class_hash: contract_class.class_hash(),
+            class_hash: Felt::ZERO,
             compiled_class_hash: tx.compiled_class_hash,
             signature: tx.signature,
             nonce: tx.nonce,

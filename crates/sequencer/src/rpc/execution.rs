@@ -12,7 +12,7 @@ use chain::rpc::SpecVersion;
 use chain::rpc::broadcasted::{BroadcastedTransaction, parse_broadcasted};
 use chain::rpc::types::requests::CallRequest;
 use chain::rpc::types::{BlockId, SimulationFlagForEstimateFee};
-use chain::{DeclareV3, Felt, Transaction};
+use chain::{Felt, Transaction};
 use jsonrpsee::types::{ErrorObjectOwned, Params};
 use serde_json::Value;
 
@@ -99,8 +99,7 @@ pub fn executable_with(
             let tx = &declare.transaction;
             before_hashing(tx.sender_address, tx.nonce)?;
             let class_hash = declare.contract_class.class_hash();
-            let transaction =
-                Transaction::DeclareV3(DeclareV3 { class_hash, ..declare.transaction });
+            let transaction = declare.into_transaction(class_hash);
             (transaction, Some(ContractClass::Sierra(declare.contract_class)))
         }
     };

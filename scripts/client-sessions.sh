@@ -2,7 +2,8 @@
 # Scripted sessions of the clients Starknet developers use, against `watcher-prover devnet`
 # (CI runs it; `make test-clients`): starknet.js 10 (npm, tests/clients/starknet-js) declares a
 # Cairo 1 class, deploys it through the UDC, invokes it with an estimated fee, sends an ERC-20
-# transfer and reads its event and storage, deploys an account and sees a revert reported.
+# transfer and reads its event and storage, deploys an account and sees a revert reported;
+# starknet.py 0.30 (PyPI, a venv in tests/clients/starknet-py/.venv) runs the same session.
 # starknet-rs runs the same steps in `cargo test` (crates/sequencer/tests/sierra.rs).
 #
 # The Sierra class is one the official Cairo compiler compiled: the test data that the
@@ -15,6 +16,11 @@ if [ ! -x "$bin" ]; then
     cargo build -p cli
 fi
 (cd tests/clients/starknet-js && npm ci --no-audit --no-fund --loglevel=error)
+venv=tests/clients/starknet-py/.venv
+if [ ! -x "$venv/bin/python" ]; then
+    python3 -m venv "$venv"
+fi
+"$venv/bin/pip" install --quiet --disable-pip-version-check -r tests/clients/starknet-py/requirements.txt
 
 classes=$(cargo metadata --format-version 1 --offline | python3 -c '
 import json, os, sys
@@ -46,6 +52,11 @@ for _ in $(seq 1 300); do
 done
 url=$(grep -m1 '^JSON-RPC' "$log" | sed 's/.* on //')
 erc20=$(grep -m1 '^ERC-20' "$log" | awk '{print $NF}')
+udc=$(grep -m1 '^universal deployer' "$log" | awk '{print $NF}')
 
 echo "starknet.js $(node -p 'require("./tests/clients/starknet-js/node_modules/starknet/package.json").version') against $url"
 node tests/clients/starknet-js/session.mjs "$url" "$sierra" "$casm" "$erc20"
+
+# starknet.py 0.30 knows spec 0.10.2: it warns (and goes on) that the devnet speaks 0.10.3.
+echo "starknet.py $("$venv/bin/python" -c 'from importlib.metadata import version; print(version("starknet-py"))') against $url"
+"$venv/bin/python" tests/clients/starknet-py/session.py "$url" "$sierra" "$casm" "$erc20" "$udc"

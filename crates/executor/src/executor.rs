@@ -89,6 +89,19 @@ impl Executor {
         query::estimate_fee(&self.config, block, state, classes, tx, skip_validate)
     }
 
+    /// `starknet_simulateTransactions` for one transaction: what it did (trace included) and
+    /// its fee estimate; a revert is a result (see [`query::simulate`]).
+    pub fn simulate(
+        &self,
+        block: &BlockContext,
+        state: &dyn StateReader,
+        classes: &dyn ClassProvider,
+        tx: &ExecutableTransaction,
+        skip_validate: bool,
+    ) -> Result<(TransactionExecution, FeeEstimate), ExecutorError> {
+        query::simulate(&self.config, block, state, classes, tx, skip_validate)
+    }
+
     /// Mempool admission: pre-checks and validation only, nonce may be ahead (see
     /// [`query::validate`]).
     pub fn validate(

@@ -1,4 +1,4 @@
-//! Read-only work on a snapshot: `starknet_call`, fee estimates and mempool validation, on
+//! Read-only work on a snapshot: `starknet_call`, fee estimates, simulations and mempool validation, on
 //! blockifier (the `engine` module). Nothing here changes the state; every write goes to a cached
 //! state that is dropped.
 
@@ -8,7 +8,10 @@ use state::StateReader;
 
 use crate::engine::run::{EngineBlock, Mode};
 use crate::resources::Resources;
-use crate::{BlockContext, ClassProvider, ExecutableTransaction, ExecutorConfig, ExecutorError};
+use crate::{
+    BlockContext, ClassProvider, ExecutableTransaction, ExecutorConfig, ExecutorError,
+    TransactionExecution,
+};
 
 /// Calls `selector` on `contract_address` with caller 0 and returns its return data
 /// (`starknet_call`). Writes are discarded; `get_tx_info` sees an empty transaction.
@@ -62,13 +65,36 @@ pub fn estimate_fee(
     tx: &ExecutableTransaction,
     skip_validate: bool,
 ) -> Result<FeeEstimate, ExecutorError> {
-    let mode = Mode { validate: !skip_validate, allow_query: true, lenient_nonce: false };
-    let execution = EngineBlock::new(config, block, state, classes)?.execute(tx, mode)?;
+    let (execution, estimate) = simulate(config, block, state, classes, tx, skip_validate)?;
     if let chain::ExecutionStatus::Reverted { reason } = &execution.receipt.execution_status {
         return Err(ExecutorError::ExecutionFailed { reason: reason.clone() });
     }
-    let resources = execution.resources;
-    let state_diff = execution.state_diff;
+    Ok(estimate)
+}
+
+/// Runs `tx` on top of `state` as `starknet_simulateTransactions` does (query versions
+/// accepted; `skip_validate` skips `__validate*__`): what it did, trace included, and its fee
+/// estimate. A reverted transaction is a result, not an error; a rejected one is an error.
+pub fn simulate(
+    config: &ExecutorConfig,
+    block: &BlockContext,
+    state: &dyn StateReader,
+    classes: &dyn ClassProvider,
+    tx: &ExecutableTransaction,
+    skip_validate: bool,
+) -> Result<(TransactionExecution, FeeEstimate), ExecutorError> {
+    let mode = Mode { validate: !skip_validate, allow_query: true, lenient_nonce: false };
+    let execution = EngineBlock::new(config, block, state, classes)?.execute(tx, mode)?;
+    let estimate = fee_estimate(block, tx, &execution);
+    Ok((execution, estimate))
+}
+
+/// The fee of an executed transaction at the block's prices, in its version's unit.
+fn fee_estimate(
+    block: &BlockContext,
+    tx: &ExecutableTransaction,
+    execution: &TransactionExecution,
+) -> FeeEstimate {
     let gas = &execution.receipt.execution_resources;
     let (l1_gas, l1_data_gas, l2_gas) = (gas.l1_gas, gas.l1_data_gas, gas.l2_gas);
     let prices = &block.gas_prices;
@@ -90,8 +116,8 @@ pub fn estimate_fee(
         .saturating_mul(l1_gas_price)
         .saturating_add(u128::from(l1_data_gas).saturating_mul(l1_data_gas_price))
         .saturating_add(u128::from(l2_gas).saturating_mul(l2_gas_price));
-    Ok(FeeEstimate {
-        resources,
+    FeeEstimate {
+        resources: execution.resources.clone(),
         l1_gas,
         l1_data_gas,
         l2_gas,
@@ -100,8 +126,8 @@ pub fn estimate_fee(
         l2_gas_price,
         overall_fee,
         unit,
-        state_diff,
-    })
+        state_diff: execution.state_diff.clone(),
+    }
 }
 
 /// Checks a transaction for mempool admission against `state`: the same pre-checks and

@@ -98,6 +98,9 @@ pub struct TransactionExecution {
     /// `__validate_declare__` for a DECLARE; none for a reverted `__execute__`): what the OS
     /// needs to answer the contracts' syscalls when it re-executes the transaction.
     pub calls: Vec<CallTrace>,
+    /// Its Starknet JSON-RPC trace (`starknet_traceTransaction`): every phase's call tree with
+    /// events, messages and gas, the fee transfer when fees are charged, the state diff.
+    pub trace: chain::rpc::types::TransactionTrace,
 }
 
 impl TransactionExecution {

@@ -19,8 +19,8 @@ use state::{StateError, StateReader};
 
 use crate::SequencerError;
 use crate::executor::{
-    BlockExecutor, BlockInfo, ExecutableTransaction, ExecutionFailure, FeeEstimate, StateView,
-    TransactionOutcome,
+    BlockExecutor, BlockInfo, ExecutableTransaction, ExecutionFailure, FeeEstimate, Simulation,
+    StateView, TransactionOutcome,
 };
 
 /// [`BlockExecutor`] backed by [`executor::Executor`].
@@ -234,6 +234,16 @@ fn context(block: &BlockInfo) -> BlockContext {
     }
 }
 
+fn fee_estimate(estimate: executor::FeeEstimate) -> FeeEstimate {
+    FeeEstimate {
+        l1_gas_consumed: estimate.l1_gas,
+        l1_data_gas_consumed: estimate.l1_data_gas,
+        l2_gas_consumed: estimate.l2_gas,
+        overall_fee: estimate.overall_fee,
+        state_diff: estimate.state_diff,
+    }
+}
+
 /// Splits an executor error into the transaction's fault (`Ok(reason)`) and the node's.
 fn verdict(error: ExecutorError) -> Result<ExecutionFailure, SequencerError> {
     match error {
@@ -325,12 +335,25 @@ impl BlockExecutor for CairoExecutor {
         let tx = self.transaction(transaction)?;
         let reader = Reader::new(state, self, &tx);
         match self.executor.estimate_fee(&context(block), &reader, &reader, &tx, skip_validate) {
-            Ok(estimate) => Ok(Ok(FeeEstimate {
-                l1_gas_consumed: estimate.l1_gas,
-                l1_data_gas_consumed: estimate.l1_data_gas,
-                l2_gas_consumed: estimate.l2_gas,
-                overall_fee: estimate.overall_fee,
-                state_diff: estimate.state_diff,
+            Ok(estimate) => Ok(Ok(fee_estimate(estimate))),
+            Err(error) => verdict(error).map(Err),
+        }
+    }
+
+    fn simulate(
+        &self,
+        state: &dyn StateView,
+        block: &BlockInfo,
+        transaction: &ExecutableTransaction,
+        skip_validate: bool,
+    ) -> Result<Result<Simulation, ExecutionFailure>, SequencerError> {
+        let tx = self.transaction(transaction)?;
+        let reader = Reader::new(state, self, &tx);
+        match self.executor.simulate(&context(block), &reader, &reader, &tx, skip_validate) {
+            Ok((execution, estimate)) => Ok(Ok(Simulation {
+                trace: execution.trace,
+                receipt: execution.receipt,
+                fee: fee_estimate(estimate),
             })),
             Err(error) => verdict(error).map(Err),
         }

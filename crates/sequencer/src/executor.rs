@@ -86,6 +86,18 @@ pub struct FeeEstimate {
     pub state_diff: StateDiff,
 }
 
+/// A transaction run as `starknet_simulateTransactions` runs it (and as the trace methods
+/// re-run a committed block's transactions).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Simulation {
+    /// Its JSON-RPC trace: each phase's call tree, the state diff, the gas.
+    pub trace: chain::rpc::types::TransactionTrace,
+    /// Its receipt (succeeded or reverted).
+    pub receipt: Receipt,
+    /// Its fee estimate, with what it changed.
+    pub fee: FeeEstimate,
+}
+
 /// A failed read-only call or estimate, with the contract's reason.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{reason}")]
@@ -133,4 +145,15 @@ pub trait BlockExecutor: Send + Sync {
         transaction: &ExecutableTransaction,
         skip_validate: bool,
     ) -> Result<Result<FeeEstimate, ExecutionFailure>, SequencerError>;
+
+    /// Runs a transaction on top of `state` without keeping anything (`skip_validate` skips
+    /// `__validate__*`): a reverted transaction is a [`Simulation`] with its reason, a rejected
+    /// one an [`ExecutionFailure`].
+    fn simulate(
+        &self,
+        state: &dyn StateView,
+        block: &BlockInfo,
+        transaction: &ExecutableTransaction,
+        skip_validate: bool,
+    ) -> Result<Result<Simulation, ExecutionFailure>, SequencerError>;
 }

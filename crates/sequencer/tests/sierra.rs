@@ -1,8 +1,9 @@
 //! Sierra (Cairo 1) classes over JSON-RPC with starknet-rs: DECLARE v3 of a class compiled by
 //! the official compiler (fee estimated first, as clients do), `getClass` and
 //! `getCompiledCasm` of it, the state update's declared class, a deployment through the UDC, an
-//! INVOKE v3 into it, a call, a reverted INVOKE with the contract's reason; and the refusals of
-//! a wrong compiled class hash (COMPILED_CLASS_HASH_MISMATCH) and of a redeclaration.
+//! INVOKE v3 into it, a call, a reverted INVOKE with the contract's reason, their traces and a
+//! simulation; and the refusals of a wrong compiled class hash (COMPILED_CLASS_HASH_MISMATCH)
+//! and of a redeclaration.
 
 mod common;
 
@@ -18,8 +19,8 @@ use starknet_accounts::{Account, AccountError, ConnectedAccount};
 use starknet_contract::{ContractFactory, UdcSelector};
 use starknet_core::types::contract::{CompiledClass, SierraClass as CompilerOutput};
 use starknet_core::types::{
-    BlockId, BlockTag, Call, ContractClass, ExecutionResult, Felt, FunctionCall,
-    MaybePreConfirmedStateUpdate, StarknetError,
+    BlockId, BlockTag, Call, ConfirmedBlockId, ContractClass, ExecuteInvocation, ExecutionResult,
+    Felt, FunctionCall, MaybePreConfirmedStateUpdate, StarknetError, TransactionTrace,
 };
 use starknet_providers::{Provider, ProviderError};
 
@@ -111,7 +112,8 @@ async fn declare_v3_deploy_invoke_revert_and_read_back() {
         calldata: vec![Felt::from(amount)],
     };
     let sent = account.execute_v3(vec![increase(40), increase(2)]).send().await.unwrap();
-    let receipt = wait_for_receipt(&client, sent.transaction_hash).await;
+    let increased = sent.transaction_hash;
+    let receipt = wait_for_receipt(&client, increased).await;
     assert_eq!(receipt.receipt.execution_result(), &ExecutionResult::Succeeded);
     let get_balance = FunctionCall {
         contract_address: hello,
@@ -140,5 +142,74 @@ async fn declare_v3_deploy_invoke_revert_and_read_back() {
     };
     assert!(reason.contains("u32_add Overflow"), "{reason}");
     assert_eq!(client.call(&get_balance, latest).await.unwrap(), vec![Felt::from(42u64)]);
+
+    // Traces, as starknet-rs reads them. The two increases run inside the account's
+    // `__execute__`, each a call of the Cairo 1 class that used Sierra gas.
+    let TransactionTrace::Invoke(trace) = client.trace_transaction(increased).await.unwrap() else {
+        panic!("an INVOKE trace")
+    };
+    let ExecuteInvocation::Success(execute) = &trace.execute_invocation else {
+        panic!("a successful __execute__: {:?}", trace.execute_invocation)
+    };
+    assert_eq!(execute.contract_address, account.address());
+    assert_eq!(execute.calls.len(), 2);
+    for call in &execute.calls {
+        assert_eq!((call.contract_address, call.class_hash), (hello, class_hash));
+        assert_eq!(call.entry_point_selector, selector("increase_balance"));
+        assert!(call.execution_resources.l2_gas > 0 && !call.is_reverted, "{call:?}");
+    }
+    assert_eq!(trace.validate_invocation.unwrap().contract_address, account.address());
+    let diff = trace.state_diff.unwrap();
+    assert!(diff.storage_diffs.iter().any(|storage| storage.address == hello));
+    assert!(trace.execution_resources.l2_gas > 0);
+    // The revert, with the contract's reason.
+    let reverted = sent.transaction_hash;
+    let TransactionTrace::Invoke(trace) = client.trace_transaction(reverted).await.unwrap() else {
+        panic!("an INVOKE trace")
+    };
+    let ExecuteInvocation::Reverted(revert) = &trace.execute_invocation else {
+        panic!("a reverted __execute__: {:?}", trace.execute_invocation)
+    };
+    assert!(revert.revert_reason.contains("u32_add Overflow"), "{}", revert.revert_reason);
+    // The DECLARE's trace, and every trace of the revert's block.
+    let trace = client.trace_transaction(declared.transaction_hash).await.unwrap();
+    assert!(
+        matches!(trace, TransactionTrace::Declare(ref declare)
+        if declare.validate_invocation.is_some()),
+        "{trace:?}"
+    );
+    let block = ConfirmedBlockId::Number(receipt.block.block_number());
+    let traces = client.trace_block_transactions(block).await.unwrap();
+    assert!(traces.iter().any(|traced| traced.transaction_hash == reverted));
+    // A simulation of the same overflow at the next nonce: a reverted trace and a fee estimate,
+    // not an error; nothing is kept.
+    let simulated = account
+        .execute_v3(vec![increase(u64::from(u32::MAX))])
+        .nonce(nonce + Felt::ONE)
+        .l1_gas(0)
+        .l1_gas_price(1)
+        .l2_gas(1_000_000_000)
+        .l2_gas_price(1)
+        .l1_data_gas(100_000)
+        .l1_data_gas_price(1)
+        .simulate(false, true)
+        .await
+        .unwrap();
+    let TransactionTrace::Invoke(trace) = &simulated.transaction_trace else {
+        panic!("an INVOKE trace")
+    };
+    assert!(matches!(&trace.execute_invocation, ExecuteInvocation::Reverted(revert)
+        if revert.revert_reason.contains("u32_add Overflow")));
+    assert!(simulated.fee_estimation.l2_gas_consumed > 0);
+    assert_eq!(account.get_nonce().await.unwrap(), nonce + Felt::ONE);
+    // Not executed, no trace: an unknown hash is TXN_HASH_NOT_FOUND.
+    let unknown = client.trace_transaction(Felt::from(0xdeadu64)).await;
+    assert!(
+        matches!(
+            unknown,
+            Err(ProviderError::StarknetError(StarknetError::TransactionHashNotFound))
+        ),
+        "{unknown:?}"
+    );
     devnet.stop().await;
 }

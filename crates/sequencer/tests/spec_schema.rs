@@ -198,6 +198,8 @@ struct Sent {
     declared_class: Felt,
     /// A Sierra class declared by DECLARE v3.
     sierra_class: Felt,
+    /// That DECLARE v3.
+    declare_v3: Felt,
     /// Blocks holding them.
     blocks: BTreeSet<u64>,
 }
@@ -429,6 +431,28 @@ async fn check_reads(devnet: &Devnet, checker: &mut Checker, sent: &Sent) {
     )
     .unwrap();
     checker.check("starknet_estimateFee", json!([[transaction], [], pre_confirmed]), None).await;
+    let params = json!([pre_confirmed, [transaction], ["SKIP_FEE_CHARGE"]]);
+    let simulated = checker.check("starknet_simulateTransactions", params, None).await;
+    let trace = &simulated[0]["transaction_trace"];
+    assert_eq!(trace["type"], "INVOKE", "{trace}");
+    assert!(trace["execute_invocation"].get("revert_reason").is_none(), "{trace}");
+
+    // Traces of the committed transactions, one by one and by block.
+    for (hash, kind) in [
+        (sent.invoke, "INVOKE"),
+        (sent.deploy_account, "DEPLOY_ACCOUNT"),
+        (sent.declare, "DECLARE"),
+        (sent.declare_v3, "DECLARE"),
+    ] {
+        let trace = checker.check("starknet_traceTransaction", json!([hash]), None).await;
+        assert_eq!(trace["type"], kind, "{trace}");
+    }
+    for number in &sent.blocks {
+        let id = json!({ "block_number": number });
+        let traces = checker.check("starknet_traceBlockTransactions", json!([id]), None).await;
+        let count = devnet.node.store().block(*number).unwrap().unwrap().transaction_hashes.len();
+        assert_eq!(traces.as_array().unwrap().len(), count);
+    }
 
     // Events, in pages of one.
     let filter = json!({"from_block": {"block_number": 0}, "to_block": latest, "chunk_size": 1});
@@ -466,8 +490,9 @@ async fn every_method_answers_by_the_spec_on_both_paths() {
             blocks.insert(receipt.block.block_number());
         }
     }
-    let (invoke, deploy_account, declare, declared_class, sierra_class, _) = hashes[0];
-    let sent = Sent { invoke, deploy_account, declare, declared_class, sierra_class, blocks };
+    let (invoke, deploy_account, declare, declared_class, sierra_class, declare_v3) = hashes[0];
+    let sent =
+        Sent { invoke, deploy_account, declare, declared_class, sierra_class, declare_v3, blocks };
 
     for checker in &mut checkers {
         check_reads(&devnet, checker, &sent).await;

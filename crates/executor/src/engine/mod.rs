@@ -16,6 +16,7 @@
 //! * [`outcome`]: what blockifier reports (call infos, receipt, state changes) as a
 //!   [`TransactionExecution`](crate::TransactionExecution) with the OS's
 //!   [`CallTrace`](crate::CallTrace)s;
+//! * [`trace`]: the same call infos as Starknet's JSON-RPC transaction traces;
 //! * [`run`]: executing transactions, blocks, calls and fee estimates.
 
 pub(crate) mod classes;
@@ -23,4 +24,5 @@ pub(crate) mod context;
 pub(crate) mod outcome;
 pub(crate) mod reader;
 pub(crate) mod run;
+pub(crate) mod trace;
 pub(crate) mod transactions;

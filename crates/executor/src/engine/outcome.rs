@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use blockifier::blockifier_versioned_constants::VersionedConstants;
 use blockifier::execution::call_info::CallInfo;
 use blockifier::state::cached_state::StateMaps;
 use blockifier::transaction::objects::TransactionExecutionInfo;
@@ -85,6 +86,7 @@ fn resources_of(vm: &VmResources) -> Resources {
 
 /// The executed transaction in this chain's terms. `state_diff` is what it changed.
 pub(crate) fn execution(
+    constants: &VersionedConstants,
     tx: &ExecutableTransaction,
     info: &TransactionExecutionInfo,
     state_diff: StateDiff,
@@ -153,7 +155,9 @@ pub(crate) fn execution(
             _ => None,
         },
     };
-    TransactionExecution { receipt, state_diff, execute_retdata, resources, calls: traces }
+    let trace =
+        super::trace::transaction_trace(constants, transaction, info, &receipt, &state_diff);
+    TransactionExecution { receipt, state_diff, execute_retdata, resources, calls: traces, trace }
 }
 
 /// Blockifier's state changes as this chain's diff. `class_hash_before` tells a deployment

@@ -116,7 +116,7 @@ impl<'a> EngineBlock<'a> {
             (Ok(done), None) => done,
         };
         tx_state.commit();
-        Ok(execution(tx, &info, diff))
+        Ok(execution(self.context.versioned_constants(), tx, &info, diff))
     }
 
     /// The rejections this chain reports with their own error, checked before blockifier runs.

@@ -1,5 +1,5 @@
-//! `starknet_call` and `starknet_estimateFee`: read-only runs of the executor on blocking
-//! threads.
+//! `starknet_call`, `starknet_estimateFee` and `starknet_simulateTransactions`: read-only runs of
+//! the executor on blocking threads.
 //!
 //! The transactions of an `estimateFee` request are a sequence, as the spec says: each is
 //! estimated on the state of the requested block with the changes of the ones before it
@@ -11,8 +11,8 @@ use chain::classes::{ContractClass, check_sierra_within};
 use chain::rpc::SpecVersion;
 use chain::rpc::broadcasted::{BroadcastedTransaction, parse_broadcasted};
 use chain::rpc::types::requests::CallRequest;
-use chain::rpc::types::{BlockId, SimulationFlagForEstimateFee};
-use chain::{Felt, Transaction};
+use chain::rpc::types::{BlockId, SimulatedTransaction, SimulationFlagForEstimateFee};
+use chain::{Felt, GasPrices, StateDiff, Transaction};
 use jsonrpsee::types::{ErrorObjectOwned, Params};
 use serde_json::Value;
 
@@ -21,7 +21,7 @@ use super::errors::{from_node, invalid_params};
 use super::params::{parse, values};
 use crate::SequencerError;
 use crate::classes::{DeclaredClass, decompress_within};
-use crate::executor::{BlockInfo, ExecutableTransaction, StateView};
+use crate::executor::{BlockInfo, ExecutableTransaction, ExecutionFailure, FeeEstimate, StateView};
 use crate::node::Node;
 use crate::overlay::OverlayState;
 
@@ -137,58 +137,139 @@ pub fn estimate_fee(
         serde_json::from_value(block_id).map_err(|e| invalid_params(e.to_string()))?;
     let number = state_block(node, &block_id).map_err(from_node)?;
     let block = block_info(node, &block_id).map_err(from_node)?;
-    let mut estimates = Vec::with_capacity(transactions.len());
-    // The requested block's state plus what the transactions estimated so far changed.
-    let mut state = OverlayState::new(node.store(), number);
+    let prices = block.gas_prices;
+    let state = OverlayState::new(node.store(), number);
+    let estimates = run_sequence(node, &transactions, state, |state, tx| {
+        let estimate = node.executor().estimate_fee(state, &block, tx, skip_validate)?;
+        Ok(estimate.map(|estimate| {
+            let wire = wire_fee_estimate(&prices, tx, &estimate);
+            (wire, estimate.state_diff)
+        }))
+    })?;
+    json(estimates)
+}
+
+/// `starknet_simulateTransactions`: the transactions run in order on the requested block's
+/// state, each on what the ones before it left (as in `estimateFee`); each gives its trace and
+/// fee estimate. A reverted transaction is a trace with its revert reason; a rejected one fails
+/// the request with its index. `SKIP_FEE_CHARGE` changes nothing, as this chain charges no
+/// fee; `RETURN_INITIAL_READS` (0.10.3) is refused as not supported.
+pub fn simulate_transactions(
+    node: &Node,
+    params: &Params<'_>,
+    _: SpecVersion,
+) -> Result<Value, ErrorObjectOwned> {
+    let [block_id, request, flags] =
+        <[Value; 3]>::try_from(values(params, &["block_id", "transactions", "simulation_flags"])?)
+            .map_err(|_| invalid_params("three params expected"))?;
+    let Value::Array(transactions) = request else {
+        return Err(invalid_params("`transactions` must be a list of transactions"));
+    };
+    let flags: Vec<String> = if flags.is_null() {
+        vec![]
+    } else {
+        serde_json::from_value(flags).map_err(|e| invalid_params(e.to_string()))?
+    };
+    let mut skip_validate = false;
+    for flag in &flags {
+        match flag.as_str() {
+            "SKIP_VALIDATE" => skip_validate = true,
+            "SKIP_FEE_CHARGE" => {}
+            "RETURN_INITIAL_READS" => {
+                return Err(invalid_params(
+                    "simulation flag RETURN_INITIAL_READS is not supported",
+                ));
+            }
+            other => return Err(invalid_params(format!("unknown simulation flag {other:?}"))),
+        }
+    }
+    let block_id: BlockId =
+        serde_json::from_value(block_id).map_err(|e| invalid_params(e.to_string()))?;
+    let number = state_block(node, &block_id).map_err(from_node)?;
+    let block = block_info(node, &block_id).map_err(from_node)?;
+    let prices = block.gas_prices;
+    let state = OverlayState::new(node.store(), number);
+    let simulated = run_sequence(node, &transactions, state, |state, tx| {
+        let simulation = node.executor().simulate(state, &block, tx, skip_validate)?;
+        Ok(simulation.map(|simulation| {
+            let fee_estimation = wire_fee_estimate(&prices, tx, &simulation.fee);
+            let simulated =
+                SimulatedTransaction { transaction_trace: simulation.trace, fee_estimation };
+            (simulated, simulation.fee.state_diff)
+        }))
+    })?;
+    json(simulated)
+}
+
+/// One transaction of a sequence: its result and what it changed, or why it was rejected.
+type Step<T> = Result<Result<(T, StateDiff), ExecutionFailure>, SequencerError>;
+
+/// Runs a request's transactions in order on `state`, each on what the ones before it changed;
+/// a transaction that cannot be parsed or is rejected fails the request with its index.
+fn run_sequence<T>(
+    node: &Node,
+    transactions: &[Value],
+    mut state: OverlayState<'_>,
+    mut run: impl FnMut(&OverlayState<'_>, &ExecutableTransaction) -> Step<T>,
+) -> Result<Vec<T>, ErrorObjectOwned> {
+    let mut results = Vec::with_capacity(transactions.len());
     for (index, value) in transactions.iter().enumerate() {
         let failed =
             |reason: String| from_node(SequencerError::TransactionExecution { index, reason });
         let tx = executable_from_json(node, value).map_err(|e| failed(e.to_string()))?;
         // A client estimating its next transaction while earlier ones wait in the mempool signs
-        // a nonce ahead of the block's: estimate as if those had executed.
+        // a nonce ahead of the block's: run it as if those had executed.
         let sender = tx.transaction.sender_address();
         let nonce = tx.transaction.nonce();
         if nonce > state.nonce_at(sender).map_err(from_node)? {
             state.pending.nonces.insert(sender, nonce);
         }
-        let estimate = node
-            .executor()
-            .estimate_fee(&state, &block, &tx, skip_validate)
-            .map_err(from_node)?
-            .map_err(|failure| failed(failure.reason))?;
-        let mut diff = estimate.state_diff.clone();
-        if let Some(class) = &tx.declared_class {
-            // As at block production: a DECLARE that ran declares its class for the rest (a
-            // Sierra class is in the executor's diff already).
-            let class_hash = match &tx.transaction {
-                Transaction::DeclareV1(declare) => {
-                    diff.deprecated_declared_classes.insert(declare.class_hash);
-                    Some(declare.class_hash)
-                }
-                Transaction::DeclareV3(declare) => Some(declare.class_hash),
-                _ => None,
-            };
-            if let Some(class_hash) = class_hash {
-                state.pending_classes.insert(class_hash, class.clone());
-            }
-        }
-        state.pending.merge(&diff);
-        let prices = &block.gas_prices;
-        let v3 = tx.transaction.version() == 3;
-        let (l1, l1_data, l2) = if v3 {
-            (prices.l1_gas_price_fri, prices.l1_data_gas_price_fri, prices.l2_gas_price_fri)
-        } else {
-            (prices.l1_gas_price_wei, prices.l1_data_gas_price_wei, prices.l2_gas_price_wei)
-        };
-        estimates.push(chain::rpc::types::FeeEstimate {
-            l1_gas_consumed: estimate.l1_gas_consumed,
-            l1_gas_price: l1,
-            l2_gas_consumed: estimate.l2_gas_consumed,
-            l2_gas_price: l2,
-            l1_data_gas_consumed: estimate.l1_data_gas_consumed,
-            l1_data_gas_price: l1_data,
-            overall_fee: estimate.overall_fee,
-        });
+        let (result, diff) =
+            run(&state, &tx).map_err(from_node)?.map_err(|failure| failed(failure.reason))?;
+        apply(&mut state, &tx, diff);
+        results.push(result);
     }
-    json(estimates)
+    Ok(results)
+}
+
+/// Puts what `tx` changed on top of `state`, as block production does: a DECLARE that ran
+/// declares its class for the transactions after it (a Sierra class is in the executor's diff
+/// already).
+pub(crate) fn apply(state: &mut OverlayState<'_>, tx: &ExecutableTransaction, mut diff: StateDiff) {
+    if let Some(class) = &tx.declared_class {
+        let class_hash = match &tx.transaction {
+            Transaction::DeclareV1(declare) => {
+                diff.deprecated_declared_classes.insert(declare.class_hash);
+                Some(declare.class_hash)
+            }
+            Transaction::DeclareV3(declare) => Some(declare.class_hash),
+            _ => None,
+        };
+        if let Some(class_hash) = class_hash {
+            state.pending_classes.insert(class_hash, class.clone());
+        }
+    }
+    state.pending.merge(&diff);
+}
+
+/// A fee estimate on the wire, with the block's prices in the transaction's unit.
+pub(crate) fn wire_fee_estimate(
+    prices: &GasPrices,
+    tx: &ExecutableTransaction,
+    estimate: &FeeEstimate,
+) -> chain::rpc::types::FeeEstimate {
+    let (l1, l1_data, l2) = if tx.transaction.version() == 3 {
+        (prices.l1_gas_price_fri, prices.l1_data_gas_price_fri, prices.l2_gas_price_fri)
+    } else {
+        (prices.l1_gas_price_wei, prices.l1_data_gas_price_wei, prices.l2_gas_price_wei)
+    };
+    chain::rpc::types::FeeEstimate {
+        l1_gas_consumed: estimate.l1_gas_consumed,
+        l1_gas_price: l1,
+        l2_gas_consumed: estimate.l2_gas_consumed,
+        l2_gas_price: l2,
+        l1_data_gas_consumed: estimate.l1_data_gas_consumed,
+        l1_data_gas_price: l1_data,
+        overall_fee: estimate.overall_fee,
+    }
 }

@@ -14,7 +14,9 @@
 //! * `getStateUpdate` takes optional `contract_addresses` (the diff of those contracts only;
 //!   declared classes stay);
 //! * `getEvents` accepts a list of emitter addresses, and emitted events carry
-//!   `transaction_index` and `event_index`.
+//!   `transaction_index` and `event_index`;
+//! * `traceBlockTransactions` takes optional `trace_flags` and `simulateTransactions` one more
+//!   simulation flag (`RETURN_INITIAL_READS` in both: refused as not supported yet).
 //!
 //! A 0.10 param sent to the 0.9 path is refused as -32602 (invalid params), as 0.9 defines it.
 //!
@@ -33,6 +35,7 @@ pub mod flags;
 pub mod params;
 pub mod size;
 pub mod state;
+pub mod traces;
 pub mod transactions;
 pub mod write;
 
@@ -79,6 +82,9 @@ const BLOCKING: &[(&str, Handler)] = &[
     ("starknet_getStorageProof", state::storage_proof),
     ("starknet_call", execution::call),
     ("starknet_estimateFee", execution::estimate_fee),
+    ("starknet_simulateTransactions", execution::simulate_transactions),
+    ("starknet_traceTransaction", traces::trace_transaction),
+    ("starknet_traceBlockTransactions", traces::trace_block_transactions),
     ("starknet_getEvents", events::get_events),
     ("starknet_addInvokeTransaction", write::add_invoke),
     ("starknet_addDeployAccountTransaction", write::add_deploy_account),

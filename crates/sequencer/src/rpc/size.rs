@@ -8,9 +8,9 @@ use jsonrpsee::types::{ErrorObjectOwned, Params};
 
 use crate::node::Node;
 
-/// Methods whose params may carry a compressed class (DECLARE v1), bounded by the body limit
-/// only.
-pub const CLASS_CARRYING: &[&str] = &["starknet_addDeclareTransaction", "starknet_estimateFee"];
+/// Methods whose params may carry a class (a DECLARE), bounded by the body limit only.
+pub const CLASS_CARRYING: &[&str] =
+    &["starknet_addDeclareTransaction", "starknet_estimateFee", "starknet_simulateTransactions"];
 
 /// Refuses `params` of `method` over the node's per-method limit.
 pub fn check(node: &Node, method: &str, params: &Params<'_>) -> Result<(), ErrorObjectOwned> {
@@ -26,7 +26,7 @@ pub fn check(node: &Node, method: &str, params: &Params<'_>) -> Result<(), Error
             Some(format!(
                 "{method} params are {size} bytes; at most {limit} are accepted \
                  (--max-request-bytes; only {} take more)",
-                CLASS_CARRYING.join(" and ")
+                CLASS_CARRYING.join(", ")
             )),
         ));
     }

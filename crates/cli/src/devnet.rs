@@ -35,6 +35,12 @@ pub struct DevnetArgs {
     /// State commitment: `off` reports `new_root = 0` and leaves the root to the prover.
     #[arg(long, default_value = "on")]
     commitment: OnOff,
+    /// Fees: `on` charges every transaction its actual fee in the genesis ERC-20 (WTK, paid to
+    /// the sequencer address; v3 in fri, v1 in wei of the same token) and checks resource bounds
+    /// and balances at admission. `off` (the default) charges nothing: the profile the OS
+    /// proves today.
+    #[arg(long, default_value = "off")]
+    fees: OnOff,
     /// Number of prefunded accounts.
     #[arg(long, default_value_t = 10)]
     accounts: u64,
@@ -107,6 +113,7 @@ fn node_config(args: &DevnetArgs) -> Result<NodeConfig> {
     let config = NodeConfig {
         block_time: args.block_time,
         commitment: args.commitment == OnOff::On,
+        fees: args.fees == OnOff::On,
         account_count: args.accounts,
         seed: args.seed,
         max_block_transactions: args.max_block_transactions,
@@ -173,6 +180,12 @@ fn print_genesis(node: &Node) {
     println!("fibonacci:          {:#x}", genesis.fibonacci_address);
     println!("factorial:          {:#x}", genesis.factorial_address);
     println!("universal deployer: {:#x}", genesis.udc_address);
+    let config = node.config();
+    if config.fees {
+        println!("fees: on, paid in the ERC-20 (WTK) to {:#x}", config.sequencer_address);
+    } else {
+        println!("fees: off (receipts report a zero fee)");
+    }
 }
 
 #[cfg(test)]

@@ -42,6 +42,13 @@ pub struct ExecutorConfig {
     pub execute_max_steps: usize,
     /// Deepest chain of nested `call_contract`s (Starknet: 50).
     pub max_call_depth: usize,
+    /// The ERC-20 that fees are paid in, or `None` to charge none (receipts then report a zero
+    /// fee). With a token, it is both the STRK (v3) and the ETH (v1) fee token: every
+    /// transaction of a block, reverted ones included, pays its actual fee to the block's
+    /// sequencer address with the token's `transfer(recipient, amount: u256)`, and admission
+    /// checks the resource bounds against the block's gas prices and the sender's balance,
+    /// read from the token's `ERC20_balances` storage (the layout of Starknet's fee tokens).
+    pub fee_token: Option<Felt>,
 }
 
 impl Default for ExecutorConfig {
@@ -50,6 +57,7 @@ impl Default for ExecutorConfig {
             validate_max_steps: 1_000_000,
             execute_max_steps: 10_000_000,
             max_call_depth: 50,
+            fee_token: None,
         }
     }
 }

@@ -98,8 +98,9 @@ impl Executor {
         classes: &dyn ClassProvider,
         tx: &ExecutableTransaction,
         skip_validate: bool,
+        skip_fee_charge: bool,
     ) -> Result<(TransactionExecution, FeeEstimate), ExecutorError> {
-        query::simulate(&self.config, block, state, classes, tx, skip_validate)
+        query::simulate(&self.config, block, state, classes, tx, skip_validate, skip_fee_charge)
     }
 
     /// Mempool admission: pre-checks and validation only, nonce may be ahead (see

@@ -38,9 +38,10 @@
 //!
 //! Not implemented yet, or weak:
 //!
-//! * fees are not charged: blockifier runs with `charge_fee` off, so `max_fee` and resource
-//!   bounds are not enforced and nothing is transferred; receipts report a zero fee and
-//!   blockifier's gas, and fee estimates price that gas at the block's prices;
+//! * fees are charged only with a fee token ([`ExecutorConfig::fee_token`]), one ERC-20 for
+//!   both units (fri and wei); without one, `max_fee` and resource bounds are not enforced and
+//!   receipts report a zero fee and blockifier's gas; tips are accepted and not paid (blockifier
+//!   charges the actual fee);
 //! * the block context uses the protocol's newest Starknet version for every block (the
 //!   headers declare it: `chain::block::StarknetVersion::CURRENT`);
 //! * DECLARE v2 (Sierra with `max_fee`) is not accepted; a class compiled by another compiler

@@ -65,7 +65,8 @@ pub fn estimate_fee(
     tx: &ExecutableTransaction,
     skip_validate: bool,
 ) -> Result<FeeEstimate, ExecutorError> {
-    let (execution, estimate) = simulate(config, block, state, classes, tx, skip_validate)?;
+    // Estimates charge nothing, as on Starknet: a client estimates before it is funded.
+    let (execution, estimate) = simulate(config, block, state, classes, tx, skip_validate, true)?;
     if let chain::ExecutionStatus::Reverted { reason } = &execution.receipt.execution_status {
         return Err(ExecutorError::ExecutionFailed { reason: reason.clone() });
     }
@@ -73,8 +74,9 @@ pub fn estimate_fee(
 }
 
 /// Runs `tx` on top of `state` as `starknet_simulateTransactions` does (query versions
-/// accepted; `skip_validate` skips `__validate*__`): what it did, trace included, and its fee
-/// estimate. A reverted transaction is a result, not an error; a rejected one is an error.
+/// accepted; `skip_validate` skips `__validate*__`, `skip_fee_charge` the fee transfer and
+/// the balance check of a chain with fees): what it did, trace included, and its fee estimate.
+/// A reverted transaction is a result, not an error; a rejected one is an error.
 pub fn simulate(
     config: &ExecutorConfig,
     block: &BlockContext,
@@ -82,8 +84,14 @@ pub fn simulate(
     classes: &dyn ClassProvider,
     tx: &ExecutableTransaction,
     skip_validate: bool,
+    skip_fee_charge: bool,
 ) -> Result<(TransactionExecution, FeeEstimate), ExecutorError> {
-    let mode = Mode { validate: !skip_validate, allow_query: true, lenient_nonce: false };
+    let mode = Mode {
+        validate: !skip_validate,
+        allow_query: true,
+        lenient_nonce: false,
+        charge_fee: !skip_fee_charge,
+    };
     let execution = EngineBlock::new(config, block, state, classes)?.execute(tx, mode)?;
     let estimate = fee_estimate(block, tx, &execution);
     Ok((execution, estimate))

@@ -13,8 +13,10 @@
 //!
 //! Order per type, blockifier's: INVOKE: nonce, `__validate__`, `__execute__`. DEPLOY_ACCOUNT:
 //! nonce, deploy + constructor, `__validate_deploy__`. DECLARE v1 and v3: nonce,
-//! `__validate_declare__`, declare. Fees are not charged yet (blockifier runs with `charge_fee` off): the receipt reports
-//! a zero fee in the version's unit (what was charged), its gas is blockifier's, and `max_fee`
+//! `__validate_declare__`, declare; then, where the chain has a fee token
+//! ([`crate::ExecutorConfig::fee_token`]), the fee transfer (a reverted transaction pays too).
+//! Without a fee token nothing is charged: the receipt reports a zero fee in the version's unit
+//! (what was charged), its gas is blockifier's, and `max_fee`
 //! and resource bounds are not enforced.
 
 use std::sync::Arc;
@@ -84,7 +86,7 @@ impl ExecutableTransaction {
 /// What an included (succeeded or reverted) transaction did.
 #[derive(Clone, Debug)]
 pub struct TransactionExecution {
-    /// The receipt (status, events, messages, resources; zero fee).
+    /// The receipt (status, events, messages, resources, the fee charged).
     pub receipt: Receipt,
     /// What the transaction changed, nonce included (for a reverted one: the nonce and
     /// `__validate__`'s writes only).

@@ -346,10 +346,13 @@ impl BlockExecutor for CairoExecutor {
         block: &BlockInfo,
         transaction: &ExecutableTransaction,
         skip_validate: bool,
+        skip_fee_charge: bool,
     ) -> Result<Result<Simulation, ExecutionFailure>, SequencerError> {
         let tx = self.transaction(transaction)?;
         let reader = Reader::new(state, self, &tx);
-        match self.executor.simulate(&context(block), &reader, &reader, &tx, skip_validate) {
+        let block = context(block);
+        match self.executor.simulate(&block, &reader, &reader, &tx, skip_validate, skip_fee_charge)
+        {
             Ok((execution, estimate)) => Ok(Ok(Simulation {
                 trace: execution.trace,
                 receipt: execution.receipt,

@@ -69,6 +69,14 @@ impl BundledClasses {
     }
 }
 
+/// The bundled account class's hash (os-program/contracts/README.md, cairo-lang's own function;
+/// a test checks it against the loaded class).
+pub const ACCOUNT_CLASS_HASH: Felt =
+    Felt::from_hex_unchecked("0x7a261ce1e1bc793eb30521d20924982232b92a4b6c2e336fce8c7654f7e4f92");
+/// The bundled ERC-20 class's hash (as [`ACCOUNT_CLASS_HASH`]).
+pub const ERC20_CLASS_HASH: Felt =
+    Felt::from_hex_unchecked("0x70c07c6cb3386c7937ff1ae11d8548277e90756c3ca62b71afe4ce4f721373f");
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -87,6 +95,8 @@ mod tests {
         for (class, hash) in classes.all().into_iter().zip(expected) {
             assert_eq!(class.class_hash, Felt::from_hex_unchecked(hash));
         }
+        assert_eq!(classes.account.class_hash, ACCOUNT_CLASS_HASH);
+        assert_eq!(classes.erc20.class_hash, ERC20_CLASS_HASH);
     }
 
     #[test]

@@ -22,8 +22,12 @@ pub struct NodeConfig {
     pub account_count: u64,
     /// Seed of their keys.
     pub seed: u64,
-    /// Address that receives fees (fees are zero on the devnet).
+    /// Address that receives fees.
     pub sequencer_address: Felt,
+    /// Whether transactions pay fees, in the genesis ERC-20 ([`crate::genesis::erc20_address`])
+    /// to [`NodeConfig::sequencer_address`]. Off (the default, and the profile the OS proves
+    /// today): receipts report a zero fee and bounds are not checked.
+    pub fees: bool,
     /// Gas prices written into every block and used by fee estimates.
     pub gas_prices: GasPrices,
     /// Most transactions waiting in the mempool; a submission beyond it is refused (memory and
@@ -66,13 +70,19 @@ impl NodeConfig {
         }
     }
 
-    /// The executor's limits (steps per phase; call depth as Starknet's).
+    /// The executor's limits (steps per phase; call depth as Starknet's) and fee token.
     pub fn executor_config(&self) -> ExecutorConfig {
         ExecutorConfig {
             validate_max_steps: self.max_validate_steps,
             execute_max_steps: self.max_transaction_steps,
+            fee_token: self.fees.then(|| self.fee_token()),
             ..ExecutorConfig::default()
         }
+    }
+
+    /// The token fees are paid in where they are charged: the genesis ERC-20.
+    pub fn fee_token(&self) -> Felt {
+        crate::genesis::erc20_address(self.account_count, self.seed)
     }
 }
 
@@ -87,8 +97,9 @@ impl Default for NodeConfig {
             account_count: 10,
             seed: 0,
             sequencer_address: Felt::from_hex_unchecked("0x5e9"),
-            // Non-zero prices so clients that scale estimates get non-zero bounds; fees actually
-            // charged are zero.
+            fees: false,
+            // Non-zero prices so clients that scale estimates get non-zero bounds (and, with
+            // fees on, pay them).
             gas_prices: GasPrices {
                 l1_gas_price_wei: 1_000_000_000,
                 l1_gas_price_fri: 1_000_000_000,

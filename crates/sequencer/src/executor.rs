@@ -147,13 +147,14 @@ pub trait BlockExecutor: Send + Sync {
     ) -> Result<Result<FeeEstimate, ExecutionFailure>, SequencerError>;
 
     /// Runs a transaction on top of `state` without keeping anything (`skip_validate` skips
-    /// `__validate__*`): a reverted transaction is a [`Simulation`] with its reason, a rejected
-    /// one an [`ExecutionFailure`].
+    /// `__validate__*`, `skip_fee_charge` the fee transfer of a chain with fees): a reverted
+    /// transaction is a [`Simulation`] with its reason, a rejected one an [`ExecutionFailure`].
     fn simulate(
         &self,
         state: &dyn StateView,
         block: &BlockInfo,
         transaction: &ExecutableTransaction,
         skip_validate: bool,
+        skip_fee_charge: bool,
     ) -> Result<Result<Simulation, ExecutionFailure>, SequencerError>;
 }

@@ -25,7 +25,7 @@ use starknet_core::utils::get_storage_var_address;
 use starknet_crypto::poseidon_hash_many;
 
 use crate::SequencerError;
-use crate::classes::BundledClasses;
+use crate::classes::{ACCOUNT_CLASS_HASH, BundledClasses, ERC20_CLASS_HASH};
 
 /// Token balance of every prefunded account: 10^24 base units (a million tokens).
 pub const ACCOUNT_BALANCE: u128 = 1_000_000_000_000_000_000_000_000;
@@ -78,6 +78,36 @@ pub fn account_private_key(seed: u64, index: u64) -> Felt {
     key
 }
 
+/// The ERC-20's name and symbol, as short strings.
+fn erc20_name_and_symbol() -> (Felt, Felt) {
+    (short_string::encode_const("Watcher Token"), short_string::encode_const("WTK"))
+}
+
+/// Where genesis puts its ERC-20 for `account_count` accounts from `seed`: the fee token of a
+/// chain that charges fees.
+pub fn erc20_address(account_count: u64, seed: u64) -> Felt {
+    erc20_deployment(ACCOUNT_CLASS_HASH, ERC20_CLASS_HASH, account_count, seed)
+}
+
+/// The ERC-20's address: salt 1, constructor calldata `[name, symbol, 18, supply.low,
+/// supply.high, account_0]`.
+fn erc20_deployment(
+    account_class_hash: Felt,
+    erc20_class_hash: Felt,
+    account_count: u64,
+    seed: u64,
+) -> Felt {
+    let total_supply = ACCOUNT_BALANCE * u128::from(account_count);
+    let first = if account_count > 0 {
+        dev_account(seed, 0, account_class_hash).address
+    } else {
+        Felt::ZERO
+    };
+    let (name, symbol) = erc20_name_and_symbol();
+    let calldata = [name, symbol, Felt::from(18u64), Felt::from(total_supply), Felt::ZERO, first];
+    calculate_contract_address(Felt::ONE, erc20_class_hash, &calldata, Felt::ZERO)
+}
+
 /// Devnet account `index` for `seed`.
 pub fn dev_account(seed: u64, index: u64, account_class_hash: Felt) -> DevAccount {
     let private_key = account_private_key(seed, index);
@@ -117,18 +147,10 @@ pub fn build(
         diff.set_storage(account.address, public_key_key, account.public_key);
     }
 
-    let name = short_string::encode_const("Watcher Token");
-    let symbol = short_string::encode_const("WTK");
+    let (name, symbol) = erc20_name_and_symbol();
     let total_supply = ACCOUNT_BALANCE * u128::from(account_count);
-    let first = accounts.first().map(|account| account.address).unwrap_or_default();
-    let erc20_calldata =
-        [name, symbol, Felt::from(18u64), Felt::from(total_supply), Felt::ZERO, first];
-    let erc20_address = calculate_contract_address(
-        Felt::ONE,
-        classes.erc20.class_hash,
-        &erc20_calldata,
-        Felt::ZERO,
-    );
+    let erc20_address =
+        erc20_deployment(account_class_hash, classes.erc20.class_hash, account_count, seed);
     diff.deployed_contracts.insert(erc20_address, classes.erc20.class_hash);
     diff.set_storage(erc20_address, storage_var("ERC20_name", &[])?, name);
     diff.set_storage(erc20_address, storage_var("ERC20_symbol", &[])?, symbol);
@@ -166,6 +188,7 @@ mod tests {
     fn genesis_matches_the_documented_addresses_and_keys() {
         let classes = BundledClasses::load().unwrap();
         let genesis = build(&classes, 3, 0).unwrap();
+        assert_eq!(erc20_address(3, 0), genesis.erc20_address);
         // os-program/contracts/README.md, computed by cairo-lang.
         assert_eq!(
             genesis.fibonacci_address,

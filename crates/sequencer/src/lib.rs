@@ -40,8 +40,8 @@
 //! leave ([`rpc`]'s `execution` module).
 //!
 //! Not done yet: client-side proofs of spec 0.10 (an INVOKE with a `proof` is refused with
-//! INVALID_PROOF; `proof_facts` are always empty), fee charging (fees are zero; bounds and `max_fee` are stored and returned),
-//! `simulateTransactions`, traces, subscriptions (WebSocket), and an L1 (nothing is ever
+//! INVALID_PROOF; `proof_facts` are always empty), `RETURN_INITIAL_READS`, subscriptions
+//! (WebSocket), and an L1 (nothing is ever
 //! `ACCEPTED_ON_L1`; the `l1_accepted` tag names no block).
 
 pub mod cairo_executor;

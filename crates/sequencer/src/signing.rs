@@ -18,8 +18,8 @@ use serde_json::{Value, json};
 use crate::SequencerError;
 use crate::classes::{DeclaredClass, compress};
 
-/// L2 gas bound of the transactions built here: fees are zero on the devnet, the bound only has
-/// to cover the execution.
+/// L2 gas bound of the transactions built here: it covers the execution (on a devnet with fees,
+/// the price bound is 0, so these transactions are for a devnet without them).
 pub const L2_GAS_BOUND: u64 = 100_000_000;
 
 fn sign(private_key: &Felt, hash: &Felt) -> Result<Vec<Felt>, SequencerError> {

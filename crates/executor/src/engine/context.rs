@@ -56,11 +56,16 @@ pub(crate) fn block_context(
         .chain_id
         .name()
         .map_err(|e| ExecutorError::InvalidContext(format!("chain id: {e}")))?;
+    // Without fees the tokens are never called; Starknet's addresses stand in.
+    let (strk, eth) = match config.fee_token {
+        Some(token) => (token, token),
+        None => (STRK_FEE_TOKEN_ADDRESS, ETH_FEE_TOKEN_ADDRESS),
+    };
     let chain_info = ChainInfo {
         chain_id: ApiChainId::from(chain_id),
         fee_token_addresses: FeeTokenAddresses {
-            strk_fee_token_address: address(STRK_FEE_TOKEN_ADDRESS)?,
-            eth_fee_token_address: address(ETH_FEE_TOKEN_ADDRESS)?,
+            strk_fee_token_address: address(strk)?,
+            eth_fee_token_address: address(eth)?,
         },
         is_l3: false,
     };

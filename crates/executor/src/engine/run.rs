@@ -45,18 +45,22 @@ pub(crate) struct Mode {
     pub allow_query: bool,
     /// Accept a nonce ahead of the account's (mempool admission of a later transaction).
     pub lenient_nonce: bool,
+    /// Charge the fee, where the chain has a fee token ([`ExecutorConfig::fee_token`]).
+    pub charge_fee: bool,
 }
 
 impl Mode {
     /// A transaction of a block.
     pub(crate) const BLOCK: Mode =
-        Mode { validate: true, allow_query: false, lenient_nonce: false };
+        Mode { validate: true, allow_query: false, lenient_nonce: false, charge_fee: true };
 }
 
 /// A block in progress on blockifier: its cached state over the snapshot it started from.
 pub(crate) struct EngineBlock<'a> {
     context: BlockifierContext,
     state: CachedState<Reader<'a>>,
+    /// Whether the chain charges fees (it has a fee token).
+    fees: bool,
 }
 
 impl<'a> EngineBlock<'a> {
@@ -69,6 +73,7 @@ impl<'a> EngineBlock<'a> {
         Ok(EngineBlock {
             context: block_context(block, config)?,
             state: CachedState::new(Reader::new(state, classes)),
+            fees: config.fee_token.is_some(),
         })
     }
 
@@ -86,7 +91,12 @@ impl<'a> EngineBlock<'a> {
         self.precheck(tx)?;
         let account_tx = account_transaction(
             tx,
-            flags(mode.validate, transaction.is_query(), !mode.lenient_nonce),
+            flags(
+                mode.validate,
+                transaction.is_query(),
+                !mode.lenient_nonce,
+                mode.charge_fee && self.fees,
+            ),
         )?;
         let failures = self.state.state.failures();
         let mut tx_state = TransactionalState::create_transactional(&mut self.state);
@@ -332,7 +342,9 @@ pub(crate) fn validate(
     }
     let mut engine = EngineBlock::new(config, block, state, classes)?;
     engine.precheck(tx)?;
-    let account_tx = account_transaction(tx, flags(true, false, false))?;
+    // Admission checks the resource bounds and the balance where the chain charges fees.
+    let charge_fee = config.fee_token.is_some();
+    let account_tx = account_transaction(tx, flags(true, false, false, charge_fee))?;
     let reader = Reader::new(state, classes);
     let failures = reader.failures();
     let mut validator = StatefulValidator::create(CachedState::new(reader), engine.context);

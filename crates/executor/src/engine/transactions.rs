@@ -23,10 +23,16 @@ use crate::engine::classes::class_info;
 use crate::engine::context::address;
 use crate::{ExecutableTransaction, ExecutorError};
 
-/// How blockifier runs the transaction: fees are not charged on this chain yet (issue 14's fee
-/// part), so `charge_fee` is off; `validate` and `only_query` as asked.
-pub(crate) fn flags(validate: bool, only_query: bool, strict_nonce_check: bool) -> ExecutionFlags {
-    ExecutionFlags { only_query, charge_fee: false, validate, strict_nonce_check }
+/// How blockifier runs the transaction: `charge_fee` where the chain has a fee token and the
+/// caller asks for it ([`crate::ExecutorConfig::fee_token`]); `validate` and `only_query` as
+/// asked.
+pub(crate) fn flags(
+    validate: bool,
+    only_query: bool,
+    strict_nonce_check: bool,
+    charge_fee: bool,
+) -> ExecutionFlags {
+    ExecutionFlags { only_query, charge_fee, validate, strict_nonce_check }
 }
 
 /// `tx` as blockifier's account transaction, with its hash as given.

@@ -152,8 +152,9 @@ pub fn estimate_fee(
 /// `starknet_simulateTransactions`: the transactions run in order on the requested block's
 /// state, each on what the ones before it left (as in `estimateFee`); each gives its trace and
 /// fee estimate. A reverted transaction is a trace with its revert reason; a rejected one fails
-/// the request with its index. `SKIP_FEE_CHARGE` changes nothing, as this chain charges no
-/// fee; `RETURN_INITIAL_READS` (0.10.3) is refused as not supported.
+/// the request with its index. On a chain with fees each pays its fee (and must afford its
+/// bounds) unless `SKIP_FEE_CHARGE`; `RETURN_INITIAL_READS` (0.10.3) is refused as not
+/// supported.
 pub fn simulate_transactions(
     node: &Node,
     params: &Params<'_>,
@@ -170,11 +171,11 @@ pub fn simulate_transactions(
     } else {
         serde_json::from_value(flags).map_err(|e| invalid_params(e.to_string()))?
     };
-    let mut skip_validate = false;
+    let (mut skip_validate, mut skip_fee_charge) = (false, false);
     for flag in &flags {
         match flag.as_str() {
             "SKIP_VALIDATE" => skip_validate = true,
-            "SKIP_FEE_CHARGE" => {}
+            "SKIP_FEE_CHARGE" => skip_fee_charge = true,
             "RETURN_INITIAL_READS" => {
                 return Err(invalid_params(
                     "simulation flag RETURN_INITIAL_READS is not supported",
@@ -190,7 +191,8 @@ pub fn simulate_transactions(
     let prices = block.gas_prices;
     let state = OverlayState::new(node.store(), number);
     let simulated = run_sequence(node, &transactions, state, |state, tx| {
-        let simulation = node.executor().simulate(state, &block, tx, skip_validate)?;
+        let simulation =
+            node.executor().simulate(state, &block, tx, skip_validate, skip_fee_charge)?;
         Ok(simulation.map(|simulation| {
             let fee_estimation = wire_fee_estimate(&prices, tx, &simulation.fee);
             let simulated =

@@ -131,7 +131,7 @@ fn trace_block(
         };
         let simulation = node
             .executor()
-            .simulate(&state, &info, &tx, false)?
+            .simulate(&state, &info, &tx, false, false)?
             .map_err(|failure| diverged(format!("rejected: {}", failure.reason)))?;
         if store.receipt(&hash)?.as_ref() != Some(&simulation.receipt) {
             return Err(diverged("another receipt".to_owned()));

@@ -80,6 +80,11 @@ pub struct ServiceArgs {
     /// as `watcher-prover os-hash` prints it].
     #[arg(long, env = "WATCHER_PROVER_OS_HASH")]
     pub os_hash: Option<String>,
+    /// The ERC-20 the sequencer charges fees in (hex address), so that replay charges them too
+    /// (`watcher-prover devnet --fees on` prints it as its ERC-20) [default: the chain charges
+    /// no fees]. Blocks that pay fees are replayed and compared, and not proven yet.
+    #[arg(long, env = "WATCHER_PROVER_FEE_TOKEN")]
+    pub fee_token: Option<String>,
     /// Minimum conjectured security of a proof before it is stored, in bits [default: what
     /// `--security` gives: 100, 128, or 0 for `test`].
     #[arg(long, env = "WATCHER_PROVER_MIN_SECURITY")]
@@ -132,6 +137,7 @@ pub struct FileConfig {
     pub poll_interval: Option<String>,
     pub security: Option<String>,
     pub os_hash: Option<String>,
+    pub fee_token: Option<String>,
     pub min_security: Option<u32>,
     pub max_block_steps: Option<u64>,
     pub max_prove_memory: Option<String>,
@@ -156,6 +162,7 @@ pub struct ServiceConfig {
     pub poll_interval: Duration,
     pub security: SecurityPreset,
     pub os_hash: chain::Felt,
+    pub fee_token: Option<chain::Felt>,
     pub min_security: u32,
     pub retry_failed: bool,
     /// What one block's proof may cost (`--max-block-steps`, `--max-prove-memory`).
@@ -214,6 +221,13 @@ impl ServiceArgs {
                 .map_err(|error| anyhow::anyhow!("os_hash {text:?}: {error}"))?,
             None => watcher::OsProver::program_hash()?,
         };
+        let fee_token = match self.fee_token.clone().or(file.fee_token) {
+            Some(text) => Some(
+                chain::Felt::from_hex(&text)
+                    .map_err(|error| anyhow::anyhow!("fee_token {text:?}: {error}"))?,
+            ),
+            None => None,
+        };
         let workers = self.workers.or(file.workers).unwrap_or(1);
         if workers == 0 {
             bail!("workers must be at least 1");
@@ -265,6 +279,7 @@ impl ServiceArgs {
             poll_interval,
             security,
             os_hash,
+            fee_token,
             min_security: self.min_security.or(file.min_security).unwrap_or(preset_bits(security)),
             retry_failed: self.retry_failed,
             budget,

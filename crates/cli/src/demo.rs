@@ -117,6 +117,8 @@ async fn demo(args: DemoArgs) -> Result<()> {
         poll_interval: Duration::from_millis(250),
         security: args.security,
         os_hash: watcher::OsProver::program_hash()?,
+        // The demo's devnet charges no fees: the profile the OS proves.
+        fee_token: None,
         min_security: crate::config::preset_bits(args.security),
         retry_failed: false,
         budget: watcher::budget::ProveBudget::for_this_machine(args.workers.max(1)),

@@ -45,13 +45,20 @@ pub fn invoke_v3(
     nonce: Felt,
     calldata: Vec<Felt>,
 ) -> Result<(Felt, Value), SequencerError> {
-    let mut tx = InvokeV3 {
-        sender_address,
-        calldata,
-        nonce,
-        resource_bounds: bounds(),
-        ..InvokeV3::default()
-    };
+    invoke_v3_bounded(chain_id, sender_address, private_key, nonce, calldata, bounds())
+}
+
+/// [`invoke_v3`] with `resource_bounds` (a devnet with fees wants prices at least the block's).
+pub fn invoke_v3_bounded(
+    chain_id: ChainId,
+    sender_address: Felt,
+    private_key: &Felt,
+    nonce: Felt,
+    calldata: Vec<Felt>,
+    resource_bounds: ResourceBoundsMapping,
+) -> Result<(Felt, Value), SequencerError> {
+    let mut tx =
+        InvokeV3 { sender_address, calldata, nonce, resource_bounds, ..InvokeV3::default() };
     let hash = Transaction::InvokeV3(tx.clone()).hash(chain_id);
     tx.signature = sign(private_key, &hash)?;
     let wire = BroadcastedTransaction::Invoke(BroadcastedInvokeTransactionV3 {

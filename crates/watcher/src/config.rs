@@ -46,6 +46,10 @@ pub struct WatcherConfig {
     pub policy: VerifyPolicy,
     /// Period of the progress log line.
     pub progress_log_interval: Duration,
+    /// The ERC-20 the sequencer charges fees in, for replay to charge them the same way
+    /// (`executor::ExecutorConfig::fee_token`); `None` for a chain without fees. Blocks that
+    /// pay fees are not provable yet (the OS does not run the fee transfer).
+    pub fee_token: Option<chain::Felt>,
 }
 
 impl WatcherConfig {
@@ -71,6 +75,7 @@ impl WatcherConfig {
             shutdown_grace: Duration::from_secs(30),
             policy,
             progress_log_interval: Duration::from_secs(10),
+            fee_token: None,
         }
     }
 

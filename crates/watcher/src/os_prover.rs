@@ -61,6 +61,14 @@ impl OsProver {
         self.budget
             .check_steps("the block's transactions", block.execution_steps)
             .map_err(ProveError::OverBudget)?;
+        if let Some(paying) =
+            block.receipts.iter().find(|receipt| receipt.actual_fee.amount != Felt::ZERO)
+        {
+            return Err(ProveError::Unsupported(format!(
+                "transaction {:#x} pays a fee: the OS does not run fee transfers yet",
+                paying.transaction_hash
+            )));
+        }
         let mut transactions = Vec::with_capacity(block.transactions.len());
         for (transaction, _) in &block.transactions {
             let executable = match transaction {

@@ -137,12 +137,12 @@ impl Watcher {
             return Ok(());
         };
         let state_dir = self.config.state_dir();
-        let replayer = tokio::task::spawn_blocking(move || Replayer::open(&state_dir, chain_id))
-            .await
-            .map_err(|error| WatcherError::Task {
-                what: "open state",
-                reason: error.to_string(),
-            })??;
+        let fee_token = self.config.fee_token;
+        let replayer = tokio::task::spawn_blocking(move || {
+            Replayer::open(&state_dir, chain_id).map(|replayer| replayer.with_fee_token(fee_token))
+        })
+        .await
+        .map_err(|error| WatcherError::Task { what: "open state", reason: error.to_string() })??;
         let replayer = Arc::new(replayer);
         if self.config.retry_failed {
             let retried = self.jobs.retry_failed(self.config.from_block).await?;

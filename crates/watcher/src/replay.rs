@@ -180,6 +180,12 @@ impl Replayer {
         &self.classes
     }
 
+    /// Replays charging fees in `fee_token` (the sequencer's fee token), or none.
+    pub fn with_fee_token(mut self, fee_token: Option<Felt>) -> Self {
+        self.config.fee_token = fee_token;
+        self
+    }
+
     /// The executor's limits used on replay.
     pub fn executor_config(&self) -> &ExecutorConfig {
         &self.config

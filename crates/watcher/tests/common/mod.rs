@@ -61,7 +61,8 @@ impl Devnet {
     pub async fn start_with(dir: &Path, addr: SocketAddr, config: NodeConfig) -> Devnet {
         let store = Store::open(dir).unwrap();
         let node = tokio::task::spawn_blocking(move || {
-            Node::open(store, config, Arc::new(CairoExecutor::new())).unwrap()
+            let executor = CairoExecutor::with_config(config.executor_config());
+            Node::open(store, config, Arc::new(executor)).unwrap()
         })
         .await
         .unwrap();
@@ -228,6 +229,8 @@ pub struct ServiceOptions {
     pub divergence_rechecks: u32,
     /// `WatcherConfig::divergence_recheck_delay` (tests: 100 ms by default).
     pub divergence_recheck_delay: Duration,
+    /// `WatcherConfig::fee_token` (none by default).
+    pub fee_token: Option<chain::Felt>,
 }
 
 impl ServiceOptions {
@@ -250,6 +253,7 @@ impl ServiceOptions {
             retry_failed: false,
             divergence_rechecks: 1,
             divergence_recheck_delay: Duration::from_millis(100),
+            fee_token: None,
         }
     }
 }
@@ -277,6 +281,7 @@ impl Service {
         config.retry_failed = options.retry_failed;
         config.divergence_rechecks = options.divergence_rechecks;
         config.divergence_recheck_delay = options.divergence_recheck_delay;
+        config.fee_token = options.fee_token;
         config.poll_interval = Duration::from_millis(100);
         config.backoff = RetryPolicy {
             max_attempts: None,

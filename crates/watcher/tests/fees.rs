@@ -1,0 +1,97 @@
+//! A chain that charges fees (`watcher-prover devnet --fees on`): a watcher given the fee token
+//! (`--fee-token`) replays the fee-paying blocks without divergence and marks them "not provable
+//! yet" (the OS does not run fee transfers), while it proves the empty blocks around them.
+
+mod common;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chain::{Felt, ResourceBounds, ResourceBoundsMapping};
+use common::*;
+use jsonrpsee::core::client::ClientT;
+use jsonrpsee::rpc_params;
+use proof_store::{FsProofStore, JobStatus, ProofStore};
+use serde_json::Value;
+use stark::SecurityPreset;
+use starknet_core::utils::get_selector_from_name;
+use watcher::OsProver;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fee_paying_blocks_are_replayed_and_marked_not_provable_yet() {
+    init_logs();
+    let dir = tempfile::tempdir().unwrap();
+    let config = sequencer::NodeConfig {
+        block_time: Duration::from_millis(300),
+        account_count: 3,
+        fees: true,
+        ..sequencer::NodeConfig::default()
+    };
+    let fee_token = config.fee_token();
+    let devnet = Devnet::start_with(&dir.path().join("devnet"), free_addr(), config).await;
+    let chain_id = devnet.node.config().chain_id;
+    let genesis = devnet.node.genesis().clone();
+    let (account, receiver) = (&genesis.accounts[0], genesis.accounts[1].address);
+
+    // A transfer priced above the block's gas prices.
+    let bound = |max_amount, max_price_per_unit| ResourceBounds { max_amount, max_price_per_unit };
+    let bounds = ResourceBoundsMapping {
+        l1_gas: bound(0, 2_000_000_000),
+        l2_gas: bound(10_000_000, 2_000),
+        l1_data_gas: Some(bound(10_000, 2_000)),
+    };
+    let calldata = sequencer::signing::single_call_calldata(
+        genesis.erc20_address,
+        get_selector_from_name("transfer").unwrap(),
+        &[receiver, Felt::from(1234u64), Felt::ZERO],
+    );
+    let (hash, tx) = sequencer::signing::invoke_v3_bounded(
+        chain_id,
+        account.address,
+        &account.private_key,
+        Felt::ZERO,
+        calldata,
+        bounds,
+    )
+    .unwrap();
+    let rpc = client(&devnet.url);
+    let _: Value = rpc.request("starknet_addInvokeTransaction", rpc_params![tx]).await.unwrap();
+    devnet.wait_included().await;
+    let receipt: Value =
+        rpc.request("starknet_getTransactionReceipt", rpc_params![hash]).await.unwrap();
+    assert_eq!(receipt["execution_status"], "SUCCEEDED", "{receipt}");
+    assert_ne!(receipt["actual_fee"]["amount"], "0x0", "{receipt}");
+    let paid = receipt["block_number"].as_u64().unwrap();
+    // Two empty blocks after it.
+    let last = paid + 2;
+    wait_for(30, "two more blocks", || async { devnet.latest() >= last }).await;
+
+    let os_hash = OsProver::program_hash().unwrap();
+    let policy = service_common::VerifyPolicy { min_security_bits: 0, os_program_hash: os_hash };
+    let store: Arc<dyn ProofStore> =
+        Arc::new(FsProofStore::open(dir.path().join("proofs")).await.unwrap());
+    let prover = Arc::new(OsProver::new(SecurityPreset::Test));
+    let mut options =
+        ServiceOptions::new(&devnet.url, &dir.path().join("watcher"), prover, store, policy);
+    options.workers = 1;
+    options.from_block = paid;
+    options.fee_token = Some(fee_token);
+    let service = Service::start(options).await;
+    wait_progress(&service.progress, 240, "the blocks settled", |p| {
+        p.settled_through.is_some_and(|n| n >= last)
+    })
+    .await;
+    let job = service.jobs.get(paid).unwrap().unwrap();
+    match &job.status {
+        JobStatus::Failed { reason } => {
+            assert!(reason.contains("not provable yet"), "{reason}");
+            assert!(reason.contains("pays a fee"), "{reason}");
+            assert!(reason.contains(&format!("{hash:#x}")), "{reason}");
+        }
+        other => panic!("block {paid}: {other:?}"),
+    }
+    assert_eq!(job.attempts, 1, "not provable yet is not retried");
+    assert_eq!(service.jobs.get(paid + 1).unwrap().unwrap().status, JobStatus::Stored);
+    service.stop().await;
+    devnet.stop().await;
+}

@@ -361,4 +361,16 @@ impl BlockExecutor for CairoExecutor {
             Err(error) => verdict(error).map(Err),
         }
     }
+
+    fn compiled_casm(
+        &self,
+        class_hash: Felt,
+        class: Arc<FlattenedSierraClass>,
+    ) -> Result<serde_json::Value, SequencerError> {
+        let compiled = self
+            .compile(class_hash, class)
+            .map_err(|error| SequencerError::InvalidClass(error.to_string()))?;
+        serde_json::to_value(compiled.casm().as_ref())
+            .map_err(|error| SequencerError::Executor(format!("CASM as JSON: {error}")))
+    }
 }

@@ -157,4 +157,12 @@ pub trait BlockExecutor: Send + Sync {
         skip_validate: bool,
         skip_fee_charge: bool,
     ) -> Result<Result<Simulation, ExecutionFailure>, SequencerError>;
+
+    /// The CASM of the declared Sierra class `class_hash` as JSON (`starknet_getCompiledCasm`):
+    /// compiled once, then served from the executor's cache of compiled classes.
+    fn compiled_casm(
+        &self,
+        class_hash: Felt,
+        class: std::sync::Arc<starknet_core::types::FlattenedSierraClass>,
+    ) -> Result<serde_json::Value, SequencerError>;
 }

@@ -105,8 +105,9 @@ fn declared_class(
         .ok_or_else(|| from_node(SequencerError::ClassNotFound(class_hash)))
 }
 
-/// `starknet_getCompiledCasm`: the CASM a declared Sierra class compiles to (compiled again by
-/// the node's compiler, the one whose hash the state commits to). A Cairo 0 class has none:
+/// `starknet_getCompiledCasm`: the CASM a declared Sierra class compiles to (the node's
+/// compiler, the one whose hash the state commits to; compiled once and kept by the executor,
+/// which runs the class from the same compilation). A Cairo 0 class has none:
 /// CLASS_HASH_NOT_FOUND.
 pub fn compiled_casm(
     node: &Node,
@@ -118,9 +119,7 @@ pub fn compiled_casm(
     let class_hash: Felt = required(class_hash, "class_hash")?;
     match declared_class(node, class_hash)? {
         chain::classes::ContractClass::Sierra(class) => {
-            let compiled = executor::SierraClass::compile(class)
-                .map_err(|error| from_node(SequencerError::InvalidClass(error.to_string())))?;
-            json(compiled.casm().as_ref())
+            node.executor().compiled_casm(class_hash, class).map_err(from_node)
         }
         chain::classes::ContractClass::Legacy(_) => {
             Err(from_node(SequencerError::ClassNotFound(class_hash)))

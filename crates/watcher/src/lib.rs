@@ -66,6 +66,7 @@ mod prove_task;
 pub mod prover;
 pub mod publish;
 pub mod replay;
+pub mod stored_classes;
 pub mod verify;
 pub mod worker;
 

@@ -8,7 +8,8 @@
 //!   (after a restart, to rebuild what the prover needs).
 //! * `watcher/block_hashes`: block number → the hash of the block committed at that height,
 //!   for reorg detection (a fetched block's parent hash must be the hash stored below it).
-//! * `watcher/classes`: class hash → the class definition (JSON), reloaded at start.
+//! * `watcher/classes`: class hash → the class definition (JSON; [`crate::stored_classes`]),
+//!   loaded when a block first uses it.
 //!
 //! A block is committed by writing its hash, then its state (`commit_block`, durable). A crash
 //! between the two leaves a hash without a root, which the next replay overwrites.
@@ -25,26 +26,19 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::sync::Arc;
 
 use chain::block::event_commitment;
 use chain::rpc::HeaderCommitments;
 use chain::{BlockHeader, BlockPublicOutput, ChainId, Felt, Receipt, StateDiff, Transaction};
-use executor::{
-    BlockContext, ClassCache, DeprecatedClass, ExecutableTransaction, ExecutorConfig, SierraClass,
-    execute_block,
-};
+use executor::{BlockContext, ExecutableTransaction, ExecutorConfig, execute_block};
 use serde_json::{Value, json};
-use starknet_core::types::contract::legacy::LegacyContractClass;
 use state::{SledBackend, State, StateReader};
 
 use crate::error::WatcherError;
 use crate::fetch::FetchedBlock;
+use crate::stored_classes::{CLASSES_TREE, StoredClasses};
 
 const HASHES_TREE: &str = "watcher/block_hashes";
-const CLASSES_TREE: &str = "watcher/classes";
-/// The marker before a Sierra class's JSON in [`CLASSES_TREE`] (a Cairo 0 class is bare JSON).
-const SIERRA_CLASS_TAG: &[u8] = b"sierra:";
 const ROOTS_TREE: &str = "state/roots";
 /// Most differing entries listed in the evidence (the counts are always complete).
 const MAX_LISTED_DIFFERENCES: usize = 20;
@@ -112,8 +106,7 @@ pub struct Replayer {
     db: sled::Db,
     state: State<SledBackend>,
     hashes: sled::Tree,
-    stored_classes: sled::Tree,
-    classes: ClassCache,
+    classes: StoredClasses,
     config: ExecutorConfig,
     chain_id: ChainId,
 }
@@ -125,7 +118,7 @@ impl std::fmt::Debug for Replayer {
 }
 
 impl Replayer {
-    /// Opens (or creates) the database at `path` and loads the stored classes.
+    /// Opens (or creates) the database at `path` (stored classes load on first use).
     pub fn open(path: &Path, chain_id: ChainId) -> Result<Self, WatcherError> {
         let db = state::open_sled(path)?;
         Self::from_db(db, chain_id)
@@ -134,40 +127,8 @@ impl Replayer {
     fn from_db(db: sled::Db, chain_id: ChainId) -> Result<Self, WatcherError> {
         let state = State::new(SledBackend::from_db(db.clone())?);
         let hashes = db.open_tree(HASHES_TREE)?;
-        let stored_classes = db.open_tree(CLASSES_TREE)?;
-        let classes = ClassCache::new();
-        for entry in stored_classes.iter() {
-            let (key, value) = entry?;
-            let class_hash = Felt::from_bytes_be_slice(&key);
-            let unreadable = |error: serde_json::Error| WatcherError::Class {
-                class_hash,
-                reason: format!("stored definition unreadable: {error}"),
-            };
-            // A Sierra class is stored after a tag; a Cairo 0 class as bare JSON, as before
-            // Sierra classes were replayed.
-            match value.strip_prefix(SIERRA_CLASS_TAG) {
-                Some(json) => {
-                    let definition = serde_json::from_slice(json).map_err(unreadable)?;
-                    classes.insert_sierra(Arc::new(SierraClass::compile(Arc::new(definition))?));
-                }
-                None => {
-                    let definition: LegacyContractClass =
-                        serde_json::from_slice(&value).map_err(unreadable)?;
-                    let class =
-                        DeprecatedClass::from_legacy_with_hash(Arc::new(definition), class_hash)?;
-                    classes.insert(Arc::new(class));
-                }
-            }
-        }
-        Ok(Replayer {
-            db,
-            state,
-            hashes,
-            stored_classes,
-            classes,
-            config: ExecutorConfig::default(),
-            chain_id,
-        })
+        let classes = StoredClasses::new(db.open_tree(CLASSES_TREE)?);
+        Ok(Replayer { db, state, hashes, classes, config: ExecutorConfig::default(), chain_id })
     }
 
     /// The state copy: every replayed block's state stays readable.
@@ -175,8 +136,8 @@ impl Replayer {
         &self.state
     }
 
-    /// The class definitions of every class declared so far.
-    pub fn classes(&self) -> &ClassCache {
+    /// The class definitions of every class declared so far (loaded on first use).
+    pub fn classes(&self) -> &StoredClasses {
         &self.classes
     }
 
@@ -198,7 +159,7 @@ impl Replayer {
 
     /// Whether the definition of `class_hash` is held.
     pub fn knows_class(&self, class_hash: Felt) -> bool {
-        self.stored_classes.contains_key(class_hash.to_bytes_be()).unwrap_or(false)
+        self.classes.contains(class_hash)
     }
 
     /// The highest block whose state is committed.
@@ -257,28 +218,7 @@ impl Replayer {
         if self.knows_class(class_hash) {
             return Ok(());
         }
-        let serialize = |error: serde_json::Error| WatcherError::Class {
-            class_hash,
-            reason: format!("cannot serialize: {error}"),
-        };
-        match definition {
-            chain::classes::ContractClass::Legacy(definition) => {
-                let class = DeprecatedClass::from_legacy_with_hash(definition.clone(), class_hash)?;
-                let json = serde_json::to_vec(definition.as_ref()).map_err(serialize)?;
-                self.stored_classes.insert(class_hash.to_bytes_be(), json)?;
-                self.classes.insert(Arc::new(class));
-            }
-            chain::classes::ContractClass::Sierra(definition) => {
-                // Compiled here, by this build's compiler: a DECLARE whose compiled class hash
-                // is another compiler's output is then refused by replay (a divergence).
-                let class = SierraClass::compile(definition.clone())?;
-                let json = serde_json::to_vec(definition.as_ref()).map_err(serialize)?;
-                self.stored_classes
-                    .insert(class_hash.to_bytes_be(), [SIERRA_CLASS_TAG, &json].concat())?;
-                self.classes.insert_sierra(Arc::new(class));
-            }
-        }
-        Ok(())
+        self.classes.store(class_hash, definition)
     }
 
     /// Replays `fetched` on the state after its parent and commits it (unless the same block is

@@ -21,6 +21,7 @@ use common::{Devnet, selector, test_config, wait_for_receipt};
 use jsonrpsee::core::client::ClientT;
 use jsonrpsee::core::params::ArrayParams;
 use jsonrpsee::http_client::{HttpClient, HttpClientBuilder};
+use jsonrpsee::rpc_params;
 use jsonschema::{Draft, Registry, Validator};
 use serde_json::{Value, json};
 use starknet_accounts::{AccountFactory, OpenZeppelinAccountFactory};
@@ -400,6 +401,11 @@ async fn check_reads(devnet: &Devnet, checker: &mut Checker, sent: &Sent) {
     assert_eq!(first["address"], format!("{:#x}", genesis.accounts[0].address));
     assert_eq!(first["private_key"], format!("{:#x}", genesis.accounts[0].private_key));
     assert!(first["initial_balance"].as_str().unwrap().parse::<u128>().unwrap() > 0);
+    let before: u64 = checker.client.request("starknet_blockNumber", rpc_params![]).await.unwrap();
+    let created = checker.call_off_spec("devnet_createBlock", json!([])).await;
+    let hash = Felt::from_hex(created["block_hash"].as_str().unwrap()).unwrap();
+    let number = devnet.node.store().block_number_by_hash(&hash).unwrap().unwrap();
+    assert!(number > before, "a new block: {number} after {before}");
     let proof_params = json!([{"block_number": block_with_invoke}, [], [erc20], []]);
     checker.check("starknet_getStorageProof", proof_params, None).await;
 

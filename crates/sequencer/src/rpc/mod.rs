@@ -89,6 +89,7 @@ const BLOCKING: &[(&str, Handler)] = &[
     ("starknet_addInvokeTransaction", write::add_invoke),
     ("starknet_addDeployAccountTransaction", write::add_deploy_account),
     ("starknet_addDeclareTransaction", write::add_declare),
+    ("devnet_createBlock", devnet::create_block),
 ];
 
 /// Names of every method served.

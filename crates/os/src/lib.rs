@@ -27,6 +27,7 @@ mod error;
 mod hints;
 mod input;
 mod os_run;
+mod recording;
 mod runner;
 pub mod state_update;
 mod witness;
@@ -35,8 +36,9 @@ pub use error::OsError;
 pub use hints::ClassInput;
 pub use input::{OsInput, PreContract, TX_DECLARE, TX_DEPLOY_ACCOUNT, TX_INVOKE, TransactionInput};
 pub use os_run::OsRun;
+pub use recording::{RecordedExecution, execute_recorded};
 pub use runner::{
     BlockExecution, BlockToProve, OS_PROGRAM_JSON, PreparedBlock, os_program, prepare_block,
-    program_hash, run_block,
+    prepare_recorded, program_hash, run_block,
 };
 pub use witness::{BlockWitness, WITNESS_FORMAT_VERSION, WitnessRun};

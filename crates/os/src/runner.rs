@@ -1,7 +1,6 @@
 //! [`run_block`]: the executor's run of a block, its state witness, then the OS's proof-mode run
 //! in cairo-vm, returning what the prover consumes and the decoded public output.
 
-use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 
 use cairo_air::SegmentSizes;
@@ -15,13 +14,14 @@ use executor::{
         VALIDATE_DEPLOY_SELECTOR, VALIDATE_SELECTOR,
     },
 };
-use state::witness::{StateWitness, TouchedKeys};
-use state::{Backend, State, StateError, StateReader};
+use state::witness::StateWitness;
+use state::{Backend, Snapshot, State, StateReader};
 
 use crate::OsError;
 use crate::hints::ClassInput;
 use crate::input::{OsInput, PreContract, TransactionInput};
 use crate::os_run::{OsRun, run_os};
+use crate::recording::{RecordedExecution, execute_recorded};
 
 /// The compiled OS program (`os-program/os/main.json`, `cairo-compile --proof_mode`).
 pub const OS_PROGRAM_JSON: &str = include_str!("../../../os-program/os/main.json");
@@ -57,7 +57,7 @@ pub struct BlockExecution {
     /// The run, relocated, in the shape the prover consumes.
     pub run: OsRun,
     /// The executor's run of the same block (receipts, state diff) the OS replayed.
-    pub executor: executor::BlockExecution,
+    pub executor: std::sync::Arc<executor::BlockExecution>,
 }
 
 /// Loads the OS program.
@@ -102,7 +102,7 @@ pub struct PreparedBlock {
     /// The Merkle-Patricia witness of the touched keys against the previous root.
     pub witness: StateWitness,
     /// The executor's run of the block.
-    pub executor: executor::BlockExecution,
+    pub executor: std::sync::Arc<executor::BlockExecution>,
 }
 
 impl PreparedBlock {
@@ -126,7 +126,8 @@ impl PreparedBlock {
 }
 
 /// Runs `block` through the executor (it must include every transaction, reverted ones too) and
-/// builds the OS's input and the state witness; see [`run_block`].
+/// builds the OS's input and the state witness; see [`run_block`]. The same as
+/// [`execute_recorded`] then [`prepare_recorded`].
 pub fn prepare_block<B: Backend>(
     block: &BlockToProve,
     state: &State<B>,
@@ -134,31 +135,53 @@ pub fn prepare_block<B: Backend>(
     classes: &dyn ClassProvider,
     config: &ExecutorConfig,
 ) -> Result<PreparedBlock, OsError> {
-    let snapshot = match parent_block {
-        Some(number) => state.at_block(number)?,
+    let snapshot = parent_snapshot(state, parent_block)?;
+    let recorded =
+        execute_recorded(config, block.context.clone(), &snapshot, classes, &block.transactions)?;
+    prepare_recorded(block, state, parent_block, classes, &recorded)
+}
+
+/// The state the block starts from: after `parent_block`, or the empty state.
+fn parent_snapshot<B: Backend>(
+    state: &State<B>,
+    parent_block: Option<u64>,
+) -> Result<Snapshot<'_, B>, OsError> {
+    match parent_block {
+        Some(number) => Ok(state.at_block(number)?),
         None => {
             if state.latest()?.is_some() {
                 return Err(OsError::Witness(
                     "no parent block given but the state has committed blocks".into(),
                 ));
             }
-            state.latest_snapshot()?
+            Ok(state.latest_snapshot()?)
         }
-    };
-    let prev_state_root = snapshot.roots().global_root();
+    }
+}
 
-    // 1. The executor, recording every state read: the OS needs those pre-block values.
-    let recording = RecordingReader { inner: &snapshot, touched: RefCell::default() };
-    let recording_classes =
-        RecordingClasses { inner: classes, loaded: RefCell::default(), sierra: RefCell::default() };
-    let execution = executor::execute_block(
-        config,
-        block.context.clone(),
-        &recording,
-        &recording_classes,
-        &block.transactions,
-    )?;
-    if let Some(class_hash) = recording_classes.sierra.borrow().first() {
+/// Builds the OS's input and the state witness of `block` from `recorded`, the executor's run
+/// of the same transactions on the state after `parent_block` (a replay's run: the block then
+/// executes once). A run of other transactions is refused.
+pub fn prepare_recorded<B: Backend>(
+    block: &BlockToProve,
+    state: &State<B>,
+    parent_block: Option<u64>,
+    classes: &dyn ClassProvider,
+    recorded: &RecordedExecution,
+) -> Result<PreparedBlock, OsError> {
+    let snapshot = parent_snapshot(state, parent_block)?;
+    let prev_state_root = snapshot.roots().global_root();
+    let execution = &recorded.execution;
+    let same_transactions = execution.outcomes.len() == block.transactions.len()
+        && execution.outcomes.iter().zip(&block.transactions).all(|(outcome, tx)| {
+            !matches!(outcome, Ok(done) if done.receipt.transaction_hash != tx.transaction_hash)
+        });
+    if !same_transactions {
+        return Err(OsError::Witness(
+            "the recorded execution is not of the block's transactions".into(),
+        ));
+    }
+    if let Some(class_hash) = recorded.sierra.first() {
         return Err(OsError::SierraClass { class_hash: *class_hash });
     }
     let mut class_hashes = BTreeSet::new();
@@ -216,14 +239,14 @@ pub fn prepare_block<B: Backend>(
     }
 
     // 2. What the block touches, its pre-block values and the state witness.
-    let mut touched = recording.touched.into_inner();
+    let mut touched = recorded.touched.clone();
     touched.add_diff(&execution.state_diff);
     for trace in tx_calls.iter().flatten() {
         collect_classes(trace, &mut class_hashes);
     }
     // Every class the executor loaded, e.g. a class deployed by the `deploy` syscall without a
     // constructor (no call of it is traced), is loaded by the OS too.
-    class_hashes.extend(recording_classes.loaded.into_inner());
+    class_hashes.extend(recorded.loaded.iter().copied());
     for class_hash in &class_hashes {
         touched.add_class(*class_hash);
     }
@@ -286,7 +309,7 @@ pub fn prepare_block<B: Backend>(
         classes: class_inputs,
         class_definitions,
         witness,
-        executor: execution,
+        executor: std::sync::Arc::clone(execution),
     })
 }
 
@@ -318,65 +341,5 @@ fn collect_classes(trace: &CallTrace, out: &mut BTreeSet<Felt>) {
     out.insert(trace.class_hash);
     for inner in &trace.inner_calls {
         collect_classes(inner, out);
-    }
-}
-
-/// A [`ClassProvider`] that records which classes the executor loaded (Cairo 0 ones, which the
-/// OS runs, and Sierra ones, which it does not run yet).
-struct RecordingClasses<'a> {
-    inner: &'a dyn ClassProvider,
-    loaded: RefCell<BTreeSet<Felt>>,
-    sierra: RefCell<BTreeSet<Felt>>,
-}
-
-impl ClassProvider for RecordingClasses<'_> {
-    fn class(
-        &self,
-        class_hash: Felt,
-    ) -> Result<Option<std::sync::Arc<executor::DeprecatedClass>>, executor::ExecutorError> {
-        let class = self.inner.class(class_hash)?;
-        if class.is_some() {
-            self.loaded.borrow_mut().insert(class_hash);
-        }
-        Ok(class)
-    }
-
-    fn sierra_class(
-        &self,
-        class_hash: Felt,
-    ) -> Result<Option<std::sync::Arc<executor::SierraClass>>, executor::ExecutorError> {
-        let class = self.inner.sierra_class(class_hash)?;
-        if class.is_some() {
-            self.sierra.borrow_mut().insert(class_hash);
-        }
-        Ok(class)
-    }
-}
-
-/// A [`StateReader`] that records what it is asked.
-struct RecordingReader<'a> {
-    inner: &'a dyn StateReader,
-    touched: RefCell<TouchedKeys>,
-}
-
-impl StateReader for RecordingReader<'_> {
-    fn storage_at(&self, address: Felt, key: Felt) -> Result<Felt, StateError> {
-        self.touched.borrow_mut().add_storage(address, key);
-        self.inner.storage_at(address, key)
-    }
-
-    fn nonce_at(&self, address: Felt) -> Result<Felt, StateError> {
-        self.touched.borrow_mut().add_contract(address);
-        self.inner.nonce_at(address)
-    }
-
-    fn class_hash_at(&self, address: Felt) -> Result<Felt, StateError> {
-        self.touched.borrow_mut().add_contract(address);
-        self.inner.class_hash_at(address)
-    }
-
-    fn compiled_class_hash(&self, class_hash: Felt) -> Result<Option<Felt>, StateError> {
-        self.touched.borrow_mut().add_class(class_hash);
-        self.inner.compiled_class_hash(class_hash)
     }
 }

@@ -50,3 +50,40 @@ fn a_witness_of_another_format_is_refused_with_both_versions() {
     }
     assert!(matches!(BlockWitness::from_bytes(b"not json"), Err(OsError::WitnessDecode(_))));
 }
+
+/// Replay's recorded run of a block prepares the same witness as `prepare_block` (which runs
+/// the executor itself), so the block executes once; a run of other transactions is refused.
+#[test]
+fn a_recorded_run_prepares_the_same_witness_and_only_for_its_block() {
+    let mut chain = Chain::new(2);
+    let recipient = chain.accounts[1];
+    let txs = vec![chain.transfer(0, recipient, 7, true), chain.transfer(1, recipient, 9, false)];
+    let block = chain.block(txs);
+    let parent = Some(chain.head);
+    let snapshot = chain.state.at_block(chain.head).unwrap();
+    let record = |transactions: &[executor::ExecutableTransaction]| {
+        let context = block.context.clone();
+        os::execute_recorded(&chain.config, context, &snapshot, &chain.classes, transactions)
+            .unwrap()
+    };
+    let recorded = record(&block.transactions);
+    let from_record =
+        os::prepare_recorded(&block, &chain.state, parent, &chain.classes, &recorded).unwrap();
+    let prepared =
+        os::prepare_block(&block, &chain.state, parent, &chain.classes, &chain.config).unwrap();
+    assert_eq!(format!("{:?}", from_record.input), format!("{:?}", prepared.input));
+    assert_eq!(from_record.witness, prepared.witness);
+    let hashes = |prepared: &os::PreparedBlock| {
+        prepared.class_definitions.iter().map(|class| class.class_hash()).collect::<Vec<_>>()
+    };
+    assert_eq!(hashes(&from_record), hashes(&prepared));
+    assert_eq!(from_record.executor.state_diff, prepared.executor.state_diff);
+
+    let other = record(&block.transactions[..1]);
+    let refused = os::prepare_recorded(&block, &chain.state, parent, &chain.classes, &other);
+    assert!(
+        matches!(&refused, Err(OsError::Witness(reason)) if reason.contains("not of the block")),
+        "{:?}",
+        refused.err()
+    );
+}

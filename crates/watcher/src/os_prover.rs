@@ -46,7 +46,8 @@ impl OsProver {
 impl OsProver {
     /// The OS input of `block` in serializable form (executor run, state witness against the
     /// parent's root, class definitions, the output its proof must have): what a coordinator
-    /// stores for the workers of a cluster. CPU work (the executor runs the block again).
+    /// stores for the workers of a cluster. Built from replay's recorded run of the block (the
+    /// block is not executed again); CPU work (the state witness).
     pub fn witness(
         &self,
         block: &ReplayedBlock,
@@ -115,13 +116,24 @@ impl OsProver {
             header_commits_state_root: header.state_root != Felt::ZERO,
             transactions,
         };
-        let prepared = os::prepare_block(
-            &to_prove,
-            replayer.state(),
-            Some(number - 1),
-            replayer.classes(),
-            replayer.executor_config(),
-        )
+        // Replay's run of the block, recorded, is the OS's input: the block executes once.
+        let parent = Some(number - 1);
+        let prepared = match &block.recorded {
+            Some(recorded) => os::prepare_recorded(
+                &to_prove,
+                replayer.state(),
+                parent,
+                replayer.classes(),
+                recorded,
+            ),
+            None => os::prepare_block(
+                &to_prove,
+                replayer.state(),
+                parent,
+                replayer.classes(),
+                replayer.executor_config(),
+            ),
+        }
         .map_err(os_error)?;
         // The OS's output-layout version (`OS_VERSION` in `os-program/os/constants.cairo`);
         // verification takes the proof's own, pinned by the program hash.

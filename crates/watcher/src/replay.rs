@@ -26,11 +26,12 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use chain::block::event_commitment;
 use chain::rpc::HeaderCommitments;
 use chain::{BlockHeader, BlockPublicOutput, ChainId, Felt, Receipt, StateDiff, Transaction};
-use executor::{BlockContext, ExecutableTransaction, ExecutorConfig, execute_block};
+use executor::{BlockContext, ExecutableTransaction, ExecutorConfig};
 use serde_json::{Value, json};
 use state::{SledBackend, State, StateReader};
 
@@ -64,6 +65,9 @@ pub struct ReplayedBlock {
     pub new_state_root: Felt,
     /// Cairo steps the executor ran for the block (validation and execution).
     pub execution_steps: u64,
+    /// Replay's executor run with what it read, from which the OS's input is built (so the
+    /// block executes once); `None` for genesis, which has no transactions to run.
+    pub recorded: Option<Arc<os::RecordedExecution>>,
 }
 
 impl ReplayedBlock {
@@ -236,12 +240,12 @@ impl Replayer {
                 .ok_or(state::StateError::UnknownBlock { block_number: n - 1 })?,
         };
         let mut evidence = serde_json::Map::new();
-        let (state_diff, transactions, receipts, steps) = if number == 0 {
+        let (state_diff, transactions, receipts, steps, recorded) = if number == 0 {
             // Genesis has no transactions to re-execute: its diff (system declarations and
             // deployments) defines the chain, and is checked through the root and the hash.
-            (fetched.claimed_diff.clone(), Vec::new(), Vec::new(), 0)
+            (fetched.claimed_diff.clone(), Vec::new(), Vec::new(), 0, None)
         } else {
-            let (replayed_diff, transactions, receipts, steps) =
+            let (replayed_diff, transactions, receipts, steps, recorded) =
                 self.execute(fetched, &mut evidence)?;
             // A sequencer may list writes that leave a value as it was (a balance sent and
             // received back): no-ops on the parent state are not a disagreement. When the
@@ -251,10 +255,10 @@ impl Replayer {
             let claimed = without_no_ops(&fetched.claimed_diff, &parent)?;
             let replayed = without_no_ops(&replayed_diff, &parent)?;
             if claimed == replayed {
-                (fetched.claimed_diff.clone(), transactions, receipts, steps)
+                (fetched.claimed_diff.clone(), transactions, receipts, steps, recorded)
             } else {
                 evidence.insert("state_diff".into(), diff_evidence(&claimed, &replayed));
-                (replayed_diff, transactions, receipts, steps)
+                (replayed_diff, transactions, receipts, steps, recorded)
             }
         };
 
@@ -338,6 +342,7 @@ impl Replayer {
                 previous_state_root,
                 new_state_root,
                 execution_steps: steps,
+                recorded,
             },
             divergence,
         })
@@ -349,7 +354,7 @@ impl Replayer {
         &self,
         fetched: &FetchedBlock,
         evidence: &mut serde_json::Map<String, Value>,
-    ) -> Result<(StateDiff, Vec<(Transaction, Felt)>, Vec<Receipt>, u64), WatcherError> {
+    ) -> Result<Executed, WatcherError> {
         let number = fetched.block_number;
         let snapshot = self.state.at_block(number - 1)?;
         let mut executable = Vec::with_capacity(fetched.transactions.len());
@@ -385,18 +390,19 @@ impl Replayer {
             chain_id: self.chain_id,
             gas_prices: fetched.gas_prices,
         };
-        let execution =
-            execute_block(&self.config, context, &snapshot, &self.classes, &executable)?;
+        // Recording what it reads: the OS's input is built from this run.
+        let recorded =
+            os::execute_recorded(&self.config, context, &snapshot, &self.classes, &executable)?;
         let mut rejected = Vec::new();
         let mut transactions = Vec::new();
         let mut receipts = Vec::new();
         let mut steps = 0u64;
-        for (tx, outcome) in executable.into_iter().zip(execution.outcomes) {
+        for (tx, outcome) in executable.into_iter().zip(&recorded.execution.outcomes) {
             match outcome {
                 Ok(done) => {
                     steps += done.resources.steps;
                     transactions.push((tx.transaction, tx.transaction_hash));
-                    receipts.push(done.receipt);
+                    receipts.push(done.receipt.clone());
                 }
                 Err(error) => rejected.push(json!({
                     "transaction_hash": format!("{:#x}", tx.transaction_hash),
@@ -411,9 +417,15 @@ impl Replayer {
             // The sequencer included transactions that are invalid on its parent state.
             evidence.insert("rejected_on_replay".into(), Value::Array(rejected));
         }
-        Ok((execution.state_diff, transactions, receipts, steps))
+        let state_diff = recorded.execution.state_diff.clone();
+        Ok((state_diff, transactions, receipts, steps, Some(Arc::new(recorded))))
     }
 }
+
+/// What [`Replayer::execute`] gives: the state diff, the included transactions with their
+/// receipts, the Cairo steps, and the recorded run.
+type Executed =
+    (StateDiff, Vec<(Transaction, Felt)>, Vec<Receipt>, u64, Option<Arc<os::RecordedExecution>>);
 
 /// `diff` without the entries that change nothing on `parent` (a storage value, nonce or class
 /// written as it already was).

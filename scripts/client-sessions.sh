@@ -31,32 +31,42 @@ sierra="$classes/hello_starknet__hello_starknet.contract_class.json"
 casm="$classes/hello_starknet__hello_starknet.compiled_contract_class.json"
 
 data=$(mktemp -d)
-log="$data/devnet.log"
 devnet_pid=
-cleanup() {
+stop_devnet() {
     if [ -n "$devnet_pid" ]; then
         kill -TERM "$devnet_pid" 2>/dev/null || true
         wait "$devnet_pid" 2>/dev/null || true
+        devnet_pid=
     fi
+}
+cleanup() {
+    stop_devnet
     rm -rf "$data"
 }
 trap cleanup EXIT
 
-"$bin" devnet --data-dir "$data/devnet" --rpc-addr 127.0.0.1:0 --block-time 300ms \
-    --accounts 3 >"$log" 2>&1 &
-devnet_pid=$!
-for _ in $(seq 1 300); do
-    grep -q '^JSON-RPC' "$log" && break
-    kill -0 "$devnet_pid" 2>/dev/null || { cat "$log"; echo "the devnet exited"; exit 1; }
-    sleep 0.1
-done
-url=$(grep -m1 '^JSON-RPC' "$log" | sed 's/.* on //')
-erc20=$(grep -m1 '^ERC-20' "$log" | awk '{print $NF}')
-udc=$(grep -m1 '^universal deployer' "$log" | awk '{print $NF}')
+# A fresh devnet for each client (each declares the same class); sets url, erc20 and udc.
+start_devnet() {
+    local log="$data/$1.log"
+    "$bin" devnet --data-dir "$data/$1" --rpc-addr 127.0.0.1:0 --block-time 300ms \
+        --accounts 3 >"$log" 2>&1 &
+    devnet_pid=$!
+    for _ in $(seq 1 300); do
+        grep -q '^JSON-RPC' "$log" && break
+        kill -0 "$devnet_pid" 2>/dev/null || { cat "$log"; echo "the devnet exited"; exit 1; }
+        sleep 0.1
+    done
+    url=$(grep -m1 '^JSON-RPC' "$log" | sed 's/.* on //')
+    erc20=$(grep -m1 '^ERC-20' "$log" | awk '{print $NF}')
+    udc=$(grep -m1 '^universal deployer' "$log" | awk '{print $NF}')
+}
 
+start_devnet starknet-js
 echo "starknet.js $(node -p 'require("./tests/clients/starknet-js/node_modules/starknet/package.json").version') against $url"
 node tests/clients/starknet-js/session.mjs "$url" "$sierra" "$casm" "$erc20"
+stop_devnet
 
 # starknet.py 0.30 knows spec 0.10.2: it warns (and goes on) that the devnet speaks 0.10.3.
+start_devnet starknet-py
 echo "starknet.py $("$venv/bin/python" -c 'from importlib.metadata import version; print(version("starknet-py"))') against $url"
 "$venv/bin/python" tests/clients/starknet-py/session.py "$url" "$sierra" "$casm" "$erc20" "$udc"

@@ -23,6 +23,8 @@ from starknet_py.net.account.account import Account
 from starknet_py.net.client_errors import ClientError
 from starknet_py.net.client_models import (
     Call,
+    FunctionInvocation,
+    InvokeTransactionTrace,
     ResourceBounds,
     ResourceBoundsMapping,
     TransactionExecutionStatus,
@@ -119,6 +121,27 @@ async def session(url: str, sierra: str, casm: str, erc20: int, udc: int) -> Non
     )
     assert stored == called[0], (stored, called)
     step(f"transfer of 1234: event read back, balance {stored} in storage")
+
+    # Its trace: the token's transfer inside the account's __execute__; and a simulation of
+    # another transfer, traced the same way, that changes nothing.
+    trace = await client.trace_transaction(sent.transaction_hash)
+    assert isinstance(trace, InvokeTransactionTrace), trace
+    execute = trace.execute_invocation
+    assert isinstance(execute, FunctionInvocation), execute
+    assert [call.contract_address for call in execute.calls] == [erc20], execute.calls
+    assert trace.validate_invocation is not None
+    block_traces = await client.trace_block_transactions(block_hash=receipt.block_hash)
+    assert any(traced.transaction_hash == sent.transaction_hash for traced in block_traces)
+    simulate = await account.sign_invoke_v3(calls=transfer, auto_estimate=True)
+    (simulated,) = await client.simulate_transactions(
+        transactions=[simulate], block_number="pre_confirmed"
+    )
+    assert isinstance(simulated.transaction_trace, InvokeTransactionTrace)
+    assert simulated.fee_estimation.l2_gas_consumed > 0
+    assert await client.get_storage_at(
+        erc20, get_storage_var_address("ERC20_balances", to), block_number="latest"
+    ) == stored
+    step("traced the transfer (its block too) and simulated another")
 
     # 5. Deploy a new account (DEPLOY_ACCOUNT v3 of the devnet's account class).
     key_pair = KeyPair.from_private_key(secrets.randbelow(2**250) + 1)

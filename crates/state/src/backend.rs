@@ -122,7 +122,7 @@ pub struct SledBackend {
 impl SledBackend {
     /// Opens (or creates) the store in directory `path`.
     pub fn open(path: impl AsRef<Path>) -> Result<Self, StateError> {
-        Self::from_db(sled::open(path)?)
+        Self::from_db(crate::open_sled(path)?)
     }
 
     /// Uses an already open sled database (e.g. one shared with other components; the trees are

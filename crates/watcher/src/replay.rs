@@ -127,7 +127,7 @@ impl std::fmt::Debug for Replayer {
 impl Replayer {
     /// Opens (or creates) the database at `path` and loads the stored classes.
     pub fn open(path: &Path, chain_id: ChainId) -> Result<Self, WatcherError> {
-        let db = sled::Config::new().path(path).open()?;
+        let db = state::open_sled(path)?;
         Self::from_db(db, chain_id)
     }
 

@@ -69,7 +69,7 @@ pub(crate) const UNFINISHED_BLOCK_KEY: &[u8] = b"unfinished_block";
 impl Store {
     /// Opens (or creates) the database in directory `path`.
     pub fn open(path: impl AsRef<Path>) -> Result<Self, SequencerError> {
-        Self::from_db(sled::open(path)?)
+        Self::from_db(state::open_sled(path)?)
     }
 
     /// A throwaway in-memory database (tests, `--data-dir` not given).

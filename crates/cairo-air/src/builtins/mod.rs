@@ -39,6 +39,7 @@
 pub mod bitwise;
 pub mod ec_op;
 pub mod ecdsa;
+pub mod modulo;
 pub mod narrow;
 pub mod output;
 pub mod pedersen;
@@ -110,6 +111,8 @@ registry! {
     Ecdsa = 5 => ecdsa::EcdsaTable,
     RangeCheck96 = 6 => range_check96::RangeCheck96Table,
     EcOp = 7 => ec_op::EcOpTable,
+    AddMod = 8 => modulo::AddModTable,
+    MulMod = 9 => modulo::MulModTable,
 }
 
 impl Builtin {
@@ -150,6 +153,13 @@ pub trait BuiltinTable: Sync {
     /// Memory cells of one instance.
     fn cells_per_instance(&self) -> usize;
 
+    /// Memory accesses the table makes per instance: its cells, and for a builtin that reads
+    /// memory elsewhere too (the mod builtins read offsets and values through pointers in
+    /// their cells), those reads. The statement counts them from the public segment bounds.
+    fn accesses_per_instance(&self) -> usize {
+        self.cells_per_instance()
+    }
+
     /// Rows of the table per instance (a power of two); 1 for a builtin without a table.
     fn rows_per_instance(&self) -> usize {
         1
@@ -169,7 +179,7 @@ pub trait BuiltinTable: Sync {
 
     /// The main trace of the run's segment `[begin, stop)` (at least one instance) and the
     /// memory accesses it makes, in row order, padding included: as many as the component's
-    /// rows divided by [`Self::rows_per_instance`], times the cells. Counts each 16-bit value
+    /// rows divided by [`Self::rows_per_instance`], times [`Self::accesses_per_instance`]. Counts each 16-bit value
     /// it range-checks in `run.range16` when [`Self::lookups_16_bit`]. `None` for a builtin
     /// without a table.
     fn build_trace(

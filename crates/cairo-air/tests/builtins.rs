@@ -1304,10 +1304,7 @@ mod modulo {
             let segment = execution.builtins.iter().find(|b| b.builtin == builtin).unwrap();
             assert_eq!(segment.stop - segment.begin, instances * CELLS as u64);
         }
-        let output = proven_output(&execution);
-        let output: Vec<Felt> =
-            output.iter().map(|x| Felt::from_hex_unchecked(&x.to_hex_string())).collect();
-        assert_eq!(output, expected);
+        assert_eq!(proven_output(&execution), expected);
     }
 
     /// CPU, add_mod (3 instances), mul_mod (4) and range16 tables of `mod_ops` with one round.

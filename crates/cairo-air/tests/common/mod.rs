@@ -98,7 +98,7 @@ pub fn bls12_381_p() -> num_bigint::BigUint {
 /// Runs `mod_ops` with `n` rounds and returns the run and the output it must prove, computed
 /// here with num-bigint as cairo-vm's runner fills the values: the last x's four words, then
 /// `96 + 95` and `(96 + 95) 95` modulo 97.
-pub fn mod_ops(n: u64) -> (CairoExecution, Vec<stark::Felt>) {
+pub fn mod_ops(n: u64) -> (CairoExecution, Vec<starknet_types_core::felt::Felt>) {
     use num_bigint::BigUint;
     let p = bls12_381_p();
     let one = BigUint::from(1u32);
@@ -113,8 +113,10 @@ pub fn mod_ops(n: u64) -> (CairoExecution, Vec<stark::Felt>) {
         let inverse = (&x % &p).modpow(&(&p - 2u32), &p);
         x = v5 * inverse % &p;
     }
-    let felt = |v: &BigUint| stark::Felt::from_hex_unchecked(&v.to_str_radix(16));
-    let mut expected: Vec<stark::Felt> =
+    let felt = |v: &BigUint| {
+        starknet_types_core::felt::Felt::from_hex_unchecked(&format!("0x{}", v.to_str_radix(16)))
+    };
+    let mut expected: Vec<_> =
         (0..4).map(|i| felt(&((&x >> (96 * i)) & &word))).collect();
     expected.extend([felt(&BigUint::from(94u32)), felt(&BigUint::from(94u32 * 95 % 97))]);
     let execution =

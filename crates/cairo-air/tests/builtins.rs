@@ -1,5 +1,5 @@
 //! The builtins with a table (`range_check`, `poseidon`, `bitwise`, `pedersen`, `ecdsa`,
-//! `range_check96`, `ec_op`): runs that use them prove and verify with their own tables (and
+//! `range_check96`, `ec_op`, `add_mod`, `mul_mod`): runs that use them prove and verify with their own tables (and
 //! the 16-bit range table); a tampered builtin table is caught by the checker and never
 //! verifies; a proof does not verify for another segment.
 
@@ -1197,7 +1197,9 @@ mod modulo {
     use super::*;
     use cairo_air::builtins::modulo::columns::ADDRESS;
     use cairo_air::builtins::modulo::columns::*;
-    use cairo_air::builtins::modulo::{Instance, ModError, ModTable, instance_row, row_with_quotient};
+    use cairo_air::builtins::modulo::{
+        Instance, ModError, ModTable, instance_row, row_with_quotient,
+    };
     use num_bigint::{BigInt, BigUint};
 
     fn felt(x: &BigUint) -> Felt {
@@ -1351,7 +1353,8 @@ mod modulo {
         assert_eq!(t[1].width(), ModOp::Add.main_width());
         assert_eq!(t[2].width(), ModOp::Mul.main_width());
         // The round's chains: add_mod n = 2, 1 (then the mod 97 circuit's 1); mul_mod 3, 2, 1.
-        let column = |table: usize, c: usize| -> Vec<Felt> { (0..4).map(|r| *t[table].get(r, c)).collect() };
+        let column =
+            |table: usize, c: usize| -> Vec<Felt> { (0..4).map(|r| *t[table].get(r, c)).collect() };
         assert_eq!(column(1, N), [2, 1, 1, 1].map(Felt::from));
         assert_eq!(column(2, N), [3, 2, 1, 1].map(Felt::from));
         assert_eq!(column(2, MORE), [1, 1, 0, 0].map(Felt::from));

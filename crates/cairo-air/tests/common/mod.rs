@@ -116,8 +116,7 @@ pub fn mod_ops(n: u64) -> (CairoExecution, Vec<starknet_types_core::felt::Felt>)
     let felt = |v: &BigUint| {
         starknet_types_core::felt::Felt::from_hex_unchecked(&format!("0x{}", v.to_str_radix(16)))
     };
-    let mut expected: Vec<_> =
-        (0..4).map(|i| felt(&((&x >> (96 * i)) & &word))).collect();
+    let mut expected: Vec<_> = (0..4).map(|i| felt(&((&x >> (96 * i)) & &word))).collect();
     expected.extend([felt(&BigUint::from(94u32)), felt(&BigUint::from(94u32 * 95 % 97))]);
     let execution =
         run_program(&program("mod_ops"), Some(&json!({ "n": n }))).expect("mod_ops runs");

@@ -168,7 +168,10 @@ impl Constraints for ModTable {
         b.every_row(format_args!("{name}: a chain ends at n = 1"), (one - more) * (c[N] - one));
         b.transition(format_args!("{name}: next n is n - 1"), more * (nx[N] - c[N] + one));
         for i in 0..N_WORDS {
-            b.transition(format_args!("{name}: next p word {i} is p's"), more * (nx[P + i] - c[P + i]));
+            b.transition(
+                format_args!("{name}: next p word {i} is p's"),
+                more * (nx[P + i] - c[P + i]),
+            );
         }
         b.transition(
             format_args!("{name}: next values_ptr is values_ptr"),
@@ -195,10 +198,7 @@ impl Constraints for ModTable {
         );
         // 7. Memory: the row's accesses, one product column each.
         let factor = |row: &[Felt], k: usize| Self::memory_factor(row, k, challenges);
-        b.first_row(
-            format_args!("{name}: memory product starts"),
-            a[AUX_MEMORY] - factor(c, 0),
-        );
+        b.first_row(format_args!("{name}: memory product starts"), a[AUX_MEMORY] - factor(c, 0));
         for k in 1..ACCESSES {
             b.every_row(
                 format_args!("{name}: memory product, access {k}"),
@@ -221,9 +221,15 @@ impl Constraints for ModTable {
             inverse_sum += w;
         }
         let (aux_u, aux_t) = (op.aux_u(), op.aux_t());
-        b.every_row(format_args!("{name}: lookup sum of the row"), a[aux_t] - a[aux_u] - inverse_sum);
+        b.every_row(
+            format_args!("{name}: lookup sum of the row"),
+            a[aux_t] - a[aux_u] - inverse_sum,
+        );
         b.first_row(format_args!("{name}: lookup sum starts at 0"), a[aux_u]);
-        b.transition(format_args!("{name}: lookup sum carries to the next row"), an[aux_u] - a[aux_t]);
+        b.transition(
+            format_args!("{name}: lookup sum carries to the next row"),
+            an[aux_u] - a[aux_t],
+        );
     }
 }
 

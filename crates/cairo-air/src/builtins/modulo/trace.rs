@@ -190,7 +190,9 @@ pub fn row_with_quotient(
     for n in 0..op.carries() {
         let mut column = carry.clone();
         match op {
-            ModOp::Add => column += word(a_of, n) + word(b_of, n) - word(c_of, n) - k * word(p_of, n),
+            ModOp::Add => {
+                column += word(a_of, n) + word(b_of, n) - word(c_of, n) - k * word(p_of, n)
+            }
             ModOp::Mul => {
                 if n < N_WORDS {
                     column -= word(c_of, n);

@@ -103,7 +103,7 @@ pub fn mod_ops(n: u64) -> (CairoExecution, Vec<starknet_types_core::felt::Felt>)
     let p = bls12_381_p();
     let one = BigUint::from(1u32);
     let word = (&one << 96u32) - &one;
-    let c = &word + (&word << 96u32) + (&word << 192u32) + ((&p >> 288u32) - &one << 288u32);
+    let c = &word + (&word << 96u32) + (&word << 192u32) + (((&p >> 288u32) - &one) << 288u32);
     let mut x = &p + 5u32;
     for _ in 0..n {
         let v2 = &x * &x % &p;

@@ -184,6 +184,7 @@ pub fn row_with_quotient(
 
     // The carries, column by column.
     let word = |v: usize, i: usize| &integers[N_WORDS * v + i];
+    let k_word = |i: usize| &k_words[i];
     let (p_of, a_of, b_of, c_of) = (0, 1, 2, 3);
     let mut carries = Vec::with_capacity(op.carries());
     let mut carry = BigInt::from(0);
@@ -198,7 +199,7 @@ pub fn row_with_quotient(
                     column -= word(c_of, n);
                 }
                 for i in n.saturating_sub(N_WORDS - 1)..=n.min(N_WORDS - 1) {
-                    column += word(a_of, i) * word(b_of, n - i) - &k_words[i] * word(p_of, n - i);
+                    column += word(a_of, i) * word(b_of, n - i) - k_word(i) * word(p_of, n - i);
                 }
             }
         }

@@ -3,7 +3,9 @@
 //! [`MIN_LOG_ROWS`] rows), so a program pays for a builtin in proportion to its use and nothing
 //! for a builtin it does not use. cairo-vm runs with the `all_cairo` layout and
 //! `disable_trace_padding`; its fixed builtin ratios do not matter here, the tables follow the
-//! segments the run used.
+//! segments the run used. (`add_mod` and `mul_mod` are in that layout only with cairo-vm's
+//! `mod_builtin` feature, which this crate turns on; with it every proof-mode run also gets the
+//! runner's small zero segment.)
 //!
 //! # Adding a builtin
 //!

@@ -34,6 +34,10 @@ pub enum CairoError {
     /// An `ec_op` instance the table refuses (a point off the curve, an exceptional addition).
     #[error(transparent)]
     EcOp(#[from] crate::builtins::ec_op::EcOpError),
+    /// An `add_mod` or `mul_mod` instance the table refuses (a word of 96 bits or more, a
+    /// quotient outside the builtin's bound).
+    #[error(transparent)]
+    Mod(#[from] crate::builtins::modulo::ModError),
     #[error(transparent)]
     Prover(#[from] stark::ProverError),
 }

@@ -121,7 +121,10 @@ mod tests {
         }
         assert_eq!(Builtin::from_name("ec_op"), Some(Builtin::EcOp));
         assert_eq!(Builtin::EcOp.id(), 7);
+        assert_eq!(Builtin::from_name("add_mod"), Some(Builtin::AddMod));
+        assert_eq!(Builtin::from_name("mul_mod"), Some(Builtin::MulMod));
+        assert_eq!((Builtin::AddMod.id(), Builtin::MulMod.id()), (8, 9));
         assert_eq!(Builtin::from_name("keccak"), None);
-        assert_eq!(Builtin::from_id(8), None);
+        assert_eq!(Builtin::from_id(10), None);
     }
 }

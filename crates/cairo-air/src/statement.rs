@@ -3,8 +3,8 @@
 //! together.
 //!
 //! Components, in order: `cpu`; the builtin tables in registry order ([`Builtin::ALL`]: today
-//! `range_check`, `bitwise`, `poseidon`, `pedersen`, `ecdsa`, `range_check96`, `ec_op`), each
-//! if its segment is not empty; `range16` (if a present table makes 16-bit lookups). Claims:
+//! `range_check`, `bitwise`, `poseidon`, `pedersen`, `ecdsa`, `range_check96`, `ec_op`,
+//! `add_mod`, `mul_mod`), each if its segment is not empty; `range16` (if a present table makes 16-bit lookups). Claims:
 //! * memory: `P_cpu * prod_b P_b = z^D / prod_public (z - (a + alpha v))`, where `D` is the
 //!   number of public cells plus the number of builtin-table accesses (padding included),
 //!   all derived from the public input;
@@ -40,11 +40,11 @@ struct BuiltinComponent {
 
 impl BuiltinComponent {
     /// The memory accesses the table makes: its instances (padding included) times their
-    /// cells.
+    /// accesses.
     fn accesses(&self) -> u64 {
         let table = self.builtin.table();
         let instances = (1u64 << self.component.log_size()) / table.rows_per_instance() as u64;
-        instances * table.cells_per_instance() as u64
+        instances * table.accesses_per_instance() as u64
     }
 }
 
@@ -185,12 +185,17 @@ mod tests {
                 "ecdsa",
                 "range_check96",
                 "ec_op",
+                "add_mod",
+                "mul_mod",
                 "range16"
             ]
         );
         // Two instances each: the one-row tables pad to 8 rows, pedersen, ecdsa and ec_op hold
-        // two.
-        assert_eq!(air.builtin_accesses(), 8 + 8 * 5 + 8 * 6 + 2 * 3 + 2 * 2 + 8 + 2 * 7);
+        // two; an add_mod or mul_mod row makes 22 accesses.
+        assert_eq!(
+            air.builtin_accesses(),
+            8 + 8 * 5 + 8 * 6 + 2 * 3 + 2 * 2 + 8 + 2 * 7 + 2 * 8 * 22
+        );
     }
 
     #[test]

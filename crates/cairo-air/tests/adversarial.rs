@@ -130,6 +130,29 @@ fn a_dropped_builtin_cannot_forge_an_ec_op_result() {
     assert_builtins_refused(&proof, "ec_ops", &["output"]);
 }
 
+/// The same attack on the mod builtins: with `add_mod` and `mul_mod` dropped, the output
+/// claimed is `[output begin, mul_mod stop)` and no table checks an operation, so the dishonest
+/// prover rewrites the first word of `mod_ops`'s result (the values table's `v6`, a `mul_mod`
+/// result the runner deduced) to 42 everywhere the run used it. With the tables, the same
+/// rewrite breaks `a * b = c + k p` (`tests/builtins.rs`, `modulo::wrong_product` and
+/// `modulo::valid_row_of_another_result`).
+#[test]
+fn a_dropped_builtin_cannot_forge_a_mod_result() {
+    let honest = run_program(&program("mod_ops"), Some(&json!({ "n": 1 }))).unwrap();
+    let output = segment(&honest, Builtin::Output);
+    let true_word = honest.output[0];
+    let forty_two = Felt::from(42u64);
+    let forged = output_over(&honest, Builtin::MulMod, true_word, forty_two);
+    let proof = prove_unchecked(&forged);
+
+    let statement = stark_accepts(&proof);
+    assert_eq!(statement.output[0], forty_two, "the forged result is the output");
+    let mul_mod = segment(&honest, Builtin::MulMod);
+    assert_eq!(statement.output.len() as u64, mul_mod.stop - output.begin);
+    assert_eq!(statement.program, honest.program);
+    assert_builtins_refused(&proof, "mod_ops", &["output"]);
+}
+
 /// Segments in another order than the program's: `range_check` laid out below `output`.
 #[test]
 fn out_of_order_segments_are_refused() {

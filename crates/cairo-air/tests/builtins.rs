@@ -1,5 +1,5 @@
 //! The builtins with a table (`range_check`, `poseidon`, `bitwise`, `pedersen`, `ecdsa`,
-//! `range_check96`, `ec_op`): runs that use them prove and verify with their own tables (and
+//! `range_check96`, `ec_op`, `add_mod`, `mul_mod`): runs that use them prove and verify with their own tables (and
 //! the 16-bit range table); a tampered builtin table is caught by the checker and never
 //! verifies; a proof does not verify for another segment.
 
@@ -1185,6 +1185,345 @@ mod ec_op {
         let envelope = stark::ProofEnvelope::from_bytes(&bytes).unwrap();
         let mut public = cairo_air::CairoPublicInput::from_bytes(&envelope.public_input).unwrap();
         let segment = public.builtins.iter_mut().find(|b| b.builtin == Builtin::EcOp).unwrap();
+        segment.stop -= CELLS as u64;
+        let air = CairoAir::new(public);
+        assert!(stark::verify(&air, &envelope.proof, &AcceptancePolicy::insecure()).is_err());
+    }
+}
+
+mod modulo {
+    //! `add_mod` and `mul_mod`: the `mod_ops` program, instances of every shape cairo-vm
+    //! fills, and a negative test per constraint family (`src/builtins/modulo/mod.rs`).
+    use super::*;
+    use cairo_air::builtins::modulo::columns::ADDRESS;
+    use cairo_air::builtins::modulo::columns::*;
+    use cairo_air::builtins::modulo::{
+        Instance, ModError, ModTable, instance_row, row_with_quotient,
+    };
+    use num_bigint::{BigInt, BigUint};
+
+    fn felt(x: &BigUint) -> Felt {
+        Felt::from_hex_unchecked(&x.to_str_radix(16))
+    }
+
+    fn words(x: &BigUint) -> [Felt; N_WORDS] {
+        let mask = (BigUint::from(1u32) << 96u32) - 1u32;
+        std::array::from_fn(|i| felt(&((x >> (96 * i)) & &mask)))
+    }
+
+    fn integer(words: &[Felt]) -> BigUint {
+        words.iter().rev().fold(BigUint::from(0u32), |acc, w| {
+            (acc << 96u32) + BigUint::from_bytes_be(&w.to_bytes_be())
+        })
+    }
+
+    /// cairo-vm's `apply_operation`: `a op b` reduced below `p`, unless it is `k_bound p` or
+    /// more.
+    fn apply(op: ModOp, a: &BigUint, b: &BigUint, p: &BigUint) -> BigUint {
+        let (full, k_bound) = match op {
+            ModOp::Add => (a + b, BigUint::from(2u32)),
+            ModOp::Mul => (a * b, BigUint::from(1u32) << 384u32),
+        };
+        if full < &k_bound * p { full % p } else { full - (k_bound - 1u32) * p }
+    }
+
+    /// An instance at `address` computing `c = a op b` (cairo-vm's), alone in its chain.
+    fn instance(op: ModOp, address: u64, p: &BigUint, a: &BigUint, b: &BigUint) -> Instance {
+        let c = apply(op, a, b, p);
+        let p_words = words(p);
+        let cells = [
+            p_words[0],
+            p_words[1],
+            p_words[2],
+            p_words[3],
+            Felt::from(5000u64),
+            Felt::from(4000u64),
+            Felt::one(),
+        ];
+        let offsets = [0u64, 4, 8].map(Felt::from);
+        Instance { address, cells, offsets, values: [words(a), words(b), words(&c)] }
+    }
+
+    #[test]
+    fn instances_of_every_shape_pass_the_checker() {
+        // 384-bit, one-word and zero moduli, unreduced inputs and results (p = 0; add_mod's
+        // a + b of 2 p or more, where cairo-vm subtracts p once), the largest words, and
+        // mul_mod's largest quotient ((2^192 + 1)(2^192 - 1) = 0 + (2^384 - 1) 1).
+        let one = BigUint::from(1u32);
+        let max = (&one << 384u32) - &one;
+        let bls = common::bls12_381_p();
+        let cases: Vec<(BigUint, BigUint, BigUint)> = vec![
+            (bls.clone(), &bls - 1u32, &bls - 2u32),
+            (bls.clone(), &bls + 5u32, (&one << 383u32) + 7u32),
+            (BigUint::from(97u32), BigUint::from(96u32), BigUint::from(95u32)),
+            (BigUint::from(97u32), max.clone(), BigUint::from(3u32)),
+            (BigUint::from(0u32), BigUint::from(12u32), BigUint::from(30u32)),
+            (one.clone(), (&one << 192u32) + 1u32, (&one << 192u32) - 1u32),
+            (max.clone(), &max - 1u32, &max - 1u32),
+        ];
+        for op in [ModOp::Add, ModOp::Mul] {
+            let mut multiplicities = vec![0u64; 1 << 16];
+            let rows: Vec<Vec<Felt>> = cases
+                .iter()
+                .enumerate()
+                .map(|(i, (p, a, b))| {
+                    let w = instance(op, 100 + 7 * i as u64, p, a, b);
+                    assert!(integer(&w.values[2]) < &one << 384u32, "cairo-vm writes c");
+                    instance_row(op, &w, &mut multiplicities).unwrap()
+                })
+                .collect();
+            let n = rows.len();
+            let padded = n.next_power_of_two().max(1 << stark::MIN_LOG_TRACE_LENGTH);
+            let columns = (0..op.main_width())
+                .map(|c| (0..padded).map(|r| rows[r.min(n - 1)][c]).collect())
+                .collect();
+            let trace = TraceTable::new(columns, padded);
+            let air = OneTable(ModTable::new(op, 100, 100 + 7 * n as u64));
+            stark::validate_traces(&air, &[trace], &challenges(&air)).unwrap();
+        }
+    }
+
+    #[test]
+    fn instances_the_table_cannot_prove_are_refused_by_name() {
+        let p = BigUint::from(7u32);
+        let mut w = instance(ModOp::Add, 70, &p, &BigUint::from(1u32), &BigUint::from(1u32));
+        // 1 + 1 = 16 mod 7, but 2 - 16 = -2 p: cairo-vm's check passes, the table's k does not.
+        w.values[2] = words(&BigUint::from(16u32));
+        let refused = instance_row(ModOp::Add, &w, &mut vec![0; 1 << 16]).unwrap_err();
+        let expected = ModError::QuotientOutOfRange { builtin: "add_mod", op: "+", address: 70 };
+        assert_eq!(refused, expected);
+        w.values[1][2] = Felt::from(2u64).pow(96u64);
+        let refused = instance_row(ModOp::Add, &w, &mut vec![0; 1 << 16]).unwrap_err();
+        let expected =
+            ModError::WordTooLarge { builtin: "add_mod", address: 70, word_address: 5006 };
+        assert_eq!(refused, expected);
+    }
+
+    #[test]
+    fn mod_ops_program_proves_and_verifies() {
+        let (execution, expected) = common::mod_ops(3);
+        for (builtin, instances) in [(Builtin::AddMod, 2 * 3 + 1), (Builtin::MulMod, 3 * 3 + 1)] {
+            let segment = execution.builtins.iter().find(|b| b.builtin == builtin).unwrap();
+            assert_eq!(segment.stop - segment.begin, instances * CELLS as u64);
+        }
+        assert_eq!(proven_output(&execution), expected);
+    }
+
+    /// CPU, add_mod (3 instances), mul_mod (4) and range16 tables of `mod_ops` with one round.
+    fn honest() -> (Vec<TraceTable>, cairo_air::CairoPublicInput) {
+        let (execution, _) = common::mod_ops(1);
+        honest_traces(execution, 4)
+    }
+
+    /// The table of `op` in [`honest`]'s traces.
+    fn table(op: ModOp) -> usize {
+        match op {
+            ModOp::Add => 1,
+            ModOp::Mul => 2,
+        }
+    }
+
+    /// Instance `row` of `op`'s table, read back.
+    fn instance_of(t: &[TraceTable], op: ModOp, row: usize) -> Instance {
+        let t = &t[table(op)];
+        let get = |c: usize| *t.get(row, c);
+        Instance {
+            address: cairo_air::trace::felt_to_u64(&get(ADDRESS)).unwrap(),
+            cells: std::array::from_fn(|k| get(P + k)),
+            offsets: std::array::from_fn(|j| get(OFFSETS + j)),
+            values: std::array::from_fn(|v| std::array::from_fn(|i| get([A, B, C][v] + i))),
+        }
+    }
+
+    fn set_row(t: &mut [TraceTable], op: ModOp, row: usize, values: &[Felt]) {
+        for (c, v) in values.iter().enumerate() {
+            t[table(op)].set(row, c, *v);
+        }
+    }
+
+    /// `k` of instance `row`, read back.
+    fn quotient(t: &[TraceTable], op: ModOp, row: usize) -> BigInt {
+        let k: Vec<Felt> = (0..op.k_columns()).map(|i| *t[table(op)].get(row, K + i)).collect();
+        BigInt::from(integer(&k))
+    }
+
+    #[test]
+    fn honest_traces_pass_the_checker() {
+        let (t, _) = honest();
+        assert_eq!(t[1].width(), ModOp::Add.main_width());
+        assert_eq!(t[2].width(), ModOp::Mul.main_width());
+        // The round's chains: add_mod n = 2, 1 (then the mod 97 circuit's 1); mul_mod 3, 2, 1.
+        let column =
+            |table: usize, c: usize| -> Vec<Felt> { (0..4).map(|r| *t[table].get(r, c)).collect() };
+        assert_eq!(column(1, N), [2, 1, 1, 1].map(Felt::from));
+        assert_eq!(column(2, N), [3, 2, 1, 1].map(Felt::from));
+        assert_eq!(column(2, MORE), [1, 1, 0, 0].map(Felt::from));
+    }
+
+    // 1. Words and their limbs.
+
+    #[test]
+    fn word_that_is_not_its_limbs() {
+        let (mut t, p) = honest();
+        let column = ModOp::Add.limbs() + LIMBS_PER_WORD * 5 + 2;
+        let v = *t[1].get(0, column);
+        t[1].set(0, column, v + Felt::one());
+        assert_rejected(t, p, "add_mod: word 5 is the sum of its limbs");
+    }
+
+    #[test]
+    fn limb_of_17_bits_is_caught_by_the_lookup() {
+        // Limbs (l0 + 2^16, l1 - 1) recompose to the same word: only the lookup fails.
+        let (mut t, p) = honest();
+        let op = ModOp::Mul;
+        let column = (0..LIMBS_PER_WORD * op.checked_words())
+            .map(|l| op.limbs() + l)
+            .find(|c| (c - op.limbs()) % LIMBS_PER_WORD != 5 && *t[2].get(1, c + 1) != Felt::zero())
+            .unwrap();
+        let (low, high) = (*t[2].get(1, column), *t[2].get(1, column + 1));
+        t[2].set(1, column, low + Felt::from(1u64 << 16));
+        t[2].set(1, column + 1, high - Felt::one());
+        assert_rejected(t, p, "claims");
+    }
+
+    // 2. Carries.
+
+    #[test]
+    fn carry_that_is_not_its_limbs() {
+        let (mut t, p) = honest();
+        let column = ModOp::Mul.carry_limbs() + 2 * ModOp::Mul.limbs_per_carry();
+        let v = *t[2].get(0, column);
+        t[2].set(0, column, v + Felt::one());
+        assert_rejected(t, p, "mul_mod: carry 2 is its shifted limbs");
+    }
+
+    // 3. The quotient.
+
+    #[test]
+    fn quotient_that_is_not_a_bit() {
+        // a + b = c + k p with k = -1 and c = a + b + p (below 2^384): every word, carry and
+        // equation holds, and c is not the program's.
+        let (mut t, p) = honest();
+        let op = ModOp::Add;
+        let mut w = instance_of(&t, op, 0);
+        let (a, b) = (integer(&w.values[0]), integer(&w.values[1]));
+        w.values[2] = words(&(a + b + integer(&w.p())));
+        let row = row_with_quotient(op, &w, &BigInt::from(-1), &mut vec![0; 1 << 16]).unwrap();
+        set_row(&mut t, op, 0, &row);
+        assert_rejected(t, p, "add_mod: k is a bit");
+    }
+
+    // 4. The operation.
+
+    #[test]
+    fn wrong_sum() {
+        let (mut t, p) = honest();
+        let op = ModOp::Add;
+        let mut w = instance_of(&t, op, 1);
+        w.values[2][0] += Felt::one();
+        let k = quotient(&t, op, 1);
+        set_row(&mut t, op, 1, &row_with_quotient(op, &w, &k, &mut vec![0; 1 << 16]).unwrap());
+        assert_rejected(t, p, "add_mod: a + b = c + k p, word 0");
+    }
+
+    #[test]
+    fn wrong_product() {
+        // c + 1 with the honest k: the carries are the columns' floors, column 0 leaves a
+        // remainder.
+        let (mut t, p) = honest();
+        let op = ModOp::Mul;
+        let mut w = instance_of(&t, op, 1);
+        w.values[2][0] += Felt::one();
+        let k = quotient(&t, op, 1);
+        set_row(&mut t, op, 1, &row_with_quotient(op, &w, &k, &mut vec![0; 1 << 16]).unwrap());
+        assert_rejected(t, p, "mul_mod: a * b = c + k p, column 0");
+    }
+
+    // 5. Chains.
+
+    #[test]
+    fn chain_that_skips_an_operation() {
+        // The second instance of the round's mul_mod chain proves the third operation (its
+        // offsets_ptr 3 further, as if the runner had written it): every cell and value is
+        // read from memory and the row is valid; only the chain refuses it.
+        let (mut t, p) = honest();
+        let op = ModOp::Mul;
+        let (second, third) = (instance_of(&t, op, 1), instance_of(&t, op, 2));
+        let mut cells = second.cells;
+        cells[5] = third.cells[5];
+        let w = Instance { cells, offsets: third.offsets, values: third.values, ..second };
+        set_row(&mut t, op, 1, &instance_row(op, &w, &mut vec![0; 1 << 16]).unwrap());
+        assert_rejected(t, p, "mul_mod: next offsets_ptr is offsets_ptr + 3");
+    }
+
+    #[test]
+    fn chain_whose_n_does_not_count_down() {
+        let (mut t, p) = honest();
+        t[2].set(1, N, Felt::from(3u64));
+        assert_rejected(t, p, "mul_mod: next n is n - 1");
+    }
+
+    #[test]
+    fn chain_cut_short() {
+        // The first instance of a chain of two claims to end it: the second operation would
+        // start a chain of its own, free of the first's p, values and offsets.
+        let (mut t, p) = honest();
+        t[1].set(0, MORE, Felt::zero());
+        assert_rejected(t, p, "add_mod: a chain ends at n = 1");
+    }
+
+    #[test]
+    fn segment_that_ends_inside_a_chain() {
+        let (mut t, p) = honest();
+        let last = t[1].length() - 1;
+        t[1].set(last, MORE, Felt::one());
+        assert_rejected(t, p, "add_mod: the segment ends a chain");
+    }
+
+    #[test]
+    fn more_that_is_not_a_bit() {
+        let (mut t, p) = honest();
+        t[2].set(0, MORE, Felt::from(2u64));
+        assert_rejected(t, p, "mul_mod: more is a bit");
+    }
+
+    // 6. Addresses.
+
+    #[test]
+    fn skipped_instance() {
+        let (mut t, p) = honest();
+        let n = t[1].length();
+        for row in 1..n {
+            let a = *t[1].get(row, ADDRESS);
+            t[1].set(row, ADDRESS, a + Felt::from(CELLS as u64));
+        }
+        assert_rejected(t, p, "add_mod: addresses step by 0 or 7");
+    }
+
+    // 7. Memory.
+
+    #[test]
+    fn valid_row_of_another_result() {
+        // c + p with k - 1: a * b = c + k p still holds over the integers, every word is in
+        // range; c is not the program's.
+        let (mut t, p) = honest();
+        let op = ModOp::Mul;
+        let mut w = instance_of(&t, op, 0);
+        let k = quotient(&t, op, 0);
+        assert!(k >= BigInt::from(1));
+        w.values[2] = words(&(integer(&w.values[2]) + integer(&w.p())));
+        let row = row_with_quotient(op, &w, &(k - 1), &mut vec![0; 1 << 16]).unwrap();
+        set_row(&mut t, op, 0, &row);
+        assert_rejected(t, p, "claims");
+    }
+
+    #[test]
+    fn proof_does_not_verify_for_a_shorter_segment() {
+        let (execution, _) = common::mod_ops(1);
+        let bytes = prove_execution(&execution, &SecurityPreset::Test.options()).unwrap();
+        let envelope = stark::ProofEnvelope::from_bytes(&bytes).unwrap();
+        let mut public = cairo_air::CairoPublicInput::from_bytes(&envelope.public_input).unwrap();
+        let segment = public.builtins.iter_mut().find(|b| b.builtin == Builtin::MulMod).unwrap();
         segment.stop -= CELLS as u64;
         let air = CairoAir::new(public);
         assert!(stark::verify(&air, &envelope.proof, &AcceptancePolicy::insecure()).is_err());

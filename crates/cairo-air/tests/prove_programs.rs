@@ -137,3 +137,18 @@ fn ec_op_program_proves_and_verifies() {
     assert_eq!(statement.output, expected);
     assert_eq!(statement.program_hash, load_program(&program("ec_ops")).unwrap().hash());
 }
+
+#[test]
+fn mod_program_proves_and_verifies() {
+    // Two rounds (two add_mod and three mul_mod a round, in chains of 2 and 3) and the modulo 97
+    // circuit (one of each): five add_mod and seven mul_mod instances, tables of eight.
+    let (execution, expected) = common::mod_ops(2);
+    for (builtin, instances) in [(cairo_air::Builtin::AddMod, 5), (cairo_air::Builtin::MulMod, 7)] {
+        let segment = execution.builtins.iter().find(|b| b.builtin == builtin).unwrap();
+        assert_eq!(segment.stop - segment.begin, instances * 7);
+    }
+    let proof = prove_execution(&execution, &SecurityPreset::Standard.options()).unwrap();
+    let statement = verify_proof(&proof, &CairoPolicy::default()).unwrap();
+    assert_eq!(statement.output, expected);
+    assert_eq!(statement.program_hash, load_program(&program("mod_ops")).unwrap().hash());
+}

@@ -1,8 +1,8 @@
 //! `watcher-prover bench`: proves one run and reports what it measured as JSON: steps, builtin
 //! instances, prove time, steps/s, peak memory, verify time, proof size. The default workload
 //! is a fibonacci run that fills a trace of 2^k rows; `--workload` picks a builtin program
-//! (`range_checks`, `poseidon`, `bitwise`, `pedersen`, `ecdsa`, `ec-op`, each with `--n`
-//! iterations, or `mix`: `n` Poseidon hashes, `n / 10` Pedersen hashes and `10 n` range checks
+//! (`range_checks`, `poseidon`, `bitwise`, `pedersen`, `ecdsa`, `ec-op`, `mod`, each with
+//! `--n` iterations, or `mix`: `n` Poseidon hashes, `n / 10` Pedersen hashes and `10 n` range checks
 //! in one run). The report lists every table (rows, committed columns, cells) so the cost of
 //! each builtin is visible. Run one workload per process so the peak memory belongs to it
 //! (`benches/prover-sizes.sh` does).
@@ -25,6 +25,7 @@ const BITWISE: &[u8] = include_bytes!("../../cairo-air/programs/bitwise_ops.json
 const PEDERSEN: &[u8] = include_bytes!("../../cairo-air/programs/pedersen_hashes.json");
 const ECDSA: &[u8] = include_bytes!("../../cairo-air/programs/ecdsa_checks.json");
 const EC_OP: &[u8] = include_bytes!("../../cairo-air/programs/ec_ops.json");
+const MOD: &[u8] = include_bytes!("../../cairo-air/programs/mod_ops.json");
 const MIX: &[u8] = include_bytes!("../../cairo-air/programs/builtin_mix.json");
 
 /// What to prove.
@@ -44,6 +45,9 @@ enum Workload {
     Ecdsa,
     /// A chain of `n` ec_op (and six on edge scalars; one ec_op instance each).
     EcOp,
+    /// `n` rounds of a u384 circuit modulo a 381-bit prime (two add_mod and three mul_mod
+    /// instances each) and one modulo 97.
+    Mod,
     /// `n` Poseidon hashes, `n / 10` Pedersen hashes and `10 n` range checks in one run.
     Mix,
 }
@@ -85,6 +89,7 @@ pub fn run(args: BenchArgs) -> Result<(), Failure> {
         Workload::Pedersen => (PEDERSEN, args.n),
         Workload::Ecdsa => (ECDSA, args.n),
         Workload::EcOp => (EC_OP, args.n),
+        Workload::Mod => (MOD, args.n),
         Workload::Mix => (MIX, args.n),
     };
     let input = match args.workload {

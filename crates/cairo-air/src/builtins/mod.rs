@@ -3,7 +3,9 @@
 //! [`MIN_LOG_ROWS`] rows), so a program pays for a builtin in proportion to its use and nothing
 //! for a builtin it does not use. cairo-vm runs with the `all_cairo` layout and
 //! `disable_trace_padding`; its fixed builtin ratios do not matter here, the tables follow the
-//! segments the run used.
+//! segments the run used. (`add_mod` and `mul_mod` are in that layout only with cairo-vm's
+//! `mod_builtin` feature, which this crate turns on; with it every proof-mode run also gets the
+//! runner's small zero segment.)
 //!
 //! # Adding a builtin
 //!
@@ -39,6 +41,7 @@
 pub mod bitwise;
 pub mod ec_op;
 pub mod ecdsa;
+pub mod modulo;
 pub mod narrow;
 pub mod output;
 pub mod pedersen;
@@ -110,6 +113,8 @@ registry! {
     Ecdsa = 5 => ecdsa::EcdsaTable,
     RangeCheck96 = 6 => range_check96::RangeCheck96Table,
     EcOp = 7 => ec_op::EcOpTable,
+    AddMod = 8 => modulo::AddModTable,
+    MulMod = 9 => modulo::MulModTable,
 }
 
 impl Builtin {
@@ -150,6 +155,13 @@ pub trait BuiltinTable: Sync {
     /// Memory cells of one instance.
     fn cells_per_instance(&self) -> usize;
 
+    /// Memory accesses the table makes per instance: its cells, and for a builtin that reads
+    /// memory elsewhere too (the mod builtins read offsets and values through pointers in
+    /// their cells), those reads. The statement counts them from the public segment bounds.
+    fn accesses_per_instance(&self) -> usize {
+        self.cells_per_instance()
+    }
+
     /// Rows of the table per instance (a power of two); 1 for a builtin without a table.
     fn rows_per_instance(&self) -> usize {
         1
@@ -169,7 +181,7 @@ pub trait BuiltinTable: Sync {
 
     /// The main trace of the run's segment `[begin, stop)` (at least one instance) and the
     /// memory accesses it makes, in row order, padding included: as many as the component's
-    /// rows divided by [`Self::rows_per_instance`], times the cells. Counts each 16-bit value
+    /// rows divided by [`Self::rows_per_instance`], times [`Self::accesses_per_instance`]. Counts each 16-bit value
     /// it range-checks in `run.range16` when [`Self::lookups_16_bit`]. `None` for a builtin
     /// without a table.
     fn build_trace(

@@ -85,3 +85,40 @@ pub fn ec_ops(n: u64) -> (CairoExecution, Vec<starknet_types_core::felt::Felt>) 
     let execution = run_program(&program("ec_ops"), Some(&json!({ "n": n }))).expect("ec_ops runs");
     (execution, expected)
 }
+
+/// The BLS12-381 base field prime, `mod_ops`'s modulus.
+pub fn bls12_381_p() -> num_bigint::BigUint {
+    num_bigint::BigUint::parse_bytes(
+        b"1a0111ea397fe69a4b1ba7b6434bacd764774b84f38512bf6730d2a0f6b0f6241eabfffeb153ffffb9feffffffffaaab",
+        16,
+    )
+    .unwrap()
+}
+
+/// Runs `mod_ops` with `n` rounds and returns the run and the output it must prove, computed
+/// here with num-bigint as cairo-vm's runner fills the values: the last x's four words, then
+/// `96 + 95` and `(96 + 95) 95` modulo 97.
+pub fn mod_ops(n: u64) -> (CairoExecution, Vec<starknet_types_core::felt::Felt>) {
+    use num_bigint::BigUint;
+    let p = bls12_381_p();
+    let one = BigUint::from(1u32);
+    let word = (&one << 96u32) - &one;
+    let c = &word + (&word << 96u32) + (&word << 192u32) + (((&p >> 288u32) - &one) << 288u32);
+    let mut x = &p + 5u32;
+    for _ in 0..n {
+        let v2 = &x * &x % &p;
+        let v3 = (&v2 + &c) % &p;
+        let v4 = &v3 * &c % &p;
+        let v5 = if c <= v4 { &v4 - &c } else { &v4 + &p - &c };
+        let inverse = (&x % &p).modpow(&(&p - 2u32), &p);
+        x = v5 * inverse % &p;
+    }
+    let felt = |v: &BigUint| {
+        starknet_types_core::felt::Felt::from_hex_unchecked(&format!("0x{}", v.to_str_radix(16)))
+    };
+    let mut expected: Vec<_> = (0..4).map(|i| felt(&((&x >> (96 * i)) & &word))).collect();
+    expected.extend([felt(&BigUint::from(94u32)), felt(&BigUint::from(94u32 * 95 % 97))]);
+    let execution =
+        run_program(&program("mod_ops"), Some(&json!({ "n": n }))).expect("mod_ops runs");
+    (execution, expected)
+}

@@ -152,3 +152,30 @@ fn mod_program_proves_and_verifies() {
     assert_eq!(statement.output, expected);
     assert_eq!(statement.program_hash, load_program(&program("mod_ops")).unwrap().hash());
 }
+
+#[test]
+fn secp_library_hints_run_and_prove() {
+    // cairo-lang's `cairo_secp` and `secp256r1` libraries (the latter's hints are behind
+    // cairo-vm's `cairo-0-secp-hints` feature): 2G and 3G of secp256k1's generator (x
+    // 0xc6047f94...709ee5 and 0xf9308a01...e036f9) and of P-256's (0x7cf27b18...669978 and
+    // 0x5ecbe4d1...e7fd6c), in 86-bit limbs.
+    let execution = run_program(&program("secp_ops"), None).unwrap();
+    let proof = prove_execution(&execution, &SecurityPreset::Test.options()).unwrap();
+    let statement = verify_proof(&proof, &insecure()).unwrap();
+    let limbs = [
+        "0x2f3ca7abac09b95c709ee5",
+        "0x1ba5701f36171de392e33",
+        "0xc6047f9441ed7d6d30454",
+        "0x2f99b08601f113bce036f9",
+        "0x3e17e27548a6d4c721160d",
+        "0xf9308a019258c31049344",
+        "0x321b35a60b48fc47669978",
+        "0x200c12d46b0f0225a789df",
+        "0x7cf27b188d034f7e8a523",
+        "0x2da985fb41661bc6e7fd6c",
+        "0x3e54752fc5979b1adc87be",
+        "0x5ecbe4d1a6330a44c8f7e",
+    ];
+    let expected: Vec<Felt> = limbs.iter().map(|limb| Felt::from_hex_unchecked(limb)).collect();
+    assert_eq!(statement.output, expected);
+}

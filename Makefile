@@ -19,8 +19,9 @@ test-browser:
 	scripts/browser-test.sh
 
 # The clients Starknet developers use, scripted against the devnet: starknet.js 10 (npm ci in
-# tests/clients/starknet-js; CI runs it after `make test`). starknet-rs's session is part of
-# `make test` (crates/sequencer/tests/sierra.rs).
+# tests/clients/starknet-js) and starknet.py 0.30 (a venv in tests/clients/starknet-py); CI runs
+# it after `make test`. starknet-rs's session is part of `make test`
+# (crates/sequencer/tests/sierra.rs).
 test-clients:
 	scripts/client-sessions.sh
 

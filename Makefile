@@ -1,6 +1,6 @@
 # The few commands a contributor needs. See README.md.
 
-.PHONY: bench-cluster check-layers build wasm-target test test-browser test-clients test-slow test-e2e test-cluster regenerate-fixtures lint fmt cairo cairo-check bench
+.PHONY: bench-cluster check-layers build wasm-target test test-browser test-clients test-corpus test-slow test-e2e test-cluster regenerate-fixtures lint fmt cairo cairo-check bench
 
 build: wasm-target
 	cargo build --release
@@ -24,6 +24,13 @@ test-browser:
 # (crates/sequencer/tests/sierra.rs).
 test-clients:
 	scripts/client-sessions.sh
+
+# The prover's corpus: every program of crates/cairo-air/programs compiled by cairo-lang, run by
+# cairo-lang's reference VM (cairo-run) and proven and verified by watcher-prover, whose output
+# must equal cairo-run's (small inputs, test security; CI runs it after `make test`).
+# `scripts/corpus.sh --large` is its bench: bigger inputs at standard security.
+test-corpus:
+	scripts/corpus.sh
 
 # The #[ignore]d measurements, in release mode (today the executor's transfers per second).
 # Not the golden-proof regenerator (it rewrites fixtures: `make regenerate-fixtures`) nor the

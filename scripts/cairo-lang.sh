@@ -10,15 +10,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-CAIRO_LANG_VERSION=0.14.0.1
-VENV=.venv/cairo-lang
 mode=${1:-check}
-
-if [ ! -x "$VENV/bin/cairo-compile" ]; then
-  echo "installing cairo-lang $CAIRO_LANG_VERSION into $VENV" >&2
-  python3 -m venv "$VENV"
-  "$VENV/bin/pip" install --quiet --disable-pip-version-check "cairo-lang==$CAIRO_LANG_VERSION"
-fi
+source scripts/cairo-lang-venv.sh
 
 # Proof-mode programs for the prover (run by cairo-vm in proof mode), the light client's test
 # fixture that stands in for the OS program (writes a block public output from its input), the OS

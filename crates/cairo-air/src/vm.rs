@@ -31,11 +31,17 @@ pub fn unsupported_builtins(program: &Program) -> Vec<&'static str> {
     program.iter_builtins().filter(|b| supported(**b).is_none()).map(|b| b.to_str()).collect()
 }
 
+/// The hint of cairo-lang's segment arena (`new_arena` in
+/// `starkware.starknet.builtins.segment_arena`, Sierra's runtime in Cairo 0): a `nondet`
+/// new segment written at `ap`. cairo-vm's hint processor knows `segments.add()` only
+/// without the conversion that `nondet` wraps it in.
+pub const NEW_SEGMENT_NONDET: &str = "memory[ap] = to_felt_or_relocatable(segments.add())";
+
 /// Hints of the form `ids.NAME = program_input['KEY']` (or `program_input["KEY"]`) read a
 /// value from the JSON program input; `memory[ap] = program_input['KEY']` writes it at `ap`.
 /// Each such hint in the program is registered with its exact code.
-/// Returns the standard library's hint processor with those hints added: what
-/// [`run_program`] runs programs with.
+/// Returns the standard library's hint processor with those hints and
+/// [`NEW_SEGMENT_NONDET`] added: what [`run_program`] runs programs with.
 pub fn input_hint_processor(
     program_json: &[u8],
     input: Option<&Value>,
@@ -43,6 +49,11 @@ pub fn input_hint_processor(
     let program_json: Value =
         serde_json::from_slice(program_json).map_err(|e| CairoError::BadProgram(e.to_string()))?;
     let mut processor = BuiltinHintProcessor::new_empty();
+    let new_segment = HintFunc(Box::new(|vm, _, _, _, _| {
+        let segment = vm.add_memory_segment();
+        vm.insert_value(vm.get_ap(), segment).map_err(Into::into)
+    }));
+    processor.add_hint(NEW_SEGMENT_NONDET.to_string(), Rc::new(new_segment));
     let Some(hints) = program_json.get("hints").and_then(Value::as_object) else {
         return Ok(processor);
     };

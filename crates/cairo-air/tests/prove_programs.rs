@@ -179,3 +179,30 @@ fn secp_library_hints_run_and_prove() {
     let expected: Vec<Felt> = limbs.iter().map(|limb| Felt::from_hex_unchecked(limb)).collect();
     assert_eq!(statement.output, expected);
 }
+
+#[test]
+fn blake2s_in_cairo_over_bitwise_proves() {
+    // cairo-lang's `cairo_blake2s` library: a chain of three one-block hashes, checked by
+    // `finalize_blake2s` over the bitwise builtin. The expected digest is Python's
+    // `hashlib.blake2s` of the same chain (the program's header describes it).
+    let input = serde_json::json!({ "n": 3 });
+    let execution = run_program(&program("blake2s_hashes"), Some(&input)).unwrap();
+    let proof = prove_execution(&execution, &SecurityPreset::Test.options()).unwrap();
+    let statement = verify_proof(&proof, &insecure()).unwrap();
+    let digest: [u64; 8] = [
+        2004179455, 3417922579, 3601555245, 92957424, 2224348712, 2963560470, 3439004581,
+        570331932,
+    ];
+    assert_eq!(statement.output, digest.map(Felt::from).to_vec());
+}
+
+#[test]
+fn segment_arena_hints_run_and_prove() {
+    // cairo-lang's segment arena: four segments (one real, three temporary and relocated by
+    // the arena's validation) holding i..2i-1 for i = 0..3: 1 + (2 + 3) + (3 + 4 + 5) = 18.
+    let input = serde_json::json!({ "n": 4 });
+    let execution = run_program(&program("segment_arena"), Some(&input)).unwrap();
+    let proof = prove_execution(&execution, &SecurityPreset::Test.options()).unwrap();
+    let statement = verify_proof(&proof, &insecure()).unwrap();
+    assert_eq!(statement.output, vec![Felt::from(4u64), Felt::from(18u64)]);
+}

@@ -179,3 +179,31 @@ fn secp_library_hints_run_and_prove() {
     let expected: Vec<Felt> = limbs.iter().map(|limb| Felt::from_hex_unchecked(limb)).collect();
     assert_eq!(statement.output, expected);
 }
+
+#[test]
+fn keccak_program_proves_and_verifies() {
+    // One permutation of the zero state, a chain of two from the largest input, and keccak256
+    // of "", "abc" (a block each) and 200 bytes (two blocks): seven instances, a table of eight.
+    let (execution, expected) = common::keccak_ops(2);
+    let segment = execution.builtins.iter().find(|b| b.builtin == cairo_air::Builtin::Keccak);
+    let segment = segment.expect("the program uses keccak");
+    assert_eq!(segment.stop - segment.begin, 7 * 16, "seven instances");
+    // Known answers, independent of the keccak crate: Keccak-f[1600] of the zero state starts
+    // with the lane 0xf1258f7940e1dde7 (the Keccak team's test vector), and keccak256 of the
+    // empty string and of "abc".
+    assert_eq!(expected[0].to_bytes_le()[..8], 0xf1258f7940e1dde7u64.to_le_bytes());
+    let hex = |h: &str| Felt::from_hex_unchecked(h);
+    assert_eq!(
+        expected[16..20],
+        [
+            hex("0xc5d2460186f7233c927e7db2dcc703c0"),
+            hex("0xe500b653ca82273b7bfad8045d85a470"),
+            hex("0x4e03657aea45a94fc7d47ba826c8d667"),
+            hex("0xc0d1e6e33a64a036ec44f58fa12d6c45"),
+        ]
+    );
+    let proof = prove_execution(&execution, &SecurityPreset::Standard.options()).unwrap();
+    let statement = verify_proof(&proof, &CairoPolicy::default()).unwrap();
+    assert_eq!(statement.output, expected);
+    assert_eq!(statement.program_hash, load_program(&program("keccak_ops")).unwrap().hash());
+}

@@ -21,20 +21,39 @@ pub struct Round {
 }
 
 /// A round of Keccak-f[1600] from `state` up to chi; the next state is `chi` with the round's
-/// constant xored into lane 0 ([`Round::output`]).
+/// constant xored into lane 0 ([`Round::output`]). The steps are public so that tests can
+/// build a round that deviates in one of them.
 pub fn round(state: [u64; LANES]) -> Round {
-    let parity: [u64; 5] = std::array::from_fn(|x| (0..5).fold(0, |c, y| c ^ state[lane(x, y)]));
-    let effect: [u64; 5] =
-        std::array::from_fn(|x| parity[(x + 4) % 5] ^ parity[(x + 1) % 5].rotate_left(1));
-    let theta: [u64; LANES] = std::array::from_fn(|l| state[l] ^ effect[l % 5]);
+    let parity = parities(&state);
+    let effect = effects(&parity);
+    let theta = theta(&state, &effect);
+    Round { state, parity, effect, theta, chi: chi(&theta) }
+}
+
+/// Theta's column parities `C[x] = xor_y A[x][y]`.
+pub fn parities(state: &[u64; LANES]) -> [u64; 5] {
+    std::array::from_fn(|x| (0..5).fold(0, |c, y| c ^ state[lane(x, y)]))
+}
+
+/// Theta's effect `D[x] = C[x - 1] ^ rot(C[x + 1], 1)`.
+pub fn effects(parity: &[u64; 5]) -> [u64; 5] {
+    std::array::from_fn(|x| parity[(x + 4) % 5] ^ parity[(x + 1) % 5].rotate_left(1))
+}
+
+/// Theta's output `A[x][y] ^ D[x]`.
+pub fn theta(state: &[u64; LANES], effect: &[u64; 5]) -> [u64; LANES] {
+    std::array::from_fn(|l| state[l] ^ effect[l % 5])
+}
+
+/// Rho and pi, then chi: `B[x][y] ^ (~B[x + 1][y] & B[x + 2][y])`.
+pub fn chi(theta: &[u64; LANES]) -> [u64; LANES] {
     let source = pi_source();
     let b: [u64; LANES] =
         std::array::from_fn(|l| theta[source[l]].rotate_left(rotations()[source[l]]));
-    let chi: [u64; LANES] = std::array::from_fn(|l| {
+    std::array::from_fn(|l| {
         let (x, y) = (l % 5, l / 5);
         b[l] ^ (!b[lane((x + 1) % 5, y)] & b[lane((x + 2) % 5, y)])
-    });
-    Round { state, parity, effect, theta, chi }
+    })
 }
 
 impl Round {
@@ -103,32 +122,43 @@ fn bit(v: u64, z: usize) -> Felt {
     if v >> z & 1 == 1 { Felt::one() } else { Felt::zero() }
 }
 
+/// Writes round `round`'s row through `set(column, value)`.
+fn write_round(mut set: impl FnMut(usize, Felt), round: &Round) {
+    let mut put = |column: usize, v: u64| {
+        for z in 0..LANE_BITS {
+            set(column + z, bit(v, z));
+        }
+    };
+    for l in 0..LANES {
+        put(STATE + LANE_BITS * l, round.state[l]);
+        put(THETA + LANE_BITS * l, round.theta[l]);
+        put(CHI + LANE_BITS * l, round.chi[l]);
+    }
+    for x in 0..5 {
+        put(PARITY + LANE_BITS * x, round.parity[x]);
+        put(EFFECT + LANE_BITS * x, round.effect[x]);
+    }
+    // The column sums' halved remainders (of the state's sums, whatever the parity column
+    // says): sum = parity + 2 twos + 4 fours.
+    for x in 0..5 {
+        for z in 0..LANE_BITS {
+            let sum: u64 = (0..5).map(|y| round.state[lane(x, y)] >> z & 1).sum();
+            set(TWOS + LANE_BITS * x + z, bit(sum / 2, 0));
+            set(FOURS + LANE_BITS * x + z, bit(sum / 2, 1));
+        }
+    }
+}
+
+/// Overwrites row `row` of `trace` with `round`'s values (the address stays).
+pub fn set_round(trace: &mut TraceTable, row: usize, round: &Round) {
+    write_round(|column, value| trace.set(row, column, value), round);
+}
+
 /// Writes the 32 rows of the instance at `address` with input `state` into `columns` from row
 /// `base`: rounds on rows 0 to 23, zeros on the padding rows 24 to 31 (but the address).
 fn write_instance(columns: &mut [Vec<Felt>], base: usize, address: u64, state: [u64; LANES]) {
     for (r, round) in rounds(state).iter().enumerate() {
-        let row = base + r;
-        let put = |columns: &mut [Vec<Felt>], column: usize, v: u64| {
-            for z in 0..LANE_BITS {
-                columns[column + z][row] = bit(v, z);
-            }
-        };
-        for l in 0..LANES {
-            put(columns, STATE + LANE_BITS * l, round.state[l]);
-            put(columns, THETA + LANE_BITS * l, round.theta[l]);
-            put(columns, CHI + LANE_BITS * l, round.chi[l]);
-        }
-        for x in 0..5 {
-            put(columns, PARITY + LANE_BITS * x, round.parity[x]);
-            put(columns, EFFECT + LANE_BITS * x, round.effect[x]);
-            // The column sum's halved remainder: sum = parity + 2 twos + 4 fours.
-            for z in 0..LANE_BITS {
-                let sum: u64 = (0..5).map(|y| round.state[lane(x, y)] >> z & 1).sum();
-                let half = sum / 2;
-                columns[TWOS + LANE_BITS * x + z][row] = bit(half, 0);
-                columns[FOURS + LANE_BITS * x + z][row] = bit(half, 1);
-            }
-        }
+        write_round(|column, value| columns[column][base + r] = value, round);
     }
     columns[ADDRESS][base..base + ROWS_PER_INSTANCE].fill(Felt::from(address));
 }

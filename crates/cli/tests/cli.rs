@@ -83,16 +83,16 @@ fn unusable_input_exits_2() {
     // A program using a builtin the prover does not support is refused, naming it.
     let mut json: serde_json::Value =
         serde_json::from_slice(&std::fs::read(program("fibonacci")).unwrap()).unwrap();
-    json["builtins"] = serde_json::json!(["output", "keccak"]);
-    let keccak = dir.path().join("keccak.json");
-    std::fs::write(&keccak, serde_json::to_vec(&json).unwrap()).unwrap();
+    json["builtins"] = serde_json::json!(["output", "segment_arena"]);
+    let unknown = dir.path().join("segment_arena.json");
+    std::fs::write(&unknown, serde_json::to_vec(&json).unwrap()).unwrap();
     let o = run(bin()
         .args(["prove", "--program"])
-        .arg(&keccak)
+        .arg(&unknown)
         .arg("--out")
         .arg(dir.path().join("x.proof")));
     assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("keccak"));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("segment_arena"));
 }
 
 #[test]
@@ -136,9 +136,9 @@ fn pedersen_program_proves_and_other_builtins_stay_refused() {
     assert_eq!(output["output"].as_array().map(Vec::len), Some(7), "{output}");
     let mut json: serde_json::Value =
         serde_json::from_slice(&std::fs::read(program("pedersen_hashes")).unwrap()).unwrap();
-    // Builtins without a table are still refused with exit 2, named (keccak is the last).
-    json["builtins"] = serde_json::json!(["output", "pedersen", "keccak"]);
-    let path = dir.path().join("keccak.json");
+    // A builtin the prover does not know is refused with exit 2, named (and only it).
+    json["builtins"] = serde_json::json!(["output", "pedersen", "segment_arena"]);
+    let path = dir.path().join("segment_arena.json");
     std::fs::write(&path, serde_json::to_vec(&json).unwrap()).unwrap();
     let o = run(bin()
         .args(["prove", "--program"])
@@ -147,7 +147,7 @@ fn pedersen_program_proves_and_other_builtins_stay_refused() {
         .arg(dir.path().join("x.proof")));
     assert_eq!(o.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&o.stderr);
-    assert!(stderr.contains("keccak") && !stderr.contains("pedersen"), "{stderr}");
+    assert!(stderr.contains("segment_arena") && !stderr.contains("pedersen"), "{stderr}");
 }
 
 #[test]

@@ -207,3 +207,63 @@ fn keccak_program_proves_and_verifies() {
     assert_eq!(statement.output, expected);
     assert_eq!(statement.program_hash, load_program(&program("keccak_ops")).unwrap().hash());
 }
+
+#[test]
+fn program_with_all_eleven_builtins_proves_and_verifies() {
+    use starknet_types_core::curve::ProjectivePoint;
+    let execution = run_program(&program("all_builtins"), None).unwrap();
+    assert_eq!(execution.builtins.len(), 11);
+    for segment in &execution.builtins {
+        assert!(segment.stop > segment.begin, "{} is used", segment.builtin.name());
+    }
+    let felt = |v: starknet_crypto::Felt| from_crypto(v);
+    let small = |v: u64| Felt::from(v);
+    let g = ProjectivePoint::from_affine(
+        Felt::from_hex_unchecked(
+            "0x1ef15c18599971b7beced415a40f0c7deacfd9b0d1819e03d723d8bc943cfca",
+        ),
+        Felt::from_hex_unchecked(
+            "0x5668060aa49730b7be4801df46ec62de53ecd11abe43a32873000c36e8dc1f",
+        ),
+    )
+    .unwrap();
+    let three_g = (&g * Felt::THREE).to_affine().unwrap();
+    let top = (num_bigint::BigUint::from(1u32) << 200u32) - 1u32;
+    let keccak = common::keccak_f_cells(&std::array::from_fn(|_| top.clone()));
+    let keccak = |k: usize| Felt::from_bytes_be_slice(&keccak[k].to_bytes_be());
+    let mut poseidon = [1u64, 2, 3].map(starknet_crypto::Felt::from);
+    starknet_crypto::poseidon_permute_comp(&mut poseidon);
+    let expected = vec![
+        felt(starknet_crypto::pedersen_hash(&1u64.into(), &2u64.into())),
+        small(12 & 10),
+        small(12 ^ 10),
+        small(12 | 10),
+        three_g.x(),
+        three_g.y(),
+        keccak(0),
+        keccak(7),
+        felt(poseidon[0]),
+        small((96 + 95) % 97),
+        small((96 + 95) % 97 * 95 % 97),
+    ];
+    let proof = prove_execution(&execution, &SecurityPreset::Test.options()).unwrap();
+    let statement = verify_proof(&proof, &insecure()).unwrap();
+    assert_eq!(statement.output, expected);
+    let names: Vec<&str> = statement.public_input.builtins.iter().map(|b| b.builtin.name()).collect();
+    assert_eq!(
+        names,
+        [
+            "output",
+            "pedersen",
+            "range_check",
+            "ecdsa",
+            "bitwise",
+            "ec_op",
+            "keccak",
+            "poseidon",
+            "range_check96",
+            "add_mod",
+            "mul_mod"
+        ]
+    );
+}

@@ -249,7 +249,8 @@ fn program_with_all_eleven_builtins_proves_and_verifies() {
     let proof = prove_execution(&execution, &SecurityPreset::Test.options()).unwrap();
     let statement = verify_proof(&proof, &insecure()).unwrap();
     assert_eq!(statement.output, expected);
-    let names: Vec<&str> = statement.public_input.builtins.iter().map(|b| b.builtin.name()).collect();
+    let names: Vec<&str> =
+        statement.public_input.builtins.iter().map(|b| b.builtin.name()).collect();
     assert_eq!(
         names,
         [

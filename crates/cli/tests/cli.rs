@@ -116,6 +116,25 @@ fn builtin_programs_prove_and_verify_through_the_binary() {
 }
 
 #[test]
+fn bench_proves_the_keccak_workload() {
+    // One permutation in the chain and five more (the zero state's, keccak256 of three inputs):
+    // six instances of 16 cells in a keccak table of eight (256 rows).
+    let o = run(bin().args(["bench", "--workload", "keccak", "--n", "1"]).args([
+        "--security",
+        "test",
+        "--verify-runs",
+        "1",
+    ]));
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(report["workload"], "keccak");
+    assert_eq!(report["builtin_cells"]["keccak"], 6 * 16, "{report}");
+    let tables = report["tables"].as_array().unwrap();
+    let keccak = tables.iter().find(|t| t["table"] == "keccak").expect("a keccak table");
+    assert_eq!(keccak["rows"], 8 * 32, "{report}");
+}
+
+#[test]
 fn pedersen_program_proves_and_other_builtins_stay_refused() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("input.json");

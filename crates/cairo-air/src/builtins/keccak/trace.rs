@@ -221,27 +221,28 @@ pub fn factor(row: &[Felt], k: usize, first: Felt, output: Felt, challenges: &[F
 /// The auxiliary columns: per row, 8 factors and the running product through them.
 pub fn build_aux(main: &TraceTable, challenges: &[Felt]) -> TraceTable {
     let n = main.length();
-    let mut columns = vec![vec![Felt::one(); n]; AUX_WIDTH];
-    let mut product = Felt::one();
+    let (zero, one) = (Felt::zero(), Felt::one());
+    let mut columns: Vec<Vec<Felt>> = (0..AUX_WIDTH).map(|_| Vec::with_capacity(n)).collect();
+    let mut product = one;
     let mut row = Vec::with_capacity(main.width());
     for r in 0..n {
-        let within = r % ROWS_PER_INSTANCE;
-        let reads = within == 0 || within == OUTPUT_ROW;
-        if reads {
+        // The (FIRST, READ_OUTPUT) selectors of the rows that read cells.
+        let selectors = match r % ROWS_PER_INSTANCE {
+            0 => Some((one, zero)),
+            OUTPUT_ROW => Some((zero, one)),
+            _ => None,
+        };
+        if selectors.is_some() {
             main.read_row(r, &mut row);
         }
         for k in 0..INPUT_CELLS {
-            if reads {
-                let (first, output) = if within == 0 {
-                    (Felt::one(), Felt::zero())
-                } else {
-                    (Felt::zero(), Felt::one())
-                };
-                let f = factor(&row, k, first, output, challenges);
-                columns[AUX_FACTOR + k][r] = f;
-                product *= f;
-            }
-            columns[AUX_PRODUCT + k][r] = product;
+            let f = match selectors {
+                Some((first, output)) => factor(&row, k, first, output, challenges),
+                None => one,
+            };
+            product *= f;
+            columns[AUX_FACTOR + k].push(f);
+            columns[AUX_PRODUCT + k].push(product);
         }
     }
     TraceTable::new(columns, n)

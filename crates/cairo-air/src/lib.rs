@@ -16,7 +16,7 @@
 //! public input and how it is bound.
 //!
 //! Builtins: `output`, `range_check`, `bitwise`, `poseidon`, `pedersen`, `ecdsa`,
-//! `range_check96`, `ec_op`, `add_mod` and `mul_mod`, each one module listed once in the
+//! `range_check96`, `ec_op`, `add_mod`, `mul_mod` and `keccak`, each one module listed once in the
 //! registry of [`builtins`] (its table,
 //! constraints, trace builder and segment shape); a program declaring another builtin is
 //! refused with [`CairoError::UnsupportedBuiltins`], naming it.

@@ -124,7 +124,10 @@ mod tests {
         assert_eq!(Builtin::from_name("add_mod"), Some(Builtin::AddMod));
         assert_eq!(Builtin::from_name("mul_mod"), Some(Builtin::MulMod));
         assert_eq!((Builtin::AddMod.id(), Builtin::MulMod.id()), (8, 9));
-        assert_eq!(Builtin::from_name("keccak"), None);
-        assert_eq!(Builtin::from_id(10), None);
+        assert_eq!(Builtin::from_name("keccak"), Some(Builtin::Keccak));
+        assert_eq!(Builtin::Keccak.id(), 10);
+        // Names and ids the prover does not know.
+        assert_eq!(Builtin::from_name("gas_builtin"), None);
+        assert_eq!(Builtin::from_id(11), None);
     }
 }

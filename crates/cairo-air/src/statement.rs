@@ -4,7 +4,8 @@
 //!
 //! Components, in order: `cpu`; the builtin tables in registry order ([`Builtin::ALL`]: today
 //! `range_check`, `bitwise`, `poseidon`, `pedersen`, `ecdsa`, `range_check96`, `ec_op`,
-//! `add_mod`, `mul_mod`), each if its segment is not empty; `range16` (if a present table makes 16-bit lookups). Claims:
+//! `add_mod`, `mul_mod`, `keccak`), each if its segment is not empty; `range16` (if a present
+//! table makes 16-bit lookups). Claims:
 //! * memory: `P_cpu * prod_b P_b = z^D / prod_public (z - (a + alpha v))`, where `D` is the
 //!   number of public cells plus the number of builtin-table accesses (padding included),
 //!   all derived from the public input;
@@ -187,14 +188,15 @@ mod tests {
                 "ec_op",
                 "add_mod",
                 "mul_mod",
+                "keccak",
                 "range16"
             ]
         );
         // Two instances each: the one-row tables pad to 8 rows, pedersen, ecdsa and ec_op hold
-        // two; an add_mod or mul_mod row makes 22 accesses.
+        // two; an add_mod or mul_mod row makes 22 accesses; keccak holds two of 16 cells.
         assert_eq!(
             air.builtin_accesses(),
-            8 + 8 * 5 + 8 * 6 + 2 * 3 + 2 * 2 + 8 + 2 * 7 + 2 * 8 * 22
+            8 + 8 * 5 + 8 * 6 + 2 * 3 + 2 * 2 + 8 + 2 * 7 + 2 * 8 * 22 + 2 * 16
         );
     }
 

@@ -153,6 +153,30 @@ fn a_dropped_builtin_cannot_forge_a_mod_result() {
     assert_builtins_refused(&proof, "mod_ops", &["output"]);
 }
 
+/// The same attack on `keccak`: with `range_check`, `bitwise` and `keccak` dropped, the output
+/// claimed is `[output begin, keccak stop)` and no table checks a permutation, so the dishonest
+/// prover rewrites the first word of `keccak_ops`'s first result (Keccak-f[1600] of the zero
+/// state, an output cell the runner deduced) to 42 everywhere the run used it. With the table,
+/// the same rewrite breaks the rounds or the memory claims (`tests/builtins.rs`,
+/// `keccak::wrong_chi_output` and `keccak::valid_instance_of_another_input`).
+#[test]
+fn a_dropped_builtin_cannot_forge_a_keccak_result() {
+    let honest = run_program(&program("keccak_ops"), Some(&json!({ "n": 1 }))).unwrap();
+    let output = segment(&honest, Builtin::Output);
+    let keccak = segment(&honest, Builtin::Keccak);
+    let true_word = honest.output[0];
+    assert_eq!(honest.memory[keccak.begin as usize + 8], Some(true_word), "read from the builtin");
+    let forty_two = Felt::from(42u64);
+    let forged = output_over(&honest, Builtin::Keccak, true_word, forty_two);
+    let proof = prove_unchecked(&forged);
+
+    let statement = stark_accepts(&proof);
+    assert_eq!(statement.output[0], forty_two, "the forged result is the output");
+    assert_eq!(statement.output.len() as u64, keccak.stop - output.begin);
+    assert_eq!(statement.program, honest.program);
+    assert_builtins_refused(&proof, "keccak_ops", &["output"]);
+}
+
 /// Segments in another order than the program's: `range_check` laid out below `output`.
 #[test]
 fn out_of_order_segments_are_refused() {

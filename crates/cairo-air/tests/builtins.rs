@@ -1,5 +1,5 @@
 //! The builtins with a table (`range_check`, `poseidon`, `bitwise`, `pedersen`, `ecdsa`,
-//! `range_check96`, `ec_op`, `add_mod`, `mul_mod`): runs that use them prove and verify with their own tables (and
+//! `range_check96`, `ec_op`, `add_mod`, `mul_mod`, `keccak`): runs that use them prove and verify with their own tables (and
 //! the 16-bit range table); a tampered builtin table is caught by the checker and never
 //! verifies; a proof does not verify for another segment.
 
@@ -1527,5 +1527,248 @@ mod modulo {
         segment.stop -= CELLS as u64;
         let air = CairoAir::new(public);
         assert!(stark::verify(&air, &envelope.proof, &AcceptancePolicy::insecure()).is_err());
+    }
+}
+
+mod keccak {
+    //! The `keccak` builtin: honest tables for random states agree with the `keccak` crate, and
+    //! a negative test per constraint family of `builtins/keccak` (the numbers are the families
+    //! of its documentation). Each forgery is honest but for the one step it fakes (the rounds
+    //! after it are recomputed from the faked state), so exactly that family fails.
+    use super::*;
+    use cairo_air::builtins::keccak::columns::ADDRESS;
+    use cairo_air::builtins::keccak::columns::*;
+    use cairo_air::builtins::keccak::trace::{self, Round};
+    use cairo_air::builtins::keccak::{Keccak, build_trace};
+    use num_bigint::BigUint;
+
+    const BEGIN: u64 = 70;
+
+    /// `n` pseudo-random states (a xorshift sequence), at their instances' addresses.
+    fn instances(n: usize) -> Vec<(u64, [u64; LANES])> {
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        (0..n).map(|k| (BEGIN + (CELLS * k) as u64, std::array::from_fn(|_| next()))).collect()
+    }
+
+    fn one_table(n: usize) -> OneTable<Keccak> {
+        OneTable(Keccak::new(BEGIN, BEGIN + (CELLS * n) as u64))
+    }
+
+    /// The table of `n` random instances.
+    fn honest(n: usize) -> (Vec<(u64, [u64; LANES])>, TraceTable) {
+        let instances = instances(n);
+        let (trace, _) = build_trace(&instances);
+        (instances, trace)
+    }
+
+    /// The checker names the family, and a proof made without the prover's checks does not
+    /// verify.
+    fn assert_table_rejected(trace: TraceTable, n: usize, family: &str) {
+        let air = one_table(n);
+        let violation =
+            stark::validate_traces(&air, std::slice::from_ref(&trace), &challenges(&air))
+                .expect_err("the checker must catch it");
+        assert!(violation.name.starts_with(family), "expected {family:?}, got {violation}");
+        let proof =
+            stark::prove_unchecked(&air, vec![trace], &SecurityPreset::Test.options()).unwrap();
+        assert!(
+            stark::verify(&air, &proof, &AcceptancePolicy::insecure()).is_err(),
+            "a bad trace verified"
+        );
+    }
+
+    /// Rewrites rounds `from..24` of instance `k` honestly from `state`.
+    fn rerun_from(t: &mut TraceTable, k: usize, from: usize, mut state: [u64; LANES]) {
+        for r in from..ROUNDS {
+            let round = trace::round(state);
+            trace::set_round(t, k * ROWS_PER_INSTANCE + r, &round);
+            state = round.output(r);
+        }
+    }
+
+    /// Writes the faked round `r` of instance `k` and the honest rounds after it.
+    fn fake_round(t: &mut TraceTable, k: usize, r: usize, round: Round) {
+        trace::set_round(t, k * ROWS_PER_INSTANCE + r, &round);
+        rerun_from(t, k, r + 1, round.output(r));
+    }
+
+    /// The honest round `r` of instance `k` of `instances`.
+    fn honest_round(instances: &[(u64, [u64; LANES])], k: usize, r: usize) -> Round {
+        trace::rounds(instances[k].1).swap_remove(r)
+    }
+
+    #[test]
+    fn honest_tables_for_random_states_pass_the_checker() {
+        let (instances, trace) = honest(3);
+        let (_, accesses) = build_trace(&instances);
+        assert_eq!(trace.length(), 4 * ROWS_PER_INSTANCE);
+        assert_eq!(accesses.len(), 4 * CELLS);
+        // Instance 1's cells, as the keccak crate computes them from its input cells.
+        let value = |v: &Felt| BigUint::from_bytes_be(&v.to_bytes_be());
+        let input: [BigUint; 8] = std::array::from_fn(|i| value(&accesses[CELLS + i].1));
+        let output = common::keccak_f_cells(&input);
+        for i in 0..INPUT_CELLS {
+            assert_eq!(
+                accesses[CELLS + INPUT_CELLS + i].0,
+                BEGIN + (CELLS + INPUT_CELLS + i) as u64
+            );
+            assert_eq!(value(&accesses[CELLS + INPUT_CELLS + i].1), output[i]);
+            assert!(input[i].bits() <= 200);
+        }
+        let air = one_table(3);
+        stark::validate_traces(&air, &[trace], &challenges(&air)).unwrap();
+    }
+
+    #[test]
+    fn input_of_2_to_the_200_is_refused() {
+        let (mut execution, _) = common::keccak_ops(1);
+        let segment = execution.builtins.iter().find(|b| b.builtin == Builtin::Keccak).unwrap();
+        let address = segment.begin + CELLS as u64 + 3;
+        execution.memory[address as usize] = Some(Felt::from(2u64).pow(200u64));
+        let refused = prove_execution(&execution, &SecurityPreset::Test.options()).unwrap_err();
+        assert!(refused.to_string().contains("2^200"), "{refused}");
+    }
+
+    // 1. State bits.
+
+    #[test]
+    fn state_that_is_not_bits() {
+        // On padding row 26 (nothing reads or links it), lane 0's bit 0 is 2, with the column
+        // sum's twos, theta and chi that fit it (chi of lane 0 is 2/3, lane 3 gets 2): only
+        // the bit constraint sees it.
+        let (_, mut t) = honest(2);
+        let row = 26;
+        t.set(row, STATE, Felt::from(2u64));
+        t.set(row, TWOS, Felt::one());
+        t.set(row, THETA, Felt::from(2u64));
+        t.set(row, CHI, Felt::from(2u64) * Felt::from(3u64).inv().unwrap());
+        t.set(row, CHI + LANE_BITS * lane(3, 0), Felt::from(2u64));
+        assert_table_rejected(t, 2, "keccak: state:");
+    }
+
+    // 2. Parity.
+
+    #[test]
+    fn wrong_column_parity() {
+        // Round 5 of instance 1 runs theta with one column parity flipped.
+        let (instances, mut t) = honest(2);
+        let mut round = honest_round(&instances, 1, 5);
+        round.parity[2] ^= 1 << 9;
+        round.effect = trace::effects(&round.parity);
+        round.theta = trace::theta(&round.state, &round.effect);
+        round.chi = trace::chi(&round.theta);
+        fake_round(&mut t, 1, 5, round);
+        assert_table_rejected(t, 2, "keccak: parity:");
+    }
+
+    // 3. Effect.
+
+    #[test]
+    fn wrong_theta_effect() {
+        let (instances, mut t) = honest(2);
+        let mut round = honest_round(&instances, 0, 11);
+        round.effect[4] ^= 1 << 63;
+        round.theta = trace::theta(&round.state, &round.effect);
+        round.chi = trace::chi(&round.theta);
+        fake_round(&mut t, 0, 11, round);
+        assert_table_rejected(t, 2, "keccak: effect:");
+    }
+
+    // 4. Theta.
+
+    #[test]
+    fn wrong_theta_output() {
+        let (instances, mut t) = honest(2);
+        let mut round = honest_round(&instances, 1, 0);
+        round.theta[lane(3, 4)] ^= 1 << 17;
+        round.chi = trace::chi(&round.theta);
+        fake_round(&mut t, 1, 0, round);
+        assert_table_rejected(t, 2, "keccak: theta:");
+    }
+
+    // 5. Rho, pi and chi.
+
+    #[test]
+    fn wrong_chi_output() {
+        let (instances, mut t) = honest(2);
+        let mut round = honest_round(&instances, 0, 23);
+        round.chi[lane(1, 2)] ^= 1;
+        fake_round(&mut t, 0, 23, round);
+        assert_table_rejected(t, 2, "keccak: chi:");
+    }
+
+    #[test]
+    fn chi_without_rho() {
+        // Chi of the theta output with pi but no rotations: a consistent round of another
+        // permutation.
+        let (instances, mut t) = honest(2);
+        let mut round = honest_round(&instances, 1, 7);
+        let unrotated: [u64; LANES] = std::array::from_fn(|l| {
+            let r = rotations()[l];
+            round.theta[l].rotate_right(r)
+        });
+        round.chi = trace::chi(&unrotated);
+        fake_round(&mut t, 1, 7, round);
+        assert_table_rejected(t, 2, "keccak: chi:");
+    }
+
+    // 6. Iota and the link.
+
+    #[test]
+    fn round_without_its_constant() {
+        // Round 3's output without iota (its constant sets bits 15, 31 and 63).
+        let (instances, mut t) = honest(2);
+        let round = honest_round(&instances, 1, 3);
+        rerun_from(&mut t, 1, 4, round.chi);
+        assert_table_rejected(t, 2, "keccak: link:");
+    }
+
+    #[test]
+    fn rounds_of_another_state_spliced_in() {
+        // Rounds 12 to 23 of instance 0 taken from instance 1: every row is a true round.
+        let (instances, mut t) = honest(2);
+        let state = trace::rounds(instances[1].1)[12].state;
+        rerun_from(&mut t, 0, 12, state);
+        assert_table_rejected(t, 2, "keccak: link:");
+    }
+
+    // 7. Addresses.
+
+    #[test]
+    fn skipped_instance() {
+        // Instance 1 of three at begin + 32: the instance at begin + 16 has no rows (the next
+        // steps by 0, as padding may).
+        let (_, mut t) = honest(3);
+        for row in ROWS_PER_INSTANCE..2 * ROWS_PER_INSTANCE {
+            t.set(row, ADDRESS, Felt::from(BEGIN + 2 * CELLS as u64));
+        }
+        assert_table_rejected(t, 3, "keccak: address:");
+    }
+
+    // 8. Memory.
+
+    #[test]
+    fn valid_instance_of_another_input() {
+        // The keccak_ops run's tables with one instance replaced by a valid instance of another
+        // input at the same address: the table's constraints hold, the memory claims do not.
+        let (execution, _) = common::keccak_ops(1);
+        let (mut traces, public) = honest_traces(execution, 5);
+        let k = 3;
+        let (t, _) = build_trace(&[(0, [k as u64; LANES])]);
+        let table = &mut traces[3];
+        let address = *table.get(k * ROWS_PER_INSTANCE, ADDRESS);
+        for r in 0..ROWS_PER_INSTANCE {
+            for c in 1..MAIN_WIDTH {
+                table.set(k * ROWS_PER_INSTANCE + r, c, *t.get(r, c));
+            }
+            assert_eq!(*table.get(k * ROWS_PER_INSTANCE + r, ADDRESS), address);
+        }
+        assert_rejected(traces, public, "claims");
     }
 }

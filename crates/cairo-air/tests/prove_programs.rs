@@ -206,3 +206,92 @@ fn segment_arena_hints_run_and_prove() {
     let statement = verify_proof(&proof, &insecure()).unwrap();
     assert_eq!(statement.output, vec![Felt::from(4u64), Felt::from(18u64)]);
 }
+
+#[test]
+fn keccak_program_proves_and_verifies() {
+    // One permutation of the zero state, a chain of two from the largest input, and keccak256
+    // of "", "abc" (a block each) and 200 bytes (two blocks): seven instances, a table of eight.
+    let (execution, expected) = common::keccak_ops(2);
+    let segment = execution.builtins.iter().find(|b| b.builtin == cairo_air::Builtin::Keccak);
+    let segment = segment.expect("the program uses keccak");
+    assert_eq!(segment.stop - segment.begin, 7 * 16, "seven instances");
+    // Known answers, independent of the keccak crate: Keccak-f[1600] of the zero state starts
+    // with the lane 0xf1258f7940e1dde7 (the Keccak team's test vector), and keccak256 of the
+    // empty string and of "abc".
+    assert_eq!(expected[0].to_bytes_le()[..8], 0xf1258f7940e1dde7u64.to_le_bytes());
+    let hex = |h: &str| Felt::from_hex_unchecked(h);
+    assert_eq!(
+        expected[16..20],
+        [
+            hex("0xc5d2460186f7233c927e7db2dcc703c0"),
+            hex("0xe500b653ca82273b7bfad8045d85a470"),
+            hex("0x4e03657aea45a94fc7d47ba826c8d667"),
+            hex("0xc0d1e6e33a64a036ec44f58fa12d6c45"),
+        ]
+    );
+    let proof = prove_execution(&execution, &SecurityPreset::Standard.options()).unwrap();
+    let statement = verify_proof(&proof, &CairoPolicy::default()).unwrap();
+    assert_eq!(statement.output, expected);
+    assert_eq!(statement.program_hash, load_program(&program("keccak_ops")).unwrap().hash());
+}
+
+#[test]
+fn program_with_all_eleven_builtins_proves_and_verifies() {
+    use starknet_types_core::curve::ProjectivePoint;
+    let execution = run_program(&program("all_builtins"), None).unwrap();
+    assert_eq!(execution.builtins.len(), 11);
+    for segment in &execution.builtins {
+        assert!(segment.stop > segment.begin, "{} is used", segment.builtin.name());
+    }
+    let felt = |v: starknet_crypto::Felt| from_crypto(v);
+    let small = |v: u64| Felt::from(v);
+    let g = ProjectivePoint::from_affine(
+        Felt::from_hex_unchecked(
+            "0x1ef15c18599971b7beced415a40f0c7deacfd9b0d1819e03d723d8bc943cfca",
+        ),
+        Felt::from_hex_unchecked(
+            "0x5668060aa49730b7be4801df46ec62de53ecd11abe43a32873000c36e8dc1f",
+        ),
+    )
+    .unwrap();
+    let three_g = (&g * Felt::THREE).to_affine().unwrap();
+    let top = (num_bigint::BigUint::from(1u32) << 200u32) - 1u32;
+    let keccak = common::keccak_f_cells(&std::array::from_fn(|_| top.clone()));
+    let keccak = |k: usize| Felt::from_bytes_be_slice(&keccak[k].to_bytes_be());
+    let mut poseidon = [1u64, 2, 3].map(starknet_crypto::Felt::from);
+    starknet_crypto::poseidon_permute_comp(&mut poseidon);
+    let expected = vec![
+        felt(starknet_crypto::pedersen_hash(&1u64.into(), &2u64.into())),
+        small(12 & 10),
+        small(12 ^ 10),
+        small(12 | 10),
+        three_g.x(),
+        three_g.y(),
+        keccak(0),
+        keccak(7),
+        felt(poseidon[0]),
+        small((96 + 95) % 97),
+        small((96 + 95) % 97 * 95 % 97),
+    ];
+    let proof = prove_execution(&execution, &SecurityPreset::Test.options()).unwrap();
+    let statement = verify_proof(&proof, &insecure()).unwrap();
+    assert_eq!(statement.output, expected);
+    let names: Vec<&str> =
+        statement.public_input.builtins.iter().map(|b| b.builtin.name()).collect();
+    assert_eq!(
+        names,
+        [
+            "output",
+            "pedersen",
+            "range_check",
+            "ecdsa",
+            "bitwise",
+            "ec_op",
+            "keccak",
+            "poseidon",
+            "range_check96",
+            "add_mod",
+            "mul_mod"
+        ]
+    );
+}

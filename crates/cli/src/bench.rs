@@ -1,11 +1,11 @@
 //! `watcher-prover bench`: proves one run and reports what it measured as JSON: steps, builtin
 //! instances, prove time, steps/s, peak memory, verify time, proof size. The default workload
 //! is a fibonacci run that fills a trace of 2^k rows; `--workload` picks a builtin program
-//! (`range_checks`, `poseidon`, `bitwise`, `pedersen`, `ecdsa`, `ec-op`, `mod`, `blake2s`,
-//! each with `--n` iterations, or `mix`: `n` Poseidon hashes, `n / 10` Pedersen hashes and `10 n` range checks
-//! in one run). The report lists every table (rows, committed columns, cells) so the cost of
-//! each builtin is visible. Run one workload per process so the peak memory belongs to it
-//! (`benches/prover-sizes.sh` does).
+//! (`range_checks`, `poseidon`, `bitwise`, `pedersen`, `ecdsa`, `ec-op`, `mod`, `keccak`,
+//! `blake2s`, each with `--n` iterations, or `mix`: `n` Poseidon hashes, `n / 10` Pedersen
+//! hashes and `10 n` range checks in one run). The report lists every table (rows, committed
+//! columns, cells) so the cost of each builtin is visible. Run one workload per process so the
+//! peak memory belongs to it (`benches/prover-sizes.sh` does).
 
 use std::time::Instant;
 
@@ -27,6 +27,7 @@ const ECDSA: &[u8] = include_bytes!("../../cairo-air/programs/ecdsa_checks.json"
 const EC_OP: &[u8] = include_bytes!("../../cairo-air/programs/ec_ops.json");
 const MOD: &[u8] = include_bytes!("../../cairo-air/programs/mod_ops.json");
 const MIX: &[u8] = include_bytes!("../../cairo-air/programs/builtin_mix.json");
+const KECCAK: &[u8] = include_bytes!("../../cairo-air/programs/keccak_ops.json");
 const BLAKE2S: &[u8] = include_bytes!("../../cairo-air/programs/blake2s_hashes.json");
 
 /// What to prove.
@@ -51,6 +52,9 @@ enum Workload {
     Mod,
     /// `n` Poseidon hashes, `n / 10` Pedersen hashes and `10 n` range checks in one run.
     Mix,
+    /// A chain of `n` Keccak-f[1600] permutations (and five more: the zero state's and
+    /// keccak256 of three inputs; one keccak instance each).
+    Keccak,
     /// A chain of `n` Blake2s hashes of one 64-byte block (16 words) each, in Cairo over the
     /// bitwise builtin (cairo-lang's `cairo_blake2s`, checked by `finalize_blake2s`).
     Blake2s,
@@ -95,6 +99,7 @@ pub fn run(args: BenchArgs) -> Result<(), Failure> {
         Workload::EcOp => (EC_OP, args.n),
         Workload::Mod => (MOD, args.n),
         Workload::Mix => (MIX, args.n),
+        Workload::Keccak => (KECCAK, args.n),
         Workload::Blake2s => (BLAKE2S, args.n),
     };
     let input = match args.workload {

@@ -83,16 +83,16 @@ fn unusable_input_exits_2() {
     // A program using a builtin the prover does not support is refused, naming it.
     let mut json: serde_json::Value =
         serde_json::from_slice(&std::fs::read(program("fibonacci")).unwrap()).unwrap();
-    json["builtins"] = serde_json::json!(["output", "keccak"]);
-    let keccak = dir.path().join("keccak.json");
-    std::fs::write(&keccak, serde_json::to_vec(&json).unwrap()).unwrap();
+    json["builtins"] = serde_json::json!(["output", "gas_builtin"]);
+    let unknown = dir.path().join("gas_builtin.json");
+    std::fs::write(&unknown, serde_json::to_vec(&json).unwrap()).unwrap();
     let o = run(bin()
         .args(["prove", "--program"])
-        .arg(&keccak)
+        .arg(&unknown)
         .arg("--out")
         .arg(dir.path().join("x.proof")));
     assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("keccak"));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("gas_builtin"));
 }
 
 #[test]
@@ -116,6 +116,25 @@ fn builtin_programs_prove_and_verify_through_the_binary() {
 }
 
 #[test]
+fn bench_proves_the_keccak_workload() {
+    // One permutation in the chain and five more (the zero state's, keccak256 of three inputs):
+    // six instances of 16 cells in a keccak table of eight (256 rows).
+    let o = run(bin().args(["bench", "--workload", "keccak", "--n", "1"]).args([
+        "--security",
+        "test",
+        "--verify-runs",
+        "1",
+    ]));
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(report["workload"], "keccak");
+    assert_eq!(report["builtin_cells"]["keccak"], 6 * 16, "{report}");
+    let tables = report["tables"].as_array().unwrap();
+    let keccak = tables.iter().find(|t| t["table"] == "keccak").expect("a keccak table");
+    assert_eq!(keccak["rows"], 8 * 32, "{report}");
+}
+
+#[test]
 fn pedersen_program_proves_and_other_builtins_stay_refused() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("input.json");
@@ -136,9 +155,9 @@ fn pedersen_program_proves_and_other_builtins_stay_refused() {
     assert_eq!(output["output"].as_array().map(Vec::len), Some(7), "{output}");
     let mut json: serde_json::Value =
         serde_json::from_slice(&std::fs::read(program("pedersen_hashes")).unwrap()).unwrap();
-    // Builtins without a table are still refused with exit 2, named (keccak is the last).
-    json["builtins"] = serde_json::json!(["output", "pedersen", "keccak"]);
-    let path = dir.path().join("keccak.json");
+    // A builtin the prover does not know is refused with exit 2, named (and only it).
+    json["builtins"] = serde_json::json!(["output", "pedersen", "gas_builtin"]);
+    let path = dir.path().join("gas_builtin.json");
     std::fs::write(&path, serde_json::to_vec(&json).unwrap()).unwrap();
     let o = run(bin()
         .args(["prove", "--program"])
@@ -147,7 +166,7 @@ fn pedersen_program_proves_and_other_builtins_stay_refused() {
         .arg(dir.path().join("x.proof")));
     assert_eq!(o.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&o.stderr);
-    assert!(stderr.contains("keccak") && !stderr.contains("pedersen"), "{stderr}");
+    assert!(stderr.contains("gas_builtin") && !stderr.contains("pedersen"), "{stderr}");
 }
 
 #[test]

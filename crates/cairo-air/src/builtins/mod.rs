@@ -41,6 +41,7 @@
 pub mod bitwise;
 pub mod ec_op;
 pub mod ecdsa;
+pub mod keccak;
 pub mod modulo;
 pub mod narrow;
 pub mod output;
@@ -115,6 +116,7 @@ registry! {
     EcOp = 7 => ec_op::EcOpTable,
     AddMod = 8 => modulo::AddModTable,
     MulMod = 9 => modulo::MulModTable,
+    Keccak = 10 => keccak::KeccakTable,
 }
 
 impl Builtin {

@@ -122,3 +122,64 @@ pub fn mod_ops(n: u64) -> (CairoExecution, Vec<starknet_types_core::felt::Felt>)
         run_program(&program("mod_ops"), Some(&json!({ "n": n }))).expect("mod_ops runs");
     (execution, expected)
 }
+
+/// Keccak-f[1600] of a keccak builtin instance's 8 input cells (each below 2^200), packed as
+/// cairo-vm packs them, computed here with num-bigint and the `keccak` crate cairo-vm uses.
+pub fn keccak_f_cells(cells: &[num_bigint::BigUint; 8]) -> [num_bigint::BigUint; 8] {
+    use num_bigint::BigUint;
+    let state = cells.iter().rev().fold(BigUint::ZERO, |acc, c| (acc << 200u32) + c);
+    let mut lanes = state.to_u64_digits();
+    lanes.resize(25, 0);
+    let mut lanes: [u64; 25] = lanes.try_into().unwrap();
+    keccak::f1600(&mut lanes);
+    let out = lanes.iter().rev().fold(BigUint::ZERO, |acc, l| (acc << 64u32) + l);
+    let word = (BigUint::from(1u32) << 200u32) - 1u32;
+    std::array::from_fn(|k| (&out >> (200 * k)) & &word)
+}
+
+/// keccak256 (Ethereum's, padding `0x01 .. 0x80`) of `bytes`, with the `keccak` crate's
+/// permutation.
+pub fn keccak256(bytes: &[u8]) -> [u8; 32] {
+    const RATE: usize = 136;
+    let mut padded = bytes.to_vec();
+    padded.push(0x01);
+    padded.resize(padded.len().div_ceil(RATE) * RATE, 0);
+    *padded.last_mut().unwrap() |= 0x80;
+    let mut state = [0u64; 25];
+    for block in padded.chunks(RATE) {
+        for (lane, word) in state.iter_mut().zip(block.chunks(8)) {
+            *lane ^= u64::from_le_bytes(word.try_into().unwrap());
+        }
+        keccak::f1600(&mut state);
+    }
+    let mut hash = [0u8; 32];
+    for (i, lane) in state.iter().take(4).enumerate() {
+        hash[8 * i..8 * i + 8].copy_from_slice(&lane.to_le_bytes());
+    }
+    hash
+}
+
+/// Runs `keccak_ops` with a chain of `n` and returns the run and the output it must prove:
+/// Keccak-f[1600] of the zero state, the chain's last state, and keccak256 of "", "abc" and
+/// the bytes 0..200 as (high, low) halves.
+pub fn keccak_ops(n: u64) -> (CairoExecution, Vec<starknet_types_core::felt::Felt>) {
+    use num_bigint::BigUint;
+    let felt = |v: &BigUint| starknet_types_core::felt::Felt::from_bytes_be_slice(&v.to_bytes_be());
+    let zero: [BigUint; 8] = std::array::from_fn(|_| BigUint::ZERO);
+    let mut expected: Vec<_> = keccak_f_cells(&zero).iter().map(felt).collect();
+    let top = (BigUint::from(1u32) << 200u32) - 1u32;
+    let mut state: [BigUint; 8] = std::array::from_fn(|_| top.clone());
+    for _ in 0..n {
+        state = keccak_f_cells(&state);
+    }
+    expected.extend(state.iter().map(felt));
+    let counting: Vec<u8> = (0..200).collect();
+    for input in [&b""[..], b"abc", &counting] {
+        let hash = keccak256(input);
+        expected.push(starknet_types_core::felt::Felt::from_bytes_be_slice(&hash[..16]));
+        expected.push(starknet_types_core::felt::Felt::from_bytes_be_slice(&hash[16..]));
+    }
+    let execution =
+        run_program(&program("keccak_ops"), Some(&json!({ "n": n }))).expect("keccak_ops runs");
+    (execution, expected)
+}

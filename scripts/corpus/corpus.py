@@ -3,7 +3,7 @@ cairo-lang, run by cairo-lang's own VM (`cairo-run`, the reference) and proven a
 `watcher-prover`; the proven output must equal the reference's, value for value.
 
 Together the programs use every builtin the prover supports and the hint families that real
-programs need (dicts, secp, Blake2s, the segment arena). `--large` runs each with a bigger
+programs need (dicts, secp, keccak, Blake2s, the segment arena). `--large` runs each with a bigger
 input at `standard` security, as a bench (minutes); the default inputs are small and proven at
 `test` security, for CI. Run through scripts/corpus.sh, which makes the cairo-lang venv.
 """
@@ -68,6 +68,9 @@ CORPUS = [
      {"n_poseidon": 2_000, "n_pedersen": 200, "n_range_checks": 20_000}),
     ("stdlib", None, None),
     ("secp_ops", None, None),
+    ("keccak_ops", {"n": 2}, {"n": 200}),
+    ("cairo_keccak", {"n": 3}, {"n": 200}),
+    ("all_builtins", None, None),
     ("blake2s_hashes", {"n": 3}, {"n": 200}),
     ("segment_arena", {"n": 4}, {"n": 200}),
 ]

@@ -83,8 +83,8 @@ fn unusable_input_exits_2() {
     // A program using a builtin the prover does not support is refused, naming it.
     let mut json: serde_json::Value =
         serde_json::from_slice(&std::fs::read(program("fibonacci")).unwrap()).unwrap();
-    json["builtins"] = serde_json::json!(["output", "gas_builtin"]);
-    let unknown = dir.path().join("gas_builtin.json");
+    json["builtins"] = serde_json::json!(["output", "segment_arena"]);
+    let unknown = dir.path().join("segment_arena.json");
     std::fs::write(&unknown, serde_json::to_vec(&json).unwrap()).unwrap();
     let o = run(bin()
         .args(["prove", "--program"])
@@ -92,7 +92,7 @@ fn unusable_input_exits_2() {
         .arg("--out")
         .arg(dir.path().join("x.proof")));
     assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("gas_builtin"));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("segment_arena"));
 }
 
 #[test]
@@ -156,8 +156,8 @@ fn pedersen_program_proves_and_other_builtins_stay_refused() {
     let mut json: serde_json::Value =
         serde_json::from_slice(&std::fs::read(program("pedersen_hashes")).unwrap()).unwrap();
     // A builtin the prover does not know is refused with exit 2, named (and only it).
-    json["builtins"] = serde_json::json!(["output", "pedersen", "gas_builtin"]);
-    let path = dir.path().join("gas_builtin.json");
+    json["builtins"] = serde_json::json!(["output", "pedersen", "segment_arena"]);
+    let path = dir.path().join("segment_arena.json");
     std::fs::write(&path, serde_json::to_vec(&json).unwrap()).unwrap();
     let o = run(bin()
         .args(["prove", "--program"])
@@ -166,7 +166,7 @@ fn pedersen_program_proves_and_other_builtins_stay_refused() {
         .arg(dir.path().join("x.proof")));
     assert_eq!(o.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&o.stderr);
-    assert!(stderr.contains("gas_builtin") && !stderr.contains("pedersen"), "{stderr}");
+    assert!(stderr.contains("segment_arena") && !stderr.contains("pedersen"), "{stderr}");
 }
 
 #[test]

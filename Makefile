@@ -5,8 +5,11 @@
 build: wasm-target
 	cargo build --release
 
-# The test command (CI runs it): every crate, unit, integration and doc tests.
+# The test command (CI runs it): every crate, unit, integration and doc tests. `cargo fetch`
+# first: tests that find the cairo-lang-starknet crate's test classes run `cargo metadata
+# --offline`, which needs every package of Cargo.lock, other platforms' included.
 test: wasm-target
+	cargo fetch --locked
 	cargo test --workspace
 
 # The block pages' verifier is built for the browser (crates/api/build.rs needs the target).

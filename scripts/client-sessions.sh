@@ -22,6 +22,7 @@ if [ ! -x "$venv/bin/python" ]; then
 fi
 "$venv/bin/pip" install --quiet --disable-pip-version-check -r tests/clients/starknet-py/requirements.txt
 
+cargo fetch --locked
 classes=$(cargo metadata --format-version 1 --offline | python3 -c '
 import json, os, sys
 packages = json.load(sys.stdin)["packages"]

@@ -233,7 +233,11 @@ pub fn cairo_lang_test_class(name: &str) -> (String, Option<String>) {
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .expect("cargo metadata runs");
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "cargo metadata --offline needs every package of Cargo.lock (run `cargo fetch`): {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let metadata: Value = serde_json::from_slice(&output.stdout).expect("cargo metadata JSON");
     let manifest = metadata["packages"]
         .as_array()

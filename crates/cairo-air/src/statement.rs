@@ -5,23 +5,27 @@
 //! Components, in order: `cpu`; the builtin tables in registry order ([`Builtin::ALL`]: today
 //! `range_check`, `bitwise`, `poseidon`, `pedersen`, `ecdsa`, `range_check96`, `ec_op`,
 //! `add_mod`, `mul_mod`, `keccak`), each if its segment is not empty; `range16` (if a present
-//! table makes 16-bit lookups). Claims:
+//! table makes 16-bit lookups); `pedersen_points` (if a present table looks up window
+//! points). Claims:
 //! * memory: `P_cpu * prod_b P_b = z^D / prod_public (z - (a + alpha v))`, where `D` is the
 //!   number of public cells plus the number of builtin-table accesses (padding included),
 //!   all derived from the public input;
 //! * 16-bit lookups: the range table's sum equals the sum of the lookup sums of the tables
+//!   that make them;
+//! * window points: the points table's sum equals the sum of the lookup sums of the tables
 //!   that make them.
 
 use stark::{Air, Component, Felt};
 
 use crate::air::Cpu;
+use crate::builtins::pedersen::points_table::PedersenPoints;
 use crate::builtins::range16::Range16;
 use crate::layout::*;
 use crate::program::Builtin;
 use crate::public_input::CairoPublicInput;
 
 /// AIR name bound into every proof; bump the version on any change to the constraints.
-pub const AIR_NAME: &str = "watcher-prover/cairo/v4";
+pub const AIR_NAME: &str = "watcher-prover/cairo/v5";
 
 /// The Cairo AIR for one public input.
 pub struct CairoAir {
@@ -31,6 +35,7 @@ pub struct CairoAir {
     /// The used builtins' tables, in registry order.
     tables: Vec<BuiltinComponent>,
     range16: Option<Range16>,
+    points: Option<PedersenPoints>,
 }
 
 /// A used builtin's table in the statement.
@@ -69,11 +74,16 @@ impl CairoAir {
             })
             .collect();
         let range16 = tables.iter().any(|t| t.builtin.table().lookups_16_bit()).then(Range16::new);
+        let points = tables
+            .iter()
+            .any(|t| t.builtin.table().lookups_pedersen_points())
+            .then(PedersenPoints::new);
         Self {
             public_input_bytes: public.to_bytes(),
             cpu: Cpu::new(&public),
             tables,
             range16,
+            points,
             public,
         }
     }
@@ -114,6 +124,9 @@ impl Air for CairoAir {
         if let Some(range16) = &self.range16 {
             components.push(range16);
         }
+        if let Some(points) = &self.points {
+            components.push(points);
+        }
         components
     }
 
@@ -123,21 +136,31 @@ impl Air for CairoAir {
 
     fn check_claims(&self, challenges: &[Felt], claims: &[Vec<Felt>]) -> bool {
         // Claim layout follows `components`; lengths were checked by the engine. Every
-        // builtin table's first claim is its memory product, the second its 16-bit lookup sum
-        // if it makes lookups.
+        // builtin table's first claim is its memory product, then its 16-bit lookup sum if it
+        // makes such lookups, then its window-point lookup sum if it makes those.
         let mut memory_product = claims[0][0];
-        let mut lookups = Felt::zero();
+        let (mut lookups_16, mut lookups_points) = (Felt::zero(), Felt::zero());
         for (table, claims) in self.tables.iter().zip(&claims[1..]) {
+            let table = table.builtin.table();
             memory_product *= claims[0];
-            if table.builtin.table().lookups_16_bit() {
-                lookups += claims[1];
+            let mut next = claims[1..].iter();
+            if table.lookups_16_bit() {
+                lookups_16 += *next.next().expect("the engine checked the claim count");
+            }
+            if table.lookups_pedersen_points() {
+                lookups_points += *next.next().expect("the engine checked the claim count");
             }
         }
-        let range_table = match &self.range16 {
-            Some(_) => claims[1 + self.tables.len()][0],
-            None => Felt::zero(),
+        let mut lookup_tables = claims[1 + self.tables.len()..].iter();
+        let mut table_sum = |present: bool| match present {
+            true => lookup_tables.next().expect("the engine checked the claim count")[0],
+            false => Felt::zero(),
         };
-        memory_product == self.public_memory_quotient(challenges) && lookups == range_table
+        let range_table = table_sum(self.range16.is_some());
+        let points_table = table_sum(self.points.is_some());
+        memory_product == self.public_memory_quotient(challenges)
+            && lookups_16 == range_table
+            && lookups_points == points_table
     }
 }
 
@@ -189,7 +212,8 @@ mod tests {
                 "add_mod",
                 "mul_mod",
                 "keccak",
-                "range16"
+                "range16",
+                "pedersen_points"
             ]
         );
         // Two instances each: the one-row tables pad to 8 rows, pedersen, ecdsa and ec_op hold

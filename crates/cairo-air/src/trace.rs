@@ -175,6 +175,7 @@ pub fn build_traces(
     if range16_used {
         builtin_traces.push(range16::build_trace(&input.range16));
     }
+    builtin_traces.extend(input.pedersen_points_trace());
 
     let public_memory = public.public_memory();
     for (address, value) in &public_memory {

@@ -289,10 +289,14 @@ mod bitwise {
 
 mod pedersen {
     use super::*;
-    use cairo_air::builtins::pedersen::{
-        self as table, BIT, Bits, CELLS, Instance, MAIN_WIDTH, SUFFIX, X, X_DIFF_INV,
-        canonical_bits, points::ROWS_PER_HASH,
+    use cairo_air::builtins::pedersen::points::{
+        Point, ROWS_PER_HASH, ROWS_PER_INPUT, entries, entry_index, shift_point, start_point,
     };
+    use cairo_air::builtins::pedersen::{
+        self as table, BELOW_IN, BELOW_OUT, Bits, CELLS, EQ, Instance, LT, MAIN_WIDTH, PX, PY,
+        SLOPE, SUFFIX, VALUE, X, X_DIFF_INV, X_NEW, Y, Y_NEW, canonical_windows, windows_of,
+    };
+    use cairo_air::builtins::stark_curve::chord;
     use starknet_crypto::{Felt as F, pedersen_hash};
 
     fn pedersen_hashes(n: u64) -> CairoExecution {
@@ -337,15 +341,15 @@ mod pedersen {
         assert_eq!(statement.output, expected(1));
     }
 
-    /// CPU and pedersen tables: 7 hashes, so the table has one padding instance.
+    /// CPU, pedersen and points tables: 7 hashes, so the table has one padding instance.
     fn honest() -> (Vec<TraceTable>, cairo_air::CairoPublicInput) {
-        let (traces, public) = honest_traces(pedersen_hashes(1), 2);
+        let (traces, public) = honest_traces(pedersen_hashes(1), 3);
         assert_eq!(traces[1].length(), 8 * ROWS_PER_HASH);
         (traces, public)
     }
 
-    /// Overwrites instance `k`'s 512 rows with those of `instance`, computed honestly from
-    /// the bits it is given.
+    /// Overwrites instance `k`'s 64 rows with those of `instance`, computed honestly from
+    /// the windows it is given.
     fn replace_instance(t: &mut TraceTable, k: usize, instance: Instance) {
         let (block, _) = table::build_trace(&[instance]).unwrap();
         for r in 0..ROWS_PER_HASH {
@@ -355,65 +359,116 @@ mod pedersen {
         }
     }
 
+    /// Recomputes instance `k`'s accumulation from `start`, adding the points its rows show:
+    /// every curve constraint holds again.
+    fn reaccumulate(t: &mut TraceTable, k: usize, start: Point) {
+        let mut acc = start;
+        for row in k * ROWS_PER_HASH..(k + 1) * ROWS_PER_HASH {
+            let added = Point { x: *t.get(row, PX), y: *t.get(row, PY) };
+            let (sum, slope, inverse) = chord(&acc, &added).unwrap();
+            for (column, value) in [(X, acc.x), (Y, acc.y), (SLOPE, slope), (X_DIFF_INV, inverse)] {
+                t.set(row, column, value);
+            }
+            t.set(row, X_NEW, sum.x);
+            t.set(row, Y_NEW, sum.y);
+            acc = sum;
+        }
+    }
+
     fn address_of(t: &TraceTable, k: usize) -> u64 {
         cairo_air::trace::felt_to_u64(t.get(k * ROWS_PER_HASH, 0)).unwrap()
     }
 
-    /// The first row of instance `k` with a bit of 1 (in input `a`).
-    fn row_with_bit(t: &TraceTable, k: usize) -> usize {
-        (k * ROWS_PER_HASH..).find(|r| *t.get(*r, BIT) == Felt::one()).unwrap()
-    }
-
     #[test]
     fn wrong_hash_output() {
-        // The result changes in the table only: the accumulator no longer rests there.
+        // The result changes in the table only: it is no longer the chord's sum.
         let (mut t, p) = honest();
         let row = 3 * ROWS_PER_HASH - 1;
-        let v = *t[1].get(row, X);
-        t[1].set(row, X, v + Felt::one());
-        assert_rejected(t, p, "pedersen: x rests without a bit");
+        let v = *t[1].get(row, X_NEW);
+        t[1].set(row, X_NEW, v + Felt::one());
+        assert_rejected(t, p, "pedersen: sum x");
     }
 
     #[test]
     fn tampered_input() {
-        // Input `b` of instance 2 changes in the suffix: it no longer decomposes into its bits.
+        // Input `b` of instance 2 changes in the suffix: it no longer decomposes into windows.
         let (mut t, p) = honest();
         let row = 2 * ROWS_PER_HASH + ROWS_PER_HASH / 2;
         let v = *t[1].get(row, SUFFIX);
         t[1].set(row, SUFFIX, v + Felt::one());
-        assert_rejected(t, p, "pedersen: suffix drops its bit");
+        assert_rejected(t, p, "pedersen: window is the suffix's low byte");
     }
 
     #[test]
-    fn non_boolean_bit() {
-        // A "bit" of 2 with suffixes that still decompose (s_i = 2 s_(i+1) + b_i) up to the
-        // instance's first row.
+    fn top_window_that_is_not_the_rest_of_the_suffix() {
         let (mut t, p) = honest();
-        let first = 4 * ROWS_PER_HASH;
-        let row = first + 5;
-        t[1].set(row, BIT, Felt::from(2u64));
-        for r in (first..=row).rev() {
-            let s = t[1].get(r + 1, SUFFIX).double() + t[1].get(r, BIT);
-            t[1].set(r, SUFFIX, s);
-        }
-        assert_rejected(t, p, "pedersen: bit is a bit");
+        let row = ROWS_PER_HASH + ROWS_PER_INPUT - 1;
+        let v = *t[1].get(row, VALUE);
+        t[1].set(row, VALUE, v + Felt::one());
+        assert_rejected(t, p, "pedersen: top window is the rest of the suffix");
+    }
+
+    #[test]
+    fn window_of_nine_bits_is_caught_by_the_lookup() {
+        // Instance 1 hashes (0, 0). Its `b = 0` written as windows (256, -1, 0, ...): the
+        // decomposition holds in the field (256 - 256 = 0), but neither value is in the points
+        // table. The rows keep their honest points, so only the lookup catches it.
+        let (mut t, p) = honest();
+        let first = ROWS_PER_HASH + ROWS_PER_INPUT;
+        let (s1, v0) = (*t[1].get(first + 1, SUFFIX), *t[1].get(first, VALUE));
+        assert_eq!(s1, Felt::zero(), "b < 256");
+        t[1].set(first + 1, SUFFIX, -Felt::one());
+        t[1].set(first + 1, VALUE, -Felt::one());
+        t[1].set(first, VALUE, v0 + Felt::from(256u64));
+        assert_rejected(t, p, "claims");
+    }
+
+    #[test]
+    fn point_of_another_value_is_caught_by_the_lookup() {
+        // Row 5 adds the point of value v + 1 instead of v, and the accumulation is redone
+        // from there, so every curve constraint holds and the output is another curve point.
+        let (mut t, p) = honest();
+        let k = 2;
+        let row = k * ROWS_PER_HASH + 5;
+        let v = cairo_air::trace::felt_to_u64(t[1].get(row, VALUE)).unwrap() as usize;
+        let other = entries()[entry_index(5, (v + 1) % 256)].point;
+        t[1].set(row, PX, other.x);
+        t[1].set(row, PY, other.y);
+        reaccumulate(&mut t[1], k, start_point());
+        assert_rejected(t, p, "claims");
+    }
+
+    #[test]
+    fn accumulation_from_another_start() {
+        // A consistent accumulation from P0 (forgetting the offsets): every chord holds.
+        let (mut t, p) = honest();
+        reaccumulate(&mut t[1], 1, shift_point());
+        assert_rejected(t, p, "pedersen: x starts at P0 - 64 H");
     }
 
     #[test]
     fn wrong_accumulator_step() {
         let (mut t, p) = honest();
-        let row = row_with_bit(&t[1], 1);
+        let row = ROWS_PER_HASH + 7;
         let v = *t[1].get(row + 1, X);
         t[1].set(row + 1, X, v + Felt::one());
-        assert_rejected(t, p, "pedersen: next x");
+        assert_rejected(t, p, "pedersen: x carries to the next window");
+    }
+
+    #[test]
+    fn wrong_slope() {
+        let (mut t, p) = honest();
+        let row = 2 * ROWS_PER_HASH + 3;
+        let v = *t[1].get(row, SLOPE);
+        t[1].set(row, SLOPE, v + Felt::one());
+        assert_rejected(t, p, "pedersen: slope");
     }
 
     #[test]
     fn addition_without_the_distinct_x_witness() {
-        // The guard against the exceptional case: a bit-1 row must show 1 / (x - px).
+        // The guard against the exceptional case: every row must show 1 / (x - px).
         let (mut t, p) = honest();
-        let row = row_with_bit(&t[1], 3);
-        t[1].set(row, X_DIFF_INV, Felt::zero());
+        t[1].set(3 * ROWS_PER_HASH + 9, X_DIFF_INV, Felt::zero());
         assert_rejected(t, p, "pedersen: x differs from the added point's");
     }
 
@@ -431,20 +486,49 @@ mod pedersen {
     #[test]
     fn non_canonical_input_decomposition() {
         // Instance 0 hashes (0, 1). Its `a = 0` is also the 252-bit integer p: the suffix
-        // recomposes to 0 in the field, every step is a valid addition, but the integer is not
-        // below p, so the table would hash another scalar.
+        // recomposes to 0 in the field, every window is in the points table, every step is a
+        // valid addition, but the integer is not below p, so the table would hash another
+        // scalar.
         let (mut t, p) = honest();
         let address = address_of(&t[1], 0);
-        let zero = canonical_bits(&Felt::zero());
-        assert_eq!(zero, [false; 252]);
+        assert_eq!(canonical_windows(&Felt::zero()), [0; 32]);
         let mut p_bits: Bits = [false; 252];
         for i in [0, 192, 196, 251] {
             p_bits[i] = true;
         }
-        let b = canonical_bits(&Felt::one());
-        replace_instance(&mut t[1], 0, Instance { address, bits: [p_bits, b] });
+        let b = canonical_windows(&Felt::one());
+        replace_instance(&mut t[1], 0, Instance { address, windows: [windows_of(&p_bits), b] });
         assert_eq!(*t[1].get(0, SUFFIX), Felt::zero(), "p recomposes to the cell's 0");
         assert_rejected(t, p, "pedersen: input decomposition is canonical");
+    }
+
+    #[test]
+    fn comparison_that_does_not_start_at_one() {
+        let (mut t, p) = honest();
+        t[1].set(ROWS_PER_INPUT, BELOW_IN, Felt::zero());
+        assert_rejected(t, p, "pedersen: comparison with p - 1 starts");
+    }
+
+    #[test]
+    fn comparison_that_does_not_step() {
+        let (mut t, p) = honest();
+        let row = 4 * ROWS_PER_HASH + 10;
+        let v = *t[1].get(row, BELOW_OUT);
+        t[1].set(row, BELOW_OUT, Felt::one() - v);
+        assert_rejected(t, p, "pedersen: comparison with p - 1 steps");
+    }
+
+    #[test]
+    fn comparison_that_does_not_carry() {
+        // Instance 3 hashes (1, -1): `a`'s window 0 exceeds p - 1's, so the comparison is 0
+        // from there. Row 11 restarts it at 1 and steps from there: only the carry breaks.
+        let (mut t, p) = honest();
+        let row = 3 * ROWS_PER_HASH + 11;
+        assert_eq!(*t[1].get(row, BELOW_IN), Felt::zero(), "the 11 low windows exceed p - 1's");
+        t[1].set(row, BELOW_IN, Felt::one());
+        let out = *t[1].get(row, LT) + *t[1].get(row, EQ);
+        t[1].set(row, BELOW_OUT, out);
+        assert_rejected(t, p, "pedersen: comparison with p - 1 carries");
     }
 
     #[test]
@@ -484,9 +568,9 @@ fn builtin_mix_proves_and_verifies() {
     for i in (1..=3u64).rev() {
         pedersen = pedersen_hash(&pedersen, &F::from(i));
     }
-    // CPU, range_check, poseidon, pedersen, range16.
+    // CPU, range_check, poseidon, pedersen, range16, pedersen_points.
     let (traces, _) = build_traces(&execution).unwrap();
-    assert_eq!(traces.len(), 5);
+    assert_eq!(traces.len(), 6);
     assert_eq!(proven_output(&execution), vec![poseidon, pedersen, F::from(210u64)]);
 }
 

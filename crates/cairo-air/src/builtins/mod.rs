@@ -36,7 +36,9 @@
 //!   is continuous and single-valued, so a builtin cell has the value the program saw.
 //! * **Range checks of limbs** (the `range_check` builtin) are LogUp lookups into the
 //!   [`range16`] table of every 16-bit value with multiplicities: a table that makes them
-//!   says so ([`BuiltinTable::lookups_16_bit`]) and its second claim is its lookup sum.
+//!   says so ([`BuiltinTable::lookups_16_bit`]) and its next claim is its lookup sum.
+//! * **Precomputed curve points** (the `pedersen` windows) are LogUp lookups into the
+//!   [`pedersen::points_table`] in the same way ([`BuiltinTable::lookups_pedersen_points`]).
 
 pub mod bitwise;
 pub mod ec_op;
@@ -176,6 +178,13 @@ pub trait BuiltinTable: Sync {
         false
     }
 
+    /// Whether the table looks up window points in [`pedersen::points_table`]: then its next
+    /// claim (after the 16-bit one, if any) is that lookup sum, which the statement equates
+    /// with the points table's.
+    fn lookups_pedersen_points(&self) -> bool {
+        false
+    }
+
     /// The component of a segment `[begin, stop)` with at least one instance (`stop - begin`
     /// a positive multiple of the cells); `None` for a builtin without a table. Its first
     /// claim is its memory product.
@@ -206,11 +215,28 @@ pub struct TraceInput<'a> {
     /// The multiplicity of every 16-bit value the tables range-check (the [`range16`] table's
     /// second column).
     pub range16: Vec<u64>,
+    /// The multiplicity of every entry of [`pedersen::points_table`] (empty until a table
+    /// looks one up).
+    pedersen_points: Vec<u64>,
 }
 
 impl<'a> TraceInput<'a> {
     pub fn new(execution: &'a CairoExecution) -> Self {
-        Self { execution, range16: vec![0; 1 << range16::LOG_ROWS] }
+        Self { execution, range16: vec![0; 1 << range16::LOG_ROWS], pedersen_points: Vec::new() }
+    }
+
+    /// The multiplicities of the points table's entries, for a table to add its lookups to.
+    pub fn pedersen_points(&mut self) -> &mut [u64] {
+        if self.pedersen_points.is_empty() {
+            self.pedersen_points = vec![0; pedersen::points::entries().len()];
+        }
+        &mut self.pedersen_points
+    }
+
+    /// The points table's main trace, if a table looked one up.
+    pub fn pedersen_points_trace(&self) -> Option<TraceTable> {
+        (!self.pedersen_points.is_empty())
+            .then(|| pedersen::points_table::build_trace(&self.pedersen_points))
     }
 
     /// The run's final value of a cell; `None` if it was never written.

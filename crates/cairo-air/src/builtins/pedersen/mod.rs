@@ -5,84 +5,86 @@
 //!
 //! # Layout
 //!
-//! A narrow table, one row per scalar bit, as in StarkWare's layouts: 256 rows per input (bit
-//! rows `0..252`, then four rows where the accumulator rests), 512 rows per instance (`a`,
-//! then `b`), instances in address order and padded to a power of two by repeating the last
-//! one. Main columns (9):
+//! Windowed scalar multiplication over a table of precomputed points, as stwo-cairo's partial
+//! EC multiplication does: one row per 8-bit window of a scalar, the window's point looked up
+//! in the [`points_table`] (LogUp) instead of built bit by bit. An input is 32 windows (31 of 8
+//! bits times `2^(8j) P_low`, then the top 4 bits times `P_high`), an instance 64 rows (`a`,
+//! then `b`; row `r` adds window `r`), instances in address order and padded to a power of
+//! two by repeating the last one. Main columns (15):
 //!
-//! | column | content on row `i` of an input |
+//! | column | content on row `j` of an input |
 //! |---|---|
-//! | `address` | the instance's base address (all 512 rows) |
-//! | `suffix` | `s_i = N >> i`, `N` the input's integer (`s_0` is the cell, `s_252 = 0`) |
-//! | `bit` | `b_i = s_i - 2 s_(i+1)` on bit rows, 0 elsewhere |
-//! | `below` | `1` iff the low `i` bits of `N` are at most those of `p - 1` (as integers) |
-//! | `below_and_bit` | `below * bit` |
-//! | `x`, `y` | the accumulator before row `i`'s addition (`P0` on the instance's first row) |
-//! | `slope` | the chord's slope when `bit = 1`, else 0 |
-//! | `x_diff_inv` | `1 / (x - px)` when `bit = 1`, else 0 |
+//! | `address` | the instance's base address (all 64 rows) |
+//! | `suffix` | `s_j = N >> 8j`, `N` the input's integer (`s_0` is the cell) |
+//! | `value` | window `v_j = s_j - 256 s_(j+1)` (`s_31` on the top window) |
+//! | `px`, `py` | the window's point `H + v_j B_r` (looked up) |
+//! | `lt`, `eq` | `v_j` is below / equal to window `j` of `p - 1` (looked up) |
+//! | `below_in`, `below_out` | the low `j`, resp. `j + 1`, windows of `N` are at most those of `p - 1` |
+//! | `x`, `y` | the accumulator before the row's addition (`P0 - 64 H` on the first row) |
+//! | `slope`, `x_diff_inv` | the chord's slope and `1 / (x - px)` |
+//! | `x_new`, `y_new` | the accumulator after the addition |
 //!
-//! Periodic columns ([`points`]): the row's constant point `(px, py)` (`2^i P1`, `2^(i-248) P2`,
-//! `2^i P3`, `2^(i-248) P4`), and selectors: instance first row, instance last row, second
-//! input's first row, input first row, input row 252, and the bit rows split by the bit of
-//! `p - 1` (`ONE`, `ZERO`; `ONE + ZERO` selects the bit rows).
+//! `H` is an offset every entry carries ([`points::window_offset`], the curve's generator), so
+//! a window of value 0 adds an affine point too; the 64 offsets cancel against the start
+//! `P0 - 64 H`. Periodic columns ([`points`]): the row's window index `r` and the selectors
+//! hash first row, second input's first row, input last row, hash last row.
 //!
 //! # Constraints (each degree ≤ 2, counting a periodic column like a trace column)
 //!
-//! Decomposition, on bit rows (`BITROW = ONE + ZERO`):
-//! 1. `bit (bit - 1) = 0` (every row) and `(1 - BITROW) bit = 0`: bits are bits, and rows that
-//!    are not bit rows add nothing;
-//! 2. `BITROW (s - 2 s' - bit) = 0` and `END s = 0`: so `s_0 = sum_{i<252} b_i 2^i` in the
-//!    field, i.e. the cell is `N mod p` for the integer `N = sum b_i 2^i < 2^252`.
+//! Decomposition (`LAST_IN` the input's last row):
+//! 1. `(1 - LAST_IN)(s - 256 s' - value) = 0` and `LAST_IN (s - value) = 0`, so the cell
+//!    `s_0 = sum_j v_j 256^j` in the field;
+//! 2. the lookup (below) puts each `v_j` in `0..256` and the top one in `0..16`: so the cell
+//!    is `N mod p` for the integer `N = sum_j v_j 256^j < 2^252`.
 //!
-//! Canonical decomposition. `N < 2^252` may still be `≥ p` (then `N - p` is the cell's
-//! integer, and the table would hash another scalar). `below` runs the comparison of `N`
-//! with `p - 1` from the least significant bit: `below_0 = 1` (`FIRST (below - 1) = 0`) and,
-//! with `c_i` the bit of `p - 1`,
-//! `below_(i+1) = 1` if `b_i < c_i`, `0` if `b_i > c_i`, `below_i` if equal, which is
-//! `c_i (1 - b_i + t_i) + (1 - c_i)(below_i - t_i)` with `t_i = below_i b_i` (a column, so the
-//! step is `BITROW below' - ONE (1 - bit + t) - ZERO (below - t) = 0`, degree 2). Then
-//! `END (below - 1) = 0` says `N ≤ p - 1`: the bits are the canonical integer's. (This is
-//! exact, so every value below `p`, `p - 1` included, is provable; StarkWare's layouts use a
-//! check on bits 192, 196 and 251 that is simpler in their multi-row frames.)
+//! Canonical decomposition: `N < 2^252` may still be `≥ p` (then the table would multiply by
+//! another scalar). The comparison with `p - 1` runs from the least significant window:
+//! `below_in = 1` on an input's first row, `below_out = lt + eq below_in` (with `lt`, `eq` the
+//! looked-up comparison of `v_j` with window `j` of `p - 1`), `(1 - LAST_IN)(below_in' -
+//! below_out) = 0`, and `LAST_IN (below_out - 1) = 0`: `N ≤ p - 1`, exactly, so every value
+//! below `p` is provable and no other.
 //!
-//! Elliptic-curve accumulation, every bit row adding `bit * (px, py)` to `(x, y)`:
-//! 3. `(x - px) x_diff_inv - bit = 0`: when `bit = 1`, `x != px`;
-//! 4. `bit (y - py) - slope (x - px) = 0`: when `bit = 1`, the slope is the chord's, unique
-//!    because `x != px`;
-//! 5. `slope^2 - bit (x + px + x') = 0`: when `bit = 1`, `x' = slope^2 - x - px`; when `bit = 0`
-//!    it forces `slope = 0`, which makes 4 and 6 vacuous;
-//! 6. `bit (y + y') - slope (x - x') = 0`: when `bit = 1`, `y' = slope (x - x') - y`;
-//! 7. `(1 - bit - LAST) (x' - x) = 0` and the same for `y`: when `bit = 0` the accumulator
-//!    stays, except on an instance's last row (`bit` is 0 there by 1), where the next
-//!    instance starts afresh;
-//! 8. `FIRST_OF_HASH (x - P0x) = 0`, same for `y`: every instance starts at `P0`.
+//! Lookup: every row looks up `(r, value, px, py, lt, eq)` in the points table, compressed as
+//! the table does ([`points_table::compress`]): auxiliary `ls` (the running sum before the row)
+//! and `lt_sum = ls + 1 / (z - c)`: `(lt_sum - ls)(z - c) = 1` on every row, `ls` starts at 0,
+//! `ls' = lt_sum`. The last `lt_sum` is the table's second claim; the statement equates it
+//! with the points table's sum of `multiplicity / (z - c)`. So each row's tuple is an entry:
+//! its point is the right multiple for its window, and its comparison flags are right. The
+//! window index `r` is a periodic column here, so a row cannot borrow another window's entry.
 //!
-//! Why the exceptional case cannot cheat: the chord formulas are wrong only when
-//! `x == px` (doubling or adding the opposite point), where 4 no longer fixes the slope and a
-//! prover could pick any next point. Constraint 3 rules it out: `(x - px) x_diff_inv = 1` has
-//! no solution when `x == px`. The honest prover never meets it either, short of a linear
-//! relation between `P0..P4` with known small coefficients (a discrete logarithm, the same
-//! assumption Pedersen's collision resistance rests on); it then reports the instance instead
-//! of proving. Every accumulator is an affine curve point (`P0` is, and a chord sum of
+//! Elliptic-curve accumulation, every row adding `(px, py)` to `(x, y)`:
+//! 3. `(x - px) x_diff_inv = 1`: `x != px`;
+//! 4. `slope (x - px) = y - py`: the chord's slope, unique because `x != px`;
+//! 5. `x_new = slope^2 - x - px`, `y_new = slope (x - x_new) - y`;
+//! 6. `(1 - LAST)(x' - x_new) = 0`, same for `y`: the sum carries to the next window, except
+//!    on an instance's last row, where the next instance starts afresh;
+//! 7. `FIRST (x - (P0 - 64 H).x) = 0`, same for `y`.
+//!
+//! Why the exceptional case cannot cheat: the chord formulas are wrong only when `x == px`
+//! (doubling or adding the opposite point), where 4 no longer fixes the slope. Constraint 3
+//! rules it out. The honest prover never meets it either, short of a linear relation between
+//! `P0..P4` and `H` with known small coefficients (a discrete logarithm, the assumption
+//! Pedersen's collision resistance rests on); it then reports the instance instead of
+//! proving. Every accumulator is an affine curve point (the start is, and a chord sum of
 //! distinct-x points is), so the point at infinity never arises.
 //!
 //! # Memory
 //!
 //! The cells enter the memory argument like every builtin's (see [`crate::builtins`]): the
 //! auxiliary column `factor` is `z - (address + k + alpha v)` on the rows that hold a cell
-//! (`a = s` on the first row, `b = s` on row 256, `h = x` on the last row) and 1 elsewhere:
-//! `factor = 1 + FIRST (z - address - alpha s - 1) + SECOND (z - address - 1 - alpha s - 1) +
-//! LAST (z - address - 2 - alpha x - 1)` (degree 2). `product` is their running product
-//! (`product_0 = factor_0`, `product' = product factor'`), its last value the claim.
-//! Addresses: first `begin`, last `stop - 3`, and `(address' - address)(address' - address -
-//! 3 LAST) = 0`, so they are constant within an instance and step by 0 or 3 between
-//! instances: every instance of `[begin, stop)` has its rows.
+//! (`a = s` on the first row, `b = s` on row 32, `h = x_new` on the last row) and 1 elsewhere;
+//! `product` is their running product, its last value the first claim. Addresses: first
+//! `begin`, last `stop - 3`, and `(address' - address)(address' - address - 3 LAST) = 0`, so
+//! they are constant within an instance and step by 0 or 3 between instances: every instance
+//! of `[begin, stop)` has its rows.
 
 pub mod points;
+pub mod points_table;
 pub mod trace;
 
 use stark::{
     Component, ConstraintBuilder, ConstraintKind, ConstraintList, Constraints, Felt, Frame,
+    TraceTable, batch_inverse,
 };
 
 use crate::builtins::narrow::{self, CellRow, memory_columns};
@@ -91,22 +93,35 @@ use crate::error::CairoError;
 use crate::layout::{CHALLENGE_MEM_ALPHA, CHALLENGE_MEM_Z, N_CHALLENGES};
 use points::*;
 
-pub use trace::{Bits, ExceptionalAddition, Instance, build_trace, canonical_bits, hash};
+pub use trace::{
+    Bits, ExceptionalAddition, Instance, Windows, build_trace, canonical_bits, canonical_windows,
+    count_lookups, hash, windows_of,
+};
 
 pub const CELLS: usize = 3;
 pub const ADDRESS: usize = 0;
 pub const SUFFIX: usize = 1;
-pub const BIT: usize = 2;
-pub const BELOW: usize = 3;
-pub const BELOW_AND_BIT: usize = 4;
-pub const X: usize = 5;
-pub const Y: usize = 6;
-pub const SLOPE: usize = 7;
-pub const X_DIFF_INV: usize = 8;
-pub const MAIN_WIDTH: usize = 9;
-/// Auxiliary columns: the memory factor of the row and the running product.
+pub const VALUE: usize = 2;
+pub const PX: usize = 3;
+pub const PY: usize = 4;
+pub const LT: usize = 5;
+pub const EQ: usize = 6;
+pub const BELOW_IN: usize = 7;
+pub const BELOW_OUT: usize = 8;
+pub const X: usize = 9;
+pub const Y: usize = 10;
+pub const SLOPE: usize = 11;
+pub const X_DIFF_INV: usize = 12;
+pub const X_NEW: usize = 13;
+pub const Y_NEW: usize = 14;
+pub const MAIN_WIDTH: usize = 15;
+/// Auxiliary columns: the memory factor of the row and the running product, then the lookup
+/// sum before and after the row.
 pub const AUX_FACTOR: usize = 0;
 pub const AUX_PRODUCT: usize = 1;
+pub const AUX_LOOKUP_BEFORE: usize = 2;
+pub const AUX_LOOKUP_AFTER: usize = 3;
+pub const AUX_WIDTH: usize = 4;
 
 /// The component for one run's `pedersen` segment.
 pub struct Pedersen {
@@ -114,7 +129,7 @@ pub struct Pedersen {
     begin: Felt,
     last: Felt,
     constraints: ConstraintList,
-    claim: [usize; 1],
+    claim: [usize; 2],
 }
 
 impl Pedersen {
@@ -125,49 +140,74 @@ impl Pedersen {
             begin: Felt::from(begin),
             last: Felt::from(stop - CELLS as u64),
             constraints: ConstraintList::empty(),
-            claim: [AUX_PRODUCT],
+            claim: [AUX_PRODUCT, AUX_LOOKUP_AFTER],
         };
         let periodic = periodic_columns().len();
-        table.constraints = ConstraintList::new(&table, MAIN_WIDTH, 2, periodic, N_CHALLENGES);
+        table.constraints =
+            ConstraintList::new(&table, MAIN_WIDTH, AUX_WIDTH, periodic, N_CHALLENGES);
         table
     }
+}
+
+/// The tuple row `c` looks up, with `r` the row's window index.
+fn row_tuple<'a>(r: &'a Felt, c: &'a [Felt]) -> [&'a Felt; 6] {
+    [r, &c[VALUE], &c[PX], &c[PY], &c[LT], &c[EQ]]
 }
 
 impl Constraints for Pedersen {
     fn eval<B: ConstraintBuilder>(&self, f: &Frame<'_>, challenges: &[Felt], b: &mut B) {
         let (c, nx, p) = (f.main_current, f.main_next, f.periodic);
         let one = Felt::one();
-        let (px, py) = (p[PERIODIC_X], p[PERIODIC_Y]);
-        let (one_bit, zero_bit) = (p[BIT_ROW_P_ONE], p[BIT_ROW_P_ZERO]);
-        let bit_row = one_bit + zero_bit;
-        let (first, last, second) = (p[HASH_FIRST], p[HASH_LAST], p[SECOND_INPUT]);
-        let (bit, s, below, t) = (c[BIT], c[SUFFIX], c[BELOW], c[BELOW_AND_BIT]);
-        let (x, y, slope) = (c[X], c[Y], c[SLOPE]);
-        let (x_next, y_next) = (nx[X], nx[Y]);
-        let p0 = shift_point();
+        let (first, second, last_in, last) =
+            (p[HASH_FIRST], p[SECOND_INPUT], p[INPUT_LAST], p[HASH_LAST]);
+        let (s, v, px, py) = (c[SUFFIX], c[VALUE], c[PX], c[PY]);
+        let (x, y, slope, x_new, y_new) = (c[X], c[Y], c[SLOPE], c[X_NEW], c[Y_NEW]);
+        let start = start_point();
+        let byte = Felt::from(1u64 << WINDOW_BITS);
 
         // Decomposition.
-        b.every_row("pedersen: bit is a bit", bit * (bit - one));
-        b.every_row("pedersen: no bit outside the bit rows", (one - bit_row) * bit);
-        b.transition("pedersen: suffix drops its bit", bit_row * (s - nx[SUFFIX].double() - bit));
-        b.every_row("pedersen: suffix ends at 0", p[INPUT_END] * s);
-        // Canonical: N <= p - 1.
-        b.every_row("pedersen: below_and_bit is below * bit", t - below * bit);
-        b.every_row("pedersen: comparison with p - 1 starts", p[INPUT_FIRST] * (below - one));
         b.transition(
-            "pedersen: comparison with p - 1 steps",
-            bit_row * nx[BELOW] - one_bit * (one - bit + t) - zero_bit * (below - t),
+            "pedersen: window is the suffix's low byte",
+            (one - last_in) * (s - byte * nx[SUFFIX] - v),
         );
-        b.every_row("pedersen: input decomposition is canonical", p[INPUT_END] * (below - one));
+        b.every_row("pedersen: top window is the rest of the suffix", last_in * (s - v));
+        // Canonical: N <= p - 1.
+        b.every_row(
+            "pedersen: comparison with p - 1 starts",
+            (first + second) * (c[BELOW_IN] - one),
+        );
+        b.every_row(
+            "pedersen: comparison with p - 1 steps",
+            c[BELOW_OUT] - c[LT] - c[EQ] * c[BELOW_IN],
+        );
+        b.transition(
+            "pedersen: comparison with p - 1 carries",
+            (one - last_in) * (nx[BELOW_IN] - c[BELOW_OUT]),
+        );
+        b.every_row("pedersen: input decomposition is canonical", last_in * (c[BELOW_OUT] - one));
+        // Window lookup.
+        let (a, an) = (f.aux_current, f.aux_next);
+        let tuple = points_table::compress(challenges, row_tuple(&p[WINDOW], c));
+        b.every_row(
+            "pedersen: window lookup term",
+            (a[AUX_LOOKUP_AFTER] - a[AUX_LOOKUP_BEFORE])
+                * (points_table::lookup_z(challenges) - tuple)
+                - one,
+        );
+        b.first_row("pedersen: window lookup sum starts at 0", a[AUX_LOOKUP_BEFORE]);
+        b.transition(
+            "pedersen: window lookup sum carries",
+            an[AUX_LOOKUP_BEFORE] - a[AUX_LOOKUP_AFTER],
+        );
         // Accumulation.
-        b.every_row("pedersen: x differs from the added point's", (x - px) * c[X_DIFF_INV] - bit);
-        b.every_row("pedersen: slope", bit * (y - py) - slope * (x - px));
-        b.transition("pedersen: next x", slope.square() - bit * (x + px + x_next));
-        b.transition("pedersen: next y", bit * (y + y_next) - slope * (x - x_next));
-        b.transition("pedersen: x rests without a bit", (one - bit - last) * (x_next - x));
-        b.transition("pedersen: y rests without a bit", (one - bit - last) * (y_next - y));
-        b.every_row("pedersen: x starts at P0", first * (x - p0.x));
-        b.every_row("pedersen: y starts at P0", first * (y - p0.y));
+        b.every_row("pedersen: x differs from the added point's", (x - px) * c[X_DIFF_INV] - one);
+        b.every_row("pedersen: slope", slope * (x - px) - (y - py));
+        b.every_row("pedersen: sum x", x_new - (slope.square() - x - px));
+        b.every_row("pedersen: sum y", y_new - (slope * (x - x_new) - y));
+        b.transition("pedersen: x carries to the next window", (one - last) * (nx[X] - x_new));
+        b.transition("pedersen: y carries to the next window", (one - last) * (nx[Y] - y_new));
+        b.every_row("pedersen: x starts at P0 - 64 H", first * (x - start.x));
+        b.every_row("pedersen: y starts at P0 - 64 H", first * (y - start.y));
         // Addresses.
         let step = nx[ADDRESS] - c[ADDRESS];
         b.first_row("pedersen: first address is the segment begin", c[ADDRESS] - self.begin);
@@ -178,7 +218,6 @@ impl Constraints for Pedersen {
         b.last_row("pedersen: last address is the segment's last instance", c[ADDRESS] - self.last);
         // Memory.
         let (z, alpha) = (&challenges[CHALLENGE_MEM_Z], &challenges[CHALLENGE_MEM_ALPHA]);
-        let (a, an) = (f.aux_current, f.aux_next);
         let address = c[ADDRESS];
         b.every_row(
             "pedersen: memory factor",
@@ -186,7 +225,7 @@ impl Constraints for Pedersen {
                 - one
                 - first * (z - address - alpha * s - one)
                 - second * (z - address - one - alpha * s - one)
-                - last * (z - address - Felt::from(2u64) - alpha * x - one),
+                - last * (z - address - Felt::from(2u64) - alpha * x_new - one),
         );
         b.first_row("pedersen: memory product starts", a[AUX_PRODUCT] - a[AUX_FACTOR]);
         b.transition(
@@ -207,7 +246,7 @@ impl Component for Pedersen {
         MAIN_WIDTH
     }
     fn aux_width(&self) -> usize {
-        2
+        AUX_WIDTH
     }
     fn periodic_columns(&self) -> &[Vec<Felt>] {
         periodic_columns()
@@ -225,13 +264,41 @@ impl Component for Pedersen {
         stark::write_constraints(self, f, challenges, out);
     }
 
-    fn build_aux_trace(&self, main: &stark::TraceTable, challenges: &[Felt]) -> stark::TraceTable {
+    fn build_aux_trace(&self, main: &TraceTable, challenges: &[Felt]) -> TraceTable {
         let cells = [
             CellRow { row: 0, offset: 0, column: SUFFIX },
             CellRow { row: ROWS_PER_INPUT, offset: 1, column: SUFFIX },
-            CellRow { row: ROWS_PER_HASH - 1, offset: 2, column: X },
+            CellRow { row: ROWS_PER_HASH - 1, offset: 2, column: X_NEW },
         ];
-        memory_columns(main, challenges, ROWS_PER_HASH, ADDRESS, &cells)
+        let memory = memory_columns(main, challenges, ROWS_PER_HASH, ADDRESS, &cells);
+        let n = main.length();
+        let windows = &periodic_columns()[WINDOW];
+        let z = points_table::lookup_z(challenges);
+        let mut terms: Vec<Felt> = (0..n)
+            .map(|row| {
+                let column = |k: usize| &main.column(k)[row];
+                let tuple = [
+                    &windows[row % ROWS_PER_HASH],
+                    column(VALUE),
+                    column(PX),
+                    column(PY),
+                    column(LT),
+                    column(EQ),
+                ];
+                z - points_table::compress(challenges, tuple)
+            })
+            .collect();
+        batch_inverse(&mut terms);
+        let (mut before, mut after) = (Vec::with_capacity(n), Vec::with_capacity(n));
+        let mut acc = Felt::zero();
+        for term in &terms {
+            before.push(acc);
+            acc += *term;
+            after.push(acc);
+        }
+        let mut columns = memory.into_columns();
+        columns.extend([before, after]);
+        TraceTable::new(columns, n)
     }
 }
 
@@ -244,6 +311,9 @@ impl BuiltinTable for PedersenTable {
     }
     fn cells_per_instance(&self) -> usize {
         CELLS
+    }
+    fn lookups_pedersen_points(&self) -> bool {
+        true
     }
     fn rows_per_instance(&self) -> usize {
         ROWS_PER_HASH
@@ -268,6 +338,7 @@ impl BuiltinTable for PedersenTable {
                 e.address
             ))
         })?;
+        count_lookups(&trace, run.pedersen_points());
         Ok(Some(TableTrace { trace, accesses }))
     }
 }

@@ -645,10 +645,11 @@ mod ecdsa {
         stark::validate_traces(&air, &[trace], &challenges(&air)).unwrap();
     }
 
-    /// CPU, pedersen and ecdsa tables of the program's three signatures (one padding instance).
+    /// CPU, pedersen, ecdsa and points tables of the program's three signatures (one padding
+    /// instance).
     fn honest() -> (Vec<TraceTable>, cairo_air::CairoPublicInput) {
         let (execution, _) = common::ecdsa_signatures();
-        let (traces, public) = honest_traces(execution, 3);
+        let (traces, public) = honest_traces(execution, 4);
         assert_eq!(traces[2].length(), 4 * ROWS_PER_INSTANCE);
         (traces, public)
     }

@@ -56,17 +56,73 @@ impl PeriodicLde {
 
 /// The values at an arbitrary point `x` (verifier side): `q(x^(n/p))` per column. `columns`
 /// must satisfy [`shapes_ok`].
+///
+/// By the barycentric formula on the `p`-th roots of unity `w^i`: with `y = x^(n/p)`,
+/// `q(y) = (y^p - 1) / p * sum_i c_i w^i / (y - w^i)`. The weights `w^i / (y - w^i)` (one batch
+/// inversion) are shared by every column of the same period, so a period-`p` column costs `p`
+/// multiplications once its weights are known, instead of an inverse FFT. When `y` is itself
+/// a `p`-th root of unity (never at a random point, but at the trace's and the evaluation
+/// domain's points) the formula divides by zero and the column is interpolated instead.
 pub(crate) fn values_at(columns: &[Vec<Felt>], trace_length: usize, x: &Felt) -> Vec<Felt> {
+    let mut weights: Vec<(usize, Option<BarycentricWeights>)> = Vec::new();
     columns
         .iter()
         .map(|c| {
             let period = c.len();
-            let mut coefficients = c.clone();
-            let twiddles = Twiddles::new(period.trailing_zeros());
-            interpolate_on_coset(&mut coefficients, &Felt::one(), &twiddles, false);
-            evaluate_at(&coefficients, &x.pow((trace_length / period) as u64))
+            let y = x.pow((trace_length / period) as u64);
+            let known = weights.iter().position(|(p, _)| *p == period);
+            let index = known.unwrap_or_else(|| {
+                weights.push((period, BarycentricWeights::new(period, &y)));
+                weights.len() - 1
+            });
+            match &weights[index].1 {
+                Some(w) => w.evaluate(c),
+                None => {
+                    let mut coefficients = c.clone();
+                    let twiddles = Twiddles::new(period.trailing_zeros());
+                    interpolate_on_coset(&mut coefficients, &Felt::one(), &twiddles, false);
+                    evaluate_at(&coefficients, &y)
+                }
+            }
         })
         .collect()
+}
+
+/// The barycentric weights of the `p`-th roots of unity at a point `y` outside them.
+struct BarycentricWeights {
+    /// `w^i / (y - w^i)`.
+    weights: Vec<Felt>,
+    /// `(y^p - 1) / p`.
+    scale: Felt,
+}
+
+impl BarycentricWeights {
+    /// `None` if `y` is a `p`-th root of unity.
+    fn new(period: usize, y: &Felt) -> Option<Self> {
+        let vanishing = y.pow(period as u64) - Felt::one();
+        if vanishing == Felt::zero() {
+            return None;
+        }
+        let root = crate::field::root_of_unity(period.trailing_zeros());
+        let mut powers = Vec::with_capacity(period);
+        let mut power = Felt::one();
+        for _ in 0..period {
+            powers.push(power);
+            power *= root;
+        }
+        let mut weights: Vec<Felt> = powers.iter().map(|w| y - w).collect();
+        crate::field::batch_inverse(&mut weights);
+        for (weight, w) in weights.iter_mut().zip(&powers) {
+            *weight *= w;
+        }
+        let scale = vanishing * Felt::from(period as u64).inv().expect("p > 0");
+        Some(Self { weights, scale })
+    }
+
+    fn evaluate(&self, column: &[Felt]) -> Felt {
+        let sum = column.iter().zip(&self.weights).fold(Felt::zero(), |acc, (c, w)| acc + c * w);
+        sum * self.scale
+    }
 }
 
 /// The values at trace row `row` (debug checker).
@@ -101,6 +157,23 @@ mod tests {
                 values_at_row(&columns, j / 2, &mut expected);
                 assert_eq!(row, expected);
             }
+        }
+    }
+
+    #[test]
+    fn barycentric_values_match_the_interpolant_off_the_domain() {
+        let columns = vec![column(1), column(4), column(32), column(32)];
+        for x in [Felt::from(7u64), Felt::from(123_456_789u64), -Felt::from(5u64)] {
+            let expected: Vec<Felt> = columns
+                .iter()
+                .map(|c| {
+                    let mut coefficients = c.clone();
+                    let twiddles = Twiddles::new(c.len().trailing_zeros());
+                    interpolate_on_coset(&mut coefficients, &Felt::one(), &twiddles, false);
+                    evaluate_at(&coefficients, &x.pow((64 / c.len()) as u64))
+                })
+                .collect();
+            assert_eq!(values_at(&columns, 64, &x), expected);
         }
     }
 

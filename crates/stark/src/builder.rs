@@ -34,7 +34,8 @@
 //! assert_eq!(list.name(&Fibonacci, 2), "a starts at 1");
 //! ```
 
-use std::fmt::{self, Write};
+use std::fmt;
+use std::sync::OnceLock;
 
 use crate::air::{ConstraintKind, Frame};
 use crate::field::Felt;
@@ -104,18 +105,13 @@ impl ConstraintBuilder for ValueWriter<'_> {
     }
 }
 
-/// Records the kinds, and the name of one constraint if asked.
+/// Records the kinds.
 struct Lister {
     kinds: Vec<ConstraintKind>,
-    wanted: Option<usize>,
-    name: String,
 }
 
 impl ConstraintBuilder for Lister {
-    fn assert_zero(&mut self, kind: ConstraintKind, name: impl fmt::Display, _: Felt) {
-        if self.wanted == Some(self.kinds.len()) {
-            let _ = write!(self.name, "{name}");
-        }
+    fn assert_zero(&mut self, kind: ConstraintKind, _: impl fmt::Display, _: Felt) {
         self.kinds.push(kind);
     }
 }
@@ -127,6 +123,9 @@ pub struct ConstraintList {
     kinds: Vec<ConstraintKind>,
     /// main, aux and periodic widths and the number of challenges: the zero frame's shape.
     shape: [usize; 4],
+    /// Every constraint's name, listed once when one is first asked for (a name costs an
+    /// evaluation of all the constraints, and wide tables have thousands).
+    names: OnceLock<Vec<String>>,
 }
 
 impl ConstraintList {
@@ -138,24 +137,15 @@ impl ConstraintList {
         challenges: usize,
     ) -> Self {
         let shape = [main_width, aux_width, periodic_columns, challenges];
-        let kinds = Self::list(constraints, shape, None).kinds;
-        Self { kinds, shape }
-    }
-
-    fn list<C: Constraints + ?Sized>(
-        constraints: &C,
-        shape: [usize; 4],
-        wanted: Option<usize>,
-    ) -> Lister {
-        let mut lister = Lister { kinds: Vec::new(), wanted, name: String::new() };
+        let mut lister = Lister { kinds: Vec::new() };
         eval_on_zeros(constraints, shape, &mut lister);
-        lister
+        Self { kinds: lister.kinds, shape, names: OnceLock::new() }
     }
 
     /// A list of no constraints, for a table to hold while it is built (the list is made
     /// from the finished table: `ConstraintList::new(&table, ...)`).
     pub fn empty() -> Self {
-        Self { kinds: Vec::new(), shape: [0; 4] }
+        Self { kinds: Vec::new(), shape: [0; 4], names: OnceLock::new() }
     }
 
     pub fn kinds(&self) -> &[ConstraintKind] {
@@ -163,11 +153,10 @@ impl ConstraintList {
     }
 
     /// The name of constraint `index` of `constraints` (the table this list was made for).
+    /// The first call lists every name; later calls read that list.
     pub fn name<C: Constraints + ?Sized>(&self, constraints: &C, index: usize) -> String {
-        if index >= self.kinds.len() {
-            return format!("constraint {index}");
-        }
-        Self::list(constraints, self.shape, Some(index)).name
+        let names = self.names.get_or_init(|| self.names(constraints));
+        names.get(index).cloned().unwrap_or_else(|| format!("constraint {index}"))
     }
 
     /// Every constraint's name, in order (for tests and documentation).

@@ -77,8 +77,6 @@ pub mod columns;
 pub mod constraints;
 pub mod trace;
 
-use std::sync::OnceLock;
-
 use stark::{Component, ConstraintKind, ConstraintList, Felt, Frame, TraceTable};
 
 use crate::builtins::narrow;
@@ -95,9 +93,6 @@ pub struct Keccak {
     begin: Felt,
     last: Felt,
     constraints: ConstraintList,
-    /// Every constraint's name, listed once when one is first asked for: the table has about
-    /// 8,000 constraints, and [`ConstraintList::name`] evaluates them all for each name.
-    names: OnceLock<Vec<String>>,
     claim: [usize; 1],
 }
 
@@ -110,7 +105,6 @@ impl Keccak {
             begin: Felt::from(begin),
             last: Felt::from(stop - CELLS as u64),
             constraints: ConstraintList::empty(),
-            names: OnceLock::new(),
             claim: [AUX_PRODUCT + INPUT_CELLS - 1],
         };
         let periodic = periodic_columns().len();
@@ -140,8 +134,7 @@ impl Component for Keccak {
         self.constraints.kinds()
     }
     fn constraint_name(&self, index: usize) -> String {
-        let names = self.names.get_or_init(|| self.constraints.names(self));
-        names.get(index).cloned().unwrap_or_else(|| format!("constraint {index}"))
+        self.constraints.name(self, index)
     }
     fn claim_columns(&self) -> &[usize] {
         &self.claim

@@ -4,22 +4,19 @@
 //!
 //! Components, in order: `cpu`; the builtin tables in registry order ([`Builtin::ALL`]: today
 //! `range_check`, `bitwise`, `poseidon`, `pedersen`, `ecdsa`, `range_check96`, `ec_op`,
-//! `add_mod`, `mul_mod`, `keccak`), each if its segment is not empty; `range16` (if a present
-//! table makes 16-bit lookups); `pedersen_points` (if a present table looks up window
-//! points). Claims:
+//! `add_mod`, `mul_mod`, `keccak`), each if its segment is not empty; then the lookup tables
+//! in [`LookupTable::ALL`] order (`range16`, `pedersen_points`, `byte_pairs`), each if a present
+//! table looks values up in it. Claims:
 //! * memory: `P_cpu * prod_b P_b = z^D / prod_public (z - (a + alpha v))`, where `D` is the
 //!   number of public cells plus the number of builtin-table accesses (padding included),
 //!   all derived from the public input;
-//! * 16-bit lookups: the range table's sum equals the sum of the lookup sums of the tables
-//!   that make them;
-//! * window points: the points table's sum equals the sum of the lookup sums of the tables
-//!   that make them.
+//! * lookups: each lookup table's sum equals the sum of the lookup sums of the tables that
+//!   look values up in it.
 
 use stark::{Air, Component, Felt};
 
 use crate::air::Cpu;
-use crate::builtins::pedersen::points_table::PedersenPoints;
-use crate::builtins::range16::Range16;
+use crate::builtins::lookup::LookupTable;
 use crate::layout::*;
 use crate::program::Builtin;
 use crate::public_input::CairoPublicInput;
@@ -34,8 +31,8 @@ pub struct CairoAir {
     cpu: Cpu,
     /// The used builtins' tables, in registry order.
     tables: Vec<BuiltinComponent>,
-    range16: Option<Range16>,
-    points: Option<PedersenPoints>,
+    /// The lookup tables the builtin tables use, in [`LookupTable::ALL`] order.
+    lookups: Vec<(LookupTable, Box<dyn Component>)>,
 }
 
 /// A used builtin's table in the statement.
@@ -73,17 +70,15 @@ impl CairoAir {
                 Some(BuiltinComponent { builtin, component })
             })
             .collect();
-        let range16 = tables.iter().any(|t| t.builtin.table().lookups_16_bit()).then(Range16::new);
-        let points = tables
-            .iter()
-            .any(|t| t.builtin.table().lookups_pedersen_points())
-            .then(PedersenPoints::new);
+        let lookups = used_lookup_tables(tables.iter().map(|t| t.builtin))
+            .into_iter()
+            .map(|table| (table, table.component()))
+            .collect();
         Self {
             public_input_bytes: public.to_bytes(),
             cpu: Cpu::new(&public),
             tables,
-            range16,
-            points,
+            lookups,
             public,
         }
     }
@@ -121,12 +116,7 @@ impl Air for CairoAir {
     fn components(&self) -> Vec<&dyn Component> {
         let mut components: Vec<&dyn Component> = vec![&self.cpu];
         components.extend(self.tables.iter().map(|t| t.component.as_ref()));
-        if let Some(range16) = &self.range16 {
-            components.push(range16);
-        }
-        if let Some(points) = &self.points {
-            components.push(points);
-        }
+        components.extend(self.lookups.iter().map(|(_, c)| c.as_ref()));
         components
     }
 
@@ -136,32 +126,35 @@ impl Air for CairoAir {
 
     fn check_claims(&self, challenges: &[Felt], claims: &[Vec<Felt>]) -> bool {
         // Claim layout follows `components`; lengths were checked by the engine. Every
-        // builtin table's first claim is its memory product, then its 16-bit lookup sum if it
-        // makes such lookups, then its window-point lookup sum if it makes those.
+        // builtin table's first claim is its memory product, then one lookup sum per lookup
+        // table it uses.
         let mut memory_product = claims[0][0];
-        let (mut lookups_16, mut lookups_points) = (Felt::zero(), Felt::zero());
+        let mut sums = vec![Felt::zero(); LookupTable::ALL.len()];
         for (table, claims) in self.tables.iter().zip(&claims[1..]) {
             let table = table.builtin.table();
             memory_product *= claims[0];
-            let mut next = claims[1..].iter();
-            if table.lookups_16_bit() {
-                lookups_16 += *next.next().expect("the engine checked the claim count");
-            }
-            if table.lookups_pedersen_points() {
-                lookups_points += *next.next().expect("the engine checked the claim count");
+            for (lookup, sum) in table.lookups().iter().zip(&claims[1..]) {
+                sums[lookup.index()] += *sum;
             }
         }
-        let mut lookup_tables = claims[1 + self.tables.len()..].iter();
-        let mut table_sum = |present: bool| match present {
-            true => lookup_tables.next().expect("the engine checked the claim count")[0],
-            false => Felt::zero(),
-        };
-        let range_table = table_sum(self.range16.is_some());
-        let points_table = table_sum(self.points.is_some());
+        let tables = claims[1 + self.tables.len()..].iter();
+        let lookups_match = self.lookups.iter().zip(tables).all(|((table, _), claims)| {
+            claims[0] == std::mem::replace(&mut sums[table.index()], Felt::zero())
+        });
+        // A sum with no table present (none can be: a user brings its table) must be 0.
         memory_product == self.public_memory_quotient(challenges)
-            && lookups_16 == range_table
-            && lookups_points == points_table
+            && lookups_match
+            && sums.iter().all(|s| *s == Felt::zero())
     }
+}
+
+/// The lookup tables the builtin tables of `builtins` use, in [`LookupTable::ALL`] order.
+pub(crate) fn used_lookup_tables(builtins: impl Iterator<Item = Builtin>) -> Vec<LookupTable> {
+    let builtins: Vec<Builtin> = builtins.collect();
+    LookupTable::ALL
+        .into_iter()
+        .filter(|lookup| builtins.iter().any(|b| b.table().lookups().contains(lookup)))
+        .collect()
 }
 
 #[cfg(test)]
@@ -213,14 +206,16 @@ mod tests {
                 "mul_mod",
                 "keccak",
                 "range16",
-                "pedersen_points"
+                "pedersen_points",
+                "byte_pairs"
             ]
         );
-        // Two instances each: the one-row tables pad to 8 rows, pedersen, ecdsa and ec_op hold
-        // two; an add_mod or mul_mod row makes 22 accesses; keccak holds two of 16 cells.
+        // Two instances each: the one-row tables pad to 8 rows, bitwise, pedersen, ecdsa and
+        // ec_op hold two; an add_mod or mul_mod row makes 22 accesses; keccak holds two of 16
+        // cells.
         assert_eq!(
             air.builtin_accesses(),
-            8 + 8 * 5 + 8 * 6 + 2 * 3 + 2 * 2 + 8 + 2 * 7 + 2 * 8 * 22 + 2 * 16
+            8 + 2 * 5 + 8 * 6 + 2 * 3 + 2 * 2 + 8 + 2 * 7 + 2 * 8 * 22 + 2 * 16
         );
     }
 

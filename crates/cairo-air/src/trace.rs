@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use stark::{Felt, TraceTable, batch_inverse};
 
-use crate::builtins::{TraceInput, range16};
+use crate::builtins::TraceInput;
 use crate::error::CairoError;
 use crate::execution::CairoExecution;
 use crate::layout::*;
@@ -162,7 +162,7 @@ pub fn build_traces(
     let mut builtin_traces = Vec::new();
     let mut builtin_accesses: Vec<(u64, Felt)> = Vec::new();
     let mut input = TraceInput::new(execution);
-    let mut range16_used = false;
+    let mut used = Vec::new();
     for builtin in Builtin::ALL {
         let Some((begin, stop)) = used_segment(&public, builtin) else { continue };
         let table = builtin.table();
@@ -170,12 +170,11 @@ pub fn build_traces(
         check_deduced(&memory, &built.accesses, table.name())?;
         builtin_accesses.extend(built.accesses);
         builtin_traces.push(built.trace);
-        range16_used |= table.lookups_16_bit();
+        used.push(builtin);
     }
-    if range16_used {
-        builtin_traces.push(range16::build_trace(&input.range16));
+    for lookup in crate::statement::used_lookup_tables(used.into_iter()) {
+        builtin_traces.push(input.lookup_trace(lookup));
     }
-    builtin_traces.extend(input.pedersen_points_trace());
 
     let public_memory = public.public_memory();
     for (address, value) in &public_memory {

@@ -34,16 +34,16 @@
 //!   `P_cpu * prod_builtins P_b = z^D / prod_public (z - (a + alpha v))` with `D` the number of
 //!   dummies, which the verifier derives from the public segment bounds. The CPU's sorted copy
 //!   is continuous and single-valued, so a builtin cell has the value the program saw.
-//! * **Range checks of limbs** (the `range_check` builtin) are LogUp lookups into the
-//!   [`range16`] table of every 16-bit value with multiplicities: a table that makes them
-//!   says so ([`BuiltinTable::lookups_16_bit`]) and its next claim is its lookup sum.
-//! * **Precomputed curve points** (the `pedersen` windows) are LogUp lookups into the
-//!   [`pedersen::points_table`] in the same way ([`BuiltinTable::lookups_pedersen_points`]).
+//! * **Lookups** (LogUp) into fixed tables ([`lookup`]): 16-bit limbs of range checks into
+//!   [`range16`], Pedersen window points into [`pedersen::points_table`], byte pairs of
+//!   `bitwise` into [`bitwise::byte_pairs`]. A table that makes lookups names the tables
+//!   ([`BuiltinTable::lookups`]); its next claims are its lookup sums, in that order.
 
 pub mod bitwise;
 pub mod ec_op;
 pub mod ecdsa;
 pub mod keccak;
+pub mod lookup;
 pub mod modulo;
 pub mod narrow;
 pub mod output;
@@ -60,6 +60,7 @@ use stark::{Component, Felt, TraceTable};
 
 use crate::error::CairoError;
 use crate::execution::CairoExecution;
+use lookup::LookupTable;
 
 /// Smallest builtin table: the engine needs a few rows.
 pub const MIN_LOG_ROWS: u32 = stark::MIN_LOG_TRACE_LENGTH;
@@ -171,18 +172,11 @@ pub trait BuiltinTable: Sync {
         1
     }
 
-    /// Whether the table range-checks 16-bit values in [`range16`]: then its second claim is
-    /// its lookup sum, which the statement adds to the other tables' and equates with the
-    /// range table's.
-    fn lookups_16_bit(&self) -> bool {
-        false
-    }
-
-    /// Whether the table looks up window points in [`pedersen::points_table`]: then its next
-    /// claim (after the 16-bit one, if any) is that lookup sum, which the statement equates
-    /// with the points table's.
-    fn lookups_pedersen_points(&self) -> bool {
-        false
+    /// The lookup tables the table looks values up in, in the order of its claims after the
+    /// memory product: one lookup sum each, which the statement adds to the other users'
+    /// and equates with the lookup table's.
+    fn lookups(&self) -> &'static [LookupTable] {
+        &[]
     }
 
     /// The component of a segment `[begin, stop)` with at least one instance (`stop - begin`
@@ -192,9 +186,9 @@ pub trait BuiltinTable: Sync {
 
     /// The main trace of the run's segment `[begin, stop)` (at least one instance) and the
     /// memory accesses it makes, in row order, padding included: as many as the component's
-    /// rows divided by [`Self::rows_per_instance`], times [`Self::accesses_per_instance`]. Counts each 16-bit value
-    /// it range-checks in `run.range16` when [`Self::lookups_16_bit`]. `None` for a builtin
-    /// without a table.
+    /// rows divided by [`Self::rows_per_instance`], times [`Self::accesses_per_instance`].
+    /// Counts each entry it looks up in `run.lookups(table)`. `None` for a builtin without a
+    /// table.
     fn build_trace(
         &self,
         begin: u64,
@@ -209,34 +203,33 @@ pub struct TableTrace {
     pub accesses: Vec<(u64, Felt)>,
 }
 
-/// What a trace builder reads of the run, and the 16-bit multiplicities the tables add to.
+/// What a trace builder reads of the run, and the multiplicities of the lookup tables' entries
+/// the tables add to.
 pub struct TraceInput<'a> {
     pub execution: &'a CairoExecution,
-    /// The multiplicity of every 16-bit value the tables range-check (the [`range16`] table's
-    /// second column).
-    pub range16: Vec<u64>,
-    /// The multiplicity of every entry of [`pedersen::points_table`] (empty until a table
-    /// looks one up).
-    pedersen_points: Vec<u64>,
+    /// Per lookup table ([`LookupTable::ALL`] order), the multiplicity of every entry (empty
+    /// until a table looks one up).
+    multiplicities: Vec<Vec<u64>>,
 }
 
 impl<'a> TraceInput<'a> {
     pub fn new(execution: &'a CairoExecution) -> Self {
-        Self { execution, range16: vec![0; 1 << range16::LOG_ROWS], pedersen_points: Vec::new() }
+        Self { execution, multiplicities: vec![Vec::new(); LookupTable::ALL.len()] }
     }
 
-    /// The multiplicities of the points table's entries, for a table to add its lookups to.
-    pub fn pedersen_points(&mut self) -> &mut [u64] {
-        if self.pedersen_points.is_empty() {
-            self.pedersen_points = vec![0; pedersen::points::entries().len()];
+    /// The multiplicities of `table`'s entries, for a trace builder to count its lookups in.
+    pub fn lookups(&mut self, table: LookupTable) -> &mut [u64] {
+        let counts = &mut self.multiplicities[table.index()];
+        if counts.is_empty() {
+            *counts = vec![0; table.entries()];
         }
-        &mut self.pedersen_points
+        counts
     }
 
-    /// The points table's main trace, if a table looked one up.
-    pub fn pedersen_points_trace(&self) -> Option<TraceTable> {
-        (!self.pedersen_points.is_empty())
-            .then(|| pedersen::points_table::build_trace(&self.pedersen_points))
+    /// `table`'s main trace from the lookups counted so far.
+    pub fn lookup_trace(&mut self, table: LookupTable) -> TraceTable {
+        let counts = self.lookups(table).to_vec();
+        table.build_trace(&counts)
     }
 
     /// The run's final value of a cell; `None` if it was never written.

@@ -19,6 +19,7 @@ use stark::{
     TraceTable, batch_inverse,
 };
 
+use crate::builtins::lookup::LookupTable;
 use crate::builtins::segment::SegmentRule;
 use crate::builtins::{BuiltinTable, TableTrace, TraceInput, table_log_size};
 use crate::error::CairoError;
@@ -115,8 +116,8 @@ impl BuiltinTable for RangeCheckTable {
     fn cells_per_instance(&self) -> usize {
         1
     }
-    fn lookups_16_bit(&self) -> bool {
-        true
+    fn lookups(&self) -> &'static [LookupTable] {
+        &[LookupTable::Range16]
     }
     fn component(&self, begin: u64, stop: u64) -> Option<Box<dyn Component>> {
         Some(Box::new(RangeCheck::new(begin, stop)))
@@ -141,7 +142,7 @@ pub fn build_table<const N: usize>(
 ) -> Result<TableTrace, CairoError> {
     let cells: Vec<(u64, Felt)> =
         run.instances::<1>(name, begin, stop, 1)?.into_iter().map(|(a, [v])| (a, v)).collect();
-    let trace = build_trace::<N>(&cells, &mut run.range16).map_err(|(a, v)| {
+    let trace = build_trace::<N>(&cells, run.lookups(LookupTable::Range16)).map_err(|(a, v)| {
         CairoError::BadExecution(format!("{name} cell {a} holds {v}, not below 2^{}", 16 * N))
     })?;
     Ok(TableTrace { trace, accesses: accesses(&cells).collect() })

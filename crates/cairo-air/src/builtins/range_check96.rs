@@ -9,6 +9,7 @@
 
 use stark::Component;
 
+use crate::builtins::lookup::LookupTable;
 use crate::builtins::range_check::{RangeCheckN, build_table};
 use crate::builtins::{BuiltinTable, TableTrace, TraceInput};
 use crate::error::CairoError;
@@ -28,8 +29,8 @@ impl BuiltinTable for RangeCheck96Table {
     fn cells_per_instance(&self) -> usize {
         1
     }
-    fn lookups_16_bit(&self) -> bool {
-        true
+    fn lookups(&self) -> &'static [LookupTable] {
+        &[LookupTable::Range16]
     }
     fn component(&self, begin: u64, stop: u64) -> Option<Box<dyn Component>> {
         Some(Box::new(RangeCheck96::named(self.name(), begin, stop)))

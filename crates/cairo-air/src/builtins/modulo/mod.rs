@@ -62,6 +62,7 @@ use stark::{
     TraceTable,
 };
 
+use crate::builtins::lookup::LookupTable;
 use crate::builtins::{BuiltinTable, TableTrace, TraceInput, table_log_size};
 use crate::error::CairoError;
 use crate::layout::{CHALLENGE_LOOKUP_Z, CHALLENGE_MEM_ALPHA, CHALLENGE_MEM_Z, N_CHALLENGES};
@@ -280,8 +281,8 @@ macro_rules! mod_builtin_table {
             fn accesses_per_instance(&self) -> usize {
                 ACCESSES
             }
-            fn lookups_16_bit(&self) -> bool {
-                true
+            fn lookups(&self) -> &'static [LookupTable] {
+                &[LookupTable::Range16]
             }
             fn component(&self, begin: u64, stop: u64) -> Option<Box<dyn Component>> {
                 Some(Box::new(ModTable::new($op, begin, stop)))

@@ -287,7 +287,8 @@ pub fn build_table(
         .into_iter()
         .map(|(address, cells)| Instance::read(op, address, cells, run))
         .collect::<Result<Vec<_>, _>>()?;
-    let (trace, accesses) = build_trace(op, &instances, &mut run.range16)?;
+    let (trace, accesses) =
+        build_trace(op, &instances, run.lookups(crate::builtins::lookup::LookupTable::Range16))?;
     Ok(TableTrace { trace, accesses })
 }
 

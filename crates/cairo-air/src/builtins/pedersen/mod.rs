@@ -45,7 +45,7 @@
 //! below `p` is provable and no other.
 //!
 //! Lookup: every row looks up `(r, value, px, py, lt, eq)` in the points table, compressed as
-//! the table does ([`points_table::compress`]): auxiliary `ls` (the running sum before the row)
+//! the table does ([`lookup::compress`]): auxiliary `ls` (the running sum before the row)
 //! and `lt_sum = ls + 1 / (z - c)`: `(lt_sum - ls)(z - c) = 1` on every row, `ls` starts at 0,
 //! `ls' = lt_sum`. The last `lt_sum` is the table's second claim; the statement equates it
 //! with the points table's sum of `multiplicity / (z - c)`. So each row's tuple is an entry:
@@ -84,9 +84,10 @@ pub mod trace;
 
 use stark::{
     Component, ConstraintBuilder, ConstraintKind, ConstraintList, Constraints, Felt, Frame,
-    TraceTable, batch_inverse,
+    TraceTable,
 };
 
+use crate::builtins::lookup::{self, LookupTable};
 use crate::builtins::narrow::{self, CellRow, memory_columns};
 use crate::builtins::{BuiltinTable, TableTrace, TraceInput};
 use crate::error::CairoError;
@@ -187,11 +188,10 @@ impl Constraints for Pedersen {
         b.every_row("pedersen: input decomposition is canonical", last_in * (c[BELOW_OUT] - one));
         // Window lookup.
         let (a, an) = (f.aux_current, f.aux_next);
-        let tuple = points_table::compress(challenges, row_tuple(&p[WINDOW], c));
+        let tuple = lookup::compress(challenges, &row_tuple(&p[WINDOW], c));
         b.every_row(
             "pedersen: window lookup term",
-            (a[AUX_LOOKUP_AFTER] - a[AUX_LOOKUP_BEFORE])
-                * (points_table::lookup_z(challenges) - tuple)
+            (a[AUX_LOOKUP_AFTER] - a[AUX_LOOKUP_BEFORE]) * (lookup::lookup_z(challenges) - tuple)
                 - one,
         );
         b.first_row("pedersen: window lookup sum starts at 0", a[AUX_LOOKUP_BEFORE]);
@@ -271,10 +271,8 @@ impl Component for Pedersen {
             CellRow { row: ROWS_PER_HASH - 1, offset: 2, column: X_NEW },
         ];
         let memory = memory_columns(main, challenges, ROWS_PER_HASH, ADDRESS, &cells);
-        let n = main.length();
         let windows = &periodic_columns()[WINDOW];
-        let z = points_table::lookup_z(challenges);
-        let mut terms: Vec<Felt> = (0..n)
+        let compressed = (0..main.length())
             .map(|row| {
                 let column = |k: usize| &main.column(k)[row];
                 let tuple = [
@@ -285,20 +283,13 @@ impl Component for Pedersen {
                     column(LT),
                     column(EQ),
                 ];
-                z - points_table::compress(challenges, tuple)
+                lookup::compress(challenges, &tuple)
             })
             .collect();
-        batch_inverse(&mut terms);
-        let (mut before, mut after) = (Vec::with_capacity(n), Vec::with_capacity(n));
-        let mut acc = Felt::zero();
-        for term in &terms {
-            before.push(acc);
-            acc += *term;
-            after.push(acc);
-        }
+        let [before, after] = lookup::user_sum_columns(compressed, challenges);
         let mut columns = memory.into_columns();
         columns.extend([before, after]);
-        TraceTable::new(columns, n)
+        TraceTable::new(columns, main.length())
     }
 }
 
@@ -312,8 +303,8 @@ impl BuiltinTable for PedersenTable {
     fn cells_per_instance(&self) -> usize {
         CELLS
     }
-    fn lookups_pedersen_points(&self) -> bool {
-        true
+    fn lookups(&self) -> &'static [LookupTable] {
+        &[LookupTable::PedersenPoints]
     }
     fn rows_per_instance(&self) -> usize {
         ROWS_PER_HASH
@@ -338,7 +329,7 @@ impl BuiltinTable for PedersenTable {
                 e.address
             ))
         })?;
-        count_lookups(&trace, run.pedersen_points());
+        count_lookups(&trace, run.lookups(LookupTable::PedersenPoints));
         Ok(Some(TableTrace { trace, accesses }))
     }
 }

@@ -1,0 +1,205 @@
+//! The lookup tables: fixed tables of entries with a multiplicity column, the table side of the
+//! LogUp arguments that builtin tables make (16-bit limbs, Pedersen window points, byte pairs).
+//! A builtin table names the lookup tables it uses ([`super::BuiltinTable::lookups`]); a
+//! lookup table is in a proof when a present builtin table uses it, after the builtin tables,
+//! in the order of [`LookupTable::ALL`].
+//!
+//! Each one's claim is its sum `sum_entries m / (z - c)`; each user's claims after its memory
+//! product are its sums `sum_rows 1 / (z - c)`, one per lookup table it names, in that order.
+//! The statement equates each lookup table's sum with the sum of its users' sums.
+
+use stark::{
+    Component, ConstraintBuilder, ConstraintKind, ConstraintList, Constraints, Felt, Frame,
+    TraceTable, batch_inverse,
+};
+
+use crate::layout::{CHALLENGE_LOOKUP_Z, CHALLENGE_MEM_ALPHA, N_CHALLENGES};
+
+use super::bitwise::byte_pairs;
+use super::pedersen::points_table;
+use super::range16;
+
+/// A lookup table. Its position in [`LookupTable::ALL`] is part of the proof format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LookupTable {
+    /// Every 16-bit value ([`range16`]).
+    Range16,
+    /// Every point a Pedersen window may add ([`points_table`]).
+    PedersenPoints,
+    /// Every pair of bytes with their `and` ([`byte_pairs`]).
+    BytePairs,
+}
+
+impl LookupTable {
+    /// Every lookup table, in the order of their components in a proof.
+    pub const ALL: [LookupTable; 3] =
+        [LookupTable::Range16, LookupTable::PedersenPoints, LookupTable::BytePairs];
+
+    /// Position in [`Self::ALL`].
+    pub fn index(self) -> usize {
+        Self::ALL.iter().position(|t| *t == self).expect("listed")
+    }
+
+    /// Entries whose multiplicities a trace builder counts.
+    pub fn entries(self) -> usize {
+        match self {
+            LookupTable::Range16 => 1 << range16::LOG_ROWS,
+            LookupTable::PedersenPoints => super::pedersen::points::entries().len(),
+            LookupTable::BytePairs => byte_pairs::ENTRIES,
+        }
+    }
+
+    /// The table's component.
+    pub fn component(self) -> Box<dyn Component> {
+        match self {
+            LookupTable::Range16 => Box::new(range16::Range16::new()),
+            LookupTable::PedersenPoints => {
+                Box::new(FixedTable::new("pedersen_points", points_table::entry_columns()))
+            }
+            LookupTable::BytePairs => {
+                Box::new(FixedTable::new("byte_pairs", byte_pairs::entry_columns()))
+            }
+        }
+    }
+
+    /// The table's main trace from the multiplicity of every entry.
+    pub fn build_trace(self, multiplicities: &[u64]) -> TraceTable {
+        match self {
+            LookupTable::Range16 => range16::build_trace(multiplicities),
+            LookupTable::PedersenPoints => {
+                FixedTable::build_trace(points_table::LOG_ROWS, multiplicities)
+            }
+            LookupTable::BytePairs => FixedTable::build_trace(byte_pairs::LOG_ROWS, multiplicities),
+        }
+    }
+}
+
+/// A looked-up tuple compressed with `beta` (the memory argument's `alpha`), Horner's way:
+/// `t_0 + beta t_1 + beta^2 t_2 + ...`. Both sides of an argument compress alike.
+pub fn compress(challenges: &[Felt], tuple: &[&Felt]) -> Felt {
+    let beta = &challenges[CHALLENGE_MEM_ALPHA];
+    tuple.iter().rev().fold(Felt::zero(), |acc, value| acc * beta + *value)
+}
+
+/// The lookup challenge `z`.
+pub fn lookup_z(challenges: &[Felt]) -> &Felt {
+    &challenges[CHALLENGE_LOOKUP_Z]
+}
+
+/// A lookup table whose entries are constants: each tuple coordinate is a periodic column
+/// whose period is the whole table, so the verifier computes the entries itself and nothing of
+/// them is committed. Main column: `multiplicity`. Auxiliary: `s` (running sum before the row)
+/// and `t = s + multiplicity / (z - c)`, `c` the row's compressed tuple. Constraints:
+/// `(t - s)(z - c) = multiplicity` (every row), `s` starts at 0 (first row), `s' = t`
+/// (transition); the claim is the last `t`.
+pub struct FixedTable {
+    name: &'static str,
+    log_rows: u32,
+    /// The tuple coordinates, `2^log_rows` values each.
+    entries: &'static [Vec<Felt>],
+    constraints: ConstraintList,
+}
+
+pub const FIXED_MULTIPLICITY: usize = 0;
+pub const FIXED_AUX_S: usize = 0;
+pub const FIXED_AUX_T: usize = 1;
+
+impl FixedTable {
+    pub fn new(name: &'static str, entries: &'static [Vec<Felt>]) -> Self {
+        let log_rows = entries[0].len().trailing_zeros();
+        let mut table = Self { name, log_rows, entries, constraints: ConstraintList::empty() };
+        table.constraints = ConstraintList::new(&table, 1, 2, entries.len(), N_CHALLENGES);
+        table
+    }
+
+    /// The main trace from the multiplicities of the first entries (the rest get 0).
+    pub fn build_trace(log_rows: u32, multiplicities: &[u64]) -> TraceTable {
+        let n = 1usize << log_rows;
+        let mut counts: Vec<Felt> = multiplicities.iter().map(|m| Felt::from(*m)).collect();
+        counts.resize(n, Felt::zero());
+        TraceTable::new(vec![counts], n)
+    }
+}
+
+impl Constraints for FixedTable {
+    fn eval<B: ConstraintBuilder>(&self, f: &Frame<'_>, challenges: &[Felt], b: &mut B) {
+        let (a, an, name) = (f.aux_current, f.aux_next, self.name);
+        let tuple: Vec<&Felt> = f.periodic.iter().collect();
+        let denominator = lookup_z(challenges) - compress(challenges, &tuple);
+        b.every_row(
+            format_args!("{name}: sum term"),
+            (a[FIXED_AUX_T] - a[FIXED_AUX_S]) * denominator - f.main_current[FIXED_MULTIPLICITY],
+        );
+        b.first_row(format_args!("{name}: sum starts at 0"), a[FIXED_AUX_S]);
+        b.transition(
+            format_args!("{name}: sum carries to the next row"),
+            an[FIXED_AUX_S] - a[FIXED_AUX_T],
+        );
+    }
+}
+
+impl Component for FixedTable {
+    fn component_name(&self) -> &str {
+        self.name
+    }
+    fn log_size(&self) -> u32 {
+        self.log_rows
+    }
+    fn main_width(&self) -> usize {
+        1
+    }
+    fn aux_width(&self) -> usize {
+        2
+    }
+    fn periodic_columns(&self) -> &[Vec<Felt>] {
+        self.entries
+    }
+    fn constraint_kinds(&self) -> &[ConstraintKind] {
+        self.constraints.kinds()
+    }
+    fn constraint_name(&self, index: usize) -> String {
+        self.constraints.name(self, index)
+    }
+    fn claim_columns(&self) -> &[usize] {
+        &[FIXED_AUX_T]
+    }
+    fn evaluate(&self, f: &Frame<'_>, challenges: &[Felt], out: &mut [Felt]) {
+        stark::write_constraints(self, f, challenges, out);
+    }
+    fn build_aux_trace(&self, main: &TraceTable, challenges: &[Felt]) -> TraceTable {
+        let n = main.length();
+        let z = lookup_z(challenges);
+        let mut inverses: Vec<Felt> = (0..n)
+            .map(|row| {
+                let tuple: Vec<&Felt> = self.entries.iter().map(|c| &c[row]).collect();
+                z - compress(challenges, &tuple)
+            })
+            .collect();
+        batch_inverse(&mut inverses);
+        let (mut s, mut t) = (Vec::with_capacity(n), Vec::with_capacity(n));
+        let mut acc = Felt::zero();
+        for (inverse, m) in inverses.iter().zip(main.column(FIXED_MULTIPLICITY)) {
+            s.push(acc);
+            acc += m * inverse;
+            t.push(acc);
+        }
+        TraceTable::new(vec![s, t], n)
+    }
+}
+
+/// The running lookup sums of a table's rows, `1 / (z - c_row)` each: the columns "before the
+/// row" and "after the row" of a user of a lookup table.
+pub fn user_sum_columns(compressed: Vec<Felt>, challenges: &[Felt]) -> [Vec<Felt>; 2] {
+    let z = lookup_z(challenges);
+    let mut terms: Vec<Felt> = compressed.iter().map(|c| z - c).collect();
+    batch_inverse(&mut terms);
+    let (mut before, mut after) =
+        (Vec::with_capacity(terms.len()), Vec::with_capacity(terms.len()));
+    let mut acc = Felt::zero();
+    for term in &terms {
+        before.push(acc);
+        acc += *term;
+        after.push(acc);
+    }
+    [before, after]
+}

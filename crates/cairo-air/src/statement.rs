@@ -5,7 +5,7 @@
 //! Components, in order: `cpu`; the builtin tables in registry order ([`Builtin::ALL`]: today
 //! `range_check`, `bitwise`, `poseidon`, `pedersen`, `ecdsa`, `range_check96`, `ec_op`,
 //! `add_mod`, `mul_mod`, `keccak`), each if its segment is not empty; then the lookup tables
-//! in [`LookupTable::ALL`] order (`range16`, `pedersen_points`, `byte_pairs`), each if a present
+//! in [`LookupTable::ALL`] order (`range16`, `pedersen_points`), each if a present
 //! table looks values up in it. Claims:
 //! * memory: `P_cpu * prod_b P_b = z^D / prod_public (z - (a + alpha v))`, where `D` is the
 //!   number of public cells plus the number of builtin-table accesses (padding included),
@@ -206,16 +206,14 @@ mod tests {
                 "mul_mod",
                 "keccak",
                 "range16",
-                "pedersen_points",
-                "byte_pairs"
+                "pedersen_points"
             ]
         );
-        // Two instances each: the one-row tables pad to 8 rows, bitwise, pedersen, ecdsa and
-        // ec_op hold two; an add_mod or mul_mod row makes 22 accesses; keccak holds two of 16
-        // cells.
+        // Two instances each: the one-row tables pad to 8 rows, pedersen, ecdsa and ec_op hold
+        // two; an add_mod or mul_mod row makes 22 accesses; keccak holds two of 16 cells.
         assert_eq!(
             air.builtin_accesses(),
-            8 + 2 * 5 + 8 * 6 + 2 * 3 + 2 * 2 + 8 + 2 * 7 + 2 * 8 * 22 + 2 * 16
+            8 + 8 * 5 + 8 * 6 + 2 * 3 + 2 * 2 + 8 + 2 * 7 + 2 * 8 * 22 + 2 * 16
         );
     }
 

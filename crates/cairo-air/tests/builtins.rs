@@ -244,10 +244,7 @@ mod poseidon {
 
 mod bitwise {
     use super::*;
-    use cairo_air::builtins::bitwise::trace::bytes;
-    use cairo_air::builtins::bitwise::{
-        self as table, AB, AND, AS, Instance, MAIN_WIDTH, ROWS_PER_INSTANCE, SMALL, X, XB, XS, YB,
-    };
+    use cairo_air::builtins::bitwise::{AND, X_BITS};
 
     fn bitwise_ops(n: u64) -> CairoExecution {
         run_program(&program("bitwise_ops"), Some(&json!({ "n": n }))).expect("bitwise_ops runs")
@@ -269,137 +266,24 @@ mod bitwise {
         assert_eq!(proven_output(&bitwise_ops(12)), expected(12));
     }
 
-    /// CPU, bitwise and byte-pairs tables.
+    /// CPU and bitwise tables.
     fn honest() -> (Vec<TraceTable>, cairo_air::CairoPublicInput) {
-        let (traces, public) = honest_traces(bitwise_ops(3), 3);
-        assert!(traces[1].length() >= 4 * ROWS_PER_INSTANCE);
-        (traces, public)
-    }
-
-    /// Overwrites instance `k`'s rows with those of `instance`, laid out honestly.
-    fn replace_instance(t: &mut TraceTable, k: usize, instance: Instance) {
-        let (block, _) = table::build_trace(&[instance]);
-        for r in 0..ROWS_PER_INSTANCE {
-            for c in 0..MAIN_WIDTH {
-                t.set(k * ROWS_PER_INSTANCE + r, c, *block.get(r, c));
-            }
-        }
-    }
-
-    fn address_of(t: &TraceTable, k: usize) -> u64 {
-        cairo_air::trace::felt_to_u64(t.get(k * ROWS_PER_INSTANCE, 0)).unwrap()
+        honest_traces(bitwise_ops(3), 2)
     }
 
     #[test]
-    fn value_that_changes_within_an_instance() {
+    fn bit_that_is_not_a_bit() {
         let (mut t, p) = honest();
-        let v = *t[1].get(3, X);
-        t[1].set(3, X, v + Felt::one());
-        assert_rejected(t, p, "bitwise: x is constant in an instance");
+        t[1].set(1, X_BITS + 3, Felt::from(2u64));
+        assert_rejected(t, p, "bitwise: bit 3 of x is a bit");
     }
 
     #[test]
-    fn suffix_that_is_not_the_value() {
+    fn wrong_and() {
         let (mut t, p) = honest();
-        let row = ROWS_PER_INSTANCE;
-        let v = *t[1].get(row, XS);
-        t[1].set(row, XS, v + Felt::one());
-        assert_rejected(t, p, "bitwise: x suffix starts at x");
-    }
-
-    #[test]
-    fn byte_that_is_not_the_suffixs_low_byte() {
-        let (mut t, p) = honest();
-        let row = ROWS_PER_INSTANCE + 5;
-        let v = *t[1].get(row, XB);
-        t[1].set(row, XB, v + Felt::one());
-        assert_rejected(t, p, "bitwise: x byte is the suffix's low byte");
-    }
-
-    #[test]
-    fn top_bits_that_are_not_the_rest() {
-        let (mut t, p) = honest();
-        let row = 2 * ROWS_PER_INSTANCE - 1;
-        let v = *t[1].get(row, YB);
-        t[1].set(row, YB, v + Felt::one());
-        assert_rejected(t, p, "bitwise: y top bits are the rest of the suffix");
-    }
-
-    #[test]
-    fn input_of_2_to_251_has_a_top_byte_that_is_not_small() {
-        // x = 2^251 laid out honestly (top bits 8): its pair is an entry, but not a small one.
-        let (mut t, p) = honest();
-        let address = address_of(&t[1], 1);
-        let mut x = bytes(&Felt::zero()).unwrap();
-        x[ROWS_PER_INSTANCE - 1] = 8;
-        let y = bytes(&Felt::from(3u64)).unwrap();
-        replace_instance(&mut t[1], 1, Instance { address, x, y });
-        assert_eq!(*t[1].get(ROWS_PER_INSTANCE, X), Felt::from(2u64).pow(251u64));
-        assert_rejected(t, p, "bitwise: top bytes are small");
-    }
-
-    #[test]
-    fn top_byte_claimed_small_is_caught_by_the_lookup() {
-        // The same, with the flag set: (8, 0, 0, 1) is no entry.
-        let (mut t, p) = honest();
-        let address = address_of(&t[1], 1);
-        let mut x = bytes(&Felt::zero()).unwrap();
-        x[ROWS_PER_INSTANCE - 1] = 8;
-        replace_instance(&mut t[1], 1, Instance { address, x, y: x });
-        t[1].set(2 * ROWS_PER_INSTANCE - 1, SMALL, Felt::one());
-        assert_rejected(t, p, "claims");
-    }
-
-    #[test]
-    fn byte_of_nine_bits_is_caught_by_the_lookup() {
-        // x's byte 0 as 256 + b0 and byte 1 one less (x's byte 1 is not 0 here): the suffixes
-        // still decompose; only the lookup catches it.
-        let (mut t, p) = honest();
-        let row = 0;
-        let (b0, b1) = (*t[1].get(row, XB), *t[1].get(row + 1, XB));
-        assert_ne!(b1, Felt::zero(), "instance 0's x has a byte 1");
-        t[1].set(row, XB, b0 + Felt::from(256u64));
-        t[1].set(row + 1, XB, b1 - Felt::one());
-        let s1 = *t[1].get(row + 1, XS);
-        t[1].set(row + 1, XS, s1 - Felt::one());
-        assert_rejected(t, p, "claims");
-    }
-
-    #[test]
-    fn and_byte_that_is_not_the_bytes_and() {
-        // Byte 0 of `and` one more, its suffixes and the instance's `and` with it: consistent
-        // but for the lookup (and the memory: the cells x & y, x ^ y, x | y change).
-        let (mut t, p) = honest();
-        let k = 2;
-        let first = k * ROWS_PER_INSTANCE;
-        let v = *t[1].get(first, AB);
-        t[1].set(first, AB, v + Felt::one());
-        let s = *t[1].get(first, AS);
-        t[1].set(first, AS, s + Felt::one());
-        for row in first..first + ROWS_PER_INSTANCE {
-            t[1].set(row, AND, s + Felt::one());
-        }
-        assert_rejected(t, p, "claims");
-    }
-
-    #[test]
-    fn memory_cell_mismatch() {
-        let (mut t, p) = honest();
-        let address = address_of(&t[1], 1);
-        let other = Instance::new(address, &Felt::from(7u64), &Felt::from(12u64)).unwrap();
-        replace_instance(&mut t[1], 1, other);
-        assert_rejected(t, p, "claims");
-    }
-
-    #[test]
-    fn skipped_instance() {
-        let (mut t, p) = honest();
-        let n = t[1].length();
-        for row in 2 * ROWS_PER_INSTANCE..n {
-            let a = *t[1].get(row, 0);
-            t[1].set(row, 0, a + Felt::from(5u64));
-        }
-        assert_rejected(t, p, "bitwise: addresses step by 0 or 5");
+        let v = *t[1].get(0, AND);
+        t[1].set(0, AND, v + Felt::one());
+        assert_rejected(t, p, "bitwise: and");
     }
 }
 
@@ -1959,7 +1843,7 @@ mod keccak {
         // The keccak_ops run's tables with one instance replaced by a valid instance of another
         // input at the same address: the table's constraints hold, the memory claims do not.
         let (execution, _) = common::keccak_ops(1);
-        let (mut traces, public) = honest_traces(execution, 6);
+        let (mut traces, public) = honest_traces(execution, 5);
         let k = 3;
         let (t, _) = build_trace(&[(0, [k as u64; LANES])]);
         let table = &mut traces[3];

@@ -1,5 +1,5 @@
 //! The lookup tables: fixed tables of entries with a multiplicity column, the table side of the
-//! LogUp arguments that builtin tables make (16-bit limbs, Pedersen window points, byte pairs).
+//! LogUp arguments that builtin tables make (16-bit limbs, Pedersen window points).
 //! A builtin table names the lookup tables it uses ([`super::BuiltinTable::lookups`]); a
 //! lookup table is in a proof when a present builtin table uses it, after the builtin tables,
 //! in the order of [`LookupTable::ALL`].
@@ -15,7 +15,6 @@ use stark::{
 
 use crate::layout::{CHALLENGE_LOOKUP_Z, CHALLENGE_MEM_ALPHA, N_CHALLENGES};
 
-use super::bitwise::byte_pairs;
 use super::pedersen::points_table;
 use super::range16;
 
@@ -26,14 +25,11 @@ pub enum LookupTable {
     Range16,
     /// Every point a Pedersen window may add ([`points_table`]).
     PedersenPoints,
-    /// Every pair of bytes with their `and` ([`byte_pairs`]).
-    BytePairs,
 }
 
 impl LookupTable {
     /// Every lookup table, in the order of their components in a proof.
-    pub const ALL: [LookupTable; 3] =
-        [LookupTable::Range16, LookupTable::PedersenPoints, LookupTable::BytePairs];
+    pub const ALL: [LookupTable; 2] = [LookupTable::Range16, LookupTable::PedersenPoints];
 
     /// Position in [`Self::ALL`].
     pub fn index(self) -> usize {
@@ -45,7 +41,6 @@ impl LookupTable {
         match self {
             LookupTable::Range16 => 1 << range16::LOG_ROWS,
             LookupTable::PedersenPoints => super::pedersen::points::entries().len(),
-            LookupTable::BytePairs => byte_pairs::ENTRIES,
         }
     }
 
@@ -55,9 +50,6 @@ impl LookupTable {
             LookupTable::Range16 => Box::new(range16::Range16::new()),
             LookupTable::PedersenPoints => {
                 Box::new(FixedTable::new("pedersen_points", points_table::entry_columns()))
-            }
-            LookupTable::BytePairs => {
-                Box::new(FixedTable::new("byte_pairs", byte_pairs::entry_columns()))
             }
         }
     }
@@ -69,7 +61,6 @@ impl LookupTable {
             LookupTable::PedersenPoints => {
                 FixedTable::build_trace(points_table::LOG_ROWS, multiplicities)
             }
-            LookupTable::BytePairs => FixedTable::build_trace(byte_pairs::LOG_ROWS, multiplicities),
         }
     }
 }

@@ -23,7 +23,8 @@ pub fn entry_columns() -> &'static [Vec<Felt>] {
     COLUMNS.get_or_init(|| {
         let flag = |b: bool| if b { Felt::one() } else { Felt::zero() };
         let all = entries();
-        let mut columns = vec![Vec::with_capacity(1 << LOG_ROWS); 6];
+        let mut columns: Vec<Vec<Felt>> =
+            (0..6).map(|_| Vec::with_capacity(1 << LOG_ROWS)).collect();
         for row in 0..1usize << LOG_ROWS {
             let e = all.get(row).unwrap_or(&all[0]);
             let tuple = [

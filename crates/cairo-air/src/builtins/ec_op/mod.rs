@@ -14,7 +14,7 @@
 //! |---|---|
 //! | `address` | the instance's base address (all rows) |
 //! | `suffix`, `bit` | `m >> i` on row `3 + i` (`m` on row 3, 0 on row 255), its bit |
-//! | `below`, `below_and_bit` | the comparison of `m`'s bits with `p - 1`'s (as in `pedersen`) |
+//! | `below`, `below_and_bit` | the comparison of `m`'s bits with `p - 1`'s, bit by bit |
 //! | `dx`, `dy` | the doubling point `D`: `P` on row 0, `Q` on rows 1 to 3, `2^i Q` on `3 + i` |
 //! | `dx_sq` | `dx^2` |
 //! | `dslope` | the tangent slope of `D` where `D` doubles (rows `3..=253`), else 0 |

@@ -45,12 +45,13 @@
 //! below `p` is provable and no other.
 //!
 //! Lookup: every row looks up `(r, value, px, py, lt, eq)` in the points table, compressed as
-//! the table does ([`lookup::compress`]): auxiliary `ls` (the running sum before the row)
-//! and `lt_sum = ls + 1 / (z - c)`: `(lt_sum - ls)(z - c) = 1` on every row, `ls` starts at 0,
-//! `ls' = lt_sum`. The last `lt_sum` is the table's second claim; the statement equates it
-//! with the points table's sum of `multiplicity / (z - c)`. So each row's tuple is an entry:
-//! its point is the right multiple for its window, and its comparison flags are right. The
-//! window index `r` is a periodic column here, so a row cannot borrow another window's entry.
+//! the table does ([`lookup::compress`]): auxiliary `before` (the running sum before the row)
+//! and `after = before + 1 / (z - c)`: `(after - before)(z - c) = 1` on every row, `before`
+//! starts at 0, `before' = after`. The last `after` is the table's second claim; the
+//! statement equates it with the points table's sum of `multiplicity / (z - c)`. So each row's
+//! tuple is an entry: its point is the right multiple for its window, and its comparison flags
+//! are right. The window index `r` is a periodic column here, so a row cannot borrow another
+//! window's entry.
 //!
 //! Elliptic-curve accumulation, every row adding `(px, py)` to `(x, y)`:
 //! 3. `(x - px) x_diff_inv = 1`: `x != px`;

@@ -160,22 +160,29 @@ impl Component for FixedTable {
     fn build_aux_trace(&self, main: &TraceTable, challenges: &[Felt]) -> TraceTable {
         let n = main.length();
         let z = lookup_z(challenges);
-        let mut inverses: Vec<Felt> = (0..n)
+        let denominators: Vec<Felt> = (0..n)
             .map(|row| {
                 let tuple: Vec<&Felt> = self.entries.iter().map(|c| &c[row]).collect();
                 z - compress(challenges, &tuple)
             })
             .collect();
-        batch_inverse(&mut inverses);
-        let (mut s, mut t) = (Vec::with_capacity(n), Vec::with_capacity(n));
-        let mut acc = Felt::zero();
-        for (inverse, m) in inverses.iter().zip(main.column(FIXED_MULTIPLICITY)) {
-            s.push(acc);
-            acc += m * inverse;
-            t.push(acc);
-        }
-        TraceTable::new(vec![s, t], n)
+        TraceTable::new(table_sum_columns(denominators, main.column(FIXED_MULTIPLICITY)).into(), n)
     }
+}
+
+/// The running sums of a lookup table's rows, `m / (z - c)` each, from the rows' `z - c` and
+/// multiplicities `m`: the columns "before the row" (`s`) and "after the row" (`t`).
+pub fn table_sum_columns(mut denominators: Vec<Felt>, multiplicities: &[Felt]) -> [Vec<Felt>; 2] {
+    batch_inverse(&mut denominators);
+    let n = denominators.len();
+    let (mut s, mut t) = (Vec::with_capacity(n), Vec::with_capacity(n));
+    let mut acc = Felt::zero();
+    for (inverse, m) in denominators.iter().zip(multiplicities) {
+        s.push(acc);
+        acc += m * inverse;
+        t.push(acc);
+    }
+    [s, t]
 }
 
 /// The running lookup sums of a table's rows, `1 / (z - c_row)` each: the columns "before the

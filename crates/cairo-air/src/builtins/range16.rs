@@ -11,9 +11,10 @@
 
 use stark::{
     Component, ConstraintBuilder, ConstraintKind, ConstraintList, Constraints, Felt, Frame,
-    TraceTable, batch_inverse,
+    TraceTable,
 };
 
+use crate::builtins::lookup::table_sum_columns;
 use crate::layout::{CHALLENGE_LOOKUP_Z, N_CHALLENGES};
 
 pub const LOG_ROWS: u32 = 16;
@@ -92,15 +93,7 @@ impl Component for Range16 {
     fn build_aux_trace(&self, main: &TraceTable, challenges: &[Felt]) -> TraceTable {
         let z = &challenges[CHALLENGE_LOOKUP_Z];
         let n = main.length();
-        let mut inverses: Vec<Felt> = main.column(VALUE).iter().map(|v| z - v).collect();
-        batch_inverse(&mut inverses);
-        let (mut s, mut t) = (Vec::with_capacity(n), Vec::with_capacity(n));
-        let mut acc = Felt::zero();
-        for (inverse, m) in inverses.iter().zip(main.column(MULTIPLICITY)) {
-            s.push(acc);
-            acc += m * inverse;
-            t.push(acc);
-        }
-        TraceTable::new(vec![s, t], n)
+        let denominators: Vec<Felt> = main.column(VALUE).iter().map(|v| z - v).collect();
+        TraceTable::new(table_sum_columns(denominators, main.column(MULTIPLICITY)).into(), n)
     }
 }

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeSet;
 
-use stark::{Felt, TraceTable, batch_inverse};
+use stark::{Felt, TraceTable, batch_inverse, parallel, running_products};
 
 use crate::builtins::TraceInput;
 use crate::error::CairoError;
@@ -302,45 +302,55 @@ pub fn build_aux_trace(main: &TraceTable, challenges: &[Felt]) -> TraceTable {
     let n = main.length();
     let (z, alpha) = (&challenges[CHALLENGE_MEM_Z], &challenges[CHALLENGE_MEM_ALPHA]);
     let z_rc = &challenges[CHALLENGE_RC_Z];
-    let mut columns = vec![vec![Felt::zero(); n]; AUX_WIDTH];
-
-    let mut denominators = Vec::with_capacity(MEM_SLOTS * n);
-    for r in 0..n {
-        for k in 0..MEM_SLOTS {
-            denominators
-                .push(z - (main.get(r, sorted_addr(k)) + alpha * main.get(r, sorted_value(k))));
-        }
+    let cell = |address: usize, value: usize, r: usize| {
+        z - (main.get(r, address) + alpha * main.get(r, value))
+    };
+    let memory = permutation_products(
+        n,
+        MEM_SLOTS,
+        |r, k| cell(MEM_ACCESS[k].0, MEM_ACCESS[k].1, r),
+        |r, k| cell(sorted_addr(k), sorted_value(k), r),
+    );
+    let range_checks = permutation_products(
+        n,
+        RC_SLOTS,
+        |r, k| z_rc - main.get(r, RC_ACCESS[k]),
+        |r, k| z_rc - main.get(r, SORTED_RC + k),
+    );
+    let mut columns = vec![Vec::new(); AUX_WIDTH];
+    for (k, column) in memory.into_iter().enumerate() {
+        columns[AUX_MEM_PRODUCT + k] = column;
     }
-    batch_inverse(&mut denominators);
-    let mut acc = Felt::one();
-    for r in 0..n {
-        for (k, (a, v)) in MEM_ACCESS.iter().enumerate() {
-            if r > 0 || k > 0 {
-                acc = acc
-                    * (z - (main.get(r, *a) + alpha * main.get(r, *v)))
-                    * denominators[MEM_SLOTS * r + k];
-            }
-            columns[AUX_MEM_PRODUCT + k][r] = acc;
-        }
-    }
-
-    let mut denominators = Vec::with_capacity(RC_SLOTS * n);
-    for r in 0..n {
-        for k in 0..RC_SLOTS {
-            denominators.push(z_rc - main.get(r, SORTED_RC + k));
-        }
-    }
-    batch_inverse(&mut denominators);
-    let mut acc = Felt::one();
-    for r in 0..n {
-        for (k, c) in RC_ACCESS.iter().enumerate() {
-            if r > 0 || k > 0 {
-                acc = acc * (z_rc - main.get(r, *c)) * denominators[RC_SLOTS * r + k];
-            }
-            columns[AUX_RC_PRODUCT + k][r] = acc;
-        }
+    for (k, column) in range_checks.into_iter().enumerate() {
+        columns[AUX_RC_PRODUCT + k] = column;
     }
     TraceTable::new(columns, n)
+}
+
+/// The running product of `numerator(r, k) / denominator(r, k)` over the `slots` of each row
+/// `r` in row-major order, as one column per slot, with the first slot's factor replaced by 1.
+/// Every step but the final scan runs in parallel.
+fn permutation_products<N, D>(
+    n: usize,
+    slots: usize,
+    numerator: N,
+    denominator: D,
+) -> Vec<Vec<Felt>>
+where
+    N: Fn(usize, usize) -> Felt + Sync + Send,
+    D: Fn(usize, usize) -> Felt + Sync + Send,
+{
+    let mut factors = parallel::map_range(n * slots, |i| denominator(i / slots, i % slots));
+    batch_inverse(&mut factors);
+    let chunk = parallel::chunk_size(factors.len(), 1 << 12);
+    parallel::for_each_chunk_mut(&mut factors, chunk, |c, out| {
+        for (j, f) in out.iter_mut().enumerate() {
+            let i = c * chunk + j;
+            *f = if i == 0 { Felt::one() } else { numerator(i / slots, i % slots) * *f };
+        }
+    });
+    running_products(&mut factors);
+    parallel::map_range(slots, |k| (0..n).map(|r| factors[slots * r + k]).collect())
 }
 
 #[cfg(test)]

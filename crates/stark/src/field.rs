@@ -1,5 +1,6 @@
 //! The Stark252 field and its canonical byte encoding.
 
+use crate::parallel;
 use lambdaworks_math::field::element::FieldElement;
 use lambdaworks_math::field::fields::fft_friendly::stark_252_prime_field::Stark252PrimeField;
 use lambdaworks_math::field::traits::{IsFFTField, IsField};
@@ -100,7 +101,13 @@ pub(crate) fn coset_offset() -> Felt {
 }
 
 /// Inverts every element in place; zeros stay zero (callers rule them out where it matters).
+/// Long slices are inverted chunk by chunk in parallel (one field inversion per chunk).
 pub fn batch_inverse(values: &mut [Felt]) {
+    let chunk = parallel::chunk_size(values.len(), 1 << 12);
+    parallel::for_each_chunk_mut(values, chunk, |_, c| batch_inverse_sequential(c));
+}
+
+fn batch_inverse_sequential(values: &mut [Felt]) {
     if values.is_empty() {
         return;
     }
@@ -121,6 +128,62 @@ pub fn batch_inverse(values: &mut [Felt]) {
         *v = inv * before;
         inv *= original;
     }
+}
+
+/// Replaces every element by the product of it and all before it (an inclusive running
+/// product), in place.
+pub fn running_products(values: &mut [Felt]) {
+    scan(values, |acc, x| *acc *= x);
+}
+
+/// Replaces every element by the sum of it and all before it (an inclusive running sum), in
+/// place.
+pub fn running_sums(values: &mut [Felt]) {
+    scan(values, |acc, x| *acc += *x);
+}
+
+/// An inclusive scan under `combine` (commutative and associative), in place. With more than
+/// two threads it runs by chunks: each chunk's own scan in parallel, then each chunk combined
+/// with the total of the chunks before it, in parallel. That does the work twice, so with two
+/// threads or fewer the plain sequential scan is as fast and is used instead. The result is
+/// the same either way.
+fn scan<F>(values: &mut [Felt], combine: F)
+where
+    F: Fn(&mut Felt, &Felt) + Sync + Send,
+{
+    let sequential = |c: &mut [Felt]| {
+        for i in 1..c.len() {
+            let (before, rest) = c.split_at_mut(i);
+            combine(&mut rest[0], &before[i - 1]);
+        }
+    };
+    let chunk = parallel::chunk_size(values.len(), 1 << 12);
+    if parallel::num_threads() <= 2 || values.len() <= chunk {
+        sequential(values);
+        return;
+    }
+    parallel::for_each_chunk_mut(values, chunk, |_, c| sequential(c));
+    // The total of the chunks before each chunk (none before the first).
+    let mut carries: Vec<Felt> = Vec::with_capacity(values.len().div_ceil(chunk));
+    let mut total: Option<Felt> = None;
+    for c in values.chunks(chunk) {
+        let last = c.last().expect("chunks are non-empty");
+        carries.push(total.unwrap_or_else(Felt::zero));
+        total = Some(match total {
+            Some(mut t) => {
+                combine(&mut t, last);
+                t
+            }
+            None => *last,
+        });
+    }
+    parallel::for_each_chunk_mut(values, chunk, |i, c| {
+        if i > 0 {
+            for v in c.iter_mut() {
+                combine(v, &carries[i]);
+            }
+        }
+    });
 }
 
 /// Powers `1, x, x^2, ..., x^(count-1)`.
@@ -148,6 +211,49 @@ mod tests {
         assert!(felt_from_bytes(&p).is_none());
         p[31] -= 1;
         assert_eq!(felt_from_bytes(&p).unwrap(), -Felt::one());
+    }
+
+    /// `values` and the expected scans, on `threads` worker threads.
+    fn check_scans(values: &[Felt], threads: usize) {
+        let run = || {
+            let mut products = values.to_vec();
+            running_products(&mut products);
+            let mut sums = values.to_vec();
+            running_sums(&mut sums);
+            let mut inverses = values.to_vec();
+            batch_inverse(&mut inverses);
+            (products, sums, inverses)
+        };
+        #[cfg(feature = "parallel")]
+        let (products, sums, inverses) =
+            rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap().install(run);
+        #[cfg(not(feature = "parallel"))]
+        let (products, sums, inverses) = {
+            let _ = threads;
+            run()
+        };
+        let (mut product, mut sum) = (Felt::one(), Felt::zero());
+        for (i, v) in values.iter().enumerate() {
+            product *= *v;
+            sum += *v;
+            assert_eq!(products[i], product, "product {i}, {threads} threads");
+            assert_eq!(sums[i], sum, "sum {i}, {threads} threads");
+            let inverse = v.inv().unwrap_or_else(|_| Felt::zero());
+            assert_eq!(inverses[i], inverse, "inverse {i}, {threads} threads");
+        }
+    }
+
+    #[test]
+    fn scans_and_inverses_agree_on_any_thread_count() {
+        // Several chunks and a ragged last one; a zero in the middle of a chunk.
+        let mut values: Vec<Felt> =
+            (0..50_001u64).map(|i| Felt::from(i * i + 3) * Felt::from(7u64).pow(i)).collect();
+        values[20_000] = Felt::zero();
+        for threads in [1, 2, 3, 8] {
+            check_scans(&values, threads);
+        }
+        check_scans(&[], 4);
+        check_scans(&[Felt::from(5u64)], 4);
     }
 
     #[test]

@@ -151,6 +151,7 @@ pub use envelope::{
 pub use error::{ProverError, VerifierError};
 pub use field::{
     FELT_BYTES, Felt, batch_inverse, felt_from_bytes, felt_to_bytes, powers, root_of_unity,
+    running_products, running_sums,
 };
 pub use options::{AcceptancePolicy, ProofOptions, SecurityPreset};
 pub use proof::{ComponentProof, Opening, StarkProof};

@@ -167,12 +167,18 @@ fn prove_inner<A: Air>(
         (0..air.num_aux_challenges()).map(|_| transcript.challenge_felt()).collect();
 
     phase("committing the auxiliary traces");
-    // 2. Auxiliary traces, built with the challenges; their claims.
-    for state in states.iter_mut() {
+    // 2. Auxiliary traces, built with the challenges; their claims. The tables are built in
+    // parallel (each builder may use the threads too), then checked and committed in order.
+    // Each main trace is coset 0 of its extension: lent out as a table while the builders run.
+    let mains: Vec<TraceTable> = states
+        .iter_mut()
+        .map(|s| TraceTable::new(s.main.columns.take_trace(), s.domain.trace_length()))
+        .collect();
+    let auxes = parallel::map_range(states.len(), |i| {
+        states[i].claimed.component.build_aux_trace(&mains[i], &challenges)
+    });
+    for ((state, main), aux) in states.iter_mut().zip(mains).zip(auxes) {
         let component = state.claimed.component;
-        // The main trace is coset 0 of its extension: lend it out as a table for a moment.
-        let main = TraceTable::new(state.main.columns.take_trace(), state.domain.trace_length());
-        let aux = component.build_aux_trace(&main, &challenges);
         if aux.width() != component.aux_width() || aux.length() != main.length() {
             return Err(ProverError::AuxWidth {
                 expected: component.aux_width(),

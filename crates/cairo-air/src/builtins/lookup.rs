@@ -10,7 +10,7 @@
 
 use stark::{
     Component, ConstraintBuilder, ConstraintKind, ConstraintList, Constraints, Felt, Frame,
-    TraceTable, batch_inverse,
+    TraceTable, batch_inverse, parallel, running_sums,
 };
 
 use crate::layout::{CHALLENGE_LOOKUP_Z, CHALLENGE_MEM_ALPHA, N_CHALLENGES};
@@ -160,12 +160,10 @@ impl Component for FixedTable {
     fn build_aux_trace(&self, main: &TraceTable, challenges: &[Felt]) -> TraceTable {
         let n = main.length();
         let z = lookup_z(challenges);
-        let denominators: Vec<Felt> = (0..n)
-            .map(|row| {
-                let tuple: Vec<&Felt> = self.entries.iter().map(|c| &c[row]).collect();
-                z - compress(challenges, &tuple)
-            })
-            .collect();
+        let denominators = parallel::map_range(n, |row| {
+            let tuple: Vec<&Felt> = self.entries.iter().map(|c| &c[row]).collect();
+            z - compress(challenges, &tuple)
+        });
         TraceTable::new(table_sum_columns(denominators, main.column(FIXED_MULTIPLICITY)).into(), n)
     }
 }
@@ -174,30 +172,35 @@ impl Component for FixedTable {
 /// multiplicities `m`: the columns "before the row" (`s`) and "after the row" (`t`).
 pub fn table_sum_columns(mut denominators: Vec<Felt>, multiplicities: &[Felt]) -> [Vec<Felt>; 2] {
     batch_inverse(&mut denominators);
-    let n = denominators.len();
-    let (mut s, mut t) = (Vec::with_capacity(n), Vec::with_capacity(n));
-    let mut acc = Felt::zero();
-    for (inverse, m) in denominators.iter().zip(multiplicities) {
-        s.push(acc);
-        acc += m * inverse;
-        t.push(acc);
-    }
-    [s, t]
+    let chunk = parallel::chunk_size(denominators.len(), 1 << 12);
+    parallel::for_each_chunk_mut(&mut denominators, chunk, |c, terms| {
+        for (term, m) in terms.iter_mut().zip(&multiplicities[c * chunk..]) {
+            *term *= m;
+        }
+    });
+    before_and_after(denominators)
 }
 
 /// The running lookup sums of a table's rows, `1 / (z - c_row)` each: the columns "before the
 /// row" and "after the row" of a user of a lookup table.
 pub fn user_sum_columns(compressed: Vec<Felt>, challenges: &[Felt]) -> [Vec<Felt>; 2] {
     let z = lookup_z(challenges);
-    let mut terms: Vec<Felt> = compressed.iter().map(|c| z - c).collect();
+    let mut terms = compressed;
+    let chunk = parallel::chunk_size(terms.len(), 1 << 12);
+    parallel::for_each_chunk_mut(&mut terms, chunk, |_, c| {
+        for term in c.iter_mut() {
+            *term = z - *term;
+        }
+    });
     batch_inverse(&mut terms);
-    let (mut before, mut after) =
-        (Vec::with_capacity(terms.len()), Vec::with_capacity(terms.len()));
-    let mut acc = Felt::zero();
-    for term in &terms {
-        before.push(acc);
-        acc += *term;
-        after.push(acc);
-    }
+    before_and_after(terms)
+}
+
+/// The running sums of `terms` before each term (from 0) and after it.
+fn before_and_after(terms: Vec<Felt>) -> [Vec<Felt>; 2] {
+    let mut after = terms;
+    running_sums(&mut after);
+    let before =
+        std::iter::once(Felt::zero()).chain(after.iter().copied()).take(after.len()).collect();
     [before, after]
 }

@@ -5,7 +5,7 @@
 //! those rows and 1 elsewhere, `product` its running product, whose last value is the table's
 //! memory claim.
 
-use stark::{Felt, TraceTable};
+use stark::{Felt, TraceTable, parallel, running_products};
 
 use crate::layout::{CHALLENGE_MEM_ALPHA, CHALLENGE_MEM_Z};
 
@@ -71,19 +71,17 @@ pub fn memory_columns(
 ) -> TraceTable {
     let n = main.length();
     let (z, alpha) = (&challenges[CHALLENGE_MEM_Z], &challenges[CHALLENGE_MEM_ALPHA]);
-    let mut factor = vec![Felt::one(); n];
-    for (row, f) in factor.iter_mut().enumerate() {
+    let factor = parallel::map_range(n, |row| {
         let within = row % rows_per_instance;
-        if let Some(cell) = cells.iter().find(|cell| cell.row == within) {
-            let at = *main.get(row, address) + Felt::from(cell.offset);
-            *f = z - (at + alpha * main.get(row, cell.column));
+        match cells.iter().find(|cell| cell.row == within) {
+            Some(cell) => {
+                let at = *main.get(row, address) + Felt::from(cell.offset);
+                z - (at + alpha * main.get(row, cell.column))
+            }
+            None => Felt::one(),
         }
-    }
-    let mut product = Vec::with_capacity(n);
-    let mut acc = Felt::one();
-    for f in &factor {
-        acc *= f;
-        product.push(acc);
-    }
+    });
+    let mut product = factor.clone();
+    running_products(&mut product);
     TraceTable::new(vec![factor, product], n)
 }

@@ -11,7 +11,7 @@
 //!   across rows: the previous row's last column times the next row's first factor). The last
 //!   column's final value is the claim.
 
-use stark::{ConstraintBuilder, Felt, Frame, TraceTable};
+use stark::{ConstraintBuilder, Felt, Frame, TraceTable, parallel, running_products};
 
 use crate::layout::{CHALLENGE_MEM_ALPHA, CHALLENGE_MEM_Z};
 
@@ -91,18 +91,17 @@ impl SegmentRule {
 
     /// The auxiliary product columns (`cells` of them).
     pub fn build_aux(&self, main: &TraceTable, challenges: &[Felt]) -> Vec<Vec<Felt>> {
-        let n = main.length();
-        let mut columns: Vec<Vec<Felt>> = (0..self.cells).map(|_| Vec::with_capacity(n)).collect();
-        let mut product = Felt::one();
-        let mut row = Vec::with_capacity(main.width());
-        for r in 0..n {
-            main.read_row(r, &mut row);
-            for (k, column) in columns.iter_mut().enumerate() {
-                product *= self.factor(&row, k, challenges);
-                column.push(product);
-            }
-        }
-        columns
+        let (n, cells) = (main.length(), self.cells);
+        let (z, alpha) = (&challenges[CHALLENGE_MEM_Z], &challenges[CHALLENGE_MEM_ALPHA]);
+        // The factors in row-major order, then their running product.
+        let mut products = parallel::map_range(n * cells, |i| {
+            let (r, k) = (i / cells, i % cells);
+            z - (main.get(r, self.address)
+                + Felt::from(k as u64)
+                + alpha * main.get(r, self.values[k]))
+        });
+        running_products(&mut products);
+        parallel::map_range(cells, |k| (0..n).map(|r| products[cells * r + k]).collect())
     }
 
     /// The claim column (the last product column).

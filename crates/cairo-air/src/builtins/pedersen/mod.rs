@@ -273,20 +273,18 @@ impl Component for Pedersen {
         ];
         let memory = memory_columns(main, challenges, ROWS_PER_HASH, ADDRESS, &cells);
         let windows = &periodic_columns()[WINDOW];
-        let compressed = (0..main.length())
-            .map(|row| {
-                let column = |k: usize| &main.column(k)[row];
-                let tuple = [
-                    &windows[row % ROWS_PER_HASH],
-                    column(VALUE),
-                    column(PX),
-                    column(PY),
-                    column(LT),
-                    column(EQ),
-                ];
-                lookup::compress(challenges, &tuple)
-            })
-            .collect();
+        let compressed = stark::parallel::map_range(main.length(), |row| {
+            let column = |k: usize| &main.column(k)[row];
+            let tuple = [
+                &windows[row % ROWS_PER_HASH],
+                column(VALUE),
+                column(PX),
+                column(PY),
+                column(LT),
+                column(EQ),
+            ];
+            lookup::compress(challenges, &tuple)
+        });
         let [before, after] = lookup::user_sum_columns(compressed, challenges);
         let mut columns = memory.into_columns();
         columns.extend([before, after]);

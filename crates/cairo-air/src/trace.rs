@@ -3,8 +3,6 @@
 //! fillers, and sorts the memory and range-check copies) and the builtin tables. Also builds
 //! the CPU's auxiliary (permutation) columns.
 
-use std::collections::BTreeSet;
-
 use stark::{Felt, TraceTable, batch_inverse, parallel, running_products};
 
 use crate::builtins::TraceInput;
@@ -134,11 +132,13 @@ pub fn build_traces(
     execution: &CairoExecution,
 ) -> Result<(Vec<TraceTable>, CairoPublicInput), CairoError> {
     let memory = Memory(&execution.memory);
-    let steps = execution
-        .trace
-        .iter()
-        .map(|&(pc, ap, fp)| decode(pc, ap, fp, &memory))
-        .collect::<Result<Vec<_>, _>>()?;
+    let trace = &execution.trace;
+    let steps = parallel::map_range(trace.len(), |i| {
+        let (pc, ap, fp) = trace[i];
+        decode(pc, ap, fp, &memory)
+    })
+    .into_iter()
+    .collect::<Result<Vec<_>, _>>()?;
     let last = steps.last().ok_or_else(|| CairoError::BadExecution("empty trace".into()))?.clone();
     if last.inst != Felt::from(crate::public_input::JMP_REL_0) {
         return Err(CairoError::BadExecution(
@@ -186,24 +186,44 @@ pub fn build_traces(
     }
 
     // Memory holes: addresses up to the highest one used that no access or public cell covers.
-    let mut used: BTreeSet<u64> = public_memory.iter().map(|(a, _)| *a).collect();
-    used.extend(builtin_accesses.iter().map(|(a, _)| *a));
-    for s in &steps {
-        used.extend([s.pc, s.dst_addr, s.op0_addr, s.op1_addr]);
-    }
-    let max_address = *used.last().expect("non-empty");
-    if used.first() != Some(&PROGRAM_BASE) {
+    let step_addresses = |s: &Step| [s.pc, s.dst_addr, s.op0_addr, s.op1_addr];
+    let addresses = || {
+        public_memory
+            .iter()
+            .chain(&builtin_accesses)
+            .map(|(a, _)| *a)
+            .chain(steps.iter().flat_map(step_addresses))
+    };
+    let min_address = addresses().min().expect("non-empty");
+    let max_address = addresses().max().expect("non-empty");
+    if min_address != PROGRAM_BASE {
         return Err(CairoError::BadExecution(
             "the smallest address used must be the program base".into(),
         ));
     }
-    let holes: Vec<u64> = (PROGRAM_BASE..=max_address).filter(|a| !used.contains(a)).collect();
+    // Every address in the range is a memory slot of some row (5 a row), so a longer range
+    // cannot fit the largest trace: refuse it before allocating for it.
+    let range = max_address - PROGRAM_BASE + 1;
+    if range > (MEM_SLOTS as u64) << stark::MAX_LOG_TRACE_LENGTH {
+        return Err(CairoError::TooLarge { steps: steps.len() });
+    }
+    let mut used = vec![false; range as usize];
+    for address in addresses() {
+        used[(address - PROGRAM_BASE) as usize] = true;
+    }
+    let holes: Vec<u64> =
+        (PROGRAM_BASE..=max_address).filter(|a| !used[(a - PROGRAM_BASE) as usize]).collect();
+    drop(used);
 
-    // Range-check values: the offsets, and fillers for the gaps between them.
-    let offsets: BTreeSet<u64> = steps.iter().flat_map(|s| s.offsets).collect();
-    let rc_min = *offsets.first().expect("non-empty");
-    let rc_max = *offsets.last().expect("non-empty");
-    let rc_gaps: Vec<u64> = (rc_min..=rc_max).filter(|v| !offsets.contains(v)).collect();
+    // Range-check values: the offsets (16-bit by decoding), and fillers for the gaps between
+    // them.
+    let mut offsets = vec![false; 1 << 16];
+    for offset in steps.iter().flat_map(|s| s.offsets) {
+        offsets[offset as usize] = true;
+    }
+    let rc_min = offsets.iter().position(|&o| o).expect("non-empty") as u64;
+    let rc_max = offsets.iter().rposition(|&o| o).expect("non-empty") as u64;
+    let rc_gaps: Vec<u64> = (rc_min..=rc_max).filter(|v| !offsets[*v as usize]).collect();
     public.rc_min = rc_min;
     public.rc_max = rc_max;
 
@@ -221,71 +241,49 @@ pub fn build_traces(
         return Err(CairoError::TooLarge { steps: steps.len() });
     }
 
-    let mut columns = vec![vec![Felt::zero(); n]; MAIN_WIDTH];
-    let mut sorted_memory: Vec<(u64, Felt)> = Vec::with_capacity(MEM_SLOTS * n);
-    let mut rc_values: Vec<u64> = Vec::with_capacity(RC_SLOTS * n);
-    for r in 0..n {
-        let s = steps.get(r).unwrap_or(&last);
-        let mut set = |c: usize, v: Felt| columns[c][r] = v;
-        set(PC, Felt::from(s.pc));
-        set(AP, Felt::from(s.ap));
-        set(FP, Felt::from(s.fp));
-        for (i, f) in s.flags.iter().enumerate() {
-            set(flag(i), if *f { Felt::one() } else { Felt::zero() });
+    let mut columns = parallel::map_range(MAIN_WIDTH, |_| vec![Felt::zero(); n]);
+    let mut sorted_memory = vec![(0u64, Felt::zero()); MEM_SLOTS * n];
+    let mut rc_values = vec![0u64; RC_SLOTS * n];
+    // Rows in parallel chunks: each chunk owns its part of every column and of both lists.
+    let chunk = parallel::chunk_size(n, 1 << 12);
+    let mut parts: Vec<RowChunk<'_>> = sorted_memory
+        .chunks_mut(MEM_SLOTS * chunk)
+        .zip(rc_values.chunks_mut(RC_SLOTS * chunk))
+        .enumerate()
+        .map(|(i, (memory, rc))| RowChunk {
+            first_row: i * chunk,
+            columns: Vec::with_capacity(MAIN_WIDTH),
+            memory,
+            rc,
+        })
+        .collect();
+    for column in columns.iter_mut() {
+        for (part, rows) in parts.iter_mut().zip(column.chunks_mut(chunk)) {
+            part.columns.push(rows);
         }
-        set(OFF_DST, Felt::from(s.offsets[0]));
-        set(OFF_OP0, Felt::from(s.offsets[1]));
-        set(OFF_OP1, Felt::from(s.offsets[2]));
-        set(INST, s.inst);
-        set(DST_ADDR, Felt::from(s.dst_addr));
-        set(DST, s.dst);
-        set(OP0_ADDR, Felt::from(s.op0_addr));
-        set(OP0, s.op0);
-        set(OP1_ADDR, Felt::from(s.op1_addr));
-        set(OP1, s.op1);
-        set(RES, s.res);
-        let t0 = if s.flags[F_PC_JNZ] { s.dst } else { Felt::zero() };
-        set(T1, t0 * s.res);
-        set(T0, t0);
-        set(MUL, s.op0 * s.op1);
-        sorted_memory.extend([
-            (s.pc, s.inst),
-            (s.dst_addr, s.dst),
-            (s.op0_addr, s.op0),
-            (s.op1_addr, s.op1),
-        ]);
-        // Extra memory slot: dummy for a public or builtin cell, hole filler, or a repeat of
-        // the fetch.
-        let (extra_trace, extra_sorted) = if r < sorted_only.len() {
-            ((0, Felt::zero()), sorted_only[r])
-        } else if let Some(hole) = holes.get(r - sorted_only.len()) {
-            let cell = (*hole, memory.get(*hole));
-            (cell, cell)
-        } else {
-            let cell = (s.pc, s.inst);
-            (cell, cell)
-        };
-        set(MEM_EXTRA_ADDR, Felt::from(extra_trace.0));
-        set(MEM_EXTRA_VALUE, extra_trace.1);
-        sorted_memory.push(extra_sorted);
-        // Extra range-check slot: rc_min first, then the gap fillers, then repeats.
-        let extra_rc = if r == 0 { rc_min } else { rc_gaps.get(r - 1).copied().unwrap_or(rc_min) };
-        set(RC_EXTRA, Felt::from(extra_rc));
-        rc_values.extend([extra_rc, s.offsets[0], s.offsets[1], s.offsets[2]]);
     }
+    let rows = CpuRows { steps: &steps, last: &last, sorted_only: &sorted_only, holes: &holes };
+    let (rc_gaps, memory) = (&rc_gaps, &memory);
+    parallel::for_each_mut(&mut parts, |_, part| rows.fill(part, rc_min, rc_gaps, memory));
+    drop(parts);
 
-    sorted_memory.sort_by_key(|(a, _)| *a);
-    rc_values.sort_unstable();
-    for r in 0..n {
-        for k in 0..MEM_SLOTS {
-            let (a, v) = &sorted_memory[MEM_SLOTS * r + k];
-            columns[sorted_addr(k)][r] = Felt::from(*a);
-            columns[sorted_value(k)][r] = *v;
+    parallel::sort_by_key(&mut sorted_memory, |(a, _)| *a);
+    parallel::sort_unstable(&mut rc_values);
+    parallel::for_each_mut(&mut columns, |c, column| {
+        if let Some(k) = (0..MEM_SLOTS).find(|k| sorted_addr(*k) == c) {
+            for (r, v) in column.iter_mut().enumerate() {
+                *v = Felt::from(sorted_memory[MEM_SLOTS * r + k].0);
+            }
+        } else if let Some(k) = (0..MEM_SLOTS).find(|k| sorted_value(*k) == c) {
+            for (r, v) in column.iter_mut().enumerate() {
+                *v = sorted_memory[MEM_SLOTS * r + k].1;
+            }
+        } else if (SORTED_RC..SORTED_RC + RC_SLOTS).contains(&c) {
+            for (r, v) in column.iter_mut().enumerate() {
+                *v = Felt::from(rc_values[RC_SLOTS * r + c - SORTED_RC]);
+            }
         }
-        for k in 0..RC_SLOTS {
-            columns[SORTED_RC + k][r] = Felt::from(rc_values[RC_SLOTS * r + k]);
-        }
-    }
+    });
     let mut traces = vec![TraceTable::new(columns, n)];
     traces.extend(builtin_traces);
     // The memory argument's count of builtin accesses (the statement's) is the tables' own.
@@ -294,6 +292,87 @@ pub fn build_traces(
         crate::CairoAir::new(public.clone()).builtin_accesses() as usize
     );
     Ok((traces, public))
+}
+
+/// A chunk of CPU rows being filled: from `first_row`, its part of every main column and its
+/// slots of the memory and range-check lists (to be sorted afterwards).
+struct RowChunk<'a> {
+    first_row: usize,
+    columns: Vec<&'a mut [Felt]>,
+    memory: &'a mut [(u64, Felt)],
+    rc: &'a mut [u64],
+}
+
+/// What the CPU rows are made of: the steps (the last one repeats as padding), then the cells
+/// that only the sorted copy holds and the memory holes, which fill the extra slots.
+struct CpuRows<'a> {
+    steps: &'a [Step],
+    last: &'a Step,
+    sorted_only: &'a [(u64, Felt)],
+    holes: &'a [u64],
+}
+
+impl CpuRows<'_> {
+    fn fill(&self, part: &mut RowChunk<'_>, rc_min: u64, rc_gaps: &[u64], memory: &Memory<'_>) {
+        let rows = part.columns[0].len();
+        for j in 0..rows {
+            let r = part.first_row + j;
+            let s = self.steps.get(r).unwrap_or(self.last);
+            let columns = &mut part.columns;
+            let mut set = |c: usize, v: Felt| columns[c][j] = v;
+            set(PC, Felt::from(s.pc));
+            set(AP, Felt::from(s.ap));
+            set(FP, Felt::from(s.fp));
+            for (i, f) in s.flags.iter().enumerate() {
+                set(flag(i), if *f { Felt::one() } else { Felt::zero() });
+            }
+            set(OFF_DST, Felt::from(s.offsets[0]));
+            set(OFF_OP0, Felt::from(s.offsets[1]));
+            set(OFF_OP1, Felt::from(s.offsets[2]));
+            set(INST, s.inst);
+            set(DST_ADDR, Felt::from(s.dst_addr));
+            set(DST, s.dst);
+            set(OP0_ADDR, Felt::from(s.op0_addr));
+            set(OP0, s.op0);
+            set(OP1_ADDR, Felt::from(s.op1_addr));
+            set(OP1, s.op1);
+            set(RES, s.res);
+            let t0 = if s.flags[F_PC_JNZ] { s.dst } else { Felt::zero() };
+            set(T1, t0 * s.res);
+            set(T0, t0);
+            set(MUL, s.op0 * s.op1);
+            // Extra memory slot: dummy for a public or builtin cell, hole filler, or a repeat
+            // of the fetch.
+            let (extra_trace, extra_sorted) = if r < self.sorted_only.len() {
+                ((0, Felt::zero()), self.sorted_only[r])
+            } else if let Some(hole) = self.holes.get(r - self.sorted_only.len()) {
+                let cell = (*hole, memory.get(*hole));
+                (cell, cell)
+            } else {
+                let cell = (s.pc, s.inst);
+                (cell, cell)
+            };
+            set(MEM_EXTRA_ADDR, Felt::from(extra_trace.0));
+            set(MEM_EXTRA_VALUE, extra_trace.1);
+            part.memory[MEM_SLOTS * j..MEM_SLOTS * (j + 1)].copy_from_slice(&[
+                (s.pc, s.inst),
+                (s.dst_addr, s.dst),
+                (s.op0_addr, s.op0),
+                (s.op1_addr, s.op1),
+                extra_sorted,
+            ]);
+            // Extra range-check slot: rc_min first, then the gap fillers, then repeats.
+            let extra_rc =
+                if r == 0 { rc_min } else { rc_gaps.get(r - 1).copied().unwrap_or(rc_min) };
+            set(RC_EXTRA, Felt::from(extra_rc));
+            part.rc[RC_SLOTS * j..RC_SLOTS * (j + 1)].copy_from_slice(&[
+                extra_rc,
+                s.offsets[0],
+                s.offsets[1],
+                s.offsets[2],
+            ]);
+        }
+    }
 }
 
 /// Running products of the memory and range-check permutations, slot by slot in row-major

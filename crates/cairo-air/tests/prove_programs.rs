@@ -313,3 +313,17 @@ fn keccak_in_cairo_over_bitwise_proves() {
     let expected: Vec<Felt> = expected.iter().map(|v| Felt::from_dec_str(v).unwrap()).collect();
     assert_eq!(statement.output, expected);
 }
+
+/// An execution whose steps touch a far address (here a frame pointer moved to 2^50, as a
+/// hand-made trace file could claim) spans more memory than any trace can hold: it is refused
+/// as too large at once, without allocating for the range or listing its holes.
+#[test]
+fn an_execution_spanning_too_much_memory_is_refused_quickly() {
+    let mut execution = fibonacci(10);
+    let (pc, ap, _) = execution.trace[3];
+    execution.trace[3] = (pc, ap, 1 << 50);
+    let started = std::time::Instant::now();
+    let error = cairo_air::build_traces(&execution).unwrap_err();
+    assert!(matches!(error, cairo_air::CairoError::TooLarge { .. }), "{error}");
+    assert!(started.elapsed().as_secs() < 5, "refused in {:?}", started.elapsed());
+}

@@ -96,3 +96,24 @@ where
 pub fn chunk_size(len: usize, min: usize) -> usize {
     (len / (num_threads() * 4)).max(min).max(1)
 }
+
+/// Sorts `items` by `key`, stably (equal keys keep their order), in parallel when enabled.
+pub fn sort_by_key<T, K, F>(items: &mut [T], key: F)
+where
+    T: Send,
+    K: Ord,
+    F: Fn(&T) -> K + Sync,
+{
+    #[cfg(feature = "parallel")]
+    items.par_sort_by_key(key);
+    #[cfg(not(feature = "parallel"))]
+    items.sort_by_key(key);
+}
+
+/// Sorts `items` (their order among equals does not matter), in parallel when enabled.
+pub fn sort_unstable<T: Ord + Send>(items: &mut [T]) {
+    #[cfg(feature = "parallel")]
+    items.par_sort_unstable();
+    #[cfg(not(feature = "parallel"))]
+    items.sort_unstable();
+}

@@ -246,15 +246,15 @@ fn prove_inner<A: Air>(
     let mut first_power = 0;
     for (state, (coefficients, _, _)) in states.iter().zip(&compositions) {
         let gz = z * state.domain.trace_generator;
-        let main_at = |x: &Felt| evaluate_columns_at(Some(&state.main.columns), &state.domain, x);
-        let aux_at = |x: &Felt| {
-            evaluate_columns_at(state.aux.as_ref().map(|a| &a.columns), &state.domain, x)
-        };
+        // One set of barycentric weights per point serves the main and the auxiliary columns.
+        let (at_z, at_gz) =
+            (Barycentric::new(&state.domain, &z), Barycentric::new(&state.domain, &gz));
+        let aux = state.aux.as_ref().map(|a| &a.columns);
         let ood = Ood {
-            main_current: main_at(&z),
-            main_next: main_at(&gz),
-            aux_current: aux_at(&z),
-            aux_next: aux_at(&gz),
+            main_current: at_z.evaluate(Some(&state.main.columns)),
+            main_next: at_gz.evaluate(Some(&state.main.columns)),
+            aux_current: at_z.evaluate(aux),
+            aux_next: at_gz.evaluate(aux),
             composition: evaluate_at(coefficients, &z),
         };
         let count = state.claimed.kinds().len();
@@ -500,33 +500,48 @@ fn evaluate_composition(
 /// Evaluates columns (given on the evaluation domain) at an arbitrary point `x` outside the
 /// coset `h<g>`, by the barycentric formula over that coset:
 /// `t(x) = (x^n - h^n) / (n h^n) * sum_i t(x_i) x_i / (x - x_i)`.
-fn evaluate_columns_at(columns: Option<&LdeColumns>, domain: &Domain, x: &Felt) -> Vec<Felt> {
-    let Some(columns) = columns.filter(|c| c.width() > 0) else {
-        return Vec::new();
-    };
-    let n = domain.trace_length();
-    let h_n = domain.offset.pow(n as u64);
-    let scale = (x.pow(n as u64) - h_n) * (Felt::from(n as u64) * h_n).inv().expect("non-zero");
-    let mut weights = vec![Felt::zero(); n];
-    let chunk = parallel::chunk_size(n, 1 << 10);
-    parallel::for_each_chunk_mut(&mut weights, chunk, |c, out| {
-        let start = c * chunk;
-        let mut xi = domain.offset * domain.trace_generator.pow(start as u64);
-        let mut points = Vec::with_capacity(out.len());
-        for w in out.iter_mut() {
-            *w = x - xi;
-            points.push(xi);
-            xi *= domain.trace_generator;
-        }
-        batch_inverse(out);
-        for (w, p) in out.iter_mut().zip(points) {
-            *w *= p;
-        }
-    });
-    // The points `h g^i` are coset 0 of the extension, the trace values.
-    parallel::map_range(columns.width(), |c| {
-        let col = columns.coset(c, 0);
-        let sum = weights.iter().zip(col).fold(Felt::zero(), |acc, (w, t)| acc + w * t);
-        sum * scale
-    })
+/// The barycentric formula for evaluating trace columns (given on the trace domain `h <g>`) at
+/// one point `x` outside it: `f(x) = scale * sum_i w_i f(h g^i)`, with `w_i = h g^i / (x - h g^i)`
+/// and `scale = (x^n - h^n) / (n h^n)`. The weights depend only on the domain and `x`.
+struct Barycentric {
+    weights: Vec<Felt>,
+    scale: Felt,
+}
+
+impl Barycentric {
+    fn new(domain: &Domain, x: &Felt) -> Self {
+        let n = domain.trace_length();
+        let h_n = domain.offset.pow(n as u64);
+        let scale = (x.pow(n as u64) - h_n) * (Felt::from(n as u64) * h_n).inv().expect("non-zero");
+        let mut weights = vec![Felt::zero(); n];
+        let chunk = parallel::chunk_size(n, 1 << 10);
+        parallel::for_each_chunk_mut(&mut weights, chunk, |c, out| {
+            let start = c * chunk;
+            let mut xi = domain.offset * domain.trace_generator.pow(start as u64);
+            let mut points = Vec::with_capacity(out.len());
+            for w in out.iter_mut() {
+                *w = x - xi;
+                points.push(xi);
+                xi *= domain.trace_generator;
+            }
+            batch_inverse(out);
+            for (w, p) in out.iter_mut().zip(points) {
+                *w *= p;
+            }
+        });
+        Self { weights, scale }
+    }
+
+    /// Every column's value at the point (none without columns).
+    fn evaluate(&self, columns: Option<&LdeColumns>) -> Vec<Felt> {
+        let Some(columns) = columns.filter(|c| c.width() > 0) else {
+            return Vec::new();
+        };
+        // The points `h g^i` are coset 0 of the extension, the trace values.
+        parallel::map_range(columns.width(), |c| {
+            let col = columns.coset(c, 0);
+            let sum = self.weights.iter().zip(col).fold(Felt::zero(), |acc, (w, t)| acc + w * t);
+            sum * self.scale
+        })
+    }
 }

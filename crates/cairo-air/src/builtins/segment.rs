@@ -51,9 +51,16 @@ impl SegmentRule {
         ((stop - begin) / cells as u64) as usize
     }
 
-    fn factor(&self, row: &[Felt], k: usize, challenges: &[Felt]) -> Felt {
+    /// Cell `k`'s factor `z - (address + k + alpha v_k)`, with `column(c)` the row's value in
+    /// main column `c`.
+    fn factor<'a>(
+        &self,
+        column: impl Fn(usize) -> &'a Felt,
+        k: usize,
+        challenges: &[Felt],
+    ) -> Felt {
         let (z, alpha) = (&challenges[CHALLENGE_MEM_Z], &challenges[CHALLENGE_MEM_ALPHA]);
-        z - (row[self.address] + Felt::from(k as u64) + alpha * row[self.values[k]])
+        z - (column(self.address) + Felt::from(k as u64) + alpha * column(self.values[k]))
     }
 
     /// The shared constraints.
@@ -75,30 +82,27 @@ impl SegmentRule {
         );
         b.first_row(
             format_args!("{n}: memory product starts"),
-            a[0] - self.factor(c, 0, challenges),
+            a[0] - self.factor(|i| &c[i], 0, challenges),
         );
         for k in 1..self.cells {
             b.every_row(
                 format_args!("{n}: memory product, cell {k}"),
-                a[k] - a[k - 1] * self.factor(c, k, challenges),
+                a[k] - a[k - 1] * self.factor(|i| &c[i], k, challenges),
             );
         }
         b.transition(
             format_args!("{n}: memory product across rows"),
-            an[0] - a[self.cells - 1] * self.factor(nx, 0, challenges),
+            an[0] - a[self.cells - 1] * self.factor(|i| &nx[i], 0, challenges),
         );
     }
 
     /// The auxiliary product columns (`cells` of them).
     pub fn build_aux(&self, main: &TraceTable, challenges: &[Felt]) -> Vec<Vec<Felt>> {
         let (n, cells) = (main.length(), self.cells);
-        let (z, alpha) = (&challenges[CHALLENGE_MEM_Z], &challenges[CHALLENGE_MEM_ALPHA]);
         // The factors in row-major order, then their running product.
         let mut products = parallel::map_range(n * cells, |i| {
-            let (r, k) = (i / cells, i % cells);
-            z - (main.get(r, self.address)
-                + Felt::from(k as u64)
-                + alpha * main.get(r, self.values[k]))
+            let r = i / cells;
+            self.factor(|c| main.get(r, c), i % cells, challenges)
         });
         running_products(&mut products);
         parallel::map_range(cells, |k| (0..n).map(|r| products[cells * r + k]).collect())

@@ -10,6 +10,9 @@
 use crate::field::{Felt, mul, powers, root_of_unity, sub};
 use crate::parallel;
 
+#[cfg(target_arch = "x86_64")]
+mod lanes;
+
 /// Below this size a sub-FFT is not worth a thread.
 const PARALLEL_MIN: usize = 1 << 14;
 
@@ -20,6 +23,33 @@ pub struct Twiddles {
     log_size: u32,
     forward: Vec<Felt>,
     inverse: Vec<Felt>,
+    /// The first `n / 8` entries of both tables for the AVX-512 IFMA kernels, where the
+    /// machine has them and the size is worth it.
+    lanes: Option<LaneTables>,
+}
+
+/// Twiddles in the form of the lane kernels (`fft::lanes`; never built off x86-64).
+#[derive(Clone, Debug)]
+#[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
+struct LaneTables {
+    forward: Vec<[u64; 5]>,
+    inverse: Vec<[u64; 5]>,
+}
+
+impl LaneTables {
+    #[cfg(target_arch = "x86_64")]
+    fn new(forward: &[Felt], inverse: &[Felt]) -> Option<Self> {
+        let n = forward.len();
+        (lanes::available() && n >= lanes::MIN_SIZE).then(|| Self {
+            forward: lanes::twiddle_limbs(&forward[..n / 8]),
+            inverse: lanes::twiddle_limbs(&inverse[..n / 8]),
+        })
+    }
+
+    #[cfg(not(target_arch = "x86_64"))]
+    fn new(_: &[Felt], _: &[Felt]) -> Option<Self> {
+        None
+    }
 }
 
 fn level_tables(root: &Felt, n: usize) -> Vec<Felt> {
@@ -44,7 +74,41 @@ impl Twiddles {
         let n = 1usize << log_size;
         let w = root_of_unity(log_size);
         let w_inv = w.inv().expect("root of unity is non-zero");
-        Self { log_size, forward: level_tables(&w, n), inverse: level_tables(&w_inv, n) }
+        let (forward, inverse) = (level_tables(&w, n), level_tables(&w_inv, n));
+        let lanes = LaneTables::new(&forward, &inverse);
+        Self { log_size, forward, inverse, lanes }
+    }
+
+    /// The same tables without the lane kernels (the scalar path, for tests).
+    #[cfg(test)]
+    fn scalar(&self) -> Self {
+        Self { lanes: None, ..self.clone() }
+    }
+
+    /// Decimation in frequency with the inverse roots: natural-order values in, bit-reversed
+    /// coefficients times `n` out.
+    fn interpolate(&self, values: &mut [Felt], parallel: bool) {
+        match &self.lanes {
+            #[cfg(target_arch = "x86_64")]
+            Some(tables) => {
+                dif(values, &self.inverse, parallel, 3);
+                lanes::dif_segments(values, &tables.inverse, parallel);
+            }
+            _ => dif(values, &self.inverse, parallel, u32::MAX),
+        }
+    }
+
+    /// Decimation in time with the forward roots: bit-reversed coefficients in, natural-order
+    /// values out.
+    fn evaluate(&self, values: &mut [Felt], parallel: bool) {
+        match &self.lanes {
+            #[cfg(target_arch = "x86_64")]
+            Some(tables) => {
+                lanes::dit_segments(values, &tables.forward, parallel);
+                dit(values, &self.forward, parallel, 3);
+            }
+            _ => dit(values, &self.forward, parallel, u32::MAX),
+        }
     }
 
     pub fn log_size(&self) -> u32 {
@@ -75,10 +139,11 @@ where
     }
 }
 
-/// Decimation in frequency: natural-order input, bit-reversed output.
-fn dif(values: &mut [Felt], table: &[Felt], allow_parallel: bool) {
+/// Decimation in frequency: natural-order input, bit-reversed output. Only the first
+/// `levels` levels run (all with `u32::MAX`); the rest is left to the caller.
+fn dif(values: &mut [Felt], table: &[Felt], allow_parallel: bool, levels: u32) {
     let n = values.len();
-    if n <= 1 {
+    if n <= 1 || levels == 0 {
         return;
     }
     let m = n / 2;
@@ -93,36 +158,34 @@ fn dif(values: &mut [Felt], table: &[Felt], allow_parallel: bool) {
             *b = mul(&diff, w);
         }
     });
-    on_halves(dif, lo, hi, table, parallel);
+    on_halves(|half, p| dif(half, table, p, levels - 1), lo, hi, parallel);
 }
 
 /// Runs a recursive FFT step on both halves, on two threads when `parallel`.
-fn on_halves(
-    step: fn(&mut [Felt], &[Felt], bool),
-    lo: &mut [Felt],
-    hi: &mut [Felt],
-    table: &[Felt],
-    parallel: bool,
-) {
+fn on_halves<F>(step: F, lo: &mut [Felt], hi: &mut [Felt], parallel: bool)
+where
+    F: Fn(&mut [Felt], bool) + Sync + Send,
+{
     if parallel {
-        parallel::join(|| step(lo, table, true), || step(hi, table, true));
+        parallel::join(|| step(lo, true), || step(hi, true));
     } else {
-        step(lo, table, false);
-        step(hi, table, false);
+        step(lo, false);
+        step(hi, false);
     }
 }
 
-/// Decimation in time: bit-reversed input, natural-order output.
-fn dit(values: &mut [Felt], table: &[Felt], allow_parallel: bool) {
+/// Decimation in time: bit-reversed input, natural-order output. Only the last `levels`
+/// levels run (all with `u32::MAX`): the caller has done the ones before.
+fn dit(values: &mut [Felt], table: &[Felt], allow_parallel: bool, levels: u32) {
     let n = values.len();
-    if n <= 1 {
+    if n <= 1 || levels == 0 {
         return;
     }
     let m = n / 2;
     let parallel = allow_parallel && n >= PARALLEL_MIN && parallel::num_threads() > 1;
     let twiddles = &table[m..n];
     let (lo, hi) = values.split_at_mut(m);
-    on_halves(dit, lo, hi, table, parallel);
+    on_halves(|half, p| dit(half, table, p, levels - 1), lo, hi, parallel);
     butterflies(lo, hi, parallel, |offset, lo, hi| {
         for ((a, b), w) in lo.iter_mut().zip(hi.iter_mut()).zip(&twiddles[offset..]) {
             let t = mul(b, w);
@@ -168,7 +231,7 @@ pub fn evaluate_on_coset(
     let mut values: Vec<Felt> =
         powers(offset, coefficients.len()).iter().zip(coefficients).map(|(s, c)| s * c).collect();
     bit_reverse_permute(&mut values);
-    dit(&mut values, &twiddles.forward, parallel);
+    twiddles.evaluate(&mut values, parallel);
     values
 }
 
@@ -181,7 +244,7 @@ pub fn interpolate_on_coset(
     parallel: bool,
 ) {
     assert_eq!(values.len(), twiddles.size(), "value count must match FFT size");
-    dif(values, &twiddles.inverse, parallel);
+    twiddles.interpolate(values, parallel);
     bit_reverse_permute(values);
     let n_inv = Felt::from(values.len() as u64).inv().expect("n is non-zero");
     let offset_inv = offset.inv().expect("offset is non-zero");
@@ -248,7 +311,7 @@ impl LdePlan {
         let blowup = 1usize << self.log_blowup;
         let mut coefficients = column.clone();
         // Bit-reversed coefficients, times n.
-        dif(&mut coefficients, &self.twiddles.inverse, parallel);
+        self.twiddles.interpolate(&mut coefficients, parallel);
         let mut column = Some(column);
         let mut cosets = Vec::with_capacity(blowup);
         for (k, scales) in self.coset_scales.iter().enumerate() {
@@ -265,7 +328,7 @@ impl LdePlan {
             for (b, s) in buffer.iter_mut().zip(scales) {
                 *b *= s;
             }
-            dit(&mut buffer, &self.twiddles.forward, parallel);
+            self.twiddles.evaluate(&mut buffer, parallel);
             cosets.push(buffer);
         }
         cosets
@@ -355,5 +418,28 @@ mod tests {
         assert_eq!(a, b);
         let plan = LdePlan::new(log_size, 2, &coset_offset());
         assert_eq!(plan.extend(&coefficients, false), plan.extend(&coefficients, true));
+    }
+
+    /// The AVX-512 IFMA kernels (where this machine has them) give exactly the scalar
+    /// results, on one thread and on several, including values at the edges of the field.
+    #[test]
+    fn lane_kernels_match_the_scalar_fft() {
+        for log_size in [10u32, 11, 14, 16] {
+            let twiddles = Twiddles::new(log_size);
+            let scalar = twiddles.scalar();
+            let mut values = sample(1 << log_size, u64::from(log_size));
+            values[0] = -Felt::one();
+            values[1] = Felt::zero();
+            values[(1 << log_size) - 1] = -Felt::one();
+            for parallel in [false, true] {
+                let (mut a, mut b) = (values.clone(), values.clone());
+                twiddles.interpolate(&mut a, parallel);
+                scalar.interpolate(&mut b, parallel);
+                assert_eq!(a, b, "interpolation, 2^{log_size}, parallel {parallel}");
+                twiddles.evaluate(&mut a, parallel);
+                scalar.evaluate(&mut b, parallel);
+                assert_eq!(a, b, "evaluation, 2^{log_size}, parallel {parallel}");
+            }
+        }
     }
 }

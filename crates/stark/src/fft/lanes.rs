@@ -206,18 +206,27 @@ fn to_lanes(values: &[Felt], parallel: bool) -> Vec<Octet> {
     if parallel { parallel::map_range(m, load) } else { (0..m).map(load).collect() }
 }
 
-/// The inverse of [`to_lanes`], making every value canonical.
+/// The inverse of [`to_lanes`], making every value canonical. Written in place: each chunk
+/// of octets fills its range in all eight segments.
 fn from_lanes(lanes: &[Octet], values: &mut [Felt], parallel: bool) {
     let m = lanes.len();
-    // SAFETY: the callers checked the features.
-    let store = |k: usize| unsafe { unpack(&lanes[k]) };
-    let rows: Vec<[Felt; 8]> =
-        if parallel { parallel::map_range(m, store) } else { (0..m).map(store).collect() };
-    for (k, row) in rows.into_iter().enumerate() {
-        for (l, v) in row.into_iter().enumerate() {
-            values[l * m + k] = v;
+    let chunk = if parallel { parallel::chunk_size(m, 1 << 8) } else { m.max(1) };
+    let mut parts: Vec<(usize, Vec<&mut [Felt]>)> =
+        (0..m.div_ceil(chunk)).map(|i| (i * chunk, Vec::with_capacity(8))).collect();
+    for segment in values.chunks_mut(m) {
+        for (part, range) in parts.iter_mut().zip(segment.chunks_mut(chunk)) {
+            part.1.push(range);
         }
     }
+    parallel::for_each_mut(&mut parts, |_, (first, segments)| {
+        for (j, octet) in lanes[*first..].iter().take(segments[0].len()).enumerate() {
+            // SAFETY: the callers checked the features.
+            let row = unsafe { unpack(octet) };
+            for (segment, v) in segments.iter_mut().zip(row) {
+                segment[j] = v;
+            }
+        }
+    });
 }
 
 /// Runs `f(offset, lo, hi)` over the butterfly range, split across threads when `parallel`.

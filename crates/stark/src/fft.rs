@@ -120,14 +120,16 @@ impl Twiddles {
     }
 }
 
-/// Runs `f(offset, lo, hi)` over the butterfly range, split across threads when `parallel`.
-fn butterflies<F>(lo: &mut [Felt], hi: &mut [Felt], parallel: bool, f: F)
+/// Runs `f(offset, lo, hi)` over the butterfly range, split across threads when `parallel`
+/// (in chunks of at least `min_chunk` pairs).
+fn butterflies<T, F>(lo: &mut [T], hi: &mut [T], parallel: bool, min_chunk: usize, f: F)
 where
-    F: Fn(usize, &mut [Felt], &mut [Felt]) + Sync + Send,
+    T: Send,
+    F: Fn(usize, &mut [T], &mut [T]) + Sync + Send,
 {
     if parallel {
-        let chunk = parallel::chunk_size(lo.len(), 1 << 10);
-        let mut pairs: Vec<(usize, &mut [Felt], &mut [Felt])> = lo
+        let chunk = parallel::chunk_size(lo.len(), min_chunk);
+        let mut pairs: Vec<(usize, &mut [T], &mut [T])> = lo
             .chunks_mut(chunk)
             .zip(hi.chunks_mut(chunk))
             .enumerate()
@@ -150,7 +152,7 @@ fn dif(values: &mut [Felt], table: &[Felt], allow_parallel: bool, levels: u32) {
     let parallel = allow_parallel && n >= PARALLEL_MIN && parallel::num_threads() > 1;
     let twiddles = &table[m..n];
     let (lo, hi) = values.split_at_mut(m);
-    butterflies(lo, hi, parallel, |offset, lo, hi| {
+    butterflies(lo, hi, parallel, 1 << 10, |offset, lo, hi| {
         for ((a, b), w) in lo.iter_mut().zip(hi.iter_mut()).zip(&twiddles[offset..]) {
             let sum = *a + *b;
             let diff = sub(a, b);
@@ -162,9 +164,10 @@ fn dif(values: &mut [Felt], table: &[Felt], allow_parallel: bool, levels: u32) {
 }
 
 /// Runs a recursive FFT step on both halves, on two threads when `parallel`.
-fn on_halves<F>(step: F, lo: &mut [Felt], hi: &mut [Felt], parallel: bool)
+fn on_halves<T, F>(step: F, lo: &mut [T], hi: &mut [T], parallel: bool)
 where
-    F: Fn(&mut [Felt], bool) + Sync + Send,
+    T: Send,
+    F: Fn(&mut [T], bool) + Sync + Send,
 {
     if parallel {
         parallel::join(|| step(lo, true), || step(hi, true));
@@ -186,7 +189,7 @@ fn dit(values: &mut [Felt], table: &[Felt], allow_parallel: bool, levels: u32) {
     let twiddles = &table[m..n];
     let (lo, hi) = values.split_at_mut(m);
     on_halves(|half, p| dit(half, table, p, levels - 1), lo, hi, parallel);
-    butterflies(lo, hi, parallel, |offset, lo, hi| {
+    butterflies(lo, hi, parallel, 1 << 10, |offset, lo, hi| {
         for ((a, b), w) in lo.iter_mut().zip(hi.iter_mut()).zip(&twiddles[offset..]) {
             let t = mul(b, w);
             let sum = *a + t;

@@ -20,6 +20,7 @@ use std::sync::OnceLock;
 
 use lambdaworks_math::unsigned_integer::element::UnsignedInteger;
 
+use super::{butterflies, on_halves};
 use crate::field::Felt;
 use crate::parallel;
 
@@ -229,27 +230,8 @@ fn from_lanes(lanes: &[Octet], values: &mut [Felt], parallel: bool) {
     });
 }
 
-/// Runs `f(offset, lo, hi)` over the butterfly range, split across threads when `parallel`.
-fn butterflies<F>(lo: &mut [Octet], hi: &mut [Octet], parallel: bool, f: F)
-where
-    F: Fn(usize, &mut [Octet], &mut [Octet]) + Sync + Send,
-{
-    if parallel {
-        let chunk = parallel::chunk_size(lo.len(), 1 << 8);
-        let mut pairs: Vec<(usize, &mut [Octet], &mut [Octet])> = lo
-            .chunks_mut(chunk)
-            .zip(hi.chunks_mut(chunk))
-            .enumerate()
-            .map(|(i, (l, h))| (i * chunk, l, h))
-            .collect();
-        parallel::for_each_mut(&mut pairs, |_, (offset, l, h)| f(*offset, l, h));
-    } else {
-        f(0, lo, hi);
-    }
-}
-
 // SAFETY (for the `unsafe` blocks below): these functions are only reached through
-// [`dif`]/[`dit`], whose callers checked [`available`].
+// [`dif_segments`]/[`dit_segments`], whose callers checked [`available`].
 
 fn dif_lanes(values: &mut [Octet], table: &[[u64; 5]], allow_parallel: bool) {
     let n = values.len();
@@ -260,7 +242,7 @@ fn dif_lanes(values: &mut [Octet], table: &[[u64; 5]], allow_parallel: bool) {
     let parallel = allow_parallel && n >= PARALLEL_MIN && parallel::num_threads() > 1;
     let twiddles = &table[m..n];
     let (lo, hi) = values.split_at_mut(m);
-    butterflies(lo, hi, parallel, |offset, lo, hi| {
+    butterflies(lo, hi, parallel, 1 << 7, |offset, lo, hi| {
         for ((a, b), w) in lo.iter_mut().zip(hi.iter_mut()).zip(&twiddles[offset..]) {
             unsafe {
                 let diff = sub_lazy(a, b);
@@ -269,12 +251,7 @@ fn dif_lanes(values: &mut [Octet], table: &[[u64; 5]], allow_parallel: bool) {
             }
         }
     });
-    if parallel {
-        parallel::join(|| dif_lanes(lo, table, true), || dif_lanes(hi, table, true));
-    } else {
-        dif_lanes(lo, table, false);
-        dif_lanes(hi, table, false);
-    }
+    on_halves(|half, p| dif_lanes(half, table, p), lo, hi, parallel);
 }
 
 fn dit_lanes(values: &mut [Octet], table: &[[u64; 5]], allow_parallel: bool) {
@@ -286,13 +263,8 @@ fn dit_lanes(values: &mut [Octet], table: &[[u64; 5]], allow_parallel: bool) {
     let parallel = allow_parallel && n >= PARALLEL_MIN && parallel::num_threads() > 1;
     let twiddles = &table[m..n];
     let (lo, hi) = values.split_at_mut(m);
-    if parallel {
-        parallel::join(|| dit_lanes(lo, table, true), || dit_lanes(hi, table, true));
-    } else {
-        dit_lanes(lo, table, false);
-        dit_lanes(hi, table, false);
-    }
-    butterflies(lo, hi, parallel, |offset, lo, hi| {
+    on_halves(|half, p| dit_lanes(half, table, p), lo, hi, parallel);
+    butterflies(lo, hi, parallel, 1 << 7, |offset, lo, hi| {
         for ((a, b), w) in lo.iter_mut().zip(hi.iter_mut()).zip(&twiddles[offset..]) {
             unsafe {
                 let t = mul(b, &broadcast(w));

@@ -38,7 +38,9 @@ pub const MIN_SIZE: usize = 1 << 10;
 pub fn available() -> bool {
     static AVAILABLE: OnceLock<bool> = OnceLock::new();
     *AVAILABLE.get_or_init(|| {
-        is_x86_feature_detected!("avx512ifma") && is_x86_feature_detected!("avx512dq")
+        is_x86_feature_detected!("avx512f")
+            && is_x86_feature_detected!("avx512ifma")
+            && is_x86_feature_detected!("avx512dq")
     })
 }
 

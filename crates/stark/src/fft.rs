@@ -90,11 +90,8 @@ impl Twiddles {
     fn interpolate(&self, values: &mut [Felt], parallel: bool) {
         match &self.lanes {
             #[cfg(target_arch = "x86_64")]
-            Some(tables) => {
-                dif(values, &self.inverse, parallel, 3);
-                lanes::dif_segments(values, &tables.inverse, parallel);
-            }
-            _ => dif(values, &self.inverse, parallel, u32::MAX),
+            Some(tables) => lanes::dif(values, &self.inverse, &tables.inverse, parallel),
+            _ => dif(values, &self.inverse, parallel),
         }
     }
 
@@ -103,11 +100,8 @@ impl Twiddles {
     fn evaluate(&self, values: &mut [Felt], parallel: bool) {
         match &self.lanes {
             #[cfg(target_arch = "x86_64")]
-            Some(tables) => {
-                lanes::dit_segments(values, &tables.forward, parallel);
-                dit(values, &self.forward, parallel, 3);
-            }
-            _ => dit(values, &self.forward, parallel, u32::MAX),
+            Some(tables) => lanes::dit(values, &self.forward, &tables.forward, parallel),
+            _ => dit(values, &self.forward, parallel),
         }
     }
 
@@ -141,11 +135,10 @@ where
     }
 }
 
-/// Decimation in frequency: natural-order input, bit-reversed output. Only the first
-/// `levels` levels run (all with `u32::MAX`); the rest is left to the caller.
-fn dif(values: &mut [Felt], table: &[Felt], allow_parallel: bool, levels: u32) {
+/// Decimation in frequency: natural-order input, bit-reversed output.
+fn dif(values: &mut [Felt], table: &[Felt], allow_parallel: bool) {
     let n = values.len();
-    if n <= 1 || levels == 0 {
+    if n <= 1 {
         return;
     }
     let m = n / 2;
@@ -160,7 +153,7 @@ fn dif(values: &mut [Felt], table: &[Felt], allow_parallel: bool, levels: u32) {
             *b = mul(&diff, w);
         }
     });
-    on_halves(|half, p| dif(half, table, p, levels - 1), lo, hi, parallel);
+    on_halves(|half, p| dif(half, table, p), lo, hi, parallel);
 }
 
 /// Runs a recursive FFT step on both halves, on two threads when `parallel`.
@@ -177,18 +170,17 @@ where
     }
 }
 
-/// Decimation in time: bit-reversed input, natural-order output. Only the last `levels`
-/// levels run (all with `u32::MAX`): the caller has done the ones before.
-fn dit(values: &mut [Felt], table: &[Felt], allow_parallel: bool, levels: u32) {
+/// Decimation in time: bit-reversed input, natural-order output.
+fn dit(values: &mut [Felt], table: &[Felt], allow_parallel: bool) {
     let n = values.len();
-    if n <= 1 || levels == 0 {
+    if n <= 1 {
         return;
     }
     let m = n / 2;
     let parallel = allow_parallel && n >= PARALLEL_MIN && parallel::num_threads() > 1;
     let twiddles = &table[m..n];
     let (lo, hi) = values.split_at_mut(m);
-    on_halves(|half, p| dit(half, table, p, levels - 1), lo, hi, parallel);
+    on_halves(|half, p| dit(half, table, p), lo, hi, parallel);
     butterflies(lo, hi, parallel, 1 << 10, |offset, lo, hi| {
         for ((a, b), w) in lo.iter_mut().zip(hi.iter_mut()).zip(&twiddles[offset..]) {
             let t = mul(b, w);

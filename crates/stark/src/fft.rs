@@ -11,7 +11,7 @@ use crate::field::{Felt, mul, powers, root_of_unity, sub};
 use crate::parallel;
 
 #[cfg(target_arch = "x86_64")]
-mod lanes;
+use crate::lanes::{self, fft as lane_fft};
 
 /// Below this size a sub-FFT is not worth a thread.
 const PARALLEL_MIN: usize = 1 << 14;
@@ -28,7 +28,7 @@ pub struct Twiddles {
     lanes: Option<LaneTables>,
 }
 
-/// Twiddles in the form of the lane kernels (`fft::lanes`; never built off x86-64).
+/// Twiddles in the form of the lane kernels ([`crate::lanes`]; never built off x86-64).
 #[derive(Clone, Debug)]
 #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
 struct LaneTables {
@@ -40,9 +40,9 @@ impl LaneTables {
     #[cfg(target_arch = "x86_64")]
     fn new(forward: &[Felt], inverse: &[Felt]) -> Option<Self> {
         let n = forward.len();
-        (lanes::available() && n >= lanes::MIN_SIZE).then(|| Self {
-            forward: lanes::twiddle_limbs(&forward[..n / 8]),
-            inverse: lanes::twiddle_limbs(&inverse[..n / 8]),
+        (lanes::available() && n >= lane_fft::MIN_SIZE).then(|| Self {
+            forward: lanes::lane_form(&forward[..n / 8]),
+            inverse: lanes::lane_form(&inverse[..n / 8]),
         })
     }
 
@@ -90,7 +90,7 @@ impl Twiddles {
     fn interpolate(&self, values: &mut [Felt], parallel: bool) {
         match &self.lanes {
             #[cfg(target_arch = "x86_64")]
-            Some(tables) => lanes::dif(values, &self.inverse, &tables.inverse, parallel),
+            Some(tables) => lane_fft::dif(values, &self.inverse, &tables.inverse, parallel),
             _ => dif(values, &self.inverse, parallel),
         }
     }
@@ -100,7 +100,7 @@ impl Twiddles {
     fn evaluate(&self, values: &mut [Felt], parallel: bool) {
         match &self.lanes {
             #[cfg(target_arch = "x86_64")]
-            Some(tables) => lanes::dit(values, &self.forward, &tables.forward, parallel),
+            Some(tables) => lane_fft::dit(values, &self.forward, &tables.forward, parallel),
             _ => dit(values, &self.forward, parallel),
         }
     }
@@ -116,7 +116,7 @@ impl Twiddles {
 
 /// Runs `f(offset, lo, hi)` over the butterfly range, split across threads when `parallel`
 /// (in chunks of at least `min_chunk` pairs).
-fn butterflies<T, F>(lo: &mut [T], hi: &mut [T], parallel: bool, min_chunk: usize, f: F)
+pub(crate) fn butterflies<T, F>(lo: &mut [T], hi: &mut [T], parallel: bool, min_chunk: usize, f: F)
 where
     T: Send,
     F: Fn(usize, &mut [T], &mut [T]) + Sync + Send,
@@ -157,7 +157,7 @@ fn dif(values: &mut [Felt], table: &[Felt], allow_parallel: bool) {
 }
 
 /// Runs a recursive FFT step on both halves, on two threads when `parallel`.
-fn on_halves<T, F>(step: F, lo: &mut [T], hi: &mut [T], parallel: bool)
+pub(crate) fn on_halves<T, F>(step: F, lo: &mut [T], hi: &mut [T], parallel: bool)
 where
     T: Send,
     F: Fn(&mut [T], bool) + Sync + Send,

@@ -128,6 +128,8 @@ mod error;
 pub mod fft;
 mod field;
 mod fri;
+#[cfg(target_arch = "x86_64")]
+mod lanes;
 mod lde;
 pub mod merkle;
 mod options;

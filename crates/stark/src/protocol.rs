@@ -140,13 +140,25 @@ pub fn deep_value(
     claims: &(Felt, Felt),
     p: &DeepPoint<'_>,
 ) -> Felt {
-    let mut first = coefficients.composition * p.composition;
+    let mut first = Felt::zero();
     let mut second = Felt::zero();
     for ((t, a), b) in p.row.iter().zip(&coefficients.at_z).zip(&coefficients.at_gz) {
         first += a * t;
         second += b * t;
     }
-    (first - claims.0) * p.inv_x_minus_z + (second - claims.1) * p.inv_x_minus_gz
+    deep_from_sums(coefficients, claims, &(first, second), p)
+}
+
+/// [`deep_value`] from the point's column sums `(sum a_c t_c(x), sum b_c t_c(x))` (the
+/// point's `row` is not read): the prover computes the sums of many points at once.
+pub fn deep_from_sums(
+    coefficients: &DeepCoefficients,
+    claims: &(Felt, Felt),
+    sums: &(Felt, Felt),
+    p: &DeepPoint<'_>,
+) -> Felt {
+    let first = coefficients.composition * p.composition + sums.0;
+    (first - claims.0) * p.inv_x_minus_z + (sums.1 - claims.1) * p.inv_x_minus_gz
 }
 
 /// The constants `(A, B)` of [`deep_value`].

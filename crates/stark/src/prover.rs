@@ -16,7 +16,7 @@ use crate::periodic::{self, PeriodicLde};
 use crate::proof::{ComponentProof, Opening, StarkProof};
 use crate::protocol::{
     DeepCoefficients, DeepPoint, MAX_LOG_TRACE_LENGTH, MIN_LOG_TRACE_LENGTH, OodValues, absorb_ood,
-    component_positions, deep_claims, deep_value, draw_deep_coefficients, draw_ood_point,
+    component_positions, deep_claims, deep_from_sums, draw_deep_coefficients, draw_ood_point,
     draw_queries, effective_log_final_degree, seed_transcript,
 };
 use crate::trace::TraceTable;
@@ -389,10 +389,11 @@ fn deep_quotient(
     let at_gz: Vec<Felt> = ood.main_next.iter().chain(&ood.aux_next).cloned().collect();
     let claims = deep_claims(coefficients, &at_z, &at_gz, &ood.composition);
     let columns: Vec<&LdeColumns> = state.all_columns().collect();
-    let width: usize = columns.iter().map(|c| c.width()).sum();
     let lde_size = domain.lde_size();
+    let sums = ColumnSums::new(&columns, coefficients, domain.log_blowup);
     let mut deep = vec![Felt::zero(); lde_size];
-    let chunk = parallel::chunk_size(lde_size, 1 << 10);
+    // Whole rows of cosets per chunk, so each coset's points in a chunk are contiguous.
+    let chunk = parallel::chunk_size(lde_size, 1 << 10).next_multiple_of(domain.blowup());
     parallel::for_each_chunk_mut(&mut deep, chunk, |c, out| {
         let start = c * chunk;
         let mut x = domain.lde_point(start);
@@ -405,26 +406,108 @@ fn deep_quotient(
         }
         batch_inverse(&mut inv_z);
         batch_inverse(&mut inv_gz);
-        let mut row = Vec::with_capacity(width);
+        let point_sums = sums.at(start, out.len());
         for (k, v) in out.iter_mut().enumerate() {
             let j = start + k;
-            row.clear();
-            for table in &columns {
-                table.read_row(j, &mut row);
-            }
-            *v = deep_value(
-                coefficients,
-                &claims,
-                &DeepPoint {
-                    row: &row,
-                    composition: &composition_lde[j],
-                    inv_x_minus_z: &inv_z[k],
-                    inv_x_minus_gz: &inv_gz[k],
-                },
-            );
+            let point = DeepPoint {
+                row: &[],
+                composition: &composition_lde[j],
+                inv_x_minus_z: &inv_z[k],
+                inv_x_minus_gz: &inv_gz[k],
+            };
+            *v = deep_from_sums(coefficients, &claims, &point_sums[k], &point);
         }
     });
     deep
+}
+
+/// The DEEP quotient's sums over columns, `(sum_c a_c t_c(x), sum_c b_c t_c(x))` at each point
+/// of the extension: eight points at once in the lanes where the machine has them.
+struct ColumnSums<'a> {
+    columns: &'a [&'a LdeColumns],
+    coefficients: &'a DeepCoefficients,
+    log_blowup: u32,
+    /// The coefficients in lane form, where the lanes run.
+    #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
+    lane_coefficients: Option<(LaneConstants, LaneConstants)>,
+}
+
+/// Constants in the lanes' form (`crate::lanes::lane_form`).
+type LaneConstants = Vec<[u64; 5]>;
+
+impl<'a> ColumnSums<'a> {
+    fn new(
+        columns: &'a [&'a LdeColumns],
+        coefficients: &'a DeepCoefficients,
+        log_blowup: u32,
+    ) -> Self {
+        #[cfg(target_arch = "x86_64")]
+        let lane_coefficients = crate::lanes::available().then(|| {
+            (
+                crate::lanes::lane_form(&coefficients.at_z),
+                crate::lanes::lane_form(&coefficients.at_gz),
+            )
+        });
+        #[cfg(not(target_arch = "x86_64"))]
+        let lane_coefficients = None;
+        Self { columns, coefficients, log_blowup, lane_coefficients }
+    }
+
+    /// The sums at points `start..start + count` (natural order), both multiples of the
+    /// blowup.
+    fn at(&self, start: usize, count: usize) -> Vec<(Felt, Felt)> {
+        #[cfg(target_arch = "x86_64")]
+        if let Some((a, b)) = &self.lane_coefficients {
+            return self.in_lanes(a, b, start, count);
+        }
+        let width: usize = self.columns.iter().map(|c| c.width()).sum();
+        let mut row = Vec::with_capacity(width);
+        (start..start + count)
+            .map(|j| {
+                row.clear();
+                for table in self.columns {
+                    table.read_row(j, &mut row);
+                }
+                let (at_z, at_gz) = (&self.coefficients.at_z, &self.coefficients.at_gz);
+                row.iter()
+                    .zip(at_z)
+                    .zip(at_gz)
+                    .fold((Felt::zero(), Felt::zero()), |(first, second), ((t, a), b)| {
+                        (first + a * t, second + b * t)
+                    })
+            })
+            .collect()
+    }
+
+    /// Coset by coset, whose points `start / blowup..` are contiguous in every column.
+    #[cfg(target_arch = "x86_64")]
+    fn in_lanes(
+        &self,
+        a: &[[u64; 5]],
+        b: &[[u64; 5]],
+        start: usize,
+        count: usize,
+    ) -> Vec<(Felt, Felt)> {
+        let blowup = 1usize << self.log_blowup;
+        let (first_row, rows) = (start >> self.log_blowup, count >> self.log_blowup);
+        let mut out = vec![(Felt::zero(), Felt::zero()); count];
+        let (mut first, mut second) = (vec![Felt::zero(); rows], vec![Felt::zero(); rows]);
+        for k in 0..blowup {
+            let slices: Vec<&[Felt]> = self
+                .columns
+                .iter()
+                .flat_map(|table| {
+                    (0..table.width()).map(move |c| &table.coset(c, k)[first_row..first_row + rows])
+                })
+                .collect();
+            // SAFETY: the lane coefficients exist only where the features are available.
+            unsafe { crate::lanes::dot::two_sums(&slices, a, b, &mut first, &mut second) };
+            for (i, sums) in first.iter().zip(&second).enumerate() {
+                out[k + blowup * i] = (*sums.0, *sums.1);
+            }
+        }
+        out
+    }
 }
 
 /// Composition values at `s g^i`, `i < n`, on coset 1 (`s = h w`, LDE indices `i * blowup + 1`).

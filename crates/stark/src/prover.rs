@@ -589,6 +589,9 @@ fn evaluate_composition(
 struct Barycentric {
     weights: Vec<Felt>,
     scale: Felt,
+    /// The weights packed for the lanes, where the machine has them.
+    #[cfg(target_arch = "x86_64")]
+    packed: Option<crate::lanes::dot::Packed>,
 }
 
 impl Barycentric {
@@ -612,7 +615,16 @@ impl Barycentric {
                 *w *= p;
             }
         });
-        Self { weights, scale }
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: packed only where the features are available.
+        let packed =
+            crate::lanes::available().then(|| unsafe { crate::lanes::dot::Packed::new(&weights) });
+        Self {
+            weights,
+            scale,
+            #[cfg(target_arch = "x86_64")]
+            packed,
+        }
     }
 
     /// Every column's value at the point (none without columns).
@@ -623,6 +635,11 @@ impl Barycentric {
         // The points `h g^i` are coset 0 of the extension, the trace values.
         parallel::map_range(columns.width(), |c| {
             let col = columns.coset(c, 0);
+            #[cfg(target_arch = "x86_64")]
+            if let Some(packed) = &self.packed {
+                // SAFETY: packed only where the features are available.
+                return unsafe { crate::lanes::dot::weighted_sum(packed, col) } * self.scale;
+            }
             let sum = self.weights.iter().zip(col).fold(Felt::zero(), |acc, (w, t)| acc + w * t);
             sum * self.scale
         })

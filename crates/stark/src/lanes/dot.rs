@@ -1,6 +1,6 @@
-//! The DEEP quotient's sums over columns, eight points at once: at each point `x`,
-//! `sum_c a_c t_c(x)` and `sum_c b_c t_c(x)` for two sets of coefficients. One vector product
-//! per column and set does eight points, against eight scalar products.
+//! Sums of products, eight at once: the DEEP quotient's sums over columns at each point
+//! ([`two_sums`]) and the out-of-domain evaluations' sums over points of each column
+//! ([`weighted_sum`]). One vector product does eight scalar ones.
 
 use super::*;
 use crate::field::Felt;
@@ -46,6 +46,47 @@ pub unsafe fn two_sums(
     }
 }
 
+/// Values packed eight to an octet (the last one padded with zeros), to be read many times.
+pub struct Packed {
+    octets: Vec<Octet>,
+    len: usize,
+}
+
+impl Packed {
+    /// # Safety
+    /// The machine has the features ([`available`]).
+    pub unsafe fn new(values: &[Felt]) -> Self {
+        let zero = Felt::zero();
+        let pack_at = |o: usize| {
+            // SAFETY: as the caller's.
+            unsafe { pack(std::array::from_fn(|l| values.get(8 * o + l).unwrap_or(&zero))) }
+        };
+        Self {
+            octets: crate::parallel::map_range(values.len().div_ceil(8), pack_at),
+            len: values.len(),
+        }
+    }
+}
+
+/// `sum_i weights[i] column[i]` over the weights' length (the column at least as long).
+///
+/// Both sides are in lambdaworks' form, so each product is `w t 2^-4` in that form (the
+/// lanes' `R` is 2^260, lambdaworks' 2^256); the sum is scaled back by 16 at the end.
+///
+/// # Safety
+/// The machine has the features ([`available`]).
+#[target_feature(enable = "avx512f,avx512ifma,avx512dq")]
+pub unsafe fn weighted_sum(weights: &Packed, column: &[Felt]) -> Felt {
+    let zero = Felt::zero();
+    let column = &column[..weights.len];
+    let mut sum = Octet([_mm512_setzero_si512(); 5]);
+    for (o, w) in weights.octets.iter().enumerate() {
+        let t = pack(std::array::from_fn(|l| column.get(8 * o + l).unwrap_or(&zero)));
+        sum = add(&sum, &mul(&t, w));
+    }
+    unpack(&sum).iter().fold(Felt::zero(), |acc, x| acc + x) * Felt::from(16u64)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -82,6 +123,26 @@ mod tests {
                 assert_eq!(first[i], expected_a, "first, width {width}, point {i}");
                 assert_eq!(second[i], expected_b, "second, width {width}, point {i}");
             }
+        }
+    }
+
+    /// Weighted sums match the scalar ones, with a padded last octet and edge values.
+    #[test]
+    fn weighted_sums_match_the_scalar_sums() {
+        if !available() {
+            return;
+        }
+        for len in [1usize, 8, 13, 1000] {
+            let felt = |i: usize| Felt::from(i as u64 * 0x9e37_79b9 + 11).square();
+            let weights: Vec<Felt> =
+                (0..len).map(|i| if i % 7 == 3 { -Felt::one() } else { felt(i) }).collect();
+            let column: Vec<Felt> = (0..len + 3)
+                .map(|i| if i % 5 == 1 { -Felt::one() } else { felt(3 * i + 1) })
+                .collect();
+            let expected = (0..len).fold(Felt::zero(), |s, i| s + weights[i] * column[i]);
+            // SAFETY: the features are available.
+            let sum = unsafe { weighted_sum(&Packed::new(&weights), &column) };
+            assert_eq!(sum, expected, "length {len}");
         }
     }
 }

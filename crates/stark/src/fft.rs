@@ -52,6 +52,11 @@ impl LaneTables {
     }
 }
 
+/// Per-element factors of an evaluation, in the form of the kernel that will take them
+/// ([`Twiddles::scales`]).
+#[derive(Clone, Debug)]
+struct Scales(Vec<Felt>);
+
 fn level_tables(root: &Felt, n: usize) -> Vec<Felt> {
     let mut table = vec![Felt::zero(); n.max(2)];
     if n < 2 {
@@ -102,6 +107,32 @@ impl Twiddles {
             #[cfg(target_arch = "x86_64")]
             Some(tables) => lane_fft::dit(values, &self.forward, &tables.forward, parallel),
             _ => dit(values, &self.forward, parallel),
+        }
+    }
+
+    /// Factors for [`Twiddles::evaluate_scaled`], in the form its kernel takes (times 16 for
+    /// the lanes, whose product of two lambdaworks-form values is `a b 2^-4`).
+    fn scales(&self, factors: Vec<Felt>) -> Scales {
+        match &self.lanes {
+            Some(_) => Scales(factors.into_iter().map(|f| f * Felt::from(16u64)).collect()),
+            None => Scales(factors),
+        }
+    }
+
+    /// [`Twiddles::evaluate`] of `values[i] * factors[i]`, the product taken on the way into
+    /// the kernel.
+    fn evaluate_scaled(&self, values: &mut [Felt], scales: &Scales, parallel: bool) {
+        match &self.lanes {
+            #[cfg(target_arch = "x86_64")]
+            Some(tables) => {
+                lane_fft::dit_scaled(values, &scales.0, &self.forward, &tables.forward, parallel)
+            }
+            _ => {
+                for (v, s) in values.iter_mut().zip(&scales.0) {
+                    *v *= s;
+                }
+                dit(values, &self.forward, parallel)
+            }
         }
     }
 
@@ -255,7 +286,7 @@ pub struct LdePlan {
     twiddles: Twiddles,
     log_blowup: u32,
     /// For coset `k` (shift `h w_N^k`): `n^-1 (h w_N^k)^bitrev(i)`.
-    coset_scales: Vec<Vec<Felt>>,
+    coset_scales: Vec<Scales>,
     /// With `h = 1`, coset 0 is the trace domain and is copied, not computed.
     offset_is_one: bool,
 }
@@ -266,7 +297,7 @@ impl LdePlan {
         let w_big = root_of_unity(log_size + log_blowup);
         let n_inv = Felt::from(n as u64).inv().expect("n is non-zero");
         let offset_is_one = *offset == Felt::one();
-        let coset_scales = (0..1usize << log_blowup)
+        let coset_scales: Vec<Vec<Felt>> = (0..1usize << log_blowup)
             .map(|k| {
                 if k == 0 && offset_is_one {
                     Vec::new()
@@ -275,7 +306,9 @@ impl LdePlan {
                 }
             })
             .collect();
-        Self { twiddles: Twiddles::new(log_size), log_blowup, coset_scales, offset_is_one }
+        let twiddles = Twiddles::new(log_size);
+        let coset_scales = coset_scales.into_iter().map(|f| twiddles.scales(f)).collect();
+        Self { twiddles, log_blowup, coset_scales, offset_is_one }
     }
 
     pub fn twiddles(&self) -> &Twiddles {
@@ -320,10 +353,7 @@ impl LdePlan {
             } else {
                 coefficients.clone()
             };
-            for (b, s) in buffer.iter_mut().zip(scales) {
-                *b *= s;
-            }
-            self.twiddles.evaluate(&mut buffer, parallel);
+            self.twiddles.evaluate_scaled(&mut buffer, scales, parallel);
             cosets.push(buffer);
         }
         cosets
@@ -400,6 +430,33 @@ mod tests {
             let points: Vec<Felt> = powers(&w, n << log_blowup).iter().map(|p| p * offset).collect();
             prop_assert_eq!(&lde, &naive(&coefficients, &points));
             prop_assert_eq!(lde, low_degree_extension(&coefficients, log_blowup, &offset, plan.twiddles(), false));
+        }
+    }
+
+    /// A plan large enough for the lane kernels (where the machine has them: the coset
+    /// factors are then taken inside the kernel) extends like the polynomial, at sampled
+    /// points of every coset, on one thread and on several.
+    #[test]
+    fn large_lde_plan_matches_the_polynomial() {
+        let (log_size, log_blowup) = (11u32, 2u32);
+        let n = 1usize << log_size;
+        let column = sample(n, 9);
+        for offset in [coset_offset(), Felt::one()] {
+            let plan = LdePlan::new(log_size, log_blowup, &offset);
+            let mut coefficients = column.clone();
+            interpolate_on_coset(&mut coefficients, &Felt::one(), &plan.twiddles().scalar(), false);
+            let w = root_of_unity(log_size + log_blowup);
+            for parallel in [false, true] {
+                let lde = plan.extend(&column, parallel);
+                for j in (0..n << log_blowup).step_by(97).chain([(n << log_blowup) - 1]) {
+                    let x = offset * w.pow(j as u64);
+                    assert_eq!(
+                        lde[j],
+                        evaluate_at(&coefficients, &x),
+                        "point {j}, parallel {parallel}"
+                    );
+                }
+            }
         }
     }
 

@@ -115,11 +115,18 @@ fn to_lanes(values: &[Felt], levels: &CrossLevels<'_>, parallel: bool) -> Vec<Oc
     if parallel { parallel::map_range(m, load) } else { (0..m).map(load).collect() }
 }
 
-/// Segment `l` of `values` into lane `l`, unchanged (before a decimation in time).
-fn to_lanes_plain(values: &[Felt], parallel: bool) -> Vec<Octet> {
+/// Segment `l` of `values` into lane `l` (before a decimation in time), each value times
+/// its factor when `scales` are given (in lane form: the lambdaworks-form factor times 16).
+fn to_lanes_plain(values: &[Felt], scales: Option<&[Felt]>, parallel: bool) -> Vec<Octet> {
     let m = values.len() / 8;
     // SAFETY: the callers checked the features.
-    let load = |k: usize| unsafe { pack(std::array::from_fn(|l| &values[l * m + k])) };
+    let load = |k: usize| unsafe {
+        let octet = pack(std::array::from_fn(|l| &values[l * m + k]));
+        match scales {
+            Some(scales) => mul(&octet, &pack(std::array::from_fn(|l| &scales[l * m + k]))),
+            None => octet,
+        }
+    };
     if parallel { parallel::map_range(m, load) } else { (0..m).map(load).collect() }
 }
 
@@ -225,9 +232,31 @@ pub fn dif(values: &mut [Felt], scalar: &[Felt], table: &[[u64; 5]], parallel: b
 /// A whole decimation in time (bit-reversed in, natural order out): the eight segment FFTs,
 /// then the three levels across segments on the way out of the lanes.
 pub fn dit(values: &mut [Felt], scalar: &[Felt], table: &[[u64; 5]], parallel: bool) {
+    dit_inner(values, None, scalar, table, parallel);
+}
+
+/// [`dit`] of `values[i] * f_i`, with `scales[i] = 16 f_i` (the lanes' product of two
+/// lambdaworks-form values is `a b 2^-4`): the products are taken on the way into the lanes.
+pub fn dit_scaled(
+    values: &mut [Felt],
+    scales: &[Felt],
+    scalar: &[Felt],
+    table: &[[u64; 5]],
+    parallel: bool,
+) {
+    dit_inner(values, Some(scales), scalar, table, parallel);
+}
+
+fn dit_inner(
+    values: &mut [Felt],
+    scales: Option<&[Felt]>,
+    scalar: &[Felt],
+    table: &[[u64; 5]],
+    parallel: bool,
+) {
     // SAFETY: the callers checked the features.
     let levels = unsafe { CrossLevels::new(scalar, values.len()) };
-    let mut lanes = to_lanes_plain(values, parallel);
+    let mut lanes = to_lanes_plain(values, scales, parallel);
     dit_lanes(&mut lanes, table, parallel);
     from_lanes(&lanes, values, Some(&levels), parallel);
 }

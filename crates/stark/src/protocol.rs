@@ -146,19 +146,29 @@ pub fn deep_value(
         first += a * t;
         second += b * t;
     }
-    deep_from_sums(coefficients, claims, &(first, second), p)
+    let sums = ColumnSums { first, second };
+    deep_from_sums(coefficients, claims, &sums, p.composition, p.inv_x_minus_z, p.inv_x_minus_gz)
 }
 
-/// [`deep_value`] from the point's column sums `(sum a_c t_c(x), sum b_c t_c(x))` (the
-/// point's `row` is not read): the prover computes the sums of many points at once.
+/// A point's sums over columns in [`deep_value`]: `sum a_c t_c(x)` and `sum b_c t_c(x)`.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ColumnSums {
+    pub first: Felt,
+    pub second: Felt,
+}
+
+/// [`deep_value`] from the point's [`ColumnSums`], its composition value and the inverses
+/// `1 / (x - z)`, `1 / (x - gz)`: the prover computes the sums of many points at once.
 pub fn deep_from_sums(
     coefficients: &DeepCoefficients,
     claims: &(Felt, Felt),
-    sums: &(Felt, Felt),
-    p: &DeepPoint<'_>,
+    sums: &ColumnSums,
+    composition: &Felt,
+    inv_x_minus_z: &Felt,
+    inv_x_minus_gz: &Felt,
 ) -> Felt {
-    let first = coefficients.composition * p.composition + sums.0;
-    (first - claims.0) * p.inv_x_minus_z + (sums.1 - claims.1) * p.inv_x_minus_gz
+    let first = coefficients.composition * composition + sums.first;
+    (first - claims.0) * inv_x_minus_z + (sums.second - claims.1) * inv_x_minus_gz
 }
 
 /// The constants `(A, B)` of [`deep_value`].

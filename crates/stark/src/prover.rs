@@ -15,9 +15,9 @@ use crate::parallel;
 use crate::periodic::{self, PeriodicLde};
 use crate::proof::{ComponentProof, Opening, StarkProof};
 use crate::protocol::{
-    DeepCoefficients, DeepPoint, MAX_LOG_TRACE_LENGTH, MIN_LOG_TRACE_LENGTH, OodValues, absorb_ood,
-    component_positions, deep_claims, deep_from_sums, draw_deep_coefficients, draw_ood_point,
-    draw_queries, effective_log_final_degree, seed_transcript,
+    ColumnSums, DeepCoefficients, MAX_LOG_TRACE_LENGTH, MIN_LOG_TRACE_LENGTH, OodValues,
+    absorb_ood, component_positions, deep_claims, deep_from_sums, draw_deep_coefficients,
+    draw_ood_point, draw_queries, effective_log_final_degree, seed_transcript,
 };
 use crate::trace::TraceTable;
 
@@ -390,7 +390,7 @@ fn deep_quotient(
     let claims = deep_claims(coefficients, &at_z, &at_gz, &ood.composition);
     let columns: Vec<&LdeColumns> = state.all_columns().collect();
     let lde_size = domain.lde_size();
-    let sums = ColumnSums::new(&columns, coefficients, domain.log_blowup);
+    let sums = PointSums::new(&columns, coefficients, domain.log_blowup);
     let mut deep = vec![Felt::zero(); lde_size];
     // Whole rows of cosets per chunk, so each coset's points in a chunk are contiguous.
     let chunk = parallel::chunk_size(lde_size, 1 << 10).next_multiple_of(domain.blowup());
@@ -408,22 +408,23 @@ fn deep_quotient(
         batch_inverse(&mut inv_gz);
         let point_sums = sums.at(start, out.len());
         for (k, v) in out.iter_mut().enumerate() {
-            let j = start + k;
-            let point = DeepPoint {
-                row: &[],
-                composition: &composition_lde[j],
-                inv_x_minus_z: &inv_z[k],
-                inv_x_minus_gz: &inv_gz[k],
-            };
-            *v = deep_from_sums(coefficients, &claims, &point_sums[k], &point);
+            let composition = &composition_lde[start + k];
+            *v = deep_from_sums(
+                coefficients,
+                &claims,
+                &point_sums[k],
+                composition,
+                &inv_z[k],
+                &inv_gz[k],
+            );
         }
     });
     deep
 }
 
-/// The DEEP quotient's sums over columns, `(sum_c a_c t_c(x), sum_c b_c t_c(x))` at each point
-/// of the extension: eight points at once in the lanes where the machine has them.
-struct ColumnSums<'a> {
+/// The DEEP quotient's [`ColumnSums`] at each point of the extension: eight points at once
+/// in the lanes where the machine has them.
+struct PointSums<'a> {
     columns: &'a [&'a LdeColumns],
     coefficients: &'a DeepCoefficients,
     log_blowup: u32,
@@ -435,7 +436,7 @@ struct ColumnSums<'a> {
 /// Constants in the lanes' form (`crate::lanes::lane_form`).
 type LaneConstants = Vec<[u64; 5]>;
 
-impl<'a> ColumnSums<'a> {
+impl<'a> PointSums<'a> {
     fn new(
         columns: &'a [&'a LdeColumns],
         coefficients: &'a DeepCoefficients,
@@ -455,7 +456,7 @@ impl<'a> ColumnSums<'a> {
 
     /// The sums at points `start..start + count` (natural order), both multiples of the
     /// blowup.
-    fn at(&self, start: usize, count: usize) -> Vec<(Felt, Felt)> {
+    fn at(&self, start: usize, count: usize) -> Vec<ColumnSums> {
         #[cfg(target_arch = "x86_64")]
         if let Some((a, b)) = &self.lane_coefficients {
             return self.in_lanes(a, b, start, count);
@@ -469,12 +470,9 @@ impl<'a> ColumnSums<'a> {
                     table.read_row(j, &mut row);
                 }
                 let (at_z, at_gz) = (&self.coefficients.at_z, &self.coefficients.at_gz);
-                row.iter()
-                    .zip(at_z)
-                    .zip(at_gz)
-                    .fold((Felt::zero(), Felt::zero()), |(first, second), ((t, a), b)| {
-                        (first + a * t, second + b * t)
-                    })
+                row.iter().zip(at_z).zip(at_gz).fold(ColumnSums::default(), |sums, ((t, a), b)| {
+                    ColumnSums { first: sums.first + a * t, second: sums.second + b * t }
+                })
             })
             .collect()
     }
@@ -487,10 +485,10 @@ impl<'a> ColumnSums<'a> {
         b: &[[u64; 5]],
         start: usize,
         count: usize,
-    ) -> Vec<(Felt, Felt)> {
+    ) -> Vec<ColumnSums> {
         let blowup = 1usize << self.log_blowup;
         let (first_row, rows) = (start >> self.log_blowup, count >> self.log_blowup);
-        let mut out = vec![(Felt::zero(), Felt::zero()); count];
+        let mut out = vec![ColumnSums::default(); count];
         let (mut first, mut second) = (vec![Felt::zero(); rows], vec![Felt::zero(); rows]);
         for k in 0..blowup {
             let slices: Vec<&[Felt]> = self
@@ -502,8 +500,8 @@ impl<'a> ColumnSums<'a> {
                 .collect();
             // SAFETY: the lane coefficients exist only where the features are available.
             unsafe { crate::lanes::dot::two_sums(&slices, a, b, &mut first, &mut second) };
-            for (i, sums) in first.iter().zip(&second).enumerate() {
-                out[k + blowup * i] = (*sums.0, *sums.1);
+            for (i, (first, second)) in first.iter().zip(&second).enumerate() {
+                out[k + blowup * i] = ColumnSums { first: *first, second: *second };
             }
         }
         out

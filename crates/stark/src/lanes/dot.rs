@@ -98,7 +98,8 @@ mod tests {
         if !available() {
             return;
         }
-        let felt = |i: u64| Felt::from(i * 0x9e37_79b9_7f4a_7c15 + 7).square();
+        let felt =
+            |i: u64| Felt::from(i.wrapping_mul(0x9e37_79b9_7f4a_7c15).wrapping_add(7)).square();
         for (width, len) in [(1usize, 8usize), (5, 13), (40, 64), (3, 3), (7, 200)] {
             let columns: Vec<Vec<Felt>> = (0..width)
                 .map(|c| {
@@ -133,7 +134,9 @@ mod tests {
             return;
         }
         for len in [1usize, 8, 13, 1000] {
-            let felt = |i: usize| Felt::from(i as u64 * 0x9e37_79b9 + 11).square();
+            let felt = |i: usize| {
+                Felt::from((i as u64).wrapping_mul(0x9e37_79b9).wrapping_add(11)).square()
+            };
             let weights: Vec<Felt> =
                 (0..len).map(|i| if i % 7 == 3 { -Felt::one() } else { felt(i) }).collect();
             let column: Vec<Felt> = (0..len + 3)

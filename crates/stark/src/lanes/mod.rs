@@ -1,6 +1,7 @@
 //! Field arithmetic eight elements at once, on AVX-512 IFMA (x86-64 with `avx512f`,
 //! `avx512ifma` and `avx512dq`, detected at run time), and the prover's kernels built on it:
-//! the FFT ([`fft`]) and the DEEP quotient's sums over columns ([`dot`]).
+//! the FFT ([`fft`]), and the sums of products of the DEEP quotient and the out-of-domain
+//! evaluations (`dot`, prover only).
 //!
 //! An element is five 52-bit limbs (one vector per limb, lane `l` of each vector belonging
 //! to element `l`: an [`Octet`]), in Montgomery form with `R = 2^260`, multiplied by
@@ -8,7 +9,9 @@
 //! and `-p^-1 mod 2^52 = 2^52 - 1`). The data are lambdaworks' own Montgomery integers `x 2^256
 //! mod p` split into limbs: read as this representation they stand for `x 2^-4`. A product
 //! with a constant `c` given in lane form (`c 2^260 mod p`, [`lane_form`]) is then `x c` in
-//! lambdaworks' form again, so only the constants are converted, never the data. Values stay
+//! lambdaworks' form again, so only the constants are converted, never the data (a product
+//! of two lambdaworks-form values is `a b 2^-4`, which a factor of 16 folded into one side or
+//! into the result puts right). Values stay
 //! in `[0, 2p)` between operations and are made canonical on the way out, so the results are
 //! exactly the scalar ones (tests compare them).
 

@@ -164,8 +164,8 @@ fn from_lanes(
     });
 }
 
-// SAFETY (for the `unsafe` blocks below): these functions are only reached through
-// [`dif_segments`]/[`dit_segments`], whose callers checked [`available`].
+// SAFETY (for the `unsafe` blocks below): these functions are only reached through [`dif`],
+// [`dit`] and [`dit_scaled`], whose callers checked [`available`].
 
 /// One level's decimation-in-frequency butterflies over a block: `(a, b) <- (a + b, (a - b)
 /// w)`. A function of its own so that the field operations inline under the features.

@@ -41,7 +41,7 @@ async fn get_proof_returns_the_stored_bytes_and_metadata() {
     assert_eq!(response.metadata.proof_sha256, proof_store::sha256_hex(&proof));
     assert_eq!(response.metadata.trace_steps, 4096);
     // Metadata written without the proof's format version: the API reads it from the bytes.
-    assert_eq!(response.metadata.proof_format_version, Some(4));
+    assert_eq!(response.metadata.proof_format_version, Some(cairo_air::PROOF_FORMAT_VERSION));
     assert_eq!(response.metadata.proof_format_version, cairo_air::proof_format_version(&proof));
 }
 

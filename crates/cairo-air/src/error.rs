@@ -52,8 +52,9 @@ pub enum CairoVerifyError {
     ProgramMismatch { expected: String, found: String },
     /// The proof file is of an older format than this verifier reads.
     #[error(
-        "proof format version {found} is an old format (this verifier reads version {current}): \
-         older proofs do not bind the program's builtin list; prove the run again"
+        "proof format version {found} is an old format (this verifier reads version {current}; \
+         formats up to 3 did not bind the program's builtin list, 4 committed each table in \
+         its own Merkle trees): prove the run again"
     )]
     OldFormat { found: u16, current: u16 },
     #[error("invalid public input: {0}")]

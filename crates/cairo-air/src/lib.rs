@@ -57,6 +57,8 @@ pub use vm::{
     input_hint_processor, load_program, proof_mode_config, run_program, unsupported_builtins,
 };
 
+/// The format version this crate writes and reads (older ones are refused as such).
+pub use stark::FORMAT_VERSION as PROOF_FORMAT_VERSION;
 use stark::{AcceptancePolicy, ProofEnvelope};
 use starknet_types_core::felt::Felt as Felt252;
 

@@ -13,8 +13,9 @@ use crate::proof::StarkProof;
 
 pub const MAGIC: [u8; 8] = *b"WPSTARK\0";
 /// 4: the Cairo statement binds the program's builtin list and end (older proofs are refused
-/// with a message that names their format).
-pub const FORMAT_VERSION: u16 = 4;
+/// with a message that names their format). 5: one Merkle tree per phase over every
+/// component's columns instead of three per component.
+pub const FORMAT_VERSION: u16 = 5;
 
 /// The format version of a proof file, if `bytes` starts like one (to tell an old proof from
 /// garbage).

@@ -12,8 +12,10 @@
 //!   selectors or round constants): the verifier evaluates them itself at the out-of-domain
 //!   point, so they cost no commitment.
 //! * Traces are extended to the `blowup * n`-th roots of unity (the trace domain is its coset
-//!   0 and needs no FFT; see `domain`); rows are committed in Merkle trees, one per table
-//!   (main, auxiliary, composition) of each component.
+//!   0 and needs no FFT; see `domain`); rows are committed in three Merkle trees (main,
+//!   auxiliary, composition), each over every component's columns, a component of `2^k`
+//!   evaluation points joining at depth `k` (`mixed_merkle`), so a component adds rows to a
+//!   query's openings but no paths.
 //! * Components of different lengths share challenges, the out-of-domain point and one FRI
 //!   (each DEEP quotient joins the folding at its own size), so a small table costs what its
 //!   rows cost. Permutation and lookup arguments that span components end in claims (last-row
@@ -132,6 +134,7 @@ mod fri;
 mod lanes;
 mod lde;
 pub mod merkle;
+mod mixed_merkle;
 mod options;
 pub mod parallel;
 mod periodic;
@@ -156,7 +159,7 @@ pub use field::{
     running_products, running_sums,
 };
 pub use options::{AcceptancePolicy, ProofOptions, SecurityPreset};
-pub use proof::{ComponentProof, Opening, StarkProof};
+pub use proof::{Commitments, ComponentProof, Opening, StarkProof, TreePaths};
 pub use protocol::{MAX_LOG_TRACE_LENGTH, MIN_LOG_TRACE_LENGTH};
 #[cfg(feature = "prover")]
 pub use prover::{prove, prove_unchecked};

@@ -9,11 +9,11 @@ use crate::fft::{LdePlan, evaluate_at, interpolate_on_coset, low_degree_extensio
 use crate::field::{Felt, batch_inverse, powers};
 use crate::fri::{self, FriInput};
 use crate::lde::LdeColumns;
-use crate::merkle::MerkleTree;
+use crate::mixed_merkle::MixedTree;
 use crate::options::ProofOptions;
 use crate::parallel;
 use crate::periodic::{self, PeriodicLde};
-use crate::proof::{ComponentProof, Opening, StarkProof};
+use crate::proof::{Commitments, ComponentProof, StarkProof, TreePaths};
 use crate::protocol::{
     ColumnSums, DeepCoefficients, MAX_LOG_TRACE_LENGTH, MIN_LOG_TRACE_LENGTH, OodValues,
     absorb_ood, component_positions, deep_claims, deep_from_sums, draw_deep_coefficients,
@@ -21,36 +21,34 @@ use crate::protocol::{
 };
 use crate::trace::TraceTable;
 
-/// Columns extended to the evaluation domain, and their commitment.
-struct Committed {
-    columns: LdeColumns,
-    tree: MerkleTree,
+/// Extends a component's columns to its evaluation domain. Takes the trace columns by value:
+/// they become coset 0 of the extension.
+fn extend(columns: Vec<Vec<Felt>>, domain: &Domain, plan: &LdePlan) -> LdeColumns {
+    let t = std::time::Instant::now();
+    let columns = LdeColumns::extend(columns, plan, domain.log_blowup);
+    tracing::debug!(target: "stark::prover", ms = t.elapsed().as_millis() as u64, width = columns.width(), "low-degree extension");
+    columns
 }
 
-impl Committed {
-    /// Takes the trace columns by value: they become coset 0 of the extension.
-    fn new(columns: Vec<Vec<Felt>>, domain: &Domain, plan: &LdePlan) -> Self {
-        let t = std::time::Instant::now();
-        let columns = LdeColumns::extend(columns, plan, domain.log_blowup);
-        tracing::debug!(target: "stark::prover", ms = t.elapsed().as_millis() as u64, width = columns.width(), "low-degree extension");
-        let width = columns.width();
-        let tree =
-            MerkleTree::from_rows(domain.lde_size(), width, |j, row| columns.read_row(j, row));
-        tracing::debug!(target: "stark::prover", ms = t.elapsed().as_millis() as u64, "extension and Merkle tree");
-        Self { columns, tree }
-    }
+/// One tree over the extended columns of several components (`crate::mixed_merkle`).
+fn commit(tables: &[(&Domain, &LdeColumns)]) -> MixedTree {
+    let t = std::time::Instant::now();
+    let heights: Vec<u32> = tables.iter().map(|(d, _)| d.log_size + d.log_blowup).collect();
+    let tree = MixedTree::new(&heights, |table, j, row| tables[table].1.read_row(j, row));
+    tracing::debug!(target: "stark::prover", ms = t.elapsed().as_millis() as u64, tables = tables.len(), "Merkle tree");
+    tree
+}
 
-    fn open(&self, queries: &[usize]) -> Opening {
-        let rows = queries
-            .iter()
-            .map(|&j| {
-                let mut row = Vec::with_capacity(self.columns.width());
-                self.columns.read_row(j, &mut row);
-                row
-            })
-            .collect();
-        Opening { rows, merkle_proof: self.tree.prove_batch(queries) }
-    }
+/// The rows of extended columns at `positions`.
+fn open_rows(columns: &LdeColumns, positions: &[usize]) -> Vec<Vec<Felt>> {
+    positions
+        .iter()
+        .map(|&j| {
+            let mut row = Vec::with_capacity(columns.width());
+            columns.read_row(j, &mut row);
+            row
+        })
+        .collect()
 }
 
 /// Proves that `traces` (one main trace per component, in the order of
@@ -88,8 +86,8 @@ struct ComponentState<'a> {
     claimed: ClaimedComponent<'a>,
     domain: Domain,
     plan: LdePlan,
-    main: Committed,
-    aux: Option<Committed>,
+    main: LdeColumns,
+    aux: Option<LdeColumns>,
     claims: Vec<Felt>,
     /// The component's periodic columns on its evaluation domain.
     periodic: PeriodicLde,
@@ -98,11 +96,11 @@ struct ComponentState<'a> {
 impl ComponentState<'_> {
     /// The extended main columns, then the auxiliary ones.
     fn all_columns(&self) -> impl Iterator<Item = &LdeColumns> {
-        std::iter::once(&self.main.columns).chain(self.aux.as_ref().map(|a| &a.columns))
+        std::iter::once(&self.main).chain(self.aux.as_ref())
     }
 
     fn aux_width(&self) -> usize {
-        self.aux.as_ref().map_or(0, |a| a.columns.width())
+        self.aux.as_ref().map_or(0, |a| a.width())
     }
 }
 
@@ -151,8 +149,7 @@ fn prove_inner<A: Air>(
     for (component, trace) in components.iter().zip(traces) {
         let domain = Domain::new(component.log_size(), log_blowup);
         let plan = LdePlan::new(domain.log_size, log_blowup, &domain.offset);
-        let main = Committed::new(trace.into_columns(), &domain, &plan);
-        transcript.absorb(b"main root", &main.tree.root());
+        let main = extend(trace.into_columns(), &domain, &plan);
         states.push(ComponentState {
             claimed: ClaimedComponent::new(*component),
             domain,
@@ -163,6 +160,8 @@ fn prove_inner<A: Air>(
             periodic: PeriodicLde::new(component.periodic_columns(), log_blowup),
         });
     }
+    let main_tree = commit(&states.iter().map(|s| (&s.domain, &s.main)).collect::<Vec<_>>());
+    transcript.absorb(b"main root", &main_tree.root());
     let challenges: Vec<Felt> =
         (0..air.num_aux_challenges()).map(|_| transcript.challenge_felt()).collect();
 
@@ -172,7 +171,7 @@ fn prove_inner<A: Air>(
     // Each main trace is coset 0 of its extension: lent out as a table while the builders run.
     let mains: Vec<TraceTable> = states
         .iter_mut()
-        .map(|s| TraceTable::new(s.main.columns.take_trace(), s.domain.trace_length()))
+        .map(|s| TraceTable::new(s.main.take_trace(), s.domain.trace_length()))
         .collect();
     let auxes = parallel::map_range(states.len(), |i| {
         states[i].claimed.component.build_aux_trace(&mains[i], &challenges)
@@ -197,12 +196,16 @@ fn prove_inner<A: Air>(
             )
             .map_err(ProverError::ConstraintViolation)?;
         }
-        state.main.columns.restore_trace(main.into_columns());
+        state.main.restore_trace(main.into_columns());
         if aux.width() > 0 {
-            let committed = Committed::new(aux.into_columns(), &state.domain, &state.plan);
-            transcript.absorb(b"aux root", &committed.tree.root());
-            state.aux = Some(committed);
+            state.aux = Some(extend(aux.into_columns(), &state.domain, &state.plan));
         }
+    }
+    let with_aux: Vec<(&Domain, &LdeColumns)> =
+        states.iter().filter_map(|s| s.aux.as_ref().map(|a| (&s.domain, a))).collect();
+    let aux_tree = (!with_aux.is_empty()).then(|| commit(&with_aux));
+    if let Some(tree) = &aux_tree {
+        transcript.absorb(b"aux root", &tree.root());
     }
     let claims: Vec<Vec<Felt>> = states.iter().map(|s| s.claims.clone()).collect();
     for c in &claims {
@@ -234,25 +237,27 @@ fn prove_inner<A: Air>(
             twiddles,
             true,
         );
-        let tree = MerkleTree::from_rows(state.domain.lde_size(), 1, |j, row| row.push(lde[j]));
-        transcript.absorb(b"composition root", &tree.root());
-        compositions.push((values, lde, tree));
+        compositions.push((values, lde));
     }
+    let heights: Vec<u32> = states.iter().map(|s| s.domain.log_size + log_blowup).collect();
+    let composition_tree =
+        MixedTree::new(&heights, |table, j, row| row.push(compositions[table].1[j]));
+    transcript.absorb(b"composition root", &composition_tree.root());
 
     phase("out-of-domain evaluation");
     // 4. Out-of-domain values.
     let z = draw_ood_point(&mut transcript, &largest);
     let mut oods = Vec::with_capacity(states.len());
     let mut first_power = 0;
-    for (state, (coefficients, _, _)) in states.iter().zip(&compositions) {
+    for (state, (coefficients, _)) in states.iter().zip(&compositions) {
         let gz = z * state.domain.trace_generator;
         // One set of barycentric weights per point serves the main and the auxiliary columns.
         let (at_z, at_gz) =
             (Barycentric::new(&state.domain, &z), Barycentric::new(&state.domain, &gz));
-        let aux = state.aux.as_ref().map(|a| &a.columns);
+        let aux = state.aux.as_ref();
         let ood = Ood {
-            main_current: at_z.evaluate(Some(&state.main.columns)),
-            main_next: at_gz.evaluate(Some(&state.main.columns)),
+            main_current: at_z.evaluate(Some(&state.main)),
+            main_next: at_gz.evaluate(Some(&state.main)),
             aux_current: at_z.evaluate(aux),
             aux_next: at_gz.evaluate(aux),
             composition: evaluate_at(coefficients, &z),
@@ -281,15 +286,14 @@ fn prove_inner<A: Air>(
 
     phase("DEEP composition");
     // 5. DEEP quotient of each component on its evaluation domain.
-    let widths: Vec<usize> =
-        states.iter().map(|s| s.main.columns.width() + s.aux_width()).collect();
+    let widths: Vec<usize> = states.iter().map(|s| s.main.width() + s.aux_width()).collect();
     let coefficients = draw_deep_coefficients(&mut transcript, &widths);
     let mut fri_inputs: Vec<FriInput> = states
         .iter()
         .zip(&oods)
         .zip(&compositions)
         .zip(&coefficients)
-        .map(|(((state, ood), (_, composition_lde, _)), coefficients)| FriInput {
+        .map(|(((state, ood), (_, composition_lde)), coefficients)| FriInput {
             log_degree: state.domain.log_size,
             evaluations: deep_quotient(state, ood, composition_lde, coefficients, &z),
         })
@@ -321,32 +325,38 @@ fn prove_inner<A: Air>(
         .iter()
         .zip(oods)
         .zip(&compositions)
-        .map(|((state, ood), (_, composition_lde, composition_tree))| {
+        .map(|((state, ood), (_, composition_lde))| {
             let positions = component_positions(&queries, state.domain.lde_size());
             ComponentProof {
                 log_size: state.domain.log_size,
-                main_root: state.main.tree.root(),
-                aux_root: state.aux.as_ref().map(|c| c.tree.root()),
-                composition_root: composition_tree.root(),
                 claims: state.claims.clone(),
                 ood_main_current: ood.main_current,
                 ood_main_next: ood.main_next,
                 ood_aux_current: ood.aux_current,
                 ood_aux_next: ood.aux_next,
                 ood_composition: ood.composition,
-                main_opening: state.main.open(&positions),
-                aux_opening: state.aux.as_ref().map(|c| c.open(&positions)),
-                composition_opening: Opening {
-                    rows: positions.iter().map(|&j| vec![composition_lde[j]]).collect(),
-                    merkle_proof: composition_tree.prove_batch(&positions),
-                },
+                main_rows: open_rows(&state.main, &positions),
+                aux_rows: state.aux.as_ref().map(|a| open_rows(a, &positions)),
+                composition_values: positions.iter().map(|&j| composition_lde[j]).collect(),
             }
         })
         .collect();
+    let roots = Commitments {
+        main: main_tree.root(),
+        aux: aux_tree.as_ref().map(MixedTree::root),
+        composition: composition_tree.root(),
+    };
+    let paths = TreePaths {
+        main: main_tree.prove(&queries),
+        aux: aux_tree.as_ref().map_or_else(Vec::new, |t| t.prove(&queries)),
+        composition: composition_tree.prove(&queries),
+    };
     phase("proof done");
     Ok(StarkProof {
         options: *options,
+        roots,
         components: component_proofs,
+        paths,
         fri_roots: fri.roots(),
         fri_final: fri.final_coefficients.clone(),
         pow_nonce,
@@ -519,8 +529,8 @@ fn evaluate_composition(
     fn coset_one(table: &LdeColumns) -> Vec<&[Felt]> {
         (0..table.width()).map(|c| table.coset(c, 1)).collect()
     }
-    let main = coset_one(&state.main.columns);
-    let aux = state.aux.as_ref().map_or_else(Vec::new, |a| coset_one(&a.columns));
+    let main = coset_one(&state.main);
+    let aux = state.aux.as_ref().map_or_else(Vec::new, |a| coset_one(a));
     let n = domain.trace_length();
     let blowup = domain.blowup();
     let kinds = state.claimed.kinds();

@@ -9,9 +9,9 @@ use crate::domain::Domain;
 use crate::error::VerifierError;
 use crate::field::{Felt, powers};
 use crate::fri::{self, FriParameters, QueriedInputs};
-use crate::merkle::{Hash, hash_leaf, verify_batch};
+use crate::mixed_merkle::verify_mixed;
 use crate::options::AcceptancePolicy;
-use crate::proof::{ComponentProof, Opening, StarkProof};
+use crate::proof::{ComponentProof, StarkProof};
 use crate::protocol::{
     DeepCoefficients, DeepPoint, MAX_LOG_TRACE_LENGTH, MIN_LOG_TRACE_LENGTH, OodValues, absorb_ood,
     component_positions, deep_claims, deep_value, draw_deep_coefficients, draw_ood_point,
@@ -75,16 +75,16 @@ pub fn verify<A: Air>(
     let largest = Domain::new(log_max, log_blowup);
     let domains: Vec<Domain> = log_sizes.iter().map(|l| Domain::new(*l, log_blowup)).collect();
 
-    let mut transcript = seed_transcript(air, options);
-    for p in &proof.components {
-        transcript.absorb(b"main root", &p.main_root);
+    let any_aux = components.iter().any(|c| c.aux_width() > 0);
+    if proof.roots.aux.is_some() != any_aux || (!any_aux && !proof.paths.aux.is_empty()) {
+        return Err(malformed("aux commitment presence"));
     }
+    let mut transcript = seed_transcript(air, options);
+    transcript.absorb(b"main root", &proof.roots.main);
     let challenges: Vec<Felt> =
         (0..air.num_aux_challenges()).map(|_| transcript.challenge_felt()).collect();
-    for p in &proof.components {
-        if let Some(root) = &p.aux_root {
-            transcript.absorb(b"aux root", root);
-        }
+    if let Some(root) = &proof.roots.aux {
+        transcript.absorb(b"aux root", root);
     }
     let claims: Vec<Vec<Felt>> = proof.components.iter().map(|p| p.claims.clone()).collect();
     for c in &claims {
@@ -94,9 +94,7 @@ pub fn verify<A: Air>(
         return Err(VerifierError::ClaimsRejected);
     }
     let alpha = transcript.challenge_felt();
-    for p in &proof.components {
-        transcript.absorb(b"composition root", &p.composition_root);
-    }
+    transcript.absorb(b"composition root", &proof.roots.composition);
     let z = draw_ood_point(&mut transcript, &largest);
 
     // Each component's constraints, combined exactly as the prover combined them, must match
@@ -151,13 +149,14 @@ pub fn verify<A: Air>(
         components.iter().zip(&proof.components).zip(&domains).zip(&coefficients)
     {
         let positions = component_positions(&queries, domain.lde_size());
-        check_openings(*component, p, domain.lde_size(), &positions)?;
+        check_opened_shapes(*component, p, positions.len())?;
         let values = inputs.entry(domain.log_size).or_default();
         let deep = deep_at_positions(p, domain, coefficients, &z, &positions)?;
         for (position, value) in positions.iter().zip(deep) {
             *values.entry(*position).or_insert(Felt::zero()) += value;
         }
     }
+    check_trees(proof, &domains, &queries)?;
     fri::verify(
         &FriParameters {
             log_size: log_max,
@@ -194,16 +193,16 @@ fn deep_at_positions(
         let inv_z = (x - z).inv().map_err(|_| malformed("query at z"))?;
         let inv_gz = (x - gz).inv().map_err(|_| malformed("query at gz"))?;
         row.clear();
-        row.extend(p.main_opening.rows[k].iter().cloned());
-        if let Some(aux) = &p.aux_opening {
-            row.extend(aux.rows[k].iter().cloned());
+        row.extend(p.main_rows[k].iter().cloned());
+        if let Some(aux) = &p.aux_rows {
+            row.extend(aux[k].iter().cloned());
         }
         out.push(deep_value(
             coefficients,
             &claims,
             &DeepPoint {
                 row: &row,
-                composition: &p.composition_opening.rows[k][0],
+                composition: &p.composition_values[k],
                 inv_x_minus_z: &inv_z,
                 inv_x_minus_gz: &inv_gz,
             },
@@ -221,8 +220,8 @@ fn check_shapes(component: &dyn Component, p: &ComponentProof) -> Result<(), Ver
     if p.ood_aux_current.len() != aw || p.ood_aux_next.len() != aw {
         return Err(malformed("out-of-domain aux values"));
     }
-    if p.aux_root.is_some() != (aw > 0) || p.aux_opening.is_some() != (aw > 0) {
-        return Err(malformed("aux commitment presence"));
+    if p.aux_rows.is_some() != (aw > 0) {
+        return Err(malformed("aux rows presence"));
     }
     if p.claims.len() != component.claim_columns().len() {
         return Err(malformed("number of claims"));
@@ -246,45 +245,67 @@ fn check_fri_shapes(
     Ok(())
 }
 
-fn check_openings(
+/// Every opened row must be there, at its width, before any is read.
+fn check_opened_shapes(
     component: &dyn Component,
     p: &ComponentProof,
-    leaf_count: usize,
-    positions: &[usize],
+    positions: usize,
 ) -> Result<(), VerifierError> {
-    check_opening(
-        &p.main_root,
-        leaf_count,
-        positions,
-        &p.main_opening,
-        component.main_width(),
-        "main",
-    )?;
-    if let (Some(root), Some(opening)) = (&p.aux_root, &p.aux_opening) {
-        check_opening(root, leaf_count, positions, opening, component.aux_width(), "aux")?;
+    let fits = |rows: &[Vec<Felt>], width: usize| {
+        rows.len() == positions && rows.iter().all(|r| r.len() == width)
+    };
+    if !fits(&p.main_rows, component.main_width()) {
+        return Err(malformed("main opening shape"));
     }
-    check_opening(
-        &p.composition_root,
-        leaf_count,
-        positions,
-        &p.composition_opening,
-        1,
-        "composition",
-    )
+    if let Some(aux) = &p.aux_rows
+        && !fits(aux, component.aux_width())
+    {
+        return Err(malformed("aux opening shape"));
+    }
+    if p.composition_values.len() != positions {
+        return Err(malformed("composition opening shape"));
+    }
+    Ok(())
 }
 
-fn check_opening(
-    root: &Hash,
-    leaf_count: usize,
-    positions: &[usize],
-    opening: &Opening,
-    width: usize,
-    what: &'static str,
+/// The opened rows of every component against the three trees (shapes checked before).
+fn check_trees(
+    proof: &StarkProof,
+    domains: &[Domain],
+    queries: &[usize],
 ) -> Result<(), VerifierError> {
-    if opening.rows.len() != positions.len() || opening.rows.iter().any(|r| r.len() != width) {
-        return Err(malformed(format!("{what} opening shape")));
+    let components = &proof.components;
+    let heights: Vec<u32> = domains.iter().map(|d| d.log_size + d.log_blowup).collect();
+    verify_mixed(
+        &proof.roots.main,
+        &heights,
+        queries,
+        |c, i, row| row.extend_from_slice(&components[c].main_rows[i]),
+        &proof.paths.main,
+    )
+    .map_err(|_| VerifierError::MerkleMismatch("main"))?;
+    if let Some(root) = &proof.roots.aux {
+        let with_aux: Vec<(&Vec<Vec<Felt>>, u32)> = components
+            .iter()
+            .zip(&heights)
+            .filter_map(|(p, h)| p.aux_rows.as_ref().map(|rows| (rows, *h)))
+            .collect();
+        let aux_heights: Vec<u32> = with_aux.iter().map(|(_, h)| *h).collect();
+        verify_mixed(
+            root,
+            &aux_heights,
+            queries,
+            |c, i, row| row.extend_from_slice(&with_aux[c].0[i]),
+            &proof.paths.aux,
+        )
+        .map_err(|_| VerifierError::MerkleMismatch("aux"))?;
     }
-    let leaves: Vec<Hash> = opening.rows.iter().map(|r| hash_leaf(r)).collect();
-    verify_batch(root, leaf_count, positions, &leaves, &opening.merkle_proof)
-        .map_err(|_| VerifierError::MerkleMismatch(what))
+    verify_mixed(
+        &proof.roots.composition,
+        &heights,
+        queries,
+        |c, i, row| row.push(components[c].composition_values[i]),
+        &proof.paths.composition,
+    )
+    .map_err(|_| VerifierError::MerkleMismatch("composition"))
 }

@@ -244,7 +244,12 @@ mod poseidon {
 
 mod bitwise {
     use super::*;
-    use cairo_air::builtins::bitwise::{AND, X_BITS};
+    use cairo_air::builtins::bitwise::{
+        self as table, ADDRESS, AND, AND_BYTES, AUX_SUM, Bitwise, CELLS, Instance, ROWS, SLOTS,
+        SUFFIX_AND, SUFFIX_Y, X, X_BYTES, bytes_of,
+    };
+    use cairo_air::builtins::lookup::{FIXED_AUX_T, LookupTable};
+    use stark::Component;
 
     fn bitwise_ops(n: u64) -> CairoExecution {
         run_program(&program("bitwise_ops"), Some(&json!({ "n": n }))).expect("bitwise_ops runs")
@@ -266,24 +271,138 @@ mod bitwise {
         assert_eq!(proven_output(&bitwise_ops(12)), expected(12));
     }
 
-    /// CPU and bitwise tables.
+    /// CPU, bitwise and byte-pair tables.
     fn honest() -> (Vec<TraceTable>, cairo_air::CairoPublicInput) {
-        honest_traces(bitwise_ops(3), 2)
+        honest_traces(bitwise_ops(3), 3)
+    }
+
+    /// The byte-pair table's multiplicities counted again from the bitwise table, as a prover
+    /// that changed the bitwise table would.
+    fn recount(t: &mut [TraceTable]) {
+        let mut counts = vec![0u64; LookupTable::BytePairs.entries()];
+        table::count_lookups(&t[1], &mut counts);
+        t[2] = LookupTable::BytePairs.build_trace(&counts);
+    }
+
+    fn add(t: &mut TraceTable, row: usize, column: usize, delta: Felt) {
+        let v = *t.get(row, column);
+        t.set(row, column, v + delta);
     }
 
     #[test]
-    fn bit_that_is_not_a_bit() {
+    fn value_that_changes_within_an_instance() {
         let (mut t, p) = honest();
-        t[1].set(1, X_BITS + 3, Felt::from(2u64));
-        assert_rejected(t, p, "bitwise: bit 3 of x is a bit");
+        add(&mut t[1], 1, X, Felt::one());
+        assert_rejected(t, p, "bitwise: x is the same on the instance's rows");
     }
 
     #[test]
-    fn wrong_and() {
+    fn suffix_that_is_not_its_bytes() {
         let (mut t, p) = honest();
-        let v = *t[1].get(0, AND);
-        t[1].set(0, AND, v + Felt::one());
-        assert_rejected(t, p, "bitwise: and");
+        add(&mut t[1], 2, SUFFIX_Y, Felt::one());
+        assert_rejected(t, p, "bitwise: suffix of y is the row's bytes");
+    }
+
+    #[test]
+    fn value_that_is_not_its_suffix() {
+        let (mut t, p) = honest();
+        for row in 0..ROWS {
+            add(&mut t[1], row, X, Felt::one());
+        }
+        assert_rejected(t, p, "bitwise: x is its suffix on the first row");
+    }
+
+    #[test]
+    fn address_out_of_step() {
+        let (mut t, p) = honest();
+        for row in ROWS..2 * ROWS {
+            add(&mut t[1], row, ADDRESS, Felt::one());
+        }
+        assert_rejected(t, p, "bitwise: addresses step by 0 or 5");
+    }
+
+    #[test]
+    fn byte_of_256_is_caught_by_the_lookup() {
+        // A byte written as 256 more and the next one as 1 less: every sum holds, the
+        // lookup does not.
+        let (mut t, p) = honest();
+        let (row, j) = (0..t[1].length())
+            .flat_map(|row| (0..SLOTS - 2).map(move |j| (row, j)))
+            .find(|(row, j)| *t[1].get(*row, X_BYTES + j + 1) != Felt::zero())
+            .expect("a non-zero byte");
+        add(&mut t[1], row, X_BYTES + j, Felt::from(256u64));
+        add(&mut t[1], row, X_BYTES + j + 1, -Felt::one());
+        recount(&mut t);
+        assert_rejected(t, p, "claims");
+    }
+
+    #[test]
+    fn wrong_and_byte_is_caught_by_the_lookup() {
+        // Byte 0 of `x & y` one more, with the value and its suffix to match.
+        let (mut t, p) = honest();
+        let byte = *t[1].get(0, AND_BYTES);
+        assert_ne!(byte, Felt::from(255u64));
+        add(&mut t[1], 0, AND_BYTES, Felt::one());
+        add(&mut t[1], 0, SUFFIX_AND, Felt::one());
+        for row in 0..ROWS {
+            add(&mut t[1], row, AND, Felt::one());
+        }
+        recount(&mut t);
+        assert_rejected(t, p, "claims");
+    }
+
+    #[test]
+    fn valid_instance_of_other_inputs() {
+        // Instance 1 replaced by a valid instance of other inputs at its address: the table's
+        // constraints and lookups hold, the memory claims do not.
+        let (mut t, p) = honest();
+        let address = cairo_air::trace::felt_to_u64(t[1].get(ROWS, ADDRESS)).unwrap();
+        let other = Instance::new(address, &Felt::from(0xf0f0u64), &Felt::from(0x3c3cu64)).unwrap();
+        let (block, _) = table::build_trace(&[other]);
+        for row in 0..ROWS {
+            for column in 0..block.width() {
+                t[1].set(ROWS + row, column, *block.get(row, column));
+            }
+        }
+        recount(&mut t);
+        assert_rejected(t, p, "claims");
+    }
+
+    /// The lookup sums of a one-instance table at `begin` and of the byte-pair table over
+    /// its lookups, with the table's constraints checked first.
+    fn lookup_sums(instance: Instance) -> (Felt, Felt) {
+        let (trace, accesses) = table::build_trace(&[instance]);
+        assert_eq!(accesses.len(), CELLS);
+        let component = Bitwise::new(instance.address, instance.address + CELLS as u64);
+        let air = OneTable(component);
+        let challenges = challenges(&air);
+        stark::validate_traces(&air, std::slice::from_ref(&trace), &challenges).unwrap();
+        let aux = air.0.build_aux_trace(&trace, &challenges);
+        let mut counts = vec![0u64; LookupTable::BytePairs.entries()];
+        table::count_lookups(&trace, &mut counts);
+        let pairs = LookupTable::BytePairs.build_trace(&counts);
+        let table_aux = LookupTable::BytePairs.component().build_aux_trace(&pairs, &challenges);
+        let last = |t: &TraceTable, c: usize| *t.get(t.length() - 1, c);
+        (last(&aux, AUX_SUM), last(&table_aux, FIXED_AUX_T))
+    }
+
+    #[test]
+    fn top_byte_of_8_or_more_is_caught_by_the_lookup() {
+        let top = Felt::from(2u64).pow(251u64) - Felt::one();
+        // Honest: inputs just below 2^251 (top bytes 7), and the sums agree.
+        let honest = Instance::new(50, &top, &top).unwrap();
+        let (users, table) = lookup_sums(honest);
+        assert_eq!(users, table);
+        // `5 + p` as 32 bytes is another integer for the cell 5: its `and` with `2^251 - 1` is
+        // `6 + 17 2^192`, not 5. The table's constraints hold (the decomposition is consistent
+        // in the field), but its top byte, 8, is looked up as 256: no entry.
+        let mut x = [0u8; 32];
+        x[0] = 6;
+        x[24] = 17;
+        x[31] = 8;
+        let forged = Instance { address: 50, x, y: bytes_of(&top).unwrap() };
+        let (users, table) = lookup_sums(forged);
+        assert_ne!(users, table, "the forged decomposition found its entries");
     }
 }
 
@@ -1843,7 +1962,7 @@ mod keccak {
         // The keccak_ops run's tables with one instance replaced by a valid instance of another
         // input at the same address: the table's constraints hold, the memory claims do not.
         let (execution, _) = common::keccak_ops(1);
-        let (mut traces, public) = honest_traces(execution, 5);
+        let (mut traces, public) = honest_traces(execution, 6);
         let k = 3;
         let (t, _) = build_trace(&[(0, [k as u64; LANES])]);
         let table = &mut traces[3];

@@ -1,5 +1,6 @@
 //! The lookup tables: fixed tables of entries with a multiplicity column, the table side of the
-//! LogUp arguments that builtin tables make (16-bit limbs, Pedersen window points).
+//! LogUp arguments that builtin tables make (16-bit limbs, Pedersen window points, byte pairs
+//! with their `and`).
 //! A builtin table names the lookup tables it uses ([`super::BuiltinTable::lookups`]); a
 //! lookup table is in a proof when a present builtin table uses it, after the builtin tables,
 //! in the order of [`LookupTable::ALL`].
@@ -15,7 +16,11 @@ use stark::{
 
 use crate::layout::{CHALLENGE_LOOKUP_Z, CHALLENGE_MEM_ALPHA, N_CHALLENGES};
 
+use super::bitwise;
 use super::pedersen::points_table;
+
+/// Rows of the byte-pair table: every pair of bytes.
+const BYTE_PAIRS_LOG_ROWS: u32 = 16;
 use super::range16;
 
 /// A lookup table. Its position in [`LookupTable::ALL`] is part of the proof format.
@@ -25,11 +30,14 @@ pub enum LookupTable {
     Range16,
     /// Every point a Pedersen window may add ([`points_table`]).
     PedersenPoints,
+    /// Every byte pair with its `and` ([`bitwise::byte_pair_columns`]).
+    BytePairs,
 }
 
 impl LookupTable {
     /// Every lookup table, in the order of their components in a proof.
-    pub const ALL: [LookupTable; 2] = [LookupTable::Range16, LookupTable::PedersenPoints];
+    pub const ALL: [LookupTable; 3] =
+        [LookupTable::Range16, LookupTable::PedersenPoints, LookupTable::BytePairs];
 
     /// Position in [`Self::ALL`].
     pub fn index(self) -> usize {
@@ -41,6 +49,7 @@ impl LookupTable {
         match self {
             LookupTable::Range16 => 1 << range16::LOG_ROWS,
             LookupTable::PedersenPoints => super::pedersen::points::entries().len(),
+            LookupTable::BytePairs => 1 << BYTE_PAIRS_LOG_ROWS,
         }
     }
 
@@ -50,6 +59,9 @@ impl LookupTable {
             LookupTable::Range16 => Box::new(range16::Range16::new()),
             LookupTable::PedersenPoints => {
                 Box::new(FixedTable::new("pedersen_points", points_table::entry_columns()))
+            }
+            LookupTable::BytePairs => {
+                Box::new(FixedTable::new("bitwise_bytes", bitwise::byte_pair_columns()))
             }
         }
     }
@@ -61,6 +73,7 @@ impl LookupTable {
             LookupTable::PedersenPoints => {
                 FixedTable::build_trace(points_table::LOG_ROWS, multiplicities)
             }
+            LookupTable::BytePairs => FixedTable::build_trace(BYTE_PAIRS_LOG_ROWS, multiplicities),
         }
     }
 }
@@ -78,9 +91,10 @@ pub fn lookup_z(challenges: &[Felt]) -> &Felt {
 }
 
 /// A lookup table whose entries are constants: each tuple coordinate is a periodic column
-/// whose period is the whole table, so the verifier computes the entries itself and nothing of
-/// them is committed. Main column: `multiplicity`. Auxiliary: `s` (running sum before the row)
-/// and `t = s + multiplicity / (z - c)`, `c` the row's compressed tuple. Constraints:
+/// whose period is the whole table (or a shorter one, for a coordinate that repeats), so the
+/// verifier computes the entries itself and nothing of them is committed. Main column:
+/// `multiplicity`. Auxiliary: `s` (running sum before the row) and
+/// `t = s + multiplicity / (z - c)`, `c` the row's compressed tuple. Constraints:
 /// `(t - s)(z - c) = multiplicity` (every row), `s` starts at 0 (first row), `s' = t`
 /// (transition); the claim is the last `t`.
 pub struct FixedTable {
@@ -97,7 +111,7 @@ pub const FIXED_AUX_T: usize = 1;
 
 impl FixedTable {
     pub fn new(name: &'static str, entries: &'static [Vec<Felt>]) -> Self {
-        let log_rows = entries[0].len().trailing_zeros();
+        let log_rows = entries.iter().map(Vec::len).max().expect("a coordinate").trailing_zeros();
         let mut table = Self { name, log_rows, entries, constraints: ConstraintList::empty() };
         table.constraints = ConstraintList::new(&table, 1, 2, entries.len(), N_CHALLENGES);
         table
@@ -161,7 +175,7 @@ impl Component for FixedTable {
         let n = main.length();
         let z = lookup_z(challenges);
         let denominators = parallel::map_range(n, |row| {
-            let tuple: Vec<&Felt> = self.entries.iter().map(|c| &c[row]).collect();
+            let tuple: Vec<&Felt> = self.entries.iter().map(|c| &c[row % c.len()]).collect();
             z - compress(challenges, &tuple)
         });
         TraceTable::new(table_sum_columns(denominators, main.column(FIXED_MULTIPLICITY)).into(), n)

@@ -35,7 +35,8 @@
 //!   dummies, which the verifier derives from the public segment bounds. The CPU's sorted copy
 //!   is continuous and single-valued, so a builtin cell has the value the program saw.
 //! * **Lookups** (LogUp) into fixed tables ([`lookup`]): 16-bit limbs of range checks into
-//!   [`range16`], Pedersen window points into [`pedersen::points_table`]. A table that makes
+//!   [`range16`], Pedersen window points into [`pedersen::points_table`], bitwise byte triples
+//!   into the byte-pair table ([`bitwise::byte_pair_columns`]). A table that makes
 //!   lookups names the tables ([`BuiltinTable::lookups`]); its next claims are its lookup
 //!   sums, in that order.
 

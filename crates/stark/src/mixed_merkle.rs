@@ -61,10 +61,47 @@ where
     }
 }
 
-/// The tree, every node kept: `levels[k]` holds the `2^k` nodes at depth `k`.
+/// Levels of a tree below its stored ones: the lowest three levels hold seven eighths of the
+/// nodes, and an opening needs only a few of them, so [`MixedTree`] recomputes them from the
+/// rows when it opens instead of keeping them.
+#[cfg(feature = "prover")]
+const UNSTORED_LEVELS: usize = 3;
+
+/// The tree, every node down to depth `height - 3` kept: `levels[k]` holds the `2^k` nodes at
+/// depth `k`. Deeper nodes are recomputed from the tables' rows, so the rows must stay
+/// available (the same `read`) until the tree is opened.
 #[cfg(feature = "prover")]
 pub struct MixedTree {
+    layers: Vec<Vec<usize>>,
     levels: Vec<Vec<Hash>>,
+}
+
+/// Hashes node `j` at `depth` from the rows beneath it.
+#[cfg(feature = "prover")]
+fn subtree<R>(
+    layers: &[Vec<usize>],
+    depth: usize,
+    j: usize,
+    read: &R,
+    row: &mut Vec<Felt>,
+    bytes: &mut Vec<u8>,
+) -> Hash
+where
+    R: Fn(usize, usize, &mut Vec<Felt>),
+{
+    let tables = &layers[depth];
+    if depth + 1 == layers.len() {
+        read_layer(tables, j, read, row);
+        return hash_leaf_with(row, bytes);
+    }
+    let left = subtree(layers, depth + 1, j, read, row, bytes);
+    let right = subtree(layers, depth + 1, j + (1 << depth), read, row, bytes);
+    if tables.is_empty() {
+        hash_node(&left, &right)
+    } else {
+        read_layer(tables, j, read, row);
+        hash_mixed(&left, &right, row, bytes)
+    }
 }
 
 #[cfg(feature = "prover")]
@@ -78,28 +115,26 @@ impl MixedTree {
         use crate::parallel;
         assert!(!heights.is_empty(), "a tree needs a table");
         let layers = layers(heights);
-        let height = layers.len() - 1;
-        let mut levels: Vec<Vec<Hash>> = Vec::with_capacity(height + 1);
-        for depth in (0..=height).rev() {
+        let lowest = (layers.len() - 1).saturating_sub(UNSTORED_LEVELS);
+        let mut levels: Vec<Vec<Hash>> = Vec::with_capacity(lowest + 1);
+        for depth in (0..=lowest).rev() {
             let tables = &layers[depth];
             let children = levels.last();
             let mut nodes = vec![[0u8; 32]; 1 << depth];
-            let chunk = parallel::chunk_size(nodes.len(), 256);
+            let chunk = parallel::chunk_size(nodes.len(), 64);
             parallel::for_each_chunk_mut(&mut nodes, chunk, |c, out| {
                 let mut row = Vec::new();
                 let mut bytes = Vec::new();
                 for (k, node) in out.iter_mut().enumerate() {
                     let j = c * chunk + k;
-                    if !tables.is_empty() {
-                        read_layer(tables, j, &read, &mut row);
-                    }
                     *node = match children {
-                        None => hash_leaf_with(&row, &mut bytes),
+                        None => subtree(&layers, depth, j, &read, &mut row, &mut bytes),
                         Some(children) => {
                             let (left, right) = (&children[j], &children[j + (1 << depth)]);
                             if tables.is_empty() {
                                 hash_node(left, right)
                             } else {
+                                read_layer(tables, j, &read, &mut row);
                                 hash_mixed(left, right, &row, &mut bytes)
                             }
                         }
@@ -109,7 +144,7 @@ impl MixedTree {
             levels.push(nodes);
         }
         levels.reverse();
-        Self { levels }
+        Self { layers, levels }
     }
 
     pub fn root(&self) -> Hash {
@@ -117,9 +152,18 @@ impl MixedTree {
     }
 
     /// The sibling hashes that [`verify_mixed`] needs for `queries` (indices in any domain at
-    /// least as large as the tallest table), in the order it consumes them.
-    pub fn prove(&self, queries: &[usize]) -> Vec<Hash> {
-        let height = self.levels.len() - 1;
+    /// least as large as the tallest table), in the order it consumes them. `read` must give
+    /// the rows the tree was built over.
+    pub fn prove<R>(&self, queries: &[usize], read: R) -> Vec<Hash>
+    where
+        R: Fn(usize, usize, &mut Vec<Felt>),
+    {
+        let height = self.layers.len() - 1;
+        let (mut row, mut bytes) = (Vec::new(), Vec::new());
+        let mut node = |depth: usize, j: usize| match self.levels.get(depth) {
+            Some(level) => level[j],
+            None => subtree(&self.layers, depth, j, &read, &mut row, &mut bytes),
+        };
         let mut proof = Vec::new();
         let mut known = positions_at(queries, height);
         for depth in (0..height).rev() {
@@ -127,7 +171,7 @@ impl MixedTree {
             for j in &parents {
                 for child in [*j, j + (1 << depth)] {
                     if known.binary_search(&child).is_err() {
-                        proof.push(self.levels[depth + 1][child]);
+                        proof.push(node(depth + 1, child));
                     }
                 }
             }
@@ -253,7 +297,7 @@ mod tests {
             let data = tables(&shapes);
             let tree = MixedTree::new(&heights, |t, j, row| row.extend_from_slice(&data[t][j]));
             let rows = opened(&data, &heights, &picks);
-            let proof = tree.prove(&picks);
+            let proof = tree.prove(&picks, |t, j, row| row.extend_from_slice(&data[t][j]));
             prop_assert_eq!(check(&tree.root(), &heights, &picks, &rows, &proof), Ok(()));
             // Any changed value breaks it.
             let mut bad = rows.clone();
@@ -301,7 +345,7 @@ mod tests {
         let data = tables(&[(5, 1), (5, 1), (3, 1)]);
         let tree = MixedTree::new(&heights, |t, j, row| row.extend_from_slice(&data[t][j]));
         let queries = [9usize, 30];
-        let proof = tree.prove(&queries);
+        let proof = tree.prove(&queries, |t, j, row| row.extend_from_slice(&data[t][j]));
         let rows = opened(&data, &heights, &queries);
         assert_eq!(check(&tree.root(), &heights, &queries, &rows, &proof), Ok(()));
         assert!(check(&tree.root(), &[5, 5, 5], &queries, &rows, &proof).is_err());

@@ -9,6 +9,7 @@ use crate::fft::{LdePlan, evaluate_at, interpolate_on_coset, low_degree_extensio
 use crate::field::{Felt, batch_inverse, powers};
 use crate::fri::{self, FriInput};
 use crate::lde::LdeColumns;
+use crate::merkle::Hash;
 use crate::mixed_merkle::MixedTree;
 use crate::options::ProofOptions;
 use crate::parallel;
@@ -30,13 +31,24 @@ fn extend(columns: Vec<Vec<Felt>>, domain: &Domain, plan: &LdePlan) -> LdeColumn
     columns
 }
 
+/// The extended columns of several components, as one tree holds them.
+type Tables<'a> = Vec<(&'a Domain, &'a LdeColumns)>;
+
+fn heights(tables: &Tables<'_>) -> Vec<u32> {
+    tables.iter().map(|(d, _)| d.log_size + d.log_blowup).collect()
+}
+
 /// One tree over the extended columns of several components (`crate::mixed_merkle`).
-fn commit(tables: &[(&Domain, &LdeColumns)]) -> MixedTree {
+fn commit(tables: &Tables<'_>) -> MixedTree {
     let t = std::time::Instant::now();
-    let heights: Vec<u32> = tables.iter().map(|(d, _)| d.log_size + d.log_blowup).collect();
-    let tree = MixedTree::new(&heights, |table, j, row| tables[table].1.read_row(j, row));
+    let tree = MixedTree::new(&heights(tables), |table, j, row| tables[table].1.read_row(j, row));
     tracing::debug!(target: "stark::prover", ms = t.elapsed().as_millis() as u64, tables = tables.len(), "Merkle tree");
     tree
+}
+
+/// The tree's batched paths at the queries.
+fn tree_paths(tree: &MixedTree, tables: &Tables<'_>, queries: &[usize]) -> Vec<Hash> {
+    tree.prove(queries, |table, j, row| tables[table].1.read_row(j, row))
 }
 
 /// The rows of extended columns at `positions`.
@@ -79,6 +91,16 @@ struct Checks {
     rows: bool,
     /// The statement's check of the claims (cheap, always on in [`prove`]).
     claims: bool,
+}
+
+/// Every component's extended main columns.
+fn main_tables<'a>(states: &'a [ComponentState<'_>]) -> Tables<'a> {
+    states.iter().map(|s| (&s.domain, &s.main)).collect()
+}
+
+/// The extended auxiliary columns of the components that have some.
+fn aux_tables<'a>(states: &'a [ComponentState<'_>]) -> Tables<'a> {
+    states.iter().filter_map(|s| s.aux.as_ref().map(|a| (&s.domain, a))).collect()
 }
 
 /// The prover's state for one component.
@@ -160,7 +182,7 @@ fn prove_inner<A: Air>(
             periodic: PeriodicLde::new(component.periodic_columns(), log_blowup),
         });
     }
-    let main_tree = commit(&states.iter().map(|s| (&s.domain, &s.main)).collect::<Vec<_>>());
+    let main_tree = commit(&main_tables(&states));
     transcript.absorb(b"main root", &main_tree.root());
     let challenges: Vec<Felt> =
         (0..air.num_aux_challenges()).map(|_| transcript.challenge_felt()).collect();
@@ -201,8 +223,7 @@ fn prove_inner<A: Air>(
             state.aux = Some(extend(aux.into_columns(), &state.domain, &state.plan));
         }
     }
-    let with_aux: Vec<(&Domain, &LdeColumns)> =
-        states.iter().filter_map(|s| s.aux.as_ref().map(|a| (&s.domain, a))).collect();
+    let with_aux = aux_tables(&states);
     let aux_tree = (!with_aux.is_empty()).then(|| commit(&with_aux));
     if let Some(tree) = &aux_tree {
         transcript.absorb(b"aux root", &tree.root());
@@ -240,8 +261,10 @@ fn prove_inner<A: Air>(
         compositions.push((values, lde));
     }
     let heights: Vec<u32> = states.iter().map(|s| s.domain.log_size + log_blowup).collect();
-    let composition_tree =
-        MixedTree::new(&heights, |table, j, row| row.push(compositions[table].1[j]));
+    let composition_row = |table: usize, j: usize, row: &mut Vec<Felt>| {
+        row.push(compositions[table].1[j]);
+    };
+    let composition_tree = MixedTree::new(&heights, composition_row);
     transcript.absorb(b"composition root", &composition_tree.root());
 
     phase("out-of-domain evaluation");
@@ -347,9 +370,9 @@ fn prove_inner<A: Air>(
         composition: composition_tree.root(),
     };
     let paths = TreePaths {
-        main: main_tree.prove(&queries),
-        aux: aux_tree.as_ref().map_or_else(Vec::new, |t| t.prove(&queries)),
-        composition: composition_tree.prove(&queries),
+        main: tree_paths(&main_tree, &main_tables(&states), &queries),
+        aux: aux_tree.as_ref().map_or_else(Vec::new, |t| tree_paths(t, &with_aux, &queries)),
+        composition: composition_tree.prove(&queries, composition_row),
     };
     phase("proof done");
     Ok(StarkProof {

@@ -242,6 +242,9 @@ fn prove_inner<A: Air>(
     let alpha = transcript.challenge_felt();
     let total_constraints: usize = states.iter().map(|s| s.claimed.kinds().len()).sum();
     let alpha_powers = powers(&alpha, total_constraints);
+    // Per component, the composition's coefficients (until the out-of-domain step) and its
+    // extension.
+    let mut composition_coefficients = Vec::with_capacity(states.len());
     let mut compositions = Vec::with_capacity(states.len());
     let mut first_power = 0;
     for state in &states {
@@ -258,11 +261,12 @@ fn prove_inner<A: Air>(
             twiddles,
             true,
         );
-        compositions.push((values, lde));
+        composition_coefficients.push(values);
+        compositions.push(lde);
     }
     let heights: Vec<u32> = states.iter().map(|s| s.domain.log_size + log_blowup).collect();
     let composition_row = |table: usize, j: usize, row: &mut Vec<Felt>| {
-        row.push(compositions[table].1[j]);
+        row.push(compositions[table][j]);
     };
     let composition_tree = MixedTree::new(&heights, composition_row);
     transcript.absorb(b"composition root", &composition_tree.root());
@@ -272,7 +276,7 @@ fn prove_inner<A: Air>(
     let z = draw_ood_point(&mut transcript, &largest);
     let mut oods = Vec::with_capacity(states.len());
     let mut first_power = 0;
-    for (state, (coefficients, _)) in states.iter().zip(&compositions) {
+    for (state, coefficients) in states.iter().zip(&composition_coefficients) {
         let gz = z * state.domain.trace_generator;
         // One set of barycentric weights per point serves the main and the auxiliary columns.
         let (at_z, at_gz) =
@@ -307,6 +311,8 @@ fn prove_inner<A: Air>(
         oods.push(ood);
     }
 
+    drop(composition_coefficients);
+
     phase("DEEP composition");
     // 5. DEEP quotient of each component on its evaluation domain.
     let widths: Vec<usize> = states.iter().map(|s| s.main.width() + s.aux_width()).collect();
@@ -316,7 +322,7 @@ fn prove_inner<A: Air>(
         .zip(&oods)
         .zip(&compositions)
         .zip(&coefficients)
-        .map(|(((state, ood), (_, composition_lde)), coefficients)| FriInput {
+        .map(|(((state, ood), composition_lde), coefficients)| FriInput {
             log_degree: state.domain.log_size,
             evaluations: deep_quotient(state, ood, composition_lde, coefficients, &z),
         })
@@ -348,7 +354,7 @@ fn prove_inner<A: Air>(
         .iter()
         .zip(oods)
         .zip(&compositions)
-        .map(|((state, ood), (_, composition_lde))| {
+        .map(|((state, ood), composition_lde)| {
             let positions = component_positions(&queries, state.domain.lde_size());
             ComponentProof {
                 log_size: state.domain.log_size,

@@ -18,14 +18,16 @@ pub struct CellRow {
     pub column: usize,
 }
 
-/// Instances a table of `instances` holds: the next power of two.
-pub fn padded_instances(instances: usize) -> usize {
-    instances.max(1).next_power_of_two()
+/// Instances a table of `instances` holds, `rows_per_instance` rows each (a power of two):
+/// the next power of two, and at least enough for the engine's smallest table.
+pub fn padded_instances(instances: usize, rows_per_instance: usize) -> usize {
+    let smallest = (1usize << super::MIN_LOG_ROWS).div_ceil(rows_per_instance);
+    instances.max(1).next_power_of_two().max(smallest)
 }
 
 /// log2 of the rows of a table of `instances` instances of `rows_per_instance` rows.
 pub fn log_size(instances: usize, rows_per_instance: usize) -> u32 {
-    (padded_instances(instances) * rows_per_instance).trailing_zeros()
+    (padded_instances(instances, rows_per_instance) * rows_per_instance).trailing_zeros()
 }
 
 /// Stacks instance blocks (at least one; each a list of columns of `rows_per_instance` rows)
@@ -38,7 +40,7 @@ pub fn stack(
     cells: &[CellRow],
 ) -> (TraceTable, Vec<(u64, Felt)>) {
     let count = blocks.len();
-    let padded = padded_instances(count);
+    let padded = padded_instances(count, rows_per_instance);
     let n = padded * rows_per_instance;
     let width = blocks[0].len();
     let mut columns: Vec<Vec<Felt>> = (0..width).map(|_| Vec::with_capacity(n)).collect();

@@ -52,7 +52,7 @@ fn suffixes(bytes: &[u8; 32]) -> [Felt; ROWS] {
 /// The main trace of the instances (at least one), padded to a power of two by repeating the
 /// last, and the memory accesses it makes in row order.
 pub fn build_trace(instances: &[Instance]) -> (TraceTable, Vec<(u64, Felt)>) {
-    let padded = narrow::padded_instances(instances.len());
+    let padded = narrow::padded_instances(instances.len(), ROWS);
     let n = padded * ROWS;
     let mut columns: Vec<Vec<Felt>> = (0..MAIN_WIDTH).map(|_| Vec::with_capacity(n)).collect();
     let mut accesses = Vec::with_capacity(padded * CELLS);

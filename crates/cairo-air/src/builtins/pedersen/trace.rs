@@ -75,7 +75,7 @@ pub fn build_trace(
     instances: &[Instance],
 ) -> Result<(TraceTable, Vec<(u64, Felt)>), ExceptionalAddition> {
     let count = instances.len();
-    let padded = padded_instances(count);
+    let padded = padded_instances(count, ROWS_PER_HASH);
     let n = padded * ROWS_PER_HASH;
     let mut columns = vec![vec![Felt::zero(); n]; MAIN_WIDTH];
     let all = entries();

@@ -16,11 +16,8 @@ use stark::{
 
 use crate::layout::{CHALLENGE_LOOKUP_Z, CHALLENGE_MEM_ALPHA, N_CHALLENGES};
 
-use super::bitwise;
+use super::bitwise::{self, BYTE_PAIRS_LOG_ROWS};
 use super::pedersen::points_table;
-
-/// Rows of the byte-pair table: every pair of bytes.
-const BYTE_PAIRS_LOG_ROWS: u32 = 16;
 use super::range16;
 
 /// A lookup table. Its position in [`LookupTable::ALL`] is part of the proof format.

@@ -57,7 +57,9 @@ use crate::builtins::{BuiltinTable, TableTrace, TraceInput};
 use crate::error::CairoError;
 use crate::layout::{CHALLENGE_MEM_ALPHA, CHALLENGE_MEM_Z, N_CHALLENGES};
 
-pub use trace::{Instance, build_trace, byte_pair_columns, bytes_of, count_lookups};
+pub use trace::{
+    BYTE_PAIRS_LOG_ROWS, Instance, build_trace, byte_pair_columns, bytes_of, count_lookups,
+};
 
 pub const CELLS: usize = 5;
 /// Rows of an instance.

@@ -100,11 +100,14 @@ pub fn count_lookups(trace: &TraceTable, counts: &mut [u64]) {
     }
 }
 
+/// log2 of the rows of the table of every byte pair.
+pub const BYTE_PAIRS_LOG_ROWS: u32 = 16;
+
 /// The table of every byte pair: columns `a` (period 256), `b` and `a & b`, entry `a + 256 b`.
 pub fn byte_pair_columns() -> &'static [Vec<Felt>] {
     static COLUMNS: std::sync::OnceLock<Vec<Vec<Felt>>> = std::sync::OnceLock::new();
     COLUMNS.get_or_init(|| {
-        let entries = 1u64 << 16;
+        let entries = 1u64 << BYTE_PAIRS_LOG_ROWS;
         vec![
             (0..256u64).map(Felt::from).collect(),
             (0..entries).map(|i| Felt::from(i >> 8)).collect(),

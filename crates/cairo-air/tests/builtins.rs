@@ -695,15 +695,16 @@ fn builtin_mix_proves_and_verifies() {
 }
 
 mod ecdsa {
+    //! A negative test per constraint family of the `ecdsa` table, each a trace that a
+    //! dishonest prover could commit to, laid out by the table's own builder wherever it can
+    //! be (so that every other constraint holds).
     use super::*;
     use cairo_air::builtins::ecdsa::curve::{
-        COMBINE_ROW, KEY_ROW, LAST_ROW, MESSAGE_ROW, Point, ROWS_PER_INSTANCE, W_ROW, lift_x,
-        shift_point,
+        FINAL_ROW, LAST_ROW, Point, ROWS_PER_INSTANCE, WALK, Z_FIRST_ROW, lift_x,
     };
     use cairo_air::builtins::ecdsa::{
-        self as table, ADDRESS, BIT, BIT_Z, CELLS, COMBINE_INV, DX, DY, Ecdsa, FINAL_SLOPE,
-        MAIN_WIDTH, R, SHIFT_INV, SLOPE, SUFFIX, SUFFIX_Z, Signature, Witness, X, X_DIFF_INV, Y,
-        YZ,
+        self as table, ADDRESS, AINV, AY, CELLS, Ecdsa, INV3, M, MAIN_WIDTH, QX, QY, RX, RY,
+        Signature, U, V, Witness, X1, Y,
     };
     use cairo_air::trace::felt_to_u64;
     use starknet_crypto::Felt as F;
@@ -712,12 +713,13 @@ mod ecdsa {
         Felt::from_hex_unchecked(&x.to_hex_string())
     }
 
+    fn order() -> F {
+        F::from_hex_unchecked("0x0800000000000010ffffffffffffffffb781126dcae7b2321e66a241adc64d2f")
+    }
+
     /// `s^-1 mod n`, as cairo-vm computes `w`.
     fn w_of(s: &F) -> F {
-        let n = F::from_hex_unchecked(
-            "0x0800000000000010ffffffffffffffffb781126dcae7b2321e66a241adc64d2f",
-        );
-        s.mod_inverse(&n.try_into().unwrap()).unwrap()
+        s.mod_inverse(&order().try_into().unwrap()).unwrap()
     }
 
     /// Signer `seed` signs `message` with nonce `k` (any nonzero `k` below the order works).
@@ -737,39 +739,43 @@ mod ecdsa {
 
     #[test]
     fn honest_tables_for_random_keys_pass_the_checker() {
-        // Five signers, messages and nonces drawn from a seeded hash chain; both roots of
-        // `y_Q` occur among the keys the prover needs.
+        // Eight signers, messages and nonces drawn from a seeded hash chain; both roots of
+        // `y_Q` and of `y_R` occur among the witnesses the prover needs.
         let mut seed = F::from(0x5157u64);
         let mut next = || {
             seed = starknet_crypto::poseidon_hash(seed, F::ONE);
             seed
         };
         let two251 = F::from(2u64).pow(251u64).try_into().unwrap();
-        let signatures: Vec<Signature> = (0..5u64)
+        let signatures: Vec<Signature> = (0..8u64)
             .map(|i| {
                 let message = next().mod_floor(&two251);
                 let k = next().mod_floor(&two251);
                 signed(i, message, k, 50 + CELLS as u64 * i)
             })
             .collect();
-        let roots: Vec<bool> = signatures
-            .iter()
-            .map(|s| table::witness(s).unwrap().0.key.y == lift_x(&s.pubkey).unwrap())
-            .collect();
-        assert!(roots.contains(&true) && roots.contains(&false), "{roots:?}");
+        let found = table::witnesses(&signatures).unwrap();
+        let roots =
+            |f: &dyn Fn(&Witness) -> bool| found.iter().map(|(w, _)| f(w)).collect::<Vec<_>>();
+        let q_roots = roots(&|w| w.key.y == lift_x(&w.key.x).unwrap());
+        let r_roots = roots(&|w| w.nonce.y == lift_x(&w.nonce.x).unwrap());
+        assert!(q_roots.contains(&true) && q_roots.contains(&false), "{q_roots:?}");
+        assert!(r_roots.contains(&true) && r_roots.contains(&false), "{r_roots:?}");
         let (trace, accesses) = table::build_trace(&signatures).unwrap();
         assert_eq!(trace.length(), 8 * ROWS_PER_INSTANCE);
         assert_eq!(accesses.len(), 8 * CELLS);
         assert_eq!(accesses[3], (53, signatures[1].message));
-        let air = OneTable(Ecdsa::new(50, 50 + 5 * CELLS as u64));
+        let air = OneTable(Ecdsa::new(50, 50 + 8 * CELLS as u64));
+        // Alone, the table's lookup sum is its window terms (the generator table is absent):
+        // every constraint but the statement's claims holds.
         stark::validate_traces(&air, &[trace], &challenges(&air)).unwrap();
     }
 
-    /// CPU, pedersen, ecdsa and points tables of the program's three signatures (one padding
-    /// instance).
+    /// CPU, pedersen, ecdsa, pedersen points and generator tables of the program's three
+    /// signatures (one padding instance).
     fn honest() -> (Vec<TraceTable>, cairo_air::CairoPublicInput) {
         let (execution, _) = common::ecdsa_signatures();
-        let (traces, public) = honest_traces(execution, 4);
+        let (traces, public) = honest_traces(execution, 5);
         assert_eq!(traces[2].length(), 4 * ROWS_PER_INSTANCE);
         (traces, public)
     }
@@ -777,12 +783,16 @@ mod ecdsa {
     /// Instance `k`'s witness, read back from the table.
     fn witness_of(t: &TraceTable, k: usize) -> Witness {
         let base = k * ROWS_PER_INSTANCE;
+        let s = (0..table::curve::DIGITS).fold(Felt::zero(), |acc, row| {
+            let digit = *t.get(base + row + 1, V) - Felt::from(4u64) * t.get(base + row, V);
+            acc * Felt::from(4u64) + digit
+        });
         Witness {
             address: felt_to_u64(t.get(base, ADDRESS)).unwrap(),
-            key: Point { x: *t.get(base + KEY_ROW, DX), y: *t.get(base + KEY_ROW, DY) },
-            message: *t.get(base + MESSAGE_ROW, SUFFIX_Z),
-            r: *t.get(base, R),
-            w: *t.get(base + W_ROW, SUFFIX),
+            key: Point { x: *t.get(base, QX), y: *t.get(base, QY) },
+            nonce: Point { x: *t.get(base, RX), y: *t.get(base, RY) },
+            s,
+            message: *t.get(base + FINAL_ROW, table::ZU),
         }
     }
 
@@ -798,28 +808,22 @@ mod ecdsa {
 
     #[test]
     fn honest_traces_pass_the_checker() {
-        honest();
+        let (t, _) = honest();
+        // The read-back witness lays out the same rows.
+        let mut copy = t[2].clone();
+        replace_instance(&mut copy, 1, witness_of(&t[2], 1));
+        assert!(
+            (0..t[2].length()).all(|r| (0..MAIN_WIDTH).all(|c| copy.get(r, c) == t[2].get(r, c)))
+        );
     }
 
     #[test]
-    fn wrong_signature() {
-        // r + 1 with everything else computed honestly: only x(w B) = r fails.
+    fn wrong_s() {
+        // s + 1 with everything else computed honestly: only the final sum is off.
         let (mut t, p) = honest();
         let w = witness_of(&t[2], 1);
-        replace_instance(&mut t[2], 1, Witness { r: w.r + Felt::one(), ..w });
-        assert_rejected(t, p, "ecdsa: final check x(acc - S) = r");
-    }
-
-    #[test]
-    fn skipped_final_check() {
-        // A wrong r, and the final row claims no slope: the shift point's guard catches it.
-        let (mut t, p) = honest();
-        let w = witness_of(&t[2], 2);
-        replace_instance(&mut t[2], 2, Witness { r: w.r + Felt::one(), ..w });
-        let row = 2 * ROWS_PER_INSTANCE + LAST_ROW;
-        t[2].set(row, FINAL_SLOPE, Felt::zero());
-        t[2].set(row, SHIFT_INV, Felt::zero());
-        assert_rejected(t, p, "ecdsa: x differs from S's");
+        replace_instance(&mut t[2], 1, Witness { s: w.s + Felt::one(), ..w });
+        assert_rejected(t, p, "ecdsa: final sum x is K");
     }
 
     #[test]
@@ -829,7 +833,17 @@ mod ecdsa {
         let (mut t, p) = honest();
         let w = witness_of(&t[2], 0);
         replace_instance(&mut t[2], 0, Witness { message: w.message + Felt::one(), ..w });
-        assert_rejected(t, p, "ecdsa: final check x(acc - S) = r");
+        assert_rejected(t, p, "ecdsa: final sum x is K");
+    }
+
+    #[test]
+    fn other_nonce_point() {
+        // -R instead of R: r Q - s R becomes r Q + s R.
+        let (mut t, p) = honest();
+        let w = witness_of(&t[2], 2);
+        let nonce = Point { x: w.nonce.x, y: -w.nonce.y };
+        replace_instance(&mut t[2], 2, Witness { nonce, ..w });
+        assert_rejected(t, p, "ecdsa: final sum x is K");
     }
 
     #[test]
@@ -856,85 +870,185 @@ mod ecdsa {
 
     #[test]
     fn pubkey_not_on_the_curve() {
-        // (pubkey, y + 1) is on another curve y^2 = x^3 + x + beta': the run goes through
+        // (pubkey, y + 1) is on another curve y^2 = x^3 + x + beta': the rows go through
         // honestly computed chord and doubling steps, but the key is refused.
         let (mut t, p) = honest();
         let w = witness_of(&t[2], 1);
         let key = Point { x: w.key.x, y: w.key.y + Felt::one() };
         replace_instance(&mut t[2], 1, Witness { key, ..w });
-        assert_rejected(t, p, "ecdsa: doubling point is on the curve");
+        assert_rejected(t, p, "ecdsa: Q is on the curve");
     }
 
     #[test]
-    fn non_boolean_bit() {
-        // A "bit" of 2 in the z lane with suffixes that still decompose up to its first row
-        // (the message cell, which then disagrees with memory as well).
+    fn nonce_point_not_on_the_curve() {
         let (mut t, p) = honest();
-        let first = ROWS_PER_INSTANCE + MESSAGE_ROW;
-        let row = first + 7;
-        t[2].set(row, BIT_Z, Felt::from(2u64));
-        for r in (first..=row).rev() {
-            let s = t[2].get(r + 1, SUFFIX_Z).double() + t[2].get(r, BIT_Z);
-            t[2].set(r, SUFFIX_Z, s);
+        let w = witness_of(&t[2], 0);
+        let nonce = Point { x: w.nonce.x, y: w.nonce.y + Felt::one() };
+        replace_instance(&mut t[2], 0, Witness { nonce, ..w });
+        assert_rejected(t, p, "ecdsa: R is on the curve");
+    }
+
+    #[test]
+    fn s_that_is_zero_mod_n() {
+        // The key holder's forgery that the range of s stops: with r = -z/d mod n, z G + r Q is
+        // the point at infinity, and s = n makes s R one too, for any R = (r, y). The chain
+        // then ends at K (the instance is internally valid, memory agrees), but n is not below
+        // 2^251: its top digit (2) has no top entry, and the lookup sums cannot balance.
+        let (mut t, p) = honest();
+        let n = order();
+        let nonzero_n = n.try_into().unwrap();
+        // r = -z/d for the key Q = d G, or r = z/d for -Q; one of the six is a point's x.
+        let forged = (0..6usize).find_map(|c| {
+            let k = c % 3;
+            let w = witness_of(&t[2], k);
+            let d = common::ecdsa_private_key(k as u64);
+            assert_eq!(felt(starknet_crypto::get_public_key(&d)), w.key.x);
+            let z = starknet_crypto::pedersen_hash(&F::from(1000 + k as u64), &F::from(k as u64));
+            assert_eq!(felt(z), w.message);
+            let z = if c < 3 { n - z } else { z };
+            let r = z.mul_mod(&d.mod_inverse(&nonzero_n).unwrap(), &nonzero_n);
+            let y = lift_x(&felt(r)).filter(|_| r < F::from(2u64).pow(251u64))?;
+            [w.key.y, -w.key.y].into_iter().find_map(|qy| {
+                let forged = Witness {
+                    key: Point { x: w.key.x, y: qy },
+                    nonce: Point { x: felt(r), y },
+                    s: felt(n),
+                    ..w
+                };
+                let (rows, _) = table::layout(&[forged]).ok()?;
+                (*rows.get(LAST_ROW, table::AX) == table::curve::target().x).then_some((k, forged))
+            })
+        });
+        let (k, forged) = forged.expect("one of the six has such an r");
+        replace_instance(&mut t[2], k, forged);
+        assert_rejected(t, p, "claims");
+    }
+
+    #[test]
+    fn forged_last_entry() {
+        // With s + 1, the chain's last step adds whatever point makes the final sum K anyway:
+        // every step holds, but that point is no entry of the instance's table.
+        use table::curve::{chord, neg};
+        use table::{AL, AX, EX, EY, PX, PY, X, X2, Y2};
+        let (mut t, p) = honest();
+        let w = witness_of(&t[2], 1);
+        replace_instance(&mut t[2], 1, Witness { s: w.s + Felt::one(), ..w });
+        let base = ROWS_PER_INSTANCE;
+        let (row, fin) = (base + FINAL_ROW - 1, base + FINAL_ROW);
+        let z = Point { x: *t[2].get(fin, AX), y: *t[2].get(fin, AY) };
+        let wanted = chord(&table::curve::target(), &neg(&z)).unwrap().0;
+        let doubled = Point { x: *t[2].get(row, X2), y: *t[2].get(row, Y2) };
+        let entry = chord(&wanted, &neg(&doubled)).unwrap().0;
+        t[2].set(row, EX, entry.x);
+        t[2].set(row, EY, entry.y);
+        assert!(recompute_chain_from(&mut t[2], row));
+        assert_eq!((*t[2].get(fin, X), *t[2].get(fin, Y)), (wanted.x, wanted.y));
+        let (_, slope, inverse) = chord(&z, &wanted).unwrap();
+        t[2].set(fin, PX, wanted.x);
+        t[2].set(fin, PY, wanted.y);
+        t[2].set(fin, AL, slope);
+        t[2].set(fin, AINV, inverse);
+        let target = table::curve::target();
+        t[2].set(base + LAST_ROW, AX, target.x);
+        t[2].set(base + LAST_ROW, AY, target.y);
+        assert_rejected(t, p, "claims");
+    }
+
+    #[test]
+    fn r_that_is_not_its_digits() {
+        // The prefix of r ends one off R's x.
+        let (mut t, p) = honest();
+        let row = ROWS_PER_INSTANCE + FINAL_ROW;
+        let u = *t[2].get(row, U);
+        t[2].set(row, U, u + Felt::one());
+        assert_rejected(t, p, "ecdsa: r is the digits of R's x");
+    }
+
+    /// Recomputes instance rows `row..126` of the joint chain from `row`'s entry on (each
+    /// step's slope, inverse and next point, then the next rows' doublings), keeping the
+    /// looked-up entries; false if a step is exceptional.
+    fn recompute_chain_from(t: &mut TraceTable, row: usize) -> bool {
+        use table::{EX, EY, L1, L2, L3, X, X2, Y1, Y2};
+        let end = row - row % ROWS_PER_INSTANCE + FINAL_ROW;
+        for r in row..end {
+            let (x2, y2, ex, ey) = (*t.get(r, X2), *t.get(r, Y2), *t.get(r, EX), *t.get(r, EY));
+            let Ok(inverse) = (x2 - ex).inv() else { return false };
+            let slope = (y2 - ey) * inverse;
+            let x = slope.square() - x2 - ex;
+            let y = slope * (x2 - x) - y2;
+            t.set(r, L3, slope);
+            t.set(r, INV3, inverse);
+            t.set(r + 1, X, x);
+            t.set(r + 1, Y, y);
+            for (from, to, l) in [((X, Y), (X1, Y1), L1), ((X1, Y1), (X2, Y2), L2)] {
+                let (px, py) = (*t.get(r + 1, from.0), *t.get(r + 1, from.1));
+                let slope =
+                    (Felt::from(3u64) * px.square() + Felt::one()) * py.double().inv().unwrap();
+                let nx = slope.square() - px.double();
+                t.set(r + 1, l, slope);
+                t.set(r + 1, to.0, nx);
+                t.set(r + 1, to.1, slope * (px - nx) - py);
+            }
         }
-        assert_rejected(t, p, "ecdsa: z bit is a bit");
+        true
     }
 
     #[test]
     fn wrong_doubling_step() {
         let (mut t, p) = honest();
-        let row = ROWS_PER_INSTANCE + KEY_ROW + 40;
-        let v = *t[2].get(row, DX);
-        t[2].set(row, DX, v + Felt::one());
-        assert_rejected(t, p, "ecdsa: doubled x");
+        let row = ROWS_PER_INSTANCE + 40;
+        let v = *t[2].get(row, X1);
+        t[2].set(row, X1, v + Felt::one());
+        assert_rejected(t, p, "ecdsa: first doubling x");
     }
 
     #[test]
-    fn wrong_accumulator_step() {
+    fn wrong_chain_step() {
         let (mut t, p) = honest();
-        let row = (ROWS_PER_INSTANCE..).find(|r| *t[2].get(*r, BIT) == Felt::one()).unwrap();
-        let v = *t[2].get(row + 1, Y);
-        t[2].set(row + 1, Y, v + Felt::one());
-        assert_rejected(t, p, "ecdsa: next y");
+        let row = ROWS_PER_INSTANCE + 41;
+        let v = *t[2].get(row, Y);
+        t[2].set(row, Y, v + Felt::one());
+        assert_rejected(t, p, "ecdsa: chain next y");
     }
 
     #[test]
-    fn wrong_z_lane_step() {
+    fn wrong_z_chain_step() {
         let (mut t, p) = honest();
-        let row = (ROWS_PER_INSTANCE..).find(|r| *t[2].get(*r, BIT_Z) == Felt::one()).unwrap();
-        let v = *t[2].get(row + 1, YZ);
-        t[2].set(row + 1, YZ, v + Felt::one());
-        assert_rejected(t, p, "ecdsa: z lane next y");
+        let row = ROWS_PER_INSTANCE + Z_FIRST_ROW + 10;
+        let v = *t[2].get(row, AY);
+        t[2].set(row, AY, v + Felt::one());
+        assert_rejected(t, p, "ecdsa: add lane next y");
     }
 
     #[test]
-    fn joining_the_lanes_without_the_distinct_x_witness() {
+    fn wrong_walk_entry() {
+        // Entry 7 off by one in y: its step's slope no longer fits.
         let (mut t, p) = honest();
-        t[2].set(COMBINE_ROW, COMBINE_INV, Felt::zero());
-        assert_rejected(t, p, "ecdsa: the lanes' x differ");
+        let row = ROWS_PER_INSTANCE + 7;
+        let v = *t[2].get(row, AY);
+        t[2].set(row, AY, v + Felt::one());
+        assert_rejected(t, p, "ecdsa: add lane next y");
     }
 
     #[test]
-    fn addition_without_the_distinct_x_witness() {
+    fn multiplicity_off_the_walk() {
         let (mut t, p) = honest();
-        let row = (W_ROW..).find(|r| *t[2].get(*r, BIT) == Felt::one()).unwrap();
-        t[2].set(row, X_DIFF_INV, Felt::zero());
-        assert_rejected(t, p, "ecdsa: x differs from the added point's");
+        t[2].set(ROWS_PER_INSTANCE + WALK.len(), M, Felt::one());
+        assert_rejected(t, p, "ecdsa: no multiplicity off the walk");
     }
 
     #[test]
-    fn zero_w() {
-        // Phase C of instance 0 with w = 0: no bits, the accumulator rests at S.
+    fn chain_step_without_the_distinct_x_witness() {
         let (mut t, p) = honest();
-        let shift = shift_point();
-        for row in W_ROW..ROWS_PER_INSTANCE {
-            for c in [SUFFIX, BIT, SLOPE, X_DIFF_INV] {
-                t[2].set(row, c, Felt::zero());
-            }
-            t[2].set(row, X, shift.x);
-            t[2].set(row, Y, shift.y);
-        }
-        assert_rejected(t, p, "ecdsa: r and w are not zero");
+        t[2].set(ROWS_PER_INSTANCE + 3, INV3, Felt::zero());
+        assert_rejected(t, p, "ecdsa: chain x differs from the entry's");
+    }
+
+    #[test]
+    fn add_lane_step_without_the_distinct_x_witness() {
+        let (mut t, p) = honest();
+        t[2].set(ROWS_PER_INSTANCE + FINAL_ROW, AINV, Felt::zero());
+        assert_rejected(t, p, "ecdsa: add lane x differs from the added point's");
     }
 
     #[test]

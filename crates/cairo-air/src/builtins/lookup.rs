@@ -17,6 +17,7 @@ use stark::{
 use crate::layout::{CHALLENGE_LOOKUP_Z, CHALLENGE_MEM_ALPHA, N_CHALLENGES};
 
 use super::bitwise::{self, BYTE_PAIRS_LOG_ROWS};
+use super::ecdsa::generator_table;
 use super::pedersen::points_table;
 use super::range16;
 
@@ -29,12 +30,18 @@ pub enum LookupTable {
     PedersenPoints,
     /// Every byte pair with its `and` ([`bitwise::byte_pair_columns`]).
     BytePairs,
+    /// Every window point of `G` an `ecdsa` row may add ([`generator_table`]).
+    EcdsaGenerator,
 }
 
 impl LookupTable {
     /// Every lookup table, in the order of their components in a proof.
-    pub const ALL: [LookupTable; 3] =
-        [LookupTable::Range16, LookupTable::PedersenPoints, LookupTable::BytePairs];
+    pub const ALL: [LookupTable; 4] = [
+        LookupTable::Range16,
+        LookupTable::PedersenPoints,
+        LookupTable::BytePairs,
+        LookupTable::EcdsaGenerator,
+    ];
 
     /// Position in [`Self::ALL`].
     pub fn index(self) -> usize {
@@ -47,6 +54,7 @@ impl LookupTable {
             LookupTable::Range16 => 1 << range16::LOG_ROWS,
             LookupTable::PedersenPoints => super::pedersen::points::entries().len(),
             LookupTable::BytePairs => 1 << BYTE_PAIRS_LOG_ROWS,
+            LookupTable::EcdsaGenerator => generator_table::ENTRIES,
         }
     }
 
@@ -60,6 +68,9 @@ impl LookupTable {
             LookupTable::BytePairs => {
                 Box::new(FixedTable::new("bitwise_bytes", bitwise::byte_pair_columns()))
             }
+            LookupTable::EcdsaGenerator => {
+                Box::new(FixedTable::new("ecdsa_generator", generator_table::entry_columns()))
+            }
         }
     }
 
@@ -71,6 +82,9 @@ impl LookupTable {
                 FixedTable::build_trace(points_table::LOG_ROWS, multiplicities)
             }
             LookupTable::BytePairs => FixedTable::build_trace(BYTE_PAIRS_LOG_ROWS, multiplicities),
+            LookupTable::EcdsaGenerator => {
+                FixedTable::build_trace(generator_table::LOG_ROWS, multiplicities)
+            }
         }
     }
 }

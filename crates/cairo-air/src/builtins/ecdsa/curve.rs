@@ -1,6 +1,6 @@
-//! The `ecdsa` table's rows: the periodic columns of an instance's 512 rows (selectors and the
-//! multiples of `G`), and the Stark curve's helpers ([`crate::builtins::stark_curve`]) it
-//! uses.
+//! The `ecdsa` table's rows: where each part of an instance's 128 rows lies, the periodic
+//! columns that say so, the fixed points the accumulations start from, and the Stark curve's
+//! helpers ([`crate::builtins::stark_curve`]) it uses.
 
 use std::sync::OnceLock;
 
@@ -10,56 +10,103 @@ pub use crate::builtins::stark_curve::{
     Point, beta, chord, double_with, generator, lift_x, neg, on_curve, shift_point, tangent_slope,
 };
 
-/// Bits of a scalar the table decomposes: `z`, `r` and `w` are below `2^251`.
-pub const N_BITS: usize = 251;
-/// Rows per phase: the bit rows, then rows where the accumulators rest.
-pub const ROWS_PER_PHASE: usize = 256;
-/// Rows per instance: phase 1 (`z G` and `r Q` side by side), phase 2 (`w B`).
-pub const ROWS_PER_INSTANCE: usize = 2 * ROWS_PER_PHASE;
-/// Instance rows of note: the pubkey is read on row 0 (`dx`), the message on row 1 (the `z`
-/// lane runs one row behind, so that each row reads at most one cell).
-pub const KEY_ROW: usize = 0;
-pub const MESSAGE_ROW: usize = 1;
-pub const COMBINE_ROW: usize = ROWS_PER_PHASE - 1;
-pub const W_ROW: usize = ROWS_PER_PHASE;
+/// Rows per instance.
+pub const ROWS_PER_INSTANCE: usize = 128;
+/// 2-bit digits of `r` and `s` (252 bits; the top digit is at most 1).
+pub const DIGITS: usize = 126;
+/// Rows of the joint chain `4 acc + T[a][b]`, one digit pair each: rows `0..126`; row
+/// [`FINAL_ROW`] holds its result.
+pub const CHAIN_ROWS: usize = DIGITS;
+/// 4-bit windows of `z` (252 bits; the top window is below 8).
+pub const Z_WINDOWS: usize = 63;
+/// Bits of a `z` window.
+pub const Z_WINDOW_BITS: usize = 4;
+/// The `z` chain's first row: rows `63..126` add one window each, from the top one.
+pub const Z_FIRST_ROW: usize = FINAL_ROW - Z_WINDOWS;
+/// The row where both chains have ended: the final sum is taken here.
+pub const FINAL_ROW: usize = CHAIN_ROWS;
+/// An instance's last row: the final sum is compared with `K` here.
 pub const LAST_ROW: usize = ROWS_PER_INSTANCE - 1;
+/// Where the cells are read: the pubkey on row 0, the message on the final row.
+pub const KEY_ROW: usize = 0;
+pub const MESSAGE_ROW: usize = FINAL_ROW;
+
+/// The entries of an instance's table `T`, in walk order: row `e` holds entry `e` as
+/// `(i, j, top)` for the point `H + i Q - j R`. The four `top` entries (digits 0 or 1) are the
+/// only ones row 0 may look up, which bounds `r` and `s` below `2^251`. Each entry is one
+/// step `±Q` or `±R` from the one before.
+pub const WALK: [(u8, u8, bool); 20] = [
+    (0, 0, true),
+    (0, 1, true),
+    (1, 1, true),
+    (1, 0, true),
+    (0, 0, false),
+    (0, 1, false),
+    (0, 2, false),
+    (0, 3, false),
+    (1, 3, false),
+    (1, 2, false),
+    (1, 1, false),
+    (1, 0, false),
+    (2, 0, false),
+    (2, 1, false),
+    (2, 2, false),
+    (2, 3, false),
+    (3, 3, false),
+    (3, 2, false),
+    (3, 1, false),
+    (3, 0, false),
+];
+
+/// The walk row of entry `(i, j, top)`.
+pub fn walk_row(i: u8, j: u8, top: bool) -> usize {
+    WALK.iter().position(|e| *e == (i, j, top)).expect("an entry of the walk")
+}
+
+/// The step from walk entry `e` to `e + 1`: `(q, r)` with the point `q Q + r R`, one of
+/// `q, r` is 0 and the other `±1`.
+pub fn walk_step(e: usize) -> (i64, i64) {
+    let ((i0, j0, _), (i1, j1, _)) = (WALK[e], WALK[e + 1]);
+    let (q, r) = (i1 as i64 - i0 as i64, -(j1 as i64 - j0 as i64));
+    assert!(q.abs() + r.abs() == 1, "walk entries are one step apart");
+    (q, r)
+}
 
 /// Indices of the periodic columns (period [`ROWS_PER_INSTANCE`]).
-/// 1 on an instance's first row: the accumulators start at `S` (`z` lane) and `-S` (the other),
-/// `D` is the key, the suffix is `r`, the pubkey cell is read.
+/// Row 0: the chain starts at `S`, its prefixes at 0, the walk at `H`; the key is read; the
+/// looked-up digits are the top ones.
 pub const FIRST: usize = 0;
-/// 1 on row 1: the message cell is read (the `z` lane's first suffix).
-pub const MESSAGE: usize = 1;
-/// 1 on row 255: the next `D` is the sum of the two accumulators.
-pub const COMBINE: usize = 2;
-/// 1 on row 256: the accumulator restarts at `S`, the suffix is `w`.
-pub const W_FIRST: usize = 3;
-/// 1 on an instance's last row: the final check; the next row is another instance.
-pub const LAST: usize = 4;
-/// 1 on the rows whose next row holds `2 D` (all but 255 and 511).
-pub const DOUBLE: usize = 5;
-/// 1 on the `z` lane's bit rows `1..=251`.
-pub const BIT_ROW_Z: usize = 6;
-/// 1 on row 252 (the `z` lane's suffix is 0 there).
-pub const END_Z: usize = 7;
-/// 1 on the main lane's bit rows `0..251` and `256..507`.
-pub const BIT_ROW: usize = 8;
-/// 1 on rows 251 and 507 (the main lane's suffix is 0 there).
-pub const END: usize = 9;
-/// The point the `z` lane adds on its bit row `1 + i`: `2^i G` (0 elsewhere).
-pub const GX: usize = 10;
-pub const GY: usize = 11;
-pub const N_PERIODIC: usize = 12;
+/// Rows `0..126`: the chain step `acc' = 4 acc + E` and its lookup.
+pub const CHAIN: usize = 1;
+/// Row 126: `r` is the chain's prefix; the add lane adds the chain's result to `z`'s.
+pub const FINAL: usize = 2;
+/// Row 127: the add lane holds `K`.
+pub const LAST: usize = 3;
+/// Rows `0..20`: a walk entry (a multiplicity may be nonzero).
+pub const ENTRY: usize = 4;
+/// The entry's labels `i`, `j`, `top` on the walk rows (0 elsewhere).
+pub const LABEL_I: usize = 5;
+pub const LABEL_J: usize = 6;
+pub const LABEL_TOP: usize = 7;
+/// Rows `0..19`: the add lane adds the walk step `(SEL_Q QX + SEL_R RX, SIGN_Q QY + SIGN_R RY)`.
+pub const STEP: usize = 8;
+pub const SEL_Q: usize = 9;
+pub const SEL_R: usize = 10;
+pub const SIGN_Q: usize = 11;
+pub const SIGN_R: usize = 12;
+/// Row 63: the `z` chain starts at `S_z`, its prefix at 0.
+pub const Z_START: usize = 13;
+/// Rows `63..126`: the add lane adds a looked-up window point of `G`.
+pub const Z_STEP: usize = 14;
+/// The window index `k` of `z` that the row adds (`62` on row 63 down to `0` on row 125).
+pub const Z_WINDOW: usize = 15;
+/// Rows where the add lane adds: `STEP + Z_STEP + FINAL`.
+pub const ADD: usize = 16;
+pub const N_PERIODIC: usize = 17;
 
-/// `2^i G` for `i < 251`.
-fn generator_multiples() -> Vec<Point> {
-    let mut points = Vec::with_capacity(N_BITS);
-    let mut p = generator();
-    for _ in 0..N_BITS {
-        points.push(p);
-        p = double_with(&p, &tangent_slope(&p).expect("y != 0"));
-    }
-    points
+/// The `z` window row `row` adds (for `Z_FIRST_ROW <= row < FINAL_ROW`).
+pub fn z_window_of_row(row: usize) -> usize {
+    Z_WINDOWS - 1 - (row - Z_FIRST_ROW)
 }
 
 /// The periodic columns, one period of [`ROWS_PER_INSTANCE`] rows each.
@@ -67,27 +114,87 @@ pub fn periodic_columns() -> &'static [Vec<Felt>] {
     static COLUMNS: OnceLock<Vec<Vec<Felt>>> = OnceLock::new();
     COLUMNS.get_or_init(|| {
         let flag = |b: bool| if b { Felt::one() } else { Felt::zero() };
-        let multiples = generator_multiples();
-        let mut columns = vec![Vec::new(); N_PERIODIC];
+        let signed =
+            |v: i64| if v < 0 { -Felt::from(v.unsigned_abs()) } else { Felt::from(v as u64) };
+        let mut columns = vec![vec![Felt::zero(); ROWS_PER_INSTANCE]; N_PERIODIC];
         for row in 0..ROWS_PER_INSTANCE {
-            let i = row % ROWS_PER_PHASE;
-            let z_bit = (1..=N_BITS).contains(&row);
-            columns[FIRST].push(flag(row == 0));
-            columns[MESSAGE].push(flag(row == MESSAGE_ROW));
-            columns[COMBINE].push(flag(row == COMBINE_ROW));
-            columns[W_FIRST].push(flag(row == W_ROW));
-            columns[LAST].push(flag(row == LAST_ROW));
-            columns[DOUBLE].push(flag(row != COMBINE_ROW && row != LAST_ROW));
-            columns[BIT_ROW_Z].push(flag(z_bit));
-            columns[END_Z].push(flag(row == N_BITS + 1));
-            columns[BIT_ROW].push(flag(i < N_BITS));
-            columns[END].push(flag(i == N_BITS));
-            let point =
-                if z_bit { multiples[row - 1] } else { Point { x: Felt::zero(), y: Felt::zero() } };
-            columns[GX].push(point.x);
-            columns[GY].push(point.y);
+            let z_step = (Z_FIRST_ROW..FINAL_ROW).contains(&row);
+            let step = row + 1 < WALK.len();
+            columns[FIRST][row] = flag(row == 0);
+            columns[CHAIN][row] = flag(row < CHAIN_ROWS);
+            columns[FINAL][row] = flag(row == FINAL_ROW);
+            columns[LAST][row] = flag(row == LAST_ROW);
+            columns[ENTRY][row] = flag(row < WALK.len());
+            if let Some((i, j, top)) = WALK.get(row) {
+                columns[LABEL_I][row] = Felt::from(*i as u64);
+                columns[LABEL_J][row] = Felt::from(*j as u64);
+                columns[LABEL_TOP][row] = flag(*top);
+            }
+            columns[STEP][row] = flag(step);
+            if step {
+                let (q, r) = walk_step(row);
+                columns[SEL_Q][row] = flag(q != 0);
+                columns[SEL_R][row] = flag(r != 0);
+                columns[SIGN_Q][row] = signed(q);
+                columns[SIGN_R][row] = signed(r);
+            }
+            columns[Z_START][row] = flag(row == Z_FIRST_ROW);
+            columns[Z_STEP][row] = flag(z_step);
+            if z_step {
+                columns[Z_WINDOW][row] = Felt::from(z_window_of_row(row) as u64);
+            }
+            columns[ADD][row] = flag(step || z_step || row == FINAL_ROW);
         }
         columns
+    })
+}
+
+/// The fixed points. No discrete-logarithm relation between them, `G` and the keys is known
+/// (they are Starknet's Pedersen points, from the digits of pi), which keeps an honest
+/// accumulation away from the chord formula's exceptional case.
+/// `S`, where the joint chain starts.
+pub fn chain_start() -> Point {
+    shift_point()
+}
+
+/// `H`, the offset of every entry of an instance's table (`T[i][j] = H + i Q - j R`), so that
+/// the digit pair `(0, 0)` adds an affine point too.
+pub fn entry_offset() -> Point {
+    crate::builtins::pedersen::points::base_points()[0]
+}
+
+/// `S_z`, where the `z` chain starts.
+pub fn z_start() -> Point {
+    crate::builtins::pedersen::points::base_points()[1]
+}
+
+/// `H_z`, the offset of every window point of `G` (`H_z + d 16^k G`).
+pub fn z_offset() -> Point {
+    crate::builtins::pedersen::points::base_points()[2]
+}
+
+/// `4 p` (two tangent steps; no point of the prime-order group has `y = 0`).
+fn quadruple(p: &Point) -> Point {
+    let two = double_with(p, &tangent_slope(p).expect("y != 0"));
+    double_with(&two, &tangent_slope(&two).expect("y != 0"))
+}
+
+/// `K`, what the final sum is for a valid signature: the chain's offsets
+/// `4^126 S + (4^126 - 1)/3 H` plus the `z` chain's `S_z + 63 H_z`. Computed the way the
+/// chains accumulate the offsets (with all digits 0), so no scalar is written down.
+pub fn target() -> Point {
+    static TARGET: OnceLock<Point> = OnceLock::new();
+    *TARGET.get_or_init(|| {
+        let add = |a: &Point, b: &Point| chord(a, b).expect("distinct abscissas").0;
+        let mut chain = chain_start();
+        for _ in 0..CHAIN_ROWS {
+            chain = add(&quadruple(&chain), &entry_offset());
+        }
+        let mut z = z_start();
+        for _ in 0..Z_WINDOWS {
+            z = add(&z, &z_offset());
+        }
+        add(&z, &chain)
     })
 }
 
@@ -99,13 +206,40 @@ mod tests {
     fn selectors_partition_as_documented() {
         let p = periodic_columns();
         let count = |c: usize| p[c].iter().filter(|v| **v == Felt::one()).count();
-        assert_eq!(count(BIT_ROW), 2 * N_BITS);
-        assert_eq!(count(BIT_ROW_Z), N_BITS);
-        assert_eq!(count(END), 2);
-        assert_eq!(count(DOUBLE), ROWS_PER_INSTANCE - 2);
-        assert!([FIRST, MESSAGE, COMBINE, W_FIRST, LAST, END_Z].iter().all(|c| count(*c) == 1));
-        // The z lane's last point is 2^250 G, on the curve.
-        let last = Point { x: p[GX][N_BITS], y: p[GY][N_BITS] };
-        assert!(on_curve(&last) && last != generator());
+        assert_eq!(count(CHAIN), CHAIN_ROWS);
+        assert_eq!(count(Z_STEP), Z_WINDOWS);
+        assert_eq!(count(ENTRY), WALK.len());
+        assert_eq!(count(STEP), WALK.len() - 1);
+        assert_eq!(count(ADD), WALK.len() - 1 + Z_WINDOWS + 1);
+        assert!([FIRST, FINAL, LAST, Z_START].iter().all(|c| count(*c) == 1));
+        assert_eq!(p[Z_WINDOW][Z_FIRST_ROW], Felt::from(62u64));
+        assert_eq!(p[Z_WINDOW][FINAL_ROW - 1], Felt::zero());
+        // The z chain and the walk do not share rows.
+        assert!((0..ROWS_PER_INSTANCE).all(|r| p[STEP][r] * p[Z_STEP][r] == Felt::zero()));
+    }
+
+    #[test]
+    fn walk_visits_every_entry_once() {
+        for i in 0..4u8 {
+            for j in 0..4u8 {
+                let _ = walk_row(i, j, false);
+                if i < 2 && j < 2 {
+                    let _ = walk_row(i, j, true);
+                }
+            }
+        }
+        assert_eq!(WALK.len(), 16 + 4);
+        for e in 0..WALK.len() - 1 {
+            walk_step(e);
+        }
+    }
+
+    #[test]
+    fn fixed_points_are_on_the_curve_and_no_abscissa_is_zero() {
+        for p in [chain_start(), entry_offset(), z_start(), z_offset(), target()] {
+            assert!(on_curve(&p));
+        }
+        // beta is not a square: no curve point has x = 0, so r = x(R) is never 0.
+        assert!(lift_x(&Felt::zero()).is_none());
     }
 }

@@ -1,9 +1,15 @@
-//! The `ecdsa` main trace: 512 rows per instance (see [`super`] for the columns), instances in
+//! The `ecdsa` main trace: 128 rows per instance (see [`super`] for the columns), instances in
 //! address order, padded to a power of two by repeating the last one.
+//!
+//! Every chord and tangent step needs an inverse. The instances are laid out in lockstep, row
+//! by row, so that each step's inverses over all instances take one batch inversion (three
+//! multiplications each) instead of one field inversion each.
 
-use stark::{Felt, TraceTable};
+use num_bigint::BigUint;
+use stark::{Felt, TraceTable, batch_inverse, parallel};
 
 use super::curve::*;
+use super::generator_table::{self, entry_index};
 use super::*;
 use crate::builtins::pedersen::canonical_bits;
 
@@ -19,16 +25,16 @@ pub struct Signature {
     pub w: Felt,
 }
 
-/// What the table lays out for one instance: the key as a point (the prover picks `y_Q`) and
-/// the three scalars, whose integers must be below `2^251`. Nothing here says the signature is
+/// What the table lays out for one instance: the key and the nonce point `R = (r, y_R)` (the
+/// prover picks both roots) and the scalars `s` and `z`. Nothing here says the signature is
 /// valid: [`witness`] finds the honest one, tests build others.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Witness {
     pub address: u64,
     pub key: Point,
+    pub nonce: Point,
+    pub s: Felt,
     pub message: Felt,
-    pub r: Felt,
-    pub w: Felt,
 }
 
 /// Why an instance cannot be proven.
@@ -46,134 +52,351 @@ pub enum EcdsaError {
     InvalidSignature { address: u64 },
 }
 
-fn flag(b: bool) -> Felt {
-    if b { Felt::one() } else { Felt::zero() }
+/// The Stark curve's group order `n`.
+fn order() -> BigUint {
+    BigUint::parse_bytes(b"800000000000010ffffffffffffffffb781126dcae7b2321e66a241adc64d2f", 16)
+        .expect("hex")
 }
 
-/// The 251 bits of a scalar below `2^251`, least significant first.
-fn scalar_bits(x: &Felt, address: u64) -> Result<[bool; N_BITS], EcdsaError> {
+fn to_integer(x: &Felt) -> BigUint {
+    x.representative().limbs.iter().fold(BigUint::default(), |acc, w| (acc << 64u32) + *w)
+}
+
+/// Whether the canonical integer of `x` is below `2^251`.
+fn below_2_251(x: &Felt) -> bool {
+    to_integer(x).bits() <= 251
+}
+
+/// The `s` of the signature `(r, w)`: `w^-1 mod n`, or `n` minus it, whichever is below
+/// `2^251` (both sign the same message, for the nonce points `R` and `-R`). `None` for
+/// `w = 0 mod n`.
+pub fn scalar_s(w: &Felt) -> Option<Felt> {
+    let n = order();
+    let w = to_integer(w) % &n;
+    if w == BigUint::default() {
+        return None;
+    }
+    let s = w.modpow(&(&n - 2u32), &n);
+    let s = if s.bits() > 251 { &n - s } else { s };
+    Some(Felt::from_hex_unchecked(&s.to_str_radix(16)))
+}
+
+/// The `count` digits of `width` bits of `x`'s canonical integer, least significant first.
+fn digits(x: &Felt, width: usize, count: usize) -> Vec<usize> {
     let bits = canonical_bits(x);
-    if bits[N_BITS..].iter().any(|b| *b) {
+    (0..count)
+        .map(|k| {
+            (0..width).filter(|b| bits.get(k * width + b) == Some(&true)).map(|b| 1 << b).sum()
+        })
+        .collect()
+}
+
+/// A chord or tangent step: the new point, its slope and the inverse it took.
+struct Step {
+    point: Point,
+    slope: Felt,
+    inverse: Felt,
+}
+
+/// Steps over all instances at once; an instance whose step is exceptional is marked failed
+/// (its rows are then junk).
+struct Lockstep {
+    failed: Vec<bool>,
+}
+
+impl Lockstep {
+    /// `1 / d` for each instance, by one batch inversion.
+    fn inverses(&mut self, mut d: Vec<Felt>) -> Vec<Felt> {
+        for (failed, v) in self.failed.iter_mut().zip(d.iter_mut()) {
+            if *v == Felt::zero() {
+                *failed = true;
+                *v = Felt::one();
+            }
+        }
+        batch_inverse(&mut d);
+        d
+    }
+
+    /// `a + b` by chords.
+    fn chords(&mut self, a: &[Point], b: &[Point]) -> Vec<Step> {
+        let inverses = self.inverses(a.iter().zip(b).map(|(p, q)| p.x - q.x).collect());
+        a.iter()
+            .zip(b)
+            .zip(inverses)
+            .map(|((p, q), inverse)| {
+                let slope = (p.y - q.y) * inverse;
+                let x = slope.square() - p.x - q.x;
+                Step { point: Point { x, y: slope * (p.x - x) - p.y }, slope, inverse }
+            })
+            .collect()
+    }
+
+    /// `2 a` by tangents.
+    fn doublings(&mut self, a: &[Point]) -> Vec<Step> {
+        let inverses = self.inverses(a.iter().map(|p| p.y.double()).collect());
+        a.iter()
+            .zip(inverses)
+            .map(|(p, inverse)| {
+                let slope = (Felt::from(3u64) * p.x.square() + Felt::one()) * inverse;
+                Step { point: double_with(p, &slope), slope, inverse }
+            })
+            .collect()
+    }
+}
+
+/// One instance's rows, column by column, and whether its final sum is `K` (the signature
+/// holds).
+type Rows = (Vec<Vec<Felt>>, bool);
+
+/// The digits an instance's rows follow: `r`'s and `s`'s (2 bits) and `z`'s (4 bits), least
+/// significant first.
+struct Digits {
+    r: Vec<usize>,
+    s: Vec<usize>,
+    z: Vec<usize>,
+}
+
+/// The columns that do not depend on curve arithmetic: constants, prefixes, multiplicities.
+fn fixed_columns(w: &Witness, d: &Digits) -> Vec<Vec<Felt>> {
+    let mut c = vec![vec![Felt::zero(); ROWS_PER_INSTANCE]; MAIN_WIDTH];
+    c[ADDRESS].fill(Felt::from(w.address));
+    c[QX].fill(w.key.x);
+    c[QY].fill(w.key.y);
+    c[QX_SQ].fill(w.key.x.square());
+    c[RX].fill(w.nonce.x);
+    c[RY].fill(w.nonce.y);
+    c[RX_SQ].fill(w.nonce.x.square());
+    let (four, sixteen) = (Felt::from(4u64), Felt::from(16u64));
+    let (mut u, mut v) = (Felt::zero(), Felt::zero());
+    for t in 0..CHAIN_ROWS {
+        c[U][t] = u;
+        c[V][t] = v;
+        let k = DIGITS - 1 - t;
+        u = four * u + Felt::from(d.r[k] as u64);
+        v = four * v + Felt::from(d.s[k] as u64);
+        // A digit pair with no entry (a top digit above 1) is looked up nowhere: the sums
+        // then cannot balance.
+        if let Some(e) = WALK.iter().position(|e| *e == (d.r[k] as u8, d.s[k] as u8, t == 0)) {
+            c[M][e] += Felt::one();
+        }
+    }
+    for row in [FINAL_ROW, LAST_ROW] {
+        c[U][row] = u;
+        c[V][row] = v;
+    }
+    let mut zu = Felt::zero();
+    for row in Z_FIRST_ROW..FINAL_ROW {
+        c[ZU][row] = zu;
+        zu = sixteen * zu + Felt::from(d.z[z_window_of_row(row)] as u64);
+    }
+    c[ZU][FINAL_ROW] = zu;
+    c[ZU][LAST_ROW] = zu;
+    c
+}
+
+/// Lays out `witnesses` in lockstep. A message of `2^251` or more has no window points:
+/// `ScalarTooLarge`; an exceptional step: `Exceptional`.
+fn lay_out(witnesses: &[Witness]) -> Vec<Result<Rows, EcdsaError>> {
+    let n = witnesses.len();
+    let mut step = Lockstep { failed: vec![false; n] };
+    let digits: Vec<Digits> = witnesses
+        .iter()
+        .map(|w| Digits {
+            r: digits(&w.nonce.x, 2, DIGITS),
+            s: digits(&w.s, 2, DIGITS),
+            z: digits(&w.message, Z_WINDOW_BITS, Z_WINDOWS),
+        })
+        .collect();
+    let mut cols: Vec<Vec<Vec<Felt>>> =
+        witnesses.iter().zip(&digits).map(|(w, d)| fixed_columns(w, d)).collect();
+    let put = |cols: &mut Vec<Vec<Vec<Felt>>>, row: usize, column: usize, values: &[Felt]| {
+        for (c, v) in cols.iter_mut().zip(values) {
+            c[column][row] = *v;
+        }
+    };
+    let xs = |points: &[Point]| points.iter().map(|p| p.x).collect::<Vec<_>>();
+    let ys = |points: &[Point]| points.iter().map(|p| p.y).collect::<Vec<_>>();
+    let of = |steps: &[Step], f: fn(&Step) -> Felt| steps.iter().map(f).collect::<Vec<_>>();
+    let points = |steps: &[Step]| steps.iter().map(|s| s.point).collect::<Vec<_>>();
+
+    // The walk: each instance's table T[i][j] = H + i Q - j R.
+    let zero = Point { x: Felt::zero(), y: Felt::zero() };
+    let mut table = vec![[[zero; 4]; 4]; n];
+    let mut acc = vec![entry_offset(); n];
+    for (e, (i, j, _)) in WALK.iter().enumerate() {
+        put(&mut cols, e, AX, &xs(&acc));
+        put(&mut cols, e, AY, &ys(&acc));
+        for (t, p) in table.iter_mut().zip(&acc) {
+            t[*i as usize][*j as usize] = *p;
+        }
+        if e + 1 == WALK.len() {
+            break;
+        }
+        let (q, r) = walk_step(e);
+        let added: Vec<Point> = witnesses
+            .iter()
+            .map(|w| {
+                let base = if q != 0 { w.key } else { w.nonce };
+                if q + r < 0 { neg(&base) } else { base }
+            })
+            .collect();
+        let sums = step.chords(&acc, &added);
+        put(&mut cols, e, PX, &xs(&added));
+        put(&mut cols, e, PY, &ys(&added));
+        put(&mut cols, e, AL, &of(&sums, |s| s.slope));
+        put(&mut cols, e, AINV, &of(&sums, |s| s.inverse));
+        acc = points(&sums);
+    }
+
+    // The joint chain: acc' = 4 acc + T[a][b], digits from the top; then the result's
+    // doublings on the last two rows (the doubling constraints hold on every row).
+    let mut acc = vec![chain_start(); n];
+    for t in 0..=CHAIN_ROWS {
+        let first = step.doublings(&acc);
+        let second = step.doublings(&points(&first));
+        let rows: &[usize] = if t < CHAIN_ROWS { &[t] } else { &[FINAL_ROW, LAST_ROW] };
+        for &row in rows {
+            put(&mut cols, row, X, &xs(&acc));
+            put(&mut cols, row, Y, &ys(&acc));
+            put(&mut cols, row, L1, &of(&first, |s| s.slope));
+            put(&mut cols, row, X1, &xs(&points(&first)));
+            put(&mut cols, row, Y1, &ys(&points(&first)));
+            put(&mut cols, row, L2, &of(&second, |s| s.slope));
+            put(&mut cols, row, X2, &xs(&points(&second)));
+            put(&mut cols, row, Y2, &ys(&points(&second)));
+        }
+        if t == CHAIN_ROWS {
+            break;
+        }
+        let k = DIGITS - 1 - t;
+        let entries: Vec<Point> =
+            table.iter().zip(&digits).map(|(t, d)| t[d.r[k]][d.s[k]]).collect();
+        let sums = step.chords(&points(&second), &entries);
+        put(&mut cols, t, EX, &xs(&entries));
+        put(&mut cols, t, EY, &ys(&entries));
+        put(&mut cols, t, L3, &of(&sums, |s| s.slope));
+        put(&mut cols, t, INV3, &of(&sums, |s| s.inverse));
+        acc = points(&sums);
+    }
+    let joint = acc;
+
+    // The z chain: S_z + the window points of G, from the top window; then + the joint result.
+    let fixed = generator_table::entries();
+    let too_large: Vec<bool> =
+        digits.iter().map(|d| d.z[Z_WINDOWS - 1] >= generator_table::TOP_WINDOW_VALUES).collect();
+    let mut acc = vec![z_start(); n];
+    for row in Z_FIRST_ROW..=FINAL_ROW {
+        let added: Vec<Point> = if row == FINAL_ROW {
+            joint.clone()
+        } else {
+            let k = z_window_of_row(row);
+            digits
+                .iter()
+                .zip(&too_large)
+                .map(|(d, large)| if *large { fixed[0] } else { fixed[entry_index(k, d.z[k])] })
+                .collect()
+        };
+        let sums = step.chords(&acc, &added);
+        put(&mut cols, row, AX, &xs(&acc));
+        put(&mut cols, row, AY, &ys(&acc));
+        put(&mut cols, row, PX, &xs(&added));
+        put(&mut cols, row, PY, &ys(&added));
+        put(&mut cols, row, AL, &of(&sums, |s| s.slope));
+        put(&mut cols, row, AINV, &of(&sums, |s| s.inverse));
+        acc = points(&sums);
+    }
+    put(&mut cols, LAST_ROW, AX, &xs(&acc));
+    put(&mut cols, LAST_ROW, AY, &ys(&acc));
+
+    let target = target();
+    cols.into_iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let address = witnesses[i].address;
+            if too_large[i] {
+                Err(EcdsaError::ScalarTooLarge { address })
+            } else if step.failed[i] {
+                Err(EcdsaError::Exceptional { address })
+            } else {
+                Ok((c, acc[i] == target))
+            }
+        })
+        .collect()
+}
+
+/// [`lay_out`] on the threads, a lockstep batch each.
+fn lay_out_parallel(witnesses: &[Witness]) -> Vec<Result<Rows, EcdsaError>> {
+    let chunk = witnesses.len().div_ceil(parallel::num_threads()).max(1);
+    let chunks = witnesses.len().div_ceil(chunk);
+    parallel::map_range(chunks, |c| {
+        lay_out(&witnesses[c * chunk..((c + 1) * chunk).min(witnesses.len())])
+    })
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+/// The four candidate witnesses of a signature (the roots of `y_Q` and `y_R`), after the
+/// checks that need no curve arithmetic.
+fn candidates(signature: &Signature) -> Result<[Witness; 4], EcdsaError> {
+    let address = signature.address;
+    let y_q = lift_x(&signature.pubkey).ok_or(EcdsaError::KeyNotOnCurve { address })?;
+    if !below_2_251(&signature.message) || !below_2_251(&signature.r) {
         return Err(EcdsaError::ScalarTooLarge { address });
     }
-    Ok(std::array::from_fn(|i| bits[i]))
+    let invalid = EcdsaError::InvalidSignature { address };
+    let y_r = lift_x(&signature.r).ok_or(invalid)?;
+    let s = scalar_s(&signature.w).ok_or(invalid)?;
+    let witness = |y_q: Felt, y_r: Felt| Witness {
+        address,
+        key: Point { x: signature.pubkey, y: y_q },
+        nonce: Point { x: signature.r, y: y_r },
+        s,
+        message: signature.message,
+    };
+    Ok([witness(y_q, y_r), witness(y_q, -y_r), witness(-y_q, y_r), witness(-y_q, -y_r)])
 }
 
-/// One instance's 512 rows, column by column, and `x(acc - S)` on its last row (the value
-/// the final check compares with `r`).
-fn instance_rows(witness: &Witness) -> Result<(Vec<Vec<Felt>>, Felt), EcdsaError> {
-    let address = witness.address;
-    let exceptional = EcdsaError::Exceptional { address };
-    let mut columns = vec![vec![Felt::zero(); ROWS_PER_INSTANCE]; MAIN_WIDTH];
-    columns[ADDRESS].fill(Felt::from(address));
-    columns[R].fill(witness.r);
-
-    // Scalars: z in the z lane from row 1, r and w in the main lane from rows 0 and 256. The z
-    // lane's row 0 holds z too (unconstrained).
-    // Which rows add a point, in the z lane (0) and the main lane (1).
-    let mut adds = [vec![false; ROWS_PER_INSTANCE], vec![false; ROWS_PER_INSTANCE]];
-    let lanes = [
-        (witness.message, MESSAGE_ROW, SUFFIX_Z, BIT_Z, 0),
-        (witness.r, KEY_ROW, SUFFIX, BIT, 1),
-        (witness.w, W_ROW, SUFFIX, BIT, 1),
-    ];
-    for (scalar, first, suffix_column, bit_column, lane) in lanes {
-        let bits = scalar_bits(&scalar, address)?;
-        let mut suffix = Felt::zero();
-        for i in (0..N_BITS).rev() {
-            suffix = suffix.double() + flag(bits[i]);
-            columns[suffix_column][first + i] = suffix;
-            columns[bit_column][first + i] = flag(bits[i]);
-            adds[lane][first + i] = bits[i];
+/// The honest witnesses of `signatures`, with their rows: for each, the roots `y_Q` and `y_R`
+/// for which the check holds (all candidates are tried in lockstep rounds).
+pub fn witnesses(signatures: &[Signature]) -> Result<Vec<(Witness, Vec<Vec<Felt>>)>, EcdsaError> {
+    let candidates = signatures.iter().map(candidates).collect::<Result<Vec<_>, EcdsaError>>()?;
+    let mut found: Vec<Option<(Witness, Vec<Vec<Felt>>)>> = vec![None; signatures.len()];
+    let mut exceptional = vec![false; signatures.len()];
+    let mut pending: Vec<usize> = (0..signatures.len()).collect();
+    for round in 0..4 {
+        let tried: Vec<Witness> = pending.iter().map(|i| candidates[*i][round]).collect();
+        let mut still = Vec::new();
+        for ((i, w), rows) in pending.iter().zip(&tried).zip(lay_out_parallel(&tried)) {
+            match rows {
+                Ok((rows, true)) => found[*i] = Some((*w, rows)),
+                Ok((_, false)) => still.push(*i),
+                Err(EcdsaError::Exceptional { .. }) => {
+                    exceptional[*i] = true;
+                    still.push(*i);
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        pending = still;
+        if pending.is_empty() {
+            break;
         }
     }
-    columns[SUFFIX_Z][0] = witness.message;
-    for row in [KEY_ROW, W_ROW] {
-        columns[NONZERO_INV][row] = columns[SUFFIX][row].inv().unwrap_or(Felt::zero());
-    }
-
-    let (shift, periodic) = (shift_point(), periodic_columns());
-    let mut d = witness.key;
-    let mut acc_z = shift;
-    let mut acc = neg(&shift);
-    let mut third_base = None;
-    let mut result = Felt::zero();
-    for row in 0..ROWS_PER_INSTANCE {
-        if row == W_ROW {
-            d = third_base.expect("set on the row before");
-            acc = shift;
-        }
-        columns[DX][row] = d.x;
-        columns[DY][row] = d.y;
-        columns[DX_SQ][row] = d.x.square();
-        columns[XZ][row] = acc_z.x;
-        columns[YZ][row] = acc_z.y;
-        columns[X][row] = acc.x;
-        columns[Y][row] = acc.y;
-        let next_d = if periodic[DOUBLE][row] == Felt::one() {
-            let slope = tangent_slope(&d).ok_or(exceptional)?;
-            columns[DSLOPE][row] = slope;
-            Some(double_with(&d, &slope))
+    if let Some(i) = pending.first() {
+        let address = signatures[*i].address;
+        return Err(if exceptional[*i] {
+            EcdsaError::Exceptional { address }
         } else {
-            None
-        };
-        if adds[0][row] {
-            let point = Point { x: periodic[GX][row], y: periodic[GY][row] };
-            let (sum, slope, inverse) = chord(&acc_z, &point).ok_or(exceptional)?;
-            columns[INV_Z][row] = inverse;
-            columns[SLOPE_Z][row] = slope;
-            acc_z = sum;
-        }
-        if adds[1][row] {
-            let (sum, slope, inverse) = chord(&acc, &d).ok_or(exceptional)?;
-            columns[X_DIFF_INV][row] = inverse;
-            columns[SLOPE][row] = slope;
-            acc = sum;
-        }
-        if row == COMBINE_ROW {
-            let (sum, slope, inverse) = chord(&acc_z, &acc).ok_or(exceptional)?;
-            columns[COMBINE_INV][row] = inverse;
-            columns[COMBINE_SLOPE][row] = slope;
-            third_base = Some(sum);
-        }
-        if row == LAST_ROW {
-            let (difference, slope, inverse) = chord(&acc, &neg(&shift)).ok_or(exceptional)?;
-            columns[SHIFT_INV][row] = inverse;
-            columns[FINAL_SLOPE][row] = slope;
-            result = difference.x;
-        }
-        if let Some(next) = next_d {
-            d = next;
-        }
+            EcdsaError::InvalidSignature { address }
+        });
     }
-    Ok((columns, result))
+    Ok(found.into_iter().map(|f| f.expect("found or failed")).collect())
 }
 
-/// The honest witness of a signature: `y_Q` is the root for which the check holds (either
-/// works for `starknet_crypto::verify`), with its rows.
+/// The honest witness of one signature, with its rows.
 pub fn witness(signature: &Signature) -> Result<(Witness, Vec<Vec<Felt>>), EcdsaError> {
-    let address = signature.address;
-    let y = lift_x(&signature.pubkey).ok_or(EcdsaError::KeyNotOnCurve { address })?;
-    if signature.r == Felt::zero() || signature.w == Felt::zero() {
-        return Err(EcdsaError::InvalidSignature { address });
-    }
-    let mut error = EcdsaError::InvalidSignature { address };
-    for y in [y, -y] {
-        let witness = Witness {
-            address,
-            key: Point { x: signature.pubkey, y },
-            message: signature.message,
-            r: signature.r,
-            w: signature.w,
-        };
-        match instance_rows(&witness) {
-            Ok((rows, result)) if result == signature.r => return Ok((witness, rows)),
-            Ok(_) => {}
-            Err(e @ EcdsaError::ScalarTooLarge { .. }) => return Err(e),
-            Err(e) => error = e,
-        }
-    }
-    Err(error)
+    Ok(witnesses(std::slice::from_ref(signature))?.remove(0))
 }
 
 /// Stacks instance blocks and their accesses: `(address, pubkey)`, `(address + 1, message)`
@@ -185,22 +408,32 @@ fn stack(blocks: Vec<Vec<Vec<Felt>>>) -> (TraceTable, Vec<(u64, Felt)>) {
 /// The honest main trace of `signatures` (at least one, in address order) and its memory
 /// accesses.
 pub fn build_trace(signatures: &[Signature]) -> Result<(TraceTable, Vec<(u64, Felt)>), EcdsaError> {
-    let blocks = signatures
-        .iter()
-        .map(|s| witness(s).map(|(_, rows)| rows))
-        .collect::<Result<Vec<_>, _>>()?;
+    let blocks = witnesses(signatures)?.into_iter().map(|(_, rows)| rows).collect();
     Ok(stack(blocks))
 }
 
 /// The main trace of arbitrary witnesses (at least one), valid or not: what a prover could
-/// commit to. Fails only where a step cannot even be computed (a scalar of 2^251 or more, an
+/// commit to. Fails only where a step cannot even be computed (a message of 2^251 or more, an
 /// exceptional addition).
 pub fn layout(witnesses: &[Witness]) -> Result<(TraceTable, Vec<(u64, Felt)>), EcdsaError> {
-    let blocks = witnesses
-        .iter()
-        .map(|w| instance_rows(w).map(|(rows, _)| rows))
+    let blocks = lay_out(witnesses)
+        .into_iter()
+        .map(|rows| rows.map(|(rows, _)| rows))
         .collect::<Result<Vec<_>, _>>()?;
     Ok(stack(blocks))
+}
+
+/// Counts the generator-table entries the `z` chains of `trace` look up (padding included).
+pub fn count_lookups(trace: &TraceTable, counts: &mut [u64]) {
+    let zu = trace.column(ZU);
+    let sixteen = Felt::from(16u64);
+    for base in (0..trace.length()).step_by(ROWS_PER_INSTANCE) {
+        for row in Z_FIRST_ROW..FINAL_ROW {
+            let d = zu[base + row + 1] - sixteen * zu[base + row];
+            let d = crate::trace::felt_to_u64(&d).expect("a window value") as usize;
+            counts[entry_index(z_window_of_row(row), d)] += 1;
+        }
+    }
 }
 
 #[cfg(test)]
@@ -236,19 +469,38 @@ mod tests {
 
     #[test]
     fn honest_witnesses_match_starknet_crypto() {
-        for seed in 1..4u64 {
-            let message = starknet_crypto::pedersen_hash(&F::from(seed), &F::from(7u64));
-            let signature = signed(seed, message);
-            let (w, rows) = witness(&signature).unwrap();
-            assert!(on_curve(&w.key));
-            assert_eq!(rows[FINAL_SLOPE].len(), ROWS_PER_INSTANCE);
+        let messages: Vec<F> = (1..4u64)
+            .map(|seed| starknet_crypto::pedersen_hash(&F::from(seed), &F::from(7u64)))
+            .collect();
+        let signatures: Vec<Signature> =
+            messages.iter().zip(1..).map(|(m, seed)| signed(seed, *m)).collect();
+        let found = witnesses(&signatures).unwrap();
+        for (((w, rows), signature), (message, seed)) in
+            found.iter().zip(&signatures).zip(messages.iter().zip(1..))
+        {
+            assert!(on_curve(&w.key) && on_curve(&w.nonce));
+            assert_eq!(rows[AX][LAST_ROW], target().x);
+            assert!(below_2_251(&w.s));
             // The same key with another message's signature does not verify.
-            let other = signed(seed, message + F::ONE);
+            let other = signed(seed, *message + F::ONE);
             let forged = Signature { message: signature.message, ..other };
             assert_eq!(
-                witness(&forged),
+                witness(&forged).map(|_| ()),
                 Err(EcdsaError::InvalidSignature { address: forged.address })
             );
         }
+    }
+
+    #[test]
+    fn s_is_w_inverse_or_its_negation() {
+        let s = F::from(123456789u64);
+        let w = from_vm_felt(&mod_inverse_order(&s));
+        assert_eq!(scalar_s(&w), Some(Felt::from(123456789u64)));
+        assert_eq!(scalar_s(&Felt::zero()), None);
+        // w = -1 mod n: s = n - 1 is not below 2^251, so s = 1.
+        let n_minus_one = Felt::from_hex_unchecked(
+            "0800000000000010ffffffffffffffffb781126dcae7b2321e66a241adc64d2e",
+        );
+        assert_eq!(scalar_s(&n_minus_one), Some(Felt::one()));
     }
 }

@@ -35,7 +35,7 @@ pub fn shift_point() -> Point {
 }
 
 /// `P1..P4`: for the low 248 bits of `a`, its high 4 bits, the low bits of `b`, its high bits.
-fn base_points() -> [Point; 4] {
+pub(crate) fn base_points() -> [Point; 4] {
     [
         point(
             "0234287dcbaffe7f969c748655fca9e58fa8120b6d56eb0c1080d17957ebe47b",

@@ -1,5 +1,6 @@
 //! Settings of a devnet node.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use chain::classes::ClassLimits;
@@ -59,6 +60,9 @@ pub struct NodeConfig {
     pub max_declare_request_bytes: u32,
     /// Largest `params` of every other method; bigger ones get JSON-RPC error -32007.
     pub max_request_bytes: u32,
+    /// The directory `devnet_dump` writes to and `devnet_load` reads from (`--dump-dir`); no
+    /// other path is ever opened for them. `None` (the default): both are refused.
+    pub dump_dir: Option<PathBuf>,
 }
 
 impl NodeConfig {
@@ -121,6 +125,7 @@ impl Default for NodeConfig {
             // Starknet's gateway takes 4,000 felts of calldata and 4,000 of signature, about
             // 550 KB as hex strings.
             max_request_bytes: 1 << 20,
+            dump_dir: None,
         }
     }
 }

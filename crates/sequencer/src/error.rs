@@ -68,6 +68,18 @@ pub enum SequencerError {
     /// The executor failed for a reason that is not the transaction's fault.
     #[error("executor: {0}")]
     Executor(String),
+    /// `devnet_abortBlocks` of genesis.
+    #[error("Genesis block can't be aborted")]
+    GenesisNotAbortable,
+    /// A `devnet_mint` transaction was included but reverted.
+    #[error("Minting reverted: {reason}")]
+    MintReverted { transaction_hash: Felt, reason: String },
+    /// The data directory predates the minter account (created before `devnet_mint` existed).
+    #[error("this chain has no minter account at {0:#x} (its data directory predates devnet_mint)")]
+    MinterMissing(Felt),
+    /// `devnet_dump` or `devnet_load` failed.
+    #[error(transparent)]
+    Dump(#[from] crate::dump::DumpError),
     /// The node is shutting down or its block producer stopped.
     #[error("node stopped: {0}")]
     Stopped(String),

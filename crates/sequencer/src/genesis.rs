@@ -1,5 +1,6 @@
 //! Genesis: the bundled classes declared, N prefunded accounts with deterministic keys, a
-//! funded ERC-20, and fibonacci and factorial deployed.
+//! funded ERC-20, the minter account that `devnet_mint` sends from, and fibonacci and factorial
+//! deployed.
 //!
 //! Genesis is block 0 with no transactions: its state diff writes the contracts' storage
 //! directly (what the constructors would have written), as Starknet devnets predeploy their
@@ -10,8 +11,15 @@
 //!   `calculate_contract_address(salt = K_i, account class, [K_i], deployer 0)`, i.e. where a
 //!   DEPLOY_ACCOUNT with salt `K_i` would put it; storage `Account_public_key = K_i`;
 //! * ERC-20 "Watcher Token" (`WTK`, 18 decimals) at salt 1 with constructor calldata
-//!   `[name, symbol, 18, supply.low, supply.high, account_0]`; each account holds
-//!   [`ACCOUNT_BALANCE`] and the total supply is their sum;
+//!   `[name, symbol, 18, supply.low, supply.high, account_0]` where `supply` is the accounts'
+//!   balances (this fixes the address); each account holds [`ACCOUNT_BALANCE`];
+//! * the minter: an account like the others (private key from the domain
+//!   `"WP_DEVNET_MINTER"` instead of `"WP_DEVNET_ACCOUNT"`, index 0) holding the rest of the
+//!   token, so that the total supply is `2^256 - 1`, the most a `Uint256` holds.
+//!   `devnet_mint` is a signed ERC-20 `transfer` from it ([`crate::mint`]): a real transaction
+//!   that the watcher replays and the OS proves like any other, where a balance written
+//!   outside a transaction could be neither. It is not listed by
+//!   `devnet_getPredeployedAccounts` (starknet-devnet's "chargeable account" is not either);
 //! * fibonacci at salt 2 and factorial at salt 3, no calldata (the addresses of
 //!   `os-program/contracts/README.md`);
 //! * the Universal Deployer at [`UDC_ADDRESS`], the address where Starknet has its UDC and
@@ -29,6 +37,11 @@ use crate::classes::{ACCOUNT_CLASS_HASH, BundledClasses, ERC20_CLASS_HASH};
 
 /// Token balance of every prefunded account: 10^24 base units (a million tokens).
 pub const ACCOUNT_BALANCE: u128 = 1_000_000_000_000_000_000_000_000;
+
+/// The key domain of the prefunded accounts.
+const ACCOUNT_KEY_DOMAIN: &str = "WP_DEVNET_ACCOUNT";
+/// The key domain of the minter.
+const MINTER_KEY_DOMAIN: &str = "WP_DEVNET_MINTER";
 
 /// The address of the Universal Deployer (Starknet's, and starknet-rs's `UDC_ADDRESS`).
 pub const UDC_ADDRESS: Felt =
@@ -54,6 +67,8 @@ pub struct DevAccount {
 pub struct Genesis {
     /// Prefunded accounts, index order.
     pub accounts: Vec<DevAccount>,
+    /// The account `devnet_mint` transfers from (holds every token no account holds).
+    pub minter: DevAccount,
     /// The ERC-20.
     pub erc20_address: Felt,
     /// The fibonacci contract.
@@ -70,7 +85,12 @@ pub struct Genesis {
 
 /// The private key of devnet account `index` for `seed` (see the module docs).
 pub fn account_private_key(seed: u64, index: u64) -> Felt {
-    let domain = short_string::encode_const("WP_DEVNET_ACCOUNT");
+    private_key(ACCOUNT_KEY_DOMAIN, seed, index)
+}
+
+/// A private key in `[1, order)` derived from `domain`, `seed` and `index`.
+fn private_key(domain: &'static str, seed: u64, index: u64) -> Felt {
+    let domain = short_string::encode_const(domain);
     let mut key = poseidon_hash_many(&[domain, Felt::from(seed), Felt::from(index)]);
     while key == Felt::ZERO || key >= CURVE_ORDER {
         key = poseidon_hash_many(&[domain, key]);
@@ -110,7 +130,17 @@ fn erc20_deployment(
 
 /// Devnet account `index` for `seed`.
 pub fn dev_account(seed: u64, index: u64, account_class_hash: Felt) -> DevAccount {
-    let private_key = account_private_key(seed, index);
+    account_from_key(account_private_key(seed, index), account_class_hash)
+}
+
+/// The minter for `seed` (see the module docs).
+pub fn minter_account(seed: u64, account_class_hash: Felt) -> DevAccount {
+    account_from_key(private_key(MINTER_KEY_DOMAIN, seed, 0), account_class_hash)
+}
+
+/// The account of the bundled class with `private_key`, where a DEPLOY_ACCOUNT with salt
+/// (and calldata) its public key would put it.
+fn account_from_key(private_key: Felt, account_class_hash: Felt) -> DevAccount {
     let public_key = chain::signature::public_key(&private_key);
     let address =
         calculate_contract_address(public_key, account_class_hash, &[public_key], Felt::ZERO);
@@ -123,9 +153,15 @@ fn storage_var(name: &str, keys: &[Felt]) -> Result<Felt, SequencerError> {
 }
 
 /// Writes a `Uint256` storage variable (low at `key`, high at `key + 1`).
-fn set_uint256(diff: &mut StateDiff, address: Felt, key: Felt, value: u128) {
-    diff.set_storage(address, key, Felt::from(value));
-    diff.set_storage(address, key + Felt::ONE, Felt::ZERO);
+fn set_uint256(diff: &mut StateDiff, address: Felt, key: Felt, low: u128, high: u128) {
+    diff.set_storage(address, key, Felt::from(low));
+    diff.set_storage(address, key + Felt::ONE, Felt::from(high));
+}
+
+/// The storage key of `owner`'s balance in the genesis ERC-20 (its low word; the high word is
+/// at the next key).
+pub fn balance_key(owner: Felt) -> Result<Felt, SequencerError> {
+    storage_var("ERC20_balances", &[owner])
 }
 
 /// Builds genesis for `account_count` accounts from `seed`.
@@ -141,25 +177,34 @@ pub fn build(
     let account_class_hash = classes.account.class_hash;
     let accounts: Vec<DevAccount> =
         (0..account_count).map(|index| dev_account(seed, index, account_class_hash)).collect();
+    let minter = minter_account(seed, account_class_hash);
     let public_key_key = storage_var("Account_public_key", &[])?;
-    for account in &accounts {
+    for account in accounts.iter().chain([&minter]) {
         diff.deployed_contracts.insert(account.address, account_class_hash);
         diff.set_storage(account.address, public_key_key, account.public_key);
     }
 
     let (name, symbol) = erc20_name_and_symbol();
-    let total_supply = ACCOUNT_BALANCE * u128::from(account_count);
     let erc20_address =
         erc20_deployment(account_class_hash, classes.erc20.class_hash, account_count, seed);
     diff.deployed_contracts.insert(erc20_address, classes.erc20.class_hash);
     diff.set_storage(erc20_address, storage_var("ERC20_name", &[])?, name);
     diff.set_storage(erc20_address, storage_var("ERC20_symbol", &[])?, symbol);
     diff.set_storage(erc20_address, storage_var("ERC20_decimals", &[])?, Felt::from(18u64));
-    set_uint256(&mut diff, erc20_address, storage_var("ERC20_total_supply", &[])?, total_supply);
+    // The whole `Uint256` range is minted at genesis: the accounts' balances and the minter's
+    // reserve, which holds the rest (so the ERC-20's invariant, balances sum to the supply,
+    // holds, and no transfer can overflow a balance).
+    let supply_key = storage_var("ERC20_total_supply", &[])?;
+    set_uint256(&mut diff, erc20_address, supply_key, u128::MAX, u128::MAX);
+    let accounts_total =
+        ACCOUNT_BALANCE.checked_mul(u128::from(account_count)).ok_or_else(|| {
+            SequencerError::Executor(format!("{account_count} accounts hold more than a Uint256"))
+        })?;
     for account in &accounts {
-        let key = storage_var("ERC20_balances", &[account.address])?;
-        set_uint256(&mut diff, erc20_address, key, ACCOUNT_BALANCE);
+        set_uint256(&mut diff, erc20_address, balance_key(account.address)?, ACCOUNT_BALANCE, 0);
     }
+    let reserve_low = u128::MAX - accounts_total;
+    set_uint256(&mut diff, erc20_address, balance_key(minter.address)?, reserve_low, u128::MAX);
 
     let fibonacci_address =
         calculate_contract_address(Felt::TWO, classes.fibonacci.class_hash, &[], Felt::ZERO);
@@ -171,6 +216,7 @@ pub fn build(
 
     Ok(Genesis {
         accounts,
+        minter,
         erc20_address,
         fibonacci_address,
         factorial_address,
@@ -215,9 +261,21 @@ mod tests {
                 Felt::from(ACCOUNT_BALANCE)
             );
         }
+        // The balances sum to the total supply, `2^256 - 1`.
+        let word = |key: Felt| {
+            let value = genesis.state_diff.storage_diffs[&genesis.erc20_address][&key];
+            u128::try_from(value.to_biguint()).unwrap()
+        };
+        let minter_key = balance_key(genesis.minter.address).unwrap();
+        let supply_key = storage_var("ERC20_total_supply", &[]).unwrap();
+        assert_eq!((word(supply_key), word(supply_key + Felt::ONE)), (u128::MAX, u128::MAX));
+        assert_eq!(word(minter_key + Felt::ONE), u128::MAX);
+        assert_eq!(word(minter_key) + 3 * ACCOUNT_BALANCE, u128::MAX);
         assert_eq!(genesis.state_diff.deprecated_declared_classes.len(), 5);
-        // 3 accounts, the ERC-20, fibonacci, factorial and the UDC.
-        assert_eq!(genesis.state_diff.deployed_contracts.len(), 7);
+        // 3 accounts, the minter, the ERC-20, fibonacci, factorial and the UDC.
+        assert_eq!(genesis.state_diff.deployed_contracts.len(), 8);
+        assert!(!genesis.accounts.contains(&genesis.minter));
+        assert_eq!(genesis.minter, build(&classes, 3, 0).unwrap().minter, "deterministic");
         assert_eq!(genesis.state_diff.deployed_contracts[&UDC_ADDRESS], classes.udc.class_hash);
     }
 }

@@ -44,14 +44,17 @@
 //! (WebSocket), and an L1 (nothing is ever
 //! `ACCEPTED_ON_L1`; the `l1_accepted` tag names no block).
 
+pub mod abort;
 pub mod cairo_executor;
 pub mod classes;
 pub mod config;
+pub mod dump;
 mod error;
 pub mod executor;
 pub mod genesis;
 pub mod http;
 pub mod mempool;
+pub mod mint;
 pub mod node;
 pub mod overlay;
 mod producer;

@@ -27,9 +27,14 @@ pub struct Node {
     pub(crate) executor: Arc<dyn BlockExecutor>,
     pub(crate) mempool: Mutex<Mempool>,
     pub(crate) genesis: Genesis,
-    /// Held while a block is produced, so two producers never race for the same number.
+    /// Held while a block is produced, so two producers never race for the same number; also
+    /// held across the devnet's own operations that produce or remove blocks (mint, abort,
+    /// load), so no timed block lands in the middle of one.
     pub(crate) production: Mutex<()>,
 }
+
+/// Proof that the caller holds the node's block production lock.
+pub(crate) type ProductionGuard<'a> = MutexGuard<'a, ()>;
 
 /// Seconds since the Unix epoch.
 pub(crate) fn now_seconds() -> u64 {
@@ -90,9 +95,13 @@ impl Node {
     /// A state commitment written for a block that the store never received (a crash between
     /// the two writes) is dropped, so that block number can be produced again.
     /// The bulk of a block whose store write was interrupted is removed too.
+    /// A removal of blocks (`devnet_abortBlocks`) that a crash interrupted is finished.
     pub(crate) fn recover(&self) -> Result<(), SequencerError> {
         if let Some(block) = self.store.discard_unfinished_block()? {
             warn!(block, "removed the partly written data of an unfinished block");
+        }
+        if let Some(count) = self.store.resume_removal()? {
+            warn!(count, "finished removing aborted blocks");
         }
         let Some(commitment) = &self.commitment else { return Ok(()) };
         let latest_block = self.store.latest_block_number()?;
@@ -195,6 +204,13 @@ impl Node {
     pub fn latest_block(&self) -> Result<BlockRecord, SequencerError> {
         let number = self.store.latest_block_number()?.ok_or(SequencerError::BlockNotFound)?;
         self.store.block(number)?.ok_or(SequencerError::BlockNotFound)
+    }
+
+    /// Takes the block production lock (see [`Node::produce_block`]).
+    pub(crate) fn lock_production(&self) -> Result<ProductionGuard<'_>, SequencerError> {
+        self.production
+            .lock()
+            .map_err(|_| SequencerError::Stopped("block producer lock poisoned".into()))
     }
 
     /// The mempool index.

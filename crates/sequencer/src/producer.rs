@@ -10,7 +10,7 @@ use tracing::{debug, info, warn};
 
 use crate::SequencerError;
 use crate::executor::{ExecutableTransaction, StateView, TransactionOutcome};
-use crate::node::{Node, now_seconds};
+use crate::node::{Node, ProductionGuard, now_seconds};
 use crate::overlay::OverlayState;
 use crate::store::{BlockCommit, BlockRecord, StateUpdateRecord, Store};
 
@@ -36,10 +36,15 @@ impl Node {
     /// Produces the next block from the mempool (possibly empty) and returns it once it is
     /// durably written.
     pub fn produce_block(&self) -> Result<BlockRecord, SequencerError> {
-        let _producing = self
-            .production
-            .lock()
-            .map_err(|_| SequencerError::Stopped("block producer lock poisoned".into()))?;
+        let production = self.lock_production()?;
+        self.produce_block_locked(&production)
+    }
+
+    /// [`Node::produce_block`] for a caller that already holds the production lock.
+    pub(crate) fn produce_block_locked(
+        &self,
+        _production: &ProductionGuard<'_>,
+    ) -> Result<BlockRecord, SequencerError> {
         let parent = self.latest_block()?;
         let number = parent.header.block_number + 1;
         let block = self.block_info(number, now_seconds().max(parent.header.timestamp));

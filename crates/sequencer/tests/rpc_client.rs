@@ -70,7 +70,8 @@ async fn reads_genesis_blocks_and_state() {
     };
     assert_eq!(update.new_root, genesis.new_root);
     assert_eq!(update.state_diff.deprecated_declared_classes.len(), 5);
-    assert_eq!(update.state_diff.deployed_contracts.len(), 7);
+    // 3 accounts, the minter, the ERC-20, fibonacci, factorial and the UDC.
+    assert_eq!(update.state_diff.deployed_contracts.len(), 8);
 
     // The storage proof's roots give the block's state root.
     let erc20 = devnet.node.genesis().erc20_address;

@@ -22,6 +22,7 @@ use jsonrpsee::core::client::ClientT;
 use jsonrpsee::core::params::ArrayParams;
 use jsonrpsee::http_client::{HttpClient, HttpClientBuilder};
 use jsonrpsee::rpc_params;
+use jsonrpsee::types::ErrorObjectOwned;
 use jsonschema::{Draft, Registry, Validator};
 use serde_json::{Value, json};
 use starknet_accounts::{AccountFactory, OpenZeppelinAccountFactory};
@@ -170,6 +171,20 @@ impl Checker {
         let answer: Value = self.client.request(method, list).await.unwrap();
         self.called.insert(method.to_owned());
         answer
+    }
+
+    /// [`Checker::call_off_spec`] for a call that must fail; returns the error.
+    async fn call_off_spec_refused(&mut self, method: &str, params: Value) -> ErrorObjectOwned {
+        let mut list = ArrayParams::new();
+        for param in params.as_array().expect("positional params") {
+            list.insert(param).unwrap();
+        }
+        let error = match self.client.request::<Value, _>(method, list).await {
+            Err(jsonrpsee::core::client::Error::Call(error)) => error,
+            other => panic!("{method} {params}: {other:?}"),
+        };
+        self.called.insert(method.to_owned());
+        error
     }
 
     /// The names of the schemas the `oneOf` of `method`'s result refers to.
@@ -406,6 +421,19 @@ async fn check_reads(devnet: &Devnet, checker: &mut Checker, sent: &Sent) {
     let hash = Felt::from_hex(created["block_hash"].as_str().unwrap()).unwrap();
     let number = devnet.node.store().block_number_by_hash(&hash).unwrap().unwrap();
     assert!(number > before, "a new block: {number} after {before}");
+    // The other devnet methods (their own tests are in `tests/devnet_methods/`): a mint in a
+    // block of its own, which is then aborted; a dump; a load of a file that is not there.
+    let minted = checker.call_off_spec("devnet_mint", json!([account, 10, "WEI"])).await;
+    assert_eq!(minted["unit"], "WEI");
+    let minted_hash = Felt::from_hex(minted["tx_hash"].as_str().unwrap()).unwrap();
+    let mint_block = devnet.node.store().transaction(&minted_hash).unwrap().unwrap().block_number;
+    let aborted =
+        checker.call_off_spec("devnet_abortBlocks", json!([{ "block_number": mint_block }])).await;
+    assert!(!aborted["aborted"].as_array().unwrap().is_empty());
+    let dump = checker.call_off_spec("devnet_dump", json!([])).await;
+    assert_eq!(dump["format"], "watcher-prover devnet dump");
+    let error = checker.call_off_spec_refused("devnet_load", json!(["absent.json"])).await;
+    assert_eq!(error.code(), -1);
     let proof_params = json!([{"block_number": block_with_invoke}, [], [erc20], []]);
     checker.check("starknet_getStorageProof", proof_params, None).await;
 
@@ -479,7 +507,12 @@ async fn check_reads(devnet: &Devnet, checker: &mut Checker, sent: &Sent) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_method_answers_by_the_spec_on_both_paths() {
-    let devnet = Devnet::start(None, test_config(Duration::from_millis(200), true)).await;
+    let dumps = tempfile::tempdir().unwrap();
+    let config = sequencer::NodeConfig {
+        dump_dir: Some(dumps.path().to_path_buf()),
+        ..test_config(Duration::from_millis(200), true)
+    };
+    let devnet = Devnet::start(None, config).await;
     let mut checkers: Vec<Checker> =
         SpecVersion::ALL.into_iter().map(|version| Checker::new(&devnet, version)).collect();
 

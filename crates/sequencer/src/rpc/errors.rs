@@ -2,7 +2,9 @@
 //! TXN_HASH_NOT_FOUND 29, CONTRACT_NOT_FOUND 20, INVALID_TRANSACTION_NONCE 52,
 //! VALIDATION_FAILURE 55, CONTRACT_CLASS_SIZE_IS_TOO_LARGE 57, ...), as `chain::rpc::error`
 //! builds them so starknet-rs maps them back to its `StarknetError` variants. Internal failures
-//! become -32603 and go to the logs.
+//! become -32603 and go to the logs. The `devnet_*` methods' own failures take
+//! starknet-devnet's codes: -32600 for an action it does not support (aborting genesis) and
+//! its catch-all -1 for a reverted mint and for dump and load errors.
 
 use chain::rpc::error::{RpcError, StarknetError};
 use chain::rpc::types::{ContractErrorData, ContractExecutionError, TransactionExecutionErrorData};
@@ -26,10 +28,32 @@ pub fn starknet(error: StarknetError) -> ErrorObjectOwned {
     object(RpcError::from(error))
 }
 
+/// starknet-devnet's catch-all error code (its `WILDCARD_RPC_ERROR_CODE`).
+pub const DEVNET_ERROR: i32 = -1;
+
+/// -32600, which starknet-devnet answers for an action it does not support.
+pub const UNSUPPORTED_ACTION: i32 = -32600;
+
 /// Maps a node error to what the client sees.
 pub fn from_node(error: SequencerError) -> ErrorObjectOwned {
     use SequencerError as E;
     let spec = match error {
+        E::GenesisNotAbortable => {
+            return ErrorObjectOwned::owned::<()>(UNSUPPORTED_ACTION, error.to_string(), None);
+        }
+        E::MintReverted { transaction_hash, reason } => {
+            let data = serde_json::json!({
+                "tx_hash": format!("{transaction_hash:#x}"),
+                "revert_reason": reason,
+            });
+            return ErrorObjectOwned::owned(DEVNET_ERROR, "Minting reverted", Some(data));
+        }
+        E::Dump(error) => {
+            return ErrorObjectOwned::owned::<()>(DEVNET_ERROR, error.to_string(), None);
+        }
+        E::MinterMissing(_) => {
+            return ErrorObjectOwned::owned::<()>(DEVNET_ERROR, error.to_string(), None);
+        }
         E::BlockNotFound => StarknetError::BlockNotFound,
         E::TransactionNotFound(_) => StarknetError::TransactionHashNotFound,
         E::ContractNotFound(_) => StarknetError::ContractNotFound,

@@ -26,6 +26,7 @@
 //! failures get the spec's Starknet error codes ([`errors`]). Request sizes are bounded per
 //! method ([`size`]).
 
+pub mod amount;
 pub mod blocks;
 pub mod devnet;
 pub mod errors;
@@ -90,6 +91,10 @@ const BLOCKING: &[(&str, Handler)] = &[
     ("starknet_addDeployAccountTransaction", write::add_deploy_account),
     ("starknet_addDeclareTransaction", write::add_declare),
     ("devnet_createBlock", devnet::create_block),
+    ("devnet_mint", devnet::mint),
+    ("devnet_abortBlocks", devnet::abort_blocks),
+    ("devnet_dump", devnet::dump),
+    ("devnet_load", devnet::load),
 ];
 
 /// Names of every method served.

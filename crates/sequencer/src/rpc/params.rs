@@ -6,6 +6,7 @@ use chain::rpc::SpecVersion;
 use jsonrpsee::types::{ErrorObjectOwned, Params};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 use super::errors::invalid_params;
 
@@ -38,6 +39,35 @@ pub fn values(params: &Params<'_>, names: &[&str]) -> Result<Vec<Value>, ErrorOb
         }
         _ => Err(invalid_params("params must be an array or an object")),
     }
+}
+
+/// [`values`] as the params' own JSON text (absent or `null`: `None`), for a param whose exact
+/// text matters (a number of any size, which `Value` would round through `f64`).
+pub fn raw_values<'p>(
+    params: &'p Params<'_>,
+    names: &[&str],
+) -> Result<Vec<Option<&'p RawValue>>, ErrorObjectOwned> {
+    let raw = params.as_str().unwrap_or("[]").trim_start();
+    let malformed = |error: serde_json::Error| invalid_params(error.to_string());
+    let mut items: Vec<Option<&RawValue>> = if raw.starts_with('[') {
+        let items: Vec<&RawValue> = serde_json::from_str(raw).map_err(malformed)?;
+        if items.len() > names.len() {
+            return Err(invalid_params(format!("expected at most {} params", names.len())));
+        }
+        items.into_iter().map(Some).collect()
+    } else if raw.starts_with('{') {
+        let mut map: std::collections::BTreeMap<String, &RawValue> =
+            serde_json::from_str(raw).map_err(malformed)?;
+        let items = names.iter().map(|name| map.remove(*name)).collect();
+        if let Some(extra) = map.keys().next() {
+            return Err(invalid_params(format!("unknown param `{extra}`")));
+        }
+        items
+    } else {
+        return Err(invalid_params("params must be an array or an object"));
+    };
+    items.resize(names.len(), None);
+    Ok(items.into_iter().map(|item| item.filter(|value| value.get() != "null")).collect())
 }
 
 /// [`values`] of a method whose params grew in spec 0.10: `names` in every version, then
@@ -85,6 +115,25 @@ mod tests {
         assert!(values(&Params::new(Some(r#"{"other":1}"#)), &["tx"]).is_err());
         assert!(values(&Params::new(Some(r#"[1, 2]"#)), &["tx"]).is_err());
         assert!(values(&Params::new(Some("7")), &["tx"]).is_err());
+    }
+
+    #[test]
+    fn raw_values_keep_the_text() {
+        let big = "123456789012345678901234567890";
+        let named = format!(r#"{{"amount": {big}, "unit": null}}"#);
+        let named = Params::new(Some(&named));
+        let raw = raw_values(&named, &["address", "amount", "unit"]).unwrap();
+        assert!(raw[0].is_none() && raw[2].is_none(), "absent and null");
+        assert_eq!(raw[1].map(RawValue::get), Some(big));
+        let positional = Params::new(Some(r#"["0x1", 1e21]"#));
+        let raw = raw_values(&positional, &["address", "amount", "unit"]).unwrap();
+        assert_eq!(raw[1].map(RawValue::get), Some("1e21"));
+        assert!(raw_values(&Params::new(Some(r#"{"other":1}"#)), &["a"]).is_err());
+        assert!(raw_values(&Params::new(Some("[1, 2]")), &["a"]).is_err());
+        assert!(raw_values(&Params::new(Some("7")), &["a"]).is_err());
+        let empty = Params::new(None);
+        let none = raw_values(&empty, &["a"]).unwrap();
+        assert!(none.len() == 1 && none[0].is_none());
     }
 
     #[test]

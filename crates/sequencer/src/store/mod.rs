@@ -12,10 +12,14 @@
 //! the whole block in it, admission stalled for the ~15 ms (up to 120 ms on a loaded machine)
 //! a 400-transaction block took to apply. A
 //! submitted transaction is flushed to the `mempool` tree before the RPC answers.
+//!
+//! The latest blocks can be removed again (`devnet_abortBlocks`), durably: see the `rollback`
+//! module ([`Store::remove_blocks_from`]).
 
 pub mod codec;
 pub mod flat_state;
 pub mod records;
+mod rollback;
 mod write;
 
 use std::collections::HashMap;

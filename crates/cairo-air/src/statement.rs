@@ -207,7 +207,8 @@ mod tests {
                 "keccak",
                 "range16",
                 "pedersen_points",
-                "bitwise_bytes"
+                "bitwise_bytes",
+                "ecdsa_generator"
             ]
         );
         // Two instances each: the one-row tables pad to 8 rows, bitwise, pedersen, ecdsa and

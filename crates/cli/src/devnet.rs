@@ -79,6 +79,11 @@ pub struct DevnetArgs {
     /// Largest params of every other method; JSON-RPC error -32007 beyond.
     #[arg(long, default_value_t = NodeConfig::default().max_request_bytes)]
     max_request_bytes: u32,
+    /// Directory that `devnet_dump` writes to and `devnet_load` reads from (created if
+    /// missing): a path in a request is resolved inside it and nothing outside it is opened.
+    /// Without it both methods are refused.
+    #[arg(long)]
+    dump_dir: Option<PathBuf>,
 }
 
 /// Parses `250ms`, `2s`, `1m` or a number of seconds.
@@ -126,6 +131,7 @@ fn node_config(args: &DevnetArgs) -> Result<NodeConfig> {
         max_block_steps: args.max_block_steps,
         max_declare_request_bytes: args.max_declare_request_bytes,
         max_request_bytes: args.max_request_bytes,
+        dump_dir: args.dump_dir.clone(),
         ..NodeConfig::default()
     };
     if config.max_request_bytes > config.max_declare_request_bytes {
@@ -136,6 +142,10 @@ fn node_config(args: &DevnetArgs) -> Result<NodeConfig> {
 
 async fn serve(args: DevnetArgs) -> Result<()> {
     let config = node_config(&args)?;
+    if let Some(dir) = &config.dump_dir {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create the dump dir {}", dir.display()))?;
+    }
     let executor = CairoExecutor::with_config(config.executor_config());
     let store = match &args.data_dir {
         Some(dir) => {
@@ -180,7 +190,12 @@ fn print_genesis(node: &Node) {
     println!("fibonacci:          {:#x}", genesis.fibonacci_address);
     println!("factorial:          {:#x}", genesis.factorial_address);
     println!("universal deployer: {:#x}", genesis.udc_address);
+    println!("minter (devnet_mint): {:#x}", genesis.minter.address);
     let config = node.config();
+    match &config.dump_dir {
+        Some(dir) => println!("devnet_dump/devnet_load: files under {}", dir.display()),
+        None => println!("devnet_dump/devnet_load: off (--dump-dir)"),
+    }
     if config.fees {
         println!("fees: on, paid in the ERC-20 (WTK) to {:#x}", config.sequencer_address);
     } else {

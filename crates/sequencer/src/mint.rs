@@ -4,10 +4,11 @@
 //! ERC-20, in a block of its own; so does this devnet. The genesis minter
 //! ([`crate::genesis::Genesis::minter`], which holds every token no prefunded account holds)
 //! signs an INVOKE v3 calling the genesis ERC-20's `transfer(recipient, amount)`, the node
-//! admits it like any submitted transaction and produces a block at once. So a mint is an
-//! ordinary transaction of an ordinary block: the watcher replays it identically and the OS
-//! proves it, where a balance written outside a transaction could be neither. Its fee (with
-//! `--fees on`) is paid by the minter.
+//! admits it like any submitted transaction and produces a block at once (with whatever else
+//! was waiting; more than one if those fill it). So a mint is an ordinary transaction of an
+//! ordinary block: the watcher replays it identically and the OS proves it, where a balance
+//! written outside a transaction could be neither. Its fee (with `--fees on`) is paid by the
+//! minter.
 //!
 //! This chain has one fee token (the genesis ERC-20, WTK), which pays fees in both units, so
 //! `WEI` and `FRI` mint the same token.
@@ -74,9 +75,10 @@ const MINT_L2_GAS: u64 = 10_000_000;
 const MINT_L1_DATA_GAS: u64 = 10_000;
 
 impl Node {
-    /// Transfers `amount` of the fee token from the minter to `recipient` in a new block, and
-    /// returns the recipient's balance after it. Holds the production lock throughout, so
-    /// mints are serialized (each takes the minter's next nonce) and no timed block interleaves.
+    /// Transfers `amount` of the fee token from the minter to `recipient` in a new block (the
+    /// next one, unless transactions that were waiting fill it), and returns the recipient's
+    /// balance after that block. Holds the production lock throughout, so mints are serialized
+    /// (each takes the minter's next nonce) and no timed block interleaves.
     pub fn mint(&self, recipient: Felt, amount: TokenAmount) -> Result<Minted, SequencerError> {
         let production = self.lock_production()?;
         let minter = self.genesis.minter.clone();
@@ -99,8 +101,17 @@ impl Node {
             .map_err(|error| SequencerError::Executor(error.to_string()))?
             .to_vec();
         self.submit(Transaction::InvokeV3(invoke), None)?;
-        let block = self.produce_block_locked(&production)?;
-        let Some(receipt) = self.store.receipt(&hash)? else {
+        self.produce_block_locked(&production)?;
+        // Under load, transactions that arrived first may fill the block (transactions or
+        // steps); the mint is then in one of the next.
+        while self.mempool()?.contains(&hash) {
+            if self.produce_block_locked(&production)?.transaction_hashes.is_empty() {
+                break;
+            }
+        }
+        let (Some(included), Some(receipt)) =
+            (self.store.transaction(&hash)?, self.store.receipt(&hash)?)
+        else {
             let reason = self.store.rejection(&hash)?.unwrap_or_else(|| "not included".into());
             return Err(SequencerError::ValidationFailure(format!(
                 "the mint was dropped: {reason}"
@@ -109,7 +120,7 @@ impl Node {
         if let chain::ExecutionStatus::Reverted { reason } = receipt.execution_status {
             return Err(SequencerError::MintReverted { transaction_hash: hash, reason });
         }
-        let block_number = block.header.block_number;
+        let block_number = included.block_number;
         let new_balance = self.token_balance(&recipient, block_number)?;
         Ok(Minted { transaction_hash: hash, block_number, new_balance })
     }

@@ -27,7 +27,7 @@ const ABORTING_FROM_KEY: &[u8] = b"aborting_from";
 impl Store {
     /// Removes blocks `from..=latest`, latest first, and returns them in that order. Genesis
     /// (block 0) is never removed. Durable when it returns; see the module docs for a crash.
-    pub fn remove_blocks_from(&self, from: u64) -> Result<Vec<BlockRecord>, SequencerError> {
+    pub(crate) fn remove_blocks_from(&self, from: u64) -> Result<Vec<BlockRecord>, SequencerError> {
         if from == 0 {
             return Err(SequencerError::GenesisNotAbortable);
         }
@@ -38,7 +38,7 @@ impl Store {
 
     /// Finishes a removal that a crash interrupted (run on open, after
     /// [`Store::discard_unfinished_block`]). Returns how many blocks it removed.
-    pub fn resume_removal(&self) -> Result<Option<usize>, SequencerError> {
+    pub(crate) fn resume_removal(&self) -> Result<Option<usize>, SequencerError> {
         let Some(bytes) = self.trees.meta.get(ABORTING_FROM_KEY)? else { return Ok(None) };
         let from: u64 = decode("meta", &bytes)?;
         if from == 0 {
@@ -119,7 +119,7 @@ impl Store {
     }
 
     /// Empties the mempool (`devnet_load` starts from genesis with nothing waiting).
-    pub fn clear_mempool(&self) -> Result<(), SequencerError> {
+    pub(crate) fn clear_mempool(&self) -> Result<(), SequencerError> {
         self.trees.mempool.clear()?;
         self.trees.mempool_classes.clear()?;
         self.db.flush()?;

@@ -5,9 +5,10 @@
 //! The dumped transactions enter the mempool without the admission checks of
 //! `starknet_add*Transaction`: producing the block executes and validates each of them as it
 //! does any transaction, and admission would judge a transaction on the state before its block
-//! rather than on the state its block gives it. A transaction the block drops (or a block the
-//! node's limits split) stops the load with [`DumpError::Replay`]; the blocks replayed before it
-//! stay. Each replayed block is durable as any produced block is; a crash during a load leaves
+//! rather than on the state its block gives it. A transaction the block drops stops the load
+//! with [`DumpError::Replay`]; the blocks replayed before it stay. A dumped block that this
+//! node's limits (transactions or steps per block) do not hold is produced as several blocks,
+//! and the later block numbers shift. Each replayed block is durable as any produced block is; a crash during a load leaves
 //! a chain that ends at the last block replayed.
 
 use std::collections::BTreeSet;

@@ -36,7 +36,9 @@
 //!   is continuous and single-valued, so a builtin cell has the value the program saw.
 //! * **Lookups** (LogUp) into fixed tables ([`lookup`]): 16-bit limbs of range checks into
 //!   [`range16`], Pedersen window points into [`pedersen::points_table`], bitwise byte triples
-//!   into the byte-pair table ([`bitwise::byte_pair_columns`]). A table that makes
+//!   into the byte-pair table ([`bitwise::byte_pair_columns`]), the window points of `G` of an
+//!   `ecdsa` message into [`ecdsa::generator_table`]. (An `ecdsa` instance also looks up
+//!   entries of a table it builds on its own rows; those terms cancel within its sum.) A table that makes
 //!   lookups names the tables ([`BuiltinTable::lookups`]); its next claims are its lookup
 //!   sums, in that order.
 

@@ -8,7 +8,10 @@ pub use crate::builtins::pedersen::points::{Point, shift_point};
 
 /// `beta`, the constant coefficient of the Stark curve.
 pub fn beta() -> Felt {
-    Felt::from_hex_unchecked("06f21413efbe40de150e596d72f7a8c5609ad26c15c915c1f4cdfcb99cee9e89")
+    static BETA: std::sync::OnceLock<Felt> = std::sync::OnceLock::new();
+    *BETA.get_or_init(|| {
+        Felt::from_hex_unchecked("06f21413efbe40de150e596d72f7a8c5609ad26c15c915c1f4cdfcb99cee9e89")
+    })
 }
 
 /// The generator `G` of the Stark curve's group of prime order.

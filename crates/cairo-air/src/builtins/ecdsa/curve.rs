@@ -110,6 +110,7 @@ pub fn z_window_of_row(row: usize) -> usize {
 }
 
 /// The periodic columns, one period of [`ROWS_PER_INSTANCE`] rows each.
+#[allow(clippy::needless_range_loop)] // a row sets a value in most columns
 pub fn periodic_columns() -> &'static [Vec<Felt>] {
     static COLUMNS: OnceLock<Vec<Vec<Felt>>> = OnceLock::new();
     COLUMNS.get_or_init(|| {
@@ -151,26 +152,35 @@ pub fn periodic_columns() -> &'static [Vec<Felt>] {
 
 /// The fixed points. No discrete-logarithm relation between them, `G` and the keys is known
 /// (they are Starknet's Pedersen points, from the digits of pi), which keeps an honest
-/// accumulation away from the chord formula's exceptional case.
-/// `S`, where the joint chain starts.
+/// accumulation away from the chord formula's exceptional case. The constraints read them on
+/// every row, so each is parsed once.
+fn fixed_point(index: usize) -> Point {
+    static POINTS: OnceLock<[Point; 4]> = OnceLock::new();
+    POINTS.get_or_init(|| {
+        let [p1, p2, p3, _] = crate::builtins::pedersen::points::base_points();
+        [shift_point(), p1, p2, p3]
+    })[index]
+}
+
+/// `S`, where the joint chain starts (Starknet's shift point `P0`).
 pub fn chain_start() -> Point {
-    shift_point()
+    fixed_point(0)
 }
 
 /// `H`, the offset of every entry of an instance's table (`T[i][j] = H + i Q - j R`), so that
-/// the digit pair `(0, 0)` adds an affine point too.
+/// the digit pair `(0, 0)` adds an affine point too (`P1`).
 pub fn entry_offset() -> Point {
-    crate::builtins::pedersen::points::base_points()[0]
+    fixed_point(1)
 }
 
-/// `S_z`, where the `z` chain starts.
+/// `S_z`, where the `z` chain starts (`P2`).
 pub fn z_start() -> Point {
-    crate::builtins::pedersen::points::base_points()[1]
+    fixed_point(2)
 }
 
-/// `H_z`, the offset of every window point of `G` (`H_z + d 16^k G`).
+/// `H_z`, the offset of every window point of `G` (`H_z + d 16^k G`; `P3`).
 pub fn z_offset() -> Point {
-    crate::builtins::pedersen::points::base_points()[2]
+    fixed_point(3)
 }
 
 /// `4 p` (two tangent steps; no point of the prime-order group has `y = 0`).

@@ -148,6 +148,9 @@ impl Lockstep {
 /// holds).
 type Rows = (Vec<Vec<Felt>>, bool);
 
+/// An honest witness with its rows.
+pub type Laid = (Witness, Vec<Vec<Felt>>);
+
 /// The digits an instance's rows follow: `r`'s and `s`'s (2 bits) and `z`'s (4 bits), least
 /// significant first.
 struct Digits {
@@ -185,8 +188,8 @@ fn fixed_columns(w: &Witness, d: &Digits) -> Vec<Vec<Felt>> {
         c[V][row] = v;
     }
     let mut zu = Felt::zero();
-    for row in Z_FIRST_ROW..FINAL_ROW {
-        c[ZU][row] = zu;
+    for (row, prefix) in c[ZU].iter_mut().enumerate().take(FINAL_ROW).skip(Z_FIRST_ROW) {
+        *prefix = zu;
         zu = sixteen * zu + Felt::from(d.z[z_window_of_row(row)] as u64);
     }
     c[ZU][FINAL_ROW] = zu;
@@ -359,12 +362,16 @@ fn candidates(signature: &Signature) -> Result<[Witness; 4], EcdsaError> {
 
 /// The honest witnesses of `signatures`, with their rows: for each, the roots `y_Q` and `y_R`
 /// for which the check holds (all candidates are tried in lockstep rounds).
-pub fn witnesses(signatures: &[Signature]) -> Result<Vec<(Witness, Vec<Vec<Felt>>)>, EcdsaError> {
-    let candidates = signatures.iter().map(candidates).collect::<Result<Vec<_>, EcdsaError>>()?;
-    let mut found: Vec<Option<(Witness, Vec<Vec<Felt>>)>> = vec![None; signatures.len()];
+pub fn witnesses(signatures: &[Signature]) -> Result<Vec<Laid>, EcdsaError> {
+    // Two square roots each (the roots of y_Q and y_R): on the threads too.
+    let candidates = parallel::map_range(signatures.len(), |i| candidates(&signatures[i]))
+        .into_iter()
+        .collect::<Result<Vec<_>, EcdsaError>>()?;
+    let mut found: Vec<Option<Laid>> = vec![None; signatures.len()];
     let mut exceptional = vec![false; signatures.len()];
     let mut pending: Vec<usize> = (0..signatures.len()).collect();
-    for round in 0..4 {
+    // Round k tries each pending signature's candidate k.
+    for round in [0, 1, 2, 3] {
         let tried: Vec<Witness> = pending.iter().map(|i| candidates[*i][round]).collect();
         let mut still = Vec::new();
         for ((i, w), rows) in pending.iter().zip(&tried).zip(lay_out_parallel(&tried)) {
@@ -395,7 +402,7 @@ pub fn witnesses(signatures: &[Signature]) -> Result<Vec<(Witness, Vec<Vec<Felt>
 }
 
 /// The honest witness of one signature, with its rows.
-pub fn witness(signature: &Signature) -> Result<(Witness, Vec<Vec<Felt>>), EcdsaError> {
+pub fn witness(signature: &Signature) -> Result<Laid, EcdsaError> {
     Ok(witnesses(std::slice::from_ref(signature))?.remove(0))
 }
 

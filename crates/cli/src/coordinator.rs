@@ -94,6 +94,7 @@ pub fn run(args: CoordinatorArgs) -> Result<(), Failure> {
         let lost = tokio::select! {
             () = &mut shutdown => false,
             () = guard.lost() => true,
+            () = service.watcher_ended() => false,
         };
         let _ = stop.send(true);
         let stopped = service.wait().await;

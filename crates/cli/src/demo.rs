@@ -175,6 +175,7 @@ async fn demo(args: DemoArgs) -> Result<()> {
             _ = ticks.tick() => {}
             () = &mut signal => break,
             () = &mut until => break,
+            () = service.watcher_ended() => break,
         }
         let produced = node.latest_block()?.header.block_number;
         let progress = service.progress.borrow().clone();

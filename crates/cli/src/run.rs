@@ -57,7 +57,10 @@ async fn serve(config: ServiceConfig) -> Result<()> {
         "proving with the bundled OS program {:#x} at {} security (stored proofs: >= {} bits)",
         config.os_hash, config.security, config.min_security
     );
-    shutdown_signal().await;
+    tokio::select! {
+        () = shutdown_signal() => {}
+        () = service.watcher_ended() => {}
+    }
     let _ = stop.send(true);
     service.wait().await
 }
@@ -67,6 +70,9 @@ pub struct RunningService {
     pub api_addr: SocketAddr,
     pub progress: watch::Receiver<Progress>,
     watcher: JoinHandle<Result<(), watcher::WatcherError>>,
+    /// Turns true when the watcher's task returns, which before shutdown means a fatal error
+    /// (`WatcherError::is_fatal`): the command then stops instead of serving on without it.
+    watcher_ended: watch::Receiver<bool>,
     api: JoinHandle<Result<(), api::ApiError>>,
     /// The API's own runtime: its worker and blocking threads are not the pipeline's, so a
     /// busy pipeline (replay, I/O, many blocks in flight) does not queue queries behind it.
@@ -197,8 +203,27 @@ impl RunningService {
             });
         }
         let progress = watcher.progress();
-        let watcher = tokio::spawn(watcher.run(stopped(stopping)));
-        Ok(RunningService { api_addr, progress, watcher, api, api_runtime: Some(api_runtime) })
+        let (ended, watcher_ended) = watch::channel(false);
+        let watcher = tokio::spawn(async move {
+            let result = watcher.run(stopped(stopping)).await;
+            let _ = ended.send(true);
+            result
+        });
+        Ok(RunningService {
+            api_addr,
+            progress,
+            watcher,
+            watcher_ended,
+            api,
+            api_runtime: Some(api_runtime),
+        })
+    }
+
+    /// Completes when the watcher has stopped on its own (a fatal error, which
+    /// [`RunningService::wait`] then returns).
+    pub async fn watcher_ended(&self) {
+        let mut ended = self.watcher_ended.clone();
+        let _ = ended.wait_for(|ended| *ended).await;
     }
 
     /// Waits until both have stopped (after `stopping` turned true).

@@ -10,7 +10,10 @@
 //! ([`WatcherError::UnsupportedSpec`]). When the URL has no path (`http://host:port`) and answers
 //! 0.9, `/rpc/v0_10` is tried too (where pathfinder-style nodes and our devnet serve 0.10); a URL
 //! with a path is used as given. The choice is logged. In 0.10, a block's header must carry its
-//! commitments and counts ([`HeaderCommitments`]), which replay then checks.
+//! commitments and counts ([`HeaderCommitments`]), which replay then checks, and its
+//! transactions no proof facts (asked for, see [`Request`]), which replay cannot account for.
+//!
+//! Every request's params are built by [`Request::params`] for the version spoken.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -19,15 +22,14 @@ use chain::rpc::types::{BlockWithTxHashes, BlockWithTxs, ContractClass, StateUpd
 use chain::rpc::{HeaderCommitments, SpecVersion};
 use chain::{ChainId, Felt};
 use jsonrpsee::core::client::ClientT;
-use jsonrpsee::core::params::ArrayParams;
 use jsonrpsee::http_client::{HttpClient, HttpClientBuilder};
-use jsonrpsee::rpc_params;
 use serde::de::DeserializeOwned;
-use serde_json::{Value, json};
+use serde_json::Value;
 use tokio::sync::OnceCell;
 use tracing::info;
 
 use crate::error::WatcherError;
+use crate::requests::Request;
 
 /// Largest answer accepted (a block with many transactions, a class).
 const MAX_RESPONSE_BYTES: u32 = 64 << 20;
@@ -85,9 +87,11 @@ impl SequencerClient {
     }
 
     async fn reported_version(client: &HttpClient) -> Result<String, WatcherError> {
-        let method = "starknet_specVersion";
+        let request = Request::SpecVersion;
+        let method = request.method();
+        // No version is spoken yet; the request has no params in any.
         let value: Value = client
-            .request(method, rpc_params![])
+            .request(method, request.params(SpecVersion::LATEST))
             .await
             .map_err(|source| WatcherError::Rpc { method, source })?;
         serde_json::from_value(value)
@@ -142,33 +146,26 @@ impl SequencerClient {
         })
     }
 
-    async fn call_json(
-        &self,
-        method: &'static str,
-        params: ArrayParams,
-    ) -> Result<(Value, SpecVersion), WatcherError> {
+    async fn call_json(&self, request: Request) -> Result<(Value, SpecVersion), WatcherError> {
         let spoken = self.spoken().await?;
+        let method = request.method();
         let value = spoken
             .client
-            .request(method, params)
+            .request(method, request.params(spoken.version))
             .await
             .map_err(|source| WatcherError::Rpc { method, source })?;
         Ok((value, spoken.version))
     }
 
-    async fn call<T: DeserializeOwned>(
-        &self,
-        method: &'static str,
-        params: ArrayParams,
-    ) -> Result<T, WatcherError> {
-        let (value, _) = self.call_json(method, params).await?;
-        decode(method, value)
+    async fn call<T: DeserializeOwned>(&self, request: Request) -> Result<T, WatcherError> {
+        let (value, _) = self.call_json(request).await?;
+        decode(request.method(), value)
     }
 
     /// `starknet_chainId`.
     pub async fn chain_id(&self) -> Result<ChainId, WatcherError> {
-        let method = "starknet_chainId";
-        let text: String = self.call(method, rpc_params![]).await?;
+        let method = Request::ChainId.method();
+        let text: String = self.call(Request::ChainId).await?;
         Felt::from_hex(&text)
             .map(ChainId)
             .map_err(|_| WatcherError::Malformed { method, reason: format!("{text:?} is no felt") })
@@ -176,26 +173,38 @@ impl SequencerClient {
 
     /// `starknet_blockNumber`: the latest accepted block.
     pub async fn block_number(&self) -> Result<u64, WatcherError> {
-        self.call("starknet_blockNumber", rpc_params![]).await
+        self.call(Request::BlockNumber).await
     }
 
     /// The hash of accepted block `block_number` (`starknet_getBlockWithTxHashes`).
     pub async fn block_hash(&self, block_number: u64) -> Result<Felt, WatcherError> {
-        let method = "starknet_getBlockWithTxHashes";
-        let block: BlockWithTxHashes = self.call(method, rpc_params![id(block_number)]).await?;
+        let request = Request::BlockWithTxHashes { block_number };
+        let method = request.method();
+        let block: BlockWithTxHashes = self.call(request).await?;
         expect_number(method, block_number, block.block_number)?;
         Ok(block.block_hash)
     }
 
     /// `starknet_getBlockWithTxs` of accepted block `block_number`, with its header's
-    /// commitments when the sequencer speaks 0.10 (`None` in 0.9; required in 0.10).
+    /// commitments when the sequencer speaks 0.10 (`None` in 0.9; required in 0.10). In 0.10 a
+    /// transaction with proof facts is [`WatcherError::UnsupportedBlock`].
     pub async fn block_with_txs(
         &self,
         block_number: u64,
     ) -> Result<(BlockWithTxs, Option<HeaderCommitments>), WatcherError> {
-        let method = "starknet_getBlockWithTxs";
-        let (value, version) = self.call_json(method, rpc_params![id(block_number)]).await?;
+        let request = Request::BlockWithTxs { block_number };
+        let method = request.method();
+        let (value, version) = self.call_json(request).await?;
         let malformed = |reason: String| WatcherError::Malformed { method, reason };
+        if let Some(transaction_hash) = with_proof_facts(&value) {
+            return Err(WatcherError::UnsupportedBlock {
+                block_number,
+                reason: format!(
+                    "transaction {transaction_hash} carries proof facts, which replay does not \
+                     cover yet"
+                ),
+            });
+        }
         let commitments = HeaderCommitments::from_block_json(&value)
             .map_err(|error| malformed(format!("block {block_number}: {error}")))?;
         if version.has_header_commitments() && commitments.is_none() {
@@ -210,7 +219,7 @@ impl SequencerClient {
 
     /// `starknet_getStateUpdate` of accepted block `block_number`.
     pub async fn state_update(&self, block_number: u64) -> Result<StateUpdate, WatcherError> {
-        self.call("starknet_getStateUpdate", rpc_params![id(block_number)]).await
+        self.call(Request::StateUpdate { block_number }).await
     }
 
     /// `starknet_getClass` at `block_number`, checked to hash to `class_hash`: a Cairo 0 class
@@ -220,9 +229,7 @@ impl SequencerClient {
         block_number: u64,
         class_hash: Felt,
     ) -> Result<chain::classes::ContractClass, WatcherError> {
-        let method = "starknet_getClass";
-        let class: ContractClass =
-            self.call(method, rpc_params![id(block_number), class_hash]).await?;
+        let class: ContractClass = self.call(Request::Class { block_number, class_hash }).await?;
         // CPU work (gunzip, JSON, hashing): off the async workers.
         let (hashed, class) = tokio::task::spawn_blocking(move || match class {
             ContractClass::Legacy(compressed) => chain::classes::decompress(&compressed)
@@ -255,8 +262,13 @@ fn decode<T: DeserializeOwned>(method: &'static str, value: Value) -> Result<T, 
         .map_err(|error| WatcherError::Malformed { method, reason: error.to_string() })
 }
 
-fn id(block_number: u64) -> Value {
-    json!({ "block_number": block_number })
+/// The hash of the first transaction of a block answer whose `proof_facts` are not empty.
+fn with_proof_facts(block: &Value) -> Option<String> {
+    let transactions = block.get("transactions")?.as_array()?;
+    let carrying = transactions.iter().find(|transaction| {
+        transaction.get("proof_facts").and_then(Value::as_array).is_some_and(|f| !f.is_empty())
+    })?;
+    Some(carrying.get("transaction_hash").and_then(Value::as_str).unwrap_or("?").to_owned())
 }
 
 fn expect_number(method: &'static str, asked: u64, got: u64) -> Result<(), WatcherError> {
@@ -283,5 +295,19 @@ mod tests {
         assert_eq!(url.as_deref(), Some("http://node:5050/rpc/v0_10"));
         assert_eq!(with_path_if_bare("http://node:5050/rpc/v0_9", path), None);
         assert_eq!(with_path_if_bare("https://node/starknet", path), None);
+    }
+
+    #[test]
+    fn only_non_empty_proof_facts_are_found() {
+        let block = serde_json::json!({ "transactions": [
+            { "transaction_hash": "0x1", "type": "INVOKE", "proof_facts": [] },
+            { "transaction_hash": "0x2", "type": "DECLARE" },
+        ]});
+        assert_eq!(with_proof_facts(&block), None);
+        let block = serde_json::json!({ "transactions": [
+            { "transaction_hash": "0x1", "type": "INVOKE", "proof_facts": [] },
+            { "transaction_hash": "0x3", "type": "INVOKE", "proof_facts": ["0x5"] },
+        ]});
+        assert_eq!(with_proof_facts(&block).as_deref(), Some("0x3"));
     }
 }

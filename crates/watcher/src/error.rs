@@ -1,7 +1,8 @@
 //! The crate's error type: one enum with structured variants. The pipeline sorts errors by the
 //! stage they happened in ([`WatcherError::stage`]) for the `failures_total{stage}` metric and
 //! for its backoff: every error of the poll loop is retried after a delay, none stops the
-//! service except a failure of its own storage.
+//! service except a failure of its own storage and a sequencer that speaks a spec version this
+//! release does not ([`WatcherError::is_fatal`]: nothing changes that without the operator).
 
 use chain::Felt;
 use service_common::Stage;
@@ -24,9 +25,17 @@ pub enum WatcherError {
     Malformed { method: &'static str, reason: String },
 
     /// The sequencer speaks a JSON-RPC spec version the watcher does not (0.10 and 0.9 are
-    /// spoken).
-    #[error("the sequencer at {url} speaks JSON-RPC spec {reported:?}; 0.10 or 0.9 is needed")]
+    /// spoken). Fatal: the watcher stops with it ([`WatcherError::is_fatal`]).
+    #[error(
+        "the sequencer at {url} speaks Starknet JSON-RPC spec {reported:?}; this watcher speaks \
+         0.10 and 0.9 (point the RPC URL at an endpoint serving one, such as /rpc/v0_10)"
+    )]
     UnsupportedSpec { url: String, reported: String },
+
+    /// A block holds what replay cannot re-execute faithfully yet (a transaction with proof
+    /// facts); the watcher does not go past it.
+    #[error("block {block_number} cannot be replayed: {reason}")]
+    UnsupportedBlock { block_number: u64, reason: String },
 
     /// A class served by the sequencer is unusable or does not hash to its class hash.
     #[error("class {class_hash:#x}: {reason}")]
@@ -73,6 +82,7 @@ impl WatcherError {
             WatcherError::Rpc { .. }
             | WatcherError::Malformed { .. }
             | WatcherError::UnsupportedSpec { .. }
+            | WatcherError::UnsupportedBlock { .. }
             | WatcherError::Class { .. }
             | WatcherError::ReorgTooDeep { .. } => Stage::Fetch,
             WatcherError::State(_) | WatcherError::Executor(_) => Stage::Replay,
@@ -88,5 +98,11 @@ impl WatcherError {
     /// service's own storage.
     pub fn is_sequencer_fault(&self) -> bool {
         self.stage() == Stage::Fetch
+    }
+
+    /// Whether retrying cannot help, so the watcher stops with the error instead of backing
+    /// off: the sequencer speaks a spec version this release does not.
+    pub fn is_fatal(&self) -> bool {
+        matches!(self, WatcherError::UnsupportedSpec { .. })
     }
 }

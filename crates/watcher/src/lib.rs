@@ -3,7 +3,8 @@
 //! crash at any point (SIGKILL included) resumes without losing or duplicating a proof.
 //!
 //! * [`client::SequencerClient`]: the JSON-RPC calls, typed errors for unreachable or malformed
-//!   sequencers ([`WatcherError`]).
+//!   sequencers ([`WatcherError`]); it asks `starknet_specVersion` first and speaks 0.10 or 0.9,
+//!   each request's params shaped for the version by [`requests::Request`].
 //! * [`fetch::FetchedBlock`]: a block, its claimed state update and the classes it declares
 //!   (each checked against its class hash).
 //! * [`replay::Replayer`]: re-executes the block with the `executor` crate on the watcher's own
@@ -66,6 +67,7 @@ mod prove_task;
 pub mod prover;
 pub mod publish;
 pub mod replay;
+pub mod requests;
 pub mod stored_classes;
 pub mod verify;
 pub mod worker;

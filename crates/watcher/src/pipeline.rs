@@ -23,7 +23,8 @@
 //!
 //! A failed poll (sequencer down, malformed answer, storage hiccup) is counted in
 //! `failures_total{stage}`, logged, and retried after a capped, jittered exponential backoff;
-//! the loop never exits on one. Shutdown stops polling, then waits up to the grace period for
+//! the loop never exits on one. A fatal error ([`WatcherError::is_fatal`]: the sequencer speaks
+//! a spec version this release does not) is logged once and ends [`Watcher::run`] with it. Shutdown stops polling, then waits up to the grace period for
 //! proofs in flight; what does not finish is resumed after restart.
 
 use std::future::Future;
@@ -110,7 +111,8 @@ impl Watcher {
     }
 
     /// Runs until `shutdown` completes, then stops polling, lets proofs in flight finish (up to
-    /// the grace period) and returns. Errors only if the watcher cannot start at all.
+    /// the grace period) and returns. Errors if the watcher cannot start at all, or on a fatal
+    /// error ([`WatcherError::is_fatal`]), after the same drain of proofs in flight.
     pub async fn run(self, shutdown: impl Future<Output = ()>) -> Result<(), WatcherError> {
         if self.config.workers == 0 {
             return Err(WatcherError::Config("workers must be at least 1".into()));
@@ -133,7 +135,7 @@ impl Watcher {
         if !reset.is_empty() {
             info!(blocks = ?reset, "resuming proofs interrupted by the last stop");
         }
-        let Some(chain_id) = self.until_ok(&stopping, || self.client.chain_id()).await else {
+        let Some(chain_id) = self.until_ok(&stopping, || self.client.chain_id()).await? else {
             return Ok(());
         };
         let state_dir = self.config.state_dir();
@@ -197,6 +199,7 @@ impl Watcher {
 
         let mut failures = 0u32;
         let mut last_log = Instant::now();
+        let mut fatal = None;
         while !*state.stopping.borrow() {
             while state.tasks.try_join_next().is_some() {}
             let delay = match self.poll(&mut state).await {
@@ -208,6 +211,14 @@ impl Watcher {
                         p.last_error = None;
                     });
                     (!progressed).then_some(self.config.poll_interval)
+                }
+                Err(error) if error.is_fatal() => {
+                    self.metrics.failure(error.stage());
+                    self.metrics.health().failing(POLL, error.stage(), &error);
+                    error!(%error, "the watcher cannot go on; stopping");
+                    self.progress.send_modify(|p| p.last_error = Some(error.to_string()));
+                    fatal = Some(error);
+                    break;
                 }
                 Err(error) => {
                     failures += 1;
@@ -249,11 +260,16 @@ impl Watcher {
         self.jobs.flush().await?;
         log_progress(&self.progress.borrow());
         info!("watcher stopped");
-        Ok(())
+        fatal.map_or(Ok(()), Err)
     }
 
-    /// Retries `call` with backoff until it succeeds; `None` if the service stops first.
-    async fn until_ok<T, F, Fut>(&self, stopping: &watch::Receiver<bool>, call: F) -> Option<T>
+    /// Retries `call` with backoff until it succeeds; `Ok(None)` if the service stops first;
+    /// a fatal error ([`WatcherError::is_fatal`]) is logged once and returned.
+    async fn until_ok<T, F, Fut>(
+        &self,
+        stopping: &watch::Receiver<bool>,
+        call: F,
+    ) -> Result<Option<T>, WatcherError>
     where
         F: Fn() -> Fut,
         Fut: Future<Output = Result<T, WatcherError>>,
@@ -263,7 +279,14 @@ impl Watcher {
             match call().await {
                 Ok(value) => {
                     self.metrics.health().recovered(POLL);
-                    return Some(value);
+                    return Ok(Some(value));
+                }
+                Err(error) if error.is_fatal() => {
+                    self.metrics.failure(error.stage());
+                    self.metrics.health().failing(POLL, error.stage(), &error);
+                    error!(%error, "the watcher cannot start; stopping");
+                    self.progress.send_modify(|p| p.last_error = Some(error.to_string()));
+                    return Err(error);
                 }
                 Err(error) => {
                     attempt += 1;
@@ -276,7 +299,7 @@ impl Watcher {
                         p.last_error = Some(error.to_string());
                     });
                     if sleep_or_stop(stopping, delay).await {
-                        return None;
+                        return Ok(None);
                     }
                 }
             }

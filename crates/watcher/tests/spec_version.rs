@@ -12,9 +12,10 @@ use chain::rpc::SpecVersion;
 use common::proxy::{Proxy, Tamper, requested_block};
 use common::stand_in::{self, StandInProver};
 use common::*;
-use proof_store::{FsProofStore, JobStatusKind, ProofStore};
+use proof_store::{FsProofStore, JobIndex, JobStatusKind, ProofStore};
 use serde_json::{Value, json};
-use watcher::{SequencerClient, WatcherError};
+use service_common::Metrics;
+use watcher::{SequencerClient, Watcher, WatcherConfig, WatcherError};
 
 const TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -87,6 +88,43 @@ async fn the_client_speaks_the_version_the_sequencer_offers() {
     let client = SequencerClient::new(&proxy.url, TIMEOUT).unwrap();
     let malformed = client.block_with_txs(0).await;
     assert!(matches!(malformed, Err(WatcherError::Malformed { .. })), "{malformed:?}");
+    devnet.stop().await;
+}
+
+/// A sequencer that speaks another spec version stops the watcher at once with the typed error
+/// naming the version, counted once: no endless backoff.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unsupported_version_stops_the_watcher_with_the_error() {
+    init_logs();
+    let dir = tempfile::tempdir().unwrap();
+    let devnet =
+        Devnet::start(&dir.path().join("devnet"), free_addr(), 0, Duration::from_millis(200)).await;
+    let proxy = Proxy::start(&devnet.url).await;
+    let (tamper, _) = report_version("0.8.1", None);
+    proxy.set_tamper(Some(tamper));
+
+    let data = dir.path().join("watcher");
+    let jobs = JobIndex::open(data.join("jobs")).unwrap();
+    let store: Arc<dyn ProofStore> =
+        Arc::new(FsProofStore::open(data.join("proofs")).await.unwrap());
+    let metrics = Metrics::new();
+    let watcher = Watcher::new(
+        WatcherConfig::new(&data, stand_in::policy()),
+        SequencerClient::new(&proxy.url, TIMEOUT).unwrap(),
+        jobs,
+        store,
+        Arc::new(StandInProver::new()),
+        metrics.clone(),
+    );
+    let stopped =
+        tokio::time::timeout(Duration::from_secs(20), watcher.run(std::future::pending()))
+            .await
+            .expect("the watcher stops by itself");
+    match stopped {
+        Err(WatcherError::UnsupportedSpec { reported, .. }) => assert_eq!(reported, "0.8.1"),
+        other => panic!("expected UnsupportedSpec, got {other:?}"),
+    }
+    assert_eq!(metric(&metrics, r#"watcher_prover_failures_total{stage="fetch"}"#), 1.0);
     devnet.stop().await;
 }
 

@@ -754,9 +754,8 @@ mod ecdsa {
                 signed(i, message, k, 50 + CELLS as u64 * i)
             })
             .collect();
-        let found = table::witnesses(&signatures).unwrap();
-        let roots =
-            |f: &dyn Fn(&Witness) -> bool| found.iter().map(|(w, _)| f(w)).collect::<Vec<_>>();
+        let (found, _) = table::witnesses(&signatures).unwrap();
+        let roots = |f: &dyn Fn(&Witness) -> bool| found.iter().map(f).collect::<Vec<_>>();
         let q_roots = roots(&|w| w.key.y == lift_x(&w.key.x).unwrap());
         let r_roots = roots(&|w| w.nonce.y == lift_x(&w.nonce.x).unwrap());
         assert!(q_roots.contains(&true) && q_roots.contains(&false), "{q_roots:?}");
@@ -863,7 +862,7 @@ mod ecdsa {
             r: felt(signature.r),
             w: felt(w_of(&signature.s)),
         };
-        let (valid, _) = table::witness(&other).unwrap();
+        let valid = table::witness(&other).unwrap();
         replace_instance(&mut t[2], 1, valid);
         assert_rejected(t, p, "claims");
     }

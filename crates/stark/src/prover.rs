@@ -126,6 +126,14 @@ impl ComponentState<'_> {
     }
 }
 
+/// The process's resident memory in MiB, where the OS says (Linux: `/proc/self/statm`), for
+/// the phase log: what each phase starts with, so a profile shows where the memory goes.
+fn resident_mib() -> Option<u64> {
+    let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
+    let pages: u64 = statm.split_whitespace().nth(1)?.parse().ok()?;
+    Some((pages * 4096) >> 20)
+}
+
 fn prove_inner<A: Air>(
     air: &A,
     traces: Vec<TraceTable>,
@@ -164,7 +172,10 @@ fn prove_inner<A: Air>(
     let mut transcript = seed_transcript(air, options);
 
     let started = std::time::Instant::now();
-    let phase = |name: &str| tracing::info!(target: "stark::prover", elapsed_ms = started.elapsed().as_millis() as u64, "{name}");
+    let phase = |name: &str| {
+        let elapsed_ms = started.elapsed().as_millis() as u64;
+        tracing::info!(target: "stark::prover", elapsed_ms, resident_mib = resident_mib(), "{name}")
+    };
     phase("committing the main traces");
     // 1. Main traces.
     let mut states = Vec::with_capacity(components.len());

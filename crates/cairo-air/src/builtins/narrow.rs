@@ -50,15 +50,41 @@ pub fn stack(
             column.extend_from_slice(rows);
         }
     }
-    let mut accesses = Vec::with_capacity(cells.len() * padded);
-    for k in 0..padded {
+    let accesses = accesses(&columns, rows_per_instance, address, cells);
+    (TraceTable::new(columns, n), accesses)
+}
+
+/// Fills the instances after the first `count` (columns of a whole padded table) with copies
+/// of instance `count - 1`.
+pub fn pad(columns: &mut [Vec<Felt>], count: usize, rows_per_instance: usize) {
+    let last = (count - 1) * rows_per_instance;
+    for column in columns.iter_mut() {
+        let (filled, rest) = column.split_at_mut(count * rows_per_instance);
+        let block = &filled[last..];
+        for chunk in rest.chunks_mut(rows_per_instance) {
+            chunk.copy_from_slice(block);
+        }
+    }
+}
+
+/// The memory accesses of a table's columns, in row order: `cells` of every instance, with
+/// the base address in column `address`.
+pub fn accesses(
+    columns: &[Vec<Felt>],
+    rows_per_instance: usize,
+    address: usize,
+    cells: &[CellRow],
+) -> Vec<(u64, Felt)> {
+    let instances = columns[address].len() / rows_per_instance;
+    let mut accesses = Vec::with_capacity(cells.len() * instances);
+    for k in 0..instances {
         let base = k * rows_per_instance;
         let at = crate::trace::felt_to_u64(&columns[address][base]).expect("an address");
         for cell in cells {
             accesses.push((at + cell.offset, columns[cell.column][base + cell.row]));
         }
     }
-    (TraceTable::new(columns, n), accesses)
+    accesses
 }
 
 /// The `(factor, product)` auxiliary columns of a table whose instances take

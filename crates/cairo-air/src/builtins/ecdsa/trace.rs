@@ -11,6 +11,7 @@ use stark::{Felt, TraceTable, batch_inverse, parallel};
 use super::curve::*;
 use super::generator_table::{self, entry_index};
 use super::*;
+use crate::builtins::narrow;
 use crate::builtins::pedersen::canonical_bits;
 
 /// One signature check as the run gives it: the instance's cells and the prover's `(r, w)`.
@@ -144,12 +145,25 @@ impl Lockstep {
     }
 }
 
-/// One instance's rows, column by column, and whether its final sum is `K` (the signature
-/// holds).
-type Rows = (Vec<Vec<Felt>>, bool);
+/// The rows of a batch of instances, column by column (instance `k` on rows
+/// `128 k..128 (k + 1)`), and for each instance whether its final sum is `K` (the signature
+/// holds) or why it could not be laid out. The columns are a few large allocations, which the
+/// allocator hands back to the system once the trace is assembled.
+struct Batch {
+    columns: Vec<Vec<Felt>>,
+    holds: Vec<Result<bool, EcdsaError>>,
+}
 
-/// An honest witness with its rows.
-pub type Laid = (Witness, Vec<Vec<Felt>>);
+impl Batch {
+    /// Copies instance `k`'s rows into `table` as instance `at`.
+    fn copy_instance(&self, k: usize, table: &mut [Vec<Felt>], at: usize) {
+        let (from, to) = (k * ROWS_PER_INSTANCE, at * ROWS_PER_INSTANCE);
+        for (target, source) in table.iter_mut().zip(&self.columns) {
+            target[to..to + ROWS_PER_INSTANCE]
+                .copy_from_slice(&source[from..from + ROWS_PER_INSTANCE]);
+        }
+    }
+}
 
 /// The digits an instance's rows follow: `r`'s and `s`'s (2 bits) and `z`'s (4 bits), least
 /// significant first.
@@ -159,47 +173,47 @@ struct Digits {
     z: Vec<usize>,
 }
 
-/// The columns that do not depend on curve arithmetic: constants, prefixes, multiplicities.
-fn fixed_columns(w: &Witness, d: &Digits) -> Vec<Vec<Felt>> {
-    let mut c = vec![vec![Felt::zero(); ROWS_PER_INSTANCE]; MAIN_WIDTH];
-    c[ADDRESS].fill(Felt::from(w.address));
-    c[QX].fill(w.key.x);
-    c[QY].fill(w.key.y);
-    c[QX_SQ].fill(w.key.x.square());
-    c[RX].fill(w.nonce.x);
-    c[RY].fill(w.nonce.y);
-    c[RX_SQ].fill(w.nonce.x.square());
+/// The columns that do not depend on curve arithmetic (constants, prefixes, multiplicities),
+/// for the instance on rows `base..base + 128`.
+fn fixed_columns(c: &mut [Vec<Felt>], base: usize, w: &Witness, d: &Digits) {
+    let rows = base..base + ROWS_PER_INSTANCE;
+    c[ADDRESS][rows.clone()].fill(Felt::from(w.address));
+    c[QX][rows.clone()].fill(w.key.x);
+    c[QY][rows.clone()].fill(w.key.y);
+    c[QX_SQ][rows.clone()].fill(w.key.x.square());
+    c[RX][rows.clone()].fill(w.nonce.x);
+    c[RY][rows.clone()].fill(w.nonce.y);
+    c[RX_SQ][rows].fill(w.nonce.x.square());
     let (four, sixteen) = (Felt::from(4u64), Felt::from(16u64));
     let (mut u, mut v) = (Felt::zero(), Felt::zero());
     for t in 0..CHAIN_ROWS {
-        c[U][t] = u;
-        c[V][t] = v;
+        c[U][base + t] = u;
+        c[V][base + t] = v;
         let k = DIGITS - 1 - t;
         u = four * u + Felt::from(d.r[k] as u64);
         v = four * v + Felt::from(d.s[k] as u64);
         // A digit pair with no entry (a top digit above 1) is looked up nowhere: the sums
         // then cannot balance.
         if let Some(e) = WALK.iter().position(|e| *e == (d.r[k] as u8, d.s[k] as u8, t == 0)) {
-            c[M][e] += Felt::one();
+            c[M][base + e] += Felt::one();
         }
     }
     for row in [FINAL_ROW, LAST_ROW] {
-        c[U][row] = u;
-        c[V][row] = v;
+        c[U][base + row] = u;
+        c[V][base + row] = v;
     }
     let mut zu = Felt::zero();
-    for (row, prefix) in c[ZU].iter_mut().enumerate().take(FINAL_ROW).skip(Z_FIRST_ROW) {
-        *prefix = zu;
+    for row in Z_FIRST_ROW..FINAL_ROW {
+        c[ZU][base + row] = zu;
         zu = sixteen * zu + Felt::from(d.z[z_window_of_row(row)] as u64);
     }
-    c[ZU][FINAL_ROW] = zu;
-    c[ZU][LAST_ROW] = zu;
-    c
+    c[ZU][base + FINAL_ROW] = zu;
+    c[ZU][base + LAST_ROW] = zu;
 }
 
 /// Lays out `witnesses` in lockstep. A message of `2^251` or more has no window points:
 /// `ScalarTooLarge`; an exceptional step: `Exceptional`.
-fn lay_out(witnesses: &[Witness]) -> Vec<Result<Rows, EcdsaError>> {
+fn lay_out(witnesses: &[Witness]) -> Batch {
     let n = witnesses.len();
     let mut step = Lockstep { failed: vec![false; n] };
     let digits: Vec<Digits> = witnesses
@@ -210,11 +224,14 @@ fn lay_out(witnesses: &[Witness]) -> Vec<Result<Rows, EcdsaError>> {
             z: digits(&w.message, Z_WINDOW_BITS, Z_WINDOWS),
         })
         .collect();
-    let mut cols: Vec<Vec<Vec<Felt>>> =
-        witnesses.iter().zip(&digits).map(|(w, d)| fixed_columns(w, d)).collect();
-    let put = |cols: &mut Vec<Vec<Vec<Felt>>>, row: usize, column: usize, values: &[Felt]| {
-        for (c, v) in cols.iter_mut().zip(values) {
-            c[column][row] = *v;
+    let mut cols = vec![vec![Felt::zero(); n * ROWS_PER_INSTANCE]; MAIN_WIDTH];
+    for (k, (w, d)) in witnesses.iter().zip(&digits).enumerate() {
+        fixed_columns(&mut cols, k * ROWS_PER_INSTANCE, w, d);
+    }
+    // Row `row` of every instance in `column`.
+    let put = |cols: &mut Vec<Vec<Felt>>, row: usize, column: usize, values: &[Felt]| {
+        for (k, v) in values.iter().enumerate() {
+            cols[column][k * ROWS_PER_INSTANCE + row] = *v;
         }
     };
     let xs = |points: &[Point]| points.iter().map(|p| p.x).collect::<Vec<_>>();
@@ -312,31 +329,28 @@ fn lay_out(witnesses: &[Witness]) -> Vec<Result<Rows, EcdsaError>> {
     put(&mut cols, LAST_ROW, AY, &ys(&acc));
 
     let target = target();
-    cols.into_iter()
-        .enumerate()
-        .map(|(i, c)| {
-            let address = witnesses[i].address;
-            if too_large[i] {
+    let holds = (0..n)
+        .map(|k| {
+            let address = witnesses[k].address;
+            if too_large[k] {
                 Err(EcdsaError::ScalarTooLarge { address })
-            } else if step.failed[i] {
+            } else if step.failed[k] {
                 Err(EcdsaError::Exceptional { address })
             } else {
-                Ok((c, acc[i] == target))
+                Ok(acc[k] == target)
             }
         })
-        .collect()
+        .collect();
+    Batch { columns: cols, holds }
 }
 
-/// [`lay_out`] on the threads, a lockstep batch each.
-fn lay_out_parallel(witnesses: &[Witness]) -> Vec<Result<Rows, EcdsaError>> {
+/// [`lay_out`] on the threads, a lockstep batch each, in order.
+fn lay_out_parallel(witnesses: &[Witness]) -> Vec<Batch> {
     let chunk = witnesses.len().div_ceil(parallel::num_threads()).max(1);
     let chunks = witnesses.len().div_ceil(chunk);
     parallel::map_range(chunks, |c| {
         lay_out(&witnesses[c * chunk..((c + 1) * chunk).min(witnesses.len())])
     })
-    .into_iter()
-    .flatten()
-    .collect()
 }
 
 /// The four candidate witnesses of a signature (the roots of `y_Q` and `y_R`), after the
@@ -360,29 +374,40 @@ fn candidates(signature: &Signature) -> Result<[Witness; 4], EcdsaError> {
     Ok([witness(y_q, y_r), witness(y_q, -y_r), witness(-y_q, y_r), witness(-y_q, -y_r)])
 }
 
-/// The honest witnesses of `signatures`, with their rows: for each, the roots `y_Q` and `y_R`
-/// for which the check holds (all candidates are tried in lockstep rounds).
-pub fn witnesses(signatures: &[Signature]) -> Result<Vec<Laid>, EcdsaError> {
+/// The honest witnesses of `signatures` (at least one, in address order) and the main trace's
+/// columns, padded: for each signature, the roots `y_Q` and `y_R` for which the check holds
+/// (all candidates are tried in lockstep rounds).
+pub fn witnesses(signatures: &[Signature]) -> Result<(Vec<Witness>, Vec<Vec<Felt>>), EcdsaError> {
     // Two square roots each (the roots of y_Q and y_R): on the threads too.
     let candidates = parallel::map_range(signatures.len(), |i| candidates(&signatures[i]))
         .into_iter()
         .collect::<Result<Vec<_>, EcdsaError>>()?;
-    let mut found: Vec<Option<Laid>> = vec![None; signatures.len()];
-    let mut exceptional = vec![false; signatures.len()];
-    let mut pending: Vec<usize> = (0..signatures.len()).collect();
+    let count = signatures.len();
+    let padded = narrow::padded_instances(count, ROWS_PER_INSTANCE);
+    let mut table = vec![vec![Felt::zero(); padded * ROWS_PER_INSTANCE]; MAIN_WIDTH];
+    let mut found: Vec<Option<Witness>> = vec![None; count];
+    let mut exceptional = vec![false; count];
+    let mut pending: Vec<usize> = (0..count).collect();
     // Round k tries each pending signature's candidate k.
     for round in [0, 1, 2, 3] {
         let tried: Vec<Witness> = pending.iter().map(|i| candidates[*i][round]).collect();
         let mut still = Vec::new();
-        for ((i, w), rows) in pending.iter().zip(&tried).zip(lay_out_parallel(&tried)) {
-            match rows {
-                Ok((rows, true)) => found[*i] = Some((*w, rows)),
-                Ok((_, false)) => still.push(*i),
-                Err(EcdsaError::Exceptional { .. }) => {
-                    exceptional[*i] = true;
-                    still.push(*i);
+        let mut next = pending.iter().zip(&tried);
+        for batch in lay_out_parallel(&tried) {
+            for (k, holds) in batch.holds.iter().enumerate() {
+                let (i, w) = next.next().expect("one result per tried witness");
+                match holds {
+                    Ok(true) => {
+                        batch.copy_instance(k, &mut table, *i);
+                        found[*i] = Some(*w);
+                    }
+                    Ok(false) => still.push(*i),
+                    Err(EcdsaError::Exceptional { .. }) => {
+                        exceptional[*i] = true;
+                        still.push(*i);
+                    }
+                    Err(e) => return Err(*e),
                 }
-                Err(e) => return Err(e),
             }
         }
         pending = still;
@@ -398,36 +423,44 @@ pub fn witnesses(signatures: &[Signature]) -> Result<Vec<Laid>, EcdsaError> {
             EcdsaError::InvalidSignature { address }
         });
     }
-    Ok(found.into_iter().map(|f| f.expect("found or failed")).collect())
+    narrow::pad(&mut table, count, ROWS_PER_INSTANCE);
+    Ok((found.into_iter().map(|f| f.expect("found or failed")).collect(), table))
 }
 
-/// The honest witness of one signature, with its rows.
-pub fn witness(signature: &Signature) -> Result<Laid, EcdsaError> {
-    Ok(witnesses(std::slice::from_ref(signature))?.remove(0))
+/// The honest witness of one signature.
+pub fn witness(signature: &Signature) -> Result<Witness, EcdsaError> {
+    Ok(witnesses(std::slice::from_ref(signature))?.0[0])
 }
 
-/// Stacks instance blocks and their accesses: `(address, pubkey)`, `(address + 1, message)`
-/// per instance, padding included.
-fn stack(blocks: Vec<Vec<Vec<Felt>>>) -> (TraceTable, Vec<(u64, Felt)>) {
-    crate::builtins::narrow::stack(blocks, ROWS_PER_INSTANCE, ADDRESS, &CELL_ROWS)
+/// A padded table's columns as a trace, with its memory accesses: `(address, pubkey)`,
+/// `(address + 1, message)` per instance, padding included.
+fn trace_of(columns: Vec<Vec<Felt>>) -> (TraceTable, Vec<(u64, Felt)>) {
+    let accesses = narrow::accesses(&columns, ROWS_PER_INSTANCE, ADDRESS, &CELL_ROWS);
+    let n = columns[ADDRESS].len();
+    (TraceTable::new(columns, n), accesses)
 }
 
 /// The honest main trace of `signatures` (at least one, in address order) and its memory
 /// accesses.
 pub fn build_trace(signatures: &[Signature]) -> Result<(TraceTable, Vec<(u64, Felt)>), EcdsaError> {
-    let blocks = witnesses(signatures)?.into_iter().map(|(_, rows)| rows).collect();
-    Ok(stack(blocks))
+    Ok(trace_of(witnesses(signatures)?.1))
 }
 
 /// The main trace of arbitrary witnesses (at least one), valid or not: what a prover could
 /// commit to. Fails only where a step cannot even be computed (a message of 2^251 or more, an
 /// exceptional addition).
 pub fn layout(witnesses: &[Witness]) -> Result<(TraceTable, Vec<(u64, Felt)>), EcdsaError> {
-    let blocks = lay_out(witnesses)
-        .into_iter()
-        .map(|rows| rows.map(|(rows, _)| rows))
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(stack(blocks))
+    let batch = lay_out(witnesses);
+    if let Some(Err(e)) = batch.holds.iter().find(|h| h.is_err()) {
+        return Err(*e);
+    }
+    let padded = narrow::padded_instances(witnesses.len(), ROWS_PER_INSTANCE);
+    let mut columns = batch.columns;
+    for column in columns.iter_mut() {
+        column.resize(padded * ROWS_PER_INSTANCE, Felt::zero());
+    }
+    narrow::pad(&mut columns, witnesses.len(), ROWS_PER_INSTANCE);
+    Ok(trace_of(columns))
 }
 
 /// Counts the generator-table entries the `z` chains of `trace` look up (padding included).
@@ -481,12 +514,12 @@ mod tests {
             .collect();
         let signatures: Vec<Signature> =
             messages.iter().zip(1..).map(|(m, seed)| signed(seed, *m)).collect();
-        let found = witnesses(&signatures).unwrap();
-        for (((w, rows), signature), (message, seed)) in
-            found.iter().zip(&signatures).zip(messages.iter().zip(1..))
+        let (found, rows) = witnesses(&signatures).unwrap();
+        for (k, ((w, signature), (message, seed))) in
+            found.iter().zip(&signatures).zip(messages.iter().zip(1..)).enumerate()
         {
             assert!(on_curve(&w.key) && on_curve(&w.nonce));
-            assert_eq!(rows[AX][LAST_ROW], target().x);
+            assert_eq!(rows[AX][k * ROWS_PER_INSTANCE + LAST_ROW], target().x);
             assert!(below_2_251(&w.s));
             // The same key with another message's signature does not verify.
             let other = signed(seed, *message + F::ONE);

@@ -6,7 +6,7 @@ use state::StateReader;
 
 use crate::block::{self, BlockExecution, BlockExecutor};
 use crate::engine::run::{EngineBlock, Mode};
-use crate::query::{self, FeeEstimate};
+use crate::query::{self, FeeEstimate, L1Message, Simulation};
 use crate::{
     BlockContext, ClassProvider, ExecutableTransaction, ExecutorConfig, ExecutorError,
     TransactionExecution,
@@ -99,8 +99,20 @@ impl Executor {
         tx: &ExecutableTransaction,
         skip_validate: bool,
         skip_fee_charge: bool,
-    ) -> Result<(TransactionExecution, FeeEstimate), ExecutorError> {
+    ) -> Result<Simulation, ExecutorError> {
         query::simulate(&self.config, block, state, classes, tx, skip_validate, skip_fee_charge)
+    }
+
+    /// `starknet_estimateMessageFee`: the fee, in wei, of the L1 handler a message from L1
+    /// would run (see [`query::estimate_message_fee`]).
+    pub fn estimate_message_fee(
+        &self,
+        block: &BlockContext,
+        state: &dyn StateReader,
+        classes: &dyn ClassProvider,
+        message: &L1Message,
+    ) -> Result<FeeEstimate, ExecutorError> {
+        query::estimate_message_fee(&self.config, block, state, classes, message)
     }
 
     /// Mempool admission: pre-checks and validation only, nonce may be ahead (see

@@ -106,7 +106,7 @@ pub use classes::{ClassCache, ClassProvider};
 pub use context::{BlockContext, ExecutorConfig};
 pub use error::ExecutorError;
 pub use executor::Executor;
-pub use query::FeeEstimate;
+pub use query::{FeeEstimate, L1Message, Simulation};
 pub use resources::Resources;
 pub use sierra::{MAX_CASM_BYTECODE_SIZE, SierraClass};
 pub use system::SystemDeployment;

@@ -353,11 +353,29 @@ impl BlockExecutor for CairoExecutor {
         let block = context(block);
         match self.executor.simulate(&block, &reader, &reader, &tx, skip_validate, skip_fee_charge)
         {
-            Ok((execution, estimate)) => Ok(Ok(Simulation {
-                trace: execution.trace,
-                receipt: execution.receipt,
-                fee: fee_estimate(estimate),
+            Ok(simulation) => Ok(Ok(Simulation {
+                trace: simulation.execution.trace,
+                receipt: simulation.execution.receipt,
+                fee: fee_estimate(simulation.fee),
+                initial_reads: simulation.initial_reads,
             })),
+            Err(error) => verdict(error).map(Err),
+        }
+    }
+
+    fn estimate_message_fee(
+        &self,
+        state: &dyn StateView,
+        block: &BlockInfo,
+        message: &executor::L1Message,
+    ) -> Result<Result<FeeEstimate, ExecutionFailure>, SequencerError> {
+        let reader =
+            Reader { view: state, executor: self, declaring: None, declaring_sierra: None };
+        match self.executor.estimate_message_fee(&context(block), &reader, &reader, message) {
+            Ok(estimate) => Ok(Ok(fee_estimate(estimate))),
+            Err(ExecutorError::UnknownContract { address }) => {
+                Err(SequencerError::ContractNotFound(address))
+            }
             Err(error) => verdict(error).map(Err),
         }
     }

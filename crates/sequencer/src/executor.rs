@@ -96,6 +96,8 @@ pub struct Simulation {
     pub receipt: Receipt,
     /// Its fee estimate, with what it changed.
     pub fee: FeeEstimate,
+    /// What it fetched from `state` before writing it (spec 0.10.3's `INITIAL_READS`).
+    pub initial_reads: chain::rpc::InitialReads,
 }
 
 /// A failed read-only call or estimate, with the contract's reason.
@@ -157,6 +159,16 @@ pub trait BlockExecutor: Send + Sync {
         skip_validate: bool,
         skip_fee_charge: bool,
     ) -> Result<Result<Simulation, ExecutionFailure>, SequencerError>;
+
+    /// Estimates the fee, in wei, of the L1 handler that a message from L1 would run on top of
+    /// `state` (`starknet_estimateMessageFee`); nothing is kept. No contract at the address is
+    /// [`SequencerError::ContractNotFound`]; a failing handler an [`ExecutionFailure`].
+    fn estimate_message_fee(
+        &self,
+        state: &dyn StateView,
+        block: &BlockInfo,
+        message: &executor::L1Message,
+    ) -> Result<Result<FeeEstimate, ExecutionFailure>, SequencerError>;
 
     /// The CASM of the declared Sierra class `class_hash` as JSON (`starknet_getCompiledCasm`):
     /// compiled once, then served from the executor's cache of compiled classes.

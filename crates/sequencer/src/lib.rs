@@ -39,10 +39,14 @@
 //! `estimateFee` estimates its transactions as a sequence, each on the state the previous ones
 //! leave ([`rpc`]'s `execution` module).
 //!
+//! `simulateTransactions` and `traceBlockTransactions` answer spec 0.10.3's
+//! `RETURN_INITIAL_READS` ([`rpc`]'s `initial_reads` module); `estimateMessageFee` runs the L1
+//! handler a message would invoke (`message_fee`), though this chain has no L1 to send one.
+//!
 //! Not done yet: client-side proofs of spec 0.10 (an INVOKE with a `proof` is refused with
-//! INVALID_PROOF; `proof_facts` are always empty), `RETURN_INITIAL_READS`, subscriptions
-//! (WebSocket), and an L1 (nothing is ever
-//! `ACCEPTED_ON_L1`; the `l1_accepted` tag names no block).
+//! INVALID_PROOF; `proof_facts` are always empty), subscriptions (WebSocket), and an L1
+//! (nothing is ever `ACCEPTED_ON_L1`; the `l1_accepted` tag names no block; no L1 handler
+//! transaction is ever included).
 
 pub mod abort;
 pub mod cairo_executor;

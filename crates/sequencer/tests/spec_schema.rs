@@ -17,7 +17,7 @@ use std::time::Duration;
 
 use chain::Felt;
 use chain::rpc::{HeaderCommitments, SpecVersion};
-use common::{Devnet, selector, test_config, wait_for_receipt};
+use common::{Devnet, deploy_l1_handler, selector, test_config, wait_for_receipt};
 use jsonrpsee::core::client::ClientT;
 use jsonrpsee::core::params::ArrayParams;
 use jsonrpsee::http_client::{HttpClient, HttpClientBuilder};
@@ -216,6 +216,8 @@ struct Sent {
     sierra_class: Felt,
     /// That DECLARE v3.
     declare_v3: Felt,
+    /// The test contract with an `@l1_handler`, for `starknet_estimateMessageFee`.
+    l1_handler: Felt,
     /// Blocks holding them.
     blocks: BTreeSet<u64>,
 }
@@ -470,6 +472,40 @@ async fn check_reads(devnet: &Devnet, checker: &mut Checker, sent: &Sent) {
     let trace = &simulated[0]["transaction_trace"];
     assert_eq!(trace["type"], "INVOKE", "{trace}");
     assert!(trace["execute_invocation"].get("revert_reason").is_none(), "{trace}");
+    if v0_10 {
+        // RETURN_INITIAL_READS over two transactions of one account: the object arm, with the
+        // account's nonce as it was before the first.
+        let calldata = sequencer::signing::single_call_calldata(
+            erc20,
+            selector("transfer"),
+            &[genesis.accounts[1].address, Felt::ONE, Felt::ZERO],
+        );
+        let (_, second) = sequencer::signing::invoke_v3(
+            devnet.node.config().chain_id,
+            account,
+            &genesis_account.private_key,
+            nonce + Felt::ONE,
+            calldata,
+        )
+        .unwrap();
+        let flags = json!(["SKIP_FEE_CHARGE", "RETURN_INITIAL_READS"]);
+        let params = json!([pre_confirmed, [transaction, second], flags]);
+        let simulated = checker.check("starknet_simulateTransactions", params, None).await;
+        assert_eq!(simulated["simulated_transactions"].as_array().unwrap().len(), 2);
+        let nonces = simulated["initial_reads"]["nonces"].as_array().unwrap();
+        let ours = nonces.iter().find(|entry| entry["contract_address"] == format!("{account:#x}"));
+        assert_eq!(ours.unwrap()["nonce"], format!("{nonce:#x}"), "{simulated}");
+        assert!(!simulated["initial_reads"]["storage"].as_array().unwrap().is_empty());
+    }
+    let message = json!({
+        "from_address": "0xae0ee0a63a2ce6baeeffe56e7714fb4efe48d419",
+        "to_address": sent.l1_handler,
+        "entry_point_selector": selector("deposit"),
+        "payload": ["0x1234", "0x64"],
+    });
+    let estimate =
+        checker.check("starknet_estimateMessageFee", json!([message, latest]), None).await;
+    assert_eq!(estimate["unit"], "WEI");
 
     // Traces of the committed transactions, one by one and by block.
     for (hash, kind) in [
@@ -486,6 +522,12 @@ async fn check_reads(devnet: &Devnet, checker: &mut Checker, sent: &Sent) {
         let traces = checker.check("starknet_traceBlockTransactions", json!([id]), None).await;
         let count = devnet.node.store().block(*number).unwrap().unwrap().transaction_hashes.len();
         assert_eq!(traces.as_array().unwrap().len(), count);
+        if v0_10 {
+            let params = json!([id, ["RETURN_INITIAL_READS"]]);
+            let traced = checker.check("starknet_traceBlockTransactions", params, None).await;
+            assert_eq!(traced["traces"], traces);
+            assert!(!traced["initial_reads"]["nonces"].as_array().unwrap().is_empty());
+        }
     }
 
     // Events, in pages of one.
@@ -530,8 +572,18 @@ async fn every_method_answers_by_the_spec_on_both_paths() {
         }
     }
     let (invoke, deploy_account, declare, declared_class, sierra_class, declare_v3) = hashes[0];
-    let sent =
-        Sent { invoke, deploy_account, declare, declared_class, sierra_class, declare_v3, blocks };
+    // Account 2 declared once per path (nonces 0 and 1).
+    let l1_handler = deploy_l1_handler(&devnet, 2, 2).await;
+    let sent = Sent {
+        invoke,
+        deploy_account,
+        declare,
+        declared_class,
+        sierra_class,
+        declare_v3,
+        l1_handler,
+        blocks,
+    };
 
     for checker in &mut checkers {
         check_reads(&devnet, checker, &sent).await;

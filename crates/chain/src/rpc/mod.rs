@@ -18,9 +18,11 @@ pub mod broadcasted;
 pub mod convert;
 pub mod error;
 pub mod header;
+pub mod initial_reads;
 pub mod version;
 
 pub use header::HeaderCommitments;
+pub use initial_reads::InitialReads;
 pub use starknet_core::types;
 pub use version::SpecVersion;
 

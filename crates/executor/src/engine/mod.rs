@@ -17,10 +17,12 @@
 //!   [`TransactionExecution`](crate::TransactionExecution) with the OS's
 //!   [`CallTrace`](crate::CallTrace)s;
 //! * [`trace`]: the same call infos as Starknet's JSON-RPC transaction traces;
-//! * [`run`]: executing transactions, blocks, calls and fee estimates.
+//! * [`run`]: executing transactions, blocks, calls and fee estimates;
+//! * [`l1_handler`]: a message from L1 run as its L1 handler transaction (message fee estimates).
 
 pub(crate) mod classes;
 pub(crate) mod context;
+pub(crate) mod l1_handler;
 pub(crate) mod outcome;
 pub(crate) mod reader;
 pub(crate) mod run;

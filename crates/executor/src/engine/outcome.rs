@@ -9,6 +9,7 @@ use blockifier::state::cached_state::StateMaps;
 use blockifier::transaction::objects::TransactionExecutionInfo;
 use cairo_vm::vm::runners::cairo_runner::ExecutionResources as VmResources;
 use chain::receipt::{Fee, FeeUnit};
+use chain::rpc::InitialReads;
 use chain::{Event, ExecutionStatus, Felt, MessageToL1, Receipt, StateDiff, Transaction};
 
 use crate::call::CallTrace;
@@ -193,4 +194,27 @@ pub(crate) fn state_diff(
         }
     }
     Ok(diff)
+}
+
+/// Blockifier's initial reads as the spec's `INITIAL_READS` (its compiled class hashes, which
+/// the spec does not list, are left out).
+pub(crate) fn initial_reads(maps: &StateMaps) -> InitialReads {
+    InitialReads {
+        storage: maps
+            .storage
+            .iter()
+            .map(|((address, key), value)| ((*address.0.key(), *key.0.key()), *value))
+            .collect(),
+        nonces: maps.nonces.iter().map(|(address, nonce)| (*address.0.key(), nonce.0)).collect(),
+        class_hashes: maps
+            .class_hashes
+            .iter()
+            .map(|(address, class_hash)| (*address.0.key(), class_hash.0))
+            .collect(),
+        declared_contracts: maps
+            .declared_contracts
+            .iter()
+            .map(|(class_hash, declared)| (class_hash.0, *declared))
+            .collect(),
+    }
 }

@@ -16,6 +16,7 @@ use blockifier::state::state_api::{State as _, StateReader as _};
 use blockifier::transaction::errors::{TransactionExecutionError, TransactionPreValidationError};
 use blockifier::transaction::objects::{DeprecatedTransactionInfo, TransactionInfo};
 use blockifier::transaction::transactions::ExecutableTransaction as _;
+use chain::rpc::InitialReads;
 use chain::{Felt, StateDiff, Transaction};
 use starknet_api::contract_class::EntryPointType;
 use starknet_api::core::ClassHash;
@@ -57,8 +58,8 @@ impl Mode {
 
 /// A block in progress on blockifier: its cached state over the snapshot it started from.
 pub(crate) struct EngineBlock<'a> {
-    context: BlockifierContext,
-    state: CachedState<Reader<'a>>,
+    pub(super) context: BlockifierContext,
+    pub(super) state: CachedState<Reader<'a>>,
     /// Whether the chain charges fees (it has a fee token).
     fees: bool,
 }
@@ -154,7 +155,15 @@ impl<'a> EngineBlock<'a> {
         Ok(())
     }
 
-    fn failure_or(&self, error: &BlockifierStateError) -> ExecutorError {
+    /// What the runs so far fetched from the snapshot the block started on, before any write of
+    /// their own (spec 0.10.3's `INITIAL_READS`). A storage cell written without being read is
+    /// in it once its transaction's diff was taken (blockifier reads the initial value then).
+    pub(crate) fn initial_reads(&self) -> Result<InitialReads, ExecutorError> {
+        let maps = self.state.get_initial_reads().map_err(|error| self.failure_or(&error))?;
+        Ok(crate::engine::outcome::initial_reads(&maps))
+    }
+
+    pub(super) fn failure_or(&self, error: &BlockifierStateError) -> ExecutorError {
         self.state.state.take_failure().unwrap_or_else(|| state_failure(error))
     }
 

@@ -8,16 +8,17 @@
 //! request with its index.
 
 use chain::classes::{ContractClass, check_sierra_within};
-use chain::rpc::SpecVersion;
 use chain::rpc::broadcasted::{BroadcastedTransaction, parse_broadcasted};
 use chain::rpc::types::requests::CallRequest;
 use chain::rpc::types::{BlockId, SimulatedTransaction, SimulationFlagForEstimateFee};
+use chain::rpc::{InitialReads, SpecVersion};
 use chain::{Felt, GasPrices, StateDiff, Transaction};
 use jsonrpsee::types::{ErrorObjectOwned, Params};
 use serde_json::Value;
 
 use super::blocks::{Resolved, committed, json, resolve, state_block};
 use super::errors::{from_node, invalid_params};
+use super::initial_reads::{answer, is_return_initial_reads};
 use super::params::{parse, values};
 use crate::SequencerError;
 use crate::classes::{DeclaredClass, decompress_within};
@@ -26,7 +27,7 @@ use crate::node::Node;
 use crate::overlay::OverlayState;
 
 /// The block a call at `id` executes in: the committed block itself, or the pending one.
-fn block_info(node: &Node, id: &BlockId) -> Result<BlockInfo, SequencerError> {
+pub(crate) fn block_info(node: &Node, id: &BlockId) -> Result<BlockInfo, SequencerError> {
     match resolve(node, id)? {
         Resolved::Committed(number) => {
             let block = committed(node, number)?;
@@ -153,12 +154,12 @@ pub fn estimate_fee(
 /// state, each on what the ones before it left (as in `estimateFee`); each gives its trace and
 /// fee estimate. A reverted transaction is a trace with its revert reason; a rejected one fails
 /// the request with its index. On a chain with fees each pays its fee (and must afford its
-/// bounds) unless `SKIP_FEE_CHARGE`; `RETURN_INITIAL_READS` (0.10.3) is refused as not
-/// supported.
+/// bounds) unless `SKIP_FEE_CHARGE`; with `RETURN_INITIAL_READS` (0.10.3) the answer also
+/// carries what the run read of the block's state ([`super::initial_reads`]).
 pub fn simulate_transactions(
     node: &Node,
     params: &Params<'_>,
-    _: SpecVersion,
+    version: SpecVersion,
 ) -> Result<Value, ErrorObjectOwned> {
     let [block_id, request, flags] =
         <[Value; 3]>::try_from(values(params, &["block_id", "transactions", "simulation_flags"])?)
@@ -171,16 +172,12 @@ pub fn simulate_transactions(
     } else {
         serde_json::from_value(flags).map_err(|e| invalid_params(e.to_string()))?
     };
-    let (mut skip_validate, mut skip_fee_charge) = (false, false);
+    let (mut skip_validate, mut skip_fee_charge, mut return_reads) = (false, false, false);
     for flag in &flags {
         match flag.as_str() {
             "SKIP_VALIDATE" => skip_validate = true,
             "SKIP_FEE_CHARGE" => skip_fee_charge = true,
-            "RETURN_INITIAL_READS" => {
-                return Err(invalid_params(
-                    "simulation flag RETURN_INITIAL_READS is not supported",
-                ));
-            }
+            flag if is_return_initial_reads(flag, version)? => return_reads = true,
             other => return Err(invalid_params(format!("unknown simulation flag {other:?}"))),
         }
     }
@@ -190,17 +187,19 @@ pub fn simulate_transactions(
     let block = block_info(node, &block_id).map_err(from_node)?;
     let prices = block.gas_prices;
     let state = OverlayState::new(node.store(), number);
+    let mut reads = InitialReads::default();
     let simulated = run_sequence(node, &transactions, state, |state, tx| {
         let simulation =
             node.executor().simulate(state, &block, tx, skip_validate, skip_fee_charge)?;
         Ok(simulation.map(|simulation| {
+            reads.merge_later(&simulation.initial_reads);
             let fee_estimation = wire_fee_estimate(&prices, tx, &simulation.fee);
             let simulated =
                 SimulatedTransaction { transaction_trace: simulation.trace, fee_estimation };
             (simulated, simulation.fee.state_diff)
         }))
     })?;
-    json(simulated)
+    answer("simulated_transactions", simulated, return_reads.then_some(reads))
 }
 
 /// One transaction of a sequence: its result and what it changed, or why it was rejected.

@@ -16,7 +16,8 @@
 //! * `getEvents` accepts a list of emitter addresses, and emitted events carry
 //!   `transaction_index` and `event_index`;
 //! * `traceBlockTransactions` takes optional `trace_flags` and `simulateTransactions` one more
-//!   simulation flag (`RETURN_INITIAL_READS` in both: refused as not supported yet).
+//!   simulation flag (`RETURN_INITIAL_READS` in both: the answer becomes an object with the
+//!   traces and the `initial_reads` of the whole run, [`initial_reads`]).
 //!
 //! A 0.10 param sent to the 0.9 path is refused as -32602 (invalid params), as 0.9 defines it.
 //!
@@ -33,6 +34,8 @@ pub mod errors;
 pub mod events;
 pub mod execution;
 pub mod flags;
+pub mod initial_reads;
+pub mod message_fee;
 pub mod params;
 pub mod size;
 pub mod state;
@@ -83,6 +86,7 @@ const BLOCKING: &[(&str, Handler)] = &[
     ("starknet_getStorageProof", state::storage_proof),
     ("starknet_call", execution::call),
     ("starknet_estimateFee", execution::estimate_fee),
+    ("starknet_estimateMessageFee", message_fee::estimate_message_fee),
     ("starknet_simulateTransactions", execution::simulate_transactions),
     ("starknet_traceTransaction", traces::trace_transaction),
     ("starknet_traceBlockTransactions", traces::trace_block_transactions),

@@ -11,22 +11,20 @@
 use chain::Felt;
 use chain::Transaction;
 use chain::classes::ContractClass;
-use chain::rpc::SpecVersion;
 use chain::rpc::types::{BlockId, BlockTag, ConfirmedBlockId, TransactionTraceWithHash};
+use chain::rpc::{InitialReads, SpecVersion};
 use jsonrpsee::types::{ErrorObjectOwned, Params};
 use serde_json::{Value, json as json_value};
 
 use super::blocks::{Resolved, committed, json, resolve};
 use super::errors::{from_node, invalid_params};
 use super::execution::apply;
+use super::initial_reads::{answer, is_return_initial_reads};
 use super::params::{required, versioned};
 use crate::SequencerError;
 use crate::executor::{BlockInfo, ExecutableTransaction};
 use crate::node::Node;
 use crate::overlay::OverlayState;
-
-/// `RETURN_INITIAL_READS` (spec 0.10.3), the one trace flag, not supported yet.
-const RETURN_INITIAL_READS: &str = "RETURN_INITIAL_READS";
 
 /// `starknet_traceTransaction`.
 pub fn trace_transaction(
@@ -47,7 +45,7 @@ pub fn trace_transaction(
         return Err(from_node(SequencerError::TransactionNotFound(hash)));
     };
     let upto = record.index as usize + 1;
-    let mut traces = trace_block(node, record.block_number, upto).map_err(from_node)?;
+    let (mut traces, _) = trace_block(node, record.block_number, upto).map_err(from_node)?;
     match traces.pop() {
         Some(traced) if traced.transaction_hash == hash => json(traced.trace_root),
         _ => Err(from_node(SequencerError::corrupt(
@@ -66,15 +64,15 @@ pub fn trace_block_transactions(
     let mut values = versioned(params, version, &["block_id"], &["trace_flags"])?.into_iter();
     let block_id: ConfirmedBlockId = required(values.next().unwrap_or_default(), "block_id")?;
     let flags = values.next().unwrap_or_default();
+    let mut return_reads = false;
     if !flags.is_null() {
         let flags: Vec<String> =
             serde_json::from_value(flags).map_err(|e| invalid_params(e.to_string()))?;
-        if let Some(flag) = flags.first() {
-            return Err(invalid_params(if flag == RETURN_INITIAL_READS {
-                format!("trace flag {RETURN_INITIAL_READS} is not supported")
-            } else {
-                format!("unknown trace flag {flag:?}")
-            }));
+        for flag in &flags {
+            if !is_return_initial_reads(flag, version)? {
+                return Err(invalid_params(format!("unknown trace flag {flag:?}")));
+            }
+            return_reads = true;
         }
     }
     let block_id = match block_id {
@@ -86,21 +84,23 @@ pub fn trace_block_transactions(
     let Resolved::Committed(number) = resolve(node, &block_id).map_err(from_node)? else {
         return Err(invalid_params("the pre_confirmed block has no traces"));
     };
-    json(trace_block(node, number, usize::MAX).map_err(from_node)?)
+    let (traces, reads) = trace_block(node, number, usize::MAX).map_err(from_node)?;
+    answer("traces", traces, return_reads.then_some(reads))
 }
 
-/// The traces of the first `upto` transactions of committed block `number`.
+/// The traces of the first `upto` transactions of committed block `number`, and what they read
+/// of the parent's state (`INITIAL_READS`).
 fn trace_block(
     node: &Node,
     number: u64,
     upto: usize,
-) -> Result<Vec<TransactionTraceWithHash>, SequencerError> {
+) -> Result<(Vec<TransactionTraceWithHash>, InitialReads), SequencerError> {
     let store = node.store();
     let block = committed(node, number)?;
     let header = &block.header;
     let hashes: Vec<Felt> = block.transaction_hashes.iter().take(upto).copied().collect();
     if hashes.is_empty() {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), InitialReads::default()));
     }
     let parent = number
         .checked_sub(1)
@@ -114,6 +114,7 @@ fn trace_block(
     };
     let mut state = OverlayState::new(store, parent);
     let mut traces = Vec::with_capacity(hashes.len());
+    let mut reads = InitialReads::default();
     for hash in hashes {
         let missing = || SequencerError::corrupt("transactions", format!("{hash:#x} missing"));
         let record = store.transaction(&hash)?.ok_or_else(missing)?;
@@ -136,13 +137,14 @@ fn trace_block(
         if store.receipt(&hash)?.as_ref() != Some(&simulation.receipt) {
             return Err(diverged("another receipt".to_owned()));
         }
+        reads.merge_later(&simulation.initial_reads);
         apply(&mut state, &tx, simulation.fee.state_diff);
         traces.push(TransactionTraceWithHash {
             transaction_hash: hash,
             trace_root: simulation.trace,
         });
     }
-    Ok(traces)
+    Ok((traces, reads))
 }
 
 /// The class a committed DECLARE declared (stored whatever block declared it).

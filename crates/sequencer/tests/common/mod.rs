@@ -108,3 +108,64 @@ pub async fn wait_for_receipt(client: &Client, hash: Felt) -> TransactionReceipt
 pub fn selector(name: &str) -> Felt {
     starknet_core::utils::get_selector_from_name(name).unwrap()
 }
+
+/// The executor's test contract with an `@l1_handler` (`deposit(from_address, user, amount)`,
+/// view `get_balance(user)`), compiled by cairo-lang.
+pub const L1_HANDLER_JSON: &str = include_str!("../../../executor/tests/fixtures/l1_handler.json");
+
+/// Declares the L1 handler contract (DECLARE v1) and deploys it through the UDC (salt 1, not
+/// unique) from genesis account `index`, whose next nonces are `nonce` and `nonce + 1`; waits
+/// for both and returns the contract's address.
+pub async fn deploy_l1_handler(devnet: &Devnet, index: usize, nonce: u64) -> Felt {
+    use jsonrpsee::core::client::ClientT;
+    let class = sequencer::classes::parse_class_json(L1_HANDLER_JSON).unwrap();
+    let dev = devnet.node.genesis().accounts[index].clone();
+    let chain_id = devnet.node.config().chain_id;
+    let raw = jsonrpsee::http_client::HttpClientBuilder::default()
+        .max_request_size(16 << 20)
+        .build(&devnet.url)
+        .unwrap();
+    let (declare, transaction) = sequencer::signing::declare_v1(
+        chain_id,
+        dev.address,
+        &dev.private_key,
+        Felt::from(nonce),
+        &class,
+    )
+    .unwrap();
+    let _: serde_json::Value = raw
+        .request("starknet_addDeclareTransaction", jsonrpsee::rpc_params![transaction])
+        .await
+        .unwrap();
+    let salt = Felt::ONE;
+    let calldata = sequencer::signing::single_call_calldata(
+        sequencer::genesis::UDC_ADDRESS,
+        selector("deployContract"),
+        &[class.class_hash, salt, Felt::ZERO, Felt::ZERO],
+    );
+    let (deploy, transaction) = sequencer::signing::invoke_v3(
+        chain_id,
+        dev.address,
+        &dev.private_key,
+        Felt::from(nonce + 1),
+        calldata,
+    )
+    .unwrap();
+    let _: serde_json::Value = raw
+        .request("starknet_addInvokeTransaction", jsonrpsee::rpc_params![transaction])
+        .await
+        .unwrap();
+    let client = devnet.client();
+    wait_for_receipt(&client, declare).await;
+    let receipt = wait_for_receipt(&client, deploy).await;
+    assert_eq!(
+        receipt.receipt.execution_result(),
+        &starknet_core::types::ExecutionResult::Succeeded
+    );
+    starknet_core::utils::get_udc_deployed_address(
+        salt,
+        class.class_hash,
+        &starknet_core::utils::UdcUniqueness::NotUnique,
+        &[],
+    )
+}

@@ -50,6 +50,6 @@ pub use resource::{DataAvailabilityMode, ResourceBounds, ResourceBoundsMapping};
 pub use starknet_types_core::felt::Felt;
 pub use state_diff::StateDiff;
 pub use transaction::{
-    DeclareV1, DeclareV3, DeployAccountV1, DeployAccountV3, InvokeV1, InvokeV3, Transaction,
-    TransactionKind,
+    DeclareV1, DeclareV2, DeclareV3, DeployAccountV1, DeployAccountV3, InvokeV1, InvokeV3,
+    Transaction, TransactionKind,
 };

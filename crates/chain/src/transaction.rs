@@ -1,5 +1,7 @@
 //! Transactions this chain accepts: INVOKE v1/v3, DEPLOY_ACCOUNT v1/v3, DECLARE v1 (Cairo 0
-//! classes) and DECLARE v3 (Sierra classes).
+//! classes) and DECLARE v3 (Sierra classes); and DECLARE v2 (Sierra classes, `max_fee` in wei),
+//! which the JSON-RPC write API of specs 0.9 and 0.10 no longer accepts but which blocks of
+//! other nodes hold and blockifier still executes (read, served, replayed).
 //!
 //! The structs hold exactly the fields the Starknet transaction hash commits to, plus the
 //! signature. Fee fields (max_fee, resource bounds, tip) are accepted, stored and returned even
@@ -125,6 +127,29 @@ pub struct DeclareV1 {
     pub is_query: bool,
 }
 
+/// DECLARE v2: declares a Sierra (Cairo 1) class, committing to its class hash and to the hash
+/// of the CASM it compiles to, with a `max_fee` in wei (Starknet 0.11 to 0.13; the write API of
+/// specs 0.9 and 0.10 accepts only v3, see `rpc::broadcasted`). The Sierra class travels beside
+/// the transaction.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeclareV2 {
+    /// The declaring account.
+    pub sender_address: Felt,
+    /// Hash of the Sierra class being declared.
+    pub class_hash: Felt,
+    /// Hash of the CASM the class compiles to, as the sender computed it.
+    pub compiled_class_hash: Felt,
+    /// Maximum fee in wei.
+    pub max_fee: Felt,
+    /// Signature checked by the account's `__validate_declare__`.
+    pub signature: Vec<Felt>,
+    /// The account's nonce this transaction consumes.
+    pub nonce: Felt,
+    /// Signed as a query (simulation/estimate) rather than for execution.
+    #[serde(default)]
+    pub is_query: bool,
+}
+
 /// DECLARE v3: declares a Sierra (Cairo 1) class, committing to its class hash and to the hash
 /// of the CASM it compiles to. The Sierra class travels beside the transaction.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -178,6 +203,9 @@ pub enum Transaction {
     DeclareV1(DeclareV1),
     /// DECLARE v3 (Sierra class).
     DeclareV3(DeclareV3),
+    /// DECLARE v2 (Sierra class, `max_fee`). Last, so that the variants before it keep their
+    /// serialized indices in stores written before it existed.
+    DeclareV2(DeclareV2),
 }
 
 /// The type of a transaction, independent of its version.
@@ -223,6 +251,7 @@ impl Transaction {
             Transaction::DeployAccountV3(tx) => tx_hash::deploy_account_v3(tx, chain_id),
             Transaction::DeclareV1(tx) => tx_hash::declare_v1(tx, chain_id),
             Transaction::DeclareV3(tx) => tx_hash::declare_v3(tx, chain_id),
+            Transaction::DeclareV2(tx) => tx_hash::declare_v2(tx, chain_id),
         }
     }
 
@@ -233,16 +262,19 @@ impl Transaction {
             Transaction::DeployAccountV1(_) | Transaction::DeployAccountV3(_) => {
                 TransactionKind::DeployAccount
             }
-            Transaction::DeclareV1(_) | Transaction::DeclareV3(_) => TransactionKind::Declare,
+            Transaction::DeclareV1(_) | Transaction::DeclareV2(_) | Transaction::DeclareV3(_) => {
+                TransactionKind::Declare
+            }
         }
     }
 
-    /// The protocol version number (1 or 3), without the query offset.
+    /// The protocol version number (1, 2 or 3), without the query offset.
     pub fn version(&self) -> u64 {
         match self {
             Transaction::InvokeV1(_)
             | Transaction::DeployAccountV1(_)
             | Transaction::DeclareV1(_) => 1,
+            Transaction::DeclareV2(_) => 2,
             Transaction::InvokeV3(_)
             | Transaction::DeployAccountV3(_)
             | Transaction::DeclareV3(_) => 3,
@@ -258,6 +290,7 @@ impl Transaction {
             Transaction::DeployAccountV3(tx) => tx.is_query,
             Transaction::DeclareV1(tx) => tx.is_query,
             Transaction::DeclareV3(tx) => tx.is_query,
+            Transaction::DeclareV2(tx) => tx.is_query,
         }
     }
 
@@ -281,6 +314,7 @@ impl Transaction {
             ),
             Transaction::DeclareV1(tx) => tx.sender_address,
             Transaction::DeclareV3(tx) => tx.sender_address,
+            Transaction::DeclareV2(tx) => tx.sender_address,
         }
     }
 
@@ -293,6 +327,7 @@ impl Transaction {
             Transaction::DeployAccountV3(tx) => tx.nonce,
             Transaction::DeclareV1(tx) => tx.nonce,
             Transaction::DeclareV3(tx) => tx.nonce,
+            Transaction::DeclareV2(tx) => tx.nonce,
         }
     }
 
@@ -305,6 +340,7 @@ impl Transaction {
             Transaction::DeployAccountV3(tx) => &tx.signature,
             Transaction::DeclareV1(tx) => &tx.signature,
             Transaction::DeclareV3(tx) => &tx.signature,
+            Transaction::DeclareV2(tx) => &tx.signature,
         }
     }
 
@@ -317,6 +353,7 @@ impl Transaction {
             Transaction::DeployAccountV3(tx) => tx.signature = signature,
             Transaction::DeclareV1(tx) => tx.signature = signature,
             Transaction::DeclareV3(tx) => tx.signature = signature,
+            Transaction::DeclareV2(tx) => tx.signature = signature,
         }
     }
 }

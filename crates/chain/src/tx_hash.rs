@@ -6,7 +6,8 @@
 //!   x0), x1)..., len(xs))`. INVOKE: address = sender, calldata = calldata, additional =
 //!   `[nonce]`. DEPLOY_ACCOUNT: address = the new contract's address, calldata = `[class_hash,
 //!   salt, ...constructor_calldata]`, additional = `[nonce]`. DECLARE v1: address = sender,
-//!   calldata = `[class_hash]`, additional = `[nonce]`.
+//!   calldata = `[class_hash]`, additional = `[nonce]`. DECLARE v2: as v1, additional =
+//!   `[nonce, compiled_class_hash]`.
 //! * v3 (Poseidon): `poseidon_hash_many([prefix, version, address, fee_fields_hash,
 //!   poseidon_hash_many(paymaster_data), chain_id, nonce, nonce_da_mode << 32 | fee_da_mode,
 //!   ...specific])` with `fee_fields_hash = poseidon_hash_many([tip, ...encoded resource
@@ -27,8 +28,8 @@ use starknet_crypto::poseidon_hash_many;
 use crate::resource::{ResourceBoundsMapping, encode_data_availability_modes};
 use crate::transaction::version_felt;
 use crate::{
-    ChainId, DataAvailabilityMode, DeclareV1, DeclareV3, DeployAccountV1, DeployAccountV3, Felt,
-    InvokeV1, InvokeV3, address, short_string,
+    ChainId, DataAvailabilityMode, DeclareV1, DeclareV2, DeclareV3, DeployAccountV1,
+    DeployAccountV3, Felt, InvokeV1, InvokeV3, address, short_string,
 };
 
 /// `"invoke"` as a felt.
@@ -93,6 +94,22 @@ pub fn declare_v1(tx: &DeclareV1, chain_id: ChainId) -> Felt {
         chain_id,
         tx.nonce,
     )
+}
+
+/// Hash of a DECLARE v2 transaction (Sierra class, deprecated hash scheme): v1's fields, then
+/// the compiled class hash.
+pub fn declare_v2(tx: &DeclareV2, chain_id: ChainId) -> Felt {
+    compute_hash_on_elements(&[
+        declare_prefix(),
+        version_felt(2, tx.is_query),
+        tx.sender_address,
+        Felt::ZERO,
+        compute_hash_on_elements(&[tx.class_hash]),
+        tx.max_fee,
+        chain_id.as_felt(),
+        tx.nonce,
+        tx.compiled_class_hash,
+    ])
 }
 
 /// Hash of an INVOKE v3 transaction.

@@ -33,7 +33,8 @@
 //!
 //! Sierra (Cairo 1) classes: [`SierraClass`] compiles a declared class to CASM with the
 //! compiler crates and hashes it (class hash, Blake2s and Poseidon compiled class hashes);
-//! [`ExecutableTransaction::declare_sierra`] declares it (DECLARE v3) and
+//! [`ExecutableTransaction::declare_sierra`] declares it (DECLARE v3;
+//! [`ExecutableTransaction::declare_sierra_v2`] with DECLARE v2, `max_fee` in wei) and
 //! [`ClassProvider::sierra_class`] serves it to blockifier (`tests/sierra.rs`).
 //!
 //! Not implemented yet, or weak:
@@ -44,8 +45,8 @@
 //!   charges the actual fee);
 //! * the block context uses the protocol's newest Starknet version for every block (the
 //!   headers declare it: `chain::block::StarknetVersion::CURRENT`);
-//! * DECLARE v2 (Sierra with `max_fee`) is not accepted; a class compiled by another compiler
-//!   version has another CASM, so its compiled class hash differs from the one computed here.
+//! * a class compiled by another compiler version has another CASM, so its compiled class hash
+//!   differs from the one computed here.
 //!
 //! Throughput: `cargo bench -p executor --bench transfers` (ERC-20 transfers through the
 //! account, ECDSA check included).

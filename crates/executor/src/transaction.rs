@@ -12,7 +12,7 @@
 //!   stay; `__execute__`'s writes, events and messages are dropped.
 //!
 //! Order per type, blockifier's: INVOKE: nonce, `__validate__`, `__execute__`. DEPLOY_ACCOUNT:
-//! nonce, deploy + constructor, `__validate_deploy__`. DECLARE v1 and v3: nonce,
+//! nonce, deploy + constructor, `__validate_deploy__`. DECLARE v1, v2 and v3: nonce,
 //! `__validate_declare__`, declare; then, where the chain has a fee token
 //! ([`crate::ExecutorConfig::fee_token`]), the fee transfer (a reverted transaction pays too).
 //! Without a fee token nothing is charged: the receipt reports a zero fee in the version's unit
@@ -21,7 +21,7 @@
 
 use std::sync::Arc;
 
-use chain::{ChainId, DeclareV1, DeclareV3, Felt, Receipt, StateDiff, Transaction};
+use chain::{ChainId, DeclareV1, DeclareV2, DeclareV3, Felt, Receipt, StateDiff, Transaction};
 
 use crate::call::CallTrace;
 use crate::resources::Resources;
@@ -52,7 +52,7 @@ pub struct ExecutableTransaction {
     pub transaction_hash: Felt,
     /// For DECLARE v1: the Cairo 0 class being declared.
     pub declared_class: Option<Arc<DeprecatedClass>>,
-    /// For DECLARE v3: the Sierra class being declared, compiled.
+    /// For DECLARE v2 and v3: the Sierra class being declared, compiled.
     pub declared_sierra_class: Option<Arc<SierraClass>>,
 }
 
@@ -72,6 +72,17 @@ impl ExecutableTransaction {
     pub fn declare(declare: DeclareV1, class: Arc<DeprecatedClass>, chain_id: ChainId) -> Self {
         let mut tx = Self::new(Transaction::DeclareV1(declare), chain_id);
         tx.declared_class = Some(class);
+        tx
+    }
+
+    /// A DECLARE v2 of the Sierra `class` (`max_fee` in wei), hashed on `chain_id`.
+    pub fn declare_sierra_v2(
+        declare: DeclareV2,
+        class: Arc<SierraClass>,
+        chain_id: ChainId,
+    ) -> Self {
+        let mut tx = Self::new(Transaction::DeclareV2(declare), chain_id);
+        tx.declared_sierra_class = Some(class);
         tx
     }
 

@@ -122,7 +122,7 @@ impl TransactionInput {
                 ..TransactionInput::default()
             },
             // The OS runs Cairo 0 classes only (the Cairo 1 OS is issue 15).
-            Transaction::DeclareV3(_) => return None,
+            Transaction::DeclareV2(_) | Transaction::DeclareV3(_) => return None,
         };
         Some(TransactionInput {
             sender_address: transaction.sender_address(),

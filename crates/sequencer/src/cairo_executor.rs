@@ -109,29 +109,46 @@ impl CairoExecutor {
                     ),
                 });
             }
+            (Some(ContractClass::Sierra(definition)), chain::Transaction::DeclareV2(declare)) => {
+                let declared = (declare.class_hash, declare.compiled_class_hash);
+                executable.declared_sierra_class =
+                    Some(self.declared_sierra(definition, declared)?);
+            }
             (Some(ContractClass::Sierra(definition)), chain::Transaction::DeclareV3(declare)) => {
-                executable.declared_sierra_class = Some(match self.compiled(&declare.class_hash) {
-                    Some(class) => class,
-                    // A class that does not compile is refused as the gateway refuses it
-                    // (COMPILATION_FAILED), before any Cairo runs.
-                    None => Arc::new(
-                        SierraClass::compile(definition.clone())
-                            .map_err(|error| SequencerError::InvalidClass(error.to_string()))?,
-                    ),
-                });
-                let compiled =
-                    executable.declared_sierra_class.as_ref().map(|c| c.compiled_class_hash());
-                if compiled != Some(declare.compiled_class_hash) {
-                    return Err(SequencerError::CompiledClassHashMismatch {
-                        class_hash: declare.class_hash,
-                        declared: declare.compiled_class_hash,
-                        actual: compiled.unwrap_or_default(),
-                    });
-                }
+                let declared = (declare.class_hash, declare.compiled_class_hash);
+                executable.declared_sierra_class =
+                    Some(self.declared_sierra(definition, declared)?);
             }
             _ => {}
         }
         Ok(executable)
+    }
+
+    /// The Sierra class a DECLARE v2 or v3 carries, compiled (or from the cache), whose
+    /// compiled class hash must be the one the transaction names (`declared`: class hash and
+    /// compiled class hash).
+    fn declared_sierra(
+        &self,
+        definition: &Arc<FlattenedSierraClass>,
+        (class_hash, compiled_class_hash): (Felt, Felt),
+    ) -> Result<Arc<SierraClass>, SequencerError> {
+        let class = match self.compiled(&class_hash) {
+            Some(class) => class,
+            // A class that does not compile is refused as the gateway refuses it
+            // (COMPILATION_FAILED), before any Cairo runs.
+            None => Arc::new(
+                SierraClass::compile(definition.clone())
+                    .map_err(|error| SequencerError::InvalidClass(error.to_string()))?,
+            ),
+        };
+        if class.compiled_class_hash() != compiled_class_hash {
+            return Err(SequencerError::CompiledClassHashMismatch {
+                class_hash,
+                declared: compiled_class_hash,
+                actual: class.compiled_class_hash(),
+            });
+        }
+        Ok(class)
     }
 }
 
@@ -141,7 +158,7 @@ struct Reader<'a> {
     executor: &'a CairoExecutor,
     /// DECLARE's class: known to the provider, declared only once the transaction runs.
     declaring: Option<Arc<DeprecatedClass>>,
-    /// DECLARE v3's class, likewise.
+    /// DECLARE v2 or v3 class, likewise.
     declaring_sierra: Option<Arc<SierraClass>>,
 }
 

@@ -23,6 +23,7 @@ impl Node {
     ) -> Result<ExecutableTransaction, SequencerError> {
         let declared_class = match &transaction {
             Transaction::DeclareV1(chain::DeclareV1 { class_hash, .. })
+            | Transaction::DeclareV2(chain::DeclareV2 { class_hash, .. })
             | Transaction::DeclareV3(chain::DeclareV3 { class_hash, .. }) => Some(
                 self.store
                     .class(class_hash, true)?
@@ -99,6 +100,7 @@ impl Node {
                                 Some(declare.class_hash)
                             }
                             Transaction::DeclareV3(declare) => Some(declare.class_hash),
+                            Transaction::DeclareV2(declare) => Some(declare.class_hash),
                             _ => None,
                         };
                         if let Some(class_hash) = class_hash {

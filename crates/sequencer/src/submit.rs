@@ -36,6 +36,7 @@ impl Node {
         let declared_hash = match &transaction {
             Transaction::DeclareV1(declare) => Some(declare.class_hash),
             Transaction::DeclareV3(declare) => Some(declare.class_hash),
+            Transaction::DeclareV2(declare) => Some(declare.class_hash),
             _ => None,
         };
         if let Some(class_hash) = declared_hash

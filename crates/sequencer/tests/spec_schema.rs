@@ -218,6 +218,8 @@ struct Sent {
     declare_v3: Felt,
     /// The test contract with an `@l1_handler`, for `starknet_estimateMessageFee`.
     l1_handler: Felt,
+    /// A DECLARE v2 (submitted below JSON-RPC).
+    declare_v2: Felt,
     /// Blocks holding them.
     blocks: BTreeSet<u64>,
 }
@@ -322,6 +324,51 @@ async fn send_writes(
     (invoke, deploy_account, declare, class.class_hash, sierra.class_hash(), declare_v3)
 }
 
+/// Submits a signed DECLARE v2 of a Sierra test class from genesis account 1 (its nonce 2)
+/// through `Node::submit`, after checking that `checker`'s path refuses it as a broadcast
+/// (UNSUPPORTED_TX_VERSION: `BROADCASTED_DECLARE_TXN` is v3 only); returns its hash.
+async fn declare_v2_below_rpc(devnet: &Devnet, checker: &Checker) -> Felt {
+    let (sierra, _) = e2e::cairo_lang_test_class("new_syntax_test_contract__counter_contract");
+    let output: starknet_core::types::contract::SierraClass =
+        serde_json::from_str(&sierra).unwrap();
+    let sierra = std::sync::Arc::new(output.flatten().unwrap());
+    let compiled = executor::SierraClass::compile(sierra.clone()).unwrap();
+    let sender = &devnet.node.genesis().accounts[1];
+    let mut transaction = chain::Transaction::DeclareV2(chain::DeclareV2 {
+        sender_address: sender.address,
+        class_hash: sierra.class_hash(),
+        compiled_class_hash: compiled.compiled_class_hash(),
+        max_fee: Felt::from(10u64.pow(15)),
+        signature: vec![],
+        nonce: Felt::TWO,
+        is_query: false,
+    });
+    let hash = transaction.hash(devnet.node.config().chain_id);
+    let signature = chain::signature::sign_hash(&sender.private_key, &hash).unwrap();
+    transaction.set_signature(signature.to_vec());
+
+    // Spec 0.7's BROADCASTED_DECLARE_TXN_V2 shape, refused by the 0.9 and 0.10 write API.
+    let mut broadcast =
+        serde_json::to_value(chain::rpc::convert::transaction_to_rpc(&transaction, hash)).unwrap();
+    let fields = broadcast.as_object_mut().unwrap();
+    fields.remove("transaction_hash");
+    fields.remove("class_hash");
+    fields.insert("contract_class".into(), serde_json::to_value(sierra.as_ref()).unwrap());
+    let mut params = ArrayParams::new();
+    params.insert(broadcast).unwrap();
+    let refused = checker.client.request::<Value, _>("starknet_addDeclareTransaction", params);
+    match refused.await {
+        Err(jsonrpsee::core::client::Error::Call(error)) => assert_eq!(error.code(), 61),
+        other => panic!("a broadcast DECLARE v2: {other:?}"),
+    }
+
+    let node = devnet.node.clone();
+    let class = chain::classes::ContractClass::Sierra(sierra);
+    let submitted = tokio::task::spawn_blocking(move || node.submit(transaction, Some(class)));
+    assert_eq!(submitted.await.unwrap().unwrap(), hash);
+    hash
+}
+
 /// Every read method on `checker`'s path.
 async fn check_reads(devnet: &Devnet, checker: &mut Checker, sent: &Sent) {
     let version = checker.spec.version;
@@ -378,7 +425,7 @@ async fn check_reads(devnet: &Devnet, checker: &mut Checker, sent: &Sent) {
     }
 
     let block_with_invoke = *sent.blocks.first().unwrap();
-    for hash in [sent.invoke, sent.deploy_account, sent.declare] {
+    for hash in [sent.invoke, sent.deploy_account, sent.declare, sent.declare_v2] {
         checker.check("starknet_getTransactionStatus", json!([hash]), None).await;
         checker.check("starknet_getTransactionByHash", json!([hash]), None).await;
         checker.check("starknet_getTransactionReceipt", json!([hash]), None).await;
@@ -386,6 +433,15 @@ async fn check_reads(devnet: &Devnet, checker: &mut Checker, sent: &Sent) {
             checker.check("starknet_getTransactionByHash", json!([hash, flags]), None).await;
         }
     }
+    // The DECLARE v2 is served as `DECLARE_TXN_V2` and parses back (as the watcher reads it).
+    let served =
+        checker.check("starknet_getTransactionByHash", json!([sent.declare_v2]), None).await;
+    assert_eq!(served["version"], "0x2", "{served}");
+    let wire: chain::rpc::types::Transaction = serde_json::from_value(served).unwrap();
+    let (parsed, hash) = chain::rpc::convert::transaction_from_rpc(&wire).unwrap();
+    assert!(matches!(parsed, chain::Transaction::DeclareV2(_)));
+    assert_eq!(parsed.hash(devnet.node.config().chain_id), hash);
+    assert_eq!(hash, sent.declare_v2);
     let id = json!({ "block_number": block_with_invoke });
     checker.check("starknet_getTransactionByBlockIdAndIndex", json!([id, 0]), None).await;
     if v0_10 {
@@ -513,6 +569,7 @@ async fn check_reads(devnet: &Devnet, checker: &mut Checker, sent: &Sent) {
         (sent.deploy_account, "DEPLOY_ACCOUNT"),
         (sent.declare, "DECLARE"),
         (sent.declare_v3, "DECLARE"),
+        (sent.declare_v2, "DECLARE"),
     ] {
         let trace = checker.check("starknet_traceTransaction", json!([hash]), None).await;
         assert_eq!(trace["type"], kind, "{trace}");
@@ -574,7 +631,12 @@ async fn every_method_answers_by_the_spec_on_both_paths() {
     let (invoke, deploy_account, declare, declared_class, sierra_class, declare_v3) = hashes[0];
     // Account 2 declared once per path (nonces 0 and 1).
     let l1_handler = deploy_l1_handler(&devnet, 2, 2).await;
+    // A DECLARE v2, which no served write API accepts: submitted to the node below JSON-RPC, as
+    // a block of another node's history holds one; read back below like every other.
+    let declare_v2 = declare_v2_below_rpc(&devnet, &checkers[1]).await;
+    blocks.insert(wait_for_receipt(&client, declare_v2).await.block.block_number());
     let sent = Sent {
+        declare_v2,
         invoke,
         deploy_account,
         declare,

@@ -79,6 +79,7 @@ impl FetchedBlock {
         wanted.extend(transactions.iter().filter_map(|(tx, _)| match tx {
             Transaction::DeclareV1(declare) => Some(declare.class_hash),
             Transaction::DeclareV3(declare) => Some(declare.class_hash),
+            Transaction::DeclareV2(declare) => Some(declare.class_hash),
             _ => None,
         }));
         let mut new_classes = Vec::new();

@@ -95,6 +95,12 @@ impl OsProver {
                         declare.class_hash
                     )));
                 }
+                Transaction::DeclareV2(declare) => {
+                    return Err(ProveError::Unsupported(format!(
+                        "DECLARE v2 of Sierra class {:#x}: the OS runs Cairo 0 classes only",
+                        declare.class_hash
+                    )));
+                }
                 other => ExecutableTransaction::new(other.clone(), block.chain_id),
             };
             transactions.push(executable);

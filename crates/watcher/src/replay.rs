@@ -376,6 +376,14 @@ impl Replayer {
                         })?;
                     ExecutableTransaction::declare_sierra(declare.clone(), class, self.chain_id)
                 }
+                Transaction::DeclareV2(declare) => {
+                    let class =
+                        executor::ClassProvider::sierra_class(&self.classes, declare.class_hash)?
+                            .ok_or(executor::ExecutorError::MissingClassDefinition {
+                            class_hash: declare.class_hash,
+                        })?;
+                    ExecutableTransaction::declare_sierra_v2(declare.clone(), class, self.chain_id)
+                }
                 other => ExecutableTransaction::new(other.clone(), self.chain_id),
             };
             if tx.transaction_hash != *claimed_hash {

@@ -2,6 +2,15 @@
 //! (parsed with `starknet-core`; DECLARE v3 with its Sierra class) and the v1 shapes of spec 0.7 (INVOKE, DEPLOY_ACCOUNT, and DECLARE with a
 //! deprecated class), which 0.9 clients no longer send but older tools do.
 //!
+//! DECLARE v2 is not accepted: the write API of both served versions admits no v2 transaction.
+//! In spec 0.9.0 and 0.10.3 alike, `starknet_addDeclareTransaction` takes a
+//! `BROADCASTED_DECLARE_TXN`, which is `{"title": "Broadcasted declare transaction", "$ref":
+//! "#/components/schemas/BROADCASTED_DECLARE_TXN_V3"}`, and `BROADCASTED_TXN` (estimates,
+//! simulations) is `oneOf` the broadcasted INVOKE, DECLARE and DEPLOY_ACCOUNT, so a DECLARE v2
+//! is refused as an unsupported version. `DECLARE_TXN_V2` remains in both specs as a shape of
+//! transactions already in blocks, which this chain reads and serves
+//! ([`crate::DeclareV2`], [`super::convert`]).
+//!
 //! The version field may carry the query flag (`0x100000000000000000000000000000001` for a v1
 //! query): such transactions are for `estimateFee`/`simulate` only.
 

@@ -5,9 +5,9 @@ use starknet_core::types as wire;
 use crate::block::L1DataAvailabilityMode;
 use crate::receipt::FeeUnit;
 use crate::{
-    BlockHeader, ChainError, DataAvailabilityMode, DeclareV1, DeclareV3, DeployAccountV1,
-    DeployAccountV3, ExecutionStatus, Felt, InvokeV1, InvokeV3, Receipt, ResourceBounds,
-    ResourceBoundsMapping, StateDiff, Transaction, TransactionKind,
+    BlockHeader, ChainError, DataAvailabilityMode, DeclareV1, DeclareV2, DeclareV3,
+    DeployAccountV1, DeployAccountV3, ExecutionStatus, Felt, InvokeV1, InvokeV3, Receipt,
+    ResourceBounds, ResourceBoundsMapping, StateDiff, Transaction, TransactionKind,
 };
 
 /// Resource bounds to the wire. A pre-0.13.4 transaction without an L1 data gas bound shows a
@@ -115,6 +115,17 @@ pub fn transaction_to_rpc(tx: &Transaction, transaction_hash: Felt) -> wire::Tra
                 class_hash: tx.class_hash,
             }))
         }
+        Transaction::DeclareV2(tx) => {
+            wire::Transaction::Declare(wire::DeclareTransaction::V2(wire::DeclareTransactionV2 {
+                transaction_hash,
+                sender_address: tx.sender_address,
+                compiled_class_hash: tx.compiled_class_hash,
+                max_fee: tx.max_fee,
+                signature: tx.signature.clone(),
+                nonce: tx.nonce,
+                class_hash: tx.class_hash,
+            }))
+        }
         Transaction::DeclareV3(tx) => {
             wire::Transaction::Declare(wire::DeclareTransaction::V3(wire::DeclareTransactionV3 {
                 transaction_hash,
@@ -214,9 +225,18 @@ pub fn transaction_from_rpc(tx: &wire::Transaction) -> Result<(Transaction, Felt
         wire::Transaction::Declare(wire::DeclareTransaction::V0(_)) => {
             return Err(unsupported("DECLARE", 0));
         }
-        wire::Transaction::Declare(wire::DeclareTransaction::V2(_)) => {
-            return Err(unsupported("DECLARE", 2));
-        }
+        wire::Transaction::Declare(wire::DeclareTransaction::V2(tx)) => (
+            Transaction::DeclareV2(DeclareV2 {
+                sender_address: tx.sender_address,
+                class_hash: tx.class_hash,
+                compiled_class_hash: tx.compiled_class_hash,
+                max_fee: tx.max_fee,
+                signature: tx.signature.clone(),
+                nonce: tx.nonce,
+                is_query: false,
+            }),
+            tx.transaction_hash,
+        ),
         wire::Transaction::Declare(wire::DeclareTransaction::V3(tx)) => (
             Transaction::DeclareV3(DeclareV3 {
                 sender_address: tx.sender_address,
@@ -411,6 +431,16 @@ pub fn transaction_content(tx: &Transaction) -> wire::TransactionContent {
         Transaction::DeclareV1(t) => Content::Declare(wire::DeclareTransactionContent::V1(
             wire::DeclareTransactionV1Content {
                 sender_address: t.sender_address,
+                max_fee: t.max_fee,
+                signature: t.signature.clone(),
+                nonce: t.nonce,
+                class_hash: t.class_hash,
+            },
+        )),
+        Transaction::DeclareV2(t) => Content::Declare(wire::DeclareTransactionContent::V2(
+            wire::DeclareTransactionV2Content {
+                sender_address: t.sender_address,
+                compiled_class_hash: t.compiled_class_hash,
                 max_fee: t.max_fee,
                 signature: t.signature.clone(),
                 nonce: t.nonce,

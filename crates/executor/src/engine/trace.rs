@@ -89,7 +89,7 @@ pub(crate) fn transaction_trace(
                 execution_resources,
             })
         }
-        Transaction::DeclareV1(_) | Transaction::DeclareV3(_) => {
+        Transaction::DeclareV1(_) | Transaction::DeclareV2(_) | Transaction::DeclareV3(_) => {
             wire::TransactionTrace::Declare(wire::DeclareTransactionTrace {
                 validate_invocation,
                 fee_transfer_invocation,

@@ -5,7 +5,8 @@ use std::sync::Arc;
 use blockifier::transaction::account_transaction::{AccountTransaction, ExecutionFlags};
 use chain::resource::{DataAvailabilityMode, ResourceBounds as ChainBounds, ResourceBoundsMapping};
 use chain::{
-    DeclareV1, DeclareV3, DeployAccountV1, DeployAccountV3, Felt, InvokeV1, InvokeV3, Transaction,
+    DeclareV1, DeclareV2, DeclareV3, DeployAccountV1, DeployAccountV3, Felt, InvokeV1, InvokeV3,
+    Transaction,
 };
 use starknet_api::block::GasPrice;
 use starknet_api::core::{ClassHash, CompiledClassHash, Nonce};
@@ -21,7 +22,7 @@ use starknet_api::transaction::fields::{
 
 use crate::engine::classes::class_info;
 use crate::engine::context::address;
-use crate::{ExecutableTransaction, ExecutorError};
+use crate::{ExecutableTransaction, ExecutorError, SierraClass};
 
 /// How blockifier runs the transaction: `charge_fee` where the chain has a fee token and the
 /// caller asks for it ([`crate::ExecutorConfig::fee_token`]); `validate` and `only_query` as
@@ -168,6 +169,29 @@ pub(crate) fn account_transaction(
                 class_info: class_info(class)?,
             })
         }
+        Transaction::DeclareV2(DeclareV2 {
+            sender_address,
+            class_hash,
+            compiled_class_hash,
+            max_fee,
+            signature,
+            nonce,
+            ..
+        }) => {
+            let class = checked_sierra_class(tx, *class_hash, *compiled_class_hash)?;
+            executable::AccountTransaction::Declare(executable::DeclareTransaction {
+                tx: api::DeclareTransaction::V2(api::DeclareTransactionV2 {
+                    max_fee: fee(*max_fee)?,
+                    signature: signature_of(signature),
+                    nonce: Nonce(*nonce),
+                    class_hash: ClassHash(*class_hash),
+                    compiled_class_hash: CompiledClassHash(*compiled_class_hash),
+                    sender_address: address(*sender_address).map_err(invalid)?,
+                }),
+                tx_hash,
+                class_info: class.class_info()?,
+            })
+        }
         Transaction::DeclareV3(DeclareV3 {
             sender_address,
             class_hash,
@@ -182,24 +206,7 @@ pub(crate) fn account_transaction(
             fee_data_availability_mode,
             ..
         }) => {
-            let class =
-                tx.declared_sierra_class.as_ref().ok_or(ExecutorError::DeclaredClassMismatch {
-                    declared: *class_hash,
-                    actual: None,
-                })?;
-            if class.class_hash() != *class_hash {
-                return Err(ExecutorError::DeclaredClassMismatch {
-                    declared: *class_hash,
-                    actual: Some(class.class_hash()),
-                });
-            }
-            if class.compiled_class_hash() != *compiled_class_hash {
-                return Err(ExecutorError::CompiledClassHashMismatch {
-                    class_hash: *class_hash,
-                    declared: *compiled_class_hash,
-                    actual: class.compiled_class_hash(),
-                });
-            }
+            let class = checked_sierra_class(tx, *class_hash, *compiled_class_hash)?;
             executable::AccountTransaction::Declare(executable::DeclareTransaction {
                 tx: api::DeclareTransaction::V3(api::DeclareTransactionV3 {
                     resource_bounds: bounds(resource_bounds),
@@ -220,6 +227,33 @@ pub(crate) fn account_transaction(
         }
     };
     Ok(AccountTransaction { tx: api_tx, execution_flags: flags })
+}
+
+/// The Sierra class a DECLARE v2 or v3 carries, checked against the class hash and compiled
+/// class hash it signed.
+fn checked_sierra_class(
+    tx: &ExecutableTransaction,
+    class_hash: Felt,
+    compiled_class_hash: Felt,
+) -> Result<&SierraClass, ExecutorError> {
+    let class = tx
+        .declared_sierra_class
+        .as_deref()
+        .ok_or(ExecutorError::DeclaredClassMismatch { declared: class_hash, actual: None })?;
+    if class.class_hash() != class_hash {
+        return Err(ExecutorError::DeclaredClassMismatch {
+            declared: class_hash,
+            actual: Some(class.class_hash()),
+        });
+    }
+    if class.compiled_class_hash() != compiled_class_hash {
+        return Err(ExecutorError::CompiledClassHashMismatch {
+            class_hash,
+            declared: compiled_class_hash,
+            actual: class.compiled_class_hash(),
+        });
+    }
+    Ok(class)
 }
 
 fn invalid(error: ExecutorError) -> ExecutorError {

@@ -34,6 +34,7 @@ impl Node {
                 let declared = match &stored.transaction {
                     Transaction::DeclareV1(declare) => Some(declare.class_hash),
                     Transaction::DeclareV3(declare) => Some(declare.class_hash),
+                    Transaction::DeclareV2(declare) => Some(declare.class_hash),
                     _ => None,
                 };
                 // A DECLARE whose class is not stored did not declare it; load reports it.

@@ -96,6 +96,7 @@ impl Node {
         let declared = match &transaction {
             Transaction::DeclareV1(declare) => Some(declare.class_hash),
             Transaction::DeclareV3(declare) => Some(declare.class_hash),
+            Transaction::DeclareV2(declare) => Some(declare.class_hash),
             _ => None,
         };
         let mut mempool = self.mempool()?;

@@ -244,6 +244,7 @@ pub(crate) fn apply(state: &mut OverlayState<'_>, tx: &ExecutableTransaction, mu
                 Some(declare.class_hash)
             }
             Transaction::DeclareV3(declare) => Some(declare.class_hash),
+            Transaction::DeclareV2(declare) => Some(declare.class_hash),
             _ => None,
         };
         if let Some(class_hash) = class_hash {

@@ -155,6 +155,7 @@ fn declared_class(
     let class_hash = match transaction {
         Transaction::DeclareV1(declare) => declare.class_hash,
         Transaction::DeclareV3(declare) => declare.class_hash,
+        Transaction::DeclareV2(declare) => declare.class_hash,
         _ => return Ok(None),
     };
     let class = node.store().class(&class_hash, false)?;

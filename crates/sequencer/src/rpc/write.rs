@@ -106,6 +106,7 @@ pub fn add_declare(
     let class_hash = match &transaction {
         chain::Transaction::DeclareV1(declare) => declare.class_hash,
         chain::Transaction::DeclareV3(declare) => declare.class_hash,
+        chain::Transaction::DeclareV2(declare) => declare.class_hash,
         _ => Felt::ZERO,
     };
     json(DeclareTransactionResult { transaction_hash, class_hash })

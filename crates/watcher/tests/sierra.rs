@@ -1,8 +1,8 @@
 //! A chain with Sierra (Cairo 1) classes: the watcher fetches a declared Sierra class, compiles
-//! it, replays the DECLARE v3 and the calls into the class without divergence, and marks those
-//! blocks "not provable yet" with the reason (the OS runs Cairo 0 classes; the Cairo 1 OS is
-//! issue 15) while it proves the Cairo 0 blocks around them, and keeps the class across a
-//! restart.
+//! it, replays the DECLARE v3 (and a DECLARE v2 of another class) and the calls into the class
+//! without divergence, and marks those blocks "not provable yet" with the reason (the OS runs
+//! Cairo 0 classes; the Cairo 1 OS is issue 15) while it proves the Cairo 0 blocks around them,
+//! and keeps the class across a restart.
 
 mod common;
 
@@ -87,10 +87,43 @@ async fn sierra_blocks_are_replayed_and_marked_not_provable_yet() {
     )
     .unwrap();
     let called = include(&devnet, "starknet_addInvokeTransaction", hash, tx).await;
+    // A DECLARE v2 of another class: no served write API takes one, so it goes to the node
+    // below JSON-RPC, as another node's history would hold it; the watcher reads and replays it.
+    let (sierra_v2, _) = cairo_lang_test_class("minimal_contract__minimal_contract");
+    let output: CompilerOutput = serde_json::from_str(&sierra_v2).unwrap();
+    let class_v2 = Arc::new(output.flatten().unwrap());
+    let class_v2_hash = class_v2.class_hash();
+    let mut declare_v2 = chain::Transaction::DeclareV2(chain::DeclareV2 {
+        sender_address: account.address,
+        class_hash: class_v2_hash,
+        compiled_class_hash: executor::SierraClass::compile(Arc::clone(&class_v2))
+            .unwrap()
+            .compiled_class_hash(),
+        max_fee: Felt::from(10u64.pow(15)),
+        signature: vec![],
+        nonce: Felt::THREE,
+        is_query: false,
+    });
+    let hash = declare_v2.hash(chain_id);
+    let signature = chain::signature::sign_hash(&account.private_key, &hash).unwrap();
+    declare_v2.set_signature(signature.to_vec());
+    let node = Arc::clone(&devnet.node);
+    let definition = chain::classes::ContractClass::Sierra(class_v2);
+    tokio::task::spawn_blocking(move || node.submit(declare_v2, Some(definition)))
+        .await
+        .unwrap()
+        .unwrap();
+    devnet.wait_included().await;
+    let receipt: Value = client(&devnet.url)
+        .request("starknet_getTransactionReceipt", rpc_params![hash])
+        .await
+        .unwrap();
+    assert_eq!(receipt["execution_status"], "SUCCEEDED", "{receipt}");
+    let declared_v2 = receipt["block_number"].as_u64().unwrap();
     // And Cairo 0 load after them.
     devnet.send_load(2).await;
     let last = devnet.wait_included().await;
-    let cairo0 = (called + 1..=last).find(|&n| devnet.transaction_count(n) > 0).unwrap();
+    let cairo0 = (declared_v2 + 1..=last).find(|&n| devnet.transaction_count(n) > 0).unwrap();
 
     let os_hash = OsProver::program_hash().unwrap();
     let policy = service_common::VerifyPolicy { min_security_bits: 0, os_program_hash: os_hash };
@@ -108,10 +141,11 @@ async fn sierra_blocks_are_replayed_and_marked_not_provable_yet() {
         p.settled_through.is_some_and(|n| n >= last)
     })
     .await;
-    for (block, expected) in [
-        (declared, "DECLARE v3 of Sierra class"),
-        (deployed, "runs Sierra (Cairo 1) class"),
-        (called, "runs Sierra (Cairo 1) class"),
+    for (block, expected, class_hash) in [
+        (declared, "DECLARE v3 of Sierra class", class_hash),
+        (deployed, "runs Sierra (Cairo 1) class", class_hash),
+        (called, "runs Sierra (Cairo 1) class", class_hash),
+        (declared_v2, "DECLARE v2 of Sierra class", class_v2_hash),
     ] {
         let job = service.jobs.get(block).unwrap().unwrap();
         match &job.status {

@@ -7,7 +7,10 @@
 //! transactions of a request run one after another, each on what the ones before left
 //! ([`super::execution`]); each run's reads are merged in order with
 //! [`InitialReads::merge_later`], so a value an earlier transaction wrote is not reported as
-//! initial. The flag is 0.10.3's: on the 0.9 path it is an unknown flag.
+//! initial. A transaction whose nonce is ahead of its account's (earlier ones still waiting in
+//! the mempool) runs as if those had executed, so the nonce it reports as read is that assumed
+//! one, which is what re-executing it needs. The flag is 0.10.3's: on the 0.9 path it is an
+//! unknown flag.
 
 use chain::rpc::InitialReads;
 use chain::rpc::SpecVersion;

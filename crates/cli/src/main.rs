@@ -1,6 +1,7 @@
 //! `watcher-prover`: the command-line entry point. Argument parsing, logging and wiring only;
 //! the work lives in the library crates.
 
+mod allocator;
 mod bench;
 mod config;
 mod coordinator;
@@ -78,6 +79,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    allocator::fix_mmap_threshold();
     let cli = Cli::parse();
     init_logging(cli.log_format);
     let result = match cli.command {

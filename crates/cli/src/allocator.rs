@@ -5,7 +5,7 @@
 //! scratch), later ones of that size come from the heap, where freed memory stays resident and
 //! fragments. A fixed threshold keeps every block above 128 KiB mapped, and returned to the
 //! system when freed. Measured on the bench workloads: 73 to 80 bytes of peak memory per trace
-//! cell instead of 81 to 96, for 4 to 7 % more proving time (`benches/RESULTS.md`, "Peak
+//! cell instead of 79 to 96, for 5 to 8 % more proving time (`benches/RESULTS.md`, "Peak
 //! memory and the allocator"). An operator's own `GLIBC_TUNABLES` setting of
 //! `glibc.malloc.mmap_threshold` is left alone.
 

@@ -126,12 +126,14 @@ impl ComponentState<'_> {
     }
 }
 
-/// The process's resident memory in MiB, where the OS says (Linux: `/proc/self/statm`), for
-/// the phase log: what each phase starts with, so a profile shows where the memory goes.
+/// The process's resident memory in MiB, where the OS says (Linux: `VmRSS` in
+/// `/proc/self/status`), for the phase log: what each phase starts with, so a profile shows
+/// where the memory goes.
 fn resident_mib() -> Option<u64> {
-    let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
-    let pages: u64 = statm.split_whitespace().nth(1)?.parse().ok()?;
-    Some((pages * 4096) >> 20)
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib >> 10)
 }
 
 fn prove_inner<A: Air>(

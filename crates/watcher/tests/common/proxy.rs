@@ -13,16 +13,11 @@ use serde_json::Value;
 /// Rewrites `(method, params, answer)` into the answer the proxy gives.
 pub type Tamper = Arc<dyn Fn(&str, &Value, Value) -> Result<Value, String> + Send + Sync>;
 
-const METHODS: [&str; 8] = [
-    "starknet_specVersion",
-    "starknet_chainId",
-    "starknet_blockNumber",
-    "starknet_getBlockWithTxHashes",
-    "starknet_getBlockWithTxs",
-    "starknet_getStateUpdate",
-    "starknet_getClass",
-    "starknet_getNonce",
-];
+/// What the proxy serves: every method the watcher calls, and `getNonce` (tests read
+/// accounts through the proxy).
+fn methods() -> impl Iterator<Item = &'static str> {
+    watcher::requests::Request::METHODS.into_iter().chain(["starknet_getNonce"])
+}
 
 struct Context {
     upstream: Mutex<HttpClient>,
@@ -42,7 +37,7 @@ impl Proxy {
             tamper: Mutex::new(None),
         });
         let mut module = RpcModule::from_arc(context.clone());
-        for method in METHODS {
+        for method in methods() {
             module
                 .register_async_method(method, move |params, context, _| async move {
                     let params: Value = match params.as_str() {

@@ -58,9 +58,10 @@ pub const WALK: [(u8, u8, bool); 20] = [
     (3, 0, false),
 ];
 
-/// The walk row of entry `(i, j, top)`.
-pub fn walk_row(i: u8, j: u8, top: bool) -> usize {
-    WALK.iter().position(|e| *e == (i, j, top)).expect("an entry of the walk")
+/// The walk row of entry `(i, j, top)`; `None` for a digit pair with no entry (a digit above 3,
+/// or a top digit above 1).
+pub fn walk_row(i: usize, j: usize, top: bool) -> Option<usize> {
+    WALK.iter().position(|e| (e.0 as usize, e.1 as usize, e.2) == (i, j, top))
 }
 
 /// The step from walk entry `e` to `e + 1`: `(q, r)` with the point `q Q + r R`, one of
@@ -230,14 +231,13 @@ mod tests {
 
     #[test]
     fn walk_visits_every_entry_once() {
-        for i in 0..4u8 {
-            for j in 0..4u8 {
-                let _ = walk_row(i, j, false);
-                if i < 2 && j < 2 {
-                    let _ = walk_row(i, j, true);
-                }
+        for i in 0..4 {
+            for j in 0..4 {
+                assert!(walk_row(i, j, false).is_some());
+                assert_eq!(walk_row(i, j, true).is_some(), i < 2 && j < 2);
             }
         }
+        assert_eq!(walk_row(4, 0, false), None);
         assert_eq!(WALK.len(), 16 + 4);
         for e in 0..WALK.len() - 1 {
             walk_step(e);

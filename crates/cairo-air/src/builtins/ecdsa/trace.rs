@@ -194,7 +194,7 @@ fn fixed_columns(c: &mut [Vec<Felt>], base: usize, w: &Witness, d: &Digits) {
         v = four * v + Felt::from(d.s[k] as u64);
         // A digit pair with no entry (a top digit above 1) is looked up nowhere: the sums
         // then cannot balance.
-        if let Some(e) = WALK.iter().position(|e| *e == (d.r[k] as u8, d.s[k] as u8, t == 0)) {
+        if let Some(e) = walk_row(d.r[k], d.s[k], t == 0) {
             c[M][base + e] += Felt::one();
         }
     }

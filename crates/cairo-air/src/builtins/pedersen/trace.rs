@@ -141,14 +141,7 @@ pub fn build_trace(
     }
 
     // Padding: copies of the last instance.
-    let last = (count - 1) * ROWS_PER_HASH;
-    for column in columns.iter_mut() {
-        let (filled, rest) = column.split_at_mut(count * ROWS_PER_HASH);
-        let block = &filled[last..];
-        for chunk in rest.chunks_mut(ROWS_PER_HASH) {
-            chunk.copy_from_slice(block);
-        }
-    }
+    crate::builtins::narrow::pad(&mut columns, count, ROWS_PER_HASH);
 
     let mut accesses = Vec::with_capacity(CELLS * padded);
     for k in 0..padded {

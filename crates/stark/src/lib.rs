@@ -142,6 +142,7 @@ mod proof;
 mod protocol;
 #[cfg(feature = "prover")]
 mod prover;
+mod sqrt;
 mod trace;
 mod transcript;
 mod verifier;
@@ -163,5 +164,6 @@ pub use proof::{Commitments, ComponentProof, Opening, StarkProof, TreePaths};
 pub use protocol::{MAX_LOG_TRACE_LENGTH, MIN_LOG_TRACE_LENGTH};
 #[cfg(feature = "prover")]
 pub use prover::{prove, prove_unchecked};
+pub use sqrt::sqrt;
 pub use trace::TraceTable;
 pub use verifier::verify;

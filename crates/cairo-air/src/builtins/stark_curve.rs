@@ -28,7 +28,7 @@ pub fn generator() -> Point {
 
 /// `y` with `(x, y)` on the curve (one of the two roots), if `x` is a point's abscissa.
 pub fn lift_x(x: &Felt) -> Option<Felt> {
-    (x.square() * x + x + beta()).sqrt().map(|(y, _)| y)
+    stark::sqrt(&(x.square() * x + x + beta()))
 }
 
 pub fn on_curve(p: &Point) -> bool {

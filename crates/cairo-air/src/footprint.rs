@@ -54,6 +54,7 @@ impl ProverFootprint {
             rc_max: 0,
             builtins: execution.builtins.clone(),
             output: Vec::new(),
+            blake_instances: crate::trace::blake_steps(execution),
         };
         let air = CairoAir::new(shape);
         let blowup = 1u64 << options.log_blowup;

@@ -198,10 +198,10 @@ impl Constraints for Blake {
         let [x, y, _, q] = derived.xors;
 
         // Instance constants and bits.
-        for k in 0..N_CONSTANTS {
+        for (k, (next, now)) in nx[..N_CONSTANTS].iter().zip(&c[..N_CONSTANTS]).enumerate() {
             b.transition(
                 format_args!("blake: constant {k} is the same on the instance's rows"),
-                (one - last) * (nx[k] - c[k]),
+                (one - last) * (next - now),
             );
         }
         for column in [FINALIZE, REAL].into_iter().chain(BITS) {

@@ -108,14 +108,14 @@ impl Instance {
             set(COUNTER, word(self.counter));
             set(FINALIZE, Felt::from(u64::from(self.finalize)));
             set(REAL, Felt::from(u64::from(real)));
-            for k in 0..16 {
-                set(MESSAGE + k, word(self.message[k]));
+            for (k, m) in self.message.iter().enumerate() {
+                set(MESSAGE + k, word(*m));
             }
-            for k in 0..8 {
-                set(H + k, word(self.h[k]));
+            for (k, h) in self.h.iter().enumerate() {
+                set(H + k, word(*h));
             }
-            for k in 0..16 {
-                set(V + k, word(v[k]));
+            for (k, x) in v.iter().enumerate() {
+                set(V + k, word(*x));
             }
             // The four xor units' inputs: (d, a1), (b, c1), (d1, a2), (b1, c2).
             let mut units = [[0u32; 2]; 4];

@@ -206,6 +206,8 @@ pub fn periodic_columns() -> &'static [Vec<Felt>] {
     static COLUMNS: std::sync::OnceLock<Vec<Vec<Felt>>> = std::sync::OnceLock::new();
     COLUMNS.get_or_init(|| {
         let mut columns = vec![vec![0u64; ROWS]; N_PERIODIC];
+        // Written row by row (a row's role sets several columns) into column-major storage.
+        #[allow(clippy::needless_range_loop)]
         for row in 0..ROWS {
             let mut set = |column: usize, value: u64| columns[column][row] = value;
             match role(row) {

@@ -94,6 +94,8 @@ impl Instance {
         let word = |x: u32| Felt::from(u64::from(x));
         let output = self.output();
         let mut v = [0u32; 16];
+        // Written row by row (the state runs through the rows) into column-major storage.
+        #[allow(clippy::needless_range_loop)]
         for row in 0..ROWS {
             let mut set = |column: usize, value: Felt| columns[column][row] = value;
             let set_bytes = |set: &mut dyn FnMut(usize, Felt), column: usize, x: u32| {
@@ -282,7 +284,7 @@ pub fn aux_columns(main: &TraceTable, challenges: &[Felt]) -> TraceTable {
     });
     let mut inverses: Vec<Felt> = rows.iter().flat_map(|(d, ..)| d.iter().copied()).collect();
     batch_inverse(&mut inverses);
-    let mut columns = vec![Vec::with_capacity(n); AUX_WIDTH];
+    let mut columns: Vec<Vec<Felt>> = (0..AUX_WIDTH).map(|_| Vec::with_capacity(n)).collect();
     for j in 0..lookups {
         columns[AUX_INVERSES + j] = (0..n).map(|r| inverses[r * lookups + j]).collect();
     }

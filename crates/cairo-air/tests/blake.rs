@@ -374,3 +374,16 @@ mod random_instances {
         }
     }
 }
+
+#[test]
+fn the_footprint_counts_the_blake_table() {
+    let options = SecurityPreset::Standard.options();
+    let footprint = cairo_air::ProverFootprint::estimate(&blake_run(3), &options);
+    let blake = footprint.tables.iter().find(|(name, ..)| name == "blake");
+    // Three steps pad to four instances of 128 rows, 107 main and 31 auxiliary columns.
+    assert_eq!(blake, Some(&("blake".to_string(), 9, BLAKE_TABLE_COLUMNS)));
+    assert_eq!(BLAKE_TABLE_COLUMNS, 138);
+}
+
+const BLAKE_TABLE_COLUMNS: usize =
+    cairo_air::opcodes::blake::columns::MAIN_WIDTH + cairo_air::opcodes::blake::columns::AUX_WIDTH;

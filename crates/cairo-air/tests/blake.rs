@@ -63,6 +63,20 @@ fn blake_opcode_program_proves_and_verifies_blake2s() {
 }
 
 #[test]
+fn the_proof_binds_the_blake_instance_count() {
+    // The same proof with another count (a larger table, or none) does not verify.
+    let proof = prove_execution(&blake_run(3), &SecurityPreset::Test.options()).unwrap();
+    let envelope = stark::ProofEnvelope::from_bytes(&proof).unwrap();
+    let public = CairoPublicInput::from_bytes(&envelope.public_input).unwrap();
+    for count in [0, 2, 4, 5] {
+        let forged = CairoPublicInput { blake_instances: count, ..public.clone() };
+        let bytes =
+            stark::ProofEnvelope { public_input: forged.to_bytes(), ..envelope.clone() }.to_bytes();
+        assert!(verify_proof(&bytes, &insecure()).is_err(), "verified with {count} instances");
+    }
+}
+
+#[test]
 fn a_single_finalized_block_proves() {
     let execution = blake_run(1);
     let proof = prove_execution(&execution, &SecurityPreset::Test.options()).unwrap();

@@ -284,5 +284,7 @@ mod tests {
         let count = |c: usize| p[c].iter().filter(|v| **v != Felt::zero()).count();
         assert_eq!(count(P_SLOT1) + count(P_SLOT2), ACCESSES);
         assert_eq!(count(P_G), G_ROWS);
+        // The widths the docs (README, SOUNDNESS.md, RESULTS) quote.
+        assert_eq!((MAIN_WIDTH, AUX_WIDTH, N_PERIODIC), (107, 31, 171));
     }
 }

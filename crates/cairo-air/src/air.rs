@@ -26,20 +26,53 @@
 //!    three offsets) and their sorted copy; sorted values step by 0 or 1 from `rc_min` (first
 //!    row, also the first extra value) to `rc_max` (last row); the product ends at 1.
 //! 6. **Boundary**: initial `pc`, `ap`, `fp`; final `pc`, `ap`.
+//! 7. **Blake steps** (only when the public input has Blake instances; a run without has
+//!    none of these columns and constraints): the extension bits `blake` and
+//!    `blake_finalize` are bits, not both set, and enter the decomposition as
+//!    `+ 2^63 (blake + 2 blake_finalize)` (still unique: below `2^65 < p`). On a Blake row
+//!    (`e = blake + blake_finalize`) the flags are cairo-vm's valid Blake pattern:
+//!    `e f = 0` for `op1_imm`, `res_add`, `res_mul`, the three jumps, `ap_add`, `call`, `ret`,
+//!    `assert_eq`, and `e (op1_fp + op1_ap - 1) = 0`; the generic constraints then give
+//!    `pc += 1`, `ap += ap_add1`, `fp` unchanged. Each row adds `e / (z - c)` to a running
+//!    sum (`c` the compressed call `(ap, op0, op1, dst, blake_finalize)`), whose last value
+//!    is the CPU's second claim; the statement equates it with the Blake table's.
 
 use stark::{
     Component, ConstraintBuilder, ConstraintKind, ConstraintList, Constraints, Felt, Frame,
     TraceTable,
 };
 
+use crate::builtins::lookup;
 use crate::layout::*;
 use crate::public_input::CairoPublicInput;
 use crate::trace::build_aux_trace;
+
+/// The flags a Blake step must have clear (cairo-vm's decoder refuses the others).
+const NOT_ON_BLAKE: [usize; 10] = [
+    F_OP1_IMM,
+    F_RES_ADD,
+    F_RES_MUL,
+    F_PC_JUMP_ABS,
+    F_PC_JUMP_REL,
+    F_PC_JNZ,
+    F_AP_ADD,
+    F_OPCODE_CALL,
+    F_OPCODE_RET,
+    F_OPCODE_ASSERT_EQ,
+];
+
+/// The call a Blake row makes, compressed as the Blake table compresses the calls it
+/// receives: `(ap, op0, op1, dst, blake_finalize)`.
+pub fn blake_call(challenges: &[Felt], row: &[Felt]) -> Felt {
+    lookup::compress(challenges, &[&row[AP], &row[OP0], &row[OP1], &row[DST], &row[BLAKE_FINALIZE]])
+}
 
 /// The CPU component for one public input.
 pub struct Cpu {
     constraints: ConstraintList,
     log_size: u32,
+    /// Whether the run has Blake steps (and the table their columns).
+    blake: bool,
     // Constants of the constraints, converted once.
     initial_pc: Felt,
     initial_ap: Felt,
@@ -53,6 +86,7 @@ impl Cpu {
     pub fn new(public: &CairoPublicInput) -> Self {
         let mut cpu = Self {
             log_size: public.log_size,
+            blake: public.blake_instances > 0,
             initial_pc: Felt::from(public.initial_pc),
             initial_ap: Felt::from(public.initial_ap),
             final_pc: Felt::from(public.final_pc),
@@ -61,7 +95,8 @@ impl Cpu {
             rc_max: Felt::from(public.rc_max),
             constraints: ConstraintList::empty(),
         };
-        cpu.constraints = ConstraintList::new(&cpu, MAIN_WIDTH, AUX_WIDTH, 0, N_CHALLENGES);
+        cpu.constraints =
+            ConstraintList::new(&cpu, cpu.main_width(), cpu.aux_width(), 0, N_CHALLENGES);
         cpu
     }
 }
@@ -76,11 +111,11 @@ impl Component for Cpu {
     }
 
     fn main_width(&self) -> usize {
-        MAIN_WIDTH
+        if self.blake { BLAKE_MAIN_WIDTH } else { MAIN_WIDTH }
     }
 
     fn aux_width(&self) -> usize {
-        AUX_WIDTH
+        if self.blake { BLAKE_AUX_WIDTH } else { AUX_WIDTH }
     }
 
     fn constraint_kinds(&self) -> &[ConstraintKind] {
@@ -92,7 +127,11 @@ impl Component for Cpu {
     }
 
     fn claim_columns(&self) -> &[usize] {
-        &[AUX_MEM_PRODUCT + MEM_SLOTS - 1]
+        if self.blake {
+            &[AUX_MEM_PRODUCT + MEM_SLOTS - 1, AUX_BLAKE_AFTER]
+        } else {
+            &[AUX_MEM_PRODUCT + MEM_SLOTS - 1]
+        }
     }
 
     fn build_aux_trace(&self, main: &TraceTable, challenges: &[Felt]) -> TraceTable {
@@ -101,6 +140,37 @@ impl Component for Cpu {
 
     fn evaluate(&self, frame: &Frame<'_>, challenges: &[Felt], out: &mut [Felt]) {
         stark::write_constraints(self, frame, challenges, out);
+    }
+}
+
+impl Cpu {
+    /// Family 7: the Blake steps' flags and calls.
+    fn eval_blake<B: ConstraintBuilder>(&self, frame: &Frame<'_>, challenges: &[Felt], b: &mut B) {
+        let (c, aux, aux_next) = (frame.main_current, frame.aux_current, frame.aux_next);
+        let one = Felt::one();
+        let (blake, finalize) = (&c[BLAKE], &c[BLAKE_FINALIZE]);
+        b.every_row("blake: the blake flag is a bit", blake * (blake - one));
+        b.every_row("blake: the finalize flag is a bit", finalize * (finalize - one));
+        b.every_row("blake: not both blake flags", blake * finalize);
+        let step = blake + finalize;
+        for f in NOT_ON_BLAKE {
+            b.every_row(
+                format_args!("blake: flag {f} is clear on a blake step"),
+                step * c[flag(f)],
+            );
+        }
+        b.every_row(
+            "blake: op1 is read from fp or ap on a blake step",
+            step * (c[flag(F_OP1_FP)] + c[flag(F_OP1_AP)] - one),
+        );
+        b.every_row(
+            "blake: call term",
+            (aux[AUX_BLAKE_AFTER] - aux[AUX_BLAKE_BEFORE])
+                * (lookup::lookup_z(challenges) - blake_call(challenges, c))
+                - step,
+        );
+        b.first_row("blake: call sum starts at 0", aux[AUX_BLAKE_BEFORE]);
+        b.transition("blake: call sum carries", aux_next[AUX_BLAKE_BEFORE] - aux[AUX_BLAKE_AFTER]);
     }
 }
 
@@ -123,9 +193,16 @@ impl Constraints for Cpu {
         let two16 = Felt::from(1u64 << 16);
         let two32 = Felt::from(1u64 << 32);
         let two48 = Felt::from(1u64 << 48);
+        let extension = if self.blake {
+            Felt::from(1u64 << 63) * (c[BLAKE] + c[BLAKE_FINALIZE].double())
+        } else {
+            Felt::zero()
+        };
         b.every_row(
             "decode: instruction decomposition",
-            c[INST] - (c[OFF_DST] + two16 * c[OFF_OP0] + two32 * c[OFF_OP1] + two48 * flag_sum),
+            c[INST]
+                - (c[OFF_DST] + two16 * c[OFF_OP0] + two32 * c[OFF_OP1] + two48 * flag_sum)
+                - extension,
         );
 
         // 2. Operands.
@@ -222,6 +299,10 @@ impl Constraints for Cpu {
             aux_next[AUX_RC_PRODUCT] * (z_rc - nx[SORTED_RC])
                 - aux[AUX_RC_PRODUCT + rc_last] * (z_rc - nx[RC_ACCESS[0]]),
         );
+
+        if self.blake {
+            self.eval_blake(frame, challenges, b);
+        }
 
         // 6. Boundary (linear).
         b.first_row("boundary: initial pc", pc - self.initial_pc);

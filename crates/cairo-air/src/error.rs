@@ -98,6 +98,8 @@ pub enum PublicInputError {
     PartialInstance { builtin: Builtin, size: u64, cells: u64 },
     #[error("the {} segment ({size} cells) is larger than the prover's largest table", builtin.name())]
     SegmentTooLarge { builtin: Builtin, size: u64 },
+    #[error("{instances} Blake instances are more than the prover's largest table holds")]
+    TooManyBlakeInstances { instances: u64 },
     #[error("the output segment has {segment} cells but the public input {values} values")]
     OutputLength { segment: u64, values: u64 },
 }

@@ -39,8 +39,10 @@ impl ProverFootprint {
         // The CPU table has a row per step, and room for the public and builtin cells the
         // memory argument adds (at least as many rows as such cells, see `build_traces`).
         let builtin_cells: u64 = execution.builtins.iter().map(|s| s.stop - s.begin).sum();
+        let blake_instances = crate::trace::blake_steps(execution);
+        let blake_accesses = blake_instances * crate::opcodes::blake::columns::ACCESSES as u64;
         let needed = (execution.steps() as u64)
-            .max(execution.program.len() as u64 + builtin_cells)
+            .max(execution.program.len() as u64 + builtin_cells + blake_accesses)
             .max(1 << stark::MIN_LOG_TRACE_LENGTH);
         let log_size = needed.next_power_of_two().trailing_zeros();
         let shape = CairoPublicInput {
@@ -54,6 +56,7 @@ impl ProverFootprint {
             rc_max: 0,
             builtins: execution.builtins.clone(),
             output: Vec::new(),
+            blake_instances,
         };
         let air = CairoAir::new(shape);
         let blowup = 1u64 << options.log_blowup;

@@ -17,6 +17,22 @@
 //!
 //! Auxiliary trace (9 columns): running products of the memory permutation (one per access
 //! slot) and of the range-check permutation (one per slot).
+//!
+//! A run with Blake steps (opcode extensions `Blake`, `BlakeFinalize`) has two more main
+//! columns, [`BLAKE`] and [`BLAKE_FINALIZE`], and two more auxiliary ones, the running sum
+//! of its calls to the Blake table ([`AUX_BLAKE_BEFORE`], [`AUX_BLAKE_AFTER`]); a run
+//! without has exactly the layout above.
+
+/// Columns the CPU table has only when the run has Blake steps: the opcode-extension bits
+/// `blake` and `blake_finalize` (instruction bits 63 and 64), after [`MAIN_WIDTH`].
+pub const BLAKE: usize = MAIN_WIDTH;
+pub const BLAKE_FINALIZE: usize = BLAKE + 1;
+pub const BLAKE_MAIN_WIDTH: usize = BLAKE_FINALIZE + 1;
+/// The running sum of the Blake steps' calls to the Blake table, before and after the row
+/// (auxiliary, only with Blake steps).
+pub const AUX_BLAKE_BEFORE: usize = AUX_WIDTH;
+pub const AUX_BLAKE_AFTER: usize = AUX_BLAKE_BEFORE + 1;
+pub const BLAKE_AUX_WIDTH: usize = AUX_BLAKE_AFTER + 1;
 
 /// Number of instruction flags.
 pub const N_FLAGS: usize = 15;

@@ -33,6 +33,7 @@ mod error;
 mod execution;
 mod footprint;
 pub mod layout;
+pub mod opcodes;
 mod program;
 mod public_input;
 #[cfg(feature = "prover")]

@@ -43,6 +43,10 @@ pub struct CairoPublicInput {
     pub builtins: Vec<BuiltinSegment>,
     /// Values written to the output segment, `stop - begin` of them.
     pub output: Vec<Felt>,
+    /// The run's number of Blake steps (opcode extensions `Blake` and `BlakeFinalize`): it
+    /// sizes the Blake table and its memory accesses. Encoded only when not 0, so a proof
+    /// of a run without Blake steps has the same public input as before the Blake table.
+    pub blake_instances: u64,
 }
 
 pub(crate) fn to_vm_felt(x: &Felt) -> Felt252 {
@@ -170,6 +174,11 @@ impl CairoPublicInput {
             }
             previous = Some(segment);
         }
+        let max_blake =
+            (1u64 << stark::MAX_LOG_TRACE_LENGTH) / crate::opcodes::blake::columns::ROWS as u64;
+        if self.blake_instances > max_blake {
+            return Err(E::TooManyBlakeInstances { instances: self.blake_instances });
+        }
         let output_len = self.output_segment().map_or(0, |o| o.stop - o.begin);
         if output_len != self.output.len() as u64 {
             return Err(E::OutputLength { segment: output_len, values: self.output.len() as u64 });
@@ -199,6 +208,9 @@ impl CairoPublicInput {
             w.u64(b.stop);
         }
         w.felts(&self.output);
+        if self.blake_instances > 0 {
+            w.u64(self.blake_instances);
+        }
         w.into_bytes()
     }
 
@@ -228,7 +240,17 @@ impl CairoPublicInput {
             });
         }
         let output = r.felts("output")?;
-        r.finish()?;
+        // Trailing, and only when not 0: one encoding per statement.
+        let blake_instances = if r.finish().is_ok() {
+            0
+        } else {
+            let count = r.u64("blake instances")?;
+            if count == 0 {
+                return Err(DecodeError("0 Blake instances are encoded by omission".into()));
+            }
+            r.finish()?;
+            count
+        };
         Ok(Self {
             log_size,
             program,
@@ -240,6 +262,7 @@ impl CairoPublicInput {
             rc_max,
             builtins,
             output,
+            blake_instances,
         })
     }
 }

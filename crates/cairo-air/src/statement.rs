@@ -6,18 +6,23 @@
 //! `range_check`, `bitwise`, `poseidon`, `pedersen`, `ecdsa`, `range_check96`, `ec_op`,
 //! `add_mod`, `mul_mod`, `keccak`), each if its segment is not empty; then the lookup tables
 //! in [`LookupTable::ALL`] order (`range16`, `pedersen_points`), each if a present
-//! table looks values up in it. Claims:
+//! table looks values up in it. A run with Blake steps also has the Blake table
+//! ([`crate::opcodes::blake`]) after the builtin tables, sized by the public input's
+//! `blake_instances`. Claims:
 //! * memory: `P_cpu * prod_b P_b = z^D / prod_public (z - (a + alpha v))`, where `D` is the
 //!   number of public cells plus the number of builtin-table accesses (padding included),
 //!   all derived from the public input;
 //! * lookups: each lookup table's sum equals the sum of the lookup sums of the tables that
-//!   look values up in it.
+//!   look values up in it;
+//! * Blake calls: the CPU's sum of its Blake steps' calls equals the Blake table's sum of the
+//!   calls it received; the Blake table's accesses count among `D`.
 
 use stark::{Air, Component, Felt};
 
 use crate::air::Cpu;
 use crate::builtins::lookup::LookupTable;
 use crate::layout::*;
+use crate::opcodes::blake::{self, Blake};
 use crate::program::Builtin;
 use crate::public_input::CairoPublicInput;
 
@@ -31,6 +36,8 @@ pub struct CairoAir {
     cpu: Cpu,
     /// The used builtins' tables, in registry order.
     tables: Vec<BuiltinComponent>,
+    /// The Blake table, when the run has Blake steps.
+    blake: Option<Blake>,
     /// The lookup tables the builtin tables use, in [`LookupTable::ALL`] order.
     lookups: Vec<(LookupTable, Box<dyn Component>)>,
 }
@@ -70,7 +77,9 @@ impl CairoAir {
                 Some(BuiltinComponent { builtin, component })
             })
             .collect();
-        let lookups = used_lookup_tables(tables.iter().map(|t| t.builtin))
+        let blake =
+            (public.blake_instances > 0).then(|| Blake::new(public.blake_instances as usize));
+        let lookups = used_lookup_tables(tables.iter().map(|t| t.builtin), blake.is_some())
             .into_iter()
             .map(|table| (table, table.component()))
             .collect();
@@ -78,6 +87,7 @@ impl CairoAir {
             public_input_bytes: public.to_bytes(),
             cpu: Cpu::new(&public),
             tables,
+            blake,
             lookups,
             public,
         }
@@ -89,7 +99,9 @@ impl CairoAir {
 
     /// Memory accesses the builtin tables make (their rows' instances times their cells).
     pub(crate) fn builtin_accesses(&self) -> u64 {
-        self.tables.iter().map(BuiltinComponent::accesses).sum()
+        let blake = Blake::padded_instances(self.public.blake_instances as usize) as u64;
+        let blake = if self.blake.is_some() { blake * blake::columns::ACCESSES as u64 } else { 0 };
+        self.tables.iter().map(BuiltinComponent::accesses).sum::<u64>() + blake
     }
 
     /// `z^D / prod_public (z - (a + alpha v))`, or 0 in the negligible event that a factor
@@ -116,6 +128,9 @@ impl Air for CairoAir {
     fn components(&self) -> Vec<&dyn Component> {
         let mut components: Vec<&dyn Component> = vec![&self.cpu];
         components.extend(self.tables.iter().map(|t| t.component.as_ref()));
+        if let Some(blake) = &self.blake {
+            components.push(blake);
+        }
         components.extend(self.lookups.iter().map(|(_, c)| c.as_ref()));
         components
     }
@@ -137,23 +152,43 @@ impl Air for CairoAir {
                 sums[lookup.index()] += *sum;
             }
         }
-        let tables = claims[1 + self.tables.len()..].iter();
+        let mut rest = claims[1 + self.tables.len()..].iter();
+        let mut calls_match = true;
+        if self.blake.is_some() {
+            // Memory product, one sum per lookup table, the calls received.
+            // The CPU's second claim is the sum of the calls it made.
+            let table = rest.next().expect("the engine checked the count");
+            memory_product *= table[0];
+            for (lookup, sum) in blake::LOOKUPS.iter().zip(&table[1..]) {
+                sums[lookup.index()] += *sum;
+            }
+            calls_match = table[1 + blake::LOOKUPS.len()] == claims[0][1];
+        }
+        let tables = rest;
         let lookups_match = self.lookups.iter().zip(tables).all(|((table, _), claims)| {
             claims[0] == std::mem::replace(&mut sums[table.index()], Felt::zero())
         });
         // A sum with no table present (none can be: a user brings its table) must be 0.
         memory_product == self.public_memory_quotient(challenges)
             && lookups_match
+            && calls_match
             && sums.iter().all(|s| *s == Felt::zero())
     }
 }
 
-/// The lookup tables the builtin tables of `builtins` use, in [`LookupTable::ALL`] order.
-pub(crate) fn used_lookup_tables(builtins: impl Iterator<Item = Builtin>) -> Vec<LookupTable> {
+/// The lookup tables that the builtin tables of `builtins` and, if `blake`, the Blake table
+/// use, in [`LookupTable::ALL`] order.
+pub(crate) fn used_lookup_tables(
+    builtins: impl Iterator<Item = Builtin>,
+    blake: bool,
+) -> Vec<LookupTable> {
     let builtins: Vec<Builtin> = builtins.collect();
     LookupTable::ALL
         .into_iter()
-        .filter(|lookup| builtins.iter().any(|b| b.table().lookups().contains(lookup)))
+        .filter(|lookup| {
+            builtins.iter().any(|b| b.table().lookups().contains(lookup))
+                || (blake && blake::LOOKUPS.contains(lookup))
+        })
         .collect()
 }
 
@@ -162,7 +197,7 @@ mod tests {
     use super::*;
     use crate::public_input::BuiltinSegment;
 
-    /// A statement with a segment of two instances of every builtin.
+    /// A statement with a segment of two instances of every builtin, and two Blake steps.
     fn every_builtin() -> CairoAir {
         let mut begin = 1000;
         let builtins = Builtin::ALL
@@ -184,6 +219,7 @@ mod tests {
             rc_max: 0,
             builtins,
             output: Vec::new(),
+            blake_instances: 2,
         })
     }
 
@@ -205,6 +241,7 @@ mod tests {
                 "add_mod",
                 "mul_mod",
                 "keccak",
+                "blake",
                 "range16",
                 "pedersen_points",
                 "bitwise_bytes",
@@ -213,10 +250,10 @@ mod tests {
         );
         // Two instances each: the one-row tables pad to 8 rows, bitwise, pedersen, ecdsa and
         // ec_op hold two; an add_mod or mul_mod row makes 22 accesses; keccak holds two of 16
-        // cells.
+        // cells; a Blake instance makes 33.
         assert_eq!(
             air.builtin_accesses(),
-            8 + 2 * 5 + 8 * 6 + 2 * 3 + 2 * 2 + 8 + 2 * 7 + 2 * 8 * 22 + 2 * 16
+            8 + 2 * 5 + 8 * 6 + 2 * 3 + 2 * 2 + 8 + 2 * 7 + 2 * 8 * 22 + 2 * 16 + 2 * 33
         );
     }
 

@@ -9,6 +9,7 @@ use crate::builtins::TraceInput;
 use crate::error::CairoError;
 use crate::execution::CairoExecution;
 use crate::layout::*;
+use crate::opcodes::blake::trace::{self as blake_trace, Instance as BlakeInstance};
 use crate::program::Builtin;
 use crate::public_input::{CairoPublicInput, PROGRAM_BASE};
 use crate::statement::used_segment;
@@ -29,6 +30,9 @@ struct Step {
     op0: Felt,
     op1: Felt,
     res: Felt,
+    /// The opcode extension: 0 (Cairo's original instructions), 1 `Blake`, 2
+    /// `BlakeFinalize`.
+    extension: u8,
 }
 
 /// The integer value of a field element, if it fits in 64 bits.
@@ -43,17 +47,21 @@ fn offset_address(base: u64, biased: u64) -> Result<u64, CairoError> {
         .map_err(|_| CairoError::BadExecution(format!("address below zero from base {base}")))
 }
 
-/// Names of the opcode extensions (instruction bits 63 and up) that cairo-vm runs and only the
-/// Stwo layout proves; extension 0 is Cairo's original instruction set, the one proven here.
+/// Names of the opcode extensions (instruction bits 63 and up) that cairo-vm runs; extension
+/// 0 is Cairo's original instruction set. `Blake` and `BlakeFinalize` are proven with the
+/// Blake table; `QM31Operation` only the Stwo layout proves.
 const STWO_OPCODES: [&str; 3] = ["Blake", "BlakeFinalize", "QM31Operation"];
+/// Extensions proven here: none, `Blake`, `BlakeFinalize`.
+const PROVEN_EXTENSIONS: u64 = 3;
 
-/// The instruction word at `pc`: 63 bits of offsets and flags, with no opcode extension.
-fn instruction_word(pc: u64, inst: &Felt) -> Result<u64, CairoError> {
+/// The instruction word at `pc`: 63 bits of offsets and flags, and its opcode extension (0,
+/// or 1 and 2 for the Blake opcodes).
+fn instruction_word(pc: u64, inst: &Felt) -> Result<(u64, u8), CairoError> {
     let limbs = inst.representative().limbs;
     if limbs[0] == 0 && limbs[1] == 0 && limbs[2] >> 62 == 0 {
         let extension = (limbs[2] << 1) | (limbs[3] >> 63);
-        if extension == 0 {
-            return Ok(limbs[3]);
+        if extension < PROVEN_EXTENSIONS {
+            return Ok((limbs[3] & ((1 << 63) - 1), extension as u8));
         }
         if let Some(name) = STWO_OPCODES.get(extension as usize - 1) {
             return Err(CairoError::StwoOpcode { pc, name });
@@ -62,9 +70,16 @@ fn instruction_word(pc: u64, inst: &Felt) -> Result<u64, CairoError> {
     Err(CairoError::BadExecution(format!("no valid instruction at pc {pc}")))
 }
 
+/// The run's number of Blake steps (instructions with extension `Blake` or `BlakeFinalize`).
+pub fn blake_steps(execution: &CairoExecution) -> u64 {
+    let memory = Memory(&execution.memory);
+    let blake = |pc: u64| matches!(instruction_word(pc, &memory.get(pc)), Ok((_, 1 | 2)));
+    execution.trace.iter().filter(|(pc, ..)| blake(*pc)).count() as u64
+}
+
 fn decode(pc: u64, ap: u64, fp: u64, memory: &Memory<'_>) -> Result<Step, CairoError> {
     let inst = memory.get(pc);
-    let word = instruction_word(pc, &inst)?;
+    let (word, extension) = instruction_word(pc, &inst)?;
     let offsets = [word & 0xffff, (word >> 16) & 0xffff, (word >> 32) & 0xffff];
     let mut flags = [false; N_FLAGS];
     for (i, f) in flags.iter_mut().enumerate() {
@@ -96,7 +111,61 @@ fn decode(pc: u64, ap: u64, fp: u64, memory: &Memory<'_>) -> Result<Step, CairoE
     } else {
         op1
     };
-    Ok(Step { pc, ap, fp, inst, flags, offsets, dst_addr, op0_addr, op1_addr, dst, op0, op1, res })
+    Ok(Step {
+        pc,
+        ap,
+        fp,
+        inst,
+        flags,
+        offsets,
+        dst_addr,
+        op0_addr,
+        op1_addr,
+        dst,
+        op0,
+        op1,
+        res,
+        extension,
+    })
+}
+
+/// The Blake table's instance of a Blake step, read from the run's memory.
+fn blake_instance(step: &Step, memory: &Memory<'_>) -> Result<BlakeInstance, CairoError> {
+    let bad = |what: &str| {
+        CairoError::BadExecution(format!("the Blake step at pc {} has {what}", step.pc))
+    };
+    let pointer = |x: &Felt, what: &str| felt_to_u64(x).ok_or_else(|| bad(what));
+    let word = |address: u64| {
+        memory
+            .cell(address)
+            .and_then(|x| felt_to_u64(&x))
+            .and_then(|x| u32::try_from(x).ok())
+            .ok_or_else(|| bad(&format!("a word at {address} that is not a u32")))
+    };
+    let state_ptr = pointer(&step.op0, "no state pointer")?;
+    let message_ptr = pointer(&step.op1, "no message pointer")?;
+    let output_ptr = pointer(&memory.get(step.ap), "no output pointer")?;
+    let counter = felt_to_u64(&step.dst)
+        .and_then(|x| u32::try_from(x).ok())
+        .ok_or_else(|| bad("a counter that is not a u32"))?;
+    Ok(BlakeInstance {
+        ap: step.ap,
+        state_ptr,
+        message_ptr,
+        output_ptr,
+        counter,
+        finalize: step.extension == 2,
+        h: (0..8)
+            .map(|k| word(state_ptr + k))
+            .collect::<Result<Vec<_>, _>>()?
+            .try_into()
+            .expect("8"),
+        message: (0..16)
+            .map(|k| word(message_ptr + k))
+            .collect::<Result<Vec<_>, _>>()?
+            .try_into()
+            .expect("16"),
+    })
 }
 
 /// Final memory of the run; a cell never written reads as 0 (nothing else can claim it).
@@ -157,6 +226,7 @@ pub fn build_traces(
         rc_max: 0,
         builtins: execution.builtins.clone(),
         output: execution.output.clone(),
+        blake_instances: 0,
     };
     // Builtin tables first, in registry order: their accesses join the CPU's sorted memory.
     let mut builtin_traces = Vec::new();
@@ -172,7 +242,22 @@ pub fn build_traces(
         builtin_traces.push(built.trace);
         used.push(builtin);
     }
-    for lookup in crate::statement::used_lookup_tables(used.into_iter()) {
+    // The Blake table, after the builtin tables: one instance per Blake step.
+    let blake_steps: Vec<&Step> = steps.iter().filter(|s| s.extension != 0).collect();
+    public.blake_instances = blake_steps.len() as u64;
+    let has_blake = !blake_steps.is_empty();
+    if has_blake {
+        let instances = blake_steps
+            .iter()
+            .map(|s| blake_instance(s, &memory))
+            .collect::<Result<Vec<_>, _>>()?;
+        let (trace, accesses) = blake_trace::build_trace(&instances);
+        check_deduced(&memory, &accesses, "blake")?;
+        blake_trace::count_lookups(&trace, &mut input);
+        builtin_accesses.extend(accesses);
+        builtin_traces.push(trace);
+    }
+    for lookup in crate::statement::used_lookup_tables(used.into_iter(), has_blake) {
         builtin_traces.push(input.lookup_trace(lookup));
     }
 
@@ -241,7 +326,8 @@ pub fn build_traces(
         return Err(CairoError::TooLarge { steps: steps.len() });
     }
 
-    let mut columns = parallel::map_range(MAIN_WIDTH, |_| vec![Felt::zero(); n]);
+    let width = if has_blake { BLAKE_MAIN_WIDTH } else { MAIN_WIDTH };
+    let mut columns = parallel::map_range(width, |_| vec![Felt::zero(); n]);
     let mut sorted_memory = vec![(0u64, Felt::zero()); MEM_SLOTS * n];
     let mut rc_values = vec![0u64; RC_SLOTS * n];
     // Rows in parallel chunks: each chunk owns its part of every column and of both lists.
@@ -252,7 +338,7 @@ pub fn build_traces(
         .enumerate()
         .map(|(i, (memory, rc))| RowChunk {
             first_row: i * chunk,
-            columns: Vec::with_capacity(MAIN_WIDTH),
+            columns: Vec::with_capacity(width),
             memory,
             rc,
         })
@@ -315,6 +401,7 @@ struct CpuRows<'a> {
 impl CpuRows<'_> {
     fn fill(&self, part: &mut RowChunk<'_>, rc_min: u64, rc_gaps: &[u64], memory: &Memory<'_>) {
         let rows = part.columns[0].len();
+        let wide = part.columns.len() > MAIN_WIDTH;
         for j in 0..rows {
             let r = part.first_row + j;
             let s = self.steps.get(r).unwrap_or(self.last);
@@ -341,6 +428,11 @@ impl CpuRows<'_> {
             set(T1, t0 * s.res);
             set(T0, t0);
             set(MUL, s.op0 * s.op1);
+            if wide {
+                let bit = |b: bool| if b { Felt::one() } else { Felt::zero() };
+                set(BLAKE, bit(s.extension == 1));
+                set(BLAKE_FINALIZE, bit(s.extension == 2));
+            }
             // Extra memory slot: dummy for a public or builtin cell, hole filler, or a repeat
             // of the fetch.
             let (extra_trace, extra_sorted) = if r < self.sorted_only.len() {
@@ -396,7 +488,18 @@ pub fn build_aux_trace(main: &TraceTable, challenges: &[Felt]) -> TraceTable {
         |r, k| z_rc - main.get(r, RC_ACCESS[k]),
         |r, k| z_rc - main.get(r, SORTED_RC + k),
     );
-    let mut columns = vec![Vec::new(); AUX_WIDTH];
+    let blake = main.width() > MAIN_WIDTH;
+    let mut columns = vec![Vec::new(); if blake { BLAKE_AUX_WIDTH } else { AUX_WIDTH }];
+    if blake {
+        let z = crate::builtins::lookup::lookup_z(challenges);
+        let denominators =
+            parallel::map_range(n, |r| z - crate::air::blake_call(challenges, &row_of(main, r)));
+        let steps: Vec<Felt> =
+            (0..n).map(|r| main.get(r, BLAKE) + main.get(r, BLAKE_FINALIZE)).collect();
+        let [before, after] = crate::builtins::lookup::table_sum_columns(denominators, &steps);
+        columns[AUX_BLAKE_BEFORE] = before;
+        columns[AUX_BLAKE_AFTER] = after;
+    }
     for (k, column) in memory.into_iter().enumerate() {
         columns[AUX_MEM_PRODUCT + k] = column;
     }
@@ -404,6 +507,13 @@ pub fn build_aux_trace(main: &TraceTable, challenges: &[Felt]) -> TraceTable {
         columns[AUX_RC_PRODUCT + k] = column;
     }
     TraceTable::new(columns, n)
+}
+
+/// Row `r` of `main`.
+fn row_of(main: &TraceTable, r: usize) -> Vec<Felt> {
+    let mut row = Vec::new();
+    main.read_row(r, &mut row);
+    row
 }
 
 /// The running product of `numerator(r, k) / denominator(r, k)` over the `slots` of each row
@@ -443,14 +553,14 @@ mod instruction_tests {
     }
 
     #[test]
-    fn stone_instructions_decode_and_stwo_opcodes_are_named() {
-        assert_eq!(instruction_word(7, &word(0)).unwrap(), 0x4802_8000_7fff_7ffe);
-        for (extension, name) in [(1, "Blake"), (2, "BlakeFinalize"), (3, "QM31Operation")] {
-            let error = instruction_word(7, &word(extension)).unwrap_err();
-            assert!(matches!(error, CairoError::StwoOpcode { pc: 7, name: n } if n == name));
-            assert!(error.to_string().contains(name), "{error}");
-            assert!(error.to_string().contains("Stwo"), "{error}");
-        }
+    fn stone_and_blake_instructions_decode_and_qm31_is_named() {
+        assert_eq!(instruction_word(7, &word(0)).unwrap(), (0x4802_8000_7fff_7ffe, 0));
+        assert_eq!(instruction_word(7, &word(1)).unwrap(), (0x4802_8000_7fff_7ffe, 1));
+        assert_eq!(instruction_word(7, &word(2)).unwrap(), (0x4802_8000_7fff_7ffe, 2));
+        let error = instruction_word(7, &word(3)).unwrap_err();
+        assert!(matches!(error, CairoError::StwoOpcode { pc: 7, name: "QM31Operation" }));
+        assert!(error.to_string().contains("QM31Operation"), "{error}");
+        assert!(error.to_string().contains("Stwo"), "{error}");
         let unknown = instruction_word(7, &word(4)).unwrap_err();
         assert!(unknown.to_string().contains("no valid instruction at pc 7"), "{unknown}");
         let huge = instruction_word(7, &(Felt::zero() - Felt::one())).unwrap_err();

@@ -63,8 +63,9 @@ fn hostile_public_input() -> impl Strategy<Value = CairoPublicInput> {
         (extreme(public.rc_min), extreme(public.rc_max)),
         proptest::collection::vec(segment, 0..4),
         proptest::collection::vec(any::<u64>().prop_map(Felt::from), 0..4),
+        prop_oneof![Just(0u64), Just(1), Just(1 << 17), Just(u64::MAX), any::<u64>()],
     )
-        .prop_map(move |(pcs, aps, rcs, builtins, output)| CairoPublicInput {
+        .prop_map(move |(pcs, aps, rcs, builtins, output, blake)| CairoPublicInput {
             log_size: pcs.0,
             initial_pc: pcs.1,
             final_pc: pcs.2,
@@ -74,6 +75,7 @@ fn hostile_public_input() -> impl Strategy<Value = CairoPublicInput> {
             rc_max: rcs.1,
             builtins,
             output,
+            blake_instances: blake,
             ..public.clone()
         })
 }

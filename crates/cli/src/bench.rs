@@ -2,7 +2,7 @@
 //! instances, prove time, steps/s, peak memory, verify time, proof size. The default workload
 //! is a fibonacci run that fills a trace of 2^k rows; `--workload` picks a builtin program
 //! (`range_checks`, `poseidon`, `bitwise`, `pedersen`, `ecdsa`, `ec-op`, `mod`, `keccak`,
-//! `blake2s`, each with `--n` iterations, or `mix`: `n` Poseidon hashes, `n / 10` Pedersen
+//! `blake2s`, `blake-opcode`, each with `--n` iterations, or `mix`: `n` Poseidon hashes, `n / 10` Pedersen
 //! hashes and `10 n` range checks in one run). The report lists every table (rows, committed
 //! columns, cells) so the cost of each builtin is visible. Run one workload per process so the
 //! peak memory belongs to it (`benches/prover-sizes.sh` does).
@@ -29,6 +29,7 @@ const MOD: &[u8] = include_bytes!("../../cairo-air/programs/mod_ops.json");
 const MIX: &[u8] = include_bytes!("../../cairo-air/programs/builtin_mix.json");
 const KECCAK: &[u8] = include_bytes!("../../cairo-air/programs/keccak_ops.json");
 const BLAKE2S: &[u8] = include_bytes!("../../cairo-air/programs/blake2s_hashes.json");
+const BLAKE_OPCODE: &[u8] = include_bytes!("../../cairo-air/programs/blake2s_opcode.json");
 
 /// What to prove.
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
@@ -58,6 +59,9 @@ enum Workload {
     /// A chain of `n` Blake2s hashes of one 64-byte block (16 words) each, in Cairo over the
     /// bitwise builtin (cairo-lang's `cairo_blake2s`, checked by `finalize_blake2s`).
     Blake2s,
+    /// Blake2s of one message of `n` 64-byte blocks by cairo-vm's Blake opcodes (one Blake
+    /// table instance per block).
+    BlakeOpcode,
 }
 
 #[derive(Args)]
@@ -101,6 +105,7 @@ pub fn run(args: BenchArgs) -> Result<(), Failure> {
         Workload::Mix => (MIX, args.n),
         Workload::Keccak => (KECCAK, args.n),
         Workload::Blake2s => (BLAKE2S, args.n),
+        Workload::BlakeOpcode => (BLAKE_OPCODE, args.n),
     };
     let input = match args.workload {
         Workload::Mix => json!({

@@ -39,6 +39,8 @@ pub struct CairoAir {
 struct BuiltinComponent {
     builtin: Builtin,
     component: Box<dyn Component>,
+    /// Its linked components ([`crate::builtins::BuiltinTable::linked_components`]).
+    linked: Vec<Box<dyn Component>>,
 }
 
 impl BuiltinComponent {
@@ -67,7 +69,8 @@ impl CairoAir {
             .filter_map(|builtin| {
                 let (begin, stop) = used_segment(&public, builtin)?;
                 let component = builtin.table().component(begin, stop)?;
-                Some(BuiltinComponent { builtin, component })
+                let linked = builtin.table().linked_components(begin, stop);
+                Some(BuiltinComponent { builtin, component, linked })
             })
             .collect();
         let lookups = used_lookup_tables(tables.iter().map(|t| t.builtin))
@@ -115,7 +118,10 @@ impl Air for CairoAir {
 
     fn components(&self) -> Vec<&dyn Component> {
         let mut components: Vec<&dyn Component> = vec![&self.cpu];
-        components.extend(self.tables.iter().map(|t| t.component.as_ref()));
+        for table in &self.tables {
+            components.push(table.component.as_ref());
+            components.extend(table.linked.iter().map(|c| c.as_ref()));
+        }
         components.extend(self.lookups.iter().map(|(_, c)| c.as_ref()));
         components
     }
@@ -127,23 +133,32 @@ impl Air for CairoAir {
     fn check_claims(&self, challenges: &[Felt], claims: &[Vec<Felt>]) -> bool {
         // Claim layout follows `components`; lengths were checked by the engine. Every
         // builtin table's first claim is its memory product, then one lookup sum per lookup
-        // table it uses.
+        // table it uses, then, with linked components, its link sum, which with theirs must
+        // add up to 0.
         let mut memory_product = claims[0][0];
         let mut sums = vec![Felt::zero(); LookupTable::ALL.len()];
-        for (table, claims) in self.tables.iter().zip(&claims[1..]) {
-            let table = table.builtin.table();
-            memory_product *= claims[0];
-            for (lookup, sum) in table.lookups().iter().zip(&claims[1..]) {
+        let mut links_match = true;
+        let mut rest = claims[1..].iter();
+        for table in &self.tables {
+            let own = rest.next().expect("one claim vector per component");
+            memory_product *= own[0];
+            for (lookup, sum) in table.builtin.table().lookups().iter().zip(&own[1..]) {
                 sums[lookup.index()] += *sum;
             }
+            if !table.linked.is_empty() {
+                let link = own.last().expect("the link sum");
+                let linked = table.linked.iter().map(|_| rest.next().expect("linked claims")[0]);
+                links_match &= linked.fold(*link, |acc, sum| acc + sum) == Felt::zero();
+            }
         }
-        let tables = claims[1 + self.tables.len()..].iter();
+        let tables = rest;
         let lookups_match = self.lookups.iter().zip(tables).all(|((table, _), claims)| {
             claims[0] == std::mem::replace(&mut sums[table.index()], Felt::zero())
         });
         // A sum with no table present (none can be: a user brings its table) must be 0.
         memory_product == self.public_memory_quotient(challenges)
             && lookups_match
+            && links_match
             && sums.iter().all(|s| *s == Felt::zero())
     }
 }
@@ -198,6 +213,7 @@ mod tests {
                 "range_check",
                 "bitwise",
                 "poseidon",
+                "poseidon_partial",
                 "pedersen",
                 "ecdsa",
                 "range_check96",

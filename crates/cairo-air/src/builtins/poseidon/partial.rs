@@ -1,0 +1,238 @@
+//! The `poseidon_partial` table: the 83 partial rounds, eight rows an instance of eleven
+//! rounds each (see [`super`] for the whole argument). A linked table of the `poseidon`
+//! builtin: it has no memory accesses, only its side of the link sum.
+//!
+//! Main columns: `address` (the instance's, on all its rows), `state` (3, the row's entering
+//! state) and per slot of the row's 11 its S-box's square and cube. Periodic (period 8): the
+//! slots' round constants (0 for the five surplus slots of the last row), `first` and `last`
+//! (1 on an instance's first and last row). Auxiliary: the link sum before the row, after its
+//! receive term `-first / (z - (address, 0, state))` and after its send term
+//! `last / (z - (address, 1, state after the row's sixth slot))`; the last column's final
+//! value is the claim.
+
+use stark::{
+    Component, ConstraintBuilder, ConstraintKind, ConstraintList, Constraints, Felt, Frame,
+    TraceTable, batch_inverse, parallel,
+};
+
+use super::{Instance, PARTIAL_ROUNDS, full_half, partial_constants, partial_round};
+use crate::builtins::lookup::{compress, lookup_z};
+use crate::layout::N_CHALLENGES;
+
+pub const NAME: &str = "poseidon_partial";
+/// Rows an instance.
+pub const ROWS: usize = 8;
+/// Partial rounds a row.
+pub const SLOTS: usize = PARTIAL_ROUNDS.div_ceil(ROWS);
+/// Rounds of the last row that are the permutation's; the rest are surplus.
+pub const LAST_ROW_ROUNDS: usize = PARTIAL_ROUNDS - (ROWS - 1) * SLOTS;
+pub const ADDRESS: usize = 0;
+pub const STATE: usize = 1;
+pub const SBOXES: usize = STATE + 3;
+pub const MAIN_WIDTH: usize = SBOXES + 2 * SLOTS;
+pub const AUX_BEFORE: usize = 0;
+pub const AUX_RECEIVED: usize = 1;
+pub const AUX_AFTER: usize = 2;
+pub const AUX_WIDTH: usize = 3;
+/// Periodic: the slots' constants, then `first` and `last`.
+const FIRST: usize = SLOTS;
+const LAST: usize = SLOTS + 1;
+
+/// The row's slots from `state`, with `sbox(j, x)` slot `j`'s output for input `x`: the
+/// state after the last row's real rounds, and after all the slots.
+fn slots(
+    state: [Felt; 3],
+    constants: &[Felt],
+    mut sbox: impl FnMut(usize, Felt) -> Felt,
+) -> ([Felt; 3], [Felt; 3]) {
+    let mut state = state;
+    let mut sent = state;
+    for (j, k) in constants.iter().enumerate() {
+        partial_round(&mut state, k, |x| sbox(j, x));
+        if j + 1 == LAST_ROW_ROUNDS {
+            sent = state;
+        }
+    }
+    (sent, state)
+}
+
+/// Round constant of slot `j` of row `row` (0 for a surplus slot).
+fn constant(row: usize, j: usize) -> Felt {
+    partial_constants().get(row * SLOTS + j).copied().unwrap_or_else(Felt::zero)
+}
+
+/// The component for the partial rounds of a segment of `count` instances (at least one).
+pub struct PoseidonPartial {
+    log_size: u32,
+    periodic: Vec<Vec<Felt>>,
+    constraints: ConstraintList,
+}
+
+impl PoseidonPartial {
+    pub fn new(count: usize) -> Self {
+        let mut periodic: Vec<Vec<Felt>> =
+            (0..SLOTS).map(|j| (0..ROWS).map(|row| constant(row, j)).collect()).collect();
+        let indicator = |at: usize| (0..ROWS).map(|row| Felt::from(u64::from(row == at))).collect();
+        periodic.push(indicator(0));
+        periodic.push(indicator(ROWS - 1));
+        let mut table = Self {
+            log_size: (super::padded_instances(count) * ROWS).trailing_zeros(),
+            periodic,
+            constraints: ConstraintList::empty(),
+        };
+        table.constraints =
+            ConstraintList::new(&table, MAIN_WIDTH, AUX_WIDTH, table.periodic.len(), N_CHALLENGES);
+        table
+    }
+}
+
+/// `z - (address, stage, state)`.
+fn link_denominator(address: &Felt, stage: u64, state: &[Felt; 3], challenges: &[Felt]) -> Felt {
+    let stage = Felt::from(stage);
+    let tuple = [address, &stage, &state[0], &state[1], &state[2]];
+    lookup_z(challenges) - compress(challenges, &tuple)
+}
+
+impl Constraints for PoseidonPartial {
+    fn eval<B: ConstraintBuilder>(&self, f: &Frame<'_>, challenges: &[Felt], b: &mut B) {
+        let (c, nx, a, an, p) =
+            (f.main_current, f.main_next, f.aux_current, f.aux_next, f.periodic);
+        let (first, last) = (p[FIRST], p[LAST]);
+        let carry = Felt::one() - last;
+        let state = [c[STATE], c[STATE + 1], c[STATE + 2]];
+        let (sent, after) = slots(state, &p[..SLOTS], |j, x| {
+            let (q, cube) = (c[SBOXES + 2 * j], c[SBOXES + 2 * j + 1]);
+            b.every_row(format_args!("poseidon_partial: S-box {j} square"), q - x.square());
+            b.every_row(format_args!("poseidon_partial: S-box {j} cube"), cube - q * x);
+            cube
+        });
+        for k in 0..3 {
+            b.transition(
+                format_args!("poseidon_partial: the state carries within an instance"),
+                carry * (nx[STATE + k] - after[k]),
+            );
+        }
+        b.transition(
+            format_args!("poseidon_partial: the address carries within an instance"),
+            carry * (nx[ADDRESS] - c[ADDRESS]),
+        );
+        b.first_row(format_args!("poseidon_partial: link sum starts at 0"), a[AUX_BEFORE]);
+        b.every_row(
+            format_args!("poseidon_partial: link receive term"),
+            (a[AUX_RECEIVED] - a[AUX_BEFORE])
+                * link_denominator(&c[ADDRESS], 0, &state, challenges)
+                + first,
+        );
+        b.every_row(
+            format_args!("poseidon_partial: link send term"),
+            (a[AUX_AFTER] - a[AUX_RECEIVED]) * link_denominator(&c[ADDRESS], 1, &sent, challenges)
+                - last,
+        );
+        b.transition(
+            format_args!("poseidon_partial: link sum carries to the next row"),
+            an[AUX_BEFORE] - a[AUX_AFTER],
+        );
+    }
+}
+
+impl Component for PoseidonPartial {
+    fn component_name(&self) -> &str {
+        NAME
+    }
+    fn log_size(&self) -> u32 {
+        self.log_size
+    }
+    fn main_width(&self) -> usize {
+        MAIN_WIDTH
+    }
+    fn aux_width(&self) -> usize {
+        AUX_WIDTH
+    }
+    fn periodic_columns(&self) -> &[Vec<Felt>] {
+        &self.periodic
+    }
+    fn constraint_kinds(&self) -> &[ConstraintKind] {
+        self.constraints.kinds()
+    }
+    fn constraint_name(&self, index: usize) -> String {
+        self.constraints.name(self, index)
+    }
+    fn claim_columns(&self) -> &[usize] {
+        &[AUX_AFTER]
+    }
+    fn evaluate(&self, f: &Frame<'_>, challenges: &[Felt], out: &mut [Felt]) {
+        stark::write_constraints(self, f, challenges, out);
+    }
+    fn build_aux_trace(&self, main: &TraceTable, challenges: &[Felt]) -> TraceTable {
+        let n = main.length();
+        // Row r's receive denominator at 2r, its send denominator at 2r + 1.
+        let mut inverses = parallel::map_range(2 * n, |i| {
+            let r = i / 2;
+            let row: Vec<Felt> = (0..MAIN_WIDTH).map(|c| *main.get(r, c)).collect();
+            let state = [row[STATE], row[STATE + 1], row[STATE + 2]];
+            if i % 2 == 0 {
+                link_denominator(&row[ADDRESS], 0, &state, challenges)
+            } else {
+                let constants: Vec<Felt> = (0..SLOTS).map(|j| constant(r % ROWS, j)).collect();
+                let (sent, _) = slots(state, &constants, |j, _| row[SBOXES + 2 * j + 1]);
+                link_denominator(&row[ADDRESS], 1, &sent, challenges)
+            }
+        });
+        batch_inverse(&mut inverses);
+        let mut columns = vec![Vec::with_capacity(n); AUX_WIDTH];
+        let mut sum = Felt::zero();
+        for r in 0..n {
+            columns[AUX_BEFORE].push(sum);
+            if r % ROWS == 0 {
+                sum = sum - inverses[2 * r];
+            }
+            columns[AUX_RECEIVED].push(sum);
+            if r % ROWS == ROWS - 1 {
+                sum += inverses[2 * r + 1];
+            }
+            columns[AUX_AFTER].push(sum);
+        }
+        TraceTable::new(columns, n)
+    }
+}
+
+/// The eight rows of an instance, as columns: the partial rounds from `entering`, the state
+/// after the first four full rounds.
+pub fn instance_rows(address: u64, entering: [Felt; 3]) -> Vec<Vec<Felt>> {
+    let mut columns = vec![Vec::with_capacity(ROWS); MAIN_WIDTH];
+    let mut state = entering;
+    for row in 0..ROWS {
+        let constants: Vec<Felt> = (0..SLOTS).map(|j| constant(row, j)).collect();
+        let mut sboxes = Vec::with_capacity(2 * SLOTS);
+        let (_, after) = slots(state, &constants, |_, x| {
+            let q = x.square();
+            sboxes.extend([q, q * x]);
+            q * x
+        });
+        let cells = std::iter::once(Felt::from(address)).chain(state).chain(sboxes);
+        for (column, value) in columns.iter_mut().zip(cells) {
+            column.push(value);
+        }
+        state = after;
+    }
+    columns
+}
+
+/// The main trace: every instance's rows, padded by repeating the last instance up to the
+/// `poseidon` table's instance count.
+pub fn build_trace(instances: &[Instance]) -> TraceTable {
+    let padded = super::padded_instances(instances.len());
+    let blocks = parallel::map_range(instances.len(), |i| {
+        let (address, input) = instances[i];
+        instance_rows(address, full_half(input, 0))
+    });
+    let n = padded * ROWS;
+    let mut columns: Vec<Vec<Felt>> = (0..MAIN_WIDTH).map(|_| Vec::with_capacity(n)).collect();
+    for k in 0..padded {
+        let block = &blocks[k.min(blocks.len() - 1)];
+        for (column, rows) in columns.iter_mut().zip(block) {
+            column.extend_from_slice(rows);
+        }
+    }
+    TraceTable::new(columns, n)
+}

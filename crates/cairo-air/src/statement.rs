@@ -147,7 +147,9 @@ impl Air for CairoAir {
             }
             if !table.linked.is_empty() {
                 let link = own.last().expect("the link sum");
-                let linked = table.linked.iter().map(|_| rest.next().expect("linked claims")[0]);
+                let linked = table.linked.iter().map(|_| {
+                    rest.next().expect("linked claims").iter().fold(Felt::zero(), |acc, c| acc + c)
+                });
                 links_match &= linked.fold(*link, |acc, sum| acc + sum) == Felt::zero();
             }
         }

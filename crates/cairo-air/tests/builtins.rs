@@ -244,7 +244,9 @@ mod poseidon {
             let aux = components[i].build_aux_trace(&traces[i], &challenges);
             *aux.get(aux.length() - 1, column)
         };
-        last(FULL, full::AUX_LINK_AFTER) + last(PARTIAL, partial::AUX_AFTER)
+        last(FULL, full::AUX_LINK_AFTER)
+            + last(PARTIAL, partial::AUX_RECEIVED)
+            + last(PARTIAL, partial::AUX_SENT)
     }
 
     #[test]
@@ -305,22 +307,22 @@ mod poseidon {
 
     #[test]
     fn state_that_changes_between_rows_of_an_instance() {
-        // From row 4 on, instance 0's partial rounds continue from another state (rows 4..8 of
-        // a valid instance of other inputs): each row is valid, the carry from row 3 is not.
+        // From its middle row on, instance 0's partial rounds continue from another state (the
+        // same rows of a valid instance of other inputs): each row is valid, the carry from row 3 is not.
         let (mut t, p) = honest();
         let a = address(&t[FULL], 0);
         let other =
             partial::instance_rows(a, [Felt::from(1u64), Felt::from(2u64), Felt::from(3u64)]);
-        set_block(&mut t[PARTIAL], 0, partial::ROWS, 4, &other);
+        set_block(&mut t[PARTIAL], 0, partial::ROWS, partial::ROWS / 2, &other);
         assert_rejected(t, p, "poseidon_partial: the state carries within an instance");
     }
 
     #[test]
     fn partial_rows_of_two_instances() {
-        // Instance 0's last four partial rows claim instance 1's address.
+        // Instance 0's second half of partial rows claims instance 1's address.
         let (mut t, p) = honest();
         let a = Felt::from(address(&t[FULL], 1));
-        for r in 4..partial::ROWS {
+        for r in partial::ROWS / 2..partial::ROWS {
             t[PARTIAL].set(r, partial::ADDRESS, a);
         }
         assert_rejected(t, p, "poseidon_partial: the address carries within an instance");
@@ -365,8 +367,8 @@ mod poseidon {
 
     #[test]
     fn surplus_slots_that_leak_into_the_result() {
-        // The full table's second row takes the state after all 88 partial slots (the last five
-        // with constant 0) instead of the 83 rounds: valid rows, a result that is not the
+        // The full table's second row takes the state after all the partial slots (the surplus
+        // ones with constant 0) instead of the 83 rounds: valid rows, a result that is not the
         // permutation's, and a tuple the partial table never sent.
         let (mut t, p) = honest();
         let (a, input) = (address(&t[FULL], 1), inputs(&t[FULL], 1));

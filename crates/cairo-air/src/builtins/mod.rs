@@ -194,7 +194,7 @@ pub trait BuiltinTable: Sync {
     fn component(&self, begin: u64, stop: u64) -> Option<Box<dyn Component>>;
 
     /// Components that prove part of each instance in tables of another height (`poseidon`'s
-    /// partial rounds), after the table's own in the proof. Each has one claim, its side of a
+    /// partial rounds), after the table's own in the proof. Its claims are its parts of a
     /// LogUp sum over tuples it exchanges with the table; the table's last claim is the
     /// table's side, and the statement checks that these sums add up to 0. They make no
     /// memory accesses.

@@ -21,7 +21,7 @@ use crate::layout::N_CHALLENGES;
 
 pub const NAME: &str = "poseidon_partial";
 /// Rows an instance.
-pub const ROWS: usize = 8;
+pub const ROWS: usize = 4;
 /// Partial rounds a row.
 pub const SLOTS: usize = PARTIAL_ROUNDS.div_ceil(ROWS);
 /// Rounds of the last row that are the permutation's; the rest are surplus.
@@ -30,13 +30,15 @@ pub const ADDRESS: usize = 0;
 pub const STATE: usize = 1;
 pub const SBOXES: usize = STATE + 3;
 pub const MAIN_WIDTH: usize = SBOXES + 2 * SLOTS;
-pub const AUX_BEFORE: usize = 0;
-pub const AUX_RECEIVED: usize = 1;
-pub const AUX_AFTER: usize = 2;
-pub const AUX_WIDTH: usize = 3;
-/// Periodic: the slots' constants, then `first` and `last`.
+/// Auxiliary: the receive sum before the row, the send sum after it (each a claim).
+pub const AUX_RECEIVED: usize = 0;
+pub const AUX_SENT: usize = 1;
+pub const AUX_WIDTH: usize = 2;
+/// Periodic: the slots' constants, then `first`, `last` and `next_last` (1 on an instance's
+/// first row, its last row and the row before its last).
 const FIRST: usize = SLOTS;
 const LAST: usize = SLOTS + 1;
+const NEXT_LAST: usize = SLOTS + 2;
 
 /// The row's slots from `state`, with `sbox(j, x)` slot `j`'s output for input `x`: the
 /// state after the last row's real rounds, and after all the slots.
@@ -54,6 +56,13 @@ fn slots(
         }
     }
     (sent, state)
+}
+
+/// The state after the row's first [`LAST_ROW_ROUNDS`] slots, from its columns (the
+/// constants enter only the S-box inputs).
+fn sent_state(row: &[Felt]) -> [Felt; 3] {
+    let state = [row[STATE], row[STATE + 1], row[STATE + 2]];
+    slots(state, &[Felt::zero(); SLOTS], |j, _| row[SBOXES + 2 * j + 1]).0
 }
 
 /// Round constant of slot `j` of row `row` (0 for a surplus slot).
@@ -75,6 +84,7 @@ impl PoseidonPartial {
         let indicator = |at: usize| (0..ROWS).map(|row| Felt::from(u64::from(row == at))).collect();
         periodic.push(indicator(0));
         periodic.push(indicator(ROWS - 1));
+        periodic.push(indicator(ROWS - 2));
         let mut table = Self {
             log_size: (super::padded_instances(count) * ROWS).trailing_zeros(),
             periodic,
@@ -97,10 +107,11 @@ impl Constraints for PoseidonPartial {
     fn eval<B: ConstraintBuilder>(&self, f: &Frame<'_>, challenges: &[Felt], b: &mut B) {
         let (c, nx, a, an, p) =
             (f.main_current, f.main_next, f.aux_current, f.aux_next, f.periodic);
-        let (first, last) = (p[FIRST], p[LAST]);
-        let carry = Felt::one() - last;
+        let (first, next_last) = (p[FIRST], p[NEXT_LAST]);
+        // After an instance's last row, the next row is another instance's.
+        let carry = Felt::one() - p[LAST];
         let state = [c[STATE], c[STATE + 1], c[STATE + 2]];
-        let (sent, after) = slots(state, &p[..SLOTS], |j, x| {
+        let (_, after) = slots(state, &p[..SLOTS], |j, x| {
             let (q, cube) = (c[SBOXES + 2 * j], c[SBOXES + 2 * j + 1]);
             b.every_row(format_args!("poseidon_partial: S-box {j} square"), q - x.square());
             b.every_row(format_args!("poseidon_partial: S-box {j} cube"), cube - q * x);
@@ -116,21 +127,22 @@ impl Constraints for PoseidonPartial {
             format_args!("poseidon_partial: the address carries within an instance"),
             carry * (nx[ADDRESS] - c[ADDRESS]),
         );
-        b.first_row(format_args!("poseidon_partial: link sum starts at 0"), a[AUX_BEFORE]);
-        b.every_row(
+        // Two sums, so that each has a linear first-row constraint: the receive sum before
+        // the row (no instance receives on the table's last row) and the send sum after it
+        // (none sends on the first).
+        b.first_row(format_args!("poseidon_partial: receive sum starts at 0"), a[AUX_RECEIVED]);
+        b.transition(
             format_args!("poseidon_partial: link receive term"),
-            (a[AUX_RECEIVED] - a[AUX_BEFORE])
+            (an[AUX_RECEIVED] - a[AUX_RECEIVED])
                 * link_denominator(&c[ADDRESS], 0, &state, challenges)
                 + first,
         );
-        b.every_row(
-            format_args!("poseidon_partial: link send term"),
-            (a[AUX_AFTER] - a[AUX_RECEIVED]) * link_denominator(&c[ADDRESS], 1, &sent, challenges)
-                - last,
-        );
+        b.first_row(format_args!("poseidon_partial: send sum starts at 0"), a[AUX_SENT]);
         b.transition(
-            format_args!("poseidon_partial: link sum carries to the next row"),
-            an[AUX_BEFORE] - a[AUX_AFTER],
+            format_args!("poseidon_partial: link send term"),
+            (an[AUX_SENT] - a[AUX_SENT])
+                * link_denominator(&nx[ADDRESS], 1, &sent_state(nx), challenges)
+                - next_last,
         );
     }
 }
@@ -158,7 +170,7 @@ impl Component for PoseidonPartial {
         self.constraints.name(self, index)
     }
     fn claim_columns(&self) -> &[usize] {
-        &[AUX_AFTER]
+        &[AUX_RECEIVED, AUX_SENT]
     }
     fn evaluate(&self, f: &Frame<'_>, challenges: &[Felt], out: &mut [Felt]) {
         stark::write_constraints(self, f, challenges, out);
@@ -169,28 +181,25 @@ impl Component for PoseidonPartial {
         let mut inverses = parallel::map_range(2 * n, |i| {
             let r = i / 2;
             let row: Vec<Felt> = (0..MAIN_WIDTH).map(|c| *main.get(r, c)).collect();
-            let state = [row[STATE], row[STATE + 1], row[STATE + 2]];
             if i % 2 == 0 {
+                let state = [row[STATE], row[STATE + 1], row[STATE + 2]];
                 link_denominator(&row[ADDRESS], 0, &state, challenges)
             } else {
-                let constants: Vec<Felt> = (0..SLOTS).map(|j| constant(r % ROWS, j)).collect();
-                let (sent, _) = slots(state, &constants, |j, _| row[SBOXES + 2 * j + 1]);
-                link_denominator(&row[ADDRESS], 1, &sent, challenges)
+                link_denominator(&row[ADDRESS], 1, &sent_state(&row), challenges)
             }
         });
         batch_inverse(&mut inverses);
         let mut columns = vec![Vec::with_capacity(n); AUX_WIDTH];
-        let mut sum = Felt::zero();
+        let (mut received, mut sent) = (Felt::zero(), Felt::zero());
         for r in 0..n {
-            columns[AUX_BEFORE].push(sum);
+            columns[AUX_RECEIVED].push(received);
             if r % ROWS == 0 {
-                sum = sum - inverses[2 * r];
+                received = received - inverses[2 * r];
             }
-            columns[AUX_RECEIVED].push(sum);
             if r % ROWS == ROWS - 1 {
-                sum += inverses[2 * r + 1];
+                sent += inverses[2 * r + 1];
             }
-            columns[AUX_AFTER].push(sum);
+            columns[AUX_SENT].push(sent);
         }
         TraceTable::new(columns, n)
     }

@@ -18,9 +18,9 @@
 //!   periodic). 31 main columns: the address, the row's entering state, three memory cells
 //!   (row 0: the inputs, which are its entering state; row 1: the outputs, which are its
 //!   rounds' result) and 12 S-boxes.
-//! * [`partial`] (`poseidon_partial`), a linked table, **8 rows an instance**: the 83
-//!   partial rounds, 11 a row (88 slots), the state carried from row to row. 26 main columns:
-//!   the address, the row's entering state and 11 S-boxes.
+//! * [`partial`] (`poseidon_partial`), a linked table, **4 rows an instance**: the 83
+//!   partial rounds, 21 a row (84 slots), the state carried from row to row. 46 main columns:
+//!   the address, the row's entering state and 21 S-boxes.
 //!
 //! The two meet through tuples `(address, stage, state)`, compressed with the memory
 //! argument's `alpha` and summed as `±1 / (z - tuple)` (LogUp, the lookup `z`): the full
@@ -28,7 +28,7 @@
 //! *receives* `(a, 1, its entering state)`; the partial table's first row of an instance
 //! receives `(a, 0, its entering state)` and its last row sends `(a, 1, the state after the
 //! instance's 83rd partial round)`. The statement checks that the full table's sum (its last
-//! claim) and the partial table's (its claim) add up to 0.
+//! claim) and the partial table's (its two claims: its receive and send sums) add up to 0.
 //!
 //! # Why every instance's outputs are the permutation of its inputs
 //!
@@ -48,14 +48,16 @@
 //! * **Rows within a partial instance.** The instance's rows share its address and each
 //!   entering state is the previous row's state after its 11 rounds; a periodic selector
 //!   masks these transitions on an instance's last row (the next row is another instance).
-//! * **Surplus slots.** Slots 83..88 (the last row's last five) compute S-boxes of whatever
-//!   the prover put there (their constants are 0), but the last row *sends* the state after
-//!   its sixth slot, a fixed linear expression, so they never reach the result.
+//! * **Surplus slot.** Slot 84 (the last row's last) computes an S-box of whatever the
+//!   prover put there (its constant is 0), but the last row *sends* the state after its 20th
+//!   slot, a fixed linear expression, so it never reaches the result.
 //! * **Padding.** Both tables hold the same number of instances (the full table's padded
 //!   count), padded by repeating the last instance, so the repeated tuples match too.
 //!
-//! 69 committed columns in all (main, auxiliary and composition: 31 + 5 + 2 and 26 + 3 + 2)
-//! where the single-row table had 229; about twice the trace cells.
+//! 88 committed columns in all (main, auxiliary and composition: 31 + 5 + 2 and 46 + 2 + 2)
+//! where the single-row table had 229, for 16% more trace cells. (Eight partial rows of 11
+//! rounds would be 20 columns fewer, but 15% more cells and twice the partial rows: measured
+//! about 8% slower on the whole `poseidon` workload, see `benches/RESULTS.md`.)
 
 pub mod full;
 pub mod partial;

@@ -1,14 +1,14 @@
-//! The `poseidon_partial` table: the 83 partial rounds, eight rows an instance of eleven
-//! rounds each (see [`super`] for the whole argument). A linked table of the `poseidon`
+//! The `poseidon_partial` table: the 83 partial rounds, four rows an instance of 21 rounds
+//! each (see [`super`] for the whole argument). A linked table of the `poseidon`
 //! builtin: it has no memory accesses, only its side of the link sum.
 //!
 //! Main columns: `address` (the instance's, on all its rows), `state` (3, the row's entering
 //! state) and per slot of the row's 11 its S-box's square and cube. Periodic (period 8): the
-//! slots' round constants (0 for the five surplus slots of the last row), `first` and `last`
-//! (1 on an instance's first and last row). Auxiliary: the link sum before the row, after its
-//! receive term `-first / (z - (address, 0, state))` and after its send term
-//! `last / (z - (address, 1, state after the row's sixth slot))`; the last column's final
-//! value is the claim.
+//! slots' round constants (0 for the surplus slot of the last row), `first`, `last` and
+//! `next_last` (1 on an instance's first row, last row and the row before its last).
+//! Auxiliary: the receive sum of `-first / (z - (address, 0, state))` before the row, and the
+//! send sum of `last / (z - (address, 1, state after the row's 20th slot))` after the row;
+//! their final values are the two claims.
 
 use stark::{
     Component, ConstraintBuilder, ConstraintKind, ConstraintList, Constraints, Felt, Frame,

@@ -221,8 +221,8 @@ mod poseidon {
     /// Writes `columns` over instance `k`'s rows of `t`, from its row `from`.
     fn set_block(t: &mut TraceTable, k: usize, rows: usize, from: usize, columns: &[Vec<Felt>]) {
         for (c, column) in columns.iter().enumerate() {
-            for r in from..rows {
-                t.set(k * rows + r, c, column[r]);
+            for (r, value) in column.iter().enumerate().take(rows).skip(from) {
+                t.set(k * rows + r, c, *value);
             }
         }
     }

@@ -236,7 +236,7 @@ impl Component for PoseidonFull {
 /// The two rows of an instance, as columns: its inputs' first four rounds, and the last four
 /// from `back`, the state after the partial rounds.
 pub fn instance_rows(address: u64, input: [Felt; 3], back: [Felt; 3]) -> Vec<Vec<Felt>> {
-    let mut columns = vec![Vec::with_capacity(ROWS); MAIN_WIDTH];
+    let mut columns = (0..MAIN_WIDTH).map(|_| Vec::with_capacity(ROWS)).collect::<Vec<_>>();
     for (row, state) in [input, back].into_iter().enumerate() {
         let mut sboxes = Vec::with_capacity(2 * ROW_SBOXES);
         let result = rounds(state, full_constants(row), |_, x| {

@@ -189,7 +189,7 @@ impl Component for PoseidonPartial {
             }
         });
         batch_inverse(&mut inverses);
-        let mut columns = vec![Vec::with_capacity(n); AUX_WIDTH];
+        let mut columns = (0..AUX_WIDTH).map(|_| Vec::with_capacity(n)).collect::<Vec<_>>();
         let (mut received, mut sent) = (Felt::zero(), Felt::zero());
         for r in 0..n {
             columns[AUX_RECEIVED].push(received);
@@ -208,7 +208,7 @@ impl Component for PoseidonPartial {
 /// The eight rows of an instance, as columns: the partial rounds from `entering`, the state
 /// after the first four full rounds.
 pub fn instance_rows(address: u64, entering: [Felt; 3]) -> Vec<Vec<Felt>> {
-    let mut columns = vec![Vec::with_capacity(ROWS); MAIN_WIDTH];
+    let mut columns = (0..MAIN_WIDTH).map(|_| Vec::with_capacity(ROWS)).collect::<Vec<_>>();
     let mut state = entering;
     for row in 0..ROWS {
         let constants: Vec<Felt> = (0..SLOTS).map(|j| constant(row, j)).collect();

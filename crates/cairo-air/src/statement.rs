@@ -229,12 +229,12 @@ mod tests {
                 "ecdsa_generator"
             ]
         );
-        // Two instances each: the one-row tables pad to 8 rows, bitwise, pedersen, ecdsa and
-        // ec_op hold two; an add_mod or mul_mod row makes 22 accesses; keccak holds two of 16
+        // Two instances each: the one-row tables pad to 8 rows, poseidon (two rows an
+        // instance) to 4 instances, bitwise, pedersen, ecdsa and ec_op hold two; an add_mod or mul_mod row makes 22 accesses; keccak holds two of 16
         // cells.
         assert_eq!(
             air.builtin_accesses(),
-            8 + 2 * 5 + 8 * 6 + 2 * 3 + 2 * 2 + 8 + 2 * 7 + 2 * 8 * 22 + 2 * 16
+            8 + 2 * 5 + 4 * 6 + 2 * 3 + 2 * 2 + 8 + 2 * 7 + 2 * 8 * 22 + 2 * 16
         );
     }
 

@@ -127,11 +127,11 @@ impl Constraints for PoseidonFull {
         });
         for k in 0..ROW_CELLS {
             b.every_row(
-                format_args!("poseidon: the first row's cells are its entering state"),
+                format_args!("poseidon: the first row's cells are its entering state ({k})"),
                 first * (c[VALUES + k] - state[k]),
             );
             b.every_row(
-                format_args!("poseidon: the second row's cells are its rounds' result"),
+                format_args!("poseidon: the second row's cells are its rounds' result ({k})"),
                 second * (c[VALUES + k] - result[k]),
             );
         }

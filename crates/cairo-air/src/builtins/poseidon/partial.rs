@@ -119,7 +119,7 @@ impl Constraints for PoseidonPartial {
         });
         for k in 0..3 {
             b.transition(
-                format_args!("poseidon_partial: the state carries within an instance"),
+                format_args!("poseidon_partial: the state carries within an instance ({k})"),
                 carry * (nx[STATE + k] - after[k]),
             );
         }

@@ -27,7 +27,7 @@ use crate::program::Builtin;
 use crate::public_input::CairoPublicInput;
 
 /// AIR name bound into every proof; bump the version on any change to the constraints.
-pub const AIR_NAME: &str = "watcher-prover/cairo/v5";
+pub const AIR_NAME: &str = "watcher-prover/cairo/v6";
 
 /// The Cairo AIR for one public input.
 pub struct CairoAir {
@@ -46,6 +46,8 @@ pub struct CairoAir {
 struct BuiltinComponent {
     builtin: Builtin,
     component: Box<dyn Component>,
+    /// Its linked components ([`crate::builtins::BuiltinTable::linked_components`]).
+    linked: Vec<Box<dyn Component>>,
 }
 
 impl BuiltinComponent {
@@ -74,7 +76,8 @@ impl CairoAir {
             .filter_map(|builtin| {
                 let (begin, stop) = used_segment(&public, builtin)?;
                 let component = builtin.table().component(begin, stop)?;
-                Some(BuiltinComponent { builtin, component })
+                let linked = builtin.table().linked_components(begin, stop);
+                Some(BuiltinComponent { builtin, component, linked })
             })
             .collect();
         let blake =
@@ -127,7 +130,10 @@ impl Air for CairoAir {
 
     fn components(&self) -> Vec<&dyn Component> {
         let mut components: Vec<&dyn Component> = vec![&self.cpu];
-        components.extend(self.tables.iter().map(|t| t.component.as_ref()));
+        for table in &self.tables {
+            components.push(table.component.as_ref());
+            components.extend(table.linked.iter().map(|c| c.as_ref()));
+        }
         if let Some(blake) = &self.blake {
             components.push(blake);
         }
@@ -142,17 +148,26 @@ impl Air for CairoAir {
     fn check_claims(&self, challenges: &[Felt], claims: &[Vec<Felt>]) -> bool {
         // Claim layout follows `components`; lengths were checked by the engine. Every
         // builtin table's first claim is its memory product, then one lookup sum per lookup
-        // table it uses.
+        // table it uses, then, with linked components, its link sum, which with theirs must
+        // add up to 0.
         let mut memory_product = claims[0][0];
         let mut sums = vec![Felt::zero(); LookupTable::ALL.len()];
-        for (table, claims) in self.tables.iter().zip(&claims[1..]) {
-            let table = table.builtin.table();
-            memory_product *= claims[0];
-            for (lookup, sum) in table.lookups().iter().zip(&claims[1..]) {
+        let mut links_match = true;
+        let mut rest = claims[1..].iter();
+        for table in &self.tables {
+            let own = rest.next().expect("one claim vector per component");
+            memory_product *= own[0];
+            for (lookup, sum) in table.builtin.table().lookups().iter().zip(&own[1..]) {
                 sums[lookup.index()] += *sum;
             }
+            if !table.linked.is_empty() {
+                let link = own.last().expect("the link sum");
+                let linked = table.linked.iter().map(|_| {
+                    rest.next().expect("linked claims").iter().fold(Felt::zero(), |acc, c| acc + c)
+                });
+                links_match &= linked.fold(*link, |acc, sum| acc + sum) == Felt::zero();
+            }
         }
-        let mut rest = claims[1 + self.tables.len()..].iter();
         let mut calls_match = true;
         if self.blake.is_some() {
             // Memory product, one sum per lookup table, the calls received.
@@ -172,6 +187,7 @@ impl Air for CairoAir {
         memory_product == self.public_memory_quotient(challenges)
             && lookups_match
             && calls_match
+            && links_match
             && sums.iter().all(|s| *s == Felt::zero())
     }
 }
@@ -234,6 +250,7 @@ mod tests {
                 "range_check",
                 "bitwise",
                 "poseidon",
+                "poseidon_partial",
                 "pedersen",
                 "ecdsa",
                 "range_check96",
@@ -248,12 +265,12 @@ mod tests {
                 "ecdsa_generator"
             ]
         );
-        // Two instances each: the one-row tables pad to 8 rows, bitwise, pedersen, ecdsa and
-        // ec_op hold two; an add_mod or mul_mod row makes 22 accesses; keccak holds two of 16
-        // cells; a Blake instance makes 33.
+        // Two instances each: the one-row tables pad to 8 rows, poseidon (two rows an
+        // instance) to 4 instances, bitwise, pedersen, ecdsa and ec_op hold two; an add_mod or
+        // mul_mod row makes 22 accesses; keccak holds two of 16 cells; a Blake instance makes 33.
         assert_eq!(
             air.builtin_accesses(),
-            8 + 2 * 5 + 8 * 6 + 2 * 3 + 2 * 2 + 8 + 2 * 7 + 2 * 8 * 22 + 2 * 16 + 2 * 33
+            8 + 2 * 5 + 4 * 6 + 2 * 3 + 2 * 2 + 8 + 2 * 7 + 2 * 8 * 22 + 2 * 16 + 2 * 33
         );
     }
 

@@ -240,6 +240,7 @@ pub fn build_traces(
         check_deduced(&memory, &built.accesses, table.name())?;
         builtin_accesses.extend(built.accesses);
         builtin_traces.push(built.trace);
+        builtin_traces.extend(table.build_linked_traces(begin, stop, &input)?);
         used.push(builtin);
     }
     // The Blake table, after the builtin tables: one instance per Blake step.

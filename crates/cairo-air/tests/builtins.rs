@@ -178,8 +178,11 @@ fn proof_does_not_verify_for_another_segment() {
 }
 
 mod poseidon {
+    //! One dishonest prover per constraint family of the two poseidon tables (`poseidon`:
+    //! the full rounds, 2 rows an instance; `poseidon_partial`: the partial rounds, 8 rows an
+    //! instance), each building traces whose other constraints hold.
     use super::*;
-    use cairo_air::builtins::poseidon::{OUTPUT, SBOXES};
+    use cairo_air::builtins::poseidon::{full, full_half, partial, partial_rounds};
 
     fn poseidon_hashes(n: u64) -> CairoExecution {
         run_program(&program("poseidon_hashes"), Some(&json!({ "n": n })))
@@ -202,42 +205,218 @@ mod poseidon {
         assert_eq!(proven_output(&poseidon_hashes(9)), expected(9));
     }
 
-    /// CPU and poseidon tables.
+    /// CPU, poseidon and poseidon_partial tables.
     fn honest() -> (Vec<TraceTable>, cairo_air::CairoPublicInput) {
-        honest_traces(poseidon_hashes(3), 2)
+        honest_traces(poseidon_hashes(3), 3)
+    }
+
+    const FULL: usize = 1;
+    const PARTIAL: usize = 2;
+
+    /// Instance `k`'s rows of table `t` (`rows` an instance), as columns.
+    fn block(t: &TraceTable, k: usize, rows: usize) -> Vec<Vec<Felt>> {
+        (0..t.width()).map(|c| (0..rows).map(|r| *t.get(k * rows + r, c)).collect()).collect()
+    }
+
+    /// Writes `columns` over instance `k`'s rows of `t`, from its row `from`.
+    fn set_block(t: &mut TraceTable, k: usize, rows: usize, from: usize, columns: &[Vec<Felt>]) {
+        for (c, column) in columns.iter().enumerate() {
+            for (r, value) in column.iter().enumerate().take(rows).skip(from) {
+                t.set(k * rows + r, c, *value);
+            }
+        }
+    }
+
+    fn address(t: &TraceTable, k: usize) -> u64 {
+        cairo_air::trace::felt_to_u64(t.get(k * full::ROWS, full::ADDRESS)).unwrap()
+    }
+
+    fn inputs(t: &TraceTable, k: usize) -> [Felt; 3] {
+        std::array::from_fn(|i| *t.get(k * full::ROWS, full::VALUES + i))
+    }
+
+    /// The two tables' link sums added: 0 when every tuple sent is received.
+    fn link_sum(traces: &[TraceTable], public: &cairo_air::CairoPublicInput) -> Felt {
+        let air = CairoAir::new(public.clone());
+        let components = air.components();
+        let challenges = challenges(&air);
+        let last = |i: usize, column: usize| {
+            let aux = components[i].build_aux_trace(&traces[i], &challenges);
+            *aux.get(aux.length() - 1, column)
+        };
+        last(FULL, full::AUX_LINK_AFTER)
+            + last(PARTIAL, partial::AUX_RECEIVED)
+            + last(PARTIAL, partial::AUX_SENT)
     }
 
     #[test]
-    fn wrong_sbox() {
+    fn honest_link_sums_cancel() {
+        let (t, p) = honest();
+        assert!(t[FULL].length() / full::ROWS >= 4, "several instances");
+        assert_eq!(t[PARTIAL].length() / partial::ROWS, t[FULL].length() / full::ROWS);
+        assert_eq!(link_sum(&t, &p), Felt::zero());
+    }
+
+    #[test]
+    fn wrong_full_round_sbox() {
         let (mut t, p) = honest();
-        let v = *t[1].get(1, SBOXES + 41);
-        t[1].set(1, SBOXES + 41, v + Felt::one());
-        assert_rejected(t, p, "poseidon: S-box 20 cube");
+        let v = *t[FULL].get(1, full::SBOXES + 5);
+        t[FULL].set(1, full::SBOXES + 5, v + Felt::one());
+        assert_rejected(t, p, "poseidon: S-box 2 cube");
+    }
+
+    #[test]
+    fn wrong_partial_round_sbox() {
+        let (mut t, p) = honest();
+        let v = *t[PARTIAL].get(3, partial::SBOXES + 8);
+        t[PARTIAL].set(3, partial::SBOXES + 8, v + Felt::one());
+        assert_rejected(t, p, "poseidon_partial: S-box 4 square");
     }
 
     #[test]
     fn wrong_output() {
-        // The hash output changes in the table only: the table's own constraint breaks.
+        // The output cell changes in the table only (the memory would say the same false
+        // value): the second row's result is not its cells.
         let (mut t, p) = honest();
-        let v = *t[1].get(0, OUTPUT);
-        t[1].set(0, OUTPUT, v + Felt::one());
-        assert_rejected(t, p, "poseidon: output 0");
+        let v = *t[FULL].get(1, full::VALUES);
+        t[FULL].set(1, full::VALUES, v + Felt::one());
+        assert_rejected(t, p, "poseidon: the second row's cells are its rounds' result");
     }
 
     #[test]
-    fn input_that_disagrees_with_memory() {
-        // Recompute a whole consistent row for another input: the table is internally valid,
-        // but its cells are not the program's.
+    fn rounds_that_start_from_another_state_than_the_inputs() {
+        // Row 0's rounds (and everything after them) run from another state than its cells.
         let (mut t, p) = honest();
-        let row = 2;
-        let input = [Felt::from(7u64), Felt::from(8u64), Felt::from(9u64)];
-        let (fake, _) = cairo_air::builtins::poseidon::build_trace(&[(
-            cairo_air::trace::felt_to_u64(t[1].get(row, 0)).unwrap(),
-            input,
-        )]);
-        for c in 0..t[1].width() {
-            t[1].set(row, c, *fake.get(0, c));
+        let (a, input) = (address(&t[FULL], 1), inputs(&t[FULL], 1));
+        let other = [input[0] + Felt::one(), input[1], input[2]];
+        let back = partial_rounds(full_half(other, 0));
+        let mut rows = full::instance_rows(a, other, back);
+        for k in 0..3 {
+            rows[full::VALUES + k][0] = input[k];
         }
+        set_block(&mut t[FULL], 1, full::ROWS, 0, &rows);
+        set_block(
+            &mut t[PARTIAL],
+            1,
+            partial::ROWS,
+            0,
+            &partial::instance_rows(a, full_half(other, 0)),
+        );
+        assert_rejected(t, p, "poseidon: the first row's cells are its entering state");
+    }
+
+    #[test]
+    fn state_that_changes_between_rows_of_an_instance() {
+        // From its middle row on, instance 0's partial rounds continue from another state (the
+        // same rows of a valid instance of other inputs): each row is valid, the carry from row 3 is not.
+        let (mut t, p) = honest();
+        let a = address(&t[FULL], 0);
+        let other =
+            partial::instance_rows(a, [Felt::from(1u64), Felt::from(2u64), Felt::from(3u64)]);
+        set_block(&mut t[PARTIAL], 0, partial::ROWS, partial::ROWS / 2, &other);
+        assert_rejected(t, p, "poseidon_partial: the state carries within an instance");
+    }
+
+    #[test]
+    fn partial_rows_of_two_instances() {
+        // Instance 0's second half of partial rows claims instance 1's address.
+        let (mut t, p) = honest();
+        let a = Felt::from(address(&t[FULL], 1));
+        for r in partial::ROWS / 2..partial::ROWS {
+            t[PARTIAL].set(r, partial::ADDRESS, a);
+        }
+        assert_rejected(t, p, "poseidon_partial: the address carries within an instance");
+    }
+
+    #[test]
+    fn full_rows_of_two_instances() {
+        // Instance 0's second row claims instance 1's address (a step of 6 is allowed between
+        // instances, not within one).
+        let (mut t, p) = honest();
+        let a = Felt::from(address(&t[FULL], 1));
+        t[FULL].set(1, full::ADDRESS, a);
+        assert_rejected(t, p, "poseidon: an instance's rows share its address");
+    }
+
+    #[test]
+    fn partial_parts_swapped_between_instances() {
+        // Instances 0 and 1 exchange their partial rounds but keep their addresses: both
+        // tables are valid and memory holds, the link does not.
+        let (mut t, p) = honest();
+        let (b0, b1) = (block(&t[PARTIAL], 0, partial::ROWS), block(&t[PARTIAL], 1, partial::ROWS));
+        let swap = |mut from: Vec<Vec<Felt>>, to: &Vec<Vec<Felt>>| {
+            from[partial::ADDRESS] = to[partial::ADDRESS].clone();
+            from
+        };
+        set_block(&mut t[PARTIAL], 0, partial::ROWS, 0, &swap(b1.clone(), &b0));
+        set_block(&mut t[PARTIAL], 1, partial::ROWS, 0, &swap(b0, &b1));
+        assert_ne!(link_sum(&t, &p), Felt::zero());
+        assert_rejected(t, p, "claims");
+    }
+
+    #[test]
+    fn partial_part_of_one_instance_used_twice() {
+        // Instance 1's partial rows, address included, also stand in for instance 0's: the
+        // full table receives instance 1's result for instance 1 twice and nothing for 0.
+        let (mut t, p) = honest();
+        let b1 = block(&t[PARTIAL], 1, partial::ROWS);
+        set_block(&mut t[PARTIAL], 0, partial::ROWS, 0, &b1);
+        assert_ne!(link_sum(&t, &p), Felt::zero());
+        assert_rejected(t, p, "claims");
+    }
+
+    #[test]
+    fn surplus_slots_that_leak_into_the_result() {
+        // The full table's second row takes the state after all the partial slots (the surplus
+        // ones with constant 0) instead of the 83 rounds: valid rows, a result that is not the
+        // permutation's, and a tuple the partial table never sent.
+        let (mut t, p) = honest();
+        let (a, input) = (address(&t[FULL], 1), inputs(&t[FULL], 1));
+        let mut state = partial_rounds(full_half(input, 0));
+        for _ in partial::LAST_ROW_ROUNDS..partial::SLOTS {
+            state[2] = state[2].square() * state[2];
+            let sum = state[0] + state[1] + state[2];
+            state = [
+                sum + state[0].double(),
+                sum - state[1].double(),
+                sum - state[2].double() - state[2],
+            ];
+        }
+        let after: [Felt; 3] = {
+            // The last row's own S-box columns, all eleven, give the same state.
+            let row = partial::ROWS + partial::ROWS - 1;
+            let mut s: [Felt; 3] =
+                std::array::from_fn(|k| *t[PARTIAL].get(row, partial::STATE + k));
+            for j in 0..partial::SLOTS {
+                s[2] = *t[PARTIAL].get(row, partial::SBOXES + 2 * j + 1);
+                let sum = s[0] + s[1] + s[2];
+                s = [sum + s[0].double(), sum - s[1].double(), sum - s[2].double() - s[2]];
+            }
+            s
+        };
+        assert_eq!(after, state, "the surplus slots hold the S-boxes of the honest state");
+        set_block(&mut t[FULL], 1, full::ROWS, 0, &full::instance_rows(a, input, state));
+        assert_ne!(link_sum(&t, &p), Felt::zero());
+        assert_rejected(t, p, "claims");
+    }
+
+    #[test]
+    fn valid_instance_of_other_inputs() {
+        // Both tables hold a whole valid instance of other inputs at instance 1's address: the
+        // link holds, memory does not.
+        let (mut t, p) = honest();
+        let a = address(&t[FULL], 1);
+        let input = [Felt::from(7u64), Felt::from(8u64), Felt::from(9u64)];
+        let mid = full_half(input, 0);
+        set_block(
+            &mut t[FULL],
+            1,
+            full::ROWS,
+            0,
+            &full::instance_rows(a, input, partial_rounds(mid)),
+        );
+        set_block(&mut t[PARTIAL], 1, partial::ROWS, 0, &partial::instance_rows(a, mid));
+        assert_eq!(link_sum(&t, &p), Felt::zero());
         assert_rejected(t, p, "claims");
     }
 }
@@ -688,9 +867,9 @@ fn builtin_mix_proves_and_verifies() {
     for i in (1..=3u64).rev() {
         pedersen = pedersen_hash(&pedersen, &F::from(i));
     }
-    // CPU, range_check, poseidon, pedersen, range16, pedersen_points.
+    // CPU, range_check, poseidon, poseidon_partial, pedersen, range16, pedersen_points.
     let (traces, _) = build_traces(&execution).unwrap();
-    assert_eq!(traces.len(), 6);
+    assert_eq!(traces.len(), 7);
     assert_eq!(proven_output(&execution), vec![poseidon, pedersen, F::from(210u64)]);
 }
 

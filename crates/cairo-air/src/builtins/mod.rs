@@ -150,7 +150,7 @@ impl Builtin {
     pub(crate) fn max_segment_size(self) -> u64 {
         let max_rows = 1u64 << stark::MAX_LOG_TRACE_LENGTH;
         let table = self.table();
-        table.cells_per_instance() as u64 * (max_rows / table.rows_per_instance() as u64)
+        table.cells_per_instance() as u64 * (max_rows / table.tallest_rows_per_instance() as u64)
     }
 }
 
@@ -175,6 +175,12 @@ pub trait BuiltinTable: Sync {
         1
     }
 
+    /// Rows per instance of the tallest of the builtin's tables (its own or a linked one):
+    /// what bounds its segment.
+    fn tallest_rows_per_instance(&self) -> usize {
+        self.rows_per_instance()
+    }
+
     /// The lookup tables the table looks values up in, in the order of its claims after the
     /// memory product: one lookup sum each, which the statement adds to the other users'
     /// and equates with the lookup table's.
@@ -186,6 +192,27 @@ pub trait BuiltinTable: Sync {
     /// a positive multiple of the cells); `None` for a builtin without a table. Its first
     /// claim is its memory product.
     fn component(&self, begin: u64, stop: u64) -> Option<Box<dyn Component>>;
+
+    /// Components that prove part of each instance in tables of another height (`poseidon`'s
+    /// partial rounds), after the table's own in the proof. Its claims are its parts of a
+    /// LogUp sum over tuples it exchanges with the table; the table's last claim is the
+    /// table's side, and the statement checks that these sums add up to 0. They make no
+    /// memory accesses.
+    fn linked_components(&self, begin: u64, stop: u64) -> Vec<Box<dyn Component>> {
+        let _ = (begin, stop);
+        Vec::new()
+    }
+
+    /// The main traces of [`Self::linked_components`], in their order.
+    fn build_linked_traces(
+        &self,
+        begin: u64,
+        stop: u64,
+        run: &TraceInput<'_>,
+    ) -> Result<Vec<TraceTable>, CairoError> {
+        let _ = (begin, stop, run);
+        Ok(Vec::new())
+    }
 
     /// The main trace of the run's segment `[begin, stop)` (at least one instance) and the
     /// memory accesses it makes, in row order, padding included: as many as the component's

@@ -11,7 +11,7 @@ use cairo_air::{
     CairoAir, CairoExecution, CairoPolicy, CairoPublicInput, build_traces, prove_execution,
     run_program, verify_proof,
 };
-use common::program;
+use common::{OneTable, program};
 use stark::{AcceptancePolicy, Felt, SecurityPreset, TraceTable};
 
 fn insecure() -> CairoPolicy {
@@ -325,24 +325,6 @@ fn state_update_that_skips_a_word() {
     assert_rejected(traces, public, "blake: state word 3 after the row");
 }
 
-/// The Blake table on its own (no memory or lookup claims to match): its constraints.
-struct OnlyBlake(cairo_air::opcodes::blake::Blake);
-
-impl stark::Air for OnlyBlake {
-    fn name(&self) -> &str {
-        "blake table alone"
-    }
-    fn public_input_bytes(&self) -> Vec<u8> {
-        Vec::new()
-    }
-    fn components(&self) -> Vec<&dyn stark::Component> {
-        vec![&self.0]
-    }
-    fn num_aux_challenges(&self) -> usize {
-        cairo_air::layout::N_CHALLENGES
-    }
-}
-
 mod random_instances {
     use super::*;
     use cairo_air::opcodes::blake::Blake;
@@ -383,7 +365,7 @@ mod random_instances {
             let (trace, accesses) = build_trace(&instances);
             let padded = Blake::padded_instances(instances.len());
             prop_assert_eq!(accesses.len(), padded * ACCESSES);
-            let air = OnlyBlake(Blake::new(instances.len()));
+            let air = OneTable(Blake::new(instances.len()));
             prop_assert!(stark::validate_traces(&air, &[trace], &challenges()).is_ok());
         }
     }

@@ -10,7 +10,7 @@ use cairo_air::{
     Builtin, CairoAir, CairoExecution, CairoPolicy, build_traces, prove_execution, run_program,
     verify_proof,
 };
-use common::program;
+use common::{OneTable, program};
 use serde_json::json;
 use stark::{AcceptancePolicy, Air, Felt, SecurityPreset, TraceTable};
 
@@ -49,24 +49,6 @@ fn standard_preset_range_check_proof_verifies() {
 
 fn challenges(air: &dyn Air) -> Vec<Felt> {
     (1..=air.num_aux_challenges() as u64).map(|i| Felt::from(i * 0x1_0000_0001 + 7)).collect()
-}
-
-/// One narrow table on its own (no memory claim to match): for the table's own constraints.
-struct OneTable<C>(C);
-
-impl<C: stark::Component> Air for OneTable<C> {
-    fn name(&self) -> &str {
-        "one table"
-    }
-    fn public_input_bytes(&self) -> Vec<u8> {
-        Vec::new()
-    }
-    fn components(&self) -> Vec<&dyn stark::Component> {
-        vec![&self.0]
-    }
-    fn num_aux_challenges(&self) -> usize {
-        cairo_air::layout::N_CHALLENGES
-    }
 }
 
 /// The traces of a run, which must have `components` tables and pass the checker.

@@ -6,6 +6,25 @@ pub mod dishonest;
 use cairo_air::{CairoExecution, run_program};
 use serde_json::json;
 
+/// One table on its own (no memory, lookup or call claims to match): for the table's own
+/// constraints.
+pub struct OneTable<C>(pub C);
+
+impl<C: stark::Component> stark::Air for OneTable<C> {
+    fn name(&self) -> &str {
+        "one table"
+    }
+    fn public_input_bytes(&self) -> Vec<u8> {
+        Vec::new()
+    }
+    fn components(&self) -> Vec<&dyn stark::Component> {
+        vec![&self.0]
+    }
+    fn num_aux_challenges(&self) -> usize {
+        cairo_air::layout::N_CHALLENGES
+    }
+}
+
 pub fn program(name: &str) -> Vec<u8> {
     let path = format!("{}/programs/{name}.json", env!("CARGO_MANIFEST_DIR"));
     std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))

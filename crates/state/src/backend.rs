@@ -6,6 +6,7 @@
 //! a root whose nodes are missing.
 
 use std::collections::BTreeMap;
+#[cfg(feature = "sled")]
 use std::path::Path;
 use std::sync::RwLock;
 
@@ -42,6 +43,7 @@ pub const FORMAT_VERSION_KEY: &[u8] = b"format_version";
 const TABLE_COUNT: usize = 6;
 
 impl Table {
+    #[cfg(feature = "sled")]
     const ALL: [Table; TABLE_COUNT] = [
         Table::Nodes,
         Table::ContractStates,
@@ -51,6 +53,7 @@ impl Table {
         Table::Roots,
     ];
 
+    #[cfg(feature = "sled")]
     fn name(self) -> &'static str {
         match self {
             Table::Nodes => "nodes",
@@ -139,12 +142,14 @@ impl Backend for MemoryBackend {
 }
 
 /// A sled 0.34 backend: one sled tree per table.
+#[cfg(feature = "sled")]
 #[derive(Debug, Clone)]
 pub struct SledBackend {
     db: sled::Db,
     trees: [sled::Tree; TABLE_COUNT],
 }
 
+#[cfg(feature = "sled")]
 impl SledBackend {
     /// Opens (or creates) the store in directory `path`.
     pub fn open(path: impl AsRef<Path>) -> Result<Self, StateError> {
@@ -188,6 +193,7 @@ impl SledBackend {
     }
 }
 
+#[cfg(feature = "sled")]
 impl Backend for SledBackend {
     fn get(&self, table: Table, key: &[u8]) -> Result<Option<Vec<u8>>, StateError> {
         Ok(self.trees[table.index()].get(key)?.map(|value| value.to_vec()))

@@ -32,6 +32,7 @@ pub enum StateError {
     )]
     UnsupportedFormat { found: Option<u32>, expected: u32 },
     /// The sled backend failed.
+    #[cfg(feature = "sled")]
     #[error("sled: {0}")]
     Sled(#[from] sled::Error),
 }

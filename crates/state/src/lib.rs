@@ -28,15 +28,19 @@ pub mod hash;
 pub mod key;
 pub mod node;
 pub mod proof;
+#[cfg(feature = "sled")]
 mod sled_open;
 mod state;
 pub mod trie;
 pub mod witness;
 
-pub use backend::{Backend, MemoryBackend, STATE_FORMAT_VERSION, SledBackend, Table, WriteBatch};
+#[cfg(feature = "sled")]
+pub use backend::SledBackend;
+pub use backend::{Backend, MemoryBackend, STATE_FORMAT_VERSION, Table, WriteBatch};
 pub use error::{ProofError, StateError};
 pub use hash::{ContractState, StateRoots, TrieHash};
 pub use node::Node;
+#[cfg(feature = "sled")]
 pub use sled_open::{LOCK_WAIT, open_sled};
 pub use state::{
     DeclaredClass, Snapshot, State, StateReader, VerifiedStorageProof, verify_storage_proof,

@@ -11,9 +11,10 @@
 // state-diff commitment poseidon_hash_many over chain::StateDiff::commitment_preimage, with only
 // the entries whose value changed.
 //
-// Soundness: the previous contracts and classes roots come from a hint and must give prev_root
-// (with the classes root 0, prev_root is the contracts root and the hinted classes root must be 0,
-// so the two cases of the rule cannot be confused by a hint). Every contract's pre-block class
+// Soundness: the previous contracts and classes roots come from a hint and must give prev_root.
+// A hint cannot switch between the rule's two cases: claiming classes root 0 makes prev_root
+// itself the contracts root, whose nodes must then open with Pedersen preimages, and claiming a
+// non-zero one needs a Poseidon preimage of prev_root. Every contract's pre-block class
 // hash and nonce (the first StateEntry of its squashed dict entry, guessed by the OS when it
 // first touched the address) and its pre-block storage root (hint) form the contract leaf that
 // the contracts-trie update checks against the previous trie; the storage-trie update then checks

@@ -35,7 +35,9 @@ pub struct TouchedKeys {
     /// Contract address → storage keys. An address with no keys is still touched (its class
     /// hash or nonce was read or changed).
     pub storage: BTreeMap<Felt, BTreeSet<Felt>>,
-    /// Class hashes declared or loaded.
+    /// Class hashes whose classes-trie paths the witness opens: Sierra classes the block
+    /// declares or the executor looked up (a Cairo 0 class is in no trie: its path only shows
+    /// its absence, and the OS binds its code by its class hash instead).
     pub classes: BTreeSet<Felt>,
 }
 

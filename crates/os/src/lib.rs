@@ -23,6 +23,8 @@
 //! `__validate_deploy__` and `__validate_declare__` run in the OS, so the signatures they check
 //! (ecdsa builtin) are proven.
 
+pub mod blake2s;
+pub mod compiled_class;
 mod error;
 mod hints;
 mod input;

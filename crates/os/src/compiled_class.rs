@@ -62,7 +62,8 @@ impl CompiledClassInput {
                 })
                 .collect()
         };
-        let bytecode: Vec<Felt> = casm.bytecode.iter().map(|word| Felt::from(&word.value)).collect();
+        let bytecode: Vec<Felt> =
+            casm.bytecode.iter().map(|word| Felt::from(&word.value)).collect();
         let segments = match &casm.bytecode_segment_lengths {
             Some(tree) => flatten_segments(tree),
             None => flatten_segments(&NestedIntList::Leaf(bytecode.len())),

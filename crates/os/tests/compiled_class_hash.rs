@@ -72,7 +72,8 @@ impl Run {
 
     /// Range-check instances used.
     fn range_checks(&self) -> u64 {
-        let segment = self.execution.builtins.iter().find(|s| s.builtin == cairo_air::Builtin::RangeCheck);
+        let segment =
+            self.execution.builtins.iter().find(|s| s.builtin == cairo_air::Builtin::RangeCheck);
         segment.map_or(0, |s| s.stop - s.begin)
     }
 }
@@ -163,10 +164,7 @@ fn blake2_reference(words: &[u32]) -> Vec<Felt> {
     use blake2::{Blake2s256, Digest};
     let bytes: Vec<u8> = words.iter().flat_map(|w| w.to_le_bytes()).collect();
     let digest = Blake2s256::digest(&bytes);
-    digest
-        .chunks(4)
-        .map(|c| Felt::from(u32::from_le_bytes(c.try_into().unwrap())))
-        .collect()
+    digest.chunks(4).map(|c| Felt::from(u32::from_le_bytes(c.try_into().unwrap()))).collect()
 }
 
 #[test]
@@ -266,7 +264,8 @@ fn long_words(value: &num_bigint::BigUint, marker: bool) -> Vec<Felt> {
     let mut words: Vec<Felt> = (0..8u32)
         .rev()
         .map(|i| {
-            let word: num_bigint::BigUint = (value >> (32 * i)) & num_bigint::BigUint::from(u32::MAX);
+            let word: num_bigint::BigUint =
+                (value >> (32 * i)) & num_bigint::BigUint::from(u32::MAX);
             Felt::from(&word)
         })
         .collect();
@@ -294,7 +293,8 @@ fn wrong_encodings_fail_the_run() {
         assert!(error.contains(failure), "{what}: {error}");
     };
     let honest = |value: Felt| {
-        let hint = encode_hint(|v| os::blake2s::encode_felt(v).into_iter().map(Felt::from).collect());
+        let hint =
+            encode_hint(|v| os::blake2s::encode_felt(v).into_iter().map(Felt::from).collect());
         run_with(Input::Felts(vec![value]), Some(hint)).expect("the honest encoding passes");
     };
     let small = Felt::from(0x1234_5678_9abc_def0u64 >> 1);
@@ -303,11 +303,26 @@ fn wrong_encodings_fail_the_run() {
     honest(large);
 
     // A small felt in the long form (marker and recomposition right): `value >= 2^63` fails.
-    check(small, encode_hint(|v| long_words(&v.to_biguint(), true)), "long form of a small felt", RANGE);
+    check(
+        small,
+        encode_hint(|v| long_words(&v.to_biguint(), true)),
+        "long form of a small felt",
+        RANGE,
+    );
     // A felt encoded as itself plus p: the canonical bound fails (for the small one the top 64
     // bits are p - 1's and the rest is not 0; for the large one the top 64 bits are above).
-    check(small, encode_hint(|v| long_words(&(v.to_biguint() + prime()), true)), "small + p", ASSERT);
-    check(large, encode_hint(|v| long_words(&(v.to_biguint() + prime()), true)), "large + p", RANGE);
+    check(
+        small,
+        encode_hint(|v| long_words(&(v.to_biguint() + prime()), true)),
+        "small + p",
+        ASSERT,
+    );
+    check(
+        large,
+        encode_hint(|v| long_words(&(v.to_biguint() + prime()), true)),
+        "large + p",
+        RANGE,
+    );
     // The long form without its marker: the marker's range check fails.
     check(large, encode_hint(|v| long_words(&v.to_biguint(), false)), "no marker", RANGE);
     // A large felt in the short form (its low 64 bits): the recomposition fails.
@@ -334,12 +349,18 @@ fn wrong_encodings_fail_the_run() {
     );
     // A short form whose low word is not a u32 ([0, x] recomposes to x < 2^63): the Blake
     // opcode refuses it (cairo-vm here; the Blake table's 16-bit split in a proof).
-    check(Felt::from(1u64 << 40), encode_hint(|v| vec![Felt::ZERO, v]), "a word of 2^32 or more", NOT_U32);
+    check(
+        Felt::from(1u64 << 40),
+        encode_hint(|v| vec![Felt::ZERO, v]),
+        "a word of 2^32 or more",
+        NOT_U32,
+    );
     // The short form's words padded to 8 under the long flag: no marker.
     check(
         small,
         encode_hint(|v| {
-            let mut words = os::blake2s::encode_felt(v).into_iter().map(Felt::from).collect::<Vec<_>>();
+            let mut words =
+                os::blake2s::encode_felt(v).into_iter().map(Felt::from).collect::<Vec<_>>();
             words.extend([Felt::ZERO; 6]);
             words
         }),
@@ -435,9 +456,12 @@ fn a_changed_class_changes_the_hash() {
     negative.segments.extend([Felt::ZERO, Felt::ZERO - Felt::ONE]);
     let mut kind = honest.clone();
     kind.segments[0] = Felt::from(2);
-    for (what, version, input) in
-        [("uncovered", 2, short), ("negative", 2, negative), ("kind", 2, kind), ("version", 3, honest)]
-    {
+    for (what, version, input) in [
+        ("uncovered", 2, short),
+        ("negative", 2, negative),
+        ("kind", 2, kind),
+        ("version", 3, honest),
+    ] {
         assert!(run_with(Input::Class { version, class: input }, None).is_err(), "{what} passed");
     }
 }
@@ -469,26 +493,43 @@ fn blake_instances(execution: &CairoExecution) -> u64 {
     cairo_air::build_traces(execution).unwrap().1.blake_instances
 }
 
-#[test]
-fn a_class_hash_proves_and_verifies() {
-    let class = sierra_class("hello_starknet__hello_starknet");
+/// Proves the v2 hash computation of class `name` at `security`, verifies it, checks that its
+/// output is the class's compiled class hash, and prints what it cost.
+fn prove_class_hash(name: &str, security: stark::SecurityPreset) {
+    let class = sierra_class(name);
     let run = class_hash_run(2, class.casm());
     let start = std::time::Instant::now();
-    let proof =
-        cairo_air::prove_execution(&run.execution, &stark::SecurityPreset::Test.options()).unwrap();
+    let proof = cairo_air::prove_execution(&run.execution, &security.options()).unwrap();
     let proving = start.elapsed();
     let policy = cairo_air::CairoPolicy {
         acceptance: stark::AcceptancePolicy::insecure(),
         ..cairo_air::CairoPolicy::default()
     };
+    let start = std::time::Instant::now();
     let statement = cairo_air::verify_proof(&proof, &policy).unwrap();
+    let verifying = start.elapsed();
     assert_eq!(statement.output, vec![class.compiled_class_hash()]);
     let instances = statement.public_input.blake_instances;
     assert!(instances > 0);
     println!(
-        "hello_starknet v2 proven: {} steps, {instances} Blake instances, {} range checks, proof {} bytes in {proving:.1?} (test security)",
+        "{name} v2 proven ({security:?}, {} bits): {} steps, {instances} Blake instances, {} range checks, 2^{} rows; proved in {proving:.1?}, {} bytes, verified in {verifying:.1?}",
+        statement.security_bits,
         run.steps(),
         run.range_checks(),
+        statement.public_input.log_size,
         proof.len(),
     );
+}
+
+#[test]
+fn a_class_hash_proves_and_verifies() {
+    prove_class_hash("hello_starknet__hello_starknet", stark::SecurityPreset::Test);
+}
+
+/// The ERC-20 class (4,795 bytecode felts) at 100 bits: `cargo test -p os --test
+/// compiled_class_hash -- --ignored --nocapture` (about a minute in the test profile).
+#[test]
+#[ignore]
+fn a_large_class_hash_proves_at_standard_security() {
+    prove_class_hash("erc20__erc_20", stark::SecurityPreset::Standard);
 }

@@ -11,8 +11,8 @@
 // * `blake2s_felts(n_felts, felts)`: the felt of the encoded felts' digest, the digest's 8 words
 //   read as one little-endian 256-bit number, reduced mod p.
 //
-// What is checked (soundness). The words of a felt come from the hint `blake2s_encode_felt`
-// (served by `os::blake2s`, Rust); none is trusted:
+// What is checked (soundness). The words of a felt, and which form it takes, come from the hint
+// `blake2s_encode_next_felt` (served by `os::blake2s`, Rust); none is trusted:
 // * every word is a `u32`: every encoded word is a message word of a Blake opcode (a full block
 //   in place, the last block copied with `memcpy`), and a Blake step's message words are split
 //   into 16-bit halves looked up in the prover's 16-bit table (SOUNDNESS.md, "The Blake
@@ -98,25 +98,49 @@ func compress_blocks(n_blocks: felt, counter: felt, state: felt*, message: felt*
 // Writes Starknet's u32 encoding of the `n_felts` felts at `felts` at `words` (2 or 8 words a
 // felt, see the header) and returns the end of the written words. Every word must then be
 // hashed by a Blake opcode (`blake2s_u32s`), which is what makes it a u32.
+//
+// A loop (no call a short felt): at each felt the hint `blake2s_encode_next_felt` writes the
+// felt's words at `words` and puts 1 at [ap] for the short form, 0 for the long form or at the
+// end (`felts = felts_end`). Only the long-form branch can leave the loop, and only at the end:
+// a hint that answers "short" at the end makes the loop read past the felts and never end, so
+// no run finishes that way.
 func encode_felts{range_check_ptr}(n_felts: felt, felts: felt*, words: felt*) -> (
     words_end: felt*
 ) {
     alloc_locals;
-    if (n_felts == 0) {
+    local felts_end: felt* = felts + n_felts;
+    tempvar words = words;
+    tempvar felts = felts;
+    tempvar range_check_ptr = range_check_ptr;
+
+    loop:
+    %{ blake2s_encode_next_felt %}
+    jmp short_form if [ap] != 0, ap++;
+
+    if (felts_end - felts == 0) {
         return (words_end=words);
     }
-    local value = felts[0];
-    // The hint writes the 2 or 8 words at `words` and whether it chose the short form.
-    local is_short;
-    %{ blake2s_encode_felt %}
-    if (is_short != 0) {
-        assert value = words[0] * 2 ** 32 + words[1];
-        assert [range_check_ptr] = SHORT_FORM_BOUND - 1 - value;
-        let range_check_ptr = range_check_ptr + 1;
-        return encode_felts(n_felts - 1, felts + 1, words + 2);
-    }
-    check_long_form(value, words);
-    return encode_felts(n_felts - 1, felts + 1, words + 8);
+    let (felts, words) = long_form_step(felts, words);
+    tempvar words = words;
+    tempvar felts = felts;
+    tempvar range_check_ptr = range_check_ptr;
+    jmp loop;
+
+    short_form:
+    // felts[0] = words[0] 2^32 + words[1] (exact: below 2^64) and at most 2^63 - 1.
+    tempvar value = felts[0];
+    assert value = words[0] * 2 ** 32 + words[1];
+    assert [range_check_ptr] = SHORT_FORM_BOUND - 1 - value;
+    tempvar words = words + 2;
+    tempvar felts = felts + 1;
+    tempvar range_check_ptr = range_check_ptr + 1;
+    jmp loop;
+}
+
+// Checks the long form of felts[0] at `words`; returns the next felt and words.
+func long_form_step{range_check_ptr}(felts: felt*, words: felt*) -> (felts: felt*, words: felt*) {
+    check_long_form(felts[0], words);
+    return (felts=felts + 1, words=words + 8);
 }
 
 // Checks that the 8 words at `words` (u32s, checked by the Blake opcode) are the long form of

@@ -2,10 +2,11 @@
 //! Blake2s hash (`starknet_types_core::hash::Blake2Felt252::encode_felts_to_u32s`, the encoding
 //! of the compiled class hash v2).
 //!
-//! `blake2s_encode_felt` reads `ids.value`, writes its 2 (below 2^63) or 8 words at `ids.words`
-//! and sets `ids.is_short` to 1 for the 2-word form, 0 for the 8-word form. The Cairo code
-//! checks all of it (the recomposition, the form's bounds, the canonical bound of the long form;
-//! the words' u32 bound is the Blake opcode's): a wrong answer fails the run.
+//! `blake2s_encode_next_felt` (in `encode_felts`' loop): unless `ids.felts` has reached
+//! `ids.felts_end`, writes the 2 (below 2^63) or 8 words of `ids.felts[0]` at `ids.words`; puts
+//! at `[ap]` 1 for the 2-word form, 0 for the 8-word form or at the end. The Cairo code checks
+//! all of it (the recomposition, the form's bounds, the canonical bound of the long form, the
+//! end; the words' u32 bound is the Blake opcode's): a wrong answer fails the run.
 
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -13,9 +14,7 @@ use std::rc::Rc;
 use cairo_vm::hint_processor::builtin_hint_processor::builtin_hint_processor_definition::{
     BuiltinHintProcessor, HintFunc,
 };
-use cairo_vm::hint_processor::builtin_hint_processor::hint_utils::{
-    get_integer_from_var_name, get_ptr_from_var_name, insert_value_from_var_name,
-};
+use cairo_vm::hint_processor::builtin_hint_processor::hint_utils::get_ptr_from_var_name;
 use cairo_vm::hint_processor::hint_processor_definition::HintReference;
 use cairo_vm::serde::deserialize_program::ApTracking;
 use cairo_vm::types::exec_scope::ExecutionScopes;
@@ -25,17 +24,18 @@ use cairo_vm::vm::vm_core::VirtualMachine;
 use starknet_types_core::felt::Felt;
 use starknet_types_core::hash::Blake2Felt252;
 
-/// `encode_felts` (`blake2s.cairo`): the words of `ids.value` at `ids.words`, `ids.is_short`.
-pub const ENCODE_FELT: &str = "blake2s_encode_felt";
+/// `encode_felts` (`blake2s.cairo`): the words of `ids.felts[0]` at `ids.words`, its form at
+/// `[ap]`.
+pub const ENCODE_NEXT_FELT: &str = "blake2s_encode_next_felt";
 
 /// Registers the hints of `os-program/os/blake2s.cairo` with `processor`.
 pub fn register_hints(processor: &mut BuiltinHintProcessor) {
-    processor.add_hint(ENCODE_FELT.to_string(), Rc::new(HintFunc(Box::new(encode_felt_hint))));
+    processor.add_hint(ENCODE_NEXT_FELT.to_string(), Rc::new(HintFunc(Box::new(encode_felt_hint))));
 }
 
 /// The hint codes [`register_hints`] registers.
 pub fn hint_codes() -> Vec<&'static str> {
-    vec![ENCODE_FELT]
+    vec![ENCODE_NEXT_FELT]
 }
 
 /// The words of `value` (2 or 8), as starknet_api hashes them.
@@ -50,11 +50,16 @@ fn encode_felt_hint(
     ap_tracking: &ApTracking,
     _constants: &HashMap<String, Felt>,
 ) -> Result<(), HintError> {
-    let value = get_integer_from_var_name("value", vm, ids, ap_tracking)?;
-    let words_ptr = get_ptr_from_var_name("words", vm, ids, ap_tracking)?;
-    let words: Vec<MaybeRelocatable> =
-        encode_felt(value).into_iter().map(|w| Felt::from(w).into()).collect();
-    let is_short = Felt::from(u64::from(words.len() == 2));
-    vm.load_data(words_ptr, &words)?;
-    insert_value_from_var_name("is_short", is_short, vm, ids, ap_tracking)
+    let felts = get_ptr_from_var_name("felts", vm, ids, ap_tracking)?;
+    let felts_end = get_ptr_from_var_name("felts_end", vm, ids, ap_tracking)?;
+    let mut is_short = 0u64;
+    if felts != felts_end {
+        let value = vm.get_integer(felts)?.into_owned();
+        let words_ptr = get_ptr_from_var_name("words", vm, ids, ap_tracking)?;
+        let words: Vec<MaybeRelocatable> =
+            encode_felt(value).into_iter().map(|w| Felt::from(w).into()).collect();
+        is_short = u64::from(words.len() == 2);
+        vm.load_data(words_ptr, &words)?;
+    }
+    vm.insert_value(vm.get_ap(), Felt::from(is_short)).map_err(Into::into)
 }

@@ -30,7 +30,7 @@ use cairo_vm::hint_processor::builtin_hint_processor::builtin_hint_processor_def
     BuiltinHintProcessor, HintFunc,
 };
 use cairo_vm::hint_processor::builtin_hint_processor::hint_utils::{
-    get_integer_from_var_name, get_ptr_from_var_name, insert_value_from_var_name,
+    get_ptr_from_var_name, insert_value_from_var_name,
 };
 use cairo_vm::hint_processor::hint_processor_definition::HintReference;
 use cairo_vm::serde::deserialize_program::ApTracking;
@@ -119,7 +119,7 @@ fn run_with(input: Input, encode: Option<HintFunc>) -> Result<Run, String> {
     let mut processor = BuiltinHintProcessor::new_empty();
     os::blake2s::register_hints(&mut processor);
     if let Some(encode) = encode {
-        processor.add_hint(os::blake2s::ENCODE_FELT.to_string(), Rc::new(encode));
+        processor.add_hint(os::blake2s::ENCODE_NEXT_FELT.to_string(), Rc::new(encode));
     }
     processor.add_hint(INPUT_HINT.to_string(), Rc::new(input_hint(input)));
     let mut runner = cairo_run_program(&program, &cairo_air::proof_mode_config(), &mut processor)
@@ -240,7 +240,8 @@ fn blake2s_of_felts_is_starknets() {
 // ---------------------------------------------------------------------------------------------
 // Wrong encodings
 
-/// An encoding hint that answers `words(value)` (short form when 2 words).
+/// An encoding hint that answers `words(value)` (short form when 2 words), and the end
+/// honestly.
 fn encode_hint(words: impl Fn(Felt) -> Vec<Felt> + Sync + 'static) -> HintFunc {
     HintFunc(Box::new(
         move |vm: &mut VirtualMachine,
@@ -248,12 +249,18 @@ fn encode_hint(words: impl Fn(Felt) -> Vec<Felt> + Sync + 'static) -> HintFunc {
               ids: &HashMap<String, HintReference>,
               ap: &ApTracking,
               _: &HashMap<String, Felt>| {
-            let value = get_integer_from_var_name("value", vm, ids, ap)?;
-            let ptr = get_ptr_from_var_name("words", vm, ids, ap)?;
-            let answer: Vec<MaybeRelocatable> = words(value).into_iter().map(Into::into).collect();
-            let is_short = Felt::from(u64::from(answer.len() == 2));
-            vm.load_data(ptr, &answer)?;
-            insert_value_from_var_name("is_short", is_short, vm, ids, ap)
+            let felts = get_ptr_from_var_name("felts", vm, ids, ap)?;
+            let felts_end = get_ptr_from_var_name("felts_end", vm, ids, ap)?;
+            let mut is_short = Felt::ZERO;
+            if felts != felts_end {
+                let value = vm.get_integer(felts)?.into_owned();
+                let ptr = get_ptr_from_var_name("words", vm, ids, ap)?;
+                let answer: Vec<MaybeRelocatable> =
+                    words(value).into_iter().map(Into::into).collect();
+                is_short = Felt::from(u64::from(answer.len() == 2));
+                vm.load_data(ptr, &answer)?;
+            }
+            vm.insert_value(vm.get_ap(), is_short).map_err(Into::into)
         },
     ))
 }
@@ -355,6 +362,31 @@ fn wrong_encodings_fail_the_run() {
         "a word of 2^32 or more",
         NOT_U32,
     );
+    // "Short" at the end (the loop would go on past the felts; it can only leave at the end by
+    // the long-form branch): the run cannot finish.
+    let past_the_end = HintFunc(Box::new(
+        |vm: &mut VirtualMachine,
+         _: &mut ExecutionScopes,
+         ids: &HashMap<String, HintReference>,
+         ap: &ApTracking,
+         _: &HashMap<String, Felt>| {
+            let felts = get_ptr_from_var_name("felts", vm, ids, ap)?;
+            let felts_end = get_ptr_from_var_name("felts_end", vm, ids, ap)?;
+            if felts == felts_end {
+                return vm.insert_value(vm.get_ap(), Felt::ONE).map_err(Into::into);
+            }
+            let value = vm.get_integer(felts)?.into_owned();
+            let words: Vec<MaybeRelocatable> =
+                os::blake2s::encode_felt(value).into_iter().map(|w| Felt::from(w).into()).collect();
+            let is_short = Felt::from(u64::from(words.len() == 2));
+            vm.load_data(get_ptr_from_var_name("words", vm, ids, ap)?, &words)?;
+            vm.insert_value(vm.get_ap(), is_short).map_err(Into::into)
+        },
+    ));
+    let error = run_with(Input::Felts(vec![small]), Some(past_the_end))
+        .err()
+        .expect("short at the end passed");
+    assert!(error.contains("Unknown value for memory cell"), "short at the end: {error}");
     // The short form's words padded to 8 under the long flag: no marker.
     check(
         small,
@@ -468,6 +500,22 @@ fn a_changed_class_changes_the_hash() {
 
 #[test]
 fn costs() {
+    // The marginal cost of a felt (short and long form) and of a hashed word, Blake loop
+    // included: runs of 160 and 320 values.
+    let marginal = |input: &dyn Fn(usize) -> Input| {
+        let (small, large) = (run(input(160)), run(input(320)));
+        let per = |x: usize, y: usize| (y - x) as f64 / 160.0;
+        let range_checks = (large.range_checks() - small.range_checks()) as f64 / 160.0;
+        (per(small.steps(), large.steps()), range_checks)
+    };
+    let short = marginal(&|n| Input::Felts((0..n as u64).map(|i| Felt::from(i << 40)).collect()));
+    let long =
+        marginal(&|n| Input::Felts((0..n as u64).map(|i| pow2(200) + Felt::from(i)).collect()));
+    let word = marginal(&|n| Input::Words((0..n as u32).collect()));
+    println!(
+        "a short felt: {:.2} steps, {:.2} range checks; a long felt: {:.2} steps, {:.2} range checks; a word (Blake2s only): {:.2} steps",
+        short.0, short.1, long.0, long.1, word.0
+    );
     for name in CLASSES {
         let class = sierra_class(name);
         let input = CompiledClassInput::from_casm(class.casm());

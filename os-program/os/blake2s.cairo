@@ -18,8 +18,8 @@
 //   into 16-bit halves looked up in the prover's 16-bit table (SOUNDNESS.md, "The Blake
 //   opcodes"; cairo-vm refuses to run the opcode on a word of 2^32 or more). So no range-check
 //   instance is spent on the words;
-// * a short form `[a, b]` recomposes (`x = a 2^32 + b`, exact: below 2^64 < p) and
-//   `x <= 2^63 - 1` (one range check): the short form is used exactly for `x < 2^63`;
+// * a short form `[a, b]` recomposes (`x = a 2^32 + b`, exact: below 2^64 < p) and `a < 2^31`,
+//   that is `x < 2^63` (one range check): the short form is used exactly for `x < 2^63`;
 // * a long form recomposes (`x = w_0' 2^224 + w_1 2^192 + ... + w_7` in the field, `w_0' = w_0 -
 //   2^31`), has the marker (`w_0' >= 0`: one range check), is the canonical representative
 //   (the integer `W = sum w_i' 2^(32 (7 - i))` is at most `p - 1 = 2^251 + 17 2^192`: its top 64
@@ -37,8 +37,7 @@ from starkware.cairo.common.math import unsigned_div_rem
 from starkware.cairo.common.memcpy import memcpy
 from starkware.cairo.common.memset import memset
 
-// The encoding of felts: the short form below 2^63, the long form's marker bit (of word 0).
-const SHORT_FORM_BOUND = 2 ** 63;
+// The long form's marker bit (of word 0); the short form is for felts below 2^63.
 const LONG_FORM_MARKER = 2 ** 31;
 // The top 64 bits (bits 192 to 255) of p - 1 = 2^251 + 17 * 2^192; its low 192 bits are 0.
 const PRIME_MINUS_ONE_HIGH = 2 ** 59 + 17;
@@ -127,10 +126,11 @@ func encode_felts{range_check_ptr}(n_felts: felt, felts: felt*, words: felt*) ->
     jmp loop;
 
     short_form:
-    // felts[0] = words[0] 2^32 + words[1] (exact: below 2^64) and at most 2^63 - 1.
-    tempvar value = felts[0];
-    assert value = words[0] * 2 ** 32 + words[1];
-    assert [range_check_ptr] = SHORT_FORM_BOUND - 1 - value;
+    // felts[0] = words[0] 2^32 + words[1] (exact: below 2^64), below 2^63: words[0] < 2^31
+    // (words[0] + 2^128 - 2^31 in the range checks' [0, 2^128)).
+    tempvar high_word = words[0];
+    assert felts[0] = high_word * 2 ** 32 + words[1];
+    assert [range_check_ptr] = high_word + (2 ** 128 - LONG_FORM_MARKER);
     tempvar words = words + 2;
     tempvar felts = felts + 1;
     tempvar range_check_ptr = range_check_ptr + 1;

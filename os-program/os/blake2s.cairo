@@ -119,7 +119,17 @@ func encode_felts{range_check_ptr}(n_felts: felt, felts: felt*, words: felt*) ->
     if (felts_end - felts == 0) {
         return (words_end=words);
     }
-    let (felts, words) = long_form_step(felts, words);
+    // The long form (see the header): the marker (`top`, bits 224 to 254, is at least 0) and
+    // the recomposition from the number's bits 192 to 254 (`high`), 64 to 191 (`middle`) and
+    // 0 to 63 (`low`), each an exact integer; then its bounds.
+    tempvar top = words[0] - LONG_FORM_MARKER;
+    assert [range_check_ptr] = top;
+    tempvar high = top * 2 ** 32 + words[1];
+    tempvar middle = words[2] * 2 ** 96 + words[3] * 2 ** 64 + words[4] * 2 ** 32 + words[5];
+    tempvar low = words[6] * 2 ** 32 + words[7];
+    assert felts[0] = high * 2 ** 192 + middle * 2 ** 64 + low;
+    let range_check_ptr = range_check_ptr + 1;
+    let (felts, words) = long_form_bounds(felts, words, high, middle, low);
     tempvar words = words;
     tempvar felts = felts;
     tempvar range_check_ptr = range_check_ptr;
@@ -137,49 +147,29 @@ func encode_felts{range_check_ptr}(n_felts: felt, felts: felt*, words: felt*) ->
     jmp loop;
 }
 
-// Checks the long form of felts[0] at `words`; returns the next felt and words.
-func long_form_step{range_check_ptr}(felts: felt*, words: felt*) -> (felts: felt*, words: felt*) {
-    check_long_form(felts[0], words);
-    return (felts=felts + 1, words=words + 8);
-}
-
-// Checks that the 8 words at `words` (u32s, checked by the Blake opcode) are the long form of
-// `value`: the marker, the recomposition, the canonical bound and `value >= 2^63` (see the
-// header).
-func check_long_form{range_check_ptr}(value: felt, words: felt*) {
-    alloc_locals;
-    // Bits 224 to 254 of the number (the marker removed), at least 0: the marker was set.
-    local top = words[0] - LONG_FORM_MARKER;
-    assert [range_check_ptr] = top;
-    let range_check_ptr = range_check_ptr + 1;
-    // The number in three parts: bits 192 to 254, 64 to 191, 0 to 63 (each an exact integer).
-    local high = top * 2 ** 32 + words[1];
-    local middle = words[2] * 2 ** 96 + words[3] * 2 ** 64 + words[4] * 2 ** 32 + words[5];
-    local low = words[6] * 2 ** 32 + words[7];
-    assert value = high * 2 ** 192 + middle * 2 ** 64 + low;
-    assert_at_most_prime_minus_one(high, middle, low);
-    // Not a short-form value: some bit from 63 up is set. `high + middle` (below 2^129) is 0
-    // exactly when both are.
-    if (high + middle == 0) {
-        assert [range_check_ptr] = words[6] - LONG_FORM_MARKER;
-        let range_check_ptr = range_check_ptr + 1;
-        return ();
-    }
-    return ();
-}
-
-// Checks `high 2^192 + middle 2^64 + low <= p - 1` for `high < 2^63`, `middle < 2^128`,
-// `low < 2^64` (integers).
-func assert_at_most_prime_minus_one{range_check_ptr}(high: felt, middle: felt, low: felt) {
+// The bounds of a long form whose number is `high 2^192 + middle 2^64 + low` (`high < 2^63`,
+// `middle < 2^128`, `low < 2^64`, integers): at most p - 1 = 2^251 + 17 2^192 (`high` at most
+// PRIME_MINUS_ONE_HIGH, the rest 0 when equal) and at least 2^63 (some bit from 63 up: `high +
+// middle`, below 2^129, is 0 exactly when both are, and then `words[6]` must have its top bit).
+// Returns the next felt and words.
+func long_form_bounds{range_check_ptr}(
+    felts: felt*, words: felt*, high: felt, middle: felt, low: felt
+) -> (felts: felt*, words: felt*) {
     if (high == PRIME_MINUS_ONE_HIGH) {
+        // Then `high + middle` is not 0.
         assert middle = 0;
         assert low = 0;
-        return ();
+        return (felts=felts + 1, words=words + 8);
     }
     // high < PRIME_MINUS_ONE_HIGH: a larger `high` (below 2^63) would wrap to near p.
     assert [range_check_ptr] = PRIME_MINUS_ONE_HIGH - 1 - high;
+    if (high + middle == 0) {
+        assert [range_check_ptr + 1] = words[6] - LONG_FORM_MARKER;
+        let range_check_ptr = range_check_ptr + 2;
+        return (felts=felts + 1, words=words + 8);
+    }
     let range_check_ptr = range_check_ptr + 1;
-    return ();
+    return (felts=felts + 1, words=words + 8);
 }
 
 // Starknet's Blake2s hash of the `n_felts` felts at `felts` (`Blake2Felt252::hash_array`):

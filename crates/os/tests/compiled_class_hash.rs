@@ -405,11 +405,12 @@ fn wrong_encodings_fail_the_run() {
 // Compiled class hashes
 
 /// Sierra classes of cairo-lang-starknet's test data, compiled by the executor.
-const CLASSES: [&str; 4] = [
+const CLASSES: [&str; 5] = [
     "minimal_contract__minimal_contract",
     "hello_starknet__hello_starknet",
     "new_syntax_test_contract__counter_contract",
     "erc20__erc_20",
+    "account__account",
 ];
 
 fn sierra_class(name: &str) -> SierraClass {
@@ -520,11 +521,12 @@ fn costs() {
         let class = sierra_class(name);
         let input = CompiledClassInput::from_casm(class.casm());
         let felts = input.hashed_felts();
+        let long = input.bytecode.iter().filter(|felt| **felt >= pow2(63)).count();
         for version in [2, 1] {
             let run = class_hash_run(version, class.casm());
             let blake = if version == 2 { blake_instances(&run.execution) } else { 0 };
             println!(
-                "{name} v{version}: {} bytecode felts, {felts} hashed felts, {} steps ({:.1} a felt), {} Blake instances, {} range checks ({:.2} a felt)",
+                "{name} v{version}: {} bytecode felts ({long} long), {felts} hashed felts, {} steps ({:.1} a felt), {} Blake instances, {} range checks ({:.2} a felt)",
                 input.bytecode.len(),
                 run.steps(),
                 run.steps() as f64 / felts as f64,

@@ -168,3 +168,19 @@ fn write_entry_points(
     vm.load_data(address, &data)?;
     Ok(address)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn segment_trees_flatten_in_preorder() {
+        let tree = NestedIntList::Node(vec![
+            NestedIntList::Leaf(3),
+            NestedIntList::Node(vec![NestedIntList::Leaf(0), NestedIntList::Leaf(5)]),
+        ]);
+        let flat: Vec<Felt> = [1, 2, 0, 3, 1, 2, 0, 0, 0, 5].into_iter().map(Felt::from).collect();
+        assert_eq!(flatten_segments(&tree), flat);
+        assert_eq!(flatten_segments(&NestedIntList::Leaf(7)), vec![Felt::ZERO, Felt::from(7)]);
+    }
+}

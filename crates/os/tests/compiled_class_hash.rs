@@ -475,27 +475,40 @@ fn a_changed_class_changes_the_hash() {
     let changed = class_hash_run(2, &casm);
     assert_ne!(changed.output, vec![class.compiled_class_hash()]);
     assert_eq!(changed.output, vec![casm.compiled_class_hash()]);
-    // A changed builtin or selector.
-    let mut input = honest.clone();
-    input.external[0].selector += Felt::ONE;
-    let output = run(Input::Class { version: 2, class: input }).output;
-    assert_ne!(output, vec![class.compiled_class_hash()]);
+    // A changed selector, and a builtin dropped from an entry point: the changed CASM's hash.
+    for change in [0, 1] {
+        let mut casm = class.casm().as_ref().clone();
+        let entry_point = &mut casm.entry_points_by_type.external[0];
+        if change == 0 {
+            entry_point.selector += 1u32;
+        } else {
+            assert!(entry_point.builtins.pop().is_some());
+        }
+        let output = class_hash_run(2, &casm).output;
+        assert_ne!(output, vec![class.compiled_class_hash()]);
+        assert_eq!(output, vec![casm.compiled_class_hash()]);
+    }
     // Leaves that do not cover the bytecode, a negative leaf length, an unknown node kind, an
     // unknown hash version: the run fails.
     let mut short = honest.clone();
     short.bytecode.push(Felt::ONE);
+    // A root node of two leaves, lengths -1 and n + 1: they sum to n.
     let mut negative = honest.clone();
-    negative.segments = os::compiled_class::flatten_segments(&NestedIntList::Node(vec![]));
-    negative.segments.extend([Felt::ZERO, Felt::ZERO - Felt::ONE]);
+    let n = Felt::from(honest.bytecode.len());
+    negative.segments =
+        vec![Felt::ONE, Felt::TWO, Felt::ZERO, Felt::ZERO - Felt::ONE, Felt::ZERO, n + Felt::ONE];
     let mut kind = honest.clone();
     kind.segments[0] = Felt::from(2);
-    for (what, version, input) in [
-        ("uncovered", 2, short),
-        ("negative", 2, negative),
-        ("kind", 2, kind),
-        ("version", 3, honest),
+    for (what, version, input, failure) in [
+        ("uncovered", 2, short, "An ASSERT_EQ instruction failed"),
+        ("negative", 2, negative, "Range-check validation failed"),
+        ("kind", 2, kind, "An ASSERT_EQ instruction failed"),
+        ("version", 3, honest, "An ASSERT_EQ instruction failed"),
     ] {
-        assert!(run_with(Input::Class { version, class: input }, None).is_err(), "{what} passed");
+        let error = run_with(Input::Class { version, class: input }, None)
+            .err()
+            .unwrap_or_else(|| panic!("{what} passed"));
+        assert!(error.contains(failure), "{what}: {error}");
     }
 }
 

@@ -3,8 +3,6 @@
 // Version of the public-output layout (chain::BlockPublicOutput's os_version).
 const OS_VERSION = 1;
 
-// "WP_CAIRO0_CLASS_V0": first felt of a compiled class preimage.
-const COMPILED_CLASS_DOMAIN = 'WP_CAIRO0_CLASS_V0';
 // "WP_BLOCK_V0": first felt of the block hash preimage (chain::block_hash_domain).
 const BLOCK_HASH_DOMAIN = 'WP_BLOCK_V0';
 

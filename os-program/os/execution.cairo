@@ -1,6 +1,7 @@
-// Loading classes and running contract entry points: the class code comes from a hint and is
-// checked against its compiled class hash, the entry point runs through `call abs`, and the
-// syscalls it made are replayed and checked afterwards (see syscalls below).
+// Loading classes and running contract entry points: the class code comes from a hint and its
+// class hash is computed here (cairo-lang's compute_deprecated_class_hash), the entry point runs
+// through `call abs`, and the syscalls it made are replayed and checked afterwards (see syscalls
+// below).
 
 from starkware.cairo.common.alloc import alloc
 from starkware.cairo.common.builtin_poseidon.poseidon import poseidon_hash_many
@@ -21,7 +22,6 @@ from starkware.starknet.common.storage import normalize_address
 from os.constants import (
     BITWISE_BUILTIN,
     CALL_CONTRACT_SELECTOR,
-    COMPILED_CLASS_DOMAIN,
     CONSTRUCTOR_SELECTOR,
     CONTRACT_ADDRESS_PREFIX,
     DEPLOY_SELECTOR,
@@ -46,10 +46,11 @@ from os.constants import (
 )
 from os.structs import EntryPoint, ExecutionContext, LoadedClass, StateEntry
 
-// Parses and checks `n` class preimages (`datas[i]` of `lengths[i]` felts) into `out`: each one
-// is hashed with Poseidon (its compiled class hash) and split into its fields. The hint that
-// supplied them also registered the classes' own hints at their code's addresses.
-func load_classes{range_check_ptr, poseidon_ptr: PoseidonBuiltin*}(
+// Parses `n` class preimages (`datas[i]` of `lengths[i]` felts) into `out` and computes each
+// one's class hash (cairo-lang's compute_deprecated_class_hash, with the pedersen builtin), so a
+// loaded class is known by the hash that contracts and DECLAREs name. The hint that supplied them
+// also registered the classes' own hints at their code's addresses.
+func load_classes{pedersen_ptr: HashBuiltin*, range_check_ptr}(
     n: felt, datas: felt**, lengths: felt*, out: LoadedClass*
 ) {
     if (n == 0) {
@@ -58,10 +59,9 @@ func load_classes{range_check_ptr, poseidon_ptr: PoseidonBuiltin*}(
     alloc_locals;
     let data = datas[0];
     let data_len = lengths[0];
-    let (compiled_class_hash) = poseidon_hash_many(data_len, data);
-    assert data[0] = COMPILED_CLASS_DOMAIN;
-    // The layout of executor::DeprecatedClass::compiled_class_preimage: three entry-point tables
-    // (external, l1_handler, constructor), the builtins, the bytecode.
+    // The layout of executor::DeprecatedClass::os_preimage: the hinted class hash, three
+    // entry-point tables (external, l1_handler, constructor), the builtins, the bytecode.
+    let hinted_class_hash = data[0];
     let n_external = data[1];
     let l1_handler_at = 2 + n_external * EntryPoint.SIZE;
     let n_l1_handler = data[l1_handler_at];
@@ -72,26 +72,60 @@ func load_classes{range_check_ptr, poseidon_ptr: PoseidonBuiltin*}(
     let bytecode_at = builtins_at + 1 + n_builtins;
     let bytecode_len = data[bytecode_at];
     // The tables tile the preimage exactly: with every count below 2^128 no offset wraps around
-    // the field, so every table lies inside the hashed preimage (a crafted preimage cannot point
-    // a table at memory the hash does not cover).
+    // the field, so every table lies inside the preimage that the class hash covers (a crafted
+    // preimage cannot point a table at memory the hash does not cover).
     assert_nn(n_external);
     assert_nn(n_l1_handler);
     assert_nn(n_constructor);
     assert_nn(n_builtins);
     assert_nn(bytecode_len);
     assert data_len = bytecode_at + 1 + bytecode_len;
+    let external = cast(data + 2, EntryPoint*);
+    let l1_handler = cast(data + l1_handler_at + 1, EntryPoint*);
+    let constructor = cast(data + constructor_at + 1, EntryPoint*);
+    let builtins = data + builtins_at + 1;
+    let bytecode = data + bytecode_at + 1;
+    // compute_hash_on_elements([0, h(external), h(l1_handler), h(constructor), h(builtins),
+    // hinted_class_hash, h(bytecode)]), h = compute_hash_on_elements over the flattened
+    // (selector, offset) pairs, the builtin names and the bytecode. The hinted class hash (the
+    // Starknet-keccak of the class JSON, covering ABI and hints) is taken from the preimage: the
+    // class hash binds it, and what the OS proves does not depend on ABI or hints.
+    let (local elements: felt*) = alloc();
+    assert elements[0] = 0;
+    let hash_ptr = pedersen_ptr;
+    with hash_ptr {
+        let (external_hash) = hash_felts(
+            data=cast(external, felt*), length=n_external * EntryPoint.SIZE
+        );
+        assert elements[1] = external_hash;
+        let (l1_handler_hash) = hash_felts(
+            data=cast(l1_handler, felt*), length=n_l1_handler * EntryPoint.SIZE
+        );
+        assert elements[2] = l1_handler_hash;
+        let (constructor_hash) = hash_felts(
+            data=cast(constructor, felt*), length=n_constructor * EntryPoint.SIZE
+        );
+        assert elements[3] = constructor_hash;
+        let (builtins_hash) = hash_felts(data=builtins, length=n_builtins);
+        assert elements[4] = builtins_hash;
+        assert elements[5] = hinted_class_hash;
+        let (bytecode_hash) = hash_felts(data=bytecode, length=bytecode_len);
+        assert elements[6] = bytecode_hash;
+        let (class_hash) = hash_felts(data=elements, length=7);
+    }
+    let pedersen_ptr = hash_ptr;
     assert out[0] = LoadedClass(
-        compiled_class_hash=compiled_class_hash,
+        class_hash=class_hash,
         n_external=n_external,
-        external=cast(data + 2, EntryPoint*),
+        external=external,
         n_l1_handler=n_l1_handler,
-        l1_handler=cast(data + l1_handler_at + 1, EntryPoint*),
+        l1_handler=l1_handler,
         n_constructor=n_constructor,
-        constructor=cast(data + constructor_at + 1, EntryPoint*),
+        constructor=constructor,
         n_builtins=n_builtins,
-        builtins=data + builtins_at + 1,
+        builtins=builtins,
         bytecode_len=bytecode_len,
-        bytecode=data + bytecode_at + 1,
+        bytecode=bytecode,
     );
     return load_classes(n - 1, datas + 1, lengths + 1, out + LoadedClass.SIZE);
 }
@@ -108,7 +142,6 @@ func execute_entry_point{
     bitwise_ptr: BitwiseBuiltin*,
     poseidon_ptr: PoseidonBuiltin*,
     contract_changes: DictAccess*,
-    class_changes: DictAccess*,
     event_hashes: felt*,
 }(
     ctx: ExecutionContext*,
@@ -190,21 +223,20 @@ func execute_entry_point{
     return (retdata_size=retdata_size, retdata=retdata);
 }
 
-// The loaded code of the declared class `class_hash`: its compiled class hash is read from the
-// classes dict (checked against the classes trie by state_update), the hint points at the loaded
-// class with that compiled class hash.
-func find_class{range_check_ptr, class_changes: DictAccess*}(
-    ctx: ExecutionContext*, class_hash: felt
-) -> (loaded: LoadedClass*) {
+// The loaded class whose code has the class hash `class_hash` (load_classes computed it): the
+// hint points at it. As in Starknet's OS for Cairo 0 classes, the code is bound to the class hash
+// itself, and the class hash to the state (a contract's class hash is in its StateEntry, checked
+// against the previous root or written by a deployment the OS ran).
+func find_class{range_check_ptr}(ctx: ExecutionContext*, class_hash: felt) -> (
+    loaded: LoadedClass*
+) {
     alloc_locals;
-    let (compiled_class_hash) = dict_read{dict_ptr=class_changes}(key=class_hash);
     local class_index: felt;
     %{ os_find_class %}
     assert_nn_le(class_index, ctx.n_classes - 1);
     let loaded: LoadedClass* = ctx.classes + class_index * LoadedClass.SIZE;
-    with_attr error_message("OS: class {class_hash} is not declared or does not match its code") {
-        assert_not_zero(compiled_class_hash);
-        assert loaded.compiled_class_hash = compiled_class_hash;
+    with_attr error_message("OS: no loaded class has the class hash {class_hash}") {
+        assert loaded.class_hash = class_hash;
     }
     return (loaded=loaded);
 }
@@ -315,7 +347,6 @@ func execute_syscalls{
     bitwise_ptr: BitwiseBuiltin*,
     poseidon_ptr: PoseidonBuiltin*,
     contract_changes: DictAccess*,
-    class_changes: DictAccess*,
     event_hashes: felt*,
     storage_ptr: DictAccess*,
 }(ctx: ExecutionContext*, contract_address: felt, caller_address: felt, ptr: felt*, end: felt*) {
@@ -456,7 +487,6 @@ func deploy_contract{
     bitwise_ptr: BitwiseBuiltin*,
     poseidon_ptr: PoseidonBuiltin*,
     contract_changes: DictAccess*,
-    class_changes: DictAccess*,
     event_hashes: felt*,
 }(ctx: ExecutionContext*, request: felt*, deployer_address: felt) {
     alloc_locals;

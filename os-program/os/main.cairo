@@ -34,30 +34,34 @@ func main{
     poseidon_ptr: PoseidonBuiltin*,
 }() {
     alloc_locals;
-    // The block, the classes its transactions run (code from the hint, checked here against
-    // their compiled class hashes) and the state dicts with their guessed pre-block values.
+    // The block, the classes its transactions run (code from the hint, its class hash computed
+    // here) and the state dicts: the contracts with their guessed pre-block values, and the Cairo
+    // 0 classes the block declares (empty at first).
     local block_info: BlockInfo*;
     local n_transactions: felt;
     local n_classes: felt;
     local class_datas: felt**;
     local class_lengths: felt*;
     local contract_changes_start: DictAccess*;
-    local class_changes_start: DictAccess*;
+    local deprecated_declared_start: DictAccess*;
     %{ os_load_block %}
     let (local classes: LoadedClass*) = alloc();
     load_classes(n_classes, class_datas, class_lengths, classes);
 
     let contract_changes = contract_changes_start;
-    let class_changes = class_changes_start;
+    let deprecated_declared = deprecated_declared_start;
     let (local tx_hashes: felt*) = alloc();
     let (local event_hashes_start: felt*) = alloc();
     let event_hashes = event_hashes_start;
-    with contract_changes, class_changes, event_hashes {
+    with contract_changes, deprecated_declared, event_hashes {
         execute_transactions(block_info, n_classes, classes, n_transactions, tx_hashes);
     }
     local contract_changes_end: DictAccess* = contract_changes;
-    local class_changes_end: DictAccess* = class_changes;
+    local deprecated_declared_end: DictAccess* = deprecated_declared;
     local n_events = event_hashes - event_hashes_start;
+    // No Sierra class changes: this OS runs Cairo 0 only (DECLARE v2/v3 is refused), so the
+    // classes trie is carried over unchanged (its root still enters the global root).
+    let (local no_class_changes: DictAccess*) = alloc();
 
     let (transaction_commitment) = poseidon_hash_many(n_transactions, tx_hashes);
     let (event_commitment) = poseidon_hash_many(n_events, event_hashes_start);
@@ -65,8 +69,10 @@ func main{
         block_info.prev_state_root,
         contract_changes_start,
         contract_changes_end,
-        class_changes_start,
-        class_changes_end,
+        no_class_changes,
+        no_class_changes,
+        deprecated_declared_start,
+        deprecated_declared_end,
     );
     // The block hash is the chain's: over the root the header carries, which is the computed one
     // unless the sequencer leaves the commitment to the prover (then 0). The output's new root

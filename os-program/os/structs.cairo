@@ -53,10 +53,10 @@ struct EntryPoint {
     offset: felt,
 }
 
-// A class loaded by the OS: its compiled class hash (checked when it was loaded) and the parsed
-// fields of its preimage (executor::DeprecatedClass::compiled_class_preimage).
+// A class loaded by the OS: its class hash (computed when it was loaded) and the parsed fields of
+// its preimage (executor::DeprecatedClass::os_preimage).
 struct LoadedClass {
-    compiled_class_hash: felt,
+    class_hash: felt,
     n_external: felt,
     external: EntryPoint*,
     n_l1_handler: felt,

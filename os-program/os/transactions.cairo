@@ -48,7 +48,7 @@ from os.structs import BlockInfo, EntryPoint, ExecutionContext, LoadedClass, Sta
 // (chain::ResourceBounds::encode): the OS charges no fee, so they matter only as part of the
 // hashed transaction. For DEPLOY_ACCOUNT, `calldata` is the constructor calldata and the sender
 // address is computed by the OS, not read from here. For DECLARE, `class_hash` is the declared
-// class and `hinted_class_hash` the Keccak part of its deprecated class hash. `is_reverted` (not
+// class (the OS loaded its code and computed its class hash). `is_reverted` (not
 // 0: the executor reverted this INVOKE's `__execute__`) is taken from the input, not proven
 // (README.md, trust assumptions): the OS then only hashes the transaction, bumps the nonce and
 // runs `__validate__`.
@@ -72,7 +72,6 @@ struct Transaction {
     account_deployment_data: felt*,
     class_hash: felt,
     contract_address_salt: felt,
-    hinted_class_hash: felt,
     is_reverted: felt,
 }
 
@@ -84,7 +83,7 @@ func execute_transactions{
     bitwise_ptr: BitwiseBuiltin*,
     poseidon_ptr: PoseidonBuiltin*,
     contract_changes: DictAccess*,
-    class_changes: DictAccess*,
+    deprecated_declared: DictAccess*,
     event_hashes: felt*,
 }(block_info: BlockInfo*, n_classes: felt, classes: LoadedClass*, n: felt, tx_hashes: felt*) {
     if (n == 0) {
@@ -223,7 +222,7 @@ func execute_invoke{
     bitwise_ptr: BitwiseBuiltin*,
     poseidon_ptr: PoseidonBuiltin*,
     contract_changes: DictAccess*,
-    class_changes: DictAccess*,
+    deprecated_declared: DictAccess*,
     event_hashes: felt*,
 }(block_info: BlockInfo*, n_classes: felt, classes: LoadedClass*, tx: Transaction*) -> (
     tx_hash: felt
@@ -296,7 +295,7 @@ func execute_deploy_account{
     bitwise_ptr: BitwiseBuiltin*,
     poseidon_ptr: PoseidonBuiltin*,
     contract_changes: DictAccess*,
-    class_changes: DictAccess*,
+    deprecated_declared: DictAccess*,
     event_hashes: felt*,
 }(block_info: BlockInfo*, n_classes: felt, classes: LoadedClass*, tx: Transaction*) -> (
     tx_hash: felt
@@ -369,7 +368,7 @@ func run_account_constructor{
     bitwise_ptr: BitwiseBuiltin*,
     poseidon_ptr: PoseidonBuiltin*,
     contract_changes: DictAccess*,
-    class_changes: DictAccess*,
+    deprecated_declared: DictAccess*,
     event_hashes: felt*,
 }(ctx: ExecutionContext*, address: felt, tx: Transaction*) {
     let (loaded) = find_class(ctx, tx.class_hash);
@@ -392,10 +391,13 @@ func run_account_constructor{
     return ();
 }
 
-// Executes one DECLARE v1: hash, the sender's nonce, the class (not declared before) whose
-// deprecated class hash, computed here from its loaded code and the hinted class hash, is the
-// declared one; the classes dict then maps it to its compiled class hash. The account's
-// `__validate_declare__` runs with [class_hash] (caller 0) before the class is declared.
+// Executes one DECLARE v1: hash, the sender's nonce, the declared class, whose code the OS loaded
+// and whose class hash it computed (load_classes) must be the declared class hash. The account's
+// `__validate_declare__` runs with [class_hash] (caller 0) before the class is declared. A Cairo 0
+// class is in no trie (as on Starknet): the declaration is recorded in `deprecated_declared`
+// (class hash -> 1), which the state update lists in the state-diff commitment; declaring a class
+// twice in one block fails. Whether the class was declared in an earlier block is not checked
+// (Starknet's OS does not either: no commitment holds Cairo 0 declarations).
 func execute_declare{
     pedersen_ptr: HashBuiltin*,
     range_check_ptr,
@@ -403,7 +405,7 @@ func execute_declare{
     bitwise_ptr: BitwiseBuiltin*,
     poseidon_ptr: PoseidonBuiltin*,
     contract_changes: DictAccess*,
-    class_changes: DictAccess*,
+    deprecated_declared: DictAccess*,
     event_hashes: felt*,
 }(block_info: BlockInfo*, n_classes: felt, classes: LoadedClass*, tx: Transaction*) -> (
     tx_hash: felt
@@ -425,8 +427,8 @@ func execute_declare{
     }
     bump_nonce(tx.sender_address, tx.nonce, account_class_hash);
 
-    let (declared) = dict_read{dict_ptr=class_changes}(key=tx.class_hash);
-    with_attr error_message("OS: class {tx.class_hash} is already declared") {
+    let (declared) = dict_read{dict_ptr=deprecated_declared}(key=tx.class_hash);
+    with_attr error_message("OS: class {tx.class_hash} is declared twice in the block") {
         assert declared = 0;
     }
     let (ctx) = tx_context(block_info, n_classes, classes, tx, tx.sender_address, tx_hash);
@@ -440,49 +442,8 @@ func execute_declare{
         v1_calldata,
         0,
     );
-    local class_index: felt;
-    %{ os_find_declared_class %}
-    assert_nn_le(class_index, n_classes - 1);
-    local loaded: LoadedClass* = classes + class_index * LoadedClass.SIZE;
-    let hash_ptr = pedersen_ptr;
-    with hash_ptr {
-        let (class_hash) = deprecated_class_hash(loaded, tx.hinted_class_hash);
-    }
-    let pedersen_ptr = hash_ptr;
-    with_attr error_message("OS: the declared class's code does not have its class hash") {
-        assert class_hash = tx.class_hash;
-    }
-    dict_write{dict_ptr=class_changes}(key=tx.class_hash, new_value=loaded.compiled_class_hash);
+    // The declared class's code, with the declared class hash.
+    find_class(ctx, tx.class_hash);
+    dict_write{dict_ptr=deprecated_declared}(key=tx.class_hash, new_value=1);
     return (tx_hash=tx_hash);
-}
-
-// cairo-lang's compute_deprecated_class_hash: compute_hash_on_elements([0, h(external),
-// h(l1_handler), h(constructor), h(builtins), hinted_class_hash, h(bytecode)]) with
-// h = compute_hash_on_elements over the flattened (selector, offset) pairs, builtin names and
-// bytecode.
-func deprecated_class_hash{hash_ptr: HashBuiltin*}(
-    loaded: LoadedClass*, hinted_class_hash: felt
-) -> (class_hash: felt) {
-    alloc_locals;
-    let (local elements: felt*) = alloc();
-    assert elements[0] = 0;
-    let (external_hash) = hash_felts(
-        data=cast(loaded.external, felt*), length=loaded.n_external * EntryPoint.SIZE
-    );
-    assert elements[1] = external_hash;
-    let (l1_handler_hash) = hash_felts(
-        data=cast(loaded.l1_handler, felt*), length=loaded.n_l1_handler * EntryPoint.SIZE
-    );
-    assert elements[2] = l1_handler_hash;
-    let (constructor_hash) = hash_felts(
-        data=cast(loaded.constructor, felt*), length=loaded.n_constructor * EntryPoint.SIZE
-    );
-    assert elements[3] = constructor_hash;
-    let (builtins_hash) = hash_felts(data=loaded.builtins, length=loaded.n_builtins);
-    assert elements[4] = builtins_hash;
-    assert elements[5] = hinted_class_hash;
-    let (bytecode_hash) = hash_felts(data=loaded.bytecode, length=loaded.bytecode_len);
-    assert elements[6] = bytecode_hash;
-    let (class_hash) = hash_felts(data=elements, length=7);
-    return (class_hash=class_hash);
 }

@@ -36,15 +36,11 @@ pub enum EntryPointType {
 /// The selector of the `__default__` entry point, called when no other selector matches.
 const DEFAULT_ENTRY_POINT_SELECTOR: Felt = Felt::ZERO;
 
-/// `"WP_CAIRO0_CLASS_V0"`: domain separator and version of [`DeprecatedClass::compiled_class_hash`].
-pub fn compiled_class_domain() -> Felt {
-    chain::short_string::encode_const("WP_CAIRO0_CLASS_V0")
-}
-
 /// A loaded Cairo 0 class: its hash, definition and executable program.
 pub struct DeprecatedClass {
     class_hash: Felt,
-    compiled_class_hash: Felt,
+    /// The Starknet-keccak of the class JSON, a preimage field of the class hash.
+    hinted_class_hash: Felt,
     definition: Arc<LegacyContractClass>,
     program: Program,
 }
@@ -97,9 +93,15 @@ impl DeprecatedClass {
                 )));
             }
         }
-        let compiled_class_hash =
-            starknet_crypto::poseidon_hash_many(&compiled_class_preimage(&definition)?);
-        Ok(DeprecatedClass { class_hash, compiled_class_hash, definition, program })
+        for builtin in &definition.program.builtins {
+            chain::short_string::encode(builtin).map_err(|e| {
+                ExecutorError::InvalidClass(format!("builtin name {builtin:?}: {e}"))
+            })?;
+        }
+        let hinted_class_hash = definition
+            .hinted_class_hash()
+            .map_err(|e| ExecutorError::InvalidClass(format!("cannot hash class: {e}")))?;
+        Ok(DeprecatedClass { class_hash, hinted_class_hash, definition, program })
     }
 
     /// The class hash (cairo-lang's `compute_deprecated_class_hash`).
@@ -107,12 +109,11 @@ impl DeprecatedClass {
         self.class_hash
     }
 
-    /// This chain's compiled class hash of a Cairo 0 class: what its classes-trie leaf commits
-    /// to and what the OS checks the code it loads against. It is
-    /// `poseidon_hash_many(`[`DeprecatedClass::compiled_class_preimage`]`)`, over
+    /// The class as the OS loads it: the preimage of the class hash that the OS hashes in Cairo
+    /// (cairo-lang's `compute_deprecated_class_hash`) before it runs the bytecode at its end:
     ///
     /// ```text
-    /// "WP_CAIRO0_CLASS_V0",
+    /// hinted_class_hash                       Starknet-keccak of the class JSON
     /// n_external,    (selector, offset)*      entry points, in the class's order
     /// n_l1_handler,  (selector, offset)*
     /// n_constructor, (selector, offset)*
@@ -120,16 +121,28 @@ impl DeprecatedClass {
     /// bytecode_len,  bytecode*                the program's data
     /// ```
     ///
-    /// The OS gets exactly this array from a hint, hashes it in Cairo, compares the hash with
-    /// the class's leaf and runs the bytecode at its end. Hints, ABI and debug data are not
-    /// covered: they cannot change what a run proves (the class hash covers them).
-    pub fn compiled_class_hash(&self) -> Felt {
-        self.compiled_class_hash
-    }
-
-    /// The array [`DeprecatedClass::compiled_class_hash`] hashes (the OS's view of the class).
-    pub fn compiled_class_preimage(&self) -> Vec<Felt> {
-        compiled_class_preimage(&self.definition).expect("checked when the class was loaded")
+    /// Hints, ABI and debug data are only behind the hinted class hash: they cannot change what
+    /// a run proves, and the class hash binds them.
+    pub fn os_preimage(&self) -> Vec<Felt> {
+        let definition = &self.definition;
+        let by_type = &definition.entry_points_by_type;
+        let program = &definition.program;
+        let mut out = vec![self.hinted_class_hash];
+        for list in [&by_type.external, &by_type.l1_handler, &by_type.constructor] {
+            out.push(Felt::from(list.len()));
+            for entry_point in list {
+                out.push(entry_point.selector);
+                out.push(Felt::from(u64::from(entry_point.offset)));
+            }
+        }
+        out.push(Felt::from(program.builtins.len()));
+        for builtin in &program.builtins {
+            // Checked when the class was loaded.
+            out.push(chain::short_string::encode(builtin).unwrap_or_default());
+        }
+        out.push(Felt::from(program.data.len()));
+        out.extend_from_slice(&program.data);
+        out
     }
 
     /// The definition as the compiler wrote it (for `starknet_getClass`).
@@ -161,47 +174,9 @@ impl DeprecatedClass {
     }
 }
 
-/// See [`DeprecatedClass::compiled_class_hash`].
-fn compiled_class_preimage(definition: &LegacyContractClass) -> Result<Vec<Felt>, ExecutorError> {
-    let by_type = &definition.entry_points_by_type;
-    let program = &definition.program;
-    let mut out = vec![compiled_class_domain()];
-    for list in [&by_type.external, &by_type.l1_handler, &by_type.constructor] {
-        out.push(Felt::from(list.len()));
-        for entry_point in list {
-            out.push(entry_point.selector);
-            out.push(Felt::from(u64::from(entry_point.offset)));
-        }
-    }
-    out.push(Felt::from(program.builtins.len()));
-    for builtin in &program.builtins {
-        let name = chain::short_string::encode(builtin)
-            .map_err(|e| ExecutorError::InvalidClass(format!("builtin name {builtin:?}: {e}")))?;
-        out.push(name);
-    }
-    out.push(Felt::from(program.data.len()));
-    out.extend_from_slice(&program.data);
-    Ok(out)
-}
-
 pub(crate) fn offset_of(entry_point: &RawLegacyEntryPoint) -> Option<usize> {
     let offset: u64 = entry_point.offset.into();
     usize::try_from(offset).ok()
-}
-
-/// [`DeprecatedClass::compiled_class_hash`] of a definition not loaded as a [`DeprecatedClass`].
-pub fn deprecated_compiled_class_hash(
-    definition: &LegacyContractClass,
-) -> Result<Felt, ExecutorError> {
-    Ok(starknet_crypto::poseidon_hash_many(&compiled_class_preimage(definition)?))
-}
-
-/// `class hash -> compiled class hash` of `classes`, what
-/// `state::State::commit_block_with_classes` needs for the deprecated classes a diff declares.
-pub fn compiled_class_hashes<'c>(
-    classes: impl IntoIterator<Item = &'c Arc<DeprecatedClass>>,
-) -> std::collections::BTreeMap<Felt, Felt> {
-    classes.into_iter().map(|class| (class.class_hash(), class.compiled_class_hash())).collect()
 }
 
 /// The four classes bundled with the devnet, parsed and hashed.
@@ -249,22 +224,47 @@ mod tests {
         }
     }
 
+    /// cairo-lang's `compute_hash_on_elements`.
+    fn hash_on_elements(elements: &[Felt]) -> Felt {
+        let chain = elements.iter().fold(Felt::ZERO, |h, e| starknet_crypto::pedersen_hash(&h, e));
+        starknet_crypto::pedersen_hash(&chain, &Felt::from(elements.len()))
+    }
+
+    /// What the OS computes over [`DeprecatedClass::os_preimage`]: the class hash.
+    fn class_hash_of_preimage(preimage: &[Felt]) -> Felt {
+        let mut at = 1;
+        let mut table = |width: usize| {
+            let n = usize::try_from(preimage[at].to_biguint()).unwrap() * width;
+            let hash = hash_on_elements(&preimage[at + 1..at + 1 + n]);
+            at += 1 + n;
+            hash
+        };
+        let (external, l1_handler, constructor) = (table(2), table(2), table(2));
+        let (builtins, bytecode) = (table(1), table(1));
+        assert_eq!(at, preimage.len());
+        hash_on_elements(&[
+            Felt::ZERO,
+            external,
+            l1_handler,
+            constructor,
+            builtins,
+            preimage[0],
+            bytecode,
+        ])
+    }
+
     #[test]
-    fn compiled_class_hash_covers_the_loaded_program() {
-        let class = DeprecatedClass::from_json(FIBONACCI_JSON).unwrap();
-        let preimage = class.compiled_class_preimage();
-        assert_eq!(class.compiled_class_hash(), starknet_crypto::poseidon_hash_many(&preimage));
-        assert_eq!(preimage[0], compiled_class_domain());
-        // The bytecode is the tail of the preimage, after its length.
-        let data = &class.definition().program.data;
-        assert_eq!(&preimage[preimage.len() - data.len()..], data.as_slice());
-        assert_eq!(preimage[preimage.len() - data.len() - 1], Felt::from(data.len()));
-        assert_ne!(class.compiled_class_hash(), class.class_hash());
-        // A one-felt change of the bytecode changes it.
-        let mut value: serde_json::Value = serde_json::from_str(FIBONACCI_JSON).unwrap();
-        value["program"]["data"][3] = serde_json::json!("0x1");
-        let changed = DeprecatedClass::from_json(&value.to_string()).unwrap();
-        assert_ne!(changed.compiled_class_hash(), class.compiled_class_hash());
+    fn os_preimage_hashes_to_the_class_hash() {
+        let classes = BundledClasses::load().unwrap();
+        for class in classes.all() {
+            let preimage = class.os_preimage();
+            assert_eq!(class_hash_of_preimage(&preimage), class.class_hash());
+            assert_eq!(preimage[0], class.definition().hinted_class_hash().unwrap());
+            // The bytecode is the tail of the preimage, after its length.
+            let data = &class.definition().program.data;
+            assert_eq!(&preimage[preimage.len() - data.len()..], data.as_slice());
+            assert_eq!(preimage[preimage.len() - data.len() - 1], Felt::from(data.len()));
+        }
     }
 
     #[test]

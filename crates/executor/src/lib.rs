@@ -72,7 +72,7 @@
 //! block.declare_system_class(bundled.fibonacci.clone())?;
 //! let fibonacci = block.deploy_system_contract(bundled.fibonacci.class_hash(), Felt::TWO, &[])?;
 //! let (diff, declared) = block.finish()?;
-//! let roots = state.commit_block_with_classes(0, &diff, &executor::compiled_class_hashes(&declared))?;
+//! let roots = state.commit_block(0, &diff)?;
 //! assert_ne!(roots.contracts_root, Felt::ZERO);
 //!
 //! // `fibonacci(10)` on the committed state: the call returns fib(10) = 55.
@@ -101,7 +101,7 @@ pub use block::{BlockExecution, BlockExecutor, execute_block};
 pub use call::CallTrace;
 pub use class::{
     ACCOUNT_JSON, BundledClasses, DeprecatedClass, ERC20_JSON, EntryPointType, FACTORIAL_JSON,
-    FIBONACCI_JSON, compiled_class_domain, compiled_class_hashes, deprecated_compiled_class_hash,
+    FIBONACCI_JSON,
 };
 pub use classes::{ClassCache, ClassProvider};
 pub use context::{BlockContext, ExecutorConfig};

@@ -42,8 +42,8 @@ fn call(class: Arc<DeprecatedClass>, config: ExecutorConfig) -> Result<Vec<Felt>
     let mut block = executor.begin_block(session_block(), &snapshot, &classes).unwrap();
     block.declare_system_class(Arc::clone(&class)).unwrap();
     let address = block.deploy_system_contract(class.class_hash(), Felt::ONE, &[]).unwrap().address;
-    let (diff, declared) = block.finish().unwrap();
-    state.commit_block_with_classes(0, &diff, &executor::compiled_class_hashes(&declared)).unwrap();
+    let (diff, _) = block.finish().unwrap();
+    state.commit_block(0, &diff).unwrap();
     let snapshot = state.latest_snapshot().unwrap();
     executor.call(
         &session_block(),

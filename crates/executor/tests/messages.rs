@@ -18,17 +18,16 @@ fn setup() -> (Devnet, Felt) {
     let mut devnet = Devnet::new(true);
     let class = Arc::new(DeprecatedClass::from_json(L1_HANDLER_JSON).unwrap());
     devnet.classes.insert(Arc::clone(&class));
-    let (diff, declared, address) = {
+    let (diff, address) = {
         let snapshot = devnet.state.latest_snapshot().unwrap();
         let mut block =
             devnet.executor.begin_block(devnet.context(), &snapshot, &devnet.classes).unwrap();
         block.declare_system_class(Arc::clone(&class)).unwrap();
         let address = block.deploy_system_contract(class.class_hash(), Felt::ONE, &[]).unwrap();
-        let (diff, declared) = block.finish().unwrap();
-        (diff, declared, address.address)
+        let (diff, _) = block.finish().unwrap();
+        (diff, address.address)
     };
-    let compiled = executor::compiled_class_hashes(&declared);
-    devnet.state.commit_block_with_classes(devnet.next_block, &diff, &compiled).unwrap();
+    devnet.state.commit_block(devnet.next_block, &diff).unwrap();
     devnet.next_block += 1;
     (devnet, address)
 }

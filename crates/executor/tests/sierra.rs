@@ -127,7 +127,12 @@ fn declare_v3_deploy_invoke_revert_and_call() {
     {
         use state::StateReader;
         let snapshot = devnet.state.latest_snapshot().unwrap();
-        assert!(snapshot.compiled_class_hash(class_hash).unwrap().is_some());
+        assert_eq!(
+            snapshot.declared_class(class_hash).unwrap(),
+            Some(state::DeclaredClass::Sierra { compiled_class_hash: class.compiled_class_hash() })
+        );
+        // The Sierra class is the classes trie's only leaf.
+        assert_ne!(snapshot.roots().classes_root, Felt::ZERO);
     }
 
     // Deployed at the next block (no constructor), then used from the Cairo 0 account.

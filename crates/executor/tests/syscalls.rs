@@ -37,9 +37,8 @@ fn setup() -> (Devnet, Arc<DeprecatedClass>, Felt) {
         );
         block.finish().unwrap()
     };
-    let (diff, declared) = diff;
-    let compiled = executor::compiled_class_hashes(&declared);
-    devnet.state.commit_block_with_classes(devnet.next_block, &diff, &compiled).unwrap();
+    let (diff, _) = diff;
+    devnet.state.commit_block(devnet.next_block, &diff).unwrap();
     devnet.next_block += 1;
     let address = chain::calculate_contract_address(
         Felt::ONE,

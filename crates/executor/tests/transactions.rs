@@ -202,7 +202,7 @@ fn declare_of_a_bundled_class_registers_it_once() {
     assert_eq!(declare(3, class.class_hash()).hash(chain_id()), felt(&v["hash"]));
 
     let snapshot = devnet.state.latest_snapshot().unwrap();
-    assert_eq!(snapshot.compiled_class_hash(class.class_hash()).unwrap(), None);
+    assert_eq!(snapshot.declared_class(class.class_hash()).unwrap(), None);
     let Transaction::DeclareV1(tx) = declare(1, class.class_hash()) else { unreachable!() };
     let mismatched = ExecutableTransaction::declare(
         tx.clone(),
@@ -218,8 +218,8 @@ fn declare_of_a_bundled_class_registers_it_once() {
     assert_eq!(block.declared_classes.len(), 1);
     let snapshot = devnet.state.latest_snapshot().unwrap();
     assert_eq!(
-        snapshot.compiled_class_hash(class.class_hash()).unwrap(),
-        Some(class.compiled_class_hash())
+        snapshot.declared_class(class.class_hash()).unwrap(),
+        Some(state::DeclaredClass::Cairo0)
     );
 
     // A second DECLARE of the same class is refused.

@@ -68,6 +68,12 @@ pub enum LightClientError {
         "sequencer's block {parent_number} has hash {parent_hash:#x}, its child names {named:#x}"
     )]
     InconsistentSequencer { parent_number: u64, parent_hash: Felt, named: Felt },
+    /// A `starknet_getStorageProof` answer that does not prove its claims against the proven
+    /// state root ([`crate::verify_storage_proof`]): a node that does not hash to its key with its
+    /// trie's hash (Pedersen for the contracts and storage tries, Poseidon for the classes trie),
+    /// roots that do not give the state root, leaf data that does not match.
+    #[error("storage proof: {0}")]
+    StorageProof(#[source] state::ProofError),
     /// The verification task panicked or was cancelled.
     #[cfg(feature = "fetch")]
     #[error("verification task failed")]

@@ -30,6 +30,9 @@
 //! block public output from its input, to exercise every check cheaply.
 //!
 //! Offline, [`verify_block`] does steps 3 and 4 on a proof and headers the caller already has.
+//! Under a verified block's state root, [`verify_storage_proof`] checks a
+//! `starknet_getStorageProof` answer (Starknet's tries: Pedersen contracts and storage tries,
+//! Poseidon classes trie), so the client can read storage, nonces and class hashes it trusts.
 //!
 //! Cargo features: `fetch` (default) adds [`light_verify`] and its JSON-RPC clients (jsonrpsee,
 //! tokio). Without it the crate is the offline check alone, on the verifier side of
@@ -44,10 +47,12 @@ mod fetch;
 pub mod prover_api;
 #[cfg(feature = "fetch")]
 pub mod sequencer;
+pub mod storage;
 pub mod verify;
 
 pub use binding::check_binding;
 pub use error::LightClientError;
 #[cfg(feature = "fetch")]
 pub use fetch::{light_verify, light_verify_range, light_verify_with};
+pub use storage::{VerifiedStorageProof, verify_storage_proof};
 pub use verify::{LightClientOptions, VerifiedBlock, verify_block, verify_block_proof};

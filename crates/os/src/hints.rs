@@ -42,14 +42,12 @@ use crate::input::OsInput;
 /// A class as the OS loads it.
 #[derive(Clone)]
 pub struct ClassInput {
-    /// The class hash (deprecated, Pedersen).
+    /// The class hash (deprecated, Pedersen), which the OS computes over the preimage.
     pub class_hash: Felt,
-    /// `executor::DeprecatedClass::compiled_class_preimage`.
+    /// `executor::DeprecatedClass::os_preimage`.
     pub preimage: Vec<Felt>,
     /// Where the bytecode starts in the preimage.
     pub bytecode_start: usize,
-    /// The compiled class hash (what the OS checks the preimage against).
-    pub compiled_class_hash: Felt,
     /// Selectors of the external entry points, in the preimage's order.
     pub external_selectors: Vec<Felt>,
     /// Selectors of the constructor entry points (at most one), in the preimage's order.
@@ -61,7 +59,7 @@ pub struct ClassInput {
 impl std::fmt::Debug for ClassInput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ClassInput")
-            .field("compiled_class_hash", &self.compiled_class_hash)
+            .field("class_hash", &self.class_hash)
             .field("preimage_len", &self.preimage.len())
             .finish()
     }
@@ -123,9 +121,6 @@ impl OsHintProcessor {
             "os_load_block" => self.load_block(vm, exec_scopes, hint),
             "os_load_transaction" => self.load_transaction(vm, hint).map(|()| HintExtension::new()),
             "os_find_class" => self.find_class(vm, hint).map(|()| HintExtension::new()),
-            "os_find_declared_class" => {
-                self.find_declared_class(vm, hint).map(|()| HintExtension::new())
-            }
             "os_find_entry_point" => self.find_entry_point(vm, hint).map(|()| HintExtension::new()),
             "os_enter_call" => self.enter_call(vm, hint).map(|()| HintExtension::new()),
             "os_exit_call" => self.exit_call().map(|()| HintExtension::new()),
@@ -199,12 +194,13 @@ impl OsHintProcessor {
             contracts.insert(MaybeRelocatable::from(address), MaybeRelocatable::from(entry));
         }
         let contract_changes = manager.borrow_mut().new_dict(vm, contracts)?;
-        let classes: HashMap<MaybeRelocatable, MaybeRelocatable> =
-            self.input.pre_classes.iter().map(|(k, v)| (k.into(), v.into())).collect();
-        let class_changes = manager.borrow_mut().new_dict(vm, classes)?;
+        // The Cairo 0 classes the block declares: none yet (state_update checks that every
+        // entry starts at 0).
+        let deprecated_declared =
+            manager.borrow_mut().new_default_dict(vm, &Felt::ZERO.into(), None)?;
         exec_scopes.insert_value("dict_manager", manager);
         ids("contract_changes_start", contract_changes, vm)?;
-        ids("class_changes_start", class_changes, vm)?;
+        ids("deprecated_declared_start", deprecated_declared, vm)?;
         Ok(extension)
     }
 
@@ -243,7 +239,6 @@ impl OsHintProcessor {
         fields.push(write_segment(vm, &invoke.account_deployment_data)?.into());
         fields.push(invoke.class_hash.into());
         fields.push(invoke.contract_address_salt.into());
-        fields.push(invoke.hinted_class_hash.into());
         fields.push(Felt::from(invoke.is_reverted).into());
         let ptr = vm.add_memory_segment();
         vm.load_data(ptr, &fields)?;
@@ -251,49 +246,19 @@ impl OsHintProcessor {
         Ok(())
     }
 
-    /// The index of the loaded class whose compiled class hash is `ids.compiled_class_hash`.
+    /// The index of the loaded class whose class hash is `ids.class_hash`.
     fn find_class(
         &mut self,
         vm: &mut VirtualMachine,
         hint: &HintProcessorData,
     ) -> Result<(), HintError> {
-        let compiled_class_hash = get_integer_from_var_name(
-            "compiled_class_hash",
-            vm,
-            &hint.ids_data,
-            &hint.ap_tracking,
-        )?;
+        let class_hash =
+            get_integer_from_var_name("class_hash", vm, &hint.ids_data, &hint.ap_tracking)?;
         let index = self
             .classes
             .iter()
-            .position(|class| class.compiled_class_hash == compiled_class_hash)
-            .ok_or_else(|| {
-                custom(format!("no class with compiled class hash {compiled_class_hash:#x}"))
-            })?;
-        insert_value_from_var_name(
-            "class_index",
-            Felt::from(index),
-            vm,
-            &hint.ids_data,
-            &hint.ap_tracking,
-        )
-    }
-
-    /// The index of the loaded class the current DECLARE declares.
-    fn find_declared_class(
-        &mut self,
-        vm: &mut VirtualMachine,
-        hint: &HintProcessorData,
-    ) -> Result<(), HintError> {
-        let tx = self
-            .current_transaction
-            .and_then(|index| self.input.transactions.get(index))
-            .ok_or_else(|| custom("os_find_declared_class outside a transaction"))?;
-        let index = self
-            .classes
-            .iter()
-            .position(|class| class.class_hash == tx.class_hash)
-            .ok_or_else(|| custom(format!("class {:#x} is not loaded", tx.class_hash)))?;
+            .position(|class| class.class_hash == class_hash)
+            .ok_or_else(|| custom(format!("class {class_hash:#x} is not loaded")))?;
         insert_value_from_var_name(
             "class_index",
             Felt::from(index),
@@ -314,14 +279,12 @@ impl OsHintProcessor {
         let selector = get("selector")?;
         let entry_point_type = get("entry_point_type")?;
         let loaded = get_ptr_from_var_name("loaded", vm, &hint.ids_data, &hint.ap_tracking)?;
-        let compiled_class_hash = *vm.get_integer(loaded)?;
+        let class_hash = *vm.get_integer(loaded)?;
         let class = self
             .classes
             .iter()
-            .find(|class| class.compiled_class_hash == compiled_class_hash)
-            .ok_or_else(|| {
-                custom(format!("no class with compiled class hash {compiled_class_hash:#x}"))
-            })?;
+            .find(|class| class.class_hash == class_hash)
+            .ok_or_else(|| custom(format!("class {class_hash:#x} is not loaded")))?;
         let selectors = if entry_point_type == Felt::ZERO {
             &class.external_selectors
         } else {

@@ -49,9 +49,6 @@ pub struct TransactionInput {
     pub class_hash: Felt,
     /// DEPLOY_ACCOUNT only.
     pub contract_address_salt: Felt,
-    /// DECLARE only: the Keccak part of the deprecated class hash (`hinted_class_hash`), which
-    /// covers the ABI and hints; the OS hashes the rest of the class itself.
-    pub hinted_class_hash: Felt,
     /// INVOKE only: the executor reverted `__execute__`; the OS then only hashes the transaction,
     /// bumps the nonce and runs `__validate__`. Not proven: the OS takes it on trust (README.md, trust assumptions).
     pub is_reverted: bool,
@@ -113,12 +110,6 @@ impl TransactionInput {
                 version: Felt::ONE,
                 max_fee: declare.max_fee,
                 class_hash: declare.class_hash,
-                hinted_class_hash: tx
-                    .declared_class
-                    .as_ref()?
-                    .definition()
-                    .hinted_class_hash()
-                    .ok()?,
                 ..TransactionInput::default()
             },
             // The OS runs Cairo 0 classes only (the Cairo 1 OS is issue 15).
@@ -176,6 +167,4 @@ pub struct OsInput {
     pub calls: Vec<Vec<CallTrace>>,
     /// Touched addresses → their pre-block state.
     pub pre_contracts: BTreeMap<Felt, PreContract>,
-    /// Touched classes → pre-block compiled class hash (0 if not declared).
-    pub pre_classes: BTreeMap<Felt, Felt>,
 }

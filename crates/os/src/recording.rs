@@ -9,7 +9,7 @@ use std::sync::Arc;
 use chain::Felt;
 use executor::{BlockContext, ClassProvider, ExecutableTransaction, ExecutorConfig, ExecutorError};
 use state::witness::TouchedKeys;
-use state::{StateError, StateReader};
+use state::{DeclaredClass, StateError, StateReader};
 
 /// A block's executor run and what it read.
 #[derive(Debug)]
@@ -100,8 +100,8 @@ impl StateReader for RecordingReader<'_> {
         self.inner.class_hash_at(address)
     }
 
-    fn compiled_class_hash(&self, class_hash: Felt) -> Result<Option<Felt>, StateError> {
+    fn declared_class(&self, class_hash: Felt) -> Result<Option<DeclaredClass>, StateError> {
         self.touched.borrow_mut().add_class(class_hash);
-        self.inner.compiled_class_hash(class_hash)
+        self.inner.declared_class(class_hash)
     }
 }

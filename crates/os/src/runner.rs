@@ -247,9 +247,6 @@ pub fn prepare_recorded<B: Backend>(
     // Every class the executor loaded, e.g. a class deployed by the `deploy` syscall without a
     // constructor (no call of it is traced), is loaded by the OS too.
     class_hashes.extend(recorded.loaded.iter().copied());
-    for class_hash in &class_hashes {
-        touched.add_class(*class_hash);
-    }
     let mut pre_contracts = BTreeMap::new();
     for (address, keys) in &touched.storage {
         let mut storage = BTreeMap::new();
@@ -262,11 +259,6 @@ pub fn prepare_recorded<B: Backend>(
             storage,
         };
         pre_contracts.insert(*address, contract);
-    }
-    let mut pre_classes = BTreeMap::new();
-    for class_hash in &touched.classes {
-        let compiled = snapshot.compiled_class_hash(*class_hash)?.unwrap_or(Felt::ZERO);
-        pre_classes.insert(*class_hash, compiled);
     }
     let witness = StateWitness::build(state, parent_block, &touched)?;
 
@@ -303,7 +295,7 @@ pub fn prepare_recorded<B: Backend>(
         block.starknet_version.as_felt(),
         Felt::from(u64::from(block.header_commits_state_root)),
     ];
-    let input = OsInput { block_info, transactions, calls: tx_calls, pre_contracts, pre_classes };
+    let input = OsInput { block_info, transactions, calls: tx_calls, pre_contracts };
     Ok(PreparedBlock {
         input,
         classes: class_inputs,
@@ -321,7 +313,7 @@ pub(crate) fn class_input(class: &executor::DeprecatedClass) -> Result<ClassInpu
     };
     let program_json = serde_json::to_vec(&definition.program).map_err(|e| invalid(&e))?;
     let program = Program::from_bytes(&program_json, None).map_err(|e| invalid(&e))?;
-    let preimage = class.compiled_class_preimage();
+    let preimage = class.os_preimage();
     let bytecode_start = preimage.len() - definition.program.data.len();
     let by_type = &definition.entry_points_by_type;
     let external_selectors = by_type.external.iter().map(|e| e.selector).collect();
@@ -330,7 +322,6 @@ pub(crate) fn class_input(class: &executor::DeprecatedClass) -> Result<ClassInpu
         class_hash: class.class_hash(),
         preimage,
         bytecode_start,
-        compiled_class_hash: class.compiled_class_hash(),
         external_selectors,
         constructor_selectors,
         program,

@@ -115,11 +115,13 @@ fn declare_then_use_the_chain() {
     assert!(
         proven.os.executor.state_diff.deprecated_declared_classes.contains(&class.class_hash())
     );
+    // A Cairo 0 class is in no trie: declared, and the classes root stays 0.
     let snapshot = chain.state.latest_snapshot().unwrap();
     assert_eq!(
-        snapshot.compiled_class_hash(class.class_hash()).unwrap(),
-        Some(class.compiled_class_hash())
+        snapshot.declared_class(class.class_hash()).unwrap(),
+        Some(state::DeclaredClass::Cairo0)
     );
+    assert_eq!(snapshot.roots().classes_root, Felt::ZERO);
 }
 
 #[test]

@@ -14,7 +14,8 @@
 //! claimed pedersen empty. The statement then passes every structural check (segments in order,
 //! disjoint, after the execution segment, whole instances, ten output cells): only the builtin
 //! list is wrong. No claimed table constrains the Poseidon, Pedersen, range-check or ECDSA
-//! cells, so the forger rewrites the new root (a Poseidon result) and the block hash (another).
+//! cells, so the forger rewrites the new root (a Pedersen result: with no Sierra class the
+//! global root is the contracts root) and the block hash (a Poseidon result).
 
 mod common;
 
@@ -121,8 +122,9 @@ fn a_forged_new_state_root_is_refused_by_the_builtin_list_binding() {
     let lying_hash = lying_header.hash();
     let mut forged = run.clone();
     let program_end = 1 + run.program.len();
-    // The root is a Poseidon result (global_root) copied to the output and into the block
-    // hash's preimage; the block hash is a Poseidon result copied to the output.
+    // The root is a hash result (the contracts trie's Pedersen root, which is the global root
+    // without Sierra classes) copied to the output and into the block hash's preimage; the block
+    // hash is a Poseidon result copied to the output.
     let mut rewritten = [0, 0];
     for cell in forged.memory.iter_mut().skip(program_end).flatten() {
         if *cell == stark_felt(true_root) {

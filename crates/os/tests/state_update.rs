@@ -1,7 +1,7 @@
 //! The OS's state commitment in Cairo (`os-program/os/state/`) against the `state` crate: the
 //! test programs of `tests/programs/` run in cairo-vm proof mode (layout `all_cairo`) with the
 //! `os::state_update` hints and a [`StateWitness`] of a real [`State`], and must give the roots
-//! `State::commit_block_with_classes` gives and the commitment `StateDiff::commitment` gives;
+//! `State::commit_block` gives and the commitment `StateDiff::commitment` gives;
 //! wrong witnesses, prev values or roots must make the run fail.
 //!
 //! Step counts: `cargo test -p os --test state_update -- --nocapture steps` prints the Cairo
@@ -23,14 +23,21 @@ use cairo_vm::types::relocatable::MaybeRelocatable;
 use chain::rpc::types::{BinaryNode, MerkleNode};
 use chain::{Felt, StateDiff};
 use state::witness::TouchedKeys;
-use state::{MemoryBackend, Node, State, StateReader, StateWitness, trie};
+use state::{DeclaredClass, MemoryBackend, Node, State, StateReader, StateWitness, TrieHash, trie};
 
 const PATRICIA_PROGRAM: &[u8] = include_bytes!("programs/patricia_update.json");
 const STATE_UPDATE_PROGRAM: &[u8] = include_bytes!("programs/state_update.json");
 
-const PATRICIA_INPUT_HINT: &str =
-    "ids.prev_root, ids.updates, ids.n_updates = load_patricia_test_input(segments, memory)";
-const STATE_UPDATE_INPUT_HINT: &str = "(ids.prev_root, ids.contract_changes_start, ids.contract_changes_end,\n    ids.class_changes_start, ids.class_changes_end) = load_state_update_test_input(\n    segments, memory)";
+const PATRICIA_INPUT_HINT: &str = "ids.prev_root, ids.updates, ids.n_updates, ids.trie_hash = load_patricia_test_input(\n    segments, memory)";
+const STATE_UPDATE_INPUT_HINT: &str = "(ids.prev_root, ids.contract_changes_start, ids.contract_changes_end,\n    ids.class_changes_start, ids.class_changes_end, ids.deprecated_declared_start,\n    ids.deprecated_declared_end) = load_state_update_test_input(segments, memory)";
+
+/// `trie_hash` of `os/state/patricia.cairo` for a trie's hash.
+fn cairo_trie_hash(hash: TrieHash) -> Felt {
+    match hash {
+        TrieHash::Pedersen => Felt::ZERO,
+        TrieHash::Poseidon => Felt::ONE,
+    }
+}
 
 /// A finished run: the output segment and the number of steps.
 struct Run {
@@ -132,29 +139,43 @@ impl Rng {
 // ---------------------------------------------------------------------------------------------
 // patricia_update
 
-/// A trie in a node map, with its leaves.
+/// A trie in a node map, with its leaves and its hash.
 struct TestTrie {
+    hash: TrieHash,
     nodes: HashMap<Felt, Node>,
     root: Felt,
     leaves: BTreeMap<Felt, Felt>,
 }
 
 impl TestTrie {
+    /// A Pedersen trie (storage, contracts) of `leaves`.
     fn new(leaves: BTreeMap<Felt, Felt>) -> Self {
+        Self::with_hash(TrieHash::Pedersen, leaves)
+    }
+
+    fn with_hash(hash: TrieHash, leaves: BTreeMap<Felt, Felt>) -> Self {
         let mut trie =
-            TestTrie { nodes: HashMap::new(), root: Felt::ZERO, leaves: BTreeMap::new() };
+            TestTrie { hash, nodes: HashMap::new(), root: Felt::ZERO, leaves: BTreeMap::new() };
         let updates: Vec<(Felt, Felt)> = leaves.iter().map(|(k, v)| (*k, *v)).collect();
         trie.root = trie.apply(&updates);
         trie.leaves = leaves;
         trie
     }
 
+    /// The same trie before any further update (a reference to apply updates to).
+    fn reference(&self) -> Self {
+        TestTrie {
+            hash: self.hash,
+            nodes: self.nodes.clone(),
+            root: self.root,
+            leaves: BTreeMap::new(),
+        }
+    }
+
     /// The Rust update (the reference); stores the new nodes and returns the new root.
     fn apply(&mut self, updates: &[(Felt, Felt)]) -> Felt {
-        let (root, created) = trie::update(&self.nodes, self.root, updates).unwrap();
-        for node in created {
-            self.nodes.insert(node.hash(), node);
-        }
+        let (root, created) = trie::update(&self.nodes, self.hash, self.root, updates).unwrap();
+        self.nodes.extend(created);
         root
     }
 
@@ -165,9 +186,14 @@ impl TestTrie {
         }
         witness
     }
+
+    /// The input hint of the patricia test program for `updates` on this trie.
+    fn loader(&self, updates: Vec<[Felt; 3]>) -> HintFunc {
+        patricia_loader(self.hash, self.root, updates)
+    }
 }
 
-fn patricia_loader(prev_root: Felt, updates: Vec<[Felt; 3]>) -> HintFunc {
+fn patricia_loader(hash: TrieHash, prev_root: Felt, updates: Vec<[Felt; 3]>) -> HintFunc {
     HintFunc(Box::new(move |vm, _, ids, ap, _| {
         let base = vm.add_memory_segment();
         let data: Vec<MaybeRelocatable> =
@@ -175,7 +201,8 @@ fn patricia_loader(prev_root: Felt, updates: Vec<[Felt; 3]>) -> HintFunc {
         vm.load_data(base, &data)?;
         insert_value_from_var_name("prev_root", prev_root, vm, ids, ap)?;
         insert_value_from_var_name("updates", base, vm, ids, ap)?;
-        insert_value_from_var_name("n_updates", Felt::from(updates.len()), vm, ids, ap)
+        insert_value_from_var_name("n_updates", Felt::from(updates.len()), vm, ids, ap)?;
+        insert_value_from_var_name("trie_hash", cairo_trie_hash(hash), vm, ids, ap)
     }))
 }
 
@@ -187,11 +214,9 @@ fn check_patricia(trie: &TestTrie, new_values: &BTreeMap<Felt, Felt>) -> usize {
         .map(|(key, new)| [*key, trie.leaves.get(key).copied().unwrap_or_default(), *new])
         .collect();
     let witness = trie.witness(new_values.keys().copied());
-    let run =
-        run(PATRICIA_PROGRAM, PATRICIA_INPUT_HINT, patricia_loader(trie.root, updates), witness)
-            .unwrap_or_else(|e| panic!("patricia_update failed: {e}"));
-    let mut reference =
-        TestTrie { nodes: trie.nodes.clone(), root: trie.root, leaves: BTreeMap::new() };
+    let run = run(PATRICIA_PROGRAM, PATRICIA_INPUT_HINT, trie.loader(updates), witness)
+        .unwrap_or_else(|e| panic!("patricia_update failed: {e}"));
+    let mut reference = trie.reference();
     let pairs: Vec<(Felt, Felt)> = new_values.iter().map(|(k, v)| (*k, *v)).collect();
     let expected = reference.apply(&pairs);
     assert_eq!(run.output, vec![expected], "new root");
@@ -236,10 +261,14 @@ fn patricia_edge_cases() {
         (vec![(key(0b1010_0000), key(1))], vec![(key(0b1010_0000), Felt::ZERO), (key(3), key(2))]),
     ];
     for (index, (leaves, updates)) in cases.into_iter().enumerate() {
-        let trie = TestTrie::new(leaves.into_iter().collect());
-        let updates: BTreeMap<Felt, Felt> = updates.into_iter().collect();
-        eprintln!("case {index}");
-        check_patricia(&trie, &updates);
+        // Each case with the storage and contracts tries' Pedersen and the classes trie's
+        // Poseidon.
+        for hash in [TrieHash::Pedersen, TrieHash::Poseidon] {
+            let trie = TestTrie::with_hash(hash, leaves.iter().copied().collect());
+            let updates: BTreeMap<Felt, Felt> = updates.iter().copied().collect();
+            eprintln!("case {index} ({hash:?})");
+            check_patricia(&trie, &updates);
+        }
     }
 }
 
@@ -277,38 +306,23 @@ fn patricia_rejects_a_wrong_prev_value_and_a_wrong_preimage() {
 
     // A prev value that is not the leaf.
     let wrong = vec![[key, old + Felt::ONE, Felt::from(3u64)]];
-    let err = run(
-        PATRICIA_PROGRAM,
-        PATRICIA_INPUT_HINT,
-        patricia_loader(trie.root, wrong),
-        trie.witness([key]),
-    )
-    .err()
-    .expect("a wrong prev value must fail");
+    let err = run(PATRICIA_PROGRAM, PATRICIA_INPUT_HINT, trie.loader(wrong), trie.witness([key]))
+        .err()
+        .expect("a wrong prev value must fail");
     assert!(err.contains("ASSERT_EQ") || err.contains("assert"), "{err}");
 
     // A value claimed absent (prev 0) that is present.
     let absent = vec![[key, Felt::ZERO, Felt::from(3u64)]];
     assert!(
-        run(
-            PATRICIA_PROGRAM,
-            PATRICIA_INPUT_HINT,
-            patricia_loader(trie.root, absent),
-            trie.witness([key])
-        )
-        .is_err()
+        run(PATRICIA_PROGRAM, PATRICIA_INPUT_HINT, trie.loader(absent), trie.witness([key]))
+            .is_err()
     );
 
     // Two updates of one key.
     let twice = vec![[key, old, Felt::from(3u64)], [key, Felt::from(3u64), Felt::from(4u64)]];
     assert!(
-        run(
-            PATRICIA_PROGRAM,
-            PATRICIA_INPUT_HINT,
-            patricia_loader(trie.root, twice),
-            trie.witness([key])
-        )
-        .is_err()
+        run(PATRICIA_PROGRAM, PATRICIA_INPUT_HINT, trie.loader(twice), trie.witness([key]))
+            .is_err()
     );
 
     // Keys out of order.
@@ -318,7 +332,7 @@ fn patricia_rejects_a_wrong_prev_value_and_a_wrong_preimage() {
         run(
             PATRICIA_PROGRAM,
             PATRICIA_INPUT_HINT,
-            patricia_loader(trie.root, unordered),
+            trie.loader(unordered),
             trie.witness([key, other])
         )
         .is_err()
@@ -334,27 +348,17 @@ fn patricia_rejects_a_wrong_prev_value_and_a_wrong_preimage() {
         trie.root,
         MerkleNode::BinaryNode(BinaryNode { left: root.right, right: root.left }),
     );
-    let err = run(
-        PATRICIA_PROGRAM,
-        PATRICIA_INPUT_HINT,
-        patricia_loader(trie.root, good.clone()),
-        witness,
-    )
-    .err()
-    .expect("a wrong preimage must fail");
+    let err = run(PATRICIA_PROGRAM, PATRICIA_INPUT_HINT, trie.loader(good.clone()), witness)
+        .err()
+        .expect("a wrong preimage must fail");
     assert!(!err.contains("no preimage"), "{err}");
 
     // A missing preimage is a hint error naming the node.
     let mut witness = trie.witness([key]);
     witness.nodes.remove(&trie.root);
-    let err = run(
-        PATRICIA_PROGRAM,
-        PATRICIA_INPUT_HINT,
-        patricia_loader(trie.root, good.clone()),
-        witness,
-    )
-    .err()
-    .expect("a missing preimage must fail");
+    let err = run(PATRICIA_PROGRAM, PATRICIA_INPUT_HINT, trie.loader(good.clone()), witness)
+        .err()
+        .expect("a missing preimage must fail");
     assert!(err.contains("no preimage for trie node"), "{err}");
 
     // The honest run passes.
@@ -402,12 +406,12 @@ struct ContractChange {
 struct BlockChanges {
     prev_root: Felt,
     contracts: Vec<ContractChange>,
-    /// Access log of the class dict (class hash, prev compiled class hash, new).
+    /// Access log of the Sierra class dict (class hash, prev compiled class hash, new).
     class_log: Vec<[Felt; 3]>,
+    /// Access log of the dict of Cairo 0 declarations (class hash, 0, 1).
+    deprecated_log: Vec<[Felt; 3]>,
     /// What the block really changed.
     diff: StateDiff,
-    /// Compiled class hashes of the classes the block declares.
-    compiled: BTreeMap<Felt, Felt>,
 }
 
 impl BlockChanges {
@@ -470,11 +474,21 @@ impl BlockChanges {
                 changes.class_log.iter().flatten().map(|f| MaybeRelocatable::from(*f)).collect();
             let class_changes = vm.add_memory_segment();
             let class_changes_end = vm.load_data(class_changes, &class_log)?;
+            let deprecated_log: Vec<MaybeRelocatable> = changes
+                .deprecated_log
+                .iter()
+                .flatten()
+                .map(|f| MaybeRelocatable::from(*f))
+                .collect();
+            let deprecated = vm.add_memory_segment();
+            let deprecated_end = vm.load_data(deprecated, &deprecated_log)?;
             insert_value_from_var_name("prev_root", changes.prev_root, vm, ids, ap)?;
             insert_value_from_var_name("contract_changes_start", contract_changes, vm, ids, ap)?;
             insert_value_from_var_name("contract_changes_end", contract_changes_end, vm, ids, ap)?;
             insert_value_from_var_name("class_changes_start", class_changes, vm, ids, ap)?;
-            insert_value_from_var_name("class_changes_end", class_changes_end, vm, ids, ap)
+            insert_value_from_var_name("class_changes_end", class_changes_end, vm, ids, ap)?;
+            insert_value_from_var_name("deprecated_declared_start", deprecated, vm, ids, ap)?;
+            insert_value_from_var_name("deprecated_declared_end", deprecated_end, vm, ids, ap)
         }))
     }
 
@@ -518,8 +532,7 @@ impl Chain {
     /// Commits the block with the Rust state store; returns the new global root.
     fn commit(&mut self, changes: &BlockChanges) -> Felt {
         let next = self.block.map_or(0, |block| block + 1);
-        let roots =
-            self.state.commit_block_with_classes(next, &changes.diff, &changes.compiled).unwrap();
+        let roots = self.state.commit_block(next, &changes.diff).unwrap();
         self.block = Some(next);
         for (address, entries) in &changes.diff.storage_diffs {
             self.keys.entry(*address).or_default().extend(entries.keys().copied());
@@ -527,7 +540,7 @@ impl Chain {
         for contract in &changes.contracts {
             self.keys.entry(contract.address).or_default();
         }
-        self.classes.extend(changes.diff.deprecated_declared_classes.iter().copied());
+        self.classes.extend(changes.diff.declared_classes.keys().copied());
         roots.global_root()
     }
 
@@ -636,16 +649,24 @@ impl Chain {
             }
             let compiled = latest
                 .as_ref()
-                .and_then(|s| s.compiled_class_hash(class_hash).unwrap())
+                .and_then(|s| match s.declared_class(class_hash).unwrap() {
+                    Some(DeclaredClass::Sierra { compiled_class_hash }) => {
+                        Some(compiled_class_hash)
+                    }
+                    _ => None,
+                })
                 .unwrap_or_default();
             if compiled != Felt::ZERO || rng.chance(30) {
                 changes.class_log.push([class_hash, compiled, compiled]);
-            } else {
+            } else if rng.chance(50) {
                 let new = rng.value();
                 changes.class_log.push([class_hash, Felt::ZERO, new]);
                 changes.class_log.push([class_hash, new, new]);
+                changes.diff.declared_classes.insert(class_hash, new);
+            } else {
+                // A Cairo 0 declaration: in no trie, only in the state diff.
+                changes.deprecated_log.push([class_hash, Felt::ZERO, Felt::ONE]);
                 changes.diff.deprecated_declared_classes.insert(class_hash);
-                changes.compiled.insert(class_hash, new);
             }
         }
         let n = changes.class_log.len();
@@ -729,10 +750,10 @@ fn state_update_of_a_block_that_changes_nothing() {
             access[2] = prev;
         }
     }
-    let declared = reads.compiled.clone();
+    let declared = reads.diff.declared_classes.clone();
     reads.class_log.retain(|[class_hash, _, _]| !declared.contains_key(class_hash));
+    reads.deprecated_log.clear();
     reads.diff = StateDiff::default();
-    reads.compiled.clear();
     let run = reads.run(chain.witness(&reads)).unwrap();
     assert_eq!(run.output, vec![chain.prev_root(), StateDiff::default().commitment()]);
     // And the empty block.
@@ -766,7 +787,11 @@ fn state_update_rejects_wrong_guesses_and_witnesses() {
         storage_log: vec![[key, value, value]],
     });
     let class_hash = chain.classes[0];
-    let compiled = snapshot.compiled_class_hash(class_hash).unwrap().unwrap();
+    let Some(DeclaredClass::Sierra { compiled_class_hash: compiled }) =
+        snapshot.declared_class(class_hash).unwrap()
+    else {
+        panic!("a declared Sierra class");
+    };
     changes.class_log.retain(|[c, _, _]| *c != class_hash);
     changes.class_log.push([class_hash, compiled, compiled]);
     let witness = chain.witness(&changes);
@@ -804,6 +829,15 @@ fn state_update_rejects_wrong_guesses_and_witnesses() {
     let mut wrong = changes.clone();
     wrong.class_log[class_read] = [class_hash, Felt::ZERO, Felt::ZERO];
     fails(&wrong, witness.clone(), "a declared class claimed undeclared");
+
+    // Cairo 0 declarations: the dict starts empty (a guessed earlier declaration is refused)
+    // and every entry is written 1.
+    let mut wrong = changes.clone();
+    wrong.deprecated_log.push([Felt::from(0xdec1u64), Felt::ONE, Felt::ONE]);
+    fails(&wrong, witness.clone(), "a Cairo 0 declaration guessed to exist before the block");
+    let mut wrong = changes.clone();
+    wrong.deprecated_log.push([Felt::from(0xdec1u64), Felt::ZERO, Felt::TWO]);
+    fails(&wrong, witness.clone(), "a Cairo 0 declaration written another value");
 
     // Witness: a wrong storage root, a tampered node, a missing contract state.
     let mut bad = witness.clone();
@@ -1144,8 +1178,7 @@ fn patricia_lying_hints_never_give_a_wrong_root() {
             updates.insert(key, if rng.chance(25) { Felt::ZERO } else { rng.value() });
         }
         let pairs: Vec<(Felt, Felt)> = updates.iter().map(|(k, v)| (*k, *v)).collect();
-        let mut reference =
-            TestTrie { nodes: trie.nodes.clone(), root: trie.root, leaves: BTreeMap::new() };
+        let mut reference = trie.reference();
         let expected = reference.apply(&pairs);
         let input: Vec<[Felt; 3]> = updates
             .iter()
@@ -1153,7 +1186,7 @@ fn patricia_lying_hints_never_give_a_wrong_root() {
             .collect();
         for lie in lies::Lie::ALL {
             let mut hints = lies::hints(lie, seed);
-            hints.push((PATRICIA_INPUT_HINT, patricia_loader(trie.root, input.clone())));
+            hints.push((PATRICIA_INPUT_HINT, trie.loader(input.clone())));
             let result = run_with(PATRICIA_PROGRAM, hints, trie.witness(updates.keys().copied()));
             match result {
                 Ok(run) => assert_eq!(run.output, vec![expected], "{lie:?}, seed {seed}"),

@@ -1,11 +1,21 @@
-//! Cairo steps of the OS per transaction type and per block size (printed; run with
-//! `--nocapture` to see them). The 100-transfer block must stay within 2M steps, state
-//! commitment included.
+//! Cairo steps and builtin instances (pedersen, poseidon, range_check, ecdsa) of the OS per
+//! transaction type and per block size (printed; run with `--nocapture` to see them). The
+//! 100-transfer block must stay within 2M steps, state commitment included.
 
 mod common;
 
 use chain::Felt;
 use common::{Chain, selector};
+
+/// The builtin instances a run used, as `name instances` pairs.
+fn builtin_usage(os: &os::BlockExecution) -> String {
+    let segments = &os.run.execution.builtins;
+    let used = segments.iter().filter(|segment| segment.stop > segment.begin).map(|segment| {
+        let instances = (segment.stop - segment.begin) / segment.builtin.cells_per_instance();
+        format!("{:?} {instances}", segment.builtin)
+    });
+    used.collect::<Vec<_>>().join(", ")
+}
 
 fn transfers(n: usize) -> usize {
     let mut chain = Chain::new(2);
@@ -14,6 +24,7 @@ fn transfers(n: usize) -> usize {
     let block = chain.block(txs);
     let proven = chain.prove_and_commit(&block);
     assert_eq!(proven.os.public_output, proven.expected_output());
+    eprintln!("{n} transfers: {} steps, {}", proven.os.steps, builtin_usage(&proven.os));
     proven.os.steps
 }
 
@@ -43,9 +54,10 @@ fn steps_per_transaction_type() {
         let proven = chain.prove_and_commit(&block);
         assert_eq!(proven.os.public_output, proven.expected_output());
         eprintln!(
-            "{name}: {} steps ({} over an empty block)",
+            "{name}: {} steps ({} over an empty block), {}",
             proven.os.steps,
-            proven.os.steps - empty
+            proven.os.steps - empty,
+            builtin_usage(&proven.os)
         );
     };
     let recipient = Felt::from(0x1234u64);

@@ -48,7 +48,7 @@ fn prepared_declare() -> PreparedBlock {
 
 fn assert_rejected(result: Result<os::BlockExecution, OsError>, what: &str) {
     match result {
-        Err(OsError::Rejected(_)) => {}
+        Err(OsError::Rejected(reason)) => eprintln!("{what}: {reason}"),
         Err(other) => panic!("{what}: expected the OS to reject the run, got {other}"),
         Ok(_) => panic!("{what}: the OS accepted a tampered input"),
     }
@@ -188,11 +188,66 @@ fn changed_transaction_does_not_prove_the_block() {
     }
 }
 
+/// The index of the class `class_hash` among the classes the OS loads.
+fn class_index(prepared: &PreparedBlock, class_hash: Felt) -> usize {
+    prepared.classes.iter().position(|class| class.class_hash == class_hash).unwrap()
+}
+
+/// Runs the block of two transfers with the account class's preimage (the code the OS hashes and
+/// runs, `executor::DeprecatedClass::os_preimage`) changed by `forge`: the class hash the OS
+/// computes is not the account's, so running the account fails.
+fn forged_account_class_fails(what: &str, forge: impl FnOnce(&mut os::ClassInput)) {
+    let (chain, _, mut prepared) = prepare();
+    let index = class_index(&prepared, chain.bundled.account.class_hash());
+    forge(&mut prepared.classes[index]);
+    assert_rejected(prepared.run(), what);
+}
+
+#[test]
+fn forged_class_bytecode_fails() {
+    forged_account_class_fails("one bytecode word changed", |class| {
+        let last = class.preimage.len() - 1;
+        class.preimage[last] += Felt::ONE;
+    });
+    forged_account_class_fails("first bytecode word changed", |class| {
+        class.preimage[class.bytecode_start] += Felt::ONE;
+    });
+}
+
+#[test]
+fn forged_entry_point_offset_fails() {
+    // [hinted_class_hash, n_external, selector, offset, ...]: the first external entry point.
+    forged_account_class_fails("a wrong entry-point offset", |class| {
+        class.preimage[3] += Felt::ONE;
+    });
+}
+
 #[test]
 fn wrong_hinted_class_hash_fails() {
+    forged_account_class_fails("a wrong hinted class hash", |class| {
+        class.preimage[0] += Felt::ONE;
+    });
+    // The same for a DECLARE: the declared class's code must hash to the declared class hash.
     let mut prepared = prepared_declare();
-    prepared.input.transactions[0].hinted_class_hash += Felt::ONE;
-    assert_rejected(prepared.run(), "hinted class hash");
+    let declared = prepared.input.transactions[0].class_hash;
+    let index = class_index(&prepared, declared);
+    prepared.classes[index].preimage[0] += Felt::ONE;
+    assert_rejected(prepared.run(), "a declared class with a wrong hinted class hash");
+}
+
+#[test]
+fn contract_run_with_another_class_code_fails() {
+    // The ERC-20 contract's class slot holds the account's code (an honest class, but not the
+    // one with the contract's class hash): the OS computes the account's class hash for it and
+    // refuses to run it as the ERC-20.
+    let (chain, _, mut prepared) = prepare();
+    let erc20 = class_index(&prepared, chain.bundled.erc20.class_hash());
+    let account = class_index(&prepared, chain.bundled.account.class_hash());
+    let account_class = prepared.classes[account].clone();
+    prepared.classes[erc20].preimage = account_class.preimage;
+    prepared.classes[erc20].bytecode_start = account_class.bytecode_start;
+    prepared.classes[erc20].program = account_class.program;
+    assert_rejected(prepared.run(), "the ERC-20 run with the account's code");
 }
 
 #[test]

@@ -15,7 +15,7 @@ use executor::{
     BlockContext, ClassProvider, DeprecatedClass, Executor, ExecutorError, SierraClass,
 };
 use starknet_core::types::FlattenedSierraClass;
-use state::{StateError, StateReader};
+use state::{DeclaredClass, StateError, StateReader};
 
 use crate::SequencerError;
 use crate::executor::{
@@ -194,22 +194,21 @@ impl StateReader for Reader<'_> {
         self.view.class_hash_at(address).map_err(state_error)
     }
 
-    fn compiled_class_hash(&self, class_hash: Felt) -> Result<Option<Felt>, StateError> {
+    fn declared_class(&self, class_hash: Felt) -> Result<Option<DeclaredClass>, StateError> {
         let corrupt = |error: ExecutorError| StateError::Corrupt {
             table: "classes",
             detail: error.to_string(),
         };
         Ok(match self.view.class(class_hash).map_err(state_error)? {
             None => None,
-            Some(ContractClass::Legacy(definition)) => Some(
-                self.executor.load(class_hash, definition).map_err(corrupt)?.compiled_class_hash(),
-            ),
-            Some(ContractClass::Sierra(definition)) => Some(
-                self.executor
+            Some(ContractClass::Legacy(_)) => Some(DeclaredClass::Cairo0),
+            Some(ContractClass::Sierra(definition)) => Some(DeclaredClass::Sierra {
+                compiled_class_hash: self
+                    .executor
                     .compile(class_hash, definition)
                     .map_err(corrupt)?
                     .compiled_class_hash(),
-            ),
+            }),
         })
     }
 }

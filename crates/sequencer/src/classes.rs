@@ -7,7 +7,6 @@ pub use chain::classes::{
     ClassError, ClassLimits, ClassTooLarge, DeclaredClass, InvalidClass, compress, decompress,
     decompress_within, parse_class_json,
 };
-use starknet_core::types::contract::legacy::LegacyContractClass;
 
 use crate::SequencerError;
 
@@ -21,21 +20,6 @@ pub const FIBONACCI_JSON: &str = include_str!("../../../os-program/contracts/fib
 pub const FACTORIAL_JSON: &str = include_str!("../../../os-program/contracts/factorial.json");
 /// The compiled JSON of the bundled Universal Deployer (`deployContract`, the `deploy` syscall).
 pub const UDC_JSON: &str = include_str!("../../../os-program/contracts/udc.json");
-
-/// `class hash -> compiled class hash` (`executor::deprecated_compiled_class_hash`) of
-/// `classes`, for the classes-trie leaves of the classes a block declares.
-pub fn compiled_class_hashes<'c>(
-    classes: impl IntoIterator<Item = (Felt, &'c LegacyContractClass)>,
-) -> Result<std::collections::BTreeMap<Felt, Felt>, SequencerError> {
-    classes
-        .into_iter()
-        .map(|(class_hash, class)| {
-            let compiled = executor::deprecated_compiled_class_hash(class)
-                .map_err(|error| SequencerError::InvalidClass(error.to_string()))?;
-            Ok((class_hash, compiled))
-        })
-        .collect()
-}
 
 /// The five bundled classes.
 pub struct BundledClasses {

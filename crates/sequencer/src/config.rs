@@ -14,7 +14,7 @@ pub struct NodeConfig {
     pub chain_id: ChainId,
     /// Time between blocks; a block is produced at every tick, empty or not.
     pub block_time: Duration,
-    /// Whether blocks carry the state root (Poseidon tries of the `state` crate). Off: blocks
+    /// Whether blocks carry the state root (Starknet's tries, the `state` crate). Off: blocks
     /// report `new_root = 0` and the prover computes the root.
     pub commitment: bool,
     /// Most transactions in one block (the rest wait for the next).

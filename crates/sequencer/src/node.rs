@@ -10,7 +10,7 @@ use state::{SledBackend, State};
 use tracing::{info, warn};
 
 use crate::SequencerError;
-use crate::classes::{BundledClasses, compiled_class_hashes};
+use crate::classes::BundledClasses;
 use crate::config::NodeConfig;
 use crate::executor::{BlockExecutor, BlockInfo};
 use crate::genesis::{self, Genesis};
@@ -123,12 +123,7 @@ impl Node {
         self.store.put_genesis_classes(&declared)?;
         let diff = &self.genesis.state_diff;
         let new_root = match &self.commitment {
-            Some(commitment) => {
-                let compiled = compiled_class_hashes(
-                    classes.all().iter().map(|class| (class.class_hash, class.class.as_ref())),
-                )?;
-                commitment.commit_block_with_classes(0, diff, &compiled)?.global_root()
-            }
+            Some(commitment) => commitment.commit_block(0, diff)?.global_root(),
             None => Felt::ZERO,
         };
         let header = self.header(0, Felt::ZERO, now_seconds(), new_root, &[], &[], diff);

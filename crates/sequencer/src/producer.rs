@@ -121,13 +121,7 @@ impl Node {
         let diff = effective_diff(overlay.pending, &self.store, parent.header.block_number)?;
         let (old_root, new_root) = match &self.commitment {
             Some(commitment) => {
-                let compiled = crate::classes::compiled_class_hashes(declared.iter().filter_map(
-                    |(class_hash, class)| match class {
-                        ContractClass::Legacy(class) => Some((*class_hash, class.as_ref())),
-                        ContractClass::Sierra(_) => None,
-                    },
-                ))?;
-                let roots = commitment.commit_block_with_classes(number, &diff, &compiled)?;
+                let roots = commitment.commit_block(number, &diff)?;
                 (parent.header.state_root, roots.global_root())
             }
             None => (Felt::ZERO, Felt::ZERO),

@@ -100,3 +100,32 @@ fn a_state_commitment_without_its_block_is_dropped_on_reopen() {
     // Block 2 is empty, so its root is block 1's, not the one of the abandoned diff.
     assert_eq!(second.header.state_root, first.header.state_root);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_data_directory_of_the_former_poseidon_tries_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = test_config(Duration::from_secs(3600), true);
+    Devnet::start(Some(dir.path()), config.clone()).await.stop().await;
+    // What an older release left: the same trees but no state format (its tries were this
+    // chain's Poseidon variant, its roots not Starknet's).
+    {
+        let db = state::open_sled(dir.path()).unwrap();
+        assert!(db.drop_tree("state/meta").unwrap());
+        db.flush().unwrap();
+    }
+    let store = sequencer::store::Store::open(dir.path()).unwrap();
+    let executor =
+        std::sync::Arc::new(sequencer::CairoExecutor::with_config(config.executor_config()));
+    let error = sequencer::Node::open(store, config, executor).err().expect("refused");
+    assert!(
+        matches!(
+            error,
+            sequencer::SequencerError::State(state::StateError::UnsupportedFormat {
+                found: None,
+                expected: state::STATE_FORMAT_VERSION
+            })
+        ),
+        "{error}"
+    );
+    assert!(error.to_string().contains("start from a new data directory"), "{error}");
+}

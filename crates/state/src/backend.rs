@@ -1,11 +1,12 @@
-//! Storage backends: four key-value tables behind one small trait.
+//! Storage backends: six key-value tables behind one small trait.
 //!
-//! Every table except `Roots` is content-addressed (the key is a hash of the value), so writes
-//! are idempotent and never overwrite. [`Backend::write`] stores those entries first and the
+//! `Nodes`, `ContractStates` and `ClassLeaves` are content-addressed (the key is a hash of the
+//! value), so writes are idempotent and never overwrite. [`Backend::write`] stores those entries first and the
 //! `Roots` entry of the block last, so a crash in between leaves only unreferenced entries, never
 //! a root whose nodes are missing.
 
 use std::collections::BTreeMap;
+#[cfg(feature = "sled")]
 use std::path::Path;
 use std::sync::RwLock;
 
@@ -20,18 +21,46 @@ pub enum Table {
     ContractStates,
     /// Class leaf hash → compiled class hash.
     ClassLeaves,
+    /// Class hash of a Cairo 0 class → the block (8 bytes big-endian) that declared it. Not part
+    /// of the commitment (Cairo 0 classes are in no trie); it answers whether a class is declared.
+    DeprecatedClasses,
+    /// Facts about the store itself: [`FORMAT_VERSION_KEY`] → [`STATE_FORMAT_VERSION`].
+    Meta,
     /// Block number (8 bytes big-endian) → contracts root, classes root.
     Roots,
 }
 
-impl Table {
-    const ALL: [Table; 4] = [Table::Nodes, Table::ContractStates, Table::ClassLeaves, Table::Roots];
+/// The format of a state store: what its roots mean. Version 1 (stores with no version) was this
+/// chain's Poseidon variant of the commitment; version 2 is Starknet's (Pedersen storage and
+/// contracts tries, Poseidon classes trie of Sierra classes only, `crate::hash`). A store of
+/// another version is refused ([`StateError::UnsupportedFormat`]), never read: its roots would
+/// silently differ from the ones this release computes.
+pub const STATE_FORMAT_VERSION: u32 = 2;
 
+/// The `Meta` key of the store's format version (4 bytes big-endian).
+pub const FORMAT_VERSION_KEY: &[u8] = b"format_version";
+
+const TABLE_COUNT: usize = 6;
+
+impl Table {
+    #[cfg(feature = "sled")]
+    const ALL: [Table; TABLE_COUNT] = [
+        Table::Nodes,
+        Table::ContractStates,
+        Table::ClassLeaves,
+        Table::DeprecatedClasses,
+        Table::Meta,
+        Table::Roots,
+    ];
+
+    #[cfg(feature = "sled")]
     fn name(self) -> &'static str {
         match self {
             Table::Nodes => "nodes",
             Table::ContractStates => "contract_states",
             Table::ClassLeaves => "class_leaves",
+            Table::DeprecatedClasses => "deprecated_classes",
+            Table::Meta => "meta",
             Table::Roots => "roots",
         }
     }
@@ -58,7 +87,7 @@ impl WriteBatch {
 /// A key and its value.
 pub type Entry = (Vec<u8>, Vec<u8>);
 
-/// A store of the four tables. Implementations must make [`Backend::write`] durable before it
+/// A store of the six tables. Implementations must make [`Backend::write`] durable before it
 /// returns and write `Roots` entries after all others.
 pub trait Backend: Send + Sync {
     /// The value under `key`, if any.
@@ -78,7 +107,7 @@ fn roots_last(batch: WriteBatch) -> impl Iterator<Item = (Table, Vec<u8>, Vec<u8
 /// An in-memory backend, for tests and short-lived tools.
 #[derive(Debug, Default)]
 pub struct MemoryBackend {
-    tables: RwLock<[BTreeMap<Vec<u8>, Vec<u8>>; 4]>,
+    tables: RwLock<[BTreeMap<Vec<u8>, Vec<u8>>; TABLE_COUNT]>,
 }
 
 impl MemoryBackend {
@@ -113,12 +142,14 @@ impl Backend for MemoryBackend {
 }
 
 /// A sled 0.34 backend: one sled tree per table.
+#[cfg(feature = "sled")]
 #[derive(Debug, Clone)]
 pub struct SledBackend {
     db: sled::Db,
-    trees: [sled::Tree; 4],
+    trees: [sled::Tree; TABLE_COUNT],
 }
 
+#[cfg(feature = "sled")]
 impl SledBackend {
     /// Opens (or creates) the store in directory `path`.
     pub fn open(path: impl AsRef<Path>) -> Result<Self, StateError> {
@@ -126,19 +157,43 @@ impl SledBackend {
     }
 
     /// Uses an already open sled database (e.g. one shared with other components; the trees are
-    /// prefixed `state/`).
+    /// prefixed `state/`). A new store is marked with [`STATE_FORMAT_VERSION`]; a store of
+    /// another format (or one written before stores had a version) is refused with
+    /// [`StateError::UnsupportedFormat`].
     pub fn from_db(db: sled::Db) -> Result<Self, StateError> {
-        let open = |table: Table| db.open_tree(format!("state/{}", table.name()));
-        let trees = [
-            open(Table::ALL[0])?,
-            open(Table::ALL[1])?,
-            open(Table::ALL[2])?,
-            open(Table::ALL[3])?,
-        ];
-        Ok(SledBackend { db, trees })
+        let mut trees = Vec::with_capacity(TABLE_COUNT);
+        for table in Table::ALL {
+            trees.push(db.open_tree(format!("state/{}", table.name()))?);
+        }
+        let trees: [sled::Tree; TABLE_COUNT] =
+            trees.try_into().unwrap_or_else(|_| unreachable!("one tree per table"));
+        let backend = SledBackend { db, trees };
+        backend.check_format()?;
+        Ok(backend)
+    }
+
+    /// Refuses a store of another format; marks an empty one with this release's.
+    fn check_format(&self) -> Result<(), StateError> {
+        let current = STATE_FORMAT_VERSION.to_be_bytes();
+        match self.trees[Table::Meta.index()].get(FORMAT_VERSION_KEY)? {
+            Some(found) if found.as_ref() == current => Ok(()),
+            Some(found) => Err(StateError::UnsupportedFormat {
+                found: Some(found.as_ref().try_into().map(u32::from_be_bytes).unwrap_or(0)),
+                expected: STATE_FORMAT_VERSION,
+            }),
+            None if self.trees.iter().all(|tree| tree.is_empty()) => {
+                self.trees[Table::Meta.index()].insert(FORMAT_VERSION_KEY, &current)?;
+                self.db.flush()?;
+                Ok(())
+            }
+            None => {
+                Err(StateError::UnsupportedFormat { found: None, expected: STATE_FORMAT_VERSION })
+            }
+        }
     }
 }
 
+#[cfg(feature = "sled")]
 impl Backend for SledBackend {
     fn get(&self, table: Table, key: &[u8]) -> Result<Option<Vec<u8>>, StateError> {
         Ok(self.trees[table.index()].get(key)?.map(|value| value.to_vec()))
@@ -149,7 +204,7 @@ impl Backend for SledBackend {
     }
 
     fn write(&self, batch: WriteBatch) -> Result<(), StateError> {
-        let mut batches: [sled::Batch; 4] = Default::default();
+        let mut batches: [sled::Batch; TABLE_COUNT] = Default::default();
         let mut roots = sled::Batch::default();
         for (table, key, value) in batch.entries {
             if table == Table::Roots {

@@ -21,10 +21,18 @@ pub enum StateError {
     /// Blocks must be committed in order.
     #[error("cannot commit block {got}: the next block is {expected}")]
     OutOfOrderBlock { expected: u64, got: u64 },
-    /// A diff declares a deprecated class whose compiled class hash was not given.
-    #[error("no compiled class hash given for declared class {class_hash:#x}")]
-    MissingCompiledClassHash { class_hash: Felt },
+    /// A store written in another format than this release's (`found: None`: a store from before
+    /// stores recorded their format, i.e. this chain's former Poseidon tries). Its roots would
+    /// differ from the ones this release computes, so it is refused rather than read.
+    #[error(
+        "the state store has format {}, this release reads format {expected} (Starknet's \
+         Pedersen tries): start from a new data directory (remove or move the old one and \
+         resync from the sequencer)",
+        found.map_or_else(|| "1 (unversioned: this chain's former Poseidon tries)".to_string(), |v| v.to_string())
+    )]
+    UnsupportedFormat { found: Option<u32>, expected: u32 },
     /// The sled backend failed.
+    #[cfg(feature = "sled")]
     #[error("sled: {0}")]
     Sled(#[from] sled::Error),
 }

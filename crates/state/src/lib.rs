@@ -1,14 +1,19 @@
 //! State store and state commitment of the watcher-prover chain.
 //!
-//! The commitment follows Starknet's trie rules with Poseidon as the hash everywhere (DESIGN.md
-//! §3), so the Cairo OS can recompute it cheaply:
+//! The commitment is Starknet's (DESIGN.md §3), so roots match any Starknet node:
 //!
 //! * binary Merkle-Patricia tries of height 251 ([`trie`]): binary node `H(left, right)`, edge
-//!   node `H(child, path) + length`, empty subtree 0, with `H = poseidon_hash` (the two-input
-//!   Hades hash of `starknet-crypto`);
-//! * one storage trie per contract (storage key → value), a contracts trie (address → contract
-//!   leaf), and a classes trie (class hash → class leaf); leaf and root formulas in [`hash`];
-//! * global root `poseidon_hash_many(["STARKNET_STATE_V0", contracts_root, classes_root])`.
+//!   node `H(child, path) + length`, empty subtree 0;
+//! * one storage trie per contract (storage key → value) and a contracts trie (address →
+//!   contract leaf), with `H` = Pedersen; a classes trie (class hash of a Sierra class → class
+//!   leaf) with `H` = Poseidon; Cairo 0 classes are in no trie; leaf and root formulas in
+//!   [`hash`];
+//! * global root `contracts_root` when the classes trie is empty, else
+//!   `poseidon_hash_many(["STARKNET_STATE_V0", contracts_root, classes_root])`.
+//!
+//! A sled store records its format ([`backend::STATE_FORMAT_VERSION`]); one written by an older
+//! release (this chain's former Poseidon tries) is refused with
+//! [`StateError::UnsupportedFormat`].
 //!
 //! [`State`] applies a block's [`chain::StateDiff`] and returns the new roots, reads storage,
 //! nonces and class hashes at any committed block ([`StateReader`]), and produces and checks
@@ -23,15 +28,21 @@ pub mod hash;
 pub mod key;
 pub mod node;
 pub mod proof;
+#[cfg(feature = "sled")]
 mod sled_open;
 mod state;
 pub mod trie;
 pub mod witness;
 
-pub use backend::{Backend, MemoryBackend, SledBackend, Table, WriteBatch};
+#[cfg(feature = "sled")]
+pub use backend::SledBackend;
+pub use backend::{Backend, MemoryBackend, STATE_FORMAT_VERSION, Table, WriteBatch};
 pub use error::{ProofError, StateError};
-pub use hash::{ContractState, StateRoots};
+pub use hash::{ContractState, StateRoots, TrieHash};
 pub use node::Node;
+#[cfg(feature = "sled")]
 pub use sled_open::{LOCK_WAIT, open_sled};
-pub use state::{Snapshot, State, StateReader, VerifiedStorageProof, verify_storage_proof};
+pub use state::{
+    DeclaredClass, Snapshot, State, StateReader, VerifiedStorageProof, verify_storage_proof,
+};
 pub use witness::StateWitness;

@@ -6,7 +6,7 @@ use chain::Felt;
 
 use crate::codec::{felt_from, felt_to};
 use crate::error::StateError;
-use crate::hash::{binary_node_hash, edge_node_hash};
+use crate::hash::{TrieHash, binary_node_hash, edge_node_hash};
 
 /// An inner node of a trie.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -33,11 +33,11 @@ const BINARY_TAG: u8 = 0;
 const EDGE_TAG: u8 = 1;
 
 impl Node {
-    /// The node's hash.
-    pub fn hash(&self) -> Felt {
+    /// The node's hash in a trie that hashes with `hash`.
+    pub fn hash(&self, hash: TrieHash) -> Felt {
         match *self {
-            Node::Binary { left, right } => binary_node_hash(left, right),
-            Node::Edge { child, path, length } => edge_node_hash(child, path, length),
+            Node::Binary { left, right } => binary_node_hash(hash, left, right),
+            Node::Edge { child, path, length } => edge_node_hash(hash, child, path, length),
         }
     }
 
@@ -95,8 +95,12 @@ mod tests {
         assert!(Node::decode(&[2; 65]).is_err());
         assert!(Node::decode(&[0; 10]).is_err());
         assert_eq!(
-            nodes[1].hash(),
+            nodes[1].hash(TrieHash::Poseidon),
             starknet_crypto::poseidon_hash(Felt::THREE, Felt::from(5u64)) + Felt::THREE
+        );
+        assert_eq!(
+            nodes[1].hash(TrieHash::Pedersen),
+            starknet_crypto::pedersen_hash(&Felt::THREE, &Felt::from(5u64)) + Felt::THREE
         );
     }
 }

@@ -14,6 +14,7 @@ use chain::rpc::NodeHashToNodeMapping;
 use chain::rpc::types::{BinaryNode, EdgeNode, MerkleNode};
 
 use crate::error::{ProofError, StateError};
+use crate::hash::TrieHash;
 use crate::key::{Bits, TRIE_HEIGHT};
 use crate::node::Node;
 use crate::trie::NodeReader;
@@ -70,16 +71,22 @@ pub fn prove(
     Ok(nodes)
 }
 
-/// Checks `nodes` against `root` and returns the leaf value under `key` (0 proves absence).
-/// Every node used is re-hashed, so a tampered node or a node listed under the wrong hash fails.
-pub fn verify(root: Felt, key: &Felt, nodes: &NodeHashToNodeMapping) -> Result<Felt, ProofError> {
+/// Checks `nodes` against `root` of a trie hashed with `hash` and returns the leaf value under
+/// `key` (0 proves absence). Every node used is re-hashed with `hash`, so a tampered node, a node
+/// listed under the wrong hash or a node of a trie with another hash function fails.
+pub fn verify(
+    hash: TrieHash,
+    root: Felt,
+    key: &Felt,
+    nodes: &NodeHashToNodeMapping,
+) -> Result<Felt, ProofError> {
     let bits = Bits::from_key(key).map_err(|_| ProofError::KeyOutOfRange { key: *key })?;
     let mut current = root;
     let mut height = TRIE_HEIGHT;
     while current != Felt::ZERO && height > 0 {
         let node = nodes.get(&current).ok_or(ProofError::MissingNode { hash: current })?;
         let node = node_from_rpc(current, node, height)?;
-        let actual = node.hash();
+        let actual = node.hash(hash);
         if actual != current {
             return Err(ProofError::HashMismatch { hash: current, actual });
         }
@@ -126,16 +133,20 @@ fn node_from_rpc(hash: Felt, node: &MerkleNode, height: u16) -> Result<Node, Pro
     }
 }
 
-/// A reader over a proof's nodes, for re-executing trie reads against a witness.
-pub fn reader_from_proof(nodes: &NodeHashToNodeMapping) -> Result<HashMap<Felt, Node>, ProofError> {
+/// A reader over a proof's nodes of a trie hashed with `hash`, for re-executing trie reads
+/// against a witness.
+pub fn reader_from_proof(
+    hash: TrieHash,
+    nodes: &NodeHashToNodeMapping,
+) -> Result<HashMap<Felt, Node>, ProofError> {
     let mut out = HashMap::with_capacity(nodes.len());
-    for (hash, node) in nodes {
-        let node = node_from_rpc(*hash, node, TRIE_HEIGHT)?;
-        let actual = node.hash();
-        if actual != *hash {
-            return Err(ProofError::HashMismatch { hash: *hash, actual });
+    for (listed, node) in nodes {
+        let node = node_from_rpc(*listed, node, TRIE_HEIGHT)?;
+        let actual = node.hash(hash);
+        if actual != *listed {
+            return Err(ProofError::HashMismatch { hash: *listed, actual });
         }
-        out.insert(*hash, node);
+        out.insert(*listed, node);
     }
     Ok(out)
 }

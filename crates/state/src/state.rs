@@ -2,7 +2,6 @@
 
 use chain::rpc::NodeHashToNodeMapping;
 use chain::rpc::types::{ContractLeafData, ContractsProof, GlobalRoots, StorageProof};
-use std::collections::BTreeMap;
 
 use chain::{Felt, StateDiff};
 
@@ -11,7 +10,10 @@ use crate::codec::{
     decode_contract_state, decode_felt, decode_roots, encode_contract_state, encode_roots,
 };
 use crate::error::{ProofError, StateError};
-use crate::hash::{ContractState, StateRoots, class_leaf_hash, global_root};
+use crate::hash::{
+    CLASSES_TRIE_HASH, CONTRACTS_TRIE_HASH, ContractState, STORAGE_TRIE_HASH, StateRoots,
+    class_leaf_hash, global_root,
+};
 use crate::node::Node;
 use crate::proof;
 use crate::trie::{self, NodeReader};
@@ -24,10 +26,21 @@ pub trait StateReader {
     fn nonce_at(&self, address: Felt) -> Result<Felt, StateError>;
     /// Class hash of the contract at `address` (0 if none is deployed).
     fn class_hash_at(&self, address: Felt) -> Result<Felt, StateError>;
-    /// Compiled class hash of a declared class (for a deprecated class, the hash of its program
-    /// that `executor::DeprecatedClass::compiled_class_hash` defines), or `None` if the class is
-    /// not declared.
-    fn compiled_class_hash(&self, class_hash: Felt) -> Result<Option<Felt>, StateError>;
+    /// How `class_hash` is declared, or `None` if it is not.
+    fn declared_class(&self, class_hash: Felt) -> Result<Option<DeclaredClass>, StateError>;
+}
+
+/// How a class is declared.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DeclaredClass {
+    /// A Cairo 0 (deprecated) class: in no trie, as on Starknet. The store keeps the block that
+    /// declared it, outside the commitment.
+    Cairo0,
+    /// A Sierra class, whose classes-trie leaf commits to its compiled class hash.
+    Sierra {
+        /// The compiled class hash the classes trie commits to.
+        compiled_class_hash: Felt,
+    },
 }
 
 /// The state store over a [`Backend`].
@@ -47,6 +60,9 @@ impl<B: Backend> NodeReader for State<B> {
 /// The state at one committed block (or the empty genesis pre-state).
 pub struct Snapshot<'a, B> {
     state: &'a State<B>,
+    /// The block (`None`: before the first commit); Cairo 0 classes declared after it are not
+    /// declared here.
+    block_number: Option<u64>,
     roots: StateRoots,
 }
 
@@ -84,13 +100,15 @@ impl<B: Backend> State<B> {
 
     /// The state after block `block_number`.
     pub fn at_block(&self, block_number: u64) -> Result<Snapshot<'_, B>, StateError> {
-        Ok(Snapshot { state: self, roots: self.roots_at(block_number)? })
+        let roots = self.roots_at(block_number)?;
+        Ok(Snapshot { state: self, block_number: Some(block_number), roots })
     }
 
     /// The latest state (the empty state before the first commit).
     pub fn latest_snapshot(&self) -> Result<Snapshot<'_, B>, StateError> {
-        let roots = self.latest()?.map(|(_, roots)| roots).unwrap_or_default();
-        Ok(Snapshot { state: self, roots })
+        let latest = self.latest()?;
+        let roots = latest.map(|(_, roots)| roots).unwrap_or_default();
+        Ok(Snapshot { state: self, block_number: latest.map(|(number, _)| number), roots })
     }
 
     fn contract_state(
@@ -112,34 +130,14 @@ impl<B: Backend> State<B> {
     }
 
     /// Applies `diff` on top of the latest state as block `block_number` (the block after the
-    /// latest, or any number for the first commit) and returns the new roots. A diff that
-    /// declares deprecated classes needs their compiled class hashes:
-    /// [`State::commit_block_with_classes`].
+    /// latest, or any number for the first commit) and returns the new roots. Sierra classes go
+    /// into the classes trie; Cairo 0 classes into no trie (the store records the block that
+    /// declared them, for [`StateReader::declared_class`]).
     pub fn commit_block(
         &self,
         block_number: u64,
         diff: &StateDiff,
     ) -> Result<StateRoots, StateError> {
-        self.commit_block_with_classes(block_number, diff, &BTreeMap::new())
-    }
-
-    /// As [`State::commit_block`], with the compiled class hash of every deprecated class the
-    /// diff declares (`class hash -> compiled class hash`): the classes-trie leaf commits to it
-    /// (the state diff lists deprecated classes by class hash only). A deprecated class missing
-    /// from `compiled_class_hashes` is an error, never a guess.
-    pub fn commit_block_with_classes(
-        &self,
-        block_number: u64,
-        diff: &StateDiff,
-        compiled_class_hashes: &BTreeMap<Felt, Felt>,
-    ) -> Result<StateRoots, StateError> {
-        let mut deprecated = Vec::with_capacity(diff.deprecated_declared_classes.len());
-        for class_hash in &diff.deprecated_declared_classes {
-            let compiled = compiled_class_hashes
-                .get(class_hash)
-                .ok_or(StateError::MissingCompiledClassHash { class_hash: *class_hash })?;
-            deprecated.push((*class_hash, *compiled));
-        }
         let previous = self.latest()?;
         if let Some((latest, _)) = previous {
             let expected = latest
@@ -151,9 +149,9 @@ impl<B: Backend> State<B> {
         }
         let old = previous.map(|(_, roots)| roots).unwrap_or_default();
         let mut batch = WriteBatch::default();
-        let put_nodes = |batch: &mut WriteBatch, nodes: Vec<Node>| {
-            for node in nodes {
-                batch.put(Table::Nodes, node.hash().to_bytes_be().to_vec(), node.encode());
+        let put_nodes = |batch: &mut WriteBatch, nodes: Vec<(Felt, Node)>| {
+            for (hash, node) in nodes {
+                batch.put(Table::Nodes, hash.to_bytes_be().to_vec(), node.encode());
             }
         };
 
@@ -169,7 +167,8 @@ impl<B: Backend> State<B> {
             let mut contract = self.contract_state(old.contracts_root, address)?;
             if let Some(entries) = diff.storage_diffs.get(&address) {
                 let updates: Vec<(Felt, Felt)> = entries.iter().map(|(k, v)| (*k, *v)).collect();
-                let (root, nodes) = trie::update(self, contract.storage_root, &updates)?;
+                let (root, nodes) =
+                    trie::update(self, STORAGE_TRIE_HASH, contract.storage_root, &updates)?;
                 put_nodes(&mut batch, nodes);
                 contract.storage_root = root;
             }
@@ -192,12 +191,12 @@ impl<B: Backend> State<B> {
             }
             contract_leaves.push((address, leaf));
         }
-        let (contracts_root, nodes) = trie::update(self, old.contracts_root, &contract_leaves)?;
+        let (contracts_root, nodes) =
+            trie::update(self, CONTRACTS_TRIE_HASH, old.contracts_root, &contract_leaves)?;
         put_nodes(&mut batch, nodes);
 
         let mut class_leaves = Vec::new();
-        let declared = diff.declared_classes.iter().map(|(class, compiled)| (*class, *compiled));
-        for (class_hash, compiled_class_hash) in declared.chain(deprecated) {
+        for (&class_hash, &compiled_class_hash) in &diff.declared_classes {
             let leaf = class_leaf_hash(compiled_class_hash);
             batch.put(
                 Table::ClassLeaves,
@@ -206,8 +205,16 @@ impl<B: Backend> State<B> {
             );
             class_leaves.push((class_hash, leaf));
         }
-        let (classes_root, nodes) = trie::update(self, old.classes_root, &class_leaves)?;
+        let (classes_root, nodes) =
+            trie::update(self, CLASSES_TRIE_HASH, old.classes_root, &class_leaves)?;
         put_nodes(&mut batch, nodes);
+        for class_hash in &diff.deprecated_declared_classes {
+            batch.put(
+                Table::DeprecatedClasses,
+                class_hash.to_bytes_be().to_vec(),
+                block_number.to_be_bytes().to_vec(),
+            );
+        }
 
         let roots = StateRoots { contracts_root, classes_root };
         batch.put(Table::Roots, block_number.to_be_bytes().to_vec(), encode_roots(&roots));
@@ -291,25 +298,40 @@ impl<B: Backend> StateReader for Snapshot<'_, B> {
         Ok(self.contract(address)?.class_hash)
     }
 
-    fn compiled_class_hash(&self, class_hash: Felt) -> Result<Option<Felt>, StateError> {
+    fn declared_class(&self, class_hash: Felt) -> Result<Option<DeclaredClass>, StateError> {
         let leaf = trie::get(self.state, self.roots.classes_root, &class_hash)?;
-        if leaf == Felt::ZERO {
+        if leaf != Felt::ZERO {
+            return match self.state.backend.get(Table::ClassLeaves, &leaf.to_bytes_be())? {
+                Some(bytes) => Ok(Some(DeclaredClass::Sierra {
+                    compiled_class_hash: decode_felt(&bytes, "class_leaves")?,
+                })),
+                None => Err(StateError::Corrupt {
+                    table: "class_leaves",
+                    detail: format!("no preimage for class leaf {leaf:#x}"),
+                }),
+            };
+        }
+        let Some(block_number) = self.block_number else {
             return Ok(None);
-        }
-        match self.state.backend.get(Table::ClassLeaves, &leaf.to_bytes_be())? {
-            Some(bytes) => decode_felt(&bytes, "class_leaves").map(Some),
-            None => Err(StateError::Corrupt {
-                table: "class_leaves",
-                detail: format!("no preimage for class leaf {leaf:#x}"),
-            }),
-        }
+        };
+        let key = class_hash.to_bytes_be();
+        let Some(bytes) = self.state.backend.get(Table::DeprecatedClasses, &key)? else {
+            return Ok(None);
+        };
+        let declared_in: [u8; 8] =
+            bytes.as_slice().try_into().map_err(|_| StateError::Corrupt {
+                table: "deprecated_classes",
+                detail: "value is not 8 bytes".into(),
+            })?;
+        let declared = u64::from_be_bytes(declared_in) <= block_number;
+        Ok(declared.then_some(DeclaredClass::Cairo0))
     }
 }
 
 /// What a verified storage proof establishes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct VerifiedStorageProof {
-    /// Classes-trie leaf of each requested class (0: not declared).
+    /// Classes-trie leaf of each requested class (0: not a declared Sierra class).
     pub class_leaves: Vec<Felt>,
     /// State of each requested contract (all zero: no contract).
     pub contracts: Vec<ContractState>,
@@ -317,7 +339,9 @@ pub struct VerifiedStorageProof {
     pub storage_values: Vec<Vec<Felt>>,
 }
 
-/// Verifies a [`StorageProof`] against a trusted `global_root` for the request it answers.
+/// Verifies a [`StorageProof`] against a trusted `global_root` for the request it answers: the
+/// contracts trie's and the storage tries' nodes must hash with Pedersen, the classes trie's with
+/// Poseidon (a node hashed with the other function is a [`ProofError::HashMismatch`]).
 pub fn verify_storage_proof(
     proof: &StorageProof,
     expected_global_root: Felt,
@@ -332,7 +356,14 @@ pub fn verify_storage_proof(
     }
     let class_leaves = class_hashes
         .iter()
-        .map(|class_hash| proof::verify(roots.classes_tree_root, class_hash, &proof.classes_proof))
+        .map(|class_hash| {
+            proof::verify(
+                CLASSES_TRIE_HASH,
+                roots.classes_tree_root,
+                class_hash,
+                &proof.classes_proof,
+            )
+        })
         .collect::<Result<Vec<_>, _>>()?;
     if proof.contracts_proof.contract_leaves_data.len() != contract_addresses.len() {
         return Err(ProofError::Shape("one contract leaf per requested address".into()));
@@ -341,7 +372,12 @@ pub fn verify_storage_proof(
     for (address, data) in
         contract_addresses.iter().zip(&proof.contracts_proof.contract_leaves_data)
     {
-        let leaf = proof::verify(roots.contracts_tree_root, address, &proof.contracts_proof.nodes)?;
+        let leaf = proof::verify(
+            CONTRACTS_TRIE_HASH,
+            roots.contracts_tree_root,
+            address,
+            &proof.contracts_proof.nodes,
+        )?;
         let contract = ContractState {
             class_hash: data.class_hash,
             storage_root: data.storage_root.unwrap_or_default(),
@@ -367,7 +403,7 @@ pub fn verify_storage_proof(
         let storage_root = contracts[index].storage_root;
         let values = keys
             .iter()
-            .map(|key| proof::verify(storage_root, key, nodes))
+            .map(|key| proof::verify(STORAGE_TRIE_HASH, storage_root, key, nodes))
             .collect::<Result<Vec<_>, _>>()?;
         storage_values.push(values);
     }

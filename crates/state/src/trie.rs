@@ -1,6 +1,7 @@
-//! Binary Merkle-Patricia tries of height 251 (Starknet's rules, Poseidon hash).
+//! Binary Merkle-Patricia tries of height 251 (Starknet's rules), each hashed with its
+//! [`TrieHash`].
 //!
-//! A trie is identified by its root hash; its nodes live in a content-addressed node table, so
+//! A trie is identified by its root hash (and its hash function); its nodes live in a content-addressed node table, so
 //! an update writes new nodes beside the old ones and both roots stay readable. [`update`]
 //! applies a batch of leaf writes in one pass that visits only the paths of the written keys;
 //! writing 0 deletes a leaf, and edges merge back so the result is the same trie a from-scratch
@@ -11,6 +12,7 @@ use std::collections::HashMap;
 use chain::Felt;
 
 use crate::error::StateError;
+use crate::hash::TrieHash;
 use crate::key::{Bits, TRIE_HEIGHT};
 use crate::node::Node;
 
@@ -60,12 +62,14 @@ pub fn get(reader: &impl NodeReader, root: Felt, key: &Felt) -> Result<Felt, Sta
 }
 
 /// Applies `updates` (key → new leaf value, 0 deletes; later duplicates win) to the trie with
-/// root `root`. Returns the new root and the nodes created, to be stored.
+/// root `root`, hashed with `hash`. Returns the new root and the nodes created with their hashes,
+/// to be stored.
 pub fn update(
     reader: &impl NodeReader,
+    hash: TrieHash,
     root: Felt,
     updates: &[(Felt, Felt)],
-) -> Result<(Felt, Vec<Node>), StateError> {
+) -> Result<(Felt, Vec<(Felt, Node)>), StateError> {
     let mut sorted = Vec::with_capacity(updates.len());
     for (key, value) in updates {
         sorted.push((Bits::from_key(key)?, *value));
@@ -79,10 +83,10 @@ pub fn update(
             _ => deduped.push((bits, value)),
         }
     }
-    let mut updater = Updater { reader, created: HashMap::new() };
+    let mut updater = Updater { reader, hash, created: HashMap::new() };
     let result = updater.update(Subtree::stored(root), TRIE_HEIGHT, &deduped)?;
     let new_root = updater.materialize(result, TRIE_HEIGHT);
-    Ok((new_root, updater.created.into_values().collect()))
+    Ok((new_root, updater.created.into_iter().collect()))
 }
 
 /// A subtree during an update, possibly not yet hashed.
@@ -107,6 +111,8 @@ impl Subtree {
 
 struct Updater<'a, R> {
     reader: &'a R,
+    /// The trie's hash function.
+    hash: TrieHash,
     /// Nodes made by this update, by hash; later steps of the same update may read them.
     created: HashMap<Felt, Node>,
 }
@@ -120,7 +126,7 @@ impl<R: NodeReader> Updater<'_, R> {
     }
 
     fn create(&mut self, node: Node) -> Felt {
-        let hash = node.hash();
+        let hash = node.hash(self.hash);
         self.created.insert(hash, node);
         hash
     }

@@ -208,6 +208,7 @@ mod tests {
 
     use super::*;
     use crate::MemoryBackend;
+    use crate::hash::{STORAGE_TRIE_HASH, TrieHash};
     use crate::trie;
 
     fn felt(value: u64) -> Felt {
@@ -232,12 +233,13 @@ mod tests {
         assert_eq!(witness.contracts[&felt(300)], ContractState::default());
         assert_eq!(witness.contracts[&felt(200)].nonce, felt(2));
 
-        // Every node of the storage trie of 100 with keys 0..8 is on a path or a sibling.
+        // Every node of the storage trie of 100 with keys 0..8 is on a path or a sibling; the
+        // storage and contracts tries hash with Pedersen (no classes trie here).
         let storage_root = witness.contracts[&felt(100)].storage_root;
         let mut reader = HashMap::new();
         for (hash, node) in &witness.nodes {
             let node = rpc_to_node(node).unwrap();
-            assert_eq!(node.hash(), *hash);
+            assert_eq!(node.hash(TrieHash::Pedersen), *hash);
             reader.insert(*hash, node);
         }
         for key in 0..8u64 {
@@ -247,20 +249,21 @@ mod tests {
         // node of keys 2 and 3, not on their paths) to turn it into an edge: the witness of the
         // two keys has it, a plain proof of them does not.
         let deletes = [(felt(0), Felt::ZERO), (felt(1), Felt::ZERO)];
-        let (expected, _) = trie::update(&state, storage_root, &deletes).unwrap();
+        let (expected, _) =
+            trie::update(&state, STORAGE_TRIE_HASH, storage_root, &deletes).unwrap();
         let mut two = TouchedKeys::default();
         two.add_storage(felt(100), felt(0));
         two.add_storage(felt(100), felt(1));
         let small = StateWitness::build(&state, Some(0), &two).unwrap();
         let reader: HashMap<Felt, Node> =
             small.nodes.iter().map(|(hash, node)| (*hash, rpc_to_node(node).unwrap())).collect();
-        let (actual, _) = trie::update(&reader, storage_root, &deletes).unwrap();
+        let (actual, _) = trie::update(&reader, STORAGE_TRIE_HASH, storage_root, &deletes).unwrap();
         assert_eq!(actual, expected);
         let mut proof = crate::proof::prove(&state, storage_root, &felt(0)).unwrap();
         crate::proof::collect_path(&state, storage_root, &felt(1), &mut proof).unwrap();
-        let proof_reader = crate::proof::reader_from_proof(&proof).unwrap();
+        let proof_reader = crate::proof::reader_from_proof(STORAGE_TRIE_HASH, &proof).unwrap();
         assert!(matches!(
-            trie::update(&proof_reader, storage_root, &deletes),
+            trie::update(&proof_reader, STORAGE_TRIE_HASH, storage_root, &deletes),
             Err(StateError::MissingNode { .. })
         ));
 

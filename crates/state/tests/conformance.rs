@@ -3,8 +3,8 @@
 
 use chain::{Felt, StateDiff};
 use state::{
-    Backend, ContractState, MemoryBackend, ProofError, SledBackend, State, StateError, StateReader,
-    verify_storage_proof,
+    Backend, ContractState, DeclaredClass, MemoryBackend, ProofError, STATE_FORMAT_VERSION,
+    SledBackend, State, StateError, StateReader, verify_storage_proof,
 };
 
 fn f(value: u64) -> Felt {
@@ -23,11 +23,6 @@ fn block0() -> StateDiff {
     diff
 }
 
-/// Compiled class hashes of the deprecated classes `block0` declares.
-fn compiled0() -> std::collections::BTreeMap<Felt, Felt> {
-    [(f(0xC1), f(0xCC1))].into_iter().collect()
-}
-
 fn block1() -> StateDiff {
     let mut diff = StateDiff::default();
     diff.set_storage(f(0xA), f(1), f(0)); // delete
@@ -42,11 +37,7 @@ fn conformance<B: Backend>(state: &State<B>) {
     let empty = state.latest_snapshot().unwrap();
     assert_eq!(empty.storage_at(f(0xA), f(1)).unwrap(), Felt::ZERO);
 
-    assert!(matches!(
-        state.commit_block(0, &block0()),
-        Err(StateError::MissingCompiledClassHash { class_hash }) if class_hash == f(0xC1)
-    ));
-    let roots0 = state.commit_block_with_classes(0, &block0(), &compiled0()).unwrap();
+    let roots0 = state.commit_block(0, &block0()).unwrap();
     assert!(matches!(
         state.commit_block(2, &block1()),
         Err(StateError::OutOfOrderBlock { expected: 1, got: 2 })
@@ -67,9 +58,11 @@ fn conformance<B: Backend>(state: &State<B>) {
     assert_eq!(old.class_hash_at(f(0xB)).unwrap(), f(0xC2));
     assert_eq!(new.class_hash_at(f(0xB)).unwrap(), f(0xC1));
     assert_eq!(new.class_hash_at(f(0xDEAD)).unwrap(), Felt::ZERO);
-    assert_eq!(new.compiled_class_hash(f(0xC2)).unwrap(), Some(f(0xCC2)));
-    assert_eq!(new.compiled_class_hash(f(0xC1)).unwrap(), Some(f(0xCC1)));
-    assert_eq!(new.compiled_class_hash(f(0xC3)).unwrap(), None);
+    let sierra = DeclaredClass::Sierra { compiled_class_hash: f(0xCC2) };
+    assert_eq!(new.declared_class(f(0xC2)).unwrap(), Some(sierra));
+    assert_eq!(new.declared_class(f(0xC1)).unwrap(), Some(DeclaredClass::Cairo0));
+    assert_eq!(new.declared_class(f(0xC3)).unwrap(), None);
+    assert_eq!(empty.declared_class(f(0xC1)).unwrap(), None);
     assert!(matches!(
         new.storage_at(f(0xA), Felt::TWO.pow(251u32)),
         Err(StateError::KeyOutOfRange { .. })
@@ -79,15 +72,17 @@ fn conformance<B: Backend>(state: &State<B>) {
     assert_eq!(state.commit_block(2, &StateDiff::default()).unwrap(), roots1);
 
     // Storage proofs at block 1: members and non-members, verified against the global root.
-    let classes = [f(0xC1), f(0xC9)];
+    // 0xC2 is a Sierra class (in the classes trie), 0xC1 a Cairo 0 class (in no trie).
+    let classes = [f(0xC2), f(0xC1), f(0xC9)];
     let addresses = [f(0xA), f(0xB), f(0xDEAD)];
     let keys = [(f(0xA), vec![f(1), f(2), f(3), f(4)]), (f(0xB), vec![f(1)])];
     let proof = state.storage_proof(1, f(0x8888), &classes, &addresses, &keys).unwrap();
     assert_eq!(proof.global_roots.block_hash, f(0x8888));
     let verified =
         verify_storage_proof(&proof, roots1.global_root(), &classes, &addresses, &keys).unwrap();
-    assert_ne!(verified.class_leaves[0], Felt::ZERO);
+    assert_eq!(verified.class_leaves[0], state::hash::class_leaf_hash(f(0xCC2)));
     assert_eq!(verified.class_leaves[1], Felt::ZERO);
+    assert_eq!(verified.class_leaves[2], Felt::ZERO);
     assert_eq!(verified.contracts[0].nonce, f(1));
     assert_eq!(verified.contracts[2], ContractState::default());
     assert_eq!(verified.storage_values, vec![vec![f(0), f(200), f(333), f(0)], vec![f(300)]]);
@@ -103,6 +98,20 @@ fn conformance<B: Backend>(state: &State<B>) {
         verify_storage_proof(&forged, roots1.global_root(), &classes, &addresses, &keys),
         Err(ProofError::ContractLeafMismatch { .. })
     ));
+    // A contracts-trie node hashed with Poseidon (this chain's former commitment) is refused:
+    // the contracts trie's nodes are Pedersen.
+    let mut poseidon = proof.clone();
+    let (hash, node) =
+        poseidon.contracts_proof.nodes.iter().next().map(|(h, n)| (*h, n.clone())).unwrap();
+    let node = state::witness::rpc_to_node(&node).unwrap();
+    poseidon.contracts_proof.nodes.shift_remove(&hash);
+    poseidon
+        .contracts_proof
+        .nodes
+        .insert(node.hash(state::TrieHash::Poseidon), state::proof::node_to_rpc(&node));
+    assert!(
+        verify_storage_proof(&poseidon, roots1.global_root(), &classes, &addresses, &keys).is_err()
+    );
     // The old block's proof still works (root history is kept).
     let old_proof =
         state.storage_proof(0, Felt::ZERO, &[], &[f(0xA)], &[(f(0xA), vec![f(1)])]).unwrap();
@@ -133,14 +142,14 @@ fn sled_state_survives_reopen() {
     let dir = tempfile::tempdir().unwrap();
     let roots = {
         let state = State::new(SledBackend::open(dir.path()).unwrap());
-        state.commit_block_with_classes(0, &block0(), &compiled0()).unwrap()
+        state.commit_block(0, &block0()).unwrap()
     };
     let state = State::new(SledBackend::open(dir.path()).unwrap());
     assert_eq!(state.latest().unwrap(), Some((0, roots)));
     assert_eq!(state.at_block(0).unwrap().storage_at(f(0xB), f(1)).unwrap(), f(300));
     assert_eq!(state.commit_block(1, &block1()).unwrap(), {
         let memory = State::new(MemoryBackend::new());
-        memory.commit_block_with_classes(0, &block0(), &compiled0()).unwrap();
+        memory.commit_block(0, &block0()).unwrap();
         memory.commit_block(1, &block1()).unwrap()
     });
 }
@@ -167,4 +176,49 @@ fn corrupt_store_gives_typed_errors() {
         state.at_block(0).unwrap().nonce_at(f(1)),
         Err(StateError::MissingNode { .. })
     ));
+}
+
+#[test]
+fn a_store_of_another_format_is_refused() {
+    // A store written before stores recorded their format (this chain's former Poseidon tries):
+    // state trees with content and no format version.
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let db = state::open_sled(dir.path()).unwrap();
+        db.open_tree("state/roots").unwrap().insert(0u64.to_be_bytes(), vec![0u8; 64]).unwrap();
+        db.flush().unwrap();
+    }
+    let error = SledBackend::open(dir.path()).unwrap_err();
+    assert!(
+        matches!(
+            error,
+            StateError::UnsupportedFormat { found: None, expected: STATE_FORMAT_VERSION }
+        ),
+        "{error}"
+    );
+    assert!(error.to_string().contains("start from a new data directory"), "{error}");
+
+    // A store of a future format.
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let db = state::open_sled(dir.path()).unwrap();
+        db.open_tree("state/meta")
+            .unwrap()
+            .insert(b"format_version", &99u32.to_be_bytes())
+            .unwrap();
+        db.flush().unwrap();
+    }
+    assert!(matches!(
+        SledBackend::open(dir.path()),
+        Err(StateError::UnsupportedFormat { found: Some(99), .. })
+    ));
+
+    // A new store is marked and reopens.
+    let dir = tempfile::tempdir().unwrap();
+    drop(SledBackend::open(dir.path()).unwrap());
+    let db = state::open_sled(dir.path()).unwrap();
+    let version = db.open_tree("state/meta").unwrap().get(b"format_version").unwrap().unwrap();
+    assert_eq!(version.as_ref(), STATE_FORMAT_VERSION.to_be_bytes());
+    drop(db);
+    SledBackend::open(dir.path()).unwrap();
 }

@@ -268,14 +268,7 @@ impl Replayer {
         } else {
             self.truncate_from(number)?;
             self.hashes.insert(number.to_be_bytes(), &fetched.block_hash.to_bytes_be())?;
-            let mut compiled = BTreeMap::new();
-            for class_hash in &state_diff.deprecated_declared_classes {
-                let class = executor::ClassProvider::class(&self.classes, *class_hash)?.ok_or(
-                    executor::ExecutorError::MissingClassDefinition { class_hash: *class_hash },
-                )?;
-                compiled.insert(*class_hash, class.compiled_class_hash());
-            }
-            self.state.commit_block_with_classes(number, &state_diff, &compiled)?.global_root()
+            self.state.commit_block(number, &state_diff)?.global_root()
         };
 
         let transaction_hashes: Vec<Felt> = transactions.iter().map(|(_, hash)| *hash).collect();

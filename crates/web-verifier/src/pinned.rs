@@ -7,7 +7,7 @@ use chain::Felt;
 /// fails when the OS program changes without this line: update it to the new hash (a new OS is
 /// a new statement, so light clients must opt in to it).
 pub const PINNED_OS_PROGRAM_HASH: &str =
-    "0x3ac0ee2a4766ec4982d0bd0f9f715f270c2fe0f1e7187d59db87637e19d0e5c";
+    "0xd4d482b84a0b52036829b25455d173a979f17584e844ce01ac07dd78b0413f";
 
 /// Minimum conjectured security of an accepted proof (`standard`).
 pub const MIN_SECURITY_BITS: u32 = 100;

@@ -1,8 +1,11 @@
 // Merkle-Patricia trie update of height 251, checked in Cairo against the previous root.
 //
-// The tries are this chain's (crates/state): binary node H(left, right), edge node
+// The tries are Starknet's (crates/state): binary node H(left, right), edge node
 // H(child, path) + length (path: the `length` key bits below the node, most significant first),
-// empty subtree 0, a leaf is its value, H = Poseidon (`poseidon_hash`, capacity 2). A key's bit
+// empty subtree 0, a leaf is its value. H is the trie's hash, the implicit argument `trie_hash`
+// (state::hash::TrieHash): TRIE_HASH_PEDERSEN (the pedersen builtin, `pedersen_hash`) for the
+// storage and contracts tries, TRIE_HASH_POSEIDON (the poseidon builtin, `poseidon_hash`,
+// capacity 2) for the classes trie; `hash2` is the one place that dispatches on it. A key's bit
 // h - 1 chooses the branch at height h (bit 250 under the root).
 //
 // `patricia_update` recurses over the previous tree, opening only the nodes on the paths of the
@@ -44,13 +47,16 @@
 //
 // Keys must be below 2**251 (the leaf check fails otherwise); values are any felts (0 deletes).
 
-from starkware.cairo.common.cairo_builtins import PoseidonBuiltin
+from starkware.cairo.common.cairo_builtins import HashBuiltin, PoseidonBuiltin
 from starkware.cairo.common.dict_access import DictAccess
 from starkware.cairo.common.poseidon_state import PoseidonBuiltinState
 from starkware.cairo.common.registers import get_label_location
 
 // Height of every trie.
 const TRIE_HEIGHT = 251;
+// The values of `trie_hash`: which builtin hashes a trie's nodes.
+const TRIE_HASH_PEDERSEN = 0;
+const TRIE_HASH_POSEIDON = 1;
 // The range-check builtin's bound: each checked cell is in [0, 2**128).
 const RANGE_CHECK_BOUND = 2 ** 128;
 // Offsets of the two bound tables after the powers of two in `pow2_table`.
@@ -60,7 +66,9 @@ const HIGH_MAX_OFFSET = 504;
 // Applies `updates` (a squashed dict: keys strictly ascending, below 2**251; prev_value the
 // current leaf, new_value the leaf after, 0 meaning absent) to the trie with root `prev_root` and
 // returns the new root. Fails unless every prev_value is the leaf under prev_root.
-func patricia_update{poseidon_ptr: PoseidonBuiltin*, range_check_ptr}(
+func patricia_update{
+    pedersen_ptr: HashBuiltin*, poseidon_ptr: PoseidonBuiltin*, range_check_ptr, trie_hash
+}(
     prev_root: felt, updates: DictAccess*, n_updates: felt
 ) -> (new_root: felt) {
     alloc_locals;
@@ -84,14 +92,30 @@ func patricia_update{poseidon_ptr: PoseidonBuiltin*, range_check_ptr}(
 }
 
 // The hash of the subtree (bottom, path, length).
-func subtree_hash{poseidon_ptr: PoseidonBuiltin*}(bottom: felt, path: felt, length: felt) -> (
-    hash: felt
-) {
+func subtree_hash{pedersen_ptr: HashBuiltin*, poseidon_ptr: PoseidonBuiltin*, trie_hash}(
+    bottom: felt, path: felt, length: felt
+) -> (hash: felt) {
     if (length == 0) {
         return (hash=bottom);
     }
-    assert poseidon_ptr.input = PoseidonBuiltinState(s0=bottom, s1=path, s2=2);
-    let hash = poseidon_ptr.output.s0 + length;
+    let (hash) = hash2(bottom, path);
+    return (hash=hash + length);
+}
+
+// H(x, y) with the trie's hash (`trie_hash`).
+func hash2{pedersen_ptr: HashBuiltin*, poseidon_ptr: PoseidonBuiltin*, trie_hash}(
+    x: felt, y: felt
+) -> (hash: felt) {
+    if (trie_hash == TRIE_HASH_PEDERSEN) {
+        assert pedersen_ptr.x = x;
+        assert pedersen_ptr.y = y;
+        let hash = pedersen_ptr.result;
+        let pedersen_ptr = pedersen_ptr + HashBuiltin.SIZE;
+        return (hash=hash);
+    }
+    assert trie_hash = TRIE_HASH_POSEIDON;
+    assert poseidon_ptr.input = PoseidonBuiltinState(s0=x, s1=y, s2=2);
+    let hash = poseidon_ptr.output.s0;
     let poseidon_ptr = poseidon_ptr + PoseidonBuiltin.SIZE;
     return (hash=hash);
 }
@@ -99,7 +123,9 @@ func subtree_hash{poseidon_ptr: PoseidonBuiltin*}(bottom: felt, path: felt, leng
 // The subtree at `height` whose position is `prefix`, previously (bottom, path, length), after
 // the `n_updates` updates (all of which must lie under it). Returns it as a triple; canonical
 // (bottom never an edge node) unless n_updates is 0, which returns the input unchanged.
-func update_subtree{poseidon_ptr: PoseidonBuiltin*, range_check_ptr}(
+func update_subtree{
+    pedersen_ptr: HashBuiltin*, poseidon_ptr: PoseidonBuiltin*, range_check_ptr, trie_hash
+}(
     pow2: felt*,
     height: felt,
     prefix: felt,
@@ -154,7 +180,9 @@ func update_subtree{poseidon_ptr: PoseidonBuiltin*, range_check_ptr}(
 // The subtree after a single update: update_subtree's case n_updates = 1, which is most of the
 // work (below the top levels of a trie every updated key is alone in its subtree), so it avoids
 // the split hints and range checks and recurses into one child only.
-func update_one{poseidon_ptr: PoseidonBuiltin*, range_check_ptr}(
+func update_one{
+    pedersen_ptr: HashBuiltin*, poseidon_ptr: PoseidonBuiltin*, range_check_ptr, trie_hash
+}(
     pow2: felt*,
     height: felt,
     prefix: felt,
@@ -179,7 +207,9 @@ func update_one{poseidon_ptr: PoseidonBuiltin*, range_check_ptr}(
 
 // update_one under the subtree whose hash is `node` (length 0: a leaf at height 0, else empty,
 // or a node of the previous tree, opened here).
-func update_one_node{poseidon_ptr: PoseidonBuiltin*, range_check_ptr}(
+func update_one_node{
+    pedersen_ptr: HashBuiltin*, poseidon_ptr: PoseidonBuiltin*, range_check_ptr, trie_hash
+}(
     pow2: felt*, height: felt, prefix: felt, node: felt, update: DictAccess*
 ) -> (bottom: felt, path: felt, length: felt) {
     alloc_locals;
@@ -200,10 +230,9 @@ func update_one_node{poseidon_ptr: PoseidonBuiltin*, range_check_ptr}(
     local b;
     local c;
     %{ ids.is_edge, ids.a, ids.b, ids.c = state_witness.open_node(ids.node) %}
-    assert poseidon_ptr.input = PoseidonBuiltinState(s0=a, s1=b, s2=2);
+    let (opened) = hash2(a, b);
     if (is_edge != 0) {
-        assert poseidon_ptr.output.s0 = node - c;
-        let poseidon_ptr = poseidon_ptr + PoseidonBuiltin.SIZE;
+        assert opened = node - c;
         assert [range_check_ptr] = c - 1;
         assert [range_check_ptr + 1] = height - c;
         let range_check_ptr = range_check_ptr + 2;
@@ -212,8 +241,7 @@ func update_one_node{poseidon_ptr: PoseidonBuiltin*, range_check_ptr}(
             pow2=pow2, height=height, prefix=prefix, bottom=a, path=b, length=c, update=update
         );
     }
-    assert poseidon_ptr.output.s0 = node;
-    let poseidon_ptr = poseidon_ptr + PoseidonBuiltin.SIZE;
+    assert opened = node;
     // Binary: the key goes to child `bit` (the leaf check below holds the hint to the truth).
     local bit;
     %{ ids.bit = patricia_key_bit(memory, ids.update, ids.height) %}
@@ -234,26 +262,17 @@ func update_one_node{poseidon_ptr: PoseidonBuiltin*, range_check_ptr}(
             length=sibling_length + 1,
         );
     }
-    // The new child's hash (subtree_hash, inlined), then the binary node.
-    if (new_length == 0) {
-        tempvar new_hash = new_bottom;
-        tempvar poseidon_ptr = poseidon_ptr;
-        tempvar range_check_ptr = range_check_ptr;
-    } else {
-        assert poseidon_ptr.input = PoseidonBuiltinState(s0=new_bottom, s1=new_path, s2=2);
-        tempvar new_hash = poseidon_ptr.output.s0 + new_length;
-        tempvar poseidon_ptr = poseidon_ptr + PoseidonBuiltin.SIZE;
-        tempvar range_check_ptr = range_check_ptr;
-    }
+    // The new child's hash, then the binary node.
+    let (new_hash) = subtree_hash(bottom=new_bottom, path=new_path, length=new_length);
     tempvar left = new_hash + bit * (sibling - new_hash);
-    assert poseidon_ptr.input = PoseidonBuiltinState(s0=left, s1=new_hash + sibling - left, s2=2);
-    let node = poseidon_ptr.output.s0;
-    let poseidon_ptr = poseidon_ptr + PoseidonBuiltin.SIZE;
+    let (node) = hash2(left, new_hash + sibling - left);
     return (bottom=node, path=0, length=0);
 }
 
 // update_one under an edge (bottom, path, length) at `height`, length >= 1.
-func update_one_edge{poseidon_ptr: PoseidonBuiltin*, range_check_ptr}(
+func update_one_edge{
+    pedersen_ptr: HashBuiltin*, poseidon_ptr: PoseidonBuiltin*, range_check_ptr, trie_hash
+}(
     pow2: felt*,
     height: felt,
     prefix: felt,
@@ -307,16 +326,16 @@ func update_one_edge{poseidon_ptr: PoseidonBuiltin*, range_check_ptr}(
     let (local old_hash) = subtree_hash(bottom=bottom, path=rest, length=tail);
     let (new_hash) = subtree_hash(bottom=update.new_value, path=leaf_path, length=child_height);
     tempvar left = old_hash + bit * (new_hash - old_hash);
-    assert poseidon_ptr.input = PoseidonBuiltinState(s0=left, s1=old_hash + new_hash - left, s2=2);
-    let node = poseidon_ptr.output.s0;
-    let poseidon_ptr = poseidon_ptr + PoseidonBuiltin.SIZE;
+    let (node) = hash2(left, old_hash + new_hash - left);
     // The branch is a binary node; `top` (d bits, 0 if d = 0) leads to it.
     return (bottom=node, path=top, length=d);
 }
 
 // A lone new leaf under an empty subtree at `height` >= 1: an edge from here to it, its path the
 // key's low `height` bits (which also checks that the key lies under this subtree).
-func new_leaf_edge{poseidon_ptr: PoseidonBuiltin*, range_check_ptr}(
+func new_leaf_edge{
+    pedersen_ptr: HashBuiltin*, poseidon_ptr: PoseidonBuiltin*, range_check_ptr, trie_hash
+}(
     pow2: felt*, height: felt, prefix: felt, update: DictAccess*
 ) -> (bottom: felt, path: felt, length: felt) {
     alloc_locals;
@@ -332,7 +351,9 @@ func new_leaf_edge{poseidon_ptr: PoseidonBuiltin*, range_check_ptr}(
 // Opens the node `node` at `height` > 0 of the previous tree: is_edge = 0 and (left, right, 0) for
 // a binary node, is_edge = 1 and (child, path, length) for an edge, checked as the module doc
 // says.
-func open_node{poseidon_ptr: PoseidonBuiltin*, range_check_ptr}(
+func open_node{
+    pedersen_ptr: HashBuiltin*, poseidon_ptr: PoseidonBuiltin*, range_check_ptr, trie_hash
+}(
     pow2: felt*, height: felt, node: felt
 ) -> (is_edge: felt, a: felt, b: felt, c: felt) {
     alloc_locals;
@@ -341,14 +362,12 @@ func open_node{poseidon_ptr: PoseidonBuiltin*, range_check_ptr}(
     local b;
     local c;
     %{ ids.is_edge, ids.a, ids.b, ids.c = state_witness.open_node(ids.node) %}
-    assert poseidon_ptr.input = PoseidonBuiltinState(s0=a, s1=b, s2=2);
+    let (opened) = hash2(a, b);
     if (is_edge == 0) {
-        assert poseidon_ptr.output.s0 = node;
-        let poseidon_ptr = poseidon_ptr + PoseidonBuiltin.SIZE;
+        assert opened = node;
         return (is_edge=0, a=a, b=b, c=0);
     }
-    assert poseidon_ptr.output.s0 = node - c;
-    let poseidon_ptr = poseidon_ptr + PoseidonBuiltin.SIZE;
+    assert opened = node - c;
     // 1 <= length <= height.
     assert [range_check_ptr] = c - 1;
     assert [range_check_ptr + 1] = height - c;
@@ -358,7 +377,9 @@ func open_node{poseidon_ptr: PoseidonBuiltin*, range_check_ptr}(
 }
 
 // Updates under a node of the previous tree (hash `node` != 0 at height > 0).
-func update_node{poseidon_ptr: PoseidonBuiltin*, range_check_ptr}(
+func update_node{
+    pedersen_ptr: HashBuiltin*, poseidon_ptr: PoseidonBuiltin*, range_check_ptr, trie_hash
+}(
     pow2: felt*, height: felt, prefix: felt, node: felt, updates: DictAccess*, n_updates: felt
 ) -> (bottom: felt, path: felt, length: felt) {
     alloc_locals;
@@ -423,7 +444,9 @@ func update_node{poseidon_ptr: PoseidonBuiltin*, range_check_ptr}(
 
 // Updates under an edge (bottom, path, length) at `height` (length >= 1, checked where it was
 // opened or split off).
-func update_edge{poseidon_ptr: PoseidonBuiltin*, range_check_ptr}(
+func update_edge{
+    pedersen_ptr: HashBuiltin*, poseidon_ptr: PoseidonBuiltin*, range_check_ptr, trie_hash
+}(
     pow2: felt*,
     height: felt,
     prefix: felt,
@@ -493,7 +516,9 @@ func update_edge{poseidon_ptr: PoseidonBuiltin*, range_check_ptr}(
 }
 
 // Two updates or more under an empty subtree at `height`.
-func update_empty{poseidon_ptr: PoseidonBuiltin*, range_check_ptr}(
+func update_empty{
+    pedersen_ptr: HashBuiltin*, poseidon_ptr: PoseidonBuiltin*, range_check_ptr, trie_hash
+}(
     pow2: felt*, height: felt, prefix: felt, updates: DictAccess*, n_updates: felt
 ) -> (bottom: felt, path: felt, length: felt) {
     alloc_locals;
@@ -524,7 +549,9 @@ func update_empty{poseidon_ptr: PoseidonBuiltin*, range_check_ptr}(
 
 // The subtree at `height` that follows `top` (d bits, checked by the caller, d < height) down to a
 // branch whose children were the canonical triples `left` and `right`, after the updates.
-func split{poseidon_ptr: PoseidonBuiltin*, range_check_ptr}(
+func split{
+    pedersen_ptr: HashBuiltin*, poseidon_ptr: PoseidonBuiltin*, range_check_ptr, trie_hash
+}(
     pow2: felt*,
     height: felt,
     prefix: felt,
@@ -590,7 +617,9 @@ func split{poseidon_ptr: PoseidonBuiltin*, range_check_ptr}(
 // The subtree at child_height + 1 with children `left` and `right` (new triples at child_height).
 // A child whose `*_canonical` is 0 is an untouched child of a binary node: (hash, 0, 0) of a
 // node of unknown kind.
-func combine{poseidon_ptr: PoseidonBuiltin*, range_check_ptr}(
+func combine{
+    pedersen_ptr: HashBuiltin*, poseidon_ptr: PoseidonBuiltin*, range_check_ptr, trie_hash
+}(
     pow2: felt*,
     child_height: felt,
     left_bottom: felt,
@@ -630,15 +659,15 @@ func combine{poseidon_ptr: PoseidonBuiltin*, range_check_ptr}(
     }
     let (local left_hash) = subtree_hash(bottom=left_bottom, path=left_path, length=left_length);
     let (right_hash) = subtree_hash(bottom=right_bottom, path=right_path, length=right_length);
-    assert poseidon_ptr.input = PoseidonBuiltinState(s0=left_hash, s1=right_hash, s2=2);
-    let node = poseidon_ptr.output.s0;
-    let poseidon_ptr = poseidon_ptr + PoseidonBuiltin.SIZE;
+    let (node) = hash2(left_hash, right_hash);
     return (bottom=node, path=0, length=0);
 }
 
 // A non-empty child at `height` that is about to become its parent's only child, in canonical
 // form: an opaque node hash is opened so that an edge node is merged into the parent's edge.
-func lone_child{poseidon_ptr: PoseidonBuiltin*, range_check_ptr}(
+func lone_child{
+    pedersen_ptr: HashBuiltin*, poseidon_ptr: PoseidonBuiltin*, range_check_ptr, trie_hash
+}(
     pow2: felt*, height: felt, bottom: felt, path: felt, length: felt, canonical: felt
 ) -> (bottom: felt, path: felt, length: felt) {
     if (canonical != 0) {

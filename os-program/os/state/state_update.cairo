@@ -2,20 +2,26 @@
 // hold against the previous global root, and computes the new global root and the state-diff
 // commitment (README.md, "State update interface").
 //
-// Formulas (crates/state, crates/chain): contract leaf H(H(H(class_hash, storage_root), nonce), 0),
-// or 0 for an all-zero contract state; class leaf H('CONTRACT_CLASS_LEAF_V0',
-// compiled_class_hash), or 0 for an undeclared class; global root
-// poseidon_hash_many('STARKNET_STATE_V0', contracts_root, classes_root); state-diff commitment
-// poseidon_hash_many over chain::StateDiff::commitment_preimage, with only the entries whose value
-// changed.
+// Formulas (crates/state, crates/chain; Starknet's commitment): storage tries and the contracts
+// trie hash their nodes with Pedersen, the classes trie with Poseidon (patricia.cairo's
+// `trie_hash`); contract leaf pedersen(pedersen(pedersen(class_hash, storage_root), nonce), 0), or
+// 0 for an all-zero contract state; class leaf poseidon('CONTRACT_CLASS_LEAF_V0',
+// compiled_class_hash), or 0 for an undeclared class; global root contracts_root when the classes
+// root is 0, else poseidon_hash_many('STARKNET_STATE_V0', contracts_root, classes_root);
+// state-diff commitment poseidon_hash_many over chain::StateDiff::commitment_preimage, with only
+// the entries whose value changed.
 //
-// Soundness: the previous contracts and classes roots come from a hint and must hash to
-// prev_root. Every contract's pre-block class hash and nonce (the first StateEntry of its
-// squashed dict entry, guessed by the OS when it first touched the address) and its pre-block
-// storage root (hint) form the contract leaf that the contracts-trie update checks against the
-// previous trie; the storage-trie update then checks every pre-block storage value against that
-// storage root, and the classes-trie update every pre-block compiled class hash. So a wrong guess
-// anywhere fails the run.
+// Soundness: the previous contracts and classes roots come from a hint and must give prev_root.
+// A hint cannot switch between the rule's two cases: claiming classes root 0 makes prev_root
+// itself the contracts root, whose nodes must then open with Pedersen preimages, and claiming a
+// non-zero one needs a Poseidon preimage of prev_root. Every contract's pre-block class
+// hash and nonce (the first StateEntry of its squashed dict entry, guessed by the OS when it
+// first touched the address) and its pre-block storage root (hint) form the contract leaf that
+// the contracts-trie update checks against the previous trie; the storage-trie update then checks
+// every pre-block storage value against that storage root, and the classes-trie update every
+// pre-block compiled class hash. So a wrong guess anywhere fails the run. Cairo 0 classes are in
+// no trie: the declared ones only enter the state-diff commitment (each at most once per block:
+// the dict of Cairo 0 declarations starts empty and every entry must be written 1).
 //
 // What the caller (the OS) must uphold: each contract's storage dict is one access log; the first
 // StateEntry of an address has `storage_ptr` at the start of that log (not guessed) and every
@@ -24,13 +30,14 @@
 
 from starkware.cairo.common.alloc import alloc
 from starkware.cairo.common.builtin_poseidon.poseidon import poseidon_hash_many
-from starkware.cairo.common.cairo_builtins import PoseidonBuiltin
+from starkware.cairo.common.cairo_builtins import HashBuiltin, PoseidonBuiltin
 from starkware.cairo.common.dict_access import DictAccess
+from starkware.cairo.common.hash import hash2 as pedersen2
 from starkware.cairo.common.memcpy import memcpy
 from starkware.cairo.common.poseidon_state import PoseidonBuiltinState
 from starkware.cairo.common.squash_dict import squash_dict
 
-from os.state.patricia import patricia_update
+from os.state.patricia import TRIE_HASH_PEDERSEN, TRIE_HASH_POSEIDON, patricia_update
 from os.structs import StateEntry
 
 // Domain of the global root (state::hash::global_root_domain).
@@ -58,14 +65,17 @@ struct DiffWriter {
 // Applies the block's state changes to the state with global root prev_root.
 //
 // contract_changes: the access log of the dict address -> StateEntry*; class_changes: the access
-// log of the dict class_hash -> compiled class hash (0: not declared). Returns the new global
-// root and the state-diff commitment.
-func state_update{poseidon_ptr: PoseidonBuiltin*, range_check_ptr}(
+// log of the dict class_hash -> compiled class hash of a Sierra class (0: not declared);
+// deprecated_declared: the access log of the dict class_hash -> 1 of the Cairo 0 classes the
+// block declares (starting empty). Returns the new global root and the state-diff commitment.
+func state_update{pedersen_ptr: HashBuiltin*, poseidon_ptr: PoseidonBuiltin*, range_check_ptr}(
     prev_root: felt,
     contract_changes_start: DictAccess*,
     contract_changes_end: DictAccess*,
     class_changes_start: DictAccess*,
     class_changes_end: DictAccess*,
+    deprecated_declared_start: DictAccess*,
+    deprecated_declared_end: DictAccess*,
 ) -> (new_root: felt, state_diff_commitment: felt) {
     alloc_locals;
     local prev_contracts_root;
@@ -77,19 +87,33 @@ func state_update{poseidon_ptr: PoseidonBuiltin*, range_check_ptr}(
     let (prev_global_root) = global_root(prev_contracts_root, prev_classes_root);
     assert prev_global_root = prev_root;
 
-    // Classes: leaves of the classes trie, and the newly declared ones (ascending class hash).
+    // Sierra classes: leaves of the classes trie, and the newly declared ones (ascending class
+    // hash). The OS itself declares none yet (it runs Cairo 0 only): this is the interface a
+    // Cairo 1 OS writes to.
     let (local squashed_classes: DictAccess*) = alloc();
     let (squashed_classes_end) = squash_dict(
         class_changes_start, class_changes_end, squashed_classes
     );
     local n_classes = (squashed_classes_end - squashed_classes) / DictAccess.SIZE;
     let (local class_leaves: DictAccess*) = alloc();
-    let (local declared_start: felt*) = alloc();
-    let (declared_end) = class_leaf_updates(
-        squashed_classes, n_classes, class_leaves, declared_start
+    let (local sierra_declared_start: felt*) = alloc();
+    let (sierra_declared_end) = class_leaf_updates(
+        squashed_classes, n_classes, class_leaves, sierra_declared_start
     );
-    local declared_end: felt* = declared_end;
-    let (local new_classes_root) = patricia_update(prev_classes_root, class_leaves, n_classes);
+    local sierra_declared_end: felt* = sierra_declared_end;
+    let trie_hash = TRIE_HASH_POSEIDON;
+    with trie_hash {
+        let (local new_classes_root) = patricia_update(prev_classes_root, class_leaves, n_classes);
+    }
+
+    // Cairo 0 classes declared in the block (ascending class hash).
+    let (local squashed_deprecated: DictAccess*) = alloc();
+    let (squashed_deprecated_end) = squash_dict(
+        deprecated_declared_start, deprecated_declared_end, squashed_deprecated
+    );
+    local n_declared = (squashed_deprecated_end - squashed_deprecated) / DictAccess.SIZE;
+    let (local declared_start: felt*) = alloc();
+    deprecated_declarations(squashed_deprecated, n_declared, declared_start);
 
     // Contracts: storage tries, leaves of the contracts trie, diff sections (ascending address).
     let (local squashed_contracts: DictAccess*) = alloc();
@@ -114,9 +138,12 @@ func state_update{poseidon_ptr: PoseidonBuiltin*, range_check_ptr}(
             n_storage_contracts=0,
         ),
     );
-    let (new_contracts_root) = patricia_update(
-        prev_contracts_root, contract_leaves, n_contracts
-    );
+    let trie_hash = TRIE_HASH_PEDERSEN;
+    with trie_hash {
+        let (new_contracts_root) = patricia_update(
+            prev_contracts_root, contract_leaves, n_contracts
+        );
+    }
     let (local new_root) = global_root(new_contracts_root, new_classes_root);
 
     // chain::StateDiff::commitment_preimage.
@@ -124,12 +151,10 @@ func state_update{poseidon_ptr: PoseidonBuiltin*, range_check_ptr}(
     assert preimage[0] = STATE_DIFF_VERSION;
     let (end) = append_pairs(preimage + 1, deployed_start, writer.deployed);
     let (end) = append_pairs(end, replaced_start, writer.replaced);
-    // No Sierra classes on this chain: declared_classes is empty.
-    assert end[0] = 0;
-    local n_declared = declared_end - declared_start;
-    assert end[1] = n_declared;
-    memcpy(end + 2, declared_start, n_declared);
-    let (end) = append_pairs(end + 2 + n_declared, nonces_start, writer.nonces);
+    let (end) = append_pairs(end, sierra_declared_start, sierra_declared_end);
+    assert end[0] = n_declared;
+    memcpy(end + 1, declared_start, n_declared);
+    let (end) = append_pairs(end + 1 + n_declared, nonces_start, writer.nonces);
     assert end[0] = writer.n_storage_contracts;
     local storage_length = writer.storage - storage_start;
     memcpy(end + 1, storage_start, storage_length);
@@ -137,10 +162,14 @@ func state_update{poseidon_ptr: PoseidonBuiltin*, range_check_ptr}(
     return (new_root=new_root, state_diff_commitment=commitment);
 }
 
-// poseidon_hash_many(GLOBAL_STATE_VERSION, contracts_root, classes_root).
+// contracts_root if classes_root is 0 (Starknet's rule for a state without Sierra classes),
+// else poseidon_hash_many(GLOBAL_STATE_VERSION, contracts_root, classes_root).
 func global_root{poseidon_ptr: PoseidonBuiltin*}(contracts_root: felt, classes_root: felt) -> (
     root: felt
 ) {
+    if (classes_root == 0) {
+        return (root=contracts_root);
+    }
     // The sponge of poseidon_hash_many over three elements: absorb two, then the third and the
     // padding 1.
     assert poseidon_ptr.input = PoseidonBuiltinState(
@@ -163,8 +192,8 @@ func append_pairs(dst: felt*, start: felt*, end: felt*) -> (end: felt*) {
     return (end=dst + 1 + length);
 }
 
-// H(x, y): Poseidon of two elements, as poseidon_hash.
-func hash2{poseidon_ptr: PoseidonBuiltin*}(x: felt, y: felt) -> (hash: felt) {
+// poseidon_hash(x, y).
+func poseidon2{poseidon_ptr: PoseidonBuiltin*}(x: felt, y: felt) -> (hash: felt) {
     assert poseidon_ptr.input = PoseidonBuiltinState(s0=x, s1=y, s2=2);
     let hash = poseidon_ptr.output.s0;
     let poseidon_ptr = poseidon_ptr + PoseidonBuiltin.SIZE;
@@ -176,14 +205,14 @@ func class_leaf{poseidon_ptr: PoseidonBuiltin*}(compiled_class_hash: felt) -> (l
     if (compiled_class_hash == 0) {
         return (leaf=0);
     }
-    let (leaf) = hash2(CLASS_LEAF_VERSION, compiled_class_hash);
+    let (leaf) = poseidon2(CLASS_LEAF_VERSION, compiled_class_hash);
     return (leaf=leaf);
 }
 
-// The contracts-trie leaf of a contract state (0 for the all-zero state).
-func contract_leaf{poseidon_ptr: PoseidonBuiltin*}(
-    class_hash: felt, storage_root: felt, nonce: felt
-) -> (leaf: felt) {
+// The contracts-trie leaf of a contract state (0 for the all-zero state), with Pedersen.
+func contract_leaf{pedersen_ptr: HashBuiltin*}(class_hash: felt, storage_root: felt, nonce: felt) -> (
+    leaf: felt
+) {
     if (class_hash == 0) {
         if (storage_root == 0) {
             if (nonce == 0) {
@@ -191,14 +220,19 @@ func contract_leaf{poseidon_ptr: PoseidonBuiltin*}(
             }
         }
     }
-    let (inner) = hash2(class_hash, storage_root);
-    let (with_nonce) = hash2(inner, nonce);
-    let (leaf) = hash2(with_nonce, 0);
+    let hash_ptr = pedersen_ptr;
+    with hash_ptr {
+        let (inner) = pedersen2(class_hash, storage_root);
+        let (with_nonce) = pedersen2(inner, nonce);
+        let (leaf) = pedersen2(with_nonce, 0);
+    }
+    let pedersen_ptr = hash_ptr;
     return (leaf=leaf);
 }
 
 // Turns the squashed class changes into classes-trie updates and lists the newly declared
-// classes. A declared class never changes its compiled class hash.
+// Sierra classes as (class_hash, compiled_class_hash) pairs. A declared class never changes its
+// compiled class hash.
 func class_leaf_updates{poseidon_ptr: PoseidonBuiltin*}(
     changes: DictAccess*, n_changes: felt, leaves: DictAccess*, declared: felt*
 ) -> (declared: felt*) {
@@ -221,8 +255,9 @@ func class_leaf_updates{poseidon_ptr: PoseidonBuiltin*}(
             );
         }
         assert declared[0] = class_hash;
+        assert declared[1] = new_compiled;
         return class_leaf_updates(
-            changes + DictAccess.SIZE, n_changes - 1, leaves + DictAccess.SIZE, declared + 1
+            changes + DictAccess.SIZE, n_changes - 1, leaves + DictAccess.SIZE, declared + 2
         );
     }
     assert new_compiled = prev_compiled;
@@ -233,7 +268,7 @@ func class_leaf_updates{poseidon_ptr: PoseidonBuiltin*}(
 
 // Updates every squashed contract change: its storage trie, its contracts-trie leaf update and
 // its state-diff entries.
-func update_contracts{poseidon_ptr: PoseidonBuiltin*, range_check_ptr}(
+func update_contracts{pedersen_ptr: HashBuiltin*, poseidon_ptr: PoseidonBuiltin*, range_check_ptr}(
     changes: DictAccess*, n_changes: felt, leaves: DictAccess*, writer: DiffWriter
 ) -> (writer: DiffWriter) {
     if (n_changes == 0) {
@@ -245,7 +280,7 @@ func update_contracts{poseidon_ptr: PoseidonBuiltin*, range_check_ptr}(
     );
 }
 
-func update_contract{poseidon_ptr: PoseidonBuiltin*, range_check_ptr}(
+func update_contract{pedersen_ptr: HashBuiltin*, poseidon_ptr: PoseidonBuiltin*, range_check_ptr}(
     change: DictAccess*, leaf: DictAccess*, writer: DiffWriter
 ) -> (writer: DiffWriter) {
     alloc_locals;
@@ -260,7 +295,10 @@ func update_contract{poseidon_ptr: PoseidonBuiltin*, range_check_ptr}(
     local n_storage = (squashed_storage_end - squashed_storage) / DictAccess.SIZE;
     local prev_storage_root;
     %{ ids.prev_storage_root = state_witness.contracts[ids.address].storage_root %}
-    let (new_storage_root) = patricia_update(prev_storage_root, squashed_storage, n_storage);
+    let trie_hash = TRIE_HASH_PEDERSEN;
+    with trie_hash {
+        let (new_storage_root) = patricia_update(prev_storage_root, squashed_storage, n_storage);
+    }
     local new_storage_root = new_storage_root;
 
     assert leaf.key = address;
@@ -342,4 +380,16 @@ func nonce_change(address: felt, prev_nonce: felt, new_nonce: felt, nonces: felt
     assert nonces[0] = address;
     assert nonces[1] = new_nonce;
     return (nonces=nonces + 2);
+}
+
+// Lists the class hashes of the squashed Cairo 0 declarations: each was absent before the block
+// (the dict starts empty: a guessed initial value is not trusted) and written 1 by its DECLARE.
+func deprecated_declarations(changes: DictAccess*, n_changes: felt, out: felt*) {
+    if (n_changes == 0) {
+        return ();
+    }
+    assert changes.prev_value = 0;
+    assert changes.new_value = 1;
+    assert out[0] = changes.key;
+    return deprecated_declarations(changes + DictAccess.SIZE, n_changes - 1, out + 1);
 }

@@ -10,6 +10,7 @@ use blockifier::state::state_api::{StateReader as BlockifierStateReader, StateRe
 use chain::Felt;
 use starknet_api::core::{ClassHash, CompiledClassHash, ContractAddress, Nonce};
 use starknet_api::state::StorageKey;
+use state::DeclaredClass;
 
 use crate::engine::classes::runnable_class;
 use crate::{ClassProvider, ExecutorError};
@@ -96,7 +97,7 @@ impl BlockifierStateReader for Reader<'_> {
         if let Some(class) = self.runnable.borrow().get(&class_hash.0) {
             return Ok(class.clone());
         }
-        if self.read(self.state.compiled_class_hash(class_hash.0))?.is_none() {
+        if self.read(self.state.declared_class(class_hash.0))?.is_none() {
             return Err(BlockifierStateError::UndeclaredClassHash(class_hash));
         }
         let runnable = match self.classes.class(class_hash.0) {
@@ -117,16 +118,14 @@ impl BlockifierStateReader for Reader<'_> {
 
     /// For a Sierra class, the compiled class hash the state commits to (the Blake2s hash: this
     /// chain declares with it, so blockifier never migrates a class). Zero for a Cairo 0 class,
-    /// as for the protocol (blockifier then never treats it as a Cairo 1 class to migrate); the
-    /// state's own commitment to a Cairo 0 class's code, which the OS checks, is this chain's and
-    /// is not blockifier's business.
+    /// as for the protocol: it is in no trie (blockifier then never treats it as a Cairo 1 class
+    /// to migrate).
     fn get_compiled_class_hash(&self, class_hash: ClassHash) -> StateResult<CompiledClassHash> {
-        match self.classes.sierra_class(class_hash.0) {
-            Ok(Some(_)) => self
-                .read(self.state.compiled_class_hash(class_hash.0))
-                .map(|hash| CompiledClassHash(hash.unwrap_or(Felt::ZERO))),
-            Ok(None) => Ok(CompiledClassHash(Felt::ZERO)),
-            Err(error) => self.fail(error),
+        match self.read(self.state.declared_class(class_hash.0))? {
+            Some(DeclaredClass::Sierra { compiled_class_hash }) => {
+                Ok(CompiledClassHash(compiled_class_hash))
+            }
+            Some(DeclaredClass::Cairo0) | None => Ok(CompiledClassHash(Felt::ZERO)),
         }
     }
 

@@ -114,7 +114,7 @@ impl Devnet {
         let state = State::new(MemoryBackend::new());
         let executor = Executor::default();
         let addresses = &vectors()["addresses"];
-        let (diff, declared, erc20, fibonacci, factorial) = {
+        let (diff, erc20, fibonacci, factorial) = {
             let snapshot = state.latest_snapshot().unwrap();
             let mut block = executor.begin_block(session_block(), &snapshot, &classes).unwrap();
             for class in bundled.all() {
@@ -138,12 +138,10 @@ impl Devnet {
                 .deploy_system_contract(bundled.factorial.class_hash(), Felt::THREE, &[])
                 .unwrap()
                 .address;
-            let (diff, declared) = block.finish().unwrap();
-            (diff, declared, erc20, fibonacci, factorial)
+            let (diff, _) = block.finish().unwrap();
+            (diff, erc20, fibonacci, factorial)
         };
-        state
-            .commit_block_with_classes(0, &diff, &executor::compiled_class_hashes(&declared))
-            .unwrap();
+        state.commit_block(0, &diff).unwrap();
         let mut devnet = Devnet {
             bundled,
             classes,
@@ -174,10 +172,7 @@ impl Devnet {
             let snapshot = self.state.latest_snapshot().unwrap();
             self.executor.execute_block(self.context(), &snapshot, &self.classes, txs).unwrap()
         };
-        let compiled = executor::compiled_class_hashes(&execution.declared_classes);
-        self.state
-            .commit_block_with_classes(self.next_block, &execution.state_diff, &compiled)
-            .unwrap();
+        self.state.commit_block(self.next_block, &execution.state_diff).unwrap();
         self.next_block += 1;
         execution
     }

@@ -130,10 +130,8 @@ impl Chain {
             .deploy_system_contract(udc_class.class_hash(), Felt::from(4u64), &[])
             .unwrap()
             .address;
-        let (diff, declared) = block.finish().unwrap();
-        state
-            .commit_block_with_classes(0, &diff, &executor::compiled_class_hashes(&declared))
-            .unwrap();
+        let (diff, _) = block.finish().unwrap();
+        state.commit_block(0, &diff).unwrap();
         Chain {
             bundled,
             classes,
@@ -318,11 +316,10 @@ impl Chain {
         let (_, previous_roots) = self.state.latest().unwrap().unwrap();
         let previous_state_root = previous_roots.global_root();
         let diff = &os.executor.state_diff;
-        let compiled = executor::compiled_class_hashes(&os.executor.declared_classes);
         for class in &os.executor.declared_classes {
             self.classes.insert(class.clone());
         }
-        let roots = self.state.commit_block_with_classes(self.head + 1, diff, &compiled).unwrap();
+        let roots = self.state.commit_block(self.head + 1, diff).unwrap();
         let receipts: Vec<Receipt> = os.executor.included().map(|e| e.receipt.clone()).collect();
         let hashes: Vec<Felt> = block.transactions.iter().map(|tx| tx.transaction_hash).collect();
         let (event_commitment, event_count) = event_commitment(&receipts);

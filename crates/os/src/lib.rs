@@ -22,7 +22,14 @@
 //! syscalls the executor serves except the L1-handler ones. The accounts' `__validate__`,
 //! `__validate_deploy__` and `__validate_declare__` run in the OS, so the signatures they check
 //! (ecdsa builtin) are proven.
+//!
+//! [`compiled_class`] and [`blake2s`] serve `os-program/os/compiled_class.cairo`, the compiled
+//! class hash (v2 by the Blake2s opcodes, v1 by Poseidon) of a CASM class in Cairo: the class's
+//! memory layout and the hint of the felt encoding (registered in every OS run; the OS program
+//! does not load CASM classes yet).
 
+pub mod blake2s;
+pub mod compiled_class;
 mod error;
 mod hints;
 mod input;

@@ -77,6 +77,7 @@ pub(crate) fn run_os(
     let program = os_program()?;
     let mut builtin = BuiltinHintProcessor::new_empty();
     crate::state_update::register_hints(&mut builtin);
+    crate::blake2s::register_hints(&mut builtin);
     let mut processor = OsHintProcessor::new(builtin, input, classes);
     let mut scopes = ExecutionScopes::new();
     crate::state_update::enter_witness(&mut scopes, witness);

@@ -19,6 +19,8 @@
 //! Costs: `cargo test -p os --test compiled_class_hash -- --nocapture costs` prints steps, Blake
 //! instances and range checks per class (benches/RESULTS.md).
 
+mod rng;
+
 use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::Arc;
@@ -43,6 +45,7 @@ use cairo_vm::vm::vm_core::VirtualMachine;
 use chain::Felt;
 use executor::SierraClass;
 use os::compiled_class::CompiledClassInput;
+use rng::Rng;
 use starknet_core::types::contract::SierraClass as CompilerOutput;
 use starknet_types_core::hash::Blake2Felt252;
 
@@ -134,27 +137,6 @@ fn run_with(input: Input, encode: Option<HintFunc>) -> Result<Run, String> {
 
 fn run(input: Input) -> Run {
     run_with(input, None).expect("the test program runs")
-}
-
-/// A deterministic pseudo-random generator (splitmix64).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    fn felt(&mut self) -> Felt {
-        let mut bytes = [0u8; 32];
-        for chunk in bytes.chunks_mut(8) {
-            chunk.copy_from_slice(&self.next().to_be_bytes());
-        }
-        Felt::from_bytes_be(&bytes)
-    }
 }
 
 // ---------------------------------------------------------------------------------------------

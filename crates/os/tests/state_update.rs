@@ -7,6 +7,8 @@
 //! Step counts: `cargo test -p os --test state_update -- --nocapture steps` prints the Cairo
 //! steps of `patricia_update` per updated key.
 
+mod rng;
+
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::rc::Rc;
 use std::sync::atomic::Ordering;
@@ -22,6 +24,7 @@ use cairo_vm::types::program::Program;
 use cairo_vm::types::relocatable::MaybeRelocatable;
 use chain::rpc::types::{BinaryNode, MerkleNode};
 use chain::{Felt, StateDiff};
+use rng::Rng;
 use state::witness::TouchedKeys;
 use state::{DeclaredClass, MemoryBackend, Node, State, StateReader, StateWitness, TrieHash, trie};
 
@@ -86,54 +89,6 @@ fn run_with(
         .map(|address| runner.relocated_memory[address].ok_or("empty output cell".to_string()))
         .collect::<Result<_, _>>()?;
     Ok(Run { output, steps: runner.vm.get_current_step() })
-}
-
-/// A deterministic pseudo-random generator (splitmix64), so failures replay by seed.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-
-    fn chance(&mut self, percent: u64) -> bool {
-        self.below(100) < percent
-    }
-
-    /// A non-zero felt.
-    fn value(&mut self) -> Felt {
-        Felt::from(self.next() | 1)
-    }
-
-    /// A trie key: a random 251-bit number, or a small one (dense subtrees, long shared edges).
-    fn key(&mut self) -> Felt {
-        if self.chance(30) {
-            return Felt::from(self.below(64));
-        }
-        self.big_key()
-    }
-
-    /// A uniformly random 251-bit key.
-    fn big_key(&mut self) -> Felt {
-        let mut bytes = [0u8; 32];
-        for chunk in bytes.chunks_mut(8) {
-            chunk.copy_from_slice(&self.next().to_be_bytes());
-        }
-        bytes[0] &= 0x07;
-        Felt::from_bytes_be(&bytes)
-    }
-
-    fn pick<T: Copy>(&mut self, items: &[T]) -> T {
-        items[self.below(items.len() as u64) as usize]
-    }
 }
 
 // ---------------------------------------------------------------------------------------------

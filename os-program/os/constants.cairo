@@ -3,8 +3,11 @@
 // Version of the public-output layout (chain::BlockPublicOutput's os_version).
 const OS_VERSION = 1;
 
-// "WP_BLOCK_V0": first felt of the block hash preimage (chain::block_hash_domain).
-const BLOCK_HASH_DOMAIN = 'WP_BLOCK_V0';
+// First felt of Starknet's block hash preimage (chain::block::block_hash_domain).
+const BLOCK_HASH_DOMAIN = 'STARKNET_BLOCK_HASH1';
+
+// First felt of the gas prices hash (chain::block::gas_prices_domain).
+const GAS_PRICES_DOMAIN = 'STARKNET_GAS_PRICES0';
 
 // get_selector_from_name("__execute__").
 const EXECUTE_ENTRY_POINT_SELECTOR = 0x15d40a3d6ca2ac30f4031e42be28da9b056fef9bb7357ac5e85627ee876e5ad;

@@ -2,9 +2,10 @@
 // the state with root new_root, and these are its transactions". See README.md.
 //
 // Public output (chain::BlockPublicOutput), ten felts in this order:
-//   0 OS version, 1 chain id, 2 block number, 3 block hash, 4 parent block hash,
-//   5 previous state root, 6 new state root, 7 transaction count, 8 transaction commitment,
-//   9 state-diff commitment.
+//   0 OS version, 1 chain id, 2 block number, 3 block hash (Starknet's, over every header
+//   field), 4 parent block hash, 5 previous state root, 6 new state root, 7 transaction count,
+//   8 transaction hashes digest (poseidon_hash_many of the transaction hashes, for clients that
+//   hold no signatures), 9 state-diff commitment (Starknet's).
 
 %builtins output pedersen range_check ecdsa bitwise poseidon
 
@@ -18,7 +19,8 @@ from starkware.cairo.common.cairo_builtins import (
 )
 from starkware.cairo.common.dict_access import DictAccess
 
-from os.block import block_hash
+from os.block import BodyCommitments, block_hash
+from os.commitment_trie import trie_root
 from os.constants import OS_VERSION
 from os.execution import load_classes
 from os.state.state_update import state_update
@@ -51,10 +53,14 @@ func main{
     let contract_changes = contract_changes_start;
     let deprecated_declared = deprecated_declared_start;
     let (local tx_hashes: felt*) = alloc();
+    let (local tx_leaves: felt*) = alloc();
+    let (local receipt_hashes: felt*) = alloc();
     let (local event_hashes_start: felt*) = alloc();
     let event_hashes = event_hashes_start;
     with contract_changes, deprecated_declared, event_hashes {
-        execute_transactions(block_info, n_classes, classes, n_transactions, tx_hashes);
+        execute_transactions(
+            block_info, n_classes, classes, n_transactions, tx_hashes, tx_leaves, receipt_hashes
+        );
     }
     local contract_changes_end: DictAccess* = contract_changes;
     local deprecated_declared_end: DictAccess* = deprecated_declared;
@@ -63,9 +69,11 @@ func main{
     // classes trie is carried over unchanged (its root still enters the global root).
     let (local no_class_changes: DictAccess*) = alloc();
 
-    let (transaction_commitment) = poseidon_hash_many(n_transactions, tx_hashes);
-    let (event_commitment) = poseidon_hash_many(n_events, event_hashes_start);
-    let (new_root, state_diff_commitment) = state_update(
+    let (local transaction_hashes_digest) = poseidon_hash_many(n_transactions, tx_hashes);
+    let (local transaction_commitment) = trie_root(n_transactions, tx_leaves);
+    let (local event_commitment) = trie_root(n_events, event_hashes_start);
+    let (local receipt_commitment) = trie_root(n_transactions, receipt_hashes);
+    let (new_root, state_diff_commitment, state_diff_length) = state_update(
         block_info.prev_state_root,
         contract_changes_start,
         contract_changes_end,
@@ -74,6 +82,17 @@ func main{
         deprecated_declared_start,
         deprecated_declared_end,
     );
+    local new_root = new_root;
+    local state_diff_commitment = state_diff_commitment;
+    tempvar body = new BodyCommitments(
+        transaction_count=n_transactions,
+        transaction_commitment=transaction_commitment,
+        event_count=n_events,
+        event_commitment=event_commitment,
+        receipt_commitment=receipt_commitment,
+        state_diff_commitment=state_diff_commitment,
+        state_diff_length=state_diff_length,
+    );
     // The block hash is the chain's: over the root the header carries, which is the computed one
     // unless the sequencer leaves the commitment to the prover (then 0). The output's new root
     // is the computed one either way. The flag needs no output: a wrong one gives a block hash
@@ -81,15 +100,7 @@ func main{
     tempvar commits = block_info.header_commits_state_root;
     assert commits * commits = commits;
     tempvar header_root = new_root * commits;
-    let (hash) = block_hash(
-        block_info,
-        header_root,
-        n_transactions,
-        transaction_commitment,
-        n_events,
-        event_commitment,
-        state_diff_commitment,
-    );
+    let (hash) = block_hash(block_info, header_root, body);
 
     assert output_ptr[0] = OS_VERSION;
     assert output_ptr[1] = block_info.chain_id;
@@ -99,7 +110,7 @@ func main{
     assert output_ptr[5] = block_info.prev_state_root;
     assert output_ptr[6] = new_root;
     assert output_ptr[7] = n_transactions;
-    assert output_ptr[8] = transaction_commitment;
+    assert output_ptr[8] = transaction_hashes_digest;
     assert output_ptr[9] = state_diff_commitment;
     let output_ptr = output_ptr + 10;
     return ();

@@ -8,6 +8,13 @@
 // reverted INVOKE: only `__execute__` reverted), DEPLOY_ACCOUNT `__validate_deploy__` after the
 // constructor, DECLARE `__validate_declare__` before the class is declared. Signatures an
 // account checks go through the ecdsa builtin, so they are proven.
+//
+// Each transaction also gives its leaf of Starknet's transaction commitment,
+// poseidon_hash_many([tx_hash, ...signature]) over the signature the OS gave the account's
+// validation entry point (through `get_tx_info`), and its receipt hash (chain::starknet_commitments),
+// over the transaction hash computed here and the receipt fields of the input, which the OS
+// does not prove (README.md, trust assumptions) beyond one check: the revert reason hash is 0
+// exactly when the transaction did not revert.
 
 from starkware.cairo.common.alloc import alloc
 from starkware.cairo.common.builtin_poseidon.poseidon import poseidon_hash_many
@@ -51,7 +58,9 @@ from os.structs import BlockInfo, EntryPoint, ExecutionContext, LoadedClass, Sta
 // class (the OS loaded its code and computed its class hash). `is_reverted` (not
 // 0: the executor reverted this INVOKE's `__execute__`) is taken from the input, not proven
 // (README.md, trust assumptions): the OS then only hashes the transaction, bumps the nonce and
-// runs `__validate__`.
+// runs `__validate__`. The last five fields are the receipt's (chain::Receipt), taken from the
+// input for the receipt hash: `messages_hash` is Starknet's hash of the L2 -> L1 messages sent,
+// `revert_reason_hash` the Starknet Keccak of the revert reason (0: not reverted).
 struct Transaction {
     kind: felt,
     version: felt,
@@ -73,9 +82,15 @@ struct Transaction {
     class_hash: felt,
     contract_address_salt: felt,
     is_reverted: felt,
+    actual_fee: felt,
+    messages_hash: felt,
+    revert_reason_hash: felt,
+    l1_gas: felt,
+    l1_data_gas: felt,
 }
 
-// Executes the block's `n` transactions; writes their hashes to `tx_hashes`.
+// Executes the block's `n` transactions; writes their hashes to `tx_hashes`, their leaves of the
+// transaction commitment to `tx_leaves` and their receipt hashes to `receipt_hashes`.
 func execute_transactions{
     pedersen_ptr: HashBuiltin*,
     range_check_ptr,
@@ -85,32 +100,105 @@ func execute_transactions{
     contract_changes: DictAccess*,
     deprecated_declared: DictAccess*,
     event_hashes: felt*,
-}(block_info: BlockInfo*, n_classes: felt, classes: LoadedClass*, n: felt, tx_hashes: felt*) {
+}(
+    block_info: BlockInfo*,
+    n_classes: felt,
+    classes: LoadedClass*,
+    n: felt,
+    tx_hashes: felt*,
+    tx_leaves: felt*,
+    receipt_hashes: felt*,
+) {
     if (n == 0) {
         return ();
     }
     alloc_locals;
     local tx: Transaction*;
     %{ os_load_transaction %}
+    let (local tx_hash) = execute_transaction(block_info, n_classes, classes, tx);
+    assert tx_hashes[0] = tx_hash;
+    let (leaf) = transaction_leaf(tx, tx_hash);
+    assert tx_leaves[0] = leaf;
+    let (receipt) = receipt_hash(tx, tx_hash);
+    assert receipt_hashes[0] = receipt;
+    return execute_transactions(
+        block_info,
+        n_classes,
+        classes,
+        n - 1,
+        tx_hashes + 1,
+        tx_leaves + 1,
+        receipt_hashes + 1,
+    );
+}
+
+// Executes one transaction; returns its hash.
+func execute_transaction{
+    pedersen_ptr: HashBuiltin*,
+    range_check_ptr,
+    ecdsa_ptr: SignatureBuiltin*,
+    bitwise_ptr: BitwiseBuiltin*,
+    poseidon_ptr: PoseidonBuiltin*,
+    contract_changes: DictAccess*,
+    deprecated_declared: DictAccess*,
+    event_hashes: felt*,
+}(block_info: BlockInfo*, n_classes: felt, classes: LoadedClass*, tx: Transaction*) -> (
+    tx_hash: felt
+) {
     if (tx.kind == TX_INVOKE) {
-        let (tx_hash) = execute_invoke(block_info, n_classes, classes, tx);
-        assert tx_hashes[0] = tx_hash;
-        return execute_transactions(block_info, n_classes, classes, n - 1, tx_hashes + 1);
+        return execute_invoke(block_info, n_classes, classes, tx);
     }
     with_attr error_message("OS: only an INVOKE can revert") {
         assert tx.is_reverted = 0;
     }
     if (tx.kind == TX_DEPLOY_ACCOUNT) {
-        let (tx_hash) = execute_deploy_account(block_info, n_classes, classes, tx);
-        assert tx_hashes[0] = tx_hash;
-        return execute_transactions(block_info, n_classes, classes, n - 1, tx_hashes + 1);
+        return execute_deploy_account(block_info, n_classes, classes, tx);
     }
     with_attr error_message("OS: unsupported transaction kind {tx.kind}") {
         assert tx.kind = TX_DECLARE;
     }
-    let (tx_hash) = execute_declare(block_info, n_classes, classes, tx);
-    assert tx_hashes[0] = tx_hash;
-    return execute_transactions(block_info, n_classes, classes, n - 1, tx_hashes + 1);
+    return execute_declare(block_info, n_classes, classes, tx);
+}
+
+// The transaction's leaf of the transaction commitment (chain::block::transaction_leaf):
+// poseidon_hash_many([tx_hash, ...signature]), the signature the account validated.
+func transaction_leaf{poseidon_ptr: PoseidonBuiltin*}(tx: Transaction*, tx_hash: felt) -> (
+    leaf: felt
+) {
+    alloc_locals;
+    let (preimage: felt*) = alloc();
+    assert preimage[0] = tx_hash;
+    memcpy(preimage + 1, tx.signature, tx.signature_len);
+    let (leaf) = poseidon_hash_many(1 + tx.signature_len, preimage);
+    return (leaf=leaf);
+}
+
+// The transaction's receipt hash (chain::starknet_commitments::receipt_hash):
+// poseidon_hash_many([tx_hash, actual_fee, messages_hash, revert_reason_hash, 0, l1_gas,
+// l1_data_gas]).
+func receipt_hash{poseidon_ptr: PoseidonBuiltin*}(tx: Transaction*, tx_hash: felt) -> (
+    hash: felt
+) {
+    alloc_locals;
+    if (tx.is_reverted == 0) {
+        with_attr error_message("OS: a revert reason for a transaction that did not revert") {
+            assert tx.revert_reason_hash = 0;
+        }
+    } else {
+        with_attr error_message("OS: no revert reason for a reverted transaction") {
+            assert_not_zero(tx.revert_reason_hash);
+        }
+    }
+    let (preimage: felt*) = alloc();
+    assert preimage[0] = tx_hash;
+    assert preimage[1] = tx.actual_fee;
+    assert preimage[2] = tx.messages_hash;
+    assert preimage[3] = tx.revert_reason_hash;
+    assert preimage[4] = 0;
+    assert preimage[5] = tx.l1_gas;
+    assert preimage[6] = tx.l1_data_gas;
+    let (hash) = poseidon_hash_many(7, preimage);
+    return (hash=hash);
 }
 
 // The hash of a v1 or v3 transaction (chain::tx_hash) whose address is `address` and whose

@@ -7,12 +7,10 @@
 //! * transactions ([`Transaction`]: INVOKE v1/v3, DEPLOY_ACCOUNT v1/v3, DECLARE v1 for
 //!   deprecated Cairo 0 classes) with their hashes exactly as the Starknet protocol defines them
 //!   ([`tx_hash`]), contract addresses ([`address`]) and Stark-curve signatures ([`signature`]);
-//! * blocks ([`BlockHeader`]) with this chain's own Poseidon block hash, the transaction
-//!   commitment and the state-diff commitment ([`block`], [`StateDiff`]), which the Cairo OS
-//!   recomputes and must agree with;
-//! * receipts and events ([`receipt`]), and the two block values of Starknet's that this
-//!   chain's block hash leaves out but JSON-RPC 0.10 headers carry: the receipt commitment and
-//!   the state-diff length ([`starknet_commitments`]);
+//! * blocks ([`BlockHeader`]) with Starknet's block hash (protocol 0.13.4 on) and its
+//!   transaction, event, receipt and state-diff commitments ([`block`], [`StateDiff`],
+//!   [`starknet_commitments`]), which the Cairo OS recomputes and must agree with;
+//! * receipts and events ([`receipt`]);
 //! * Cairo 0 contract classes on the wire: class hash, compression and decompression
 //!   ([`classes`]);
 //! * the Starknet JSON-RPC wire types ([`rpc`]) of spec 0.9 and 0.10 ([`rpc::SpecVersion`]),
@@ -20,9 +18,10 @@
 //!
 //! Which hashes are Starknet's and which are this chain's own conventions is written next to each
 //! formula: transaction hashes and contract addresses are Starknet's (checked against vectors from
-//! cairo-lang); block hash, transaction, event and state-diff commitments are ours; the receipt
-//! commitment and state-diff length of [`starknet_commitments`] are Starknet's (checked against
-//! vectors from StarkWare's `starknet_api`).
+//! cairo-lang); the block hash and the block commitments are Starknet's too (checked against
+//! StarkWare's `starknet_api` and its vectors, `tests/starknet_block_hash.rs`); the only one of
+//! ours is [`transaction_hashes_digest`], which the proof's public output carries for light
+//! clients.
 
 pub mod address;
 pub mod block;
@@ -41,7 +40,9 @@ pub mod transaction;
 pub mod tx_hash;
 
 pub use address::calculate_contract_address;
-pub use block::{BlockHeader, GasPrices, transaction_commitment};
+pub use block::{
+    BlockHeader, BodyCommitments, GasPrices, transaction_commitment, transaction_hashes_digest,
+};
 pub use chain_id::ChainId;
 pub use error::ChainError;
 pub use public_output::{BlockPublicOutput, PublicOutputError};

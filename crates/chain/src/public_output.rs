@@ -13,15 +13,19 @@
 //! | 5 | `previous_state_root` | global state root before the block (the parent's `state_root`) |
 //! | 6 | `new_state_root` | global state root after the block (the header's `state_root`) |
 //! | 7 | `transaction_count` | number of transactions in the block (fits in 64 bits) |
-//! | 8 | `transaction_commitment` | [`transaction_commitment`](crate::transaction_commitment) |
-//! | 9 | `state_diff_commitment` | [`StateDiff::commitment`](crate::StateDiff::commitment) |
+//! | 8 | `transaction_hashes_digest` | [`transaction_hashes_digest`](crate::transaction_hashes_digest) of the block's transaction hashes |
+//! | 9 | `state_diff_commitment` | [`StateDiff::commitment`](crate::StateDiff::commitment) (Starknet's, also in the block hash) |
+//!
+//! The block hash binds every header field, among them Starknet's transaction commitment (over
+//! hashes *and signatures*); the digest of field 8 lets a client that holds only the header's
+//! transaction hashes check which transactions were proven.
 //!
 //! A light client that pins the OS program hash verifies the proof, decodes this output with
 //! [`BlockPublicOutput::from_felts`] and compares it with a block header from the sequencer.
 
 use serde::{Deserialize, Serialize};
 
-use crate::{BlockHeader, ChainId, Felt};
+use crate::{BlockHeader, ChainId, Felt, transaction_hashes_digest};
 
 /// Why a list of felts is not a block public output.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -53,8 +57,9 @@ pub struct BlockPublicOutput {
     pub new_state_root: Felt,
     /// Number of transactions in the block.
     pub transaction_count: u64,
-    /// Commitment to the block's transaction hashes.
-    pub transaction_commitment: Felt,
+    /// [`transaction_hashes_digest`](crate::transaction_hashes_digest) of the block's
+    /// transaction hashes.
+    pub transaction_hashes_digest: Felt,
     /// Commitment to the block's state diff.
     pub state_diff_commitment: Felt,
 }
@@ -74,14 +79,15 @@ impl BlockPublicOutput {
         "previous_state_root",
         "new_state_root",
         "transaction_count",
-        "transaction_commitment",
+        "transaction_hashes_digest",
         "state_diff_commitment",
     ];
 
-    /// The output that the OS writes for `header`, on chain `chain_id`, starting from
-    /// `previous_state_root` (the parent's state root).
+    /// The output that the OS writes for `header`, whose transactions have these hashes, on
+    /// chain `chain_id`, starting from `previous_state_root` (the parent's state root).
     pub fn for_header(
         header: &BlockHeader,
+        transaction_hashes: &[Felt],
         os_version: Felt,
         chain_id: ChainId,
         previous_state_root: Felt,
@@ -95,7 +101,7 @@ impl BlockPublicOutput {
             previous_state_root,
             new_state_root: header.state_root,
             transaction_count: header.transaction_count,
-            transaction_commitment: header.transaction_commitment,
+            transaction_hashes_digest: transaction_hashes_digest(transaction_hashes),
             state_diff_commitment: header.state_diff_commitment,
         }
     }
@@ -117,7 +123,7 @@ impl BlockPublicOutput {
             previous_state_root: felts[5],
             new_state_root: felts[6],
             transaction_count: as_u64("transaction_count", felts[7])?,
-            transaction_commitment: felts[8],
+            transaction_hashes_digest: felts[8],
             state_diff_commitment: felts[9],
         })
     }
@@ -133,7 +139,7 @@ impl BlockPublicOutput {
             self.previous_state_root,
             self.new_state_root,
             Felt::from(self.transaction_count),
-            self.transaction_commitment,
+            self.transaction_hashes_digest,
             self.state_diff_commitment,
         ]
     }
@@ -154,7 +160,7 @@ mod tests {
             previous_state_root: Felt::from(0x1u64),
             new_state_root: Felt::from(0x2u64),
             transaction_count: 3,
-            transaction_commitment: Felt::from(0x7c0u64),
+            transaction_hashes_digest: Felt::from(0x7c0u64),
             state_diff_commitment: Felt::from(0x5d0u64),
         }
     }
@@ -206,6 +212,7 @@ mod tests {
 
     #[test]
     fn for_header_takes_the_header_fields() {
+        let hashes = [Felt::from(3u64), Felt::from(4u64)];
         let header = BlockHeader {
             block_number: 5,
             parent_hash: Felt::from(77u64),
@@ -216,19 +223,26 @@ mod tests {
             transaction_commitment: Felt::from(99u64),
             event_count: 0,
             event_commitment: Felt::ZERO,
+            receipt_commitment: Felt::ZERO,
             state_diff_commitment: Felt::from(111u64),
+            state_diff_length: 0,
             gas_prices: Default::default(),
             l1_da_mode: Default::default(),
             starknet_version: crate::block::StarknetVersion::current(),
         };
-        let output =
-            BlockPublicOutput::for_header(&header, Felt::ONE, ChainId::DEVNET, 66u64.into());
+        let output = BlockPublicOutput::for_header(
+            &header,
+            &hashes,
+            Felt::ONE,
+            ChainId::DEVNET,
+            66u64.into(),
+        );
         assert_eq!(output.block_hash, header.hash());
         assert_eq!(output.parent_block_hash, header.parent_hash);
         assert_eq!(output.new_state_root, header.state_root);
         assert_eq!(output.previous_state_root, Felt::from(66u64));
         assert_eq!(output.transaction_count, 2);
-        assert_eq!(output.transaction_commitment, header.transaction_commitment);
+        assert_eq!(output.transaction_hashes_digest, transaction_hashes_digest(&hashes));
         assert_eq!(output.state_diff_commitment, header.state_diff_commitment);
     }
 

@@ -1,10 +1,8 @@
-//! Starknet's own receipt commitment and state-diff length (Starknet 0.13.2 and later), which
-//! JSON-RPC 0.10 headers carry and this chain's block hash does not commit to.
+//! Starknet's Patricia root of block commitments, receipt hash and commitment, and state-diff
+//! length (Starknet 0.13.2 and later), which the block hash ([`crate::block`]) commits to.
 //!
-//! This chain's block hash ([`crate::block`]) commits to its own transaction, event and
-//! state-diff commitments; it has no receipt commitment and no state-diff length. A 0.10 header
-//! carries both, so they are computed here **as Starknet defines them** (the formulas of
-//! StarkWare's `starknet_api::block_hash`), from the block's receipts and state diff:
+//! Computed **as Starknet defines them** (the formulas of StarkWare's `starknet_api::block_hash`),
+//! from the block's receipts and state diff:
 //!
 //! * receipt hash: `poseidon_hash_many([transaction_hash, actual_fee, messages_hash,
 //!   revert_reason_hash, 0, l1_gas, l1_data_gas])`, where `messages_hash =
@@ -13,13 +11,15 @@
 //!   transaction succeeded), and the L2 gas slot is 0 as Starknet hashes it (0.13.2 to 0.14);
 //! * receipt commitment: the root of a Patricia-Merkle trie of height 64 keyed by the
 //!   transaction's index, its leaves the receipt hashes, hashed with Poseidon ([`patricia_root`];
-//!   an empty block has root 0);
+//!   an empty block has root 0); the transaction and event commitments use the same trie;
 //! * state-diff length: deployed contracts + replaced classes + declared classes + deprecated
 //!   declared classes + nonce updates + storage entries (Starknet's `ThinStateDiff::len`, whose
 //!   deployed contracts include replaced classes).
 //!
-//! Neither value is bound by this chain's block hash or proven by the OS: a client can recompute
-//! them from the block's receipts and state update, nothing more.
+//! Both are header fields bound by the block hash, and the OS recomputes both: the state-diff
+//! length from the squashed state diff, the receipt hashes from the transaction hash it computes
+//! and from receipt fields it takes from its input without proving them (actual fee, messages
+//! hash, revert reason hash, L1 gas, L1 data gas: the trust assumptions of the OS README).
 
 use starknet_crypto::{poseidon_hash, poseidon_hash_many};
 
@@ -71,8 +71,9 @@ fn subtree_hash(values: &[Felt], first_key: u64, height: u32) -> Felt {
     poseidon_hash(child, Felt::from(path)) + Felt::from(length)
 }
 
-/// Starknet's receipt hash (see the module docs).
-pub fn receipt_hash(receipt: &Receipt) -> Felt {
+/// Starknet's hash of a receipt's L2 -> L1 messages: `poseidon_hash_many([n_messages,
+/// (from_address, to_address, len(payload), ...payload)*])`.
+pub fn messages_hash(receipt: &Receipt) -> Felt {
     let mut messages = vec![Felt::from(receipt.messages_sent.len())];
     for message in &receipt.messages_sent {
         messages.push(message.from_address);
@@ -80,18 +81,27 @@ pub fn receipt_hash(receipt: &Receipt) -> Felt {
         messages.push(Felt::from(message.payload.len()));
         messages.extend_from_slice(&message.payload);
     }
-    let revert_reason_hash = match &receipt.execution_status {
+    poseidon_hash_many(&messages)
+}
+
+/// The Starknet Keccak of a receipt's revert reason, 0 when the transaction succeeded.
+pub fn revert_reason_hash(receipt: &Receipt) -> Felt {
+    match &receipt.execution_status {
         ExecutionStatus::Succeeded => Felt::ZERO,
         ExecutionStatus::Reverted { reason } => {
             starknet_core::utils::starknet_keccak(reason.as_bytes())
         }
-    };
+    }
+}
+
+/// Starknet's receipt hash (see the module docs).
+pub fn receipt_hash(receipt: &Receipt) -> Felt {
     let resources = &receipt.execution_resources;
     poseidon_hash_many(&[
         receipt.transaction_hash,
         receipt.actual_fee.amount,
-        poseidon_hash_many(&messages),
-        revert_reason_hash,
+        messages_hash(receipt),
+        revert_reason_hash(receipt),
         Felt::ZERO,
         Felt::from(resources.l1_gas),
         Felt::from(resources.l1_data_gas),

@@ -1,22 +1,24 @@
-//! State diffs: what a block (or a transaction) changed, in a canonical order, and this chain's
+//! State diffs: what a block (or a transaction) changed, in a canonical order, and Starknet's
 //! state-diff commitment.
 //!
 //! Maps are `BTreeMap`s keyed by felts, so iteration is in ascending numeric order; that order is
-//! the canonical one. The commitment (this chain's own convention) is
+//! the canonical one. The commitment is Starknet's (`starknet_api::block_hash::state_diff_hash`):
 //! `poseidon_hash_many(` [`StateDiff::commitment_preimage`] `)` over the flattening
 //!
 //! ```text
-//! "WP_STATE_DIFF_V0",
-//! n_deployed,  (address, class_hash)*                 deployed_contracts, by address
-//! n_replaced,  (address, class_hash)*                 replaced_classes, by address
+//! "STARKNET_STATE_DIFF0",
+//! n_updated,   (address, class_hash)*                 deployed_contracts and replaced_classes
+//!                                                     together, by address
 //! n_declared,  (class_hash, compiled_class_hash)*     declared_classes, by class hash
 //! n_deprecated, class_hash*                           deprecated_declared_classes, ascending
-//! n_nonces,    (address, nonce)*                      nonces, by address
+//! 1, 0                                                Starknet's placeholders
 //! n_storage,   (address, n_entries, (key, value)*)*   storage_diffs, by address then key
+//! n_nonces,    (address, nonce)*                      nonces, by address
 //! ```
 //!
 //! Contracts whose storage map is empty are skipped (and not counted) so equal diffs have equal
-//! commitments however they were built.
+//! commitments however they were built. A contract is never both deployed and replaced in one
+//! diff ([`StateDiff::merge`] folds a replacement into the deployment).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -42,9 +44,9 @@ pub struct StateDiff {
     pub deprecated_declared_classes: BTreeSet<Felt>,
 }
 
-/// `"WP_STATE_DIFF_V0"`: domain separator and version of the state-diff commitment.
+/// `"STARKNET_STATE_DIFF0"`: domain separator and version of the state-diff commitment.
 pub fn state_diff_domain() -> Felt {
-    short_string::encode_const("WP_STATE_DIFF_V0")
+    short_string::encode_const("STARKNET_STATE_DIFF0")
 }
 
 impl StateDiff {
@@ -89,12 +91,14 @@ impl StateDiff {
     /// The felts the commitment is computed over (see the module docs).
     pub fn commitment_preimage(&self) -> Vec<Felt> {
         let mut out = vec![state_diff_domain()];
-        push_pairs(&mut out, &self.deployed_contracts);
-        push_pairs(&mut out, &self.replaced_classes);
+        let mut updated = self.deployed_contracts.clone();
+        updated.extend(self.replaced_classes.iter().map(|(address, class)| (*address, *class)));
+        push_pairs(&mut out, &updated);
         push_pairs(&mut out, &self.declared_classes);
         out.push(Felt::from(self.deprecated_declared_classes.len()));
         out.extend(self.deprecated_declared_classes.iter().copied());
-        push_pairs(&mut out, &self.nonces);
+        out.push(Felt::ONE);
+        out.push(Felt::ZERO);
         let contracts: Vec<_> =
             self.storage_diffs.iter().filter(|(_, entries)| !entries.is_empty()).collect();
         out.push(Felt::from(contracts.len()));
@@ -102,6 +106,7 @@ impl StateDiff {
             out.push(*address);
             push_pairs(&mut out, entries);
         }
+        push_pairs(&mut out, &self.nonces);
         out
     }
 
@@ -135,18 +140,19 @@ mod tests {
         diff.nonces.insert(felt(9), felt(1));
         diff.deployed_contracts.insert(felt(9), felt(77));
         diff.deprecated_declared_classes.insert(felt(77));
+        diff.replaced_classes.insert(felt(3), felt(78));
         let expected = vec![
             state_diff_domain(),
-            felt(1),
+            felt(2),
+            felt(3),
+            felt(78),
             felt(9),
-            felt(77), // deployed
-            felt(0),  // replaced
+            felt(77), // deployed and replaced, by address
             felt(0),  // declared
             felt(1),
             felt(77), // deprecated declared
             felt(1),
-            felt(9),
-            felt(1), // nonces
+            felt(0), // placeholders
             felt(1),
             felt(9),
             felt(2),
@@ -154,6 +160,9 @@ mod tests {
             felt(10),
             felt(2),
             felt(20), // storage, sorted keys
+            felt(1),
+            felt(9),
+            felt(1), // nonces
         ];
         assert_eq!(diff.commitment_preimage(), expected);
         assert_eq!(diff.commitment(), poseidon_hash_many(&expected));

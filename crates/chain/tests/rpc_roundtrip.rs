@@ -2,15 +2,15 @@
 //! model's blocks, transactions, receipts and state diffs serialize to spec-0.9 JSON that
 //! starknet-core (what starknet-rs clients use) reads back unchanged.
 
-use chain::block::{L1DataAvailabilityMode, StarknetVersion, event_commitment};
+use chain::block::{L1DataAvailabilityMode, StarknetVersion};
 use chain::receipt::{Fee, FeeUnit};
 use chain::rpc::broadcasted::{BroadcastedTransaction, parse_broadcasted};
 use chain::rpc::convert;
 use chain::rpc::types as wire;
 use chain::{
-    BlockHeader, ChainError, ChainId, DeclareV1, DeployAccountV1, Event, ExecutionResources,
-    ExecutionStatus, Felt, GasPrices, InvokeV1, InvokeV3, Receipt, ResourceBounds,
-    ResourceBoundsMapping, StateDiff, Transaction, TransactionKind, transaction_commitment,
+    BlockHeader, BodyCommitments, ChainError, ChainId, DeclareV1, DeployAccountV1, Event,
+    ExecutionResources, ExecutionStatus, Felt, GasPrices, InvokeV1, InvokeV3, Receipt,
+    ResourceBounds, ResourceBoundsMapping, StateDiff, Transaction, TransactionKind,
 };
 use serde_json::json;
 
@@ -185,26 +185,23 @@ fn block_with_receipts_and_state_update_shapes() {
                 .then(|| tx.sender_address()),
         })
         .collect();
-    let (event_commitment, event_count) = event_commitment(&receipts);
     let mut diff = StateDiff::default();
     diff.set_storage(Felt::ONE, Felt::TWO, Felt::THREE);
     diff.nonces.insert(Felt::from(0x11u64), Felt::from(4u64));
     diff.deprecated_declared_classes.insert(Felt::from(0xC2u64));
-    let header = BlockHeader {
-        block_number: 1,
-        parent_hash: Felt::from(0xAAu64),
-        timestamp: 1_700_000_000,
-        sequencer_address: Felt::from(0x5eu64),
-        state_root: Felt::from(0xBBu64),
-        transaction_count: hashes.len() as u64,
-        transaction_commitment: transaction_commitment(&hashes),
-        event_count,
-        event_commitment,
-        state_diff_commitment: diff.commitment(),
-        gas_prices: GasPrices { l2_gas_price_fri: 1, ..Default::default() },
-        l1_da_mode: L1DataAvailabilityMode::Blob,
-        starknet_version: StarknetVersion::current(),
-    };
+    let signed: Vec<(Felt, &[Felt])> =
+        transactions.iter().zip(&hashes).map(|(tx, hash)| (*hash, tx.signature())).collect();
+    let header = BlockHeader::new(
+        1,
+        Felt::from(0xAAu64),
+        1_700_000_000,
+        Felt::from(0x5eu64),
+        Felt::from(0xBBu64),
+        BodyCommitments::of_block(&signed, &receipts, &diff),
+        GasPrices { l2_gas_price_fri: 1, ..Default::default() },
+        L1DataAvailabilityMode::Blob,
+        StarknetVersion::current(),
+    );
     let pairs: Vec<(Transaction, Receipt)> =
         transactions.into_iter().zip(receipts.iter().cloned()).collect();
     let block =

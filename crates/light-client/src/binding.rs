@@ -2,7 +2,7 @@
 //! sequencer's headers? Pure: no I/O, one error variant per check.
 
 use chain::rpc::types::BlockWithTxHashes;
-use chain::{BlockPublicOutput, Felt, transaction_commitment};
+use chain::{BlockPublicOutput, Felt, transaction_hashes_digest};
 
 use crate::error::LightClientError;
 
@@ -10,8 +10,9 @@ use crate::error::LightClientError;
 /// above genesis, ignored for block 0) and the sequencer's `chain_id`.
 ///
 /// Checked in this order, the first failure is returned: block number, block hash, parent hash,
-/// new state root, chain id, transaction count and commitment (recomputed from the header's
-/// transaction hashes with [`chain::transaction_commitment`]), then, above genesis, that the
+/// new state root, chain id, transaction count and the digest of the transaction hashes
+/// (recomputed from the header's transaction hashes with [`chain::transaction_hashes_digest`];
+/// the block hash binds Starknet's transaction commitment, over hashes and signatures), then, above genesis, that the
 /// parent header is the header's parent and that the previous state root is its `new_root`.
 /// Genesis has no parent header, so its previous state root is not checked.
 ///
@@ -66,11 +67,11 @@ pub fn check_binding(
             proven: output.transaction_count,
         });
     }
-    let commitment = transaction_commitment(&header.transactions);
-    if output.transaction_commitment != commitment {
+    let digest = transaction_hashes_digest(&header.transactions);
+    if output.transaction_hashes_digest != digest {
         return Err(LightClientError::TransactionCommitmentMismatch {
-            header: commitment,
-            proven: output.transaction_commitment,
+            header: digest,
+            proven: output.transaction_hashes_digest,
         });
     }
     if header.block_number > 0 {
@@ -122,10 +123,12 @@ mod tests {
             sequencer_address: Felt::from(0x5eu64),
             state_root: Felt::from(root),
             transaction_count: txs.len() as u64,
-            transaction_commitment: transaction_commitment(txs),
+            transaction_commitment: Felt::from(0x7c0u64),
             event_count: 0,
             event_commitment: Felt::ZERO,
+            receipt_commitment: Felt::ZERO,
             state_diff_commitment: Felt::from(0xd1ffu64),
+            state_diff_length: 1,
             gas_prices: Default::default(),
             l1_da_mode: Default::default(),
             starknet_version: chain::block::StarknetVersion::current(),
@@ -142,8 +145,13 @@ mod tests {
         let txs = [Felt::from(11u64), Felt::from(12u64)];
         let parent = header(4, Felt::from(3u64), 100, &[]);
         let child = header(5, parent.hash(), 200, &txs);
-        let output =
-            BlockPublicOutput::for_header(&child, Felt::ONE, ChainId::DEVNET, parent.state_root);
+        let output = BlockPublicOutput::for_header(
+            &child,
+            &txs,
+            Felt::ONE,
+            ChainId::DEVNET,
+            parent.state_root,
+        );
         Case {
             output,
             header: block_with_tx_hashes(&child, BlockStatus::AcceptedOnL2, txs.to_vec()),
@@ -206,7 +214,7 @@ mod tests {
     fn genesis_needs_no_parent() {
         let genesis = header(0, Felt::ZERO, 7, &[]);
         let output =
-            BlockPublicOutput::for_header(&genesis, Felt::ONE, ChainId::DEVNET, Felt::ZERO);
+            BlockPublicOutput::for_header(&genesis, &[], Felt::ONE, ChainId::DEVNET, Felt::ZERO);
         let rpc = block_with_tx_hashes(&genesis, BlockStatus::AcceptedOnL2, vec![]);
         check_binding(&output, &rpc, None, ChainId::DEVNET.as_felt(), None).unwrap();
         let mut above = case();
@@ -223,8 +231,13 @@ mod tests {
         let txs = [Felt::from(11u64)];
         let parent = header(4, Felt::from(3u64), 0, &[]);
         let child = header(5, parent.hash(), 0, &txs);
-        let mut output =
-            BlockPublicOutput::for_header(&child, Felt::ONE, ChainId::DEVNET, Felt::from(100u64));
+        let mut output = BlockPublicOutput::for_header(
+            &child,
+            &txs,
+            Felt::ONE,
+            ChainId::DEVNET,
+            Felt::from(100u64),
+        );
         output.new_state_root = Felt::from(200u64); // computed by the OS, not in the header
         let header = block_with_tx_hashes(&child, BlockStatus::AcceptedOnL2, txs.to_vec());
         let parent = block_with_tx_hashes(&parent, BlockStatus::AcceptedOnL2, vec![]);

@@ -57,7 +57,11 @@ pub enum LightClientError {
     ChainIdMismatch { sequencer: Felt, proven: Felt },
     #[error("proof has {proven} transactions, the header lists {header}")]
     TransactionCountMismatch { header: u64, proven: u64 },
-    #[error("proof has transaction commitment {proven:#x}, the header's hashes give {header:#x}")]
+    /// The proof's digest of the transaction hashes (public output field 8) is not the one of
+    /// the header's transaction hashes.
+    #[error(
+        "proof has transaction hashes digest {proven:#x}, the header's hashes give {header:#x}"
+    )]
     TransactionCommitmentMismatch { header: Felt, proven: Felt },
     /// [`check_binding`](crate::check_binding) was called without the parent header of a block
     /// above genesis.

@@ -15,7 +15,7 @@ use chain::rpc::convert::block_with_tx_hashes;
 use chain::rpc::types::{
     BlockId, BlockStatus, BlockWithTxHashes, MaybePreConfirmedBlockWithTxHashes,
 };
-use chain::{BlockHeader, BlockPublicOutput, ChainId, Felt, transaction_commitment};
+use chain::{BlockHeader, BlockPublicOutput, ChainId, Felt};
 use jsonrpsee::RpcModule;
 use jsonrpsee::server::{Server, ServerHandle};
 use jsonrpsee::types::ErrorObjectOwned;
@@ -51,10 +51,12 @@ fn header(number: u64, parent_hash: Felt, state_root: u64, transactions: &[Felt]
         sequencer_address: Felt::from(0x5eu64),
         state_root: Felt::from(state_root),
         transaction_count: transactions.len() as u64,
-        transaction_commitment: transaction_commitment(transactions),
+        transaction_commitment: Felt::from(0x7c00_0000 + number),
         event_count: 0,
         event_commitment: Felt::ZERO,
+        receipt_commitment: Felt::ZERO,
         state_diff_commitment: Felt::from(0xd1ff_0000 + number),
+        state_diff_length: 1,
         gas_prices: Default::default(),
         l1_da_mode: Default::default(),
         starknet_version: chain::block::StarknetVersion::current(),
@@ -81,12 +83,18 @@ impl Chain {
 
     /// What the OS writes for block `number` (the fixture program copies it).
     fn output(&self, number: u64) -> BlockPublicOutput {
-        let (header, _) = &self.headers[number as usize];
+        let (header, transactions) = &self.headers[number as usize];
         let previous_root = match number {
             0 => Felt::ZERO,
             n => self.headers[n as usize - 1].0.state_root,
         };
-        BlockPublicOutput::for_header(header, Felt::ONE, ChainId::DEVNET, previous_root)
+        BlockPublicOutput::for_header(
+            header,
+            transactions,
+            Felt::ONE,
+            ChainId::DEVNET,
+            previous_root,
+        )
     }
 
     /// The sequencer's view of the chain.

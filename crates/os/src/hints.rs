@@ -240,6 +240,16 @@ impl OsHintProcessor {
         fields.push(invoke.class_hash.into());
         fields.push(invoke.contract_address_salt.into());
         fields.push(Felt::from(invoke.is_reverted).into());
+        let receipt = &invoke.receipt;
+        for field in [
+            receipt.actual_fee,
+            receipt.messages_hash,
+            receipt.revert_reason_hash,
+            receipt.l1_gas,
+            receipt.l1_data_gas,
+        ] {
+            fields.push(field.into());
+        }
         let ptr = vm.add_memory_segment();
         vm.load_data(ptr, &fields)?;
         insert_value_from_var_name("tx", ptr, vm, &hint.ids_data, &hint.ap_tracking)?;

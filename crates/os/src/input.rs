@@ -1,7 +1,8 @@
 //! What the OS's hints feed it: the block, its transactions, the executor's call traces and the
 //! pre-block values of everything the block touches. Built by the runner from the executor's
 //! run of the block; nothing here is trusted by the OS (a wrong value makes the run fail) except
-//! a transaction's [`TransactionInput::is_reverted`] flag.
+//! a transaction's [`TransactionInput::is_reverted`] flag and its receipt fields
+//! ([`ReceiptInput`]).
 
 use std::collections::BTreeMap;
 
@@ -52,6 +53,40 @@ pub struct TransactionInput {
     /// INVOKE only: the executor reverted `__execute__`; the OS then only hashes the transaction,
     /// bumps the nonce and runs `__validate__`. Not proven: the OS takes it on trust (README.md, trust assumptions).
     pub is_reverted: bool,
+    /// The receipt fields of the receipt hash that the OS takes on trust (README.md, trust
+    /// assumptions); it computes the transaction hash itself.
+    pub receipt: ReceiptInput,
+}
+
+/// The fields of a transaction's receipt hash (`chain::starknet_commitments::receipt_hash`)
+/// besides its transaction hash, as the OS's `Transaction` struct ends with them. Not proven by
+/// the OS, except that `revert_reason_hash` is 0 exactly when `is_reverted` is not set.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReceiptInput {
+    /// The fee charged.
+    pub actual_fee: Felt,
+    /// `chain::starknet_commitments::messages_hash` of the L2 -> L1 messages.
+    pub messages_hash: Felt,
+    /// `chain::starknet_commitments::revert_reason_hash`.
+    pub revert_reason_hash: Felt,
+    /// L1 gas.
+    pub l1_gas: Felt,
+    /// L1 data gas.
+    pub l1_data_gas: Felt,
+}
+
+impl ReceiptInput {
+    /// The fields of `receipt`.
+    pub fn of(receipt: &chain::Receipt) -> Self {
+        use chain::starknet_commitments::{messages_hash, revert_reason_hash};
+        ReceiptInput {
+            actual_fee: receipt.actual_fee.amount,
+            messages_hash: messages_hash(receipt),
+            revert_reason_hash: revert_reason_hash(receipt),
+            l1_gas: Felt::from(receipt.execution_resources.l1_gas),
+            l1_data_gas: Felt::from(receipt.execution_resources.l1_data_gas),
+        }
+    }
 }
 
 impl TransactionInput {

@@ -41,7 +41,9 @@ mod witness;
 
 pub use error::OsError;
 pub use hints::ClassInput;
-pub use input::{OsInput, PreContract, TX_DECLARE, TX_DEPLOY_ACCOUNT, TX_INVOKE, TransactionInput};
+pub use input::{
+    OsInput, PreContract, ReceiptInput, TX_DECLARE, TX_DEPLOY_ACCOUNT, TX_INVOKE, TransactionInput,
+};
 pub use os_run::OsRun;
 pub use recording::{RecordedExecution, execute_recorded};
 pub use runner::{

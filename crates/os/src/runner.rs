@@ -19,7 +19,7 @@ use state::{Backend, Snapshot, State, StateReader};
 
 use crate::OsError;
 use crate::hints::ClassInput;
-use crate::input::{OsInput, PreContract, TransactionInput};
+use crate::input::{OsInput, PreContract, ReceiptInput, TransactionInput};
 use crate::os_run::{OsRun, run_os};
 use crate::recording::{RecordedExecution, execute_recorded};
 
@@ -234,6 +234,7 @@ pub fn prepare_recorded<B: Backend>(
                  calls the OS runs"
             )));
         }
+        input.receipt = ReceiptInput::of(&included.receipt);
         transactions.push(input);
         tx_calls.push(calls);
     }

@@ -33,8 +33,9 @@ use crate::runner::{PreparedBlock, class_input};
 
 /// The witness format this build writes and reads. 2: Starknet's Pedersen tries in the state
 /// witness, no `pre_classes` or `hinted_class_hash` in the OS input (Cairo 0 classes are in no
-/// trie; the OS computes their class hashes).
-pub const WITNESS_FORMAT_VERSION: u32 = 2;
+/// trie; the OS computes their class hashes). 3: each transaction's receipt fields
+/// (`TransactionInput::receipt`) for Starknet's receipt commitment.
+pub const WITNESS_FORMAT_VERSION: u32 = 3;
 
 /// One block's OS input, serializable (see the module docs).
 #[derive(Clone, Debug, Serialize, Deserialize)]

@@ -136,20 +136,23 @@ fn a_forged_new_state_root_is_refused_by_the_builtin_list_binding() {
         }
     }
     assert!(rewritten[0] >= 2 && rewritten[1] >= 2, "{rewritten:?}");
-    // The block hash's sponge absorbs the root as its sixth element: the third Poseidon
-    // instance's input is `state.s1 + root`, computed in a cell of the execution segment and
-    // copied to the Poseidon cell, which no claimed table constrains. The forger adds the
-    // difference to that sum everywhere, so the addition and the copy still hold.
+    // The block hash's sponge absorbs the root as its third element (s0 of its second
+    // absorption): that Poseidon instance's input is `state.s0 + root`, computed in a cell of the
+    // execution segment and copied to the Poseidon cell, which no claimed table constrains. The
+    // forger adds the difference to that sum everywhere, so the addition and the copy still hold.
+    // Both lanes (s0, s1) are searched, so the test does not depend on the root's position.
     let instance = |i: u64| poseidon.begin + 6 * i;
     let absorbs_root = (1..(poseidon.stop - poseidon.begin) / 6)
-        .filter(|&i| {
+        .flat_map(|i| [(i, 0), (i, 1)])
+        .filter(|&(i, lane)| {
             let cell = |a: u64| run.memory[a as usize];
-            let (input, state) = (cell(instance(i) + 1), cell(instance(i - 1) + 4));
+            let (input, state) = (cell(instance(i) + lane), cell(instance(i - 1) + 3 + lane));
             input.zip(state).is_some_and(|(input, state)| input - state == stark_felt(true_root))
         })
         .collect::<Vec<_>>();
     assert_eq!(absorbs_root.len(), 1, "one sponge step absorbs the root");
-    let true_sum = run.memory[(instance(absorbs_root[0]) + 1) as usize].expect("written");
+    let (step, lane) = absorbs_root[0];
+    let true_sum = run.memory[(instance(step) + lane) as usize].expect("written");
     let lying_sum = true_sum + stark_felt(LYING_ROOT) - stark_felt(true_root);
     let mut copies = 0;
     for cell in forged.memory.iter_mut().skip(program_end).flatten() {

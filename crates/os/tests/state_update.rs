@@ -23,6 +23,7 @@ use cairo_vm::types::layout_name::LayoutName;
 use cairo_vm::types::program::Program;
 use cairo_vm::types::relocatable::MaybeRelocatable;
 use chain::rpc::types::{BinaryNode, MerkleNode};
+use chain::starknet_commitments::state_diff_length;
 use chain::{Felt, StateDiff};
 use rng::Rng;
 use state::witness::TouchedKeys;
@@ -669,10 +670,11 @@ fn state_update_matches_the_state_store_over_random_blocks() {
             let run =
                 changes.run(witness).unwrap_or_else(|e| panic!("seed {seed} block {block}: {e}"));
             let expected_commitment = changes.diff.commitment();
+            let expected_length = Felt::from(state_diff_length(&changes.diff));
             let expected_root = chain.commit(&changes);
             assert_eq!(
                 run.output,
-                vec![expected_root, expected_commitment],
+                vec![expected_root, expected_commitment, expected_length],
                 "seed {seed} block {block}"
             );
         }
@@ -710,11 +712,11 @@ fn state_update_of_a_block_that_changes_nothing() {
     reads.deprecated_log.clear();
     reads.diff = StateDiff::default();
     let run = reads.run(chain.witness(&reads)).unwrap();
-    assert_eq!(run.output, vec![chain.prev_root(), StateDiff::default().commitment()]);
+    assert_eq!(run.output, vec![chain.prev_root(), StateDiff::default().commitment(), Felt::ZERO]);
     // And the empty block.
     let empty = BlockChanges { prev_root: chain.prev_root(), ..BlockChanges::default() };
     let run = empty.run(chain.witness(&empty)).unwrap();
-    assert_eq!(run.output, vec![chain.prev_root(), StateDiff::default().commitment()]);
+    assert_eq!(run.output, vec![chain.prev_root(), StateDiff::default().commitment(), Felt::ZERO]);
 }
 
 #[test]
@@ -903,8 +905,9 @@ fn state_update_steps_of_a_transfer_like_block() {
     changes.contracts.push(token_change);
     let run = changes.run(chain.witness(&changes)).unwrap();
     let expected_commitment = changes.diff.commitment();
+    let expected_length = Felt::from(state_diff_length(&changes.diff));
     let expected_root = chain.commit(&changes);
-    assert_eq!(run.output, vec![expected_root, expected_commitment]);
+    assert_eq!(run.output, vec![expected_root, expected_commitment, expected_length]);
     eprintln!(
         "state_update, 101 contracts of 1,001 (100 nonces), 300 of 2,000 storage keys (200 \
          written, 600 accesses): {} steps",

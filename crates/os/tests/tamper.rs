@@ -181,8 +181,8 @@ fn changed_transaction_does_not_prove_the_block() {
         Ok(execution) => {
             assert_ne!(execution.public_output.block_hash, expected.block_hash);
             assert_ne!(
-                execution.public_output.transaction_commitment,
-                expected.transaction_commitment
+                execution.public_output.transaction_hashes_digest,
+                expected.transaction_hashes_digest
             );
         }
     }
@@ -257,10 +257,11 @@ fn reverted_flag_on_a_successful_transaction_does_not_prove_the_block() {
     // whose state root and block hash the header does not match.
     let (mut chain, block, mut prepared) = prepare();
     prepared.input.transactions[1].is_reverted = true;
+    prepared.input.transactions[1].receipt.revert_reason_hash = Felt::ONE;
     prepared.input.calls[1].truncate(1);
     let output = prepared.run().unwrap().public_output;
     let expected = chain.prove_and_commit(&block).expected_output();
-    assert_eq!(output.transaction_commitment, expected.transaction_commitment);
+    assert_eq!(output.transaction_hashes_digest, expected.transaction_hashes_digest);
     assert_ne!(output.new_state_root, expected.new_state_root);
     assert_ne!(output.state_diff_commitment, expected.state_diff_commitment);
     assert_ne!(output.block_hash, expected.block_hash);
@@ -269,8 +270,54 @@ fn reverted_flag_on_a_successful_transaction_does_not_prove_the_block() {
     // transfer) no longer fit the OS's state: the run fails.
     let (_, _, mut prepared) = prepare();
     prepared.input.transactions[0].is_reverted = true;
+    prepared.input.transactions[0].receipt.revert_reason_hash = Felt::ONE;
     prepared.input.calls[0].truncate(1);
     assert_rejected(prepared.run(), "first transfer flagged reverted");
+}
+
+#[test]
+fn revert_reason_inconsistent_with_the_reverted_flag_fails() {
+    // A revert reason for a transaction the OS ran to the end.
+    let (_, _, mut prepared) = prepare();
+    prepared.input.transactions[0].receipt.revert_reason_hash = Felt::ONE;
+    assert_rejected(prepared.run(), "revert reason of a successful transaction");
+    // The reverted flag without a revert reason.
+    let (_, _, mut prepared) = prepare();
+    prepared.input.transactions[1].is_reverted = true;
+    prepared.input.calls[1].truncate(1);
+    assert_rejected(prepared.run(), "reverted transaction without a revert reason");
+}
+
+#[test]
+fn changed_receipt_field_does_not_prove_the_block() {
+    // The receipt fields the OS takes on trust are bound by the block hash: another fee, gas
+    // amount or messages hash proves a block whose hash is not the header's.
+    type Change = fn(&mut os::ReceiptInput);
+    let changes: [(&str, Change); 4] = [
+        ("actual fee", |receipt| receipt.actual_fee += Felt::ONE),
+        ("messages hash", |receipt| receipt.messages_hash += Felt::ONE),
+        ("l1 gas", |receipt| receipt.l1_gas += Felt::ONE),
+        ("l1 data gas", |receipt| receipt.l1_data_gas += Felt::ONE),
+    ];
+    let (mut chain, block, _) = prepare();
+    let expected = chain.prove_and_commit(&block).expected_output();
+    for (what, change) in changes {
+        let (_, _, mut prepared) = prepare();
+        change(&mut prepared.input.transactions[1].receipt);
+        let output = prepared.run().unwrap().public_output;
+        assert_eq!(output.new_state_root, expected.new_state_root, "{what}");
+        assert_ne!(output.block_hash, expected.block_hash, "{what}");
+    }
+}
+
+#[test]
+fn signature_leaf_is_the_validated_signature() {
+    // The transaction commitment's leaf is over the signature the OS gives the account's
+    // `__validate__`: a signature with an extra felt (another leaf, same transaction hash) is
+    // refused by the account, so no run proves a block with another leaf.
+    let (_, _, mut prepared) = prepare();
+    prepared.input.transactions[0].signature.push(Felt::from(7u64));
+    assert_rejected(prepared.run(), "signature with an extra felt");
 }
 
 #[test]

@@ -15,6 +15,13 @@ pub enum SequencerError {
     /// A stored value that does not decode.
     #[error("corrupt {table} entry: {detail}")]
     Corrupt { table: &'static str, detail: String },
+    /// A data directory written by a build with another block format (see
+    /// `store::STORE_FORMAT_VERSION`): its stored headers and hashes are not this build's.
+    #[error(
+        "the data directory's block store has format {found:?}, this build reads format \
+         {expected}: start from a new data directory (the block hash changed to Starknet's)"
+    )]
+    UnsupportedStoreFormat { found: Option<u32>, expected: u32 },
     /// A block that does not exist.
     #[error("block not found")]
     BlockNotFound,

@@ -4,8 +4,8 @@
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use chain::block::{L1DataAvailabilityMode, StarknetVersion, event_commitment};
-use chain::{BlockHeader, Felt, transaction_commitment};
+use chain::block::{L1DataAvailabilityMode, StarknetVersion};
+use chain::{BlockHeader, BodyCommitments, Felt};
 use state::{SledBackend, State};
 use tracing::{info, warn};
 
@@ -140,7 +140,8 @@ impl Node {
         Ok(())
     }
 
-    /// A block header with this node's constant fields.
+    /// A block header with this node's constant fields, over a block whose transactions are
+    /// `transactions` (hash and signature, in order).
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn header(
         &self,
@@ -148,26 +149,21 @@ impl Node {
         parent_hash: Felt,
         timestamp: u64,
         state_root: Felt,
-        transaction_hashes: &[Felt],
+        transactions: &[(Felt, &[Felt])],
         receipts: &[chain::Receipt],
         diff: &chain::StateDiff,
     ) -> BlockHeader {
-        let (event_commitment, event_count) = event_commitment(receipts);
-        BlockHeader {
+        BlockHeader::new(
             block_number,
             parent_hash,
             timestamp,
-            sequencer_address: self.config.sequencer_address,
+            self.config.sequencer_address,
             state_root,
-            transaction_count: transaction_hashes.len() as u64,
-            transaction_commitment: transaction_commitment(transaction_hashes),
-            event_count,
-            event_commitment,
-            state_diff_commitment: diff.commitment(),
-            gas_prices: self.config.gas_prices,
-            l1_da_mode: L1DataAvailabilityMode::Calldata,
-            starknet_version: StarknetVersion::current(),
-        }
+            BodyCommitments::of_block(transactions, receipts, diff),
+            self.config.gas_prices,
+            L1DataAvailabilityMode::Calldata,
+            StarknetVersion::current(),
+        )
     }
 
     /// The settings.

@@ -128,12 +128,14 @@ impl Node {
         };
         let hashes: Vec<Felt> = included.iter().map(|(_, r)| r.transaction_hash).collect();
         let receipts: Vec<Receipt> = included.iter().map(|(_, r)| r.clone()).collect();
+        let signed: Vec<(Felt, &[Felt])> =
+            included.iter().map(|(tx, r)| (r.transaction_hash, tx.signature())).collect();
         let header = self.header(
             number,
             parent.block_hash,
             block.timestamp,
             new_root,
-            &hashes,
+            &signed,
             &receipts,
             &diff,
         );

@@ -669,7 +669,9 @@ fn a_header_without_event_commitment_fails_the_0_10_check() {
         transaction_commitment: chain::transaction_commitment(&[]),
         event_count: 0,
         event_commitment: chain::block::event_commitment(&[]).0,
+        receipt_commitment: Felt::ZERO,
         state_diff_commitment: chain::StateDiff::default().commitment(),
+        state_diff_length: 0,
         gas_prices: chain::GasPrices::default(),
         l1_da_mode: chain::block::L1DataAvailabilityMode::Calldata,
         starknet_version: chain::block::StarknetVersion::current(),
@@ -679,8 +681,7 @@ fn a_header_without_event_commitment_fails_the_0_10_check() {
         serde_json::to_value(chain::rpc::convert::block_with_tx_hashes(&header, status, vec![]))
             .unwrap();
     let mut block_0_10 = block_0_9.clone();
-    HeaderCommitments::of_block(&header, &[], &chain::StateDiff::default())
-        .insert_into(&mut block_0_10);
+    HeaderCommitments::of_header(&header).insert_into(&mut block_0_10);
 
     let method = "starknet_getBlockWithTxHashes";
     let arm = Some("BLOCK_WITH_TX_HASHES");

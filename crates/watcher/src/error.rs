@@ -32,6 +32,14 @@ pub enum WatcherError {
     )]
     UnsupportedSpec { url: String, reported: String },
 
+    /// The data directory was written by a build with another block format (see
+    /// `replay::WATCHER_FORMAT_VERSION`): its stored block hashes are not this build's. Fatal.
+    #[error(
+        "the data directory's watcher store has format {found:?}, this build reads format \
+         {expected}: start from a new data directory (the block hash changed to Starknet's)"
+    )]
+    UnsupportedFormat { found: Option<u32>, expected: u32 },
+
     /// A block holds what replay cannot re-execute faithfully yet (a transaction with proof
     /// facts); the watcher does not go past it.
     #[error("block {block_number} cannot be replayed: {reason}")]
@@ -90,6 +98,7 @@ impl WatcherError {
             | WatcherError::Database(_)
             | WatcherError::Task { .. }
             | WatcherError::DataDir { .. }
+            | WatcherError::UnsupportedFormat { .. }
             | WatcherError::Config(_) => Stage::Store,
         }
     }
@@ -103,6 +112,9 @@ impl WatcherError {
     /// Whether retrying cannot help, so the watcher stops with the error instead of backing
     /// off: the sequencer speaks a spec version this release does not.
     pub fn is_fatal(&self) -> bool {
-        matches!(self, WatcherError::UnsupportedSpec { .. })
+        matches!(
+            self,
+            WatcherError::UnsupportedSpec { .. } | WatcherError::UnsupportedFormat { .. }
+        )
     }
 }

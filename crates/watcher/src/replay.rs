@@ -11,6 +11,9 @@
 //! * `watcher/classes`: class hash → the class definition (JSON; [`crate::stored_classes`]),
 //!   loaded when a block first uses it.
 //!
+//! * `watcher/meta`: `format_version` → [`WATCHER_FORMAT_VERSION`]; a database with block hashes
+//!   and another (or no) version is refused ([`WatcherError::UnsupportedFormat`]).
+//!
 //! A block is committed by writing its hash, then its state (`commit_block`, durable). A crash
 //! between the two leaves a hash without a root, which the next replay overwrites.
 //!
@@ -19,8 +22,8 @@
 //! Replay recomputes transaction hashes, receipts, the state diff, the new state root and the
 //! block hash (the header rebuilt from the sequencer's header fields and replay's commitments),
 //! and, when the sequencer speaks JSON-RPC 0.10, the header's commitments and counts
-//! (`chain::rpc::HeaderCommitments`, whose receipt commitment and state-diff length the block
-//! hash does not cover). Any disagreement with the sequencer's claims is a [`Divergence`] with the evidence; the block
+//! (`chain::rpc::HeaderCommitments`, all covered by the block hash; compared one by one so the
+//! evidence names the one that differs). Any disagreement with the sequencer's claims is a [`Divergence`] with the evidence; the block
 //! is still committed with *replay's* diff, so that the watcher keeps following the honest
 //! execution of the transactions.
 
@@ -28,9 +31,10 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 
-use chain::block::event_commitment;
 use chain::rpc::HeaderCommitments;
-use chain::{BlockHeader, BlockPublicOutput, ChainId, Felt, Receipt, StateDiff, Transaction};
+use chain::{
+    BlockHeader, BlockPublicOutput, BodyCommitments, ChainId, Felt, Receipt, StateDiff, Transaction,
+};
 use executor::{BlockContext, ExecutableTransaction, ExecutorConfig};
 use serde_json::{Value, json};
 use state::{SledBackend, State, StateReader};
@@ -40,6 +44,11 @@ use crate::fetch::FetchedBlock;
 use crate::stored_classes::{CLASSES_TREE, StoredClasses};
 
 const HASHES_TREE: &str = "watcher/block_hashes";
+const META_TREE: &str = "watcher/meta";
+const FORMAT_VERSION_KEY: &[u8] = b"format_version";
+/// The format of the watcher's stored blocks. 2: Starknet's block hash (0.13.4 on); 1 (never
+/// recorded): this chain's own block hash.
+pub const WATCHER_FORMAT_VERSION: u32 = 2;
 const ROOTS_TREE: &str = "state/roots";
 /// Most differing entries listed in the evidence (the counts are always complete).
 const MAX_LISTED_DIFFERENCES: usize = 20;
@@ -78,8 +87,10 @@ impl ReplayedBlock {
     /// The public output that a proof of this block must have (the OS writes it); `os_version`
     /// is the OS program's output-layout version.
     pub fn expected_public_output(&self, os_version: Felt) -> BlockPublicOutput {
+        let hashes: Vec<Felt> = self.transactions.iter().map(|(_, hash)| *hash).collect();
         let mut output = BlockPublicOutput::for_header(
             &self.header,
+            &hashes,
             os_version,
             self.chain_id,
             self.previous_state_root,
@@ -121,6 +132,24 @@ impl std::fmt::Debug for Replayer {
     }
 }
 
+/// Marks a new database with [`WATCHER_FORMAT_VERSION`]; refuses one whose block hashes were
+/// written with another format.
+fn check_format(meta: &sled::Tree, hashes: &sled::Tree) -> Result<(), WatcherError> {
+    let current = WATCHER_FORMAT_VERSION.to_be_bytes();
+    let found = match meta.get(FORMAT_VERSION_KEY)? {
+        Some(bytes) if bytes.as_ref() == current => return Ok(()),
+        Some(bytes) => {
+            Some(<[u8; 4]>::try_from(bytes.as_ref()).map(u32::from_be_bytes).unwrap_or(u32::MAX))
+        }
+        None if hashes.is_empty() => {
+            meta.insert(FORMAT_VERSION_KEY, &current)?;
+            return Ok(());
+        }
+        None => None,
+    };
+    Err(WatcherError::UnsupportedFormat { found, expected: WATCHER_FORMAT_VERSION })
+}
+
 impl Replayer {
     /// Opens (or creates) the database at `path` (stored classes load on first use).
     pub fn open(path: &Path, chain_id: ChainId) -> Result<Self, WatcherError> {
@@ -131,6 +160,7 @@ impl Replayer {
     fn from_db(db: sled::Db, chain_id: ChainId) -> Result<Self, WatcherError> {
         let state = State::new(SledBackend::from_db(db.clone())?);
         let hashes = db.open_tree(HASHES_TREE)?;
+        check_format(&db.open_tree(META_TREE)?, &hashes)?;
         let classes = StoredClasses::new(db.open_tree(CLASSES_TREE)?);
         Ok(Replayer { db, state, hashes, classes, config: ExecutorConfig::default(), chain_id })
     }
@@ -271,25 +301,21 @@ impl Replayer {
             self.state.commit_block(number, &state_diff)?.global_root()
         };
 
-        let transaction_hashes: Vec<Felt> = transactions.iter().map(|(_, hash)| *hash).collect();
-        let (event_commitment, event_count) = event_commitment(&receipts);
-        let header = BlockHeader {
-            block_number: number,
-            parent_hash: fetched.parent_hash,
-            timestamp: fetched.timestamp,
-            sequencer_address: fetched.sequencer_address,
+        let signed: Vec<(Felt, &[Felt])> =
+            transactions.iter().map(|(tx, hash)| (*hash, tx.signature())).collect();
+        let header = BlockHeader::new(
+            number,
+            fetched.parent_hash,
+            fetched.timestamp,
+            fetched.sequencer_address,
             // The block hash commits to what the sequencer put in its header: 0 when it
             // leaves commitment to the prover.
-            state_root: fetched.new_root,
-            transaction_count: transactions.len() as u64,
-            transaction_commitment: chain::transaction_commitment(&transaction_hashes),
-            event_count,
-            event_commitment,
-            state_diff_commitment: state_diff.commitment(),
-            gas_prices: fetched.gas_prices,
-            l1_da_mode: fetched.l1_da_mode,
-            starknet_version: fetched.starknet_version.clone(),
-        };
+            fetched.new_root,
+            BodyCommitments::of_block(&signed, &receipts, &state_diff),
+            fetched.gas_prices,
+            fetched.l1_da_mode,
+            fetched.starknet_version.clone(),
+        );
 
         if fetched.new_root != Felt::ZERO && fetched.new_root != new_state_root {
             evidence.insert("header_new_root".into(), claim(fetched.new_root, new_state_root));
@@ -312,9 +338,8 @@ impl Replayer {
             evidence.insert("block_hash".into(), claim(fetched.block_hash, header.hash()));
         }
         if let Some(claimed) = &fetched.claimed_commitments {
-            // The receipt commitment and the state-diff length are outside the block hash:
-            // only this comparison holds the sequencer to them.
-            let replayed = HeaderCommitments::of_block(&header, &receipts, &state_diff);
+            // Each of them is in the block hash too; this comparison names the one that differs.
+            let replayed = HeaderCommitments::of_header(&header);
             if let Some(differences) = commitment_evidence(claimed, &replayed) {
                 evidence.insert("header_commitments".into(), differences);
             }
@@ -520,6 +545,29 @@ fn diff_evidence(claimed: &StateDiff, replayed: &StateDiff) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_database_of_another_format_is_refused() {
+        let temporary = || sled::Config::new().temporary(true).open().unwrap();
+        // A new database is marked and opens again.
+        let db = temporary();
+        Replayer::from_db(db.clone(), ChainId::DEVNET).unwrap();
+        Replayer::from_db(db, ChainId::DEVNET).unwrap();
+        // Block hashes of a build that recorded no format (this chain's old block hash).
+        let db = temporary();
+        db.open_tree(HASHES_TREE).unwrap().insert(0u64.to_be_bytes(), &[1u8; 32]).unwrap();
+        let error = Replayer::from_db(db, ChainId::DEVNET).unwrap_err();
+        assert!(
+            matches!(error, WatcherError::UnsupportedFormat { found: None, expected: 2 }),
+            "{error}"
+        );
+        assert!(error.is_fatal());
+        // Another recorded format.
+        let db = temporary();
+        db.open_tree(META_TREE).unwrap().insert(FORMAT_VERSION_KEY, &1u32.to_be_bytes()).unwrap();
+        let error = Replayer::from_db(db, ChainId::DEVNET).unwrap_err();
+        assert!(matches!(error, WatcherError::UnsupportedFormat { found: Some(1), .. }), "{error}");
+    }
 
     #[test]
     fn diff_evidence_names_each_difference() {

@@ -8,8 +8,10 @@
 // 0 for an all-zero contract state; class leaf poseidon('CONTRACT_CLASS_LEAF_V0',
 // compiled_class_hash), or 0 for an undeclared class; global root contracts_root when the classes
 // root is 0, else poseidon_hash_many('STARKNET_STATE_V0', contracts_root, classes_root);
-// state-diff commitment poseidon_hash_many over chain::StateDiff::commitment_preimage, with only
-// the entries whose value changed.
+// state-diff commitment Starknet's (poseidon_hash_many over chain::StateDiff::commitment_preimage:
+// 'STARKNET_STATE_DIFF0', deployed and replaced contracts together, declared Sierra classes,
+// declared Cairo 0 classes, the placeholders 1, 0, storage, nonces), with only the entries whose
+// value changed, and Starknet's state-diff length (the number of those entries).
 //
 // Soundness: the previous contracts and classes roots come from a hint and must give prev_root.
 // A hint cannot switch between the rule's two cases: claiming classes root 0 makes prev_root
@@ -45,15 +47,14 @@ const GLOBAL_STATE_VERSION = 'STARKNET_STATE_V0';
 // Domain of a classes-trie leaf (state::hash::class_leaf_domain).
 const CLASS_LEAF_VERSION = 'CONTRACT_CLASS_LEAF_V0';
 // Domain of the state-diff commitment (chain::state_diff::state_diff_domain).
-const STATE_DIFF_VERSION = 'WP_STATE_DIFF_V0';
+const STATE_DIFF_VERSION = 'STARKNET_STATE_DIFF0';
 
 // The sections of the state-diff commitment, as they are written: each pointer is the current
 // end of its section's buffer.
 struct DiffWriter {
-    // (address, class_hash) of contracts deployed in the block (class hash 0 before).
-    deployed: felt*,
-    // (address, class_hash) of contracts whose non-zero class hash changed.
-    replaced: felt*,
+    // (address, class_hash) of contracts deployed in the block (class hash 0 before) or whose
+    // non-zero class hash changed, together as Starknet's state diff lists them.
+    class_updates: felt*,
     // (address, nonce) of contracts whose nonce changed.
     nonces: felt*,
     // (address, n_entries, (key, value) * n_entries) of contracts whose storage changed.
@@ -67,7 +68,8 @@ struct DiffWriter {
 // contract_changes: the access log of the dict address -> StateEntry*; class_changes: the access
 // log of the dict class_hash -> compiled class hash of a Sierra class (0: not declared);
 // deprecated_declared: the access log of the dict class_hash -> 1 of the Cairo 0 classes the
-// block declares (starting empty). Returns the new global root and the state-diff commitment.
+// block declares (starting empty). Returns the new global root, the state-diff commitment and the
+// state-diff length.
 func state_update{pedersen_ptr: HashBuiltin*, poseidon_ptr: PoseidonBuiltin*, range_check_ptr}(
     prev_root: felt,
     contract_changes_start: DictAccess*,
@@ -76,7 +78,7 @@ func state_update{pedersen_ptr: HashBuiltin*, poseidon_ptr: PoseidonBuiltin*, ra
     class_changes_end: DictAccess*,
     deprecated_declared_start: DictAccess*,
     deprecated_declared_end: DictAccess*,
-) -> (new_root: felt, state_diff_commitment: felt) {
+) -> (new_root: felt, state_diff_commitment: felt, state_diff_length: felt) {
     alloc_locals;
     local prev_contracts_root;
     local prev_classes_root;
@@ -122,8 +124,7 @@ func state_update{pedersen_ptr: HashBuiltin*, poseidon_ptr: PoseidonBuiltin*, ra
     );
     local n_contracts = (squashed_contracts_end - squashed_contracts) / DictAccess.SIZE;
     let (local contract_leaves: DictAccess*) = alloc();
-    let (local deployed_start: felt*) = alloc();
-    let (local replaced_start: felt*) = alloc();
+    let (local class_updates_start: felt*) = alloc();
     let (local nonces_start: felt*) = alloc();
     let (local storage_start: felt*) = alloc();
     let (local writer: DiffWriter) = update_contracts(
@@ -131,8 +132,7 @@ func state_update{pedersen_ptr: HashBuiltin*, poseidon_ptr: PoseidonBuiltin*, ra
         n_contracts,
         contract_leaves,
         DiffWriter(
-            deployed=deployed_start,
-            replaced=replaced_start,
+            class_updates=class_updates_start,
             nonces=nonces_start,
             storage=storage_start,
             n_storage_contracts=0,
@@ -149,17 +149,24 @@ func state_update{pedersen_ptr: HashBuiltin*, poseidon_ptr: PoseidonBuiltin*, ra
     // chain::StateDiff::commitment_preimage.
     let (local preimage: felt*) = alloc();
     assert preimage[0] = STATE_DIFF_VERSION;
-    let (end) = append_pairs(preimage + 1, deployed_start, writer.deployed);
-    let (end) = append_pairs(end, replaced_start, writer.replaced);
+    let (end) = append_pairs(preimage + 1, class_updates_start, writer.class_updates);
     let (end) = append_pairs(end, sierra_declared_start, sierra_declared_end);
     assert end[0] = n_declared;
     memcpy(end + 1, declared_start, n_declared);
-    let (end) = append_pairs(end + 1 + n_declared, nonces_start, writer.nonces);
-    assert end[0] = writer.n_storage_contracts;
+    let end = end + 1 + n_declared;
+    assert end[0] = 1;
+    assert end[1] = 0;
+    assert end[2] = writer.n_storage_contracts;
     local storage_length = writer.storage - storage_start;
-    memcpy(end + 1, storage_start, storage_length);
-    let (commitment) = poseidon_hash_many(end + 1 + storage_length - preimage, preimage);
-    return (new_root=new_root, state_diff_commitment=commitment);
+    memcpy(end + 3, storage_start, storage_length);
+    let (end) = append_pairs(end + 3 + storage_length, nonces_start, writer.nonces);
+    let (commitment) = poseidon_hash_many(end - preimage, preimage);
+    // Starknet's state-diff length: one per class update, declaration, nonce and storage entry.
+    let n_storage_entries = (storage_length - 2 * writer.n_storage_contracts) / 2;
+    let length = (writer.class_updates - class_updates_start) / 2 + (
+        sierra_declared_end - sierra_declared_start
+    ) / 2 + n_declared + (writer.nonces - nonces_start) / 2 + n_storage_entries;
+    return (new_root=new_root, state_diff_commitment=commitment, state_diff_length=length);
 }
 
 // contracts_root if classes_root is 0 (Starknet's rule for a state without Sierra classes),
@@ -322,14 +329,13 @@ func update_contract{pedersen_ptr: HashBuiltin*, poseidon_ptr: PoseidonBuiltin*,
         storage = storage_end;
         n_storage_contracts = writer.n_storage_contracts + 1;
     }
-    let (deployed, replaced) = class_change(
-        address, prev.class_hash, next.class_hash, writer.deployed, writer.replaced
+    let (class_updates) = class_change(
+        address, prev.class_hash, next.class_hash, writer.class_updates
     );
     let (nonces) = nonce_change(address, prev.nonce, next.nonce, writer.nonces);
     return (
         writer=DiffWriter(
-            deployed=deployed,
-            replaced=replaced,
+            class_updates=class_updates,
             nonces=nonces,
             storage=storage,
             n_storage_contracts=n_storage_contracts,
@@ -350,24 +356,17 @@ func storage_diff(entries: DictAccess*, n_entries: felt, out: felt*) -> (out: fe
     return storage_diff(entries + DictAccess.SIZE, n_entries - 1, out + 2);
 }
 
-// A deployment (class hash 0 before) or a class replacement (another non-zero class hash).
-func class_change(
-    address: felt, prev_class_hash: felt, new_class_hash: felt, deployed: felt*, replaced: felt*
-) -> (deployed: felt*, replaced: felt*) {
-    if (prev_class_hash == 0) {
-        if (new_class_hash == 0) {
-            return (deployed=deployed, replaced=replaced);
-        }
-        assert deployed[0] = address;
-        assert deployed[1] = new_class_hash;
-        return (deployed=deployed + 2, replaced=replaced);
-    }
+// A deployment (class hash 0 before) or a class replacement (another non-zero class hash): both
+// are Starknet's "deployed contracts" of the state diff.
+func class_change(address: felt, prev_class_hash: felt, new_class_hash: felt, updates: felt*) -> (
+    updates: felt*
+) {
     if (new_class_hash == prev_class_hash) {
-        return (deployed=deployed, replaced=replaced);
+        return (updates=updates);
     }
-    assert replaced[0] = address;
-    assert replaced[1] = new_class_hash;
-    return (deployed=deployed, replaced=replaced + 2);
+    assert updates[0] = address;
+    assert updates[1] = new_class_hash;
+    return (updates=updates + 2);
 }
 
 // A nonce change.

@@ -5,20 +5,15 @@
 //! unchanged; [`HeaderCommitments::from_block_json`] reads the additions apart, and a server
 //! adds them with [`HeaderCommitments::insert_into`].
 //!
-//! Where each value of this chain's header comes from ([`HeaderCommitments::of_block`]):
-//!
-//! | field | value | bound by the block hash |
-//! |---|---|---|
-//! | `transaction_count`, `event_count` | the header's counts | yes |
-//! | `transaction_commitment`, `event_commitment`, `state_diff_commitment` | the header's, in this chain's formulas ([`crate::block`], [`crate::StateDiff::commitment`]), not Starknet's Patricia roots and state-diff hash | yes (the OS recomputes them) |
-//! | `receipt_commitment` | Starknet's formula over the block's receipts ([`crate::starknet_commitments`]) | no |
-//! | `state_diff_length` | Starknet's count of the block's state diff ([`crate::starknet_commitments`]) | no |
+//! They are this chain's header fields as they are ([`HeaderCommitments::of_header`]): counts
+//! and commitments in Starknet's formulas ([`crate::block`]), all bound by the block hash and
+//! recomputed by the OS (the receipt commitment over some receipt fields the OS takes from its
+//! input, see the OS README).
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::starknet_commitments::{receipt_commitment, state_diff_length};
-use crate::{BlockHeader, ChainError, Felt, Receipt, StateDiff};
+use crate::{BlockHeader, ChainError, Felt};
 
 /// The commitments and counts of a 0.10 block header.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -51,17 +46,16 @@ pub const HEADER_COMMITMENT_FIELDS: [&str; 7] = [
 ];
 
 impl HeaderCommitments {
-    /// The values of a block of this chain (see the module docs): its header, its receipts in
-    /// transaction order and its state diff.
-    pub fn of_block(header: &BlockHeader, receipts: &[Receipt], diff: &StateDiff) -> Self {
+    /// The values of a block of this chain: its header's fields.
+    pub fn of_header(header: &BlockHeader) -> Self {
         HeaderCommitments {
             transaction_commitment: header.transaction_commitment,
             event_commitment: header.event_commitment,
-            receipt_commitment: receipt_commitment(receipts),
+            receipt_commitment: header.receipt_commitment,
             state_diff_commitment: header.state_diff_commitment,
             transaction_count: header.transaction_count,
             event_count: header.event_count,
-            state_diff_length: state_diff_length(diff),
+            state_diff_length: header.state_diff_length,
         }
     }
 

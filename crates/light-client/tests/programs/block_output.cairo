@@ -18,7 +18,7 @@ func main{output_ptr: felt*}() {
     local previous_state_root;
     local new_state_root;
     local transaction_count;
-    local transaction_commitment;
+    local transaction_hashes_digest;
     local state_diff_commitment;
     %{ ids.os_version = program_input['os_version'] %}
     %{ ids.chain_id = program_input['chain_id'] %}
@@ -28,7 +28,7 @@ func main{output_ptr: felt*}() {
     %{ ids.previous_state_root = program_input['previous_state_root'] %}
     %{ ids.new_state_root = program_input['new_state_root'] %}
     %{ ids.transaction_count = program_input['transaction_count'] %}
-    %{ ids.transaction_commitment = program_input['transaction_commitment'] %}
+    %{ ids.transaction_hashes_digest = program_input['transaction_hashes_digest'] %}
     %{ ids.state_diff_commitment = program_input['state_diff_commitment'] %}
     serialize_word(os_version);
     serialize_word(chain_id);
@@ -38,7 +38,7 @@ func main{output_ptr: felt*}() {
     serialize_word(previous_state_root);
     serialize_word(new_state_root);
     serialize_word(transaction_count);
-    serialize_word(transaction_commitment);
+    serialize_word(transaction_hashes_digest);
     serialize_word(state_diff_commitment);
     return ();
 }

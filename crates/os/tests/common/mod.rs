@@ -3,10 +3,10 @@
 //! chain computes for a block, to compare with the OS's public output.
 #![allow(dead_code)]
 
-use chain::block::{L1DataAvailabilityMode, StarknetVersion, event_commitment};
+use chain::block::{L1DataAvailabilityMode, StarknetVersion};
 use chain::{
-    BlockHeader, BlockPublicOutput, ChainId, DeployAccountV1, DeployAccountV3, Felt, InvokeV1,
-    InvokeV3, Receipt, ResourceBounds, ResourceBoundsMapping, Transaction, transaction_commitment,
+    BlockHeader, BlockPublicOutput, BodyCommitments, ChainId, DeployAccountV1, DeployAccountV3,
+    Felt, InvokeV1, InvokeV3, Receipt, ResourceBounds, ResourceBoundsMapping, Transaction,
 };
 use executor::{
     BlockContext, BundledClasses, ClassCache, ExecutableTransaction, Executor, ExecutorConfig,
@@ -66,7 +66,15 @@ pub struct Proven {
 impl Proven {
     /// The public output the OS must write for this block.
     pub fn expected_output(&self) -> BlockPublicOutput {
-        BlockPublicOutput::for_header(&self.header, Felt::ONE, CHAIN_ID, self.previous_state_root)
+        let hashes: Vec<Felt> =
+            self.os.executor.included().map(|e| e.receipt.transaction_hash).collect();
+        BlockPublicOutput::for_header(
+            &self.header,
+            &hashes,
+            Felt::ONE,
+            CHAIN_ID,
+            self.previous_state_root,
+        )
     }
 }
 
@@ -321,24 +329,23 @@ impl Chain {
         }
         let roots = self.state.commit_block(self.head + 1, diff).unwrap();
         let receipts: Vec<Receipt> = os.executor.included().map(|e| e.receipt.clone()).collect();
-        let hashes: Vec<Felt> = block.transactions.iter().map(|tx| tx.transaction_hash).collect();
-        let (event_commitment, event_count) = event_commitment(&receipts);
+        let signed: Vec<(Felt, &[Felt])> = block
+            .transactions
+            .iter()
+            .map(|tx| (tx.transaction_hash, tx.transaction.signature()))
+            .collect();
         let context = &block.context;
-        let header = BlockHeader {
-            block_number: context.block_number,
-            parent_hash: block.parent_hash,
-            timestamp: context.timestamp,
-            sequencer_address: context.sequencer_address,
-            state_root: roots.global_root(),
-            transaction_count: hashes.len() as u64,
-            transaction_commitment: transaction_commitment(&hashes),
-            event_count,
-            event_commitment,
-            state_diff_commitment: diff.commitment(),
-            gas_prices: context.gas_prices,
-            l1_da_mode: block.l1_da_mode,
-            starknet_version: block.starknet_version.clone(),
-        };
+        let header = BlockHeader::new(
+            context.block_number,
+            block.parent_hash,
+            context.timestamp,
+            context.sequencer_address,
+            roots.global_root(),
+            BodyCommitments::of_block(&signed, &receipts, diff),
+            context.gas_prices,
+            block.l1_da_mode,
+            block.starknet_version.clone(),
+        );
         self.head += 1;
         self.head_hash = header.hash();
         Proven { header, previous_state_root, os }

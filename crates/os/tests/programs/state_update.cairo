@@ -1,6 +1,6 @@
 // Test program of os/state/state_update.cairo: runs the state update over the dict access logs a
-// test hint writes (as the OS's execution would leave them) and outputs the new global root and
-// the state-diff commitment.
+// test hint writes (as the OS's execution would leave them) and outputs the new global root, the
+// state-diff commitment and the state-diff length.
 
 %builtins output pedersen range_check poseidon
 
@@ -25,7 +25,7 @@ func main{
             ids.class_changes_start, ids.class_changes_end, ids.deprecated_declared_start,
             ids.deprecated_declared_end) = load_state_update_test_input(segments, memory)
     %}
-    let (new_root, state_diff_commitment) = state_update(
+    let (new_root, state_diff_commitment, state_diff_length) = state_update(
         prev_root,
         contract_changes_start,
         contract_changes_end,
@@ -36,6 +36,7 @@ func main{
     );
     assert output_ptr[0] = new_root;
     assert output_ptr[1] = state_diff_commitment;
-    let output_ptr = output_ptr + 2;
+    assert output_ptr[2] = state_diff_length;
+    let output_ptr = output_ptr + 3;
     return ();
 }

@@ -6,6 +6,7 @@
 //! block is produced, so it is always empty here: waiting transactions have status `RECEIVED`,
 //! not `PRE_CONFIRMED`. State reads at `pre_confirmed` see the latest block.
 
+use chain::Felt;
 use chain::rpc::types::requests::GetBlockWithTxHashesRequest;
 use chain::rpc::types::{
     BlockHashAndNumber, BlockId, BlockStatus, BlockTag, ConfirmedBlockId, L1DataAvailabilityMode,
@@ -13,7 +14,6 @@ use chain::rpc::types::{
     PreConfirmedStateUpdate, StateDiff,
 };
 use chain::rpc::{HeaderCommitments, SpecVersion, convert};
-use chain::{Felt, Receipt};
 use jsonrpsee::types::{ErrorObjectOwned, Params};
 use serde::Serialize;
 use serde_json::Value;
@@ -95,46 +95,12 @@ fn block_id_and_proof_facts(
     Ok((block_id, proof_facts))
 }
 
-/// The receipts of a committed block, in transaction order.
-fn receipts_of(node: &Node, block: &BlockRecord) -> Result<Vec<Receipt>, SequencerError> {
-    block
-        .transaction_hashes
-        .iter()
-        .map(|hash| {
-            node.store()
-                .receipt(hash)?
-                .ok_or_else(|| SequencerError::corrupt("receipts", format!("{hash:#x} missing")))
-        })
-        .collect()
-}
-
-/// Adds the 0.10 header fields of `block` to its `answer` on the 0.10 path; `receipts` are the
-/// block's, when the caller already has them.
-fn with_header_commitments(
-    node: &Node,
-    block: &BlockRecord,
-    receipts: Option<&[Receipt]>,
-    version: SpecVersion,
-    mut answer: Value,
-) -> Result<Value, ErrorObjectOwned> {
-    if !version.has_header_commitments() {
-        return Ok(answer);
+/// Adds the 0.10 header fields of `block` (its header's own) to its `answer` on the 0.10 path.
+fn with_header_commitments(block: &BlockRecord, version: SpecVersion, mut answer: Value) -> Value {
+    if version.has_header_commitments() {
+        HeaderCommitments::of_header(&block.header).insert_into(&mut answer);
     }
-    let read;
-    let receipts = match receipts {
-        Some(receipts) => receipts,
-        None => {
-            read = receipts_of(node, block).map_err(from_node)?;
-            &read
-        }
-    };
-    let number = block.header.block_number;
-    let update = node.store().state_update(number).map_err(from_node)?.ok_or_else(|| {
-        from_node(SequencerError::corrupt("state_updates", format!("block {number} missing")))
-    })?;
-    HeaderCommitments::of_block(&block.header, receipts, &update.state_diff)
-        .insert_into(&mut answer);
-    Ok(answer)
+    answer
 }
 
 /// Applies [`add_proof_facts`] to each transaction of a block answer; `nested` when each item
@@ -225,7 +191,7 @@ pub fn with_tx_hashes(
                 BlockStatus::AcceptedOnL2,
                 block.transaction_hashes.clone(),
             ))?;
-            with_header_commitments(node, &block, None, version, answer)
+            Ok(with_header_commitments(&block, version, answer))
         }
         Resolved::PreConfirmed => {
             let p = pending(node).map_err(from_node)?;
@@ -262,11 +228,11 @@ pub fn with_txs(
     match resolve(node, &id).map_err(from_node)? {
         Resolved::Committed(number) => {
             let block = committed(node, number).map_err(from_node)?;
-            let (transactions, receipts): (Vec<_>, Vec<_>) = transactions_of(node, &block)
+            let transactions: Vec<_> = transactions_of(node, &block)
                 .map_err(from_node)?
                 .into_iter()
-                .map(|(tx, receipt)| ((tx, receipt.transaction_hash), receipt))
-                .unzip();
+                .map(|(tx, receipt)| (tx, receipt.transaction_hash))
+                .collect();
             let mut answer = json(convert::block_with_txs(
                 &block.header,
                 BlockStatus::AcceptedOnL2,
@@ -275,7 +241,7 @@ pub fn with_txs(
             if proof_facts {
                 add_proof_facts_to_block(&mut answer, false);
             }
-            with_header_commitments(node, &block, Some(&receipts), version, answer)
+            Ok(with_header_commitments(&block, version, answer))
         }
         Resolved::PreConfirmed => {
             let p = pending(node).map_err(from_node)?;
@@ -305,9 +271,7 @@ pub fn with_receipts(
             if proof_facts {
                 add_proof_facts_to_block(&mut answer, true);
             }
-            let receipts: Vec<Receipt> =
-                transactions.into_iter().map(|(_, receipt)| receipt).collect();
-            with_header_commitments(node, &block, Some(&receipts), version, answer)
+            Ok(with_header_commitments(&block, version, answer))
         }
         Resolved::PreConfirmed => {
             let p = pending(node).map_err(from_node)?;

@@ -15,6 +15,11 @@
 //!
 //! The latest blocks can be removed again (`devnet_abortBlocks`), durably: see the `rollback`
 //! module ([`Store::remove_blocks_from`]).
+//!
+//! The store records the format of its block records ([`STORE_FORMAT_VERSION`] under
+//! `meta/format_version`); a database with blocks of another (or no recorded) version is refused
+//! with [`SequencerError::UnsupportedStoreFormat`] rather than served with headers whose stored
+//! hashes no longer follow this build's block hash.
 
 pub mod codec;
 pub mod flat_state;
@@ -65,10 +70,32 @@ pub(crate) struct Trees {
     rejected: sled::Tree,
 }
 
+/// The format of the stored block records. 2: Starknet's block hash (0.13.4 on) and the
+/// receipt commitment and state-diff length in the header; 1 (never recorded): this chain's own
+/// block hash.
+pub const STORE_FORMAT_VERSION: u32 = 2;
+const FORMAT_VERSION_KEY: &[u8] = b"format_version";
 const SETTINGS_KEY: &[u8] = b"settings";
 /// `meta` key of the block being written: `(number, transaction hashes)`, present only between
 /// the first and the last step of [`Store::commit_block`].
 pub(crate) const UNFINISHED_BLOCK_KEY: &[u8] = b"unfinished_block";
+
+/// Marks a new store with [`STORE_FORMAT_VERSION`]; refuses one with blocks of another format.
+fn check_format(trees: &Trees) -> Result<(), SequencerError> {
+    let current = STORE_FORMAT_VERSION.to_be_bytes();
+    let found = match trees.meta.get(FORMAT_VERSION_KEY)? {
+        Some(bytes) if bytes.as_ref() == current => return Ok(()),
+        Some(bytes) => {
+            Some(<[u8; 4]>::try_from(bytes.as_ref()).map(u32::from_be_bytes).unwrap_or(u32::MAX))
+        }
+        None if trees.blocks.is_empty() => {
+            trees.meta.insert(FORMAT_VERSION_KEY, &current)?;
+            return Ok(());
+        }
+        None => None,
+    };
+    Err(SequencerError::UnsupportedStoreFormat { found, expected: STORE_FORMAT_VERSION })
+}
 
 impl Store {
     /// Opens (or creates) the database in directory `path`.
@@ -99,6 +126,7 @@ impl Store {
             mempool_classes: open("mempool_classes")?,
             rejected: open("rejected")?,
         };
+        check_format(&trees)?;
         Ok(Store { db, trees, class_cache: RwLock::default() })
     }
 
@@ -317,5 +345,35 @@ impl Store {
             let (_, value) = entry?;
             decode("blocks", &value)
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_database_of_another_format_is_refused() {
+        let temporary = || sled::Config::new().temporary(true).open().unwrap();
+        // A new database is marked and opens again.
+        let db = temporary();
+        Store::from_db(db.clone()).unwrap();
+        Store::from_db(db).unwrap();
+        // Blocks of a build that recorded no format (this chain's old block hash).
+        let db = temporary();
+        db.open_tree("blocks").unwrap().insert(0u64.to_be_bytes(), b"old").unwrap();
+        let error = Store::from_db(db).err().unwrap();
+        assert!(
+            matches!(error, SequencerError::UnsupportedStoreFormat { found: None, expected: 2 }),
+            "{error}"
+        );
+        // Another recorded format.
+        let db = temporary();
+        db.open_tree("meta").unwrap().insert(FORMAT_VERSION_KEY, &1u32.to_be_bytes()).unwrap();
+        let error = Store::from_db(db).err().unwrap();
+        assert!(
+            matches!(error, SequencerError::UnsupportedStoreFormat { found: Some(1), .. }),
+            "{error}"
+        );
     }
 }

@@ -47,32 +47,42 @@ func subtree{poseidon_ptr: PoseidonBuiltin*, range_check_ptr}(
     let fits_left = is_le(n, half);
     if (fits_left == 0) {
         // Both halves hold leaves: a binary node; the left half is full.
-        let (local left) = subtree(values, half, height - 1, half);
+        let (local left) = full_subtree(values, height - 1, half);
         let (right) = subtree(values + half, n - half, height - 1, half);
         let (hash) = poseidon_hash(left, right);
         return (hash=hash);
     }
     // All leaves in the left half: an edge of zeros down to the highest level whose node has
-    // leaves on both sides (or to the leaf).
-    let (bottom_height, bottom_size) = edge_bottom(n, height - 1, half);
+    // leaves on both sides (or to the leaf): the height L = ceil(log2(n)), below `height` since
+    // n <= half. Found from the bottom (log2(n) comparisons, not one per level of the edge).
+    let (bottom_height, bottom_size) = ceil_log2(n, 0, 1);
     local child_height = bottom_height;
     let (child) = subtree(values, n, child_height, bottom_size);
     let (edge) = poseidon_hash(child, 0);
     return (hash=edge + height - child_height);
 }
 
-// The height (and size) of the node where an edge over the zeros of n leaves ends: descends from
-// `height` while the leaves fit in the left half.
-func edge_bottom{range_check_ptr}(n: felt, height: felt, size: felt) -> (
-    height: felt, size: felt
+// The hash of an aligned subtree of height `height` (`size` = 2**height keys) whose every key holds
+// a value: binary nodes only, no comparisons.
+func full_subtree{poseidon_ptr: PoseidonBuiltin*}(values: felt*, height: felt, size: felt) -> (
+    hash: felt
 ) {
+    alloc_locals;
     if (height == 0) {
-        return (height=0, size=1);
+        return (hash=values[0]);
     }
-    let half = size / 2;
-    let fits_left = is_le(n, half);
-    if (fits_left == 0) {
-        return (height=height, size=size);
+    local half = size / 2;
+    let (local left) = full_subtree(values, height - 1, half);
+    let (right) = full_subtree(values + half, height - 1, half);
+    let (hash) = poseidon_hash(left, right);
+    return (hash=hash);
+}
+
+// The smallest L >= log with 2**L >= n, and 2**L, for pow = 2**log.
+func ceil_log2{range_check_ptr}(n: felt, log: felt, pow: felt) -> (log: felt, pow: felt) {
+    let reached = is_le(n, pow);
+    if (reached != 0) {
+        return (log=log, pow=pow);
     }
-    return edge_bottom(n, height - 1, half);
+    return ceil_log2(n, log + 1, pow * 2);
 }

@@ -7,7 +7,7 @@ use chain::Felt;
 /// fails when the OS program changes without this line: update it to the new hash (a new OS is
 /// a new statement, so light clients must opt in to it).
 pub const PINNED_OS_PROGRAM_HASH: &str =
-    "0x145cee7f45803945a0dd748a5be4243b276b5001c72b0dc010d2692ce45b047";
+    "0x1c52e8f4bf0ffe90520e11900b29058e317e68947c1342fafe7646a5b9982fb";
 
 /// Minimum conjectured security of an accepted proof (`standard`).
 pub const MIN_SECURITY_BITS: u32 = 100;

@@ -13,7 +13,7 @@
 //! | 5 | `previous_state_root` | global state root before the block (the parent's `state_root`) |
 //! | 6 | `new_state_root` | global state root after the block (the header's `state_root`) |
 //! | 7 | `transaction_count` | number of transactions in the block (fits in 64 bits) |
-//! | 8 | `transaction_hashes_digest` | [`transaction_hashes_digest`](crate::transaction_hashes_digest) of the block's transaction hashes |
+//! | 8 | `transaction_hashes_digest` | [`transaction_hashes_digest`] of the block's transaction hashes |
 //! | 9 | `state_diff_commitment` | [`StateDiff::commitment`](crate::StateDiff::commitment) (Starknet's, also in the block hash) |
 //!
 //! The block hash binds every header field, among them Starknet's transaction commitment (over
@@ -57,7 +57,7 @@ pub struct BlockPublicOutput {
     pub new_state_root: Felt,
     /// Number of transactions in the block.
     pub transaction_count: u64,
-    /// [`transaction_hashes_digest`](crate::transaction_hashes_digest) of the block's
+    /// [`transaction_hashes_digest`] of the block's
     /// transaction hashes.
     pub transaction_hashes_digest: Felt,
     /// Commitment to the block's state diff.

@@ -2,6 +2,8 @@
 
 from starkware.cairo.common.dict_access import DictAccess
 
+from os.compiled_class import CompiledClass
+
 // The block being proven: the header fields the OS takes as input (everything of
 // chain::BlockHeader except what the OS computes: state root, counts and commitments), the chain
 // id and the state root before the block. Filled by the `os_load_block` hint; every field is
@@ -69,10 +71,24 @@ struct LoadedClass {
     bytecode: felt*,
 }
 
+// A CASM (Cairo 1) class loaded by the OS: the Sierra class hash it runs for, bound to it
+// through the classes trie (load_compiled_classes), and the class.
+struct LoadedCompiledClass {
+    class_hash: felt,
+    compiled_class: CompiledClass*,
+}
+
+// The classes of the block: Cairo 0 ones (load_classes) and CASM ones (load_compiled_classes).
+struct Classes {
+    n_classes: felt,
+    classes: LoadedClass*,
+    n_compiled_classes: felt,
+    compiled_classes: LoadedCompiledClass*,
+}
+
 // What a transaction executes in.
 struct ExecutionContext {
     block_info: BlockInfo*,
     tx_info: TxInfo*,
-    n_classes: felt,
-    classes: LoadedClass*,
+    classes: Classes*,
 }

@@ -41,7 +41,15 @@ from os.constants import (
     VALIDATE_ENTRY_POINT_SELECTOR,
 )
 from os.execution import execute_entry_point, find_class
-from os.structs import BlockInfo, EntryPoint, ExecutionContext, LoadedClass, StateEntry, TxInfo
+from os.structs import (
+    BlockInfo,
+    Classes,
+    EntryPoint,
+    ExecutionContext,
+    LoadedClass,
+    StateEntry,
+    TxInfo,
+)
 
 // A transaction as the `os_load_transaction` hint writes it. Fields a kind or version does not
 // have are 0 (checked where they would matter). `resource_bounds` are already encoded
@@ -85,7 +93,7 @@ func execute_transactions{
     contract_changes: DictAccess*,
     deprecated_declared: DictAccess*,
     event_hashes: felt*,
-}(block_info: BlockInfo*, n_classes: felt, classes: LoadedClass*, n: felt, tx_hashes: felt*) {
+}(block_info: BlockInfo*, classes: Classes*, n: felt, tx_hashes: felt*) {
     if (n == 0) {
         return ();
     }
@@ -93,24 +101,24 @@ func execute_transactions{
     local tx: Transaction*;
     %{ os_load_transaction %}
     if (tx.kind == TX_INVOKE) {
-        let (tx_hash) = execute_invoke(block_info, n_classes, classes, tx);
+        let (tx_hash) = execute_invoke(block_info, classes, tx);
         assert tx_hashes[0] = tx_hash;
-        return execute_transactions(block_info, n_classes, classes, n - 1, tx_hashes + 1);
+        return execute_transactions(block_info, classes, n - 1, tx_hashes + 1);
     }
     with_attr error_message("OS: only an INVOKE can revert") {
         assert tx.is_reverted = 0;
     }
     if (tx.kind == TX_DEPLOY_ACCOUNT) {
-        let (tx_hash) = execute_deploy_account(block_info, n_classes, classes, tx);
+        let (tx_hash) = execute_deploy_account(block_info, classes, tx);
         assert tx_hashes[0] = tx_hash;
-        return execute_transactions(block_info, n_classes, classes, n - 1, tx_hashes + 1);
+        return execute_transactions(block_info, classes, n - 1, tx_hashes + 1);
     }
     with_attr error_message("OS: unsupported transaction kind {tx.kind}") {
         assert tx.kind = TX_DECLARE;
     }
-    let (tx_hash) = execute_declare(block_info, n_classes, classes, tx);
+    let (tx_hash) = execute_declare(block_info, classes, tx);
     assert tx_hashes[0] = tx_hash;
-    return execute_transactions(block_info, n_classes, classes, n - 1, tx_hashes + 1);
+    return execute_transactions(block_info, classes, n - 1, tx_hashes + 1);
 }
 
 // The hash of a v1 or v3 transaction (chain::tx_hash) whose address is `address` and whose
@@ -190,8 +198,7 @@ func bump_nonce{contract_changes: DictAccess*}(address: felt, nonce: felt, class
 // The Cairo 0 TxInfo the account sees, and the execution context of the transaction.
 func tx_context(
     block_info: BlockInfo*,
-    n_classes: felt,
-    classes: LoadedClass*,
+    classes: Classes*,
     tx: Transaction*,
     account: felt,
     tx_hash: felt,
@@ -207,7 +214,7 @@ func tx_context(
         nonce=tx.nonce,
     );
     tempvar ctx = new ExecutionContext(
-        block_info=block_info, tx_info=tx_info, n_classes=n_classes, classes=classes
+        block_info=block_info, tx_info=tx_info, classes=classes
     );
     return (ctx=ctx);
 }
@@ -224,7 +231,7 @@ func execute_invoke{
     contract_changes: DictAccess*,
     deprecated_declared: DictAccess*,
     event_hashes: felt*,
-}(block_info: BlockInfo*, n_classes: felt, classes: LoadedClass*, tx: Transaction*) -> (
+}(block_info: BlockInfo*, classes: Classes*, tx: Transaction*) -> (
     tx_hash: felt
 ) {
     alloc_locals;
@@ -258,7 +265,7 @@ func execute_invoke{
         assert_not_zero(class_hash);
     }
     bump_nonce(tx.sender_address, tx.nonce, class_hash);
-    let (local ctx) = tx_context(block_info, n_classes, classes, tx, tx.sender_address, tx_hash);
+    let (local ctx) = tx_context(block_info, classes, tx, tx.sender_address, tx_hash);
     execute_entry_point(
         ctx,
         0,
@@ -297,7 +304,7 @@ func execute_deploy_account{
     contract_changes: DictAccess*,
     deprecated_declared: DictAccess*,
     event_hashes: felt*,
-}(block_info: BlockInfo*, n_classes: felt, classes: LoadedClass*, tx: Transaction*) -> (
+}(block_info: BlockInfo*, classes: Classes*, tx: Transaction*) -> (
     tx_hash: felt
 ) {
     alloc_locals;
@@ -344,7 +351,7 @@ func execute_deploy_account{
         assert cast(entry_value, StateEntry*).class_hash = 0;
     }
     bump_nonce(address, tx.nonce, tx.class_hash);
-    let (local ctx) = tx_context(block_info, n_classes, classes, tx, address, tx_hash);
+    let (local ctx) = tx_context(block_info, classes, tx, address, tx_hash);
     run_account_constructor(ctx, address, tx);
     execute_entry_point(
         ctx,
@@ -407,7 +414,7 @@ func execute_declare{
     contract_changes: DictAccess*,
     deprecated_declared: DictAccess*,
     event_hashes: felt*,
-}(block_info: BlockInfo*, n_classes: felt, classes: LoadedClass*, tx: Transaction*) -> (
+}(block_info: BlockInfo*, classes: Classes*, tx: Transaction*) -> (
     tx_hash: felt
 ) {
     alloc_locals;
@@ -431,7 +438,7 @@ func execute_declare{
     with_attr error_message("OS: class {tx.class_hash} is declared twice in the block") {
         assert declared = 0;
     }
-    let (ctx) = tx_context(block_info, n_classes, classes, tx, tx.sender_address, tx_hash);
+    let (ctx) = tx_context(block_info, classes, tx, tx.sender_address, tx_hash);
     execute_entry_point(
         ctx,
         0,

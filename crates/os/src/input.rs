@@ -112,7 +112,7 @@ impl TransactionInput {
                 class_hash: declare.class_hash,
                 ..TransactionInput::default()
             },
-            // The OS runs Cairo 0 classes only (the Cairo 1 OS is issue 15).
+            // Declaring Sierra classes (writing the classes trie) is not done yet.
             Transaction::DeclareV2(_) | Transaction::DeclareV3(_) => return None,
         };
         Some(TransactionInput {
@@ -167,4 +167,8 @@ pub struct OsInput {
     pub calls: Vec<Vec<CallTrace>>,
     /// Touched addresses → their pre-block state.
     pub pre_contracts: BTreeMap<Felt, PreContract>,
+    /// The Sierra classes whose CASM the block runs → their pre-block compiled class hash (the
+    /// classes-trie leaf the OS guesses and checks).
+    #[serde(default)]
+    pub pre_classes: BTreeMap<Felt, Felt>,
 }

@@ -18,6 +18,7 @@ use state::witness::StateWitness;
 use state::{Backend, Snapshot, State, StateReader};
 
 use crate::OsError;
+use crate::cairo1::CasmClassInput;
 use crate::hints::ClassInput;
 use crate::input::{OsInput, PreContract, TransactionInput};
 use crate::os_run::{OsRun, run_os};
@@ -99,6 +100,11 @@ pub struct PreparedBlock {
     /// The definitions of `classes`, in the same order (what a [`crate::BlockWitness`]
     /// carries: a `ClassInput` holds a loaded program, which does not serialize).
     pub class_definitions: Vec<std::sync::Arc<executor::DeprecatedClass>>,
+    /// The CASM classes of the Sierra classes the block's calls run.
+    pub compiled_classes: Vec<CasmClassInput>,
+    /// The Sierra classes of `compiled_classes`, in the same order (their CASM is what a
+    /// [`crate::BlockWitness`] carries).
+    pub sierra_definitions: Vec<std::sync::Arc<executor::SierraClass>>,
     /// The Merkle-Patricia witness of the touched keys against the previous root.
     pub witness: StateWitness,
     /// The executor's run of the block.
@@ -119,7 +125,7 @@ impl PreparedBlock {
         self,
         place: impl FnOnce(&SegmentSizes) -> Vec<usize>,
     ) -> Result<BlockExecution, OsError> {
-        let run = run_os(self.input, self.classes, self.witness, place)?;
+        let run = run_os(self.input, self.classes, self.compiled_classes, self.witness, place)?;
         let public_output = BlockPublicOutput::from_felts(&run.output())?;
         Ok(BlockExecution { public_output, steps: run.steps(), run, executor: self.executor })
     }
@@ -180,9 +186,6 @@ pub fn prepare_recorded<B: Backend>(
         return Err(OsError::Witness(
             "the recorded execution is not of the block's transactions".into(),
         ));
-    }
-    if let Some(class_hash) = recorded.sierra.first() {
-        return Err(OsError::SierraClass { class_hash: *class_hash });
     }
     let mut class_hashes = BTreeSet::new();
     let mut declared = BTreeMap::new();
@@ -247,6 +250,14 @@ pub fn prepare_recorded<B: Backend>(
     // Every class the executor loaded, e.g. a class deployed by the `deploy` syscall without a
     // constructor (no call of it is traced), is loaded by the OS too.
     class_hashes.extend(recorded.loaded.iter().copied());
+    // The Sierra classes run their CASM: the OS loads those apart and reads their compiled
+    // class hashes in the classes trie (their paths join the witness).
+    let sierra_hashes: BTreeSet<Felt> = recorded.sierra.clone();
+    check_cairo1_support(&sierra_hashes, &tx_calls)?;
+    class_hashes.retain(|class_hash| !sierra_hashes.contains(class_hash));
+    for class_hash in &sierra_hashes {
+        touched.add_class(*class_hash);
+    }
     let mut pre_contracts = BTreeMap::new();
     for (address, keys) in &touched.storage {
         let mut storage = BTreeMap::new();
@@ -261,6 +272,21 @@ pub fn prepare_recorded<B: Backend>(
         pre_contracts.insert(*address, contract);
     }
     let witness = StateWitness::build(state, parent_block, &touched)?;
+    let mut pre_classes = BTreeMap::new();
+    let mut compiled_classes = Vec::with_capacity(sierra_hashes.len());
+    let mut sierra_definitions = Vec::with_capacity(sierra_hashes.len());
+    for class_hash in &sierra_hashes {
+        let compiled_class_hash = match snapshot.declared_class(*class_hash)? {
+            Some(state::DeclaredClass::Sierra { compiled_class_hash }) => compiled_class_hash,
+            _ => Felt::ZERO,
+        };
+        pre_classes.insert(*class_hash, compiled_class_hash);
+        let class = classes
+            .sierra_class(*class_hash)?
+            .ok_or(OsError::MissingClass { class_hash: *class_hash })?;
+        compiled_classes.push(CasmClassInput::new(*class_hash, class.casm()));
+        sierra_definitions.push(class);
+    }
 
     // 3. The classes the OS loads.
     let mut class_inputs = Vec::with_capacity(class_hashes.len());
@@ -295,11 +321,13 @@ pub fn prepare_recorded<B: Backend>(
         block.starknet_version.as_felt(),
         Felt::from(u64::from(block.header_commits_state_root)),
     ];
-    let input = OsInput { block_info, transactions, calls: tx_calls, pre_contracts };
+    let input = OsInput { block_info, transactions, calls: tx_calls, pre_contracts, pre_classes };
     Ok(PreparedBlock {
         input,
         classes: class_inputs,
         class_definitions,
+        compiled_classes,
+        sierra_definitions,
         witness,
         executor: std::sync::Arc::clone(execution),
     })
@@ -326,6 +354,62 @@ pub(crate) fn class_input(class: &executor::DeprecatedClass) -> Result<ClassInpu
         constructor_selectors,
         program,
     })
+}
+
+/// Refuses (as [`OsError::SierraClass`]) a block that runs a Sierra class otherwise than as
+/// the OS does today: an external entry point called by a Cairo 0 contract (`call_contract` or
+/// `library_call`), making no calls itself. Not run yet: Cairo 1 accounts (a top-level call),
+/// constructors (a deployment), calls from Cairo 1 code, and a class the executor loaded for
+/// anything else (e.g. a `deploy` without a constructor call).
+fn check_cairo1_support(
+    sierra: &BTreeSet<Felt>,
+    tx_calls: &[Vec<CallTrace>],
+) -> Result<(), OsError> {
+    fn walk(
+        trace: &CallTrace,
+        parent_is_cairo0: bool,
+        sierra: &BTreeSet<Felt>,
+        run: &mut BTreeSet<Felt>,
+    ) -> Result<(), OsError> {
+        let class_hash = trace.class_hash;
+        if sierra.contains(&class_hash) {
+            let how = if !parent_is_cairo0 {
+                Some("at the top level of a transaction (a Cairo 1 account)")
+            } else if trace.selector == CONSTRUCTOR_SELECTOR {
+                Some("as a constructor")
+            } else if !trace.inner_calls.is_empty() {
+                Some("making calls")
+            } else {
+                None
+            };
+            if let Some(how) = how {
+                return Err(OsError::SierraClass { class_hash, how });
+            }
+            run.insert(class_hash);
+        }
+        for inner in &trace.inner_calls {
+            walk(inner, !sierra.contains(&class_hash), sierra, run)?;
+        }
+        Ok(())
+    }
+    let mut run = BTreeSet::new();
+    for trace in tx_calls.iter().flatten() {
+        // A top-level call has no caller contract: treated as a Cairo 1 parent.
+        if sierra.contains(&trace.class_hash) {
+            return Err(OsError::SierraClass {
+                class_hash: trace.class_hash,
+                how: "at the top level of a transaction (a Cairo 1 account)",
+            });
+        }
+        walk(trace, true, sierra, &mut run)?;
+    }
+    if let Some(class_hash) = sierra.iter().find(|class_hash| !run.contains(class_hash)) {
+        return Err(OsError::SierraClass {
+            class_hash: *class_hash,
+            how: "other than through a call (e.g. deployed)",
+        });
+    }
+    Ok(())
 }
 
 fn collect_classes(trace: &CallTrace, out: &mut BTreeSet<Felt>) {

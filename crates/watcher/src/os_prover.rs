@@ -181,9 +181,9 @@ impl OsProver {
 
 fn os_error(error: os::OsError) -> ProveError {
     match error {
-        os::OsError::UnsupportedTransaction { .. } | os::OsError::SierraClass { .. } => {
-            ProveError::Unsupported(error.to_string())
-        }
+        os::OsError::UnsupportedTransaction { .. }
+        | os::OsError::SierraClass { .. }
+        | os::OsError::Cairo1Unsupported { .. } => ProveError::Unsupported(error.to_string()),
         // A witness written by another release: no attempt of this build can read it.
         os::OsError::WitnessVersion { .. } => ProveError::Unsupported(error.to_string()),
         other => ProveError::Failed(format!("OS run: {other}")),

@@ -1,8 +1,9 @@
 //! A chain with Sierra (Cairo 1) classes: the watcher fetches a declared Sierra class, compiles
-//! it, replays the DECLARE v3 (and a DECLARE v2 of another class) and the calls into the class
-//! without divergence, and marks those blocks "not provable yet" with the reason (the OS runs
-//! Cairo 0 classes; the Cairo 1 OS is issue 15) while it proves the Cairo 0 blocks around them,
-//! and keeps the class across a restart.
+//! it, replays the DECLARE v3 (and a DECLARE v2 of another class), the deployment and the call
+//! into the class without divergence; it proves the block whose Cairo 0 account calls the class
+//! (the OS runs a Sierra class's external entry points called by Cairo 0 code) and the Cairo 0
+//! blocks around them, marks the declarations and the deployment "not provable yet" with the
+//! reason, and keeps the class across a restart.
 
 mod common;
 
@@ -33,7 +34,7 @@ async fn include(devnet: &Devnet, method: &str, hash: Felt, tx: Value) -> u64 {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sierra_blocks_are_replayed_and_marked_not_provable_yet() {
+async fn sierra_blocks_are_replayed_and_a_cairo0_call_into_one_is_proven() {
     init_logs();
     let dir = tempfile::tempdir().unwrap();
     let devnet =
@@ -144,7 +145,6 @@ async fn sierra_blocks_are_replayed_and_marked_not_provable_yet() {
     for (block, expected, class_hash) in [
         (declared, "DECLARE v3 of Sierra class", class_hash),
         (deployed, "runs Sierra (Cairo 1) class", class_hash),
-        (called, "runs Sierra (Cairo 1) class", class_hash),
         (declared_v2, "DECLARE v2 of Sierra class", class_v2_hash),
     ] {
         let job = service.jobs.get(block).unwrap().unwrap();
@@ -159,6 +159,8 @@ async fn sierra_blocks_are_replayed_and_marked_not_provable_yet() {
         assert_eq!(job.attempts, 1, "not provable yet is not retried");
     }
     assert_eq!(service.jobs.get(cairo0).unwrap().unwrap().status, JobStatus::Stored);
+    // The Cairo 0 account's call of `increase_balance`: the OS runs the class's CASM.
+    assert_eq!(service.jobs.get(called).unwrap().unwrap().status, JobStatus::Stored);
     service.stop().await;
 
     // The replayed class is kept: a restarted watcher goes on from its state.

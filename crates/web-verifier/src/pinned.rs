@@ -7,7 +7,7 @@ use chain::Felt;
 /// fails when the OS program changes without this line: update it to the new hash (a new OS is
 /// a new statement, so light clients must opt in to it).
 pub const PINNED_OS_PROGRAM_HASH: &str =
-    "0xd4d482b84a0b52036829b25455d173a979f17584e844ce01ac07dd78b0413f";
+    "0x7f07d8f9275436c091ebc8b6ef5299127c3fe15b06fd3547834fba326ed4431";
 
 /// Minimum conjectured security of an accepted proof (`standard`).
 pub const MIN_SECURITY_BITS: u32 = 100;

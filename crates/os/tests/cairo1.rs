@@ -1,0 +1,264 @@
+//! Cairo 1 contracts in the OS: a Sierra class (cairo-lang-starknet's `hello_starknet`) declared
+//! and deployed before the proven block; a Cairo 0 account INVOKEs its `increase_balance`. The
+//! OS loads the class's CASM, binds it to the classes trie by its compiled class hash (v2), runs
+//! the entry point with the Cairo 1 calling convention and replays its storage syscalls; its
+//! output is the chain's header. A changed CASM or a wrong guess of the classes-trie leaf fails
+//! the run, and the block's proof verifies.
+
+mod common;
+
+use std::sync::Arc;
+
+use chain::{Felt, StateDiff};
+use common::{Chain, selector};
+use executor::SierraClass;
+use stark::{AcceptancePolicy, SecurityPreset};
+use starknet_core::types::contract::SierraClass as CompilerOutput;
+use state::StateReader;
+
+/// A Sierra class of cairo-lang-starknet's test data, compiled by the executor.
+fn sierra_class(name: &str) -> Arc<SierraClass> {
+    let (json, _) = e2e::cairo_lang_test_class(name);
+    let output: CompilerOutput = serde_json::from_str(&json).unwrap();
+    Arc::new(SierraClass::compile(Arc::new(output.flatten().unwrap())).unwrap())
+}
+
+/// The address the system block deploys `hello_starknet` at.
+const HELLO: Felt = Felt::from_hex_unchecked("0x4e110");
+
+/// The test chain with `hello_starknet` declared and deployed by a system block (block 1,
+/// not proven: its state diff is committed as genesis is).
+fn chain_with_hello() -> (Chain, Arc<SierraClass>) {
+    let mut chain = Chain::new(1);
+    let hello = sierra_class("hello_starknet__hello_starknet");
+    chain.classes.insert_sierra(Arc::clone(&hello));
+    let mut diff = StateDiff::default();
+    diff.declared_classes.insert(hello.class_hash(), hello.compiled_class_hash());
+    diff.deployed_contracts.insert(HELLO, hello.class_hash());
+    chain.state.commit_block(1, &diff).unwrap();
+    chain.head = 1;
+    chain.head_hash = Felt::from(0x5e1f_u64);
+    (chain, hello)
+}
+
+/// `hello_starknet`'s `balance` storage variable.
+fn balance_key() -> Felt {
+    starknet_core::utils::get_storage_var_address("balance", &[]).unwrap()
+}
+
+fn increase_balance_block(chain: &mut Chain, amount: u64) -> os::BlockToProve {
+    let call = (HELLO, selector("increase_balance"), vec![Felt::from(amount)]);
+    let tx = chain.invoke_v1(0, &[call]);
+    chain.block(vec![tx])
+}
+
+#[test]
+fn a_cairo0_account_invokes_a_cairo1_contract() {
+    let (mut chain, _) = chain_with_hello();
+    for (round, amount) in [(1u64, 5u64), (2, 7)] {
+        let block = increase_balance_block(&mut chain, amount);
+        let proven = chain.prove_and_commit(&block);
+        assert_eq!(proven.os.public_output, proven.expected_output());
+        let balance = chain.state.latest_snapshot().unwrap().storage_at(HELLO, balance_key());
+        assert_eq!(balance.unwrap(), Felt::from(if round == 1 { 5u64 } else { 12 }));
+        eprintln!("increase_balance block {round}: {} OS steps", proven.os.steps);
+    }
+}
+
+#[test]
+fn a_changed_casm_fails_the_run() {
+    let (mut chain, _) = chain_with_hello();
+    let block = increase_balance_block(&mut chain, 5);
+    let mut prepared =
+        os::prepare_block(&block, &chain.state, Some(chain.head), &chain.classes, &chain.config)
+            .unwrap();
+    let casm = &mut prepared.compiled_classes[0].class;
+    let word = casm.bytecode.len() / 2;
+    casm.bytecode[word] += Felt::ONE;
+    let error = prepared.run().unwrap_err().to_string();
+    assert!(error.contains("compiled class hash"), "{error}");
+}
+
+#[test]
+fn a_wrong_guess_of_the_classes_trie_leaf_fails_the_run() {
+    let (mut chain, hello) = chain_with_hello();
+    let block = increase_balance_block(&mut chain, 5);
+    // A guess that is not the CASM's compiled class hash.
+    let mut prepared =
+        os::prepare_block(&block, &chain.state, Some(chain.head), &chain.classes, &chain.config)
+            .unwrap();
+    *prepared.input.pre_classes.get_mut(&hello.class_hash()).unwrap() += Felt::ONE;
+    let error = prepared.run().unwrap_err().to_string();
+    assert!(error.contains("compiled class hash"), "{error}");
+
+    // A CASM loaded for `hello` in a block that runs none of it, with the guessed leaf its own
+    // compiled class hash (so the load accepts it): the state update checks the guess against
+    // the previous classes root. `hello`'s own CASM passes, another class's does not.
+    let other = sierra_class("minimal_contract__minimal_contract");
+    let empty = chain.block(vec![]);
+    let run_with = |casm: &SierraClass| {
+        let mut prepared = os::prepare_block(
+            &empty,
+            &chain.state,
+            Some(chain.head),
+            &chain.classes,
+            &chain.config,
+        )
+        .unwrap();
+        let mut touched = state::witness::TouchedKeys::default();
+        touched.add_class(hello.class_hash());
+        prepared.witness =
+            state::witness::StateWitness::build(&chain.state, Some(chain.head), &touched).unwrap();
+        prepared.compiled_classes = vec![os::cairo1::CasmClassInput {
+            class_hash: hello.class_hash(),
+            ..os::cairo1::CasmClassInput::new(casm.class_hash(), casm.casm())
+        }];
+        prepared.input.pre_classes.insert(hello.class_hash(), casm.compiled_class_hash());
+        prepared.run()
+    };
+    let honest = run_with(&hello).unwrap();
+    assert_eq!(honest.public_output.new_state_root, honest.public_output.previous_state_root);
+    let plain = chain.run_os(&empty).unwrap();
+    eprintln!(
+        "empty block: {} OS steps; with hello_starknet's CASM loaded and bound to the classes \
+         trie: {} steps",
+        plain.steps, honest.steps
+    );
+    let error = run_with(&other).unwrap_err().to_string();
+    assert!(!error.contains("compiled class hash"), "{error}");
+}
+
+/// Declares and deploys `class` at `address` with a system block on top of the head.
+fn system_deploy(chain: &mut Chain, class: &Arc<SierraClass>, address: Felt) {
+    chain.classes.insert_sierra(Arc::clone(class));
+    let mut diff = StateDiff::default();
+    diff.declared_classes.insert(class.class_hash(), class.compiled_class_hash());
+    diff.deployed_contracts.insert(address, class.class_hash());
+    chain.state.commit_block(chain.head + 1, &diff).unwrap();
+    chain.head += 1;
+}
+
+#[test]
+fn an_unsupported_cairo1_syscall_is_named() {
+    // The ERC-20's `approve` reads its caller (`get_execution_info`): not replayed yet.
+    let (mut chain, _) = chain_with_hello();
+    let erc20 = sierra_class("erc20__erc_20");
+    let address = Felt::from(0xe2c20_u64);
+    system_deploy(&mut chain, &erc20, address);
+    let call =
+        (address, selector("approve"), vec![Felt::from(0x5be_u64), Felt::from(10u64), Felt::ZERO]);
+    let tx = chain.invoke_v1(0, &[call]);
+    let block = chain.block(vec![tx]);
+    match chain.run_os(&block) {
+        Err(os::OsError::Cairo1Unsupported { what }) => {
+            assert!(what.contains("GetExecutionInfo"), "{what}")
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_deployment_of_a_sierra_class_is_not_provable_yet() {
+    // The UDC (Cairo 0) deploys `hello_starknet`: the OS's `deploy` runs Cairo 0 classes only.
+    let (mut chain, hello) = chain_with_hello();
+    let calldata = vec![hello.class_hash(), Felt::from(77u64), Felt::ZERO, Felt::ZERO];
+    let tx = chain.invoke_v1(0, &[(chain.udc, selector("deployContract"), calldata)]);
+    let block = chain.block(vec![tx]);
+    match chain.run_os(&block) {
+        Err(os::OsError::SierraClass { class_hash, .. }) => {
+            assert_eq!(class_hash, hello.class_hash())
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_cairo1_block_proof_verifies() {
+    let (mut chain, _) = chain_with_hello();
+    let block = increase_balance_block(&mut chain, 5);
+    let proven = chain.prove_and_commit(&block);
+    let execution = proven.os.run.to_cairo_execution().unwrap();
+    let proof = cairo_air::prove_execution(&execution, &SecurityPreset::Test.options()).unwrap();
+    let os_hash = cairo_air::load_program(os::OS_PROGRAM_JSON.as_bytes()).unwrap().hash();
+    let policy = cairo_air::CairoPolicy {
+        acceptance: AcceptancePolicy { min_security_bits: 0 },
+        program: cairo_air::ProgramPin::Hash(os_hash),
+    };
+    let verified = cairo_air::verify_proof(&proof, &policy).unwrap();
+    let output = chain::BlockPublicOutput::from_felts(&verified.output).unwrap();
+    assert_eq!(output, proven.expected_output());
+}
+
+/// blockifier's versioned constants of `version` (e.g. "0_14_4"), from its package's sources.
+fn blockifier_constants(version: &str) -> serde_json::Value {
+    let output = std::process::Command::new(env!("CARGO"))
+        .args(["metadata", "--format-version", "1", "--offline"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let metadata: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let manifest = metadata["packages"]
+        .as_array()
+        .and_then(|packages| packages.iter().find(|p| p["name"] == "blockifier"))
+        .and_then(|package| package["manifest_path"].as_str())
+        .unwrap()
+        .to_owned();
+    let path = std::path::Path::new(&manifest)
+        .parent()
+        .unwrap()
+        .join(format!("resources/blockifier_versioned_constants_{version}.json"));
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// The OS's syscall and builtin gas costs (`constants.cairo`, as compiled into `main.json`, and
+/// `os::cairo1::syscall_gas_cost`) are blockifier's for the chain's Starknet version: a
+/// syscall's cost is its OS resources at `step_gas_cost` a step plus its builtins' gas costs
+/// (at least `syscall_base_gas_cost`), less that base cost, which the compiled code pre-charges
+/// (blockifier's `GasCosts::from_raw` and `execute_syscall`).
+#[test]
+fn the_gas_costs_are_blockifiers() {
+    let version = chain::block::StarknetVersion::CURRENT.replace('.', "_");
+    let constants = blockifier_constants(&version);
+    let os_constants = &constants["os_constants"];
+    let step = os_constants["step_gas_cost"].as_u64().unwrap();
+    let base = os_constants["syscall_base_gas_cost"]["step_gas_cost"].as_u64().unwrap() * step;
+    let builtin_costs = &os_constants["builtin_gas_costs"];
+    let program: serde_json::Value = serde_json::from_str(os::OS_PROGRAM_JSON).unwrap();
+    let os_const = |name: &str| {
+        program["identifiers"][format!("os.constants.{name}")]["value"].as_u64().unwrap()
+    };
+    for (selector, name) in [
+        ("StorageRead", "STORAGE_READ_GAS_COST"),
+        ("StorageWrite", "STORAGE_WRITE_GAS_COST"),
+        ("EmitEvent", "EMIT_EVENT_GAS_COST"),
+        ("CallContract", "CALL_CONTRACT_GAS_COST"),
+        ("LibraryCall", "LIBRARY_CALL_GAS_COST"),
+    ] {
+        let resources = &constants["os_resources"]["execute_syscalls"][selector];
+        assert!(resources.get("n_steps").is_some(), "{selector} has a calldata factor");
+        let mut gas = resources["n_steps"].as_u64().unwrap() * step
+            + resources["n_memory_holes"].as_u64().unwrap()
+                * os_constants["memory_hole_gas_cost"].as_u64().unwrap();
+        for (builtin, count) in resources["builtin_instance_counter"].as_object().unwrap() {
+            let builtin = builtin.trim_end_matches("_builtin");
+            gas += count.as_u64().unwrap() * builtin_costs[builtin].as_u64().unwrap();
+        }
+        let cost = gas.max(base) - base;
+        assert_eq!(os_const(name), cost, "{selector}");
+        assert_eq!(os::cairo1::syscall_gas_cost(selector), Some(cost), "{selector}");
+    }
+    for (builtin, name) in [
+        ("pedersen", "PEDERSEN_GAS_COST"),
+        ("bitwise", "BITWISE_GAS_COST"),
+        ("ecop", "EC_OP_GAS_COST"),
+        ("poseidon", "POSEIDON_GAS_COST"),
+        ("add_mod", "ADD_MOD_GAS_COST"),
+        ("mul_mod", "MUL_MOD_GAS_COST"),
+        ("blake", "BLAKE_GAS_COST"),
+    ] {
+        assert_eq!(os_const(name), builtin_costs[builtin].as_u64().unwrap(), "{builtin}");
+    }
+    let initial = os_constants["default_initial_gas_cost"]["step_gas_cost"].as_u64().unwrap();
+    assert_eq!(os_const("DEFAULT_INITIAL_GAS"), initial * step);
+}

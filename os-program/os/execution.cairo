@@ -38,6 +38,7 @@ from os.constants import (
     BITWISE_BUILTIN,
     BITWISE_GAS_COST,
     BLAKE_GAS_COST,
+    CALL_CONTRACT_GAS_COST,
     DEFAULT_INITIAL_GAS,
     EC_OP_GAS_COST,
     EMIT_EVENT_GAS_COST,
@@ -62,6 +63,7 @@ from os.constants import (
     GET_SEQUENCER_ADDRESS_SELECTOR,
     GET_TX_INFO_SELECTOR,
     GET_TX_SIGNATURE_SELECTOR,
+    LIBRARY_CALL_GAS_COST,
     LIBRARY_CALL_SELECTOR,
     PEDERSEN_BUILTIN,
     POSEIDON_BUILTIN,
@@ -218,7 +220,8 @@ func load_compiled_classes_inner{
 // the contract at `contract_address` with `calldata`, as called by `caller_address`, and returns
 // its return data. The code is the contract's class, or `library_class_hash` when it is not 0 (a
 // `library_call`: another class's code on this contract's storage). The contract's storage
-// changes go to its storage dict (through `contract_changes`), its events to `event_hashes`.
+// changes go to its storage dict (through `contract_changes`), its events to `event_hashes`. A
+// Cairo 1 entry point starts with DEFAULT_INITIAL_GAS.
 func execute_entry_point{
     pedersen_ptr: HashBuiltin*,
     range_check_ptr,
@@ -237,6 +240,41 @@ func execute_entry_point{
     calldata: felt*,
     caller_address: felt,
 ) -> (retdata_size: felt, retdata: felt*) {
+    let (retdata_size, retdata, _) = execute_entry_point_gas(
+        ctx,
+        library_class_hash,
+        entry_point_type,
+        contract_address,
+        selector,
+        calldata_size,
+        calldata,
+        caller_address,
+        DEFAULT_INITIAL_GAS,
+    );
+    return (retdata_size=retdata_size, retdata=retdata);
+}
+
+// execute_entry_point with the gas a Cairo 1 entry point starts with; also returns the gas left
+// (`gas` itself for Cairo 0 code, which the OS charges no gas).
+func execute_entry_point_gas{
+    pedersen_ptr: HashBuiltin*,
+    range_check_ptr,
+    ecdsa_ptr: SignatureBuiltin*,
+    bitwise_ptr: BitwiseBuiltin*,
+    poseidon_ptr: PoseidonBuiltin*,
+    contract_changes: DictAccess*,
+    event_hashes: felt*,
+}(
+    ctx: ExecutionContext*,
+    library_class_hash: felt,
+    entry_point_type: felt,
+    contract_address: felt,
+    selector: felt,
+    calldata_size: felt,
+    calldata: felt*,
+    caller_address: felt,
+    gas: felt,
+) -> (retdata_size: felt, retdata: felt*, remaining_gas: felt) {
     alloc_locals;
     // The contract's class and its code.
     let (entry_value) = dict_read{dict_ptr=contract_changes}(key=contract_address);
@@ -265,6 +303,7 @@ func execute_entry_point{
             calldata_size,
             calldata,
             caller_address,
+            gas,
         );
     }
     let (local loaded: LoadedClass*) = find_class(ctx, class_hash);
@@ -321,12 +360,12 @@ func execute_entry_point{
     );
     dict_write{dict_ptr=contract_changes}(key=contract_address, new_value=cast(new_entry, felt));
     %{ os_end_call %}
-    return (retdata_size=retdata_size, retdata=retdata);
+    return (retdata_size=retdata_size, retdata=retdata, remaining_gas=gas);
 }
 
-// execute_entry_point for a Sierra class: runs the entry point of the CASM loaded for
-// `class_hash` with the Cairo 1 calling convention (os/cairo1.cairo), starting with
-// DEFAULT_INITIAL_GAS, then replays its Cairo 1 syscalls. `entry` is the contract's StateEntry.
+// execute_entry_point_gas for a Sierra class: runs the entry point of the CASM loaded for
+// `class_hash` with the Cairo 1 calling convention (os/cairo1.cairo), starting with `gas`, then
+// replays its Cairo 1 syscalls; returns the gas left too. `entry` is the contract's StateEntry.
 // A failed call (failure flag 1: a panic) fails the run: reverts of Cairo 1 calls are not proven
 // yet.
 func execute_cairo1_entry_point{
@@ -347,7 +386,8 @@ func execute_cairo1_entry_point{
     calldata_size: felt,
     calldata: felt*,
     caller_address: felt,
-) -> (retdata_size: felt, retdata: felt*) {
+    gas: felt,
+) -> (retdata_size: felt, retdata: felt*, remaining_gas: felt) {
     alloc_locals;
     let (local loaded: LoadedCompiledClass*) = find_compiled_class(ctx, class_hash);
     local compiled: CompiledClass* = loaded.compiled_class;
@@ -381,7 +421,7 @@ func execute_cairo1_entry_point{
         entry_pc,
         n_builtins,
         builtin_ptrs,
-        DEFAULT_INITIAL_GAS,
+        gas,
         syscall_start,
         calldata,
         calldata + calldata_size,
@@ -405,7 +445,7 @@ func execute_cairo1_entry_point{
 
     let storage_ptr = entry.storage_ptr;
     with storage_ptr {
-        execute_cairo1_syscalls(ctx, contract_address, syscall_start, syscall_end);
+        execute_cairo1_syscalls(ctx, contract_address, caller_address, syscall_start, syscall_end);
     }
     let (current_value) = dict_read{dict_ptr=contract_changes}(key=contract_address);
     let current = cast(current_value, StateEntry*);
@@ -414,19 +454,26 @@ func execute_cairo1_entry_point{
     );
     dict_write{dict_ptr=contract_changes}(key=contract_address, new_value=cast(new_entry, felt));
     %{ os_end_call %}
-    return (retdata_size=retdata_size, retdata=retdata);
+    return (retdata_size=retdata_size, retdata=retdata, remaining_gas=return_values[0]);
 }
 
-// Replays the Cairo 1 syscalls in [ptr, end) of the contract at `contract_address`, in order,
-// checking each response (os/cairo1.cairo: the gas less the syscall's cost, failure flag 0):
-// storage reads and writes on the contract's storage dict, events hashed for the event
-// commitment. Any other syscall fails the run, naming its selector.
+// Replays the Cairo 1 syscalls in [ptr, end) of the contract at `contract_address` (called by
+// `caller_address`), in order, checking each response (os/cairo1.cairo: the gas less the
+// syscall's cost, failure flag 0): storage reads and writes on the contract's storage dict,
+// events hashed for the event commitment, `call_contract` and `library_call` by running the
+// callee (recursively, with the gas left after the syscall's cost) and comparing its return
+// data. Any other syscall fails the run, naming its
+// selector.
 func execute_cairo1_syscalls{
+    pedersen_ptr: HashBuiltin*,
     range_check_ptr,
+    ecdsa_ptr: SignatureBuiltin*,
+    bitwise_ptr: BitwiseBuiltin*,
     poseidon_ptr: PoseidonBuiltin*,
+    contract_changes: DictAccess*,
     event_hashes: felt*,
     storage_ptr: DictAccess*,
-}(ctx: ExecutionContext*, contract_address: felt, ptr: felt*, end: felt*) {
+}(ctx: ExecutionContext*, contract_address: felt, caller_address: felt, ptr: felt*, end: felt*) {
     alloc_locals;
     if (ptr == end) {
         return ();
@@ -441,7 +488,7 @@ func execute_cairo1_syscalls{
         }
         let (value) = dict_read{dict_ptr=storage_ptr}(key=ptr[3]);
         assert ptr[6] = value;
-        return execute_cairo1_syscalls(ctx, contract_address, ptr + 7, end);
+        return execute_cairo1_syscalls(ctx, contract_address, caller_address, ptr + 7, end);
     }
     if (selector == STORAGE_WRITE_SELECTOR) {
         // [selector, gas, address_domain, key, value | gas, failure_flag]
@@ -450,7 +497,29 @@ func execute_cairo1_syscalls{
             assert ptr[2] = 0;
         }
         dict_write{dict_ptr=storage_ptr}(key=ptr[3], new_value=ptr[4]);
-        return execute_cairo1_syscalls(ctx, contract_address, ptr + 7, end);
+        return execute_cairo1_syscalls(ctx, contract_address, caller_address, ptr + 7, end);
+    }
+    if (selector == CALL_CONTRACT_SELECTOR) {
+        // [selector, gas, contract_address, function_selector, calldata_start, calldata_end |
+        //  gas, failure_flag, retdata_start, retdata_end]
+        set_storage_ptr(contract_address, storage_ptr);
+        cairo1_call(ctx, 0, ptr[2], contract_address, CALL_CONTRACT_GAS_COST, ptr);
+        let (entry_value) = dict_read{dict_ptr=contract_changes}(key=contract_address);
+        let storage_ptr = cast(entry_value, StateEntry*).storage_ptr;
+        return execute_cairo1_syscalls(ctx, contract_address, caller_address, ptr + 10, end);
+    }
+    if (selector == LIBRARY_CALL_SELECTOR) {
+        // [selector, gas, class_hash, function_selector, calldata_start, calldata_end |
+        //  gas, failure_flag, retdata_start, retdata_end]: the class's code on this contract
+        // (same address, same caller).
+        with_attr error_message("OS: library_call of class 0") {
+            assert_not_zero(ptr[2]);
+        }
+        set_storage_ptr(contract_address, storage_ptr);
+        cairo1_call(ctx, ptr[2], contract_address, caller_address, LIBRARY_CALL_GAS_COST, ptr);
+        let (entry_value) = dict_read{dict_ptr=contract_changes}(key=contract_address);
+        let storage_ptr = cast(entry_value, StateEntry*).storage_ptr;
+        return execute_cairo1_syscalls(ctx, contract_address, caller_address, ptr + 10, end);
     }
     with_attr error_message("OS: the Cairo 1 syscall {selector} is not supported yet") {
         assert selector = EMIT_EVENT_SELECTOR;
@@ -465,7 +534,55 @@ func execute_cairo1_syscalls{
         ptr[5] - ptr[4],
         cast(ptr[4], felt*),
     );
-    return execute_cairo1_syscalls(ctx, contract_address, ptr + 8, end);
+    return execute_cairo1_syscalls(ctx, contract_address, caller_address, ptr + 8, end);
+}
+
+// The `call_contract` (library_class_hash 0) or `library_call` request at `request`: runs the
+// entry point on `callee_address` as called by `caller_address`, with the request's gas less
+// `cost`, and checks the response: that gas, failure flag 0, the callee's return data.
+func cairo1_call{
+    pedersen_ptr: HashBuiltin*,
+    range_check_ptr,
+    ecdsa_ptr: SignatureBuiltin*,
+    bitwise_ptr: BitwiseBuiltin*,
+    poseidon_ptr: PoseidonBuiltin*,
+    contract_changes: DictAccess*,
+    event_hashes: felt*,
+}(
+    ctx: ExecutionContext*,
+    library_class_hash: felt,
+    callee_address: felt,
+    caller_address: felt,
+    cost: felt,
+    request: felt*,
+) {
+    alloc_locals;
+    local callee_gas = request[1] - cost;
+    assert_nn(callee_gas);
+    local calldata: felt* = cast(request[4], felt*);
+    local calldata_size = request[5] - request[4];
+    assert_nn(calldata_size);
+    let (retdata_size, retdata, _) = execute_entry_point_gas(
+        ctx,
+        library_class_hash,
+        ENTRY_POINT_TYPE_EXTERNAL,
+        callee_address,
+        request[3],
+        calldata_size,
+        calldata,
+        caller_address,
+        callee_gas,
+    );
+    // The caller keeps the gas left after the syscall's cost: every Cairo 1 call the OS runs is
+    // under a Cairo 0 transaction (a Cairo 0 account), which blockifier runs in its CairoSteps
+    // mode, where a call's Sierra gas is not charged to its caller (its `gas_consumed` is 0).
+    assert request[6] = callee_gas;
+    with_attr error_message("OS: a Cairo 1 call failed (not supported yet)") {
+        assert request[7] = 0;
+    }
+    assert request[9] - request[8] = retdata_size;
+    assert_equal_arrays(retdata_size, retdata, cast(request[8], felt*));
+    return ();
 }
 
 // The loaded class whose code has the class hash `class_hash` (load_classes computed it): the

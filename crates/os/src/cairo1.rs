@@ -81,10 +81,14 @@ pub(crate) enum SyscallAnswer {
     StorageRead(Felt),
     /// A syscall whose response has no fields (storage write, event).
     Empty,
+    /// A call: the gas the callee consumed (deducted beyond the syscall's cost) and its return
+    /// data (start, end).
+    Call { consumed: u64, retdata: (Relocatable, Relocatable) },
 }
 
 /// Writes the response of the Cairo 1 syscall at `ptr` (request `[selector, gas, fields...]`):
-/// `[gas - cost, 0, fields...]` after the request. `request_len` is the request's length.
+/// `[gas - cost, 0, fields...]` after the request (for a call, the gas less the callee's
+/// consumption too). `request_len` is the request's length.
 pub(crate) fn write_syscall_response(
     vm: &mut VirtualMachine,
     ptr: Relocatable,
@@ -94,15 +98,24 @@ pub(crate) fn write_syscall_response(
 ) -> Result<(), HintError> {
     let cost = syscall_gas_cost(name).ok_or_else(|| unsupported(name))?;
     let gas = *vm.get_integer((ptr + 1)?)?;
-    let cost = Felt::from(cost);
-    if gas < cost {
+    let consumed = match answer {
+        SyscallAnswer::Call { consumed, .. } => consumed,
+        _ => 0,
+    };
+    let charged = Felt::from(cost) + Felt::from(consumed);
+    if gas < charged {
         return Err(custom(format!("the {name} syscall runs out of gas (not supported yet)")));
     }
     let response = (ptr + request_len)?;
-    vm.insert_value(response, gas - cost)?;
+    vm.insert_value(response, gas - charged)?;
     vm.insert_value((response + 1)?, Felt::ZERO)?;
-    if let SyscallAnswer::StorageRead(value) = answer {
-        vm.insert_value((response + 2)?, value)?;
+    match answer {
+        SyscallAnswer::StorageRead(value) => vm.insert_value((response + 2)?, value)?,
+        SyscallAnswer::Call { retdata: (start, end), .. } => {
+            vm.insert_value((response + 2)?, start)?;
+            vm.insert_value((response + 3)?, end)?;
+        }
+        SyscallAnswer::Empty => {}
     }
     Ok(())
 }

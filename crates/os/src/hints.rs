@@ -353,6 +353,20 @@ impl OsHintProcessor {
             }
             "StorageWrite" => write_syscall_response(vm, ptr, &name, 5, SyscallAnswer::Empty),
             "EmitEvent" => write_syscall_response(vm, ptr, &name, 6, SyscallAnswer::Empty),
+            "CallContract" | "LibraryCall" => {
+                let inner = call
+                    .trace
+                    .inner_calls
+                    .get(call.calls_answered)
+                    .ok_or_else(|| custom("more calls in the OS than in the executor"))?;
+                call.calls_answered += 1;
+                let consumed = inner.gas_consumed;
+                let retdata = inner.retdata.clone();
+                let start = write_segment(vm, &retdata)?;
+                let answer =
+                    SyscallAnswer::Call { consumed, retdata: (start, (start + retdata.len())?) };
+                write_syscall_response(vm, ptr, &name, 6, answer)
+            }
             _ => {
                 self.unsupported = Some(format!("the {name} syscall"));
                 Err(unsupported(&name))

@@ -357,51 +357,45 @@ pub(crate) fn class_input(class: &executor::DeprecatedClass) -> Result<ClassInpu
 }
 
 /// Refuses (as [`OsError::SierraClass`]) a block that runs a Sierra class otherwise than as
-/// the OS does today: an external entry point called by a Cairo 0 contract (`call_contract` or
-/// `library_call`), making no calls itself. Not run yet: Cairo 1 accounts (a top-level call),
-/// constructors (a deployment), calls from Cairo 1 code, and a class the executor loaded for
-/// anything else (e.g. a `deploy` without a constructor call).
+/// the OS does today: an external entry point called by a contract (`call_contract` or
+/// `library_call`) whose own calls, if any, run Sierra classes too. Not run yet: Cairo 1
+/// accounts (a top-level call), constructors (a deployment), Cairo 0 code called by Cairo 1 code
+/// (its gas accounting), and a class the executor loaded for anything else (e.g. a `deploy`
+/// without a constructor call).
 fn check_cairo1_support(
     sierra: &BTreeSet<Felt>,
     tx_calls: &[Vec<CallTrace>],
 ) -> Result<(), OsError> {
     fn walk(
         trace: &CallTrace,
-        parent_is_cairo0: bool,
         sierra: &BTreeSet<Felt>,
         run: &mut BTreeSet<Felt>,
     ) -> Result<(), OsError> {
         let class_hash = trace.class_hash;
-        if sierra.contains(&class_hash) {
-            let how = if !parent_is_cairo0 {
-                Some("at the top level of a transaction (a Cairo 1 account)")
-            } else if trace.selector == CONSTRUCTOR_SELECTOR {
-                Some("as a constructor")
-            } else if !trace.inner_calls.is_empty() {
-                Some("making calls")
-            } else {
-                None
-            };
-            if let Some(how) = how {
-                return Err(OsError::SierraClass { class_hash, how });
+        let is_sierra = sierra.contains(&class_hash);
+        if is_sierra {
+            if trace.selector == CONSTRUCTOR_SELECTOR {
+                return Err(OsError::SierraClass { class_hash, how: "as a constructor" });
+            }
+            if trace.inner_calls.iter().any(|inner| !sierra.contains(&inner.class_hash)) {
+                return Err(OsError::SierraClass { class_hash, how: "calling Cairo 0 code" });
             }
             run.insert(class_hash);
         }
         for inner in &trace.inner_calls {
-            walk(inner, !sierra.contains(&class_hash), sierra, run)?;
+            walk(inner, sierra, run)?;
         }
         Ok(())
     }
     let mut run = BTreeSet::new();
     for trace in tx_calls.iter().flatten() {
-        // A top-level call has no caller contract: treated as a Cairo 1 parent.
         if sierra.contains(&trace.class_hash) {
             return Err(OsError::SierraClass {
                 class_hash: trace.class_hash,
                 how: "at the top level of a transaction (a Cairo 1 account)",
             });
         }
-        walk(trace, true, sierra, &mut run)?;
+        walk(trace, sierra, &mut run)?;
     }
     if let Some(class_hash) = sierra.iter().find(|class_hash| !run.contains(class_hash)) {
         return Err(OsError::SierraClass {

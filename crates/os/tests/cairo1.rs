@@ -139,6 +139,41 @@ fn system_deploy(chain: &mut Chain, class: &Arc<SierraClass>, address: Felt) {
 }
 
 #[test]
+fn a_cairo1_contract_library_calls_a_cairo1_class() {
+    // cairo-lang's `proxy` forwards `increase_counter` to its implementation class (the
+    // `counter_contract` of `new_syntax_test_contract`) with `library_call`: the counter's
+    // storage read and write and its event happen on the proxy.
+    let (mut chain, _) = chain_with_hello();
+    let proxy = sierra_class("proxy__proxy");
+    let counter = sierra_class("new_syntax_test_contract__counter_contract");
+    let address = Felt::from(0x960_u64);
+    chain.classes.insert_sierra(Arc::clone(&proxy));
+    chain.classes.insert_sierra(Arc::clone(&counter));
+    let key = |name: &str| starknet_core::utils::get_storage_var_address(name, &[]).unwrap();
+    let mut diff = StateDiff::default();
+    diff.declared_classes.insert(proxy.class_hash(), proxy.compiled_class_hash());
+    diff.declared_classes.insert(counter.class_hash(), counter.compiled_class_hash());
+    diff.deployed_contracts.insert(address, proxy.class_hash());
+    diff.storage_diffs.insert(
+        address,
+        [(key("implementation"), counter.class_hash()), (key("counter"), Felt::from(40u64))].into(),
+    );
+    chain.state.commit_block(chain.head + 1, &diff).unwrap();
+    chain.head += 1;
+
+    let call = (address, selector("increase_counter"), vec![Felt::from(2u64)]);
+    let tx = chain.invoke_v1(0, &[call]);
+    let block = chain.block(vec![tx]);
+    let proven = chain.prove_and_commit(&block);
+    assert_eq!(proven.os.public_output, proven.expected_output());
+    let snapshot = chain.state.latest_snapshot().unwrap();
+    assert_eq!(snapshot.storage_at(address, key("counter")).unwrap(), Felt::from(42u64));
+    let receipt = &proven.os.executor.included().next().unwrap().receipt;
+    assert!(!receipt.events.is_empty(), "the counter's event is in the event commitment");
+    eprintln!("proxy increase_counter block: {} OS steps", proven.os.steps);
+}
+
+#[test]
 fn an_unsupported_cairo1_syscall_is_named() {
     // The ERC-20's `approve` reads its caller (`get_execution_info`): not replayed yet.
     let (mut chain, _) = chain_with_hello();

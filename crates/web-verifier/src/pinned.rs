@@ -7,7 +7,7 @@ use chain::Felt;
 /// fails when the OS program changes without this line: update it to the new hash (a new OS is
 /// a new statement, so light clients must opt in to it).
 pub const PINNED_OS_PROGRAM_HASH: &str =
-    "0x7f07d8f9275436c091ebc8b6ef5299127c3fe15b06fd3547834fba326ed4431";
+    "0x41a9312d827c9aa055d270f647eb90d8a4191c126a2b4b6a67bfffaefc5f856";
 
 /// Minimum conjectured security of an accepted proof (`standard`).
 pub const MIN_SECURITY_BITS: u32 = 100;

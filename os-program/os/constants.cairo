@@ -75,6 +75,7 @@ const STORAGE_WRITE_GAS_COST = 49970;
 const EMIT_EVENT_GAS_COST = 0;
 const CALL_CONTRACT_GAS_COST = 81360;
 const LIBRARY_CALL_GAS_COST = 78660;
+const GET_EXECUTION_INFO_GAS_COST = 1240;
 
 // The gas a Cairo 1 entry point called by a Cairo 0 contract starts with (blockifier's
 // `default_initial_gas_cost`: 10^8 steps at 100 gas a step).

@@ -55,6 +55,8 @@ from os.constants import (
     ECDSA_BUILTIN,
     EMIT_EVENT_SELECTOR,
     ENTRY_POINT_TYPE_CONSTRUCTOR,
+    GET_EXECUTION_INFO_GAS_COST,
+    GET_EXECUTION_INFO_SELECTOR,
     ENTRY_POINT_TYPE_EXTERNAL,
     GET_BLOCK_NUMBER_SELECTOR,
     GET_BLOCK_TIMESTAMP_SELECTOR,
@@ -414,6 +416,15 @@ func execute_cairo1_entry_point{
     let (local builtin_ptrs: felt*) = alloc();
     pass_builtins(n_builtins, entry_point.builtin_list, builtin_ptrs);
 
+    // What `get_execution_info` points at: Cairo 1's ExecutionInfo (block info, tx info,
+    // caller, contract address, entry point selector).
+    let (local execution_info: felt*) = alloc();
+    assert execution_info[0] = cast(ctx.cairo1_block_info, felt);
+    assert execution_info[1] = cast(ctx.cairo1_tx_info, felt);
+    assert execution_info[2] = caller_address;
+    assert execution_info[3] = contract_address;
+    assert execution_info[4] = selector;
+
     let (local syscall_start: felt*) = alloc();
     local entry_pc: felt* = compiled.bytecode_ptr + entry_point.offset;
     %{ os_enter_call %}
@@ -445,7 +456,9 @@ func execute_cairo1_entry_point{
 
     let storage_ptr = entry.storage_ptr;
     with storage_ptr {
-        execute_cairo1_syscalls(ctx, contract_address, caller_address, syscall_start, syscall_end);
+        execute_cairo1_syscalls(
+            ctx, contract_address, caller_address, execution_info, syscall_start, syscall_end
+        );
     }
     let (current_value) = dict_read{dict_ptr=contract_changes}(key=contract_address);
     let current = cast(current_value, StateEntry*);
@@ -459,7 +472,8 @@ func execute_cairo1_entry_point{
 
 // Replays the Cairo 1 syscalls in [ptr, end) of the contract at `contract_address` (called by
 // `caller_address`), in order, checking each response (os/cairo1.cairo: the gas less the
-// syscall's cost, failure flag 0): storage reads and writes on the contract's storage dict,
+// syscall's cost, failure flag 0): `get_execution_info` pointing at the OS's `execution_info`,
+// storage reads and writes on the contract's storage dict,
 // events hashed for the event commitment, `call_contract` and `library_call` by running the
 // callee (recursively, with the gas left after the syscall's cost) and comparing its return
 // data. Any other syscall fails the run, naming its
@@ -473,13 +487,28 @@ func execute_cairo1_syscalls{
     contract_changes: DictAccess*,
     event_hashes: felt*,
     storage_ptr: DictAccess*,
-}(ctx: ExecutionContext*, contract_address: felt, caller_address: felt, ptr: felt*, end: felt*) {
+}(
+    ctx: ExecutionContext*,
+    contract_address: felt,
+    caller_address: felt,
+    execution_info: felt*,
+    ptr: felt*,
+    end: felt*,
+) {
     alloc_locals;
     if (ptr == end) {
         return ();
     }
     let selector = ptr[0];
     let gas = ptr[1];
+    if (selector == GET_EXECUTION_INFO_SELECTOR) {
+        // [selector, gas | gas, failure_flag, execution_info]
+        check_syscall_response(gas, GET_EXECUTION_INFO_GAS_COST, ptr + 2);
+        assert ptr[4] = cast(execution_info, felt);
+        return execute_cairo1_syscalls(
+            ctx, contract_address, caller_address, execution_info, ptr + 5, end
+        );
+    }
     if (selector == STORAGE_READ_SELECTOR) {
         // [selector, gas, address_domain, key | gas, failure_flag, value]
         check_syscall_response(gas, STORAGE_READ_GAS_COST, ptr + 4);
@@ -488,7 +517,9 @@ func execute_cairo1_syscalls{
         }
         let (value) = dict_read{dict_ptr=storage_ptr}(key=ptr[3]);
         assert ptr[6] = value;
-        return execute_cairo1_syscalls(ctx, contract_address, caller_address, ptr + 7, end);
+        return execute_cairo1_syscalls(
+            ctx, contract_address, caller_address, execution_info, ptr + 7, end
+        );
     }
     if (selector == STORAGE_WRITE_SELECTOR) {
         // [selector, gas, address_domain, key, value | gas, failure_flag]
@@ -497,7 +528,9 @@ func execute_cairo1_syscalls{
             assert ptr[2] = 0;
         }
         dict_write{dict_ptr=storage_ptr}(key=ptr[3], new_value=ptr[4]);
-        return execute_cairo1_syscalls(ctx, contract_address, caller_address, ptr + 7, end);
+        return execute_cairo1_syscalls(
+            ctx, contract_address, caller_address, execution_info, ptr + 7, end
+        );
     }
     if (selector == CALL_CONTRACT_SELECTOR) {
         // [selector, gas, contract_address, function_selector, calldata_start, calldata_end |
@@ -506,7 +539,9 @@ func execute_cairo1_syscalls{
         cairo1_call(ctx, 0, ptr[2], contract_address, CALL_CONTRACT_GAS_COST, ptr);
         let (entry_value) = dict_read{dict_ptr=contract_changes}(key=contract_address);
         let storage_ptr = cast(entry_value, StateEntry*).storage_ptr;
-        return execute_cairo1_syscalls(ctx, contract_address, caller_address, ptr + 10, end);
+        return execute_cairo1_syscalls(
+            ctx, contract_address, caller_address, execution_info, ptr + 10, end
+        );
     }
     if (selector == LIBRARY_CALL_SELECTOR) {
         // [selector, gas, class_hash, function_selector, calldata_start, calldata_end |
@@ -519,7 +554,9 @@ func execute_cairo1_syscalls{
         cairo1_call(ctx, ptr[2], contract_address, caller_address, LIBRARY_CALL_GAS_COST, ptr);
         let (entry_value) = dict_read{dict_ptr=contract_changes}(key=contract_address);
         let storage_ptr = cast(entry_value, StateEntry*).storage_ptr;
-        return execute_cairo1_syscalls(ctx, contract_address, caller_address, ptr + 10, end);
+        return execute_cairo1_syscalls(
+            ctx, contract_address, caller_address, execution_info, ptr + 10, end
+        );
     }
     with_attr error_message("OS: the Cairo 1 syscall {selector} is not supported yet") {
         assert selector = EMIT_EVENT_SELECTOR;
@@ -534,7 +571,9 @@ func execute_cairo1_syscalls{
         ptr[5] - ptr[4],
         cast(ptr[4], felt*),
     );
-    return execute_cairo1_syscalls(ctx, contract_address, caller_address, ptr + 8, end);
+    return execute_cairo1_syscalls(
+        ctx, contract_address, caller_address, execution_info, ptr + 8, end
+    );
 }
 
 // The `call_contract` (library_class_hash 0) or `library_call` request at `request`: runs the

@@ -91,4 +91,8 @@ struct ExecutionContext {
     block_info: BlockInfo*,
     tx_info: TxInfo*,
     classes: Classes*,
+    // Cairo 1's BlockInfo: block number, timestamp, sequencer address.
+    cairo1_block_info: felt*,
+    // Cairo 1's TxInfo (transactions.cairo, cairo1_tx_info).
+    cairo1_tx_info: felt*,
 }

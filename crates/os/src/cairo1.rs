@@ -17,6 +17,23 @@ use chain::Felt;
 
 use crate::compiled_class::CompiledClassInput;
 
+/// The Cairo 1 TxInfo fields the OS takes from a hint and checks (`cairo1_tx_info` in
+/// `transactions.cairo`): the encoded resource bounds as (resource, max_amount,
+/// max_price_per_unit) triples, and the nonce and fee data-availability modes.
+pub(crate) fn decode_v3_fields(resource_bounds: &[Felt], modes: Felt) -> (Vec<Felt>, Felt, Felt) {
+    let mut flat = Vec::with_capacity(3 * resource_bounds.len());
+    for encoded in resource_bounds {
+        let bytes = encoded.to_bytes_be();
+        flat.push(Felt::from_bytes_be_slice(&bytes[..8]));
+        flat.push(Felt::from_bytes_be_slice(&bytes[8..16]));
+        flat.push(Felt::from_bytes_be_slice(&bytes[16..]));
+    }
+    let modes = modes.to_bytes_be();
+    let nonce_mode = Felt::from_bytes_be_slice(&modes[..28]);
+    let fee_mode = Felt::from_bytes_be_slice(&modes[28..]);
+    (flat, nonce_mode, fee_mode)
+}
+
 /// A CASM class as the OS loads it, for the Sierra class `class_hash`.
 #[derive(Clone, Debug)]
 pub struct CasmClassInput {
@@ -59,6 +76,7 @@ pub fn syscall_gas_cost(selector: &str) -> Option<u64> {
         "EmitEvent" => 0,
         "CallContract" => 81_360,
         "LibraryCall" => 78_660,
+        "GetExecutionInfo" => 1_240,
         _ => return None,
     })
 }
@@ -81,6 +99,8 @@ pub(crate) enum SyscallAnswer {
     StorageRead(Felt),
     /// A syscall whose response has no fields (storage write, event).
     Empty,
+    /// A pointer (`get_execution_info`: the OS's ExecutionInfo).
+    Pointer(Relocatable),
     /// A call: the gas the callee consumed (deducted beyond the syscall's cost) and its return
     /// data (start, end).
     Call { consumed: u64, retdata: (Relocatable, Relocatable) },
@@ -115,6 +135,7 @@ pub(crate) fn write_syscall_response(
             vm.insert_value((response + 2)?, start)?;
             vm.insert_value((response + 3)?, end)?;
         }
+        SyscallAnswer::Pointer(pointer) => vm.insert_value((response + 2)?, pointer)?,
         SyscallAnswer::Empty => {}
     }
     Ok(())

@@ -86,6 +86,8 @@ struct ActiveCall {
     calls_answered: usize,
     /// Nested calls entered so far (while the OS replays the syscalls).
     calls_entered: usize,
+    /// A Cairo 1 call's ExecutionInfo, built by the OS (the `get_execution_info` response).
+    execution_info: Option<Relocatable>,
 }
 
 /// The hint processor of one OS run.
@@ -138,6 +140,7 @@ impl OsHintProcessor {
         let result = match code {
             "os_load_block" => self.load_block(vm, exec_scopes, hint),
             "os_load_transaction" => self.load_transaction(vm, hint).map(|()| HintExtension::new()),
+            "os_cairo1_tx_fields" => self.cairo1_tx_fields(vm, hint).map(|()| HintExtension::new()),
             "os_load_compiled_classes" => self.load_compiled_classes(vm, exec_scopes, hint),
             "os_find_class" => self.find_class(vm, hint).map(|()| HintExtension::new()),
             "os_is_compiled_class" => {
@@ -353,6 +356,12 @@ impl OsHintProcessor {
             }
             "StorageWrite" => write_syscall_response(vm, ptr, &name, 5, SyscallAnswer::Empty),
             "EmitEvent" => write_syscall_response(vm, ptr, &name, 6, SyscallAnswer::Empty),
+            "GetExecutionInfo" => {
+                let info = call
+                    .execution_info
+                    .ok_or_else(|| custom("get_execution_info outside a Cairo 1 call"))?;
+                write_syscall_response(vm, ptr, &name, 2, SyscallAnswer::Pointer(info))
+            }
             "CallContract" | "LibraryCall" => {
                 let inner = call
                     .trace
@@ -372,6 +381,28 @@ impl OsHintProcessor {
                 Err(unsupported(&name))
             }
         }
+    }
+
+    /// The current transaction's resource bounds flattened and its data-availability modes,
+    /// for the Cairo 1 TxInfo (checked by the OS against the hashed fields).
+    fn cairo1_tx_fields(
+        &mut self,
+        vm: &mut VirtualMachine,
+        hint: &HintProcessorData,
+    ) -> Result<(), HintError> {
+        let tx = self
+            .current_transaction
+            .and_then(|index| self.input.transactions.get(index))
+            .ok_or_else(|| custom("os_cairo1_tx_fields outside a transaction"))?;
+        let (flat, nonce_mode, fee_mode) =
+            crate::cairo1::decode_v3_fields(&tx.resource_bounds, tx.data_availability_modes);
+        let bounds = write_segment(vm, &flat)?;
+        let ids = |name: &str, value: MaybeRelocatable, vm: &mut VirtualMachine| {
+            insert_value_from_var_name(name, value, vm, &hint.ids_data, &hint.ap_tracking)
+        };
+        ids("bounds", bounds.into(), vm)?;
+        ids("nonce_mode", nonce_mode.into(), vm)?;
+        ids("fee_mode", fee_mode.into(), vm)
     }
 
     fn load_transaction(
@@ -512,12 +543,15 @@ impl OsHintProcessor {
                 trace.selector, trace.contract_address
             )));
         }
+        let execution_info =
+            get_ptr_from_var_name("execution_info", vm, &hint.ids_data, &hint.ap_tracking).ok();
         self.calls.push(ActiveCall {
             trace,
             tx_info,
             reads_answered: 0,
             calls_answered: 0,
             calls_entered: 0,
+            execution_info,
         });
         Ok(())
     }

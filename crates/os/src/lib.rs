@@ -26,7 +26,8 @@
 //! Sierra (Cairo 1) classes, first slice: an external entry point of a Sierra class called by
 //! Cairo 0 code runs its CASM in the OS, bound to the class hash through the classes trie by its
 //! compiled class hash v2, with the `storage_read`, `storage_write`, `emit_event`,
-//! `call_contract` and `library_call` (into Sierra classes) syscalls replayed and checked. Other uses of Sierra classes are refused as
+//! `get_execution_info`, `call_contract` and `library_call` (into Sierra classes) syscalls
+//! replayed and checked. Other uses of Sierra classes are refused as
 //! [`OsError::SierraClass`] (before the run) or [`OsError::Cairo1Unsupported`] (an unserved
 //! syscall or hint during the run); `os-program/os/README.md`, "Cairo 1 classes", lists them.
 //!

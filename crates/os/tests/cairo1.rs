@@ -174,19 +174,48 @@ fn a_cairo1_contract_library_calls_a_cairo1_class() {
 }
 
 #[test]
-fn an_unsupported_cairo1_syscall_is_named() {
-    // The ERC-20's `approve` reads its caller (`get_execution_info`): not replayed yet.
+fn a_cairo1_erc20_reads_its_caller() {
+    // The ERC-20's `approve` reads its caller through `get_execution_info`, writes the
+    // allowance of (caller, spender) and emits `Approval`.
     let (mut chain, _) = chain_with_hello();
     let erc20 = sierra_class("erc20__erc_20");
     let address = Felt::from(0xe2c20_u64);
     system_deploy(&mut chain, &erc20, address);
-    let call =
-        (address, selector("approve"), vec![Felt::from(0x5be_u64), Felt::from(10u64), Felt::ZERO]);
-    let tx = chain.invoke_v1(0, &[call]);
+    let spender = Felt::from(0x5be_u64);
+    for v3 in [false, true] {
+        // Another amount each time, so that each block writes the allowance.
+        let amount = Felt::from(if v3 { 20u64 } else { 10 });
+        let call = (address, selector("approve"), vec![spender, amount, Felt::ZERO]);
+        let tx = if v3 { chain.invoke_v3(0, &[call]) } else { chain.invoke_v1(0, &[call]) };
+        let block = chain.block(vec![tx]);
+        let proven = chain.prove_and_commit(&block);
+        assert_eq!(proven.os.public_output, proven.expected_output());
+        let diff = &proven.os.executor.state_diff;
+        assert!(diff.storage_diffs.get(&address).is_some_and(|writes| !writes.is_empty()));
+        eprintln!("ERC-20 approve block (v3: {v3}): {} OS steps", proven.os.steps);
+    }
+}
+
+#[test]
+fn an_unsupported_cairo1_syscall_is_named() {
+    // cairo-lang's upgradable counter: its owner's `upgrade` makes a `replace_class` syscall,
+    // which the OS does not replay yet.
+    let (mut chain, _) = chain_with_hello();
+    let counter = sierra_class("upgradable_counter__counter_contract");
+    let address = Felt::from(0xc0c0_u64);
+    chain.classes.insert_sierra(Arc::clone(&counter));
+    let owner_key = starknet_core::utils::get_storage_var_address("owner", &[]).unwrap();
+    let mut diff = StateDiff::default();
+    diff.declared_classes.insert(counter.class_hash(), counter.compiled_class_hash());
+    diff.deployed_contracts.insert(address, counter.class_hash());
+    diff.storage_diffs.insert(address, [(owner_key, chain.accounts[0])].into());
+    chain.state.commit_block(chain.head + 1, &diff).unwrap();
+    chain.head += 1;
+    let tx = chain.invoke_v1(0, &[(address, selector("upgrade"), vec![counter.class_hash()])]);
     let block = chain.block(vec![tx]);
     match chain.run_os(&block) {
         Err(os::OsError::Cairo1Unsupported { what }) => {
-            assert!(what.contains("GetExecutionInfo"), "{what}")
+            assert!(what.contains("ReplaceClass"), "{what}")
         }
         other => panic!("{other:?}"),
     }
@@ -269,6 +298,7 @@ fn the_gas_costs_are_blockifiers() {
         ("EmitEvent", "EMIT_EVENT_GAS_COST"),
         ("CallContract", "CALL_CONTRACT_GAS_COST"),
         ("LibraryCall", "LIBRARY_CALL_GAS_COST"),
+        ("GetExecutionInfo", "GET_EXECUTION_INFO_GAS_COST"),
     ] {
         let resources = &constants["os_resources"]["execute_syscalls"][selector];
         assert!(resources.get("n_steps").is_some(), "{selector} has a calldata factor");

@@ -7,7 +7,7 @@ use chain::Felt;
 /// fails when the OS program changes without this line: update it to the new hash (a new OS is
 /// a new statement, so light clients must opt in to it).
 pub const PINNED_OS_PROGRAM_HASH: &str =
-    "0x41a9312d827c9aa055d270f647eb90d8a4191c126a2b4b6a67bfffaefc5f856";
+    "0x7d9f7b5272c868eaf5d45729fbe5c51e3bfde92c3966cce900771392cb6919d";
 
 /// Minimum conjectured security of an accepted proof (`standard`).
 pub const MIN_SECURITY_BITS: u32 = 100;

@@ -358,10 +358,9 @@ pub(crate) fn class_input(class: &executor::DeprecatedClass) -> Result<ClassInpu
 
 /// Refuses (as [`OsError::SierraClass`]) a block that runs a Sierra class otherwise than as
 /// the OS does today: an external entry point called by a contract (`call_contract` or
-/// `library_call`) whose own calls, if any, run Sierra classes too. Not run yet: Cairo 1
-/// accounts (a top-level call), constructors (a deployment), Cairo 0 code called by Cairo 1 code
-/// (its gas accounting), and a class the executor loaded for anything else (e.g. a `deploy`
-/// without a constructor call).
+/// `library_call`) under a Cairo 0 account. Not run yet: Cairo 1 accounts (a top-level call),
+/// constructors (a deployment), and a class the executor loaded for anything else (e.g. a
+/// `deploy` without a constructor call).
 fn check_cairo1_support(
     sierra: &BTreeSet<Felt>,
     tx_calls: &[Vec<CallTrace>],
@@ -372,13 +371,9 @@ fn check_cairo1_support(
         run: &mut BTreeSet<Felt>,
     ) -> Result<(), OsError> {
         let class_hash = trace.class_hash;
-        let is_sierra = sierra.contains(&class_hash);
-        if is_sierra {
+        if sierra.contains(&class_hash) {
             if trace.selector == CONSTRUCTOR_SELECTOR {
                 return Err(OsError::SierraClass { class_hash, how: "as a constructor" });
-            }
-            if trace.inner_calls.iter().any(|inner| !sierra.contains(&inner.class_hash)) {
-                return Err(OsError::SierraClass { class_hash, how: "calling Cairo 0 code" });
             }
             run.insert(class_hash);
         }

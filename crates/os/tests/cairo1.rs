@@ -174,6 +174,41 @@ fn a_cairo1_contract_library_calls_a_cairo1_class() {
 }
 
 #[test]
+fn a_cairo1_contract_calls_a_cairo0_contract() {
+    // The counter's `decrease_counter` asks its `other_contract` (`call_contract`), here a Cairo
+    // 0 contract that allows it, then decreases the counter.
+    let (mut chain, _) = chain_with_hello();
+    let counter = sierra_class("new_syntax_test_contract__counter_contract");
+    let other = Arc::new(
+        executor::DeprecatedClass::from_json(include_str!("contracts/allow_decrease.json"))
+            .unwrap(),
+    );
+    chain.classes.insert_sierra(Arc::clone(&counter));
+    chain.classes.insert(Arc::clone(&other));
+    let (address, other_address) = (Felt::from(0xc0_u64), Felt::from(0x07e4_u64));
+    let key = |name: &str| starknet_core::utils::get_storage_var_address(name, &[]).unwrap();
+    let mut diff = StateDiff::default();
+    diff.declared_classes.insert(counter.class_hash(), counter.compiled_class_hash());
+    diff.deprecated_declared_classes.insert(other.class_hash());
+    diff.deployed_contracts.insert(address, counter.class_hash());
+    diff.deployed_contracts.insert(other_address, other.class_hash());
+    diff.storage_diffs.insert(
+        address,
+        [(key("counter"), Felt::from(40u64)), (key("other_contract"), other_address)].into(),
+    );
+    chain.state.commit_block(chain.head + 1, &diff).unwrap();
+    chain.head += 1;
+
+    let call = (address, selector("decrease_counter"), vec![Felt::from(3u64)]);
+    let tx = chain.invoke_v1(0, &[call]);
+    let block = chain.block(vec![tx]);
+    let proven = chain.prove_and_commit(&block);
+    assert_eq!(proven.os.public_output, proven.expected_output());
+    let snapshot = chain.state.latest_snapshot().unwrap();
+    assert_eq!(snapshot.storage_at(address, key("counter")).unwrap(), Felt::from(37u64));
+}
+
+#[test]
 fn a_cairo1_erc20_reads_its_caller() {
     // The ERC-20's `approve` reads its caller through `get_execution_info`, writes the
     // allowance of (caller, spender) and emits `Approval`.

@@ -892,9 +892,9 @@ func emit_event{poseidon_ptr: PoseidonBuiltin*, event_hashes: felt*}(
 
 // The `deploy` syscall at `request`, made by `deployer_address`: the address
 // (chain::calculate_contract_address, deployer 0 if `deploy_from_zero`), which must hold no
-// contract, gets the class, then its constructor runs with the deployer as caller (a class
-// without one takes no calldata); the address and the constructor's return data are compared
-// with the response.
+// contract, gets the class (Cairo 0 or Sierra), then its constructor runs with the deployer as
+// caller (a class without one takes no calldata); the address and the constructor's return data
+// are compared with the response.
 func deploy_contract{
     pedersen_ptr: HashBuiltin*,
     range_check_ptr,
@@ -936,8 +936,9 @@ func deploy_contract{
         class_hash=class_hash, storage_ptr=entry.storage_ptr, nonce=entry.nonce
     );
     dict_write{dict_ptr=contract_changes}(key=address, new_value=cast(new_entry, felt));
-    let (loaded) = find_class(ctx, class_hash);
-    if (loaded.n_constructor == 0) {
+    let (n_constructors) = constructor_count(ctx, class_hash);
+    if (n_constructors == 0) {
+        %{ os_skip_empty_constructor %}
         with_attr error_message("OS: the class has no constructor but calldata was given") {
             assert calldata_size = 0;
         }
@@ -957,6 +958,20 @@ func deploy_contract{
     assert request[7] = retdata_size;
     assert_equal_arrays(retdata_size, retdata, cast(request[8], felt*));
     return ();
+}
+
+// The number of constructors (0 or 1) of the class `class_hash`, from its Cairo 0 or CASM code
+// (the hint says which; the class found must have the class hash either way).
+func constructor_count{range_check_ptr}(ctx: ExecutionContext*, class_hash: felt) -> (n: felt) {
+    alloc_locals;
+    local is_compiled_class: felt;
+    %{ os_is_compiled_class %}
+    if (is_compiled_class != 0) {
+        let (compiled_loaded) = find_compiled_class(ctx, class_hash);
+        return (n=compiled_loaded.compiled_class.n_constructors);
+    }
+    let (loaded) = find_class(ctx, class_hash);
+    return (n=loaded.n_constructor);
 }
 
 // Writes the contract's current storage dict pointer into its state entry.

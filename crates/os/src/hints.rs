@@ -153,6 +153,9 @@ impl OsHintProcessor {
             "os_enter_call" => self.enter_call(vm, hint).map(|()| HintExtension::new()),
             "os_exit_call" => self.exit_call().map(|()| HintExtension::new()),
             "os_end_call" => self.end_call().map(|()| HintExtension::new()),
+            "os_skip_empty_constructor" => {
+                self.skip_empty_constructor(vm, hint).map(|()| HintExtension::new())
+            }
             _ => return None,
         };
         Some(result)
@@ -570,6 +573,22 @@ impl OsHintProcessor {
         Ok(())
     }
 
+    /// The OS deployed a class without a constructor at `ids.address`: the executor's empty
+    /// constructor call there, if it recorded one, is not run.
+    fn skip_empty_constructor(
+        &mut self,
+        vm: &mut VirtualMachine,
+        hint: &HintProcessorData,
+    ) -> Result<(), HintError> {
+        let address = get_integer_from_var_name("address", vm, &hint.ids_data, &hint.ap_tracking)?;
+        let parent = self.calls.last_mut().ok_or_else(|| custom("deploy outside a call"))?;
+        let next = parent.trace.inner_calls.get(parent.calls_entered);
+        if next.is_some_and(|inner| inner.contract_address == address) {
+            parent.calls_entered += 1;
+        }
+        Ok(())
+    }
+
     fn end_call(&mut self) -> Result<(), HintError> {
         self.calls.pop().map(|_| ()).ok_or_else(|| custom("os_end_call outside a call"))
     }
@@ -586,6 +605,7 @@ impl OsHintProcessor {
         let timestamp = self.input.block_info[2];
         let sequencer_address = self.input.block_info[3];
         let classes = &self.classes;
+        let compiled_classes = &self.compiled_classes;
         let call = self.calls.last_mut().ok_or_else(|| custom("syscall outside a call"))?;
         let at = |offset: usize| (ptr + offset).map_err(HintError::from);
         match name {
@@ -636,19 +656,31 @@ impl OsHintProcessor {
                 };
                 let address =
                     chain::calculate_contract_address(salt, class_hash, &calldata, deployer);
-                let class =
-                    classes.iter().find(|class| class.class_hash == class_hash).ok_or_else(
-                        || custom(format!("deploy: class {class_hash:#x} is not loaded")),
-                    )?;
-                // A constructor is a nested call of the executor's trace; no constructor, no call.
-                let retdata = if class.constructor_selectors.is_empty() {
+                let has_constructor =
+                    match classes.iter().find(|class| class.class_hash == class_hash) {
+                        Some(class) => !class.constructor_selectors.is_empty(),
+                        None => !compiled_classes
+                            .iter()
+                            .find(|class| class.class_hash == class_hash)
+                            .ok_or_else(|| {
+                                custom(format!("deploy: class {class_hash:#x} is not loaded"))
+                            })?
+                            .class
+                            .constructor
+                            .is_empty(),
+                    };
+                // A constructor is a nested call of the executor's trace. A class without one has
+                // none in the OS, but blockifier may record an empty call for it: skipped (the OS
+                // skips it too, `os_skip_empty_constructor`).
+                let next = call.trace.inner_calls.get(call.calls_answered);
+                let retdata = if !has_constructor {
+                    if next.is_some_and(|inner| inner.contract_address == address) {
+                        call.calls_answered += 1;
+                    }
                     Vec::new()
                 } else {
-                    let inner = call
-                        .trace
-                        .inner_calls
-                        .get(call.calls_answered)
-                        .ok_or_else(|| custom("more calls in the OS than in the executor"))?;
+                    let inner =
+                        next.ok_or_else(|| custom("more calls in the OS than in the executor"))?;
                     call.calls_answered += 1;
                     inner.retdata.clone()
                 };

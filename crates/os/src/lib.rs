@@ -23,11 +23,10 @@
 //! `__validate_deploy__` and `__validate_declare__` run in the OS, so the signatures they check
 //! (ecdsa builtin) are proven.
 //!
-//! Sierra (Cairo 1) classes, first slice: an external entry point of a Sierra class called by
-//! Cairo 0 code runs its CASM in the OS, bound to the class hash through the classes trie by its
-//! compiled class hash v2, with the `storage_read`, `storage_write`, `emit_event`,
-//! `get_execution_info`, `call_contract` and `library_call` (into Sierra classes) syscalls
-//! replayed and checked. Other uses of Sierra classes are refused as
+//! Sierra (Cairo 1) classes, first slice: under a Cairo 0 account, a Sierra class called or
+//! deployed by Cairo 0 code runs its CASM in the OS, bound to the class hash through the classes
+//! trie by its compiled class hash v2, with the `storage_read`, `storage_write`, `emit_event`,
+//! `get_execution_info`, `call_contract` and `library_call` syscalls replayed and checked. Other uses of Sierra classes are refused as
 //! [`OsError::SierraClass`] (before the run) or [`OsError::Cairo1Unsupported`] (an unserved
 //! syscall or hint during the run); `os-program/os/README.md`, "Cairo 1 classes", lists them.
 //!

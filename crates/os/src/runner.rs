@@ -356,49 +356,19 @@ pub(crate) fn class_input(class: &executor::DeprecatedClass) -> Result<ClassInpu
     })
 }
 
-/// Refuses (as [`OsError::SierraClass`]) a block that runs a Sierra class otherwise than as
-/// the OS does today: an external entry point called by a contract (`call_contract` or
-/// `library_call`) under a Cairo 0 account. Not run yet: Cairo 1 accounts (a top-level call),
-/// constructors (a deployment), and a class the executor loaded for anything else (e.g. a
-/// `deploy` without a constructor call).
+/// Refuses (as [`OsError::SierraClass`]) a block that runs a Sierra class at the top level of
+/// a transaction (a Cairo 1 account): the OS runs Sierra classes under Cairo 0 accounts only.
 fn check_cairo1_support(
     sierra: &BTreeSet<Felt>,
     tx_calls: &[Vec<CallTrace>],
 ) -> Result<(), OsError> {
-    fn walk(
-        trace: &CallTrace,
-        sierra: &BTreeSet<Felt>,
-        run: &mut BTreeSet<Felt>,
-    ) -> Result<(), OsError> {
-        let class_hash = trace.class_hash;
-        if sierra.contains(&class_hash) {
-            if trace.selector == CONSTRUCTOR_SELECTOR {
-                return Err(OsError::SierraClass { class_hash, how: "as a constructor" });
-            }
-            run.insert(class_hash);
-        }
-        for inner in &trace.inner_calls {
-            walk(inner, sierra, run)?;
-        }
-        Ok(())
+    match tx_calls.iter().flatten().find(|trace| sierra.contains(&trace.class_hash)) {
+        Some(trace) => Err(OsError::SierraClass {
+            class_hash: trace.class_hash,
+            how: "at the top level of a transaction (a Cairo 1 account)",
+        }),
+        None => Ok(()),
     }
-    let mut run = BTreeSet::new();
-    for trace in tx_calls.iter().flatten() {
-        if sierra.contains(&trace.class_hash) {
-            return Err(OsError::SierraClass {
-                class_hash: trace.class_hash,
-                how: "at the top level of a transaction (a Cairo 1 account)",
-            });
-        }
-        walk(trace, sierra, &mut run)?;
-    }
-    if let Some(class_hash) = sierra.iter().find(|class_hash| !run.contains(class_hash)) {
-        return Err(OsError::SierraClass {
-            class_hash: *class_hash,
-            how: "other than through a call (e.g. deployed)",
-        });
-    }
-    Ok(())
 }
 
 fn collect_classes(trace: &CallTrace, out: &mut BTreeSet<Felt>) {

@@ -257,15 +257,74 @@ fn an_unsupported_cairo1_syscall_is_named() {
 }
 
 #[test]
-fn a_deployment_of_a_sierra_class_is_not_provable_yet() {
-    // The UDC (Cairo 0) deploys `hello_starknet`: the OS's `deploy` runs Cairo 0 classes only.
+fn the_udc_deploys_sierra_classes() {
+    // The UDC (Cairo 0) deploys `hello_starknet` (no constructor) and the ERC-20 (a Cairo 1
+    // constructor minting the supply to account 0) in one block.
     let (mut chain, hello) = chain_with_hello();
-    let calldata = vec![hello.class_hash(), Felt::from(77u64), Felt::ZERO, Felt::ZERO];
-    let tx = chain.invoke_v1(0, &[(chain.udc, selector("deployContract"), calldata)]);
+    let erc20 = sierra_class("erc20__erc_20");
+    chain.classes.insert_sierra(Arc::clone(&erc20));
+    let mut diff = StateDiff::default();
+    diff.declared_classes.insert(erc20.class_hash(), erc20.compiled_class_hash());
+    chain.state.commit_block(chain.head + 1, &diff).unwrap();
+    chain.head += 1;
+    let constructor = [
+        Felt::from_bytes_be_slice(b"Token"),
+        Felt::from_bytes_be_slice(b"TKN"),
+        Felt::from(18u64),
+        Felt::from(1000u64),
+        Felt::ZERO,
+        chain.accounts[0],
+    ];
+    let mut erc20_calldata = vec![erc20.class_hash(), Felt::from(78u64), Felt::ZERO];
+    erc20_calldata.push(Felt::from(constructor.len()));
+    erc20_calldata.extend(constructor);
+    let calls = [
+        (
+            chain.udc,
+            selector("deployContract"),
+            vec![hello.class_hash(), Felt::from(77u64), Felt::ZERO, Felt::ZERO],
+        ),
+        (chain.udc, selector("deployContract"), erc20_calldata),
+    ];
+    let tx = chain.invoke_v1(0, &calls);
     let block = chain.block(vec![tx]);
+    let proven = chain.prove_and_commit(&block);
+    assert_eq!(proven.os.public_output, proven.expected_output());
+    let deployed = &proven.os.executor.state_diff.deployed_contracts;
+    assert_eq!(deployed.values().filter(|class| **class == hello.class_hash()).count(), 1);
+    assert_eq!(deployed.values().filter(|class| **class == erc20.class_hash()).count(), 1);
+    eprintln!("UDC deploying hello_starknet and the ERC-20: {} OS steps", proven.os.steps);
+}
+
+#[test]
+fn a_cairo1_account_is_not_provable_yet() {
+    // A DEPLOY_ACCOUNT of cairo-lang's Cairo 1 account: its constructor and
+    // `__validate_deploy__` run at the top level of the transaction.
+    let (mut chain, _) = chain_with_hello();
+    let account = sierra_class("account__account");
+    chain.classes.insert_sierra(Arc::clone(&account));
+    let mut diff = StateDiff::default();
+    diff.declared_classes.insert(account.class_hash(), account.compiled_class_hash());
+    chain.state.commit_block(chain.head + 1, &diff).unwrap();
+    chain.head += 1;
+    let public_key = chain::signature::public_key(&common::PRIVATE_KEY);
+    let mut tx = chain::Transaction::DeployAccountV1(chain::DeployAccountV1 {
+        class_hash: account.class_hash(),
+        contract_address_salt: Felt::from(5u64),
+        constructor_calldata: vec![public_key],
+        max_fee: Felt::ZERO,
+        signature: vec![],
+        nonce: Felt::ZERO,
+        is_query: false,
+    });
+    let hash = tx.hash(common::CHAIN_ID);
+    let signature = chain::signature::sign_hash(&common::PRIVATE_KEY, &hash).unwrap();
+    tx.set_signature(signature.to_vec());
+    let block = chain.block(vec![executor::ExecutableTransaction::new(tx, common::CHAIN_ID)]);
     match chain.run_os(&block) {
-        Err(os::OsError::SierraClass { class_hash, .. }) => {
-            assert_eq!(class_hash, hello.class_hash())
+        Err(os::OsError::SierraClass { class_hash, how }) => {
+            assert_eq!(class_hash, account.class_hash());
+            assert!(how.contains("top level"), "{how}");
         }
         other => panic!("{other:?}"),
     }

@@ -7,7 +7,7 @@ use chain::Felt;
 /// fails when the OS program changes without this line: update it to the new hash (a new OS is
 /// a new statement, so light clients must opt in to it).
 pub const PINNED_OS_PROGRAM_HASH: &str =
-    "0x7d9f7b5272c868eaf5d45729fbe5c51e3bfde92c3966cce900771392cb6919d";
+    "0x3aa09893c486696ec46fe55e644b82e1f430e1b1835ec9bd0f54a17deee5d74";
 
 /// Minimum conjectured security of an accepted proof (`standard`).
 pub const MIN_SECURITY_BITS: u32 = 100;

@@ -63,7 +63,7 @@ func main{
             n_compiled_classes, compiled_class_hashes, compiled_class_ptrs, compiled_classes
         );
     }
-    local class_changes_end: DictAccess* = class_changes;
+    local class_changes_loaded: DictAccess* = class_changes;
     let (local classes: Classes*) = alloc();
     assert classes[0] = Classes(
         n_classes=n_classes,
@@ -74,17 +74,19 @@ func main{
 
     let contract_changes = contract_changes_start;
     let deprecated_declared = deprecated_declared_start;
+    let class_changes = class_changes_loaded;
     let (local tx_hashes: felt*) = alloc();
     let (local event_hashes_start: felt*) = alloc();
     let event_hashes = event_hashes_start;
-    with contract_changes, deprecated_declared, event_hashes {
+    with contract_changes, deprecated_declared, class_changes, event_hashes {
         execute_transactions(block_info, classes, n_transactions, tx_hashes);
     }
     local contract_changes_end: DictAccess* = contract_changes;
     local deprecated_declared_end: DictAccess* = deprecated_declared;
+    local class_changes_end: DictAccess* = class_changes;
     local n_events = event_hashes - event_hashes_start;
-    // The Sierra classes only are read (DECLARE v2/v3 is refused), so the classes trie is
-    // carried over unchanged (its root still enters the global root).
+    // The classes trie: the Sierra classes the block declared (DECLARE v3), and the leaves of
+    // the classes whose CASM it ran, read and checked.
 
     let (transaction_commitment) = poseidon_hash_many(n_transactions, tx_hashes);
     let (event_commitment) = poseidon_hash_many(n_events, event_hashes_start);

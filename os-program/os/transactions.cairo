@@ -1,4 +1,4 @@
-// Transactions: INVOKE v1/v3, DEPLOY_ACCOUNT v1/v3 and DECLARE v1. Each is hashed in Cairo (the hash the
+// Transactions: INVOKE v1/v3, DEPLOY_ACCOUNT v1/v3, DECLARE v1 and v3. Each is hashed in Cairo (the hash the
 // transaction commitment and the block hash commit to), its nonce is checked and bumped, then
 // INVOKE runs the account's `__execute__` (unless the executor reverted it: then nothing else
 // changes) and DEPLOY_ACCOUNT deploys the account at the address computed here and runs its
@@ -81,6 +81,8 @@ struct Transaction {
     class_hash: felt,
     contract_address_salt: felt,
     is_reverted: felt,
+    // DECLARE v3: the compiled class hash the declarer signed (0 otherwise).
+    compiled_class_hash: felt,
 }
 
 // Executes the block's `n` transactions; writes their hashes to `tx_hashes`.
@@ -92,6 +94,7 @@ func execute_transactions{
     poseidon_ptr: PoseidonBuiltin*,
     contract_changes: DictAccess*,
     deprecated_declared: DictAccess*,
+    class_changes: DictAccess*,
     event_hashes: felt*,
 }(block_info: BlockInfo*, classes: Classes*, n: felt, tx_hashes: felt*) {
     if (n == 0) {
@@ -481,13 +484,19 @@ func run_account_constructor{
     return ();
 }
 
-// Executes one DECLARE v1: hash, the sender's nonce, the declared class, whose code the OS loaded
-// and whose class hash it computed (load_classes) must be the declared class hash. The account's
-// `__validate_declare__` runs with [class_hash] (caller 0) before the class is declared. A Cairo 0
-// class is in no trie (as on Starknet): the declaration is recorded in `deprecated_declared`
-// (class hash -> 1), which the state update lists in the state-diff commitment; declaring a class
-// twice in one block fails. Whether the class was declared in an earlier block is not checked
-// (Starknet's OS does not either: no commitment holds Cairo 0 declarations).
+// Executes one DECLARE. v1 (a Cairo 0 class): hash, the sender's nonce, the declared class,
+// whose code the OS loaded and whose class hash it computed (load_classes) must be the declared
+// class hash. A Cairo 0 class is in no trie (as on Starknet): the declaration is recorded in
+// `deprecated_declared` (class hash -> 1), which the state update lists in the state-diff
+// commitment; declaring a class twice in one block fails. Whether the class was declared in an
+// earlier block is not checked (Starknet's OS does not either: no commitment holds Cairo 0
+// declarations). v3 (a Sierra class): hash (over the class hash and the compiled class hash the
+// declarer signed), nonce, then `class_changes` maps the class hash, which must hold 0 before
+// (undeclared: state_update checks the guess against the previous classes root), to the
+// compiled class hash, a classes-trie leaf; as in Starknet's OS the Sierra code is not compiled
+// here: a CASM that runs later is bound to this compiled class hash when it is loaded. The
+// account's `__validate_declare__` runs with [class_hash] (caller 0) before the class is
+// declared.
 func execute_declare{
     pedersen_ptr: HashBuiltin*,
     range_check_ptr,
@@ -496,19 +505,13 @@ func execute_declare{
     poseidon_ptr: PoseidonBuiltin*,
     contract_changes: DictAccess*,
     deprecated_declared: DictAccess*,
+    class_changes: DictAccess*,
     event_hashes: felt*,
-}(block_info: BlockInfo*, classes: Classes*, tx: Transaction*) -> (
-    tx_hash: felt
-) {
+}(block_info: BlockInfo*, classes: Classes*, tx: Transaction*) -> (tx_hash: felt) {
     alloc_locals;
-    with_attr error_message("OS: only DECLARE v1 is supported") {
-        assert tx.version = 1;
-    }
-    let (local v1_calldata: felt*) = alloc();
-    assert v1_calldata[0] = tx.class_hash;
-    let (local tx_hash) = transaction_hash(
-        tx, DECLARE_PREFIX, tx.sender_address, block_info.chain_id, 1, v1_calldata, 0, v1_calldata
-    );
+    let (local validate_calldata: felt*) = alloc();
+    assert validate_calldata[0] = tx.class_hash;
+    let (local tx_hash) = declare_hash(block_info, tx, validate_calldata);
 
     let (entry_value) = dict_read{dict_ptr=contract_changes}(key=tx.sender_address);
     local account_class_hash = cast(entry_value, StateEntry*).class_hash;
@@ -517,10 +520,7 @@ func execute_declare{
     }
     bump_nonce(tx.sender_address, tx.nonce, account_class_hash);
 
-    let (declared) = dict_read{dict_ptr=deprecated_declared}(key=tx.class_hash);
-    with_attr error_message("OS: class {tx.class_hash} is declared twice in the block") {
-        assert declared = 0;
-    }
+    check_not_declared(tx);
     let (ctx) = tx_context(block_info, classes, tx, tx.sender_address, tx_hash);
     execute_entry_point(
         ctx,
@@ -529,11 +529,64 @@ func execute_declare{
         tx.sender_address,
         VALIDATE_DECLARE_ENTRY_POINT_SELECTOR,
         1,
-        v1_calldata,
+        validate_calldata,
         0,
     );
+    if (tx.version == 3) {
+        with_attr error_message("OS: a compiled class hash of 0") {
+            assert_not_zero(tx.compiled_class_hash);
+        }
+        dict_write{dict_ptr=class_changes}(key=tx.class_hash, new_value=tx.compiled_class_hash);
+        return (tx_hash=tx_hash);
+    }
     // The declared class's code, with the declared class hash.
     find_class(ctx, tx.class_hash);
     dict_write{dict_ptr=deprecated_declared}(key=tx.class_hash, new_value=1);
     return (tx_hash=tx_hash);
+}
+
+// A DECLARE's class must not be declared yet: a Sierra class (v3) holds 0 in `class_changes`,
+// a Cairo 0 class (v1) was not declared earlier in the block.
+func check_not_declared{deprecated_declared: DictAccess*, class_changes: DictAccess*}(
+    tx: Transaction*
+) {
+    if (tx.version == 3) {
+        let (declared) = dict_read{dict_ptr=class_changes}(key=tx.class_hash);
+        with_attr error_message("OS: Sierra class {tx.class_hash} is already declared") {
+            assert declared = 0;
+        }
+        return ();
+    }
+    let (declared) = dict_read{dict_ptr=deprecated_declared}(key=tx.class_hash);
+    with_attr error_message("OS: class {tx.class_hash} is declared twice in the block") {
+        assert declared = 0;
+    }
+    return ();
+}
+
+// The hash of a DECLARE v1 (calldata [class_hash]) or v3 (its tail: the account deployment data's
+// hash, the class hash, the compiled class hash).
+func declare_hash{pedersen_ptr: HashBuiltin*, poseidon_ptr: PoseidonBuiltin*}(
+    block_info: BlockInfo*, tx: Transaction*, v1_calldata: felt*
+) -> (tx_hash: felt) {
+    alloc_locals;
+    if (tx.version == 1) {
+        assert tx.compiled_class_hash = 0;
+        return transaction_hash(
+            tx, DECLARE_PREFIX, tx.sender_address, block_info.chain_id, 1, v1_calldata, 0, v1_calldata
+        );
+    }
+    with_attr error_message("OS: DECLARE v{tx.version} is not supported") {
+        assert tx.version = 3;
+    }
+    let (account_deployment_data_hash) = poseidon_hash_many(
+        tx.account_deployment_data_len, tx.account_deployment_data
+    );
+    let (local specific: felt*) = alloc();
+    assert specific[0] = account_deployment_data_hash;
+    assert specific[1] = tx.class_hash;
+    assert specific[2] = tx.compiled_class_hash;
+    return transaction_hash(
+        tx, DECLARE_PREFIX, tx.sender_address, block_info.chain_id, 0, specific, 3, specific
+    );
 }

@@ -444,6 +444,7 @@ impl OsHintProcessor {
         fields.push(invoke.class_hash.into());
         fields.push(invoke.contract_address_salt.into());
         fields.push(Felt::from(invoke.is_reverted).into());
+        fields.push(invoke.compiled_class_hash.into());
         let ptr = vm.add_memory_segment();
         vm.load_data(ptr, &fields)?;
         insert_value_from_var_name("tx", ptr, vm, &hint.ids_data, &hint.ap_tracking)?;

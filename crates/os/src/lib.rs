@@ -18,7 +18,7 @@
 //!
 //! Supported (Cairo 0 classes): INVOKE v1/v3 (reverted ones included: the OS then only hashes the transaction,
 //! bumps its nonce and runs `__validate__`; the reverted flag is taken from the executor, not
-//! proven, see `os-program/os/README.md`), DEPLOY_ACCOUNT v1/v3, DECLARE v1, and the deprecated
+//! proven, see `os-program/os/README.md`), DEPLOY_ACCOUNT v1/v3, DECLARE v1 (and v3 of Sierra classes), and the deprecated
 //! syscalls the executor serves except the L1-handler ones. The accounts' `__validate__`,
 //! `__validate_deploy__` and `__validate_declare__` run in the OS, so the signatures they check
 //! (ecdsa builtin) are proven.

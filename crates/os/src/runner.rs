@@ -189,6 +189,7 @@ pub fn prepare_recorded<B: Backend>(
     }
     let mut class_hashes = BTreeSet::new();
     let mut declared = BTreeMap::new();
+    let mut sierra_declared = BTreeSet::new();
     let mut transactions = Vec::with_capacity(block.transactions.len());
     let mut tx_calls = Vec::with_capacity(block.transactions.len());
     for (index, (tx, outcome)) in block.transactions.iter().zip(&execution.outcomes).enumerate() {
@@ -202,7 +203,7 @@ pub fn prepare_recorded<B: Backend>(
             TransactionInput::from_transaction(tx).ok_or(OsError::UnsupportedTransaction {
                 index,
                 hash,
-                what: "query-only transactions, a DECLARE without its class or DECLARE v3 (Sierra)",
+                what: "query-only transactions or DECLARE v2",
             })?;
         // The calls the OS runs, in the executor's order: INVOKE `__validate__`, `__execute__`
         // (not for a reverted one: the OS then only bumps the nonce and validates),
@@ -223,8 +224,12 @@ pub fn prepare_recorded<B: Backend>(
             } else {
                 &[VALIDATE_DEPLOY_SELECTOR]
             }
+        } else if input.version == Felt::THREE {
+            // DECLARE v3: the OS writes the class's classes-trie leaf (no code to load).
+            sierra_declared.insert(input.class_hash);
+            &[VALIDATE_DECLARE_SELECTOR]
         } else {
-            // DECLARE: the OS also loads the declared class (it checks its class hash).
+            // DECLARE v1: the OS also loads the declared class (it checks its class hash).
             if let Some(class) = &tx.declared_class {
                 declared.insert(class.class_hash(), class.clone());
             }
@@ -254,6 +259,15 @@ pub fn prepare_recorded<B: Backend>(
     // class hashes in the classes trie (their paths join the witness).
     let sierra_hashes: BTreeSet<Felt> = recorded.sierra.clone();
     check_cairo1_support(&sierra_hashes, &tx_calls)?;
+    if let Some(class_hash) = sierra_declared.iter().find(|hash| sierra_hashes.contains(hash)) {
+        return Err(OsError::SierraClass {
+            class_hash: *class_hash,
+            how: "in the block that declares it",
+        });
+    }
+    for class_hash in &sierra_declared {
+        touched.add_class(*class_hash);
+    }
     class_hashes.retain(|class_hash| !sierra_hashes.contains(class_hash));
     for class_hash in &sierra_hashes {
         touched.add_class(*class_hash);
@@ -273,6 +287,14 @@ pub fn prepare_recorded<B: Backend>(
     }
     let witness = StateWitness::build(state, parent_block, &touched)?;
     let mut pre_classes = BTreeMap::new();
+    // The classes the block declares (DECLARE v3): their pre-block leaf, which must be 0.
+    for class_hash in &sierra_declared {
+        let compiled_class_hash = match snapshot.declared_class(*class_hash)? {
+            Some(state::DeclaredClass::Sierra { compiled_class_hash }) => compiled_class_hash,
+            _ => Felt::ZERO,
+        };
+        pre_classes.insert(*class_hash, compiled_class_hash);
+    }
     let mut compiled_classes = Vec::with_capacity(sierra_hashes.len());
     let mut sierra_definitions = Vec::with_capacity(sierra_hashes.len());
     for class_hash in &sierra_hashes {

@@ -330,6 +330,83 @@ fn a_cairo1_account_is_not_provable_yet() {
     }
 }
 
+/// A signed DECLARE v3 of `class` from account 0 of `chain`.
+fn declare_v3(chain: &mut Chain, class: &Arc<SierraClass>) -> executor::ExecutableTransaction {
+    let nonce = Felt::from(chain.nonces[0]);
+    chain.nonces[0] += 1;
+    let declare = chain::DeclareV3 {
+        sender_address: chain.accounts[0],
+        class_hash: class.class_hash(),
+        compiled_class_hash: class.compiled_class_hash(),
+        signature: vec![],
+        nonce,
+        resource_bounds: chain::ResourceBoundsMapping {
+            l1_gas: chain::ResourceBounds {
+                max_amount: 0x186a0,
+                max_price_per_unit: 0x5af3107a4000,
+            },
+            l2_gas: chain::ResourceBounds {
+                max_amount: 0x3b9aca00,
+                max_price_per_unit: 0x2540be400,
+            },
+            l1_data_gas: Some(chain::ResourceBounds {
+                max_amount: 0x200,
+                max_price_per_unit: 0x38d7ea4c68000,
+            }),
+        },
+        tip: 0,
+        paymaster_data: vec![],
+        account_deployment_data: vec![],
+        nonce_data_availability_mode: Default::default(),
+        fee_data_availability_mode: Default::default(),
+        is_query: false,
+    };
+    let mut tx = chain::Transaction::DeclareV3(declare);
+    let hash = tx.hash(common::CHAIN_ID);
+    tx.set_signature(chain::signature::sign_hash(&common::PRIVATE_KEY, &hash).unwrap().to_vec());
+    let chain::Transaction::DeclareV3(declare) = tx else { unreachable!() };
+    executor::ExecutableTransaction::declare_sierra(declare, Arc::clone(class), common::CHAIN_ID)
+}
+
+#[test]
+fn a_declare_v3_writes_the_classes_trie() {
+    // A Cairo 0 account declares `hello_starknet` (DECLARE v3), and a later block deploys and
+    // calls it.
+    let mut chain = Chain::new(1);
+    let hello = sierra_class("hello_starknet__hello_starknet");
+    chain.classes.insert_sierra(Arc::clone(&hello));
+    let tx = declare_v3(&mut chain, &hello);
+    let block = chain.block(vec![tx]);
+    let proven = chain.prove_and_commit(&block);
+    assert_eq!(proven.os.public_output, proven.expected_output());
+    let declared = &proven.os.executor.state_diff.declared_classes;
+    assert_eq!(declared.get(&hello.class_hash()), Some(&hello.compiled_class_hash()));
+    eprintln!("DECLARE v3 block: {} OS steps", proven.os.steps);
+
+    let calldata = vec![hello.class_hash(), Felt::from(77u64), Felt::ZERO, Felt::ZERO];
+    let tx = chain.invoke_v1(0, &[(chain.udc, selector("deployContract"), calldata)]);
+    let block = chain.block(vec![tx]);
+    let proven = chain.prove_and_commit(&block);
+    assert_eq!(proven.os.public_output, proven.expected_output());
+
+    // The same declaration on a fresh chain, with another compiled class hash than the one
+    // signed: another transaction hash, so the account's signature check fails the run.
+    let mut chain_again = Chain::new(1);
+    chain_again.classes.insert_sierra(Arc::clone(&hello));
+    let tx = declare_v3(&mut chain_again, &hello);
+    let block = chain_again.block(vec![tx]);
+    let mut prepared = os::prepare_block(
+        &block,
+        &chain_again.state,
+        Some(chain_again.head),
+        &chain_again.classes,
+        &chain_again.config,
+    )
+    .unwrap();
+    prepared.input.transactions[0].compiled_class_hash += Felt::ONE;
+    assert!(prepared.run().is_err());
+}
+
 #[test]
 fn a_cairo1_block_proof_verifies() {
     let (mut chain, _) = chain_with_hello();

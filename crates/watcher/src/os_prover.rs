@@ -89,15 +89,26 @@ impl OsProver {
                             })?;
                     ExecutableTransaction::declare(declare.clone(), class, block.chain_id)
                 }
+                // The OS writes the class's classes-trie leaf; the executor runs the declaration
+                // with the definition replay fetched and compiled.
                 Transaction::DeclareV3(declare) => {
-                    return Err(ProveError::Unsupported(format!(
-                        "DECLARE v3 of Sierra class {:#x}: the OS runs Cairo 0 classes only",
-                        declare.class_hash
-                    )));
+                    let class = executor::ClassProvider::sierra_class(
+                        replayer.classes(),
+                        declare.class_hash,
+                    )
+                    .map_err(|error| ProveError::Failed(format!("declared class: {error}")))?
+                    .ok_or_else(|| {
+                        ProveError::Failed(format!(
+                            "the definition of declared class {:#x} is missing",
+                            declare.class_hash
+                        ))
+                    })?;
+                    ExecutableTransaction::declare_sierra(declare.clone(), class, block.chain_id)
                 }
                 Transaction::DeclareV2(declare) => {
                     return Err(ProveError::Unsupported(format!(
-                        "DECLARE v2 of Sierra class {:#x}: the OS runs Cairo 0 classes only",
+                        "DECLARE v2 of Sierra class {:#x}: the OS declares Sierra classes with \
+                         DECLARE v3 only",
                         declare.class_hash
                     )));
                 }

@@ -7,7 +7,7 @@ use chain::Felt;
 /// fails when the OS program changes without this line: update it to the new hash (a new OS is
 /// a new statement, so light clients must opt in to it).
 pub const PINNED_OS_PROGRAM_HASH: &str =
-    "0x3aa09893c486696ec46fe55e644b82e1f430e1b1835ec9bd0f54a17deee5d74";
+    "0x569adb6871deb416b7ef140a6a292938ab6c24ada998a409d6c32e32307b164";
 
 /// Minimum conjectured security of an accepted proof (`standard`).
 pub const MIN_SECURITY_BITS: u32 = 100;

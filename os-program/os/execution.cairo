@@ -24,6 +24,7 @@ from os.cairo1 import (
     CAIRO1_RETURN_SIZE,
     call_cairo1,
     check_syscall_response,
+    execution_info as cairo1_execution_info,
     find_compiled_class,
 )
 from os.compiled_class import (
@@ -413,17 +414,13 @@ func execute_cairo1_entry_point{
     local n_builtins = entry_point.n_builtins;
     // pass_builtins fails on a builtin the OS lacks; each builtin at most once, so at most 5.
     assert_nn_le(n_builtins, 5);
+    // What `get_execution_info` points at. Built before the builtin pointers are handed over:
+    // it uses range checks.
+    let (local execution_info: felt*) = cairo1_execution_info(
+        ctx, caller_address, contract_address, selector
+    );
     let (local builtin_ptrs: felt*) = alloc();
     pass_builtins(n_builtins, entry_point.builtin_list, builtin_ptrs);
-
-    // What `get_execution_info` points at: Cairo 1's ExecutionInfo (block info, tx info,
-    // caller, contract address, entry point selector).
-    let (local execution_info: felt*) = alloc();
-    assert execution_info[0] = cast(ctx.cairo1_block_info, felt);
-    assert execution_info[1] = cast(ctx.cairo1_tx_info, felt);
-    assert execution_info[2] = caller_address;
-    assert execution_info[3] = contract_address;
-    assert execution_info[4] = selector;
 
     let (local syscall_start: felt*) = alloc();
     local entry_pc: felt* = compiled.bytecode_ptr + entry_point.offset;

@@ -91,8 +91,40 @@ struct ExecutionContext {
     block_info: BlockInfo*,
     tx_info: TxInfo*,
     classes: Classes*,
-    // Cairo 1's BlockInfo: block number, timestamp, sequencer address.
-    cairo1_block_info: felt*,
-    // Cairo 1's TxInfo (transactions.cairo, cairo1_tx_info).
-    cairo1_tx_info: felt*,
+    // The transaction (Cairo 1 calls build their TxInfo from it, cairo1.cairo).
+    tx: Transaction*,
+}
+
+// A transaction as the `os_load_transaction` hint writes it. Fields a kind or version does not
+// have are 0 (checked where they would matter). `resource_bounds` are already encoded
+// (chain::ResourceBounds::encode): the OS charges no fee, so they matter only as part of the
+// hashed transaction. For DEPLOY_ACCOUNT, `calldata` is the constructor calldata and the sender
+// address is computed by the OS, not read from here. For DECLARE, `class_hash` is the declared
+// class (the OS loaded its code and computed its class hash). `is_reverted` (not
+// 0: the executor reverted this INVOKE's `__execute__`) is taken from the input, not proven
+// (README.md, trust assumptions): the OS then only hashes the transaction, bumps the nonce and
+// runs `__validate__`.
+struct Transaction {
+    kind: felt,
+    version: felt,
+    sender_address: felt,
+    calldata_size: felt,
+    calldata: felt*,
+    nonce: felt,
+    max_fee: felt,
+    signature_len: felt,
+    signature: felt*,
+    tip: felt,
+    n_resource_bounds: felt,
+    resource_bounds: felt*,
+    paymaster_data_len: felt,
+    paymaster_data: felt*,
+    data_availability_modes: felt,
+    account_deployment_data_len: felt,
+    account_deployment_data: felt*,
+    class_hash: felt,
+    contract_address_salt: felt,
+    is_reverted: felt,
+    // DECLARE v3: the compiled class hash the declarer signed (0 otherwise).
+    compiled_class_hash: felt,
 }

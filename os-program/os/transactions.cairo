@@ -20,7 +20,7 @@ from starkware.cairo.common.cairo_builtins import (
 from starkware.cairo.common.dict import dict_read, dict_write
 from starkware.cairo.common.dict_access import DictAccess
 from starkware.cairo.common.hash_state import hash_felts
-from starkware.cairo.common.math import assert_nn, assert_nn_le, assert_not_zero
+from starkware.cairo.common.math import assert_nn_le, assert_not_zero
 from starkware.cairo.common.memcpy import memcpy
 from starkware.starknet.common.storage import normalize_address
 
@@ -44,46 +44,13 @@ from os.execution import execute_entry_point, find_class
 from os.structs import (
     BlockInfo,
     Classes,
+    Transaction,
     EntryPoint,
     ExecutionContext,
     LoadedClass,
     StateEntry,
     TxInfo,
 )
-
-// A transaction as the `os_load_transaction` hint writes it. Fields a kind or version does not
-// have are 0 (checked where they would matter). `resource_bounds` are already encoded
-// (chain::ResourceBounds::encode): the OS charges no fee, so they matter only as part of the
-// hashed transaction. For DEPLOY_ACCOUNT, `calldata` is the constructor calldata and the sender
-// address is computed by the OS, not read from here. For DECLARE, `class_hash` is the declared
-// class (the OS loaded its code and computed its class hash). `is_reverted` (not
-// 0: the executor reverted this INVOKE's `__execute__`) is taken from the input, not proven
-// (README.md, trust assumptions): the OS then only hashes the transaction, bumps the nonce and
-// runs `__validate__`.
-struct Transaction {
-    kind: felt,
-    version: felt,
-    sender_address: felt,
-    calldata_size: felt,
-    calldata: felt*,
-    nonce: felt,
-    max_fee: felt,
-    signature_len: felt,
-    signature: felt*,
-    tip: felt,
-    n_resource_bounds: felt,
-    resource_bounds: felt*,
-    paymaster_data_len: felt,
-    paymaster_data: felt*,
-    data_availability_modes: felt,
-    account_deployment_data_len: felt,
-    account_deployment_data: felt*,
-    class_hash: felt,
-    contract_address_salt: felt,
-    is_reverted: felt,
-    // DECLARE v3: the compiled class hash the declarer signed (0 otherwise).
-    compiled_class_hash: felt,
-}
 
 // Executes the block's `n` transactions; writes their hashes to `tx_hashes`.
 func execute_transactions{
@@ -198,19 +165,11 @@ func bump_nonce{contract_changes: DictAccess*}(address: felt, nonce: felt, class
     return ();
 }
 
-// The Cairo 0 TxInfo the account sees, and the execution context of the transaction (with the
-// Cairo 1 BlockInfo and TxInfo that a Cairo 1 contract's `get_execution_info` points at).
-func tx_context{range_check_ptr}(
+// The Cairo 0 TxInfo the account sees, and the execution context of the transaction.
+func tx_context(
     block_info: BlockInfo*, classes: Classes*, tx: Transaction*, account: felt, tx_hash: felt
 ) -> (ctx: ExecutionContext*) {
-    alloc_locals;
-    let (local tx_info_v2: felt*) = cairo1_tx_info(block_info, tx, account, tx_hash);
-    let (local cairo1_block_info: felt*) = alloc();
-    assert cairo1_block_info[0] = block_info.block_number;
-    assert cairo1_block_info[1] = block_info.timestamp;
-    assert cairo1_block_info[2] = block_info.sequencer_address;
-    let (local tx_info: TxInfo*) = alloc();
-    assert tx_info[0] = TxInfo(
+    tempvar tx_info = new TxInfo(
         version=tx.version,
         account_contract_address=account,
         max_fee=tx.max_fee,
@@ -220,89 +179,10 @@ func tx_context{range_check_ptr}(
         chain_id=block_info.chain_id,
         nonce=tx.nonce,
     );
-    let (local ctx: ExecutionContext*) = alloc();
-    assert ctx[0] = ExecutionContext(
-        block_info=block_info,
-        tx_info=tx_info,
-        classes=classes,
-        cairo1_block_info=cairo1_block_info,
-        cairo1_tx_info=tx_info_v2,
+    tempvar ctx = new ExecutionContext(
+        block_info=block_info, tx_info=tx_info, classes=classes, tx=tx
     );
     return (ctx=ctx);
-}
-
-// The Cairo 1 TxInfo of the transaction (corelib's `starknet::info::v2::TxInfo`, laid out as
-// blockifier writes it): version, account, max fee (v1; 0 for v3), signature (start, end),
-// transaction hash, chain id, nonce, then for v3 the resource bounds flattened as (resource,
-// max_amount, max_price_per_unit) triples, tip, paymaster data (start, end), the nonce and fee
-// data-availability modes, account deployment data (start, end) and proof facts (none); for v1
-// those eleven felts are 0.
-func cairo1_tx_info{range_check_ptr}(
-    block_info: BlockInfo*, tx: Transaction*, account: felt, tx_hash: felt
-) -> (tx_info: felt*) {
-    alloc_locals;
-    let (local info: felt*) = alloc();
-    assert info[0] = tx.version;
-    assert info[1] = account;
-    assert info[3] = cast(tx.signature, felt);
-    assert info[4] = cast(tx.signature + tx.signature_len, felt);
-    assert info[5] = tx_hash;
-    assert info[6] = block_info.chain_id;
-    assert info[7] = tx.nonce;
-    if (tx.version == 1) {
-        assert info[2] = tx.max_fee;
-        assert info[8] = 0;
-        assert info[9] = 0;
-        assert info[10] = 0;
-        assert info[11] = 0;
-        assert info[12] = 0;
-        assert info[13] = 0;
-        assert info[14] = 0;
-        assert info[15] = 0;
-        assert info[16] = 0;
-        assert info[17] = 0;
-        assert info[18] = 0;
-        return (tx_info=info);
-    }
-    assert tx.version = 3;
-    assert info[2] = 0;
-    // The flattened bounds and the two modes from a hint, checked against the hashed encoding.
-    local bounds: felt*;
-    local nonce_mode: felt;
-    local fee_mode: felt;
-    %{ os_cairo1_tx_fields %}
-    check_resource_bounds(tx.n_resource_bounds, tx.resource_bounds, bounds);
-    assert nonce_mode * (nonce_mode - 1) = 0;
-    assert fee_mode * (fee_mode - 1) = 0;
-    assert tx.data_availability_modes = nonce_mode * 2 ** 32 + fee_mode;
-    let (local proof_facts: felt*) = alloc();
-    assert info[8] = cast(bounds, felt);
-    assert info[9] = cast(bounds + 3 * tx.n_resource_bounds, felt);
-    assert info[10] = tx.tip;
-    assert info[11] = cast(tx.paymaster_data, felt);
-    assert info[12] = cast(tx.paymaster_data + tx.paymaster_data_len, felt);
-    assert info[13] = nonce_mode;
-    assert info[14] = fee_mode;
-    assert info[15] = cast(tx.account_deployment_data, felt);
-    assert info[16] = cast(tx.account_deployment_data + tx.account_deployment_data_len, felt);
-    assert info[17] = cast(proof_facts, felt);
-    assert info[18] = cast(proof_facts, felt);
-    return (tx_info=info);
-}
-
-// Checks that the (resource, max_amount, max_price_per_unit) triples at `flat` are the `n`
-// encoded bounds (chain::ResourceBounds::encode: resource * 2^192 + max_amount * 2^128 +
-// max_price_per_unit). With resource < 2^56, max_amount < 2^64 and max_price_per_unit < 2^128
-// the sum is below 2^248 < p, so each encoding has exactly one accepted triple.
-func check_resource_bounds{range_check_ptr}(n: felt, encoded: felt*, flat: felt*) {
-    if (n == 0) {
-        return ();
-    }
-    assert_nn_le(flat[0], 2 ** 56 - 1);
-    assert_nn_le(flat[1], 2 ** 64 - 1);
-    assert_nn(flat[2]);
-    assert encoded[0] = flat[0] * 2 ** 192 + flat[1] * 2 ** 128 + flat[2];
-    return check_resource_bounds(n - 1, encoded + 1, flat + 3);
 }
 
 // Executes one INVOKE: hash, nonce, `__validate__`, `__execute__` (not run for a reverted

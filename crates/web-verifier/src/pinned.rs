@@ -7,7 +7,7 @@ use chain::Felt;
 /// fails when the OS program changes without this line: update it to the new hash (a new OS is
 /// a new statement, so light clients must opt in to it).
 pub const PINNED_OS_PROGRAM_HASH: &str =
-    "0x569adb6871deb416b7ef140a6a292938ab6c24ada998a409d6c32e32307b164";
+    "0x1f65f18f30eb69958c2615926a9ab51015e6f6ba6fe19991dc9dba49854b9a2";
 
 /// Minimum conjectured security of an accepted proof (`standard`).
 pub const MIN_SECURITY_BITS: u32 = 100;

@@ -1,7 +1,7 @@
 //! Cairo 1 (CASM) classes in the OS: what a loaded class is ([`CasmClassInput`]: its
 //! `CompiledClass` layout, entry-point selectors and CASM hints), the Sierra gas the OS charges
 //! per syscall ([`syscall_gas_cost`], the values of `os-program/os/constants.cairo`), and the
-//! responses of the `SystemCall` hint ([`write_syscall_response`]) from the executor's trace.
+//! responses of the `SystemCall` hint (`write_syscall_response`) from the executor's trace.
 //!
 //! The hints only propose: the OS checks every response after the entry point returns
 //! (`os-program/os/execution.cairo`, `execute_cairo1_syscalls`).

@@ -44,8 +44,10 @@ done
 # Bundled contracts of the devnet, in Starknet's deprecated (Cairo 0) class format; their class
 # hashes are computed from this JSON (program, ABI, entry points). account.cairo is compiled with
 # --account_contract, which checks the __validate__/__execute__/__validate_declare__ signatures.
-# --no_debug_info keeps machine paths out of the JSON. The executor's test contract is compiled the same way.
-contracts=(os-program/contracts/*.cairo crates/executor/tests/fixtures/*.cairo)
+# --no_debug_info keeps machine paths out of the JSON. The executor's and the OS's test contracts
+# are compiled the same way.
+contracts=(os-program/contracts/*.cairo crates/executor/tests/fixtures/*.cairo
+  crates/os/tests/contracts/*.cairo)
 
 for src in "${contracts[@]}"; do
   json="${src%.cairo}.json"

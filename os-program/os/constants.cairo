@@ -1,7 +1,7 @@
 // Constants of the OS: versions, domains, selectors.
 
 // Version of the public-output layout (chain::BlockPublicOutput's os_version).
-const OS_VERSION = 1;
+const OS_VERSION = 2;
 
 // First felt of Starknet's block hash preimage (chain::block::block_hash_domain).
 const BLOCK_HASH_DOMAIN = 'STARKNET_BLOCK_HASH1';
@@ -62,3 +62,39 @@ const LIBRARY_CALL_SELECTOR = 'LibraryCall';
 const GET_SEQUENCER_ADDRESS_SELECTOR = 'GetSequencerAddress';
 const GET_TX_SIGNATURE_SELECTOR = 'GetTxSignature';
 const SEND_MESSAGE_TO_L1_SELECTOR = 'SendMessageToL1';
+
+// Cairo 1 (CASM) classes.
+
+// The Cairo 1 syscall selectors the OS replays (same short strings as the deprecated ones).
+const GET_EXECUTION_INFO_SELECTOR = 'GetExecutionInfo';
+
+// The Sierra gas a syscall costs beyond the `syscall_base_gas_cost` the compiled code already
+// charged (blockifier's versioned constants of Starknet 0.14.4: the syscall's OS resources at
+// 100 gas a step and the builtin gas costs, at least the base cost, minus the base cost;
+// `os::cairo1::syscall_gas_cost` serves the same values; crates/os/tests/cairo1.rs compares
+// these constants with blockifier's).
+const STORAGE_READ_GAS_COST = 14070;
+const STORAGE_WRITE_GAS_COST = 49970;
+const EMIT_EVENT_GAS_COST = 0;
+const CALL_CONTRACT_GAS_COST = 81360;
+const LIBRARY_CALL_GAS_COST = 78660;
+const GET_EXECUTION_INFO_GAS_COST = 1240;
+
+// The gas a Cairo 1 entry point called by a Cairo 0 contract starts with (blockifier's
+// `default_initial_gas_cost`: 10^8 steps at 100 gas a step).
+const DEFAULT_INITIAL_GAS = 10000000000;
+
+// The builtin gas costs a CASM class reads through the pointer after its bytecode, in
+// blockifier's order (`prepare_program_extra_data`): pedersen, bitwise, ec_op, poseidon, add_mod,
+// mul_mod, blake.
+const PEDERSEN_GAS_COST = 4050;
+const BITWISE_GAS_COST = 583;
+const EC_OP_GAS_COST = 4085;
+const POSEIDON_GAS_COST = 491;
+const ADD_MOD_GAS_COST = 230;
+const MUL_MOD_GAS_COST = 604;
+const BLAKE_GAS_COST = 3334;
+
+// The `ret` instruction appended after a CASM class's bytecode (followed by the builtin costs
+// pointer).
+const RET_INSTRUCTION = 0x208b7fff7fff7ffe;

@@ -1,7 +1,8 @@
 // Loading classes and running contract entry points: the class code comes from a hint and its
-// class hash is computed here (cairo-lang's compute_deprecated_class_hash), the entry point runs
-// through `call abs`, and the syscalls it made are replayed and checked afterwards (see syscalls
-// below).
+// class hash is computed here (cairo-lang's compute_deprecated_class_hash; for a CASM class its
+// compiled class hash, compared with the classes trie), the entry point runs through `call abs`
+// (Cairo 0 or Cairo 1 calling convention), and the syscalls it made are replayed and checked
+// afterwards (see syscalls below).
 
 from starkware.cairo.common.alloc import alloc
 from starkware.cairo.common.builtin_poseidon.poseidon import poseidon_hash_many
@@ -19,8 +20,35 @@ from starkware.cairo.common.hash_state import hash_felts
 from starkware.cairo.common.registers import get_ap
 from starkware.starknet.common.storage import normalize_address
 
+from os.cairo1 import (
+    CAIRO1_RETURN_SIZE,
+    call_cairo1,
+    check_syscall_response,
+    execution_info as cairo1_execution_info,
+    find_compiled_class,
+)
+from os.compiled_class import (
+    COMPILED_CLASS_HASH_V2,
+    CompiledClass,
+    CompiledClassEntryPoint,
+    compiled_class_hash,
+)
+
 from os.constants import (
+    ADD_MOD_GAS_COST,
     BITWISE_BUILTIN,
+    BITWISE_GAS_COST,
+    BLAKE_GAS_COST,
+    CALL_CONTRACT_GAS_COST,
+    DEFAULT_INITIAL_GAS,
+    EC_OP_GAS_COST,
+    EMIT_EVENT_GAS_COST,
+    MUL_MOD_GAS_COST,
+    PEDERSEN_GAS_COST,
+    POSEIDON_GAS_COST,
+    RET_INSTRUCTION,
+    STORAGE_READ_GAS_COST,
+    STORAGE_WRITE_GAS_COST,
     CALL_CONTRACT_SELECTOR,
     CONSTRUCTOR_SELECTOR,
     CONTRACT_ADDRESS_PREFIX,
@@ -28,6 +56,8 @@ from os.constants import (
     ECDSA_BUILTIN,
     EMIT_EVENT_SELECTOR,
     ENTRY_POINT_TYPE_CONSTRUCTOR,
+    GET_EXECUTION_INFO_GAS_COST,
+    GET_EXECUTION_INFO_SELECTOR,
     ENTRY_POINT_TYPE_EXTERNAL,
     GET_BLOCK_NUMBER_SELECTOR,
     GET_BLOCK_TIMESTAMP_SELECTOR,
@@ -36,6 +66,7 @@ from os.constants import (
     GET_SEQUENCER_ADDRESS_SELECTOR,
     GET_TX_INFO_SELECTOR,
     GET_TX_SIGNATURE_SELECTOR,
+    LIBRARY_CALL_GAS_COST,
     LIBRARY_CALL_SELECTOR,
     PEDERSEN_BUILTIN,
     POSEIDON_BUILTIN,
@@ -44,7 +75,13 @@ from os.constants import (
     STORAGE_READ_SELECTOR,
     STORAGE_WRITE_SELECTOR,
 )
-from os.structs import EntryPoint, ExecutionContext, LoadedClass, StateEntry
+from os.structs import (
+    EntryPoint,
+    ExecutionContext,
+    LoadedClass,
+    LoadedCompiledClass,
+    StateEntry,
+)
 
 // Parses `n` class preimages (`datas[i]` of `lengths[i]` felts) into `out` and computes each
 // one's class hash (cairo-lang's compute_deprecated_class_hash, with the pedersen builtin), so a
@@ -130,11 +167,64 @@ func load_classes{pedersen_ptr: HashBuiltin*, range_check_ptr}(
     return load_classes(n - 1, datas + 1, lengths + 1, out + LoadedClass.SIZE);
 }
 
+// Binds each of the `n` CASM classes the hint loaded (`classes[i]`, claimed to be the CASM of the
+// Sierra class `class_hashes[i]`) to the classes trie: its compiled class hash v2 (Blake2s; the
+// classes trie commits to v2 since Starknet 0.14.1, this chain's version) must be the class
+// hash's value in `class_changes`, whose pre-block values state_update checks against the
+// previous classes root (an undeclared class reads 0, which no compiled class hash is). Then
+// appends `ret` and the builtin costs pointer after the bytecode, which the CASM code reads
+// (blockifier's `prepare_program_extra_data`); the hash covers the bytecode only.
+func load_compiled_classes{
+    range_check_ptr, poseidon_ptr: PoseidonBuiltin*, class_changes: DictAccess*
+}(n: felt, class_hashes: felt*, classes: CompiledClass**, out: LoadedCompiledClass*) {
+    alloc_locals;
+    let (local builtin_costs: felt*) = alloc();
+    assert builtin_costs[0] = PEDERSEN_GAS_COST;
+    assert builtin_costs[1] = BITWISE_GAS_COST;
+    assert builtin_costs[2] = EC_OP_GAS_COST;
+    assert builtin_costs[3] = POSEIDON_GAS_COST;
+    assert builtin_costs[4] = ADD_MOD_GAS_COST;
+    assert builtin_costs[5] = MUL_MOD_GAS_COST;
+    assert builtin_costs[6] = BLAKE_GAS_COST;
+    load_compiled_classes_inner(n, class_hashes, classes, out, builtin_costs);
+    return ();
+}
+
+func load_compiled_classes_inner{
+    range_check_ptr, poseidon_ptr: PoseidonBuiltin*, class_changes: DictAccess*
+}(
+    n: felt,
+    class_hashes: felt*,
+    classes: CompiledClass**,
+    out: LoadedCompiledClass*,
+    builtin_costs: felt*,
+) {
+    if (n == 0) {
+        return ();
+    }
+    alloc_locals;
+    local class_hash = class_hashes[0];
+    local class: CompiledClass* = classes[0];
+    let (hash) = compiled_class_hash(COMPILED_CLASS_HASH_V2, class);
+    let (committed) = dict_read{dict_ptr=class_changes}(key=class_hash);
+    with_attr error_message(
+            "OS: the CASM loaded for class {class_hash} has compiled class hash {hash}, the state has {committed}") {
+        assert committed = hash;
+    }
+    assert class.bytecode_ptr[class.bytecode_length] = RET_INSTRUCTION;
+    assert class.bytecode_ptr[class.bytecode_length + 1] = cast(builtin_costs, felt);
+    assert out[0] = LoadedCompiledClass(class_hash=class_hash, compiled_class=class);
+    return load_compiled_classes_inner(
+        n - 1, class_hashes + 1, classes + 1, out + LoadedCompiledClass.SIZE, builtin_costs
+    );
+}
+
 // Runs the entry point `selector` (of the table `entry_point_type`: external or constructor) of
 // the contract at `contract_address` with `calldata`, as called by `caller_address`, and returns
 // its return data. The code is the contract's class, or `library_class_hash` when it is not 0 (a
 // `library_call`: another class's code on this contract's storage). The contract's storage
-// changes go to its storage dict (through `contract_changes`), its events to `event_hashes`.
+// changes go to its storage dict (through `contract_changes`), its events to `event_hashes`. A
+// Cairo 1 entry point starts with DEFAULT_INITIAL_GAS.
 func execute_entry_point{
     pedersen_ptr: HashBuiltin*,
     range_check_ptr,
@@ -153,6 +243,41 @@ func execute_entry_point{
     calldata: felt*,
     caller_address: felt,
 ) -> (retdata_size: felt, retdata: felt*) {
+    let (retdata_size, retdata, _) = execute_entry_point_gas(
+        ctx,
+        library_class_hash,
+        entry_point_type,
+        contract_address,
+        selector,
+        calldata_size,
+        calldata,
+        caller_address,
+        DEFAULT_INITIAL_GAS,
+    );
+    return (retdata_size=retdata_size, retdata=retdata);
+}
+
+// execute_entry_point with the gas a Cairo 1 entry point starts with; also returns the gas left
+// (`gas` itself for Cairo 0 code, which the OS charges no gas).
+func execute_entry_point_gas{
+    pedersen_ptr: HashBuiltin*,
+    range_check_ptr,
+    ecdsa_ptr: SignatureBuiltin*,
+    bitwise_ptr: BitwiseBuiltin*,
+    poseidon_ptr: PoseidonBuiltin*,
+    contract_changes: DictAccess*,
+    event_hashes: felt*,
+}(
+    ctx: ExecutionContext*,
+    library_class_hash: felt,
+    entry_point_type: felt,
+    contract_address: felt,
+    selector: felt,
+    calldata_size: felt,
+    calldata: felt*,
+    caller_address: felt,
+    gas: felt,
+) -> (retdata_size: felt, retdata: felt*, remaining_gas: felt) {
     alloc_locals;
     // The contract's class and its code.
     let (entry_value) = dict_read{dict_ptr=contract_changes}(key=contract_address);
@@ -165,6 +290,24 @@ func execute_entry_point{
         assert class_hash = entry.class_hash;
     } else {
         assert class_hash = library_class_hash;
+    }
+    // A Sierra class runs its CASM (the hint says which kind; the class found must have the
+    // class hash either way).
+    local is_compiled_class: felt;
+    %{ os_is_compiled_class %}
+    if (is_compiled_class != 0) {
+        return execute_cairo1_entry_point(
+            ctx,
+            entry,
+            class_hash,
+            entry_point_type,
+            contract_address,
+            selector,
+            calldata_size,
+            calldata,
+            caller_address,
+            gas,
+        );
     }
     let (local loaded: LoadedClass*) = find_class(ctx, class_hash);
     local entry_point_index: felt;
@@ -220,7 +363,262 @@ func execute_entry_point{
     );
     dict_write{dict_ptr=contract_changes}(key=contract_address, new_value=cast(new_entry, felt));
     %{ os_end_call %}
-    return (retdata_size=retdata_size, retdata=retdata);
+    return (retdata_size=retdata_size, retdata=retdata, remaining_gas=gas);
+}
+
+// execute_entry_point_gas for a Sierra class: runs the entry point of the CASM loaded for
+// `class_hash` with the Cairo 1 calling convention (os/cairo1.cairo), starting with `gas`, then
+// replays its Cairo 1 syscalls; returns the gas left too. `entry` is the contract's StateEntry.
+// A failed call (failure flag 1: a panic) fails the run: reverts of Cairo 1 calls are not proven
+// yet.
+func execute_cairo1_entry_point{
+    pedersen_ptr: HashBuiltin*,
+    range_check_ptr,
+    ecdsa_ptr: SignatureBuiltin*,
+    bitwise_ptr: BitwiseBuiltin*,
+    poseidon_ptr: PoseidonBuiltin*,
+    contract_changes: DictAccess*,
+    event_hashes: felt*,
+}(
+    ctx: ExecutionContext*,
+    entry: StateEntry*,
+    class_hash: felt,
+    entry_point_type: felt,
+    contract_address: felt,
+    selector: felt,
+    calldata_size: felt,
+    calldata: felt*,
+    caller_address: felt,
+    gas: felt,
+) -> (retdata_size: felt, retdata: felt*, remaining_gas: felt) {
+    alloc_locals;
+    let (local loaded: LoadedCompiledClass*) = find_compiled_class(ctx, class_hash);
+    local compiled: CompiledClass* = loaded.compiled_class;
+    local entry_point_index: felt;
+    %{ os_find_entry_point %}
+    local n_entry_points: felt;
+    local entry_points: CompiledClassEntryPoint*;
+    if (entry_point_type == ENTRY_POINT_TYPE_EXTERNAL) {
+        assert n_entry_points = compiled.n_external_functions;
+        assert entry_points = compiled.external_functions;
+    } else {
+        assert entry_point_type = ENTRY_POINT_TYPE_CONSTRUCTOR;
+        assert n_entry_points = compiled.n_constructors;
+        assert entry_points = compiled.constructors;
+    }
+    assert_nn_le(entry_point_index, n_entry_points - 1);
+    local entry_point: CompiledClassEntryPoint* = entry_points + entry_point_index *
+        CompiledClassEntryPoint.SIZE;
+    assert entry_point.selector = selector;
+    assert_nn_le(entry_point.offset, compiled.bytecode_length - 1);
+    local n_builtins = entry_point.n_builtins;
+    // pass_builtins fails on a builtin the OS lacks; each builtin at most once, so at most 5.
+    assert_nn_le(n_builtins, 5);
+    // What `get_execution_info` points at. Built before the builtin pointers are handed over:
+    // it uses range checks.
+    let (local execution_info: felt*) = cairo1_execution_info(
+        ctx, caller_address, contract_address, selector
+    );
+    let (local builtin_ptrs: felt*) = alloc();
+    pass_builtins(n_builtins, entry_point.builtin_list, builtin_ptrs);
+
+    let (local syscall_start: felt*) = alloc();
+    local entry_pc: felt* = compiled.bytecode_ptr + entry_point.offset;
+    %{ os_enter_call %}
+    let (returned_end) = call_cairo1(
+        entry_pc,
+        n_builtins,
+        builtin_ptrs,
+        gas,
+        syscall_start,
+        calldata,
+        calldata + calldata_size,
+    );
+    %{ os_exit_call %}
+
+    // [builtin pointers..., gas, syscall_ptr, failure_flag, retdata_start, retdata_end]
+    local return_values: felt* = returned_end - CAIRO1_RETURN_SIZE;
+    with_attr error_message(
+            "OS: the Cairo 1 call of {selector} on {contract_address} failed (reverts of Cairo 1 calls are not supported yet)") {
+        assert return_values[2] = 0;
+    }
+    local syscall_end: felt* = cast(return_values[1], felt*);
+    local retdata: felt* = cast(return_values[3], felt*);
+    local retdata_size = return_values[4] - return_values[3];
+    // The builtin pointers first: the range-check pointer the OS holds was the contract's.
+    take_builtins(n_builtins, entry_point.builtin_list, return_values - n_builtins);
+    // The remaining gas is below 2^128 (the contract's own accounting; the OS charges no fees).
+    assert_nn(return_values[0]);
+    assert_nn(retdata_size);
+
+    let storage_ptr = entry.storage_ptr;
+    with storage_ptr {
+        execute_cairo1_syscalls(
+            ctx, contract_address, caller_address, execution_info, syscall_start, syscall_end
+        );
+    }
+    let (current_value) = dict_read{dict_ptr=contract_changes}(key=contract_address);
+    let current = cast(current_value, StateEntry*);
+    tempvar new_entry = new StateEntry(
+        class_hash=current.class_hash, storage_ptr=storage_ptr, nonce=current.nonce
+    );
+    dict_write{dict_ptr=contract_changes}(key=contract_address, new_value=cast(new_entry, felt));
+    %{ os_end_call %}
+    return (retdata_size=retdata_size, retdata=retdata, remaining_gas=return_values[0]);
+}
+
+// Replays the Cairo 1 syscalls in [ptr, end) of the contract at `contract_address` (called by
+// `caller_address`), in order, checking each response (os/cairo1.cairo: the gas less the
+// syscall's cost, failure flag 0): `get_execution_info` pointing at the OS's `execution_info`,
+// storage reads and writes on the contract's storage dict,
+// events hashed for the event commitment, `call_contract` and `library_call` by running the
+// callee (recursively, with the gas left after the syscall's cost) and comparing its return
+// data. Any other syscall fails the run, naming its
+// selector.
+func execute_cairo1_syscalls{
+    pedersen_ptr: HashBuiltin*,
+    range_check_ptr,
+    ecdsa_ptr: SignatureBuiltin*,
+    bitwise_ptr: BitwiseBuiltin*,
+    poseidon_ptr: PoseidonBuiltin*,
+    contract_changes: DictAccess*,
+    event_hashes: felt*,
+    storage_ptr: DictAccess*,
+}(
+    ctx: ExecutionContext*,
+    contract_address: felt,
+    caller_address: felt,
+    execution_info: felt*,
+    ptr: felt*,
+    end: felt*,
+) {
+    alloc_locals;
+    if (ptr == end) {
+        return ();
+    }
+    let selector = ptr[0];
+    let gas = ptr[1];
+    if (selector == GET_EXECUTION_INFO_SELECTOR) {
+        // [selector, gas | gas, failure_flag, execution_info]
+        check_syscall_response(gas, GET_EXECUTION_INFO_GAS_COST, ptr + 2);
+        assert ptr[4] = cast(execution_info, felt);
+        return execute_cairo1_syscalls(
+            ctx, contract_address, caller_address, execution_info, ptr + 5, end
+        );
+    }
+    if (selector == STORAGE_READ_SELECTOR) {
+        // [selector, gas, address_domain, key | gas, failure_flag, value]
+        check_syscall_response(gas, STORAGE_READ_GAS_COST, ptr + 4);
+        with_attr error_message("OS: storage address domain {ptr[2]} is not supported") {
+            assert ptr[2] = 0;
+        }
+        let (value) = dict_read{dict_ptr=storage_ptr}(key=ptr[3]);
+        assert ptr[6] = value;
+        return execute_cairo1_syscalls(
+            ctx, contract_address, caller_address, execution_info, ptr + 7, end
+        );
+    }
+    if (selector == STORAGE_WRITE_SELECTOR) {
+        // [selector, gas, address_domain, key, value | gas, failure_flag]
+        check_syscall_response(gas, STORAGE_WRITE_GAS_COST, ptr + 5);
+        with_attr error_message("OS: storage address domain {ptr[2]} is not supported") {
+            assert ptr[2] = 0;
+        }
+        dict_write{dict_ptr=storage_ptr}(key=ptr[3], new_value=ptr[4]);
+        return execute_cairo1_syscalls(
+            ctx, contract_address, caller_address, execution_info, ptr + 7, end
+        );
+    }
+    if (selector == CALL_CONTRACT_SELECTOR) {
+        // [selector, gas, contract_address, function_selector, calldata_start, calldata_end |
+        //  gas, failure_flag, retdata_start, retdata_end]
+        set_storage_ptr(contract_address, storage_ptr);
+        cairo1_call(ctx, 0, ptr[2], contract_address, CALL_CONTRACT_GAS_COST, ptr);
+        let (entry_value) = dict_read{dict_ptr=contract_changes}(key=contract_address);
+        let storage_ptr = cast(entry_value, StateEntry*).storage_ptr;
+        return execute_cairo1_syscalls(
+            ctx, contract_address, caller_address, execution_info, ptr + 10, end
+        );
+    }
+    if (selector == LIBRARY_CALL_SELECTOR) {
+        // [selector, gas, class_hash, function_selector, calldata_start, calldata_end |
+        //  gas, failure_flag, retdata_start, retdata_end]: the class's code on this contract
+        // (same address, same caller).
+        with_attr error_message("OS: library_call of class 0") {
+            assert_not_zero(ptr[2]);
+        }
+        set_storage_ptr(contract_address, storage_ptr);
+        cairo1_call(ctx, ptr[2], contract_address, caller_address, LIBRARY_CALL_GAS_COST, ptr);
+        let (entry_value) = dict_read{dict_ptr=contract_changes}(key=contract_address);
+        let storage_ptr = cast(entry_value, StateEntry*).storage_ptr;
+        return execute_cairo1_syscalls(
+            ctx, contract_address, caller_address, execution_info, ptr + 10, end
+        );
+    }
+    with_attr error_message("OS: the Cairo 1 syscall {selector} is not supported yet") {
+        assert selector = EMIT_EVENT_SELECTOR;
+    }
+    // [selector, gas, keys_start, keys_end, data_start, data_end | gas, failure_flag]
+    check_syscall_response(gas, EMIT_EVENT_GAS_COST, ptr + 6);
+    emit_event(
+        ctx,
+        contract_address,
+        ptr[3] - ptr[2],
+        cast(ptr[2], felt*),
+        ptr[5] - ptr[4],
+        cast(ptr[4], felt*),
+    );
+    return execute_cairo1_syscalls(
+        ctx, contract_address, caller_address, execution_info, ptr + 8, end
+    );
+}
+
+// The `call_contract` (library_class_hash 0) or `library_call` request at `request`: runs the
+// entry point on `callee_address` as called by `caller_address`, with the request's gas less
+// `cost`, and checks the response: that gas, failure flag 0, the callee's return data.
+func cairo1_call{
+    pedersen_ptr: HashBuiltin*,
+    range_check_ptr,
+    ecdsa_ptr: SignatureBuiltin*,
+    bitwise_ptr: BitwiseBuiltin*,
+    poseidon_ptr: PoseidonBuiltin*,
+    contract_changes: DictAccess*,
+    event_hashes: felt*,
+}(
+    ctx: ExecutionContext*,
+    library_class_hash: felt,
+    callee_address: felt,
+    caller_address: felt,
+    cost: felt,
+    request: felt*,
+) {
+    alloc_locals;
+    local callee_gas = request[1] - cost;
+    assert_nn(callee_gas);
+    local calldata: felt* = cast(request[4], felt*);
+    local calldata_size = request[5] - request[4];
+    assert_nn(calldata_size);
+    let (retdata_size, retdata, _) = execute_entry_point_gas(
+        ctx,
+        library_class_hash,
+        ENTRY_POINT_TYPE_EXTERNAL,
+        callee_address,
+        request[3],
+        calldata_size,
+        calldata,
+        caller_address,
+        callee_gas,
+    );
+    // The caller keeps the gas left after the syscall's cost: every Cairo 1 call the OS runs is
+    // under a Cairo 0 transaction (a Cairo 0 account), which blockifier runs in its CairoSteps
+    // mode, where a call's Sierra gas is not charged to its caller (its `gas_consumed` is 0).
+    assert request[6] = callee_gas;
+    with_attr error_message("OS: a Cairo 1 call failed (not supported yet)") {
+        assert request[7] = 0;
+    }
+    assert request[9] - request[8] = retdata_size;
+    assert_equal_arrays(retdata_size, retdata, cast(request[8], felt*));
+    return ();
 }
 
 // The loaded class whose code has the class hash `class_hash` (load_classes computed it): the
@@ -233,8 +631,9 @@ func find_class{range_check_ptr}(ctx: ExecutionContext*, class_hash: felt) -> (
     alloc_locals;
     local class_index: felt;
     %{ os_find_class %}
-    assert_nn_le(class_index, ctx.n_classes - 1);
-    let loaded: LoadedClass* = ctx.classes + class_index * LoadedClass.SIZE;
+    let classes = ctx.classes;
+    assert_nn_le(class_index, classes.n_classes - 1);
+    let loaded: LoadedClass* = classes.classes + class_index * LoadedClass.SIZE;
     with_attr error_message("OS: no loaded class has the class hash {class_hash}") {
         assert loaded.class_hash = class_hash;
     }
@@ -458,28 +857,41 @@ func execute_syscalls{
     with_attr error_message("OS: unsupported syscall {selector}") {
         assert selector = EMIT_EVENT_SELECTOR;
     }
-    // [selector, keys_len, keys, data_len, data]: chain::event_hash =
-    // poseidon_hash_many([from_address, transaction_hash, len(keys), keys, len(data), data]).
-    let keys_len = ptr[1];
-    let data_len = ptr[3];
-    let (preimage: felt*) = alloc();
+    // [selector, keys_len, keys, data_len, data]
+    emit_event(ctx, contract_address, ptr[1], cast(ptr[2], felt*), ptr[3], cast(ptr[4], felt*));
+    return execute_syscalls(ctx, contract_address, caller_address, ptr + 5, end);
+}
+
+// Appends the hash of the event (`keys`, `data`) emitted by `contract_address` to
+// `event_hashes`: chain::event_hash = poseidon_hash_many([from_address, transaction_hash,
+// len(keys), keys, len(data), data]).
+func emit_event{poseidon_ptr: PoseidonBuiltin*, event_hashes: felt*}(
+    ctx: ExecutionContext*,
+    contract_address: felt,
+    keys_len: felt,
+    keys: felt*,
+    data_len: felt,
+    data: felt*,
+) {
+    alloc_locals;
+    let (local preimage: felt*) = alloc();
     assert preimage[0] = contract_address;
     assert preimage[1] = ctx.tx_info.transaction_hash;
     assert preimage[2] = keys_len;
-    memcpy(preimage + 3, cast(ptr[2], felt*), keys_len);
+    memcpy(preimage + 3, keys, keys_len);
     assert preimage[3 + keys_len] = data_len;
-    memcpy(preimage + 4 + keys_len, cast(ptr[4], felt*), data_len);
+    memcpy(preimage + 4 + keys_len, data, data_len);
     let (event_hash) = poseidon_hash_many(4 + keys_len + data_len, preimage);
     assert event_hashes[0] = event_hash;
     let event_hashes = event_hashes + 1;
-    return execute_syscalls(ctx, contract_address, caller_address, ptr + 5, end);
+    return ();
 }
 
 // The `deploy` syscall at `request`, made by `deployer_address`: the address
 // (chain::calculate_contract_address, deployer 0 if `deploy_from_zero`), which must hold no
-// contract, gets the class, then its constructor runs with the deployer as caller (a class
-// without one takes no calldata); the address and the constructor's return data are compared
-// with the response.
+// contract, gets the class (Cairo 0 or Sierra), then its constructor runs with the deployer as
+// caller (a class without one takes no calldata); the address and the constructor's return data
+// are compared with the response.
 func deploy_contract{
     pedersen_ptr: HashBuiltin*,
     range_check_ptr,
@@ -521,8 +933,9 @@ func deploy_contract{
         class_hash=class_hash, storage_ptr=entry.storage_ptr, nonce=entry.nonce
     );
     dict_write{dict_ptr=contract_changes}(key=address, new_value=cast(new_entry, felt));
-    let (loaded) = find_class(ctx, class_hash);
-    if (loaded.n_constructor == 0) {
+    let (n_constructors) = constructor_count(ctx, class_hash);
+    if (n_constructors == 0) {
+        %{ os_skip_empty_constructor %}
         with_attr error_message("OS: the class has no constructor but calldata was given") {
             assert calldata_size = 0;
         }
@@ -542,6 +955,20 @@ func deploy_contract{
     assert request[7] = retdata_size;
     assert_equal_arrays(retdata_size, retdata, cast(request[8], felt*));
     return ();
+}
+
+// The number of constructors (0 or 1) of the class `class_hash`, from its Cairo 0 or CASM code
+// (the hint says which; the class found must have the class hash either way).
+func constructor_count{range_check_ptr}(ctx: ExecutionContext*, class_hash: felt) -> (n: felt) {
+    alloc_locals;
+    local is_compiled_class: felt;
+    %{ os_is_compiled_class %}
+    if (is_compiled_class != 0) {
+        let (compiled_loaded) = find_compiled_class(ctx, class_hash);
+        return (n=compiled_loaded.compiled_class.n_constructors);
+    }
+    let (loaded) = find_class(ctx, class_hash);
+    return (n=loaded.n_constructor);
 }
 
 // Writes the contract's current storage dict pointer into its state entry.

@@ -21,10 +21,11 @@ from starkware.cairo.common.dict_access import DictAccess
 
 from os.block import BodyCommitments, block_hash
 from os.commitment_trie import trie_root
+from os.compiled_class import CompiledClass
 from os.constants import OS_VERSION
-from os.execution import load_classes
+from os.execution import load_classes, load_compiled_classes
 from os.state.state_update import state_update
-from os.structs import BlockInfo, LoadedClass
+from os.structs import BlockInfo, Classes, LoadedClass, LoadedCompiledClass
 from os.transactions import execute_transactions
 
 func main{
@@ -47,27 +48,49 @@ func main{
     local contract_changes_start: DictAccess*;
     local deprecated_declared_start: DictAccess*;
     %{ os_load_block %}
-    let (local classes: LoadedClass*) = alloc();
-    load_classes(n_classes, class_datas, class_lengths, classes);
+    let (local loaded_classes: LoadedClass*) = alloc();
+    load_classes(n_classes, class_datas, class_lengths, loaded_classes);
+    // The CASM classes of the Sierra classes the block runs, each bound to the classes trie by
+    // its compiled class hash: `class_changes` (class hash -> compiled class hash) starts with
+    // guessed pre-block values, which state_update checks against the previous classes root.
+    local n_compiled_classes: felt;
+    local compiled_class_hashes: felt*;
+    local compiled_class_ptrs: CompiledClass**;
+    local class_changes_start: DictAccess*;
+    %{ os_load_compiled_classes %}
+    let (local compiled_classes: LoadedCompiledClass*) = alloc();
+    let class_changes = class_changes_start;
+    with class_changes {
+        load_compiled_classes(
+            n_compiled_classes, compiled_class_hashes, compiled_class_ptrs, compiled_classes
+        );
+    }
+    local class_changes_loaded: DictAccess* = class_changes;
+    let (local classes: Classes*) = alloc();
+    assert classes[0] = Classes(
+        n_classes=n_classes,
+        classes=loaded_classes,
+        n_compiled_classes=n_compiled_classes,
+        compiled_classes=compiled_classes,
+    );
 
     let contract_changes = contract_changes_start;
     let deprecated_declared = deprecated_declared_start;
+    let class_changes = class_changes_loaded;
     let (local tx_hashes: felt*) = alloc();
     let (local tx_leaves: felt*) = alloc();
     let (local receipt_hashes: felt*) = alloc();
     let (local event_hashes_start: felt*) = alloc();
     let event_hashes = event_hashes_start;
-    with contract_changes, deprecated_declared, event_hashes {
-        execute_transactions(
-            block_info, n_classes, classes, n_transactions, tx_hashes, tx_leaves, receipt_hashes
-        );
+    with contract_changes, deprecated_declared, class_changes, event_hashes {
+        execute_transactions(block_info, classes, n_transactions, tx_hashes, tx_leaves, receipt_hashes);
     }
     local contract_changes_end: DictAccess* = contract_changes;
     local deprecated_declared_end: DictAccess* = deprecated_declared;
+    local class_changes_end: DictAccess* = class_changes;
     local n_events = event_hashes - event_hashes_start;
-    // No Sierra class changes: this OS runs Cairo 0 only (DECLARE v2/v3 is refused), so the
-    // classes trie is carried over unchanged (its root still enters the global root).
-    let (local no_class_changes: DictAccess*) = alloc();
+    // The classes trie: the Sierra classes the block declared (DECLARE v3), and the leaves of
+    // the classes whose CASM it ran, read and checked.
 
     let (local transaction_hashes_digest) = poseidon_hash_many(n_transactions, tx_hashes);
     let (local transaction_commitment) = trie_root(n_transactions, tx_leaves);
@@ -77,8 +100,8 @@ func main{
         block_info.prev_state_root,
         contract_changes_start,
         contract_changes_end,
-        no_class_changes,
-        no_class_changes,
+        class_changes_start,
+        class_changes_end,
         deprecated_declared_start,
         deprecated_declared_end,
     );

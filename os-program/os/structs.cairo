@@ -2,6 +2,8 @@
 
 from starkware.cairo.common.dict_access import DictAccess
 
+from os.compiled_class import CompiledClass
+
 // The block being proven: the header fields the OS takes as input (everything of
 // chain::BlockHeader except what the OS computes: state root, counts and commitments), the chain
 // id and the state root before the block. Filled by the `os_load_block` hint; every field is
@@ -69,10 +71,67 @@ struct LoadedClass {
     bytecode: felt*,
 }
 
+// A CASM (Cairo 1) class loaded by the OS: the Sierra class hash it runs for, bound to it
+// through the classes trie (load_compiled_classes), and the class.
+struct LoadedCompiledClass {
+    class_hash: felt,
+    compiled_class: CompiledClass*,
+}
+
+// The classes of the block: Cairo 0 ones (load_classes) and CASM ones (load_compiled_classes).
+struct Classes {
+    n_classes: felt,
+    classes: LoadedClass*,
+    n_compiled_classes: felt,
+    compiled_classes: LoadedCompiledClass*,
+}
+
 // What a transaction executes in.
 struct ExecutionContext {
     block_info: BlockInfo*,
     tx_info: TxInfo*,
-    n_classes: felt,
-    classes: LoadedClass*,
+    classes: Classes*,
+    // The transaction (Cairo 1 calls build their TxInfo from it, cairo1.cairo).
+    tx: Transaction*,
+}
+
+// A transaction as the `os_load_transaction` hint writes it. Fields a kind or version does not
+// have are 0 (checked where they would matter). `resource_bounds` are already encoded
+// (chain::ResourceBounds::encode): the OS charges no fee, so they matter only as part of the
+// hashed transaction. For DEPLOY_ACCOUNT, `calldata` is the constructor calldata and the sender
+// address is computed by the OS, not read from here. For DECLARE, `class_hash` is the declared
+// class (the OS loaded its code and computed its class hash). `is_reverted` (not
+// 0: the executor reverted this INVOKE's `__execute__`) is taken from the input, not proven
+// (README.md, trust assumptions): the OS then only hashes the transaction, bumps the nonce and
+// runs `__validate__`. The last five fields are the receipt's (chain::Receipt), taken from the
+// input for the receipt hash: `messages_hash` is Starknet's hash of the L2 -> L1 messages sent,
+// `revert_reason_hash` the Starknet Keccak of the revert reason (0: not reverted).
+struct Transaction {
+    kind: felt,
+    version: felt,
+    sender_address: felt,
+    calldata_size: felt,
+    calldata: felt*,
+    nonce: felt,
+    max_fee: felt,
+    signature_len: felt,
+    signature: felt*,
+    tip: felt,
+    n_resource_bounds: felt,
+    resource_bounds: felt*,
+    paymaster_data_len: felt,
+    paymaster_data: felt*,
+    data_availability_modes: felt,
+    account_deployment_data_len: felt,
+    account_deployment_data: felt*,
+    class_hash: felt,
+    contract_address_salt: felt,
+    is_reverted: felt,
+    // DECLARE v3: the compiled class hash the declarer signed (0 otherwise).
+    compiled_class_hash: felt,
+    actual_fee: felt,
+    messages_hash: felt,
+    revert_reason_hash: felt,
+    l1_gas: felt,
+    l1_data_gas: felt,
 }

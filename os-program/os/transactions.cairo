@@ -1,4 +1,4 @@
-// Transactions: INVOKE v1/v3, DEPLOY_ACCOUNT v1/v3 and DECLARE v1. Each is hashed in Cairo (the hash the
+// Transactions: INVOKE v1/v3, DEPLOY_ACCOUNT v1/v3, DECLARE v1 and v3. Each is hashed in Cairo (the hash the
 // transaction commitment and the block hash commit to), its nonce is checked and bumped, then
 // INVOKE runs the account's `__execute__` (unless the executor reverted it: then nothing else
 // changes) and DEPLOY_ACCOUNT deploys the account at the address computed here and runs its
@@ -48,46 +48,16 @@ from os.constants import (
     VALIDATE_ENTRY_POINT_SELECTOR,
 )
 from os.execution import execute_entry_point, find_class
-from os.structs import BlockInfo, EntryPoint, ExecutionContext, LoadedClass, StateEntry, TxInfo
-
-// A transaction as the `os_load_transaction` hint writes it. Fields a kind or version does not
-// have are 0 (checked where they would matter). `resource_bounds` are already encoded
-// (chain::ResourceBounds::encode): the OS charges no fee, so they matter only as part of the
-// hashed transaction. For DEPLOY_ACCOUNT, `calldata` is the constructor calldata and the sender
-// address is computed by the OS, not read from here. For DECLARE, `class_hash` is the declared
-// class (the OS loaded its code and computed its class hash). `is_reverted` (not
-// 0: the executor reverted this INVOKE's `__execute__`) is taken from the input, not proven
-// (README.md, trust assumptions): the OS then only hashes the transaction, bumps the nonce and
-// runs `__validate__`. The last five fields are the receipt's (chain::Receipt), taken from the
-// input for the receipt hash: `messages_hash` is Starknet's hash of the L2 -> L1 messages sent,
-// `revert_reason_hash` the Starknet Keccak of the revert reason (0: not reverted).
-struct Transaction {
-    kind: felt,
-    version: felt,
-    sender_address: felt,
-    calldata_size: felt,
-    calldata: felt*,
-    nonce: felt,
-    max_fee: felt,
-    signature_len: felt,
-    signature: felt*,
-    tip: felt,
-    n_resource_bounds: felt,
-    resource_bounds: felt*,
-    paymaster_data_len: felt,
-    paymaster_data: felt*,
-    data_availability_modes: felt,
-    account_deployment_data_len: felt,
-    account_deployment_data: felt*,
-    class_hash: felt,
-    contract_address_salt: felt,
-    is_reverted: felt,
-    actual_fee: felt,
-    messages_hash: felt,
-    revert_reason_hash: felt,
-    l1_gas: felt,
-    l1_data_gas: felt,
-}
+from os.structs import (
+    BlockInfo,
+    Classes,
+    Transaction,
+    EntryPoint,
+    ExecutionContext,
+    LoadedClass,
+    StateEntry,
+    TxInfo,
+)
 
 // Executes the block's `n` transactions; writes their hashes to `tx_hashes`, their leaves of the
 // transaction commitment to `tx_leaves` and their receipt hashes to `receipt_hashes`.
@@ -99,15 +69,10 @@ func execute_transactions{
     poseidon_ptr: PoseidonBuiltin*,
     contract_changes: DictAccess*,
     deprecated_declared: DictAccess*,
+    class_changes: DictAccess*,
     event_hashes: felt*,
 }(
-    block_info: BlockInfo*,
-    n_classes: felt,
-    classes: LoadedClass*,
-    n: felt,
-    tx_hashes: felt*,
-    tx_leaves: felt*,
-    receipt_hashes: felt*,
+    block_info: BlockInfo*, classes: Classes*, n: felt, tx_hashes: felt*, tx_leaves: felt*, receipt_hashes: felt*
 ) {
     if (n == 0) {
         return ();
@@ -115,7 +80,7 @@ func execute_transactions{
     alloc_locals;
     local tx: Transaction*;
     %{ os_load_transaction %}
-    let (local tx_hash) = execute_transaction(block_info, n_classes, classes, tx);
+    let (local tx_hash) = execute_transaction(block_info, classes, tx);
     assert tx_hashes[0] = tx_hash;
     let (leaf) = transaction_leaf(tx, tx_hash);
     assert tx_leaves[0] = leaf;
@@ -123,7 +88,6 @@ func execute_transactions{
     assert receipt_hashes[0] = receipt;
     return execute_transactions(
         block_info,
-        n_classes,
         classes,
         n - 1,
         tx_hashes + 1,
@@ -141,23 +105,24 @@ func execute_transaction{
     poseidon_ptr: PoseidonBuiltin*,
     contract_changes: DictAccess*,
     deprecated_declared: DictAccess*,
+    class_changes: DictAccess*,
     event_hashes: felt*,
-}(block_info: BlockInfo*, n_classes: felt, classes: LoadedClass*, tx: Transaction*) -> (
+}(block_info: BlockInfo*, classes: Classes*, tx: Transaction*) -> (
     tx_hash: felt
 ) {
     if (tx.kind == TX_INVOKE) {
-        return execute_invoke(block_info, n_classes, classes, tx);
+        return execute_invoke(block_info, classes, tx);
     }
     with_attr error_message("OS: only an INVOKE can revert") {
         assert tx.is_reverted = 0;
     }
     if (tx.kind == TX_DEPLOY_ACCOUNT) {
-        return execute_deploy_account(block_info, n_classes, classes, tx);
+        return execute_deploy_account(block_info, classes, tx);
     }
     with_attr error_message("OS: unsupported transaction kind {tx.kind}") {
         assert tx.kind = TX_DECLARE;
     }
-    return execute_declare(block_info, n_classes, classes, tx);
+    return execute_declare(block_info, classes, tx);
 }
 
 // The transaction's leaf of the transaction commitment (chain::block::transaction_leaf):
@@ -277,12 +242,7 @@ func bump_nonce{contract_changes: DictAccess*}(address: felt, nonce: felt, class
 
 // The Cairo 0 TxInfo the account sees, and the execution context of the transaction.
 func tx_context(
-    block_info: BlockInfo*,
-    n_classes: felt,
-    classes: LoadedClass*,
-    tx: Transaction*,
-    account: felt,
-    tx_hash: felt,
+    block_info: BlockInfo*, classes: Classes*, tx: Transaction*, account: felt, tx_hash: felt
 ) -> (ctx: ExecutionContext*) {
     tempvar tx_info = new TxInfo(
         version=tx.version,
@@ -295,7 +255,7 @@ func tx_context(
         nonce=tx.nonce,
     );
     tempvar ctx = new ExecutionContext(
-        block_info=block_info, tx_info=tx_info, n_classes=n_classes, classes=classes
+        block_info=block_info, tx_info=tx_info, classes=classes, tx=tx
     );
     return (ctx=ctx);
 }
@@ -311,8 +271,9 @@ func execute_invoke{
     poseidon_ptr: PoseidonBuiltin*,
     contract_changes: DictAccess*,
     deprecated_declared: DictAccess*,
+    class_changes: DictAccess*,
     event_hashes: felt*,
-}(block_info: BlockInfo*, n_classes: felt, classes: LoadedClass*, tx: Transaction*) -> (
+}(block_info: BlockInfo*, classes: Classes*, tx: Transaction*) -> (
     tx_hash: felt
 ) {
     alloc_locals;
@@ -346,7 +307,7 @@ func execute_invoke{
         assert_not_zero(class_hash);
     }
     bump_nonce(tx.sender_address, tx.nonce, class_hash);
-    let (local ctx) = tx_context(block_info, n_classes, classes, tx, tx.sender_address, tx_hash);
+    let (local ctx) = tx_context(block_info, classes, tx, tx.sender_address, tx_hash);
     execute_entry_point(
         ctx,
         0,
@@ -384,8 +345,9 @@ func execute_deploy_account{
     poseidon_ptr: PoseidonBuiltin*,
     contract_changes: DictAccess*,
     deprecated_declared: DictAccess*,
+    class_changes: DictAccess*,
     event_hashes: felt*,
-}(block_info: BlockInfo*, n_classes: felt, classes: LoadedClass*, tx: Transaction*) -> (
+}(block_info: BlockInfo*, classes: Classes*, tx: Transaction*) -> (
     tx_hash: felt
 ) {
     alloc_locals;
@@ -432,7 +394,7 @@ func execute_deploy_account{
         assert cast(entry_value, StateEntry*).class_hash = 0;
     }
     bump_nonce(address, tx.nonce, tx.class_hash);
-    let (local ctx) = tx_context(block_info, n_classes, classes, tx, address, tx_hash);
+    let (local ctx) = tx_context(block_info, classes, tx, address, tx_hash);
     run_account_constructor(ctx, address, tx);
     execute_entry_point(
         ctx,
@@ -479,13 +441,19 @@ func run_account_constructor{
     return ();
 }
 
-// Executes one DECLARE v1: hash, the sender's nonce, the declared class, whose code the OS loaded
-// and whose class hash it computed (load_classes) must be the declared class hash. The account's
-// `__validate_declare__` runs with [class_hash] (caller 0) before the class is declared. A Cairo 0
-// class is in no trie (as on Starknet): the declaration is recorded in `deprecated_declared`
-// (class hash -> 1), which the state update lists in the state-diff commitment; declaring a class
-// twice in one block fails. Whether the class was declared in an earlier block is not checked
-// (Starknet's OS does not either: no commitment holds Cairo 0 declarations).
+// Executes one DECLARE. v1 (a Cairo 0 class): hash, the sender's nonce, the declared class,
+// whose code the OS loaded and whose class hash it computed (load_classes) must be the declared
+// class hash. A Cairo 0 class is in no trie (as on Starknet): the declaration is recorded in
+// `deprecated_declared` (class hash -> 1), which the state update lists in the state-diff
+// commitment; declaring a class twice in one block fails. Whether the class was declared in an
+// earlier block is not checked (Starknet's OS does not either: no commitment holds Cairo 0
+// declarations). v3 (a Sierra class): hash (over the class hash and the compiled class hash the
+// declarer signed), nonce, then `class_changes` maps the class hash, which must hold 0 before
+// (undeclared: state_update checks the guess against the previous classes root), to the
+// compiled class hash, a classes-trie leaf; as in Starknet's OS the Sierra code is not compiled
+// here: a CASM that runs later is bound to this compiled class hash when it is loaded. The
+// account's `__validate_declare__` runs with [class_hash] (caller 0) before the class is
+// declared.
 func execute_declare{
     pedersen_ptr: HashBuiltin*,
     range_check_ptr,
@@ -494,19 +462,13 @@ func execute_declare{
     poseidon_ptr: PoseidonBuiltin*,
     contract_changes: DictAccess*,
     deprecated_declared: DictAccess*,
+    class_changes: DictAccess*,
     event_hashes: felt*,
-}(block_info: BlockInfo*, n_classes: felt, classes: LoadedClass*, tx: Transaction*) -> (
-    tx_hash: felt
-) {
+}(block_info: BlockInfo*, classes: Classes*, tx: Transaction*) -> (tx_hash: felt) {
     alloc_locals;
-    with_attr error_message("OS: only DECLARE v1 is supported") {
-        assert tx.version = 1;
-    }
-    let (local v1_calldata: felt*) = alloc();
-    assert v1_calldata[0] = tx.class_hash;
-    let (local tx_hash) = transaction_hash(
-        tx, DECLARE_PREFIX, tx.sender_address, block_info.chain_id, 1, v1_calldata, 0, v1_calldata
-    );
+    let (local validate_calldata: felt*) = alloc();
+    assert validate_calldata[0] = tx.class_hash;
+    let (local tx_hash) = declare_hash(block_info, tx, validate_calldata);
 
     let (entry_value) = dict_read{dict_ptr=contract_changes}(key=tx.sender_address);
     local account_class_hash = cast(entry_value, StateEntry*).class_hash;
@@ -515,11 +477,8 @@ func execute_declare{
     }
     bump_nonce(tx.sender_address, tx.nonce, account_class_hash);
 
-    let (declared) = dict_read{dict_ptr=deprecated_declared}(key=tx.class_hash);
-    with_attr error_message("OS: class {tx.class_hash} is declared twice in the block") {
-        assert declared = 0;
-    }
-    let (ctx) = tx_context(block_info, n_classes, classes, tx, tx.sender_address, tx_hash);
+    check_not_declared(tx);
+    let (ctx) = tx_context(block_info, classes, tx, tx.sender_address, tx_hash);
     execute_entry_point(
         ctx,
         0,
@@ -527,11 +486,64 @@ func execute_declare{
         tx.sender_address,
         VALIDATE_DECLARE_ENTRY_POINT_SELECTOR,
         1,
-        v1_calldata,
+        validate_calldata,
         0,
     );
+    if (tx.version == 3) {
+        with_attr error_message("OS: a compiled class hash of 0") {
+            assert_not_zero(tx.compiled_class_hash);
+        }
+        dict_write{dict_ptr=class_changes}(key=tx.class_hash, new_value=tx.compiled_class_hash);
+        return (tx_hash=tx_hash);
+    }
     // The declared class's code, with the declared class hash.
     find_class(ctx, tx.class_hash);
     dict_write{dict_ptr=deprecated_declared}(key=tx.class_hash, new_value=1);
     return (tx_hash=tx_hash);
+}
+
+// A DECLARE's class must not be declared yet: a Sierra class (v3) holds 0 in `class_changes`,
+// a Cairo 0 class (v1) was not declared earlier in the block.
+func check_not_declared{deprecated_declared: DictAccess*, class_changes: DictAccess*}(
+    tx: Transaction*
+) {
+    if (tx.version == 3) {
+        let (declared) = dict_read{dict_ptr=class_changes}(key=tx.class_hash);
+        with_attr error_message("OS: Sierra class {tx.class_hash} is already declared") {
+            assert declared = 0;
+        }
+        return ();
+    }
+    let (declared) = dict_read{dict_ptr=deprecated_declared}(key=tx.class_hash);
+    with_attr error_message("OS: class {tx.class_hash} is declared twice in the block") {
+        assert declared = 0;
+    }
+    return ();
+}
+
+// The hash of a DECLARE v1 (calldata [class_hash]) or v3 (its tail: the account deployment data's
+// hash, the class hash, the compiled class hash).
+func declare_hash{pedersen_ptr: HashBuiltin*, poseidon_ptr: PoseidonBuiltin*}(
+    block_info: BlockInfo*, tx: Transaction*, v1_calldata: felt*
+) -> (tx_hash: felt) {
+    alloc_locals;
+    if (tx.version == 1) {
+        assert tx.compiled_class_hash = 0;
+        return transaction_hash(
+            tx, DECLARE_PREFIX, tx.sender_address, block_info.chain_id, 1, v1_calldata, 0, v1_calldata
+        );
+    }
+    with_attr error_message("OS: DECLARE v{tx.version} is not supported") {
+        assert tx.version = 3;
+    }
+    let (account_deployment_data_hash) = poseidon_hash_many(
+        tx.account_deployment_data_len, tx.account_deployment_data
+    );
+    let (local specific: felt*) = alloc();
+    assert specific[0] = account_deployment_data_hash;
+    assert specific[1] = tx.class_hash;
+    assert specific[2] = tx.compiled_class_hash;
+    return transaction_hash(
+        tx, DECLARE_PREFIX, tx.sender_address, block_info.chain_id, 0, specific, 3, specific
+    );
 }

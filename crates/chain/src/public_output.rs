@@ -27,6 +27,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::{BlockHeader, ChainId, Felt, transaction_hashes_digest};
 
+/// The output layout this build's OS program writes (`OS_VERSION` in
+/// `os-program/os/constants.cairo`): 1 had this chain's own block hash and transaction
+/// commitment in fields 3 and 8; 2 has Starknet's block hash and [`transaction_hashes_digest`].
+pub const OS_OUTPUT_VERSION: Felt = Felt::TWO;
+
 /// Why a list of felts is not a block public output.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum PublicOutputError {

@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use cairo_air::{CairoPolicy, verify_proof};
-use chain::{BlockPublicOutput, Felt};
+use chain::BlockPublicOutput;
 use clap::Args;
 use serde_json::json;
 use stark::{AcceptancePolicy, SecurityPreset};
@@ -21,9 +21,6 @@ use watcher::{FetchedBlock, OsProver, Replayer, SequencerClient};
 
 use crate::exit::{Failure, invalid, unusable};
 use crate::os_hash::os_program_hash;
-
-/// The OS's output-layout version (`OS_VERSION` in `os-program/os/constants.cairo`).
-const OS_VERSION: Felt = Felt::ONE;
 
 #[derive(Args)]
 pub struct ProveBlockArgs {
@@ -109,7 +106,7 @@ fn prove(
     let statement = verify_proof(&proven.proof, &policy)
         .map_err(|e| invalid(format!("the new proof does not verify: {e}")))?;
     let output = BlockPublicOutput::from_felts(&statement.output).map_err(invalid)?;
-    let expected = block.expected_public_output(OS_VERSION);
+    let expected = block.expected_public_output(chain::public_output::OS_OUTPUT_VERSION);
     if output != expected {
         return Err(invalid(format!(
             "the proven output {output:?} differs from the replayed header's {expected:?}"

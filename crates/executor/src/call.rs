@@ -23,4 +23,8 @@ pub struct CallTrace {
     pub storage_read_values: Vec<Felt>,
     /// Nested `call_contract` / `library_call` / `deploy` constructor calls, in syscall order.
     pub inner_calls: Vec<CallTrace>,
+    /// The Sierra gas the call consumed (0 for Cairo 0 code): what a Cairo 1 caller's
+    /// `call_contract` / `library_call` response deducts beyond the syscall's cost.
+    #[serde(default)]
+    pub gas_consumed: u64,
 }

@@ -18,10 +18,17 @@ pub enum OsError {
     /// A transaction the OS does not execute yet (named).
     #[error("transaction {index} ({hash:#x}): the OS does not support {what} yet")]
     UnsupportedTransaction { index: usize, hash: Felt, what: &'static str },
-    /// The block runs a Sierra (Cairo 1) class, which this OS does not run (the Cairo 1 OS is
-    /// issue 15): the block is replayed but not provable yet.
-    #[error("the block runs Sierra (Cairo 1) class {class_hash:#x}, which the OS does not run yet")]
-    SierraClass { class_hash: Felt },
+    /// The block runs a Sierra (Cairo 1) class in a way this OS does not run yet (it runs
+    /// Sierra classes under Cairo 0 accounts, see `os-program/os/README.md`): the block is
+    /// replayed but not provable yet.
+    #[error(
+        "the block runs Sierra (Cairo 1) class {class_hash:#x} {how}, which the OS does not run yet"
+    )]
+    SierraClass { class_hash: Felt, how: &'static str },
+    /// A Cairo 1 entry point the OS ran used what the OS does not serve yet (a syscall, a hint):
+    /// the block is not provable yet.
+    #[error("the block's Cairo 1 code uses {what}, which the OS does not run yet")]
+    Cairo1Unsupported { what: String },
     /// The executor failed (environment, not a transaction's fault).
     #[error("executor: {0}")]
     Executor(#[from] executor::ExecutorError),

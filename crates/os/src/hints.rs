@@ -8,6 +8,11 @@
 //! [`HintExtension`] keyed by their address in the loaded bytecode (cairo-vm's
 //! `extensive_hints`).
 //!
+//! CASM (Cairo 1) classes are loaded the same way (`os_load_compiled_classes`): their hints are
+//! `cairo_lang_casm` [`Hint`]s at their bytecode's addresses; core hints run with
+//! cairo-lang-runner's `execute_core_hint_base`, the `SystemCall` hint is served here
+//! ([`crate::cairo1`]).
+//!
 //! Syscall responses come from the executor's run of the same block ([`CallTrace`]s): the OS
 //! checks every one of them in Cairo after the entry point returns, so a wrong response fails
 //! the run, it never changes what is proven. The OS runs a call's contract code to the end
@@ -20,6 +25,8 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
+use cairo_lang_casm::hints::{Hint, StarknetHint};
+use cairo_lang_runner::casm_run::{execute_core_hint_base, extract_relocatable};
 use cairo_vm::hint_processor::builtin_hint_processor::builtin_hint_processor_definition::{
     BuiltinHintProcessor, HintProcessorData,
 };
@@ -37,6 +44,9 @@ use cairo_vm::vm::vm_core::VirtualMachine;
 use chain::Felt;
 use executor::CallTrace;
 
+use crate::cairo1::{
+    CasmClassInput, SyscallAnswer, syscall_name, unsupported, write_syscall_response,
+};
 use crate::input::OsInput;
 
 /// A class as the OS loads it.
@@ -76,6 +86,8 @@ struct ActiveCall {
     calls_answered: usize,
     /// Nested calls entered so far (while the OS replays the syscalls).
     calls_entered: usize,
+    /// A Cairo 1 call's ExecutionInfo, built by the OS (the `get_execution_info` response).
+    execution_info: Option<Relocatable>,
 }
 
 /// The hint processor of one OS run.
@@ -83,6 +95,8 @@ pub(crate) struct OsHintProcessor {
     builtin: BuiltinHintProcessor,
     input: OsInput,
     classes: Vec<ClassInput>,
+    /// The CASM classes of the Sierra classes the block runs.
+    compiled_classes: Vec<CasmClassInput>,
     /// Index of the next transaction to load.
     next_transaction: usize,
     /// Index of the transaction being executed.
@@ -91,6 +105,9 @@ pub(crate) struct OsHintProcessor {
     next_top_level_call: usize,
     /// The calls in progress, outermost first.
     calls: Vec<ActiveCall>,
+    /// What a Cairo 1 entry point used that the OS does not serve yet (the run then fails):
+    /// the block is not provable yet rather than wrong.
+    pub(crate) unsupported: Option<String>,
 }
 
 impl OsHintProcessor {
@@ -98,15 +115,18 @@ impl OsHintProcessor {
         builtin: BuiltinHintProcessor,
         input: OsInput,
         classes: Vec<ClassInput>,
+        compiled_classes: Vec<CasmClassInput>,
     ) -> Self {
         OsHintProcessor {
             builtin,
             input,
             classes,
+            compiled_classes,
             next_transaction: 0,
             current_transaction: None,
             next_top_level_call: 0,
             calls: Vec::new(),
+            unsupported: None,
         }
     }
 
@@ -120,11 +140,22 @@ impl OsHintProcessor {
         let result = match code {
             "os_load_block" => self.load_block(vm, exec_scopes, hint),
             "os_load_transaction" => self.load_transaction(vm, hint).map(|()| HintExtension::new()),
+            "os_cairo1_tx_fields" => self.cairo1_tx_fields(vm, hint).map(|()| HintExtension::new()),
+            "os_load_compiled_classes" => self.load_compiled_classes(vm, exec_scopes, hint),
             "os_find_class" => self.find_class(vm, hint).map(|()| HintExtension::new()),
+            "os_is_compiled_class" => {
+                self.is_compiled_class(vm, hint).map(|()| HintExtension::new())
+            }
+            "os_find_compiled_class" => {
+                self.find_compiled_class(vm, hint).map(|()| HintExtension::new())
+            }
             "os_find_entry_point" => self.find_entry_point(vm, hint).map(|()| HintExtension::new()),
             "os_enter_call" => self.enter_call(vm, hint).map(|()| HintExtension::new()),
             "os_exit_call" => self.exit_call().map(|()| HintExtension::new()),
             "os_end_call" => self.end_call().map(|()| HintExtension::new()),
+            "os_skip_empty_constructor" => {
+                self.skip_empty_constructor(vm, hint).map(|()| HintExtension::new())
+            }
             _ => return None,
         };
         Some(result)
@@ -204,6 +235,179 @@ impl OsHintProcessor {
         Ok(extension)
     }
 
+    /// Writes the CASM classes (`CompiledClass`), registers their Cairo 1 hints at their
+    /// bytecode's addresses, and creates the `class_changes` dict holding the pre-block
+    /// compiled class hash of every class hash the block reads (what state_update checks
+    /// against the previous classes root).
+    fn load_compiled_classes(
+        &mut self,
+        vm: &mut VirtualMachine,
+        exec_scopes: &mut ExecutionScopes,
+        hint: &HintProcessorData,
+    ) -> Result<HintExtension, HintError> {
+        let ids = |name: &str, value: MaybeRelocatable, vm: &mut VirtualMachine| {
+            insert_value_from_var_name(name, value, vm, &hint.ids_data, &hint.ap_tracking)
+        };
+        let mut extension = HintExtension::new();
+        let mut class_ptrs = Vec::with_capacity(self.compiled_classes.len());
+        let mut class_hashes = Vec::with_capacity(self.compiled_classes.len());
+        for class in &self.compiled_classes {
+            let address = class.class.write(vm)?;
+            // `CompiledClass.bytecode_ptr` is its ninth field.
+            let bytecode = vm.get_relocatable((address + 8)?)?;
+            for (offset, hints) in &class.hints {
+                let compiled: Vec<Box<dyn Any>> =
+                    hints.iter().map(|hint| Box::new(hint.clone()) as Box<dyn Any>).collect();
+                extension.insert((bytecode + *offset)?, compiled);
+            }
+            class_ptrs.push(MaybeRelocatable::from(address));
+            class_hashes.push(class.class_hash);
+        }
+        let ptrs = vm.add_memory_segment();
+        vm.load_data(ptrs, &class_ptrs)?;
+        let hashes = write_segment(vm, &class_hashes)?;
+        let pre_classes: HashMap<MaybeRelocatable, MaybeRelocatable> =
+            self.input.pre_classes.iter().map(|(k, v)| (k.into(), v.into())).collect();
+        let manager = exec_scopes.get_dict_manager()?;
+        let class_changes = manager.borrow_mut().new_dict(vm, pre_classes)?;
+        ids("n_compiled_classes", Felt::from(self.compiled_classes.len()).into(), vm)?;
+        ids("compiled_class_hashes", hashes.into(), vm)?;
+        ids("compiled_class_ptrs", ptrs.into(), vm)?;
+        ids("class_changes_start", class_changes, vm)?;
+        Ok(extension)
+    }
+
+    /// Whether `ids.class_hash` is a Sierra class (its CASM is loaded).
+    fn is_compiled_class(
+        &mut self,
+        vm: &mut VirtualMachine,
+        hint: &HintProcessorData,
+    ) -> Result<(), HintError> {
+        let class_hash =
+            get_integer_from_var_name("class_hash", vm, &hint.ids_data, &hint.ap_tracking)?;
+        let is_compiled = self.compiled_classes.iter().any(|class| class.class_hash == class_hash);
+        insert_value_from_var_name(
+            "is_compiled_class",
+            Felt::from(u64::from(is_compiled)),
+            vm,
+            &hint.ids_data,
+            &hint.ap_tracking,
+        )
+    }
+
+    /// The index of the CASM class of `ids.class_hash`.
+    fn find_compiled_class(
+        &mut self,
+        vm: &mut VirtualMachine,
+        hint: &HintProcessorData,
+    ) -> Result<(), HintError> {
+        let class_hash =
+            get_integer_from_var_name("class_hash", vm, &hint.ids_data, &hint.ap_tracking)?;
+        let index = self
+            .compiled_classes
+            .iter()
+            .position(|class| class.class_hash == class_hash)
+            .ok_or_else(|| custom(format!("no CASM of class {class_hash:#x} is loaded")))?;
+        insert_value_from_var_name(
+            "class_index",
+            Felt::from(index),
+            vm,
+            &hint.ids_data,
+            &hint.ap_tracking,
+        )
+    }
+
+    /// A Cairo 1 hint of a CASM class: core hints by cairo-lang-runner, `SystemCall` from the
+    /// executor's trace of the running call.
+    fn cairo1_hint(
+        &mut self,
+        vm: &mut VirtualMachine,
+        exec_scopes: &mut ExecutionScopes,
+        hint: &Hint,
+    ) -> Result<(), HintError> {
+        match hint {
+            // Plain segments, not temporary ones (as blockifier: no relocation rules needed).
+            Hint::Core(core) => execute_core_hint_base(vm, exec_scopes, core, true),
+            Hint::Starknet(StarknetHint::SystemCall { system }) => {
+                let ptr = extract_relocatable(vm, system)?;
+                self.cairo1_syscall(vm, ptr)
+            }
+            other => {
+                let what = format!("the Cairo 1 hint {other:?}");
+                self.unsupported = Some(what.clone());
+                Err(custom(format!("the OS does not serve {what} yet")))
+            }
+        }
+    }
+
+    /// The response of the Cairo 1 syscall at `ptr`.
+    fn cairo1_syscall(
+        &mut self,
+        vm: &mut VirtualMachine,
+        ptr: Relocatable,
+    ) -> Result<(), HintError> {
+        let name = syscall_name(vm, ptr)?;
+        let call = self.calls.last_mut().ok_or_else(|| custom("syscall outside a call"))?;
+        match name.as_str() {
+            "StorageRead" => {
+                let value =
+                    call.trace.storage_read_values.get(call.reads_answered).copied().ok_or_else(
+                        || custom("more storage reads in the OS than in the executor"),
+                    )?;
+                call.reads_answered += 1;
+                write_syscall_response(vm, ptr, &name, 4, SyscallAnswer::StorageRead(value))
+            }
+            "StorageWrite" => write_syscall_response(vm, ptr, &name, 5, SyscallAnswer::Empty),
+            "EmitEvent" => write_syscall_response(vm, ptr, &name, 6, SyscallAnswer::Empty),
+            "GetExecutionInfo" => {
+                let info = call
+                    .execution_info
+                    .ok_or_else(|| custom("get_execution_info outside a Cairo 1 call"))?;
+                write_syscall_response(vm, ptr, &name, 2, SyscallAnswer::Pointer(info))
+            }
+            "CallContract" | "LibraryCall" => {
+                let inner = call
+                    .trace
+                    .inner_calls
+                    .get(call.calls_answered)
+                    .ok_or_else(|| custom("more calls in the OS than in the executor"))?;
+                call.calls_answered += 1;
+                let consumed = inner.gas_consumed;
+                let retdata = inner.retdata.clone();
+                let start = write_segment(vm, &retdata)?;
+                let answer =
+                    SyscallAnswer::Call { consumed, retdata: (start, (start + retdata.len())?) };
+                write_syscall_response(vm, ptr, &name, 6, answer)
+            }
+            _ => {
+                self.unsupported = Some(format!("the {name} syscall"));
+                Err(unsupported(&name))
+            }
+        }
+    }
+
+    /// The current transaction's resource bounds flattened and its data-availability modes,
+    /// for the Cairo 1 TxInfo (checked by the OS against the hashed fields).
+    fn cairo1_tx_fields(
+        &mut self,
+        vm: &mut VirtualMachine,
+        hint: &HintProcessorData,
+    ) -> Result<(), HintError> {
+        let tx = self
+            .current_transaction
+            .and_then(|index| self.input.transactions.get(index))
+            .ok_or_else(|| custom("os_cairo1_tx_fields outside a transaction"))?;
+        let (flat, nonce_mode, fee_mode) =
+            crate::cairo1::decode_v3_fields(&tx.resource_bounds, tx.data_availability_modes);
+        let bounds = write_segment(vm, &flat)?;
+        let ids = |name: &str, value: MaybeRelocatable, vm: &mut VirtualMachine| {
+            insert_value_from_var_name(name, value, vm, &hint.ids_data, &hint.ap_tracking)
+        };
+        ids("bounds", bounds.into(), vm)?;
+        ids("nonce_mode", nonce_mode.into(), vm)?;
+        ids("fee_mode", fee_mode.into(), vm)
+    }
+
     fn load_transaction(
         &mut self,
         vm: &mut VirtualMachine,
@@ -240,6 +444,7 @@ impl OsHintProcessor {
         fields.push(invoke.class_hash.into());
         fields.push(invoke.contract_address_salt.into());
         fields.push(Felt::from(invoke.is_reverted).into());
+        fields.push(invoke.compiled_class_hash.into());
         let receipt = &invoke.receipt;
         for field in [
             receipt.actual_fee,
@@ -290,15 +495,16 @@ impl OsHintProcessor {
         let entry_point_type = get("entry_point_type")?;
         let loaded = get_ptr_from_var_name("loaded", vm, &hint.ids_data, &hint.ap_tracking)?;
         let class_hash = *vm.get_integer(loaded)?;
-        let class = self
-            .classes
-            .iter()
-            .find(|class| class.class_hash == class_hash)
-            .ok_or_else(|| custom(format!("class {class_hash:#x} is not loaded")))?;
-        let selectors = if entry_point_type == Felt::ZERO {
-            &class.external_selectors
-        } else {
-            &class.constructor_selectors
+        // `ids.loaded` is a LoadedClass or a LoadedCompiledClass: both start with the class hash.
+        let selectors = match self.classes.iter().find(|class| class.class_hash == class_hash) {
+            Some(class) if entry_point_type == Felt::ZERO => class.external_selectors.clone(),
+            Some(class) => class.constructor_selectors.clone(),
+            None => self
+                .compiled_classes
+                .iter()
+                .find(|class| class.class_hash == class_hash)
+                .ok_or_else(|| custom(format!("class {class_hash:#x} is not loaded")))?
+                .selectors(entry_point_type),
         };
         let entry_point_index = selectors
             .iter()
@@ -351,12 +557,15 @@ impl OsHintProcessor {
                 trace.selector, trace.contract_address
             )));
         }
+        let execution_info =
+            get_ptr_from_var_name("execution_info", vm, &hint.ids_data, &hint.ap_tracking).ok();
         self.calls.push(ActiveCall {
             trace,
             tx_info,
             reads_answered: 0,
             calls_answered: 0,
             calls_entered: 0,
+            execution_info,
         });
         Ok(())
     }
@@ -371,6 +580,22 @@ impl OsHintProcessor {
                 "contract {:#x} made other syscalls in the OS than in the executor",
                 call.trace.contract_address
             )));
+        }
+        Ok(())
+    }
+
+    /// The OS deployed a class without a constructor at `ids.address`: the executor's empty
+    /// constructor call there, if it recorded one, is not run.
+    fn skip_empty_constructor(
+        &mut self,
+        vm: &mut VirtualMachine,
+        hint: &HintProcessorData,
+    ) -> Result<(), HintError> {
+        let address = get_integer_from_var_name("address", vm, &hint.ids_data, &hint.ap_tracking)?;
+        let parent = self.calls.last_mut().ok_or_else(|| custom("deploy outside a call"))?;
+        let next = parent.trace.inner_calls.get(parent.calls_entered);
+        if next.is_some_and(|inner| inner.contract_address == address) {
+            parent.calls_entered += 1;
         }
         Ok(())
     }
@@ -391,6 +616,7 @@ impl OsHintProcessor {
         let timestamp = self.input.block_info[2];
         let sequencer_address = self.input.block_info[3];
         let classes = &self.classes;
+        let compiled_classes = &self.compiled_classes;
         let call = self.calls.last_mut().ok_or_else(|| custom("syscall outside a call"))?;
         let at = |offset: usize| (ptr + offset).map_err(HintError::from);
         match name {
@@ -441,19 +667,31 @@ impl OsHintProcessor {
                 };
                 let address =
                     chain::calculate_contract_address(salt, class_hash, &calldata, deployer);
-                let class =
-                    classes.iter().find(|class| class.class_hash == class_hash).ok_or_else(
-                        || custom(format!("deploy: class {class_hash:#x} is not loaded")),
-                    )?;
-                // A constructor is a nested call of the executor's trace; no constructor, no call.
-                let retdata = if class.constructor_selectors.is_empty() {
+                let has_constructor =
+                    match classes.iter().find(|class| class.class_hash == class_hash) {
+                        Some(class) => !class.constructor_selectors.is_empty(),
+                        None => !compiled_classes
+                            .iter()
+                            .find(|class| class.class_hash == class_hash)
+                            .ok_or_else(|| {
+                                custom(format!("deploy: class {class_hash:#x} is not loaded"))
+                            })?
+                            .class
+                            .constructor
+                            .is_empty(),
+                    };
+                // A constructor is a nested call of the executor's trace. A class without one has
+                // none in the OS, but blockifier may record an empty call for it: skipped (the OS
+                // skips it too, `os_skip_empty_constructor`).
+                let next = call.trace.inner_calls.get(call.calls_answered);
+                let retdata = if !has_constructor {
+                    if next.is_some_and(|inner| inner.contract_address == address) {
+                        call.calls_answered += 1;
+                    }
                     Vec::new()
                 } else {
-                    let inner = call
-                        .trace
-                        .inner_calls
-                        .get(call.calls_answered)
-                        .ok_or_else(|| custom("more calls in the OS than in the executor"))?;
+                    let inner =
+                        next.ok_or_else(|| custom("more calls in the OS than in the executor"))?;
                     call.calls_answered += 1;
                     inner.retdata.clone()
                 };
@@ -491,6 +729,10 @@ impl HintProcessorLogic for OsHintProcessor {
         exec_scopes: &mut ExecutionScopes,
         hint_data: &Box<dyn Any>,
     ) -> Result<HintExtension, HintError> {
+        if let Some(hint) = hint_data.downcast_ref::<Hint>() {
+            self.cairo1_hint(vm, exec_scopes, hint)?;
+            return Ok(HintExtension::new());
+        }
         let hint = hint_data.downcast_ref::<HintProcessorData>().ok_or(HintError::WrongHintData)?;
         let code = hint.code.trim();
         if let Some(result) = self.os_hint(code, vm, exec_scopes, hint) {

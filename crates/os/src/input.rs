@@ -53,6 +53,10 @@ pub struct TransactionInput {
     /// INVOKE only: the executor reverted `__execute__`; the OS then only hashes the transaction,
     /// bumps the nonce and runs `__validate__`. Not proven: the OS takes it on trust (README.md, trust assumptions).
     pub is_reverted: bool,
+    /// DECLARE v3 only: the compiled class hash the declarer signed (the classes-trie leaf the
+    /// OS writes).
+    #[serde(default)]
+    pub compiled_class_hash: Felt,
     /// The receipt fields of the receipt hash that the OS takes on trust (README.md, trust
     /// assumptions); it computes the transaction hash itself.
     pub receipt: ReceiptInput,
@@ -90,9 +94,8 @@ impl ReceiptInput {
 }
 
 impl TransactionInput {
-    /// The OS's view of an INVOKE or DEPLOY_ACCOUNT (v1 or v3) or a DECLARE v1 (with its
-    /// class); `None` for query-only transactions, a DECLARE v1 without its class and a
-    /// DECLARE v3 (Sierra classes: not run by this OS).
+    /// The OS's view of an INVOKE or DEPLOY_ACCOUNT (v1 or v3), a DECLARE v1 (with its class)
+    /// or a DECLARE v3; `None` for query-only transactions and a DECLARE v2.
     pub fn from_transaction(tx: &ExecutableTransaction) -> Option<Self> {
         let transaction = &tx.transaction;
         if transaction.is_query() {
@@ -147,8 +150,21 @@ impl TransactionInput {
                 class_hash: declare.class_hash,
                 ..TransactionInput::default()
             },
-            // The OS runs Cairo 0 classes only (the Cairo 1 OS is issue 15).
-            Transaction::DeclareV2(_) | Transaction::DeclareV3(_) => return None,
+            Transaction::DeclareV3(declare) => TransactionInput {
+                kind: TX_DECLARE,
+                class_hash: declare.class_hash,
+                compiled_class_hash: declare.compiled_class_hash,
+                account_deployment_data: declare.account_deployment_data.clone(),
+                ..v3_fields(
+                    declare.tip,
+                    &declare.resource_bounds,
+                    &declare.paymaster_data,
+                    declare.nonce_data_availability_mode,
+                    declare.fee_data_availability_mode,
+                )
+            },
+            // DECLARE v2 (a Pedersen hash over the compiled class hash) is not done yet.
+            Transaction::DeclareV2(_) => return None,
         };
         Some(TransactionInput {
             sender_address: transaction.sender_address(),
@@ -202,4 +218,8 @@ pub struct OsInput {
     pub calls: Vec<Vec<CallTrace>>,
     /// Touched addresses → their pre-block state.
     pub pre_contracts: BTreeMap<Felt, PreContract>,
+    /// The Sierra classes whose CASM the block runs → their pre-block compiled class hash (the
+    /// classes-trie leaf the OS guesses and checks).
+    #[serde(default)]
+    pub pre_classes: BTreeMap<Felt, Felt>,
 }

@@ -16,19 +16,28 @@
 //! [`BlockWitness`] is a prepared block in serializable form: what a stateless worker of a
 //! prover cluster reads from the object store to run the OS with no state database.
 //!
-//! Supported: INVOKE v1/v3 (reverted ones included: the OS then only hashes the transaction,
+//! Supported (Cairo 0 classes): INVOKE v1/v3 (reverted ones included: the OS then only hashes the transaction,
 //! bumps its nonce and runs `__validate__`; the reverted flag is taken from the executor, not
-//! proven, see `os-program/os/README.md`), DEPLOY_ACCOUNT v1/v3, DECLARE v1, and the deprecated
+//! proven, see `os-program/os/README.md`), DEPLOY_ACCOUNT v1/v3, DECLARE v1 (and v3 of Sierra classes), and the deprecated
 //! syscalls the executor serves except the L1-handler ones. The accounts' `__validate__`,
 //! `__validate_deploy__` and `__validate_declare__` run in the OS, so the signatures they check
 //! (ecdsa builtin) are proven.
 //!
-//! [`compiled_class`] and [`blake2s`] serve `os-program/os/compiled_class.cairo`, the compiled
-//! class hash (v2 by the Blake2s opcodes, v1 by Poseidon) of a CASM class in Cairo: the class's
-//! memory layout and the hint of the felt encoding (registered in every OS run; the OS program
-//! does not load CASM classes yet).
+//! Sierra (Cairo 1) classes, first slice: under a Cairo 0 account, a Sierra class called or
+//! deployed by Cairo 0 code runs its CASM in the OS, bound to the class hash through the classes
+//! trie by its compiled class hash v2, with the `storage_read`, `storage_write`, `emit_event`,
+//! `get_execution_info`, `call_contract` and `library_call` syscalls replayed and checked. Other uses of Sierra classes are refused as
+//! [`OsError::SierraClass`] (before the run) or [`OsError::Cairo1Unsupported`] (an unserved
+//! syscall or hint during the run); `os-program/os/README.md`, "Cairo 1 classes", lists them.
+//!
+//! [`cairo1`] is the Rust side of Cairo 1 classes (the loaded class, its hints, the syscall gas
+//! costs and responses); [`compiled_class`] and [`blake2s`] serve
+//! `os-program/os/compiled_class.cairo`, the compiled class hash (v2 by the Blake2s opcodes, v1 by
+//! Poseidon) of a CASM class in Cairo: the class's memory layout and the hint of the felt
+//! encoding.
 
 pub mod blake2s;
+pub mod cairo1;
 pub mod compiled_class;
 mod error;
 mod hints;

@@ -10,6 +10,7 @@ use chain::Felt;
 use state::witness::StateWitness;
 
 use crate::OsError;
+use crate::cairo1::CasmClassInput;
 use crate::hints::{ClassInput, OsHintProcessor};
 use crate::input::OsInput;
 use crate::runner::os_program;
@@ -71,6 +72,7 @@ impl OsRun {
 pub(crate) fn run_os(
     input: OsInput,
     classes: Vec<ClassInput>,
+    compiled_classes: Vec<CasmClassInput>,
     witness: StateWitness,
     place: impl FnOnce(&SegmentSizes) -> Vec<usize>,
 ) -> Result<OsRun, OsError> {
@@ -78,13 +80,17 @@ pub(crate) fn run_os(
     let mut builtin = BuiltinHintProcessor::new_empty();
     crate::state_update::register_hints(&mut builtin);
     crate::blake2s::register_hints(&mut builtin);
-    let mut processor = OsHintProcessor::new(builtin, input, classes);
+    let mut processor = OsHintProcessor::new(builtin, input, classes, compiled_classes);
     let mut scopes = ExecutionScopes::new();
     crate::state_update::enter_witness(&mut scopes, witness);
     let config = cairo_air::proof_mode_config();
     let mut runner =
-        cairo_run_program_with_initial_scope(&program, &config, &mut processor, scopes)
-            .map_err(|e| OsError::Rejected(e.to_string()))?;
+        cairo_run_program_with_initial_scope(&program, &config, &mut processor, scopes).map_err(
+            |e| match processor.unsupported.take() {
+                Some(what) => OsError::Cairo1Unsupported { what },
+                None => OsError::Rejected(e.to_string()),
+            },
+        )?;
     let bases = place(&SegmentSizes::of(&runner));
     let execution = cairo_air::read_execution(&mut runner, &program, &bases)
         .map_err(|e| OsError::Rejected(e.to_string()))?;

@@ -18,6 +18,7 @@ use state::witness::StateWitness;
 use state::{Backend, Snapshot, State, StateReader};
 
 use crate::OsError;
+use crate::cairo1::CasmClassInput;
 use crate::hints::ClassInput;
 use crate::input::{OsInput, PreContract, ReceiptInput, TransactionInput};
 use crate::os_run::{OsRun, run_os};
@@ -99,6 +100,11 @@ pub struct PreparedBlock {
     /// The definitions of `classes`, in the same order (what a [`crate::BlockWitness`]
     /// carries: a `ClassInput` holds a loaded program, which does not serialize).
     pub class_definitions: Vec<std::sync::Arc<executor::DeprecatedClass>>,
+    /// The CASM classes of the Sierra classes the block's calls run.
+    pub compiled_classes: Vec<CasmClassInput>,
+    /// The Sierra classes of `compiled_classes`, in the same order (their CASM is what a
+    /// [`crate::BlockWitness`] carries).
+    pub sierra_definitions: Vec<std::sync::Arc<executor::SierraClass>>,
     /// The Merkle-Patricia witness of the touched keys against the previous root.
     pub witness: StateWitness,
     /// The executor's run of the block.
@@ -119,7 +125,7 @@ impl PreparedBlock {
         self,
         place: impl FnOnce(&SegmentSizes) -> Vec<usize>,
     ) -> Result<BlockExecution, OsError> {
-        let run = run_os(self.input, self.classes, self.witness, place)?;
+        let run = run_os(self.input, self.classes, self.compiled_classes, self.witness, place)?;
         let public_output = BlockPublicOutput::from_felts(&run.output())?;
         Ok(BlockExecution { public_output, steps: run.steps(), run, executor: self.executor })
     }
@@ -181,11 +187,9 @@ pub fn prepare_recorded<B: Backend>(
             "the recorded execution is not of the block's transactions".into(),
         ));
     }
-    if let Some(class_hash) = recorded.sierra.first() {
-        return Err(OsError::SierraClass { class_hash: *class_hash });
-    }
     let mut class_hashes = BTreeSet::new();
     let mut declared = BTreeMap::new();
+    let mut sierra_declared = BTreeSet::new();
     let mut transactions = Vec::with_capacity(block.transactions.len());
     let mut tx_calls = Vec::with_capacity(block.transactions.len());
     for (index, (tx, outcome)) in block.transactions.iter().zip(&execution.outcomes).enumerate() {
@@ -199,7 +203,7 @@ pub fn prepare_recorded<B: Backend>(
             TransactionInput::from_transaction(tx).ok_or(OsError::UnsupportedTransaction {
                 index,
                 hash,
-                what: "query-only transactions, a DECLARE without its class or DECLARE v3 (Sierra)",
+                what: "query-only transactions or DECLARE v2",
             })?;
         // The calls the OS runs, in the executor's order: INVOKE `__validate__`, `__execute__`
         // (not for a reverted one: the OS then only bumps the nonce and validates),
@@ -220,8 +224,12 @@ pub fn prepare_recorded<B: Backend>(
             } else {
                 &[VALIDATE_DEPLOY_SELECTOR]
             }
+        } else if input.version == Felt::THREE {
+            // DECLARE v3: the OS writes the class's classes-trie leaf (no code to load).
+            sierra_declared.insert(input.class_hash);
+            &[VALIDATE_DECLARE_SELECTOR]
         } else {
-            // DECLARE: the OS also loads the declared class (it checks its class hash).
+            // DECLARE v1: the OS also loads the declared class (it checks its class hash).
             if let Some(class) = &tx.declared_class {
                 declared.insert(class.class_hash(), class.clone());
             }
@@ -248,6 +256,23 @@ pub fn prepare_recorded<B: Backend>(
     // Every class the executor loaded, e.g. a class deployed by the `deploy` syscall without a
     // constructor (no call of it is traced), is loaded by the OS too.
     class_hashes.extend(recorded.loaded.iter().copied());
+    // The Sierra classes run their CASM: the OS loads those apart and reads their compiled
+    // class hashes in the classes trie (their paths join the witness).
+    let sierra_hashes: BTreeSet<Felt> = recorded.sierra.clone();
+    check_cairo1_support(&sierra_hashes, &tx_calls)?;
+    if let Some(class_hash) = sierra_declared.iter().find(|hash| sierra_hashes.contains(hash)) {
+        return Err(OsError::SierraClass {
+            class_hash: *class_hash,
+            how: "in the block that declares it",
+        });
+    }
+    for class_hash in &sierra_declared {
+        touched.add_class(*class_hash);
+    }
+    class_hashes.retain(|class_hash| !sierra_hashes.contains(class_hash));
+    for class_hash in &sierra_hashes {
+        touched.add_class(*class_hash);
+    }
     let mut pre_contracts = BTreeMap::new();
     for (address, keys) in &touched.storage {
         let mut storage = BTreeMap::new();
@@ -262,6 +287,29 @@ pub fn prepare_recorded<B: Backend>(
         pre_contracts.insert(*address, contract);
     }
     let witness = StateWitness::build(state, parent_block, &touched)?;
+    let mut pre_classes = BTreeMap::new();
+    // The classes the block declares (DECLARE v3): their pre-block leaf, which must be 0.
+    for class_hash in &sierra_declared {
+        let compiled_class_hash = match snapshot.declared_class(*class_hash)? {
+            Some(state::DeclaredClass::Sierra { compiled_class_hash }) => compiled_class_hash,
+            _ => Felt::ZERO,
+        };
+        pre_classes.insert(*class_hash, compiled_class_hash);
+    }
+    let mut compiled_classes = Vec::with_capacity(sierra_hashes.len());
+    let mut sierra_definitions = Vec::with_capacity(sierra_hashes.len());
+    for class_hash in &sierra_hashes {
+        let compiled_class_hash = match snapshot.declared_class(*class_hash)? {
+            Some(state::DeclaredClass::Sierra { compiled_class_hash }) => compiled_class_hash,
+            _ => Felt::ZERO,
+        };
+        pre_classes.insert(*class_hash, compiled_class_hash);
+        let class = classes
+            .sierra_class(*class_hash)?
+            .ok_or(OsError::MissingClass { class_hash: *class_hash })?;
+        compiled_classes.push(CasmClassInput::new(*class_hash, class.casm()));
+        sierra_definitions.push(class);
+    }
 
     // 3. The classes the OS loads.
     let mut class_inputs = Vec::with_capacity(class_hashes.len());
@@ -296,11 +344,13 @@ pub fn prepare_recorded<B: Backend>(
         block.starknet_version.as_felt(),
         Felt::from(u64::from(block.header_commits_state_root)),
     ];
-    let input = OsInput { block_info, transactions, calls: tx_calls, pre_contracts };
+    let input = OsInput { block_info, transactions, calls: tx_calls, pre_contracts, pre_classes };
     Ok(PreparedBlock {
         input,
         classes: class_inputs,
         class_definitions,
+        compiled_classes,
+        sierra_definitions,
         witness,
         executor: std::sync::Arc::clone(execution),
     })
@@ -327,6 +377,21 @@ pub(crate) fn class_input(class: &executor::DeprecatedClass) -> Result<ClassInpu
         constructor_selectors,
         program,
     })
+}
+
+/// Refuses (as [`OsError::SierraClass`]) a block that runs a Sierra class at the top level of
+/// a transaction (a Cairo 1 account): the OS runs Sierra classes under Cairo 0 accounts only.
+fn check_cairo1_support(
+    sierra: &BTreeSet<Felt>,
+    tx_calls: &[Vec<CallTrace>],
+) -> Result<(), OsError> {
+    match tx_calls.iter().flatten().find(|trace| sierra.contains(&trace.class_hash)) {
+        Some(trace) => Err(OsError::SierraClass {
+            class_hash: trace.class_hash,
+            how: "at the top level of a transaction (a Cairo 1 account)",
+        }),
+        None => Ok(()),
+    }
 }
 
 fn collect_classes(trace: &CallTrace, out: &mut BTreeSet<Felt>) {

@@ -27,14 +27,18 @@ use starknet_core::types::contract::legacy::LegacyContractClass;
 use state::witness::StateWitness;
 
 use crate::OsError;
+use crate::cairo1::CasmClassInput;
 use crate::input::OsInput;
 use crate::os_run::{OsRun, run_os};
 use crate::runner::{PreparedBlock, class_input};
+use cairo_lang_starknet_classes::casm_contract_class::CasmContractClass;
 
 /// The witness format this build writes and reads. 2: Starknet's Pedersen tries in the state
 /// witness, no `pre_classes` or `hinted_class_hash` in the OS input (Cairo 0 classes are in no
 /// trie; the OS computes their class hashes). 3: each transaction's receipt fields
-/// (`TransactionInput::receipt`) for Starknet's receipt commitment.
+/// (`TransactionInput::receipt`) for Starknet's receipt commitment, the CASM of the Sierra
+/// classes the block runs (`casm_classes`) and their pre-block compiled class hashes
+/// (`input.pre_classes`).
 pub const WITNESS_FORMAT_VERSION: u32 = 3;
 
 /// One block's OS input, serializable (see the module docs).
@@ -58,6 +62,8 @@ pub struct BlockWitness {
     pub state: StateWitness,
     /// The class definitions the OS loads, ordered by class hash.
     pub classes: Vec<LegacyContractClass>,
+    /// The CASM of the Sierra classes the block runs, by Sierra class hash (ascending).
+    pub casm_classes: Vec<(Felt, CasmContractClass)>,
 }
 
 /// What [`BlockWitness::run`] returns: the OS's proof-mode run over the witness.
@@ -101,6 +107,11 @@ impl BlockWitness {
             input: prepared.input,
             state: prepared.witness,
             classes: classes.into_iter().map(|(_, class)| class).collect(),
+            casm_classes: prepared
+                .sierra_definitions
+                .iter()
+                .map(|class| (class.class_hash(), class.casm().as_ref().clone()))
+                .collect(),
         }
     }
 
@@ -129,8 +140,18 @@ impl BlockWitness {
             let class = DeprecatedClass::from_legacy(Arc::new(definition.clone()))?;
             classes.push(class_input(&class)?);
         }
-        let run =
-            run_os(self.input.clone(), classes, self.state.clone(), SegmentSizes::cairo_vm_layout)?;
+        let compiled_classes = self
+            .casm_classes
+            .iter()
+            .map(|(class_hash, casm)| CasmClassInput::new(*class_hash, &Arc::new(casm.clone())))
+            .collect();
+        let run = run_os(
+            self.input.clone(),
+            classes,
+            compiled_classes,
+            self.state.clone(),
+            SegmentSizes::cairo_vm_layout,
+        )?;
         let public_output = BlockPublicOutput::from_felts(&run.output())?;
         Ok(WitnessRun { public_output, steps: run.steps(), run })
     }

@@ -89,15 +89,26 @@ impl OsProver {
                             })?;
                     ExecutableTransaction::declare(declare.clone(), class, block.chain_id)
                 }
+                // The OS writes the class's classes-trie leaf; the executor runs the declaration
+                // with the definition replay fetched and compiled.
                 Transaction::DeclareV3(declare) => {
-                    return Err(ProveError::Unsupported(format!(
-                        "DECLARE v3 of Sierra class {:#x}: the OS runs Cairo 0 classes only",
-                        declare.class_hash
-                    )));
+                    let class = executor::ClassProvider::sierra_class(
+                        replayer.classes(),
+                        declare.class_hash,
+                    )
+                    .map_err(|error| ProveError::Failed(format!("declared class: {error}")))?
+                    .ok_or_else(|| {
+                        ProveError::Failed(format!(
+                            "the definition of declared class {:#x} is missing",
+                            declare.class_hash
+                        ))
+                    })?;
+                    ExecutableTransaction::declare_sierra(declare.clone(), class, block.chain_id)
                 }
                 Transaction::DeclareV2(declare) => {
                     return Err(ProveError::Unsupported(format!(
-                        "DECLARE v2 of Sierra class {:#x}: the OS runs Cairo 0 classes only",
+                        "DECLARE v2 of Sierra class {:#x}: the OS declares Sierra classes with \
+                         DECLARE v3 only",
                         declare.class_hash
                     )));
                 }
@@ -141,9 +152,8 @@ impl OsProver {
             ),
         }
         .map_err(os_error)?;
-        // The OS's output-layout version (`OS_VERSION` in `os-program/os/constants.cairo`);
-        // verification takes the proof's own, pinned by the program hash.
-        let os_version = Felt::ONE;
+        // Verification takes the proof's own output-layout version, pinned by the program hash.
+        let os_version = chain::public_output::OS_OUTPUT_VERSION;
         Ok(BlockWitness::new(
             number,
             block.block_hash,
@@ -181,9 +191,9 @@ impl OsProver {
 
 fn os_error(error: os::OsError) -> ProveError {
     match error {
-        os::OsError::UnsupportedTransaction { .. } | os::OsError::SierraClass { .. } => {
-            ProveError::Unsupported(error.to_string())
-        }
+        os::OsError::UnsupportedTransaction { .. }
+        | os::OsError::SierraClass { .. }
+        | os::OsError::Cairo1Unsupported { .. } => ProveError::Unsupported(error.to_string()),
         // A witness written by another release: no attempt of this build can read it.
         os::OsError::WitnessVersion { .. } => ProveError::Unsupported(error.to_string()),
         other => ProveError::Failed(format!("OS run: {other}")),

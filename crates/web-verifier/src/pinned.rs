@@ -7,7 +7,7 @@ use chain::Felt;
 /// fails when the OS program changes without this line: update it to the new hash (a new OS is
 /// a new statement, so light clients must opt in to it).
 pub const PINNED_OS_PROGRAM_HASH: &str =
-    "0x1c52e8f4bf0ffe90520e11900b29058e317e68947c1342fafe7646a5b9982fb";
+    "0x10a786dc41e906a037e7db5c433ca6ad1b4de79a247b0a3170d454aa4764975";
 
 /// Minimum conjectured security of an accepted proof (`standard`).
 pub const MIN_SECURITY_BITS: u32 = 100;

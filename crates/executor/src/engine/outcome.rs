@@ -28,6 +28,7 @@ pub(crate) fn call_trace(info: &CallInfo) -> CallTrace {
         retdata: if info.execution.failed { Vec::new() } else { info.execution.retdata.0.clone() },
         storage_read_values: info.storage_access_tracker.storage_read_values.clone(),
         inner_calls: info.inner_calls.iter().map(call_trace).collect(),
+        gas_consumed: info.execution.gas_consumed,
     }
 }
 

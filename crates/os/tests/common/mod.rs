@@ -71,7 +71,7 @@ impl Proven {
         BlockPublicOutput::for_header(
             &self.header,
             &hashes,
-            Felt::ONE,
+            chain::public_output::OS_OUTPUT_VERSION,
             CHAIN_ID,
             self.previous_state_root,
         )

@@ -1,0 +1,500 @@
+//! Cairo 1 contracts in the OS: a Sierra class (cairo-lang-starknet's `hello_starknet`) declared
+//! and deployed before the proven block; a Cairo 0 account INVOKEs its `increase_balance`. The
+//! OS loads the class's CASM, binds it to the classes trie by its compiled class hash (v2), runs
+//! the entry point with the Cairo 1 calling convention and replays its storage syscalls; its
+//! output is the chain's header. A changed CASM or a wrong guess of the classes-trie leaf fails
+//! the run, and the block's proof verifies.
+
+mod common;
+
+use std::sync::Arc;
+
+use chain::{Felt, StateDiff};
+use common::{Chain, selector};
+use executor::SierraClass;
+use stark::{AcceptancePolicy, SecurityPreset};
+use starknet_core::types::contract::SierraClass as CompilerOutput;
+use state::StateReader;
+
+/// A Sierra class of cairo-lang-starknet's test data, compiled by the executor.
+fn sierra_class(name: &str) -> Arc<SierraClass> {
+    let (json, _) = e2e::cairo_lang_test_class(name);
+    let output: CompilerOutput = serde_json::from_str(&json).unwrap();
+    Arc::new(SierraClass::compile(Arc::new(output.flatten().unwrap())).unwrap())
+}
+
+/// The address the system block deploys `hello_starknet` at.
+const HELLO: Felt = Felt::from_hex_unchecked("0x4e110");
+
+/// The test chain with `hello_starknet` declared and deployed by a system block (block 1,
+/// not proven: its state diff is committed as genesis is).
+fn chain_with_hello() -> (Chain, Arc<SierraClass>) {
+    let mut chain = Chain::new(1);
+    let hello = sierra_class("hello_starknet__hello_starknet");
+    chain.classes.insert_sierra(Arc::clone(&hello));
+    let mut diff = StateDiff::default();
+    diff.declared_classes.insert(hello.class_hash(), hello.compiled_class_hash());
+    diff.deployed_contracts.insert(HELLO, hello.class_hash());
+    chain.state.commit_block(1, &diff).unwrap();
+    chain.head = 1;
+    chain.head_hash = Felt::from(0x5e1f_u64);
+    (chain, hello)
+}
+
+/// `hello_starknet`'s `balance` storage variable.
+fn balance_key() -> Felt {
+    starknet_core::utils::get_storage_var_address("balance", &[]).unwrap()
+}
+
+fn increase_balance_block(chain: &mut Chain, amount: u64) -> os::BlockToProve {
+    let call = (HELLO, selector("increase_balance"), vec![Felt::from(amount)]);
+    let tx = chain.invoke_v1(0, &[call]);
+    chain.block(vec![tx])
+}
+
+#[test]
+fn a_cairo0_account_invokes_a_cairo1_contract() {
+    let (mut chain, _) = chain_with_hello();
+    for (round, amount) in [(1u64, 5u64), (2, 7)] {
+        let block = increase_balance_block(&mut chain, amount);
+        let proven = chain.prove_and_commit(&block);
+        assert_eq!(proven.os.public_output, proven.expected_output());
+        let balance = chain.state.latest_snapshot().unwrap().storage_at(HELLO, balance_key());
+        assert_eq!(balance.unwrap(), Felt::from(if round == 1 { 5u64 } else { 12 }));
+        eprintln!("increase_balance block {round}: {} OS steps", proven.os.steps);
+    }
+}
+
+#[test]
+fn a_changed_casm_fails_the_run() {
+    let (mut chain, _) = chain_with_hello();
+    let block = increase_balance_block(&mut chain, 5);
+    let mut prepared =
+        os::prepare_block(&block, &chain.state, Some(chain.head), &chain.classes, &chain.config)
+            .unwrap();
+    let casm = &mut prepared.compiled_classes[0].class;
+    let word = casm.bytecode.len() / 2;
+    casm.bytecode[word] += Felt::ONE;
+    let error = prepared.run().unwrap_err().to_string();
+    assert!(error.contains("compiled class hash"), "{error}");
+}
+
+#[test]
+fn a_wrong_guess_of_the_classes_trie_leaf_fails_the_run() {
+    let (mut chain, hello) = chain_with_hello();
+    let block = increase_balance_block(&mut chain, 5);
+    // A guess that is not the CASM's compiled class hash.
+    let mut prepared =
+        os::prepare_block(&block, &chain.state, Some(chain.head), &chain.classes, &chain.config)
+            .unwrap();
+    *prepared.input.pre_classes.get_mut(&hello.class_hash()).unwrap() += Felt::ONE;
+    let error = prepared.run().unwrap_err().to_string();
+    assert!(error.contains("compiled class hash"), "{error}");
+
+    // A CASM loaded for `hello` in a block that runs none of it, with the guessed leaf its own
+    // compiled class hash (so the load accepts it): the state update checks the guess against
+    // the previous classes root. `hello`'s own CASM passes, another class's does not.
+    let other = sierra_class("minimal_contract__minimal_contract");
+    let empty = chain.block(vec![]);
+    let run_with = |casm: &SierraClass| {
+        let mut prepared = os::prepare_block(
+            &empty,
+            &chain.state,
+            Some(chain.head),
+            &chain.classes,
+            &chain.config,
+        )
+        .unwrap();
+        let mut touched = state::witness::TouchedKeys::default();
+        touched.add_class(hello.class_hash());
+        prepared.witness =
+            state::witness::StateWitness::build(&chain.state, Some(chain.head), &touched).unwrap();
+        prepared.compiled_classes = vec![os::cairo1::CasmClassInput {
+            class_hash: hello.class_hash(),
+            ..os::cairo1::CasmClassInput::new(casm.class_hash(), casm.casm())
+        }];
+        prepared.input.pre_classes.insert(hello.class_hash(), casm.compiled_class_hash());
+        prepared.run()
+    };
+    let honest = run_with(&hello).unwrap();
+    assert_eq!(honest.public_output.new_state_root, honest.public_output.previous_state_root);
+    let plain = chain.run_os(&empty).unwrap();
+    eprintln!(
+        "empty block: {} OS steps; with hello_starknet's CASM loaded and bound to the classes \
+         trie: {} steps",
+        plain.steps, honest.steps
+    );
+    let error = run_with(&other).unwrap_err().to_string();
+    assert!(!error.contains("compiled class hash"), "{error}");
+}
+
+/// Declares and deploys `class` at `address` with a system block on top of the head.
+fn system_deploy(chain: &mut Chain, class: &Arc<SierraClass>, address: Felt) {
+    chain.classes.insert_sierra(Arc::clone(class));
+    let mut diff = StateDiff::default();
+    diff.declared_classes.insert(class.class_hash(), class.compiled_class_hash());
+    diff.deployed_contracts.insert(address, class.class_hash());
+    chain.state.commit_block(chain.head + 1, &diff).unwrap();
+    chain.head += 1;
+}
+
+#[test]
+fn a_cairo1_contract_library_calls_a_cairo1_class() {
+    // cairo-lang's `proxy` forwards `increase_counter` to its implementation class (the
+    // `counter_contract` of `new_syntax_test_contract`) with `library_call`: the counter's
+    // storage read and write and its event happen on the proxy.
+    let (mut chain, _) = chain_with_hello();
+    let proxy = sierra_class("proxy__proxy");
+    let counter = sierra_class("new_syntax_test_contract__counter_contract");
+    let address = Felt::from(0x960_u64);
+    chain.classes.insert_sierra(Arc::clone(&proxy));
+    chain.classes.insert_sierra(Arc::clone(&counter));
+    let key = |name: &str| starknet_core::utils::get_storage_var_address(name, &[]).unwrap();
+    let mut diff = StateDiff::default();
+    diff.declared_classes.insert(proxy.class_hash(), proxy.compiled_class_hash());
+    diff.declared_classes.insert(counter.class_hash(), counter.compiled_class_hash());
+    diff.deployed_contracts.insert(address, proxy.class_hash());
+    diff.storage_diffs.insert(
+        address,
+        [(key("implementation"), counter.class_hash()), (key("counter"), Felt::from(40u64))].into(),
+    );
+    chain.state.commit_block(chain.head + 1, &diff).unwrap();
+    chain.head += 1;
+
+    let call = (address, selector("increase_counter"), vec![Felt::from(2u64)]);
+    let tx = chain.invoke_v1(0, &[call]);
+    let block = chain.block(vec![tx]);
+    let proven = chain.prove_and_commit(&block);
+    assert_eq!(proven.os.public_output, proven.expected_output());
+    let snapshot = chain.state.latest_snapshot().unwrap();
+    assert_eq!(snapshot.storage_at(address, key("counter")).unwrap(), Felt::from(42u64));
+    let receipt = &proven.os.executor.included().next().unwrap().receipt;
+    assert!(!receipt.events.is_empty(), "the counter's event is in the event commitment");
+    eprintln!("proxy increase_counter block: {} OS steps", proven.os.steps);
+}
+
+#[test]
+fn a_cairo1_contract_calls_a_cairo0_contract() {
+    // The counter's `decrease_counter` asks its `other_contract` (`call_contract`), here a Cairo
+    // 0 contract that allows it, then decreases the counter.
+    let (mut chain, _) = chain_with_hello();
+    let counter = sierra_class("new_syntax_test_contract__counter_contract");
+    let other = Arc::new(
+        executor::DeprecatedClass::from_json(include_str!("contracts/allow_decrease.json"))
+            .unwrap(),
+    );
+    chain.classes.insert_sierra(Arc::clone(&counter));
+    chain.classes.insert(Arc::clone(&other));
+    let (address, other_address) = (Felt::from(0xc0_u64), Felt::from(0x07e4_u64));
+    let key = |name: &str| starknet_core::utils::get_storage_var_address(name, &[]).unwrap();
+    let mut diff = StateDiff::default();
+    diff.declared_classes.insert(counter.class_hash(), counter.compiled_class_hash());
+    diff.deprecated_declared_classes.insert(other.class_hash());
+    diff.deployed_contracts.insert(address, counter.class_hash());
+    diff.deployed_contracts.insert(other_address, other.class_hash());
+    diff.storage_diffs.insert(
+        address,
+        [(key("counter"), Felt::from(40u64)), (key("other_contract"), other_address)].into(),
+    );
+    chain.state.commit_block(chain.head + 1, &diff).unwrap();
+    chain.head += 1;
+
+    let call = (address, selector("decrease_counter"), vec![Felt::from(3u64)]);
+    let tx = chain.invoke_v1(0, &[call]);
+    let block = chain.block(vec![tx]);
+    let proven = chain.prove_and_commit(&block);
+    assert_eq!(proven.os.public_output, proven.expected_output());
+    let snapshot = chain.state.latest_snapshot().unwrap();
+    assert_eq!(snapshot.storage_at(address, key("counter")).unwrap(), Felt::from(37u64));
+}
+
+#[test]
+fn a_cairo1_erc20_reads_its_caller() {
+    // The ERC-20's `approve` reads its caller through `get_execution_info`, writes the
+    // allowance of (caller, spender) and emits `Approval`.
+    let (mut chain, _) = chain_with_hello();
+    let erc20 = sierra_class("erc20__erc_20");
+    let address = Felt::from(0xe2c20_u64);
+    system_deploy(&mut chain, &erc20, address);
+    let spender = Felt::from(0x5be_u64);
+    for v3 in [false, true] {
+        // Another amount each time, so that each block writes the allowance.
+        let amount = Felt::from(if v3 { 20u64 } else { 10 });
+        let call = (address, selector("approve"), vec![spender, amount, Felt::ZERO]);
+        let tx = if v3 { chain.invoke_v3(0, &[call]) } else { chain.invoke_v1(0, &[call]) };
+        let block = chain.block(vec![tx]);
+        let proven = chain.prove_and_commit(&block);
+        assert_eq!(proven.os.public_output, proven.expected_output());
+        let diff = &proven.os.executor.state_diff;
+        assert!(diff.storage_diffs.get(&address).is_some_and(|writes| !writes.is_empty()));
+        eprintln!("ERC-20 approve block (v3: {v3}): {} OS steps", proven.os.steps);
+    }
+}
+
+#[test]
+fn an_unsupported_cairo1_syscall_is_named() {
+    // cairo-lang's upgradable counter: its owner's `upgrade` makes a `replace_class` syscall,
+    // which the OS does not replay yet.
+    let (mut chain, _) = chain_with_hello();
+    let counter = sierra_class("upgradable_counter__counter_contract");
+    let address = Felt::from(0xc0c0_u64);
+    chain.classes.insert_sierra(Arc::clone(&counter));
+    let owner_key = starknet_core::utils::get_storage_var_address("owner", &[]).unwrap();
+    let mut diff = StateDiff::default();
+    diff.declared_classes.insert(counter.class_hash(), counter.compiled_class_hash());
+    diff.deployed_contracts.insert(address, counter.class_hash());
+    diff.storage_diffs.insert(address, [(owner_key, chain.accounts[0])].into());
+    chain.state.commit_block(chain.head + 1, &diff).unwrap();
+    chain.head += 1;
+    let tx = chain.invoke_v1(0, &[(address, selector("upgrade"), vec![counter.class_hash()])]);
+    let block = chain.block(vec![tx]);
+    match chain.run_os(&block) {
+        Err(os::OsError::Cairo1Unsupported { what }) => {
+            assert!(what.contains("ReplaceClass"), "{what}")
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn the_udc_deploys_sierra_classes() {
+    // The UDC (Cairo 0) deploys `hello_starknet` (no constructor) and the ERC-20 (a Cairo 1
+    // constructor minting the supply to account 0) in one block.
+    let (mut chain, hello) = chain_with_hello();
+    let erc20 = sierra_class("erc20__erc_20");
+    chain.classes.insert_sierra(Arc::clone(&erc20));
+    let mut diff = StateDiff::default();
+    diff.declared_classes.insert(erc20.class_hash(), erc20.compiled_class_hash());
+    chain.state.commit_block(chain.head + 1, &diff).unwrap();
+    chain.head += 1;
+    let constructor = [
+        Felt::from_bytes_be_slice(b"Token"),
+        Felt::from_bytes_be_slice(b"TKN"),
+        Felt::from(18u64),
+        Felt::from(1000u64),
+        Felt::ZERO,
+        chain.accounts[0],
+    ];
+    let mut erc20_calldata = vec![erc20.class_hash(), Felt::from(78u64), Felt::ZERO];
+    erc20_calldata.push(Felt::from(constructor.len()));
+    erc20_calldata.extend(constructor);
+    let calls = [
+        (
+            chain.udc,
+            selector("deployContract"),
+            vec![hello.class_hash(), Felt::from(77u64), Felt::ZERO, Felt::ZERO],
+        ),
+        (chain.udc, selector("deployContract"), erc20_calldata),
+    ];
+    let tx = chain.invoke_v1(0, &calls);
+    let block = chain.block(vec![tx]);
+    let proven = chain.prove_and_commit(&block);
+    assert_eq!(proven.os.public_output, proven.expected_output());
+    let deployed = &proven.os.executor.state_diff.deployed_contracts;
+    assert_eq!(deployed.values().filter(|class| **class == hello.class_hash()).count(), 1);
+    assert_eq!(deployed.values().filter(|class| **class == erc20.class_hash()).count(), 1);
+    eprintln!("UDC deploying hello_starknet and the ERC-20: {} OS steps", proven.os.steps);
+}
+
+#[test]
+fn a_cairo1_account_is_not_provable_yet() {
+    // A DEPLOY_ACCOUNT of cairo-lang's Cairo 1 account: its constructor and
+    // `__validate_deploy__` run at the top level of the transaction.
+    let (mut chain, _) = chain_with_hello();
+    let account = sierra_class("account__account");
+    chain.classes.insert_sierra(Arc::clone(&account));
+    let mut diff = StateDiff::default();
+    diff.declared_classes.insert(account.class_hash(), account.compiled_class_hash());
+    chain.state.commit_block(chain.head + 1, &diff).unwrap();
+    chain.head += 1;
+    let public_key = chain::signature::public_key(&common::PRIVATE_KEY);
+    let mut tx = chain::Transaction::DeployAccountV1(chain::DeployAccountV1 {
+        class_hash: account.class_hash(),
+        contract_address_salt: Felt::from(5u64),
+        constructor_calldata: vec![public_key],
+        max_fee: Felt::ZERO,
+        signature: vec![],
+        nonce: Felt::ZERO,
+        is_query: false,
+    });
+    let hash = tx.hash(common::CHAIN_ID);
+    let signature = chain::signature::sign_hash(&common::PRIVATE_KEY, &hash).unwrap();
+    tx.set_signature(signature.to_vec());
+    let block = chain.block(vec![executor::ExecutableTransaction::new(tx, common::CHAIN_ID)]);
+    match chain.run_os(&block) {
+        Err(os::OsError::SierraClass { class_hash, how }) => {
+            assert_eq!(class_hash, account.class_hash());
+            assert!(how.contains("top level"), "{how}");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+/// A signed DECLARE v3 of `class` from account 0 of `chain`.
+fn declare_v3(chain: &mut Chain, class: &Arc<SierraClass>) -> executor::ExecutableTransaction {
+    let nonce = Felt::from(chain.nonces[0]);
+    chain.nonces[0] += 1;
+    let declare = chain::DeclareV3 {
+        sender_address: chain.accounts[0],
+        class_hash: class.class_hash(),
+        compiled_class_hash: class.compiled_class_hash(),
+        signature: vec![],
+        nonce,
+        resource_bounds: chain::ResourceBoundsMapping {
+            l1_gas: chain::ResourceBounds {
+                max_amount: 0x186a0,
+                max_price_per_unit: 0x5af3107a4000,
+            },
+            l2_gas: chain::ResourceBounds {
+                max_amount: 0x3b9aca00,
+                max_price_per_unit: 0x2540be400,
+            },
+            l1_data_gas: Some(chain::ResourceBounds {
+                max_amount: 0x200,
+                max_price_per_unit: 0x38d7ea4c68000,
+            }),
+        },
+        tip: 0,
+        paymaster_data: vec![],
+        account_deployment_data: vec![],
+        nonce_data_availability_mode: Default::default(),
+        fee_data_availability_mode: Default::default(),
+        is_query: false,
+    };
+    let mut tx = chain::Transaction::DeclareV3(declare);
+    let hash = tx.hash(common::CHAIN_ID);
+    tx.set_signature(chain::signature::sign_hash(&common::PRIVATE_KEY, &hash).unwrap().to_vec());
+    let chain::Transaction::DeclareV3(declare) = tx else { unreachable!() };
+    executor::ExecutableTransaction::declare_sierra(declare, Arc::clone(class), common::CHAIN_ID)
+}
+
+#[test]
+fn a_declare_v3_writes_the_classes_trie() {
+    // A Cairo 0 account declares `hello_starknet` (DECLARE v3), and a later block deploys and
+    // calls it.
+    let mut chain = Chain::new(1);
+    let hello = sierra_class("hello_starknet__hello_starknet");
+    chain.classes.insert_sierra(Arc::clone(&hello));
+    let tx = declare_v3(&mut chain, &hello);
+    let block = chain.block(vec![tx]);
+    let proven = chain.prove_and_commit(&block);
+    assert_eq!(proven.os.public_output, proven.expected_output());
+    let declared = &proven.os.executor.state_diff.declared_classes;
+    assert_eq!(declared.get(&hello.class_hash()), Some(&hello.compiled_class_hash()));
+    eprintln!("DECLARE v3 block: {} OS steps", proven.os.steps);
+
+    let calldata = vec![hello.class_hash(), Felt::from(77u64), Felt::ZERO, Felt::ZERO];
+    let tx = chain.invoke_v1(0, &[(chain.udc, selector("deployContract"), calldata)]);
+    let block = chain.block(vec![tx]);
+    let proven = chain.prove_and_commit(&block);
+    assert_eq!(proven.os.public_output, proven.expected_output());
+
+    // The same declaration on a fresh chain, with another compiled class hash than the one
+    // signed: another transaction hash, so the account's signature check fails the run.
+    let mut chain_again = Chain::new(1);
+    chain_again.classes.insert_sierra(Arc::clone(&hello));
+    let tx = declare_v3(&mut chain_again, &hello);
+    let block = chain_again.block(vec![tx]);
+    let mut prepared = os::prepare_block(
+        &block,
+        &chain_again.state,
+        Some(chain_again.head),
+        &chain_again.classes,
+        &chain_again.config,
+    )
+    .unwrap();
+    prepared.input.transactions[0].compiled_class_hash += Felt::ONE;
+    assert!(prepared.run().is_err());
+}
+
+#[test]
+fn a_cairo1_block_proof_verifies() {
+    let (mut chain, _) = chain_with_hello();
+    let block = increase_balance_block(&mut chain, 5);
+    let proven = chain.prove_and_commit(&block);
+    let execution = proven.os.run.to_cairo_execution().unwrap();
+    let proof = cairo_air::prove_execution(&execution, &SecurityPreset::Test.options()).unwrap();
+    let os_hash = cairo_air::load_program(os::OS_PROGRAM_JSON.as_bytes()).unwrap().hash();
+    let policy = cairo_air::CairoPolicy {
+        acceptance: AcceptancePolicy { min_security_bits: 0 },
+        program: cairo_air::ProgramPin::Hash(os_hash),
+    };
+    let verified = cairo_air::verify_proof(&proof, &policy).unwrap();
+    let output = chain::BlockPublicOutput::from_felts(&verified.output).unwrap();
+    assert_eq!(output, proven.expected_output());
+}
+
+/// blockifier's versioned constants of `version` (e.g. "0_14_4"), from its package's sources.
+fn blockifier_constants(version: &str) -> serde_json::Value {
+    let output = std::process::Command::new(env!("CARGO"))
+        .args(["metadata", "--format-version", "1", "--offline"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let metadata: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let manifest = metadata["packages"]
+        .as_array()
+        .and_then(|packages| packages.iter().find(|p| p["name"] == "blockifier"))
+        .and_then(|package| package["manifest_path"].as_str())
+        .unwrap()
+        .to_owned();
+    let path = std::path::Path::new(&manifest)
+        .parent()
+        .unwrap()
+        .join(format!("resources/blockifier_versioned_constants_{version}.json"));
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// The OS's syscall and builtin gas costs (`constants.cairo`, as compiled into `main.json`, and
+/// `os::cairo1::syscall_gas_cost`) are blockifier's for the chain's Starknet version: a
+/// syscall's cost is its OS resources at `step_gas_cost` a step plus its builtins' gas costs
+/// (at least `syscall_base_gas_cost`), less that base cost, which the compiled code pre-charges
+/// (blockifier's `GasCosts::from_raw` and `execute_syscall`).
+#[test]
+fn the_gas_costs_are_blockifiers() {
+    let version = chain::block::StarknetVersion::CURRENT.replace('.', "_");
+    let constants = blockifier_constants(&version);
+    let os_constants = &constants["os_constants"];
+    let step = os_constants["step_gas_cost"].as_u64().unwrap();
+    let base = os_constants["syscall_base_gas_cost"]["step_gas_cost"].as_u64().unwrap() * step;
+    let builtin_costs = &os_constants["builtin_gas_costs"];
+    let program: serde_json::Value = serde_json::from_str(os::OS_PROGRAM_JSON).unwrap();
+    let os_const = |name: &str| {
+        program["identifiers"][format!("os.constants.{name}")]["value"].as_u64().unwrap()
+    };
+    for (selector, name) in [
+        ("StorageRead", "STORAGE_READ_GAS_COST"),
+        ("StorageWrite", "STORAGE_WRITE_GAS_COST"),
+        ("EmitEvent", "EMIT_EVENT_GAS_COST"),
+        ("CallContract", "CALL_CONTRACT_GAS_COST"),
+        ("LibraryCall", "LIBRARY_CALL_GAS_COST"),
+        ("GetExecutionInfo", "GET_EXECUTION_INFO_GAS_COST"),
+    ] {
+        let resources = &constants["os_resources"]["execute_syscalls"][selector];
+        assert!(resources.get("n_steps").is_some(), "{selector} has a calldata factor");
+        let mut gas = resources["n_steps"].as_u64().unwrap() * step
+            + resources["n_memory_holes"].as_u64().unwrap()
+                * os_constants["memory_hole_gas_cost"].as_u64().unwrap();
+        for (builtin, count) in resources["builtin_instance_counter"].as_object().unwrap() {
+            let builtin = builtin.trim_end_matches("_builtin");
+            gas += count.as_u64().unwrap() * builtin_costs[builtin].as_u64().unwrap();
+        }
+        let cost = gas.max(base) - base;
+        assert_eq!(os_const(name), cost, "{selector}");
+        assert_eq!(os::cairo1::syscall_gas_cost(selector), Some(cost), "{selector}");
+    }
+    for (builtin, name) in [
+        ("pedersen", "PEDERSEN_GAS_COST"),
+        ("bitwise", "BITWISE_GAS_COST"),
+        ("ecop", "EC_OP_GAS_COST"),
+        ("poseidon", "POSEIDON_GAS_COST"),
+        ("add_mod", "ADD_MOD_GAS_COST"),
+        ("mul_mod", "MUL_MOD_GAS_COST"),
+        ("blake", "BLAKE_GAS_COST"),
+    ] {
+        assert_eq!(os_const(name), builtin_costs[builtin].as_u64().unwrap(), "{builtin}");
+    }
+    let initial = os_constants["default_initial_gas_cost"]["step_gas_cost"].as_u64().unwrap();
+    assert_eq!(os_const("DEFAULT_INITIAL_GAS"), initial * step);
+}

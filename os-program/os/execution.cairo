@@ -233,6 +233,7 @@ func execute_entry_point{
     poseidon_ptr: PoseidonBuiltin*,
     contract_changes: DictAccess*,
     event_hashes: felt*,
+    messages: felt*,
 }(
     ctx: ExecutionContext*,
     library_class_hash: felt,
@@ -267,6 +268,7 @@ func execute_entry_point_gas{
     poseidon_ptr: PoseidonBuiltin*,
     contract_changes: DictAccess*,
     event_hashes: felt*,
+    messages: felt*,
 }(
     ctx: ExecutionContext*,
     library_class_hash: felt,
@@ -379,6 +381,7 @@ func execute_cairo1_entry_point{
     poseidon_ptr: PoseidonBuiltin*,
     contract_changes: DictAccess*,
     event_hashes: felt*,
+    messages: felt*,
 }(
     ctx: ExecutionContext*,
     entry: StateEntry*,
@@ -483,6 +486,7 @@ func execute_cairo1_syscalls{
     poseidon_ptr: PoseidonBuiltin*,
     contract_changes: DictAccess*,
     event_hashes: felt*,
+    messages: felt*,
     storage_ptr: DictAccess*,
 }(
     ctx: ExecutionContext*,
@@ -584,6 +588,7 @@ func cairo1_call{
     poseidon_ptr: PoseidonBuiltin*,
     contract_changes: DictAccess*,
     event_hashes: felt*,
+    messages: felt*,
 }(
     ctx: ExecutionContext*,
     library_class_hash: felt,
@@ -747,6 +752,7 @@ func execute_syscalls{
     poseidon_ptr: PoseidonBuiltin*,
     contract_changes: DictAccess*,
     event_hashes: felt*,
+    messages: felt*,
     storage_ptr: DictAccess*,
 }(ctx: ExecutionContext*, contract_address: felt, caller_address: felt, ptr: felt*, end: felt*) {
     alloc_locals;
@@ -842,8 +848,8 @@ func execute_syscalls{
         return execute_syscalls(ctx, contract_address, caller_address, ptr + 2, end);
     }
     if (selector == SEND_MESSAGE_TO_L1_SELECTOR) {
-        // [selector, to_address, payload_size, payload]: no response, no state change; the block
-        // commits to no L2 -> L1 messages yet (chain::BlockHeader), so nothing is recorded.
+        // [selector, to_address, payload_size, payload]: no response; recorded for the receipt.
+        send_message_to_l1(contract_address, ptr[1], ptr[2], cast(ptr[3], felt*));
         return execute_syscalls(ctx, contract_address, caller_address, ptr + 4, end);
     }
     if (selector == GET_BLOCK_NUMBER_SELECTOR) {
@@ -887,6 +893,34 @@ func emit_event{poseidon_ptr: PoseidonBuiltin*, event_hashes: felt*}(
     return ();
 }
 
+// Appends the L2 -> L1 message (`to_address`, `payload`) sent by `contract_address` to
+// `messages` as the receipt's messages hash takes it (chain::starknet_commitments::messages_hash):
+// [from_address, to_address, payload_size, ...payload]. Syscalls are replayed in the order they
+// were made and a nested call runs where its syscall is replayed, so messages are appended in
+// sending order, the order of the executor's receipts (blockifier's per-transaction message
+// counter).
+func send_message_to_l1{range_check_ptr, messages: felt*}(
+    contract_address: felt, to_address: felt, payload_size: felt, payload: felt*
+) {
+    alloc_locals;
+    assert_nn(payload_size);
+    assert messages[0] = contract_address;
+    assert messages[1] = to_address;
+    assert messages[2] = payload_size;
+    memcpy(messages + 3, payload, payload_size);
+    let messages = messages + 3 + payload_size;
+    return ();
+}
+
+// The number of messages that send_message_to_l1 wrote in [ptr, end).
+func count_messages(ptr: felt*, end: felt*) -> (n: felt) {
+    if (ptr == end) {
+        return (n=0);
+    }
+    let (n) = count_messages(ptr + 3 + ptr[2], end);
+    return (n=n + 1);
+}
+
 // The `deploy` syscall at `request`, made by `deployer_address`: the address
 // (chain::calculate_contract_address, deployer 0 if `deploy_from_zero`), which must hold no
 // contract, gets the class (Cairo 0 or Sierra), then its constructor runs with the deployer as
@@ -900,6 +934,7 @@ func deploy_contract{
     poseidon_ptr: PoseidonBuiltin*,
     contract_changes: DictAccess*,
     event_hashes: felt*,
+    messages: felt*,
 }(ctx: ExecutionContext*, request: felt*, deployer_address: felt) {
     alloc_locals;
     local class_hash = request[1];

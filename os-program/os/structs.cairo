@@ -103,9 +103,10 @@ struct ExecutionContext {
 // class (the OS loaded its code and computed its class hash). `is_reverted` (not
 // 0: the executor reverted this INVOKE's `__execute__`) is taken from the input, not proven
 // (README.md, trust assumptions): the OS then only hashes the transaction, bumps the nonce and
-// runs `__validate__`. The last five fields are the receipt's (chain::Receipt), taken from the
-// input for the receipt hash: `messages_hash` is Starknet's hash of the L2 -> L1 messages sent,
-// `revert_reason_hash` the Starknet Keccak of the revert reason (0: not reverted).
+// runs `__validate__`. The last four fields are the receipt's (chain::Receipt), taken from the
+// input for the receipt hash (its messages hash the OS computes from the messages the
+// transaction sent): `revert_reason_hash` is the Starknet Keccak of the revert reason (0: not
+// reverted).
 struct Transaction {
     kind: felt,
     version: felt,
@@ -130,7 +131,6 @@ struct Transaction {
     // DECLARE v3: the compiled class hash the declarer signed (0 otherwise).
     compiled_class_hash: felt,
     actual_fee: felt,
-    messages_hash: felt,
     revert_reason_hash: felt,
     l1_gas: felt,
     l1_data_gas: felt,

@@ -12,9 +12,10 @@
 // Each transaction also gives its leaf of Starknet's transaction commitment,
 // poseidon_hash_many([tx_hash, ...signature]) over the signature the OS gave the account's
 // validation entry point (through `get_tx_info`), and its receipt hash (chain::starknet_commitments),
-// over the transaction hash computed here and the receipt fields of the input, which the OS
-// does not prove (README.md, trust assumptions) beyond one check: the revert reason hash is 0
-// exactly when the transaction did not revert.
+// over the transaction hash and the messages hash computed here (over the L2 -> L1 messages the
+// transaction's contracts sent, execution.cairo's send_message_to_l1) and the other receipt
+// fields of the input, which the OS does not prove (README.md, trust assumptions) beyond one
+// check: the revert reason hash is 0 exactly when the transaction did not revert.
 
 from starkware.cairo.common.alloc import alloc
 from starkware.cairo.common.builtin_poseidon.poseidon import poseidon_hash_many
@@ -47,7 +48,7 @@ from os.constants import (
     VALIDATE_DEPLOY_ENTRY_POINT_SELECTOR,
     VALIDATE_ENTRY_POINT_SELECTOR,
 )
-from os.execution import execute_entry_point, find_class
+from os.execution import count_messages, execute_entry_point, find_class
 from os.structs import (
     BlockInfo,
     Classes,
@@ -80,11 +81,20 @@ func execute_transactions{
     alloc_locals;
     local tx: Transaction*;
     %{ os_load_transaction %}
-    let (local tx_hash) = execute_transaction(block_info, classes, tx);
+    // The messages hash's preimage: [n_messages, the messages the transaction sent].
+    let (local messages_preimage: felt*) = alloc();
+    let messages = messages_preimage + 1;
+    with messages {
+        let (local tx_hash) = execute_transaction(block_info, classes, tx);
+    }
+    local messages_end: felt* = messages;
+    let (n_messages) = count_messages(messages_preimage + 1, messages_end);
+    assert messages_preimage[0] = n_messages;
+    let (messages_hash) = poseidon_hash_many(messages_end - messages_preimage, messages_preimage);
     assert tx_hashes[0] = tx_hash;
     let (leaf) = transaction_leaf(tx, tx_hash);
     assert tx_leaves[0] = leaf;
-    let (receipt) = receipt_hash(tx, tx_hash);
+    let (receipt) = receipt_hash(tx, tx_hash, messages_hash);
     assert receipt_hashes[0] = receipt;
     return execute_transactions(
         block_info,
@@ -107,6 +117,7 @@ func execute_transaction{
     deprecated_declared: DictAccess*,
     class_changes: DictAccess*,
     event_hashes: felt*,
+    messages: felt*,
 }(block_info: BlockInfo*, classes: Classes*, tx: Transaction*) -> (
     tx_hash: felt
 ) {
@@ -140,10 +151,10 @@ func transaction_leaf{poseidon_ptr: PoseidonBuiltin*}(tx: Transaction*, tx_hash:
 
 // The transaction's receipt hash (chain::starknet_commitments::receipt_hash):
 // poseidon_hash_many([tx_hash, actual_fee, messages_hash, revert_reason_hash, 0, l1_gas,
-// l1_data_gas]).
-func receipt_hash{poseidon_ptr: PoseidonBuiltin*}(tx: Transaction*, tx_hash: felt) -> (
-    hash: felt
-) {
+// l1_data_gas]), `messages_hash` over the messages the transaction sent.
+func receipt_hash{poseidon_ptr: PoseidonBuiltin*}(
+    tx: Transaction*, tx_hash: felt, messages_hash: felt
+) -> (hash: felt) {
     alloc_locals;
     if (tx.is_reverted == 0) {
         with_attr error_message("OS: a revert reason for a transaction that did not revert") {
@@ -157,7 +168,7 @@ func receipt_hash{poseidon_ptr: PoseidonBuiltin*}(tx: Transaction*, tx_hash: fel
     let (preimage: felt*) = alloc();
     assert preimage[0] = tx_hash;
     assert preimage[1] = tx.actual_fee;
-    assert preimage[2] = tx.messages_hash;
+    assert preimage[2] = messages_hash;
     assert preimage[3] = tx.revert_reason_hash;
     assert preimage[4] = 0;
     assert preimage[5] = tx.l1_gas;
@@ -273,6 +284,7 @@ func execute_invoke{
     deprecated_declared: DictAccess*,
     class_changes: DictAccess*,
     event_hashes: felt*,
+    messages: felt*,
 }(block_info: BlockInfo*, classes: Classes*, tx: Transaction*) -> (
     tx_hash: felt
 ) {
@@ -347,6 +359,7 @@ func execute_deploy_account{
     deprecated_declared: DictAccess*,
     class_changes: DictAccess*,
     event_hashes: felt*,
+    messages: felt*,
 }(block_info: BlockInfo*, classes: Classes*, tx: Transaction*) -> (
     tx_hash: felt
 ) {
@@ -395,7 +408,15 @@ func execute_deploy_account{
     }
     bump_nonce(address, tx.nonce, tx.class_hash);
     let (local ctx) = tx_context(block_info, classes, tx, address, tx_hash);
+    // The receipt lists `__validate_deploy__`'s messages before the constructor's (the
+    // executor's call order: validate, execute), though the constructor runs first: its
+    // messages go to a buffer of their own, appended after.
+    local tx_messages: felt* = messages;
+    let (local constructor_messages: felt*) = alloc();
+    let messages = constructor_messages;
     run_account_constructor(ctx, address, tx);
+    local constructor_messages_end: felt* = messages;
+    let messages = tx_messages;
     execute_entry_point(
         ctx,
         0,
@@ -406,6 +427,10 @@ func execute_deploy_account{
         v1_calldata,
         0,
     );
+    local validate_messages_end: felt* = messages;
+    local n_constructor_felts = constructor_messages_end - constructor_messages;
+    memcpy(validate_messages_end, constructor_messages, n_constructor_felts);
+    let messages = validate_messages_end + n_constructor_felts;
     return (tx_hash=tx_hash);
 }
 
@@ -420,6 +445,7 @@ func run_account_constructor{
     contract_changes: DictAccess*,
     deprecated_declared: DictAccess*,
     event_hashes: felt*,
+    messages: felt*,
 }(ctx: ExecutionContext*, address: felt, tx: Transaction*) {
     let (loaded) = find_class(ctx, tx.class_hash);
     if (loaded.n_constructor == 0) {
@@ -464,6 +490,7 @@ func execute_declare{
     deprecated_declared: DictAccess*,
     class_changes: DictAccess*,
     event_hashes: felt*,
+    messages: felt*,
 }(block_info: BlockInfo*, classes: Classes*, tx: Transaction*) -> (tx_hash: felt) {
     alloc_locals;
     let (local validate_calldata: felt*) = alloc();

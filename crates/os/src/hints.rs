@@ -446,13 +446,9 @@ impl OsHintProcessor {
         fields.push(Felt::from(invoke.is_reverted).into());
         fields.push(invoke.compiled_class_hash.into());
         let receipt = &invoke.receipt;
-        for field in [
-            receipt.actual_fee,
-            receipt.messages_hash,
-            receipt.revert_reason_hash,
-            receipt.l1_gas,
-            receipt.l1_data_gas,
-        ] {
+        for field in
+            [receipt.actual_fee, receipt.revert_reason_hash, receipt.l1_gas, receipt.l1_data_gas]
+        {
             fields.push(field.into());
         }
         let ptr = vm.add_memory_segment();

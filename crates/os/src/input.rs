@@ -63,14 +63,14 @@ pub struct TransactionInput {
 }
 
 /// The fields of a transaction's receipt hash (`chain::starknet_commitments::receipt_hash`)
-/// besides its transaction hash, as the OS's `Transaction` struct ends with them. Not proven by
-/// the OS, except that `revert_reason_hash` is 0 exactly when `is_reverted` is not set.
+/// besides its transaction hash and its messages hash (which the OS computes from the messages
+/// the transaction's contracts sent), as the OS's `Transaction` struct ends with them. Not
+/// proven by the OS, except that `revert_reason_hash` is 0 exactly when `is_reverted` is not
+/// set.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReceiptInput {
     /// The fee charged.
     pub actual_fee: Felt,
-    /// `chain::starknet_commitments::messages_hash` of the L2 -> L1 messages.
-    pub messages_hash: Felt,
     /// `chain::starknet_commitments::revert_reason_hash`.
     pub revert_reason_hash: Felt,
     /// L1 gas.
@@ -82,10 +82,9 @@ pub struct ReceiptInput {
 impl ReceiptInput {
     /// The fields of `receipt`.
     pub fn of(receipt: &chain::Receipt) -> Self {
-        use chain::starknet_commitments::{messages_hash, revert_reason_hash};
+        use chain::starknet_commitments::revert_reason_hash;
         ReceiptInput {
             actual_fee: receipt.actual_fee.amount,
-            messages_hash: messages_hash(receipt),
             revert_reason_hash: revert_reason_hash(receipt),
             l1_gas: Felt::from(receipt.execution_resources.l1_gas),
             l1_data_gas: Felt::from(receipt.execution_resources.l1_data_gas),

@@ -38,8 +38,9 @@ use cairo_lang_starknet_classes::casm_contract_class::CasmContractClass;
 /// trie; the OS computes their class hashes). 3: each transaction's receipt fields
 /// (`TransactionInput::receipt`) for Starknet's receipt commitment, the CASM of the Sierra
 /// classes the block runs (`casm_classes`) and their pre-block compiled class hashes
-/// (`input.pre_classes`).
-pub const WITNESS_FORMAT_VERSION: u32 = 3;
+/// (`input.pre_classes`). 4: no messages hash in the receipt fields (the OS computes it from the
+/// messages the contracts sent).
+pub const WITNESS_FORMAT_VERSION: u32 = 4;
 
 /// One block's OS input, serializable (see the module docs).
 #[derive(Clone, Debug, Serialize, Deserialize)]

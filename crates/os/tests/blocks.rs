@@ -5,7 +5,7 @@
 mod common;
 
 use chain::Felt;
-use common::{Chain, selector};
+use common::{Chain, chain_with_messengers, selector};
 
 fn assert_proves(chain: &mut Chain, block: os::BlockToProve) -> common::Proven {
     let proven = chain.prove_and_commit(&block);
@@ -237,4 +237,50 @@ fn deploy_syscall_through_the_universal_deployer() {
         child,
     );
     assert!(proven.os.executor.state_diff.deployed_contracts.contains_key(&grandchild));
+}
+
+#[test]
+fn messages_to_l1_in_sending_order_around_nested_calls() {
+    // The OS computes each receipt's messages hash from the messages the contracts sent: the
+    // block hash (its receipt commitment) must be the header's, whose receipts are the
+    // executor's (blockifier's sending order). One transaction sends, in order: the messenger's
+    // [1], the child's [2] (a call inside the messenger's call), the messenger's [3, 4], then the
+    // child's [5] (the account's second call); the next sends none, the last one message.
+    let (mut chain, child, messenger) = chain_with_messengers();
+    let l1 = Felt::from(0xe7u64);
+    let calls = [
+        (messenger, selector("send_around"), vec![l1, child, selector("send")]),
+        (child, selector("send"), vec![l1, Felt::from(5u64)]),
+    ];
+    let recipient = chain.accounts[1];
+    let txs = vec![
+        chain.invoke_v1(0, &calls),
+        chain.transfer(0, recipient, 3, true),
+        chain.invoke_v3(1, &[(child, selector("send"), vec![Felt::from(0x99u64), Felt::ONE])]),
+    ];
+    let block = chain.block(txs);
+    let proven = assert_proves(&mut chain, block);
+    let receipts: Vec<&chain::Receipt> =
+        proven.os.executor.included().map(|e| &e.receipt).collect();
+    let sent: Vec<(Felt, Vec<Felt>)> = receipts[0]
+        .messages_sent
+        .iter()
+        .map(|message| {
+            assert_eq!(message.to_address, l1);
+            (message.from_address, message.payload.clone())
+        })
+        .collect();
+    let felts = |values: &[u64]| values.iter().map(|&v| Felt::from(v)).collect::<Vec<_>>();
+    assert_eq!(
+        sent,
+        vec![
+            (messenger, felts(&[1])),
+            (child, felts(&[2])),
+            (messenger, felts(&[3, 4])),
+            (child, felts(&[5])),
+        ]
+    );
+    assert!(receipts[1].messages_sent.is_empty());
+    assert_eq!(receipts[2].messages_sent.len(), 1);
+    eprintln!("4 + 0 + 1 messages in 3 transactions: {} steps", proven.os.steps);
 }

@@ -5,7 +5,7 @@
 mod common;
 
 use chain::Felt;
-use common::{Chain, selector};
+use common::{Chain, chain_with_messengers, selector};
 use os::{OsError, PreparedBlock};
 
 /// A chain with one block of two transfers prepared (not yet run) on top of genesis, and the
@@ -290,12 +290,11 @@ fn revert_reason_inconsistent_with_the_reverted_flag_fails() {
 
 #[test]
 fn changed_receipt_field_does_not_prove_the_block() {
-    // The receipt fields the OS takes on trust are bound by the block hash: another fee, gas
-    // amount or messages hash proves a block whose hash is not the header's.
+    // The receipt fields the OS takes on trust are bound by the block hash: another fee or gas
+    // amount proves a block whose hash is not the header's.
     type Change = fn(&mut os::ReceiptInput);
-    let changes: [(&str, Change); 4] = [
+    let changes: [(&str, Change); 3] = [
         ("actual fee", |receipt| receipt.actual_fee += Felt::ONE),
-        ("messages hash", |receipt| receipt.messages_hash += Felt::ONE),
         ("l1 gas", |receipt| receipt.l1_gas += Felt::ONE),
         ("l1 data gas", |receipt| receipt.l1_data_gas += Felt::ONE),
     ];
@@ -308,6 +307,47 @@ fn changed_receipt_field_does_not_prove_the_block() {
         assert_eq!(output.new_state_root, expected.new_state_root, "{what}");
         assert_ne!(output.block_hash, expected.block_hash, "{what}");
     }
+}
+
+#[test]
+fn messages_other_than_the_contracts_sent_do_not_prove_the_block() {
+    // No input carries a message: the OS hashes the messages the contracts' code sent (the
+    // `send_message_to_l1` requests they wrote). The OS's block hash is the header's over the
+    // executor's receipts; a header whose receipts claim other messages (another payload,
+    // recipient or sender, one missing or added, two swapped) has another block hash.
+    let (mut chain, child, messenger) = chain_with_messengers();
+    let l1 = Felt::from(0xe7u64);
+    let calls = [(messenger, selector("send_around"), vec![l1, child, selector("send")])];
+    let tx = chain.invoke_v1(0, &calls);
+    let block = chain.block(vec![tx]);
+    let proven = chain.prove_and_commit(&block);
+    assert_eq!(proven.os.public_output, proven.expected_output());
+    let receipt = proven.os.executor.included().next().unwrap().receipt.clone();
+    assert_eq!(receipt.messages_sent.len(), 3);
+    // The header's receipt commitment, recomputed here as for the claimed receipts below.
+    assert_eq!(
+        proven.header.receipt_commitment,
+        chain::starknet_commitments::receipt_commitment(std::slice::from_ref(&receipt))
+    );
+    type Change = fn(&mut Vec<chain::MessageToL1>);
+    let changes: [(&str, Change); 6] = [
+        ("payload", |messages| messages[1].payload[0] += Felt::ONE),
+        ("recipient", |messages| messages[0].to_address += Felt::ONE),
+        ("sender", |messages| messages[2].from_address = messages[1].from_address),
+        ("one missing", |messages| {
+            messages.pop();
+        }),
+        ("one added", |messages| messages.push(messages[0].clone())),
+        ("two swapped", |messages| messages.swap(0, 1)),
+    ];
+    for (what, change) in changes {
+        let mut claimed = receipt.clone();
+        change(&mut claimed.messages_sent);
+        let mut header = proven.header.clone();
+        header.receipt_commitment = chain::starknet_commitments::receipt_commitment(&[claimed]);
+        assert_ne!(header.hash(), proven.os.public_output.block_hash, "{what}");
+    }
+    eprintln!("3 messages around a nested call: {} steps", proven.os.steps);
 }
 
 #[test]

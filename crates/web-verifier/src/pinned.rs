@@ -7,7 +7,7 @@ use chain::Felt;
 /// fails when the OS program changes without this line: update it to the new hash (a new OS is
 /// a new statement, so light clients must opt in to it).
 pub const PINNED_OS_PROGRAM_HASH: &str =
-    "0x10a786dc41e906a037e7db5c433ca6ad1b4de79a247b0a3170d454aa4764975";
+    "0x7efa4380c1fd8741c7812c0d4e57fba4dc6834f6ee140f44df800c69a61660b";
 
 /// Minimum conjectured security of an accepted proof (`standard`).
 pub const MIN_SECURITY_BITS: u32 = 100;

@@ -357,3 +357,51 @@ fn sign(mut tx: Transaction) -> ExecutableTransaction {
     tx.set_signature(chain::signature::sign_hash(&PRIVATE_KEY, &hash).unwrap().to_vec());
     ExecutableTransaction::new(tx, CHAIN_ID)
 }
+
+/// The test contract that sends messages around a nested call (`contracts/messenger.cairo`).
+pub fn messenger_class() -> std::sync::Arc<executor::DeprecatedClass> {
+    std::sync::Arc::new(
+        executor::DeprecatedClass::from_json(include_str!("../contracts/messenger.json")).unwrap(),
+    )
+}
+
+/// A chain with the syscalls test contract (`initial` 5) and the messenger declared and
+/// deployed through the UDC (salts 21 and 22, not unique); returns them as (child, messenger).
+pub fn chain_with_messengers() -> (Chain, Felt, Felt) {
+    let mut chain = Chain::new(2);
+    let syscalls = std::sync::Arc::new(
+        executor::DeprecatedClass::from_json(include_str!(
+            "../../../executor/tests/fixtures/syscalls.json"
+        ))
+        .unwrap(),
+    );
+    let messenger = messenger_class();
+    let txs = vec![chain.declare(0, syscalls.clone()), chain.declare(0, messenger.clone())];
+    let block = chain.block(txs);
+    chain.prove_and_commit(&block);
+    let deploy = |class: Felt, salt: u64, calldata: Vec<Felt>| {
+        let mut arguments = vec![class, Felt::from(salt), Felt::ZERO, Felt::from(calldata.len())];
+        arguments.extend(calldata);
+        (chain.udc, selector("deployContract"), arguments)
+    };
+    let calls = [
+        deploy(syscalls.class_hash(), 21, vec![Felt::from(5u64)]),
+        deploy(messenger.class_hash(), 22, vec![]),
+    ];
+    let tx = chain.invoke_v1(0, &calls);
+    let block = chain.block(vec![tx]);
+    chain.prove_and_commit(&block);
+    let child = chain::calculate_contract_address(
+        Felt::from(21u64),
+        syscalls.class_hash(),
+        &[Felt::from(5u64)],
+        Felt::ZERO,
+    );
+    let messenger = chain::calculate_contract_address(
+        Felt::from(22u64),
+        messenger.class_hash(),
+        &[],
+        Felt::ZERO,
+    );
+    (chain, child, messenger)
+}

@@ -79,6 +79,10 @@ const EMIT_EVENT_GAS_COST = 0;
 const CALL_CONTRACT_GAS_COST = 81360;
 const LIBRARY_CALL_GAS_COST = 78660;
 const GET_EXECUTION_INFO_GAS_COST = 1240;
+// Plus SEND_MESSAGE_TO_L1_GAS_COST_PER_FELT for each felt of the payload (blockifier's
+// `calldata_factor`).
+const SEND_MESSAGE_TO_L1_GAS_COST = 2770;
+const SEND_MESSAGE_TO_L1_GAS_COST_PER_FELT = 600;
 
 // The gas a Cairo 1 entry point called by a Cairo 0 contract starts with (blockifier's
 // `default_initial_gas_cost`: 10^8 steps at 100 gas a step).

@@ -71,6 +71,8 @@ from os.constants import (
     PEDERSEN_BUILTIN,
     POSEIDON_BUILTIN,
     RANGE_CHECK_BUILTIN,
+    SEND_MESSAGE_TO_L1_GAS_COST,
+    SEND_MESSAGE_TO_L1_GAS_COST_PER_FELT,
     SEND_MESSAGE_TO_L1_SELECTOR,
     STORAGE_READ_SELECTOR,
     STORAGE_WRITE_SELECTOR,
@@ -474,10 +476,10 @@ func execute_cairo1_entry_point{
 // `caller_address`), in order, checking each response (os/cairo1.cairo: the gas less the
 // syscall's cost, failure flag 0): `get_execution_info` pointing at the OS's `execution_info`,
 // storage reads and writes on the contract's storage dict,
-// events hashed for the event commitment, `call_contract` and `library_call` by running the
-// callee (recursively, with the gas left after the syscall's cost) and comparing its return
-// data. Any other syscall fails the run, naming its
-// selector.
+// events hashed for the event commitment, L2 -> L1 messages recorded for the receipt
+// (send_message_to_l1), `call_contract` and `library_call` by running the callee (recursively,
+// with the gas left after the syscall's cost) and comparing its return data. Any other syscall
+// fails the run, naming its selector.
 func execute_cairo1_syscalls{
     pedersen_ptr: HashBuiltin*,
     range_check_ptr,
@@ -542,6 +544,20 @@ func execute_cairo1_syscalls{
         let storage_ptr = cast(entry_value, StateEntry*).storage_ptr;
         return execute_cairo1_syscalls(
             ctx, contract_address, caller_address, execution_info, ptr + 10, end
+        );
+    }
+    if (selector == SEND_MESSAGE_TO_L1_SELECTOR) {
+        // [selector, gas, to_address, payload_start, payload_end | gas, failure_flag]: recorded
+        // for the receipt as a Cairo 0 contract's message is.
+        tempvar payload_size = ptr[4] - ptr[3];
+        check_syscall_response(
+            gas,
+            SEND_MESSAGE_TO_L1_GAS_COST + payload_size * SEND_MESSAGE_TO_L1_GAS_COST_PER_FELT,
+            ptr + 5,
+        );
+        send_message_to_l1(contract_address, ptr[2], ptr[4] - ptr[3], cast(ptr[3], felt*));
+        return execute_cairo1_syscalls(
+            ctx, contract_address, caller_address, execution_info, ptr + 7, end
         );
     }
     if (selector == LIBRARY_CALL_SELECTOR) {

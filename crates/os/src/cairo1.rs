@@ -77,8 +77,19 @@ pub fn syscall_gas_cost(selector: &str) -> Option<u64> {
         "CallContract" => 81_360,
         "LibraryCall" => 78_660,
         "GetExecutionInfo" => 1_240,
+        "SendMessageToL1" => 2_770,
         _ => return None,
     })
+}
+
+/// `SEND_MESSAGE_TO_L1_GAS_COST_PER_FELT` of `constants.cairo`: the Sierra gas a syscall costs
+/// per felt of its variable-length part (blockifier's `calldata_factor`; for `send_message_to_l1`
+/// its payload), 0 for the syscalls without one.
+pub fn syscall_gas_cost_per_felt(selector: &str) -> u64 {
+    match selector {
+        "SendMessageToL1" => 600,
+        _ => 0,
+    }
 }
 
 /// The syscall a request at `ptr` makes: its selector as a string.
@@ -99,6 +110,9 @@ pub(crate) enum SyscallAnswer {
     StorageRead(Felt),
     /// A syscall whose response has no fields (storage write, event).
     Empty,
+    /// A syscall whose response has no fields and whose cost grows with the length of a span of
+    /// its request (`send_message_to_l1`: its payload's).
+    EmptyCharged { linear_length: u64 },
     /// A pointer (`get_execution_info`: the OS's ExecutionInfo).
     Pointer(Relocatable),
     /// A call: the gas the callee consumed (deducted beyond the syscall's cost) and its return
@@ -120,6 +134,9 @@ pub(crate) fn write_syscall_response(
     let gas = *vm.get_integer((ptr + 1)?)?;
     let consumed = match answer {
         SyscallAnswer::Call { consumed, .. } => consumed,
+        SyscallAnswer::EmptyCharged { linear_length } => {
+            syscall_gas_cost_per_felt(name) * linear_length
+        }
         _ => 0,
     };
     let charged = Felt::from(cost) + Felt::from(consumed);
@@ -136,7 +153,7 @@ pub(crate) fn write_syscall_response(
             vm.insert_value((response + 3)?, end)?;
         }
         SyscallAnswer::Pointer(pointer) => vm.insert_value((response + 2)?, pointer)?,
-        SyscallAnswer::Empty => {}
+        SyscallAnswer::Empty | SyscallAnswer::EmptyCharged { .. } => {}
     }
     Ok(())
 }

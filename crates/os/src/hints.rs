@@ -359,6 +359,19 @@ impl OsHintProcessor {
             }
             "StorageWrite" => write_syscall_response(vm, ptr, &name, 5, SyscallAnswer::Empty),
             "EmitEvent" => write_syscall_response(vm, ptr, &name, 6, SyscallAnswer::Empty),
+            "SendMessageToL1" => {
+                // [selector, gas, to_address, payload_start, payload_end]
+                let start = vm.get_relocatable((ptr + 3)?)?;
+                let end = vm.get_relocatable((ptr + 4)?)?;
+                let linear_length = (end - start)? as u64;
+                write_syscall_response(
+                    vm,
+                    ptr,
+                    &name,
+                    5,
+                    SyscallAnswer::EmptyCharged { linear_length },
+                )
+            }
             "GetExecutionInfo" => {
                 let info = call
                     .execution_info

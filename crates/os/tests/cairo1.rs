@@ -209,6 +209,69 @@ fn a_cairo1_contract_calls_a_cairo0_contract() {
 }
 
 #[test]
+fn a_cairo1_bridge_sends_a_message_to_l1() {
+    // cairo-lang's `token_bridge`: `initiate_withdraw(l1_recipient, amount)` burns the amount at
+    // its L2 token (here a Cairo 0 stand-in, `call_contract`), then sends [0 (WITHDRAW), l1_recipient,
+    // amount.low, amount.high] to its L1 bridge (`send_message_to_l1`, charged per payload felt)
+    // and emits an event. The OS records the message for the receipt: the block hash is the
+    // header's over the executor's receipt, which has the message.
+    println!("step: a chain with the bridge (L1 bridge 0xb1, L2 token a Cairo 0 contract)");
+    let (mut chain, _) = chain_with_hello();
+    let bridge = sierra_class("token_bridge__token_bridge");
+    let token = Arc::new(
+        executor::DeprecatedClass::from_json(include_str!("contracts/burnable.json")).unwrap(),
+    );
+    chain.classes.insert_sierra(Arc::clone(&bridge));
+    chain.classes.insert(Arc::clone(&token));
+    let (address, token_address, l1_bridge) =
+        (Felt::from(0xb41d_u64), Felt::from(0x70c_u64), Felt::from(0xb1_u64));
+    let key = |name: &str| starknet_core::utils::get_storage_var_address(name, &[]).unwrap();
+    let mut diff = StateDiff::default();
+    diff.declared_classes.insert(bridge.class_hash(), bridge.compiled_class_hash());
+    diff.deprecated_declared_classes.insert(token.class_hash());
+    diff.deployed_contracts.insert(address, bridge.class_hash());
+    diff.deployed_contracts.insert(token_address, token.class_hash());
+    diff.storage_diffs.insert(
+        address,
+        [
+            (key("governor"), chain.accounts[0]),
+            (key("l1_bridge"), l1_bridge),
+            (key("l2_token"), token_address),
+        ]
+        .into(),
+    );
+    chain.state.commit_block(chain.head + 1, &diff).unwrap();
+    chain.head += 1;
+
+    println!("step: two withdrawals in one transaction, one in the next");
+    let recipient = Felt::from(0xe7e7_u64);
+    let withdraw = |amount: u64| {
+        (address, selector("initiate_withdraw"), vec![recipient, Felt::from(amount), Felt::ZERO])
+    };
+    let txs =
+        vec![chain.invoke_v1(0, &[withdraw(5), withdraw(6)]), chain.invoke_v3(0, &[withdraw(7)])];
+    let block = chain.block(txs);
+    let proven = chain.prove_and_commit(&block);
+    assert_eq!(proven.os.public_output, proven.expected_output());
+    let receipts: Vec<&chain::Receipt> =
+        proven.os.executor.included().map(|e| &e.receipt).collect();
+    let payload = |amount: u64| vec![Felt::ZERO, recipient, Felt::from(amount), Felt::ZERO];
+    let sent = |receipt: &chain::Receipt| -> Vec<(Felt, Felt, Vec<Felt>)> {
+        receipt
+            .messages_sent
+            .iter()
+            .map(|m| (m.from_address, m.to_address, m.payload.clone()))
+            .collect()
+    };
+    assert_eq!(
+        sent(receipts[0]),
+        vec![(address, l1_bridge, payload(5)), (address, l1_bridge, payload(6))]
+    );
+    assert_eq!(sent(receipts[1]), vec![(address, l1_bridge, payload(7))]);
+    println!("step: proven, {} OS steps", proven.os.steps);
+}
+
+#[test]
 fn a_cairo1_erc20_reads_its_caller() {
     // The ERC-20's `approve` reads its caller through `get_execution_info`, writes the
     // allowance of (caller, spender) and emits `Approval`.
@@ -483,7 +546,28 @@ fn the_gas_costs_are_blockifiers() {
         let cost = gas.max(base) - base;
         assert_eq!(os_const(name), cost, "{selector}");
         assert_eq!(os::cairo1::syscall_gas_cost(selector), Some(cost), "{selector}");
+        assert_eq!(os::cairo1::syscall_gas_cost_per_felt(selector), 0, "{selector}");
     }
+    // Syscalls with a cost per felt of their request (blockifier's `calldata_factor`, at
+    // scaling factor 1): the constant part as above, the factor priced the same way.
+    let resources_gas = |resources: &serde_json::Value| {
+        let mut gas = resources["n_steps"].as_u64().unwrap() * step
+            + resources["n_memory_holes"].as_u64().unwrap()
+                * os_constants["memory_hole_gas_cost"].as_u64().unwrap();
+        for (builtin, count) in resources["builtin_instance_counter"].as_object().unwrap() {
+            let builtin = builtin.trim_end_matches("_builtin");
+            gas += count.as_u64().unwrap() * builtin_costs[builtin].as_u64().unwrap();
+        }
+        gas
+    };
+    let (selector, name) = ("SendMessageToL1", "SEND_MESSAGE_TO_L1_GAS_COST");
+    let resources = &constants["os_resources"]["execute_syscalls"][selector];
+    let cost = resources_gas(&resources["constant"]).max(base) - base;
+    let per_felt = resources_gas(&resources["calldata_factor"]);
+    assert_eq!(os_const(name), cost, "{selector}");
+    assert_eq!(os_const(&format!("{name}_PER_FELT")), per_felt, "{selector}");
+    assert_eq!(os::cairo1::syscall_gas_cost(selector), Some(cost), "{selector}");
+    assert_eq!(os::cairo1::syscall_gas_cost_per_felt(selector), per_felt, "{selector}");
     for (builtin, name) in [
         ("pedersen", "PEDERSEN_GAS_COST"),
         ("bitwise", "BITWISE_GAS_COST"),

@@ -67,6 +67,7 @@ const SEND_MESSAGE_TO_L1_SELECTOR = 'SendMessageToL1';
 
 // The Cairo 1 syscall selectors the OS replays (same short strings as the deprecated ones).
 const GET_EXECUTION_INFO_SELECTOR = 'GetExecutionInfo';
+const REPLACE_CLASS_SELECTOR = 'ReplaceClass';
 
 // The Sierra gas a syscall costs beyond the `syscall_base_gas_cost` the compiled code already
 // charged (blockifier's versioned constants of Starknet 0.14.4: the syscall's OS resources at
@@ -83,6 +84,7 @@ const GET_EXECUTION_INFO_GAS_COST = 1240;
 // `calldata_factor`).
 const SEND_MESSAGE_TO_L1_GAS_COST = 2770;
 const SEND_MESSAGE_TO_L1_GAS_COST_PER_FELT = 600;
+const REPLACE_CLASS_GAS_COST = 0;
 
 // The gas a Cairo 1 entry point called by a Cairo 0 contract starts with (blockifier's
 // `default_initial_gas_cost`: 10^8 steps at 100 gas a step).

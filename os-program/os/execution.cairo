@@ -71,6 +71,8 @@ from os.constants import (
     PEDERSEN_BUILTIN,
     POSEIDON_BUILTIN,
     RANGE_CHECK_BUILTIN,
+    REPLACE_CLASS_GAS_COST,
+    REPLACE_CLASS_SELECTOR,
     SEND_MESSAGE_TO_L1_GAS_COST,
     SEND_MESSAGE_TO_L1_GAS_COST_PER_FELT,
     SEND_MESSAGE_TO_L1_SELECTOR,
@@ -544,6 +546,25 @@ func execute_cairo1_syscalls{
         let storage_ptr = cast(entry_value, StateEntry*).storage_ptr;
         return execute_cairo1_syscalls(
             ctx, contract_address, caller_address, execution_info, ptr + 10, end
+        );
+    }
+    if (selector == REPLACE_CLASS_SELECTOR) {
+        // [selector, gas, class_hash | gas, failure_flag]: the contract's class becomes
+        // `class_hash` (its running code does not change). The class must be a declared Sierra
+        // class: its CASM is loaded, which load_compiled_classes bound to a non-zero leaf of the
+        // classes trie (blockifier refuses a Cairo 0 class or an undeclared one).
+        check_syscall_response(gas, REPLACE_CLASS_GAS_COST, ptr + 3);
+        find_compiled_class(ctx, ptr[2]);
+        let (entry_value) = dict_read{dict_ptr=contract_changes}(key=contract_address);
+        let entry = cast(entry_value, StateEntry*);
+        tempvar new_entry = new StateEntry(
+            class_hash=ptr[2], storage_ptr=storage_ptr, nonce=entry.nonce
+        );
+        dict_write{dict_ptr=contract_changes}(
+            key=contract_address, new_value=cast(new_entry, felt)
+        );
+        return execute_cairo1_syscalls(
+            ctx, contract_address, caller_address, execution_info, ptr + 5, end
         );
     }
     if (selector == SEND_MESSAGE_TO_L1_SELECTOR) {

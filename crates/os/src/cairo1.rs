@@ -78,6 +78,7 @@ pub fn syscall_gas_cost(selector: &str) -> Option<u64> {
         "LibraryCall" => 78_660,
         "GetExecutionInfo" => 1_240,
         "SendMessageToL1" => 2_770,
+        "ReplaceClass" => 0,
         _ => return None,
     })
 }

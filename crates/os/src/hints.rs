@@ -359,6 +359,7 @@ impl OsHintProcessor {
             }
             "StorageWrite" => write_syscall_response(vm, ptr, &name, 5, SyscallAnswer::Empty),
             "EmitEvent" => write_syscall_response(vm, ptr, &name, 6, SyscallAnswer::Empty),
+            "ReplaceClass" => write_syscall_response(vm, ptr, &name, 3, SyscallAnswer::Empty),
             "SendMessageToL1" => {
                 // [selector, gas, to_address, payload_start, payload_end]
                 let start = vm.get_relocatable((ptr + 3)?)?;

@@ -295,10 +295,12 @@ fn a_cairo1_erc20_reads_its_caller() {
 }
 
 #[test]
-fn an_unsupported_cairo1_syscall_is_named() {
-    // cairo-lang's upgradable counter: its owner's `upgrade` makes a `replace_class` syscall,
-    // which the OS does not replay yet.
-    let (mut chain, _) = chain_with_hello();
+fn a_cairo1_contract_replaces_its_class() {
+    // cairo-lang's upgradable counter: its owner's `upgrade(new_class_hash)` makes a
+    // `replace_class` syscall; the contract's class becomes hello_starknet (declared), whose
+    // code runs on the contract's storage from the next call on.
+    println!("step: the upgradable counter at 0xc0c0, owned by account 0");
+    let (mut chain, hello) = chain_with_hello();
     let counter = sierra_class("upgradable_counter__counter_contract");
     let address = Felt::from(0xc0c0_u64);
     chain.classes.insert_sierra(Arc::clone(&counter));
@@ -309,14 +311,34 @@ fn an_unsupported_cairo1_syscall_is_named() {
     diff.storage_diffs.insert(address, [(owner_key, chain.accounts[0])].into());
     chain.state.commit_block(chain.head + 1, &diff).unwrap();
     chain.head += 1;
-    let tx = chain.invoke_v1(0, &[(address, selector("upgrade"), vec![counter.class_hash()])]);
+
+    println!("step: upgrade to hello_starknet (replace_class)");
+    let tx = chain.invoke_v1(0, &[(address, selector("upgrade"), vec![hello.class_hash()])]);
     let block = chain.block(vec![tx]);
-    match chain.run_os(&block) {
-        Err(os::OsError::Cairo1Unsupported { what }) => {
-            assert!(what.contains("ReplaceClass"), "{what}")
-        }
-        other => panic!("{other:?}"),
-    }
+    // Without the new class's CASM (which binds it to a non-zero classes-trie leaf: declared),
+    // the OS refuses the replacement.
+    let mut prepared =
+        os::prepare_block(&block, &chain.state, Some(chain.head), &chain.classes, &chain.config)
+            .unwrap();
+    prepared.compiled_classes.retain(|class| class.class_hash != hello.class_hash());
+    let error = prepared.run().unwrap_err().to_string();
+    println!("step: without the new class's CASM: {error}");
+    assert!(error.contains(&format!("{:#x}", hello.class_hash())), "{error}");
+    let proven = chain.prove_and_commit(&block);
+    assert_eq!(proven.os.public_output, proven.expected_output());
+    let replaced = &proven.os.executor.state_diff.replaced_classes;
+    assert_eq!(replaced.get(&address), Some(&hello.class_hash()));
+    println!("step: upgrade proven, {} OS steps", proven.os.steps);
+
+    println!("step: hello_starknet's increase_balance on the upgraded contract");
+    let tx = chain.invoke_v1(0, &[(address, selector("increase_balance"), vec![Felt::from(9u64)])]);
+    let block = chain.block(vec![tx]);
+    let proven = chain.prove_and_commit(&block);
+    assert_eq!(proven.os.public_output, proven.expected_output());
+    let snapshot = chain.state.latest_snapshot().unwrap();
+    assert_eq!(snapshot.class_hash_at(address).unwrap(), hello.class_hash());
+    assert_eq!(snapshot.storage_at(address, balance_key()).unwrap(), Felt::from(9u64));
+    println!("step: increase_balance proven, {} OS steps", proven.os.steps);
 }
 
 #[test]
@@ -533,6 +555,7 @@ fn the_gas_costs_are_blockifiers() {
         ("CallContract", "CALL_CONTRACT_GAS_COST"),
         ("LibraryCall", "LIBRARY_CALL_GAS_COST"),
         ("GetExecutionInfo", "GET_EXECUTION_INFO_GAS_COST"),
+        ("ReplaceClass", "REPLACE_CLASS_GAS_COST"),
     ] {
         let resources = &constants["os_resources"]["execute_syscalls"][selector];
         assert!(resources.get("n_steps").is_some(), "{selector} has a calldata factor");

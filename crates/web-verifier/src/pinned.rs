@@ -7,7 +7,7 @@ use chain::Felt;
 /// fails when the OS program changes without this line: update it to the new hash (a new OS is
 /// a new statement, so light clients must opt in to it).
 pub const PINNED_OS_PROGRAM_HASH: &str =
-    "0x335d89fcff6a76005daa36d237c1fdba1fce91395bea5d0fac8363216c5b099";
+    "0x59f65cd038ca54ba84ffaf39887956eb2642d448a4b2477bcac40d3a41e10a";
 
 /// Minimum conjectured security of an accepted proof (`standard`).
 pub const MIN_SECURITY_BITS: u32 = 100;

@@ -301,20 +301,10 @@ impl OsHintProcessor {
         vm: &mut VirtualMachine,
         hint: &HintProcessorData,
     ) -> Result<(), HintError> {
-        let class_hash =
-            get_integer_from_var_name("class_hash", vm, &hint.ids_data, &hint.ap_tracking)?;
-        let index = self
-            .compiled_classes
-            .iter()
-            .position(|class| class.class_hash == class_hash)
-            .ok_or_else(|| custom(format!("no CASM of class {class_hash:#x} is loaded")))?;
-        insert_value_from_var_name(
-            "class_index",
-            Felt::from(index),
-            vm,
-            &hint.ids_data,
-            &hint.ap_tracking,
-        )
+        let hashes = self.compiled_classes.iter().map(|class| class.class_hash);
+        write_class_index(vm, hint, hashes, |class_hash| {
+            format!("no CASM of class {class_hash:#x} is loaded")
+        })
     }
 
     /// A Cairo 1 hint of a CASM class: core hints by cairo-lang-runner, `SystemCall` from the
@@ -477,20 +467,10 @@ impl OsHintProcessor {
         vm: &mut VirtualMachine,
         hint: &HintProcessorData,
     ) -> Result<(), HintError> {
-        let class_hash =
-            get_integer_from_var_name("class_hash", vm, &hint.ids_data, &hint.ap_tracking)?;
-        let index = self
-            .classes
-            .iter()
-            .position(|class| class.class_hash == class_hash)
-            .ok_or_else(|| custom(format!("class {class_hash:#x} is not loaded")))?;
-        insert_value_from_var_name(
-            "class_index",
-            Felt::from(index),
-            vm,
-            &hint.ids_data,
-            &hint.ap_tracking,
-        )
+        let hashes = self.classes.iter().map(|class| class.class_hash);
+        write_class_index(vm, hint, hashes, |class_hash| {
+            format!("class {class_hash:#x} is not loaded")
+        })
     }
 
     /// The index of `ids.selector` in the table `ids.entry_point_type` of the class `ids.loaded`.
@@ -761,6 +741,29 @@ impl HintProcessorLogic for OsHintProcessor {
 }
 
 impl ResourceTracker for OsHintProcessor {}
+
+/// Writes `ids.class_index`: the position of `ids.class_hash` among the loaded classes'
+/// `class_hashes` (the OS checks the class it finds there has that hash); `missing` words the
+/// error when none has it.
+fn write_class_index(
+    vm: &mut VirtualMachine,
+    hint: &HintProcessorData,
+    mut class_hashes: impl Iterator<Item = Felt>,
+    missing: impl FnOnce(Felt) -> String,
+) -> Result<(), HintError> {
+    let class_hash =
+        get_integer_from_var_name("class_hash", vm, &hint.ids_data, &hint.ap_tracking)?;
+    let index = class_hashes
+        .position(|hash| hash == class_hash)
+        .ok_or_else(|| custom(missing(class_hash)))?;
+    insert_value_from_var_name(
+        "class_index",
+        Felt::from(index),
+        vm,
+        &hint.ids_data,
+        &hint.ap_tracking,
+    )
+}
 
 fn custom(message: impl Into<String>) -> HintError {
     HintError::CustomHint(message.into().into_boxed_str())

@@ -170,18 +170,25 @@ pub fn gas_prices_domain() -> Felt {
 }
 
 impl GasPrices {
-    /// `poseidon_hash_many(["STARKNET_GAS_PRICES0", l1 wei, l1 fri, l1 data wei, l1 data fri,
-    /// l2 wei, l2 fri])`.
+    /// The six prices in the order Starknet hashes them (and the OS's `BlockInfo` holds them):
+    /// L1 gas wei, fri; L1 data gas wei, fri; L2 gas wei, fri.
+    pub fn felts(&self) -> [Felt; 6] {
+        [
+            self.l1_gas_price_wei,
+            self.l1_gas_price_fri,
+            self.l1_data_gas_price_wei,
+            self.l1_data_gas_price_fri,
+            self.l2_gas_price_wei,
+            self.l2_gas_price_fri,
+        ]
+        .map(Felt::from)
+    }
+
+    /// `poseidon_hash_many(["STARKNET_GAS_PRICES0", ...self.felts()])`.
     pub fn hash(&self) -> Felt {
-        poseidon_hash_many(&[
-            gas_prices_domain(),
-            Felt::from(self.l1_gas_price_wei),
-            Felt::from(self.l1_gas_price_fri),
-            Felt::from(self.l1_data_gas_price_wei),
-            Felt::from(self.l1_data_gas_price_fri),
-            Felt::from(self.l2_gas_price_wei),
-            Felt::from(self.l2_gas_price_fri),
-        ])
+        let mut preimage = vec![gas_prices_domain()];
+        preimage.extend(self.felts());
+        poseidon_hash_many(&preimage)
     }
 }
 

@@ -327,23 +327,20 @@ pub fn prepare_recorded<B: Backend>(
 
     let context = &block.context;
     let prices = &context.gas_prices;
-    let block_info = vec![
+    let mut block_info = vec![
         Felt::from(context.block_number),
         block.parent_hash,
         Felt::from(context.timestamp),
         context.sequencer_address,
         context.chain_id.as_felt(),
         prev_state_root,
-        Felt::from(prices.l1_gas_price_wei),
-        Felt::from(prices.l1_gas_price_fri),
-        Felt::from(prices.l1_data_gas_price_wei),
-        Felt::from(prices.l1_data_gas_price_fri),
-        Felt::from(prices.l2_gas_price_wei),
-        Felt::from(prices.l2_gas_price_fri),
+    ];
+    block_info.extend(prices.felts());
+    block_info.extend([
         block.l1_da_mode.as_felt(),
         block.starknet_version.as_felt(),
         Felt::from(u64::from(block.header_commits_state_root)),
-    ];
+    ]);
     let input = OsInput { block_info, transactions, calls: tx_calls, pre_contracts, pre_classes };
     Ok(PreparedBlock {
         input,

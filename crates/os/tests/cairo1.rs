@@ -12,7 +12,7 @@ use std::sync::Arc;
 use chain::{Felt, StateDiff};
 use common::{Chain, selector};
 use executor::SierraClass;
-use stark::{AcceptancePolicy, SecurityPreset};
+use stark::SecurityPreset;
 use starknet_core::types::contract::SierraClass as CompilerOutput;
 use state::StateReader;
 
@@ -499,11 +499,7 @@ fn a_cairo1_block_proof_verifies() {
     let proven = chain.prove_and_commit(&block);
     let execution = proven.os.run.to_cairo_execution().unwrap();
     let proof = cairo_air::prove_execution(&execution, &SecurityPreset::Test.options()).unwrap();
-    let os_hash = cairo_air::load_program(os::OS_PROGRAM_JSON.as_bytes()).unwrap().hash();
-    let policy = cairo_air::CairoPolicy {
-        acceptance: AcceptancePolicy { min_security_bits: 0 },
-        program: cairo_air::ProgramPin::Hash(os_hash),
-    };
+    let policy = common::os_pin_policy(os::program_hash().unwrap());
     let verified = cairo_air::verify_proof(&proof, &policy).unwrap();
     let output = chain::BlockPublicOutput::from_felts(&verified.output).unwrap();
     assert_eq!(output, proven.expected_output());

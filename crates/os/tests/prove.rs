@@ -5,7 +5,7 @@ mod common;
 
 use chain::{BlockPublicOutput, Felt};
 use common::Chain;
-use stark::{AcceptancePolicy, SecurityPreset};
+use stark::SecurityPreset;
 
 #[test]
 fn block_proof_verifies_against_the_os_program_hash() {
@@ -24,20 +24,13 @@ fn block_proof_verifies_against_the_os_program_hash() {
     assert_eq!(execution.signatures[0].address, ecdsa.begin);
     let proof = cairo_air::prove_execution(&execution, &SecurityPreset::Test.options()).unwrap();
 
-    let os_hash = cairo_air::load_program(os::OS_PROGRAM_JSON.as_bytes()).unwrap().hash();
-    let policy = cairo_air::CairoPolicy {
-        acceptance: AcceptancePolicy { min_security_bits: 0 },
-        program: cairo_air::ProgramPin::Hash(os_hash),
-    };
-    let verified = cairo_air::verify_proof(&proof, &policy).unwrap();
+    let os_hash = os::program_hash().unwrap();
+    let verified = cairo_air::verify_proof(&proof, &common::os_pin_policy(os_hash)).unwrap();
     let output = verified.output;
     assert_eq!(BlockPublicOutput::from_felts(&output).unwrap(), proven.expected_output());
 
     // Another program hash is refused.
-    let policy = cairo_air::CairoPolicy {
-        acceptance: AcceptancePolicy { min_security_bits: 0 },
-        program: cairo_air::ProgramPin::Hash(os_hash + Felt::ONE),
-    };
+    let policy = common::os_pin_policy(os_hash + Felt::ONE);
     assert!(cairo_air::verify_proof(&proof, &policy).is_err());
 
     // Another signature for the instance (its public key and message, the transaction hash,

@@ -405,3 +405,12 @@ pub fn chain_with_messengers() -> (Chain, Felt, Felt) {
     );
     (chain, child, messenger)
 }
+
+/// The verifier's policy for block proofs at test security: any security level, and the
+/// program pinned by `program_hash` (the OS's: `os::program_hash()`).
+pub fn os_pin_policy(program_hash: Felt) -> cairo_air::CairoPolicy {
+    cairo_air::CairoPolicy {
+        acceptance: stark::AcceptancePolicy::insecure(),
+        program: cairo_air::ProgramPin::Hash(program_hash),
+    }
+}

@@ -174,20 +174,15 @@ impl SledBackend {
 
     /// Refuses a store of another format; marks an empty one with this release's.
     fn check_format(&self) -> Result<(), StateError> {
-        let current = STATE_FORMAT_VERSION.to_be_bytes();
-        match self.trees[Table::Meta.index()].get(FORMAT_VERSION_KEY)? {
-            Some(found) if found.as_ref() == current => Ok(()),
-            Some(found) => Err(StateError::UnsupportedFormat {
-                found: Some(found.as_ref().try_into().map(u32::from_be_bytes).unwrap_or(0)),
-                expected: STATE_FORMAT_VERSION,
-            }),
-            None if self.trees.iter().all(|tree| tree.is_empty()) => {
-                self.trees[Table::Meta.index()].insert(FORMAT_VERSION_KEY, &current)?;
+        let meta = &self.trees[Table::Meta.index()];
+        let is_empty = self.trees.iter().all(|tree| tree.is_empty());
+        match crate::store_format(meta, is_empty, STATE_FORMAT_VERSION)? {
+            crate::StoreFormat::Current => {
                 self.db.flush()?;
                 Ok(())
             }
-            None => {
-                Err(StateError::UnsupportedFormat { found: None, expected: STATE_FORMAT_VERSION })
+            crate::StoreFormat::Other(found) => {
+                Err(StateError::UnsupportedFormat { found, expected: STATE_FORMAT_VERSION })
             }
         }
     }

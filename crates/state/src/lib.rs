@@ -29,6 +29,8 @@ pub mod key;
 pub mod node;
 pub mod proof;
 #[cfg(feature = "sled")]
+mod sled_format;
+#[cfg(feature = "sled")]
 mod sled_open;
 mod state;
 pub mod trie;
@@ -40,6 +42,8 @@ pub use backend::{Backend, MemoryBackend, STATE_FORMAT_VERSION, Table, WriteBatc
 pub use error::{ProofError, StateError};
 pub use hash::{ContractState, StateRoots, TrieHash};
 pub use node::Node;
+#[cfg(feature = "sled")]
+pub use sled_format::{StoreFormat, store_format};
 #[cfg(feature = "sled")]
 pub use sled_open::{LOCK_WAIT, open_sled};
 pub use state::{

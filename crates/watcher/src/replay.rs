@@ -45,7 +45,6 @@ use crate::stored_classes::{CLASSES_TREE, StoredClasses};
 
 const HASHES_TREE: &str = "watcher/block_hashes";
 const META_TREE: &str = "watcher/meta";
-const FORMAT_VERSION_KEY: &[u8] = b"format_version";
 /// The format of the watcher's stored blocks. 2: Starknet's block hash (0.13.4 on); 1 (never
 /// recorded): this chain's own block hash.
 pub const WATCHER_FORMAT_VERSION: u32 = 2;
@@ -135,19 +134,12 @@ impl std::fmt::Debug for Replayer {
 /// Marks a new database with [`WATCHER_FORMAT_VERSION`]; refuses one whose block hashes were
 /// written with another format.
 fn check_format(meta: &sled::Tree, hashes: &sled::Tree) -> Result<(), WatcherError> {
-    let current = WATCHER_FORMAT_VERSION.to_be_bytes();
-    let found = match meta.get(FORMAT_VERSION_KEY)? {
-        Some(bytes) if bytes.as_ref() == current => return Ok(()),
-        Some(bytes) => {
-            Some(<[u8; 4]>::try_from(bytes.as_ref()).map(u32::from_be_bytes).unwrap_or(u32::MAX))
+    match state::store_format(meta, hashes.is_empty(), WATCHER_FORMAT_VERSION)? {
+        state::StoreFormat::Current => Ok(()),
+        state::StoreFormat::Other(found) => {
+            Err(WatcherError::UnsupportedFormat { found, expected: WATCHER_FORMAT_VERSION })
         }
-        None if hashes.is_empty() => {
-            meta.insert(FORMAT_VERSION_KEY, &current)?;
-            return Ok(());
-        }
-        None => None,
-    };
-    Err(WatcherError::UnsupportedFormat { found, expected: WATCHER_FORMAT_VERSION })
+    }
 }
 
 impl Replayer {
@@ -564,7 +556,10 @@ mod tests {
         assert!(error.is_fatal());
         // Another recorded format.
         let db = temporary();
-        db.open_tree(META_TREE).unwrap().insert(FORMAT_VERSION_KEY, &1u32.to_be_bytes()).unwrap();
+        db.open_tree(META_TREE)
+            .unwrap()
+            .insert(state::backend::FORMAT_VERSION_KEY, &1u32.to_be_bytes())
+            .unwrap();
         let error = Replayer::from_db(db, ChainId::DEVNET).unwrap_err();
         assert!(matches!(error, WatcherError::UnsupportedFormat { found: Some(1), .. }), "{error}");
     }

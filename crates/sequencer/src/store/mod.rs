@@ -74,7 +74,6 @@ pub(crate) struct Trees {
 /// receipt commitment and state-diff length in the header; 1 (never recorded): this chain's own
 /// block hash.
 pub const STORE_FORMAT_VERSION: u32 = 2;
-const FORMAT_VERSION_KEY: &[u8] = b"format_version";
 const SETTINGS_KEY: &[u8] = b"settings";
 /// `meta` key of the block being written: `(number, transaction hashes)`, present only between
 /// the first and the last step of [`Store::commit_block`].
@@ -82,19 +81,12 @@ pub(crate) const UNFINISHED_BLOCK_KEY: &[u8] = b"unfinished_block";
 
 /// Marks a new store with [`STORE_FORMAT_VERSION`]; refuses one with blocks of another format.
 fn check_format(trees: &Trees) -> Result<(), SequencerError> {
-    let current = STORE_FORMAT_VERSION.to_be_bytes();
-    let found = match trees.meta.get(FORMAT_VERSION_KEY)? {
-        Some(bytes) if bytes.as_ref() == current => return Ok(()),
-        Some(bytes) => {
-            Some(<[u8; 4]>::try_from(bytes.as_ref()).map(u32::from_be_bytes).unwrap_or(u32::MAX))
+    match state::store_format(&trees.meta, trees.blocks.is_empty(), STORE_FORMAT_VERSION)? {
+        state::StoreFormat::Current => Ok(()),
+        state::StoreFormat::Other(found) => {
+            Err(SequencerError::UnsupportedStoreFormat { found, expected: STORE_FORMAT_VERSION })
         }
-        None if trees.blocks.is_empty() => {
-            trees.meta.insert(FORMAT_VERSION_KEY, &current)?;
-            return Ok(());
-        }
-        None => None,
-    };
-    Err(SequencerError::UnsupportedStoreFormat { found, expected: STORE_FORMAT_VERSION })
+    }
 }
 
 impl Store {
@@ -369,7 +361,10 @@ mod tests {
         );
         // Another recorded format.
         let db = temporary();
-        db.open_tree("meta").unwrap().insert(FORMAT_VERSION_KEY, &1u32.to_be_bytes()).unwrap();
+        db.open_tree("meta")
+            .unwrap()
+            .insert(state::backend::FORMAT_VERSION_KEY, &1u32.to_be_bytes())
+            .unwrap();
         let error = Store::from_db(db).err().unwrap();
         assert!(
             matches!(error, SequencerError::UnsupportedStoreFormat { found: Some(1), .. }),

@@ -41,7 +41,7 @@ func find_compiled_class{range_check_ptr}(ctx: ExecutionContext*, class_hash: fe
 }
 
 // Calls the CASM code at `entry_pc` with the Cairo 1 calling convention: the `n_builtins`
-// (at most 5, the OS's builtins) pointers at `builtin_ptrs`, then `gas`, `syscall_ptr`,
+// (at most 6, the OS's builtins) pointers at `builtin_ptrs`, then `gas`, `syscall_ptr`,
 // `calldata_start` and `calldata_end`. Returns where its return values end (ap after the call):
 // the builtin pointers, then CAIRO1_RETURN_SIZE felts. The arguments must lie right below the
 // callee's frame, so each builtin count has its own call site.
@@ -109,12 +109,27 @@ func call_cairo1(
         let (ap_val) = get_ap();
         return (returned_end=ap_val);
     }
-    assert n_builtins = 5;
+    if (n_builtins == 5) {
+        [ap] = builtin_ptrs[0], ap++;
+        [ap] = builtin_ptrs[1], ap++;
+        [ap] = builtin_ptrs[2], ap++;
+        [ap] = builtin_ptrs[3], ap++;
+        [ap] = builtin_ptrs[4], ap++;
+        [ap] = gas, ap++;
+        [ap] = syscall_ptr, ap++;
+        [ap] = calldata_start, ap++;
+        [ap] = calldata_end, ap++;
+        call abs entry_pc;
+        let (ap_val) = get_ap();
+        return (returned_end=ap_val);
+    }
+    assert n_builtins = 6;
     [ap] = builtin_ptrs[0], ap++;
     [ap] = builtin_ptrs[1], ap++;
     [ap] = builtin_ptrs[2], ap++;
     [ap] = builtin_ptrs[3], ap++;
     [ap] = builtin_ptrs[4], ap++;
+    [ap] = builtin_ptrs[5], ap++;
     [ap] = gas, ap++;
     [ap] = syscall_ptr, ap++;
     [ap] = calldata_start, ap++;
@@ -140,20 +155,17 @@ func check_syscall_response{range_check_ptr}(gas: felt, cost: felt, response: fe
 
 // The ExecutionInfo a Cairo 1 call's `get_execution_info` points at (corelib's
 // `starknet::info::v2::ExecutionInfo`, laid out as blockifier writes it): block info [block
-// number, timestamp, sequencer address], the transaction's Cairo 1 TxInfo, caller, contract
+// number, timestamp, sequencer address] (the context's `call_block_info`: rounded in validate
+// mode), the transaction's Cairo 1 TxInfo, caller, contract
 // address, entry point selector. Built for every Cairo 1 call, so that Cairo 0 blocks pay
 // nothing for it.
 func execution_info{range_check_ptr}(
     ctx: ExecutionContext*, caller_address: felt, contract_address: felt, selector: felt
 ) -> (info: felt*) {
     alloc_locals;
-    let (local block_info: felt*) = alloc();
-    assert block_info[0] = ctx.block_info.block_number;
-    assert block_info[1] = ctx.block_info.timestamp;
-    assert block_info[2] = ctx.block_info.sequencer_address;
     let (tx_info) = cairo1_tx_info(ctx);
     let (local info: felt*) = alloc();
-    assert info[0] = cast(block_info, felt);
+    assert info[0] = cast(ctx.call_block_info, felt);
     assert info[1] = cast(tx_info, felt);
     assert info[2] = caller_address;
     assert info[3] = contract_address;

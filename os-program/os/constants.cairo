@@ -45,6 +45,7 @@ const PEDERSEN_BUILTIN = 'pedersen';
 const RANGE_CHECK_BUILTIN = 'range_check';
 const ECDSA_BUILTIN = 'ecdsa';
 const BITWISE_BUILTIN = 'bitwise';
+const EC_OP_BUILTIN = 'ec_op';
 const POSEIDON_BUILTIN = 'poseidon';
 
 // Deprecated syscall selectors (starkware/starknet/common/syscalls.cairo).
@@ -86,9 +87,27 @@ const SEND_MESSAGE_TO_L1_GAS_COST = 2770;
 const SEND_MESSAGE_TO_L1_GAS_COST_PER_FELT = 600;
 const REPLACE_CLASS_GAS_COST = 0;
 
-// The gas a Cairo 1 entry point called by a Cairo 0 contract starts with (blockifier's
-// `default_initial_gas_cost`: 10^8 steps at 100 gas a step).
+// The gas of a Cairo 1 call in blockifier's Cairo-steps mode (under a Cairo 0 frame):
+// `default_initial_gas_cost`, 10^8 steps at 100 gas a step.
 const DEFAULT_INITIAL_GAS = 10000000000;
+
+// The gas blockifier pre-charges from every Cairo 1 call before its code runs
+// (`entry_point_initial_budget`: 100 steps at 100 gas a step).
+const ENTRY_POINT_INITIAL_BUDGET = 10000;
+
+// The Sierra gas limits of a transaction's account entry points (blockifier's
+// `validate_max_sierra_gas`, `execute_max_sierra_gas`) and the resource name of the L2 gas bound.
+const VALIDATE_MAX_SIERRA_GAS = 100000000;
+const EXECUTE_MAX_SIERRA_GAS = 1110000000;
+const L2_GAS_RESOURCE = 'L2_GAS';
+
+// The rounding of the block number and timestamp calls see in validate mode (blockifier's
+// `validate_rounding_consts`).
+const VALIDATE_BLOCK_NUMBER_ROUNDING = 100;
+const VALIDATE_TIMESTAMP_ROUNDING = 3600;
+
+// What a Cairo 1 account's validation entry point returns (starknet::VALIDATED).
+const VALIDATED = 'VALID';
 
 // The builtin gas costs a CASM class reads through the pointer after its bytecode, in
 // blockifier's order (`prepare_program_extra_data`): pedersen, bitwise, ec_op, poseidon, add_mod,

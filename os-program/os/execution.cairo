@@ -8,6 +8,7 @@ from starkware.cairo.common.alloc import alloc
 from starkware.cairo.common.builtin_poseidon.poseidon import poseidon_hash_many
 from starkware.cairo.common.cairo_builtins import (
     BitwiseBuiltin,
+    EcOpBuiltin,
     HashBuiltin,
     PoseidonBuiltin,
     SignatureBuiltin,
@@ -42,6 +43,7 @@ from os.constants import (
     CALL_CONTRACT_GAS_COST,
     DEFAULT_INITIAL_GAS,
     EC_OP_GAS_COST,
+    ENTRY_POINT_INITIAL_BUDGET,
     EMIT_EVENT_GAS_COST,
     MUL_MOD_GAS_COST,
     PEDERSEN_GAS_COST,
@@ -53,6 +55,7 @@ from os.constants import (
     CONSTRUCTOR_SELECTOR,
     CONTRACT_ADDRESS_PREFIX,
     DEPLOY_SELECTOR,
+    EC_OP_BUILTIN,
     ECDSA_BUILTIN,
     EMIT_EVENT_SELECTOR,
     ENTRY_POINT_TYPE_CONSTRUCTOR,
@@ -227,12 +230,14 @@ func load_compiled_classes_inner{
 // the contract at `contract_address` with `calldata`, as called by `caller_address`, and returns
 // its return data. The code is the contract's class, or `library_class_hash` when it is not 0 (a
 // `library_call`: another class's code on this contract's storage). The contract's storage
-// changes go to its storage dict (through `contract_changes`), its events to `event_hashes`. A
-// Cairo 1 entry point starts with DEFAULT_INITIAL_GAS.
+// changes go to its storage dict (through `contract_changes`), its events to `event_hashes`. It
+// runs in blockifier's Cairo-steps mode (called by Cairo 0 code: a Cairo 1 entry point starts
+// with the Cairo-steps budget, see execute_cairo1_entry_point).
 func execute_entry_point{
     pedersen_ptr: HashBuiltin*,
     range_check_ptr,
     ecdsa_ptr: SignatureBuiltin*,
+    ec_op_ptr: EcOpBuiltin*,
     bitwise_ptr: BitwiseBuiltin*,
     poseidon_ptr: PoseidonBuiltin*,
     contract_changes: DictAccess*,
@@ -248,7 +253,7 @@ func execute_entry_point{
     calldata: felt*,
     caller_address: felt,
 ) -> (retdata_size: felt, retdata: felt*) {
-    let (retdata_size, retdata, _) = execute_entry_point_gas(
+    let (retdata_size, retdata, _, _) = execute_entry_point_gas(
         ctx,
         library_class_hash,
         entry_point_type,
@@ -258,16 +263,21 @@ func execute_entry_point{
         calldata,
         caller_address,
         DEFAULT_INITIAL_GAS,
+        0,
     );
     return (retdata_size=retdata_size, retdata=retdata);
 }
 
-// execute_entry_point with the gas a Cairo 1 entry point starts with; also returns the gas left
-// (`gas` itself for Cairo 0 code, which the OS charges no gas).
+// execute_entry_point with the gas a Cairo 1 entry point starts with and blockifier's tracked
+// resource of the calls above it (`sierra_gas_mode` 1: every frame above runs Cairo 1 code in
+// Sierra-gas mode; 0: a Cairo 0 frame is on the stack, the Cairo-steps mode). Also returns the
+// gas left (`gas` itself when no Sierra gas is consumed: Cairo 0 code, or Cairo-steps mode) and
+// whether the code ran was a CASM class.
 func execute_entry_point_gas{
     pedersen_ptr: HashBuiltin*,
     range_check_ptr,
     ecdsa_ptr: SignatureBuiltin*,
+    ec_op_ptr: EcOpBuiltin*,
     bitwise_ptr: BitwiseBuiltin*,
     poseidon_ptr: PoseidonBuiltin*,
     contract_changes: DictAccess*,
@@ -283,7 +293,8 @@ func execute_entry_point_gas{
     calldata: felt*,
     caller_address: felt,
     gas: felt,
-) -> (retdata_size: felt, retdata: felt*, remaining_gas: felt) {
+    sierra_gas_mode: felt,
+) -> (retdata_size: felt, retdata: felt*, remaining_gas: felt, is_cairo1: felt) {
     alloc_locals;
     // The contract's class and its code.
     let (entry_value) = dict_read{dict_ptr=contract_changes}(key=contract_address);
@@ -302,7 +313,7 @@ func execute_entry_point_gas{
     local is_compiled_class: felt;
     %{ os_is_compiled_class %}
     if (is_compiled_class != 0) {
-        return execute_cairo1_entry_point(
+        let (retdata_size, retdata, remaining_gas) = execute_cairo1_entry_point(
             ctx,
             entry,
             class_hash,
@@ -313,6 +324,10 @@ func execute_entry_point_gas{
             calldata,
             caller_address,
             gas,
+            sierra_gas_mode,
+        );
+        return (
+            retdata_size=retdata_size, retdata=retdata, remaining_gas=remaining_gas, is_cairo1=1
         );
     }
     let (local loaded: LoadedClass*) = find_class(ctx, class_hash);
@@ -369,18 +384,26 @@ func execute_entry_point_gas{
     );
     dict_write{dict_ptr=contract_changes}(key=contract_address, new_value=cast(new_entry, felt));
     %{ os_end_call %}
-    return (retdata_size=retdata_size, retdata=retdata, remaining_gas=gas);
+    return (retdata_size=retdata_size, retdata=retdata, remaining_gas=gas, is_cairo1=0);
 }
 
 // execute_entry_point_gas for a Sierra class: runs the entry point of the CASM loaded for
-// `class_hash` with the Cairo 1 calling convention (os/cairo1.cairo), starting with `gas`, then
-// replays its Cairo 1 syscalls; returns the gas left too. `entry` is the contract's StateEntry.
+// `class_hash` with the Cairo 1 calling convention (os/cairo1.cairo), then replays its Cairo 1
+// syscalls; returns the gas left too. `entry` is the contract's StateEntry. The gas it starts
+// with is blockifier's (`execute_entry_point_call_wrapper`, `prepare_call_arguments`): in
+// Sierra-gas mode `gas` less the entry point's initial budget (pre-charged: its code knows), in
+// Cairo-steps mode DEFAULT_INITIAL_GAS less that budget whatever `gas` is; the gas left is what
+// the code returned in Sierra-gas mode (never more than `gas`), `gas` itself in Cairo-steps mode
+// (blockifier counts no Sierra gas there). The OS assumes every CASM class runs in Sierra-gas
+// mode when no Cairo 0 frame is above it (Sierra 1.7.0 or later, blockifier's
+// `min_sierra_version_for_sierra_gas`); the CASM does not carry its Sierra version (README.md).
 // A failed call (failure flag 1: a panic) fails the run: reverts of Cairo 1 calls are not proven
 // yet.
 func execute_cairo1_entry_point{
     pedersen_ptr: HashBuiltin*,
     range_check_ptr,
     ecdsa_ptr: SignatureBuiltin*,
+    ec_op_ptr: EcOpBuiltin*,
     bitwise_ptr: BitwiseBuiltin*,
     poseidon_ptr: PoseidonBuiltin*,
     contract_changes: DictAccess*,
@@ -397,8 +420,20 @@ func execute_cairo1_entry_point{
     calldata: felt*,
     caller_address: felt,
     gas: felt,
+    sierra_gas_mode: felt,
 ) -> (retdata_size: felt, retdata: felt*, remaining_gas: felt) {
     alloc_locals;
+    // The call's gas (blockifier's `call.initial_gas`) and what the code starts with.
+    local call_gas: felt;
+    if (sierra_gas_mode != 0) {
+        assert call_gas = gas;
+    } else {
+        assert call_gas = DEFAULT_INITIAL_GAS;
+    }
+    local initial_gas = call_gas - ENTRY_POINT_INITIAL_BUDGET;
+    with_attr error_message("OS: {gas} gas does not cover the entry point's initial budget") {
+        assert_nn(initial_gas);
+    }
     let (local loaded: LoadedCompiledClass*) = find_compiled_class(ctx, class_hash);
     local compiled: CompiledClass* = loaded.compiled_class;
     local entry_point_index: felt;
@@ -419,8 +454,8 @@ func execute_cairo1_entry_point{
     assert entry_point.selector = selector;
     assert_nn_le(entry_point.offset, compiled.bytecode_length - 1);
     local n_builtins = entry_point.n_builtins;
-    // pass_builtins fails on a builtin the OS lacks; each builtin at most once, so at most 5.
-    assert_nn_le(n_builtins, 5);
+    // pass_builtins fails on a builtin the OS lacks; each builtin at most once, so at most 6.
+    assert_nn_le(n_builtins, 6);
     // What `get_execution_info` points at. Built before the builtin pointers are handed over:
     // it uses range checks.
     let (local execution_info: felt*) = cairo1_execution_info(
@@ -436,7 +471,7 @@ func execute_cairo1_entry_point{
         entry_pc,
         n_builtins,
         builtin_ptrs,
-        gas,
+        initial_gas,
         syscall_start,
         calldata,
         calldata + calldata_size,
@@ -454,14 +489,22 @@ func execute_cairo1_entry_point{
     local retdata_size = return_values[4] - return_values[3];
     // The builtin pointers first: the range-check pointer the OS holds was the contract's.
     take_builtins(n_builtins, entry_point.builtin_list, return_values - n_builtins);
-    // The remaining gas is below 2^128 (the contract's own accounting; the OS charges no fees).
-    assert_nn(return_values[0]);
+    // The remaining gas is at most the call's gas (blockifier rejects more; the code may give
+    // back the part of the initial budget it did not need).
+    assert_nn_le(return_values[0], call_gas);
     assert_nn(retdata_size);
 
     let storage_ptr = entry.storage_ptr;
     with storage_ptr {
         execute_cairo1_syscalls(
-            ctx, contract_address, caller_address, execution_info, syscall_start, syscall_end
+            ctx,
+            contract_address,
+            caller_address,
+            execution_info,
+            sierra_gas_mode,
+            syscall_start,
+            syscall_end,
+
         );
     }
     let (current_value) = dict_read{dict_ptr=contract_changes}(key=contract_address);
@@ -471,7 +514,10 @@ func execute_cairo1_entry_point{
     );
     dict_write{dict_ptr=contract_changes}(key=contract_address, new_value=cast(new_entry, felt));
     %{ os_end_call %}
-    return (retdata_size=retdata_size, retdata=retdata, remaining_gas=return_values[0]);
+    if (sierra_gas_mode != 0) {
+        return (retdata_size=retdata_size, retdata=retdata, remaining_gas=return_values[0]);
+    }
+    return (retdata_size=retdata_size, retdata=retdata, remaining_gas=gas);
 }
 
 // Replays the Cairo 1 syscalls in [ptr, end) of the contract at `contract_address` (called by
@@ -486,6 +532,7 @@ func execute_cairo1_syscalls{
     pedersen_ptr: HashBuiltin*,
     range_check_ptr,
     ecdsa_ptr: SignatureBuiltin*,
+    ec_op_ptr: EcOpBuiltin*,
     bitwise_ptr: BitwiseBuiltin*,
     poseidon_ptr: PoseidonBuiltin*,
     contract_changes: DictAccess*,
@@ -497,6 +544,7 @@ func execute_cairo1_syscalls{
     contract_address: felt,
     caller_address: felt,
     execution_info: felt*,
+    sierra_gas_mode: felt,
     ptr: felt*,
     end: felt*,
 ) {
@@ -511,7 +559,7 @@ func execute_cairo1_syscalls{
         check_syscall_response(gas, GET_EXECUTION_INFO_GAS_COST, ptr + 2);
         assert ptr[4] = cast(execution_info, felt);
         return execute_cairo1_syscalls(
-            ctx, contract_address, caller_address, execution_info, ptr + 5, end
+            ctx, contract_address, caller_address, execution_info, sierra_gas_mode, ptr + 5, end
         );
     }
     if (selector == STORAGE_READ_SELECTOR) {
@@ -523,7 +571,7 @@ func execute_cairo1_syscalls{
         let (value) = dict_read{dict_ptr=storage_ptr}(key=ptr[3]);
         assert ptr[6] = value;
         return execute_cairo1_syscalls(
-            ctx, contract_address, caller_address, execution_info, ptr + 7, end
+            ctx, contract_address, caller_address, execution_info, sierra_gas_mode, ptr + 7, end
         );
     }
     if (selector == STORAGE_WRITE_SELECTOR) {
@@ -534,18 +582,20 @@ func execute_cairo1_syscalls{
         }
         dict_write{dict_ptr=storage_ptr}(key=ptr[3], new_value=ptr[4]);
         return execute_cairo1_syscalls(
-            ctx, contract_address, caller_address, execution_info, ptr + 7, end
+            ctx, contract_address, caller_address, execution_info, sierra_gas_mode, ptr + 7, end
         );
     }
     if (selector == CALL_CONTRACT_SELECTOR) {
         // [selector, gas, contract_address, function_selector, calldata_start, calldata_end |
         //  gas, failure_flag, retdata_start, retdata_end]
         set_storage_ptr(contract_address, storage_ptr);
-        cairo1_call(ctx, 0, ptr[2], contract_address, CALL_CONTRACT_GAS_COST, ptr);
+        cairo1_call(
+            ctx, 0, ptr[2], contract_address, CALL_CONTRACT_GAS_COST, sierra_gas_mode, ptr
+        );
         let (entry_value) = dict_read{dict_ptr=contract_changes}(key=contract_address);
         let storage_ptr = cast(entry_value, StateEntry*).storage_ptr;
         return execute_cairo1_syscalls(
-            ctx, contract_address, caller_address, execution_info, ptr + 10, end
+            ctx, contract_address, caller_address, execution_info, sierra_gas_mode, ptr + 10, end
         );
     }
     if (selector == REPLACE_CLASS_SELECTOR) {
@@ -564,7 +614,7 @@ func execute_cairo1_syscalls{
             key=contract_address, new_value=cast(new_entry, felt)
         );
         return execute_cairo1_syscalls(
-            ctx, contract_address, caller_address, execution_info, ptr + 5, end
+            ctx, contract_address, caller_address, execution_info, sierra_gas_mode, ptr + 5, end
         );
     }
     if (selector == SEND_MESSAGE_TO_L1_SELECTOR) {
@@ -578,7 +628,7 @@ func execute_cairo1_syscalls{
         );
         send_message_to_l1(contract_address, ptr[2], ptr[4] - ptr[3], cast(ptr[3], felt*));
         return execute_cairo1_syscalls(
-            ctx, contract_address, caller_address, execution_info, ptr + 7, end
+            ctx, contract_address, caller_address, execution_info, sierra_gas_mode, ptr + 7, end
         );
     }
     if (selector == LIBRARY_CALL_SELECTOR) {
@@ -589,11 +639,19 @@ func execute_cairo1_syscalls{
             assert_not_zero(ptr[2]);
         }
         set_storage_ptr(contract_address, storage_ptr);
-        cairo1_call(ctx, ptr[2], contract_address, caller_address, LIBRARY_CALL_GAS_COST, ptr);
+        cairo1_call(
+            ctx,
+            ptr[2],
+            contract_address,
+            caller_address,
+            LIBRARY_CALL_GAS_COST,
+            sierra_gas_mode,
+            ptr,
+        );
         let (entry_value) = dict_read{dict_ptr=contract_changes}(key=contract_address);
         let storage_ptr = cast(entry_value, StateEntry*).storage_ptr;
         return execute_cairo1_syscalls(
-            ctx, contract_address, caller_address, execution_info, ptr + 10, end
+            ctx, contract_address, caller_address, execution_info, sierra_gas_mode, ptr + 10, end
         );
     }
     with_attr error_message("OS: the Cairo 1 syscall {selector} is not supported yet") {
@@ -610,7 +668,7 @@ func execute_cairo1_syscalls{
         cast(ptr[4], felt*),
     );
     return execute_cairo1_syscalls(
-        ctx, contract_address, caller_address, execution_info, ptr + 8, end
+        ctx, contract_address, caller_address, execution_info, sierra_gas_mode, ptr + 8, end
     );
 }
 
@@ -621,6 +679,7 @@ func cairo1_call{
     pedersen_ptr: HashBuiltin*,
     range_check_ptr,
     ecdsa_ptr: SignatureBuiltin*,
+    ec_op_ptr: EcOpBuiltin*,
     bitwise_ptr: BitwiseBuiltin*,
     poseidon_ptr: PoseidonBuiltin*,
     contract_changes: DictAccess*,
@@ -632,6 +691,7 @@ func cairo1_call{
     callee_address: felt,
     caller_address: felt,
     cost: felt,
+    sierra_gas_mode: felt,
     request: felt*,
 ) {
     alloc_locals;
@@ -640,7 +700,7 @@ func cairo1_call{
     local calldata: felt* = cast(request[4], felt*);
     local calldata_size = request[5] - request[4];
     assert_nn(calldata_size);
-    let (retdata_size, retdata, _) = execute_entry_point_gas(
+    let (retdata_size, retdata, remaining_gas, _) = execute_entry_point_gas(
         ctx,
         library_class_hash,
         ENTRY_POINT_TYPE_EXTERNAL,
@@ -650,11 +710,12 @@ func cairo1_call{
         calldata,
         caller_address,
         callee_gas,
+        sierra_gas_mode,
     );
-    // The caller keeps the gas left after the syscall's cost: every Cairo 1 call the OS runs is
-    // under a Cairo 0 transaction (a Cairo 0 account), which blockifier runs in its CairoSteps
-    // mode, where a call's Sierra gas is not charged to its caller (its `gas_consumed` is 0).
-    assert request[6] = callee_gas;
+    // The caller gets back the gas the callee did not consume (blockifier charges a call's
+    // `gas_consumed` to its caller): all that the callee left in Sierra-gas mode, all of
+    // `callee_gas` for a Cairo 0 callee or in Cairo-steps mode (`gas_consumed` 0).
+    assert request[6] = remaining_gas;
     with_attr error_message("OS: a Cairo 1 call failed (not supported yet)") {
         assert request[7] = 0;
     }
@@ -685,6 +746,7 @@ func find_class{range_check_ptr}(ctx: ExecutionContext*, class_hash: felt) -> (
 // Writes the OS's builtin pointers for the class's builtin list `names` to `out`.
 func pass_builtins{
     pedersen_ptr: HashBuiltin*, range_check_ptr, ecdsa_ptr: SignatureBuiltin*,
+    ec_op_ptr: EcOpBuiltin*,
     bitwise_ptr: BitwiseBuiltin*, poseidon_ptr: PoseidonBuiltin*,
 }(n: felt, names: felt*, out: felt*) {
     if (n == 0) {
@@ -707,6 +769,10 @@ func pass_builtins{
         assert out[0] = cast(bitwise_ptr, felt);
         return pass_builtins(n - 1, names + 1, out + 1);
     }
+    if (name == EC_OP_BUILTIN) {
+        assert out[0] = cast(ec_op_ptr, felt);
+        return pass_builtins(n - 1, names + 1, out + 1);
+    }
     with_attr error_message("OS: unsupported builtin {name}") {
         assert name = POSEIDON_BUILTIN;
     }
@@ -722,6 +788,7 @@ func pass_builtins{
 // counts range-checked after, with the range-check pointer past the contract's own checks.
 func take_builtins{
     pedersen_ptr: HashBuiltin*, range_check_ptr, ecdsa_ptr: SignatureBuiltin*,
+    ec_op_ptr: EcOpBuiltin*,
     bitwise_ptr: BitwiseBuiltin*, poseidon_ptr: PoseidonBuiltin*,
 }(n: felt, names: felt*, returned: felt*) {
     alloc_locals;
@@ -735,6 +802,7 @@ func take_builtins{
 // builtin to `counts`.
 func take_builtin_ptrs{
     pedersen_ptr: HashBuiltin*, range_check_ptr, ecdsa_ptr: SignatureBuiltin*,
+    ec_op_ptr: EcOpBuiltin*,
     bitwise_ptr: BitwiseBuiltin*, poseidon_ptr: PoseidonBuiltin*,
 }(n: felt, names: felt*, returned: felt*, counts: felt*) {
     if (n == 0) {
@@ -762,6 +830,11 @@ func take_builtin_ptrs{
         let bitwise_ptr = cast(new_ptr, BitwiseBuiltin*);
         return take_builtin_ptrs(n - 1, names + 1, returned + 1, counts + 1);
     }
+    if (name == EC_OP_BUILTIN) {
+        assert counts[0] = (new_ptr - cast(ec_op_ptr, felt)) / EcOpBuiltin.SIZE;
+        let ec_op_ptr = cast(new_ptr, EcOpBuiltin*);
+        return take_builtin_ptrs(n - 1, names + 1, returned + 1, counts + 1);
+    }
     assert counts[0] = (new_ptr - cast(poseidon_ptr, felt)) / PoseidonBuiltin.SIZE;
     let poseidon_ptr = cast(new_ptr, PoseidonBuiltin*);
     return take_builtin_ptrs(n - 1, names + 1, returned + 1, counts + 1);
@@ -785,6 +858,7 @@ func execute_syscalls{
     pedersen_ptr: HashBuiltin*,
     range_check_ptr,
     ecdsa_ptr: SignatureBuiltin*,
+    ec_op_ptr: EcOpBuiltin*,
     bitwise_ptr: BitwiseBuiltin*,
     poseidon_ptr: PoseidonBuiltin*,
     contract_changes: DictAccess*,
@@ -890,11 +964,11 @@ func execute_syscalls{
         return execute_syscalls(ctx, contract_address, caller_address, ptr + 4, end);
     }
     if (selector == GET_BLOCK_NUMBER_SELECTOR) {
-        assert ptr[1] = ctx.block_info.block_number;
+        assert ptr[1] = ctx.call_block_info[0];
         return execute_syscalls(ctx, contract_address, caller_address, ptr + 2, end);
     }
     if (selector == GET_BLOCK_TIMESTAMP_SELECTOR) {
-        assert ptr[1] = ctx.block_info.timestamp;
+        assert ptr[1] = ctx.call_block_info[1];
         return execute_syscalls(ctx, contract_address, caller_address, ptr + 2, end);
     }
     with_attr error_message("OS: unsupported syscall {selector}") {
@@ -967,6 +1041,7 @@ func deploy_contract{
     pedersen_ptr: HashBuiltin*,
     range_check_ptr,
     ecdsa_ptr: SignatureBuiltin*,
+    ec_op_ptr: EcOpBuiltin*,
     bitwise_ptr: BitwiseBuiltin*,
     poseidon_ptr: PoseidonBuiltin*,
     contract_changes: DictAccess*,

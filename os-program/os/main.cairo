@@ -7,12 +7,13 @@
 //   8 transaction hashes digest (poseidon_hash_many of the transaction hashes, for clients that
 //   hold no signatures), 9 state-diff commitment (Starknet's).
 
-%builtins output pedersen range_check ecdsa bitwise poseidon
+%builtins output pedersen range_check ecdsa bitwise ec_op poseidon
 
 from starkware.cairo.common.alloc import alloc
 from starkware.cairo.common.builtin_poseidon.poseidon import poseidon_hash_many
 from starkware.cairo.common.cairo_builtins import (
     BitwiseBuiltin,
+    EcOpBuiltin,
     HashBuiltin,
     PoseidonBuiltin,
     SignatureBuiltin,
@@ -34,6 +35,7 @@ func main{
     range_check_ptr,
     ecdsa_ptr: SignatureBuiltin*,
     bitwise_ptr: BitwiseBuiltin*,
+    ec_op_ptr: EcOpBuiltin*,
     poseidon_ptr: PoseidonBuiltin*,
 }() {
     alloc_locals;

@@ -93,6 +93,13 @@ struct ExecutionContext {
     classes: Classes*,
     // The transaction (Cairo 1 calls build their TxInfo from it, cairo1.cairo).
     tx: Transaction*,
+    // The block info calls see, [block number, timestamp, sequencer address] (a Cairo 1 call's
+    // `get_execution_info`; a Cairo 0 call's `get_block_number` and `get_block_timestamp`): the
+    // block's when executing, and in validate mode (validation entry points and a
+    // DEPLOY_ACCOUNT's constructor) blockifier's `block_info_for_validate`: the number and the
+    // timestamp rounded down to multiples of VALIDATE_BLOCK_NUMBER_ROUNDING and
+    // VALIDATE_TIMESTAMP_ROUNDING, sequencer address 0.
+    call_block_info: felt*,
 }
 
 // A transaction as the `os_load_transaction` hint writes it. Fields a kind or version does not

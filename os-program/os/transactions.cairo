@@ -21,6 +21,7 @@ from starkware.cairo.common.alloc import alloc
 from starkware.cairo.common.builtin_poseidon.poseidon import poseidon_hash_many
 from starkware.cairo.common.cairo_builtins import (
     BitwiseBuiltin,
+    EcOpBuiltin,
     HashBuiltin,
     PoseidonBuiltin,
     SignatureBuiltin,
@@ -28,7 +29,7 @@ from starkware.cairo.common.cairo_builtins import (
 from starkware.cairo.common.dict import dict_read, dict_write
 from starkware.cairo.common.dict_access import DictAccess
 from starkware.cairo.common.hash_state import hash_felts
-from starkware.cairo.common.math import assert_nn_le, assert_not_zero
+from starkware.cairo.common.math import assert_nn_le, assert_not_zero, unsigned_div_rem
 from starkware.cairo.common.memcpy import memcpy
 from starkware.starknet.common.storage import normalize_address
 
@@ -39,6 +40,7 @@ from os.constants import (
     DEPLOY_ACCOUNT_PREFIX,
     ENTRY_POINT_TYPE_CONSTRUCTOR,
     EXECUTE_ENTRY_POINT_SELECTOR,
+    EXECUTE_MAX_SIERRA_GAS,
     ENTRY_POINT_TYPE_EXTERNAL,
     INVOKE_PREFIX,
     TX_DECLARE,
@@ -46,9 +48,19 @@ from os.constants import (
     TX_INVOKE,
     VALIDATE_DECLARE_ENTRY_POINT_SELECTOR,
     VALIDATE_DEPLOY_ENTRY_POINT_SELECTOR,
+    VALIDATE_BLOCK_NUMBER_ROUNDING,
     VALIDATE_ENTRY_POINT_SELECTOR,
+    VALIDATE_MAX_SIERRA_GAS,
+    VALIDATE_TIMESTAMP_ROUNDING,
+    VALIDATED,
 )
-from os.execution import count_messages, execute_entry_point, find_class
+from os.account_gas import initial_sierra_gas, limit_usage, spend
+from os.execution import (
+    constructor_count,
+    count_messages,
+    execute_entry_point_gas,
+    find_class,
+)
 from os.structs import (
     BlockInfo,
     Classes,
@@ -66,6 +78,7 @@ func execute_transactions{
     pedersen_ptr: HashBuiltin*,
     range_check_ptr,
     ecdsa_ptr: SignatureBuiltin*,
+    ec_op_ptr: EcOpBuiltin*,
     bitwise_ptr: BitwiseBuiltin*,
     poseidon_ptr: PoseidonBuiltin*,
     contract_changes: DictAccess*,
@@ -111,6 +124,7 @@ func execute_transaction{
     pedersen_ptr: HashBuiltin*,
     range_check_ptr,
     ecdsa_ptr: SignatureBuiltin*,
+    ec_op_ptr: EcOpBuiltin*,
     bitwise_ptr: BitwiseBuiltin*,
     poseidon_ptr: PoseidonBuiltin*,
     contract_changes: DictAccess*,
@@ -251,10 +265,24 @@ func bump_nonce{contract_changes: DictAccess*}(address: felt, nonce: felt, class
     return ();
 }
 
-// The Cairo 0 TxInfo the account sees, and the execution context of the transaction.
-func tx_context(
+// The Cairo 0 TxInfo the account sees, and the execution contexts of the transaction: in
+// validate mode (its `call_block_info` rounded, structs.cairo) and in execute mode.
+func tx_context{range_check_ptr}(
     block_info: BlockInfo*, classes: Classes*, tx: Transaction*, account: felt, tx_hash: felt
-) -> (ctx: ExecutionContext*) {
+) -> (validate_ctx: ExecutionContext*, ctx: ExecutionContext*) {
+    alloc_locals;
+    let (block_number_rounds, _) = unsigned_div_rem(
+        block_info.block_number, VALIDATE_BLOCK_NUMBER_ROUNDING
+    );
+    let (timestamp_rounds, _) = unsigned_div_rem(block_info.timestamp, VALIDATE_TIMESTAMP_ROUNDING);
+    let (local validate_block_info: felt*) = alloc();
+    assert validate_block_info[0] = block_number_rounds * VALIDATE_BLOCK_NUMBER_ROUNDING;
+    assert validate_block_info[1] = timestamp_rounds * VALIDATE_TIMESTAMP_ROUNDING;
+    assert validate_block_info[2] = 0;
+    let (local call_block_info: felt*) = alloc();
+    assert call_block_info[0] = block_info.block_number;
+    assert call_block_info[1] = block_info.timestamp;
+    assert call_block_info[2] = block_info.sequencer_address;
     tempvar tx_info = new TxInfo(
         version=tx.version,
         account_contract_address=account,
@@ -265,19 +293,32 @@ func tx_context(
         chain_id=block_info.chain_id,
         nonce=tx.nonce,
     );
-    tempvar ctx = new ExecutionContext(
-        block_info=block_info, tx_info=tx_info, classes=classes, tx=tx
+    tempvar validate_ctx = new ExecutionContext(
+        block_info=block_info,
+        tx_info=tx_info,
+        classes=classes,
+        tx=tx,
+        call_block_info=validate_block_info,
     );
-    return (ctx=ctx);
+    tempvar ctx = new ExecutionContext(
+        block_info=block_info,
+        tx_info=tx_info,
+        classes=classes,
+        tx=tx,
+        call_block_info=call_block_info,
+    );
+    return (validate_ctx=validate_ctx, ctx=ctx);
 }
 
 // Executes one INVOKE: hash, nonce, `__validate__`, `__execute__` (not run for a reverted
 // INVOKE, which changes only the nonce and emits no events of `__execute__`, as in the
-// executor). Both get the transaction's calldata, with caller 0.
+// executor). Both get the transaction's calldata, with caller 0, and their Sierra gas from the
+// transaction (account_gas.cairo).
 func execute_invoke{
     pedersen_ptr: HashBuiltin*,
     range_check_ptr,
     ecdsa_ptr: SignatureBuiltin*,
+    ec_op_ptr: EcOpBuiltin*,
     bitwise_ptr: BitwiseBuiltin*,
     poseidon_ptr: PoseidonBuiltin*,
     contract_changes: DictAccess*,
@@ -319,28 +360,33 @@ func execute_invoke{
         assert_not_zero(class_hash);
     }
     bump_nonce(tx.sender_address, tx.nonce, class_hash);
-    let (local ctx) = tx_context(block_info, classes, tx, tx.sender_address, tx_hash);
-    execute_entry_point(
-        ctx,
-        0,
+    let (local validate_ctx, local ctx) = tx_context(
+        block_info, classes, tx, tx.sender_address, tx_hash
+    );
+    let (initial_gas) = initial_sierra_gas(tx);
+    let (local remaining_gas) = run_account_entry_point(
+        validate_ctx,
         ENTRY_POINT_TYPE_EXTERNAL,
         tx.sender_address,
         VALIDATE_ENTRY_POINT_SELECTOR,
         tx.calldata_size,
         tx.calldata,
-        0,
+        initial_gas,
+        VALIDATE_MAX_SIERRA_GAS,
+        1,
     );
     if (tx.is_reverted != 0) {
         return (tx_hash=tx_hash);
     }
-    execute_entry_point(
+    run_account_entry_point(
         ctx,
-        0,
         ENTRY_POINT_TYPE_EXTERNAL,
         tx.sender_address,
         EXECUTE_ENTRY_POINT_SELECTOR,
         tx.calldata_size,
         tx.calldata,
+        remaining_gas,
+        EXECUTE_MAX_SIERRA_GAS,
         0,
     );
     return (tx_hash=tx_hash);
@@ -353,6 +399,7 @@ func execute_deploy_account{
     pedersen_ptr: HashBuiltin*,
     range_check_ptr,
     ecdsa_ptr: SignatureBuiltin*,
+    ec_op_ptr: EcOpBuiltin*,
     bitwise_ptr: BitwiseBuiltin*,
     poseidon_ptr: PoseidonBuiltin*,
     contract_changes: DictAccess*,
@@ -407,25 +454,28 @@ func execute_deploy_account{
         assert cast(entry_value, StateEntry*).class_hash = 0;
     }
     bump_nonce(address, tx.nonce, tx.class_hash);
-    let (local ctx) = tx_context(block_info, classes, tx, address, tx_hash);
+    // The constructor and `__validate_deploy__` both run in validate mode.
+    let (local ctx, _) = tx_context(block_info, classes, tx, address, tx_hash);
     // The receipt lists `__validate_deploy__`'s messages before the constructor's (the
     // executor's call order: validate, execute), though the constructor runs first: its
     // messages go to a buffer of their own, appended after.
     local tx_messages: felt* = messages;
     let (local constructor_messages: felt*) = alloc();
     let messages = constructor_messages;
-    run_account_constructor(ctx, address, tx);
+    let (initial_gas) = initial_sierra_gas(tx);
+    let (local remaining_gas) = run_account_constructor(ctx, address, tx, initial_gas);
     local constructor_messages_end: felt* = messages;
     let messages = tx_messages;
-    execute_entry_point(
+    run_account_entry_point(
         ctx,
-        0,
         ENTRY_POINT_TYPE_EXTERNAL,
         address,
         VALIDATE_DEPLOY_ENTRY_POINT_SELECTOR,
         2 + tx.calldata_size,
         v1_calldata,
-        0,
+        remaining_gas,
+        VALIDATE_MAX_SIERRA_GAS,
+        1,
     );
     local validate_messages_end: felt* = messages;
     local n_constructor_felts = constructor_messages_end - constructor_messages;
@@ -435,36 +485,87 @@ func execute_deploy_account{
 }
 
 // The constructor of the account a DEPLOY_ACCOUNT deploys at `address` (a class without one
-// takes no calldata).
+// takes no calldata), a Cairo 0 or a Cairo 1 class, with `remaining_gas` left to the
+// transaction (blockifier runs it in validate mode: at most VALIDATE_MAX_SIERRA_GAS); returns the
+// gas left after it.
 func run_account_constructor{
     pedersen_ptr: HashBuiltin*,
     range_check_ptr,
     ecdsa_ptr: SignatureBuiltin*,
+    ec_op_ptr: EcOpBuiltin*,
     bitwise_ptr: BitwiseBuiltin*,
     poseidon_ptr: PoseidonBuiltin*,
     contract_changes: DictAccess*,
     deprecated_declared: DictAccess*,
     event_hashes: felt*,
     messages: felt*,
-}(ctx: ExecutionContext*, address: felt, tx: Transaction*) {
-    let (loaded) = find_class(ctx, tx.class_hash);
-    if (loaded.n_constructor == 0) {
+}(ctx: ExecutionContext*, address: felt, tx: Transaction*, remaining_gas: felt) -> (
+    remaining_gas: felt
+) {
+    let (n_constructors) = constructor_count(ctx, tx.class_hash);
+    if (n_constructors == 0) {
         with_attr error_message("OS: the class has no constructor but calldata was given") {
             assert tx.calldata_size = 0;
         }
-        return ();
+        return (remaining_gas=remaining_gas);
     }
-    execute_entry_point(
+    let (remaining_gas) = run_account_entry_point(
         ctx,
-        0,
         ENTRY_POINT_TYPE_CONSTRUCTOR,
         address,
         CONSTRUCTOR_SELECTOR,
         tx.calldata_size,
         tx.calldata,
+        remaining_gas,
+        VALIDATE_MAX_SIERRA_GAS,
         0,
     );
-    return ();
+    return (remaining_gas=remaining_gas);
+}
+
+// Runs the entry point `selector` (of the table `entry_point_type`) of the account at `address`
+// at the top level of the transaction (caller 0, blockifier's Sierra-gas mode for a Cairo 1
+// account) with min(`remaining_gas`, `limit`) gas; returns the gas left to the transaction
+// (account_gas.cairo). A Cairo 1 validation entry point (`is_validation` 1) must return [VALID]
+// (blockifier's `validate_tx`); a failing one (failure flag 1) fails the run
+// (execute_cairo1_entry_point), so a block with a transaction whose signature the account
+// rejects has no proof.
+func run_account_entry_point{
+    pedersen_ptr: HashBuiltin*,
+    range_check_ptr,
+    ecdsa_ptr: SignatureBuiltin*,
+    ec_op_ptr: EcOpBuiltin*,
+    bitwise_ptr: BitwiseBuiltin*,
+    poseidon_ptr: PoseidonBuiltin*,
+    contract_changes: DictAccess*,
+    event_hashes: felt*,
+    messages: felt*,
+}(
+    ctx: ExecutionContext*,
+    entry_point_type: felt,
+    address: felt,
+    selector: felt,
+    calldata_size: felt,
+    calldata: felt*,
+    remaining_gas: felt,
+    limit: felt,
+    is_validation: felt,
+) -> (remaining_gas: felt) {
+    alloc_locals;
+    let (local gas) = limit_usage(remaining_gas, limit);
+    let (retdata_size, retdata, returned_gas, is_cairo1) = execute_entry_point_gas(
+        ctx, 0, entry_point_type, address, selector, calldata_size, calldata, 0, gas, 1
+    );
+    local returned_gas = returned_gas;
+    tempvar checks_validated = is_validation * is_cairo1;
+    if (checks_validated != 0) {
+        with_attr error_message("OS: the account's validation did not return VALID") {
+            assert retdata_size = 1;
+            assert retdata[0] = VALIDATED;
+        }
+    }
+    let (remaining_gas) = spend(remaining_gas, gas, returned_gas);
+    return (remaining_gas=remaining_gas);
 }
 
 // Executes one DECLARE. v1 (a Cairo 0 class): hash, the sender's nonce, the declared class,
@@ -484,6 +585,7 @@ func execute_declare{
     pedersen_ptr: HashBuiltin*,
     range_check_ptr,
     ecdsa_ptr: SignatureBuiltin*,
+    ec_op_ptr: EcOpBuiltin*,
     bitwise_ptr: BitwiseBuiltin*,
     poseidon_ptr: PoseidonBuiltin*,
     contract_changes: DictAccess*,
@@ -505,16 +607,19 @@ func execute_declare{
     bump_nonce(tx.sender_address, tx.nonce, account_class_hash);
 
     check_not_declared(tx);
-    let (ctx) = tx_context(block_info, classes, tx, tx.sender_address, tx_hash);
-    execute_entry_point(
+    // `__validate_declare__` runs in validate mode.
+    let (local ctx, _) = tx_context(block_info, classes, tx, tx.sender_address, tx_hash);
+    let (initial_gas) = initial_sierra_gas(tx);
+    run_account_entry_point(
         ctx,
-        0,
         ENTRY_POINT_TYPE_EXTERNAL,
         tx.sender_address,
         VALIDATE_DECLARE_ENTRY_POINT_SELECTOR,
         1,
         validate_calldata,
-        0,
+        initial_gas,
+        VALIDATE_MAX_SIERRA_GAS,
+        1,
     );
     if (tx.version == 3) {
         with_attr error_message("OS: a compiled class hash of 0") {

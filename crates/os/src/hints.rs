@@ -80,6 +80,9 @@ struct ActiveCall {
     trace: CallTrace,
     /// The `TxInfo*` the OS built for the transaction (the `get_tx_info` response).
     tx_info: Relocatable,
+    /// The context's `call_block_info` ([block number, timestamp, sequencer address], rounded in
+    /// validate mode): `get_block_number` and `get_block_timestamp` answer from it.
+    call_block_info: Relocatable,
     /// Storage reads answered so far.
     reads_answered: usize,
     /// Nested calls answered so far (while the code runs).
@@ -524,6 +527,7 @@ impl OsHintProcessor {
         let selector = get("selector")?;
         let ctx = get_ptr_from_var_name("ctx", vm, &hint.ids_data, &hint.ap_tracking)?;
         let tx_info = vm.get_relocatable((ctx + 1)?)?;
+        let call_block_info = vm.get_relocatable((ctx + 4)?)?;
         let trace = match self.calls.last_mut() {
             Some(parent) => {
                 let trace = parent.trace.inner_calls.get(parent.calls_entered).cloned();
@@ -552,6 +556,7 @@ impl OsHintProcessor {
         self.calls.push(ActiveCall {
             trace,
             tx_info,
+            call_block_info,
             reads_answered: 0,
             calls_answered: 0,
             calls_entered: 0,
@@ -602,9 +607,11 @@ impl OsHintProcessor {
         hint: &HintProcessorData,
     ) -> Result<(), HintError> {
         let ptr = get_ptr_from_var_name("syscall_ptr", vm, &hint.ids_data, &hint.ap_tracking)?;
-        let block_number = self.input.block_info[0];
-        let timestamp = self.input.block_info[2];
         let sequencer_address = self.input.block_info[3];
+        let call_block_info =
+            self.calls.last().ok_or_else(|| custom("syscall outside a call"))?.call_block_info;
+        let block_number = *vm.get_integer(call_block_info)?;
+        let timestamp = *vm.get_integer((call_block_info + 1)?)?;
         let classes = &self.classes;
         let compiled_classes = &self.compiled_classes;
         let call = self.calls.last_mut().ok_or_else(|| custom("syscall outside a call"))?;

@@ -38,6 +38,7 @@
 
 pub mod blake2s;
 pub mod cairo1;
+mod cairo1_account;
 pub mod compiled_class;
 mod error;
 mod hints;

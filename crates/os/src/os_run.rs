@@ -20,7 +20,7 @@ use crate::runner::os_program;
 pub struct OsRun {
     /// The run as `cairo-air` proves it: the OS's bytecode, the relocated trace and memory, the
     /// builtin segments in `%builtins` order (output, pedersen, range_check, ecdsa, bitwise,
-    /// poseidon), the output segment's contents, and the signature of each `ecdsa` instance the
+    /// ec_op, poseidon), the output segment's contents, and the signature of each `ecdsa` instance the
     /// run used (contracts' `verify_ecdsa_signature`, e.g. an account's `__validate__`), from
     /// cairo-vm's AIR private input.
     pub execution: CairoExecution,

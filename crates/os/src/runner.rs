@@ -259,7 +259,8 @@ pub fn prepare_recorded<B: Backend>(
     // The Sierra classes run their CASM: the OS loads those apart and reads their compiled
     // class hashes in the classes trie (their paths join the witness).
     let sierra_hashes: BTreeSet<Felt> = recorded.sierra.clone();
-    check_cairo1_support(&sierra_hashes, &tx_calls)?;
+    let has_cairo1_account =
+        crate::cairo1_account::check_cairo1_accounts(&sierra_hashes, &transactions, &tx_calls)?;
     if let Some(class_hash) = sierra_declared.iter().find(|hash| sierra_hashes.contains(hash)) {
         return Err(OsError::SierraClass {
             class_hash: *class_hash,
@@ -307,6 +308,9 @@ pub fn prepare_recorded<B: Backend>(
         let class = classes
             .sierra_class(*class_hash)?
             .ok_or(OsError::MissingClass { class_hash: *class_hash })?;
+        if has_cairo1_account {
+            crate::cairo1_account::check_sierra_gas_mode(&class)?;
+        }
         compiled_classes.push(CasmClassInput::new(*class_hash, class.casm()));
         sierra_definitions.push(class);
     }
@@ -374,21 +378,6 @@ pub(crate) fn class_input(class: &executor::DeprecatedClass) -> Result<ClassInpu
         constructor_selectors,
         program,
     })
-}
-
-/// Refuses (as [`OsError::SierraClass`]) a block that runs a Sierra class at the top level of
-/// a transaction (a Cairo 1 account): the OS runs Sierra classes under Cairo 0 accounts only.
-fn check_cairo1_support(
-    sierra: &BTreeSet<Felt>,
-    tx_calls: &[Vec<CallTrace>],
-) -> Result<(), OsError> {
-    match tx_calls.iter().flatten().find(|trace| sierra.contains(&trace.class_hash)) {
-        Some(trace) => Err(OsError::SierraClass {
-            class_hash: trace.class_hash,
-            how: "at the top level of a transaction (a Cairo 1 account)",
-        }),
-        None => Ok(()),
-    }
 }
 
 fn collect_classes(trace: &CallTrace, out: &mut BTreeSet<Felt>) {

@@ -381,40 +381,6 @@ fn the_udc_deploys_sierra_classes() {
     eprintln!("UDC deploying hello_starknet and the ERC-20: {} OS steps", proven.os.steps);
 }
 
-#[test]
-fn a_cairo1_account_is_not_provable_yet() {
-    // A DEPLOY_ACCOUNT of cairo-lang's Cairo 1 account: its constructor and
-    // `__validate_deploy__` run at the top level of the transaction.
-    let (mut chain, _) = chain_with_hello();
-    let account = sierra_class("account__account");
-    chain.classes.insert_sierra(Arc::clone(&account));
-    let mut diff = StateDiff::default();
-    diff.declared_classes.insert(account.class_hash(), account.compiled_class_hash());
-    chain.state.commit_block(chain.head + 1, &diff).unwrap();
-    chain.head += 1;
-    let public_key = chain::signature::public_key(&common::PRIVATE_KEY);
-    let mut tx = chain::Transaction::DeployAccountV1(chain::DeployAccountV1 {
-        class_hash: account.class_hash(),
-        contract_address_salt: Felt::from(5u64),
-        constructor_calldata: vec![public_key],
-        max_fee: Felt::ZERO,
-        signature: vec![],
-        nonce: Felt::ZERO,
-        is_query: false,
-    });
-    let hash = tx.hash(common::CHAIN_ID);
-    let signature = chain::signature::sign_hash(&common::PRIVATE_KEY, &hash).unwrap();
-    tx.set_signature(signature.to_vec());
-    let block = chain.block(vec![executor::ExecutableTransaction::new(tx, common::CHAIN_ID)]);
-    match chain.run_os(&block) {
-        Err(os::OsError::SierraClass { class_hash, how }) => {
-            assert_eq!(class_hash, account.class_hash());
-            assert!(how.contains("top level"), "{how}");
-        }
-        other => panic!("{other:?}"),
-    }
-}
-
 /// A signed DECLARE v3 of `class` from account 0 of `chain`.
 fn declare_v3(chain: &mut Chain, class: &Arc<SierraClass>) -> executor::ExecutableTransaction {
     let nonce = Felt::from(chain.nonces[0]);
@@ -600,4 +566,23 @@ fn the_gas_costs_are_blockifiers() {
     }
     let initial = os_constants["default_initial_gas_cost"]["step_gas_cost"].as_u64().unwrap();
     assert_eq!(os_const("DEFAULT_INITIAL_GAS"), initial * step);
+    // The account entry points' gas (os/account_gas.cairo) and the budget every Cairo 1 call
+    // pre-charges.
+    let budget = os_constants["entry_point_initial_budget"]["step_gas_cost"].as_u64().unwrap();
+    assert_eq!(os_const("ENTRY_POINT_INITIAL_BUDGET"), budget * step);
+    for (key, name) in [
+        ("validate_max_sierra_gas", "VALIDATE_MAX_SIERRA_GAS"),
+        ("execute_max_sierra_gas", "EXECUTE_MAX_SIERRA_GAS"),
+    ] {
+        assert_eq!(os_const(name), os_constants[key].as_u64().unwrap(), "{key}");
+    }
+    let rounding = &os_constants["validate_rounding_consts"];
+    for (key, name) in [
+        ("validate_block_number_rounding", "VALIDATE_BLOCK_NUMBER_ROUNDING"),
+        ("validate_timestamp_rounding", "VALIDATE_TIMESTAMP_ROUNDING"),
+    ] {
+        assert_eq!(os_const(name), rounding[key].as_u64().unwrap(), "{key}");
+    }
+    let validated = os_constants["validated"].as_str().unwrap();
+    assert_eq!(Felt::from(os_const("VALIDATED")), Felt::from_bytes_be_slice(validated.as_bytes()));
 }

@@ -1,6 +1,6 @@
 //! A forged OS block proof, end to end: a dishonest prover lays the OS's run of a real block out
 //! where cairo-vm never would, claims two builtins (`output`, `pedersen`) instead of the OS's
-//! six, and proves a block public output whose new state root is `0xbadc0ffee`, with the block
+//! seven, and proves a block public output whose new state root is `0xbadc0ffee`, with the block
 //! hash of the header that carries that root. The proof is a valid STARK proof of its statement
 //! with the OS's bytecode (what a bytecode-only check accepted); the program hash, which binds
 //! the builtin list, refuses it: under the OS hash pin (`verify --os`, light clients), under
@@ -8,8 +8,8 @@
 //!
 //! Why this layout: the verifier reads builtin `i`'s begin at `[initial_ap + i]` and its stop at
 //! `[final_ap - k + i]`, `k` the number of builtins claimed. With `k = 2` the claimed output is
-//! `[output base, bitwise stop)` and the claimed pedersen `[pedersen base, poseidon stop)`. The
-//! block's run leaves the bitwise segment empty, so laying it right after the output's ten cells
+//! `[output base, ec_op stop)` and the claimed pedersen `[pedersen base, poseidon stop)`. The
+//! block's run leaves the ec_op segment empty, so laying it right after the output's ten cells
 //! makes the claimed output exactly those ten; laying pedersen at poseidon's stop makes the
 //! claimed pedersen empty. The statement then passes every structural check (segments in order,
 //! disjoint, after the execution segment, whole instances, ten output cells): only the builtin
@@ -33,24 +33,16 @@ use stark::{AcceptancePolicy, Air, ProofEnvelope, SecurityPreset};
 /// The root the forged proof claims.
 const LYING_ROOT: Felt = Felt::from_hex_unchecked("0xbadc0ffee");
 
-/// Program, execution, output, bitwise (empty), poseidon, pedersen from poseidon's stop, then
+/// Program, execution, output, ec_op (empty), poseidon, pedersen from poseidon's stop, then
 /// range_check, ecdsa and the segments the run allocated.
 fn forged_layout(segments: &SegmentSizes) -> Vec<usize> {
     let index = |name| segments.index(name).expect("a builtin of the layout");
-    let (bitwise, poseidon, pedersen) = (index("bitwise"), index("poseidon"), index("pedersen"));
+    let (ec_op, poseidon, pedersen) = (index("ec_op"), index("poseidon"), index("pedersen"));
     let stop = |name| segments.stop(name).expect("a builtin of the layout");
-    assert_eq!(stop("bitwise"), 0, "the block's run uses no bitwise instance");
+    assert_eq!(stop("ec_op"), 0, "the block's run uses no ec_op instance");
     let (range_check, ecdsa) = (index("range_check"), index("ecdsa"));
-    let mut bases = segments.laid_out(&[
-        0,
-        1,
-        index("output"),
-        bitwise,
-        poseidon,
-        pedersen,
-        range_check,
-        ecdsa,
-    ]);
+    let mut bases =
+        segments.laid_out(&[0, 1, index("output"), ec_op, poseidon, pedersen, range_check, ecdsa]);
     // Pedersen moves down onto poseidon's padding (cells the run never wrote).
     bases[pedersen] = bases[poseidon] + stop("poseidon");
     bases
@@ -108,10 +100,10 @@ fn a_forged_new_state_root_is_refused_by_the_builtin_list_binding() {
     let placed = prepared.run_placed(forged_layout).unwrap();
     assert_eq!(placed.public_output, honest.expected_output());
     let run = placed.run.execution;
-    let (output, bitwise) = (segment(&run, Builtin::Output), segment(&run, Builtin::Bitwise));
+    let (output, ec_op) = (segment(&run, Builtin::Output), segment(&run, Builtin::EcOp));
     let (pedersen, poseidon) = (segment(&run, Builtin::Pedersen), segment(&run, Builtin::Poseidon));
     assert_eq!(
-        (output.stop - output.begin, bitwise.begin, bitwise.stop),
+        (output.stop - output.begin, ec_op.begin, ec_op.stop),
         (10, output.stop, output.stop)
     );
     assert_eq!(pedersen.begin, poseidon.stop);
@@ -165,7 +157,7 @@ fn a_forged_new_state_root_is_refused_by_the_builtin_list_binding() {
 
     // The statement claims two builtins: output, and an empty pedersen segment.
     forged.builtins = vec![
-        BuiltinSegment { builtin: Builtin::Output, begin: output.begin, stop: bitwise.stop },
+        BuiltinSegment { builtin: Builtin::Output, begin: output.begin, stop: ec_op.stop },
         BuiltinSegment { builtin: Builtin::Pedersen, begin: pedersen.begin, stop: poseidon.stop },
     ];
     forged.output = (output.begin..output.stop)
@@ -207,7 +199,7 @@ fn a_forged_new_state_root_is_refused_by_the_builtin_list_binding() {
         Err(CairoVerifyError::BuiltinsMismatch { expected, found }) => {
             assert_eq!(
                 expected,
-                ["output", "pedersen", "range_check", "ecdsa", "bitwise", "poseidon"]
+                ["output", "pedersen", "range_check", "ecdsa", "bitwise", "ec_op", "poseidon"]
             );
             assert_eq!(found, ["output", "pedersen"]);
         }

@@ -72,3 +72,27 @@ fn steps_per_transaction_type() {
         c.invoke_v1(0, &[call])
     });
 }
+
+/// The empty block's proof (test security): steps, proof size and proving time, printed. What
+/// each builtin in the OS's `%builtins` costs a block that does not use it (its segment is
+/// empty: no table in the proof, two public pointers).
+#[test]
+fn empty_block_proof_size() {
+    let mut chain = Chain::new(1);
+    let block = chain.block(vec![]);
+    let proven = chain.prove_and_commit(&block);
+    let execution = proven.os.run.to_cairo_execution().unwrap();
+    let start = std::time::Instant::now();
+    let proof =
+        cairo_air::prove_execution(&execution, &stark::SecurityPreset::Test.options()).unwrap();
+    let proving = start.elapsed();
+    let policy = common::os_pin_policy(os::program_hash().unwrap());
+    let verified = cairo_air::verify_proof(&proof, &policy).unwrap();
+    assert_eq!(verified.output.len(), 10);
+    eprintln!(
+        "empty block: {} steps, {} builtin segments, proof {} bytes, proved in {proving:.2?}",
+        proven.os.steps,
+        execution.builtins.len(),
+        proof.len()
+    );
+}

@@ -7,7 +7,7 @@ use chain::Felt;
 /// fails when the OS program changes without this line: update it to the new hash (a new OS is
 /// a new statement, so light clients must opt in to it).
 pub const PINNED_OS_PROGRAM_HASH: &str =
-    "0x59f65cd038ca54ba84ffaf39887956eb2642d448a4b2477bcac40d3a41e10a";
+    "0x3adadbded4cde518a34e24af224d24c50fa9e5422520f1f6b5d3f1ceec62b51";
 
 /// Minimum conjectured security of an accepted proof (`standard`).
 pub const MIN_SECURITY_BITS: u32 = 100;

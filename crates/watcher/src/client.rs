@@ -18,6 +18,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use cairo_lang_starknet_classes::casm_contract_class::CasmContractClass;
 use chain::rpc::types::{BlockWithTxHashes, BlockWithTxs, ContractClass, StateUpdate};
 use chain::rpc::{HeaderCommitments, SpecVersion};
 use chain::{ChainId, Felt};
@@ -254,6 +255,33 @@ impl SequencerClient {
             });
         }
         Ok(class)
+    }
+
+    /// A call outside [`Request`] (starknet-devnet's predeployed state, read by
+    /// [`crate::devnet_genesis`]), params by name.
+    pub(crate) async fn call_named<T: DeserializeOwned>(
+        &self,
+        method: &'static str,
+        params: Value,
+    ) -> Result<T, WatcherError> {
+        let spoken = self.spoken().await?;
+        let params = match params {
+            Value::Object(params) => params,
+            _ => serde_json::Map::new(),
+        };
+        let value: Value = spoken
+            .client
+            .request(method, params)
+            .await
+            .map_err(|source| WatcherError::Rpc { method, source })?;
+        decode(method, value)
+    }
+
+    /// `starknet_getCompiledCasm`: the CASM the sequencer's compiler made of Sierra class
+    /// `class_hash`. Not trusted: the caller checks it against the compiled class hash the chain
+    /// commits to ([`crate::casm`]).
+    pub async fn compiled_casm(&self, class_hash: Felt) -> Result<CasmContractClass, WatcherError> {
+        self.call(Request::CompiledCasm { class_hash }).await
     }
 }
 

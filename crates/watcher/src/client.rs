@@ -26,6 +26,8 @@ use jsonrpsee::core::client::ClientT;
 use jsonrpsee::http_client::{HttpClient, HttpClientBuilder};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+use starknet_core::types::FlattenedSierraClass;
+use starknet_core::types::contract::{AbiEntry, SierraClass, SierraClassDebugInfo};
 use tokio::sync::OnceCell;
 use tracing::info;
 
@@ -239,6 +241,7 @@ impl SequencerClient {
                 })
                 .map_err(|error| error.to_string()),
             ContractClass::Sierra(sierra) => {
+                let sierra = with_hashed_abi(sierra, class_hash);
                 Ok((sierra.class_hash(), chain::classes::ContractClass::Sierra(Arc::new(sierra))))
             }
         })
@@ -282,6 +285,35 @@ impl SequencerClient {
     /// commits to ([`crate::casm`]).
     pub async fn compiled_casm(&self, class_hash: Felt) -> Result<CasmContractClass, WatcherError> {
         self.call(Request::CompiledCasm { class_hash }).await
+    }
+}
+
+/// `sierra`, or the same class with its ABI string written as the compiler does
+/// (`starknet-core`'s pythonic JSON) when only that one hashes to `class_hash`. The class hash
+/// commits to the ABI's exact text; starknet-devnet serves the ABI of its predeclared Cairo 1
+/// classes re-serialized (compact JSON), which hashes to another class hash.
+fn with_hashed_abi(sierra: FlattenedSierraClass, class_hash: Felt) -> FlattenedSierraClass {
+    if sierra.class_hash() == class_hash {
+        return sierra;
+    }
+    let Ok(abi) = serde_json::from_str::<Vec<AbiEntry>>(&sierra.abi) else {
+        return sierra;
+    };
+    let rewritten = SierraClass {
+        sierra_program: sierra.sierra_program.clone(),
+        sierra_program_debug_info: SierraClassDebugInfo {
+            type_names: Vec::new(),
+            libfunc_names: Vec::new(),
+            user_func_names: Vec::new(),
+        },
+        contract_class_version: sierra.contract_class_version.clone(),
+        entry_points_by_type: sierra.entry_points_by_type.clone(),
+        abi,
+    }
+    .flatten();
+    match rewritten {
+        Ok(rewritten) if rewritten.class_hash() == class_hash => rewritten,
+        _ => sierra,
     }
 }
 

@@ -222,7 +222,7 @@ async fn starknet_devnet_blocks_are_replayed_without_divergence() {
     options.fee_token = Some(STRK);
     options.flavor = SequencerFlavor::StarknetDevnet;
     let service = Service::start(options).await;
-    wait_progress(&service.progress, 300, "every block settled", |p| {
+    wait_progress(&service.progress, 180, "every block settled", |p| {
         p.settled_through.is_some_and(|n| n >= head)
     })
     .await;

@@ -54,6 +54,18 @@ impl SequencerFlavor {
         }
     }
 
+    /// The ABI length a DECLARE of `abi` is priced by, when this flavor does not take the
+    /// declared text's: starknet-devnet prices its compact JSON re-serialization
+    /// (`starknet-devnet-types`' `ClassInfo`).
+    pub fn priced_abi_length(self, abi: &str) -> Option<usize> {
+        match self {
+            SequencerFlavor::Starknet => None,
+            SequencerFlavor::StarknetDevnet => {
+                serde_json::from_str::<serde_json::Value>(abi).ok().map(|abi| abi.to_string().len())
+            }
+        }
+    }
+
     /// Whether a proof of a block can be bound to the sequencer's block hash: only when that
     /// hash is Starknet's, which the OS computes.
     pub fn hash_is_provable(self) -> bool {

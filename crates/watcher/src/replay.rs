@@ -406,6 +406,14 @@ impl Replayer {
         })
     }
 
+    /// `class` as the followed sequencer prices its DECLARE.
+    fn priced(&self, class: Arc<executor::SierraClass>) -> Arc<executor::SierraClass> {
+        match self.flavor.priced_abi_length(&class.definition().abi) {
+            Some(length) => Arc::new(class.with_priced_abi_length(length)),
+            None => class,
+        }
+    }
+
     /// Executes the block's transactions on the state after its parent.
     #[allow(clippy::type_complexity)]
     fn execute(
@@ -432,6 +440,7 @@ impl Replayer {
                             .ok_or(executor::ExecutorError::MissingClassDefinition {
                             class_hash: declare.class_hash,
                         })?;
+                    let class = self.priced(class);
                     ExecutableTransaction::declare_sierra(declare.clone(), class, self.chain_id)
                 }
                 Transaction::DeclareV2(declare) => {
@@ -440,6 +449,7 @@ impl Replayer {
                             .ok_or(executor::ExecutorError::MissingClassDefinition {
                             class_hash: declare.class_hash,
                         })?;
+                    let class = self.priced(class);
                     ExecutableTransaction::declare_sierra_v2(declare.clone(), class, self.chain_id)
                 }
                 other => ExecutableTransaction::new(other.clone(), self.chain_id),

@@ -8,10 +8,6 @@
 //! roots starknet-devnet does not (it reports 0), and marks every block "not provable yet" with
 //! its reason.
 //!
-//! Fails today at block 2 (the DECLARE): starknet-devnet prices a DECLARE's ABI by the length of
-//! its compact JSON re-serialization, our executor (as Starknet) by the declared text, so the
-//! fees differ (README, "Following another sequencer").
-//!
 //! Needs the `starknet-devnet` binary: `scripts/starknet-devnet.sh` installs it and runs this
 //! test (`STARKNET_DEVNET=/path/to/starknet-devnet cargo test -p watcher --test starknet_devnet
 //! -- --ignored` with one already installed).
@@ -245,7 +241,9 @@ async fn starknet_devnet_blocks_are_replayed_without_divergence() {
     let mut roots = Vec::new();
     for number in 0..=head {
         let update: chain::rpc::types::StateUpdate = serde_json::from_value(
-            rpc.request("starknet_getStateUpdate", rpc_params![json_block(number)]).await.unwrap(),
+            rpc.request("starknet_getStateUpdate", named(&[("block_id", json_block(number))]))
+                .await
+                .unwrap(),
         )
         .unwrap();
         assert_eq!(update.new_root, Felt::ZERO);
@@ -296,14 +294,27 @@ async fn starknet_devnet_blocks_are_replayed_without_divergence() {
         (hello, starknet_core::utils::get_storage_var_address("balance", &[]).unwrap()),
     ] {
         let served: Felt = rpc
-            .request("starknet_getStorageAt", rpc_params![address, key, latest.clone()])
+            .request(
+                "starknet_getStorageAt",
+                named(&[
+                    ("contract_address", serde_json::json!(address)),
+                    ("key", serde_json::json!(key)),
+                    ("block_id", latest.clone()),
+                ]),
+            )
             .await
             .unwrap();
         assert_ne!(served, Felt::ZERO, "{address:#x} {key:#x}");
         assert_eq!(state.storage_at(address, key).unwrap(), served, "{address:#x} {key:#x}");
     }
     let nonce: Felt = rpc
-        .request("starknet_getNonce", rpc_params![latest.clone(), sender.address()])
+        .request(
+            "starknet_getNonce",
+            named(&[
+                ("block_id", latest.clone()),
+                ("contract_address", serde_json::json!(sender.address())),
+            ]),
+        )
         .await
         .unwrap();
     assert_eq!(nonce, Felt::from(5u64), "transfer, declare, deploy, call, revert");
@@ -313,6 +324,15 @@ async fn starknet_devnet_blocks_are_replayed_without_divergence() {
 
 fn felt32(felt: Felt) -> Felt32 {
     Felt32::from_bytes(felt.to_bytes_be())
+}
+
+/// Params by name (starknet-devnet reads a positional list as a fixed-length tuple).
+fn named(params: &[(&str, Value)]) -> jsonrpsee::core::params::ObjectParams {
+    let mut object = jsonrpsee::core::params::ObjectParams::new();
+    for (name, value) in params {
+        object.insert(name, value).unwrap();
+    }
+    object
 }
 
 fn json_block(number: u64) -> Value {

@@ -1,6 +1,6 @@
 # The few commands a contributor needs. See README.md.
 
-.PHONY: bench-cluster check-layers build wasm-target test test-browser test-clients test-corpus test-slow test-e2e test-cluster regenerate-fixtures lint fmt cairo cairo-check bench
+.PHONY: bench-cluster check-layers build wasm-target test test-browser test-clients test-corpus test-slow test-e2e test-starknet-devnet test-cluster regenerate-fixtures lint fmt cairo cairo-check bench
 
 build: wasm-target
 	cargo build --release
@@ -41,14 +41,21 @@ test-corpus:
 test-slow:
 	cargo test --workspace --release -- --ignored --skip regenerate --skip crash_child
 
-# End-to-end tests only (also part of `make test`): the pipeline against a real devnet over
-# loopback, with the query API, the light client and the OS prover; and the binary killed
-# with SIGKILL while proving, then restarted.
+# End-to-end tests only (also part of `make test`, except the two below): the pipeline against
+# a real devnet over loopback, with the query API, the light client and the OS prover; and the
+# binary killed with SIGKILL while proving, then restarted. Then the cluster, and the watcher
+# following starknet-devnet.
 test-e2e:
 	cargo test -p watcher
 	cargo test -p cli --test service
 	cargo test -p proof-store --test pg_queue
 	$(MAKE) test-cluster
+	$(MAKE) test-starknet-devnet
+
+# The watcher following starknet-devnet 0.10.1 (installed by the script into .cache/, or the
+# binary named by STARKNET_DEVNET): crates/watcher/tests/starknet_devnet.rs. Not in CI.
+test-starknet-devnet:
+	scripts/starknet-devnet.sh
 
 # The prover cluster through the real binaries (tests/, the e2e crate): devnets, PostgreSQL
 # (Debian's `postgresql`: initdb and pg_ctl on a temp dir), an S3 server, coordinators and

@@ -178,9 +178,16 @@ pub fn decompress_within(
     if program_json.len() > program_budget {
         return Err(too_large().into());
     }
-    let program: Value = serde_json::from_slice(&program_json)
+    let mut program: Value = serde_json::from_slice(&program_json)
         .map_err(|error| invalid("program is not JSON", &error))?;
     drop(program_json);
+    // starknet-devnet serves `"debug_info": []` for its predeclared classes; the class hash
+    // leaves debug information out (cairo-lang hashes the program with `debug_info: null`).
+    if let Some(debug_info) = program.get_mut("debug_info")
+        && !debug_info.is_object()
+    {
+        *debug_info = Value::Null;
+    }
     let felts = program.get("data").and_then(Value::as_array).map_or(0, Vec::len);
     if felts > limits.max_bytecode_felts {
         return Err(ClassTooLarge::Bytecode { felts, limit: limits.max_bytecode_felts }.into());
@@ -212,6 +219,19 @@ mod tests {
         let wire = serde_json::to_string(&compressed).unwrap();
         let parsed: CompressedLegacyContractClass = serde_json::from_str(&wire).unwrap();
         assert_eq!(decompress(&parsed).unwrap().class_hash, class.class_hash);
+    }
+
+    /// starknet-devnet 0.10.1 serves its predeclared Cairo 0 classes with `"debug_info": []`.
+    #[test]
+    fn a_debug_info_list_is_read_as_none() {
+        let class = parse_class_json(FIBONACCI_JSON).unwrap();
+        let mut program = serde_json::to_value(&class.class.program).unwrap();
+        program["debug_info"] = json!([]);
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        std::io::Write::write_all(&mut encoder, program.to_string().as_bytes()).unwrap();
+        let mut compressed = compress(&class.class).unwrap();
+        compressed.program = encoder.finish().unwrap();
+        assert_eq!(decompress(&compressed).unwrap().class_hash, class.class_hash);
     }
 
     #[test]

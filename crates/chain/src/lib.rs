@@ -27,6 +27,7 @@ pub mod address;
 pub mod block;
 pub mod chain_id;
 pub mod classes;
+pub mod devnet_block_hash;
 mod error;
 pub mod public_output;
 pub mod receipt;

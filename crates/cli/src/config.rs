@@ -85,6 +85,12 @@ pub struct ServiceArgs {
     /// no fees]. Blocks that pay fees are replayed and compared, and not proven yet.
     #[arg(long, env = "WATCHER_PROVER_FEE_TOKEN")]
     pub fee_token: Option<String>,
+    /// The sequencer implementation followed, where it departs from Starknet's protocol:
+    /// `starknet` (Starknet's block hash; our devnet, Starknet nodes) or `starknet-devnet`
+    /// (its own block hash, which commits to no contents, and blocks executed with the previous
+    /// block's timestamp) [default: starknet].
+    #[arg(long, env = "WATCHER_PROVER_SEQUENCER_FLAVOR")]
+    pub sequencer_flavor: Option<String>,
     /// Minimum conjectured security of a proof before it is stored, in bits [default: what
     /// `--security` gives: 100, 128, or 0 for `test`].
     #[arg(long, env = "WATCHER_PROVER_MIN_SECURITY")]
@@ -138,6 +144,7 @@ pub struct FileConfig {
     pub security: Option<String>,
     pub os_hash: Option<String>,
     pub fee_token: Option<String>,
+    pub sequencer_flavor: Option<String>,
     pub min_security: Option<u32>,
     pub max_block_steps: Option<u64>,
     pub max_prove_memory: Option<String>,
@@ -163,6 +170,7 @@ pub struct ServiceConfig {
     pub security: SecurityPreset,
     pub os_hash: chain::Felt,
     pub fee_token: Option<chain::Felt>,
+    pub sequencer_flavor: watcher::SequencerFlavor,
     pub min_security: u32,
     pub retry_failed: bool,
     /// What one block's proof may cost (`--max-block-steps`, `--max-prove-memory`).
@@ -228,6 +236,10 @@ impl ServiceArgs {
             ),
             None => None,
         };
+        let sequencer_flavor = match self.sequencer_flavor.clone().or(file.sequencer_flavor) {
+            Some(name) => name.parse()?,
+            None => watcher::SequencerFlavor::Starknet,
+        };
         let workers = self.workers.or(file.workers).unwrap_or(1);
         if workers == 0 {
             bail!("workers must be at least 1");
@@ -280,6 +292,7 @@ impl ServiceArgs {
             security,
             os_hash,
             fee_token,
+            sequencer_flavor,
             min_security: self.min_security.or(file.min_security).unwrap_or(preset_bits(security)),
             retry_failed: self.retry_failed,
             budget,

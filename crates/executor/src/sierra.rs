@@ -44,6 +44,9 @@ pub struct SierraClass {
     casm: Arc<CasmContractClass>,
     sierra_version: SierraVersion,
     runnable: RunnableCompiledClass,
+    /// The ABI length a DECLARE of the class is priced by, when the sequencer followed does not
+    /// take the declared ABI text's (starknet-devnet: its compact JSON re-serialization).
+    priced_abi_length: Option<usize>,
 }
 
 impl std::fmt::Debug for SierraClass {
@@ -97,7 +100,23 @@ impl SierraClass {
             casm: Arc::new(casm),
             sierra_version,
             runnable: RunnableCompiledClass::V1(compiled),
+            priced_abi_length: None,
         })
+    }
+
+    /// The same class, a DECLARE of which is priced as if its ABI were `abi_length` bytes long
+    /// (a sequencer that prices the ABI otherwise than by its declared text).
+    pub fn with_priced_abi_length(&self, abi_length: usize) -> Self {
+        SierraClass {
+            class_hash: self.class_hash,
+            compiled_class_hash: self.compiled_class_hash,
+            compiled_class_hash_v1: self.compiled_class_hash_v1,
+            definition: Arc::clone(&self.definition),
+            casm: Arc::clone(&self.casm),
+            sierra_version: self.sierra_version.clone(),
+            runnable: self.runnable.clone(),
+            priced_abi_length: Some(abi_length),
+        }
     }
 
     /// The class hash.
@@ -136,7 +155,7 @@ impl SierraClass {
         ClassInfo::new(
             &contract_class,
             self.definition.sierra_program.len(),
-            self.definition.abi.len(),
+            self.priced_abi_length.unwrap_or(self.definition.abi.len()),
             self.sierra_version.clone(),
         )
         .map_err(|e| uncompilable(self.class_hash, format!("class info: {e}")))

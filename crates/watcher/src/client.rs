@@ -18,6 +18,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use cairo_lang_starknet_classes::casm_contract_class::CasmContractClass;
 use chain::rpc::types::{BlockWithTxHashes, BlockWithTxs, ContractClass, StateUpdate};
 use chain::rpc::{HeaderCommitments, SpecVersion};
 use chain::{ChainId, Felt};
@@ -25,6 +26,8 @@ use jsonrpsee::core::client::ClientT;
 use jsonrpsee::http_client::{HttpClient, HttpClientBuilder};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+use starknet_core::types::FlattenedSierraClass;
+use starknet_core::types::contract::{AbiEntry, SierraClass, SierraClassDebugInfo};
 use tokio::sync::OnceCell;
 use tracing::info;
 
@@ -238,6 +241,7 @@ impl SequencerClient {
                 })
                 .map_err(|error| error.to_string()),
             ContractClass::Sierra(sierra) => {
+                let sierra = with_hashed_abi(sierra, class_hash);
                 Ok((sierra.class_hash(), chain::classes::ContractClass::Sierra(Arc::new(sierra))))
             }
         })
@@ -254,6 +258,62 @@ impl SequencerClient {
             });
         }
         Ok(class)
+    }
+
+    /// A call outside [`Request`] (starknet-devnet's predeployed state, read by
+    /// [`crate::devnet_genesis`]), params by name.
+    pub(crate) async fn call_named<T: DeserializeOwned>(
+        &self,
+        method: &'static str,
+        params: Value,
+    ) -> Result<T, WatcherError> {
+        let spoken = self.spoken().await?;
+        let params = match params {
+            Value::Object(params) => params,
+            _ => serde_json::Map::new(),
+        };
+        let value: Value = spoken
+            .client
+            .request(method, params)
+            .await
+            .map_err(|source| WatcherError::Rpc { method, source })?;
+        decode(method, value)
+    }
+
+    /// `starknet_getCompiledCasm`: the CASM the sequencer's compiler made of Sierra class
+    /// `class_hash`. Not trusted: the caller checks it against the compiled class hash the chain
+    /// commits to ([`crate::casm`]).
+    pub async fn compiled_casm(&self, class_hash: Felt) -> Result<CasmContractClass, WatcherError> {
+        self.call(Request::CompiledCasm { class_hash }).await
+    }
+}
+
+/// `sierra`, or the same class with its ABI string written as the compiler does
+/// (`starknet-core`'s pythonic JSON) when only that one hashes to `class_hash`. The class hash
+/// commits to the ABI's exact text; starknet-devnet serves the ABI of its predeclared Cairo 1
+/// classes re-serialized (compact JSON), which hashes to another class hash.
+fn with_hashed_abi(sierra: FlattenedSierraClass, class_hash: Felt) -> FlattenedSierraClass {
+    if sierra.class_hash() == class_hash {
+        return sierra;
+    }
+    let Ok(abi) = serde_json::from_str::<Vec<AbiEntry>>(&sierra.abi) else {
+        return sierra;
+    };
+    let rewritten = SierraClass {
+        sierra_program: sierra.sierra_program.clone(),
+        sierra_program_debug_info: SierraClassDebugInfo {
+            type_names: Vec::new(),
+            libfunc_names: Vec::new(),
+            user_func_names: Vec::new(),
+        },
+        contract_class_version: sierra.contract_class_version.clone(),
+        entry_points_by_type: sierra.entry_points_by_type.clone(),
+        abi,
+    }
+    .flatten();
+    match rewritten {
+        Ok(rewritten) if rewritten.class_hash() == class_hash => rewritten,
+        _ => sierra,
     }
 }
 

@@ -6,6 +6,8 @@ use std::time::Duration;
 use proof_store::RetryPolicy;
 use service_common::VerifyPolicy;
 
+use crate::flavor::SequencerFlavor;
+
 /// Settings of the pipeline.
 #[derive(Clone, Debug)]
 pub struct WatcherConfig {
@@ -50,6 +52,9 @@ pub struct WatcherConfig {
     /// (`executor::ExecutorConfig::fee_token`); `None` for a chain without fees. Blocks that
     /// pay fees are not provable yet (the OS does not run the fee transfer).
     pub fee_token: Option<chain::Felt>,
+    /// The sequencer implementation followed, where it departs from the protocol (its block
+    /// hash, its execution timestamp): [`SequencerFlavor`].
+    pub flavor: SequencerFlavor,
 }
 
 impl WatcherConfig {
@@ -76,6 +81,7 @@ impl WatcherConfig {
             policy,
             progress_log_interval: Duration::from_secs(10),
             fee_token: None,
+            flavor: SequencerFlavor::Starknet,
         }
     }
 

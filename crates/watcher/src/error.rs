@@ -49,6 +49,15 @@ pub enum WatcherError {
     #[error("class {class_hash:#x}: {reason}")]
     Class { class_hash: Felt, reason: String },
 
+    /// A declared Sierra class's CASM: this build's compiler gives another compiled class hash
+    /// than the one the chain commits to, and the CASM the sequencer serves
+    /// (`starknet_getCompiledCasm`) does not hash to it either.
+    #[error(
+        "class {class_hash:#x}: the chain commits to compiled class hash {committed:#x}; this \
+         build compiles it to {compiled:#x} and the sequencer's CASM hashes to {served:#x}"
+    )]
+    CompiledClassMismatch { class_hash: Felt, committed: Felt, compiled: Felt, served: Felt },
+
     /// The watcher's own state copy failed.
     #[error("state store: {0}")]
     State(#[from] state::StateError),
@@ -92,6 +101,7 @@ impl WatcherError {
             | WatcherError::UnsupportedSpec { .. }
             | WatcherError::UnsupportedBlock { .. }
             | WatcherError::Class { .. }
+            | WatcherError::CompiledClassMismatch { .. }
             | WatcherError::ReorgTooDeep { .. } => Stage::Fetch,
             WatcherError::State(_) | WatcherError::Executor(_) => Stage::Replay,
             WatcherError::Store(_)

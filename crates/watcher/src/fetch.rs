@@ -5,7 +5,7 @@
 //! Nothing here is trusted: replay recomputes the transaction hashes, the state diff, the state
 //! root and the block hash from the transactions and compares them with these claims.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chain::block::{L1DataAvailabilityMode, StarknetVersion};
 use chain::rpc::HeaderCommitments;
@@ -13,6 +13,7 @@ use chain::rpc::convert::{state_diff_from_rpc, transaction_from_rpc};
 use chain::rpc::types::{self as wire, BlockWithTxs};
 use chain::{Felt, GasPrices, StateDiff, Transaction};
 
+use crate::casm::{CompiledSierra, compile_checked};
 use crate::client::SequencerClient;
 use crate::error::WatcherError;
 
@@ -41,6 +42,13 @@ pub struct FetchedBlock {
     pub claimed_diff: StateDiff,
     /// Class definitions the block needs that `known` did not have, checked against their hash.
     pub new_classes: Vec<(Felt, chain::classes::ContractClass)>,
+    /// The Sierra classes of `new_classes`, compiled to the CASM whose compiled class hash the
+    /// block's state diff commits to ([`crate::casm`]).
+    pub compiled: BTreeMap<Felt, CompiledSierra>,
+    /// State that the sequencer's genesis holds and no state update lists (starknet-devnet's
+    /// predeployed contracts: [`crate::devnet_genesis`]); empty otherwise. Replay commits it
+    /// under block 0's diff.
+    pub predeployed: StateDiff,
 }
 
 impl FetchedBlock {
@@ -83,8 +91,16 @@ impl FetchedBlock {
             _ => None,
         }));
         let mut new_classes = Vec::new();
+        let mut compiled = BTreeMap::new();
         for class_hash in wanted.into_iter().filter(|hash| !known(*hash)) {
-            new_classes.push((class_hash, client.class(block_number, class_hash).await?));
+            let class = client.class(block_number, class_hash).await?;
+            if let chain::classes::ContractClass::Sierra(definition) = &class {
+                let committed = claimed_diff.declared_classes.get(&class_hash).copied();
+                let sierra =
+                    compile_checked(client, class_hash, definition.clone(), committed).await?;
+                compiled.insert(class_hash, sierra);
+            }
+            new_classes.push((class_hash, class));
         }
 
         let header = header_fields(&block)?;
@@ -104,7 +120,34 @@ impl FetchedBlock {
             claimed_new_root: update.new_root,
             claimed_diff,
             new_classes,
+            compiled,
+            predeployed: StateDiff::default(),
         })
+    }
+
+    /// Adds `predeployed` (genesis state in no state update) and fetches the classes it declares
+    /// that neither `known` nor this block has.
+    pub async fn add_predeployed(
+        &mut self,
+        client: &SequencerClient,
+        predeployed: StateDiff,
+        known: impl Fn(Felt) -> bool,
+    ) -> Result<(), WatcherError> {
+        let mut wanted: BTreeSet<Felt> = predeployed.deprecated_declared_classes.clone();
+        wanted.extend(predeployed.declared_classes.keys());
+        let fetched: BTreeSet<Felt> = self.new_classes.iter().map(|(hash, _)| *hash).collect();
+        for class_hash in wanted.into_iter().filter(|h| !known(*h) && !fetched.contains(h)) {
+            let class = client.class(self.block_number, class_hash).await?;
+            if let chain::classes::ContractClass::Sierra(definition) = &class {
+                let committed = predeployed.declared_classes.get(&class_hash).copied();
+                let sierra =
+                    compile_checked(client, class_hash, definition.clone(), committed).await?;
+                self.compiled.insert(class_hash, sierra);
+            }
+            self.new_classes.push((class_hash, class));
+        }
+        self.predeployed = predeployed;
+        Ok(())
     }
 }
 

@@ -6,7 +6,10 @@
 //!   sequencers ([`WatcherError`]); it asks `starknet_specVersion` first and speaks 0.10 or 0.9,
 //!   each request's params shaped for the version by [`requests::Request`].
 //! * [`fetch::FetchedBlock`]: a block, its claimed state update and the classes it declares
-//!   (each checked against its class hash).
+//!   (each checked against its class hash; a Sierra class runs as the CASM whose compiled class
+//!   hash the chain commits to: this build's, or the sequencer's, [`casm`]).
+//! * [`flavor::SequencerFlavor`]: where the sequencer followed departs from the protocol
+//!   (starknet-devnet's own block hash and execution timestamp).
 //! * [`replay::Replayer`]: re-executes the block with the `executor` crate on the watcher's own
 //!   sled state copy, commits it, and compares transaction hashes, state diff, state root and
 //!   block hash with the sequencer's claims; a mismatch is a [`replay::Divergence`] with JSON
@@ -53,13 +56,17 @@
 //! # }
 //! ```
 
+pub mod block_hash_write;
 pub mod budget;
+pub mod casm;
 pub mod client;
 pub mod config;
 pub mod data_dir;
+pub mod devnet_genesis;
 pub mod divergence;
 pub mod error;
 pub mod fetch;
+pub mod flavor;
 pub mod os_prover;
 pub mod pipeline;
 pub mod progress;
@@ -77,6 +84,7 @@ pub use config::WatcherConfig;
 pub use data_dir::{DATA_DIR_LAYOUT, DataDirState, open_data_dir};
 pub use error::WatcherError;
 pub use fetch::FetchedBlock;
+pub use flavor::SequencerFlavor;
 pub use os_prover::OsProver;
 pub use pipeline::Watcher;
 pub use progress::Progress;

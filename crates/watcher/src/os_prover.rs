@@ -5,7 +5,8 @@
 //!
 //! What the OS does not prove yet is refused with [`ProveError::Unsupported`] (permanent, the
 //! job ends `failed` with the reason): genesis (its state is the chain's definition, made by
-//! system deployments, not by transactions). Blocks with reverted transactions are proven (the
+//! system deployments, not by transactions), blocks that pay fees, and the blocks of a sequencer
+//! whose block hash is not Starknet's (`SequencerFlavor::hash_is_provable`). Blocks with reverted transactions are proven (the
 //! OS takes the executor's reverted flag on trust: README.md, trust assumptions).
 
 use chain::{Felt, Transaction};
@@ -68,6 +69,13 @@ impl OsProver {
             return Err(ProveError::Unsupported(format!(
                 "transaction {:#x} pays a fee: the OS does not run fee transfers yet",
                 paying.transaction_hash
+            )));
+        }
+        if !block.flavor.hash_is_provable() {
+            return Err(ProveError::Unsupported(format!(
+                "the sequencer's block hash is {}'s, not Starknet's, which the OS computes: a \
+                 proof could not be bound to the block it names",
+                block.flavor
             )));
         }
         let mut transactions = Vec::with_capacity(block.transactions.len());

@@ -42,6 +42,7 @@ use crate::config::WatcherConfig;
 use crate::divergence;
 use crate::error::WatcherError;
 use crate::fetch::FetchedBlock;
+use crate::flavor::SequencerFlavor;
 use crate::progress::Progress;
 use crate::prove_task::{ProveContext, felt32, prove_block, sleep_or_stop};
 use crate::prover::BlockProver;
@@ -139,9 +140,10 @@ impl Watcher {
             return Ok(());
         };
         let state_dir = self.config.state_dir();
-        let fee_token = self.config.fee_token;
+        let (fee_token, flavor) = (self.config.fee_token, self.config.flavor);
         let replayer = tokio::task::spawn_blocking(move || {
-            Replayer::open(&state_dir, chain_id).map(|replayer| replayer.with_fee_token(fee_token))
+            Replayer::open(&state_dir, chain_id)
+                .map(|replayer| replayer.with_fee_token(fee_token).with_flavor(flavor))
         })
         .await
         .map_err(|error| WatcherError::Task { what: "open state", reason: error.to_string() })??;
@@ -370,9 +372,15 @@ impl Watcher {
         let mut rechecks = 0u32;
         loop {
             let replayer = state.replayer.clone();
-            let fetched =
+            let mut fetched =
                 FetchedBlock::fetch(&self.client, number, |hash| replayer.knows_class(hash))
                     .await?;
+            if number == 0 && self.config.flavor == SequencerFlavor::StarknetDevnet {
+                let predeployed = crate::devnet_genesis::predeployed_state(&self.client).await?;
+                fetched
+                    .add_predeployed(&self.client, predeployed, |hash| replayer.knows_class(hash))
+                    .await?;
+            }
             if number > 0
                 && let Some(parent) = state.replayer.hash_at(number - 1)?
                 && parent != fetched.parent_hash

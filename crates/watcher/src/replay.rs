@@ -10,6 +10,8 @@
 //!   for reorg detection (a fetched block's parent hash must be the hash stored below it).
 //! * `watcher/classes`: class hash → the class definition (JSON; [`crate::stored_classes`]),
 //!   loaded when a block first uses it.
+//! * `watcher/timestamps`: block number → the header's timestamp (8 bytes, big-endian), which a
+//!   starknet-devnet block's transactions ran with ([`SequencerFlavor::execution_timestamp`]).
 //!
 //! * `watcher/meta`: `format_version` → [`WATCHER_FORMAT_VERSION`]; a database with block hashes
 //!   and another (or no) version is refused ([`WatcherError::UnsupportedFormat`]).
@@ -41,9 +43,11 @@ use state::{SledBackend, State, StateReader};
 
 use crate::error::WatcherError;
 use crate::fetch::FetchedBlock;
+use crate::flavor::SequencerFlavor;
 use crate::stored_classes::{CLASSES_TREE, StoredClasses};
 
 const HASHES_TREE: &str = "watcher/block_hashes";
+const TIMESTAMPS_TREE: &str = "watcher/timestamps";
 const META_TREE: &str = "watcher/meta";
 /// The format of the watcher's stored blocks. 2: Starknet's block hash (0.13.4 on); 1 (never
 /// recorded): this chain's own block hash.
@@ -61,6 +65,8 @@ pub struct ReplayedBlock {
     pub header: BlockHeader,
     /// The block hash the sequencer reports (the job's key).
     pub block_hash: Felt,
+    /// The sequencer followed: whether its block hash is Starknet's, which a proof binds.
+    pub flavor: SequencerFlavor,
     /// Transactions with their recomputed hashes.
     pub transactions: Vec<(Transaction, Felt)>,
     /// Receipts of replay.
@@ -120,9 +126,11 @@ pub struct Replayer {
     db: sled::Db,
     state: State<SledBackend>,
     hashes: sled::Tree,
+    timestamps: sled::Tree,
     classes: StoredClasses,
     config: ExecutorConfig,
     chain_id: ChainId,
+    flavor: SequencerFlavor,
 }
 
 impl std::fmt::Debug for Replayer {
@@ -154,7 +162,32 @@ impl Replayer {
         let hashes = db.open_tree(HASHES_TREE)?;
         check_format(&db.open_tree(META_TREE)?, &hashes)?;
         let classes = StoredClasses::new(db.open_tree(CLASSES_TREE)?);
-        Ok(Replayer { db, state, hashes, classes, config: ExecutorConfig::default(), chain_id })
+        let timestamps = db.open_tree(TIMESTAMPS_TREE)?;
+        Ok(Replayer {
+            db,
+            state,
+            hashes,
+            timestamps,
+            classes,
+            config: ExecutorConfig::default(),
+            chain_id,
+            flavor: SequencerFlavor::default(),
+        })
+    }
+
+    /// Replays the blocks of `flavor`'s sequencer (its block hash, its execution timestamp).
+    pub fn with_flavor(mut self, flavor: SequencerFlavor) -> Self {
+        self.flavor = flavor;
+        self
+    }
+
+    /// The timestamp in the header of committed block `block_number`, if recorded.
+    fn timestamp_at(&self, block_number: u64) -> Result<Option<u64>, WatcherError> {
+        Ok(self
+            .timestamps
+            .get(block_number.to_be_bytes())?
+            .and_then(|bytes| <[u8; 8]>::try_from(bytes.as_ref()).ok())
+            .map(u64::from_be_bytes))
     }
 
     /// The state copy: every replayed block's state stays readable.
@@ -227,6 +260,7 @@ impl Replayer {
         for key in dropped.into_iter().rev() {
             roots.remove(&key)?;
             self.hashes.remove(&key)?;
+            self.timestamps.remove(&key)?;
             if let Ok(bytes) = <[u8; 8]>::try_from(key.as_ref()) {
                 numbers.push(u64::from_be_bytes(bytes));
             }
@@ -240,11 +274,12 @@ impl Replayer {
         &self,
         class_hash: Felt,
         definition: &chain::classes::ContractClass,
+        compiled: Option<&crate::casm::CompiledSierra>,
     ) -> Result<(), WatcherError> {
         if self.knows_class(class_hash) {
             return Ok(());
         }
-        self.classes.store(class_hash, definition)
+        self.classes.store(class_hash, definition, compiled)
     }
 
     /// Replays `fetched` on the state after its parent and commits it (unless the same block is
@@ -252,7 +287,7 @@ impl Replayer {
     /// it from a blocking thread.
     pub fn replay(&self, fetched: &FetchedBlock) -> Result<Replayed, WatcherError> {
         for (class_hash, definition) in &fetched.new_classes {
-            self.add_class(*class_hash, definition)?;
+            self.add_class(*class_hash, definition, fetched.compiled.get(class_hash))?;
         }
         let number = fetched.block_number;
         let previous_state_root = match number {
@@ -267,8 +302,14 @@ impl Replayer {
             // deployments) defines the chain, and is checked through the root and the hash.
             (fetched.claimed_diff.clone(), Vec::new(), Vec::new(), 0, None)
         } else {
-            let (replayed_diff, transactions, receipts, steps, recorded) =
+            let (mut replayed_diff, transactions, receipts, steps, recorded) =
                 self.execute(fetched, &mut evidence)?;
+            crate::block_hash_write::accept_block_hash_write(
+                number,
+                &fetched.claimed_diff,
+                &mut replayed_diff,
+                |old| self.hash_at(old),
+            )?;
             // A sequencer may list writes that leave a value as it was (a balance sent and
             // received back): no-ops on the parent state are not a disagreement. When the
             // effects agree, the claimed diff is kept as is, since the header's state-diff
@@ -290,7 +331,12 @@ impl Replayer {
         } else {
             self.truncate_from(number)?;
             self.hashes.insert(number.to_be_bytes(), &fetched.block_hash.to_bytes_be())?;
-            self.state.commit_block(number, &state_diff)?.global_root()
+            self.timestamps.insert(number.to_be_bytes(), &fetched.timestamp.to_be_bytes())?;
+            // Genesis state in no state update (starknet-devnet's predeployed contracts) is
+            // committed under the block's own diff; the header commits to the diff alone.
+            let mut committed = fetched.predeployed.clone();
+            committed.merge(&state_diff);
+            self.state.commit_block(number, &committed)?.global_root()
         };
 
         let signed: Vec<(Felt, &[Felt])> =
@@ -326,8 +372,9 @@ impl Replayer {
                 claim(fetched.claimed_old_root, previous_state_root),
             );
         }
-        if header.hash() != fetched.block_hash {
-            evidence.insert("block_hash".into(), claim(fetched.block_hash, header.hash()));
+        let block_hash = self.flavor.block_hash(&header);
+        if block_hash != fetched.block_hash {
+            evidence.insert("block_hash".into(), claim(fetched.block_hash, block_hash));
         }
         if let Some(claimed) = &fetched.claimed_commitments {
             // Each of them is in the block hash too; this comparison names the one that differs.
@@ -346,6 +393,7 @@ impl Replayer {
                 chain_id: self.chain_id,
                 header,
                 block_hash: fetched.block_hash,
+                flavor: self.flavor,
                 transactions,
                 receipts,
                 state_diff,
@@ -356,6 +404,14 @@ impl Replayer {
             },
             divergence,
         })
+    }
+
+    /// `class` as the followed sequencer prices its DECLARE.
+    fn priced(&self, class: Arc<executor::SierraClass>) -> Arc<executor::SierraClass> {
+        match self.flavor.priced_abi_length(&class.definition().abi) {
+            Some(length) => Arc::new(class.with_priced_abi_length(length)),
+            None => class,
+        }
     }
 
     /// Executes the block's transactions on the state after its parent.
@@ -384,6 +440,7 @@ impl Replayer {
                             .ok_or(executor::ExecutorError::MissingClassDefinition {
                             class_hash: declare.class_hash,
                         })?;
+                    let class = self.priced(class);
                     ExecutableTransaction::declare_sierra(declare.clone(), class, self.chain_id)
                 }
                 Transaction::DeclareV2(declare) => {
@@ -392,6 +449,7 @@ impl Replayer {
                             .ok_or(executor::ExecutorError::MissingClassDefinition {
                             class_hash: declare.class_hash,
                         })?;
+                    let class = self.priced(class);
                     ExecutableTransaction::declare_sierra_v2(declare.clone(), class, self.chain_id)
                 }
                 other => ExecutableTransaction::new(other.clone(), self.chain_id),
@@ -401,9 +459,15 @@ impl Replayer {
             }
             executable.push(tx);
         }
+        let parent_timestamp = match self.flavor {
+            SequencerFlavor::Starknet => fetched.timestamp,
+            SequencerFlavor::StarknetDevnet => self
+                .timestamp_at(number - 1)?
+                .ok_or(state::StateError::UnknownBlock { block_number: number - 1 })?,
+        };
         let context = BlockContext {
             block_number: number,
-            timestamp: fetched.timestamp,
+            timestamp: self.flavor.execution_timestamp(fetched.timestamp, parent_timestamp),
             sequencer_address: fetched.sequencer_address,
             chain_id: self.chain_id,
             gas_prices: fetched.gas_prices,

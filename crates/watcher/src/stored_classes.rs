@@ -4,10 +4,12 @@
 //!
 //! Layout: tree `watcher/classes`, key the class hash (32 bytes, big-endian), value the class's
 //! JSON; a Sierra class's JSON follows the tag `sierra:` (a Cairo 0 class is bare JSON, as
-//! before Sierra classes were replayed).
+//! before Sierra classes were replayed), and a Sierra class that runs as the sequencer's CASM
+//! ([`crate::casm`]) is stored after the tag `sierra+casm:` as `{"sierra": .., "casm": ..}`.
 
 use std::sync::Arc;
 
+use cairo_lang_starknet_classes::casm_contract_class::CasmContractClass;
 use chain::Felt;
 use chain::classes::ContractClass;
 use executor::{ClassCache, ClassProvider, DeprecatedClass, ExecutorError, SierraClass};
@@ -15,11 +17,28 @@ use starknet_core::types::FlattenedSierraClass;
 use starknet_core::types::contract::legacy::LegacyContractClass;
 
 use crate::WatcherError;
+use crate::casm::CompiledSierra;
 
 /// The tree of stored definitions.
 pub(crate) const CLASSES_TREE: &str = "watcher/classes";
 /// The marker before a Sierra class's JSON in [`CLASSES_TREE`].
 const SIERRA_CLASS_TAG: &[u8] = b"sierra:";
+/// The marker before a Sierra class stored with the sequencer's CASM.
+const SIERRA_WITH_CASM_TAG: &[u8] = b"sierra+casm:";
+
+/// A Sierra class with the sequencer's CASM, as stored.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct SierraWithCasm {
+    sierra: FlattenedSierraClass,
+    casm: CasmContractClass,
+}
+
+/// How a definition is stored.
+enum Stored {
+    Legacy(sled::IVec),
+    Sierra(sled::IVec),
+    SierraWithCasm(sled::IVec),
+}
 
 /// Stored class definitions, loaded on first use.
 pub struct StoredClasses {
@@ -38,12 +57,13 @@ impl StoredClasses {
     }
 
     /// Stores `definition` under `class_hash` (trusted: fetch checked it) and keeps it loaded.
-    /// A Sierra class is compiled here, by this build's compiler: a DECLARE whose compiled class
-    /// hash is another compiler's output is then refused by replay (a divergence).
+    /// A Sierra class runs as `compiled` (fetch's compilation, or the sequencer's CASM, checked
+    /// against the committed compiled class hash), or else is compiled here by this build.
     pub(crate) fn store(
         &self,
         class_hash: Felt,
         definition: &ContractClass,
+        compiled: Option<&CompiledSierra>,
     ) -> Result<(), WatcherError> {
         let serialize = |error: serde_json::Error| WatcherError::Class {
             class_hash,
@@ -57,27 +77,44 @@ impl StoredClasses {
                 self.loaded.insert(Arc::new(class));
             }
             ContractClass::Sierra(definition) => {
-                let class = SierraClass::compile(definition.clone())?;
-                let json = serde_json::to_vec(definition.as_ref()).map_err(serialize)?;
-                self.tree.insert(class_hash.to_bytes_be(), [SIERRA_CLASS_TAG, &json].concat())?;
-                self.loaded.insert_sierra(Arc::new(class));
+                let class = match compiled {
+                    Some(compiled) => Arc::clone(&compiled.class),
+                    None => Arc::new(SierraClass::compile(definition.clone())?),
+                };
+                let value = if compiled.is_some_and(|compiled| compiled.from_sequencer) {
+                    let stored = SierraWithCasm {
+                        sierra: definition.as_ref().clone(),
+                        casm: class.casm().as_ref().clone(),
+                    };
+                    let json = serde_json::to_vec(&stored).map_err(serialize)?;
+                    [SIERRA_WITH_CASM_TAG, &json].concat()
+                } else {
+                    let json = serde_json::to_vec(definition.as_ref()).map_err(serialize)?;
+                    [SIERRA_CLASS_TAG, &json].concat()
+                };
+                self.tree.insert(class_hash.to_bytes_be(), value)?;
+                self.loaded.insert_sierra(class);
             }
         }
         Ok(())
     }
 
-    /// The stored definition of `class_hash`, if any: `Ok(Some(json))` with `sierra` telling
-    /// which kind.
-    fn stored(&self, class_hash: Felt) -> Result<Option<(bool, sled::IVec)>, ExecutorError> {
+    /// The stored definition of `class_hash`, if any.
+    fn stored(&self, class_hash: Felt) -> Result<Option<Stored>, ExecutorError> {
         let value = self.tree.get(class_hash.to_bytes_be()).map_err(|error| {
             ExecutorError::State(state::StateError::Corrupt {
                 table: CLASSES_TREE,
                 detail: error.to_string(),
             })
         })?;
-        Ok(value.map(|value| match value.strip_prefix(SIERRA_CLASS_TAG) {
-            Some(json) => (true, sled::IVec::from(json)),
-            None => (false, value),
+        Ok(value.map(|value| {
+            if let Some(json) = value.strip_prefix(SIERRA_WITH_CASM_TAG) {
+                Stored::SierraWithCasm(sled::IVec::from(json))
+            } else if let Some(json) = value.strip_prefix(SIERRA_CLASS_TAG) {
+                Stored::Sierra(sled::IVec::from(json))
+            } else {
+                Stored::Legacy(value)
+            }
         }))
     }
 }
@@ -96,7 +133,7 @@ impl ClassProvider for StoredClasses {
             return Ok(Some(class));
         }
         match self.stored(class_hash)? {
-            Some((false, json)) => {
+            Some(Stored::Legacy(json)) => {
                 let definition: LegacyContractClass =
                     serde_json::from_slice(&json).map_err(|e| unreadable(class_hash, e))?;
                 let class = Arc::new(DeprecatedClass::from_legacy_with_hash(
@@ -115,10 +152,18 @@ impl ClassProvider for StoredClasses {
             return Ok(Some(class));
         }
         match self.stored(class_hash)? {
-            Some((true, json)) => {
+            Some(Stored::Sierra(json)) => {
                 let definition: FlattenedSierraClass =
                     serde_json::from_slice(&json).map_err(|e| unreadable(class_hash, e))?;
                 let class = Arc::new(SierraClass::compile(Arc::new(definition))?);
+                self.loaded.insert_sierra(Arc::clone(&class));
+                Ok(Some(class))
+            }
+            Some(Stored::SierraWithCasm(json)) => {
+                let stored: SierraWithCasm =
+                    serde_json::from_slice(&json).map_err(|e| unreadable(class_hash, e))?;
+                let definition = Arc::new(stored.sierra);
+                let class = Arc::new(SierraClass::from_casm(definition, class_hash, stored.casm)?);
                 self.loaded.insert_sierra(Arc::clone(&class));
                 Ok(Some(class))
             }

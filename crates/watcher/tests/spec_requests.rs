@@ -168,7 +168,9 @@ async fn every_request_satisfies_the_spec_of_the_version_spoken() {
             );
             checked.insert(method.as_str());
         }
-        for method in Request::METHODS {
+        // starknet_getCompiledCasm is in the executables document (its params are checked by
+        // the unit test in `requests.rs`); the watcher calls it only when its compiler disagrees.
+        for method in Request::METHODS.into_iter().filter(|m| *m != "starknet_getCompiledCasm") {
             assert!(checked.contains(method), "spec {version}: {method} was not checked");
         }
         // By name throughout, so optional params left out are absent on every server.

@@ -231,6 +231,8 @@ pub struct ServiceOptions {
     pub divergence_recheck_delay: Duration,
     /// `WatcherConfig::fee_token` (none by default).
     pub fee_token: Option<chain::Felt>,
+    /// `WatcherConfig::flavor` (Starknet's by default).
+    pub flavor: watcher::SequencerFlavor,
 }
 
 impl ServiceOptions {
@@ -254,6 +256,7 @@ impl ServiceOptions {
             divergence_rechecks: 1,
             divergence_recheck_delay: Duration::from_millis(100),
             fee_token: None,
+            flavor: watcher::SequencerFlavor::Starknet,
         }
     }
 }
@@ -282,6 +285,7 @@ impl Service {
         config.divergence_rechecks = options.divergence_rechecks;
         config.divergence_recheck_delay = options.divergence_recheck_delay;
         config.fee_token = options.fee_token;
+        config.flavor = options.flavor;
         config.poll_interval = Duration::from_millis(100);
         config.backoff = RetryPolicy {
             max_attempts: None,

@@ -17,7 +17,7 @@ use executor::SierraClass;
 use starknet_core::types::FlattenedSierraClass;
 
 use crate::client::SequencerClient;
-use crate::error::WatcherError;
+use crate::error::{CompiledClassMismatch, WatcherError};
 
 /// A fetched Sierra class, compiled.
 #[derive(Clone, Debug)]
@@ -60,12 +60,12 @@ pub async fn compile_checked(
             .await??;
     let served = theirs.compiled_class_hash();
     if served != committed {
-        return Err(WatcherError::CompiledClassMismatch {
+        return Err(WatcherError::CompiledClassMismatch(Box::new(CompiledClassMismatch {
             class_hash,
             committed,
             compiled,
             served,
-        });
+        })));
     }
     tracing::info!(
         class_hash = %format!("{class_hash:#x}"),

@@ -53,10 +53,11 @@ pub enum WatcherError {
     /// than the one the chain commits to, and the CASM the sequencer serves
     /// (`starknet_getCompiledCasm`) does not hash to it either.
     #[error(
-        "class {class_hash:#x}: the chain commits to compiled class hash {committed:#x}; this \
-         build compiles it to {compiled:#x} and the sequencer's CASM hashes to {served:#x}"
+        "class {:#x}: the chain commits to compiled class hash {:#x}; this build compiles it to \
+         {:#x} and the sequencer's CASM hashes to {:#x}",
+        .0.class_hash, .0.committed, .0.compiled, .0.served
     )]
-    CompiledClassMismatch { class_hash: Felt, committed: Felt, compiled: Felt, served: Felt },
+    CompiledClassMismatch(Box<CompiledClassMismatch>),
 
     /// The watcher's own state copy failed.
     #[error("state store: {0}")]
@@ -101,7 +102,7 @@ impl WatcherError {
             | WatcherError::UnsupportedSpec { .. }
             | WatcherError::UnsupportedBlock { .. }
             | WatcherError::Class { .. }
-            | WatcherError::CompiledClassMismatch { .. }
+            | WatcherError::CompiledClassMismatch(_)
             | WatcherError::ReorgTooDeep { .. } => Stage::Fetch,
             WatcherError::State(_) | WatcherError::Executor(_) => Stage::Replay,
             WatcherError::Store(_)
@@ -127,4 +128,17 @@ impl WatcherError {
             WatcherError::UnsupportedSpec { .. } | WatcherError::UnsupportedFormat { .. }
         )
     }
+}
+
+/// The compiled class hashes of [`WatcherError::CompiledClassMismatch`] (boxed: four felts).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CompiledClassMismatch {
+    /// The Sierra class.
+    pub class_hash: Felt,
+    /// The compiled class hash the chain commits to.
+    pub committed: Felt,
+    /// What this build's compiler gives.
+    pub compiled: Felt,
+    /// What the sequencer's CASM hashes to.
+    pub served: Felt,
 }

@@ -82,7 +82,7 @@ pub mod worker;
 pub use client::SequencerClient;
 pub use config::WatcherConfig;
 pub use data_dir::{DATA_DIR_LAYOUT, DataDirState, open_data_dir};
-pub use error::WatcherError;
+pub use error::{CompiledClassMismatch, WatcherError};
 pub use fetch::FetchedBlock;
 pub use flavor::SequencerFlavor;
 pub use os_prover::OsProver;

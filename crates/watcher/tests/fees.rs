@@ -4,18 +4,15 @@
 
 mod common;
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use chain::{Felt, ResourceBounds, ResourceBoundsMapping};
 use common::*;
 use jsonrpsee::core::client::ClientT;
 use jsonrpsee::rpc_params;
-use proof_store::{FsProofStore, JobStatus, ProofStore};
+use proof_store::JobStatus;
 use serde_json::Value;
-use stark::SecurityPreset;
 use starknet_core::utils::get_selector_from_name;
-use watcher::OsProver;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn fee_paying_blocks_are_replayed_and_marked_not_provable_yet() {
@@ -66,14 +63,7 @@ async fn fee_paying_blocks_are_replayed_and_marked_not_provable_yet() {
     let last = paid + 2;
     wait_for(30, "two more blocks", || async { devnet.latest() >= last }).await;
 
-    let os_hash = OsProver::program_hash().unwrap();
-    let policy = service_common::VerifyPolicy { min_security_bits: 0, os_program_hash: os_hash };
-    let store: Arc<dyn ProofStore> =
-        Arc::new(FsProofStore::open(dir.path().join("proofs")).await.unwrap());
-    let prover = Arc::new(OsProver::new(SecurityPreset::Test));
-    let mut options =
-        ServiceOptions::new(&devnet.url, &dir.path().join("watcher"), prover, store, policy);
-    options.workers = 1;
+    let mut options = ServiceOptions::with_os_prover(&devnet.url, dir.path()).await;
     options.from_block = paid;
     options.fee_token = Some(fee_token);
     let service = Service::start(options).await;

@@ -15,12 +15,10 @@ use common::*;
 use e2e::cairo_lang_test_class;
 use jsonrpsee::core::client::ClientT;
 use jsonrpsee::rpc_params;
-use proof_store::{FsProofStore, JobStatus, ProofStore};
+use proof_store::JobStatus;
 use serde_json::Value;
-use stark::SecurityPreset;
 use starknet_core::types::contract::SierraClass as CompilerOutput;
 use starknet_core::utils::{UdcUniqueness, get_selector_from_name, get_udc_deployed_address};
-use watcher::OsProver;
 
 /// Sends `tx` with `method` and waits until the devnet included it; returns its block.
 async fn include(devnet: &Devnet, method: &str, hash: Felt, tx: Value) -> u64 {
@@ -126,17 +124,7 @@ async fn sierra_blocks_are_replayed_and_the_declaration_deployment_and_call_are_
     let last = devnet.wait_included().await;
     let cairo0 = (declared_v2 + 1..=last).find(|&n| devnet.transaction_count(n) > 0).unwrap();
 
-    let os_hash = OsProver::program_hash().unwrap();
-    let policy = service_common::VerifyPolicy { min_security_bits: 0, os_program_hash: os_hash };
-    let options = || async {
-        let store: Arc<dyn ProofStore> =
-            Arc::new(FsProofStore::open(dir.path().join("proofs")).await.unwrap());
-        let prover = Arc::new(OsProver::new(SecurityPreset::Test));
-        let mut options =
-            ServiceOptions::new(&devnet.url, &dir.path().join("watcher"), prover, store, policy);
-        options.workers = 1;
-        options
-    };
+    let options = || ServiceOptions::with_os_prover(&devnet.url, dir.path());
     let service = Service::start(options().await).await;
     wait_progress(&service.progress, 240, "every block settled", |p| {
         p.settled_through.is_some_and(|n| n >= last)

@@ -23,9 +23,8 @@ use common::*;
 use e2e::cairo_lang_test_class;
 use jsonrpsee::core::client::ClientT;
 use jsonrpsee::rpc_params;
-use proof_store::{Felt32, FsProofStore, JobStatus, ProofStore};
+use proof_store::{Felt32, JobStatus};
 use serde_json::Value;
-use stark::SecurityPreset;
 use starknet_accounts::{Account, ExecutionEncoding, SingleOwnerAccount};
 use starknet_contract::{ContractFactory, UdcSelector};
 use starknet_core::types::contract::SierraClass as CompilerOutput;
@@ -35,7 +34,7 @@ use starknet_providers::Provider;
 use starknet_providers::jsonrpc::{HttpTransport, JsonRpcClient};
 use starknet_signers::{LocalWallet, SigningKey};
 use state::StateReader;
-use watcher::{OsProver, SequencerFlavor};
+use watcher::SequencerFlavor;
 
 /// starknet-devnet's STRK ERC-20 (Starknet's address), the token its v3 transactions pay in.
 const STRK: Felt =
@@ -211,14 +210,7 @@ async fn starknet_devnet_blocks_are_replayed_without_divergence() {
 
     // The watcher, from genesis, with fees in STRK and starknet-devnet's ways.
     let dir = tempfile::tempdir().unwrap();
-    let os_hash = OsProver::program_hash().unwrap();
-    let policy = service_common::VerifyPolicy { min_security_bits: 0, os_program_hash: os_hash };
-    let store: Arc<dyn ProofStore> =
-        Arc::new(FsProofStore::open(dir.path().join("proofs")).await.unwrap());
-    let prover = Arc::new(OsProver::new(SecurityPreset::Test));
-    let mut options =
-        ServiceOptions::new(&devnet.url, &dir.path().join("watcher"), prover, store, policy);
-    options.workers = 1;
+    let mut options = ServiceOptions::with_os_prover(&devnet.url, dir.path()).await;
     options.fee_token = Some(STRK);
     options.flavor = SequencerFlavor::StarknetDevnet;
     let service = Service::start(options).await;

@@ -259,6 +259,19 @@ impl ServiceOptions {
             flavor: watcher::SequencerFlavor::Starknet,
         }
     }
+
+    /// One worker proving with the bundled OS at test security, proofs in `dir/proofs`, the
+    /// watcher's data in `dir/watcher`, checked against the OS's program hash.
+    pub async fn with_os_prover(rpc_url: &str, dir: &Path) -> Self {
+        let os_program_hash = watcher::OsProver::program_hash().unwrap();
+        let policy = VerifyPolicy { min_security_bits: 0, os_program_hash };
+        let store: Arc<dyn ProofStore> =
+            Arc::new(proof_store::FsProofStore::open(dir.join("proofs")).await.unwrap());
+        let prover = Arc::new(watcher::OsProver::new(stark::SecurityPreset::Test));
+        let mut options = ServiceOptions::new(rpc_url, &dir.join("watcher"), prover, store, policy);
+        options.workers = 1;
+        options
+    }
 }
 
 /// The watcher and the query API, as `watcher-prover run` wires them.

@@ -385,38 +385,7 @@ fn the_udc_deploys_sierra_classes() {
 fn declare_v3(chain: &mut Chain, class: &Arc<SierraClass>) -> executor::ExecutableTransaction {
     let nonce = Felt::from(chain.nonces[0]);
     chain.nonces[0] += 1;
-    let declare = chain::DeclareV3 {
-        sender_address: chain.accounts[0],
-        class_hash: class.class_hash(),
-        compiled_class_hash: class.compiled_class_hash(),
-        signature: vec![],
-        nonce,
-        resource_bounds: chain::ResourceBoundsMapping {
-            l1_gas: chain::ResourceBounds {
-                max_amount: 0x186a0,
-                max_price_per_unit: 0x5af3107a4000,
-            },
-            l2_gas: chain::ResourceBounds {
-                max_amount: 0x3b9aca00,
-                max_price_per_unit: 0x2540be400,
-            },
-            l1_data_gas: Some(chain::ResourceBounds {
-                max_amount: 0x200,
-                max_price_per_unit: 0x38d7ea4c68000,
-            }),
-        },
-        tip: 0,
-        paymaster_data: vec![],
-        account_deployment_data: vec![],
-        nonce_data_availability_mode: Default::default(),
-        fee_data_availability_mode: Default::default(),
-        is_query: false,
-    };
-    let mut tx = chain::Transaction::DeclareV3(declare);
-    let hash = tx.hash(common::CHAIN_ID);
-    tx.set_signature(chain::signature::sign_hash(&common::PRIVATE_KEY, &hash).unwrap().to_vec());
-    let chain::Transaction::DeclareV3(declare) = tx else { unreachable!() };
-    executor::ExecutableTransaction::declare_sierra(declare, Arc::clone(class), common::CHAIN_ID)
+    common::declare_v3(chain.accounts[0], nonce, class)
 }
 
 #[test]

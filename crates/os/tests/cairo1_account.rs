@@ -11,7 +11,7 @@ mod common;
 
 use std::sync::Arc;
 
-use chain::{Felt, ResourceBounds, ResourceBoundsMapping, StateDiff, Transaction};
+use chain::{Felt, StateDiff, Transaction};
 use common::{CHAIN_ID, Chain, PRIVATE_KEY, selector};
 use executor::{ExecutableTransaction, SierraClass};
 use stark::SecurityPreset;
@@ -83,7 +83,7 @@ impl Cairo1Chain {
                 constructor_calldata: calldata,
                 signature: vec![],
                 nonce: Felt::ZERO,
-                resource_bounds: bounds(false),
+                resource_bounds: common::v3_bounds(false),
                 tip: 0,
                 paymaster_data: vec![],
                 nonce_data_availability_mode: Default::default(),
@@ -120,7 +120,7 @@ impl Cairo1Chain {
                 calldata,
                 signature: vec![],
                 nonce,
-                resource_bounds: bounds(true),
+                resource_bounds: common::v3_bounds(true),
                 tip: 1,
                 paymaster_data: vec![],
                 account_deployment_data: vec![],
@@ -156,24 +156,7 @@ impl Cairo1Chain {
     /// A signed DECLARE v3 of `class` from the Cairo 1 account at `account`.
     fn declare_v3(&mut self, account: Felt, class: &Arc<SierraClass>) -> ExecutableTransaction {
         let nonce = self.take_nonce(account);
-        let mut tx = Transaction::DeclareV3(chain::DeclareV3 {
-            sender_address: account,
-            class_hash: class.class_hash(),
-            compiled_class_hash: class.compiled_class_hash(),
-            signature: vec![],
-            nonce,
-            resource_bounds: bounds(true),
-            tip: 0,
-            paymaster_data: vec![],
-            account_deployment_data: vec![],
-            nonce_data_availability_mode: Default::default(),
-            fee_data_availability_mode: Default::default(),
-            is_query: false,
-        });
-        let hash = tx.hash(CHAIN_ID);
-        tx.set_signature(chain::signature::sign_hash(&PRIVATE_KEY, &hash).unwrap().to_vec());
-        let Transaction::DeclareV3(declare) = tx else { unreachable!() };
-        ExecutableTransaction::declare_sierra(declare, Arc::clone(class), CHAIN_ID)
+        common::declare_v3(account, nonce, class)
     }
 
     fn balance(&self, owner: Felt) -> Felt {
@@ -199,17 +182,6 @@ fn account_address(class: &SierraClass, salt: u64) -> Felt {
 /// The ERC-20's `balances` entry (the low half of the u256) of `owner`.
 fn balance_key(owner: Felt) -> Felt {
     starknet_core::utils::get_storage_var_address("balances", &[owner]).unwrap()
-}
-
-/// Resource bounds of a v3 transaction: all three (L2 gas max_amount 10^9), or L1 gas and L2
-/// gas only.
-fn bounds(all_resources: bool) -> ResourceBoundsMapping {
-    ResourceBoundsMapping {
-        l1_gas: ResourceBounds { max_amount: 0x186a0, max_price_per_unit: 0x5af3107a4000 },
-        l2_gas: ResourceBounds { max_amount: 0x3b9aca00, max_price_per_unit: 0x2540be400 },
-        l1_data_gas: all_resources
-            .then_some(ResourceBounds { max_amount: 0x200, max_price_per_unit: 0x38d7ea4c68000 }),
-    }
 }
 
 /// `__execute__`'s calldata for a Cairo 1 account: `Array<Call>` serialized as [n_calls, (to,

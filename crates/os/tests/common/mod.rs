@@ -414,3 +414,41 @@ pub fn os_pin_policy(program_hash: Felt) -> cairo_air::CairoPolicy {
         program: cairo_air::ProgramPin::Hash(program_hash),
     }
 }
+
+/// Resource bounds of the tests' v3 transactions: L1 gas and L2 gas, and L1 data gas too when
+/// `all_resources` (blockifier's all-resources gas mode).
+pub fn v3_bounds(all_resources: bool) -> chain::ResourceBoundsMapping {
+    use chain::ResourceBounds;
+    chain::ResourceBoundsMapping {
+        l1_gas: ResourceBounds { max_amount: 0x186a0, max_price_per_unit: 0x5af3107a4000 },
+        l2_gas: ResourceBounds { max_amount: 0x3b9aca00, max_price_per_unit: 0x2540be400 },
+        l1_data_gas: all_resources
+            .then_some(ResourceBounds { max_amount: 0x200, max_price_per_unit: 0x38d7ea4c68000 }),
+    }
+}
+
+/// A DECLARE v3 (all resources bounded) of `class` from `sender`, signed with [`PRIVATE_KEY`].
+pub fn declare_v3(
+    sender: Felt,
+    nonce: Felt,
+    class: &std::sync::Arc<executor::SierraClass>,
+) -> executor::ExecutableTransaction {
+    let mut tx = chain::Transaction::DeclareV3(chain::DeclareV3 {
+        sender_address: sender,
+        class_hash: class.class_hash(),
+        compiled_class_hash: class.compiled_class_hash(),
+        signature: vec![],
+        nonce,
+        resource_bounds: v3_bounds(true),
+        tip: 0,
+        paymaster_data: vec![],
+        account_deployment_data: vec![],
+        nonce_data_availability_mode: Default::default(),
+        fee_data_availability_mode: Default::default(),
+        is_query: false,
+    });
+    let hash = tx.hash(CHAIN_ID);
+    tx.set_signature(chain::signature::sign_hash(&PRIVATE_KEY, &hash).unwrap().to_vec());
+    let chain::Transaction::DeclareV3(declare) = tx else { unreachable!() };
+    executor::ExecutableTransaction::declare_sierra(declare, std::sync::Arc::clone(class), CHAIN_ID)
+}

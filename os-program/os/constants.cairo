@@ -1,7 +1,7 @@
 // Constants of the OS: versions, domains, selectors.
 
 // Version of the public-output layout (chain::BlockPublicOutput's os_version).
-const OS_VERSION = 2;
+const OS_VERSION = 3;
 
 // First felt of Starknet's block hash preimage (chain::block::block_hash_domain).
 const BLOCK_HASH_DOMAIN = 'STARKNET_BLOCK_HASH1';
@@ -23,6 +23,9 @@ const VALIDATE_DECLARE_ENTRY_POINT_SELECTOR = 0x289da278a8dc833409cabfdad1581e8e
 
 // get_selector_from_name("constructor").
 const CONSTRUCTOR_SELECTOR = 0x28ffe4ff0f226a9107253e17a904099aa4f63a02a5621de0576e5aa71bc5194;
+
+// get_selector_from_name('transfer'): the fee transfer's entry point (fee.cairo).
+const TRANSFER_ENTRY_POINT_SELECTOR = 0x83afd3f4caedc6eebf44246fe54e38c95e3179a5ec9ea81740eca5b482d12e;
 
 // Transaction hash prefixes.
 const INVOKE_PREFIX = 'invoke';
@@ -100,6 +103,9 @@ const ENTRY_POINT_INITIAL_BUDGET = 10000;
 const VALIDATE_MAX_SIERRA_GAS = 100000000;
 const EXECUTE_MAX_SIERRA_GAS = 1110000000;
 const L2_GAS_RESOURCE = 'L2_GAS';
+// The other resources of a v3 transaction's bounds (chain::ResourceBoundsMapping::encoded).
+const L1_GAS_RESOURCE = 'L1_GAS';
+const L1_DATA_GAS_RESOURCE = 'L1_DATA';
 
 // The rounding of the block number and timestamp calls see in validate mode (blockifier's
 // `validate_rounding_consts`).

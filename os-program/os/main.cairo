@@ -1,11 +1,12 @@
 // The watcher-prover OS: proves "this block, applied to the state with root prev_root, gives
 // the state with root new_root, and these are its transactions". See README.md.
 //
-// Public output (chain::BlockPublicOutput), ten felts in this order:
+// Public output (chain::BlockPublicOutput), twelve felts in this order:
 //   0 OS version, 1 chain id, 2 block number, 3 block hash (Starknet's, over every header
 //   field), 4 parent block hash, 5 previous state root, 6 new state root, 7 transaction count,
 //   8 transaction hashes digest (poseidon_hash_many of the transaction hashes, for clients that
-//   hold no signatures), 9 state-diff commitment (Starknet's).
+//   hold no signatures), 9 state-diff commitment (Starknet's), 10 STRK fee token, 11 ETH fee
+//   token (the ERC-20s the block's fees were transferred in, 0 on a chain without fees).
 
 %builtins output pedersen range_check ecdsa bitwise ec_op poseidon
 
@@ -137,6 +138,8 @@ func main{
     assert output_ptr[7] = n_transactions;
     assert output_ptr[8] = transaction_hashes_digest;
     assert output_ptr[9] = state_diff_commitment;
-    let output_ptr = output_ptr + 10;
+    assert output_ptr[10] = block_info.strk_fee_token;
+    assert output_ptr[11] = block_info.eth_fee_token;
+    let output_ptr = output_ptr + 12;
     return ();
 }

@@ -27,6 +27,11 @@ struct BlockInfo {
     // the sequencer leaves the commitment to the prover (`--commitment off`: the header's root
     // is 0, and so is the root in its hash).
     header_commits_state_root: felt,
+    // The ERC-20s fees are paid in (fee.cairo): STRK by v3 transactions, ETH by older ones; 0 on
+    // a chain without fees (a transaction that pays a fee then fails the run). Not in the block
+    // hash: written to the public output.
+    strk_fee_token: felt,
+    eth_fee_token: felt,
 }
 
 // The Cairo 0 `TxInfo` struct that `get_tx_info` returns a pointer to
@@ -104,8 +109,7 @@ struct ExecutionContext {
 
 // A transaction as the `os_load_transaction` hint writes it. Fields a kind or version does not
 // have are 0 (checked where they would matter). `resource_bounds` are already encoded
-// (chain::ResourceBounds::encode): the OS charges no fee, so they matter only as part of the
-// hashed transaction. For DEPLOY_ACCOUNT, `calldata` is the constructor calldata and the sender
+// (chain::ResourceBounds::encode): they are hashed, and they bound the fee (fee.cairo). For DEPLOY_ACCOUNT, `calldata` is the constructor calldata and the sender
 // address is computed by the OS, not read from here. For DECLARE, `class_hash` is the declared
 // class (the OS loaded its code and computed its class hash). `is_reverted` (not
 // 0: the executor reverted this INVOKE's `__execute__`) is taken from the input, not proven

@@ -7,7 +7,8 @@
 // in the executor (Starknet's order): INVOKE `__validate__` before `__execute__` (also for a
 // reverted INVOKE: only `__execute__` reverted), DEPLOY_ACCOUNT `__validate_deploy__` after the
 // constructor, DECLARE `__validate_declare__` before the class is declared. Signatures an
-// account checks go through the ecdsa builtin, so they are proven.
+// account checks go through the ecdsa builtin, so they are proven. Last, a transaction that
+// pays a fee (a reverted one too) transfers it to the sequencer (fee.cairo).
 //
 // Each transaction also gives its leaf of Starknet's transaction commitment,
 // poseidon_hash_many([tx_hash, ...signature]) over the signature the OS gave the account's
@@ -55,6 +56,7 @@ from os.constants import (
     VALIDATED,
 )
 from os.account_gas import initial_sierra_gas, limit_usage, spend
+from os.fee import charge_fee
 from os.execution import (
     constructor_count,
     count_messages,
@@ -376,6 +378,7 @@ func execute_invoke{
         1,
     );
     if (tx.is_reverted != 0) {
+        charge_fee(ctx, tx.sender_address);
         return (tx_hash=tx_hash);
     }
     run_account_entry_point(
@@ -389,6 +392,7 @@ func execute_invoke{
         EXECUTE_MAX_SIERRA_GAS,
         0,
     );
+    charge_fee(ctx, tx.sender_address);
     return (tx_hash=tx_hash);
 }
 
@@ -454,8 +458,9 @@ func execute_deploy_account{
         assert cast(entry_value, StateEntry*).class_hash = 0;
     }
     bump_nonce(address, tx.nonce, tx.class_hash);
-    // The constructor and `__validate_deploy__` both run in validate mode.
-    let (local ctx, _) = tx_context(block_info, classes, tx, address, tx_hash);
+    // The constructor and `__validate_deploy__` both run in validate mode, the fee transfer in
+    // execute mode.
+    let (local ctx, local execute_ctx) = tx_context(block_info, classes, tx, address, tx_hash);
     // The receipt lists `__validate_deploy__`'s messages before the constructor's (the
     // executor's call order: validate, execute), though the constructor runs first: its
     // messages go to a buffer of their own, appended after.
@@ -481,6 +486,7 @@ func execute_deploy_account{
     local n_constructor_felts = constructor_messages_end - constructor_messages;
     memcpy(validate_messages_end, constructor_messages, n_constructor_felts);
     let messages = validate_messages_end + n_constructor_felts;
+    charge_fee(execute_ctx, address);
     return (tx_hash=tx_hash);
 }
 
@@ -607,8 +613,10 @@ func execute_declare{
     bump_nonce(tx.sender_address, tx.nonce, account_class_hash);
 
     check_not_declared(tx);
-    // `__validate_declare__` runs in validate mode.
-    let (local ctx, _) = tx_context(block_info, classes, tx, tx.sender_address, tx_hash);
+    // `__validate_declare__` runs in validate mode, the fee transfer in execute mode.
+    let (local ctx, local execute_ctx) = tx_context(
+        block_info, classes, tx, tx.sender_address, tx_hash
+    );
     let (initial_gas) = initial_sierra_gas(tx);
     run_account_entry_point(
         ctx,
@@ -626,11 +634,13 @@ func execute_declare{
             assert_not_zero(tx.compiled_class_hash);
         }
         dict_write{dict_ptr=class_changes}(key=tx.class_hash, new_value=tx.compiled_class_hash);
+        charge_fee(execute_ctx, tx.sender_address);
         return (tx_hash=tx_hash);
     }
     // The declared class's code, with the declared class hash.
     find_class(ctx, tx.class_hash);
     dict_write{dict_ptr=deprecated_declared}(key=tx.class_hash, new_value=1);
+    charge_fee(execute_ctx, tx.sender_address);
     return (tx_hash=tx_hash);
 }
 

@@ -46,7 +46,7 @@ pub use block::{
 };
 pub use chain_id::ChainId;
 pub use error::ChainError;
-pub use public_output::{BlockPublicOutput, PublicOutputError};
+pub use public_output::{BlockPublicOutput, FeeTokens, PublicOutputError};
 pub use receipt::{Event, ExecutionResources, ExecutionStatus, MessageToL1, Receipt};
 pub use resource::{DataAvailabilityMode, ResourceBounds, ResourceBoundsMapping};
 pub use starknet_types_core::felt::Felt;

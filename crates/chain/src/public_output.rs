@@ -1,4 +1,4 @@
-//! The public output of a block proof: the ten felts the Cairo OS writes to its output builtin,
+//! The public output of a block proof: the twelve felts the Cairo OS writes to its output builtin,
 //! which bind the proof to one block of one chain.
 //!
 //! The OS program writes exactly [`BlockPublicOutput::LEN`] felts, in this order:
@@ -15,10 +15,16 @@
 //! | 7 | `transaction_count` | number of transactions in the block (fits in 64 bits) |
 //! | 8 | `transaction_hashes_digest` | [`transaction_hashes_digest`] of the block's transaction hashes |
 //! | 9 | `state_diff_commitment` | [`StateDiff::commitment`](crate::StateDiff::commitment) (Starknet's, also in the block hash) |
+//! | 10 | `fee_tokens.strk` | the ERC-20 v3 transactions paid their fees in (0: a chain without fees) |
+//! | 11 | `fee_tokens.eth` | the ERC-20 older transactions paid their fees in (0: a chain without fees) |
 //!
 //! The block hash binds every header field, among them Starknet's transaction commitment (over
 //! hashes *and signatures*); the digest of field 8 lets a client that holds only the header's
 //! transaction hashes check which transactions were proven.
+//!
+//! The fee tokens are not in the block hash: the OS runs every fee transfer on the token the
+//! output names, so a verifier that knows the chain's fee tokens compares them (a proof that
+//! moved fees on another contract is a proof about another chain).
 //!
 //! A light client that pins the OS program hash verifies the proof, decodes this output with
 //! [`BlockPublicOutput::from_felts`] and compares it with a block header from the sequencer.
@@ -29,8 +35,31 @@ use crate::{BlockHeader, ChainId, Felt, transaction_hashes_digest};
 
 /// The output layout this build's OS program writes (`OS_VERSION` in
 /// `os-program/os/constants.cairo`): 1 had this chain's own block hash and transaction
-/// commitment in fields 3 and 8; 2 has Starknet's block hash and [`transaction_hashes_digest`].
-pub const OS_OUTPUT_VERSION: Felt = Felt::TWO;
+/// commitment in fields 3 and 8; 2 has Starknet's block hash and [`transaction_hashes_digest`];
+/// 3 adds the fee tokens (fields 10 and 11).
+pub const OS_OUTPUT_VERSION: Felt = Felt::THREE;
+
+/// The ERC-20s a chain charges fees in, as the OS's fee transfers use them (the public output's
+/// last two fields).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeeTokens {
+    /// Charged to v3 transactions (in fri).
+    pub strk: Felt,
+    /// Charged to v1 transactions (in wei).
+    pub eth: Felt,
+}
+
+impl FeeTokens {
+    /// A chain without fees: no transaction may pay one.
+    pub const NONE: FeeTokens = FeeTokens { strk: Felt::ZERO, eth: Felt::ZERO };
+
+    /// The tokens of an executor configured with one fee token for every transaction version
+    /// (`executor::ExecutorConfig::fee_token`), or none.
+    pub fn single(token: Option<Felt>) -> Self {
+        let token = token.unwrap_or(Felt::ZERO);
+        FeeTokens { strk: token, eth: token }
+    }
+}
 
 /// Why a list of felts is not a block public output.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -67,11 +96,13 @@ pub struct BlockPublicOutput {
     pub transaction_hashes_digest: Felt,
     /// Commitment to the block's state diff.
     pub state_diff_commitment: Felt,
+    /// The tokens the block's fee transfers ran on.
+    pub fee_tokens: FeeTokens,
 }
 
 impl BlockPublicOutput {
     /// Number of felts the OS writes.
-    pub const LEN: usize = 10;
+    pub const LEN: usize = 12;
 
     /// The fields' names, in output order (what [`to_felts`](Self::to_felts) writes; also the
     /// keys a program input naming them uses, as the light client's fixture program does).
@@ -86,15 +117,19 @@ impl BlockPublicOutput {
         "transaction_count",
         "transaction_hashes_digest",
         "state_diff_commitment",
+        "strk_fee_token",
+        "eth_fee_token",
     ];
 
     /// The output that the OS writes for `header`, whose transactions have these hashes, on
-    /// chain `chain_id`, starting from `previous_state_root` (the parent's state root).
+    /// chain `chain_id` whose fees are paid in `fee_tokens`, starting from `previous_state_root`
+    /// (the parent's state root).
     pub fn for_header(
         header: &BlockHeader,
         transaction_hashes: &[Felt],
         os_version: Felt,
         chain_id: ChainId,
+        fee_tokens: FeeTokens,
         previous_state_root: Felt,
     ) -> Self {
         BlockPublicOutput {
@@ -108,6 +143,7 @@ impl BlockPublicOutput {
             transaction_count: header.transaction_count,
             transaction_hashes_digest: transaction_hashes_digest(transaction_hashes),
             state_diff_commitment: header.state_diff_commitment,
+            fee_tokens,
         }
     }
 
@@ -130,6 +166,7 @@ impl BlockPublicOutput {
             transaction_count: as_u64("transaction_count", felts[7])?,
             transaction_hashes_digest: felts[8],
             state_diff_commitment: felts[9],
+            fee_tokens: FeeTokens { strk: felts[10], eth: felts[11] },
         })
     }
 
@@ -146,6 +183,8 @@ impl BlockPublicOutput {
             Felt::from(self.transaction_count),
             self.transaction_hashes_digest,
             self.state_diff_commitment,
+            self.fee_tokens.strk,
+            self.fee_tokens.eth,
         ]
     }
 }
@@ -167,6 +206,7 @@ mod tests {
             transaction_count: 3,
             transaction_hashes_digest: Felt::from(0x7c0u64),
             state_diff_commitment: Felt::from(0x5d0u64),
+            fee_tokens: FeeTokens { strk: Felt::from(0x57u64), eth: Felt::from(0xe7u64) },
         }
     }
 
@@ -183,18 +223,20 @@ mod tests {
         assert_eq!(felts[7], Felt::from(3u64));
         assert_eq!(felts[8], Felt::from(0x7c0u64));
         assert_eq!(felts[9], Felt::from(0x5d0u64));
+        assert_eq!(felts[10], Felt::from(0x57u64));
+        assert_eq!(felts[11], Felt::from(0xe7u64));
         assert_eq!(BlockPublicOutput::from_felts(&felts), Ok(sample()));
     }
 
     #[test]
     fn wrong_length_is_refused() {
         let felts = sample().to_felts();
-        for len in [0, 9, 11] {
+        for len in [0, 11, 13] {
             let mut input = felts.to_vec();
             input.resize(len, Felt::ZERO);
             assert_eq!(
                 BlockPublicOutput::from_felts(&input),
-                Err(PublicOutputError::WrongLength { expected: 10, found: len })
+                Err(PublicOutputError::WrongLength { expected: 12, found: len })
             );
         }
     }
@@ -240,6 +282,7 @@ mod tests {
             &hashes,
             Felt::ONE,
             ChainId::DEVNET,
+            FeeTokens::single(Some(Felt::from(9u64))),
             66u64.into(),
         );
         assert_eq!(output.block_hash, header.hash());
@@ -249,6 +292,7 @@ mod tests {
         assert_eq!(output.transaction_count, 2);
         assert_eq!(output.transaction_hashes_digest, transaction_hashes_digest(&hashes));
         assert_eq!(output.state_diff_commitment, header.state_diff_commitment);
+        assert_eq!(output.fee_tokens, FeeTokens { strk: Felt::from(9u64), eth: Felt::from(9u64) });
     }
 
     fn felt() -> impl Strategy<Value = Felt> {
@@ -259,7 +303,7 @@ mod tests {
         #[test]
         fn round_trip(head in proptest::collection::vec(felt(), 2), number in any::<u64>(),
                       middle in proptest::collection::vec(felt(), 4), count in any::<u64>(),
-                      tail in proptest::collection::vec(felt(), 2)) {
+                      tail in proptest::collection::vec(felt(), 4)) {
             let mut felts = head.clone();
             felts.push(Felt::from(number));
             felts.extend(&middle);

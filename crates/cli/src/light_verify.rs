@@ -39,6 +39,11 @@ pub struct LightVerifyArgs {
     /// they do.
     #[arg(long)]
     previous_root: Option<String>,
+    /// The ERC-20 the chain charges fees in (hex; `run --fee-token`): the proof's fee tokens
+    /// must be this one. Unchecked when absent (the headers do not name it); `0x0` pins a chain
+    /// without fees.
+    #[arg(long)]
+    fee_token: Option<String>,
 }
 
 pub fn run(args: LightVerifyArgs) -> Result<(), Failure> {
@@ -54,8 +59,17 @@ pub fn run(args: LightVerifyArgs) -> Result<(), Failure> {
         ),
         None => None,
     };
-    let options =
-        LightClientOptions { min_security_bits: args.min_security, trusted_previous_root };
+    let fee_tokens = match &args.fee_token {
+        Some(text) => Some(chain::FeeTokens::single(Some(
+            Felt::from_hex(text).map_err(|e| unusable(format!("--fee-token {text:?}: {e}")))?,
+        ))),
+        None => None,
+    };
+    let options = LightClientOptions {
+        min_security_bits: args.min_security,
+        trusted_previous_root,
+        fee_tokens,
+    };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

@@ -39,6 +39,9 @@ pub const VALIDATE_DECLARE_SELECTOR: Felt =
 /// `get_selector_from_name("__validate_deploy__")`.
 pub const VALIDATE_DEPLOY_SELECTOR: Felt =
     Felt::from_hex_unchecked("0x36fcbf06cd96843058359e1a75928beacfac10727dab22a3972f0af8aa92895");
+/// `get_selector_from_name("transfer")`: the fee transfer's entry point on the fee token.
+pub const TRANSFER_SELECTOR: Felt =
+    Felt::from_hex_unchecked("0x83afd3f4caedc6eebf44246fe54e38c95e3179a5ec9ea81740eca5b482d12e");
 /// `get_selector_from_name("constructor")`.
 pub const CONSTRUCTOR_SELECTOR: Felt =
     Felt::from_hex_unchecked("0x28ffe4ff0f226a9107253e17a904099aa4f63a02a5621de0576e5aa71bc5194");

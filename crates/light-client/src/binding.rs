@@ -113,7 +113,7 @@ mod tests {
     use super::*;
     use chain::rpc::convert::block_with_tx_hashes;
     use chain::rpc::types::BlockStatus;
-    use chain::{BlockHeader, ChainId};
+    use chain::{BlockHeader, ChainId, FeeTokens};
 
     fn header(number: u64, parent_hash: Felt, root: u64, txs: &[Felt]) -> BlockHeader {
         BlockHeader {
@@ -150,6 +150,7 @@ mod tests {
             &txs,
             Felt::ONE,
             ChainId::DEVNET,
+            FeeTokens::NONE,
             parent.state_root,
         );
         Case {
@@ -213,8 +214,14 @@ mod tests {
     #[test]
     fn genesis_needs_no_parent() {
         let genesis = header(0, Felt::ZERO, 7, &[]);
-        let output =
-            BlockPublicOutput::for_header(&genesis, &[], Felt::ONE, ChainId::DEVNET, Felt::ZERO);
+        let output = BlockPublicOutput::for_header(
+            &genesis,
+            &[],
+            Felt::ONE,
+            ChainId::DEVNET,
+            FeeTokens::NONE,
+            Felt::ZERO,
+        );
         let rpc = block_with_tx_hashes(&genesis, BlockStatus::AcceptedOnL2, vec![]);
         check_binding(&output, &rpc, None, ChainId::DEVNET.as_felt(), None).unwrap();
         let mut above = case();
@@ -236,6 +243,7 @@ mod tests {
             &txs,
             Felt::ONE,
             ChainId::DEVNET,
+            FeeTokens::NONE,
             Felt::from(100u64),
         );
         output.new_state_root = Felt::from(200u64); // computed by the OS, not in the header

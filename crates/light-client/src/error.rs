@@ -1,7 +1,7 @@
 //! [`LightClientError`]: one variant per way a light verification can fail.
 
 use cairo_air::CairoVerifyError;
-use chain::{Felt, PublicOutputError};
+use chain::{FeeTokens, Felt, PublicOutputError};
 
 /// Why a block did not verify, or could not be checked.
 #[derive(Debug, thiserror::Error)]
@@ -55,6 +55,13 @@ pub enum LightClientError {
     UnanchoredPreviousRoot { block_number: u64 },
     #[error("proof is for chain {proven:#x}, the sequencer is chain {sequencer:#x}")]
     ChainIdMismatch { sequencer: Felt, proven: Felt },
+    /// The proof's fee tokens (public output fields 10 and 11) are not the ones the caller
+    /// pinned ([`crate::LightClientOptions::fee_tokens`]).
+    #[error(
+        "proof charged fees in STRK {:#x} and ETH {:#x}, the chain's fee tokens are {:#x} and {:#x}",
+        proven.strk, proven.eth, expected.strk, expected.eth
+    )]
+    FeeTokensMismatch { expected: FeeTokens, proven: FeeTokens },
     #[error("proof has {proven} transactions, the header lists {header}")]
     TransactionCountMismatch { header: u64, proven: u64 },
     /// The proof's digest of the transaction hashes (public output field 8) is not the one of

@@ -3,7 +3,7 @@
 
 use cairo_air::{CairoPolicy, CairoVerifyError, VerifiedStatement};
 use chain::rpc::types::BlockWithTxHashes;
-use chain::{BlockPublicOutput, Felt};
+use chain::{BlockPublicOutput, FeeTokens, Felt};
 use stark::AcceptancePolicy;
 
 use crate::binding::check_binding;
@@ -20,6 +20,9 @@ pub struct LightClientOptions {
     /// leaves the commitment to the prover); checked as well when they do. See
     /// [`check_binding`].
     pub trusted_previous_root: Option<Felt>,
+    /// The fee tokens the caller knows the chain charges fees in; checked against the proof's
+    /// (public output fields 10 and 11) when given. The headers do not name them.
+    pub fee_tokens: Option<FeeTokens>,
 }
 
 impl Default for LightClientOptions {
@@ -27,6 +30,7 @@ impl Default for LightClientOptions {
         LightClientOptions {
             min_security_bits: AcceptancePolicy::default().min_security_bits,
             trusted_previous_root: None,
+            fee_tokens: None,
         }
     }
 }
@@ -84,6 +88,11 @@ pub fn verify_block(
 ) -> Result<VerifiedBlock, LightClientError> {
     let (output, statement) = verify_block_proof(proof, pinned_os_hash, options)?;
     check_binding(&output, header, parent, chain_id, options.trusted_previous_root)?;
+    if let Some(expected) = options.fee_tokens
+        && expected != output.fee_tokens
+    {
+        return Err(LightClientError::FeeTokensMismatch { expected, proven: output.fee_tokens });
+    }
     Ok(VerifiedBlock {
         output,
         os_program_hash: statement.program_hash,

@@ -15,7 +15,7 @@ use chain::rpc::convert::block_with_tx_hashes;
 use chain::rpc::types::{
     BlockId, BlockStatus, BlockWithTxHashes, MaybePreConfirmedBlockWithTxHashes,
 };
-use chain::{BlockHeader, BlockPublicOutput, ChainId, Felt};
+use chain::{BlockHeader, BlockPublicOutput, ChainId, FeeTokens, Felt};
 use jsonrpsee::RpcModule;
 use jsonrpsee::server::{Server, ServerHandle};
 use jsonrpsee::types::ErrorObjectOwned;
@@ -93,6 +93,7 @@ impl Chain {
             transactions,
             Felt::ONE,
             ChainId::DEVNET,
+            FeeTokens::single(Some(Felt::from(0xfee_u64))),
             previous_root,
         )
     }

@@ -1,6 +1,7 @@
 //! What the OS refuses about Cairo 1 accounts before a run: a reverted INVOKE of a Cairo 1
-//! account (its `__execute__`'s revert is not proven yet), and, in a block with a Cairo 1 account,
-//! a Sierra class compiled before Sierra 1.7.0, which blockifier runs in its Cairo-steps mode
+//! account (its `__execute__`'s revert is not proven yet), and, in a block with a Cairo 1 class
+//! at the top level of a transaction (an account, or a fee token's fee transfer), a Sierra class
+//! compiled before Sierra 1.7.0, which blockifier runs in its Cairo-steps mode
 //! (`min_sierra_version_for_sierra_gas`) while the OS runs every CASM class under a Cairo 1
 //! account in Sierra-gas mode (`os-program/os/execution.cairo`, execute_cairo1_entry_point):
 //! the CASM the OS loads does not carry its Sierra version, so the runner checks it.
@@ -16,8 +17,8 @@ use crate::input::TransactionInput;
 /// blockifier's `min_sierra_version_for_sierra_gas` (versioned constants of 0.14.4).
 const MIN_SIERRA_VERSION_FOR_SIERRA_GAS: (u64, u64, u64) = (1, 7, 0);
 
-/// Whether a transaction of the block has a Cairo 1 account (its first call, the account's
-/// validation or constructor, runs a Sierra class); refuses a reverted INVOKE of one.
+/// Whether a top-level call of a transaction of the block (its account's entry points, its fee
+/// transfer) runs a Sierra class; refuses a reverted INVOKE of a Cairo 1 account.
 pub(crate) fn check_cairo1_accounts(
     sierra: &BTreeSet<Felt>,
     transactions: &[TransactionInput],
@@ -25,6 +26,7 @@ pub(crate) fn check_cairo1_accounts(
 ) -> Result<bool, OsError> {
     let mut any = false;
     for (tx, calls) in transactions.iter().zip(tx_calls) {
+        any |= calls.iter().any(|call| sierra.contains(&call.class_hash));
         let Some(account) = calls.first().map(|call| call.class_hash) else { continue };
         if !sierra.contains(&account) {
             continue;
@@ -35,7 +37,6 @@ pub(crate) fn check_cairo1_accounts(
                 how: "as the account of a reverted INVOKE (a Cairo 1 account's revert)",
             });
         }
-        any = true;
     }
     Ok(any)
 }
@@ -52,8 +53,8 @@ pub(crate) fn check_sierra_gas_mode(class: &SierraClass) -> Result<(), OsError> 
     if version < MIN_SIERRA_VERSION_FOR_SIERRA_GAS {
         return Err(OsError::SierraClass {
             class_hash: class.class_hash(),
-            how: "compiled from Sierra before 1.7.0 in a block with a Cairo 1 account (blockifier \
-                  runs it in Cairo-steps mode)",
+            how: "compiled from Sierra before 1.7.0 in a block with a Cairo 1 account or fee \
+                  token (blockifier runs it in Cairo-steps mode)",
         });
     }
     Ok(())

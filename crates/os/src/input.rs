@@ -213,7 +213,8 @@ pub struct OsInput {
     /// Each transaction's top-level calls as the executor ran them, in its order (the order
     /// the OS runs them): INVOKE `__validate__` then `__execute__` (only `__validate__` for a
     /// reverted one), DEPLOY_ACCOUNT the constructor (none for a class without one) then
-    /// `__validate_deploy__`, DECLARE `__validate_declare__`.
+    /// `__validate_deploy__`, DECLARE `__validate_declare__`; then the fee transfer of a
+    /// transaction that paid a fee.
     pub calls: Vec<Vec<CallTrace>>,
     /// Touched addresses → their pre-block state.
     pub pre_contracts: BTreeMap<Felt, PreContract>,

@@ -6,11 +6,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use cairo_air::SegmentSizes;
 use cairo_vm::types::program::Program;
 use chain::block::{L1DataAvailabilityMode, StarknetVersion};
-use chain::{BlockPublicOutput, Felt};
+use chain::{BlockPublicOutput, FeeTokens, Felt};
 use executor::{
     BlockContext, CallTrace, ClassProvider, ExecutableTransaction, ExecutorConfig,
     transaction::{
-        CONSTRUCTOR_SELECTOR, EXECUTE_SELECTOR, VALIDATE_DECLARE_SELECTOR,
+        CONSTRUCTOR_SELECTOR, EXECUTE_SELECTOR, TRANSFER_SELECTOR, VALIDATE_DECLARE_SELECTOR,
         VALIDATE_DEPLOY_SELECTOR, VALIDATE_SELECTOR,
     },
 };
@@ -44,6 +44,9 @@ pub struct BlockToProve {
     /// that: the OS then hashes 0 too, so its block hash is still the chain's, and outputs the
     /// root it computed as the new state root.
     pub header_commits_state_root: bool,
+    /// The ERC-20s the chain charges fees in ([`FeeTokens::NONE`]: no fees), the tokens the
+    /// executor's fee transfers ran on (the OS runs them again and outputs these).
+    pub fee_tokens: FeeTokens,
     /// The transactions, in block order (all included ones, none rejected).
     pub transactions: Vec<ExecutableTransaction>,
 }
@@ -208,7 +211,7 @@ pub fn prepare_recorded<B: Backend>(
         // The calls the OS runs, in the executor's order: INVOKE `__validate__`, `__execute__`
         // (not for a reverted one: the OS then only bumps the nonce and validates),
         // DEPLOY_ACCOUNT the constructor (none if the class has none), `__validate_deploy__`,
-        // DECLARE `__validate_declare__`.
+        // DECLARE `__validate_declare__`; then the fee transfer of a transaction that paid a fee.
         let calls = included.calls.clone();
         let expected: &[Felt] = if input.kind == crate::input::TX_INVOKE {
             if included.reverted() {
@@ -236,7 +239,24 @@ pub fn prepare_recorded<B: Backend>(
             class_hashes.insert(input.class_hash);
             &[VALIDATE_DECLARE_SELECTOR]
         };
-        if !calls.iter().map(|call| call.selector).eq(expected.iter().copied()) {
+        let pays_fee = included.receipt.actual_fee.amount != Felt::ZERO;
+        let fee_transfer = pays_fee.then_some(TRANSFER_SELECTOR);
+        if pays_fee {
+            let token = if input.version == Felt::THREE {
+                block.fee_tokens.strk
+            } else {
+                block.fee_tokens.eth
+            };
+            let charged_on = calls.last().map(|call| call.contract_address);
+            if charged_on != Some(token) {
+                return Err(OsError::Witness(format!(
+                    "transaction {index}: the executor charged its fee on {charged_on:#x?}, the \
+                     block's fee token is {token:#x}"
+                )));
+            }
+        }
+        if !calls.iter().map(|call| call.selector).eq(expected.iter().copied().chain(fee_transfer))
+        {
             return Err(OsError::Witness(format!(
                 "transaction {index}: the executor's calls are not the validation and execution \
                  calls the OS runs"
@@ -259,7 +279,7 @@ pub fn prepare_recorded<B: Backend>(
     // The Sierra classes run their CASM: the OS loads those apart and reads their compiled
     // class hashes in the classes trie (their paths join the witness).
     let sierra_hashes: BTreeSet<Felt> = recorded.sierra.clone();
-    let has_cairo1_account =
+    let has_sierra_gas_mode =
         crate::cairo1_account::check_cairo1_accounts(&sierra_hashes, &transactions, &tx_calls)?;
     if let Some(class_hash) = sierra_declared.iter().find(|hash| sierra_hashes.contains(hash)) {
         return Err(OsError::SierraClass {
@@ -308,7 +328,7 @@ pub fn prepare_recorded<B: Backend>(
         let class = classes
             .sierra_class(*class_hash)?
             .ok_or(OsError::MissingClass { class_hash: *class_hash })?;
-        if has_cairo1_account {
+        if has_sierra_gas_mode {
             crate::cairo1_account::check_sierra_gas_mode(&class)?;
         }
         compiled_classes.push(CasmClassInput::new(*class_hash, class.casm()));
@@ -344,6 +364,8 @@ pub fn prepare_recorded<B: Backend>(
         block.l1_da_mode.as_felt(),
         block.starknet_version.as_felt(),
         Felt::from(u64::from(block.header_commits_state_root)),
+        block.fee_tokens.strk,
+        block.fee_tokens.eth,
     ]);
     let input = OsInput { block_info, transactions, calls: tx_calls, pre_contracts, pre_classes };
     Ok(PreparedBlock {

@@ -63,14 +63,6 @@ impl OsProver {
         self.budget
             .check_steps("the block's transactions", block.execution_steps)
             .map_err(ProveError::OverBudget)?;
-        if let Some(paying) =
-            block.receipts.iter().find(|receipt| receipt.actual_fee.amount != Felt::ZERO)
-        {
-            return Err(ProveError::Unsupported(format!(
-                "transaction {:#x} pays a fee: the OS does not run fee transfers yet",
-                paying.transaction_hash
-            )));
-        }
         if !block.flavor.hash_is_provable() {
             return Err(ProveError::Unsupported(format!(
                 "the sequencer's block hash is {}'s, not Starknet's, which the OS computes: a \
@@ -139,6 +131,7 @@ impl OsProver {
             // Replay checked a nonzero header root against its own; 0 means the sequencer
             // leaves the commitment to us (the OS hashes 0 as it did and outputs the root).
             header_commits_state_root: header.state_root != Felt::ZERO,
+            fee_tokens: block.fee_tokens,
             transactions,
         };
         // Replay's run of the block, recorded, is the OS's input: the block executes once.

@@ -35,7 +35,8 @@ use std::sync::Arc;
 
 use chain::rpc::HeaderCommitments;
 use chain::{
-    BlockHeader, BlockPublicOutput, BodyCommitments, ChainId, Felt, Receipt, StateDiff, Transaction,
+    BlockHeader, BlockPublicOutput, BodyCommitments, ChainId, FeeTokens, Felt, Receipt, StateDiff,
+    Transaction,
 };
 use executor::{BlockContext, ExecutableTransaction, ExecutorConfig};
 use serde_json::{Value, json};
@@ -67,6 +68,8 @@ pub struct ReplayedBlock {
     pub block_hash: Felt,
     /// The sequencer followed: whether its block hash is Starknet's, which a proof binds.
     pub flavor: SequencerFlavor,
+    /// The tokens replay charged fees in (the OS charges them there too, and outputs them).
+    pub fee_tokens: FeeTokens,
     /// Transactions with their recomputed hashes.
     pub transactions: Vec<(Transaction, Felt)>,
     /// Receipts of replay.
@@ -98,6 +101,7 @@ impl ReplayedBlock {
             &hashes,
             os_version,
             self.chain_id,
+            self.fee_tokens,
             self.previous_state_root,
         );
         output.block_hash = self.block_hash;
@@ -394,6 +398,7 @@ impl Replayer {
                 header,
                 block_hash: fetched.block_hash,
                 flavor: self.flavor,
+                fee_tokens: FeeTokens::single(self.config.fee_token),
                 transactions,
                 receipts,
                 state_diff,

@@ -12,7 +12,7 @@ use std::time::Duration;
 use chain::Felt;
 use common::*;
 use jsonrpsee::rpc_params;
-use light_client::{LightClientOptions, light_verify_range, light_verify_with};
+use light_client::{LightClientError, LightClientOptions, light_verify_range, light_verify_with};
 use proof_store::{FsProofStore, JobStatus, ProofStore};
 use stark::SecurityPreset;
 use watcher::OsProver;
@@ -69,8 +69,11 @@ async fn blocks_of_a_sequencer_without_commitment_are_proven_with_the_computed_r
     );
     let parent_root = service.api("prover_getStateRoot", rpc_params![block - 1]).await;
     let parent_root = Felt::from_hex(parent_root["state_root"].as_str().unwrap()).unwrap();
-    let anchored =
-        LightClientOptions { min_security_bits: 0, trusted_previous_root: Some(parent_root) };
+    let anchored = LightClientOptions {
+        min_security_bits: 0,
+        trusted_previous_root: Some(parent_root),
+        ..Default::default()
+    };
     let verified = light_verify_with(&service.api_url, &devnet.url, block, os_hash, anchored)
         .await
         .expect("the light client accepts the proof with the trusted previous root");
@@ -85,8 +88,27 @@ async fn blocks_of_a_sequencer_without_commitment_are_proven_with_the_computed_r
     let wrong = LightClientOptions {
         min_security_bits: 0,
         trusted_previous_root: Some(parent_root + Felt::ONE),
+        ..Default::default()
     };
     assert!(light_verify_with(&service.api_url, &devnet.url, block, os_hash, wrong).await.is_err());
+    // This chain charges no fees: a client that pins a fee token refuses the proof.
+    let fees_pinned = |token| LightClientOptions {
+        fee_tokens: Some(chain::FeeTokens::single(token)),
+        ..anchored
+    };
+    light_verify_with(&service.api_url, &devnet.url, block, os_hash, fees_pinned(None))
+        .await
+        .expect("the proof's fee tokens are none");
+    let error = light_verify_with(
+        &service.api_url,
+        &devnet.url,
+        block,
+        os_hash,
+        fees_pinned(Some(Felt::ONE)),
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(error, LightClientError::FeeTokensMismatch { .. }), "{error}");
 
     // Following the chain: one trusted root, then each proven root anchors the next block.
     let jobs = service.jobs.clone();

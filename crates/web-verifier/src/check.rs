@@ -88,8 +88,11 @@ fn try_check(
     let chain_id = parse_felt(chain_id, "chain id")?;
     let trusted_previous_root =
         trusted_previous_root.map(|root| parse_felt(root, "trusted previous root")).transpose()?;
-    let options =
-        LightClientOptions { min_security_bits: MIN_SECURITY_BITS, trusted_previous_root };
+    let options = LightClientOptions {
+        min_security_bits: MIN_SECURITY_BITS,
+        trusted_previous_root,
+        fee_tokens: None,
+    };
     let pinned = pinned_os_program_hash();
     let verified = verify_block(proof, &header, parent.as_ref(), chain_id, pinned, &options)
         .map_err(|error| chain_of(&error))?;

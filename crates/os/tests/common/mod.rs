@@ -6,7 +6,8 @@
 use chain::block::{L1DataAvailabilityMode, StarknetVersion};
 use chain::{
     BlockHeader, BlockPublicOutput, BodyCommitments, ChainId, DeployAccountV1, DeployAccountV3,
-    Felt, InvokeV1, InvokeV3, Receipt, ResourceBounds, ResourceBoundsMapping, Transaction,
+    FeeTokens, Felt, InvokeV1, InvokeV3, Receipt, ResourceBounds, ResourceBoundsMapping,
+    Transaction,
 };
 use executor::{
     BlockContext, BundledClasses, ClassCache, ExecutableTransaction, Executor, ExecutorConfig,
@@ -60,6 +61,8 @@ pub struct Chain {
 pub struct Proven {
     pub header: BlockHeader,
     pub previous_state_root: Felt,
+    /// The fee tokens the block was run with.
+    pub fee_tokens: FeeTokens,
     pub os: BlockExecution,
 }
 
@@ -73,6 +76,7 @@ impl Proven {
             &hashes,
             chain::public_output::OS_OUTPUT_VERSION,
             CHAIN_ID,
+            self.fee_tokens,
             self.previous_state_root,
         )
     }
@@ -308,6 +312,7 @@ impl Chain {
             l1_da_mode: L1DataAvailabilityMode::Blob,
             starknet_version: StarknetVersion::current(),
             header_commits_state_root: true,
+            fee_tokens: FeeTokens::single(self.config.fee_token),
             transactions,
         }
     }
@@ -348,7 +353,7 @@ impl Chain {
         );
         self.head += 1;
         self.head_hash = header.hash();
-        Proven { header, previous_state_root, os }
+        Proven { header, previous_state_root, fee_tokens: block.fee_tokens, os }
     }
 }
 

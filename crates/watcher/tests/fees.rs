@@ -1,6 +1,7 @@
 //! A chain that charges fees (`watcher-prover devnet --fees on`): a watcher given the fee token
-//! (`--fee-token`) replays the fee-paying blocks without divergence and marks them "not provable
-//! yet" (the OS does not run fee transfers), while it proves the empty blocks around them.
+//! (`--fee-token`) replays a fee-paying block without divergence and proves it (the OS runs the
+//! fee transfer); the light client accepts the proof with the chain's fee token pinned and
+//! refuses it with another.
 
 mod common;
 
@@ -10,12 +11,13 @@ use chain::{Felt, ResourceBounds, ResourceBoundsMapping};
 use common::*;
 use jsonrpsee::core::client::ClientT;
 use jsonrpsee::rpc_params;
+use light_client::{LightClientOptions, light_verify_with};
 use proof_store::JobStatus;
 use serde_json::Value;
 use starknet_core::utils::get_selector_from_name;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn fee_paying_blocks_are_replayed_and_marked_not_provable_yet() {
+async fn fee_paying_blocks_are_replayed_and_proven() {
     init_logs();
     let dir = tempfile::tempdir().unwrap();
     let config = sequencer::NodeConfig {
@@ -71,17 +73,25 @@ async fn fee_paying_blocks_are_replayed_and_marked_not_provable_yet() {
         p.settled_through.is_some_and(|n| n >= last)
     })
     .await;
-    let job = service.jobs.get(paid).unwrap().unwrap();
-    match &job.status {
-        JobStatus::Failed { reason } => {
-            assert!(reason.contains("not provable yet"), "{reason}");
-            assert!(reason.contains("pays a fee"), "{reason}");
-            assert!(reason.contains(&format!("{hash:#x}")), "{reason}");
-        }
-        other => panic!("block {paid}: {other:?}"),
+    for number in paid..=last {
+        let job = service.jobs.get(number).unwrap().unwrap();
+        assert_eq!(job.status, JobStatus::Stored, "block {number}: {job:?}");
     }
-    assert_eq!(job.attempts, 1, "not provable yet is not retried");
-    assert_eq!(service.jobs.get(paid + 1).unwrap().unwrap().status, JobStatus::Stored);
+    let os_hash = watcher::OsProver::program_hash().unwrap();
+    let pinned = |token| LightClientOptions {
+        min_security_bits: 0,
+        fee_tokens: Some(chain::FeeTokens::single(Some(token))),
+        ..Default::default()
+    };
+    let verified =
+        light_verify_with(&service.api_url, &devnet.url, paid, os_hash, pinned(fee_token))
+            .await
+            .expect("the light client accepts the fee-paying block with the chain's fee token");
+    assert_eq!(verified.output.transaction_count, 1);
+    let error = light_verify_with(&service.api_url, &devnet.url, paid, os_hash, pinned(Felt::ONE))
+        .await
+        .unwrap_err();
+    assert!(error.to_string().contains("fee tokens are"), "{error}");
     service.stop().await;
     devnet.stop().await;
 }

@@ -1,5 +1,5 @@
 // The block: Starknet's block hash (chain::block, protocol 0.13.4 on) over the header fields the
-// OS takes as input and the commitments and counts it computes.
+// OS takes as input and the commitments and counts it computes, or starknet-devnet's.
 
 from starkware.cairo.common.alloc import alloc
 from starkware.cairo.common.builtin_poseidon.poseidon import poseidon_hash_many
@@ -61,5 +61,42 @@ func block_hash{poseidon_ptr: PoseidonBuiltin*}(
     assert preimage[12] = 0;
     assert preimage[13] = block_info.parent_hash;
     let (block_hash) = poseidon_hash_many(14, preimage);
+    return (block_hash=block_hash);
+}
+
+// The chain's block hash: Starknet's, or starknet-devnet's (BlockInfo.devnet_block_hash).
+func chain_block_hash{poseidon_ptr: PoseidonBuiltin*}(
+    block_info: BlockInfo*, state_root: felt, body: BodyCommitments*
+) -> (block_hash: felt) {
+    if (block_info.devnet_block_hash == 0) {
+        return block_hash(block_info, state_root, body);
+    }
+    with_attr error_message("OS: devnet_block_hash is not 0 or 1") {
+        assert block_info.devnet_block_hash = 1;
+    }
+    return devnet_block_hash(block_info, body.transaction_count);
+}
+
+// starknet-devnet's block hash (chain::devnet_block_hash): poseidon_hash_many([block_number, 0,
+// sequencer_address, 0, transaction_count, 0, 0, 0, 0, 0, 0]). It names the block without
+// committing to its contents: a proof's transaction hashes digest, state-diff commitment and
+// roots (public output) are what bind it to them.
+func devnet_block_hash{poseidon_ptr: PoseidonBuiltin*}(
+    block_info: BlockInfo*, transaction_count: felt
+) -> (block_hash: felt) {
+    alloc_locals;
+    let (preimage: felt*) = alloc();
+    assert preimage[0] = block_info.block_number;
+    assert preimage[1] = 0;
+    assert preimage[2] = block_info.sequencer_address;
+    assert preimage[3] = 0;
+    assert preimage[4] = transaction_count;
+    assert preimage[5] = 0;
+    assert preimage[6] = 0;
+    assert preimage[7] = 0;
+    assert preimage[8] = 0;
+    assert preimage[9] = 0;
+    assert preimage[10] = 0;
+    let (block_hash) = poseidon_hash_many(11, preimage);
     return (block_hash=block_hash);
 }

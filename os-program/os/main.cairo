@@ -21,7 +21,7 @@ from starkware.cairo.common.cairo_builtins import (
 )
 from starkware.cairo.common.dict_access import DictAccess
 
-from os.block import BodyCommitments, block_hash
+from os.block import BodyCommitments, chain_block_hash
 from os.commitment_trie import trie_root
 from os.compiled_class import CompiledClass
 from os.constants import OS_VERSION
@@ -126,7 +126,7 @@ func main{
     tempvar commits = block_info.header_commits_state_root;
     assert commits * commits = commits;
     tempvar header_root = new_root * commits;
-    let (hash) = block_hash(block_info, header_root, body);
+    let (hash) = chain_block_hash(block_info, header_root, body);
 
     assert output_ptr[0] = OS_VERSION;
     assert output_ptr[1] = block_info.chain_id;

@@ -27,6 +27,11 @@ struct BlockInfo {
     // the sequencer leaves the commitment to the prover (`--commitment off`: the header's root
     // is 0, and so is the root in its hash).
     header_commits_state_root: felt,
+    // 1 if the chain's block hash is starknet-devnet's (block.cairo, devnet_block_hash), which
+    // commits only to the block number, the sequencer address and the transaction count; 0 for
+    // Starknet's. Not in the output: a proof's block hash is compared with the header's, and
+    // the other formula would need a Poseidon collision to match it.
+    devnet_block_hash: felt,
     // The ERC-20s fees are paid in (fee.cairo): STRK by v3 transactions, ETH by older ones; 0 on
     // a chain without fees (a transaction that pays a fee then fails the run). Not in the block
     // hash: written to the public output.

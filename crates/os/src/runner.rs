@@ -44,6 +44,12 @@ pub struct BlockToProve {
     /// that: the OS then hashes 0 too, so its block hash is still the chain's, and outputs the
     /// root it computed as the new state root.
     pub header_commits_state_root: bool,
+    /// Whether the chain's block hash is starknet-devnet's
+    /// (`chain::devnet_block_hash::starknet_devnet_block_hash`, over the block number, the
+    /// sequencer address and the transaction count only) rather than Starknet's; the OS computes
+    /// that one. Then `context.timestamp` is the one the transactions ran with (starknet-devnet's
+    /// previous block's), which its hash does not cover.
+    pub starknet_devnet_block_hash: bool,
     /// The ERC-20s the chain charges fees in ([`FeeTokens::NONE`]: no fees), the tokens the
     /// executor's fee transfers ran on (the OS runs them again and outputs these).
     pub fee_tokens: FeeTokens,
@@ -364,6 +370,7 @@ pub fn prepare_recorded<B: Backend>(
         block.l1_da_mode.as_felt(),
         block.starknet_version.as_felt(),
         Felt::from(u64::from(block.header_commits_state_root)),
+        Felt::from(u64::from(block.starknet_devnet_block_hash)),
         block.fee_tokens.strk,
         block.fee_tokens.eth,
     ]);

@@ -284,3 +284,29 @@ fn messages_to_l1_in_sending_order_around_nested_calls() {
     assert_eq!(receipts[2].messages_sent.len(), 1);
     eprintln!("4 + 0 + 1 messages in 3 transactions: {} steps", proven.os.steps);
 }
+
+#[test]
+fn starknet_devnet_block_hash() {
+    // A chain whose block hash is starknet-devnet's: the OS outputs that hash, over the block
+    // number, the sequencer address and the transaction count; everything else is as usual.
+    let mut chain = Chain::new(1);
+    let recipient = Felt::from(0xd0d0_u64);
+    let transfer = chain.transfer(0, recipient, 3, false);
+    let mut block = chain.block(vec![transfer]);
+    let starknet = chain.run_os(&block).unwrap().public_output;
+    block.starknet_devnet_block_hash = true;
+    let devnet = chain.run_os(&block).unwrap().public_output;
+    let context = &block.context;
+    let expected = chain::devnet_block_hash::starknet_devnet_block_hash(
+        context.block_number,
+        context.sequencer_address,
+        1,
+    );
+    assert_eq!(devnet.block_hash, expected);
+    assert_ne!(devnet.block_hash, starknet.block_hash);
+    assert_eq!(
+        chain::BlockPublicOutput { block_hash: starknet.block_hash, ..devnet },
+        starknet,
+        "only the block hash differs"
+    );
+}

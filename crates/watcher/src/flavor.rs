@@ -65,12 +65,6 @@ impl SequencerFlavor {
             }
         }
     }
-
-    /// Whether a proof of a block can be bound to the sequencer's block hash: only when that
-    /// hash is Starknet's, which the OS computes.
-    pub fn hash_is_provable(self) -> bool {
-        self == SequencerFlavor::Starknet
-    }
 }
 
 impl fmt::Display for SequencerFlavor {

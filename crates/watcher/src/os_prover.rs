@@ -5,8 +5,10 @@
 //!
 //! What the OS does not prove yet is refused with [`ProveError::Unsupported`] (permanent, the
 //! job ends `failed` with the reason): genesis (its state is the chain's definition, made by
-//! system deployments, not by transactions), blocks that pay fees, and the blocks of a sequencer
-//! whose block hash is not Starknet's (`SequencerFlavor::hash_is_provable`). Blocks with reverted transactions are proven (the
+//! system deployments, not by transactions). The block hash the OS computes is the flavor's
+//! (Starknet's, or starknet-devnet's, which commits to none of the block's contents: then the
+//! proof's transaction hashes digest, state-diff commitment and roots bind it). Fees are charged
+//! in the OS. Blocks with reverted transactions are proven (the
 //! OS takes the executor's reverted flag on trust: README.md, trust assumptions).
 
 use chain::{Felt, Transaction};
@@ -15,6 +17,7 @@ use os::BlockWitness;
 use stark::SecurityPreset;
 
 use crate::budget::ProveBudget;
+use crate::flavor::SequencerFlavor;
 use crate::prover::{BlockProver, ProveError, ProvenBlock};
 use crate::replay::{ReplayedBlock, Replayer};
 
@@ -63,13 +66,6 @@ impl OsProver {
         self.budget
             .check_steps("the block's transactions", block.execution_steps)
             .map_err(ProveError::OverBudget)?;
-        if !block.flavor.hash_is_provable() {
-            return Err(ProveError::Unsupported(format!(
-                "the sequencer's block hash is {}'s, not Starknet's, which the OS computes: a \
-                 proof could not be bound to the block it names",
-                block.flavor
-            )));
-        }
         let mut transactions = Vec::with_capacity(block.transactions.len());
         for (transaction, _) in &block.transactions {
             let executable = match transaction {
@@ -120,7 +116,7 @@ impl OsProver {
         let to_prove = os::BlockToProve {
             context: BlockContext {
                 block_number: number,
-                timestamp: header.timestamp,
+                timestamp: block.execution_timestamp,
                 sequencer_address: header.sequencer_address,
                 chain_id: block.chain_id,
                 gas_prices: header.gas_prices,
@@ -131,6 +127,7 @@ impl OsProver {
             // Replay checked a nonzero header root against its own; 0 means the sequencer
             // leaves the commitment to us (the OS hashes 0 as it did and outputs the root).
             header_commits_state_root: header.state_root != Felt::ZERO,
+            starknet_devnet_block_hash: block.flavor == SequencerFlavor::StarknetDevnet,
             fee_tokens: block.fee_tokens,
             transactions,
         };

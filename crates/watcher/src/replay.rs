@@ -68,6 +68,8 @@ pub struct ReplayedBlock {
     pub block_hash: Felt,
     /// The sequencer followed: whether its block hash is Starknet's, which a proof binds.
     pub flavor: SequencerFlavor,
+    /// The timestamp the transactions ran with ([`SequencerFlavor::execution_timestamp`]).
+    pub execution_timestamp: u64,
     /// The tokens replay charged fees in (the OS charges them there too, and outputs them).
     pub fee_tokens: FeeTokens,
     /// Transactions with their recomputed hashes.
@@ -398,6 +400,7 @@ impl Replayer {
                 header,
                 block_hash: fetched.block_hash,
                 flavor: self.flavor,
+                execution_timestamp: self.execution_timestamp(fetched)?,
                 fee_tokens: FeeTokens::single(self.config.fee_token),
                 transactions,
                 receipts,
@@ -417,6 +420,19 @@ impl Replayer {
             Some(length) => Arc::new(class.with_priced_abi_length(length)),
             None => class,
         }
+    }
+
+    /// The timestamp `fetched`'s transactions run with ([`SequencerFlavor::execution_timestamp`]);
+    /// genesis runs none (its own).
+    fn execution_timestamp(&self, fetched: &FetchedBlock) -> Result<u64, WatcherError> {
+        let number = fetched.block_number;
+        let parent_timestamp = match (self.flavor, number) {
+            (SequencerFlavor::Starknet, _) | (_, 0) => fetched.timestamp,
+            (SequencerFlavor::StarknetDevnet, _) => self
+                .timestamp_at(number - 1)?
+                .ok_or(state::StateError::UnknownBlock { block_number: number - 1 })?,
+        };
+        Ok(self.flavor.execution_timestamp(fetched.timestamp, parent_timestamp))
     }
 
     /// Executes the block's transactions on the state after its parent.
@@ -464,15 +480,9 @@ impl Replayer {
             }
             executable.push(tx);
         }
-        let parent_timestamp = match self.flavor {
-            SequencerFlavor::Starknet => fetched.timestamp,
-            SequencerFlavor::StarknetDevnet => self
-                .timestamp_at(number - 1)?
-                .ok_or(state::StateError::UnknownBlock { block_number: number - 1 })?,
-        };
         let context = BlockContext {
             block_number: number,
-            timestamp: self.flavor.execution_timestamp(fetched.timestamp, parent_timestamp),
+            timestamp: self.execution_timestamp(fetched)?,
             sequencer_address: fetched.sequencer_address,
             chain_id: self.chain_id,
             gas_prices: fetched.gas_prices,

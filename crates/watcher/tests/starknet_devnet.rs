@@ -6,7 +6,9 @@
 //! replays every block without divergence (transaction hashes, state diffs, the header's
 //! commitments over receipts and events, starknet-devnet's block hashes), computes the state
 //! roots starknet-devnet does not (it reports 0), and marks every block "not provable yet" with
-//! its reason.
+//! its reason: fees and starknet-devnet's block hash are proven, but its predeployed account is
+//! compiled from Sierra before 1.7.0, which blockifier runs in Cairo-steps mode and the OS does
+//! not yet at the top level of a transaction.
 //!
 //! Needs the `starknet-devnet` binary: `scripts/starknet-devnet.sh` installs it and runs this
 //! test (`STARKNET_DEVNET=/path/to/starknet-devnet cargo test -p watcher --test starknet_devnet
@@ -231,6 +233,7 @@ async fn starknet_devnet_blocks_are_replayed_without_divergence() {
     assert!(!predeployed.declared_classes.is_empty(), "the Cairo 1 classes");
     let expected = state::State::new(state::MemoryBackend::new());
     let mut roots = Vec::new();
+    let mut statuses = Vec::new();
     for number in 0..=head {
         let update: chain::rpc::types::StateUpdate = serde_json::from_value(
             rpc.request("starknet_getStateUpdate", named(&[("block_id", json_block(number))]))
@@ -249,20 +252,29 @@ async fn starknet_devnet_blocks_are_replayed_without_divergence() {
         let root = expected.commit_block(number, &diff).unwrap().global_root();
         let job = service.jobs.get(number).unwrap().unwrap();
         assert_eq!(job.state_root, Some(felt32(root)), "block {number}");
-        let JobStatus::Failed { reason } = &job.status else {
-            panic!("block {number}: {:?}", job.status)
-        };
-        assert!(reason.starts_with("not provable yet: "), "block {number}: {reason}");
-        if number == 0 {
-            assert!(reason.contains("genesis"), "{reason}");
-        } else {
-            assert!(reason.contains("pays a fee"), "block {number}: {reason}");
-        }
-        assert_eq!(job.attempts, 1, "block {number}: not provable yet is not retried");
         let served = service.api("prover_getStateRoot", rpc_params![number]).await;
         assert_eq!(served["state_root"], felt32(root).to_string(), "{served}");
-        assert_eq!(served["proven"], false, "{served}");
+        statuses.push((number, job.status.clone(), job.attempts, served["proven"].clone()));
         roots.push(root);
+    }
+    eprintln!("jobs: {statuses:#?}");
+    // Genesis is not provable (its state is the chain's definition). Fees and starknet-devnet's
+    // block hash are proven now; what stops the other blocks is starknet-devnet's predeployed
+    // OpenZeppelin account, compiled from Sierra before 1.7.0, which blockifier runs in its
+    // Cairo-steps mode (and the last block's reverted INVOKE from it).
+    for (number, status, attempts, proven) in &statuses {
+        assert_eq!(*proven, Value::Bool(false), "block {number}");
+        let JobStatus::Failed { reason } = status else { panic!("block {number}: {status:?}") };
+        assert!(reason.starts_with("not provable yet: "), "block {number}: {reason}");
+        assert_eq!(*attempts, 1, "block {number}: not provable yet is not retried");
+        if *number == 0 {
+            assert!(reason.contains("genesis"), "{reason}");
+        } else {
+            assert!(
+                reason.contains("before 1.7.0") || reason.contains("reverted INVOKE"),
+                "block {number}: {reason}"
+            );
+        }
     }
     assert!(roots.windows(2).all(|pair| pair[0] != pair[1]), "every block changes the state");
     assert_eq!(metric(&service.metrics, "watcher_prover_divergent_blocks_total"), 0.0);

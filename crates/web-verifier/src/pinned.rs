@@ -7,7 +7,7 @@ use chain::Felt;
 /// fails when the OS program changes without this line: update it to the new hash (a new OS is
 /// a new statement, so light clients must opt in to it).
 pub const PINNED_OS_PROGRAM_HASH: &str =
-    "0x14e6a631a61a4868ca49c33c0ab0484b867f7191c272948c08647a898b03f94";
+    "0x5b4fb2bbd3048c2556a36542daed060340b0ed156c7f451ccbcb4d8df198197";
 
 /// Minimum conjectured security of an accepted proof (`standard`).
 pub const MIN_SECURITY_BITS: u32 = 100;

@@ -312,6 +312,7 @@ impl Chain {
             l1_da_mode: L1DataAvailabilityMode::Blob,
             starknet_version: StarknetVersion::current(),
             header_commits_state_root: true,
+            starknet_devnet_block_hash: false,
             fee_tokens: FeeTokens::single(self.config.fee_token),
             transactions,
         }

@@ -89,6 +89,9 @@ const GET_EXECUTION_INFO_GAS_COST = 1240;
 const SEND_MESSAGE_TO_L1_GAS_COST = 2770;
 const SEND_MESSAGE_TO_L1_GAS_COST_PER_FELT = 600;
 const REPLACE_CLASS_GAS_COST = 0;
+// Plus DEPLOY_GAS_COST_PER_FELT for each felt of the constructor calldata.
+const DEPLOY_GAS_COST = 137120;
+const DEPLOY_GAS_COST_PER_FELT = 4850;
 
 // The gas of a Cairo 1 call in blockifier's Cairo-steps mode (under a Cairo 0 frame):
 // `default_initial_gas_cost`, 10^8 steps at 100 gas a step.

@@ -42,6 +42,8 @@ from os.constants import (
     BLAKE_GAS_COST,
     CALL_CONTRACT_GAS_COST,
     DEFAULT_INITIAL_GAS,
+    DEPLOY_GAS_COST,
+    DEPLOY_GAS_COST_PER_FELT,
     EC_OP_GAS_COST,
     ENTRY_POINT_INITIAL_BUDGET,
     EMIT_EVENT_GAS_COST,
@@ -394,9 +396,11 @@ func execute_entry_point_gas{
 // Sierra-gas mode `gas` less the entry point's initial budget (pre-charged: its code knows), in
 // Cairo-steps mode DEFAULT_INITIAL_GAS less that budget whatever `gas` is; the gas left is what
 // the code returned in Sierra-gas mode (never more than `gas`), `gas` itself in Cairo-steps mode
-// (blockifier counts no Sierra gas there). The OS assumes every CASM class runs in Sierra-gas
-// mode when no Cairo 0 frame is above it (Sierra 1.7.0 or later, blockifier's
-// `min_sierra_version_for_sierra_gas`); the CASM does not carry its Sierra version (README.md).
+// (blockifier counts no Sierra gas there). The call runs in Sierra-gas mode when
+// `stack_sierra_gas_mode` is 1 (no Cairo-steps frame above it) and its class is compiled from
+// Sierra 1.7.0 or later (blockifier's `min_sierra_version_for_sierra_gas`): the CASM does not
+// carry its Sierra version, so the hint says, as in Starknet's OS (README.md, trust
+// assumptions); the calls below a Cairo-steps call run in Cairo-steps mode too.
 // A failed call (failure flag 1: a panic) fails the run: reverts of Cairo 1 calls are not proven
 // yet.
 func execute_cairo1_entry_point{
@@ -420,9 +424,13 @@ func execute_cairo1_entry_point{
     calldata: felt*,
     caller_address: felt,
     gas: felt,
-    sierra_gas_mode: felt,
+    stack_sierra_gas_mode: felt,
 ) -> (retdata_size: felt, retdata: felt*, remaining_gas: felt) {
     alloc_locals;
+    local class_sierra_gas_mode: felt;
+    %{ os_class_sierra_gas_mode %}
+    assert class_sierra_gas_mode * (class_sierra_gas_mode - 1) = 0;
+    local sierra_gas_mode = stack_sierra_gas_mode * class_sierra_gas_mode;
     // The call's gas (blockifier's `call.initial_gas`) and what the code starts with.
     local call_gas: felt;
     if (sierra_gas_mode != 0) {
@@ -631,6 +639,17 @@ func execute_cairo1_syscalls{
             ctx, contract_address, caller_address, execution_info, sierra_gas_mode, ptr + 7, end
         );
     }
+    if (selector == DEPLOY_SELECTOR) {
+        // [selector, gas, class_hash, salt, calldata_start, calldata_end, deploy_from_zero |
+        //  gas, failure_flag, contract_address, retdata_start, retdata_end]
+        set_storage_ptr(contract_address, storage_ptr);
+        cairo1_deploy(ctx, contract_address, sierra_gas_mode, ptr);
+        let (entry_value) = dict_read{dict_ptr=contract_changes}(key=contract_address);
+        let storage_ptr = cast(entry_value, StateEntry*).storage_ptr;
+        return execute_cairo1_syscalls(
+            ctx, contract_address, caller_address, execution_info, sierra_gas_mode, ptr + 12, end
+        );
+    }
     if (selector == LIBRARY_CALL_SELECTOR) {
         // [selector, gas, class_hash, function_selector, calldata_start, calldata_end |
         //  gas, failure_flag, retdata_start, retdata_end]: the class's code on this contract
@@ -670,6 +689,52 @@ func execute_cairo1_syscalls{
     return execute_cairo1_syscalls(
         ctx, contract_address, caller_address, execution_info, sierra_gas_mode, ptr + 8, end
     );
+}
+
+// The Cairo 1 `deploy` request at `request`, made by `deployer_address` (deploy): the
+// constructor gets the request's gas less DEPLOY_GAS_COST and DEPLOY_GAS_COST_PER_FELT per
+// calldata felt (blockifier's `calldata_factor`); the response must be the gas it left (all of
+// it for no constructor, a Cairo 0 one or one in Cairo-steps mode), failure flag 0, the address
+// and the constructor's return data.
+func cairo1_deploy{
+    pedersen_ptr: HashBuiltin*,
+    range_check_ptr,
+    ecdsa_ptr: SignatureBuiltin*,
+    ec_op_ptr: EcOpBuiltin*,
+    bitwise_ptr: BitwiseBuiltin*,
+    poseidon_ptr: PoseidonBuiltin*,
+    contract_changes: DictAccess*,
+    event_hashes: felt*,
+    messages: felt*,
+}(ctx: ExecutionContext*, deployer_address: felt, sierra_gas_mode: felt, request: felt*) {
+    alloc_locals;
+    local calldata: felt* = cast(request[4], felt*);
+    local calldata_size = request[5] - request[4];
+    assert_nn(calldata_size);
+    local constructor_gas = request[1] - DEPLOY_GAS_COST - calldata_size *
+        DEPLOY_GAS_COST_PER_FELT;
+    with_attr error_message("OS: the deploy syscall runs out of gas (not supported yet)") {
+        assert_nn(constructor_gas);
+    }
+    let (address, retdata_size, retdata, remaining_gas) = deploy(
+        ctx,
+        request[2],
+        request[3],
+        calldata_size,
+        calldata,
+        request[6],
+        deployer_address,
+        constructor_gas,
+        sierra_gas_mode,
+    );
+    assert request[7] = remaining_gas;
+    with_attr error_message("OS: a Cairo 1 deploy failed (not supported yet)") {
+        assert request[8] = 0;
+    }
+    assert request[9] = address;
+    assert request[11] - request[10] = retdata_size;
+    assert_equal_arrays(retdata_size, retdata, cast(request[10], felt*));
+    return ();
 }
 
 // The `call_contract` (library_class_hash 0) or `library_call` request at `request`: runs the
@@ -1032,11 +1097,8 @@ func count_messages(ptr: felt*, end: felt*) -> (n: felt) {
     return (n=n + 1);
 }
 
-// The `deploy` syscall at `request`, made by `deployer_address`: the address
-// (chain::calculate_contract_address, deployer 0 if `deploy_from_zero`), which must hold no
-// contract, gets the class (Cairo 0 or Sierra), then its constructor runs with the deployer as
-// caller (a class without one takes no calldata); the address and the constructor's return data
-// are compared with the response.
+// The Cairo 0 `deploy` syscall at `request`, made by `deployer_address` (deploy, Cairo-steps
+// mode); the address and the constructor's return data are compared with the response.
 func deploy_contract{
     pedersen_ptr: HashBuiltin*,
     range_check_ptr,
@@ -1049,10 +1111,50 @@ func deploy_contract{
     messages: felt*,
 }(ctx: ExecutionContext*, request: felt*, deployer_address: felt) {
     alloc_locals;
-    local class_hash = request[1];
-    local calldata_size = request[3];
-    local calldata: felt* = cast(request[4], felt*);
-    local deploy_from_zero = request[5];
+    let (address, retdata_size, retdata, _) = deploy(
+        ctx,
+        request[1],
+        request[2],
+        request[3],
+        cast(request[4], felt*),
+        request[5],
+        deployer_address,
+        DEFAULT_INITIAL_GAS,
+        0,
+    );
+    assert request[6] = address;
+    assert request[7] = retdata_size;
+    assert_equal_arrays(retdata_size, retdata, cast(request[8], felt*));
+    return ();
+}
+
+// Deploys `class_hash` with `salt` and the constructor calldata for `deployer_address`: the
+// address (chain::calculate_contract_address, deployer 0 if `deploy_from_zero`), which must hold
+// no contract, gets the class (Cairo 0 or Sierra), then its constructor runs with the deployer as
+// caller and `gas` (execute_entry_point_gas; a class without one takes no calldata and uses no
+// gas). Returns the address, the constructor's return data and the gas left.
+func deploy{
+    pedersen_ptr: HashBuiltin*,
+    range_check_ptr,
+    ecdsa_ptr: SignatureBuiltin*,
+    ec_op_ptr: EcOpBuiltin*,
+    bitwise_ptr: BitwiseBuiltin*,
+    poseidon_ptr: PoseidonBuiltin*,
+    contract_changes: DictAccess*,
+    event_hashes: felt*,
+    messages: felt*,
+}(
+    ctx: ExecutionContext*,
+    class_hash: felt,
+    salt: felt,
+    calldata_size: felt,
+    calldata: felt*,
+    deploy_from_zero: felt,
+    deployer_address: felt,
+    gas: felt,
+    sierra_gas_mode: felt,
+) -> (address: felt, retdata_size: felt, retdata: felt*, remaining_gas: felt) {
+    alloc_locals;
     with_attr error_message("OS: deploy_from_zero must be 0 or 1") {
         assert deploy_from_zero * (deploy_from_zero - 1) = 0;
     }
@@ -1062,14 +1164,13 @@ func deploy_contract{
         let (calldata_hash) = hash_felts(data=calldata, length=calldata_size);
         assert elements[0] = CONTRACT_ADDRESS_PREFIX;
         assert elements[1] = (1 - deploy_from_zero) * deployer_address;
-        assert elements[2] = request[2];
+        assert elements[2] = salt;
         assert elements[3] = class_hash;
         assert elements[4] = calldata_hash;
         let (raw_address) = hash_felts(data=elements, length=5);
     }
     let pedersen_ptr = hash_ptr;
     let (local address) = normalize_address(raw_address);
-    assert request[6] = address;
 
     let (entry_value) = dict_read{dict_ptr=contract_changes}(key=address);
     let entry = cast(entry_value, StateEntry*);
@@ -1086,10 +1187,10 @@ func deploy_contract{
         with_attr error_message("OS: the class has no constructor but calldata was given") {
             assert calldata_size = 0;
         }
-        assert request[7] = 0;
-        return ();
+        let (no_retdata: felt*) = alloc();
+        return (address=address, retdata_size=0, retdata=no_retdata, remaining_gas=gas);
     }
-    let (retdata_size, retdata) = execute_entry_point(
+    let (retdata_size, retdata, remaining_gas, _) = execute_entry_point_gas(
         ctx,
         0,
         ENTRY_POINT_TYPE_CONSTRUCTOR,
@@ -1098,10 +1199,12 @@ func deploy_contract{
         calldata_size,
         calldata,
         deployer_address,
+        gas,
+        sierra_gas_mode,
     );
-    assert request[7] = retdata_size;
-    assert_equal_arrays(retdata_size, retdata, cast(request[8], felt*));
-    return ();
+    return (
+        address=address, retdata_size=retdata_size, retdata=retdata, remaining_gas=remaining_gas
+    );
 }
 
 // The number of constructors (0 or 1) of the class `class_hash`, from its Cairo 0 or CASM code

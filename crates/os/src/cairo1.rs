@@ -79,16 +79,18 @@ pub fn syscall_gas_cost(selector: &str) -> Option<u64> {
         "GetExecutionInfo" => 1_240,
         "SendMessageToL1" => 2_770,
         "ReplaceClass" => 0,
+        "Deploy" => 137_120,
         _ => return None,
     })
 }
 
 /// `SEND_MESSAGE_TO_L1_GAS_COST_PER_FELT` of `constants.cairo`: the Sierra gas a syscall costs
 /// per felt of its variable-length part (blockifier's `calldata_factor`; for `send_message_to_l1`
-/// its payload), 0 for the syscalls without one.
+/// its payload, for `deploy` the constructor calldata), 0 for the syscalls without one.
 pub fn syscall_gas_cost_per_felt(selector: &str) -> u64 {
     match selector {
         "SendMessageToL1" => 600,
+        "Deploy" => 4_850,
         _ => 0,
     }
 }
@@ -119,6 +121,9 @@ pub(crate) enum SyscallAnswer {
     /// A call: the gas the callee consumed (deducted beyond the syscall's cost) and its return
     /// data (start, end).
     Call { consumed: u64, retdata: (Relocatable, Relocatable) },
+    /// A deployment: the constructor's consumed gas, the calldata length (priced per felt), the
+    /// deployed address and the constructor's return data (start, end).
+    Deploy { consumed: u64, linear_length: u64, address: Felt, retdata: (Relocatable, Relocatable) },
 }
 
 /// Writes the response of the Cairo 1 syscall at `ptr` (request `[selector, gas, fields...]`):
@@ -138,6 +143,9 @@ pub(crate) fn write_syscall_response(
         SyscallAnswer::EmptyCharged { linear_length } => {
             syscall_gas_cost_per_felt(name) * linear_length
         }
+        SyscallAnswer::Deploy { consumed, linear_length, .. } => {
+            syscall_gas_cost_per_felt(name) * linear_length + consumed
+        }
         _ => 0,
     };
     let charged = Felt::from(cost) + Felt::from(consumed);
@@ -152,6 +160,11 @@ pub(crate) fn write_syscall_response(
         SyscallAnswer::Call { retdata: (start, end), .. } => {
             vm.insert_value((response + 2)?, start)?;
             vm.insert_value((response + 3)?, end)?;
+        }
+        SyscallAnswer::Deploy { address, retdata: (start, end), .. } => {
+            vm.insert_value((response + 2)?, address)?;
+            vm.insert_value((response + 3)?, start)?;
+            vm.insert_value((response + 4)?, end)?;
         }
         SyscallAnswer::Pointer(pointer) => vm.insert_value((response + 2)?, pointer)?,
         SyscallAnswer::Empty | SyscallAnswer::EmptyCharged { .. } => {}

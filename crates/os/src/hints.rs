@@ -149,6 +149,9 @@ impl OsHintProcessor {
             "os_is_compiled_class" => {
                 self.is_compiled_class(vm, hint).map(|()| HintExtension::new())
             }
+            "os_class_sierra_gas_mode" => {
+                self.class_sierra_gas_mode(vm, hint).map(|()| HintExtension::new())
+            }
             "os_find_compiled_class" => {
                 self.find_compiled_class(vm, hint).map(|()| HintExtension::new())
             }
@@ -298,6 +301,25 @@ impl OsHintProcessor {
         )
     }
 
+    /// Whether the Sierra class `ids.class_hash` runs in Sierra-gas mode (1) or, compiled before
+    /// Sierra 1.7.0, in Cairo-steps mode (0): [`OsInput::cairo_steps_classes`].
+    fn class_sierra_gas_mode(
+        &mut self,
+        vm: &mut VirtualMachine,
+        hint: &HintProcessorData,
+    ) -> Result<(), HintError> {
+        let class_hash =
+            get_integer_from_var_name("class_hash", vm, &hint.ids_data, &hint.ap_tracking)?;
+        let sierra_gas = !self.input.cairo_steps_classes.contains(&class_hash);
+        insert_value_from_var_name(
+            "class_sierra_gas_mode",
+            Felt::from(u64::from(sierra_gas)),
+            vm,
+            &hint.ids_data,
+            &hint.ap_tracking,
+        )
+    }
+
     /// The index of the CASM class of `ids.class_hash`.
     fn find_compiled_class(
         &mut self,
@@ -385,6 +407,30 @@ impl OsHintProcessor {
                 let answer =
                     SyscallAnswer::Call { consumed, retdata: (start, (start + retdata.len())?) };
                 write_syscall_response(vm, ptr, &name, 6, answer)
+            }
+            "Deploy" => {
+                // [selector, gas, class_hash, salt, calldata_start, calldata_end,
+                //  deploy_from_zero]: the constructor call the executor recorded (an empty one
+                // for a class without a constructor) has the address.
+                let start = vm.get_relocatable((ptr + 4)?)?;
+                let end = vm.get_relocatable((ptr + 5)?)?;
+                let linear_length = (end - start)? as u64;
+                let inner = call
+                    .trace
+                    .inner_calls
+                    .get(call.calls_answered)
+                    .ok_or_else(|| custom("more deployments in the OS than in the executor"))?;
+                call.calls_answered += 1;
+                let (consumed, address) = (inner.gas_consumed, inner.contract_address);
+                let retdata = inner.retdata.clone();
+                let start = write_segment(vm, &retdata)?;
+                let answer = SyscallAnswer::Deploy {
+                    consumed,
+                    linear_length,
+                    address,
+                    retdata: (start, (start + retdata.len())?),
+                };
+                write_syscall_response(vm, ptr, &name, 7, answer)
             }
             _ => {
                 self.unsupported = Some(format!("the {name} syscall"));

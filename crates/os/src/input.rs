@@ -4,7 +4,7 @@
 //! a transaction's [`TransactionInput::is_reverted`] flag and its receipt fields
 //! ([`ReceiptInput`]).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chain::resource::encode_data_availability_modes;
 use chain::{DataAvailabilityMode, Felt, ResourceBoundsMapping, Transaction};
@@ -222,4 +222,11 @@ pub struct OsInput {
     /// classes-trie leaf the OS guesses and checks).
     #[serde(default)]
     pub pre_classes: BTreeMap<Felt, Felt>,
+    /// The Sierra classes compiled before Sierra 1.7.0, which blockifier runs in its
+    /// Cairo-steps mode (no Sierra gas counted: they start with DEFAULT_INITIAL_GAS and their
+    /// callers are charged nothing for them), as do the calls below them. Taken on trust, as
+    /// Starknet's OS takes each call's gas mode from its executor: the CASM the OS loads does
+    /// not carry its Sierra version (README.md, trust assumptions).
+    #[serde(default)]
+    pub cairo_steps_classes: BTreeSet<Felt>,
 }

@@ -60,7 +60,7 @@ pub struct BlockToProve {
 /// A finished proof-mode run of the OS over one block.
 #[derive(Debug)]
 pub struct BlockExecution {
-    /// The ten felts the OS wrote, decoded.
+    /// The public output the OS wrote, decoded.
     pub public_output: BlockPublicOutput,
     /// Cairo steps of the run.
     pub steps: usize,
@@ -285,8 +285,8 @@ pub fn prepare_recorded<B: Backend>(
     // The Sierra classes run their CASM: the OS loads those apart and reads their compiled
     // class hashes in the classes trie (their paths join the witness).
     let sierra_hashes: BTreeSet<Felt> = recorded.sierra.clone();
-    let has_sierra_gas_mode =
-        crate::cairo1_account::check_cairo1_accounts(&sierra_hashes, &transactions, &tx_calls)?;
+    crate::cairo1_account::check_cairo1_accounts(&sierra_hashes, &transactions, &tx_calls)?;
+    let mut cairo_steps_classes = BTreeSet::new();
     if let Some(class_hash) = sierra_declared.iter().find(|hash| sierra_hashes.contains(hash)) {
         return Err(OsError::SierraClass {
             class_hash: *class_hash,
@@ -334,8 +334,8 @@ pub fn prepare_recorded<B: Backend>(
         let class = classes
             .sierra_class(*class_hash)?
             .ok_or(OsError::MissingClass { class_hash: *class_hash })?;
-        if has_sierra_gas_mode {
-            crate::cairo1_account::check_sierra_gas_mode(&class)?;
+        if crate::cairo1_account::runs_in_cairo_steps_mode(&class) {
+            cairo_steps_classes.insert(*class_hash);
         }
         compiled_classes.push(CasmClassInput::new(*class_hash, class.casm()));
         sierra_definitions.push(class);
@@ -374,7 +374,14 @@ pub fn prepare_recorded<B: Backend>(
         block.fee_tokens.strk,
         block.fee_tokens.eth,
     ]);
-    let input = OsInput { block_info, transactions, calls: tx_calls, pre_contracts, pre_classes };
+    let input = OsInput {
+        block_info,
+        transactions,
+        calls: tx_calls,
+        pre_contracts,
+        pre_classes,
+        cairo_steps_classes,
+    };
     Ok(PreparedBlock {
         input,
         classes: class_inputs,

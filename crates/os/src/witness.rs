@@ -39,8 +39,9 @@ use cairo_lang_starknet_classes::casm_contract_class::CasmContractClass;
 /// (`TransactionInput::receipt`) for Starknet's receipt commitment, the CASM of the Sierra
 /// classes the block runs (`casm_classes`) and their pre-block compiled class hashes
 /// (`input.pre_classes`). 4: no messages hash in the receipt fields (the OS computes it from the
-/// messages the contracts sent).
-pub const WITNESS_FORMAT_VERSION: u32 = 4;
+/// messages the contracts sent). 5: the public output's fee tokens, `block_info`'s block-hash
+/// formula and fee tokens, `input.cairo_steps_classes`.
+pub const WITNESS_FORMAT_VERSION: u32 = 5;
 
 /// One block's OS input, serializable (see the module docs).
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -70,7 +71,7 @@ pub struct BlockWitness {
 /// What [`BlockWitness::run`] returns: the OS's proof-mode run over the witness.
 #[derive(Debug)]
 pub struct WitnessRun {
-    /// The ten felts the OS wrote, decoded.
+    /// The public output the OS wrote, decoded.
     pub public_output: BlockPublicOutput,
     /// Cairo steps of the run.
     pub steps: usize,

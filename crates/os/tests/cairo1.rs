@@ -514,14 +514,17 @@ fn the_gas_costs_are_blockifiers() {
         }
         gas
     };
-    let (selector, name) = ("SendMessageToL1", "SEND_MESSAGE_TO_L1_GAS_COST");
-    let resources = &constants["os_resources"]["execute_syscalls"][selector];
-    let cost = resources_gas(&resources["constant"]).max(base) - base;
-    let per_felt = resources_gas(&resources["calldata_factor"]);
-    assert_eq!(os_const(name), cost, "{selector}");
-    assert_eq!(os_const(&format!("{name}_PER_FELT")), per_felt, "{selector}");
-    assert_eq!(os::cairo1::syscall_gas_cost(selector), Some(cost), "{selector}");
-    assert_eq!(os::cairo1::syscall_gas_cost_per_felt(selector), per_felt, "{selector}");
+    for (selector, name) in
+        [("SendMessageToL1", "SEND_MESSAGE_TO_L1_GAS_COST"), ("Deploy", "DEPLOY_GAS_COST")]
+    {
+        let resources = &constants["os_resources"]["execute_syscalls"][selector];
+        let cost = resources_gas(&resources["constant"]).max(base) - base;
+        let per_felt = resources_gas(&resources["calldata_factor"]);
+        assert_eq!(os_const(name), cost, "{selector}");
+        assert_eq!(os_const(&format!("{name}_PER_FELT")), per_felt, "{selector}");
+        assert_eq!(os::cairo1::syscall_gas_cost(selector), Some(cost), "{selector}");
+        assert_eq!(os::cairo1::syscall_gas_cost_per_felt(selector), per_felt, "{selector}");
+    }
     for (builtin, name) in [
         ("pedersen", "PEDERSEN_GAS_COST"),
         ("bitwise", "BITWISE_GAS_COST"),

@@ -104,7 +104,7 @@ fn a_forged_new_state_root_is_refused_by_the_builtin_list_binding() {
     let (pedersen, poseidon) = (segment(&run, Builtin::Pedersen), segment(&run, Builtin::Poseidon));
     assert_eq!(
         (output.stop - output.begin, ec_op.begin, ec_op.stop),
-        (10, output.stop, output.stop)
+        (chain::BlockPublicOutput::LEN as u64, output.stop, output.stop)
     );
     assert_eq!(pedersen.begin, poseidon.stop);
 

@@ -88,7 +88,7 @@ fn empty_block_proof_size() {
     let proving = start.elapsed();
     let policy = common::os_pin_policy(os::program_hash().unwrap());
     let verified = cairo_air::verify_proof(&proof, &policy).unwrap();
-    assert_eq!(verified.output.len(), 10);
+    assert_eq!(verified.output.len(), chain::BlockPublicOutput::LEN);
     eprintln!(
         "empty block: {} steps, {} builtin segments, proof {} bytes, proved in {proving:.2?}",
         proven.os.steps,

@@ -176,7 +176,9 @@ impl OsProver {
             .check_steps("the OS run", cairo.steps() as u64)
             .map_err(ProveError::OverBudget)?;
         let footprint = cairo_air::ProverFootprint::estimate(&cairo, &self.preset.options());
-        self.budget.check_memory(footprint.peak_bytes).map_err(ProveError::OverBudget)?;
+        self.budget.check_memory(footprint.peak_bytes).map_err(|reason| {
+            ProveError::OverBudget(format!("{reason} (the OS run has {} steps)", cairo.steps()))
+        })?;
         let proof = cairo_air::prove_execution(&cairo, &self.preset.options())
             .map_err(|error| ProveError::Failed(format!("prover: {error}")))?;
         Ok(ProvenBlock {

@@ -213,6 +213,14 @@ async fn starknet_devnet_blocks_are_replayed_without_divergence() {
     // The watcher, from genesis, with fees in STRK and starknet-devnet's ways.
     let dir = tempfile::tempdir().unwrap();
     let mut options = ServiceOptions::with_os_prover(&devnet.url, dir.path()).await;
+    if let Ok(gib) = std::env::var("EXPERIMENT_GIB") {
+        let budget = watcher::budget::ProveBudget {
+            max_steps: watcher::budget::DEFAULT_MAX_STEPS,
+            max_memory_bytes: gib.parse::<u64>().unwrap() << 30,
+        };
+        options.prover =
+            Arc::new(watcher::OsProver::with_budget(stark::SecurityPreset::Test, budget));
+    }
     options.fee_token = Some(STRK);
     options.flavor = SequencerFlavor::StarknetDevnet;
     let service = Service::start(options).await;

@@ -140,6 +140,7 @@ fn a_chain_without_fees_outputs_no_fee_tokens() {
     let proven = chain.prove_and_commit(&block);
     assert_eq!(proven.os.public_output, proven.expected_output());
     assert_eq!(proven.os.public_output.fee_tokens, FeeTokens::NONE);
+    eprintln!("the same 2 transfers without fees: {} OS steps", proven.os.steps);
     // A fee claimed in the input on this chain: no token to pay it in.
     let block = two_transfers(&mut chain);
     let error = run_tampered(&chain, &block, |input| {

@@ -159,6 +159,23 @@ impl Cairo1Chain {
         common::declare_v3(account, nonce, class)
     }
 
+    /// Sets the ERC-20 balances of `owners` to `amount` in a system block (not proven). Also
+    /// under OpenZeppelin's `ERC20_balances` key, where blockifier reads a fee payer's balance
+    /// before the transaction (cairo-lang's test ERC-20 keeps its own under `balances`).
+    fn fund(&mut self, owners: &[Felt], amount: Felt) {
+        let oz_key =
+            |owner| starknet_core::utils::get_storage_var_address("ERC20_balances", &[owner]);
+        let balances = owners
+            .iter()
+            .flat_map(|owner| [(balance_key(*owner), amount), (oz_key(*owner).unwrap(), amount)])
+            .collect();
+        let mut diff = StateDiff::default();
+        diff.storage_diffs.insert(ERC20, balances);
+        self.chain.head += 1;
+        self.chain.state.commit_block(self.chain.head, &diff).unwrap();
+        self.chain.head_hash = Felt::from(0xf0d5_u64);
+    }
+
     fn balance(&self, owner: Felt) -> Felt {
         let snapshot = self.chain.state.latest_snapshot().unwrap();
         snapshot.storage_at(ERC20, balance_key(owner)).unwrap()
@@ -322,6 +339,37 @@ fn prepared_transfer() -> os::PreparedBlock {
     let chain = &c1.chain;
     os::prepare_block(&block, &chain.state, Some(chain.head), &chain.classes, &chain.config)
         .unwrap()
+}
+
+#[test]
+fn cairo1_accounts_pay_fees_in_a_cairo1_token() {
+    // The Cairo 1 ERC-20 is the chain's fee token: each transfer's fee goes to the sequencer
+    // through the token's `transfer`, run in Sierra-gas mode with DEFAULT_INITIAL_GAS
+    // (os/fee.cairo), its gas checked against the executor's.
+    let mut c1 = Cairo1Chain::new();
+    let (first, second) = deploy_two_accounts(&mut c1);
+    let funds = Felt::from(10u128.pow(30));
+    c1.fund(&[first, second], funds);
+    c1.chain.config.fee_token = Some(ERC20);
+    let sequencer = c1.chain.next_context().sequencer_address;
+    let recipient = Felt::from(0x7ec1_u64);
+    let txs =
+        vec![c1.transfer(first, recipient, 40, false), c1.transfer(second, recipient, 2, true)];
+    let block = c1.chain.block(txs);
+    let proven = c1.chain.prove_and_commit(&block);
+    assert_eq!(proven.os.public_output, proven.expected_output());
+    let tokens = chain::FeeTokens { strk: ERC20, eth: ERC20 };
+    assert_eq!(proven.os.public_output.fee_tokens, tokens);
+    let fees: Vec<Felt> =
+        proven.os.executor.included().map(|done| done.receipt.actual_fee.amount).collect();
+    assert!(fees.iter().all(|fee| *fee != Felt::ZERO), "both pay a fee: {fees:?}");
+    assert_eq!(c1.balance(sequencer), fees[0] + fees[1]);
+    assert_eq!(c1.balance(first), funds - Felt::from(40u64) - fees[0]);
+    assert_eq!(c1.balance(second), funds - Felt::TWO - fees[1]);
+    eprintln!(
+        "Cairo 1 accounts, 2 transfers paying fees in the Cairo 1 ERC-20: {} OS steps",
+        proven.os.steps
+    );
 }
 
 #[test]

@@ -85,6 +85,11 @@ pub struct ServiceArgs {
     /// no fees]. Blocks that pay fees are replayed and compared, and not proven yet.
     #[arg(long, env = "WATCHER_PROVER_FEE_TOKEN")]
     pub fee_token: Option<String>,
+    /// The ERC-20 the sequencer charges v1 transactions in, where it is not `--fee-token`
+    /// (Starknet's and starknet-devnet's ETH, `--fee-token` being their STRK) [default: the
+    /// fee token].
+    #[arg(long, env = "WATCHER_PROVER_ETH_FEE_TOKEN")]
+    pub eth_fee_token: Option<String>,
     /// The sequencer implementation followed, where it departs from Starknet's protocol:
     /// `starknet` (Starknet's block hash; our devnet, Starknet nodes) or `starknet-devnet`
     /// (its own block hash, which commits to no contents, and blocks executed with the previous
@@ -144,6 +149,7 @@ pub struct FileConfig {
     pub security: Option<String>,
     pub os_hash: Option<String>,
     pub fee_token: Option<String>,
+    pub eth_fee_token: Option<String>,
     pub sequencer_flavor: Option<String>,
     pub min_security: Option<u32>,
     pub max_block_steps: Option<u64>,
@@ -170,6 +176,7 @@ pub struct ServiceConfig {
     pub security: SecurityPreset,
     pub os_hash: chain::Felt,
     pub fee_token: Option<chain::Felt>,
+    pub eth_fee_token: Option<chain::Felt>,
     pub sequencer_flavor: watcher::SequencerFlavor,
     pub min_security: u32,
     pub retry_failed: bool,
@@ -229,13 +236,15 @@ impl ServiceArgs {
                 .map_err(|error| anyhow::anyhow!("os_hash {text:?}: {error}"))?,
             None => watcher::OsProver::program_hash()?,
         };
-        let fee_token = match self.fee_token.clone().or(file.fee_token) {
-            Some(text) => Some(
-                chain::Felt::from_hex(&text)
-                    .map_err(|error| anyhow::anyhow!("fee_token {text:?}: {error}"))?,
-            ),
-            None => None,
+        let address = |key: &str, text: Option<String>| match text {
+            Some(text) => chain::Felt::from_hex(&text)
+                .map(Some)
+                .map_err(|error| anyhow::anyhow!("{key} {text:?}: {error}")),
+            None => Ok(None),
         };
+        let fee_token = address("fee_token", self.fee_token.clone().or(file.fee_token))?;
+        let eth_fee_token =
+            address("eth_fee_token", self.eth_fee_token.clone().or(file.eth_fee_token))?;
         let sequencer_flavor = match self.sequencer_flavor.clone().or(file.sequencer_flavor) {
             Some(name) => name.parse()?,
             None => watcher::SequencerFlavor::Starknet,
@@ -292,6 +301,7 @@ impl ServiceArgs {
             security,
             os_hash,
             fee_token,
+            eth_fee_token,
             sequencer_flavor,
             min_security: self.min_security.or(file.min_security).unwrap_or(preset_bits(security)),
             retry_failed: self.retry_failed,

@@ -119,6 +119,7 @@ async fn demo(args: DemoArgs) -> Result<()> {
         os_hash: watcher::OsProver::program_hash()?,
         // The demo's devnet charges no fees: the profile the OS proves.
         fee_token: None,
+        eth_fee_token: None,
         sequencer_flavor: watcher::SequencerFlavor::Starknet,
         min_security: crate::config::preset_bits(args.security),
         retry_failed: false,

@@ -44,6 +44,10 @@ pub struct LightVerifyArgs {
     /// without fees.
     #[arg(long)]
     fee_token: Option<String>,
+    /// The ERC-20 the chain charges v1 transactions in, where it is not `--fee-token` (`run
+    /// --eth-fee-token`).
+    #[arg(long, requires = "fee_token")]
+    eth_fee_token: Option<String>,
 }
 
 pub fn run(args: LightVerifyArgs) -> Result<(), Failure> {
@@ -59,10 +63,17 @@ pub fn run(args: LightVerifyArgs) -> Result<(), Failure> {
         ),
         None => None,
     };
+    let address = |flag: &str, text: &str| {
+        Felt::from_hex(text).map_err(|e| unusable(format!("--{flag} {text:?}: {e}")))
+    };
     let fee_tokens = match &args.fee_token {
-        Some(text) => Some(chain::FeeTokens::single(Some(
-            Felt::from_hex(text).map_err(|e| unusable(format!("--fee-token {text:?}: {e}")))?,
-        ))),
+        Some(text) => {
+            let mut tokens = chain::FeeTokens::single(Some(address("fee-token", text)?));
+            if let Some(eth) = &args.eth_fee_token {
+                tokens.eth = address("eth-fee-token", eth)?;
+            }
+            Some(tokens)
+        }
         None => None,
     };
     let options = LightClientOptions {

@@ -174,6 +174,7 @@ impl RunningService {
         watcher_config.from_block = config.from_block;
         watcher_config.confirmations = config.confirmations;
         watcher_config.fee_token = config.fee_token;
+        watcher_config.eth_fee_token = config.eth_fee_token;
         watcher_config.flavor = config.sequencer_flavor;
         watcher_config.workers = config.workers;
         watcher_config.poll_interval = config.poll_interval;

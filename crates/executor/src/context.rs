@@ -49,6 +49,20 @@ pub struct ExecutorConfig {
     /// checks the resource bounds against the block's gas prices and the sender's balance,
     /// read from the token's `ERC20_balances` storage (the layout of Starknet's fee tokens).
     pub fee_token: Option<Felt>,
+    /// The ERC-20 that v1 transactions pay in, where it is not `fee_token` (Starknet's and
+    /// starknet-devnet's ETH beside their STRK); ignored without `fee_token`.
+    pub eth_fee_token: Option<Felt>,
+}
+
+impl ExecutorConfig {
+    /// The tokens fees are charged in ([`chain::FeeTokens::NONE`] without fees): `fee_token`
+    /// for v3 transactions, `eth_fee_token` (or `fee_token`) for v1 ones.
+    pub fn fee_tokens(&self) -> chain::FeeTokens {
+        match self.fee_token {
+            Some(strk) => chain::FeeTokens { strk, eth: self.eth_fee_token.unwrap_or(strk) },
+            None => chain::FeeTokens::NONE,
+        }
+    }
 }
 
 impl Default for ExecutorConfig {
@@ -58,6 +72,7 @@ impl Default for ExecutorConfig {
             execute_max_steps: 10_000_000,
             max_call_depth: 50,
             fee_token: None,
+            eth_fee_token: None,
         }
     }
 }

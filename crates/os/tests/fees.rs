@@ -149,3 +149,40 @@ fn a_chain_without_fees_outputs_no_fee_tokens() {
     .unwrap_err();
     assert!(error.to_string().contains("a chain without a fee token"), "{error}");
 }
+
+#[test]
+fn v1_pays_in_eth_and_v3_in_strk() {
+    // A second ERC-20 (the bundled class at another address, account 0 funded in a system
+    // block) is the ETH token: the v1 transfer's fee goes to the sequencer there, the v3 one's
+    // in the STRK token, and the output names both.
+    let mut chain = Chain::new(1);
+    let eth = Felt::from(0xe7e7_u64);
+    let payer = chain.accounts[0];
+    let mut diff = chain::StateDiff::default();
+    diff.deployed_contracts.insert(eth, chain.bundled.erc20.class_hash());
+    diff.storage_diffs.insert(eth, [(balance_key(payer), Felt::from(10u128.pow(24)))].into());
+    chain.head += 1;
+    chain.state.commit_block(chain.head, &diff).unwrap();
+    chain.head_hash = Felt::from(0xe7_u64);
+    chain.config.fee_token = Some(chain.erc20);
+    chain.config.eth_fee_token = Some(eth);
+    let sequencer = chain.next_context().sequencer_address;
+    let block = two_transfers(&mut chain);
+    let proven = chain.prove_and_commit(&block);
+    assert_eq!(proven.os.public_output, proven.expected_output());
+    assert_eq!(proven.os.public_output.fee_tokens, FeeTokens { strk: chain.erc20, eth });
+    let fees: Vec<Felt> =
+        proven.os.executor.included().map(|done| done.receipt.actual_fee.amount).collect();
+    let snapshot = chain.state.latest_snapshot().unwrap();
+    let balance = |token, owner| snapshot.storage_at(token, balance_key(owner)).unwrap();
+    assert_eq!(balance(eth, sequencer), fees[0], "the v1 fee, in ETH");
+    assert_eq!(balance(chain.erc20, sequencer), fees[1], "the v3 fee, in STRK");
+    // The tokens swapped in the OS's input: each transfer runs on the other token.
+    let block = two_transfers(&mut chain);
+    let error = run_tampered(&chain, &block, |input| {
+        let (strk, eth) = fee_token_fields(input);
+        std::mem::swap(strk, eth);
+    })
+    .unwrap_err();
+    assert!(error.to_string().contains("the executor ran"), "{error}");
+}

@@ -52,6 +52,9 @@ pub struct WatcherConfig {
     /// (`executor::ExecutorConfig::fee_token`); `None` for a chain without fees. Blocks that
     /// pay fees are not provable yet (the OS does not run the fee transfer).
     pub fee_token: Option<chain::Felt>,
+    /// The ERC-20 the sequencer charges v1 transactions in, where it is not `fee_token`
+    /// (`executor::ExecutorConfig::eth_fee_token`).
+    pub eth_fee_token: Option<chain::Felt>,
     /// The sequencer implementation followed, where it departs from the protocol (its block
     /// hash, its execution timestamp): [`SequencerFlavor`].
     pub flavor: SequencerFlavor,
@@ -81,6 +84,7 @@ impl WatcherConfig {
             policy,
             progress_log_interval: Duration::from_secs(10),
             fee_token: None,
+            eth_fee_token: None,
             flavor: SequencerFlavor::Starknet,
         }
     }

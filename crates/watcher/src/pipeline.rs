@@ -140,10 +140,12 @@ impl Watcher {
             return Ok(());
         };
         let state_dir = self.config.state_dir();
-        let (fee_token, flavor) = (self.config.fee_token, self.config.flavor);
+        let (fee_token, eth_fee_token, flavor) =
+            (self.config.fee_token, self.config.eth_fee_token, self.config.flavor);
         let replayer = tokio::task::spawn_blocking(move || {
-            Replayer::open(&state_dir, chain_id)
-                .map(|replayer| replayer.with_fee_token(fee_token).with_flavor(flavor))
+            Replayer::open(&state_dir, chain_id).map(|replayer| {
+                replayer.with_fee_tokens(fee_token, eth_fee_token).with_flavor(flavor)
+            })
         })
         .await
         .map_err(|error| WatcherError::Task { what: "open state", reason: error.to_string() })??;

@@ -206,9 +206,11 @@ impl Replayer {
         &self.classes
     }
 
-    /// Replays charging fees in `fee_token` (the sequencer's fee token), or none.
-    pub fn with_fee_token(mut self, fee_token: Option<Felt>) -> Self {
+    /// Replays charging fees in `fee_token` (the sequencer's fee token), or none; v1
+    /// transactions in `eth_fee_token` where given.
+    pub fn with_fee_tokens(mut self, fee_token: Option<Felt>, eth_fee_token: Option<Felt>) -> Self {
         self.config.fee_token = fee_token;
+        self.config.eth_fee_token = eth_fee_token;
         self
     }
 
@@ -401,7 +403,7 @@ impl Replayer {
                 block_hash: fetched.block_hash,
                 flavor: self.flavor,
                 execution_timestamp: self.execution_timestamp(fetched)?,
-                fee_tokens: FeeTokens::single(self.config.fee_token),
+                fee_tokens: self.config.fee_tokens(),
                 transactions,
                 receipts,
                 state_diff,

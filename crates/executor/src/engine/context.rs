@@ -58,7 +58,10 @@ pub(crate) fn block_context(
         .map_err(|e| ExecutorError::InvalidContext(format!("chain id: {e}")))?;
     // Without fees the tokens are never called; Starknet's addresses stand in.
     let (strk, eth) = match config.fee_token {
-        Some(token) => (token, token),
+        Some(_) => {
+            let tokens = config.fee_tokens();
+            (tokens.strk, tokens.eth)
+        }
         None => (STRK_FEE_TOKEN_ADDRESS, ETH_FEE_TOKEN_ADDRESS),
     };
     let chain_info = ChainInfo {

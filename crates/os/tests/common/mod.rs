@@ -313,7 +313,7 @@ impl Chain {
             starknet_version: StarknetVersion::current(),
             header_commits_state_root: true,
             starknet_devnet_block_hash: false,
-            fee_tokens: FeeTokens::single(self.config.fee_token),
+            fee_tokens: self.config.fee_tokens(),
             transactions,
         }
     }

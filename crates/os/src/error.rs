@@ -18,9 +18,9 @@ pub enum OsError {
     /// A transaction the OS does not execute yet (named).
     #[error("transaction {index} ({hash:#x}): the OS does not support {what} yet")]
     UnsupportedTransaction { index: usize, hash: Felt, what: &'static str },
-    /// The block runs a Sierra (Cairo 1) class in a way this OS does not run yet (e.g. the
-    /// account of a reverted INVOKE, see `os-program/os/README.md`): the block is replayed but
-    /// not provable yet.
+    /// The block runs a Sierra (Cairo 1) class in a way this OS does not run yet (e.g. in the
+    /// block that declares it, see `os-program/os/README.md`): the block is replayed but not
+    /// provable yet.
     #[error(
         "the block runs Sierra (Cairo 1) class {class_hash:#x} {how}, which the OS does not run yet"
     )]

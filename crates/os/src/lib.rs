@@ -38,9 +38,9 @@
 
 pub mod blake2s;
 pub mod cairo1;
-mod cairo1_account;
 pub mod compiled_class;
 mod error;
+mod gas_mode;
 mod hints;
 mod input;
 mod os_run;

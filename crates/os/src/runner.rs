@@ -285,7 +285,6 @@ pub fn prepare_recorded<B: Backend>(
     // The Sierra classes run their CASM: the OS loads those apart and reads their compiled
     // class hashes in the classes trie (their paths join the witness).
     let sierra_hashes: BTreeSet<Felt> = recorded.sierra.clone();
-    crate::cairo1_account::check_cairo1_accounts(&sierra_hashes, &transactions, &tx_calls)?;
     let mut cairo_steps_classes = BTreeSet::new();
     if let Some(class_hash) = sierra_declared.iter().find(|hash| sierra_hashes.contains(hash)) {
         return Err(OsError::SierraClass {
@@ -334,7 +333,7 @@ pub fn prepare_recorded<B: Backend>(
         let class = classes
             .sierra_class(*class_hash)?
             .ok_or(OsError::MissingClass { class_hash: *class_hash })?;
-        if crate::cairo1_account::runs_in_cairo_steps_mode(&class) {
+        if crate::gas_mode::runs_in_cairo_steps_mode(&class) {
             cairo_steps_classes.insert(*class_hash);
         }
         compiled_classes.push(CasmClassInput::new(*class_hash, class.casm()));

@@ -416,3 +416,26 @@ fn a_changed_l2_gas_bound_or_calldata_fails_the_run() {
     calldata[amount] += Felt::ONE;
     assert!(prepared.run().is_err());
 }
+
+#[test]
+fn a_cairo1_accounts_reverted_invoke_is_proven_as_reverted() {
+    // A transfer of more than the account holds reverts in `__execute__`: the OS takes the
+    // executor's reverted flag (as for a Cairo 0 account), runs `__validate__` (its signature
+    // check proven) and bumps the nonce; the transfer's effects are not in the block.
+    let mut c1 = Cairo1Chain::new();
+    let (first, _) = deploy_two_accounts(&mut c1);
+    let recipient = Felt::from(0x7ec1_u64);
+    let txs = vec![
+        c1.transfer(first, recipient, START_BALANCE + 1, true),
+        c1.transfer(first, recipient, 5, false),
+    ];
+    let block = c1.chain.block(txs);
+    let proven = c1.chain.prove_and_commit(&block);
+    assert_eq!(proven.os.public_output, proven.expected_output());
+    let receipts: Vec<_> = proven.os.executor.included().map(|done| done.reverted()).collect();
+    assert_eq!(receipts, [true, false], "the first reverted, the second succeeded");
+    assert_eq!(c1.balance(recipient), Felt::from(5u64));
+    assert_eq!(c1.balance(first), Felt::from(START_BALANCE - 5));
+    let nonce = c1.chain.state.latest_snapshot().unwrap().nonce_at(first).unwrap();
+    assert_eq!(nonce, Felt::THREE, "deploy, the reverted transfer, the transfer");
+}

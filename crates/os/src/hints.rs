@@ -93,6 +93,27 @@ struct ActiveCall {
     execution_info: Option<Relocatable>,
 }
 
+impl ActiveCall {
+    /// The next nested call (`what`: a call, library call or deployment) the executor recorded,
+    /// answered now: its consumed gas, its address and its return data, written to a segment.
+    fn answer_inner_call(
+        &mut self,
+        vm: &mut VirtualMachine,
+        what: &str,
+    ) -> Result<(u64, Felt, (Relocatable, Relocatable)), HintError> {
+        let inner = self
+            .trace
+            .inner_calls
+            .get(self.calls_answered)
+            .ok_or_else(|| custom(format!("more {what} in the OS than in the executor")))?;
+        let start = write_segment(vm, &inner.retdata)?;
+        let answer =
+            (inner.gas_consumed, inner.contract_address, (start, (start + inner.retdata.len())?));
+        self.calls_answered += 1;
+        Ok(answer)
+    }
+}
+
 /// The hint processor of one OS run.
 pub(crate) struct OsHintProcessor {
     builtin: BuiltinHintProcessor,
@@ -289,16 +310,10 @@ impl OsHintProcessor {
         vm: &mut VirtualMachine,
         hint: &HintProcessorData,
     ) -> Result<(), HintError> {
-        let class_hash =
-            get_integer_from_var_name("class_hash", vm, &hint.ids_data, &hint.ap_tracking)?;
-        let is_compiled = self.compiled_classes.iter().any(|class| class.class_hash == class_hash);
-        insert_value_from_var_name(
-            "is_compiled_class",
-            Felt::from(u64::from(is_compiled)),
-            vm,
-            &hint.ids_data,
-            &hint.ap_tracking,
-        )
+        let compiled = &self.compiled_classes;
+        write_class_flag(vm, hint, "is_compiled_class", |class_hash| {
+            compiled.iter().any(|class| class.class_hash == class_hash)
+        })
     }
 
     /// Whether the Sierra class `ids.class_hash` runs in Sierra-gas mode (1) or, compiled before
@@ -308,16 +323,10 @@ impl OsHintProcessor {
         vm: &mut VirtualMachine,
         hint: &HintProcessorData,
     ) -> Result<(), HintError> {
-        let class_hash =
-            get_integer_from_var_name("class_hash", vm, &hint.ids_data, &hint.ap_tracking)?;
-        let sierra_gas = !self.input.cairo_steps_classes.contains(&class_hash);
-        insert_value_from_var_name(
-            "class_sierra_gas_mode",
-            Felt::from(u64::from(sierra_gas)),
-            vm,
-            &hint.ids_data,
-            &hint.ap_tracking,
-        )
+        let cairo_steps = &self.input.cairo_steps_classes;
+        write_class_flag(vm, hint, "class_sierra_gas_mode", |class_hash| {
+            !cairo_steps.contains(&class_hash)
+        })
     }
 
     /// The index of the CASM class of `ids.class_hash`.
@@ -395,18 +404,8 @@ impl OsHintProcessor {
                 write_syscall_response(vm, ptr, &name, 2, SyscallAnswer::Pointer(info))
             }
             "CallContract" | "LibraryCall" => {
-                let inner = call
-                    .trace
-                    .inner_calls
-                    .get(call.calls_answered)
-                    .ok_or_else(|| custom("more calls in the OS than in the executor"))?;
-                call.calls_answered += 1;
-                let consumed = inner.gas_consumed;
-                let retdata = inner.retdata.clone();
-                let start = write_segment(vm, &retdata)?;
-                let answer =
-                    SyscallAnswer::Call { consumed, retdata: (start, (start + retdata.len())?) };
-                write_syscall_response(vm, ptr, &name, 6, answer)
+                let (consumed, _, retdata) = call.answer_inner_call(vm, "calls")?;
+                write_syscall_response(vm, ptr, &name, 6, SyscallAnswer::Call { consumed, retdata })
             }
             "Deploy" => {
                 // [selector, gas, class_hash, salt, calldata_start, calldata_end,
@@ -415,21 +414,8 @@ impl OsHintProcessor {
                 let start = vm.get_relocatable((ptr + 4)?)?;
                 let end = vm.get_relocatable((ptr + 5)?)?;
                 let linear_length = (end - start)? as u64;
-                let inner = call
-                    .trace
-                    .inner_calls
-                    .get(call.calls_answered)
-                    .ok_or_else(|| custom("more deployments in the OS than in the executor"))?;
-                call.calls_answered += 1;
-                let (consumed, address) = (inner.gas_consumed, inner.contract_address);
-                let retdata = inner.retdata.clone();
-                let start = write_segment(vm, &retdata)?;
-                let answer = SyscallAnswer::Deploy {
-                    consumed,
-                    linear_length,
-                    address,
-                    retdata: (start, (start + retdata.len())?),
-                };
+                let (consumed, address, retdata) = call.answer_inner_call(vm, "deployments")?;
+                let answer = SyscallAnswer::Deploy { consumed, linear_length, address, retdata };
                 write_syscall_response(vm, ptr, &name, 7, answer)
             }
             _ => {
@@ -816,6 +802,19 @@ fn write_class_index(
         &hint.ids_data,
         &hint.ap_tracking,
     )
+}
+
+/// Writes `flag(ids.class_hash)` (0 or 1) to `ids.<name>`.
+fn write_class_flag(
+    vm: &mut VirtualMachine,
+    hint: &HintProcessorData,
+    name: &str,
+    flag: impl FnOnce(Felt) -> bool,
+) -> Result<(), HintError> {
+    let class_hash =
+        get_integer_from_var_name("class_hash", vm, &hint.ids_data, &hint.ap_tracking)?;
+    let value = Felt::from(u64::from(flag(class_hash)));
+    insert_value_from_var_name(name, value, vm, &hint.ids_data, &hint.ap_tracking)
 }
 
 fn custom(message: impl Into<String>) -> HintError {

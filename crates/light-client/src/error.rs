@@ -61,7 +61,7 @@ pub enum LightClientError {
         "proof charged fees in STRK {:#x} and ETH {:#x}, the chain's fee tokens are {:#x} and {:#x}",
         proven.strk, proven.eth, expected.strk, expected.eth
     )]
-    FeeTokensMismatch { expected: FeeTokens, proven: FeeTokens },
+    FeeTokensMismatch { expected: Box<FeeTokens>, proven: Box<FeeTokens> },
     #[error("proof has {proven} transactions, the header lists {header}")]
     TransactionCountMismatch { header: u64, proven: u64 },
     /// The proof's digest of the transaction hashes (public output field 8) is not the one of

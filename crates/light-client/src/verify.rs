@@ -91,7 +91,10 @@ pub fn verify_block(
     if let Some(expected) = options.fee_tokens
         && expected != output.fee_tokens
     {
-        return Err(LightClientError::FeeTokensMismatch { expected, proven: output.fee_tokens });
+        return Err(LightClientError::FeeTokensMismatch {
+            expected: Box::new(expected),
+            proven: Box::new(output.fee_tokens),
+        });
     }
     Ok(VerifiedBlock {
         output,

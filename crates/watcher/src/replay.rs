@@ -66,7 +66,8 @@ pub struct ReplayedBlock {
     pub header: BlockHeader,
     /// The block hash the sequencer reports (the job's key).
     pub block_hash: Felt,
-    /// The sequencer followed: whether its block hash is Starknet's, which a proof binds.
+    /// The sequencer followed: its block hash (Starknet's or starknet-devnet's, which the OS
+    /// computes accordingly) and its execution timestamp.
     pub flavor: SequencerFlavor,
     /// The timestamp the transactions ran with ([`SequencerFlavor::execution_timestamp`]).
     pub execution_timestamp: u64,
@@ -304,6 +305,7 @@ impl Replayer {
                 .root_at(n - 1)?
                 .ok_or(state::StateError::UnknownBlock { block_number: n - 1 })?,
         };
+        let execution_timestamp = self.execution_timestamp(fetched)?;
         let mut evidence = serde_json::Map::new();
         let (state_diff, transactions, receipts, steps, recorded) = if number == 0 {
             // Genesis has no transactions to re-execute: its diff (system declarations and
@@ -311,7 +313,7 @@ impl Replayer {
             (fetched.claimed_diff.clone(), Vec::new(), Vec::new(), 0, None)
         } else {
             let (mut replayed_diff, transactions, receipts, steps, recorded) =
-                self.execute(fetched, &mut evidence)?;
+                self.execute(fetched, execution_timestamp, &mut evidence)?;
             crate::block_hash_write::accept_block_hash_write(
                 number,
                 &fetched.claimed_diff,
@@ -402,7 +404,7 @@ impl Replayer {
                 header,
                 block_hash: fetched.block_hash,
                 flavor: self.flavor,
-                execution_timestamp: self.execution_timestamp(fetched)?,
+                execution_timestamp,
                 fee_tokens: self.config.fee_tokens(),
                 transactions,
                 receipts,
@@ -437,11 +439,12 @@ impl Replayer {
         Ok(self.flavor.execution_timestamp(fetched.timestamp, parent_timestamp))
     }
 
-    /// Executes the block's transactions on the state after its parent.
+    /// Executes the block's transactions on the state after its parent, at `timestamp`.
     #[allow(clippy::type_complexity)]
     fn execute(
         &self,
         fetched: &FetchedBlock,
+        timestamp: u64,
         evidence: &mut serde_json::Map<String, Value>,
     ) -> Result<Executed, WatcherError> {
         let number = fetched.block_number;
@@ -484,7 +487,7 @@ impl Replayer {
         }
         let context = BlockContext {
             block_number: number,
-            timestamp: self.execution_timestamp(fetched)?,
+            timestamp,
             sequencer_address: fetched.sequencer_address,
             chain_id: self.chain_id,
             gas_prices: fetched.gas_prices,

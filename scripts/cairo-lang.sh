@@ -41,6 +41,25 @@ for src in "${proof_mode_programs[@]}"; do
   esac
 done
 
+# The os crate's CASM test classes, written in Cairo 0 (crates/os/tests/common/casm_class.rs
+# turns a program into a Cairo 1 class): plain programs, not proof mode.
+for src in crates/os/tests/casm/*.cairo; do
+  json="${src%.cairo}.json"
+  fresh="$out_dir/casm-$(basename "$json")"
+  "$VENV/bin/cairo-compile" --no_debug_info "$src" --output "$fresh"
+  case "$mode" in
+    compile) cp "$fresh" "$json"; echo "compiled $json" ;;
+    check)
+      if ! cmp -s "$fresh" "$json"; then
+        echo "MISMATCH: $json does not match $src (run scripts/cairo-lang.sh compile)" >&2
+        status=1
+      else
+        echo "ok $json"
+      fi ;;
+    *) echo "usage: $0 compile|check" >&2; exit 2 ;;
+  esac
+done
+
 # Bundled contracts of the devnet, in Starknet's deprecated (Cairo 0) class format; their class
 # hashes are computed from this JSON (program, ABI, entry points). account.cairo is compiled with
 # --account_contract, which checks the __validate__/__execute__/__validate_declare__ signatures.

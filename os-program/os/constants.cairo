@@ -72,6 +72,9 @@ const SEND_MESSAGE_TO_L1_SELECTOR = 'SendMessageToL1';
 // The Cairo 1 syscall selectors the OS replays (same short strings as the deprecated ones).
 const GET_EXECUTION_INFO_SELECTOR = 'GetExecutionInfo';
 const REPLACE_CLASS_SELECTOR = 'ReplaceClass';
+const GET_BLOCK_HASH_SELECTOR = 'GetBlockHash';
+const GET_CLASS_HASH_AT_SELECTOR = 'GetClassHashAt';
+const KECCAK_SELECTOR = 'Keccak';
 
 // The Sierra gas a syscall costs beyond the `syscall_base_gas_cost` the compiled code already
 // charged (blockifier's versioned constants of Starknet 0.14.4: the syscall's OS resources at
@@ -92,6 +95,17 @@ const REPLACE_CLASS_GAS_COST = 0;
 // Plus DEPLOY_GAS_COST_PER_FELT for each felt of the constructor calldata.
 const DEPLOY_GAS_COST = 137120;
 const DEPLOY_GAS_COST_PER_FELT = 4850;
+const GET_BLOCK_HASH_GAS_COST = 810;
+const GET_CLASS_HASH_AT_GAS_COST = 0;
+// Plus KECCAK_ROUND_GAS_COST for each 17-word block of the input: blockifier charges the
+// `KeccakRound` resources whole (at least the base cost, without subtracting it).
+const KECCAK_GAS_COST = 0;
+const KECCAK_ROUND_GAS_COST = 165137;
+
+// The block-hash contract (block_hash_contract.cairo): its address, and how far below the block
+// the hash it stores is (blockifier's `STORED_BLOCK_HASH_BUFFER`).
+const BLOCK_HASH_CONTRACT_ADDRESS = 1;
+const STORED_BLOCK_HASH_BUFFER = 10;
 
 // The gas of a Cairo 1 call in blockifier's Cairo-steps mode (under a Cairo 0 frame):
 // `default_initial_gas_cost`, 10^8 steps at 100 gas a step.

@@ -5,22 +5,28 @@
 // afterwards (see syscalls below).
 
 from starkware.cairo.common.alloc import alloc
+from starkware.cairo.common.builtin_keccak.keccak import (
+    KECCAK_FULL_RATE_IN_WORDS,
+    keccak_padded_input,
+)
 from starkware.cairo.common.builtin_poseidon.poseidon import poseidon_hash_many
 from starkware.cairo.common.cairo_builtins import (
     BitwiseBuiltin,
     EcOpBuiltin,
     HashBuiltin,
+    KeccakBuiltin,
     PoseidonBuiltin,
     SignatureBuiltin,
 )
 from starkware.cairo.common.dict import dict_read, dict_write
 from starkware.cairo.common.dict_access import DictAccess
-from starkware.cairo.common.math import assert_nn, assert_nn_le, assert_not_zero
+from starkware.cairo.common.math import assert_nn, assert_nn_le, assert_not_zero, unsigned_div_rem
 from starkware.cairo.common.memcpy import memcpy
 from starkware.cairo.common.hash_state import hash_felts
 from starkware.cairo.common.registers import get_ap
 from starkware.starknet.common.storage import normalize_address
 
+from os.block_hash_contract import read_block_hash
 from os.cairo1 import (
     CAIRO1_RETURN_SIZE,
     call_cairo1,
@@ -61,8 +67,15 @@ from os.constants import (
     ECDSA_BUILTIN,
     EMIT_EVENT_SELECTOR,
     ENTRY_POINT_TYPE_CONSTRUCTOR,
+    GET_BLOCK_HASH_GAS_COST,
+    GET_BLOCK_HASH_SELECTOR,
+    GET_CLASS_HASH_AT_GAS_COST,
+    GET_CLASS_HASH_AT_SELECTOR,
     GET_EXECUTION_INFO_GAS_COST,
     GET_EXECUTION_INFO_SELECTOR,
+    KECCAK_GAS_COST,
+    KECCAK_ROUND_GAS_COST,
+    KECCAK_SELECTOR,
     ENTRY_POINT_TYPE_EXTERNAL,
     GET_BLOCK_NUMBER_SELECTOR,
     GET_BLOCK_TIMESTAMP_SELECTOR,
@@ -240,6 +253,7 @@ func execute_entry_point{
     range_check_ptr,
     ecdsa_ptr: SignatureBuiltin*,
     ec_op_ptr: EcOpBuiltin*,
+    keccak_ptr: KeccakBuiltin*,
     bitwise_ptr: BitwiseBuiltin*,
     poseidon_ptr: PoseidonBuiltin*,
     contract_changes: DictAccess*,
@@ -280,6 +294,7 @@ func execute_entry_point_gas{
     range_check_ptr,
     ecdsa_ptr: SignatureBuiltin*,
     ec_op_ptr: EcOpBuiltin*,
+    keccak_ptr: KeccakBuiltin*,
     bitwise_ptr: BitwiseBuiltin*,
     poseidon_ptr: PoseidonBuiltin*,
     contract_changes: DictAccess*,
@@ -408,6 +423,7 @@ func execute_cairo1_entry_point{
     range_check_ptr,
     ecdsa_ptr: SignatureBuiltin*,
     ec_op_ptr: EcOpBuiltin*,
+    keccak_ptr: KeccakBuiltin*,
     bitwise_ptr: BitwiseBuiltin*,
     poseidon_ptr: PoseidonBuiltin*,
     contract_changes: DictAccess*,
@@ -534,13 +550,15 @@ func execute_cairo1_entry_point{
 // storage reads and writes on the contract's storage dict,
 // events hashed for the event commitment, L2 -> L1 messages recorded for the receipt
 // (send_message_to_l1), `call_contract` and `library_call` by running the callee (recursively,
-// with the gas left after the syscall's cost) and comparing its return data. Any other syscall
-// fails the run, naming its selector.
+// with the gas left after the syscall's cost) and comparing its return data, `get_block_hash`
+// from the block-hash contract, `get_class_hash_at` from the contracts' state (not in validate
+// mode), `keccak` with the keccak builtin. Any other syscall fails the run, naming its selector.
 func execute_cairo1_syscalls{
     pedersen_ptr: HashBuiltin*,
     range_check_ptr,
     ecdsa_ptr: SignatureBuiltin*,
     ec_op_ptr: EcOpBuiltin*,
+    keccak_ptr: KeccakBuiltin*,
     bitwise_ptr: BitwiseBuiltin*,
     poseidon_ptr: PoseidonBuiltin*,
     contract_changes: DictAccess*,
@@ -673,6 +691,45 @@ func execute_cairo1_syscalls{
             ctx, contract_address, caller_address, execution_info, sierra_gas_mode, ptr + 10, end
         );
     }
+    if (selector == GET_BLOCK_HASH_SELECTOR) {
+        // [selector, gas, block_number | gas, failure_flag, block_hash]
+        check_syscall_response(gas, GET_BLOCK_HASH_GAS_COST, ptr + 3);
+        let (block_hash) = read_block_hash(ctx.block_info, contract_address, ptr[2]);
+        assert ptr[5] = block_hash;
+        return execute_cairo1_syscalls(
+            ctx, contract_address, caller_address, execution_info, sierra_gas_mode, ptr + 6, end
+        );
+    }
+    if (selector == GET_CLASS_HASH_AT_SELECTOR) {
+        // [selector, gas, contract_address | gas, failure_flag, class_hash]: the class of the
+        // address now (0 for no contract); refused in validate mode.
+        with_attr error_message("OS: get_class_hash_at in validate mode") {
+            assert ctx.validate_mode = 0;
+        }
+        check_syscall_response(gas, GET_CLASS_HASH_AT_GAS_COST, ptr + 3);
+        let (entry_value) = dict_read{dict_ptr=contract_changes}(key=ptr[2]);
+        assert ptr[5] = cast(entry_value, StateEntry*).class_hash;
+        return execute_cairo1_syscalls(
+            ctx, contract_address, caller_address, execution_info, sierra_gas_mode, ptr + 6, end
+        );
+    }
+    if (selector == KECCAK_SELECTOR) {
+        // [selector, gas, input_start, input_end | gas, failure_flag, result_low, result_high]:
+        // Keccak-f over whole 17-word blocks of 64-bit words (the caller padded the input), the
+        // state's first four words as a u256 (keccak_padded_input range-checks the words).
+        tempvar input_length = ptr[3] - ptr[2];
+        let (n_rounds, remainder) = unsigned_div_rem(input_length, KECCAK_FULL_RATE_IN_WORDS);
+        with_attr error_message("OS: a keccak input of {input_length} words, not whole blocks") {
+            assert remainder = 0;
+        }
+        check_syscall_response(gas, KECCAK_GAS_COST + n_rounds * KECCAK_ROUND_GAS_COST, ptr + 4);
+        let (result) = keccak_padded_input(cast(ptr[2], felt*), n_rounds);
+        assert ptr[6] = result.low;
+        assert ptr[7] = result.high;
+        return execute_cairo1_syscalls(
+            ctx, contract_address, caller_address, execution_info, sierra_gas_mode, ptr + 8, end
+        );
+    }
     with_attr error_message("OS: the Cairo 1 syscall {selector} is not supported yet") {
         assert selector = EMIT_EVENT_SELECTOR;
     }
@@ -701,6 +758,7 @@ func cairo1_deploy{
     range_check_ptr,
     ecdsa_ptr: SignatureBuiltin*,
     ec_op_ptr: EcOpBuiltin*,
+    keccak_ptr: KeccakBuiltin*,
     bitwise_ptr: BitwiseBuiltin*,
     poseidon_ptr: PoseidonBuiltin*,
     contract_changes: DictAccess*,
@@ -745,6 +803,7 @@ func cairo1_call{
     range_check_ptr,
     ecdsa_ptr: SignatureBuiltin*,
     ec_op_ptr: EcOpBuiltin*,
+    keccak_ptr: KeccakBuiltin*,
     bitwise_ptr: BitwiseBuiltin*,
     poseidon_ptr: PoseidonBuiltin*,
     contract_changes: DictAccess*,
@@ -812,6 +871,7 @@ func find_class{range_check_ptr}(ctx: ExecutionContext*, class_hash: felt) -> (
 func pass_builtins{
     pedersen_ptr: HashBuiltin*, range_check_ptr, ecdsa_ptr: SignatureBuiltin*,
     ec_op_ptr: EcOpBuiltin*,
+    keccak_ptr: KeccakBuiltin*,
     bitwise_ptr: BitwiseBuiltin*, poseidon_ptr: PoseidonBuiltin*,
 }(n: felt, names: felt*, out: felt*) {
     if (n == 0) {
@@ -854,6 +914,7 @@ func pass_builtins{
 func take_builtins{
     pedersen_ptr: HashBuiltin*, range_check_ptr, ecdsa_ptr: SignatureBuiltin*,
     ec_op_ptr: EcOpBuiltin*,
+    keccak_ptr: KeccakBuiltin*,
     bitwise_ptr: BitwiseBuiltin*, poseidon_ptr: PoseidonBuiltin*,
 }(n: felt, names: felt*, returned: felt*) {
     alloc_locals;
@@ -868,6 +929,7 @@ func take_builtins{
 func take_builtin_ptrs{
     pedersen_ptr: HashBuiltin*, range_check_ptr, ecdsa_ptr: SignatureBuiltin*,
     ec_op_ptr: EcOpBuiltin*,
+    keccak_ptr: KeccakBuiltin*,
     bitwise_ptr: BitwiseBuiltin*, poseidon_ptr: PoseidonBuiltin*,
 }(n: felt, names: felt*, returned: felt*, counts: felt*) {
     if (n == 0) {
@@ -924,6 +986,7 @@ func execute_syscalls{
     range_check_ptr,
     ecdsa_ptr: SignatureBuiltin*,
     ec_op_ptr: EcOpBuiltin*,
+    keccak_ptr: KeccakBuiltin*,
     bitwise_ptr: BitwiseBuiltin*,
     poseidon_ptr: PoseidonBuiltin*,
     contract_changes: DictAccess*,
@@ -1104,6 +1167,7 @@ func deploy_contract{
     range_check_ptr,
     ecdsa_ptr: SignatureBuiltin*,
     ec_op_ptr: EcOpBuiltin*,
+    keccak_ptr: KeccakBuiltin*,
     bitwise_ptr: BitwiseBuiltin*,
     poseidon_ptr: PoseidonBuiltin*,
     contract_changes: DictAccess*,
@@ -1138,6 +1202,7 @@ func deploy{
     range_check_ptr,
     ecdsa_ptr: SignatureBuiltin*,
     ec_op_ptr: EcOpBuiltin*,
+    keccak_ptr: KeccakBuiltin*,
     bitwise_ptr: BitwiseBuiltin*,
     poseidon_ptr: PoseidonBuiltin*,
     contract_changes: DictAccess*,

@@ -17,6 +17,7 @@ from starkware.cairo.common.cairo_builtins import (
     BitwiseBuiltin,
     EcOpBuiltin,
     HashBuiltin,
+    KeccakBuiltin,
     PoseidonBuiltin,
     SignatureBuiltin,
 )
@@ -41,6 +42,7 @@ func charge_fee{
     range_check_ptr,
     ecdsa_ptr: SignatureBuiltin*,
     ec_op_ptr: EcOpBuiltin*,
+    keccak_ptr: KeccakBuiltin*,
     bitwise_ptr: BitwiseBuiltin*,
     poseidon_ptr: PoseidonBuiltin*,
     contract_changes: DictAccess*,

@@ -8,7 +8,7 @@
 //   hold no signatures), 9 state-diff commitment (Starknet's), 10 STRK fee token, 11 ETH fee
 //   token (the ERC-20s the block's fees were transferred in, 0 on a chain without fees).
 
-%builtins output pedersen range_check ecdsa bitwise ec_op poseidon
+%builtins output pedersen range_check ecdsa bitwise ec_op keccak poseidon
 
 from starkware.cairo.common.alloc import alloc
 from starkware.cairo.common.builtin_poseidon.poseidon import poseidon_hash_many
@@ -16,12 +16,14 @@ from starkware.cairo.common.cairo_builtins import (
     BitwiseBuiltin,
     EcOpBuiltin,
     HashBuiltin,
+    KeccakBuiltin,
     PoseidonBuiltin,
     SignatureBuiltin,
 )
 from starkware.cairo.common.dict_access import DictAccess
 
 from os.block import BodyCommitments, chain_block_hash
+from os.block_hash_contract import store_old_block_hash
 from os.commitment_trie import trie_root
 from os.compiled_class import CompiledClass
 from os.constants import OS_VERSION
@@ -37,6 +39,7 @@ func main{
     ecdsa_ptr: SignatureBuiltin*,
     bitwise_ptr: BitwiseBuiltin*,
     ec_op_ptr: EcOpBuiltin*,
+    keccak_ptr: KeccakBuiltin*,
     poseidon_ptr: PoseidonBuiltin*,
 }() {
     alloc_locals;
@@ -85,6 +88,9 @@ func main{
     let (local receipt_hashes: felt*) = alloc();
     let (local event_hashes_start: felt*) = alloc();
     let event_hashes = event_hashes_start;
+    with contract_changes {
+        store_old_block_hash(block_info);
+    }
     with contract_changes, deprecated_declared, class_changes, event_hashes {
         execute_transactions(block_info, classes, n_transactions, tx_hashes, tx_leaves, receipt_hashes);
     }

@@ -7,7 +7,8 @@ from os.compiled_class import CompiledClass
 // The block being proven: the header fields the OS takes as input (everything of
 // chain::BlockHeader except what the OS computes: state root, counts and commitments), the chain
 // id and the state root before the block. Filled by the `os_load_block` hint; every field is
-// either written to the public output or committed to by the block hash the OS computes.
+// either written to the public output or committed to by the block hash the OS computes, except
+// `old_block_hash`, which the state diff commits to.
 struct BlockInfo {
     block_number: felt,
     parent_hash: felt,
@@ -37,6 +38,11 @@ struct BlockInfo {
     // hash: written to the public output.
     strk_fee_token: felt,
     eth_fee_token: felt,
+    // The hash of block `block_number - 10`, which the block stores in the block-hash contract
+    // before its transactions (block_hash_contract.cairo); unused below block 10. Taken from
+    // the input, as in Starknet's OS: the write is in the state diff, so the state-diff
+    // commitment (output, and in Starknet's block hash) and the new root commit to it.
+    old_block_hash: felt,
 }
 
 // The Cairo 0 `TxInfo` struct that `get_tx_info` returns a pointer to
@@ -110,6 +116,9 @@ struct ExecutionContext {
     // timestamp rounded down to multiples of VALIDATE_BLOCK_NUMBER_ROUNDING and
     // VALIDATE_TIMESTAMP_ROUNDING, sequencer address 0.
     call_block_info: felt*,
+    // 1 in validate mode (validation entry points and a DEPLOY_ACCOUNT's constructor), 0 when
+    // executing: blockifier refuses some syscalls in validate mode (`get_class_hash_at`).
+    validate_mode: felt,
 }
 
 // A transaction as the `os_load_transaction` hint writes it. Fields a kind or version does not

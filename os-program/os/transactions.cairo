@@ -24,6 +24,7 @@ from starkware.cairo.common.cairo_builtins import (
     BitwiseBuiltin,
     EcOpBuiltin,
     HashBuiltin,
+    KeccakBuiltin,
     PoseidonBuiltin,
     SignatureBuiltin,
 )
@@ -81,6 +82,7 @@ func execute_transactions{
     range_check_ptr,
     ecdsa_ptr: SignatureBuiltin*,
     ec_op_ptr: EcOpBuiltin*,
+    keccak_ptr: KeccakBuiltin*,
     bitwise_ptr: BitwiseBuiltin*,
     poseidon_ptr: PoseidonBuiltin*,
     contract_changes: DictAccess*,
@@ -127,6 +129,7 @@ func execute_transaction{
     range_check_ptr,
     ecdsa_ptr: SignatureBuiltin*,
     ec_op_ptr: EcOpBuiltin*,
+    keccak_ptr: KeccakBuiltin*,
     bitwise_ptr: BitwiseBuiltin*,
     poseidon_ptr: PoseidonBuiltin*,
     contract_changes: DictAccess*,
@@ -301,6 +304,7 @@ func tx_context{range_check_ptr}(
         classes=classes,
         tx=tx,
         call_block_info=validate_block_info,
+        validate_mode=1,
     );
     tempvar ctx = new ExecutionContext(
         block_info=block_info,
@@ -308,6 +312,7 @@ func tx_context{range_check_ptr}(
         classes=classes,
         tx=tx,
         call_block_info=call_block_info,
+        validate_mode=0,
     );
     return (validate_ctx=validate_ctx, ctx=ctx);
 }
@@ -321,6 +326,7 @@ func execute_invoke{
     range_check_ptr,
     ecdsa_ptr: SignatureBuiltin*,
     ec_op_ptr: EcOpBuiltin*,
+    keccak_ptr: KeccakBuiltin*,
     bitwise_ptr: BitwiseBuiltin*,
     poseidon_ptr: PoseidonBuiltin*,
     contract_changes: DictAccess*,
@@ -404,6 +410,7 @@ func execute_deploy_account{
     range_check_ptr,
     ecdsa_ptr: SignatureBuiltin*,
     ec_op_ptr: EcOpBuiltin*,
+    keccak_ptr: KeccakBuiltin*,
     bitwise_ptr: BitwiseBuiltin*,
     poseidon_ptr: PoseidonBuiltin*,
     contract_changes: DictAccess*,
@@ -499,6 +506,7 @@ func run_account_constructor{
     range_check_ptr,
     ecdsa_ptr: SignatureBuiltin*,
     ec_op_ptr: EcOpBuiltin*,
+    keccak_ptr: KeccakBuiltin*,
     bitwise_ptr: BitwiseBuiltin*,
     poseidon_ptr: PoseidonBuiltin*,
     contract_changes: DictAccess*,
@@ -541,6 +549,7 @@ func run_account_entry_point{
     range_check_ptr,
     ecdsa_ptr: SignatureBuiltin*,
     ec_op_ptr: EcOpBuiltin*,
+    keccak_ptr: KeccakBuiltin*,
     bitwise_ptr: BitwiseBuiltin*,
     poseidon_ptr: PoseidonBuiltin*,
     contract_changes: DictAccess*,
@@ -592,6 +601,7 @@ func execute_declare{
     range_check_ptr,
     ecdsa_ptr: SignatureBuiltin*,
     ec_op_ptr: EcOpBuiltin*,
+    keccak_ptr: KeccakBuiltin*,
     bitwise_ptr: BitwiseBuiltin*,
     poseidon_ptr: PoseidonBuiltin*,
     contract_changes: DictAccess*,

@@ -24,15 +24,17 @@ pub struct BlockExecutor<'a> {
 
 impl<'a> BlockExecutor<'a> {
     /// Starts a block on top of `state` (the parent block's state), finding class definitions
-    /// in `classes`. Fails if the block's context cannot be given to the executor (a chain id
-    /// that is not a short string, a sequencer address at or above 2^251).
+    /// in `classes`, with the block-hash write of [`BlockContext::old_block_hash`]. Fails if the
+    /// block's context cannot be given to the executor (a chain id that is not a short string,
+    /// a sequencer address at or above 2^251, no old block hash from block 10 on).
     pub fn new(
         config: &ExecutorConfig,
         block: BlockContext,
         state: &'a dyn StateReader,
         classes: &'a dyn ClassProvider,
     ) -> Result<Self, ExecutorError> {
-        let engine = EngineBlock::new(config, &block, state, classes)?;
+        let mut engine = EngineBlock::new(config, &block, state, classes)?;
+        engine.pre_process(&block)?;
         Ok(BlockExecutor { block, engine, declared: Vec::new(), executed: 0 })
     }
 

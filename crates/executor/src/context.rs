@@ -3,6 +3,13 @@
 
 use chain::{ChainId, Felt, GasPrices};
 
+/// The block-hash contract's address: its storage maps a block number to that block's hash
+/// ([`BlockContext::old_block_hash`]).
+pub const BLOCK_HASH_CONTRACT: Felt = Felt::ONE;
+/// How far below the running block the hash a block stores is (blockifier's
+/// `STORED_BLOCK_HASH_BUFFER`): the `get_block_hash` syscall serves blocks at least this far back.
+pub const STORED_BLOCK_HASH_BUFFER: u64 = 10;
+
 /// The block under construction, as the `get_block_*` syscalls and fee estimates see it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BlockContext {
@@ -16,6 +23,12 @@ pub struct BlockContext {
     pub chain_id: ChainId,
     /// Gas prices, for fee estimates.
     pub gas_prices: GasPrices,
+    /// The hash of block `block_number - 10`, which a block writes at that block's number in
+    /// the storage of the block-hash contract (address 1) before its transactions, for the
+    /// `get_block_hash` syscall (Starknet's protocol: blockifier's `pre_process_block`).
+    /// Required from block 10 on ([`crate::BlockExecutor`] refuses a block without it); `None`
+    /// below, and for queries (calls, estimates), which run on the block as it is.
+    pub old_block_hash: Option<Felt>,
 }
 
 impl BlockContext {
@@ -27,6 +40,7 @@ impl BlockContext {
             sequencer_address: Felt::ZERO,
             chain_id,
             gas_prices: GasPrices::default(),
+            old_block_hash: None,
         }
     }
 }

@@ -104,7 +104,7 @@ pub use class::{
     FIBONACCI_JSON,
 };
 pub use classes::{ClassCache, ClassProvider};
-pub use context::{BlockContext, ExecutorConfig};
+pub use context::{BLOCK_HASH_CONTRACT, BlockContext, ExecutorConfig, STORED_BLOCK_HASH_BUFFER};
 pub use error::ExecutorError;
 pub use executor::Executor;
 pub use query::{FeeEstimate, L1Message, Simulation};

@@ -80,8 +80,37 @@ pub fn syscall_gas_cost(selector: &str) -> Option<u64> {
         "SendMessageToL1" => 2_770,
         "ReplaceClass" => 0,
         "Deploy" => 137_120,
+        "GetBlockHash" => 810,
+        "GetClassHashAt" => 0,
+        "Keccak" => 0,
         _ => return None,
     })
+}
+
+/// `KECCAK_ROUND_GAS_COST` of `constants.cairo`: what the `keccak` syscall costs per 17-word
+/// block of its input, beyond [`syscall_gas_cost`].
+pub const KECCAK_ROUND_GAS_COST: u64 = 165_137;
+
+/// 64-bit words a `keccak` syscall absorbs per Keccak-f round (its input is whole blocks).
+const KECCAK_RATE_WORDS: usize = 17;
+
+/// The `keccak` syscall's answer to `words`: Keccak-f[1600] over each 17-word block xored into
+/// the state, and the state's first four words as a u256 (low, high), with the number of
+/// rounds; `None` if `words` is not whole blocks (blockifier reverts the call).
+pub(crate) fn keccak_syscall(words: &[u64]) -> Option<(u64, (Felt, Felt))> {
+    if !words.len().is_multiple_of(KECCAK_RATE_WORDS) {
+        return None;
+    }
+    let mut state = [0u64; 25];
+    for block in words.chunks(KECCAK_RATE_WORDS) {
+        for (lane, word) in state.iter_mut().zip(block) {
+            *lane ^= word;
+        }
+        keccak::f1600(&mut state);
+    }
+    let u128_of = |low: u64, high: u64| Felt::from((u128::from(high) << 64) | u128::from(low));
+    let rounds = (words.len() / KECCAK_RATE_WORDS) as u64;
+    Some((rounds, (u128_of(state[0], state[1]), u128_of(state[2], state[3]))))
 }
 
 /// `SEND_MESSAGE_TO_L1_GAS_COST_PER_FELT` of `constants.cairo`: the Sierra gas a syscall costs
@@ -109,8 +138,12 @@ pub(crate) fn syscall_name(vm: &VirtualMachine, ptr: Relocatable) -> Result<Stri
 
 /// What the executor's trace answers for one syscall of the running call.
 pub(crate) enum SyscallAnswer {
-    /// A storage read: the value.
-    StorageRead(Felt),
+    /// A syscall answering one felt: a storage read's value, `get_block_hash`'s hash,
+    /// `get_class_hash_at`'s class hash.
+    Value(Felt),
+    /// A `keccak`: the rounds run (each charged [`KECCAK_ROUND_GAS_COST`]) and the hash (low,
+    /// high).
+    Keccak { rounds: u64, hash: (Felt, Felt) },
     /// A syscall whose response has no fields (storage write, event).
     Empty,
     /// A syscall whose response has no fields and whose cost grows with the length of a span of
@@ -146,6 +179,7 @@ pub(crate) fn write_syscall_response(
         SyscallAnswer::Deploy { consumed, linear_length, .. } => {
             syscall_gas_cost_per_felt(name) * linear_length + consumed
         }
+        SyscallAnswer::Keccak { rounds, .. } => KECCAK_ROUND_GAS_COST * rounds,
         _ => 0,
     };
     let charged = Felt::from(cost) + Felt::from(consumed);
@@ -156,7 +190,11 @@ pub(crate) fn write_syscall_response(
     vm.insert_value(response, gas - charged)?;
     vm.insert_value((response + 1)?, Felt::ZERO)?;
     match answer {
-        SyscallAnswer::StorageRead(value) => vm.insert_value((response + 2)?, value)?,
+        SyscallAnswer::Value(value) => vm.insert_value((response + 2)?, value)?,
+        SyscallAnswer::Keccak { hash: (low, high), .. } => {
+            vm.insert_value((response + 2)?, low)?;
+            vm.insert_value((response + 3)?, high)?;
+        }
         SyscallAnswer::Call { retdata: (start, end), .. } => {
             vm.insert_value((response + 2)?, start)?;
             vm.insert_value((response + 3)?, end)?;

@@ -85,6 +85,10 @@ struct ActiveCall {
     call_block_info: Relocatable,
     /// Storage reads answered so far.
     reads_answered: usize,
+    /// `get_block_hash` calls answered so far.
+    block_hashes_answered: usize,
+    /// `get_class_hash_at` calls answered so far.
+    class_hashes_answered: usize,
     /// Nested calls answered so far (while the code runs).
     calls_answered: usize,
     /// Nested calls entered so far (while the OS replays the syscalls).
@@ -379,7 +383,37 @@ impl OsHintProcessor {
                         || custom("more storage reads in the OS than in the executor"),
                     )?;
                 call.reads_answered += 1;
-                write_syscall_response(vm, ptr, &name, 4, SyscallAnswer::StorageRead(value))
+                write_syscall_response(vm, ptr, &name, 4, SyscallAnswer::Value(value))
+            }
+            "GetBlockHash" => {
+                let value = call.trace.block_hash_read_values.get(call.block_hashes_answered);
+                let value = value.copied().ok_or_else(|| {
+                    custom("more get_block_hash calls in the OS than in the executor")
+                })?;
+                call.block_hashes_answered += 1;
+                write_syscall_response(vm, ptr, &name, 3, SyscallAnswer::Value(value))
+            }
+            "GetClassHashAt" => {
+                let value = call.trace.class_hash_read_values.get(call.class_hashes_answered);
+                let value = value.copied().ok_or_else(|| {
+                    custom("more get_class_hash_at calls in the OS than in the executor")
+                })?;
+                call.class_hashes_answered += 1;
+                write_syscall_response(vm, ptr, &name, 3, SyscallAnswer::Value(value))
+            }
+            "Keccak" => {
+                // [selector, gas, input_start, input_end]
+                let start = vm.get_relocatable((ptr + 2)?)?;
+                let end = vm.get_relocatable((ptr + 3)?)?;
+                let words = vm
+                    .get_integer_range(start, (end - start)?)?
+                    .iter()
+                    .map(|word| u64::try_from(*word.as_ref()).ok())
+                    .collect::<Option<Vec<u64>>>()
+                    .ok_or_else(|| custom("a keccak input word is not 64 bits"))?;
+                let (rounds, hash) = crate::cairo1::keccak_syscall(&words)
+                    .ok_or_else(|| custom("a keccak input is not whole 17-word blocks"))?;
+                write_syscall_response(vm, ptr, &name, 4, SyscallAnswer::Keccak { rounds, hash })
             }
             "StorageWrite" => write_syscall_response(vm, ptr, &name, 5, SyscallAnswer::Empty),
             "EmitEvent" => write_syscall_response(vm, ptr, &name, 6, SyscallAnswer::Empty),
@@ -590,6 +624,8 @@ impl OsHintProcessor {
             tx_info,
             call_block_info,
             reads_answered: 0,
+            block_hashes_answered: 0,
+            class_hashes_answered: 0,
             calls_answered: 0,
             calls_entered: 0,
             execution_info,
@@ -601,6 +637,8 @@ impl OsHintProcessor {
     fn exit_call(&mut self) -> Result<(), HintError> {
         let call = self.calls.last().ok_or_else(|| custom("os_exit_call outside a call"))?;
         if call.reads_answered != call.trace.storage_read_values.len()
+            || call.block_hashes_answered != call.trace.block_hash_read_values.len()
+            || call.class_hashes_answered != call.trace.class_hash_read_values.len()
             || call.calls_answered != call.trace.inner_calls.len()
         {
             return Err(custom(format!(

@@ -372,6 +372,7 @@ pub fn prepare_recorded<B: Backend>(
         Felt::from(u64::from(block.starknet_devnet_block_hash)),
         block.fee_tokens.strk,
         block.fee_tokens.eth,
+        context.old_block_hash.unwrap_or(Felt::ZERO),
     ]);
     let input = OsInput {
         block_info,

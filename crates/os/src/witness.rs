@@ -40,8 +40,9 @@ use cairo_lang_starknet_classes::casm_contract_class::CasmContractClass;
 /// classes the block runs (`casm_classes`) and their pre-block compiled class hashes
 /// (`input.pre_classes`). 4: no messages hash in the receipt fields (the OS computes it from the
 /// messages the contracts sent). 5: the public output's fee tokens, `block_info`'s block-hash
-/// formula and fee tokens, `input.cairo_steps_classes`.
-pub const WITNESS_FORMAT_VERSION: u32 = 5;
+/// formula and fee tokens, `input.cairo_steps_classes`. 6: `block_info`'s old block hash (the
+/// block-hash contract's write), the call traces' block and class hashes read.
+pub const WITNESS_FORMAT_VERSION: u32 = 6;
 
 /// One block's OS input, serializable (see the module docs).
 #[derive(Clone, Debug, Serialize, Deserialize)]

@@ -35,9 +35,7 @@ fn chain_with_hello() -> (Chain, Arc<SierraClass>) {
     let mut diff = StateDiff::default();
     diff.declared_classes.insert(hello.class_hash(), hello.compiled_class_hash());
     diff.deployed_contracts.insert(HELLO, hello.class_hash());
-    chain.state.commit_block(1, &diff).unwrap();
-    chain.head = 1;
-    chain.head_hash = Felt::from(0x5e1f_u64);
+    chain.commit_system_block(&diff);
     (chain, hello)
 }
 
@@ -134,8 +132,7 @@ fn system_deploy(chain: &mut Chain, class: &Arc<SierraClass>, address: Felt) {
     let mut diff = StateDiff::default();
     diff.declared_classes.insert(class.class_hash(), class.compiled_class_hash());
     diff.deployed_contracts.insert(address, class.class_hash());
-    chain.state.commit_block(chain.head + 1, &diff).unwrap();
-    chain.head += 1;
+    chain.commit_system_block(&diff);
 }
 
 #[test]
@@ -158,8 +155,7 @@ fn a_cairo1_contract_library_calls_a_cairo1_class() {
         address,
         [(key("implementation"), counter.class_hash()), (key("counter"), Felt::from(40u64))].into(),
     );
-    chain.state.commit_block(chain.head + 1, &diff).unwrap();
-    chain.head += 1;
+    chain.commit_system_block(&diff);
 
     let call = (address, selector("increase_counter"), vec![Felt::from(2u64)]);
     let tx = chain.invoke_v1(0, &[call]);
@@ -196,8 +192,7 @@ fn a_cairo1_contract_calls_a_cairo0_contract() {
         address,
         [(key("counter"), Felt::from(40u64)), (key("other_contract"), other_address)].into(),
     );
-    chain.state.commit_block(chain.head + 1, &diff).unwrap();
-    chain.head += 1;
+    chain.commit_system_block(&diff);
 
     let call = (address, selector("decrease_counter"), vec![Felt::from(3u64)]);
     let tx = chain.invoke_v1(0, &[call]);
@@ -240,8 +235,7 @@ fn a_cairo1_bridge_sends_a_message_to_l1() {
         ]
         .into(),
     );
-    chain.state.commit_block(chain.head + 1, &diff).unwrap();
-    chain.head += 1;
+    chain.commit_system_block(&diff);
 
     println!("step: two withdrawals in one transaction, one in the next");
     let recipient = Felt::from(0xe7e7_u64);
@@ -309,8 +303,7 @@ fn a_cairo1_contract_replaces_its_class() {
     diff.declared_classes.insert(counter.class_hash(), counter.compiled_class_hash());
     diff.deployed_contracts.insert(address, counter.class_hash());
     diff.storage_diffs.insert(address, [(owner_key, chain.accounts[0])].into());
-    chain.state.commit_block(chain.head + 1, &diff).unwrap();
-    chain.head += 1;
+    chain.commit_system_block(&diff);
 
     println!("step: upgrade to hello_starknet (replace_class)");
     let tx = chain.invoke_v1(0, &[(address, selector("upgrade"), vec![hello.class_hash()])]);
@@ -350,8 +343,7 @@ fn the_udc_deploys_sierra_classes() {
     chain.classes.insert_sierra(Arc::clone(&erc20));
     let mut diff = StateDiff::default();
     diff.declared_classes.insert(erc20.class_hash(), erc20.compiled_class_hash());
-    chain.state.commit_block(chain.head + 1, &diff).unwrap();
-    chain.head += 1;
+    chain.commit_system_block(&diff);
     let constructor = [
         Felt::from_bytes_be_slice(b"Token"),
         Felt::from_bytes_be_slice(b"TKN"),

@@ -57,9 +57,7 @@ impl Cairo1Chain {
                 .insert(balance_key(account_address(&account_class, salt)), START_BALANCE.into());
         }
         diff.storage_diffs.insert(ERC20, balances);
-        chain.state.commit_block(1, &diff).unwrap();
-        chain.head = 1;
-        chain.head_hash = Felt::from(0x5e1f_u64);
+        chain.commit_system_block(&diff);
         Cairo1Chain { chain, account_class, nonces: Default::default() }
     }
 
@@ -171,9 +169,7 @@ impl Cairo1Chain {
             .collect();
         let mut diff = StateDiff::default();
         diff.storage_diffs.insert(ERC20, balances);
-        self.chain.head += 1;
-        self.chain.state.commit_block(self.chain.head, &diff).unwrap();
-        self.chain.head_hash = Felt::from(0xf0d5_u64);
+        self.chain.commit_system_block(&diff);
     }
 
     fn balance(&self, owner: Felt) -> Felt {

@@ -161,9 +161,7 @@ fn v1_pays_in_eth_and_v3_in_strk() {
     let mut diff = chain::StateDiff::default();
     diff.deployed_contracts.insert(eth, chain.bundled.erc20.class_hash());
     diff.storage_diffs.insert(eth, [(balance_key(payer), Felt::from(10u128.pow(24)))].into());
-    chain.head += 1;
-    chain.state.commit_block(chain.head, &diff).unwrap();
-    chain.head_hash = Felt::from(0xe7_u64);
+    chain.commit_system_block(&diff);
     chain.config.fee_token = Some(chain.erc20);
     chain.config.eth_fee_token = Some(eth);
     let sequencer = chain.next_context().sequencer_address;

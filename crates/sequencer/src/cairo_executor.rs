@@ -247,6 +247,9 @@ fn context(block: &BlockInfo) -> BlockContext {
         sequencer_address: block.sequencer_address,
         chain_id: block.chain_id,
         gas_prices: block.gas_prices,
+        // Transactions run one at a time on the node's overlay, which the producer gave the
+        // block-hash write when it opened the block (`Node::produce_block_locked`).
+        old_block_hash: None,
     }
 }
 

@@ -53,6 +53,19 @@ impl Node {
         let mempool = self.mempool()?.clone();
 
         let mut overlay = OverlayState::new(&self.store, parent.header.block_number);
+        // Before its transactions, the block stores the hash of the block ten below it in the
+        // block-hash contract (Starknet's protocol; `get_block_hash` reads it).
+        if let Some(old_number) = number.checked_sub(executor::STORED_BLOCK_HASH_BUFFER) {
+            let old = self.store.block(old_number)?.ok_or_else(|| SequencerError::Corrupt {
+                table: "blocks",
+                detail: format!("block {old_number} is missing below the head"),
+            })?;
+            overlay.pending.set_storage(
+                executor::BLOCK_HASH_CONTRACT,
+                Felt::from(old_number),
+                old.block_hash,
+            );
+        }
         let mut included: Vec<(Transaction, Receipt)> = Vec::new();
         let mut declared: Vec<(Felt, ContractClass)> = Vec::new();
         let mut rejected: Vec<(Felt, String)> = Vec::new();

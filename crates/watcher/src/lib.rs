@@ -56,7 +56,6 @@
 //! # }
 //! ```
 
-pub mod block_hash_write;
 pub mod budget;
 pub mod casm;
 pub mod client;

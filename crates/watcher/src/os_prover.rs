@@ -120,6 +120,7 @@ impl OsProver {
                 sequencer_address: header.sequencer_address,
                 chain_id: block.chain_id,
                 gas_prices: header.gas_prices,
+                old_block_hash: block.old_block_hash,
             },
             parent_hash: header.parent_hash,
             l1_da_mode: header.l1_da_mode,

@@ -73,6 +73,9 @@ pub struct ReplayedBlock {
     pub execution_timestamp: u64,
     /// The tokens replay charged fees in (the OS charges them there too, and outputs them).
     pub fee_tokens: FeeTokens,
+    /// The hash of the block ten below, which the block stored in the block-hash contract
+    /// before its transactions (`executor::BlockContext::old_block_hash`); `None` below block 10.
+    pub old_block_hash: Option<Felt>,
     /// Transactions with their recomputed hashes.
     pub transactions: Vec<(Transaction, Felt)>,
     /// Receipts of replay.
@@ -306,20 +309,22 @@ impl Replayer {
                 .ok_or(state::StateError::UnknownBlock { block_number: n - 1 })?,
         };
         let execution_timestamp = self.execution_timestamp(fetched)?;
+        // The hash the block stores for `get_block_hash` (replay commits every block from
+        // genesis on, so it knows it).
+        let old_block_hash = match number.checked_sub(executor::STORED_BLOCK_HASH_BUFFER) {
+            Some(old) => Some(
+                self.hash_at(old)?.ok_or(state::StateError::UnknownBlock { block_number: old })?,
+            ),
+            None => None,
+        };
         let mut evidence = serde_json::Map::new();
         let (state_diff, transactions, receipts, steps, recorded) = if number == 0 {
             // Genesis has no transactions to re-execute: its diff (system declarations and
             // deployments) defines the chain, and is checked through the root and the hash.
             (fetched.claimed_diff.clone(), Vec::new(), Vec::new(), 0, None)
         } else {
-            let (mut replayed_diff, transactions, receipts, steps, recorded) =
-                self.execute(fetched, execution_timestamp, &mut evidence)?;
-            crate::block_hash_write::accept_block_hash_write(
-                number,
-                &fetched.claimed_diff,
-                &mut replayed_diff,
-                |old| self.hash_at(old),
-            )?;
+            let (replayed_diff, transactions, receipts, steps, recorded) =
+                self.execute(fetched, execution_timestamp, old_block_hash, &mut evidence)?;
             // A sequencer may list writes that leave a value as it was (a balance sent and
             // received back): no-ops on the parent state are not a disagreement. When the
             // effects agree, the claimed diff is kept as is, since the header's state-diff
@@ -406,6 +411,7 @@ impl Replayer {
                 flavor: self.flavor,
                 execution_timestamp,
                 fee_tokens: self.config.fee_tokens(),
+                old_block_hash,
                 transactions,
                 receipts,
                 state_diff,
@@ -445,6 +451,7 @@ impl Replayer {
         &self,
         fetched: &FetchedBlock,
         timestamp: u64,
+        old_block_hash: Option<Felt>,
         evidence: &mut serde_json::Map<String, Value>,
     ) -> Result<Executed, WatcherError> {
         let number = fetched.block_number;
@@ -491,6 +498,7 @@ impl Replayer {
             sequencer_address: fetched.sequencer_address,
             chain_id: self.chain_id,
             gas_prices: fetched.gas_prices,
+            old_block_hash,
         };
         // Recording what it reads: the OS's input is built from this run.
         let recorded =

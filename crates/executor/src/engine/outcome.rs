@@ -27,6 +27,12 @@ pub(crate) fn call_trace(info: &CallInfo) -> CallTrace {
         calldata: call.calldata.0.to_vec(),
         retdata: if info.execution.failed { Vec::new() } else { info.execution.retdata.0.clone() },
         storage_read_values: info.storage_access_tracker.storage_read_values.clone(),
+        block_hash_read_values: (info.storage_access_tracker.read_block_hash_values.iter())
+            .map(|hash| hash.0)
+            .collect(),
+        class_hash_read_values: (info.storage_access_tracker.read_class_hash_values.iter())
+            .map(|hash| hash.0)
+            .collect(),
         inner_calls: info.inner_calls.iter().map(call_trace).collect(),
         gas_consumed: info.execution.gas_consumed,
     }

@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use blockifier::blockifier::block::pre_process_block;
 use blockifier::blockifier::stateful_validator::{StatefulValidator, StatefulValidatorError};
 use blockifier::context::{BlockContext as BlockifierContext, TransactionContext};
 use blockifier::execution::call_info::CallInfo;
@@ -18,6 +19,7 @@ use blockifier::transaction::objects::{DeprecatedTransactionInfo, TransactionInf
 use blockifier::transaction::transactions::ExecutableTransaction as _;
 use chain::rpc::InitialReads;
 use chain::{Felt, StateDiff, Transaction};
+use starknet_api::block::{BlockHash, BlockHashAndNumber, BlockNumber};
 use starknet_api::contract_class::EntryPointType;
 use starknet_api::core::ClassHash;
 use starknet_api::core::EntryPointSelector;
@@ -34,7 +36,7 @@ use crate::system::SystemDeployment;
 use crate::transaction::CONSTRUCTOR_SELECTOR;
 use crate::{
     BlockContext, ClassProvider, DeprecatedClass, ExecutableTransaction, ExecutorConfig,
-    ExecutorError, TransactionExecution,
+    ExecutorError, STORED_BLOCK_HASH_BUFFER, TransactionExecution,
 };
 
 /// How to run one transaction.
@@ -76,6 +78,38 @@ impl<'a> EngineBlock<'a> {
             state: CachedState::new(Reader::new(state, classes)),
             fees: config.fee_token.is_some(),
         })
+    }
+
+    /// What a block does before its transactions: the block-hash write (blockifier's
+    /// `pre_process_block`, which refuses a block from 10 on without the old hash).
+    pub(crate) fn pre_process(&mut self, block: &BlockContext) -> Result<(), ExecutorError> {
+        let old = match (
+            block.old_block_hash,
+            block.block_number.checked_sub(STORED_BLOCK_HASH_BUFFER),
+        ) {
+            (Some(hash), Some(number)) => {
+                Some(BlockHashAndNumber { number: BlockNumber(number), hash: BlockHash(hash) })
+            }
+            (Some(_), None) => {
+                return Err(ExecutorError::InvalidContext(format!(
+                    "block {} has no block {STORED_BLOCK_HASH_BUFFER} below it to store the hash of",
+                    block.block_number
+                )));
+            }
+            (None, _) => None,
+        };
+        let os_constants = &self.context.versioned_constants().os_constants;
+        pre_process_block(&mut self.state, old, BlockNumber(block.block_number), os_constants)
+            .map_err(|error| match error {
+                BlockifierStateError::OldBlockHashNotProvided => {
+                    ExecutorError::InvalidContext(format!(
+                        "block {} needs the hash of block {} (BlockContext::old_block_hash)",
+                        block.block_number,
+                        block.block_number - STORED_BLOCK_HASH_BUFFER
+                    ))
+                }
+                other => state_failure(&other),
+            })
     }
 
     /// Executes `tx` on top of the transactions before it. A rejected transaction changes

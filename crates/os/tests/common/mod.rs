@@ -3,10 +3,12 @@
 //! chain computes for a block, to compare with the OS's public output.
 #![allow(dead_code)]
 
+pub mod casm_class;
+
 use chain::block::{L1DataAvailabilityMode, StarknetVersion};
 use chain::{
     BlockHeader, BlockPublicOutput, BodyCommitments, ChainId, DeployAccountV1, DeployAccountV3,
-    FeeTokens, Felt, InvokeV1, InvokeV3, Receipt, ResourceBounds, ResourceBoundsMapping,
+    FeeTokens, Felt, InvokeV1, InvokeV3, Receipt, ResourceBounds, ResourceBoundsMapping, StateDiff,
     Transaction,
 };
 use executor::{
@@ -48,6 +50,8 @@ pub struct Chain {
     /// The last committed block.
     pub head: u64,
     pub head_hash: Felt,
+    /// Every committed block's hash, by number (what blocks from 10 on store at address 1).
+    pub hashes: Vec<Felt>,
     pub accounts: Vec<Felt>,
     pub nonces: Vec<u64>,
     pub erc20: Felt,
@@ -151,6 +155,7 @@ impl Chain {
             config: ExecutorConfig::default(),
             head: 0,
             head_hash: Felt::from(0x6e6e5150u64),
+            hashes: vec![Felt::from(0x6e6e5150u64)],
             nonces: vec![0; n_accounts],
             accounts,
             erc20,
@@ -167,7 +172,36 @@ impl Chain {
         context.sequencer_address = Felt::from(0x5e0u64);
         context.gas_prices.l1_gas_price_wei = 7;
         context.gas_prices.l2_gas_price_fri = 11;
+        context.old_block_hash = (self.head + 1)
+            .checked_sub(executor::STORED_BLOCK_HASH_BUFFER)
+            .map(|old| self.hashes[old as usize]);
         context
+    }
+
+    /// Commits `diff` as a system block on top of the head (not executed: e.g. a class declared
+    /// and deployed, as genesis does), with a made-up hash.
+    pub fn commit_system_block(&mut self, diff: &StateDiff) {
+        self.state.commit_block(self.head + 1, diff).unwrap();
+        self.head += 1;
+        self.head_hash = Felt::from(0x5e1e_u64 + self.head);
+        self.hashes.push(self.head_hash);
+    }
+
+    /// Commits `n` empty blocks, executed (from block 10 on they store a block hash) but not
+    /// run through the OS.
+    pub fn empty_blocks(&mut self, n: u64) {
+        for _ in 0..n {
+            let block = self.block(Vec::new());
+            let execution = executor::execute_block(
+                &self.config,
+                block.context.clone(),
+                &self.state.latest_snapshot().unwrap(),
+                &self.classes,
+                &[],
+            )
+            .unwrap();
+            self.commit(&block, &execution.state_diff, &[]);
+        }
     }
 
     /// A signed INVOKE v1 of `calls` from account `index`, with its next nonce.
@@ -329,12 +363,22 @@ impl Chain {
         let os = self.run_os(block).unwrap();
         let (_, previous_roots) = self.state.latest().unwrap().unwrap();
         let previous_state_root = previous_roots.global_root();
-        let diff = &os.executor.state_diff;
         for class in &os.executor.declared_classes {
             self.classes.insert(class.clone());
         }
-        let roots = self.state.commit_block(self.head + 1, diff).unwrap();
         let receipts: Vec<Receipt> = os.executor.included().map(|e| e.receipt.clone()).collect();
+        let header = self.commit(block, &os.executor.state_diff, &receipts);
+        Proven { header, previous_state_root, fee_tokens: block.fee_tokens, os }
+    }
+
+    /// Commits `block`'s diff and makes its header the head.
+    fn commit(
+        &mut self,
+        block: &BlockToProve,
+        diff: &StateDiff,
+        receipts: &[Receipt],
+    ) -> BlockHeader {
+        let roots = self.state.commit_block(self.head + 1, diff).unwrap();
         let signed: Vec<(Felt, &[Felt])> = block
             .transactions
             .iter()
@@ -347,14 +391,15 @@ impl Chain {
             context.timestamp,
             context.sequencer_address,
             roots.global_root(),
-            BodyCommitments::of_block(&signed, &receipts, diff),
+            BodyCommitments::of_block(&signed, receipts, diff),
             context.gas_prices,
             block.l1_da_mode,
             block.starknet_version.clone(),
         );
         self.head += 1;
         self.head_hash = header.hash();
-        Proven { header, previous_state_root, fee_tokens: block.fee_tokens, os }
+        self.hashes.push(self.head_hash);
+        header
     }
 }
 

@@ -75,6 +75,7 @@ const REPLACE_CLASS_SELECTOR = 'ReplaceClass';
 const GET_BLOCK_HASH_SELECTOR = 'GetBlockHash';
 const GET_CLASS_HASH_AT_SELECTOR = 'GetClassHashAt';
 const KECCAK_SELECTOR = 'Keccak';
+const SHA256_PROCESS_BLOCK_SELECTOR = 'Sha256ProcessBlock';
 
 // The Sierra gas a syscall costs beyond the `syscall_base_gas_cost` the compiled code already
 // charged (blockifier's versioned constants of Starknet 0.14.4: the syscall's OS resources at
@@ -101,6 +102,7 @@ const GET_CLASS_HASH_AT_GAS_COST = 0;
 // `KeccakRound` resources whole (at least the base cost, without subtracting it).
 const KECCAK_GAS_COST = 0;
 const KECCAK_ROUND_GAS_COST = 165137;
+const SHA256_PROCESS_BLOCK_GAS_COST = 829995;
 
 // The block-hash contract (block_hash_contract.cairo): its address, and how far below the block
 // the hash it stores is (blockifier's `STORED_BLOCK_HASH_BUFFER`).

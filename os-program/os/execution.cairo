@@ -76,6 +76,8 @@ from os.constants import (
     KECCAK_GAS_COST,
     KECCAK_ROUND_GAS_COST,
     KECCAK_SELECTOR,
+    SHA256_PROCESS_BLOCK_GAS_COST,
+    SHA256_PROCESS_BLOCK_SELECTOR,
     ENTRY_POINT_TYPE_EXTERNAL,
     GET_BLOCK_NUMBER_SELECTOR,
     GET_BLOCK_TIMESTAMP_SELECTOR,
@@ -97,6 +99,7 @@ from os.constants import (
     STORAGE_READ_SELECTOR,
     STORAGE_WRITE_SELECTOR,
 )
+from os.sha256 import sha256_process_block
 from os.structs import (
     EntryPoint,
     ExecutionContext,
@@ -552,7 +555,8 @@ func execute_cairo1_entry_point{
 // (send_message_to_l1), `call_contract` and `library_call` by running the callee (recursively,
 // with the gas left after the syscall's cost) and comparing its return data, `get_block_hash`
 // from the block-hash contract, `get_class_hash_at` from the contracts' state (not in validate
-// mode), `keccak` with the keccak builtin. Any other syscall fails the run, naming its selector.
+// mode), `keccak` with the keccak builtin, `sha256_process_block` over the bitwise builtin. Any
+// other syscall fails the run, naming its selector.
 func execute_cairo1_syscalls{
     pedersen_ptr: HashBuiltin*,
     range_check_ptr,
@@ -728,6 +732,15 @@ func execute_cairo1_syscalls{
         assert ptr[7] = result.high;
         return execute_cairo1_syscalls(
             ctx, contract_address, caller_address, execution_info, sierra_gas_mode, ptr + 8, end
+        );
+    }
+    if (selector == SHA256_PROCESS_BLOCK_SELECTOR) {
+        // [selector, gas, state_ptr, input_start | gas, failure_flag, new_state_ptr]: the 8-word
+        // state after compressing the 16-word block at input_start into the one at state_ptr.
+        check_syscall_response(gas, SHA256_PROCESS_BLOCK_GAS_COST, ptr + 4);
+        sha256_process_block(cast(ptr[2], felt*), cast(ptr[3], felt*), cast(ptr[6], felt*));
+        return execute_cairo1_syscalls(
+            ctx, contract_address, caller_address, execution_info, sierra_gas_mode, ptr + 7, end
         );
     }
     with_attr error_message("OS: the Cairo 1 syscall {selector} is not supported yet") {

@@ -83,6 +83,7 @@ pub fn syscall_gas_cost(selector: &str) -> Option<u64> {
         "GetBlockHash" => 810,
         "GetClassHashAt" => 0,
         "Keccak" => 0,
+        "Sha256ProcessBlock" => 829_995,
         _ => return None,
     })
 }
@@ -136,6 +137,17 @@ pub(crate) fn syscall_name(vm: &VirtualMachine, ptr: Relocatable) -> Result<Stri
     Ok(text)
 }
 
+/// The `sha256_process_block` syscall's answer: `state` after compressing the 64-byte `block`
+/// (16 big-endian 32-bit words).
+pub(crate) fn sha256_compress(mut state: [u32; 8], block: &[u32; 16]) -> [u32; 8] {
+    let mut bytes = [0u8; 64];
+    for (chunk, word) in bytes.chunks_mut(4).zip(block) {
+        chunk.copy_from_slice(&word.to_be_bytes());
+    }
+    sha2::compress256(&mut state, &[bytes.into()]);
+    state
+}
+
 /// What the executor's trace answers for one syscall of the running call.
 pub(crate) enum SyscallAnswer {
     /// A syscall answering one felt: a storage read's value, `get_block_hash`'s hash,
@@ -149,7 +161,8 @@ pub(crate) enum SyscallAnswer {
     /// A syscall whose response has no fields and whose cost grows with the length of a span of
     /// its request (`send_message_to_l1`: its payload's).
     EmptyCharged { linear_length: u64 },
-    /// A pointer (`get_execution_info`: the OS's ExecutionInfo).
+    /// A pointer (`get_execution_info`: the OS's ExecutionInfo; `sha256_process_block`: the new
+    /// state).
     Pointer(Relocatable),
     /// A call: the gas the callee consumed (deducted beyond the syscall's cost) and its return
     /// data (start, end).

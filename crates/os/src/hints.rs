@@ -415,6 +415,25 @@ impl OsHintProcessor {
                     .ok_or_else(|| custom("a keccak input is not whole 17-word blocks"))?;
                 write_syscall_response(vm, ptr, &name, 4, SyscallAnswer::Keccak { rounds, hash })
             }
+            "Sha256ProcessBlock" => {
+                // [selector, gas, state_ptr, input_start]: the new state in a segment of its own.
+                let words = |vm: &VirtualMachine, start: Relocatable, n: usize| {
+                    vm.get_integer_range(start, n)?
+                        .iter()
+                        .map(|word| u32::try_from(*word.as_ref()).ok())
+                        .collect::<Option<Vec<u32>>>()
+                        .ok_or_else(|| custom("a sha256 word is not 32 bits"))
+                };
+                let state = words(vm, vm.get_relocatable((ptr + 2)?)?, 8)?;
+                let block = words(vm, vm.get_relocatable((ptr + 3)?)?, 16)?;
+                let new_state = crate::cairo1::sha256_compress(
+                    state.try_into().expect("8 words"),
+                    &block.try_into().expect("16 words"),
+                );
+                let new_state: Vec<Felt> = new_state.iter().map(|&word| Felt::from(word)).collect();
+                let segment = write_segment(vm, &new_state)?;
+                write_syscall_response(vm, ptr, &name, 4, SyscallAnswer::Pointer(segment))
+            }
             "StorageWrite" => write_syscall_response(vm, ptr, &name, 5, SyscallAnswer::Empty),
             "EmitEvent" => write_syscall_response(vm, ptr, &name, 6, SyscallAnswer::Empty),
             "ReplaceClass" => write_syscall_response(vm, ptr, &name, 3, SyscallAnswer::Empty),

@@ -479,6 +479,10 @@ fn the_gas_costs_are_blockifiers() {
         ("LibraryCall", "LIBRARY_CALL_GAS_COST"),
         ("GetExecutionInfo", "GET_EXECUTION_INFO_GAS_COST"),
         ("ReplaceClass", "REPLACE_CLASS_GAS_COST"),
+        ("GetBlockHash", "GET_BLOCK_HASH_GAS_COST"),
+        ("GetClassHashAt", "GET_CLASS_HASH_AT_GAS_COST"),
+        ("Keccak", "KECCAK_GAS_COST"),
+        ("Sha256ProcessBlock", "SHA256_PROCESS_BLOCK_GAS_COST"),
     ] {
         let resources = &constants["os_resources"]["execute_syscalls"][selector];
         assert!(resources.get("n_steps").is_some(), "{selector} has a calldata factor");
@@ -517,6 +521,21 @@ fn the_gas_costs_are_blockifiers() {
         assert_eq!(os::cairo1::syscall_gas_cost(selector), Some(cost), "{selector}");
         assert_eq!(os::cairo1::syscall_gas_cost_per_felt(selector), per_felt, "{selector}");
     }
+    // The keccak syscall's rounds: blockifier charges the `KeccakRound` resources whole (at
+    // least the base cost), without taking the base off.
+    let keccak_round = resources_gas(&constants["os_resources"]["execute_syscalls"]["KeccakRound"]);
+    assert_eq!(os_const("KECCAK_ROUND_GAS_COST"), keccak_round.max(base));
+    assert_eq!(os::cairo1::KECCAK_ROUND_GAS_COST, keccak_round.max(base));
+    assert_eq!(
+        os_const("STORED_BLOCK_HASH_BUFFER"),
+        os_constants["stored_block_hash_buffer"].as_u64().unwrap()
+    );
+    assert_eq!(executor::STORED_BLOCK_HASH_BUFFER, os_const("STORED_BLOCK_HASH_BUFFER"));
+    let addresses = &os_constants["os_contract_addresses"];
+    assert_eq!(
+        os_const("BLOCK_HASH_CONTRACT_ADDRESS"),
+        addresses["block_hash_contract_address"].as_u64().unwrap()
+    );
     for (builtin, name) in [
         ("pedersen", "PEDERSEN_GAS_COST"),
         ("bitwise", "BITWISE_GAS_COST"),

@@ -1,4 +1,5 @@
-//! The Cairo 1 syscalls `keccak`, `get_block_hash` and `get_class_hash_at` in the OS, and the
+//! The Cairo 1 syscalls `keccak`, `sha256_process_block`, `get_block_hash` and
+//! `get_class_hash_at` in the OS, and the
 //! block-hash contract's write that every block from 10 on makes. The class that makes the
 //! syscalls is written in Cairo 0 (`casm/syscalls.cairo`, see `common/casm_class.rs`); each of
 //! its entry points returns the syscall's whole response, gas left included, so the OS's
@@ -26,7 +27,7 @@ fn syscalls_class() -> Arc<SierraClass> {
     casm_test_class(
         include_str!("casm/syscalls.json"),
         SYSCALLS_CLASS,
-        &["keccak", "block_hash", "class_hash_at"],
+        &["keccak", "block_hash", "class_hash_at", "sha256_process_block"],
     )
 }
 
@@ -50,6 +51,7 @@ fn call(chain: &mut Chain, entry_point: &str, calldata: Vec<Felt>) -> Option<Vec
     let block = chain.block(vec![tx]);
     let proven = chain.prove_and_commit(&block);
     assert_eq!(proven.os.public_output, proven.expected_output());
+    eprintln!("{entry_point}: {} OS steps", proven.os.steps);
     let execution = proven.os.executor.included().next().unwrap();
     if execution.reverted() {
         return None;
@@ -98,6 +100,49 @@ fn the_keccak_syscall_hashes_as_ethereum_does() {
         let expected = <[u8; 32]>::from(sha3::Keccak256::digest(&input));
         assert_eq!(retdata[2..], as_u256_le(expected), "keccak of {} bytes", input.len());
         eprintln!("keccak of {} bytes ({} blocks): {:?}", input.len(), words.len() / 17, retdata);
+    }
+}
+
+/// SHA-256's padding of `bytes` into 16-word blocks of big-endian 32-bit words.
+fn sha256_blocks(bytes: &[u8]) -> Vec<[u32; 16]> {
+    let mut padded = bytes.to_vec();
+    padded.push(0x80);
+    while padded.len() % 64 != 56 {
+        padded.push(0);
+    }
+    padded.extend((bytes.len() as u64 * 8).to_be_bytes());
+    padded
+        .chunks(64)
+        .map(|block| {
+            std::array::from_fn(|i| u32::from_be_bytes(block[4 * i..4 * i + 4].try_into().unwrap()))
+        })
+        .collect()
+}
+
+#[test]
+fn the_sha256_syscall_compresses_as_sha256_does() {
+    let mut chain = chain_with_syscalls();
+    let iv: [u32; 8] = [
+        0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab,
+        0x5be0cd19,
+    ];
+    // "abc" (FIPS 180's example, one block) and 100 bytes (two blocks, one syscall each,
+    // chaining the state), against the `sha2` crate's SHA-256.
+    let abc = hex32("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    assert_eq!(<[u8; 32]>::from(sha2::Sha256::digest(b"abc")), abc);
+    for input in [b"abc".to_vec(), (0..100).map(|i| i as u8).collect()] {
+        let mut state = iv;
+        for block in sha256_blocks(&input) {
+            let calldata = state.iter().chain(&block).map(|&word| Felt::from(word)).collect();
+            let retdata = call(&mut chain, "sha256_process_block", calldata).unwrap();
+            // [gas left, failure flag, new state...]
+            assert_eq!(retdata.len(), 10);
+            assert_eq!(retdata[1], Felt::ZERO);
+            state = std::array::from_fn(|i| u32::try_from(retdata[2 + i]).unwrap());
+        }
+        let digest: Vec<u8> = state.iter().flat_map(|word| word.to_be_bytes()).collect();
+        let expected = <[u8; 32]>::from(sha2::Sha256::digest(&input));
+        assert_eq!(digest, expected, "sha256 of {} bytes", input.len());
     }
 }
 

@@ -7,7 +7,7 @@ use chain::Felt;
 /// fails when the OS program changes without this line: update it to the new hash (a new OS is
 /// a new statement, so light clients must opt in to it).
 pub const PINNED_OS_PROGRAM_HASH: &str =
-    "0x2602def60f2f03083b1bea4cbc0ee3d371e9934b5bbd0b361b5e2d54f3a42d8";
+    "0x4becd5aecc12562db7a138d5555c2b4635ba0f6ce5f2b1a12f19e0c5bfc4d0c";
 
 /// Minimum conjectured security of an accepted proof (`standard`).
 pub const MIN_SECURITY_BITS: u32 = 100;

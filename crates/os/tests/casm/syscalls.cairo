@@ -57,3 +57,39 @@ func class_hash_at(gas: felt, system: felt*, calldata_start: felt*, calldata_end
     assert system[2] = calldata_start[0];
     return finish(system, 3, 1);
 }
+
+// A new memory segment (CASM's `AllocSegment` hint).
+func new_segment() -> felt* {
+    %{ alloc %}
+    ap += 1;
+    return cast([ap - 1], felt*);
+}
+
+// sha256_process_block(state[8], block[16]): the `sha256_process_block` syscall; returns
+// [gas, 0, new state[8]] (the response holds a pointer to the new state).
+func sha256_process_block(gas: felt, system: felt*, calldata_start: felt*, calldata_end: felt*) -> (
+    felt, felt*, felt, felt*, felt*
+) {
+    alloc_locals;
+    assert system[0] = 'Sha256ProcessBlock';
+    assert system[1] = gas;
+    assert system[2] = cast(calldata_start, felt);
+    assert system[3] = cast(calldata_start + 8, felt);
+    let (gas_left, system_end, panic, retdata_start, retdata_end) = finish(system, 4, 1);
+    if (panic != 0) {
+        return (gas_left, system_end, panic, retdata_start, retdata_end);
+    }
+    let new_state = cast(retdata_start[2], felt*);
+    local out: felt* = new_segment();
+    assert out[0] = retdata_start[0];
+    assert out[1] = retdata_start[1];
+    assert out[2] = new_state[0];
+    assert out[3] = new_state[1];
+    assert out[4] = new_state[2];
+    assert out[5] = new_state[3];
+    assert out[6] = new_state[4];
+    assert out[7] = new_state[5];
+    assert out[8] = new_state[6];
+    assert out[9] = new_state[7];
+    return (gas_left, system_end, 0, out, out + 10);
+}

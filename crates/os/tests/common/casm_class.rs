@@ -3,7 +3,8 @@
 //! crates exercises (their corelib is not on the registries, so Cairo 1 sources cannot be
 //! compiled here). The bytecode is the program's; each named function is an external entry
 //! point (selector `sn_keccak(name)`, no builtins); each hint `syscall` becomes CASM's
-//! `SystemCall` with the system pointer at `[fp - 3]`.
+//! `SystemCall` with the system pointer at `[fp - 3]`, each hint `alloc` its `AllocSegment` at
+//! `[ap]`.
 
 use std::sync::Arc;
 
@@ -24,9 +25,14 @@ pub fn casm_test_class(
     let mut hints = Vec::new();
     for (pc, pc_hints) in program["hints"].as_object().unwrap() {
         for hint in pc_hints.as_array().unwrap() {
-            assert_eq!(hint["code"], "syscall", "the only hint a CASM test class has");
-            let system = json!({"Deref": {"register": "FP", "offset": -3}});
-            hints.push(json!([pc.parse::<usize>().unwrap(), [{"SystemCall": {"system": system}}]]));
+            let casm_hint = match hint["code"].as_str().unwrap() {
+                "syscall" => {
+                    json!({"SystemCall": {"system": {"Deref": {"register": "FP", "offset": -3}}}})
+                }
+                "alloc" => json!({"AllocSegment": {"dst": {"register": "AP", "offset": 0}}}),
+                other => panic!("a CASM test class has no hint {other:?}"),
+            };
+            hints.push(json!([pc.parse::<usize>().unwrap(), [casm_hint]]));
         }
     }
     let mut external: Vec<(Felt, Value)> = entry_points

@@ -44,7 +44,7 @@ fn run_tampered(
 
 /// Where `BlockInfo`'s fee tokens are in the `os_load_block` input (its last two felts).
 fn fee_token_fields(input: &mut os::OsInput) -> (&mut Felt, &mut Felt) {
-    let [.., strk, eth] = input.block_info.as_mut_slice() else { unreachable!() };
+    let [.., strk, eth, _old_block_hash] = input.block_info.as_mut_slice() else { unreachable!() };
     (strk, eth)
 }
 

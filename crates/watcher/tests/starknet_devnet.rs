@@ -1,7 +1,9 @@
 //! Following a sequencer we did not write: starknet-devnet (0.10.1) with a fixed seed, its
 //! predeployed Cairo 1 (OpenZeppelin) accounts, its Cairo 1 STRK ERC-20 and UDC. starknet-rs
 //! sends an ERC-20 transfer (fee estimated), a DECLARE v3 of a Cairo 1 class compiled by
-//! cairo-lang, its deployment through the UDC, a call into it and a reverted call; the watcher
+//! cairo-lang, its deployment through the UDC, a call into it and a reverted call, then six empty
+//! blocks (`devnet_createBlock`: blocks 10 and 11 store blocks 0's and 1's hashes at address 1);
+//! the watcher
 //! (`--sequencer-flavor starknet-devnet`, fees in STRK) takes genesis from block 0's state update,
 //! replays every block without divergence (transaction hashes, state diffs, the header's
 //! commitments over receipts and events, starknet-devnet's block hashes), computes the state
@@ -186,8 +188,16 @@ async fn starknet_devnet_blocks_are_replayed_without_divergence() {
     assert_eq!(reverted["execution_status"], "REVERTED", "{reverted}");
     let reason = reverted["revert_reason"].as_str().unwrap();
     assert!(reason.contains("u32_add Overflow"), "{reason}");
-    let head = reverted["block_number"].as_u64().unwrap();
-    assert_eq!(head, 5, "genesis, then a block per transaction");
+    let tx_head = reverted["block_number"].as_u64().unwrap();
+    assert_eq!(tx_head, 5, "genesis, then a block per transaction");
+    // Empty blocks up to 11 (`devnet_createBlock`): from block 10 on, each block stores the hash
+    // of the block ten below it at address 1 (blocks 10 and 11: blocks 0's and 1's), which
+    // replay and the OS make too.
+    for _ in 0..6 {
+        let _: Value =
+            client(&devnet.url).request("devnet_createBlock", rpc_params![]).await.unwrap();
+    }
+    let head = tx_head + 6;
 
     // What starknet-devnet publishes: no state root, its own block hash.
     let rpc = client(&devnet.url);
@@ -270,7 +280,8 @@ async fn starknet_devnet_blocks_are_replayed_without_divergence() {
     // transfer, the DECLARE, the UDC deployment, the call, the reverted INVOKE) are proven:
     // fees, the Cairo-steps mode of the predeployed account (Sierra before 1.7.0), the Cairo 1
     // deploy syscall, a Cairo 1 account's revert and starknet-devnet's block hash in the OS,
-    // each proof verified by the pipeline against the block replay computed.
+    // each proof verified by the pipeline against the block replay computed; so are the empty
+    // blocks 6 to 11, the last two with the block-hash contract's write.
     for (number, status, attempts, proven) in &statuses {
         if (1..=head).contains(number) {
             assert_eq!(*status, JobStatus::Stored, "block {number}");
@@ -283,7 +294,10 @@ async fn starknet_devnet_blocks_are_replayed_without_divergence() {
         assert_eq!(*attempts, 1, "block {number}: not provable yet is not retried");
         assert!(reason.contains("genesis"), "block {number}: {reason}");
     }
-    assert!(roots.windows(2).all(|pair| pair[0] != pair[1]), "every block changes the state");
+    for (number, pair) in (1..).zip(roots.windows(2)) {
+        let changes = number <= tx_head || number >= 10;
+        assert_eq!(pair[0] != pair[1], changes, "block {number} changes the state: {changes}");
+    }
     assert_eq!(metric(&service.metrics, "watcher_prover_divergent_blocks_total"), 0.0);
     assert_eq!(metric(&service.metrics, "watcher_prover_divergence_rechecks_total"), 0.0);
     service.stop().await;
@@ -303,6 +317,9 @@ async fn starknet_devnet_blocks_are_replayed_without_divergence() {
         (STRK, balance_key(recipient)),
         (STRK, balance_key(Felt::from(0x1000u64))),
         (hello, starknet_core::utils::get_storage_var_address("balance", &[]).unwrap()),
+        // The block-hash contract: blocks 0's and 1's hashes.
+        (Felt::ONE, Felt::ZERO),
+        (Felt::ONE, Felt::ONE),
     ] {
         let served: Felt = rpc
             .request(
@@ -331,6 +348,10 @@ async fn starknet_devnet_blocks_are_replayed_without_divergence() {
     assert_eq!(nonce, Felt::from(5u64), "transfer, declare, deploy, call, revert");
     assert_eq!(state.nonce_at(sender.address()).unwrap(), nonce);
     assert_eq!(state.class_hash_at(hello).unwrap(), class_hash);
+    for old in [0usize, 1] {
+        let hash = Felt::from_hex(blocks[old]["block_hash"].as_str().unwrap()).unwrap();
+        assert_eq!(state.storage_at(Felt::ONE, Felt::from(old)).unwrap(), hash, "block {old}");
+    }
 }
 
 fn felt32(felt: Felt) -> Felt32 {

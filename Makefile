@@ -53,7 +53,9 @@ test-e2e:
 	$(MAKE) test-starknet-devnet
 
 # The watcher following starknet-devnet 0.10.1 (installed by the script into .cache/, or the
-# binary named by STARKNET_DEVNET): crates/watcher/tests/starknet_devnet.rs. Not in CI.
+# binary named by STARKNET_DEVNET), driven by starknet-rs (crates/watcher/tests/starknet_devnet.rs)
+# and by starknet.py through the binaries with light-verify (tests/tests/starknet_devnet.rs).
+# Not in CI.
 test-starknet-devnet:
 	scripts/starknet-devnet.sh
 

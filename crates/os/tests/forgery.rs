@@ -33,16 +33,17 @@ use stark::{AcceptancePolicy, Air, ProofEnvelope, SecurityPreset};
 /// The root the forged proof claims.
 const LYING_ROOT: Felt = Felt::from_hex_unchecked("0xbadc0ffee");
 
-/// Program, execution, output, ec_op (empty), poseidon, pedersen from poseidon's stop, then
-/// range_check, ecdsa and the segments the run allocated.
+/// Program, execution, output, ec_op and keccak (empty), poseidon, pedersen from poseidon's
+/// stop, then range_check, ecdsa and the segments the run allocated.
 fn forged_layout(segments: &SegmentSizes) -> Vec<usize> {
     let index = |name| segments.index(name).expect("a builtin of the layout");
     let (ec_op, poseidon, pedersen) = (index("ec_op"), index("poseidon"), index("pedersen"));
     let stop = |name| segments.stop(name).expect("a builtin of the layout");
     assert_eq!(stop("ec_op"), 0, "the block's run uses no ec_op instance");
-    let (range_check, ecdsa) = (index("range_check"), index("ecdsa"));
-    let mut bases =
-        segments.laid_out(&[0, 1, index("output"), ec_op, poseidon, pedersen, range_check, ecdsa]);
+    assert_eq!(stop("keccak"), 0, "the block's run uses no keccak instance");
+    let (range_check, ecdsa, keccak) = (index("range_check"), index("ecdsa"), index("keccak"));
+    let first = [0, 1, index("output"), ec_op, keccak, poseidon, pedersen, range_check, ecdsa];
+    let mut bases = segments.laid_out(&first);
     // Pedersen moves down onto poseidon's padding (cells the run never wrote).
     bases[pedersen] = bases[poseidon] + stop("poseidon");
     bases
@@ -199,7 +200,16 @@ fn a_forged_new_state_root_is_refused_by_the_builtin_list_binding() {
         Err(CairoVerifyError::BuiltinsMismatch { expected, found }) => {
             assert_eq!(
                 expected,
-                ["output", "pedersen", "range_check", "ecdsa", "bitwise", "ec_op", "poseidon"]
+                [
+                    "output",
+                    "pedersen",
+                    "range_check",
+                    "ecdsa",
+                    "bitwise",
+                    "ec_op",
+                    "keccak",
+                    "poseidon"
+                ]
             );
             assert_eq!(found, ["output", "pedersen"]);
         }

@@ -24,10 +24,11 @@ proof_mode_programs=(crates/cairo-air/programs/*.cairo crates/light-client/tests
 out_dir=$(mktemp -d)
 trap 'rm -rf "$out_dir"' EXIT
 status=0
-for src in "${proof_mode_programs[@]}"; do
-  json="${src%.cairo}.json"
-  fresh="$out_dir/$(basename "$json")"
-  "$VENV/bin/cairo-compile" --proof_mode --no_debug_info --cairo_path os-program "$src" --output "$fresh"
+
+# Settles one compiled file: `compile` copies the fresh JSON over the committed one, `check`
+# compares them.
+settle() {
+  local src=$1 fresh=$2 json=$3
   case "$mode" in
     compile) cp "$fresh" "$json"; echo "compiled $json" ;;
     check)
@@ -39,6 +40,12 @@ for src in "${proof_mode_programs[@]}"; do
       fi ;;
     *) echo "usage: $0 compile|check" >&2; exit 2 ;;
   esac
+}
+for src in "${proof_mode_programs[@]}"; do
+  json="${src%.cairo}.json"
+  fresh="$out_dir/$(basename "$json")"
+  "$VENV/bin/cairo-compile" --proof_mode --no_debug_info --cairo_path os-program "$src" --output "$fresh"
+  settle "$src" "$fresh" "$json"
 done
 
 # The os crate's CASM test classes, written in Cairo 0 (crates/os/tests/common/casm_class.rs
@@ -47,17 +54,7 @@ for src in crates/os/tests/casm/*.cairo; do
   json="${src%.cairo}.json"
   fresh="$out_dir/casm-$(basename "$json")"
   "$VENV/bin/cairo-compile" --no_debug_info "$src" --output "$fresh"
-  case "$mode" in
-    compile) cp "$fresh" "$json"; echo "compiled $json" ;;
-    check)
-      if ! cmp -s "$fresh" "$json"; then
-        echo "MISMATCH: $json does not match $src (run scripts/cairo-lang.sh compile)" >&2
-        status=1
-      else
-        echo "ok $json"
-      fi ;;
-    *) echo "usage: $0 compile|check" >&2; exit 2 ;;
-  esac
+  settle "$src" "$fresh" "$json"
 done
 
 # Bundled contracts of the devnet, in Starknet's deprecated (Cairo 0) class format; their class
@@ -78,16 +75,6 @@ for src in "${contracts[@]}"; do
   # The ${a[@]+...} form expands an empty array under `set -u` on bash 3 (macOS) too.
   "$VENV/bin/starknet-compile-deprecated" ${account_flag[@]+"${account_flag[@]}"} \
     --no_debug_info "$src" --output "$fresh"
-  case "$mode" in
-    compile) cp "$fresh" "$json"; echo "compiled $json" ;;
-    check)
-      if ! cmp -s "$fresh" "$json"; then
-        echo "MISMATCH: $json does not match $src (run scripts/cairo-lang.sh compile)" >&2
-        status=1
-      else
-        echo "ok $json"
-      fi ;;
-    *) echo "usage: $0 compile|check" >&2; exit 2 ;;
-  esac
+  settle "$src" "$fresh" "$json"
 done
 exit $status

@@ -378,27 +378,20 @@ impl OsHintProcessor {
         let call = self.calls.last_mut().ok_or_else(|| custom("syscall outside a call"))?;
         match name.as_str() {
             "StorageRead" => {
-                let value =
-                    call.trace.storage_read_values.get(call.reads_answered).copied().ok_or_else(
-                        || custom("more storage reads in the OS than in the executor"),
-                    )?;
-                call.reads_answered += 1;
+                let values = &call.trace.storage_read_values;
+                let value = next_answer(values, &mut call.reads_answered, "storage reads")?;
                 write_syscall_response(vm, ptr, &name, 4, SyscallAnswer::Value(value))
             }
             "GetBlockHash" => {
-                let value = call.trace.block_hash_read_values.get(call.block_hashes_answered);
-                let value = value.copied().ok_or_else(|| {
-                    custom("more get_block_hash calls in the OS than in the executor")
-                })?;
-                call.block_hashes_answered += 1;
+                let values = &call.trace.block_hash_read_values;
+                let value =
+                    next_answer(values, &mut call.block_hashes_answered, "get_block_hash calls")?;
                 write_syscall_response(vm, ptr, &name, 3, SyscallAnswer::Value(value))
             }
             "GetClassHashAt" => {
-                let value = call.trace.class_hash_read_values.get(call.class_hashes_answered);
-                let value = value.copied().ok_or_else(|| {
-                    custom("more get_class_hash_at calls in the OS than in the executor")
-                })?;
-                call.class_hashes_answered += 1;
+                let values = &call.trace.class_hash_read_values;
+                let answered = &mut call.class_hashes_answered;
+                let value = next_answer(values, answered, "get_class_hash_at calls")?;
                 write_syscall_response(vm, ptr, &name, 3, SyscallAnswer::Value(value))
             }
             "Keccak" => {
@@ -879,6 +872,16 @@ fn custom(message: impl Into<String>) -> HintError {
 }
 
 /// Writes `values` to a new segment and returns its start.
+/// The next of a call's recorded answers to one syscall (`what`), counted in `answered`.
+fn next_answer(values: &[Felt], answered: &mut usize, what: &str) -> Result<Felt, HintError> {
+    let value = values
+        .get(*answered)
+        .copied()
+        .ok_or_else(|| custom(format!("more {what} in the OS than in the executor")))?;
+    *answered += 1;
+    Ok(value)
+}
+
 fn write_segment(vm: &mut VirtualMachine, values: &[Felt]) -> Result<Relocatable, HintError> {
     let ptr = vm.add_memory_segment();
     let values: Vec<MaybeRelocatable> = values.iter().map(MaybeRelocatable::from).collect();

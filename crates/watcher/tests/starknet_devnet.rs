@@ -317,9 +317,6 @@ async fn starknet_devnet_blocks_are_replayed_without_divergence() {
         (STRK, balance_key(recipient)),
         (STRK, balance_key(Felt::from(0x1000u64))),
         (hello, starknet_core::utils::get_storage_var_address("balance", &[]).unwrap()),
-        // The block-hash contract: blocks 0's and 1's hashes.
-        (Felt::ONE, Felt::ZERO),
-        (Felt::ONE, Felt::ONE),
     ] {
         let served: Felt = rpc
             .request(
@@ -348,6 +345,8 @@ async fn starknet_devnet_blocks_are_replayed_without_divergence() {
     assert_eq!(nonce, Felt::from(5u64), "transfer, declare, deploy, call, revert");
     assert_eq!(state.nonce_at(sender.address()).unwrap(), nonce);
     assert_eq!(state.class_hash_at(hello).unwrap(), class_hash);
+    // The block-hash contract (which starknet-devnet's `getStorageAt` does not serve: "Contract
+    // not found"; its writes were in the state updates checked above): blocks 0's and 1's hashes.
     for old in [0usize, 1] {
         let hash = Felt::from_hex(blocks[old]["block_hash"].as_str().unwrap()).unwrap();
         assert_eq!(state.storage_at(Felt::ONE, Felt::from(old)).unwrap(), hash, "block {old}");

@@ -1,7 +1,7 @@
 // The Cairo 1 `sha256_process_block` syscall: SHA-256's compression function over one 64-byte
 // block, by cairo-lang's `sha256_utils` (message schedule and compression over the bitwise
 // builtin). That library packs seven instances into 35-bit lanes of each felt; the OS runs one
-// instance per syscall, in lane 0, so a block costs what a batch of seven would (about 1,100
+// instance per syscall, in lane 0, so a block costs what a batch of seven would (1,568
 // bitwise instances) and the other lanes compress zeros.
 
 from starkware.cairo.common.alloc import alloc

@@ -51,7 +51,15 @@ fn call(chain: &mut Chain, entry_point: &str, calldata: Vec<Felt>) -> Option<Vec
     let block = chain.block(vec![tx]);
     let proven = chain.prove_and_commit(&block);
     assert_eq!(proven.os.public_output, proven.expected_output());
-    eprintln!("{entry_point}: {} OS steps", proven.os.steps);
+    let bitwise = proven
+        .os
+        .run
+        .execution
+        .builtins
+        .iter()
+        .find(|segment| segment.builtin == cairo_air::Builtin::Bitwise);
+    let bitwise = bitwise.map_or(0, |segment| (segment.stop - segment.begin) / 5);
+    eprintln!("{entry_point}: {} OS steps, {bitwise} bitwise instances", proven.os.steps);
     let execution = proven.os.executor.included().next().unwrap();
     if execution.reverted() {
         return None;
